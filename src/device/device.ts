@@ -1,0 +1,29 @@
+/** The device interface: compile plans, run them, hold variables. */
+import type { DType, DataArray } from '../dtype.js';
+import type { Plan } from './plan.js';
+
+export interface Program {
+  /** Run the plan: feeds in plan order, `dyn` per-run slots; resolves to the fetched values. */
+  run(feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]>;
+  /** Synchronous run, where the device can (the CPU device). */
+  runSync?(feeds: readonly DataArray[], dyn: Uint32Array): DataArray[];
+  dispose(): void;
+}
+
+export interface Device {
+  readonly kind: 'cpu' | 'webgpu';
+  /** TF-style full name, e.g. `/device:CPU:0`. */
+  readonly name: string;
+  /** Byte alignment the memory planner must give temp offsets. */
+  readonly alignment: number;
+  /** Whether an elementwise step may write over an input that dies at that step. */
+  readonly inPlace: boolean;
+  /** Create (zeroed) storage for a variable; a no-op if it exists with this dtype and size. */
+  createVariable(key: string, dtype: DType, size: number): void;
+  readVariable(key: string): Promise<DataArray>;
+  writeVariable(key: string, data: DataArray): Promise<void>;
+  compile(plan: Plan): Promise<Program>;
+  /** Synchronous compile, where the device can. */
+  compileSync?(plan: Plan): Program;
+  dispose(): Promise<void>;
+}

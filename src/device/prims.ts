@@ -1,0 +1,114 @@
+/**
+ * The primitive kernel families every device implements, with their concrete (plan-time)
+ * parameters. Graph ops lower into these; a device's kernel table is a mapped type over
+ * `PrimParams`, so a device that lacks a family does not compile.
+ */
+import type { DType } from '../dtype.js';
+
+export type UnaryFn =
+  | 'neg' | 'abs' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sign'
+  | 'floor' | 'ceil' | 'round' | 'reciprocal' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu'
+  | 'selu' | 'softplus' | 'leakyRelu' | 'logicalNot' | 'sin' | 'cos' | 'isNan' | 'isInf'
+  | 'identity';
+
+export type BinaryFn =
+  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'mod' | 'pow' | 'maximum' | 'minimum'
+  | 'squaredDifference' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater'
+  | 'greaterEqual' | 'logicalAnd' | 'logicalOr'
+  // fused gradient helpers: (x or y, dy) → dx
+  | 'reluGrad' | 'relu6Grad' | 'eluGrad' | 'leakyReluGrad' | 'sigmoidGrad' | 'tanhGrad'
+  | 'softplusGrad' | 'rsqrtGrad' | 'sqrtGrad';
+
+export type ReduceFn = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
+export type ArgReduceFn = 'argmax' | 'argmin';
+export type RandomDist = 'uniform' | 'normal' | 'truncatedNormal';
+
+/** Geometry shared by conv2d and the pools (NHWC). */
+export interface WindowGeom {
+  n: number; h: number; w: number; c: number;
+  /** window (filter) height and width */
+  kh: number; kw: number;
+  oh: number; ow: number;
+  sh: number; sw: number;
+  dh: number; dw: number;
+  padTop: number; padLeft: number;
+}
+
+export interface PrimParams {
+  /** out[i] = fn(x[i]); `alpha` for leakyRelu. Output dtype = input dtype (bool for isNan/isInf). */
+  unary: { fn: UnaryFn; n: number; alpha: number };
+  /**
+   * Broadcasting binary op. Strides are in elements per output axis, 0 where the input is
+   * broadcast along that axis. Output dtype: bool for comparisons, else the inputs' dtype.
+   */
+  binary: { fn: BinaryFn; outShape: number[]; aStrides: number[]; bStrides: number[]; alpha: number };
+  /** out = cond ? a : b, broadcasting all three. */
+  select: { outShape: number[]; cStrides: number[]; aStrides: number[]; bStrides: number[] };
+  /** Element type conversion (float→int truncates, x→bool is x != 0). */
+  cast: { n: number; to: DType };
+  /** Reduce the middle axis of a [outer, size, inner] view. */
+  reduce: { fn: ReduceFn; outer: number; size: number; inner: number };
+  /** Index (int32) of the max/min along the middle axis of [outer, size, inner]; ties → smallest. */
+  argReduce: { fn: ArgReduceFn; outer: number; size: number; inner: number };
+  /** Strided gather copy: out[idx] = in[offset + Σ idx[i]·inStrides[i]] (transpose, slice, broadcast, tile, reverse). */
+  copy: { outShape: number[]; inStrides: number[]; inOffset: number };
+  /** Concatenate rows: each input is [outer, inners[j]], output [outer, Σ inners]. */
+  concat: { outer: number; inners: number[] };
+  /** params [outer, axisSize, inner] gathered by int32 indices [nIdx] → [outer, nIdx, inner]; bad index → error. */
+  gather: { outer: number; axisSize: number; inner: number; nIdx: number };
+  /** Inverse of gather: updates [outer, nIdx, inner] summed into zeros [outer, axisSize, inner]. */
+  scatterAdd: { outer: number; axisSize: number; inner: number; nIdx: number };
+  /**
+   * Batched matmul: a is [batch?, m, k] (or [.., k, m] if transposeA), b is [.., k, n] (or
+   * [.., n, k]). Batch strides (elements) may be 0 to broadcast one operand.
+   */
+  matmul: {
+    batch: number; m: number; n: number; k: number;
+    transposeA: boolean; transposeB: boolean;
+    aBatchStride: number; bBatchStride: number;
+  };
+  /** Every element = value. */
+  fill: { n: number; value: number };
+  /** out[i] = start + i·delta. */
+  range: { n: number; start: number; delta: number };
+  /**
+   * Counter-based random numbers (Philox4x32-10): the stream is keyed by `seed`, and
+   * `dyn[dynSlot]` (the number of earlier runs of this op) picks the block, so each run draws new
+   * numbers and a fresh session repeats the sequence. out = shift + scale·sample.
+   */
+  random: { n: number; dist: RandomDist; seed: [number, number]; dynSlot: number; scale: number; shift: number };
+  /** Softmax (or log-softmax) over the last axis of [outer, size]. */
+  softmax: { outer: number; size: number; log: boolean };
+  conv2d: WindowGeom & { o: number };
+  /** (dy [n,oh,ow,o], filter [kh,kw,c,o]) → dx [n,h,w,c]. */
+  conv2dBackpropInput: WindowGeom & { o: number };
+  /** (x [n,h,w,c], dy [n,oh,ow,o]) → dfilter [kh,kw,c,o]. */
+  conv2dBackpropFilter: WindowGeom & { o: number };
+  maxPool: WindowGeom;
+  /** (x, dy) → dx: dy routed to the first max of each window. */
+  maxPoolGrad: WindowGeom;
+  /** SAME padding averages over the valid cells only. */
+  avgPool: WindowGeom;
+  /** dy → dx. */
+  avgPoolGrad: WindowGeom;
+  /** Copies x to the output; fails with `<message> : Tensor had NaN values` (or Inf). */
+  checkNumerics: { n: number; message: string };
+  /**
+   * Copies int labels to the output; fails with TF's sparse-xent text when a label is outside
+   * [0, depth).
+   */
+  checkLabels: { n: number; depth: number };
+}
+
+export type PrimName = keyof PrimParams;
+
+export const PRIM_NAMES: readonly PrimName[] = [
+  'unary', 'binary', 'select', 'cast', 'reduce', 'argReduce', 'copy', 'concat', 'gather',
+  'scatterAdd', 'matmul', 'fill', 'range', 'random', 'softmax', 'conv2d', 'conv2dBackpropInput',
+  'conv2dBackpropFilter', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad', 'checkNumerics',
+  'checkLabels',
+];
+
+export const COMPARISONS: ReadonlySet<BinaryFn> = new Set<BinaryFn>([
+  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+]);
