@@ -1,0 +1,862 @@
+/**
+ * TF's V2 tensor bundle: `<prefix>.index` (a table: key "" → BundleHeaderProto, tensor name →
+ * BundleEntryProto) and `<prefix>.data-SSSSS-of-NNNNN` (the tensors' bytes, little-endian,
+ * row-major). The writer reproduces TF's output byte for byte for what TF1's Saver writes:
+ * keys sorted bytewise, data contiguous in key order, one shard, no padding.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { type DType, BYTES, arrayCtor } from '../dtype.js';
+import {
+  DataLossError,
+  InvalidArgumentError,
+  NotFoundError,
+  OpError,
+  UnimplementedError,
+  UnknownError,
+} from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import { sizeOf } from '../shape.js';
+import * as crc32c from './crc32c.js';
+import {
+  type BundleEntryProto,
+  type BundleHeaderProto,
+  type TensorSliceProto,
+  DataTypeEnum,
+  ENDIANNESS_BIG,
+  ENDIANNESS_LITTLE,
+  dataTypeName,
+  decodeBundleEntry,
+  decodeBundleHeader,
+  encodeBundleEntry,
+  encodeBundleHeader,
+} from './proto.js';
+import { TableReader, TableWriter, type TableWriterOptions, compareBytes } from './sstable.js';
+import { StringTensor } from './strings.js';
+
+/** The bundle format version this code writes (`kTensorBundleVersion`). */
+export const TENSOR_BUNDLE_VERSION = 1;
+/** Oldest producer version the reader accepts (`kTensorBundleMinProducer`). */
+export const TENSOR_BUNDLE_MIN_PRODUCER = 0;
+
+// ---------------------------------------------------------------- dtypes
+
+/** A bundle entry's element type: tsflow's dtypes, `string`, or another TF type by name. */
+export type BundleDType =
+  | DType
+  | 'string'
+  | 'uint8'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'float16'
+  | 'bfloat16'
+  | 'complex64'
+  | 'complex128'
+  | 'qint8'
+  | 'quint8'
+  | 'qint16'
+  | 'quint16'
+  | 'qint32'
+  | 'resource'
+  | 'variant'
+  | 'invalid';
+
+const ENUM_TO_DTYPE = new Map<number, BundleDType>([
+  [DataTypeEnum.DT_INVALID, 'invalid'],
+  [DataTypeEnum.DT_FLOAT, 'float32'],
+  [DataTypeEnum.DT_DOUBLE, 'float64'],
+  [DataTypeEnum.DT_INT32, 'int32'],
+  [DataTypeEnum.DT_UINT8, 'uint8'],
+  [DataTypeEnum.DT_INT16, 'int16'],
+  [DataTypeEnum.DT_INT8, 'int8'],
+  [DataTypeEnum.DT_STRING, 'string'],
+  [DataTypeEnum.DT_COMPLEX64, 'complex64'],
+  [DataTypeEnum.DT_INT64, 'int64'],
+  [DataTypeEnum.DT_BOOL, 'bool'],
+  [DataTypeEnum.DT_QINT8, 'qint8'],
+  [DataTypeEnum.DT_QUINT8, 'quint8'],
+  [DataTypeEnum.DT_QINT32, 'qint32'],
+  [DataTypeEnum.DT_BFLOAT16, 'bfloat16'],
+  [DataTypeEnum.DT_QINT16, 'qint16'],
+  [DataTypeEnum.DT_QUINT16, 'quint16'],
+  [DataTypeEnum.DT_UINT16, 'uint16'],
+  [DataTypeEnum.DT_COMPLEX128, 'complex128'],
+  [DataTypeEnum.DT_HALF, 'float16'],
+  [DataTypeEnum.DT_RESOURCE, 'resource'],
+  [DataTypeEnum.DT_VARIANT, 'variant'],
+  [DataTypeEnum.DT_UINT32, 'uint32'],
+  [DataTypeEnum.DT_UINT64, 'uint64'],
+]);
+const DTYPE_TO_ENUM = new Map<BundleDType, number>([...ENUM_TO_DTYPE].map(([k, v]) => [v, k]));
+
+/** The BundleDType of a DataType enum value (unknown values map to 'invalid'). */
+export function bundleDTypeFromEnum(v: number): BundleDType {
+  return ENUM_TO_DTYPE.get(v) ?? 'invalid';
+}
+
+/** The DataType enum value of a BundleDType. */
+export function bundleDTypeToEnum(d: BundleDType): number {
+  const v = DTYPE_TO_ENUM.get(d);
+  if (v === undefined) throw new InvalidArgumentError(`Unknown dtype ${d}`);
+  return v;
+}
+
+const NUMERIC = new Set<BundleDType>(['float32', 'float64', 'int32', 'int64', 'bool']);
+
+/** Whether values of this dtype can be read into an NDArray. */
+export function isNumericBundleDType(d: BundleDType): d is DType {
+  return NUMERIC.has(d);
+}
+
+// ---------------------------------------------------------------- naming
+
+function pad5(n: number): string {
+  return String(n).padStart(5, '0');
+}
+
+/** `<prefix>.index` */
+export function metaFilename(prefix: string): string {
+  return `${prefix}.index`;
+}
+
+/** `<prefix>.data-00000-of-00001` */
+export function dataFilename(prefix: string, shardId: number, numShards: number): string {
+  return `${prefix}.data-${pad5(shardId)}-of-${pad5(numShards)}`;
+}
+
+function missingCheckpoint(prefix: string): NotFoundError {
+  return new NotFoundError(
+    `Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ${prefix}`,
+  );
+}
+
+/** TF's missing-key error. */
+export function keyNotFound(name: string): NotFoundError {
+  return new NotFoundError(`Key ${name} not found in checkpoint`);
+}
+
+/** Wrap a Node fs error in the matching OpError (NotFound, ...), naming the file. */
+function fsError(e: unknown, path: string): Error {
+  if (e instanceof OpError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const msg = `${path}; ${err?.message ?? String(e)}`;
+  if (err?.code === 'ENOENT') return new NotFoundError(msg);
+  return new UnknownError(msg);
+}
+
+// ---------------------------------------------------------------- entries
+
+export interface BundleEntry {
+  /** The checkpoint key (variable name). */
+  readonly name: string;
+  readonly dtype: BundleDType;
+  /** Dimensions as stored (-1 for an unknown one, which no readable tensor has). */
+  readonly shape: number[];
+  readonly shardId: number;
+  /** Byte offset in the data shard. */
+  readonly offset: number;
+  /** Byte count in the data shard. */
+  readonly size: number;
+  /** Masked crc32c of the tensor, as stored. */
+  readonly crc32c: number;
+  /** Non-empty for a partitioned variable (not readable here). */
+  readonly slices: TensorSliceProto[];
+  /** The decoded BundleEntryProto. */
+  readonly proto: BundleEntryProto;
+}
+
+export type TensorValue = NDArray | StringTensor;
+
+const utf8 = new TextDecoder();
+const utf8Encode = new TextEncoder();
+const HOST_LITTLE = endianness() === 'LE';
+
+function shapeString(s: readonly number[]): string {
+  return `[${s.join(',')}]`;
+}
+
+function checkVersions(h: BundleHeaderProto, indexPath: string): void {
+  const v = h.version;
+  if (v.producer < TENSOR_BUNDLE_MIN_PRODUCER) {
+    throw new InvalidArgumentError(
+      `Checkpoint producer version ${v.producer} below min producer ${TENSOR_BUNDLE_MIN_PRODUCER} supported by this reader.  Please regenerate your checkpoint. (${indexPath})`,
+    );
+  }
+  if (v.minConsumer > TENSOR_BUNDLE_VERSION) {
+    throw new InvalidArgumentError(
+      `Checkpoint min consumer version ${v.minConsumer} above current version ${TENSOR_BUNDLE_VERSION} of this reader. (${indexPath})`,
+    );
+  }
+  if (v.badConsumers.includes(TENSOR_BUNDLE_VERSION)) {
+    throw new InvalidArgumentError(
+      `Checkpoint disallows consumer version ${TENSOR_BUNDLE_VERSION}. (${indexPath})`,
+    );
+  }
+}
+
+function swapBytes(bytes: Uint8Array, width: number): void {
+  if (width === 1) return;
+  for (let i = 0; i < bytes.length; i += width) {
+    for (let a = i, b = i + width - 1; a < b; a++, b--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[b]!;
+      bytes[b] = t;
+    }
+  }
+}
+
+/** A read-only view of one tensor bundle. Open with {@link readBundle}. */
+export class BundleReader {
+  /** Tensor entries in key order (the header and partition slices are not listed). */
+  readonly entries: readonly BundleEntry[];
+  private readonly byName: Map<string, BundleEntry>;
+
+  private constructor(
+    readonly prefix: string,
+    readonly header: BundleHeaderProto,
+    entries: BundleEntry[],
+    /** Table statistics of the `.index` file. */
+    readonly table: { dataBlocks: number; compressedBlocks: number },
+  ) {
+    this.entries = entries;
+    this.byName = new Map(entries.map((e) => [e.name, e]));
+  }
+
+  /** Parse an `.index` file's bytes; `prefix` locates the data shards. */
+  static fromIndexBytes(prefix: string, bytes: Uint8Array): BundleReader {
+    const indexPath = metaFilename(prefix);
+    const table = new TableReader(bytes, indexPath);
+    let header: BundleHeaderProto | null = null;
+    const entries: BundleEntry[] = [];
+    for (const [key, value] of table.entries()) {
+      if (header === null) {
+        if (key.length !== 0) {
+          throw new DataLossError(`Failed to seek to the header entry of ${indexPath}`);
+        }
+        try {
+          header = decodeBundleHeader(value);
+        } catch {
+          throw new DataLossError(`Unable to parse the header entry of ${indexPath}`);
+        }
+        checkVersions(header, indexPath);
+        if (header.endianness !== ENDIANNESS_LITTLE && header.endianness !== ENDIANNESS_BIG) {
+          throw new DataLossError(`Unknown endianness ${header.endianness} in the header of ${indexPath}`);
+        }
+        continue;
+      }
+      const name = utf8.decode(key);
+      // Keys of partition slices are binary (they start with a 0 byte); they are not tensors.
+      if (key[0] === 0) continue;
+      let proto: BundleEntryProto;
+      try {
+        proto = decodeBundleEntry(value);
+      } catch {
+        throw new DataLossError(`Entry for key ${name} not parseable.`);
+      }
+      entries.push({
+        name,
+        dtype: bundleDTypeFromEnum(proto.dtype),
+        shape: proto.shape.dims.map((d) => d.size),
+        shardId: proto.shardId,
+        offset: proto.offset,
+        size: proto.size,
+        crc32c: proto.crc32c,
+        slices: proto.slices,
+        proto,
+      });
+    }
+    if (header === null) throw new DataLossError(`Failed to seek to the header entry of ${indexPath}`);
+    const blocks = table.dataBlocks();
+    return new BundleReader(prefix, header, entries, {
+      dataBlocks: blocks.length,
+      compressedBlocks: blocks.filter((b) => b.compression !== 0).length,
+    });
+  }
+
+  /** Open `<prefix>.index` (data shards are opened only when a tensor is read). */
+  static async open(prefix: string): Promise<BundleReader> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fsp.readFile(metaFilename(prefix));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw missingCheckpoint(prefix);
+      throw fsError(e, metaFilename(prefix));
+    }
+    return BundleReader.fromIndexBytes(prefix, bytes);
+  }
+
+  /** Synchronous {@link open}. */
+  static openSync(prefix: string): BundleReader {
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(metaFilename(prefix));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw missingCheckpoint(prefix);
+      throw fsError(e, metaFilename(prefix));
+    }
+    return BundleReader.fromIndexBytes(prefix, bytes);
+  }
+
+  get numShards(): number {
+    return this.header.numShards;
+  }
+
+  /** Tensor names in key order. */
+  get names(): string[] {
+    return this.entries.map((e) => e.name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** The entry for `name`; NotFoundError `Key <name> not found in checkpoint` when absent. */
+  entry(name: string): BundleEntry {
+    const e = this.byName.get(name);
+    if (e === undefined) throw keyNotFound(name);
+    return e;
+  }
+
+  /** Path of the data shard holding `entry`. */
+  dataPath(shardId: number): string {
+    return dataFilename(this.prefix, shardId, this.header.numShards);
+  }
+
+  private checkReadable(e: BundleEntry): void {
+    if (e.slices.length > 0) {
+      throw new UnimplementedError(`Key ${e.name} is a partitioned variable; reading slices is not supported`);
+    }
+    if (e.proto.shape.unknownRank || e.shape.some((d) => d < 0)) {
+      throw new DataLossError(`Invalid shape in bundle entry: key ${e.name}; shape ${shapeString(e.shape)}`);
+    }
+    if (e.shardId < 0 || e.shardId >= Math.max(1, this.header.numShards)) {
+      throw new DataLossError(
+        `Invalid shard id in bundle entry: key ${e.name}; shard ${e.shardId} of ${this.header.numShards}`,
+      );
+    }
+    if (isNumericBundleDType(e.dtype)) {
+      const expected = sizeOf(e.shape) * BYTES[e.dtype];
+      if (e.size !== expected) {
+        throw new DataLossError(
+          `Invalid size in bundle entry: key ${e.name}; stored size ${e.size}; expected size ${expected}`,
+        );
+      }
+    } else if (e.dtype !== 'string') {
+      throw new UnimplementedError(
+        `Key ${e.name} has dtype ${dataTypeName(e.proto.dtype)}, which this reader does not support`,
+      );
+    }
+  }
+
+  /** Read and verify one tensor. */
+  async read(name: string): Promise<TensorValue> {
+    const e = this.entry(name);
+    this.checkReadable(e);
+    const path = this.dataPath(e.shardId);
+    const buf = new Uint8Array(e.size);
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, 'r');
+    } catch (err) {
+      throw fsError(err, path);
+    }
+    try {
+      let got = 0;
+      while (got < e.size) {
+        const { bytesRead } = await fh.read(buf, got, e.size - got, e.offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (got < e.size) throw this.truncated(e, path, got);
+    } catch (err) {
+      throw fsError(err, path);
+    } finally {
+      await fh.close();
+    }
+    return this.decode(e, buf, path);
+  }
+
+  /** Synchronous {@link read}. */
+  readSync(name: string): TensorValue {
+    const e = this.entry(name);
+    this.checkReadable(e);
+    const path = this.dataPath(e.shardId);
+    const buf = new Uint8Array(e.size);
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch (err) {
+      throw fsError(err, path);
+    }
+    try {
+      let got = 0;
+      while (got < e.size) {
+        const n = fs.readSync(fd, buf, got, e.size - got, e.offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < e.size) throw this.truncated(e, path, got);
+    } catch (err) {
+      throw fsError(err, path);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return this.decode(e, buf, path);
+  }
+
+  private truncated(e: BundleEntry, path: string, got: number): DataLossError {
+    return new DataLossError(
+      `Data file ${path} is truncated: key ${e.name} needs ${e.size} bytes at offset ${e.offset}, read ${got}`,
+    );
+  }
+
+  private checksumError(e: BundleEntry, path: string, actual: number): DataLossError {
+    const stored = String(crc32c.unmask(e.crc32c)).padStart(8, '0');
+    return new DataLossError(
+      `TensorBundle at ${this.prefix} shard ${e.shardId} (${e.size} bytes): Checksum does not match: stored ${stored} vs. calculated on the restored bytes ${actual} (key ${e.name} in ${path})`,
+    );
+  }
+
+  /** Verify and convert the raw bytes of `e` (a fresh buffer, which may be reused). */
+  private decode(e: BundleEntry, bytes: Uint8Array, path: string): TensorValue {
+    if (e.dtype === 'string') return this.decodeStrings(e, bytes, path);
+    const dtype = e.dtype as DType;
+    const actual = crc32c.value(bytes);
+    if (crc32c.mask(actual) !== e.crc32c) throw this.checksumError(e, path, actual);
+    const n = sizeOf(e.shape);
+    const width = BYTES[dtype];
+    const fileLittle = this.header.endianness === ENDIANNESS_LITTLE;
+    if (fileLittle !== HOST_LITTLE) swapBytes(bytes, width);
+    const buffer = bytes.buffer as ArrayBuffer;
+    switch (dtype) {
+      case 'int64': {
+        const src = new BigInt64Array(buffer, bytes.byteOffset, n);
+        const out = new Float64Array(n);
+        for (let i = 0; i < n; i++) out[i] = Number(src[i]!);
+        return new NDArray(out, e.shape, 'int64');
+      }
+      case 'bool': {
+        const out = new Uint8Array(n);
+        for (let i = 0; i < n; i++) out[i] = bytes[i]! !== 0 ? 1 : 0;
+        return new NDArray(out, e.shape, 'bool');
+      }
+      default: {
+        const Ctor = arrayCtor(dtype);
+        return new NDArray(new Ctor(buffer, bytes.byteOffset, n), e.shape, dtype);
+      }
+    }
+  }
+
+  /**
+   * String layout: a varint64 length per element, a masked crc32c (4 bytes) of the lengths
+   * (each hashed as uint32 LE, or uint64 LE when it does not fit), then the bytes. The entry's
+   * crc covers the hashed lengths, the 4 stored bytes and the string bytes.
+   */
+  private decodeStrings(e: BundleEntry, bytes: Uint8Array, path: string): StringTensor {
+    const n = sizeOf(e.shape);
+    const bad = (what: string): DataLossError =>
+      new DataLossError(`Bad string tensor data for key ${e.name} in ${path}: ${what}`);
+    const lengths: number[] = new Array(n);
+    let pos = 0;
+    let crc = 0;
+    const scratch = new DataView(new ArrayBuffer(8));
+    const scratchBytes = new Uint8Array(scratch.buffer);
+    for (let i = 0; i < n; i++) {
+      let len = 0;
+      let mul = 1;
+      for (let k = 0; ; k++) {
+        if (k >= 10 || pos >= bytes.length) throw bad('truncated element length');
+        const b = bytes[pos++]!;
+        len += (b & 0x7f) * mul;
+        if ((b & 0x80) === 0) break;
+        mul *= 0x80;
+      }
+      lengths[i] = len;
+      if (len <= 0xffffffff) {
+        scratch.setUint32(0, len, true);
+        crc = crc32c.extend(crc, scratchBytes.subarray(0, 4));
+      } else {
+        scratch.setBigUint64(0, BigInt(len), true);
+        crc = crc32c.extend(crc, scratchBytes);
+      }
+    }
+    if (pos + 4 > bytes.length) throw bad('truncated length checksum');
+    const storedBytes = bytes.subarray(pos, pos + 4);
+    const storedLengthCrc = new DataView(bytes.buffer, bytes.byteOffset + pos, 4).getUint32(0, true);
+    if (storedLengthCrc !== crc32c.mask(crc)) {
+      throw new DataLossError(
+        `The length checksum does not match: expected ${crc32c.unmask(storedLengthCrc)} but actual is ${crc} (key ${e.name} in ${path})`,
+      );
+    }
+    crc = crc32c.extend(crc, storedBytes);
+    pos += 4;
+    const out: Uint8Array[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const len = lengths[i]!;
+      if (pos + len > bytes.length) throw bad('element runs past the entry');
+      const s = bytes.slice(pos, pos + len);
+      crc = crc32c.extend(crc, s);
+      out[i] = s;
+      pos += len;
+    }
+    if (pos !== bytes.length) throw bad(`entry holds ${bytes.length} bytes but the elements use ${pos}`);
+    if (crc32c.mask(crc) !== e.crc32c) throw this.checksumError(e, path, crc);
+    return new StringTensor(out, e.shape);
+  }
+
+  /** Every tensor, read and verified, in key order. */
+  async readAll(): Promise<Map<string, TensorValue>> {
+    const out = new Map<string, TensorValue>();
+    for (const e of this.entries) out.set(e.name, await this.read(e.name));
+    return out;
+  }
+
+  /** Lines `name (DT_FLOAT) [2,3]`, as TF's BundleReader::DebugString prints them. */
+  debugString(): string {
+    return this.entries
+      .map((e) => `${e.name} (${dataTypeName(e.proto.dtype)}) ${shapeString(e.shape)}\n`)
+      .join('');
+  }
+}
+
+/** Open a bundle by prefix: reads and verifies the index; tensors are read on demand. */
+export function readBundle(prefix: string): Promise<BundleReader> {
+  return BundleReader.open(prefix);
+}
+
+// ---------------------------------------------------------------- writing
+
+export interface BundleTensor {
+  name: string;
+  array: TensorValue;
+}
+
+/** The file operations the writer uses; replaceable to inject failures in tests. */
+export interface BundleFileSystem {
+  open(path: string, flags: string): Promise<{
+    write(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesWritten: number }>;
+    sync(): Promise<void>;
+    close(): Promise<void>;
+  }>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  link(existing: string, newPath: string): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
+}
+
+const nodeFs: BundleFileSystem = {
+  open: (p, f) => fsp.open(p, f),
+  rename: (a, b) => fsp.rename(a, b),
+  unlink: (p) => fsp.unlink(p),
+  link: (a, b) => fsp.link(a, b),
+  copyFile: (a, b) => fsp.copyFile(a, b),
+};
+
+export interface WriteBundleOptions {
+  /** Table block size of the `.index` (default 262144, as TF). */
+  blockSize?: number;
+  /** fsync the files before renaming them into place (default true). */
+  sync?: boolean;
+  /** Replace the file operations (fault injection in tests). Missing members use node:fs. */
+  fs?: Partial<BundleFileSystem>;
+}
+
+export interface WriteBundleResult {
+  prefix: string;
+  indexPath: string;
+  dataPath: string;
+  /** The entries written, in key order. */
+  entries: BundleEntry[];
+}
+
+/** Bytes of a numeric array as TF stores them (little-endian). May share memory with `a`. */
+export function tensorBytes(a: NDArray): Uint8Array {
+  const n = a.size;
+  switch (a.dtype) {
+    case 'int64': {
+      const out = new BigInt64Array(n);
+      const src = a.data as Float64Array;
+      for (let i = 0; i < n; i++) {
+        const v = src[i]!;
+        if (!Number.isFinite(v)) {
+          throw new InvalidArgumentError(`int64 tensor holds a non-finite value ${v}`);
+        }
+        out[i] = BigInt.asIntN(64, BigInt(Math.trunc(v)));
+      }
+      const bytes = new Uint8Array(out.buffer);
+      if (!HOST_LITTLE) swapBytes(bytes, 8);
+      return bytes;
+    }
+    case 'bool': {
+      const src = a.data as Uint8Array;
+      let clean = true;
+      for (let i = 0; i < n && clean; i++) if (src[i]! > 1) clean = false;
+      if (clean) return src;
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = src[i]! !== 0 ? 1 : 0;
+      return out;
+    }
+    default: {
+      const d = a.data;
+      const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+      if (HOST_LITTLE) return bytes;
+      const copy = bytes.slice();
+      swapBytes(copy, BYTES[a.dtype]);
+      return copy;
+    }
+  }
+}
+
+/** On-disk pieces of a string tensor and its (unmasked) crc32c. */
+export function stringTensorChunks(t: StringTensor): { chunks: Uint8Array[]; size: number; crc: number } {
+  const head: number[] = [];
+  let crc = 0;
+  const scratch = new DataView(new ArrayBuffer(8));
+  const scratchBytes = new Uint8Array(scratch.buffer);
+  for (const b of t.bytes) {
+    let len = b.length;
+    if (len <= 0xffffffff) {
+      scratch.setUint32(0, len, true);
+      crc = crc32c.extend(crc, scratchBytes.subarray(0, 4));
+    } else {
+      scratch.setBigUint64(0, BigInt(len), true);
+      crc = crc32c.extend(crc, scratchBytes);
+    }
+    while (len >= 0x80) {
+      head.push((len % 0x80) | 0x80);
+      len = Math.floor(len / 0x80);
+    }
+    head.push(len);
+  }
+  const lengthCrc = new Uint8Array(4);
+  new DataView(lengthCrc.buffer).setUint32(0, crc32c.mask(crc), true);
+  crc = crc32c.extend(crc, lengthCrc);
+  let size = head.length + 4;
+  for (const b of t.bytes) {
+    crc = crc32c.extend(crc, b);
+    size += b.length;
+  }
+  return { chunks: [Uint8Array.from(head), lengthCrc, ...t.bytes], size, crc };
+}
+
+function tempName(path: string): string {
+  return `${path}.tempstate${randomBytes(8).readBigUInt64LE(0)}`;
+}
+
+/** Buffered sequential writer over a file handle. */
+class Sink {
+  private readonly buf = new Uint8Array(1 << 20);
+  private len = 0;
+  private pos = 0;
+  constructor(private readonly fh: Awaited<ReturnType<BundleFileSystem['open']>>) {}
+
+  private async writeFully(b: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < b.length) {
+      const { bytesWritten } = await this.fh.write(b, off, b.length - off, this.pos);
+      if (bytesWritten <= 0) throw new UnknownError('write made no progress');
+      off += bytesWritten;
+      this.pos += bytesWritten;
+    }
+  }
+
+  async write(b: Uint8Array): Promise<void> {
+    if (this.len + b.length <= this.buf.length) {
+      this.buf.set(b, this.len);
+      this.len += b.length;
+      return;
+    }
+    await this.flush();
+    if (b.length >= this.buf.length) await this.writeFully(b);
+    else {
+      this.buf.set(b, 0);
+      this.len = b.length;
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.len === 0) return;
+    const chunk = this.buf.subarray(0, this.len);
+    this.len = 0;
+    await this.writeFully(chunk);
+  }
+}
+
+/** Check names and values, and order the tensors bytewise by name. */
+function prepare(tensors: readonly BundleTensor[]): { t: BundleTensor; key: Uint8Array }[] {
+  const seen = new Set<string>();
+  const items = tensors.map((t) => {
+    if (typeof t.name !== 'string' || t.name === '') {
+      throw new InvalidArgumentError('Tensor bundle keys must be non-empty strings (the empty key holds the header)');
+    }
+    if (seen.has(t.name)) throw new InvalidArgumentError(`Adding duplicate key: ${t.name}`);
+    seen.add(t.name);
+    if (!(t.array instanceof NDArray) && !(t.array instanceof StringTensor)) {
+      throw new InvalidArgumentError(`Value for key ${t.name} must be an NDArray or a StringTensor`);
+    }
+    return { t, key: utf8Encode.encode(t.name) };
+  });
+  items.sort((a, b) => compareBytes(a.key, b.key));
+  return items;
+}
+
+/**
+ * Write a bundle: `<prefix>.data-00000-of-00001` then `<prefix>.index`. Both are written
+ * under temporary names and renamed into place at the end, data first and index last; if
+ * anything fails, the temporary files are removed and a checkpoint previously stored under
+ * the same prefix is left as it was.
+ */
+export async function writeBundle(
+  prefix: string,
+  tensors: readonly BundleTensor[],
+  options: WriteBundleOptions = {},
+): Promise<WriteBundleResult> {
+  const io: BundleFileSystem = { ...nodeFs, ...options.fs };
+  const sync = options.sync ?? true;
+  const items = prepare(tensors);
+  const dataPath = dataFilename(prefix, 0, 1);
+  const indexPath = metaFilename(prefix);
+  const tmpData = tempName(dataPath);
+  const tmpIndex = tempName(indexPath);
+  const created: string[] = [];
+  let backup: string | null = null;
+  let dataRenamed = false;
+
+  const cleanup = async (): Promise<void> => {
+    for (const p of created) await io.unlink(p).catch(() => undefined);
+  };
+
+  try {
+    // 1. The data file, tensors in key order, contiguous.
+    const entries: BundleEntry[] = [];
+    const table = new TableWriter(tableOptions(options));
+    const header = encodeBundleHeader({
+      numShards: 1,
+      endianness: ENDIANNESS_LITTLE,
+      version: { producer: TENSOR_BUNDLE_VERSION, minConsumer: 0, badConsumers: [] },
+    });
+    table.add(new Uint8Array(0), header);
+    let offset = 0;
+    const dfh = await openFor(io, tmpData, created);
+    try {
+      const sink = new Sink(dfh);
+      for (const { t, key } of items) {
+        let size: number;
+        let crc: number;
+        if (t.array instanceof StringTensor) {
+          const s = stringTensorChunks(t.array);
+          for (const c of s.chunks) await sink.write(c);
+          size = s.size;
+          crc = s.crc;
+        } else {
+          const bytes = tensorBytes(t.array);
+          crc = crc32c.value(bytes);
+          await sink.write(bytes);
+          size = bytes.length;
+        }
+        const dtype: BundleDType = t.array.dtype;
+        const proto: BundleEntryProto = {
+          dtype: bundleDTypeToEnum(dtype),
+          shape: { dims: t.array.shape.map((size) => ({ size })), unknownRank: false },
+          shardId: 0,
+          offset,
+          size,
+          crc32c: crc32c.mask(crc),
+          slices: [],
+        };
+        table.add(key, encodeBundleEntry(proto));
+        entries.push({
+          name: t.name,
+          dtype,
+          shape: [...t.array.shape],
+          shardId: 0,
+          offset,
+          size,
+          crc32c: proto.crc32c,
+          slices: [],
+          proto,
+        });
+        offset += size;
+      }
+      await sink.flush();
+      if (sync) await dfh.sync();
+    } finally {
+      await dfh.close();
+    }
+
+    // 2. The index.
+    const indexBytes = table.finish();
+    const ifh = await openFor(io, tmpIndex, created);
+    try {
+      const sink = new Sink(ifh);
+      await sink.write(indexBytes);
+      await sink.flush();
+      if (sync) await ifh.sync();
+    } finally {
+      await ifh.close();
+    }
+
+    // 3. Rename into place: data first, index last. A data file already there is kept under a
+    //    backup name until the index is in place, so a failure can put it back.
+    backup = await keepBackup(io, dataPath);
+    await io.rename(tmpData, dataPath);
+    dataRenamed = true;
+    created.splice(created.indexOf(tmpData), 1);
+    await io.rename(tmpIndex, indexPath);
+    created.splice(created.indexOf(tmpIndex), 1);
+    if (backup !== null) await io.unlink(backup).catch(() => undefined);
+    return { prefix, indexPath, dataPath, entries };
+  } catch (e) {
+    if (dataRenamed) {
+      if (backup !== null) await io.rename(backup, dataPath).catch(() => undefined);
+      else await io.unlink(dataPath).catch(() => undefined);
+    } else if (backup !== null) {
+      await io.unlink(backup).catch(() => undefined);
+    }
+    await cleanup();
+    throw typeof (e as NodeJS.ErrnoException)?.code === 'string' ? fsError(e, prefix) : e;
+  }
+}
+
+function tableOptions(o: WriteBundleOptions): TableWriterOptions {
+  return o.blockSize === undefined ? {} : { blockSize: o.blockSize };
+}
+
+async function openFor(
+  io: BundleFileSystem,
+  path: string,
+  created: string[],
+): Promise<Awaited<ReturnType<BundleFileSystem['open']>>> {
+  try {
+    const fh = await io.open(path, 'wx');
+    created.push(path);
+    return fh;
+  } catch (e) {
+    throw fsError(e, path);
+  }
+}
+
+/** Hard-link (or copy) an existing file to a backup name; null when there is no file. */
+async function keepBackup(io: BundleFileSystem, path: string): Promise<string | null> {
+  const backup = tempName(path);
+  try {
+    await io.link(path, backup);
+    return backup;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  }
+  try {
+    await io.copyFile(path, backup);
+    return backup;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fsError(e, path);
+  }
+}
