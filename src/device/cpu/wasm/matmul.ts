@@ -1,0 +1,400 @@
+/**
+ * Float32 matrix multiply: packed panels + an MR×NR register-tile micro-kernel in wasm SIMD,
+ * with the blocking loops in TypeScript.
+ *
+ * C[m×n] = op(A)[m×k] · op(B)[k×n], all row-major. Both operands are copied into panels
+ * before the multiply (A in MR-row panels, B in NR-column panels, k innermost), and the copy
+ * reads either layout, so transposed operands cost the same as plain ones.
+ */
+import type { FuncBuilder, Local, ModuleBuilder } from './emitter.js';
+
+export interface MatmulConfig {
+  /** Rows of the register tile. */
+  mr: number;
+  /** v128 vectors per tile row (tile width NR = 4·nv). */
+  nv: number;
+  /** Unroll factor of the k loop. */
+  unroll: number;
+  /** Use relaxed-SIMD `f32x4.relaxed_madd` (FMA where the host has it). */
+  fma: boolean;
+  /** Block sizes: k per packed panel, rows of A per packed block, columns of B per packed block. */
+  kc: number;
+  mc: number;
+  nc: number;
+}
+
+/**
+ * Default tiling. V8's optimizing tier schedules the k loop's loads ahead of the arithmetic, so
+ * accumulators + operand registers of one k step must fit in the 15 usable xmm registers and
+ * the loop is not unrolled (unrolling makes it spill). With FMA a 3×12 tile fits (9 + 3 + 3);
+ * with mul+add a temporary is needed, so 4×8 (8 + 2 + 4 + 1).
+ */
+export function defaultMatmulConfig(fma: boolean): MatmulConfig {
+  return fma
+    ? { mr: 3, nv: 3, unroll: 1, fma, kc: 256, mc: 129, nc: 2048 }
+    : { mr: 4, nv: 2, unroll: 1, fma, kc: 256, mc: 128, nc: 2048 };
+}
+
+/** Export names of the matmul functions in the kernel module. */
+export const MATMUL_EXPORTS = { gebp: 'mm_gebp', packA: 'mm_pack_a', packB: 'mm_pack_b' } as const;
+
+/**
+ * Packs a sub-matrix into R-wide panels. The source element (o, p) — o along the panel
+ * dimension (rows of op(A), columns of op(B)), p along k — lives at src + o·sOuter + p·sInner
+ * (strides in bytes). Output: for each panel q, for each p, R consecutive floats
+ * (o = q·R … q·R+R-1), zero-padded past nOuter.
+ *
+ * params: src, dst, nOuter, nInner, sOuter, sInner
+ */
+function emitPack(m: ModuleBuilder, name: string, R: number): void {
+  const f = m.func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [src, dst, nOuter, nInner, sOuter, sInner] = f.params as [Local, Local, Local, Local, Local, Local];
+  const q0 = f.local('i32');
+  const p = f.local('i32');
+  const d = f.local('i32');
+  const base = f.local('i32');
+  const s = f.local('i32');
+  const rowPtr = f.locals('i32', R);
+  const v = f.locals('v128', 4);
+  const t = f.locals('v128', 4);
+
+  f.get(dst).set(d);
+  f.for(q0, () => f.i32(0), () => f.get(nOuter), R, () => {
+    // base = src + q0·sOuter
+    f.get(src).get(q0).get(sOuter).i32Mul().i32Add().set(base);
+    // full panel?
+    f.get(q0).i32(R).i32Add().get(nOuter).i32LeS();
+    f.if();
+    {
+      f.get(sOuter).i32(4).i32Eq();
+      f.if();
+      {
+        // Contiguous along the panel dimension: copy R floats per p.
+        f.for(p, () => f.i32(0), () => f.get(nInner), 1, () => {
+          f.get(base).get(p).get(sInner).i32Mul().i32Add().set(s);
+          let off = 0;
+          while (off + 4 <= R) {
+            f.get(d).get(s).v128Load({ offset: off * 4, align: 0 }).v128Store({ offset: off * 4 });
+            off += 4;
+          }
+          if (off + 2 <= R) {
+            f.get(d).get(s).i64Load({ offset: off * 4, align: 0 }).i64Store({ offset: off * 4 });
+            off += 2;
+          }
+          if (off < R) {
+            f.get(d).get(s).f32Load({ offset: off * 4 }).f32Store({ offset: off * 4 });
+            off += 1;
+          }
+          f.get(d).i32(R * 4).i32Add().set(d);
+        });
+      }
+      f.else();
+      {
+        for (let r = 0; r < R; r++) f.get(base).get(sOuter).i32(r).i32Mul().i32Add().set(rowPtr[r]!);
+        f.get(sInner).i32(4).i32Eq();
+        f.if();
+        {
+          // Contiguous along k: 4×4 transposes for groups of four rows, scalar for the rest.
+          const full4 = Math.floor(R / 4) * 4;
+          f.i32(0).set(p);
+          f.while(
+            () => f.get(p).i32(4).i32Add().get(nInner).i32LeS(),
+            () => {
+              for (let g = 0; g < full4; g += 4) {
+                for (let i = 0; i < 4; i++) f.get(rowPtr[g + i]!).v128Load({ align: 0 }).set(v[i]!);
+                // t0 = (v0[0] v1[0] v0[1] v1[1]), t1 = (v0[2] v1[2] v0[3] v1[3]), same for v2, v3
+                f.get(v[0]!).get(v[1]!).f32x4Shuffle(0, 4, 1, 5).set(t[0]!);
+                f.get(v[0]!).get(v[1]!).f32x4Shuffle(2, 6, 3, 7).set(t[1]!);
+                f.get(v[2]!).get(v[3]!).f32x4Shuffle(0, 4, 1, 5).set(t[2]!);
+                f.get(v[2]!).get(v[3]!).f32x4Shuffle(2, 6, 3, 7).set(t[3]!);
+                const outs: [Local, Local, number, number, number, number][] = [
+                  [t[0]!, t[2]!, 0, 1, 4, 5],
+                  [t[0]!, t[2]!, 2, 3, 6, 7],
+                  [t[1]!, t[3]!, 0, 1, 4, 5],
+                  [t[1]!, t[3]!, 2, 3, 6, 7],
+                ];
+                outs.forEach(([x, y, a, b, c, e], pi) => {
+                  f.get(d).get(x).get(y).f32x4Shuffle(a, b, c, e).v128Store({ offset: (pi * R + g) * 4, align: 0 });
+                });
+              }
+              for (let r = full4; r < R; r++) {
+                for (let pi = 0; pi < 4; pi++) {
+                  f.get(d).get(rowPtr[r]!).f32Load({ offset: pi * 4 }).f32Store({ offset: (pi * R + r) * 4 });
+                }
+              }
+              for (let r = 0; r < R; r++) f.get(rowPtr[r]!).i32(16).i32Add().set(rowPtr[r]!);
+              f.get(d).i32(4 * R * 4).i32Add().set(d);
+              f.get(p).i32(4).i32Add().set(p);
+            },
+          );
+          f.while(
+            () => f.get(p).get(nInner).i32LtS(),
+            () => {
+              for (let r = 0; r < R; r++) {
+                f.get(d).get(rowPtr[r]!).f32Load().f32Store({ offset: r * 4 });
+                f.get(rowPtr[r]!).i32(4).i32Add().set(rowPtr[r]!);
+              }
+              f.get(d).i32(R * 4).i32Add().set(d);
+              f.get(p).i32(1).i32Add().set(p);
+            },
+          );
+        }
+        f.else();
+        {
+          // General strides, full panel.
+          f.for(p, () => f.i32(0), () => f.get(nInner), 1, () => {
+            for (let r = 0; r < R; r++) {
+              f.get(d).get(rowPtr[r]!).f32Load().f32Store({ offset: r * 4 });
+              f.get(rowPtr[r]!).get(sInner).i32Add().set(rowPtr[r]!);
+            }
+            f.get(d).i32(R * 4).i32Add().set(d);
+          });
+        }
+        f.end();
+      }
+      f.end();
+    }
+    f.else();
+    {
+      // Partial panel: rows past nOuter are zero.
+      for (let r = 0; r < R; r++) f.get(base).get(sOuter).i32(r).i32Mul().i32Add().set(rowPtr[r]!);
+      f.for(p, () => f.i32(0), () => f.get(nInner), 1, () => {
+        for (let r = 0; r < R; r++) {
+          f.get(d);
+          f.get(q0).i32(r).i32Add().get(nOuter).i32LtS();
+          f.if('f32');
+          f.get(rowPtr[r]!).f32Load();
+          f.get(rowPtr[r]!).get(sInner).i32Add().set(rowPtr[r]!);
+          f.else();
+          f.f32(0);
+          f.end();
+          f.f32Store({ offset: r * 4 });
+        }
+        f.get(d).i32(R * 4).i32Add().set(d);
+      });
+    }
+    f.end();
+  });
+}
+
+/**
+ * The macro-kernel: C[mc×nc] (+)= Apacked[mc×kc] · Bpacked[kc×nc], looping NR-column
+ * micro-panels of B (outer) and MR-row micro-panels of A (inner). Full tiles read/write C
+ * directly; edge tiles go through a small buffer.
+ *
+ * params: pa, pb, c, ldc (bytes), mc, nc, kc, load (0: overwrite C, 1: add into C), edge
+ */
+function emitGebp(m: ModuleBuilder, cfg: MatmulConfig): void {
+  const { mr: MR, nv: NV, unroll: U, fma } = cfg;
+  const NR = NV * 4;
+  const f = m.func(MATMUL_EXPORTS.gebp, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [pa, pb, c, ldc, mc, nc, kc, load, edge] = f.params as Local[] as [
+    Local, Local, Local, Local, Local, Local, Local, Local, Local,
+  ];
+  const jr = f.local('i32');
+  const ir = f.local('i32');
+  const paP = f.local('i32');
+  const pbP = f.local('i32');
+  const aPtr = f.local('i32');
+  const bPtr = f.local('i32');
+  const aEndMain = f.local('i32');
+  const aEnd = f.local('i32');
+  const panelA = f.local('i32');
+  const panelB = f.local('i32');
+  const mainA = f.local('i32');
+  const rp = f.local('i32');
+  const rows = f.local('i32');
+  const cols = f.local('i32');
+  const i = f.local('i32');
+  const j = f.local('i32');
+  const ev = f.local('f32');
+  const acc = f.locals('v128', MR * NV);
+  const bv = f.locals('v128', NV);
+  const av = f.local('v128');
+
+  const step = (u: number): void => {
+    for (let x = 0; x < NV; x++) f.get(bPtr).v128Load({ offset: (u * NR + 4 * x) * 4 }).set(bv[x]!);
+    for (let r = 0; r < MR; r++) {
+      f.get(aPtr).v128Load32Splat({ offset: (u * MR + r) * 4 }).set(av);
+      for (let x = 0; x < NV; x++) {
+        const a = acc[r * NV + x]!;
+        if (fma) f.get(av).get(bv[x]!).get(a).f32x4RelaxedMadd().set(a);
+        else f.get(a).get(av).get(bv[x]!).f32x4Mul().f32x4Add().set(a);
+      }
+    }
+  };
+
+  f.get(kc).i32(MR * 4).i32Mul().set(panelA);
+  f.get(kc).i32(NR * 4).i32Mul().set(panelB);
+  // bytes of packed A covered by the unrolled loop: (kc − kc mod U)·MR·4
+  f.get(kc).get(kc).i32(U).i32RemU().i32Sub().i32(MR * 4).i32Mul().set(mainA);
+  f.get(pb).set(pbP);
+  f.for(jr, () => f.i32(0), () => f.get(nc), NR, () => {
+    f.get(pa).set(paP);
+    f.for(ir, () => f.i32(0), () => f.get(mc), MR, () => {
+      for (const a of acc) f.v128Zero().set(a);
+      f.get(paP).set(aPtr);
+      f.get(pbP).set(bPtr);
+      f.get(paP).get(mainA).i32Add().set(aEndMain);
+      f.get(paP).get(panelA).i32Add().set(aEnd);
+      f.while(
+        () => f.get(aPtr).get(aEndMain).i32LtU(),
+        () => {
+          for (let u = 0; u < U; u++) step(u);
+          f.get(aPtr).i32(U * MR * 4).i32Add().set(aPtr);
+          f.get(bPtr).i32(U * NR * 4).i32Add().set(bPtr);
+        },
+      );
+      f.while(
+        () => f.get(aPtr).get(aEnd).i32LtU(),
+        () => {
+          step(0);
+          f.get(aPtr).i32(MR * 4).i32Add().set(aPtr);
+          f.get(bPtr).i32(NR * 4).i32Add().set(bPtr);
+        },
+      );
+
+      // Store the tile.
+      f.get(ir).i32(MR).i32Add().get(mc).i32LeS();
+      f.get(jr).i32(NR).i32Add().get(nc).i32LeS();
+      f.i32And();
+      f.if();
+      {
+        // rp = c + ir·ldc + jr·4
+        f.get(c).get(ir).get(ldc).i32Mul().i32Add().get(jr).i32(4).i32Mul().i32Add().set(rp);
+        f.get(load);
+        f.if();
+        for (let r = 0; r < MR; r++) {
+          for (let x = 0; x < NV; x++) {
+            f.get(rp).get(rp).v128Load({ offset: 16 * x }).get(acc[r * NV + x]!).f32x4Add().v128Store({ offset: 16 * x });
+          }
+          if (r < MR - 1) f.get(rp).get(ldc).i32Add().set(rp);
+        }
+        f.else();
+        for (let r = 0; r < MR; r++) {
+          for (let x = 0; x < NV; x++) f.get(rp).get(acc[r * NV + x]!).v128Store({ offset: 16 * x });
+          if (r < MR - 1) f.get(rp).get(ldc).i32Add().set(rp);
+        }
+        f.end();
+      }
+      f.else();
+      {
+        for (let r = 0; r < MR; r++) {
+          for (let x = 0; x < NV; x++) f.get(edge).get(acc[r * NV + x]!).v128Store({ offset: (r * NR + 4 * x) * 4 });
+        }
+        // rows = min(MR, mc - ir), cols = min(NR, nc - jr)
+        f.get(mc).get(ir).i32Sub().set(rows);
+        f.get(rows).i32(MR).i32GtS().ifThen(() => f.i32(MR).set(rows));
+        f.get(nc).get(jr).i32Sub().set(cols);
+        f.get(cols).i32(NR).i32GtS().ifThen(() => f.i32(NR).set(cols));
+        f.for(i, () => f.i32(0), () => f.get(rows), 1, () => {
+          // rp = c + (ir + i)·ldc + jr·4
+          f.get(c).get(ir).get(i).i32Add().get(ldc).i32Mul().i32Add().get(jr).i32(4).i32Mul().i32Add().set(rp);
+          f.for(j, () => f.i32(0), () => f.get(cols), 1, () => {
+            f.get(rp).get(j).i32(4).i32Mul().i32Add();
+            // value = edge[i·NR + j] (+ C if load)
+            f.get(edge).get(i).i32(NR).i32Mul().get(j).i32Add().i32(4).i32Mul().i32Add().f32Load().set(ev);
+            f.get(rp).get(j).i32(4).i32Mul().i32Add().f32Load().get(ev).f32Add();
+            f.get(ev);
+            f.get(load);
+            f.select();
+            f.f32Store();
+          });
+        });
+      }
+      f.end();
+      f.get(paP).get(panelA).i32Add().set(paP);
+    });
+    f.get(pbP).get(panelB).i32Add().set(pbP);
+  });
+}
+
+/** Adds the packing functions and the macro-kernel to a module. */
+export function emitMatmul(m: ModuleBuilder, cfg: MatmulConfig): void {
+  emitPack(m, MATMUL_EXPORTS.packA, cfg.mr);
+  emitPack(m, MATMUL_EXPORTS.packB, cfg.nv * 4);
+  emitGebp(m, cfg);
+}
+
+export type GebpFn = (
+  pa: number, pb: number, c: number, ldcBytes: number, mc: number, nc: number, kc: number, load: number, edge: number,
+) => void;
+export type PackFn = (src: number, dst: number, nOuter: number, nInner: number, sOuter: number, sInner: number) => void;
+
+const roundUp = (x: number, r: number): number => Math.ceil(x / r) * r;
+
+/** Split `total` into the fewest blocks of at most `max`, of near-equal size rounded up to `mult`. */
+function blockSize(total: number, max: number, mult: number): number {
+  const nBlocks = Math.max(1, Math.ceil(total / max));
+  return Math.min(roundUp(Math.ceil(total / nBlocks), mult), roundUp(max, mult));
+}
+
+export interface MatmulDriver {
+  matmul(
+    a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    rowStart: number, rowEnd: number, scratch: number, accumulate?: boolean,
+  ): void;
+  scratchBytes(m: number, n: number, k: number): number;
+}
+
+const SCRATCH_ALIGN = 64;
+
+export function makeMatmulDriver(
+  cfg: MatmulConfig,
+  fns: { gebp: GebpFn; packA: PackFn; packB: PackFn },
+  zero: (ptr: number, count: number) => void,
+): MatmulDriver {
+  const MR = cfg.mr;
+  const NR = cfg.nv * 4;
+  const { gebp, packA, packB } = fns;
+
+  const layout = (m: number, n: number, k: number) => {
+    const kc = blockSize(Math.max(k, 1), cfg.kc, 1);
+    const mc = blockSize(Math.max(m, 1), cfg.mc, MR);
+    const nc = blockSize(Math.max(n, 1), cfg.nc, NR);
+    const edgeBytes = roundUp(MR * NR * 4, SCRATCH_ALIGN);
+    const aBytes = roundUp(mc * kc * 4, SCRATCH_ALIGN);
+    const bBytes = roundUp(nc * kc * 4, SCRATCH_ALIGN);
+    return { kc, mc, nc, edgeBytes, aBytes, bBytes, total: SCRATCH_ALIGN + edgeBytes + aBytes + bBytes };
+  };
+
+  return {
+    scratchBytes(m, n, k) {
+      return layout(m, n, k).total;
+    },
+    matmul(a, b, c, m, n, k, transA, transB, rowStart, rowEnd, scratch, accumulate = false) {
+      rowStart = Math.max(0, rowStart);
+      rowEnd = Math.min(m, rowEnd);
+      if (rowEnd <= rowStart || n <= 0) return;
+      if (k <= 0) {
+        if (!accumulate) zero(c + rowStart * n * 4, (rowEnd - rowStart) * n);
+        return;
+      }
+      const L = layout(m, n, k);
+      const base = roundUp(scratch, SCRATCH_ALIGN);
+      const edge = base;
+      const pa = edge + L.edgeBytes;
+      const pb = pa + L.aBytes;
+      // op(A)[i][p]: (sOuter, sInner) in bytes
+      const aSO = transA ? 4 : k * 4;
+      const aSI = transA ? m * 4 : 4;
+      // op(B)[p][j]: outer is j
+      const bSO = transB ? k * 4 : 4;
+      const bSI = transB ? 4 : n * 4;
+      const ldc = n * 4;
+      for (let jc = 0; jc < n; jc += L.nc) {
+        const nc = Math.min(L.nc, n - jc);
+        for (let pc = 0; pc < k; pc += L.kc) {
+          const kc = Math.min(L.kc, k - pc);
+          packB(b + jc * bSO + pc * bSI, pb, nc, kc, bSO, bSI);
+          const load = accumulate || pc > 0 ? 1 : 0;
+          for (let ic = rowStart; ic < rowEnd; ic += L.mc) {
+            const mc = Math.min(L.mc, rowEnd - ic);
+            packA(a + ic * aSO + pc * aSI, pa, mc, kc, aSO, aSI);
+            gebp(pa, pb, c + ic * ldc + jc * 4, ldc, mc, nc, kc, load, edge);
+          }
+        }
+      }
+    },
+  };
+}
