@@ -1,1 +1,20 @@
-export {};
+/**
+ * tsflow — TensorFlow 1.x's graph-and-Session programming model in TypeScript.
+ *
+ *   import * as tf from 'tsflow';
+ */
+export { type DType, float32, int32, bool, float64, int64 } from './dtype.js';
+export { NDArray } from './ndarray.js';
+export * as errors from './errors.js';
+export { Graph, GraphKeys } from './graph/graph.js';
+export { Operation, Tensor } from './graph/tensor.js';
+export {
+  getDefaultGraph, resetDefaultGraph, nameScope, device, controlDependencies, setRandomSeed,
+} from './graph/context.js';
+export * from './ops/index.js';
+export { Session, type SessionOptions } from './session/session.js';
+export * as data from './data/index.js';
+
+import { webgpuAvailable as probe } from './session/webgpu-probe.js';
+/** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */
+export const webgpuAvailable = probe;

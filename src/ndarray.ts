@@ -67,9 +67,13 @@ export class NDArray {
     return this.dtype === 'bool' ? v !== 0 : v;
   }
 
-  /** Nested JS arrays (a plain number or boolean for shape []). */
+  /**
+   * Nested JS arrays (a plain number or boolean for shape []). float32 values come back as the
+   * shortest decimal that rounds to the same float32 (0.6590012, not 0.6590011715888977).
+   */
   toArray(): NestedArray {
-    const conv = (v: number): number | boolean => (this.dtype === 'bool' ? v !== 0 : v);
+    const conv = (v: number): number | boolean =>
+      this.dtype === 'bool' ? v !== 0 : this.dtype === 'float32' ? shortestFloat32(v) : v;
     if (this.shape.length === 0) return conv(this.data[0]!);
     const rec = (dim: number, off: number): NestedArray[] => {
       const d = this.shape[dim]!;
@@ -93,8 +97,7 @@ export class NDArray {
       if (Number.isNaN(v)) return 'nan';
       if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
       if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
-      const p = this.dtype === 'float32' ? 8 : 8;
-      return String(Number(v.toPrecision(p)));
+      return String(this.dtype === 'float32' ? shortestFloat32(v) : v);
     };
     if (this.shape.length === 0) return fmt(this.data[0]!);
     const rec = (dim: number, off: number, indent: string): string => {
@@ -112,6 +115,17 @@ export class NDArray {
     };
     return rec(0, 0, '');
   }
+}
+
+/** The shortest decimal that rounds to the same float32 as `v`. */
+export function shortestFloat32(v: number): number {
+  if (!Number.isFinite(v) || v === 0) return v;
+  const f = Math.fround(v);
+  for (let p = 1; p < 10; p++) {
+    const c = Number(f.toPrecision(p));
+    if (Math.fround(c) === f) return c;
+  }
+  return f;
 }
 
 export function dtypeOfArray(a: DataArray): DType {

@@ -1,0 +1,89 @@
+/**
+ * All CPU-device tensors (plan arenas, variables, constants) live in one WebAssembly.Memory —
+ * shared when SharedArrayBuffer is available — so WebAssembly kernels and worker threads address
+ * every buffer by byte offset in the same memory.
+ */
+import { type DType, type DataArray, arrayCtor, BYTES } from '../../dtype.js';
+import { ResourceExhaustedError } from '../../errors.js';
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB
+const ALIGN = 64;
+
+export class Heap {
+  readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
+  /** Free blocks [offset, bytes], sorted by offset. */
+  private free: [number, number][] = [];
+  private top = ALIGN; // offset 0 is never handed out
+
+  constructor(initialBytes = 1 << 20) {
+    const initial = Math.max(1, Math.ceil(initialBytes / PAGE));
+    let mem: WebAssembly.Memory;
+    let shared = false;
+    try {
+      mem = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+      shared = typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer;
+    } catch {
+      mem = new WebAssembly.Memory({ initial, maximum: MAX_PAGES });
+    }
+    this.memory = mem;
+    this.shared = shared;
+  }
+
+  get bytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  alloc(bytes: number): number {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (let i = 0; i < this.free.length; i++) {
+      const [off, len] = this.free[i]!;
+      if (len >= size) {
+        if (len === size) this.free.splice(i, 1);
+        else this.free[i] = [off + size, len - size];
+        return off;
+      }
+    }
+    const off = this.top;
+    const need = off + size;
+    if (need > this.bytes) {
+      const pages = Math.ceil((need - this.bytes) / PAGE);
+      try {
+        this.memory.grow(Math.max(pages, Math.min(MAX_PAGES - this.bytes / PAGE, Math.ceil(this.bytes / PAGE / 4))));
+      } catch {
+        try {
+          this.memory.grow(pages);
+        } catch {
+          throw new ResourceExhaustedError(`OOM when allocating ${bytes} bytes on the CPU device (heap is ${this.bytes} bytes)`);
+        }
+      }
+    }
+    this.top = need;
+    return off;
+  }
+
+  release(offset: number, bytes: number): void {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    this.free.push([offset, size]);
+    this.free.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const b of this.free) {
+      const last = merged[merged.length - 1];
+      if (last && last[0] + last[1] === b[0]) last[1] += b[1];
+      else merged.push([b[0], b[1]]);
+    }
+    if (merged.length && merged[merged.length - 1]![0] + merged[merged.length - 1]![1] === this.top) {
+      this.top = merged.pop()![0];
+    }
+    this.free = merged;
+  }
+
+  view(dtype: DType, offset: number, size: number): DataArray {
+    return new (arrayCtor(dtype))(this.memory.buffer, offset, size);
+  }
+}
+
+export function byteSize(dtype: DType, size: number): number {
+  return BYTES[dtype] * size;
+}

@@ -1,0 +1,17 @@
+import { checkLabels, checkNumerics } from './checks.js';
+import { binary, cast, select, unary } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { concat, copy, fill, gather, range, scatterAdd } from './movement.js';
+import { random } from './random.js';
+import { argReduce, reduce } from './reduce.js';
+import { softmax } from './softmax.js';
+import type { CpuKernelTable } from './types.js';
+import { avgPool, avgPoolGrad, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPool, maxPoolGrad } from './window.js';
+
+export const cpuKernels: CpuKernelTable = {
+  unary, binary, select, cast, reduce, argReduce, copy, concat, gather, scatterAdd, matmul, fill,
+  range, random, softmax, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool, maxPoolGrad,
+  avgPool, avgPoolGrad, checkNumerics, checkLabels,
+};
+
+export type { CpuKernel, CpuKernelTable, KernelCtx } from './types.js';

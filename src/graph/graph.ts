@@ -1,0 +1,288 @@
+/** The append-only graph: ops, TF1 naming and scopes, control dependencies, collections. */
+import { ValueError } from '../errors.js';
+import type { DType } from '../dtype.js';
+import type { PartialShape } from '../shape.js';
+import { type Attrs, Operation, Tensor } from './tensor.js';
+
+export const GraphKeys = {
+  GLOBAL_VARIABLES: 'variables',
+  TRAINABLE_VARIABLES: 'trainable_variables',
+  LOCAL_VARIABLES: 'local_variables',
+  GLOBAL_STEP: 'global_step',
+  TRAIN_OP: 'train_op',
+  UPDATE_OPS: 'update_ops',
+  LOSSES: 'losses',
+  SAVERS: 'savers',
+} as const;
+
+const ROOT_SCOPE_RE = /^[A-Za-z0-9.][A-Za-z0-9_.\-/]*$/;
+const SCOPE_RE = /^[A-Za-z0-9_.\-/]*$/;
+
+export interface NewOp {
+  type: string;
+  inputs: Tensor[];
+  outputs: { dtype: DType; shape: PartialShape }[];
+  attrs?: Attrs;
+  /** Requested name (uniquified); a name ending in `/` is taken verbatim without the slash. */
+  name?: string;
+  /** Default name when `name` is absent (TF's wrapper default, e.g. `MatMul`). */
+  defaultName: string;
+}
+
+export class Graph {
+  private readonly _ops: Operation[] = [];
+  private readonly byName = new Map<string, Operation>();
+  private readonly namesInUse = new Map<string, number>();
+  private readonly collections = new Map<string, unknown[]>();
+  /** Current name scope, '' at the root, else ending without '/'. */
+  private scope = '';
+  private controlStack: Operation[][] = [];
+  private deviceStack: string[] = [];
+  /** Graph-level random seed (`tf.setRandomSeed`). */
+  seed: number | null = null;
+  /** Counter TF uses to derive op seeds when only the graph seed is set. */
+  private lastOpSeed = 0;
+  /** Ops whose outputs may not be fed (`preventFeeding`). */
+  readonly unfeedable = new Set<Tensor>();
+  /** Bumped on every new op: sessions use it to drop stale caches. */
+  version = 0;
+
+  get operations(): readonly Operation[] {
+    return this._ops;
+  }
+
+  getOperations(): Operation[] {
+    return [...this._ops];
+  }
+
+  /** TF's `unique_name`: case-insensitive, `name_1`, `name_2`, … */
+  uniqueName(name: string, markAsUsed = true): string {
+    if (this.scope) name = `${this.scope}/${name}`;
+    const key = name.toLowerCase();
+    let i = this.namesInUse.get(key) ?? 0;
+    if (markAsUsed) this.namesInUse.set(key, i + 1);
+    if (i > 0) {
+      const base = key;
+      let k = key;
+      while (this.namesInUse.has(k)) {
+        k = `${base}_${i}`;
+        i++;
+      }
+      if (markAsUsed) this.namesInUse.set(k, 1);
+      name = `${name}_${i - 1}`;
+    }
+    return name;
+  }
+
+  /** Run `fn` inside name scope `name` (TF1 `name_scope`); `fn` receives the scope string `a/b/`. */
+  nameScope<T>(name: string | null, fn: (scope: string) => T): T {
+    const old = this.scope;
+    let next: string;
+    if (name === null || name === '') {
+      next = '';
+    } else if (name.endsWith('/')) {
+      next = name.slice(0, -1);
+    } else {
+      const re = old ? SCOPE_RE : ROOT_SCOPE_RE;
+      if (!re.test(name)) throw new ValueError(`'${name}' is not a valid scope name`);
+      next = this.uniqueName(name);
+    }
+    this.scope = next;
+    try {
+      return fn(next ? `${next}/` : '');
+    } finally {
+      this.scope = old;
+    }
+  }
+
+  get currentScope(): string {
+    return this.scope;
+  }
+
+  controlDependencies<T>(deps: readonly (Operation | Tensor)[] | null, fn: () => T): T {
+    const old = this.controlStack;
+    if (deps === null) this.controlStack = [];
+    else this.controlStack = [...old, deps.map((d) => (d instanceof Tensor ? d.op : d))];
+    try {
+      return fn();
+    } finally {
+      this.controlStack = old;
+    }
+  }
+
+  device<T>(spec: string, fn: () => T): T {
+    this.deviceStack.push(canonicalDevice(spec));
+    try {
+      return fn();
+    } finally {
+      this.deviceStack.pop();
+    }
+  }
+
+  get currentDevice(): string {
+    return this.deviceStack[this.deviceStack.length - 1] ?? '';
+  }
+
+  /** Add an op (shapes already inferred by the ops layer). */
+  addOp(spec: NewOp): Operation {
+    let name: string;
+    if (spec.name !== undefined && spec.name.endsWith('/')) {
+      name = spec.name.slice(0, -1);
+      this.namesInUse.set(name.toLowerCase(), Math.max(1, this.namesInUse.get(name.toLowerCase()) ?? 0));
+    } else {
+      name = this.uniqueName(spec.name ?? spec.defaultName);
+    }
+    for (const t of spec.inputs) {
+      if (t.graph !== this) {
+        throw new ValueError(`Tensor ${t.name} must be from the same graph as the op being created ('${name}').`);
+      }
+    }
+    const control: Operation[] = [];
+    for (const frame of this.controlStack) {
+      for (const op of frame) {
+        if (!control.includes(op) && !spec.inputs.some((t) => t.op === op)) control.push(op);
+      }
+    }
+    const op = new Operation(
+      this,
+      this._ops.length,
+      name,
+      spec.type,
+      spec.inputs,
+      control,
+      spec.outputs,
+      spec.attrs ?? {},
+      this.currentDevice,
+    );
+    this._ops.push(op);
+    this.byName.set(name, op);
+    this.version++;
+    return op;
+  }
+
+  /** Derive (graphSeed, opSeed) as TF1's `get_seed` does. */
+  getSeed(opSeed: number | undefined): [number, number] | null {
+    if (this.seed !== null) {
+      if (opSeed !== undefined) return [this.seed, opSeed];
+      this.lastOpSeed = this._ops.length;
+      return [this.seed, this.lastOpSeed];
+    }
+    if (opSeed !== undefined) return [87654321, opSeed];
+    return null;
+  }
+
+  addToCollection(key: string, value: unknown): void {
+    let c = this.collections.get(key);
+    if (!c) this.collections.set(key, (c = []));
+    c.push(value);
+  }
+
+  getCollection<T = unknown>(key: string, scope?: string): T[] {
+    const c = (this.collections.get(key) ?? []) as T[];
+    if (scope === undefined) return [...c];
+    const re = new RegExp(`^(?:${scope})`);
+    return c.filter((x) => re.test(String((x as { name?: string }).name ?? '')));
+  }
+
+  getCollectionRef<T = unknown>(key: string): T[] {
+    let c = this.collections.get(key);
+    if (!c) this.collections.set(key, (c = []));
+    return c as T[];
+  }
+
+  getOperationByName(name: string): Operation {
+    return this.asGraphElement(name, false, true) as Operation;
+  }
+
+  getTensorByName(name: string): Tensor {
+    return this.asGraphElement(name, true, false) as Tensor;
+  }
+
+  /** TF's `as_graph_element` with its exact error texts. */
+  asGraphElement(obj: unknown, allowTensor: boolean, allowOperation: boolean): Tensor | Operation {
+    const typesStr = allowTensor && allowOperation ? 'Tensor or Operation' : allowTensor ? 'Tensor' : 'Operation';
+    if (typeof obj === 'string') {
+      if (obj.includes(':') && allowTensor) {
+        const idx = obj.lastIndexOf(':');
+        const opName = obj.slice(0, idx);
+        const outStr = obj.slice(idx + 1);
+        const out = Number(outStr);
+        if (!/^\d+$/.test(outStr)) {
+          throw new ValueError(
+            `The name ${JSON.stringify(obj)} looks a like a Tensor name, but is not a valid one. Tensor names must be of the form "<op_name>:<output_index>".`,
+          );
+        }
+        const op = this.byName.get(opName);
+        if (!op) {
+          throw new KeyError(
+            `The name '${obj}' refers to a Tensor which does not exist. The operation, '${opName}', does not exist in the graph.`,
+          );
+        }
+        const t = op.outputs[out];
+        if (!t) {
+          throw new KeyError(
+            `The name '${obj}' refers to a Tensor which does not exist. The operation, '${opName}', exists but only has ${op.outputs.length} outputs.`,
+          );
+        }
+        return t;
+      }
+      if (obj.includes(':') && !allowTensor) {
+        throw new ValueError(`Name '${obj}' appears to refer to a Tensor, not a ${typesStr}.`);
+      }
+      const op = this.byName.get(obj);
+      if (!op) {
+        if (!allowOperation) {
+          throw new ValueError(
+            `The name '${obj}' looks like an (invalid) Operation name, not a ${typesStr}. Tensor names must be of the form "<op_name>:<output_index>".`,
+          );
+        }
+        throw new KeyError(`The name '${obj}' refers to an Operation not in the graph.`);
+      }
+      if (!allowOperation) {
+        throw new ValueError(
+          `The name '${obj}' refers to an Operation, not a ${typesStr}. Tensor names must be of the form "<op_name>:<output_index>".`,
+        );
+      }
+      return op;
+    }
+    if (obj instanceof Tensor && allowTensor) {
+      if (obj.graph !== this) throw new ValueError(`Tensor ${obj} is not an element of this graph.`);
+      return obj;
+    }
+    if (obj instanceof Operation && allowOperation) {
+      if (obj.graph !== this) throw new ValueError(`Operation ${obj.name} is not an element of this graph.`);
+      return obj;
+    }
+    throw new TypeError(`Can not convert a ${describeType(obj)} into a ${typesStr}.`);
+  }
+
+  /** Stop `t` from being fed (TF's `prevent_feeding`). */
+  preventFeeding(t: Tensor): void {
+    this.unfeedable.add(t);
+  }
+}
+
+/** Python's KeyError, as `as_graph_element` raises it. */
+export class KeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyError';
+  }
+}
+
+export function describeType(x: unknown): string {
+  if (x === null) return 'NoneType';
+  if (x === undefined) return 'undefined';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
+
+/** `/cpu:0`, `/gpu:0`, `/device:GPU:0` → `/device:CPU:0` style; '' stays ''. */
+export function canonicalDevice(spec: string): string {
+  if (spec === '') return '';
+  const m = /^\/?(?:device:)?(cpu|gpu)(?::(\d+))?$/i.exec(spec.trim());
+  if (!m) {
+    throw new ValueError(`Invalid device specification '${spec}': expected '/cpu:0', '/gpu:0' or '/device:GPU:0'`);
+  }
+  return `/device:${m[1]!.toUpperCase()}:${m[2] ?? '0'}`;
+}

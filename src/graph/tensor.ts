@@ -1,0 +1,74 @@
+/** Symbolic graph elements: operations and the tensors they output. */
+import type { DType } from '../dtype.js';
+import { type PartialShape, pyShape } from '../shape.js';
+import type { Graph } from './graph.js';
+
+export type Attrs = Record<string, unknown>;
+
+export class Operation {
+  /** Creation index in the graph: a stable topological tie-breaker. */
+  readonly id: number;
+  readonly name: string;
+  readonly type: string;
+  readonly inputs: readonly Tensor[];
+  readonly controlInputs: readonly Operation[];
+  readonly outputs: readonly Tensor[];
+  readonly attrs: Readonly<Attrs>;
+  readonly device: string;
+  readonly graph: Graph;
+
+  constructor(
+    graph: Graph,
+    id: number,
+    name: string,
+    type: string,
+    inputs: Tensor[],
+    controlInputs: Operation[],
+    outputs: { dtype: DType; shape: PartialShape }[],
+    attrs: Attrs,
+    device: string,
+  ) {
+    this.graph = graph;
+    this.id = id;
+    this.name = name;
+    this.type = type;
+    this.inputs = inputs;
+    this.controlInputs = controlInputs;
+    this.attrs = attrs;
+    this.device = device;
+    this.outputs = outputs.map((o, i) => new Tensor(this, i, o.dtype, o.shape));
+  }
+
+  toString(): string {
+    return `name: "${this.name}"\nop: "${this.type}"`;
+  }
+}
+
+export class Tensor {
+  readonly op: Operation;
+  readonly index: number;
+  readonly dtype: DType;
+  /** Static shape; dims may be `null`, and `null` is an unknown rank. */
+  readonly shape: PartialShape;
+
+  constructor(op: Operation, index: number, dtype: DType, shape: PartialShape) {
+    this.op = op;
+    this.index = index;
+    this.dtype = dtype;
+    this.shape = shape;
+  }
+
+  get name(): string {
+    return `${this.op.name}:${this.index}`;
+  }
+  get graph(): Graph {
+    return this.op.graph;
+  }
+  get rank(): number | null {
+    return this.shape === null ? null : this.shape.length;
+  }
+  /** Python's repr: `<tf.Tensor 'Placeholder:0' shape=(?, 4) dtype=float32>`. */
+  toString(): string {
+    return `Tensor("${this.name}", shape=${pyShape(this.shape)}, dtype=${this.dtype})`;
+  }
+}

@@ -1,0 +1,140 @@
+/** Core graph ops: constants, placeholders, identity, no-op/group, checkNumerics. */
+import { type DType, parseDType, tfName } from '../dtype.js';
+import { InvalidArgumentError, ValueError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
+import type { Graph } from '../graph/graph.js';
+import { Operation, Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf } from '../shape.js';
+import { type TensorLike, setConstBuilder, toNDArray, toTensor } from './convert.js';
+import { defineOp, makeOp, registerGradient } from './registry.js';
+
+// ----- Const ----------------------------------------------------------------------------
+defineOp<{ value: NDArray }>({
+  type: 'Const',
+  infer: (_ins, a) => [{ dtype: a.value.dtype, shape: a.value.shape }],
+  lower: (b, _ins, a) => [b.constant(a.value)],
+});
+registerGradient('Const', null);
+
+function constOp(value: NDArray, name?: string, g: Graph = getDefaultGraph()): Tensor {
+  return makeOp(g, 'Const', [], { value }, name, 'Const').outputs[0]!;
+}
+setConstBuilder(constOp);
+
+/** `tf.constant(value, dtype?, shape?, name?)`: a scalar with `shape` is broadcast-filled. */
+export function constant(value: TensorLike, dtype?: DType | string, shape?: readonly number[], name?: string): Tensor {
+  if (value instanceof Tensor) throw new TypeError('tf.constant needs a host value, not a Tensor');
+  const dt = dtype === undefined ? undefined : parseDType(dtype);
+  let arr = toNDArray(value as Parameters<typeof toNDArray>[0], dt);
+  if (shape) {
+    const n = sizeOf(shape);
+    if (arr.size === 1 && n !== 1) {
+      const data = new (arr.data.constructor as new (n: number) => typeof arr.data)(n);
+      data.fill(arr.data[0]!);
+      arr = new NDArray(data, shape, arr.dtype);
+    } else if (arr.size === n) {
+      arr = new NDArray(arr.data, shape, arr.dtype);
+    } else {
+      throw new TypeError(`Expected ${n} values for shape [${shape.join(', ')}], got ${arr.size}`);
+    }
+  }
+  return constOp(arr, name);
+}
+
+// ----- Placeholder ----------------------------------------------------------------------
+defineOp<{ dtype: DType; shape: PartialShape }>({
+  type: 'Placeholder',
+  infer: (_ins, a) => [{ dtype: a.dtype, shape: a.shape }],
+  lower: (b, _ins, a) => {
+    const base = `You must feed a value for placeholder tensor '${b.opName}' with dtype ${tfName(a.dtype)}`;
+    throw new InvalidArgumentError(a.shape !== null && a.shape.length > 0 ? `${base} and shape ${cShape(a.shape)}` : base, b.opName);
+  },
+});
+registerGradient('Placeholder', null);
+
+export function placeholder(dtype: DType | string, shape?: PartialShape | readonly (number | null)[], name?: string): Tensor {
+  const dt = parseDType(dtype);
+  return makeOp(getDefaultGraph(), 'Placeholder', [], { dtype: dt, shape: shape === undefined || shape === null ? null : [...shape] }, name, 'Placeholder').outputs[0]!;
+}
+
+defineOp<{ shape: PartialShape }>({
+  type: 'PlaceholderWithDefault',
+  infer: ([x], a, name) => {
+    const merged = mergeShapes(a.shape, x!.shape === null ? null : a.shape === null ? x!.shape : x!.shape);
+    if (a.shape !== null && x!.shape !== null && a.shape.length !== x!.shape.length) {
+      throw new ValueError(`Shapes ${pyShape(x!.shape)} and ${pyShape(a.shape)} are incompatible for '${name}'`);
+    }
+    return [{ dtype: x!.dtype, shape: a.shape ?? merged ?? null }];
+  },
+  lower: (_b, [x]) => [x!],
+});
+registerGradient('PlaceholderWithDefault', (_op, [dy]) => [dy ?? null]);
+
+export function placeholderWithDefault(value: TensorLike, shape: PartialShape | readonly (number | null)[], name?: string): Tensor {
+  const x = toTensor(value);
+  return makeOp(getDefaultGraph(), 'PlaceholderWithDefault', [x], { shape: shape === null ? null : [...shape] }, name, 'PlaceholderWithDefault').outputs[0]!;
+}
+
+// ----- Identity, StopGradient -----------------------------------------------------------
+defineOp({
+  type: 'Identity',
+  infer: ([x]) => [{ dtype: x!.dtype, shape: x!.shape }],
+  lower: (_b, [x]) => [x!],
+});
+registerGradient('Identity', (_op, [dy]) => [dy ?? null]);
+
+export function identity(x: TensorLike, name?: string): Tensor {
+  return makeOp(getDefaultGraph(), 'Identity', [toTensor(x)], {}, name, 'Identity').outputs[0]!;
+}
+
+defineOp({
+  type: 'StopGradient',
+  infer: ([x]) => [{ dtype: x!.dtype, shape: x!.shape }],
+  lower: (_b, [x]) => [x!],
+});
+registerGradient('StopGradient', null);
+
+export function stopGradient(x: TensorLike, name?: string): Tensor {
+  return makeOp(getDefaultGraph(), 'StopGradient', [toTensor(x)], {}, name, 'StopGradient').outputs[0]!;
+}
+
+// ----- NoOp / group ---------------------------------------------------------------------
+defineOp({ type: 'NoOp', infer: () => [], lower: () => [] });
+registerGradient('NoOp', null);
+
+export function noOp(name?: string): Operation {
+  return makeOp(getDefaultGraph(), 'NoOp', [], {}, name, 'NoOp');
+}
+
+type OpLike = Operation | Tensor | { op: Operation };
+function asOp(x: OpLike): Operation {
+  return x instanceof Operation ? x : x.op;
+}
+
+/** `tf.group(...ops)`: a NoOp with control inputs on each. A trailing `{name}` names it. */
+export function group(...args: (OpLike | OpLike[] | { name: string })[]): Operation {
+  let name: string | undefined;
+  const ops: Operation[] = [];
+  for (const a of args) {
+    if (Array.isArray(a)) ops.push(...a.map(asOp));
+    else if (a instanceof Operation || a instanceof Tensor || 'op' in a) ops.push(asOp(a as OpLike));
+    else name = (a as { name: string }).name;
+  }
+  const g = ops[0]?.graph ?? getDefaultGraph();
+  return g.controlDependencies(ops, () => makeOp(g, 'NoOp', [], {}, name, 'group_deps'));
+}
+
+// ----- CheckNumerics --------------------------------------------------------------------
+defineOp<{ message: string }>({
+  type: 'CheckNumerics',
+  infer: ([x]) => [{ dtype: x!.dtype, shape: x!.shape }],
+  lower: (b, [x], a) => b.prim('checkNumerics', { n: sizeOf(x!.shape), message: a.message }, [x!], [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+});
+registerGradient('CheckNumerics', (_op, [dy]) => [dy ?? null]);
+
+export function checkNumerics(x: TensorLike, message: string, name?: string): Tensor {
+  return makeOp(getDefaultGraph(), 'CheckNumerics', [toTensor(x)], { message }, name, 'CheckNumerics').outputs[0]!;
+}
+
+export { isFullyDefined };

@@ -1,0 +1,9 @@
+/** All op declarations and builders (importing this registers every op). */
+export * from './core.js';
+export * from './variables.js';
+export * from './math.js';
+export * from './array.js';
+export * from './random.js';
+export * as nn from './nn.js';
+export { sigmoid, tanh } from './math.js';
+export { type TensorLike, toTensor } from './convert.js';

@@ -1,0 +1,75 @@
+/** Seeded random ops: uniform, normal and truncated normal (Philox, repeatable per session). */
+import { type DType, parseDType } from '../dtype.js';
+import { getDefaultGraph } from '../graph/context.js';
+import type { Tensor } from '../graph/tensor.js';
+import type { RandomDist } from '../device/prims.js';
+import { type PartialShape } from '../shape.js';
+import { type TensorLike, toTensor } from './convert.js';
+import { defineOp, makeOp } from './registry.js';
+
+interface RandomAttrs {
+  [k: string]: unknown;
+  /** Static shape, or null to take the shape of input 0. */
+  shape: number[] | null;
+  seed: number;
+  seed2: number;
+  scale: number;
+  shift: number;
+  dtype: DType;
+}
+
+for (const [type, dist] of [
+  ['RandomUniform', 'uniform'],
+  ['RandomStandardNormal', 'normal'],
+  ['TruncatedNormal', 'truncatedNormal'],
+] as const) {
+  defineOp<RandomAttrs>({
+    type,
+    infer: (ins, a) => [{ dtype: a.dtype, shape: a.shape ?? (ins[0]!.shape as PartialShape) }],
+    lower: (b, ins, a) => {
+      const r = b.random(a.shape ?? ins[0]!.shape, dist as RandomDist, [a.seed >>> 0, a.seed2 >>> 0], a.scale, a.shift);
+      return [b.cast(r, a.dtype)];
+    },
+    stateful: true,
+  });
+}
+
+export interface RandomOptions {
+  mean?: number;
+  stddev?: number;
+  minval?: number;
+  maxval?: number;
+  dtype?: DType | string;
+  seed?: number;
+  name?: string;
+}
+
+function seeds(opSeed: number | undefined): [number, number] {
+  const s = getDefaultGraph().getSeed(opSeed);
+  if (s) return s;
+  // Neither seed set: nondeterministic, as in TF.
+  return [(Math.random() * 2 ** 31) | 0, (Math.random() * 2 ** 31) | 0];
+}
+
+/** `shape` may be a static array or a tensor whose (run-time) shape is used. */
+function randomOp(type: string, defaultName: string, shape: readonly number[] | Tensor, scale: number, shift: number, opts: RandomOptions): Tensor {
+  const [seed, seed2] = seeds(opts.seed);
+  const dtype = parseDType(opts.dtype ?? 'float32');
+  const g = getDefaultGraph();
+  const ins = Array.isArray(shape) ? [] : [toTensor(shape as TensorLike)];
+  return makeOp(g, type, ins, { shape: Array.isArray(shape) ? [...shape] : null, seed, seed2, scale, shift, dtype }, opts.name, defaultName).outputs[0]!;
+}
+
+export function randomUniform(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+  const lo = opts.minval ?? 0;
+  const hi = opts.maxval ?? 1;
+  return randomOp('RandomUniform', 'random_uniform', shape, hi - lo, lo, opts);
+}
+
+export function randomNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+  return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts);
+}
+
+export function truncatedNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+  return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts);
+}

@@ -1,0 +1,76 @@
+/**
+ * One declaration per graph op: dtype/shape inference at build time, lowering into device
+ * primitives at plan time (with concrete shapes), and the gradient (registered beside it, or in
+ * the `grads/` files, written with other ops).
+ */
+import type { DType } from '../dtype.js';
+import { ValueError } from '../errors.js';
+import type { Graph } from '../graph/graph.js';
+import type { Attrs, Operation, Tensor } from '../graph/tensor.js';
+import type { PartialShape } from '../shape.js';
+import type { Lower, Val } from './lower.js';
+
+export interface OutSpec {
+  dtype: DType;
+  shape: PartialShape;
+}
+
+export type GradFn = (op: Operation, dys: (Tensor | null)[]) => (Tensor | null)[];
+
+export interface OpDef<A extends Attrs = Attrs> {
+  type: string;
+  /** Build-time dtype and shape inference; throws ValueError with TF's text on bad shapes. */
+  infer(ins: readonly Tensor[], attrs: A, name: string): OutSpec[];
+  /** Plan-time lowering into primitives, with every input's shape concrete. */
+  lower(b: Lower, ins: Val[], attrs: A): Val[];
+  /** Stateful ops (random, assign) are never folded or merged. */
+  stateful?: boolean;
+}
+
+const defs = new Map<string, OpDef>();
+const grads = new Map<string, GradFn | null>();
+
+export function defineOp<A extends Attrs>(def: OpDef<A>): OpDef<A> {
+  if (defs.has(def.type)) throw new Error(`op ${def.type} declared twice`);
+  defs.set(def.type, def as unknown as OpDef);
+  return def;
+}
+
+export function getOpDef(type: string): OpDef {
+  const d = defs.get(type);
+  if (!d) throw new Error(`No op declaration for type ${type}`);
+  return d;
+}
+
+export function registeredOpTypes(): string[] {
+  return [...defs.keys()];
+}
+
+/** Register the gradient of an op type; `null` declares it not differentiable. */
+export function registerGradient(type: string, fn: GradFn | null): void {
+  grads.set(type, fn);
+}
+
+export function getGradient(type: string): GradFn | null | undefined {
+  return grads.get(type);
+}
+
+/** Create an op of a declared type in graph `g`. */
+export function makeOp(
+  g: Graph,
+  type: string,
+  inputs: Tensor[],
+  attrs: Attrs,
+  name: string | undefined,
+  defaultName: string,
+): Operation {
+  const def = getOpDef(type);
+  const preview =
+    name !== undefined && name.endsWith('/') ? name.slice(0, -1) : g.uniqueName(name ?? defaultName, false);
+  const outputs = def.infer(inputs, attrs, preview);
+  return g.addOp({ type, inputs, outputs, attrs, name, defaultName });
+}
+
+export function shapeError(msg: string): ValueError {
+  return new ValueError(msg);
+}

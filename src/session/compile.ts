@@ -1,0 +1,168 @@
+/**
+ * Compile `run(fetches, feeds)` into a device plan: prune to what the fetches need (stopping at
+ * fed tensors), order by op id (creation order is topological), lower each op into primitives
+ * with concrete shapes, give each variable reader the version it depends on, plan memory.
+ */
+import type { DType } from '../dtype.js';
+import { FailedPreconditionError, OpError } from '../errors.js';
+import { Operation, Tensor } from '../graph/tensor.js';
+import type { Val } from '../ops/lower.js';
+import { getOpDef } from '../ops/registry.js';
+import type { Plan } from '../device/plan.js';
+import { type DeviceTraits, PlanBuilder } from './plan-builder.js';
+import type { NDArray } from '../ndarray.js';
+import { compatible, cShape } from '../shape.js';
+import { InternalError } from '../errors.js';
+
+export interface CompiledPlan {
+  plan: Plan;
+  /** Fetch element index → position in plan.fetches, or -1 for fed tensors/ops. */
+  fetchSlots: number[];
+  /** Fed tensors, in plan feed order. */
+  feedOrder: Tensor[];
+  /** Variables (op names) read at version 0 by something other than an `Assign`, with the reading op. */
+  needsInit: Map<string, string>;
+  /** Variables this plan assigns (initialized after a successful run). */
+  assigns: string[];
+  /** Random ops by dyn slot. */
+  dynOps: string[];
+  /** Concrete shape of each plan fetch. */
+  fetchShapes: number[][];
+  /** Variable shapes, for storage. */
+  variables: Map<string, { dtype: DType; shape: number[] }>;
+}
+
+export function compilePlan(
+  elements: (Tensor | Operation)[],
+  feeds: Map<Tensor, NDArray>,
+  traits: DeviceTraits,
+): CompiledPlan {
+  // ----- prune ------------------------------------------------------------------------
+  const needed = new Set<Operation>();
+  const stack: Operation[] = [];
+  const want = (op: Operation): void => {
+    if (!needed.has(op)) {
+      needed.add(op);
+      stack.push(op);
+    }
+  };
+  for (const e of elements) {
+    if (e instanceof Operation) want(e);
+    else if (!feeds.has(e)) want(e.op);
+  }
+  while (stack.length) {
+    const op = stack.pop()!;
+    for (const t of op.inputs) if (!feeds.has(t)) want(t.op);
+    for (const c of op.controlInputs) want(c);
+  }
+  const order = [...needed].sort((a, b) => a.id - b.id);
+
+  // ----- ancestry, for variable versions ----------------------------------------------
+  const ancestors = new Map<Operation, Set<number>>();
+  const ancestorsOf = (op: Operation): Set<number> => {
+    let s = ancestors.get(op);
+    if (s) return s;
+    s = new Set<number>();
+    const st = [op];
+    while (st.length) {
+      const o = st.pop()!;
+      for (const p of [...o.inputs.map((t) => t.op), ...o.controlInputs]) {
+        if (!s.has(p.id) && needed.has(p)) {
+          s.add(p.id);
+          st.push(p);
+        }
+      }
+    }
+    ancestors.set(op, s);
+    return s;
+  };
+
+  // ----- lower ------------------------------------------------------------------------
+  const b = new PlanBuilder();
+  const vals = new Map<Tensor, Val>();
+  const feedOrder: Tensor[] = [];
+  for (const [t, v] of feeds) {
+    vals.set(t, b.feed(t.dtype, v.shape));
+    feedOrder.push(t);
+  }
+  const versions = new Map<string, { opId: number; val: Val }[]>();
+  const needsInit = new Map<string, string>();
+  const variables = new Map<string, { dtype: DType; shape: number[] }>();
+
+  const inputVal = (op: Operation, t: Tensor): Val => {
+    if (t.op.type === 'VariableV2' && !feeds.has(t)) {
+      const key = t.op.name;
+      const shape = t.op.attrs.shape as number[];
+      variables.set(key, { dtype: t.dtype, shape });
+      const list = versions.get(key) ?? [];
+      const anc = list.length ? ancestorsOf(op) : null;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (anc!.has(list[i]!.opId)) return list[i]!.val;
+      }
+      if (op.type !== 'Assign' && !needsInit.has(key)) needsInit.set(key, op.name);
+      return b.variable(key, t.dtype, shape);
+    }
+    const v = vals.get(t);
+    if (!v) throw new InternalError(`no value for ${t.name} while lowering ${op.name}`);
+    return v;
+  };
+
+  for (const op of order) {
+    if (op.type === 'VariableV2') continue;
+    b.opName = op.name;
+    const ins = op.inputs.map((t) => inputVal(op, t));
+    // Every output already fed needs no computation, unless the op has effects.
+    const def = getOpDef(op.type);
+    if (op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t)) && !def.stateful) continue;
+    for (let i = 0; i < ins.length; i++) {
+      const t = op.inputs[i]!;
+      if (!compatible(t.shape, ins[i]!.shape)) {
+        throw new OpError(`Input ${i} of '${op.name}' has shape ${cShape([...ins[i]!.shape])}, incompatible with its static shape ${cShape(t.shape)}`, op.name, 3);
+      }
+    }
+    const before = def.stateful ? new Map(b.assignedVals) : null;
+    const outs = def.lower(b, ins, op.attrs as never);
+    op.outputs.forEach((t, i) => {
+      if (feeds.has(t)) return;
+      const v = outs[i];
+      if (!v) throw new InternalError(`op ${op.type} lowered to ${outs.length} values, expected ${op.outputs.length}`, op.name);
+      if (v.dtype !== t.dtype) throw new InternalError(`op ${op.type} output ${i} lowered to ${v.dtype}, declared ${t.dtype}`, op.name);
+      vals.set(t, v);
+    });
+    if (before) {
+      for (const [key, val] of b.assignedVals) {
+        if (before.get(key) === val) continue;
+        const list = versions.get(key) ?? [];
+        list.push({ opId: op.id, val });
+        versions.set(key, list);
+      }
+    }
+  }
+
+  // ----- fetches ----------------------------------------------------------------------
+  const fetchVals: Val[] = [];
+  const fetchSlots: number[] = [];
+  for (const e of elements) {
+    if (e instanceof Operation || feeds.has(e)) {
+      fetchSlots.push(-1);
+      continue;
+    }
+    const v = e.op.type === 'VariableV2' ? inputValForFetch(e) : vals.get(e);
+    if (!v) throw new InternalError(`no value for fetch ${e.name}`);
+    fetchSlots.push(fetchVals.length);
+    fetchVals.push(v);
+  }
+  function inputValForFetch(t: Tensor): Val {
+    const key = t.op.name;
+    const shape = t.op.attrs.shape as number[];
+    variables.set(key, { dtype: t.dtype, shape });
+    if (!needsInit.has(key)) needsInit.set(key, t.op.name);
+    return b.variable(key, t.dtype, shape);
+  }
+  const plan = b.finish(fetchVals, traits);
+  return { plan, fetchSlots, fetchShapes: fetchVals.map((v) => [...v.shape]), feedOrder, needsInit, assigns: [...b.assigned.keys()], dynOps: b.dynOps, variables };
+}
+
+export function uninitializedError(key: string, op: string): FailedPreconditionError {
+  return new FailedPreconditionError(`Attempting to use uninitialized value ${key}`, op);
+}

@@ -1,0 +1,70 @@
+/** Feed dicts: resolve keys to tensors, convert values to NDArrays, check dtype and shape. */
+import { z } from 'zod';
+import type { Graph } from '../graph/graph.js';
+import { Tensor } from '../graph/tensor.js';
+import { NDArray, inferShape } from '../ndarray.js';
+import { type HostValue, isConvertible, isHostValue, toNDArray } from '../ops/convert.js';
+import { Variable } from '../ops/variables.js';
+import { ValueError } from '../errors.js';
+import { compatible, pyShape } from '../shape.js';
+
+export type FeedKey = Tensor | Variable | string;
+export type FeedValue = HostValue;
+export type FeedDict = Map<FeedKey, FeedValue> | [FeedKey, FeedValue][] | Record<string, FeedValue>;
+
+const feedDictSchema = z.union([
+  z.instanceof(Map),
+  z.array(z.tuple([z.any(), z.any()])),
+  z.record(z.string(), z.any()),
+], { error: (iss) => `feedDict must be a Map, an array of [key, value] pairs, or an object keyed by tensor names; got ${iss.input === null ? 'null' : typeof iss.input}` });
+
+export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> {
+  const out = new Map<Tensor, NDArray>();
+  if (feedDict === undefined || feedDict === null) return out;
+  const parsed = feedDictSchema.safeParse(feedDict);
+  if (!parsed.success) throw new TypeError(parsed.error.issues[0]!.message);
+  const entries: [unknown, unknown][] =
+    feedDict instanceof Map ? [...feedDict] : Array.isArray(feedDict) ? (feedDict as [unknown, unknown][]) : Object.entries(feedDict as object);
+  for (const [key, value] of entries) {
+    let t: Tensor;
+    try {
+      if (key instanceof Variable) t = g.asGraphElement(key.ref, true, false) as Tensor;
+      else if (isConvertible(key)) t = g.asGraphElement(key.toTensor(), true, false) as Tensor;
+      else t = g.asGraphElement(key, true, false) as Tensor;
+    } catch (e) {
+      throw new TypeError(`Cannot interpret feed_dict key as Tensor: ${(e as Error).message}`);
+    }
+    if (value instanceof Tensor || value instanceof Variable) {
+      throw new TypeError(
+        `The value of a feed cannot be a tf.Tensor object. Acceptable feed values include Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, the tensor object was ${String(value)} which was passed to the feed with key ${String(t)}.`,
+      );
+    }
+    if (g.unfeedable.has(t)) throw new ValueError(`Tensor ${t} may not be fed.`);
+    if (!isHostValue(value)) {
+      throw new TypeError(`Feed value for ${t.name} must be a number, boolean, nested array, typed array or NDArray; got ${value === null ? 'null' : typeof value}`);
+    }
+    const arr = feedValue(value as HostValue, t);
+    if (!compatible(t.shape, arr.shape)) {
+      throw new ValueError(`Cannot feed value of shape ${pyShape(arr.shape)} for Tensor '${t.name}', which has shape '${pyShape(t.shape)}'`);
+    }
+    out.set(t, arr);
+  }
+  return out;
+}
+
+/** Convert a feed to the tensor's dtype; a bare typed array takes the tensor's static shape. */
+function feedValue(v: HostValue, t: Tensor): NDArray {
+  if (ArrayBuffer.isView(v) && !(v instanceof NDArray)) {
+    const n = (v as { length: number }).length;
+    let shape: number[] = [n];
+    if (t.shape !== null) {
+      const known = t.shape.reduce<number>((a, d) => a * (d ?? 1), 1);
+      const unknown = t.shape.filter((d) => d === null).length;
+      if (unknown === 0) shape = t.shape as number[];
+      else if (unknown === 1 && known > 0 && n % known === 0) shape = t.shape.map((d) => d ?? n / known);
+    }
+    return toNDArray(v, t.dtype, shape);
+  }
+  if (!(v instanceof NDArray)) inferShape(v);
+  return toNDArray(v, t.dtype);
+}

@@ -1,0 +1,489 @@
+/**
+ * Implements `Lower`: turns lowered ops into primitive steps over plan buffers with concrete
+ * shapes, then plans the arena. Shape errors here are TF's run-time errors.
+ */
+import { BYTES, type DType, type DataArray, allocArray } from '../dtype.js';
+import type { ArgReduceFn, BinaryFn, PrimName, PrimParams, RandomDist, ReduceFn, UnaryFn } from '../device/prims.js';
+import { COMPARISONS } from '../device/prims.js';
+import type { AnyStep, Plan, PlanBuffer } from '../device/plan.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Lower, Val } from '../ops/lower.js';
+import { NDArray } from '../ndarray.js';
+import { broadcastShapes, cShape, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { type Interval, planArena } from './memory.js';
+
+type BufInfo =
+  | { kind: 'temp'; dtype: DType; size: number }
+  | { kind: 'var'; dtype: DType; size: number; key: string }
+  | { kind: 'const'; dtype: DType; size: number; data: DataArray };
+
+interface ValRec extends Val {
+  buf: number;
+}
+
+/** Ops whose output may overwrite an input that dies at that step. */
+const ELEMENTWISE: ReadonlySet<PrimName> = new Set<PrimName>(['unary', 'binary', 'select', 'cast']);
+
+export interface DeviceTraits {
+  alignment: number;
+  inPlace: boolean;
+  /** Bytes per element in device memory (WebGPU stores bool as u32). */
+  bytesPerElement?(dtype: DType): number;
+}
+
+export class PlanBuilder implements Lower {
+  opName = '';
+  private readonly bufs: BufInfo[] = [];
+  private readonly vals: ValRec[] = [];
+  private readonly steps: AnyStep[] = [];
+  private readonly folded = new Map<number, NDArray>();
+  private readonly varBufs = new Map<string, number>();
+  /** Last assigned version (buffer) per variable, committed after the run. */
+  readonly assigned = new Map<string, number>();
+  /** The value each variable was last assigned (what later readers see). */
+  readonly assignedVals = new Map<string, Val>();
+  readonly feeds: number[] = [];
+  private dynSlots = 0;
+  readonly dynOps: string[] = [];
+
+  // ----- values -----------------------------------------------------------------------
+  private newBuf(info: BufInfo): number {
+    this.bufs.push(info);
+    return this.bufs.length - 1;
+  }
+
+  private val(buf: number, dtype: DType, shape: readonly number[], varKey?: string): ValRec {
+    const v: ValRec = { id: this.vals.length, buf, dtype, shape: [...shape], ...(varKey ? { varKey } : {}) };
+    this.vals.push(v);
+    return v;
+  }
+
+  private temp(dtype: DType, shape: readonly number[]): ValRec {
+    return this.val(this.newBuf({ kind: 'temp', dtype, size: sizeOf(shape) }), dtype, shape);
+  }
+
+  private rec(v: Val): ValRec {
+    return this.vals[v.id]!;
+  }
+
+  feed(dtype: DType, shape: readonly number[]): Val {
+    const v = this.temp(dtype, shape);
+    this.feeds.push(v.buf);
+    return v;
+  }
+
+  /** Version 0 of a variable: its persistent buffer. */
+  variable(key: string, dtype: DType, shape: readonly number[]): Val {
+    let b = this.varBufs.get(key);
+    if (b === undefined) {
+      b = this.newBuf({ kind: 'var', dtype, size: sizeOf(shape), key });
+      this.varBufs.set(key, b);
+    }
+    return this.val(b, dtype, shape, key);
+  }
+
+  /** A view of `v` marked as a version of variable `key`. */
+  asVersion(v: Val, key: string): Val {
+    const r = this.rec(v);
+    return this.val(r.buf, r.dtype, r.shape, key);
+  }
+
+  prim<K extends PrimName>(prim: K, params: PrimParams[K], inputs: Val[], outs: { dtype: DType; shape: number[] }[]): Val[] {
+    const outVals = outs.map((o) => this.temp(o.dtype, o.shape));
+    this.steps.push({
+      prim,
+      params,
+      inputs: inputs.map((v) => this.rec(v).buf),
+      outputs: outVals.map((v) => v.buf),
+      op: this.opName,
+    } as AnyStep);
+    return outVals;
+  }
+
+  private one<K extends PrimName>(prim: K, params: PrimParams[K], inputs: Val[], dtype: DType, shape: readonly number[]): Val {
+    return this.prim(prim, params, inputs, [{ dtype, shape: [...shape] }])[0]!;
+  }
+
+  constant(value: NDArray): Val {
+    const v = this.val(this.newBuf({ kind: 'const', dtype: value.dtype, size: value.size, data: value.data }), value.dtype, value.shape);
+    this.folded.set(v.id, value);
+    return v;
+  }
+
+  scalar(value: number, dtype: DType): Val {
+    const a = allocArray(dtype, 1);
+    a[0] = value;
+    return this.constant(new NDArray(a, [], dtype));
+  }
+
+  fill(shape: readonly number[], value: number, dtype: DType): Val {
+    const n = sizeOf(shape);
+    const v = this.one('fill', { n, value }, [], dtype, shape);
+    if (n <= 64) {
+      const a = allocArray(dtype, n);
+      a.fill(value);
+      this.folded.set(v.id, new NDArray(a, [...shape], dtype));
+    }
+    return v;
+  }
+
+  constValue(x: Val): NDArray | null {
+    return this.folded.get(x.id) ?? null;
+  }
+
+  // ----- elementwise ------------------------------------------------------------------
+  unary(fn: UnaryFn, x: Val, alpha = 0): Val {
+    const dtype = fn === 'isNan' || fn === 'isInf' ? 'bool' : x.dtype;
+    return this.one('unary', { fn, n: sizeOf(x.shape), alpha }, [x], dtype, x.shape);
+  }
+
+  private bshape(shapes: (readonly number[])[]): number[] {
+    let out: number[] | undefined = [...shapes[0]!];
+    for (const s of shapes.slice(1)) {
+      out = out && broadcastShapes(out, s);
+    }
+    if (!out) {
+      throw new InvalidArgumentError(`Incompatible shapes: ${shapes.map((s) => cShape([...s])).join(' vs. ')}`, this.opName);
+    }
+    return out;
+  }
+
+  binary(fn: BinaryFn, a: Val, b: Val, alpha = 0): Val {
+    const outShape = this.bshape([a.shape, b.shape]);
+    const dtype = COMPARISONS.has(fn) ? 'bool' : a.dtype;
+    const [shape, [as, bs]] = collapse(outShape, [bstrides(a.shape, outShape), bstrides(b.shape, outShape)]);
+    return this.one('binary', { fn, outShape: shape, aStrides: as!, bStrides: bs!, alpha }, [a, b], dtype, outShape);
+  }
+
+  select(cond: Val, a: Val, b: Val): Val {
+    const outShape = this.bshape([cond.shape, a.shape, b.shape]);
+    const [shape, [cs, as, bs]] = collapse(outShape, [
+      bstrides(cond.shape, outShape),
+      bstrides(a.shape, outShape),
+      bstrides(b.shape, outShape),
+    ]);
+    return this.one('select', { outShape: shape, cStrides: cs!, aStrides: as!, bStrides: bs! }, [cond, a, b], a.dtype, outShape);
+  }
+
+  cast(x: Val, dtype: DType): Val {
+    if (x.dtype === dtype) return x;
+    return this.one('cast', { n: sizeOf(x.shape), to: dtype }, [x], dtype, x.shape);
+  }
+
+  // ----- reductions -------------------------------------------------------------------
+  /** Move `axes` (sorted) to the end if they are not one contiguous block; returns [outer, size, inner] and the input. */
+  private reduceView(x: Val, axes: readonly number[]): [Val, number, number, number] {
+    const sorted = [...new Set(axes)].sort((p, q) => p - q);
+    const contiguous = sorted.every((a, i) => i === 0 || a === sorted[i - 1]! + 1);
+    let src = x;
+    let dims = [...x.shape];
+    let ax = sorted;
+    if (!contiguous) {
+      const kept = dims.map((_, i) => i).filter((i) => !sorted.includes(i));
+      src = this.transpose(x, [...kept, ...sorted]);
+      dims = [...src.shape];
+      ax = sorted.map((_, i) => kept.length + i);
+    }
+    const first = ax[0]!;
+    const last = ax[ax.length - 1]!;
+    return [src, sizeOf(dims.slice(0, first)), sizeOf(dims.slice(first, last + 1)), sizeOf(dims.slice(last + 1))];
+  }
+
+  reduce(fn: ReduceFn, x: Val, axes: readonly number[], keepDims: boolean): Val {
+    const set = new Set(axes);
+    const outShape = x.shape.flatMap((d, i) => (set.has(i) ? (keepDims ? [1] : []) : [d]));
+    if (set.size === 0) return this.reshape(x, outShape);
+    const [src, outer, size, inner] = this.reduceView(x, axes);
+    return this.one('reduce', { fn, outer, size, inner }, [src], x.dtype, outShape);
+  }
+
+  argReduce(fn: ArgReduceFn, x: Val, axis: number): Val {
+    const [src, outer, size, inner] = this.reduceView(x, [axis]);
+    if (size === 0) {
+      throw new InvalidArgumentError(`Reduction axis ${axis} is empty in shape ${cShape([...x.shape])}`, this.opName);
+    }
+    const outShape = x.shape.filter((_, i) => i !== axis);
+    return this.one('argReduce', { fn, outer, size, inner }, [src], 'int32', outShape);
+  }
+
+  // ----- data movement ----------------------------------------------------------------
+  reshape(x: Val, shape: readonly number[]): Val {
+    if (sizeOf(shape) !== sizeOf(x.shape)) {
+      throw new InvalidArgumentError(
+        `Input to reshape is a tensor with ${sizeOf(x.shape)} values, but the requested shape has ${sizeOf(shape)}`,
+        this.opName,
+      );
+    }
+    if (shapesEqual(shape, x.shape)) return x;
+    const r = this.rec(x);
+    const v = this.val(r.buf, r.dtype, shape);
+    const f = this.folded.get(x.id);
+    if (f) this.folded.set(v.id, new NDArray(f.data, [...shape], f.dtype));
+    return v;
+  }
+
+  private strided(x: Val, outShape: readonly number[], inStrides: number[], inOffset: number): Val {
+    const [shape, [st]] = collapse([...outShape], [inStrides]);
+    return this.one('copy', { outShape: shape, inStrides: st!, inOffset }, [x], x.dtype, outShape);
+  }
+
+  transpose(x: Val, perm: readonly number[]): Val {
+    if (perm.every((p, i) => p === i)) return x;
+    const st = stridesOf(x.shape);
+    return this.strided(x, perm.map((p) => x.shape[p]!), perm.map((p) => st[p]!), 0);
+  }
+
+  slice(x: Val, begin: readonly number[], size: readonly number[]): Val {
+    if (shapesEqual(size, x.shape)) return x;
+    const st = stridesOf(x.shape);
+    const off = begin.reduce((acc, b, i) => acc + b * st[i]!, 0);
+    return this.strided(x, size, [...st], off);
+  }
+
+  broadcastTo(x: Val, shape: readonly number[]): Val {
+    if (shapesEqual(x.shape, shape)) return x;
+    const out = broadcastShapes(x.shape, shape);
+    if (!out || !shapesEqual(out, shape)) {
+      throw new InvalidArgumentError(`Incompatible shapes: ${cShape([...x.shape])} vs. ${cShape([...shape])}`, this.opName);
+    }
+    return this.strided(x, shape, bstrides(x.shape, shape), 0);
+  }
+
+  unbroadcast(x: Val, shape: readonly number[]): Val {
+    if (shapesEqual(x.shape, shape)) return x;
+    const lead = x.shape.length - shape.length;
+    const axes: number[] = [];
+    for (let i = 0; i < x.shape.length; i++) {
+      if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
+    }
+    return this.reshape(this.reduce('sum', x, axes, false), shape);
+  }
+
+  concat(xs: Val[], axis: number): Val {
+    if (xs.length === 1) return xs[0]!;
+    const first = xs[0]!;
+    xs.forEach((x, j) => {
+      const ok = x.shape.length === first.shape.length && x.shape.every((d, i) => i === axis || d === first.shape[i]);
+      if (!ok) {
+        throw new InvalidArgumentError(
+          `ConcatOp : Dimensions of inputs should match: shape[0] = ${cShape([...first.shape])} vs. shape[${j}] = ${cShape([...x.shape])}`,
+          this.opName,
+        );
+      }
+    });
+    const outer = sizeOf(first.shape.slice(0, axis));
+    const inners = xs.map((x) => sizeOf(x.shape.slice(axis)));
+    const outShape = [...first.shape];
+    outShape[axis] = xs.reduce((a, x) => a + x.shape[axis]!, 0);
+    return this.one('concat', { outer, inners }, xs, first.dtype, outShape);
+  }
+
+  gather(x: Val, indices: Val, axis: number): Val {
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+    const idx = this.cast(indices, 'int32');
+    return this.one('gather', { outer, axisSize: x.shape[axis]!, inner, nIdx: sizeOf(indices.shape) }, [x, idx], x.dtype, outShape);
+  }
+
+  scatterAdd(updates: Val, indices: Val, axis: number, axisSize: number): Val {
+    const outer = sizeOf(updates.shape.slice(0, axis));
+    const nIdx = sizeOf(indices.shape);
+    const inner = sizeOf(updates.shape.slice(axis + indices.shape.length));
+    const outShape = [...updates.shape.slice(0, axis), axisSize, ...updates.shape.slice(axis + indices.shape.length)];
+    const idx = this.cast(indices, 'int32');
+    return this.one('scatterAdd', { outer, axisSize, inner, nIdx }, [updates, idx], updates.dtype, outShape);
+  }
+
+  matmul(a: Val, b: Val, transposeA: boolean, transposeB: boolean): Val {
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const bad = (): never => {
+      throw new InvalidArgumentError(
+        `Matrix size-incompatible: In[0]: ${cShape([...a.shape])}, In[1]: ${cShape([...b.shape])}`,
+        this.opName,
+      );
+    };
+    if (ra < 2 || rb < 2) bad();
+    const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const k2 = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+    const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    if (k !== k2) bad();
+    const ba = a.shape.slice(0, -2);
+    const bb = b.shape.slice(0, -2);
+    const batchShape = broadcastShapes(ba, bb) ?? bad();
+    const batch = sizeOf(batchShape);
+    const na = sizeOf(ba);
+    const nb = sizeOf(bb);
+    if ((na !== batch && na !== 1) || (nb !== batch && nb !== 1)) bad();
+    return this.one(
+      'matmul',
+      { batch, m, n, k, transposeA, transposeB, aBatchStride: na === 1 ? 0 : m * k, bBatchStride: nb === 1 ? 0 : k * n },
+      [a, b],
+      a.dtype,
+      [...batchShape, m, n],
+    );
+  }
+
+  range(n: number, start: number, delta: number, dtype: DType): Val {
+    const v = this.one('range', { n, start, delta }, [], dtype, [n]);
+    if (n <= 4096) {
+      const a = allocArray(dtype, n);
+      for (let i = 0; i < n; i++) a[i] = start + i * delta;
+      this.folded.set(v.id, new NDArray(a, [n], dtype));
+    }
+    return v;
+  }
+
+  random(shape: readonly number[], dist: RandomDist, seed: [number, number], scale: number, shift: number): Val {
+    const dynSlot = this.dynSlots++;
+    this.dynOps.push(this.opName);
+    return this.one('random', { n: sizeOf(shape), dist, seed, dynSlot, scale, shift }, [], 'float32', shape);
+  }
+
+  softmax(x: Val, log: boolean): Val {
+    const size = x.shape[x.shape.length - 1] ?? 1;
+    return this.one('softmax', { outer: sizeOf(x.shape) / Math.max(size, 1), size, log }, [x], x.dtype, x.shape);
+  }
+
+  window<K extends 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'maxPool' | 'maxPoolGrad' | 'avgPool' | 'avgPoolGrad'>(
+    prim: K,
+    inputs: Val[],
+    geom: PrimParams[K],
+    out: { dtype: DType; shape: number[] },
+  ): Val {
+    return this.one(prim, geom, inputs, out.dtype, out.shape);
+  }
+
+  assign(ref: Val, value: Val): Val {
+    const key = ref.varKey;
+    if (key === undefined) throw new InvalidArgumentError('Assign needs a variable reference as its first input', this.opName);
+    if (!shapesEqual(ref.shape, value.shape)) {
+      throw new InvalidArgumentError(
+        `Assign requires shapes of both tensors to match. lhs shape= ${cShape([...ref.shape])} rhs shape= ${cShape([...value.shape])}`,
+        this.opName,
+      );
+    }
+    let v = this.cast(value, ref.dtype);
+    // The new version must be a temp that lives to the end of the run.
+    if (this.bufs[this.rec(v).buf]!.kind !== 'temp') v = this.strided(v, v.shape, stridesOf(v.shape), 0);
+    this.assigned.set(key, this.rec(v).buf);
+    const version = this.asVersion(v, key);
+    this.assignedVals.set(key, version);
+    return version;
+  }
+
+  // ----- finishing --------------------------------------------------------------------
+  /** Buffer behind a value. */
+  bufferOf(v: Val): number {
+    return this.rec(v).buf;
+  }
+
+  /** Build the device plan: in-place reuse, lifetimes, arena offsets. */
+  finish(fetchVals: Val[], traits: DeviceTraits): Plan {
+    const fetches = fetchVals.map((v) => this.rec(v).buf);
+    const commits = [...this.assigned].map(([key, from]) => ({ from, to: this.varBufs.get(key)! }));
+    const pinned = new Set<number>([...fetches, ...commits.map((c) => c.from)]);
+    const steps = this.steps;
+    const isTemp = (b: number): boolean => this.bufs[b]!.kind === 'temp';
+    const bpe = (d: DType): number => traits.bytesPerElement?.(d) ?? BYTES[d];
+
+    // Last reader of each buffer.
+    const lastUse = new Map<number, number>();
+    steps.forEach((s, i) => s.inputs.forEach((b) => lastUse.set(b, i)));
+
+    // In-place: an elementwise output takes over an input that dies here.
+    const rename = new Map<number, number>();
+    const find = (b: number): number => {
+      let r = b;
+      while (rename.has(r)) r = rename.get(r)!;
+      return r;
+    };
+    if (traits.inPlace) {
+      steps.forEach((s, i) => {
+        if (!ELEMENTWISE.has(s.prim)) return;
+        const out = s.outputs[0]!;
+        const ob = this.bufs[out]!;
+        for (const inp of s.inputs) {
+          const r = find(inp);
+          const ib = this.bufs[r]!;
+          if (
+            isTemp(r) && lastUse.get(inp) === i && !pinned.has(inp) && !pinned.has(r) &&
+            ib.size === ob.size && bpe(ib.dtype) === bpe(ob.dtype) && !s.inputs.slice(s.inputs.indexOf(inp) + 1).includes(inp)
+          ) {
+            rename.set(out, r);
+            if (pinned.has(out)) pinned.add(r);
+            break;
+          }
+        }
+      });
+    }
+    const stepsOut: AnyStep[] = steps.map((s) => ({ ...s, inputs: s.inputs.map(find), outputs: s.outputs.map(find) }) as AnyStep);
+
+    // Lifetimes of temp buffers (after renaming).
+    const start = new Map<number, number>();
+    const end = new Map<number, number>();
+    const touch = (b: number, i: number): void => {
+      if (!isTemp(b)) return;
+      if (!start.has(b)) start.set(b, i);
+      end.set(b, Math.max(end.get(b) ?? i, i));
+    };
+    const feeds = this.feeds.map(find);
+    feeds.forEach((b) => touch(b, -1));
+    stepsOut.forEach((s, i) => {
+      s.inputs.forEach((b) => touch(b, i));
+      s.outputs.forEach((b) => touch(b, i));
+    });
+    const finalFetches = fetches.map(find);
+    const finalCommits = commits.map((c) => ({ from: find(c.from), to: c.to }));
+    for (const b of [...finalFetches, ...finalCommits.map((c) => c.from)]) {
+      if (isTemp(b)) {
+        if (!start.has(b)) start.set(b, -1);
+        end.set(b, Infinity);
+      }
+    }
+    const intervals: Interval[] = [...start.keys()].map((id) => {
+      const b = this.bufs[id]!;
+      return { id, bytes: b.size * bpe(b.dtype), start: start.get(id)!, end: end.get(id)! };
+    });
+    const { offsets, arenaBytes } = planArena(intervals, traits.alignment);
+
+    const used = new Set<number>([...start.keys()]);
+    stepsOut.forEach((s) => [...s.inputs, ...s.outputs].forEach((b) => used.add(b)));
+    finalFetches.forEach((b) => used.add(b));
+    finalCommits.forEach((c) => { used.add(c.from); used.add(c.to); });
+    const buffers: PlanBuffer[] = [];
+    for (const id of [...used].sort((x, y) => x - y)) {
+      const b = this.bufs[id]!;
+      if (b.kind === 'temp') buffers.push({ id, kind: 'temp', dtype: b.dtype, size: b.size, offset: offsets.get(id) ?? 0 });
+      else if (b.kind === 'var') buffers.push({ id, kind: 'var', dtype: b.dtype, size: b.size, key: b.key });
+      else buffers.push({ id, kind: 'const', dtype: b.dtype, size: b.size, data: b.data });
+    }
+    return { buffers, steps: stepsOut, arenaBytes, feeds, fetches: finalFetches, commits: finalCommits, dynSlots: this.dynSlots };
+  }
+}
+
+/** Per-axis strides of `shape` viewed as broadcast to `out` (0 along broadcast axes). */
+export function bstrides(shape: readonly number[], out: readonly number[]): number[] {
+  const st = stridesOf(shape);
+  const lead = out.length - shape.length;
+  return out.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : st[i - lead]!));
+}
+
+/**
+ * Merge adjacent axes that every operand walks contiguously, and drop size-1 axes, so kernels
+ * see the fewest dims (a same-shape binary op becomes one flat loop).
+ */
+export function collapse(shape: number[], strides: number[][]): [number[], number[][]] {
+  const keep = shape.map((d) => d !== 1);
+  let dims = shape.filter((_, i) => keep[i]);
+  let sts = strides.map((s) => s.filter((_, i) => keep[i]));
+  for (let i = dims.length - 2; i >= 0; i--) {
+    if (sts.every((s) => s[i] === s[i + 1]! * dims[i + 1]!)) {
+      dims = [...dims.slice(0, i), dims[i]! * dims[i + 1]!, ...dims.slice(i + 2)];
+      sts = sts.map((s) => [...s.slice(0, i), s[i + 1]!, ...s.slice(i + 2)]);
+    }
+  }
+  return [dims, sts];
+}
