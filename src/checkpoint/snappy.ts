@@ -103,34 +103,60 @@ export function decompress(src: Uint8Array): Uint8Array {
  */
 export function compress(src: Uint8Array): Uint8Array {
   const n = src.length;
-  const out: number[] = [];
+  // Worst case: the preamble, plus every byte as a literal with a 5-byte tag per 2^32 bytes.
+  const out = new Uint8Array(10 + n + Math.ceil(n / 60) * 5 + 5);
+  let op = 0;
   let v = n;
   while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
+    out[op++] = (v & 0x7f) | 0x80;
     v = Math.floor(v / 128);
   }
-  out.push(v);
+  out[op++] = v;
 
   const emitLiteral = (from: number, to: number): void => {
     const len = to - from;
     if (len === 0) return;
     const l = len - 1;
-    if (l < 60) out.push(l << 2);
-    else if (l < 0x100) out.push(60 << 2, l);
-    else if (l < 0x10000) out.push(61 << 2, l & 0xff, l >>> 8);
-    else if (l < 0x1000000) out.push(62 << 2, l & 0xff, (l >>> 8) & 0xff, l >>> 16);
-    else out.push(63 << 2, l & 0xff, (l >>> 8) & 0xff, (l >>> 16) & 0xff, l >>> 24);
-    for (let i = from; i < to; i++) out.push(src[i]!);
+    if (l < 60) {
+      out[op++] = l << 2;
+    } else if (l < 0x100) {
+      out[op++] = 60 << 2;
+      out[op++] = l;
+    } else if (l < 0x10000) {
+      out[op++] = 61 << 2;
+      out[op++] = l & 0xff;
+      out[op++] = l >>> 8;
+    } else if (l < 0x1000000) {
+      out[op++] = 62 << 2;
+      out[op++] = l & 0xff;
+      out[op++] = (l >>> 8) & 0xff;
+      out[op++] = l >>> 16;
+    } else {
+      out[op++] = 63 << 2;
+      out[op++] = l & 0xff;
+      out[op++] = (l >>> 8) & 0xff;
+      out[op++] = (l >>> 16) & 0xff;
+      out[op++] = l >>> 24;
+    }
+    out.set(src.subarray(from, to), op);
+    op += len;
   };
   const emitCopy = (offset: number, len: number): void => {
     while (len > 0) {
       const piece = Math.min(len, 64);
       if (piece >= 4 && piece <= 11 && offset < 2048) {
-        out.push(1 | ((piece - 4) << 2) | ((offset >>> 8) << 5), offset & 0xff);
+        out[op++] = 1 | ((piece - 4) << 2) | ((offset >>> 8) << 5);
+        out[op++] = offset & 0xff;
       } else if (offset < 0x10000) {
-        out.push(2 | ((piece - 1) << 2), offset & 0xff, offset >>> 8);
+        out[op++] = 2 | ((piece - 1) << 2);
+        out[op++] = offset & 0xff;
+        out[op++] = offset >>> 8;
       } else {
-        out.push(3 | ((piece - 1) << 2), offset & 0xff, (offset >>> 8) & 0xff, (offset >>> 16) & 0xff, offset >>> 24);
+        out[op++] = 3 | ((piece - 1) << 2);
+        out[op++] = offset & 0xff;
+        out[op++] = (offset >>> 8) & 0xff;
+        out[op++] = (offset >>> 16) & 0xff;
+        out[op++] = offset >>> 24;
       }
       len -= piece;
     }
@@ -149,7 +175,7 @@ export function compress(src: Uint8Array): Uint8Array {
     const h = hash(cur);
     const cand = table[h]!;
     table[h] = i;
-    if (cand >= 0 && i - cand <= 0xffffffff && load32(cand) === cur) {
+    if (cand >= 0 && load32(cand) === cur) {
       let len = 4;
       while (i + len < n && src[cand + len] === src[i + len]) len++;
       emitLiteral(lit, i);
@@ -161,5 +187,5 @@ export function compress(src: Uint8Array): Uint8Array {
     }
   }
   emitLiteral(lit, n);
-  return Uint8Array.from(out);
+  return out.slice(0, op);
 }
