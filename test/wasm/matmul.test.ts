@@ -182,11 +182,13 @@ describe('wasm matmul', () => {
 
   // Tilings other than the defaults exercise the remaining packing paths (tile heights that
   // are not multiples of 4, 8-byte copies, several blocks in every dimension).
-  const tilings = [
+  const tilings: NonNullable<WasmKernelOptions['matmul']>[] = [
     { mr: 6, nv: 2, unroll: 1, kc: 32, mc: 18, nc: 16 },
-    { mr: 5, nv: 1, unroll: 3, kc: 20, mc: 10, nc: 8 },
-    { mr: 1, nv: 4, unroll: 2, kc: 7, mc: 3, nc: 32 },
-    { mr: 2, nv: 3, unroll: 4, kc: 300, mc: 600, nc: 4096 },
+    { mr: 5, nv: 1, unroll: 3, kc: 20, mc: 10, nc: 8, directA: 'always', directB: 'never' },
+    { mr: 1, nv: 4, unroll: 2, kc: 7, mc: 3, nc: 32, directA: 'never', directB: 'always' },
+    { mr: 2, nv: 3, unroll: 4, kc: 300, mc: 600, nc: 4096, directA: 'always', directB: 'always' },
+    { directA: 'always', directB: 'always' },
+    { directA: 'never', directB: 'never' },
   ];
   for (const tiling of tilings) {
     for (const relaxed of [false, true]) {

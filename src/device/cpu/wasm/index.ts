@@ -12,6 +12,7 @@ import {
   emitMatmul,
   makeMatmulDriver,
   type GebpFn,
+  type MatmulCodeConfig,
   type MatmulConfig,
   type PackFn,
 } from './matmul.js';
@@ -47,7 +48,8 @@ export interface WasmKernelOptions {
 
 interface ModuleKey {
   shared: boolean;
-  cfg: MatmulConfig;
+  /** Only the fields that change the emitted code. */
+  cfg: MatmulCodeConfig;
 }
 
 const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
@@ -92,7 +94,7 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
   const relaxed = opts.relaxed !== false && relaxedSimdSupported();
   const cfg: MatmulConfig = { ...defaultMatmulConfig(relaxed), ...opts.matmul, fma: relaxed };
   const shared = isShared(memory);
-  const instance = new WebAssembly.Instance(compiled({ shared, cfg }), {
+  const instance = new WebAssembly.Instance(compiled({ shared, cfg: { mr: cfg.mr, nv: cfg.nv, unroll: cfg.unroll, fma: cfg.fma } }), {
     [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory },
   });
   const ex = instance.exports as Record<string, unknown>;

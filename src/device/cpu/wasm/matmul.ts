@@ -21,7 +21,23 @@ export interface MatmulConfig {
   kc: number;
   mc: number;
   nc: number;
+  /**
+   * Read A in place instead of packing it ('auto': when the product has few column panels, so
+   * packing would cost about as much as the multiply). Full MR-row panels only; the ragged
+   * last panel is always packed.
+   */
+  directA?: Direct;
+  /**
+   * Read B (untransposed only) in place instead of packing it ('auto': when C has few rows or
+   * B's row stride does not alias in the L1 cache).
+   */
+  directB?: Direct;
 }
+
+export type Direct = 'auto' | 'always' | 'never';
+
+/** The fields that change the emitted code. */
+export type MatmulCodeConfig = Pick<MatmulConfig, 'mr' | 'nv' | 'unroll' | 'fma'>;
 
 /**
  * Default tiling. V8's optimizing tier schedules the k loop's loads ahead of the arithmetic, so
@@ -178,79 +194,84 @@ function emitPack(m: ModuleBuilder, name: string, R: number): void {
 }
 
 /**
- * The macro-kernel: C[mc×nc] (+)= Apacked[mc×kc] · Bpacked[kc×nc], looping NR-column
- * micro-panels of B (outer) and MR-row micro-panels of A (inner). Full tiles read/write C
- * directly; edge tiles go through a small buffer.
+ * The macro-kernel: C[mc×nc] (+)= A[mc×kc] · B[kc×nc], looping NR-column micro-panels of B
+ * (outer) and MR-row micro-panels of A (inner). Full tiles read/write C directly; edge tiles
+ * go through a small buffer.
  *
- * params: pa, pb, c, ldc (bytes), mc, nc, kc, load (0: overwrite C, 1: add into C), edge
+ * Operands are addressed by strides, so packed panels and suitable unpacked matrices share
+ * one kernel: element (row i of panel, step p) of A is at
+ *   pa + panel·aPanel + i·aRow + p·aStep,
+ * and the NR floats of B for step p of a column panel start at pb + panel·bPanel + p·bStep.
+ *
+ * params: pa, aStep, aPanel, aRow, pb, bStep, bPanel, c, ldc (bytes), mc, nc, kc,
+ *         load (0: overwrite C, 1: add into C), edge
  */
-function emitGebp(m: ModuleBuilder, cfg: MatmulConfig): void {
+function emitGebp(m: ModuleBuilder, cfg: MatmulCodeConfig): void {
   const { mr: MR, nv: NV, unroll: U, fma } = cfg;
   const NR = NV * 4;
-  const f = m.func(MATMUL_EXPORTS.gebp, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [pa, pb, c, ldc, mc, nc, kc, load, edge] = f.params as Local[] as [
-    Local, Local, Local, Local, Local, Local, Local, Local, Local,
+  const f = m.func(MATMUL_EXPORTS.gebp, new Array(14).fill('i32'));
+  const [pa, aStep, aPanel, aRow, pb, bStep, bPanel, c, ldc, mc, nc, kc, load, edge] = f.params as Local[] as [
+    Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
   ];
   const jr = f.local('i32');
   const ir = f.local('i32');
   const paP = f.local('i32');
   const pbP = f.local('i32');
-  const aPtr = f.local('i32');
+  const aOff = f.local('i32');
   const bPtr = f.local('i32');
-  const aEndMain = f.local('i32');
-  const aEnd = f.local('i32');
-  const panelA = f.local('i32');
-  const panelB = f.local('i32');
-  const mainA = f.local('i32');
+  const cnt = f.local('i32');
   const rp = f.local('i32');
   const rows = f.local('i32');
   const cols = f.local('i32');
   const i = f.local('i32');
   const j = f.local('i32');
   const ev = f.local('f32');
+  const aRowPtr = f.locals('i32', MR);
   const acc = f.locals('v128', MR * NV);
   const bv = f.locals('v128', NV);
   const av = f.local('v128');
 
-  const step = (u: number): void => {
-    for (let x = 0; x < NV; x++) f.get(bPtr).v128Load({ offset: (u * NR + 4 * x) * 4 }).set(bv[x]!);
+  const step = (): void => {
+    for (let x = 0; x < NV; x++) f.get(bPtr).v128Load({ offset: 16 * x }).set(bv[x]!);
     for (let r = 0; r < MR; r++) {
-      f.get(aPtr).v128Load32Splat({ offset: (u * MR + r) * 4 }).set(av);
+      f.get(aRowPtr[r]!).get(aOff).i32Add().v128Load32Splat().set(av);
       for (let x = 0; x < NV; x++) {
         const a = acc[r * NV + x]!;
         if (fma) f.get(av).get(bv[x]!).get(a).f32x4RelaxedMadd().set(a);
         else f.get(a).get(av).get(bv[x]!).f32x4Mul().f32x4Add().set(a);
       }
     }
+    f.get(aOff).get(aStep).i32Add().set(aOff);
+    f.get(bPtr).get(bStep).i32Add().set(bPtr);
   };
 
-  f.get(kc).i32(MR * 4).i32Mul().set(panelA);
-  f.get(kc).i32(NR * 4).i32Mul().set(panelB);
-  // bytes of packed A covered by the unrolled loop: (kc − kc mod U)·MR·4
-  f.get(kc).get(kc).i32(U).i32RemU().i32Sub().i32(MR * 4).i32Mul().set(mainA);
   f.get(pb).set(pbP);
   f.for(jr, () => f.i32(0), () => f.get(nc), NR, () => {
     f.get(pa).set(paP);
     f.for(ir, () => f.i32(0), () => f.get(mc), MR, () => {
       for (const a of acc) f.v128Zero().set(a);
-      f.get(paP).set(aPtr);
+      for (let r = 0; r < MR; r++) {
+        f.get(paP);
+        if (r > 0) f.get(aRow).i32(r).i32Mul().i32Add();
+        f.set(aRowPtr[r]!);
+      }
+      f.i32(0).set(aOff);
       f.get(pbP).set(bPtr);
-      f.get(paP).get(mainA).i32Add().set(aEndMain);
-      f.get(paP).get(panelA).i32Add().set(aEnd);
+      f.get(kc).set(cnt);
+      if (U > 1) {
+        f.while(
+          () => f.get(cnt).i32(U).i32GeS(),
+          () => {
+            for (let u = 0; u < U; u++) step();
+            f.get(cnt).i32(U).i32Sub().set(cnt);
+          },
+        );
+      }
       f.while(
-        () => f.get(aPtr).get(aEndMain).i32LtU(),
+        () => f.get(cnt).i32(0).i32GtS(),
         () => {
-          for (let u = 0; u < U; u++) step(u);
-          f.get(aPtr).i32(U * MR * 4).i32Add().set(aPtr);
-          f.get(bPtr).i32(U * NR * 4).i32Add().set(bPtr);
-        },
-      );
-      f.while(
-        () => f.get(aPtr).get(aEnd).i32LtU(),
-        () => {
-          step(0);
-          f.get(aPtr).i32(MR * 4).i32Add().set(aPtr);
-          f.get(bPtr).i32(NR * 4).i32Add().set(bPtr);
+          step();
+          f.get(cnt).i32(1).i32Sub().set(cnt);
         },
       );
 
@@ -303,21 +324,22 @@ function emitGebp(m: ModuleBuilder, cfg: MatmulConfig): void {
         });
       }
       f.end();
-      f.get(paP).get(panelA).i32Add().set(paP);
+      f.get(paP).get(aPanel).i32Add().set(paP);
     });
-    f.get(pbP).get(panelB).i32Add().set(pbP);
+    f.get(pbP).get(bPanel).i32Add().set(pbP);
   });
 }
 
 /** Adds the packing functions and the macro-kernel to a module. */
-export function emitMatmul(m: ModuleBuilder, cfg: MatmulConfig): void {
+export function emitMatmul(m: ModuleBuilder, cfg: MatmulCodeConfig): void {
   emitPack(m, MATMUL_EXPORTS.packA, cfg.mr);
   emitPack(m, MATMUL_EXPORTS.packB, cfg.nv * 4);
   emitGebp(m, cfg);
 }
 
 export type GebpFn = (
-  pa: number, pb: number, c: number, ldcBytes: number, mc: number, nc: number, kc: number, load: number, edge: number,
+  pa: number, aStep: number, aPanel: number, aRow: number, pb: number, bStep: number, bPanel: number,
+  c: number, ldcBytes: number, mc: number, nc: number, kc: number, load: number, edge: number,
 ) => void;
 export type PackFn = (src: number, dst: number, nOuter: number, nInner: number, sOuter: number, sInner: number) => void;
 
@@ -347,6 +369,8 @@ export function makeMatmulDriver(
   const MR = cfg.mr;
   const NR = cfg.nv * 4;
   const { gebp, packA, packB } = fns;
+  const directA = cfg.directA ?? 'auto';
+  const directB = cfg.directB ?? 'auto';
 
   const layout = (m: number, n: number, k: number) => {
     const kc = blockSize(Math.max(k, 1), cfg.kc, 1);
@@ -356,6 +380,23 @@ export function makeMatmulDriver(
     const aBytes = roundUp(mc * kc * 4, SCRATCH_ALIGN);
     const bBytes = roundUp(nc * kc * 4, SCRATCH_ALIGN);
     return { kc, mc, nc, edgeBytes, aBytes, bBytes, total: SCRATCH_ALIGN + edgeBytes + aBytes + bBytes };
+  };
+
+  /** One operand range as the macro-kernel sees it: base, per-k step, per-panel step, and (A) per-row step. */
+  interface Span {
+    ptr: number;
+    step: number;
+    panel: number;
+    row: number;
+    /** first row (A) / column (B) of the range, relative to the block */
+    at: number;
+    count: number;
+  }
+  const spansA: Span[] = [];
+  const spansB: Span[] = [];
+  const span = (list: Span[], i: number, s: Span): void => {
+    if (i < list.length) Object.assign(list[i]!, s);
+    else list.push({ ...s });
   };
 
   return {
@@ -375,23 +416,52 @@ export function makeMatmulDriver(
       const edge = base;
       const pa = edge + L.edgeBytes;
       const pb = pa + L.aBytes;
-      // op(A)[i][p]: (sOuter, sInner) in bytes
+      // op(A)[i][p] at a + i·aSO + p·aSI (bytes)
       const aSO = transA ? 4 : k * 4;
       const aSI = transA ? m * 4 : 4;
-      // op(B)[p][j]: outer is j
+      // op(B)[p][j] at b + j·bSO + p·bSI
       const bSO = transB ? k * 4 : 4;
       const bSI = transB ? 4 : n * 4;
       const ldc = n * 4;
+      const rows = rowEnd - rowStart;
+      const useDirectA = directA === 'always' || (directA === 'auto' && n <= 2 * NR);
+      // In place, a B micro-panel is kc rows ldb bytes apart; when ldb is a multiple of 128 bytes
+      // those rows crowd into few L1 sets and evict each other, so pack unless C is only a
+      // couple of tiles high (each B element then is used too few times to repay packing).
+      const useDirectB =
+        !transB && (directB === 'always' || (directB === 'auto' && (rows <= 2 * MR || (n * 4) % 128 !== 0)));
+
       for (let jc = 0; jc < n; jc += L.nc) {
         const nc = Math.min(L.nc, n - jc);
         for (let pc = 0; pc < k; pc += L.kc) {
           const kc = Math.min(L.kc, k - pc);
-          packB(b + jc * bSO + pc * bSI, pb, nc, kc, bSO, bSI);
           const load = accumulate || pc > 0 ? 1 : 0;
+          const bBlock = b + jc * bSO + pc * bSI;
+          let nB = 0;
+          const ncFull = useDirectB ? nc - (nc % NR) : 0;
+          if (ncFull > 0) span(spansB, nB++, { ptr: bBlock, step: bSI, panel: NR * bSO, row: 0, at: 0, count: ncFull });
+          if (ncFull < nc) {
+            packB(bBlock + ncFull * bSO, pb, nc - ncFull, kc, bSO, bSI);
+            span(spansB, nB++, { ptr: pb, step: NR * 4, panel: kc * NR * 4, row: 0, at: ncFull, count: nc - ncFull });
+          }
           for (let ic = rowStart; ic < rowEnd; ic += L.mc) {
             const mc = Math.min(L.mc, rowEnd - ic);
-            packA(a + ic * aSO + pc * aSI, pa, mc, kc, aSO, aSI);
-            gebp(pa, pb, c + ic * ldc + jc * 4, ldc, mc, nc, kc, load, edge);
+            const aBlock = a + ic * aSO + pc * aSI;
+            let nA = 0;
+            const mcFull = useDirectA ? mc - (mc % MR) : 0;
+            if (mcFull > 0) span(spansA, nA++, { ptr: aBlock, step: aSI, panel: MR * aSO, row: aSO, at: 0, count: mcFull });
+            if (mcFull < mc) {
+              packA(aBlock + mcFull * aSO, pa, mc - mcFull, kc, aSO, aSI);
+              span(spansA, nA++, { ptr: pa, step: MR * 4, panel: kc * MR * 4, row: 4, at: mcFull, count: mc - mcFull });
+            }
+            for (let x = 0; x < nA; x++) {
+              const A = spansA[x]!;
+              for (let y = 0; y < nB; y++) {
+                const B = spansB[y]!;
+                const cBlock = c + (ic + A.at) * ldc + (jc + B.at) * 4;
+                gebp(A.ptr, A.step, A.panel, A.row, B.ptr, B.step, B.panel, cBlock, ldc, A.count, B.count, kc, load, edge);
+              }
+            }
           }
         }
       }
