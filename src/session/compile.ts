@@ -32,16 +32,15 @@ export interface CompiledPlan {
   variables: Map<string, { dtype: DType; shape: number[] }>;
 }
 
-export function compilePlan(
-  elements: (Tensor | Operation)[],
-  feeds: Map<Tensor, NDArray>,
-  traits: DeviceTraits,
-): CompiledPlan {
-  // ----- prune ------------------------------------------------------------------------
+/**
+ * The ops `elements` need, stopping at fed tensors. With a `boundary`, only ops inside it are
+ * taken (ops outside ran earlier in a multi-device run).
+ */
+export function prune(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, boundary?: ReadonlySet<Operation>): Set<Operation> {
   const needed = new Set<Operation>();
   const stack: Operation[] = [];
   const want = (op: Operation): void => {
-    if (!needed.has(op)) {
+    if (!needed.has(op) && (!boundary || boundary.has(op))) {
       needed.add(op);
       stack.push(op);
     }
@@ -55,6 +54,16 @@ export function compilePlan(
     for (const t of op.inputs) if (!feeds.has(t)) want(t.op);
     for (const c of op.controlInputs) want(c);
   }
+  return needed;
+}
+
+export function compilePlan(
+  elements: readonly (Tensor | Operation)[],
+  feeds: Map<Tensor, NDArray>,
+  traits: DeviceTraits,
+  boundary?: ReadonlySet<Operation>,
+): CompiledPlan {
+  const needed = prune(elements, feeds, boundary);
   const order = [...needed].sort((a, b) => a.id - b.id);
 
   // ----- ancestry, for variable versions ----------------------------------------------

@@ -1,32 +1,14 @@
-/** Making devices for a session, and listing them. */
+/** Opening the WebGPU device on demand (its runtime is an optional dependency). */
 import type { Device } from '../device/device.js';
-import { CpuDevice } from '../device/cpu/index.js';
 import { InvalidArgumentError } from '../errors.js';
 
-export interface DeviceOptions {
-  device?: 'cpu' | 'webgpu';
-  threads?: number;
-  allowSoftPlacement?: boolean;
-  parallelThreshold?: number;
-}
-
-export async function createDevice(opts: DeviceOptions): Promise<Device> {
-  if ((opts.device ?? 'cpu') === 'cpu') return new CpuDevice(opts);
-  const webgpu = await import('../device/webgpu/index.js').catch((e: unknown) => {
-    if (opts.allowSoftPlacement) return null;
-    throw new InvalidArgumentError(`The WebGPU device could not be loaded: ${(e as Error).message}`);
-  });
-  const dev = webgpu ? await webgpu.createWebGPUDevice().catch((e: unknown) => {
-    if (opts.allowSoftPlacement) return null;
-    throw e;
-  }) : null;
-  if (dev) return dev;
-  // Soft placement: no adapter, run on the CPU.
-  return new CpuDevice(opts);
-}
-
-export function describeDevices(d: Device | null): { name: string; deviceType: 'CPU' | 'GPU' }[] {
-  const out: { name: string; deviceType: 'CPU' | 'GPU' }[] = [{ name: '/device:CPU:0', deviceType: 'CPU' }];
-  if (d && d.kind === 'webgpu') out.push({ name: d.name, deviceType: 'GPU' });
-  return out;
+/** The WebGPU device, or null when there is none and `soft` placement allows the CPU instead. */
+export async function createWebGPU(soft: boolean): Promise<Device | null> {
+  try {
+    const m = await import('../device/webgpu/index.js');
+    return await m.createWebGPUDevice();
+  } catch (e) {
+    if (soft) return null;
+    throw new InvalidArgumentError(`The WebGPU device is not available here: ${(e as Error).message}`);
+  }
 }

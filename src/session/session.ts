@@ -1,18 +1,19 @@
-/** `tf.Session`: runs pruned, cached plans of a graph on a device; holds variable values. */
+/** `tf.Session`: runs pruned, cached plans of a graph on its devices; holds variable values. */
 import { z } from 'zod';
 import { getDefaultGraph } from '../graph/context.js';
 import { Graph } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { InvalidArgumentError, RuntimeError, ValueError } from '../errors.js';
-import type { Device, Program } from '../device/device.js';
 import { CpuDevice } from '../device/cpu/index.js';
 import { Variable } from '../ops/variables.js';
-import { cShape, shapesEqual, sizeOf } from '../shape.js';
-import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
+import { cShape, shapesEqual } from '../shape.js';
+import { uninitializedError } from './compile.js';
 import { flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
-import { createDevice, describeDevices } from './devices.js';
+import { createWebGPU } from './devices.js';
+import { type DeviceKind, type Placer, needsPlacement, segment } from './placement.js';
+import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
 
 const optionsSchema = z
   .object({
@@ -20,7 +21,7 @@ const optionsSchema = z
     device: z.enum(['cpu', 'webgpu']).optional(),
     threads: z.number().int().min(1).max(256).optional(),
     allowSoftPlacement: z.boolean().optional(),
-    /** Worker fan-out threshold in FLOPs (0: every step runs on the workers). */
+    /** Worker fan-out threshold (0: every step runs on the workers). */
     parallelThreshold: z.number().min(0).optional(),
   })
   .strict();
@@ -30,14 +31,9 @@ export type SessionOptions = z.input<typeof optionsSchema>;
 export interface SessionStats {
   /** Plans compiled (cache misses). */
   compiles: number;
-  /** Runs served by a cached plan. */
+  /** Runs (or run segments) served by a cached plan. */
   cacheHits: number;
   runs: number;
-}
-
-interface CacheEntry {
-  compiled: CompiledPlan;
-  program: Program;
 }
 
 function parseOptions(opts: unknown): z.output<typeof optionsSchema> {
@@ -49,34 +45,58 @@ function parseOptions(opts: unknown): z.output<typeof optionsSchema> {
   return r.data;
 }
 
+interface Request {
+  elements: (Tensor | Operation)[];
+  feeds: Map<Tensor, NDArray>;
+  key: string;
+  rebuild(values: unknown[]): unknown;
+}
+
 export class Session {
   readonly graph: Graph;
   readonly stats: SessionStats = { compiles: 0, cacheHits: 0, runs: 0 };
   private readonly opts: z.output<typeof optionsSchema>;
-  private device: Device | null = null;
-  private devicePromise: Promise<Device> | null = null;
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly initialized = new Set<string>();
-  private readonly varInfo = new Map<string, { dtype: string; shape: number[] }>();
-  private readonly runCounts = new Map<string, number>();
+  private readonly state: SessionState;
+  private readonly runners = new Map<DeviceKind, Runner>();
+  private gpu: Promise<Runner | null> | null = null;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Per request key: its segments when the ops span devices, else null. */
+  private readonly routes = new Map<string, ReturnType<typeof segment> | null>();
+  private placementVersion = -1;
+  /** Per graph version: does any op ask for another device / for the GPU? */
+  private placedElsewhere = false;
+  private asksGpu = false;
 
   constructor(opts?: SessionOptions) {
     this.opts = parseOptions(opts);
     this.graph = this.opts.graph ?? getDefaultGraph();
-    if ((this.opts.device ?? 'cpu') === 'cpu') this.device = new CpuDevice(this.opts);
+    this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
+    this.runners.set('cpu', new Runner(new CpuDevice(this.opts), this.state));
   }
 
-  /** Name of the device plans run on (`/device:CPU:0`, `/device:GPU:0`). */
+  private get defaultKind(): DeviceKind {
+    return this.opts.device ?? 'cpu';
+  }
+
+  /** The devices this session runs on (a GPU once it has been opened). */
   listDevices(): { name: string; deviceType: 'CPU' | 'GPU' }[] {
-    return describeDevices(this.device);
+    const out: { name: string; deviceType: 'CPU' | 'GPU' }[] = [{ name: '/device:CPU:0', deviceType: 'CPU' }];
+    const gpu = this.runners.get('webgpu');
+    if (gpu) out.push({ name: gpu.device.name, deviceType: 'GPU' });
+    return out;
   }
 
-  private async getDevice(): Promise<Device> {
-    if (this.device) return this.device;
-    this.devicePromise ??= createDevice(this.opts).then((d) => (this.device = d));
-    return this.devicePromise;
+  /** Open the WebGPU device once; null where there is none and soft placement allows the CPU. */
+  private openGpu(): Promise<Runner | null> {
+    // A CPU session asks softly: placement then names the op that wanted the GPU.
+    this.gpu ??= createWebGPU(!!this.opts.allowSoftPlacement || this.defaultKind === 'cpu').then((d) => {
+      if (!d) return null;
+      const r = new Runner(d, this.state);
+      this.runners.set('webgpu', r);
+      return r;
+    });
+    return this.gpu;
   }
 
   private checkOpen(): void {
@@ -91,38 +111,7 @@ export class Session {
     return p;
   }
 
-  private async runAsync(fetches: unknown, feedDict?: FeedDict): Promise<unknown> {
-    const prep = this.prepare(fetches, feedDict);
-    if (!prep.entry) return prep.finish([]);
-    const device = await this.getDevice();
-    const entry = prep.entry === 'compile' ? await this.compile(prep, device) : prep.entry;
-    const dyn = this.dynFor(entry.compiled);
-    this.checkInit(entry.compiled);
-    const results = await entry.program.run(prep.feedArrays(entry.compiled), dyn);
-    this.afterRun(entry.compiled);
-    return prep.finish(results, entry.compiled);
-  }
-
-  /** Synchronous run (CPU device only). */
-  runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): any {
-    const device = this.device;
-    if (!device?.compileSync) throw new RuntimeError('runSync is only available on the CPU device');
-    const prep = this.prepare(fetches, feedDict);
-    if (!prep.entry) return prep.finish([]);
-    let entry: CacheEntry;
-    if (prep.entry === 'compile') {
-      const compiled = this.compilePlanFor(prep, device);
-      entry = { compiled, program: device.compileSync(compiled.plan) };
-      this.cache.set(prep.key, entry);
-    } else entry = prep.entry;
-    const dyn = this.dynFor(entry.compiled);
-    this.checkInit(entry.compiled);
-    const results = entry.program.runSync!(prep.feedArrays(entry.compiled), dyn);
-    this.afterRun(entry.compiled);
-    return prep.finish(results, entry.compiled);
-  }
-
-  private prepare(fetches: unknown, feedDict: FeedDict | undefined) {
+  private request(fetches: unknown, feedDict: FeedDict | undefined): Request {
     this.checkOpen();
     if (this.graph.operations.length === 0) {
       throw new RuntimeError('The Session graph is empty.  Add operations to the graph before calling run().');
@@ -130,79 +119,88 @@ export class Session {
     const flat = flattenFetches(this.graph, fetches);
     const feeds = resolveFeeds(this.graph, feedDict);
     this.stats.runs++;
-    const key =
-      flat.elements.map((e) => (e instanceof Operation ? `^${e.id}` : `${e.op.id}:${e.index}`)).join(',') +
-      '|' +
-      [...feeds].map(([t, v]) => `${t.op.id}:${t.index}=${v.dtype}[${v.shape.join('x')}]`).join(',');
-    let entry: CacheEntry | 'compile' | null = null;
-    if (flat.elements.length > 0) {
-      const hit = this.cache.get(key);
-      if (hit) {
-        this.stats.cacheHits++;
-        entry = hit;
-      } else entry = 'compile';
+    return { elements: flat.elements, feeds, key: requestKey(flat.elements, feeds), rebuild: flat.rebuild };
+  }
+
+  private finish(req: Request, values: Map<Tensor, NDArray>): unknown {
+    return req.rebuild(req.elements.map((e) => (e instanceof Operation ? null : (req.feeds.get(e) ?? values.get(e)))));
+  }
+
+  /** Segments for a request, or null when one device runs it all. */
+  private route(req: Request, gpu: boolean): ReturnType<typeof segment> | null {
+    this.scanPlacement();
+    if (!this.placedElsewhere) return null;
+    const placer: Placer = { defaultKind: this.defaultKind, gpu, allowSoftPlacement: !!this.opts.allowSoftPlacement };
+    let r = this.routes.get(req.key);
+    if (r === undefined) {
+      r = segment(req.elements, req.feeds, placer);
+      if (r.length <= 1) r = r.length === 1 && r[0]!.kind !== this.defaultKind ? r : null;
+      this.routes.set(req.key, r);
     }
-    return {
-      key,
-      flat,
-      feeds,
-      entry,
-      feedArrays: (c: CompiledPlan) => c.feedOrder.map((t) => feeds.get(t)!.data),
-      finish: (results: ArrayLike<number>[] | unknown[], c?: CompiledPlan) => {
-        const values = flat.elements.map((e, i) => {
-          if (e instanceof Operation) return null;
-          const fed = feeds.get(e);
-          if (fed) return fed;
-          const slot = c!.fetchSlots[i]!;
-          return new NDArray(results[slot] as never, c!.fetchShapes[slot]!, e.dtype);
-        });
-        return flat.rebuild(values);
-      },
-    };
+    return r;
   }
 
-  private compilePlanFor(prep: { flat: { elements: (Tensor | Operation)[] }; feeds: Map<Tensor, NDArray> }, device: Device): CompiledPlan {
-    const compiled = compilePlan(prep.flat.elements, prep.feeds, device);
-    this.stats.compiles++;
-    for (const [key, v] of compiled.variables) {
-      const known = this.varInfo.get(key);
-      if (!known || known.dtype !== v.dtype || !shapesEqual(known.shape, v.shape)) {
-        this.varInfo.set(key, v);
-        device.createVariable(key, v.dtype, sizeOf(v.shape));
-      }
+  /** Re-scan the graph's device requests when it has grown. */
+  private scanPlacement(): void {
+    if (this.placementVersion === this.graph.version) return;
+    this.placementVersion = this.graph.version;
+    this.routes.clear();
+    const ops = this.graph.operations;
+    this.placedElsewhere = needsPlacement(ops, { defaultKind: this.defaultKind, gpu: true, allowSoftPlacement: false });
+    this.asksGpu = ops.some((op) => op.device.startsWith('/device:GPU'));
+  }
+
+  private async runAsync(fetches: unknown, feedDict?: FeedDict): Promise<unknown> {
+    const req = this.request(fetches, feedDict);
+    if (req.elements.length === 0) return req.rebuild([]);
+    this.scanPlacement();
+    const wantsGpu = this.defaultKind === 'webgpu' || this.asksGpu;
+    const gpu = wantsGpu ? await this.openGpu() : null;
+    const main = this.defaultKind === 'webgpu' && gpu ? gpu : this.runners.get('cpu')!;
+    const segs = this.route(req, gpu !== null);
+    if (!segs) {
+      return this.finish(req, await main.run({ key: req.key, elements: req.elements, feeds: req.feeds }));
     }
-    return compiled;
+    const values = new Map<Tensor, NDArray>(req.feeds);
+    for (const seg of segs) {
+      const runner = seg.kind === 'webgpu' && gpu ? gpu : this.runners.get('cpu')!;
+      const out = await runner.run(this.subRun(seg, values));
+      for (const [t, v] of out) values.set(t, v);
+    }
+    return this.finish(req, values);
   }
 
-  private async compile(prep: Parameters<Session['compilePlanFor']>[0] & { key: string }, device: Device): Promise<CacheEntry> {
-    const compiled = this.compilePlanFor(prep, device);
-    const entry = { compiled, program: await device.compile(compiled.plan) };
-    this.cache.set(prep.key, entry);
-    return entry;
+  private subRun(seg: ReturnType<typeof segment>[number], values: Map<Tensor, NDArray>): SubRun {
+    const feeds = new Map(seg.inputs.map((t) => [t, values.get(t)!] as const));
+    return { key: requestKey(seg.elements, feeds), elements: seg.elements, feeds, boundary: seg.ops };
   }
 
-  private checkInit(c: CompiledPlan): void {
-    for (const [key, op] of c.needsInit) if (!this.initialized.has(key)) throw uninitializedError(key, op);
+  /** Synchronous run (CPU device only). */
+  runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): any {
+    if (this.defaultKind !== 'cpu') throw new RuntimeError('runSync is only available on the CPU device');
+    const req = this.request(fetches, feedDict);
+    if (req.elements.length === 0) return req.rebuild([]);
+    const segs = this.route(req, false);
+    const cpu = this.runners.get('cpu')!;
+    if (!segs) return this.finish(req, cpu.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }));
+    const values = new Map<Tensor, NDArray>(req.feeds);
+    for (const seg of segs) {
+      if (seg.kind !== 'cpu') throw new RuntimeError('runSync cannot run ops placed on the GPU');
+      for (const [t, v] of cpu.runSync(this.subRun(seg, values))) values.set(t, v);
+    }
+    return this.finish(req, values);
   }
 
-  private dynFor(c: CompiledPlan): Uint32Array {
-    const dyn = new Uint32Array(c.dynOps.length);
-    c.dynOps.forEach((op, i) => (dyn[i] = this.runCounts.get(op) ?? 0));
-    return dyn;
-  }
-
-  private afterRun(c: CompiledPlan): void {
-    for (const op of c.dynOps) this.runCounts.set(op, (this.runCounts.get(op) ?? 0) + 1);
-    for (const key of c.assigns) this.initialized.add(key);
+  private homeOf(v: Variable): Runner {
+    return this.state.varHome.get(v.op.name) ?? this.runners.get(this.defaultKind) ?? this.runners.get('cpu')!;
   }
 
   /** Current value of a variable (for savers); fails if it is uninitialized. */
   async readVariable(v: Variable): Promise<NDArray> {
     this.checkOpen();
     const key = v.op.name;
-    if (!this.initialized.has(key)) throw uninitializedError(key, key);
-    const device = await this.getDevice();
-    return new NDArray(await device.readVariable(key), v.shape, v.dtype);
+    if (!this.state.initialized.has(key)) throw uninitializedError(key, key);
+    return new NDArray(await this.homeOf(v).device.readVariable(key), v.shape, v.dtype);
   }
 
   /**
@@ -223,34 +221,30 @@ export class Session {
         throw new InvalidArgumentError(`Assign of ${v.op.name} expects dtype ${v.dtype}, got ${a.dtype}`, opName);
       }
     }
-    const device = await this.getDevice();
+    if (this.defaultKind === 'webgpu') await this.openGpu();
     for (const [v, a] of pairs) {
       const key = v.op.name;
-      device.createVariable(key, v.dtype, sizeOf(v.shape));
-      this.varInfo.set(key, { dtype: v.dtype, shape: v.shape });
-      const data = a.dtype === v.dtype ? a.data : Float64Array.from(a.data);
-      await device.writeVariable(key, data);
-      this.initialized.add(key);
+      const home = this.homeOf(v);
+      this.state.varHome.set(key, home);
+      home.ensureVar(key, v.dtype, v.shape);
+      await home.device.writeVariable(key, a.dtype === v.dtype ? a.data : Float64Array.from(a.data));
+      this.state.initialized.add(key);
     }
   }
 
   isInitialized(v: Variable): boolean {
-    return this.initialized.has(v.op.name);
+    return this.state.initialized.has(v.op.name);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
-    for (const e of this.cache.values()) e.program.dispose();
-    this.cache.clear();
-    const d = this.device;
-    this.device = null;
-    if (d) await d.dispose();
+    for (const r of this.runners.values()) await r.dispose();
+    this.runners.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 }
-

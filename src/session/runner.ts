@@ -1,0 +1,132 @@
+/**
+ * Runs sub-requests (fetches + feeds) on one device: plan cache, compile, run, and the
+ * session-wide bookkeeping (initialized variables, random-op run counters).
+ */
+import type { Device, Program } from '../device/device.js';
+import type { DataArray } from '../dtype.js';
+import type { Operation, Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { shapesEqual, sizeOf } from '../shape.js';
+import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
+
+export interface SessionState {
+  stats: { compiles: number; cacheHits: number };
+  initialized: Set<string>;
+  runCounts: Map<string, number>;
+  /** Which device holds each variable's storage. */
+  varHome: Map<string, Runner>;
+}
+
+interface CacheEntry {
+  compiled: CompiledPlan;
+  program: Program;
+}
+
+export interface SubRun {
+  key: string;
+  elements: readonly (Tensor | Operation)[];
+  feeds: Map<Tensor, NDArray>;
+  boundary?: ReadonlySet<Operation>;
+}
+
+export function requestKey(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, NDArray>): string {
+  return (
+    elements.map((e) => ('index' in e ? `${e.op.id}:${e.index}` : `^${e.id}`)).join(',') +
+    '|' +
+    [...feeds].map(([t, v]) => `${t.op.id}:${t.index}=${v.dtype}[${v.shape.join('x')}]`).join(',')
+  );
+}
+
+export class Runner {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly varShapes = new Map<string, { dtype: string; shape: number[] }>();
+
+  constructor(
+    readonly device: Device,
+    private readonly state: SessionState,
+  ) {}
+
+  private lookup(r: SubRun): CacheEntry | null {
+    const hit = this.cache.get(r.key);
+    if (hit) this.state.stats.cacheHits++;
+    return hit ?? null;
+  }
+
+  private compiled(r: SubRun): CompiledPlan {
+    const c = compilePlan(r.elements, r.feeds, this.device, r.boundary);
+    this.state.stats.compiles++;
+    for (const [key, v] of c.variables) {
+      const home = this.state.varHome.get(key);
+      if (home && home !== this) {
+        throw new Error(`Variable ${key} lives on ${home.device.name}; ops on ${this.device.name} cannot use it directly (place its readers and updates with it)`);
+      }
+      this.state.varHome.set(key, this);
+      this.ensureVar(key, v.dtype, v.shape);
+    }
+    return c;
+  }
+
+  ensureVar(key: string, dtype: NDArray['dtype'], shape: number[]): void {
+    const known = this.varShapes.get(key);
+    if (!known || known.dtype !== dtype || !shapesEqual(known.shape, shape)) {
+      this.varShapes.set(key, { dtype, shape });
+      this.device.createVariable(key, dtype, sizeOf(shape));
+    }
+  }
+
+  private before(c: CompiledPlan): Uint32Array {
+    for (const [key, op] of c.needsInit) if (!this.state.initialized.has(key)) throw uninitializedError(key, op);
+    const dyn = new Uint32Array(c.dynOps.length);
+    c.dynOps.forEach((op, i) => (dyn[i] = this.state.runCounts.get(op) ?? 0));
+    return dyn;
+  }
+
+  private after(c: CompiledPlan, results: DataArray[], r: SubRun): Map<Tensor, NDArray> {
+    for (const op of c.dynOps) this.state.runCounts.set(op, (this.state.runCounts.get(op) ?? 0) + 1);
+    for (const key of c.assigns) this.state.initialized.add(key);
+    const out = new Map<Tensor, NDArray>();
+    r.elements.forEach((e, i) => {
+      if (!('index' in e)) return;
+      const slot = c.fetchSlots[i]!;
+      if (slot >= 0) out.set(e, new NDArray(results[slot]!, c.fetchShapes[slot]!, e.dtype));
+    });
+    return out;
+  }
+
+  async run(r: SubRun): Promise<Map<Tensor, NDArray>> {
+    let entry = this.lookup(r);
+    if (!entry) {
+      const compiled = this.compiled(r);
+      entry = { compiled, program: await this.device.compile(compiled.plan) };
+      this.cache.set(r.key, entry);
+    }
+    const dyn = this.before(entry.compiled);
+    const results = await entry.program.run(feedArrays(entry.compiled, r), dyn);
+    return this.after(entry.compiled, results, r);
+  }
+
+  runSync(r: SubRun): Map<Tensor, NDArray> {
+    const device = this.device;
+    let entry = this.lookup(r);
+    if (!entry) {
+      if (!device.compileSync) throw new Error(`${device.name} cannot compile synchronously`);
+      const compiled = this.compiled(r);
+      entry = { compiled, program: device.compileSync(compiled.plan) };
+      this.cache.set(r.key, entry);
+    }
+    if (!entry.program.runSync) throw new Error(`${device.name} cannot run synchronously`);
+    const dyn = this.before(entry.compiled);
+    const results = entry.program.runSync(feedArrays(entry.compiled, r), dyn);
+    return this.after(entry.compiled, results, r);
+  }
+
+  async dispose(): Promise<void> {
+    for (const e of this.cache.values()) e.program.dispose();
+    this.cache.clear();
+    await this.device.dispose();
+  }
+}
+
+function feedArrays(c: CompiledPlan, r: SubRun): DataArray[] {
+  return c.feedOrder.map((t) => r.feeds.get(t)!.data);
+}
