@@ -36,6 +36,18 @@ const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [
  * `extend(extend(0, a), b) === value(a ‖ b)`.
  */
 export function extend(crc: number, data: Uint8Array): number {
+  // Feed large inputs in pieces: the hot loop then gets optimised after a few calls instead of
+  // waiting for on-stack replacement inside one long call.
+  const CHUNK = 1 << 16;
+  if (data.length <= CHUNK) return extendChunk(crc, data);
+  let c = crc;
+  for (let off = 0; off < data.length; off += CHUNK) {
+    c = extendChunk(c, data.subarray(off, Math.min(data.length, off + CHUNK)));
+  }
+  return c;
+}
+
+function extendChunk(crc: number, data: Uint8Array): number {
   let c = ~crc >>> 0;
   const n = data.length;
   let i = 0;

@@ -30,10 +30,12 @@ export {
   type UpdateCheckpointStateOptions,
   DEFAULT_STATE_FILENAME,
   atomicWriteFile,
+  checkpointExists,
   formatCheckpointState,
   getCheckpointState,
   latestCheckpoint,
   parseCheckpointState,
+  removeCheckpoint,
   updateCheckpointState,
 } from './state.js';
 export {

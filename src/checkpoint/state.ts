@@ -362,3 +362,40 @@ export async function updateCheckpointState(
   await atomicWriteFile(stateFile, formatCheckpointState(state));
   return state;
 }
+
+/** Whether a V2 checkpoint (its `.index`) exists at `prefix`. */
+export async function checkpointExists(prefix: string): Promise<boolean> {
+  return exists(metaFilename(prefix));
+}
+
+/**
+ * Delete the files of the checkpoint at `prefix`: `.index`, every `.data-NNNNN-of-NNNNN` shard,
+ * and `<prefix>.<metaGraphSuffix>` unless the suffix is null. Missing files are skipped.
+ * Returns the paths removed.
+ */
+export async function removeCheckpoint(prefix: string, metaGraphSuffix: string | null = 'meta'): Promise<string[]> {
+  const dir = path.dirname(prefix);
+  const base = path.basename(prefix);
+  const targets = [metaFilename(prefix)];
+  if (metaGraphSuffix !== null) targets.push(`${prefix}.${metaGraphSuffix}`);
+  let names: string[] = [];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    names = [];
+  }
+  const shard = /^\.data-\d{5}-of-\d{5}$/;
+  for (const n of names) {
+    if (n.startsWith(base) && shard.test(n.slice(base.length))) targets.push(path.join(dir, n));
+  }
+  const removed: string[] = [];
+  for (const t of targets) {
+    try {
+      await fsp.unlink(t);
+      removed.push(t);
+    } catch {
+      // already gone
+    }
+  }
+  return removed;
+}

@@ -40,6 +40,12 @@ describe('crc32c', () => {
     );
   });
 
+  it('handles inputs longer than its internal chunk size', () => {
+    const big = Uint8Array.from({ length: 200_003 }, (_, i) => (Math.imul(i, 2654435761) >>> 13) & 0xff);
+    expect(value(big)).toBe(slowCrc(big));
+    expect(extend(value(big.subarray(0, 70_001)), big.subarray(70_001))).toBe(slowCrc(big));
+  });
+
   it('extends across any split', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(), (data, at) => {

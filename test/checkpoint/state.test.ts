@@ -6,10 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RuntimeError, ValueError } from '../../src/errors.js';
 import { NDArray } from '../../src/ndarray.js';
 import {
+  checkpointExists,
   formatCheckpointState,
   getCheckpointState,
   latestCheckpoint,
   parseCheckpointState,
+  removeCheckpoint,
   updateCheckpointState,
   writeBundle,
 } from '../../src/checkpoint/index.js';
@@ -187,5 +189,25 @@ describe('state file on disk', () => {
     await updateCheckpointState(dir, join(dir, 'x'), [], { latestFilename: 'my_state' });
     expect(await latestCheckpoint(dir)).toBeNull();
     expect(await latestCheckpoint(dir, 'my_state')).toBe(`${dir}/x`);
+  });
+
+  it('checkpointExists and removeCheckpoint', async () => {
+    const dir = freshDir();
+    await bundle(join(dir, 'model.ckpt-1'));
+    await bundle(join(dir, 'model.ckpt-10'));
+    writeFileSync(join(dir, 'model.ckpt-1.meta'), 'graph');
+    expect(await checkpointExists(join(dir, 'model.ckpt-1'))).toBe(true);
+    const removed = await removeCheckpoint(join(dir, 'model.ckpt-1'));
+    expect(removed.sort()).toEqual(
+      [
+        join(dir, 'model.ckpt-1.data-00000-of-00001'),
+        join(dir, 'model.ckpt-1.index'),
+        join(dir, 'model.ckpt-1.meta'),
+      ].sort(),
+    );
+    expect(await checkpointExists(join(dir, 'model.ckpt-1'))).toBe(false);
+    // model.ckpt-10 shares the prefix text but is another checkpoint: untouched
+    expect(readdirSync(dir).sort()).toEqual(['model.ckpt-10.data-00000-of-00001', 'model.ckpt-10.index']);
+    expect(await removeCheckpoint(join(dir, 'model.ckpt-1'))).toEqual([]);
   });
 });
