@@ -407,6 +407,19 @@ export class FuncBuilder {
   f32Neg(): this {
     return this.op(0x8c);
   }
+  f32Ceil(): this {
+    return this.op(0x8d);
+  }
+  f32Floor(): this {
+    return this.op(0x8e);
+  }
+  f32Trunc(): this {
+    return this.op(0x8f);
+  }
+  /** Round to nearest, ties to even. */
+  f32Nearest(): this {
+    return this.op(0x90);
+  }
   f32Sqrt(): this {
     return this.op(0x91);
   }
@@ -507,6 +520,19 @@ export class FuncBuilder {
     this.simd(0x20);
     this.code.byte(lane);
     return this;
+  }
+  f32x4Ceil(): this {
+    return this.simd(0x67);
+  }
+  f32x4Floor(): this {
+    return this.simd(0x68);
+  }
+  f32x4Trunc(): this {
+    return this.simd(0x69);
+  }
+  /** Round to nearest, ties to even. */
+  f32x4Nearest(): this {
+    return this.simd(0x6a);
   }
   f32x4Eq(): this {
     return this.simd(0x41);

@@ -4,6 +4,16 @@
  * `WebAssembly.Memory`, so every worker thread can instantiate the same kernels over the same
  * tensors. All addresses are byte offsets into that memory.
  */
+import {
+  BINARY_OPS,
+  UNARY_OPS,
+  binaryExport,
+  emitElementwise,
+  isCommutative,
+  unaryExport,
+  type BinaryOp,
+  type UnaryOp,
+} from './elementwise.js';
 import { ModuleBuilder } from './emitter.js';
 import { relaxedSimdSupported, simdSupported } from './features.js';
 import {
@@ -16,8 +26,11 @@ import {
   type MatmulConfig,
   type PackFn,
 } from './matmul.js';
+import { REDUCE_OPS, emitReductions, reduceExport, type ReduceOp } from './reduce.js';
 
 export { relaxedSimdSupported, simdSupported, sharedMemorySupported } from './features.js';
+export { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from './elementwise.js';
+export { REDUCE_OPS, type ReduceOp } from './reduce.js';
 
 export interface WasmKernels {
   /** Whether FMA (relaxed SIMD) is in use. */
@@ -34,6 +47,24 @@ export interface WasmKernels {
   ): void;
   /** Scratch bytes one matmul call (one thread's row range) needs. */
   scratchBytes(m: number, n: number, k: number): number;
+  /**
+   * out[i] = a[i] op b[i] for i < count (float32). `out` may be `a` or `b`. Ops: add, sub, mul,
+   * div, max, min (NaN-propagating, as Math.max/min), squaredDifference ((a−b)²),
+   * reluGrad (b where a > 0, else 0).
+   */
+  binary(op: BinaryOp, a: number, b: number, out: number, count: number): void;
+  /** out[i] = a[i] op s, or s op a[i] when `scalarFirst`. */
+  binaryScalar(op: BinaryOp, a: number, s: number, out: number, count: number, scalarFirst?: boolean): void;
+  /**
+   * out[i] = f(x[i]). Ops: neg, abs, square, sqrt, relu, relu6, reciprocal, floor, ceil,
+   * round (half to even), trunc, copy.
+   */
+  unary(op: UnaryOp, x: number, out: number, count: number): void;
+  /**
+   * Reduce the middle axis of x viewed as [outer, size, inner] into out [outer, inner]:
+   * sum, prod, max or min. `out` must not overlap x.
+   */
+  reduce(op: ReduceOp, x: number, out: number, outer: number, size: number, inner: number): void;
 }
 
 export interface WasmKernelOptions {
@@ -66,6 +97,8 @@ export function buildKernelModuleBytes(key: ModuleKey): Uint8Array<ArrayBuffer> 
     shared: key.shared,
   });
   emitMatmul(m, key.cfg);
+  emitElementwise(m);
+  emitReductions(m);
   return m.toBytes();
 }
 
@@ -110,9 +143,38 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
     },
     zero,
   );
+  type Ew = (a: number, b: number, out: number, count: number) => void;
+  type EwScalar = (a: number, s: number, out: number, count: number) => void;
+  type Un = (x: number, out: number, count: number) => void;
+  type Red = (x: number, out: number, outer: number, size: number, inner: number) => void;
+  const vv = {} as Record<BinaryOp, Ew>;
+  const vs = {} as Record<BinaryOp, EwScalar>;
+  const sv = {} as Record<BinaryOp, EwScalar>;
+  for (const op of BINARY_OPS) {
+    vv[op] = ex[binaryExport(op, 'vv')] as Ew;
+    vs[op] = ex[binaryExport(op, 'vs')] as EwScalar;
+    sv[op] = isCommutative(op) ? vs[op] : (ex[binaryExport(op, 'sv')] as EwScalar);
+  }
+  const un = {} as Record<UnaryOp, Un>;
+  for (const op of UNARY_OPS) un[op] = ex[unaryExport(op)] as Un;
+  const red = {} as Record<ReduceOp, Red>;
+  for (const op of REDUCE_OPS) red[op] = ex[reduceExport(op)] as Red;
+
   return {
     relaxed,
     matmul: driver.matmul,
     scratchBytes: driver.scratchBytes,
+    binary(op, a, b, out, count) {
+      if (count > 0) vv[op](a, b, out, count);
+    },
+    binaryScalar(op, a, s, out, count, scalarFirst = false) {
+      if (count > 0) (scalarFirst ? sv : vs)[op](a, s, out, count);
+    },
+    unary(op, x, out, count) {
+      if (count > 0) un[op](x, out, count);
+    },
+    reduce(op, x, out, outer, size, inner) {
+      if (outer > 0 && inner > 0) red[op](x, out, outer, size, inner);
+    },
   };
 }
