@@ -1,0 +1,42 @@
+/**
+ * checkLabels: copies int labels; one outside [0, depth) fails the run with TF's
+ * sparse-softmax-cross-entropy text, which lists every label.
+ */
+import { Uniforms } from '../uniforms.js';
+import type { KernelBuilder } from './types.js';
+import { main1d } from './wgsl.js';
+
+export const checkLabels: KernelBuilder<'checkLabels'> = (step, ctx) => {
+  const { n, depth } = step.params;
+  const dtype = ctx.dtype(step.inputs[0]!);
+  if (dtype !== 'int32') throw new Error(`checkLabels is defined for int32 only, not ${dtype}`);
+  return {
+    dispatches: [
+      {
+        key: 'checkLabels',
+        uniforms: new Uniforms().u32('n', n).i32('depth', depth),
+        bindings: [
+          { name: 'xs', source: { buf: step.inputs[0]! }, write: false },
+          { name: 'out', source: { buf: step.outputs[0]! }, write: true },
+          { name: 'err', source: { special: 'err' }, write: true },
+          { name: 'wit', source: { special: 'witness', words: n }, write: true, elem: 'i32' },
+        ],
+        body: () =>
+          main1d(`  let v = xs[i];
+  out[i] = v;
+  wit[i] = v;
+  if (v < 0 || v >= P.depth) { atomicOr(&err[0], 1u); atomicMax(&err[1], 0xffffffffu - i); }`),
+        grid: { threads: n },
+      },
+    ],
+    check: {
+      message: (rec, wit) => {
+        const labels = wit ? Array.from(wit).join(' ') : '';
+        return (
+          `Received a label value of ${wit?.[rec.pos] ?? '?'} which is outside the valid range of ` +
+          `[0, ${depth}).  Label values: ${labels}`
+        );
+      },
+    },
+  };
+};

@@ -1,0 +1,89 @@
+/** unary: out[i] = fn(x[i]). */
+import type { UnaryFn } from '../../prims.js';
+import { Uniforms } from '../uniforms.js';
+import type { Elem, KernelBuilder } from './types.js';
+import { FLOAT_LIB, elemOf, main1d } from './wgsl.js';
+
+const SELU_SCALE = '1.0507009873554805';
+const SELU_SCALE_ALPHA = '1.7580993408473766';
+
+/** WGSL expression of `x` per function, for f32 inputs. */
+const FLOAT: Partial<Record<UnaryFn, string>> = {
+  neg: '-x',
+  abs: 'abs(x)',
+  square: 'x * x',
+  sqrt: 'sqrt(x)',
+  rsqrt: 'inverseSqrt(x)',
+  exp: 'exp(x)',
+  expm1: 'expm1_(x)',
+  log: 'log(x)',
+  log1p: 'log1p_(x)',
+  sign: 'select(sign(x), x, isnan_(x))',
+  floor: 'floor(x)',
+  ceil: 'ceil(x)',
+  // WGSL's round() rounds half to even.
+  round: 'round(x)',
+  reciprocal: '1.0 / x',
+  // max(x, 0) as TF evaluates it: NaN stays NaN.
+  relu: 'select(x, 0.0, x < 0.0)',
+  relu6: 'min6_(select(x, 0.0, x < 0.0))',
+  sigmoid: 'sigmoid_(x)',
+  tanh: 'tanh_(x)',
+  elu: 'select(x, expm1_(x), x < 0.0)',
+  selu: `select(${SELU_SCALE} * x, ${SELU_SCALE_ALPHA} * expm1_(x), x < 0.0)`,
+  softplus: 'softplus_(x)',
+  leakyRelu: 'select(P.alpha * x, x, x > 0.0)',
+  sin: 'sin(x)',
+  cos: 'cos(x)',
+  isNan: 'select(0u, 1u, isnan_(x))',
+  isInf: 'select(0u, 1u, isinf_(x))',
+  identity: 'x',
+};
+
+const INT: Partial<Record<UnaryFn, string>> = {
+  neg: '-x',
+  abs: 'abs(x)',
+  square: 'x * x',
+  sign: 'sign(x)',
+  floor: 'x',
+  ceil: 'x',
+  round: 'x',
+  relu: 'max(x, 0)',
+  relu6: 'clamp(x, 0, 6)',
+  identity: 'x',
+};
+
+const BOOL: Partial<Record<UnaryFn, string>> = {
+  logicalNot: 'select(1u, 0u, x != 0u)',
+  identity: 'x',
+};
+
+const MIN6 = 'fn min6_(y: f32) -> f32 { return select(y, 6.0, y > 6.0); }';
+
+const TABLES: Record<Elem, Partial<Record<UnaryFn, string>>> = { f32: FLOAT, i32: INT, u32: BOOL };
+
+export const unary: KernelBuilder<'unary'> = (step, ctx) => {
+  const { fn, n, alpha } = step.params;
+  const inElem = elemOf(ctx.dtype(step.inputs[0]!));
+  const outElem = elemOf(ctx.dtype(step.outputs[0]!));
+  const expr = TABLES[inElem][fn];
+  if (expr === undefined) {
+    throw new Error(`unary ${fn} is not defined for ${ctx.dtype(step.inputs[0]!)}`);
+  }
+  const u = new Uniforms().u32('n', n).f32('alpha', alpha);
+  return {
+    dispatches: [
+      {
+        key: `unary/${fn}/${inElem}/${outElem}`,
+        uniforms: u,
+        bindings: [
+          { name: 'xs', source: { buf: step.inputs[0]! }, write: false },
+          { name: 'out', source: { buf: step.outputs[0]! }, write: true },
+        ],
+        body: () => `${inElem === 'f32' ? FLOAT_LIB + MIN6 : ''}
+${main1d(`  let x = xs[i];\n  out[i] = ${expr};`)}`,
+        grid: { threads: n },
+      },
+    ],
+  };
+};
