@@ -230,7 +230,7 @@ function defineReduce(type: string, fn: ReduceFn | 'mean'): void {
       if (fn !== 'mean') return [b.reduce(fn, x!, axes, a.keepDims)];
       const s = b.reduce('sum', x!, axes, a.keepDims);
       const count = axes.reduce((acc, ax) => acc * x!.shape[ax]!, 1);
-      if (x!.dtype === 'int32' || x!.dtype === 'int64') return [b.binary('floorDiv', s, b.scalar(count, x!.dtype))];
+      // Integer means divide like C++, truncating toward zero: reduce_mean([-1, -2]) is -1.
       return [b.binary('div', s, b.scalar(count, x!.dtype))];
     },
   });

@@ -393,7 +393,8 @@ export class PlanBuilder implements Lower {
     const lastUse = new Map<number, number>();
     steps.forEach((s, i) => s.inputs.forEach((b) => lastUse.set(b, i)));
 
-    // In-place: an elementwise output takes over an input that dies here.
+    // In-place: an elementwise output takes over an input of the same dtype that dies here (a
+    // buffer is viewed by its own dtype, so a cast int32 → float32 cannot share one).
     const rename = new Map<number, number>();
     const find = (b: number): number => {
       let r = b;
@@ -410,7 +411,7 @@ export class PlanBuilder implements Lower {
           const ib = this.bufs[r]!;
           if (
             isTemp(r) && lastUse.get(inp) === i && !pinned.has(inp) && !pinned.has(r) &&
-            ib.size === ob.size && bpe(ib.dtype) === bpe(ob.dtype) && !s.inputs.slice(s.inputs.indexOf(inp) + 1).includes(inp)
+            ib.size === ob.size && ib.dtype === ob.dtype && !s.inputs.slice(s.inputs.indexOf(inp) + 1).includes(inp)
           ) {
             rename.set(out, r);
             if (pinned.has(out)) pinned.add(r);
