@@ -25,6 +25,10 @@ const SHAPES: [number, number, number][] = [
   [1, 100, 64],
   [5, 3, 100],
   [1, 300, 1],
+  [1, 0, 70],
+  [2, 400, 300],
+  [1, 100, 2100],
+  [3, 2, 4099],
 ];
 
 /**
@@ -88,13 +92,15 @@ function check(K: NonNullable<ReturnType<typeof createWasmKernels>>, mem: Bump, 
 for (const shared of [true, false]) {
   describe(`wasm reduce (${shared ? 'shared' : 'unshared'} memory)`, () => {
     for (const op of REDUCE_OPS) {
-      it(`${op} over the middle axis`, () => {
-        const memory = makeMemory(shared, 8);
-        const K = createWasmKernels(memory)!;
-        const mem = new Bump(memory);
-        let seed = 1;
-        for (const shape of SHAPES) check(K, mem, op, shape, seed++);
-      });
+      for (const reduceForm of ['auto', 'columns', 'rows'] as const) {
+        it(`${op} over the middle axis (${reduceForm})`, () => {
+          const memory = makeMemory(shared, 8);
+          const K = createWasmKernels(memory, { reduceForm })!;
+          const mem = new Bump(memory);
+          let seed = 1;
+          for (const shape of SHAPES) check(K, mem, op, shape, seed++);
+        });
+      }
     }
 
     it('max and min propagate NaN like Math.max/min', () => {

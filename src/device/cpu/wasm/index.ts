@@ -26,7 +26,7 @@ import {
   type MatmulConfig,
   type PackFn,
 } from './matmul.js';
-import { REDUCE_OPS, emitReductions, reduceExport, type ReduceOp } from './reduce.js';
+import { REDUCE_OPS, emitReductions, reduceExport, useRowStreaming, type ReduceOp } from './reduce.js';
 
 export { relaxedSimdSupported, simdSupported, sharedMemorySupported } from './features.js';
 export { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from './elementwise.js';
@@ -75,6 +75,8 @@ export interface WasmKernelOptions {
   relaxed?: boolean;
   /** Override matmul tiling (benchmarks and tests). */
   matmul?: Partial<Omit<MatmulConfig, 'fma'>>;
+  /** Force the reduction's loop form (benchmarks and tests); both give identical results. */
+  reduceForm?: 'auto' | 'columns' | 'rows';
 }
 
 interface ModuleKey {
@@ -157,8 +159,15 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
   }
   const un = {} as Record<UnaryOp, Un>;
   for (const op of UNARY_OPS) un[op] = ex[unaryExport(op)] as Un;
+  const form = opts.reduceForm ?? 'auto';
+  const rows = (outer: number, size: number, inner: number): boolean =>
+    form === 'auto' ? useRowStreaming(outer, size, inner) : form === 'rows' && inner > 1;
   const red = {} as Record<ReduceOp, Red>;
-  for (const op of REDUCE_OPS) red[op] = ex[reduceExport(op)] as Red;
+  const redRows = {} as Record<ReduceOp, Red>;
+  for (const op of REDUCE_OPS) {
+    red[op] = ex[reduceExport(op)] as Red;
+    redRows[op] = ex[reduceExport(op, true)] as Red;
+  }
 
   return {
     relaxed,
@@ -174,7 +183,7 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
       if (count > 0) un[op](x, out, count);
     },
     reduce(op, x, out, outer, size, inner) {
-      if (outer > 0 && inner > 0) red[op](x, out, outer, size, inner);
+      if (outer > 0 && inner > 0) (rows(outer, size, inner) ? redRows : red)[op](x, out, outer, size, inner);
     },
   };
 }

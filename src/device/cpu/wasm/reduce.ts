@@ -13,7 +13,19 @@ import type { FuncBuilder, Local, ModuleBuilder } from './emitter.js';
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
-export const reduceExport = (op: ReduceOp): string => `red_${op}`;
+export const reduceExport = (op: ReduceOp, streaming = false): string => `red_${op}${streaming ? '_rows' : ''}`;
+
+/**
+ * Whether to use the row-streaming form: it walks x row by row (sequential reads) combining
+ * into the output block, where the column form walks down 16-column strips. Down-column walks
+ * are faster while x sits in L2 and much slower once x streams from further out (measured here:
+ * [64,256,256] 0.64–1.6 ms by columns vs 0.42–0.5 ms by rows; [1,256,256] 3.6 µs vs 5.8 µs).
+ */
+export function useRowStreaming(outer: number, size: number, inner: number): boolean {
+  return inner >= 64 && outer * size * inner * 4 > 768 * 1024;
+}
+/** Output columns per block of the row-streaming form (kept in L1 while the rows stream by). */
+const STREAM_BLOCK = 2048;
 
 const IDENTITY: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
 
@@ -162,6 +174,105 @@ function emitReduce(m: ModuleBuilder, op: ReduceOp): void {
   f.end();
 }
 
+/**
+ * red_<op>_rows(x, out, outer, size, inner): the same result (same order of combination per
+ * output) computed by streaming rows: out[block] = id op x[0, block], then out[block] op= x[s,
+ * block] for s = 1 … size−1, in column blocks of STREAM_BLOCK.
+ */
+function emitReduceRows(m: ModuleBuilder, op: ReduceOp): void {
+  const f = m.func(reduceExport(op, true), ['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [x, out, outer, size, inner] = f.params as [Local, Local, Local, Local, Local];
+  const o = f.local('i32');
+  const s = f.local('i32');
+  const jb = f.local('i32');
+  const w = f.local('i32');
+  const rowBytes = f.local('i32');
+  const src = f.local('i32');
+  const dst = f.local('i32');
+  const i = f.local('i32');
+  const nb = f.local('i32');
+  const idv = f.local('v128');
+  const id = IDENTITY[op];
+  f.f32x4Const(id, id, id, id).set(idv);
+  f.get(inner).i32(4).i32Mul().set(rowBytes);
+
+  /** dst[0..w) = (first ? id : dst) op src[0..w) */
+  const rowPass = (first: boolean): void => {
+    f.get(w).i32(4).i32Mul().set(nb);
+    f.i32(0).set(i);
+    const one = (vec: boolean, off: number): void => {
+      f.get(dst).get(i).i32Add();
+      if (first) {
+        if (vec) f.get(idv);
+        else f.f32(id);
+      } else {
+        f.get(dst).get(i).i32Add();
+        if (vec) f.v128Load({ offset: off, align: 0 });
+        else f.f32Load({ offset: off });
+      }
+      f.get(src).get(i).i32Add();
+      if (vec) f.v128Load({ offset: off, align: 0 });
+      else f.f32Load({ offset: off });
+      combine(f, op, vec);
+      if (vec) f.v128Store({ offset: off, align: 0 });
+      else f.f32Store({ offset: off });
+    };
+    f.while(
+      () => f.get(i).i32(64).i32Add().get(nb).i32LeU(),
+      () => {
+        for (let u = 0; u < 4; u++) one(true, 16 * u);
+        f.get(i).i32(64).i32Add().set(i);
+      },
+    );
+    f.while(
+      () => f.get(i).i32(16).i32Add().get(nb).i32LeU(),
+      () => {
+        one(true, 0);
+        f.get(i).i32(16).i32Add().set(i);
+      },
+    );
+    f.while(
+      () => f.get(i).get(nb).i32LtU(),
+      () => {
+        one(false, 0);
+        f.get(i).i32(4).i32Add().set(i);
+      },
+    );
+  };
+
+  f.for(o, () => f.i32(0), () => f.get(outer), 1, () => {
+    f.for(jb, () => f.i32(0), () => f.get(inner), STREAM_BLOCK, () => {
+      // w = min(STREAM_BLOCK, inner − jb); dst = out + (o·inner + jb)·4
+      f.get(inner).get(jb).i32Sub().set(w);
+      f.get(w).i32(STREAM_BLOCK).i32GtS().ifThen(() => f.i32(STREAM_BLOCK).set(w));
+      f.get(out).get(o).get(rowBytes).i32Mul().i32Add().get(jb).i32(4).i32Mul().i32Add().set(dst);
+      // src = x + o·size·rowBytes + jb·4
+      f.get(x).get(o).get(size).i32Mul().get(rowBytes).i32Mul().i32Add().get(jb).i32(4).i32Mul().i32Add().set(src);
+      f.get(size).i32Eqz();
+      f.if();
+      {
+        // empty axis: fill with the identity (dst op= nothing, from id)
+        f.get(w).i32(4).i32Mul().set(nb);
+        f.for(i, () => f.i32(0), () => f.get(nb), 4, () => {
+          f.get(dst).get(i).i32Add().f32(id).f32Store();
+        });
+      }
+      f.else();
+      {
+        rowPass(true);
+        f.for(s, () => f.i32(1), () => f.get(size), 1, () => {
+          f.get(src).get(rowBytes).i32Add().set(src);
+          rowPass(false);
+        });
+      }
+      f.end();
+    });
+  });
+}
+
 export function emitReductions(m: ModuleBuilder): void {
-  for (const op of REDUCE_OPS) emitReduce(m, op);
+  for (const op of REDUCE_OPS) {
+    emitReduce(m, op);
+    emitReduceRows(m, op);
+  }
 }
