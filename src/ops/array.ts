@@ -1,11 +1,11 @@
 /** Shape and data-movement ops. */
-import { type DType, parseDType } from '../dtype.js';
+import { type DType, type DataArray, allocArray, isFloat, parseDType } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
-import { type Dim, type PartialShape, isFullyDefined, pyShape, sizeOf } from '../shape.js';
-import { type TensorLike, toTensor } from './convert.js';
+import { type Dim, type PartialShape, cShape, isFullyDefined, pyShape, shapesEqual, sizeOf } from '../shape.js';
+import { type TensorLike, isConvertible, isHostValue, toTensor } from './convert.js';
 import { defineOp, makeOp } from './registry.js';
 import { setTranspose } from './nn.js';
 
@@ -165,3 +165,478 @@ export function transpose(x: TensorLike, perm?: readonly number[] | null, name?:
   return makeOp(t.graph, 'Transpose', [t], { perm: perm ? [...perm] : null }, name, 'transpose').outputs[0]!;
 }
 setTranspose((x, perm, name) => transpose(x, perm, name));
+
+// ----- TF shape-function errors -------------------------------------------------------------
+/** A computed input value as TF prints it: `<1>`, `<0 0 1>`. */
+function tfValue(v: number | readonly number[]): string {
+  return `<${typeof v === 'number' ? v : v.join(' ')}>`;
+}
+
+/**
+ * TF1's build-time error from an op's shape function:
+ * `<msg> for '<name>' (op: '<type>') with input shapes: [2,3], [] and with computed input tensors: input[1] = <0>.`
+ * Static arguments kept as attrs are listed as the inputs TF would have had.
+ */
+export function shapeFnError(
+  msg: string, name: string, type: string, shapes: PartialShape[], computed: [number, number | readonly number[]][] = [],
+): ValueError {
+  const values = computed.length ? ` and with computed input tensors: ${computed.map(([i, v]) => `input[${i}] = ${tfValue(v)}`).join(', ')}` : '';
+  return new ValueError(`${msg} for '${name}' (op: '${type}') with input shapes: ${shapes.map(cShape).join(', ')}${values}.`);
+}
+
+/** TF's `InferenceContext::Merge` of two partial shapes; a string is its error text. */
+export function mergeOrError(a: PartialShape, b: PartialShape): PartialShape | string {
+  if (a === null) return b;
+  if (b === null) return a;
+  if (a.length !== b.length) return `Shapes must be equal rank, but are ${a.length} and ${b.length}`;
+  const out: Dim[] = [];
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== null && y !== null && x !== y) {
+      return `Dimension ${i} in both shapes must be equal, but are ${x} and ${y}. Shapes are ${cShape(a)} and ${cShape(b)}.`;
+    }
+    out.push(x ?? y);
+  }
+  return out;
+}
+
+/** Host values in a list take the dtype of the first tensor in it (TF's list-input conversion). */
+function toTensorList(values: readonly TensorLike[], arg: string, type: string): Tensor[] {
+  const first = values.find((v) => v instanceof Tensor || isConvertible(v));
+  const dtype = first === undefined ? undefined : toTensor(first).dtype;
+  const ts = values.map((v) => toTensor(v, dtype));
+  if (ts.some((t) => t.dtype !== ts[0]!.dtype)) {
+    throw new TypeError(`Tensors in list passed to '${arg}' of '${type}' Op have types [${ts.map((t) => t.dtype).join(', ')}] that don't all match.`);
+  }
+  return ts;
+}
+
+function checkInt(v: unknown, what: string): number {
+  if (!Number.isInteger(v)) throw new TypeError(`${what} must be an integer, got ${String(v)}`);
+  return v as number;
+}
+
+function checkIndexDType(t: Tensor, allowed: readonly DType[]): void {
+  if (!allowed.includes(t.dtype)) {
+    throw new TypeError(`Value passed to parameter 'indices' has DataType ${t.dtype} not in list of allowed values: ${allowed.join(', ')}`);
+  }
+}
+
+// ----- ConcatV2 -----------------------------------------------------------------------------
+defineOp<{ axis: number }>({
+  type: 'ConcatV2',
+  infer: (ins, a, name) => {
+    const shapes = ins.map((t) => t.shape);
+    const fail = (msg: string): ValueError => shapeFnError(msg, name, 'ConcatV2', [...shapes, []], [[ins.length, a.axis]]);
+    const minRank = a.axis < 0 ? -a.axis : a.axis + 1;
+    // As TF: split every input into before/middle/after the axis, merge the outer parts and
+    // sum the middle, walking from the last input to the first.
+    let before: PartialShape = null;
+    let middle: Dim = null;
+    let after: PartialShape = null;
+    for (let i = ins.length - 1; i >= 0; i--) {
+      const s = shapes[i]!;
+      let b: PartialShape = null;
+      let m: Dim = null;
+      let f: PartialShape = a.axis === -1 ? [] : null;
+      if (s !== null) {
+        if (s.length < minRank) throw fail(`Shape must be at least rank ${minRank} but is rank ${s.length}`);
+        const ax = a.axis < 0 ? a.axis + s.length : a.axis;
+        b = s.slice(0, ax);
+        m = s[ax]!;
+        f = s.slice(ax + 1);
+      }
+      if (i === ins.length - 1) {
+        [before, middle, after] = [b, m, f];
+        continue;
+      }
+      const mb = mergeOrError(b, before);
+      if (typeof mb === 'string') throw fail(mb);
+      middle = middle === null || m === null ? null : middle + m;
+      const mf = mergeOrError(f, after);
+      if (typeof mf === 'string') throw fail(mf);
+      [before, after] = [mb, mf];
+    }
+    const shape = before === null || after === null ? null : [...before, middle, ...after];
+    return [{ dtype: ins[0]!.dtype, shape }];
+  },
+  lower: (b, ins, a) => {
+    const r = ins[0]!.shape.length;
+    if (a.axis < -r || a.axis >= r) {
+      throw new InvalidArgumentError(`ConcatOp : Expected concatenating dimensions in the range [${-r}, ${r}), but got ${a.axis}`, b.opName);
+    }
+    return [b.concat(ins, a.axis < 0 ? a.axis + r : a.axis)];
+  },
+});
+
+/** `tf.concat(values, axis)`; a single value is returned through an Identity, as TF1 does. */
+export function concat(values: readonly TensorLike[] | TensorLike, axis: number, name?: string): Tensor {
+  const list: readonly TensorLike[] = Array.isArray(values) ? values : [values as TensorLike];
+  checkInt(axis, 'axis');
+  if (list.length === 0) throw new ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than minimum length 2.");
+  const ts = toTensorList(list, 'values', 'ConcatV2');
+  if (ts.length === 1) return makeOp(ts[0]!.graph, 'Identity', [ts[0]!], {}, name, 'concat').outputs[0]!;
+  return makeOp(ts[0]!.graph, 'ConcatV2', ts, { axis }, name, 'concat').outputs[0]!;
+}
+
+// ----- Pack / Unpack ---------------------------------------------------------------------------
+defineOp<{ axis: number }>({
+  type: 'Pack',
+  infer: (ins, a, name) => {
+    const shapes = ins.map((t) => t.shape);
+    const fail = (msg: string): ValueError => shapeFnError(msg, name, 'Pack', shapes);
+    let cur: PartialShape = shapes[shapes.length - 1]!;
+    for (let i = shapes.length - 2; i >= 0; i--) {
+      const m = mergeOrError(shapes[i]!, cur);
+      if (typeof m === 'string') throw fail(`${m}\n\tFrom merging shape ${i} with other shapes.`);
+      cur = m;
+    }
+    if (cur === null) return [{ dtype: ins[0]!.dtype, shape: null }];
+    const r = cur.length + 1;
+    if (a.axis < -r || a.axis >= r) throw fail(`Invalid axis: ${a.axis}; must be in [${-r},${r})`);
+    const ax = a.axis < 0 ? a.axis + r : a.axis;
+    return [{ dtype: ins[0]!.dtype, shape: [...cur.slice(0, ax), ins.length, ...cur.slice(ax)] }];
+  },
+  lower: (b, ins, a) => {
+    const s = ins[0]!.shape;
+    ins.forEach((x, i) => {
+      if (!shapesEqual(x.shape, s)) {
+        throw new InvalidArgumentError(`Shapes of all inputs must match: values[0].shape = ${cShape([...s])} != values[${i}].shape = ${cShape([...x.shape])}`, b.opName);
+      }
+    });
+    const ax = a.axis < 0 ? a.axis + s.length + 1 : a.axis;
+    const expanded = [...s.slice(0, ax), 1, ...s.slice(ax)];
+    return [b.concat(ins.map((x) => b.reshape(x, expanded)), ax)];
+  },
+});
+
+/** `tf.stack(values, axis = 0)`: packs rank-R tensors into one rank-(R+1) tensor. */
+export function stack(values: readonly TensorLike[], axis = 0, name?: string): Tensor {
+  checkInt(axis, 'axis');
+  if (values.length === 0) throw new ValueError("List argument 'values' to 'Pack' Op with length 0 shorter than minimum length 1.");
+  const ts = toTensorList(values, 'values', 'Pack');
+  const s = ts[0]!.shape;
+  if (s !== null) {
+    const e = s.length + 1;
+    if (axis < -e || axis >= e) throw new ValueError(`axis = ${axis} not in [${-e}, ${e})`);
+  }
+  return makeOp(ts[0]!.graph, 'Pack', ts, { axis }, name, 'stack').outputs[0]!;
+}
+
+defineOp<{ num: number; axis: number }>({
+  type: 'Unpack',
+  infer: ([x], a, name) => {
+    const s = x!.shape;
+    if (s === null) return new Array(a.num).fill({ dtype: x!.dtype, shape: null });
+    const r = s.length;
+    const fail = (msg: string): ValueError => shapeFnError(msg, name, 'Unpack', [s]);
+    if (a.axis < -r || a.axis >= r) throw fail(`Invalid axis: ${a.axis}; must be in [${-r},${r})`);
+    const ax = a.axis < 0 ? a.axis + r : a.axis;
+    if (s[ax] !== null && s[ax] !== a.num) throw fail(`Dimension must be ${a.num} but is ${s[ax]}`);
+    const out = s.filter((_, i) => i !== ax);
+    return Array.from({ length: a.num }, () => ({ dtype: x!.dtype, shape: out }));
+  },
+  lower: (b, [x], a) => {
+    const s = x!.shape;
+    const ax = a.axis < 0 ? a.axis + s.length : a.axis;
+    if (s[ax] !== a.num) throw new InvalidArgumentError(`Input shape axis ${ax} must equal ${a.num}, got shape ${cShape([...s])}`, b.opName);
+    const out = s.filter((_, i) => i !== ax);
+    return Array.from({ length: a.num }, (_, i) => {
+      const begin = s.map((_d, j) => (j === ax ? i : 0));
+      const size = s.map((d, j) => (j === ax ? 1 : d));
+      return b.reshape(b.slice(x!, begin, size), out);
+    });
+  },
+});
+
+/** `tf.unstack(value, {num, axis})` → `num` tensors along `axis`. */
+export function unstack(value: TensorLike, opts: { num?: number; axis?: number; name?: string } = {}): Tensor[] {
+  const t = toTensor(value);
+  const axis = checkInt(opts.axis ?? 0, 'axis');
+  let num = opts.num;
+  const s = t.shape;
+  if (num === undefined && s !== null) {
+    if (axis < -s.length || axis >= s.length) throw new ValueError(`axis = ${axis} not in [${-s.length}, ${s.length})`);
+    num = s[axis < 0 ? axis + s.length : axis] ?? undefined;
+  }
+  if (num === undefined) throw new ValueError(`Cannot infer num from shape ${pyShape(s)}`);
+  return [...makeOp(t.graph, 'Unpack', [t], { num, axis }, opts.name, 'unstack').outputs];
+}
+
+// ----- ExpandDims / Squeeze --------------------------------------------------------------------
+defineOp<{ axis: number }>({
+  type: 'ExpandDims',
+  infer: ([x], a, name) => {
+    const s = x!.shape;
+    if (s === null) return [{ dtype: x!.dtype, shape: null }];
+    const r = s.length;
+    if (a.axis < -r - 1 || a.axis > r) {
+      throw shapeFnError(`dim ${a.axis} not in the interval [${-r - 1}, ${r}].`, name, 'ExpandDims', [s, []], [[1, a.axis]]);
+    }
+    const ax = a.axis < 0 ? a.axis + r + 1 : a.axis;
+    return [{ dtype: x!.dtype, shape: [...s.slice(0, ax), 1, ...s.slice(ax)] }];
+  },
+  lower: (b, [x], a) => {
+    const s = x!.shape;
+    const r = s.length;
+    if (a.axis < -r - 1 || a.axis > r) {
+      throw new InvalidArgumentError(`Tried to expand dim index ${a.axis} for tensor with ${r} dimensions.`, b.opName);
+    }
+    const ax = a.axis < 0 ? a.axis + r + 1 : a.axis;
+    return [b.reshape(x!, [...s.slice(0, ax), 1, ...s.slice(ax)])];
+  },
+});
+export function expandDims(x: TensorLike, axis: number, name?: string): Tensor {
+  const t = toTensor(x);
+  return makeOp(t.graph, 'ExpandDims', [t], { axis: checkInt(axis, 'axis') }, name, 'ExpandDims').outputs[0]!;
+}
+
+/** The dims Squeeze keeps, or a TF error text. Unknown dims named in `axes` are assumed 1. */
+function squeezeDims(s: readonly Dim[], axes: readonly number[]): Dim[] | string | null {
+  const r = s.length;
+  const set = new Set<number>();
+  for (let i = 0; i < axes.length; i++) {
+    const a = axes[i]!;
+    if (!(a >= -r && a < r)) return `squeeze_dims[${i}] not in [${-r},${r}).`;
+    set.add(a < 0 ? a + r : a);
+  }
+  if (set.size === 0) return s.some((d) => d === null) ? null : s.filter((d) => d !== 1);
+  const out: Dim[] = [];
+  for (let i = 0; i < r; i++) {
+    if (!set.has(i)) out.push(s[i]!);
+    else if (s[i] !== null && s[i] !== 1) return `Can not squeeze dim[${i}], expected a dimension of 1, got ${s[i]}`;
+  }
+  return out;
+}
+
+defineOp<{ axis: number[] }>({
+  type: 'Squeeze',
+  infer: ([x], a, name) => {
+    if (x!.shape === null) return [{ dtype: x!.dtype, shape: null }];
+    const out = squeezeDims(x!.shape, a.axis);
+    if (typeof out === 'string') throw shapeFnError(out, name, 'Squeeze', [x!.shape]);
+    return [{ dtype: x!.dtype, shape: out }];
+  },
+  lower: (b, [x], a) => {
+    const out = squeezeDims(x!.shape, a.axis);
+    if (typeof out === 'string') throw new InvalidArgumentError(out, b.opName);
+    return [b.reshape(x!, out as number[])];
+  },
+});
+/** `tf.squeeze(x, axis?)`: drops size-1 dims (only those in `axis` when given). */
+export function squeeze(x: TensorLike, axis?: number | readonly number[] | null, name?: string): Tensor {
+  const t = toTensor(x);
+  const axes = axis === undefined || axis === null ? [] : typeof axis === 'number' ? [axis] : [...axis];
+  axes.forEach((a) => checkInt(a, 'axis'));
+  return makeOp(t.graph, 'Squeeze', [t], { axis: axes }, name, 'Squeeze').outputs[0]!;
+}
+
+// ----- Slice ------------------------------------------------------------------------------------
+defineOp<{ begin: number[]; size: number[] }>({
+  type: 'Slice',
+  infer: ([x], a, name) => {
+    const n = a.begin.length;
+    const fail = (msg: string): ValueError =>
+      shapeFnError(msg, name, 'Slice', [x!.shape, [n], [a.size.length]], [[1, a.begin], [2, a.size]]);
+    if (a.size.length !== n) {
+      throw fail(`Dimension 0 in both shapes must be equal, but are ${n} and ${a.size.length}. Shapes are [${n}] and [${a.size.length}].`);
+    }
+    const s = x!.shape;
+    if (s !== null && s.length !== n) throw fail(`Shape must be rank ${n} but is rank ${s.length}`);
+    const out: Dim[] = a.size.map((sz, i) => {
+      const d = s === null ? null : s[i]!;
+      if (sz !== -1) {
+        if (sz < 0) throw fail(`Out of bounds slicing on dimension ${i} of length ${d ?? -1}: sizes vector cannot be < -1, but was ${sz}`);
+        return sz;
+      }
+      if (d === null) return null;
+      if (d - a.begin[i]! < 0) throw fail(`Negative dimension size caused by subtracting ${a.begin[i]} from ${d}`);
+      return d - a.begin[i]!;
+    });
+    return [{ dtype: x!.dtype, shape: out }];
+  },
+  lower: (b, [x], a) => {
+    const s = x!.shape;
+    if (a.begin.length !== s.length || a.size.length !== s.length) {
+      throw new InvalidArgumentError(
+        `Expected begin and size arguments to be 1-D tensors of size ${s.length}, but got shapes [${a.begin.length}] and [${a.size.length}] instead.`, b.opName);
+    }
+    const size = s.map((d, i) => {
+      const bg = a.begin[i]!;
+      const sz = a.size[i] === -1 ? d - bg : a.size[i]!;
+      if (d === 0) {
+        if (bg !== 0 || sz !== 0) {
+          throw new InvalidArgumentError(`Expected begin[${i}] == 0 (got ${bg}) and size[${i}] == 0 (got ${sz}) when input_shape.dim_size(${i}) == 0`, b.opName);
+        }
+      } else if (bg < 0 || bg > d) {
+        throw new InvalidArgumentError(`Expected begin[${i}] in [0, ${d}], but got ${bg}`, b.opName);
+      } else if (sz < 0 || bg + sz > d) {
+        throw new InvalidArgumentError(`Expected size[${i}] in [0, ${d - bg}], but got ${sz}`, b.opName);
+      }
+      return sz;
+    });
+    return [b.slice(x!, a.begin, size)];
+  },
+});
+/** `tf.slice(x, begin, size)`; a size of -1 takes the rest of that dim. */
+export function slice(x: TensorLike, begin: readonly number[], size: readonly number[], name?: string): Tensor {
+  const t = toTensor(x);
+  [...begin, ...size].forEach((v) => checkInt(v, 'begin and size entries'));
+  return makeOp(t.graph, 'Slice', [t], { begin: [...begin], size: [...size] }, name, 'Slice').outputs[0]!;
+}
+
+// ----- GatherV2 -----------------------------------------------------------------------------------
+defineOp<{ axis: number }>({
+  type: 'GatherV2',
+  infer: ([p, idx], a, name) => {
+    checkIndexDType(idx!, ['int32', 'int64']);
+    const fail = (msg: string): ValueError => shapeFnError(msg, name, 'GatherV2', [p!.shape, idx!.shape, []], [[2, a.axis]]);
+    const s = p!.shape;
+    if (s !== null) {
+      if (s.length < 1) throw fail('Shape must be at least rank 1 but is rank 0');
+      const minRank = a.axis < 0 ? -a.axis : a.axis + 1;
+      if (s.length < minRank) throw fail(`Shape must be at least rank ${minRank} but is rank ${s.length}`);
+    }
+    if (s === null || idx!.shape === null) return [{ dtype: p!.dtype, shape: null }];
+    const ax = a.axis < 0 ? a.axis + s.length : a.axis;
+    return [{ dtype: p!.dtype, shape: [...s.slice(0, ax), ...idx!.shape, ...s.slice(ax + 1)] }];
+  },
+  lower: (b, [p, idx], a) => {
+    const r = p!.shape.length;
+    if (a.axis < -r || a.axis >= r) throw new InvalidArgumentError(`Expected axis in the range [${-r}, ${r}), but got ${a.axis}`, b.opName);
+    return [b.gather(p!, idx!, a.axis < 0 ? a.axis + r : a.axis)];
+  },
+});
+/** `tf.gather(params, indices, axis = 0)`: out-of-range indices fail at run time. */
+export function gather(params: TensorLike, indices: TensorLike, axis = 0, name?: string): Tensor {
+  const p = toTensor(params);
+  const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
+  return makeOp(p.graph, 'GatherV2', [p, i], { axis: checkInt(axis, 'axis') }, name, 'GatherV2').outputs[0]!;
+}
+
+// ----- OneHot ------------------------------------------------------------------------------------
+defineOp<{ depth: number; onValue: number; offValue: number; axis: number; dtype: DType }>({
+  type: 'OneHot',
+  infer: ([idx], a, name) => {
+    checkIndexDType(idx!, ['int32', 'int64']);
+    const fail = (msg: string): ValueError =>
+      shapeFnError(msg, name, 'OneHot', [idx!.shape, [], [], []], [[1, a.depth], [2, a.onValue], [3, a.offValue]]);
+    if (a.axis < -1) throw fail('axis must be >= -1');
+    if (a.depth < 0) throw fail(`Dimension size, given by scalar input 1, must be non-negative but is ${a.depth}`);
+    const s = idx!.shape;
+    if (s === null) return [{ dtype: a.dtype, shape: null }];
+    const r = s.length + 1;
+    const at = (a.axis + r) % r;
+    return [{ dtype: a.dtype, shape: [...s.slice(0, at), a.depth, ...s.slice(at)] }];
+  },
+  lower: (b, [idx], a) => {
+    const s = idx!.shape;
+    const r = s.length;
+    if (a.axis !== -1 && !(a.axis >= 0 && a.axis <= r)) {
+      throw new InvalidArgumentError(`Expected axis to be -1 or between [0, ${r + 1}).  But received: ${a.axis}`, b.opName);
+    }
+    const at = a.axis === -1 ? r : a.axis;
+    // indices with a 1 inserted at `at`, compared against depth values laid along that axis
+    const ix = b.reshape(idx!, [...s.slice(0, at), 1, ...s.slice(at)]);
+    const depth = b.reshape(b.range(a.depth, 0, 1, idx!.dtype), [a.depth, ...new Array<number>(r - at).fill(1)]);
+    const hot = b.binary('equal', ix, depth);
+    return [b.select(hot, b.scalar(a.onValue, a.dtype), b.scalar(a.offValue, a.dtype))];
+  },
+});
+export interface OneHotOptions {
+  onValue?: number | boolean;
+  offValue?: number | boolean;
+  axis?: number;
+  dtype?: DType | string;
+  name?: string;
+}
+/** `tf.oneHot(indices, depth, {onValue = 1, offValue = 0, axis = -1, dtype = float32})`. */
+export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions = {}): Tensor {
+  const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
+  checkInt(depth, 'depth');
+  const dtype = opts.dtype !== undefined ? parseDType(opts.dtype)
+    : typeof opts.onValue === 'boolean' || typeof opts.offValue === 'boolean' ? 'bool' : 'float32';
+  const attrs = { depth, onValue: Number(opts.onValue ?? 1), offValue: Number(opts.offValue ?? 0), axis: checkInt(opts.axis ?? -1, 'axis'), dtype };
+  return makeOp(i.graph, 'OneHot', [i], attrs, opts.name, 'one_hot').outputs[0]!;
+}
+
+// ----- Tile --------------------------------------------------------------------------------------
+defineOp<{ multiples: number[] }>({
+  type: 'Tile',
+  infer: ([x], a, name) => {
+    const s = x!.shape;
+    if (s === null) return [{ dtype: x!.dtype, shape: a.multiples.map(() => null) }];
+    if (s.length !== a.multiples.length) {
+      throw shapeFnError(`Shape must be rank ${s.length} but is rank ${a.multiples.length}`, name, 'Tile', [s, [a.multiples.length]], [[1, a.multiples]]);
+    }
+    return [{ dtype: x!.dtype, shape: s.map((d, i) => (d === null ? null : d * a.multiples[i]!)) }];
+  },
+  lower: (b, [x], a) => {
+    const s = x!.shape;
+    const m = a.multiples;
+    if (m.length !== s.length) {
+      throw new InvalidArgumentError(`Expected multiples argument to be a vector of length ${s.length} but got length ${m.length}`, b.opName);
+    }
+    // View x as [1,d1,1,d2,...], broadcast to [m1,d1,m2,d2,...], then merge each pair.
+    const spread = b.broadcastTo(b.reshape(x!, s.flatMap((d) => [1, d])), s.flatMap((d, i) => [m[i]!, d]));
+    return [b.reshape(spread, s.map((d, i) => d * m[i]!))];
+  },
+});
+/** `tf.tile(x, multiples)`: repeats x `multiples[i]` times along dim i. */
+export function tile(x: TensorLike, multiples: readonly number[], name?: string): Tensor {
+  const t = toTensor(x);
+  multiples.forEach((v, i) => {
+    checkInt(v, 'multiples entries');
+    if (v < 0) throw new ValueError(`Expected multiples[${i}] >= 0, but got ${v}`);
+  });
+  return makeOp(t.graph, 'Tile', [t], { multiples: [...multiples] }, name, 'Tile').outputs[0]!;
+}
+
+// ----- Range -------------------------------------------------------------------------------------
+/** The values of TF's Range kernel: accumulated in the output type, as the kernel does. */
+function rangeValues(start: number, limit: number, delta: number, dtype: DType): DataArray {
+  const f32 = dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const n = isFloat(dtype)
+    ? Math.ceil(Math.abs(f32(f32(limit - start) / delta)))
+    : Math.trunc((Math.abs(limit - start) + Math.abs(delta) - 1) / Math.abs(delta));
+  const out = allocArray(dtype, n);
+  let v = start;
+  for (let i = 0; i < n; i++) {
+    out[i] = v;
+    v = f32(v + delta);
+  }
+  return out;
+}
+defineOp<{ start: number; limit: number; delta: number; dtype: DType }>({
+  type: 'Range',
+  infer: (_ins, a, name) => {
+    const { start, limit, delta } = a;
+    const fail = (msg: string): ValueError => shapeFnError(msg, name, 'Range', [[], [], []], [[0, start], [1, limit], [2, delta]]);
+    if (start > limit && delta > 0) throw fail(`Requires start <= limit when delta > 0: ${start}/${limit}`);
+    if (start < limit && delta < 0) throw fail(`Requires start >= limit when delta < 0: ${start}/${limit}`);
+    if (delta === 0) throw fail('Requires delta != 0');
+    return [{ dtype: a.dtype, shape: [rangeValues(start, limit, delta, a.dtype).length] }];
+  },
+  lower: (b, _ins, a) => {
+    const data = rangeValues(a.start, a.limit, a.delta, a.dtype);
+    return [b.constant(new NDArray(data, [data.length], a.dtype))];
+  },
+});
+/**
+ * `tf.range(start, limit?, delta = 1, dtype?)`, as Python's range: `range(5)` is 0..4. The dtype
+ * defaults to int32 for integer arguments, else float32. Folds to a constant.
+ */
+export function range(start: number, limit?: number | null, delta = 1, dtype?: DType | string, name?: string): Tensor {
+  if (limit === undefined || limit === null) [start, limit] = [0, start];
+  const args = [start, limit, delta];
+  for (const v of args) if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`range arguments must be finite numbers, got ${String(v)}`);
+  const dt = dtype !== undefined ? parseDType(dtype) : args.every(Number.isInteger) ? 'int32' : 'float32';
+  if (dt === 'bool') throw new TypeError("Value passed to parameter 'start' has DataType bool not in list of allowed values: bfloat16, float32, float64, int32, int64");
+  if (!isFloat(dt)) {
+    const bad = args.find((v) => !Number.isInteger(v));
+    if (bad !== undefined) throw new TypeError(`Expected ${dt}, got ${bad} of type 'float' instead.`);
+  }
+  const f = dt === 'float32' ? Math.fround : (v: number): number => v;
+  return makeOp(getDefaultGraph(), 'Range', [], { start: f(start), limit: f(limit), delta: f(delta), dtype: dt }, name, 'range').outputs[0]!;
+}

@@ -223,3 +223,4 @@ function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions
 }
 
 export { abs, maximum, square, reduceSum, Tensor };
+export { conv2d, maxPool, avgPool, type Conv2DOptions, type PoolOptions, type Padding } from './conv.js';
