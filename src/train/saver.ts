@@ -1,0 +1,377 @@
+/**
+ * `tf.train.Saver`: saves variables of a session to TF V2 checkpoints (`.index` +
+ * `.data-00000-of-00001`, readable by TensorFlow) and restores them, keeps the newest
+ * `maxToKeep` checkpoints, and maintains the `checkpoint` state file next to them.
+ *
+ * Differences from TF1: no graph ops are added (saving and restoring go straight through the
+ * session's variable store), no `.meta` graph file is written, and only V2 checkpoints are
+ * read and written.
+ */
+import * as fsp from 'node:fs/promises';
+import { tfName } from '../dtype.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, ValueError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
+import type { Graph } from '../graph/graph.js';
+import { Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { Variable, globalVariables } from '../ops/variables.js';
+import { Session } from '../session/session.js';
+import { cShape, shapesEqual, sizeOf } from '../shape.js';
+import {
+  type BundleTensor,
+  BundleReader,
+  DEFAULT_STATE_FILENAME,
+  checkpointExists,
+  isNumericBundleDType,
+  metaFilename,
+  removeCheckpoint,
+  updateCheckpointState,
+  writeBundle,
+} from '../checkpoint/index.js';
+
+/** Variables to save: a list (each keyed by `v.op.name`) or checkpoint key → variable. */
+export type SaverVarList = readonly Variable[] | Readonly<Record<string, Variable>>;
+
+export interface SaverOptions {
+  /**
+   * How many recent checkpoints to keep (default 5). Older ones are deleted as new ones are
+   * saved. `0` or `null` keeps every checkpoint, and the state file then lists only the latest.
+   */
+  maxToKeep?: number | null;
+  /** Additionally keep one checkpoint per this many hours of training (default 10000). */
+  keepCheckpointEveryNHours?: number;
+  /** Allow a saver with no variables; its save and restore do nothing (default false). */
+  allowEmpty?: boolean;
+  /** Zero-pad the step in checkpoint names to 8 digits (`model.ckpt-00001000`). */
+  padStepNumber?: boolean;
+  /** Store paths relative to the checkpoint directory in the state file, even absolute ones. */
+  saveRelativePaths?: boolean;
+  /** Restore a checkpoint tensor into a variable of another shape with the same element count. */
+  reshape?: boolean;
+}
+
+export interface SaveOptions {
+  /** Appended to the prefix as `-STEP`; a Variable or Tensor is evaluated with `sess.run`. */
+  globalStep?: number | Variable | Tensor | null;
+  /** Name of the state file (default `checkpoint`); no directories. */
+  latestFilename?: string;
+  /** Update the state file and the list of kept checkpoints (default true). */
+  writeState?: boolean;
+}
+
+interface Saveable {
+  key: string;
+  variable: Variable;
+}
+
+interface KeptCheckpoint {
+  path: string;
+  /** Seconds since the epoch. */
+  time: number;
+}
+
+const utf8 = new TextEncoder();
+
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(utf8.encode(a), utf8.encode(b));
+}
+
+/** Python's `os.path.dirname`: `''` for a bare file name, trailing slashes dropped. */
+function pyDirname(p: string): string {
+  const head = p.slice(0, p.lastIndexOf('/') + 1);
+  return head !== '' && !/^\/+$/.test(head) ? head.replace(/\/+$/, '') : head;
+}
+
+function pyBasename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(p === '' ? '.' : p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function describe(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === 'object') return String(x);
+  return typeof x === 'string' ? `'${x}'` : String(x);
+}
+
+/**
+ * The checkpoint keys and variables, sorted by key, checked the way TF's Saver does.
+ */
+function buildSaveables(varList: SaverVarList): Saveable[] {
+  let items: Saveable[];
+  if (Array.isArray(varList)) {
+    const byName = new Map<string, Variable>();
+    for (const v of varList as readonly unknown[]) {
+      if (!(v instanceof Variable)) throw new TypeError(`Variable to save is not a Variable: ${describe(v)}`);
+      const name = v.op.name;
+      if (byName.has(name)) throw new ValueError(`At least two variables have the same name: ${name}`);
+      byName.set(name, v);
+    }
+    items = [...byName].map(([key, variable]) => ({ key, variable }));
+  } else if (typeof varList === 'object' && varList !== null && !(varList instanceof Variable)) {
+    items = Object.entries(varList as Record<string, unknown>).map(([key, v]) => {
+      if (!(v instanceof Variable)) {
+        throw new TypeError(`Variable to save is not a Variable: ${describe(v)} (checkpoint key ${key})`);
+      }
+      return { key, variable: v };
+    });
+  } else {
+    throw new TypeError(`Variables to save should be passed in a dict or a list: ${describe(varList)}`);
+  }
+  items.sort((a, b) => compareKeys(a.key, b.key));
+  const seen = new Set<Variable>();
+  let graph: Graph | null = null;
+  for (const s of items) {
+    if (s.key === '') throw new ValueError('Checkpoint keys must be non-empty strings');
+    if (seen.has(s.variable)) throw new ValueError(`The same saveable will be restored with two names: ${s.key}`);
+    seen.add(s.variable);
+    graph ??= s.variable.graph;
+    if (s.variable.graph !== graph) {
+      throw new ValueError(`Variable ${s.variable.name} is not from the same graph as the other variables to save`);
+    }
+  }
+  return items;
+}
+
+/** TF's `_wrap_restore_error_with_msg`, keeping the error's class and node. */
+function wrapRestoreError(err: OpError, what: string): OpError {
+  const msg =
+    `Restoring from checkpoint failed. This is most likely due to ${what} from the checkpoint. ` +
+    `Please ensure that you have not altered the graph expected based on the checkpoint. ` +
+    `Original error:\n\n${err.message}`;
+  const Ctor = err.constructor as new (message: string, op: string | null) => OpError;
+  const wrapped = new Ctor(msg, err.op);
+  (wrapped as { cause?: unknown }).cause = err;
+  return wrapped;
+}
+
+/**
+ * `tf.train.Saver(varList?, opts?)`.
+ *
+ * Like TF, the variables are fixed when the saver is created: without `varList` it takes the
+ * global variables of the default graph as they are at that moment, so create the saver after
+ * the model and its optimizer (whose slots and step counter are global variables too).
+ */
+export class Saver {
+  private readonly saveables: Saveable[];
+  readonly maxToKeep: number;
+  readonly keepCheckpointEveryNHours: number;
+  readonly padStepNumber: boolean;
+  readonly saveRelativePaths: boolean;
+  readonly reshape: boolean;
+  /** The graph the variables belong to (null for an empty saver). */
+  readonly graph: Graph | null;
+  private last: KeptCheckpoint[] = [];
+  private nextKeepTime: number;
+
+  constructor(varList?: SaverVarList | null, opts: SaverOptions = {}) {
+    const list = varList ?? globalVariables(getDefaultGraph());
+    this.saveables = buildSaveables(list);
+    if (this.saveables.length === 0 && !opts.allowEmpty) throw new ValueError('No variables to save');
+    const maxToKeep = opts.maxToKeep === undefined ? 5 : opts.maxToKeep ?? 0;
+    if (!Number.isInteger(maxToKeep) || maxToKeep < 0) {
+      throw new ValueError(`maxToKeep must be a non-negative integer or null, got ${maxToKeep}`);
+    }
+    this.maxToKeep = maxToKeep;
+    this.keepCheckpointEveryNHours = opts.keepCheckpointEveryNHours ?? 10000;
+    if (!(this.keepCheckpointEveryNHours > 0)) {
+      throw new ValueError(`keepCheckpointEveryNHours must be positive, got ${this.keepCheckpointEveryNHours}`);
+    }
+    this.padStepNumber = opts.padStepNumber ?? false;
+    this.saveRelativePaths = opts.saveRelativePaths ?? false;
+    this.reshape = opts.reshape ?? false;
+    this.graph = this.saveables[0]?.variable.graph ?? null;
+    this.nextKeepTime = Date.now() / 1000 + this.keepCheckpointEveryNHours * 3600;
+  }
+
+  /** Checkpoint key → variable, in key order. */
+  get varList(): Map<string, Variable> {
+    return new Map(this.saveables.map((s) => [s.key, s.variable]));
+  }
+
+  /** The kept checkpoints' prefixes, oldest first (empty when `maxToKeep` is 0). */
+  get lastCheckpoints(): string[] {
+    return this.last.map((c) => c.path);
+  }
+
+  /** Replace the list of kept checkpoints, e.g. to resume deleting old ones after a restart. */
+  setLastCheckpoints(paths: readonly string[]): void {
+    this.last = paths.map((p) => ({ path: p, time: Date.now() / 1000 }));
+  }
+
+  /** Like {@link setLastCheckpoints} with explicit times (seconds since the epoch). */
+  setLastCheckpointsWithTime(items: readonly [string, number][]): void {
+    this.last = items.map(([p, t]) => ({ path: p, time: t }));
+  }
+
+  /**
+   * `recover_last_checkpoints`: take over checkpoints saved earlier (e.g. the state file's
+   * `allModelCheckpointPaths`) so that `maxToKeep` deletes them in turn; missing ones are
+   * skipped, times are the index files' modification times.
+   */
+  async recoverLastCheckpoints(paths: readonly string[]): Promise<void> {
+    const items: [string, number][] = [];
+    for (const p of paths) {
+      try {
+        items.push([p, (await fsp.stat(metaFilename(p))).mtimeMs / 1000]);
+      } catch {
+        // gone
+      }
+    }
+    this.setLastCheckpointsWithTime(items);
+  }
+
+  private checkSession(sess: unknown): asserts sess is Session {
+    if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    if (this.graph !== null && sess.graph !== this.graph) {
+      throw new ValueError('The Saver\'s variables are not elements of the session\'s graph.');
+    }
+  }
+
+  private async stepOf(sess: Session, step: number | Variable | Tensor): Promise<number> {
+    if (typeof step === 'number') {
+      if (!Number.isInteger(step)) throw new TypeError(`globalStep must be an integer, got ${step}`);
+      return step;
+    }
+    if (step instanceof Variable || step instanceof Tensor) {
+      const a: NDArray = await sess.run(step instanceof Variable ? step.value() : step);
+      if (a.size !== 1) throw new ValueError(`globalStep must be a scalar, got shape ${cShape(a.shape)}`);
+      return Math.trunc(Number(a.data[0]));
+    }
+    throw new TypeError(`globalStep must be a number, a Variable or a Tensor, got ${describe(step)}`);
+  }
+
+  /**
+   * Save the variables to `<savePath>` (or `<savePath>-<globalStep>`) and return that prefix
+   * (null for an empty saver). Then, unless `writeState` is false, update the state file in
+   * the prefix's directory and delete checkpoints beyond `maxToKeep`. The state file is only
+   * written after both checkpoint files are in place; a failed save leaves an earlier
+   * checkpoint under the same prefix as it was.
+   */
+  async save(sess: Session, savePath: string, opts: SaveOptions = {}): Promise<string | null> {
+    const latestFilename = opts.latestFilename ?? DEFAULT_STATE_FILENAME;
+    const writeState = opts.writeState ?? true;
+    if (pyDirname(latestFilename) !== '') {
+      throw new ValueError("'latest_filename' must not contain path components");
+    }
+    if (typeof savePath !== 'string') throw new TypeError(`save_path must be a string, got ${describe(savePath)}`);
+    let checkpointFile: string;
+    const gs = opts.globalStep;
+    this.checkSession(sess);
+    if (gs !== undefined && gs !== null) {
+      const step = await this.stepOf(sess, gs);
+      checkpointFile = this.padStepNumber
+        ? `${savePath}-${step < 0 ? '-' + String(-step).padStart(7, '0') : String(step).padStart(8, '0')}`
+        : `${savePath}-${step}`;
+    } else {
+      checkpointFile = savePath;
+      if (pyBasename(savePath) === latestFilename) {
+        throw new ValueError(`'latest_filename' collides with 'save_path': '${latestFilename}' and '${savePath}'`);
+      }
+    }
+    if (this.saveables.length === 0) return null;
+
+    const saveDir = pyDirname(savePath);
+    const tensors: BundleTensor[] = [];
+    for (const s of this.saveables) {
+      if (!sess.isInitialized(s.variable)) {
+        throw new FailedPreconditionError(`Attempting to use uninitialized value ${s.variable.op.name}`, 'save/SaveV2');
+      }
+    }
+    for (const s of this.saveables) tensors.push({ name: s.key, array: await sess.readVariable(s.variable) });
+    try {
+      await writeBundle(checkpointFile, tensors);
+    } catch (e) {
+      if ((e instanceof FailedPreconditionError || e instanceof NotFoundError) && !(await isDirectory(saveDir))) {
+        throw new ValueError(`Parent directory of ${savePath} doesn't exist, can't save.`);
+      }
+      throw e;
+    }
+    if (writeState) {
+      const kept = this.maxToKeep > 0 ? this.last.filter((c) => c.path !== checkpointFile) : [];
+      const dropped: KeptCheckpoint[] = [];
+      if (this.maxToKeep > 0) {
+        kept.push({ path: checkpointFile, time: Date.now() / 1000 });
+        while (kept.length > this.maxToKeep) dropped.push(kept.shift()!);
+      }
+      await updateCheckpointState(saveDir, checkpointFile, kept.map((c) => c.path), {
+        latestFilename,
+        saveRelativePaths: this.saveRelativePaths,
+      });
+      this.last = kept;
+      for (const c of dropped) {
+        if (c.time > this.nextKeepTime) {
+          this.nextKeepTime += this.keepCheckpointEveryNHours * 3600;
+          continue;
+        }
+        // Never delete the checkpoint just written (a prefix saved twice is only listed once).
+        if (c.path !== checkpointFile) await removeCheckpoint(c.path).catch(() => undefined);
+      }
+    }
+    return checkpointFile;
+  }
+
+  /**
+   * Restore the saver's variables from the checkpoint at `savePath` (a prefix, not a
+   * directory: use `latestCheckpoint(dir)`). Variables need no initialization first; those
+   * not in the saver are untouched; extra checkpoint keys are ignored. Everything is checked
+   * before any variable is written, so a failed restore changes nothing.
+   */
+  async restore(sess: Session, savePath: string | null | undefined): Promise<void> {
+    if (this.saveables.length === 0) return;
+    if (savePath === null || savePath === undefined) throw new ValueError("Can't load save_path when it is None.");
+    this.checkSession(sess);
+    if (!(await checkpointExists(savePath))) {
+      throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
+    }
+    const reader = await BundleReader.open(savePath);
+    try {
+      // As TF's RestoreV2: look every key up in key order (the first missing one fails), then
+      // report all dtype mismatches together.
+      const mismatched: string[] = [];
+      for (const s of this.saveables) {
+        if (!reader.has(s.key)) throw new NotFoundError(`Key ${s.key} not found in checkpoint`, 'save/RestoreV2');
+        const stored = reader.entry(s.key)!.dtype;
+        if (stored !== s.variable.dtype) {
+          mismatched.push(
+            `tensor_name = ${s.key}; expected dtype ${tfName(s.variable.dtype)} does not equal original dtype ${isNumericBundleDType(stored) ? tfName(stored) : stored === 'float16' ? 'half' : stored}`,
+          );
+        }
+      }
+      if (mismatched.length > 0) throw new InvalidArgumentError(mismatched.join('\n'), 'save/RestoreV2');
+      const pairs: [Variable, NDArray][] = [];
+      for (let i = 0; i < this.saveables.length; i++) {
+        const s = this.saveables[i]!;
+        const entry = reader.entry(s.key)!;
+        const v = s.variable;
+        if (!shapesEqual(v.shape, entry.shape)) {
+          if (!(this.reshape && sizeOf(v.shape) === sizeOf(entry.shape))) {
+            throw new InvalidArgumentError(
+              `Assign requires shapes of both tensors to match. lhs shape= ${cShape(v.shape)} rhs shape= ${cShape(entry.shape)}`,
+              i === 0 ? 'save/Assign' : `save/Assign_${i}`,
+            );
+          }
+        }
+      }
+      for (const s of this.saveables) {
+        const value = await reader.read(s.key);
+        if (!(value instanceof NDArray) || !isNumericBundleDType(value.dtype)) {
+          throw new InvalidArgumentError(`Key ${s.key} does not hold a numeric tensor`, 'save/RestoreV2');
+        }
+        const v = s.variable;
+        pairs.push([v, shapesEqual(v.shape, value.shape) ? value : new NDArray(value.data, v.shape, value.dtype)]);
+      }
+      await sess.writeVariables(pairs, 'save/Assign');
+    } catch (e) {
+      if (e instanceof NotFoundError) throw wrapRestoreError(e, 'a Variable name or other graph key that is missing');
+      if (e instanceof InvalidArgumentError) throw wrapRestoreError(e, 'a mismatch between the current graph and the graph');
+      throw e;
+    }
+  }
+}
