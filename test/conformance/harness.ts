@@ -204,5 +204,12 @@ export function expectNestedClose(actual: unknown, expected: unknown, tol: Tol |
     }
     return;
   }
+  if (typeof expected === 'object' && expected !== null) {
+    expect(typeof actual === 'object' && actual !== null, `${path}: expected an object, got ${JSON.stringify(actual)}`).toBe(true);
+    const a = actual as Record<string, unknown>;
+    expect(Object.keys(a).sort(), `${path}: keys`).toEqual(Object.keys(expected).sort());
+    for (const [k, e] of Object.entries(expected)) expectNestedClose(a[k], e, tol, `${path}.${k}`);
+    return;
+  }
   expect(actual, path).toEqual(expected);
 }
