@@ -594,12 +594,18 @@ export function tile(x: TensorLike, multiples: readonly number[], name?: string)
 }
 
 // ----- Range -------------------------------------------------------------------------------------
-/** The values of TF's Range kernel: accumulated in the output type, as the kernel does. */
-function rangeValues(start: number, limit: number, delta: number, dtype: DType): DataArray {
-  const f32 = dtype === 'float32' ? Math.fround : (v: number): number => v;
-  const n = isFloat(dtype)
+const f32Of = (dtype: DType) => (dtype === 'float32' ? Math.fround : (v: number): number => v);
+/** TF's Range size, computed in the output type. */
+function rangeSize(start: number, limit: number, delta: number, dtype: DType): number {
+  const f32 = f32Of(dtype);
+  return isFloat(dtype)
     ? Math.ceil(Math.abs(f32(f32(limit - start) / delta)))
     : Math.trunc((Math.abs(limit - start) + Math.abs(delta) - 1) / Math.abs(delta));
+}
+/** The values of TF's Range kernel: accumulated in the output type, as the kernel does. */
+function rangeValues(start: number, limit: number, delta: number, dtype: DType): DataArray {
+  const f32 = f32Of(dtype);
+  const n = rangeSize(start, limit, delta, dtype);
   const out = allocArray(dtype, n);
   let v = start;
   for (let i = 0; i < n; i++) {
@@ -616,7 +622,7 @@ defineOp<{ start: number; limit: number; delta: number; dtype: DType }>({
     if (start > limit && delta > 0) throw fail(`Requires start <= limit when delta > 0: ${start}/${limit}`);
     if (start < limit && delta < 0) throw fail(`Requires start >= limit when delta < 0: ${start}/${limit}`);
     if (delta === 0) throw fail('Requires delta != 0');
-    return [{ dtype: a.dtype, shape: [rangeValues(start, limit, delta, a.dtype).length] }];
+    return [{ dtype: a.dtype, shape: [rangeSize(start, limit, delta, a.dtype)] }];
   },
   lower: (b, _ins, a) => {
     const data = rangeValues(a.start, a.limit, a.delta, a.dtype);
@@ -637,6 +643,6 @@ export function range(start: number, limit?: number | null, delta = 1, dtype?: D
     const bad = args.find((v) => !Number.isInteger(v));
     if (bad !== undefined) throw new TypeError(`Expected ${dt}, got ${bad} of type 'float' instead.`);
   }
-  const f = dt === 'float32' ? Math.fround : (v: number): number => v;
+  const f = f32Of(dt);
   return makeOp(getDefaultGraph(), 'Range', [], { start: f(start), limit: f(limit), delta: f(delta), dtype: dt }, name, 'range').outputs[0]!;
 }

@@ -11,6 +11,7 @@ import { type Dim, type PartialShape, cShape } from '../shape.js';
 import { shape as shapeOf, shapeFnError } from './array.js';
 import { constant } from './core.js';
 import { type TensorLike, toTensor } from './convert.js';
+import { sameDType } from './elementwise.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp } from './registry.js';
 
@@ -101,9 +102,6 @@ function checkFloat(t: Tensor, param: string): void {
     throw new TypeError(`Value passed to parameter '${param}' has DataType ${t.dtype} not in list of allowed values: ${FLOATS}`);
   }
 }
-function sameType(type: string, x: Tensor, y: Tensor, xName: string, yName: string): void {
-  if (x.dtype !== y.dtype) throw new TypeError(`Input '${yName}' of '${type}' Op has type ${y.dtype} that does not match type ${x.dtype} of argument '${xName}'.`);
-}
 
 // ----- Conv2D -------------------------------------------------------------------------------
 function checkConvAttrs(a: ConvAttrs, op: string): void {
@@ -118,7 +116,7 @@ function checkConvAttrs(a: ConvAttrs, op: string): void {
 defineOp<ConvAttrs>({
   type: 'Conv2D',
   infer: ([x, f], a, name) => {
-    sameType('Conv2D', x!, f!, 'input', 'filter');
+    sameDType('Conv2D', x!, f!, 'input', 'filter');
     checkFloat(x!, 'input');
     const fail: Fail = (m) => shapeFnError(m, name, 'Conv2D', [x!.shape, f!.shape]);
     const xs = withRank4(x!.shape, fail);
@@ -172,7 +170,7 @@ function backpropGeom(label: string, x: readonly number[], f: readonly number[],
 defineOp<ConvAttrs>({
   type: 'Conv2DBackpropInput',
   infer: ([sizes, f, dy], _a, name) => {
-    sameType('Conv2DBackpropInput', f!, dy!, 'filter', 'out_backprop');
+    sameDType('Conv2DBackpropInput', f!, dy!, 'filter', 'out_backprop');
     const fail: Fail = (m) => shapeFnError(m, name, 'Conv2DBackpropInput', [sizes!.shape, f!.shape, dy!.shape]);
     return [{ dtype: f!.dtype, shape: shapeFromTensor(sizes!, fail) }];
   },
@@ -187,7 +185,7 @@ defineOp<ConvAttrs>({
 defineOp<ConvAttrs>({
   type: 'Conv2DBackpropFilter',
   infer: ([x, sizes, dy], _a, name) => {
-    sameType('Conv2DBackpropFilter', x!, dy!, 'input', 'out_backprop');
+    sameDType('Conv2DBackpropFilter', x!, dy!, 'input', 'out_backprop');
     const fail: Fail = (m) => shapeFnError(m, name, 'Conv2DBackpropFilter', [x!.shape, sizes!.shape, dy!.shape]);
     return [{ dtype: x!.dtype, shape: shapeFromTensor(sizes!, fail) }];
   },
@@ -204,8 +202,8 @@ function checkPoolAttrs(a: PoolAttrs, op: string): void {
   if (a.ksize[3] !== 1 || a.strides[3] !== 1) throw new UnimplementedError('Pooling across the depth dimension is not supported.', op);
 }
 
-function poolGeom(x: readonly number[], a: PoolAttrs, op: string, label: string): WindowGeom {
-  if (x.length !== 4) throw new InvalidArgumentError(`${label}input must be 4-dimensional`, op);
+function poolGeom(x: readonly number[], a: PoolAttrs, op: string, what: string): WindowGeom {
+  if (x.length !== 4) throw new InvalidArgumentError(`${what} must be 4-dimensional`, op);
   checkPoolAttrs(a, op);
   return geometry(x, a.ksize[1]!, a.ksize[2]!, a.strides, [1, 1, 1, 1], a.padding, op);
 }
@@ -230,7 +228,7 @@ for (const [type, prim] of [['MaxPool', 'maxPool'], ['AvgPool', 'avgPool']] as c
       return [{ dtype: x!.dtype, shape: [xs[0]!, oh, ow, xs[3]!] }];
     },
     lower: (b, [x], a) => {
-      const g = poolGeom(x!.shape, a, b.opName, '');
+      const g = poolGeom(x!.shape, a, b.opName, 'input');
       return [b.window(prim, [x!], g, { dtype: x!.dtype, shape: [g.n, g.oh, g.ow, g.c] })];
     },
   });
@@ -244,7 +242,7 @@ defineOp<PoolAttrs>({
     return [{ dtype: x!.dtype, shape: withRank4(x!.shape, fail) }];
   },
   lower: (b, [x, y, dy], a) => {
-    const g = poolGeom(x!.shape, a, b.opName, 'orig_input ');
+    const g = poolGeom(x!.shape, a, b.opName, 'tensor_in');
     checkGrad('orig_output', g, y!.shape, b.opName);
     checkGrad('grad', g, dy!.shape, b.opName);
     return [b.window('maxPoolGrad', [x!, dy!], g, { dtype: x!.dtype, shape: [...x!.shape] })];
@@ -260,7 +258,7 @@ defineOp<PoolAttrs>({
   },
   lower: (b, [sizes, dy], a) => {
     const xs = foldShape(b, sizes!, 'orig_input_shape');
-    const g = poolGeom(xs, a, b.opName, 'orig_input ');
+    const g = poolGeom(xs, a, b.opName, 'orig_input_shape');
     checkGrad('grad', g, dy!.shape, b.opName);
     return [b.window('avgPoolGrad', [dy!], g, { dtype: dy!.dtype, shape: xs })];
   },
