@@ -140,6 +140,28 @@ describe('wasm matmul', () => {
         for (const [m, n, k] of shapes) for (const [transA, transB] of TRANS) check(v.opts, { m, n, k, transA, transB }, seed++);
       });
 
+      it.skipIf(v.skip)('matrix-vector shapes (one output row or column)', () => {
+        const shapes: [number, number, number][] = [
+          [1, 2100, 13],
+          [2100, 1, 13],
+          [1, 37, 300],
+          [45, 1, 301],
+          [1, 1, 1000],
+          [1, 8, 8],
+          [9, 1, 7],
+        ];
+        let seed = 700;
+        for (const [m, n, k] of shapes) {
+          for (const [transA, transB] of TRANS) {
+            for (const accumulate of [false, true]) {
+              check(v.opts, { m, n, k, transA, transB, accumulate, misalign: 4 }, seed++);
+              if (m > 1) check(v.opts, { m, n, k, transA, transB, accumulate, rowStart: 3, rowEnd: m - 1 }, seed++);
+              if (m > 1) check(v.opts, { m, n, k, transA, transB, accumulate, rowStart: 5, rowEnd: 6 }, seed++);
+            }
+          }
+        }
+      });
+
       it.skipIf(v.skip)('rows split across "threads" cover C exactly once', () => {
         const memory = makeMemory(v.opts.shared, 16);
         const K = createWasmKernels(memory, v.opts)!;
@@ -189,6 +211,7 @@ describe('wasm matmul', () => {
     { mr: 2, nv: 3, unroll: 4, kc: 300, mc: 600, nc: 4096, directA: 'always', directB: 'always' },
     { directA: 'always', directB: 'always' },
     { directA: 'never', directB: 'never' },
+    { gemv: false },
   ];
   for (const tiling of tilings) {
     for (const relaxed of [false, true]) {
@@ -197,6 +220,8 @@ describe('wasm matmul', () => {
         for (const [transA, transB] of TRANS) {
           for (const [m, n, k] of [
             [1, 1, 1],
+            [1, 30, 20],
+            [25, 1, 11],
             [7, 9, 13],
             [33, 17, 65],
             [40, 70, 45],

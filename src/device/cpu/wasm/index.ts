@@ -21,6 +21,8 @@ import {
   MATMUL_EXPORTS,
   emitMatmul,
   makeMatmulDriver,
+  type AxpyFn,
+  type DotsFn,
   type GebpFn,
   type MatmulCodeConfig,
   type MatmulConfig,
@@ -142,6 +144,8 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
       gebp: ex[MATMUL_EXPORTS.gebp] as GebpFn,
       packA: ex[MATMUL_EXPORTS.packA] as PackFn,
       packB: ex[MATMUL_EXPORTS.packB] as PackFn,
+      dots: ex[MATMUL_EXPORTS.dots] as DotsFn,
+      axpy: ex[MATMUL_EXPORTS.axpy] as AxpyFn,
     },
     zero,
   );

@@ -7,6 +7,7 @@
  * reads either layout, so transposed operands cost the same as plain ones.
  */
 import type { FuncBuilder, Local, ModuleBuilder } from './emitter.js';
+import { GEMV_EXPORTS, emitGemv } from './gemv.js';
 
 export interface MatmulConfig {
   /** Rows of the register tile. */
@@ -32,6 +33,8 @@ export interface MatmulConfig {
    * B's row stride does not alias in the L1 cache).
    */
   directB?: Direct;
+  /** Use the matrix-vector kernels when C is one column, or the call covers one row (default true). */
+  gemv?: boolean;
 }
 
 export type Direct = 'auto' | 'always' | 'never';
@@ -52,7 +55,7 @@ export function defaultMatmulConfig(fma: boolean): MatmulConfig {
 }
 
 /** Export names of the matmul functions in the kernel module. */
-export const MATMUL_EXPORTS = { gebp: 'mm_gebp', packA: 'mm_pack_a', packB: 'mm_pack_b' } as const;
+export const MATMUL_EXPORTS = { gebp: 'mm_gebp', packA: 'mm_pack_a', packB: 'mm_pack_b', ...GEMV_EXPORTS } as const;
 
 /**
  * Packs a sub-matrix into R-wide panels. The source element (o, p) — o along the panel
@@ -335,6 +338,7 @@ export function emitMatmul(m: ModuleBuilder, cfg: MatmulCodeConfig): void {
   emitPack(m, MATMUL_EXPORTS.packA, cfg.mr);
   emitPack(m, MATMUL_EXPORTS.packB, cfg.nv * 4);
   emitGebp(m, cfg);
+  emitGemv(m, cfg.fma);
 }
 
 export type GebpFn = (
@@ -342,6 +346,10 @@ export type GebpFn = (
   c: number, ldcBytes: number, mc: number, nc: number, kc: number, load: number, edge: number,
 ) => void;
 export type PackFn = (src: number, dst: number, nOuter: number, nInner: number, sOuter: number, sInner: number) => void;
+export type DotsFn = (
+  x: number, ldx: number, v: number, out: number, ostride: number, rows: number, k: number, load: number,
+) => void;
+export type AxpyFn = (x: number, ldx: number, v: number, out: number, k: number, width: number, load: number) => void;
 
 const roundUp = (x: number, r: number): number => Math.ceil(x / r) * r;
 
@@ -363,12 +371,13 @@ const SCRATCH_ALIGN = 64;
 
 export function makeMatmulDriver(
   cfg: MatmulConfig,
-  fns: { gebp: GebpFn; packA: PackFn; packB: PackFn },
+  fns: { gebp: GebpFn; packA: PackFn; packB: PackFn; dots: DotsFn; axpy: AxpyFn },
   zero: (ptr: number, count: number) => void,
 ): MatmulDriver {
   const MR = cfg.mr;
   const NR = cfg.nv * 4;
-  const { gebp, packA, packB } = fns;
+  const { gebp, packA, packB, dots, axpy } = fns;
+  const gemv = cfg.gemv ?? true;
   const directA = cfg.directA ?? 'auto';
   const directB = cfg.directB ?? 'auto';
 
@@ -411,6 +420,22 @@ export function makeMatmulDriver(
         if (!accumulate) zero(c + rowStart * n * 4, (rowEnd - rowStart) * n);
         return;
       }
+      const rows = rowEnd - rowStart;
+      const load = accumulate ? 1 : 0;
+      if (gemv && n === 1) {
+        // one output column: op(B) is a contiguous k-vector whichever way B is stored
+        if (!transA) dots(a + rowStart * k * 4, k, b, c + rowStart * 4, 1, rows, k, load);
+        else axpy(a + rowStart * 4, m, b, c + rowStart * 4, k, rows, load);
+        return;
+      }
+      if (gemv && rows === 1 && (!transA || m === 1)) {
+        // one output row: that row of op(A) is contiguous
+        const arow = a + rowStart * k * 4;
+        const crow = c + rowStart * n * 4;
+        if (!transB) axpy(b, n, arow, crow, k, n, load);
+        else dots(b, k, arow, crow, 1, n, k, load);
+        return;
+      }
       const L = layout(m, n, k);
       const base = roundUp(scratch, SCRATCH_ALIGN);
       const edge = base;
@@ -423,7 +448,6 @@ export function makeMatmulDriver(
       const bSO = transB ? k * 4 : 4;
       const bSI = transB ? 4 : n * 4;
       const ldc = n * 4;
-      const rows = rowEnd - rowStart;
       const useDirectA = directA === 'always' || (directA === 'auto' && n <= 2 * NR);
       // In place, a B micro-panel is kc rows ldb bytes apart; when ldb is a multiple of 128 bytes
       // those rows crowd into few L1 sets and evict each other, so pack unless C is only a
@@ -435,7 +459,7 @@ export function makeMatmulDriver(
         const nc = Math.min(L.nc, n - jc);
         for (let pc = 0; pc < k; pc += L.kc) {
           const kc = Math.min(L.kc, k - pc);
-          const load = accumulate || pc > 0 ? 1 : 0;
+          const loadC = accumulate || pc > 0 ? 1 : 0;
           const bBlock = b + jc * bSO + pc * bSI;
           let nB = 0;
           const ncFull = useDirectB ? nc - (nc % NR) : 0;
@@ -459,7 +483,7 @@ export function makeMatmulDriver(
               for (let y = 0; y < nB; y++) {
                 const B = spansB[y]!;
                 const cBlock = c + (ic + A.at) * ldc + (jc + B.at) * 4;
-                gebp(A.ptr, A.step, A.panel, A.row, B.ptr, B.step, B.panel, cBlock, ldc, A.count, B.count, kc, load, edge);
+                gebp(A.ptr, A.step, A.panel, A.row, B.ptr, B.step, B.panel, cBlock, ldc, A.count, B.count, kc, loadC, edge);
               }
             }
           }
