@@ -101,13 +101,17 @@ function emitUnary(f: FuncBuilder, op: UnaryOp, vec: boolean, x: Push, t: Local)
       if (vec) f.f32x4Sqrt(); else f.f32Sqrt();
       return;
     case 'relu':
-      x(); zero();
-      if (vec) f.f32x4Max(); else f.f32Max();
-      return;
     case 'relu6':
+      // Math.max(x, 0) semantics (NaN stays NaN, −0 gives +0). Vector form: pmax(x, 0) is
+      // `x < 0 ? 0 : x` (one instruction; keeps NaN), and + 0 turns −0 into +0 — cheaper than
+      // the fully IEEE f32x4.max. relu6 then takes pmin(·, 6) = `6 < r ? 6 : r` (keeps NaN).
       x(); zero();
-      if (vec) f.f32x4Max().f32x4Const(6, 6, 6, 6).f32x4Min();
-      else f.f32Max().f32(6).f32Min();
+      if (vec) f.f32x4Pmax().v128Zero().f32x4Add();
+      else f.f32Max();
+      if (op === 'relu6') {
+        if (vec) f.f32x4Const(6, 6, 6, 6).f32x4Pmin();
+        else f.f32(6).f32Min();
+      }
       return;
     case 'reciprocal':
       if (vec) f.f32x4Const(1, 1, 1, 1);
