@@ -14,7 +14,7 @@ import {
   type GpuComputePipeline,
   type GpuDevice,
 } from './gpu-types.js';
-import { WebGPUProgram } from './program.js';
+import { EMPTY_SLOT, MAX_BINDINGS, WebGPUProgram } from './program.js';
 
 export interface VariableStorage {
   buffer: GpuBuffer;
@@ -90,9 +90,9 @@ export class WebGPUDevice implements Device {
     return this.vars.get(key);
   }
 
-  /** A small zeroed buffer bound in place of empty read-only inputs. */
-  zeroBuffer(): GpuBuffer {
-    this.zero ??= this.gpu.createBuffer({ size: 16, usage: BufferUsage.STORAGE, label: 'empty' });
+  /** A zeroed buffer whose disjoint 256-byte ranges are bound in place of empty inputs. */
+  emptyBuffer(): GpuBuffer {
+    this.zero ??= this.gpu.createBuffer({ size: EMPTY_SLOT * MAX_BINDINGS, usage: BufferUsage.STORAGE, label: 'empty' });
     return this.zero;
   }
 

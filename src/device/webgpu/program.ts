@@ -38,6 +38,9 @@ import type { WebGPUDevice } from './device.js';
 /** Bytes between error records (the storage-buffer offset alignment). */
 const SLOT_BYTES = 256;
 const UNIFORM_ALIGN = 256;
+/** Stride of the disjoint dummy ranges bound for empty inputs. */
+export const EMPTY_SLOT = 256;
+export const MAX_BINDINGS = 16;
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 
@@ -224,8 +227,29 @@ export class WebGPUProgram implements Program {
       const groups = gridGroups(d);
       if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
       if (d.bindings.some((b) => b.write && 'buf' in b.source && this.buf(b.source.buf).size === 0)) return;
-      const specs = d.bindings.map((b) => ({ name: b.name, type: this.wgslType(b) }));
-      const key = `${d.key}|${d.uniforms.signature()}|${specs.map((s) => `${s.name}:${s.type}`).join(',')}`;
+      // An input bound twice (e.g. x·x) is bound once: two writable bindings of one range are
+      // invalid. The second name is rewritten to the first in the kernel body.
+      const kept: BindingSpec[] = [];
+      const renames: [string, string][] = [];
+      for (const b of d.bindings) {
+        const id = 'buf' in b.source ? b.source.buf : -1;
+        const same = id >= 0 ? kept.find((k) => 'buf' in k.source && k.source.buf === id) : undefined;
+        if (!same) {
+          kept.push(b);
+          continue;
+        }
+        if (b.write || same.write) {
+          throw new InternalError(`op '${op}' reads and writes buffer ${id} in one step (in-place steps are not supported on WebGPU)`, step >= 0 ? op : null);
+        }
+        if (this.wgslType(b) !== this.wgslType(same)) {
+          throw new UnimplementedError(`op '${op}' reads buffer ${id} as two element types (WebGPU device)`, step >= 0 ? op : null);
+        }
+        renames.push([b.name, same.name]);
+      }
+      const specs = kept.map((b) => ({ name: b.name, type: this.wgslType(b) }));
+      const aliasSig = renames.map(([a, b]) => `${a}=${b}`).join(',');
+      const key = `${d.key}|${d.uniforms.signature()}|${specs.map((s) => `${s.name}:${s.type}`).join(',')}|${aliasSig}`;
+      const body = (): string => renames.reduce((code, [from, to]) => code.replace(new RegExp(`\\b${from}\\b`, 'g'), to), d.body());
       const offset = uniformBytes;
       uniformBytes += alignUp(d.uniforms.byteLength, UNIFORM_ALIGN);
       blocks.push({ u: d.uniforms, offset });
@@ -238,13 +262,13 @@ export class WebGPUProgram implements Program {
         groups,
         uniformOffset: offset,
         uniformBytes: d.uniforms.byteLength,
-        sources: d.bindings.map((b) => b.source),
+        sources: kept.map((b) => b.source),
         bindGroup: null,
       };
       target.push(bound);
       pending.push(
         dev
-          .pipeline(key, () => `${wgslHeader(d.uniforms, specs)}\n${d.body()}`, specs.length, op)
+          .pipeline(key, () => `${wgslHeader(d.uniforms, specs)}\n${body()}`, specs.length, op)
           .then((p) => {
             bound.pipeline = p.pipeline;
             bound.layout = p.layout;
@@ -341,10 +365,11 @@ export class WebGPUProgram implements Program {
     return { buffer: v.buffer, offset: 0, size };
   }
 
-  private resolve(src: Source, bound: Bound): GpuBufferBinding {
+  /** `empty` numbers the dispatch's empty bindings, which get disjoint ranges of a dummy. */
+  private resolve(src: Source, bound: Bound, empty: number): GpuBufferBinding {
     if ('buf' in src) {
       const r = this.range(src.buf);
-      if (r.size === 0) return { buffer: this.dev.zeroBuffer(), offset: 0, size: 16 };
+      if (r.size === 0) return { buffer: this.dev.emptyBuffer(), offset: empty * EMPTY_SLOT, size: 16 };
       const max = this.dev.gpu.limits.maxStorageBufferBindingSize ?? Infinity;
       if (r.size! > max) {
         throw new ResourceExhaustedError(
@@ -374,7 +399,10 @@ export class WebGPUProgram implements Program {
     for (const b of [...this.dispatches, ...this.commitDispatches]) {
       const entries = [
         { binding: 0, resource: { buffer: this.uniformBuf!, offset: b.uniformOffset, size: b.uniformBytes } },
-        ...b.sources.map((s, k) => ({ binding: k + 1, resource: this.resolve(s, b) })),
+        ...b.sources.map((s, k) => ({
+          binding: k + 1,
+          resource: this.resolve(s, b, b.sources.slice(0, k).filter((x) => 'buf' in x && this.buf(x.buf).size === 0).length),
+        })),
       ];
       gpu.pushErrorScope('validation');
       b.bindGroup = gpu.createBindGroup({ layout: b.layout, entries, label: b.op });
@@ -395,6 +423,12 @@ export class WebGPUProgram implements Program {
       const v = this.dev.variable(key);
       if (!v) throw new InvalidArgumentError(`No variable storage for ${key} on ${this.dev.name}`);
       if (v.buffer !== buffer) {
+        const want = this.plan.buffers.find((x) => x.kind === 'var' && x.key === key)!;
+        if (v.dtype !== want.dtype || v.size !== want.size) {
+          throw new InvalidArgumentError(
+            `variable '${key}' is now ${v.dtype}[${v.size}] on the device, this plan was compiled for ${want.dtype}[${want.size}]`,
+          );
+        }
         await this.makeBindGroups();
         return;
       }
