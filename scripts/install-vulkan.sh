@@ -88,7 +88,8 @@ if lists_ready; then
   log "package lists already know ${SUITE}; skipping apt-get update"
 else
   log "apt-get update"
-  apt-get update -qq
+  # An unrelated broken source should not stop us: the install below says if lists are missing.
+  apt-get update -qq || log "apt-get update reported errors; trying the install anyway"
 fi
 
 # 3. Install the driver from backports; dependencies from plain Debian where they suffice.
