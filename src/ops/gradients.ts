@@ -1,0 +1,144 @@
+/**
+ * `tf.gradients`: reverse-mode differentiation that adds ordinary ops to the graph (so gradients
+ * of gradients work). Ops are visited in reverse creation order, which is a reverse topological
+ * order, so every consumer's contribution is in before an op's gradient is built.
+ */
+import { type DType, isFloat } from '../dtype.js';
+import { LookupError, ValueError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
+import type { Graph } from '../graph/graph.js';
+import { Operation, Tensor } from '../graph/tensor.js';
+import { type TensorLike, toTensor } from './convert.js';
+import { addN } from './math.js';
+import { onesLike } from './array.js';
+import { getGradient } from './registry.js';
+import './grads/index.js';
+
+/** Tensors of these dtypes carry gradients; integer and bool edges cut the path. */
+export function isDifferentiable(dtype: DType): boolean {
+  return isFloat(dtype);
+}
+
+export interface GradientsOptions {
+  /** Scope of the new ops (default `gradients`, uniquified). */
+  name?: string;
+  /** Tensors treated as constants, as if wrapped in stopGradient. */
+  stopGradients?: TensorLike[];
+}
+
+type XLike = TensorLike | { ref: Tensor };
+
+/** A Variable differentiates through its ref output (as TF1 converts it with `as_ref`). */
+function asX(x: XLike): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'object' && x !== null && 'ref' in x && x.ref instanceof Tensor) return x.ref;
+  return toTensor(x as TensorLike);
+}
+
+/** Σ over `ys` of d(y · gradY)/dx for each x; `null` where x does not reach any y. */
+export function gradients(
+  ys: TensorLike | TensorLike[],
+  xs: XLike | XLike[],
+  gradYs?: (TensorLike | null | undefined)[] | null,
+  opts: GradientsOptions = {},
+): (Tensor | null)[] {
+  const yList = (Array.isArray(ys) ? ys : [ys]).map((y) => toTensor(y));
+  const xList = (Array.isArray(xs) ? xs : [xs]).map(asX);
+  if (gradYs && gradYs.length !== yList.length) {
+    throw new ValueError(`Passed ${gradYs.length} grad_ys for ${yList.length} ys`);
+  }
+  const g: Graph = yList[0]?.graph ?? getDefaultGraph();
+  for (const t of [...yList, ...xList]) {
+    if (t.graph !== g) throw new ValueError(`Tensor ${t.name} must be from the same graph as the other tensors passed to gradients().`);
+  }
+  const stops = new Set((opts.stopGradients ?? []).map((t) => toTensor(t).op));
+
+  return g.nameScope(opts.name ?? 'gradients', () => {
+    const between = betweenOps(g, xList, yList);
+    // Pending gradients of each tensor, summed when an op is visited.
+    const grads = new Map<Tensor, Tensor[]>();
+    const add = (t: Tensor, dt: Tensor): void => {
+      const l = grads.get(t);
+      if (l) l.push(dt);
+      else grads.set(t, [dt]);
+    };
+    yList.forEach((y, i) => {
+      const gy = gradYs?.[i];
+      let seed: Tensor;
+      if (gy === null || gy === undefined) {
+        seed = onesLike(y, undefined, `grad_ys_${i}`);
+      } else {
+        seed = toTensor(gy as TensorLike, y.dtype, `grad_ys_${i}`);
+        if (seed.dtype !== y.dtype) {
+          throw new TypeError(`Gradient type ${seed.dtype} generated for tensor ${y.name} with type ${y.dtype} must match`);
+        }
+      }
+      add(y, seed);
+    });
+
+    const aggregate = (t: Tensor): Tensor | null => {
+      const l = grads.get(t);
+      if (!l || l.length === 0) return null;
+      if (l.length === 1) return l[0]!;
+      const sum = addN(l, 'AddN');
+      grads.set(t, [sum]);
+      return sum;
+    };
+
+    const ops = [...between].sort((a, b) => b.id - a.id);
+    for (const op of ops) {
+      const dys = op.outputs.map(aggregate);
+      if (dys.every((d) => d === null) || stops.has(op)) continue;
+      // Only inputs that lead back to some x need a gradient.
+      if (!op.inputs.some((t) => between.has(t.op) && isDifferentiable(t.dtype))) continue;
+      const fn = getGradient(op.type);
+      if (fn === undefined) throw new LookupError(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+      if (fn === null) continue;
+      const dxs = g.nameScope(`${op.name}_grad`, () => fn(op, dys));
+      if (dxs.length !== op.inputs.length) {
+        throw new ValueError(`Num gradients ${dxs.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`);
+      }
+      op.inputs.forEach((t, i) => {
+        const d = dxs[i];
+        if (!d || !between.has(t.op) || !isDifferentiable(t.dtype)) return;
+        add(t, d);
+      });
+    }
+    return xList.map((x) => (between.has(x.op) ? aggregate(x) : null));
+  });
+}
+
+/** Ops on a differentiable path from some x to some y (the xs' own ops included). */
+function betweenOps(g: Graph, xs: Tensor[], ys: Tensor[]): Set<Operation> {
+  const consumers = new Map<Operation, Operation[]>();
+  const minX = Math.min(...xs.map((x) => x.op.id));
+  for (const op of g.operations) {
+    if (op.id <= minX) continue;
+    for (const t of op.inputs) {
+      if (!isDifferentiable(t.dtype)) continue;
+      const l = consumers.get(t.op);
+      if (l) {
+        if (l[l.length - 1] !== op) l.push(op);
+      } else consumers.set(t.op, [op]);
+    }
+  }
+  const reached = new Set<Operation>();
+  const stack = xs.map((x) => x.op);
+  while (stack.length) {
+    const op = stack.pop()!;
+    if (reached.has(op)) continue;
+    reached.add(op);
+    for (const c of consumers.get(op) ?? []) stack.push(c);
+  }
+  const between = new Set<Operation>();
+  const back = ys.map((y) => y.op).filter((op) => reached.has(op));
+  while (back.length) {
+    const op = back.pop()!;
+    if (between.has(op)) continue;
+    between.add(op);
+    for (const t of op.inputs) if (reached.has(t.op) && isDifferentiable(t.dtype)) back.push(t.op);
+  }
+  return between;
+}
+
+export { Operation };
