@@ -1,0 +1,38 @@
+/** The global step: an int64 scalar variable `global_step` in the GLOBAL_STEP collection. */
+import { ValueError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
+import { type Graph, GraphKeys } from '../graph/graph.js';
+import { zeros } from '../ops/array.js';
+import { Variable } from '../ops/variables.js';
+
+/** The graph's global step variable, or null. */
+export function getGlobalStep(g: Graph = getDefaultGraph()): Variable | null {
+  const c = g.getCollection<Variable>(GraphKeys.GLOBAL_STEP);
+  if (c.length > 1) throw new TypeError('Multiple tensors in global_step collection.');
+  const step = c[0] ?? null;
+  if (step && step.dtype !== 'int32' && step.dtype !== 'int64') {
+    throw new TypeError(`Existing "global_step" does not have integer type: ${step.dtype}`);
+  }
+  return step;
+}
+
+/** Create `global_step` (int64 scalar 0, not trainable) at the root name scope. */
+export function createGlobalStep(g: Graph = getDefaultGraph()): Variable {
+  if (getGlobalStep(g)) throw new ValueError('"global_step" already exists.');
+  return g.asDefault(() =>
+    g.nameScope(null, () =>
+      g.controlDependencies(null, () =>
+        new Variable(() => zeros([], 'int64', 'zeros'), {
+          name: 'global_step',
+          dtype: 'int64',
+          trainable: false,
+          collections: [GraphKeys.GLOBAL_STEP],
+        }),
+      ),
+    ),
+  );
+}
+
+export function getOrCreateGlobalStep(g: Graph = getDefaultGraph()): Variable {
+  return getGlobalStep(g) ?? createGlobalStep(g);
+}

@@ -1,0 +1,13 @@
+/** `tf.train`: optimizers, learning-rate schedules and the global step. */
+export { Optimizer, type GradAndVar, type ApplyGradientsOptions, type ComputeGradientsOptions, type MinimizeOptions } from './optimizer.js';
+export {
+  GradientDescentOptimizer, MomentumOptimizer, AdagradOptimizer, AdamOptimizer, RMSPropOptimizer,
+  type MomentumOptions, type AdamOptions, type RMSPropOptions,
+} from './optimizers.js';
+export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from './global-step.js';
+export {
+  exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, piecewiseConstant,
+  type PolynomialDecayOptions,
+} from './decay.js';
+export { Saver, type SaverOptions, type SaveOptions, type SaverVarList } from './saver.js';
+export * from './checkpoint-api.js';

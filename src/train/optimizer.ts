@@ -1,0 +1,184 @@
+/**
+ * `tf.train.Optimizer`: computeGradients + applyGradients = minimize, with TF1's slot and
+ * non-slot variables, op names (`Adam/update_W/ApplyAdam`) and global-step semantics.
+ */
+import { type DType, isFloat } from '../dtype.js';
+import { ValueError } from '../errors.js';
+import type { Graph } from '../graph/graph.js';
+import { GraphKeys } from '../graph/graph.js';
+import { Operation, Tensor } from '../graph/tensor.js';
+import { type TensorLike, toTensor } from '../ops/convert.js';
+import { group } from '../ops/core.js';
+import { gradients } from '../ops/gradients.js';
+import { cast } from '../ops/math.js';
+import { Variable, assignAdd, trainableVariables } from '../ops/variables.js';
+
+export type GradAndVar = [Tensor | null, Variable];
+
+export interface ComputeGradientsOptions {
+  /** Seed of the loss's gradient (default ones). */
+  gradLoss?: TensorLike;
+}
+export interface ApplyGradientsOptions {
+  /** Incremented by exactly 1 after all updates. */
+  globalStep?: Variable | null;
+  /** Name scope of the update ops (default the optimizer's name). */
+  name?: string;
+}
+export interface MinimizeOptions extends ApplyGradientsOptions, ComputeGradientsOptions {
+  varList?: Variable[];
+}
+
+const VALID_DTYPES = '[tf.float16, tf.bfloat16, tf.float32, tf.float64]';
+/** Python's repr of a list of strings (double quotes where the text holds a single quote). */
+export function pyList(items: string[]): string {
+  return `[${items.map((s) => (s.includes("'") ? `"${s}"` : `'${s}'`)).join(', ')}]`;
+}
+
+export abstract class Optimizer {
+  readonly name: string;
+  readonly useLocking: boolean;
+  private readonly slots = new Map<string, Map<Variable, Variable>>();
+  private readonly nonSlots = new Map<Graph, Map<string, Variable>>();
+
+  constructor(useLocking: boolean, name: string) {
+    if (!name) throw new ValueError('Must specify the optimizer name');
+    this.useLocking = useLocking;
+    this.name = name;
+  }
+
+  /** `[grad or null, var]` for each variable (default: the trainable variables). */
+  computeGradients(loss: Tensor, varList?: Variable[] | null, opts: ComputeGradientsOptions = {}): GradAndVar[] {
+    if (!(loss instanceof Tensor)) throw new TypeError(`loss must be a Tensor, got ${String(loss)}`);
+    assertValidDTypes([loss]);
+    const vars = varList ?? trainableVariables(loss.graph);
+    if (vars.length === 0) throw new ValueError('No variables to optimize.');
+    const grads = gradients(loss, vars.map((v) => v.ref), opts.gradLoss === undefined ? null : [opts.gradLoss]);
+    const pairs = grads.map((g, i) => [g, vars[i]!] as GradAndVar);
+    assertValidDTypes(pairs.filter(([g]) => g !== null).map(([, v]) => v));
+    return pairs;
+  }
+
+  /** Add the update ops; the returned op runs them all (and increments `globalStep` after). */
+  applyGradients(gradsAndVars: readonly (readonly [Tensor | TensorLike | null, Variable])[], opts: ApplyGradientsOptions = {}): Operation {
+    const list = [...gradsAndVars];
+    if (list.length === 0) throw new ValueError('No variables provided.');
+    const converted = list.map(([g, v]): GradAndVar => {
+      if (!(v instanceof Variable)) throw new TypeError(`Cannot apply a gradient to ${String(v)}: expected a tf.Variable`);
+      if (g === null || g === undefined) return [null, v];
+      try {
+        return [toTensor(g as TensorLike, v.dtype), v];
+      } catch {
+        throw new TypeError(`Gradient must be convertible to a Tensor or IndexedSlices, or None: ${String(g)}`);
+      }
+    });
+    const withGrad = converted.filter(([g]) => g !== null) as [Tensor, Variable][];
+    if (withGrad.length === 0) {
+      throw new ValueError(`No gradients provided for any variable: ${pyList(converted.map(([, v]) => String(v)))}.`);
+    }
+    for (const [g, v] of withGrad) {
+      if (g.dtype !== v.dtype) throw new TypeError(`Gradient ${g.name} has dtype ${g.dtype}, but variable ${v.name} is ${v.dtype}`);
+    }
+    const g = withGrad[0]![1].graph;
+    // Slots live outside any control-dependency context (TF's init_scope).
+    g.controlDependencies(null, () => this.createSlots(withGrad.map(([, v]) => v)));
+    let result!: Operation;
+    g.nameScope(opts.name ?? this.name, (scope) => {
+      this.prepare();
+      const updates: Operation[] = [];
+      for (const [grad, v] of withGrad) {
+        g.nameScope(`update_${v.op.name}`, () => updates.push(asOp(this.applyDense(grad, v))));
+      }
+      const step = opts.globalStep;
+      if (!step) {
+        result = this.finish(updates, scope);
+      } else {
+        const fin = this.finish(updates, 'update');
+        result = g.controlDependencies([fin], () => assignAdd(step, 1, scope).op);
+      }
+    });
+    const trainOps = g.getCollectionRef<Operation>(GraphKeys.TRAIN_OP);
+    if (!trainOps.includes(result)) trainOps.push(result);
+    return result;
+  }
+
+  /** computeGradients + applyGradients. */
+  minimize(loss: Tensor, opts: MinimizeOptions = {}): Operation {
+    const pairs = this.computeGradients(loss, opts.varList, opts);
+    if (!pairs.some(([g]) => g !== null)) {
+      throw new ValueError(
+        `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables ${pyList(pairs.map(([, v]) => String(v)))} and loss ${String(loss)}.`,
+      );
+    }
+    return this.applyGradients(pairs, opts);
+  }
+
+  getSlot(v: Variable, name: string): Variable | null {
+    return this.slots.get(name)?.get(v) ?? null;
+  }
+  getSlotNames(): string[] {
+    return [...this.slots.keys()].sort();
+  }
+  /** The slot and non-slot variables this optimizer created. */
+  variables(): Variable[] {
+    const out: Variable[] = [];
+    for (const m of this.nonSlots.values()) out.push(...m.values());
+    for (const m of this.slots.values()) out.push(...m.values());
+    return out;
+  }
+
+  // ----- for subclasses ---------------------------------------------------------------------
+  protected abstract createSlots(vars: Variable[]): void;
+  /** Create the hyper-parameter tensors, inside the optimizer's name scope. */
+  protected abstract prepare(): void;
+  protected abstract applyDense(grad: Tensor, v: Variable): Tensor | Operation;
+  protected finish(updates: Operation[], name: string): Operation {
+    return group(...updates, { name });
+  }
+
+  /** The slot `slotName` of `v`, created as `<var>/<opName>` (uniquified) filled by `init`. */
+  protected slotWithInitializer(v: Variable, init: (shape: number[], dtype: DType) => Tensor, slotName: string): Variable {
+    let m = this.slots.get(slotName);
+    if (!m) this.slots.set(slotName, (m = new Map()));
+    const existing = m.get(v);
+    if (existing) return existing;
+    // Slot names ignore the current name scope, as variable scopes do.
+    const slot = v.graph.nameScope(null, () =>
+      new Variable(() => init(v.shape, v.dtype), { name: `${v.op.name}/${this.name}`, trainable: false, dtype: v.dtype }),
+    );
+    m.set(v, slot);
+    return slot;
+  }
+
+  /** A scalar variable shared by all the variables this optimizer updates in one graph. */
+  protected nonSlot(g: Graph, name: string, initial: number): Variable {
+    let m = this.nonSlots.get(g);
+    if (!m) this.nonSlots.set(g, (m = new Map()));
+    let v = m.get(name);
+    if (!v) {
+      v = g.controlDependencies(null, () => new Variable(initial, { name, trainable: false, dtype: 'float32' }));
+      m.set(name, v);
+    }
+    return v;
+  }
+
+  /** A hyper-parameter as a tensor (`learning_rate` etc.), made in `prepare`. */
+  protected hyper(value: TensorLike, name: string): Tensor {
+    return toTensor(value, typeof value === 'number' ? 'float32' : undefined, name);
+  }
+}
+
+/** TF casts every hyper-parameter to the variable's dtype. */
+export function castTo(t: Tensor, v: Variable): Tensor {
+  return cast(t, v.dtype);
+}
+
+function asOp(x: Tensor | Operation): Operation {
+  return x instanceof Operation ? x : x.op;
+}
+
+function assertValidDTypes(ts: (Tensor | Variable)[]): void {
+  for (const t of ts) {
+    if (!isFloat(t.dtype)) throw new ValueError(`Invalid type tf.${t.dtype} for ${t.name}, expected: ${VALID_DTYPES}.`);
+  }
+}

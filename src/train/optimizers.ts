@@ -1,0 +1,200 @@
+/** TF1's optimizers: exact update rules (see apply-ops.ts), defaults, slot names and initializers. */
+import type { DType } from '../dtype.js';
+import { ValueError } from '../errors.js';
+import type { Operation, Tensor } from '../graph/tensor.js';
+import { fill, ones, zeros } from '../ops/array.js';
+import type { TensorLike } from '../ops/convert.js';
+import { group } from '../ops/core.js';
+import { multiply } from '../ops/math.js';
+import { type Variable, assign } from '../ops/variables.js';
+import { applyOp } from './apply-ops.js';
+import { Optimizer, castTo } from './optimizer.js';
+
+const zerosInit = (shape: number[], dtype: DType): Tensor => zeros(shape, dtype, 'zeros');
+const onesInit = (shape: number[], dtype: DType): Tensor => ones(shape, dtype, 'ones');
+
+/** `var -= lr * grad`. */
+export class GradientDescentOptimizer extends Optimizer {
+  private lrT!: Tensor;
+  constructor(private readonly learningRate: TensorLike, opts: { useLocking?: boolean; name?: string } = {}) {
+    super(opts.useLocking ?? false, opts.name ?? 'GradientDescent');
+  }
+  protected createSlots(): void {}
+  protected prepare(): void {
+    this.lrT = this.hyper(this.learningRate, 'learning_rate');
+  }
+  protected applyDense(grad: Tensor, v: Variable): Tensor {
+    return applyOp('ApplyGradientDescent', [v.ref], [castTo(this.lrT, v), grad]);
+  }
+}
+
+export interface MomentumOptions {
+  useLocking?: boolean;
+  name?: string;
+  useNesterov?: boolean;
+}
+/** `accum = accum*momentum + g; var -= lr*accum` (Nesterov: `var -= lr*g + lr*momentum*accum`). */
+export class MomentumOptimizer extends Optimizer {
+  private lrT!: Tensor;
+  private momentumT!: Tensor;
+  readonly useNesterov: boolean;
+  constructor(private readonly learningRate: TensorLike, private readonly momentum: TensorLike, opts: MomentumOptions = {}) {
+    super(opts.useLocking ?? false, opts.name ?? 'Momentum');
+    if (momentum === undefined) throw new TypeError("MomentumOptimizer needs a 'momentum' argument");
+    this.useNesterov = opts.useNesterov ?? false;
+  }
+  protected createSlots(vars: Variable[]): void {
+    for (const v of vars) this.slotWithInitializer(v, zerosInit, 'momentum');
+  }
+  protected prepare(): void {
+    this.lrT = this.hyper(this.learningRate, 'learning_rate');
+    this.momentumT = this.hyper(this.momentum, 'momentum');
+  }
+  protected applyDense(grad: Tensor, v: Variable): Tensor {
+    const accum = this.getSlot(v, 'momentum')!;
+    return applyOp('ApplyMomentum', [v.ref, accum.ref], [castTo(this.lrT, v), grad, castTo(this.momentumT, v)], { useNesterov: this.useNesterov });
+  }
+}
+
+/** `accum += g²; var -= lr*g/sqrt(accum)` (no epsilon); accumulators start at 0.1. */
+export class AdagradOptimizer extends Optimizer {
+  private lrT!: Tensor;
+  readonly initialAccumulatorValue: number;
+  constructor(private readonly learningRate: TensorLike, opts: { initialAccumulatorValue?: number; useLocking?: boolean; name?: string } = {}) {
+    super(opts.useLocking ?? false, opts.name ?? 'Adagrad');
+    this.initialAccumulatorValue = opts.initialAccumulatorValue ?? 0.1;
+    if (!(this.initialAccumulatorValue > 0)) {
+      throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
+    }
+  }
+  protected createSlots(vars: Variable[]): void {
+    const value = this.initialAccumulatorValue;
+    for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, dtype, 'Const'), 'accumulator');
+  }
+  protected prepare(): void {
+    this.lrT = this.hyper(this.learningRate, 'learning_rate');
+  }
+  protected applyDense(grad: Tensor, v: Variable): Tensor {
+    return applyOp('ApplyAdagrad', [v.ref, this.getSlot(v, 'accumulator')!.ref], [castTo(this.lrT, v), grad]);
+  }
+}
+
+export interface AdamOptions {
+  beta1?: TensorLike;
+  beta2?: TensorLike;
+  epsilon?: TensorLike;
+  useLocking?: boolean;
+  name?: string;
+}
+/**
+ * Adam with TF1's "epsilon hat": `alpha = lr*sqrt(1-beta2^t)/(1-beta1^t)`,
+ * `var -= alpha*m/(sqrt(v)+epsilon)`; `beta1_power`/`beta2_power` advance after all updates.
+ */
+export class AdamOptimizer extends Optimizer {
+  private readonly beta1: TensorLike;
+  private readonly beta2: TensorLike;
+  private readonly epsilon: TensorLike;
+  private lrT!: Tensor;
+  private beta1T!: Tensor;
+  private beta2T!: Tensor;
+  private epsilonT!: Tensor;
+  private firstVar: Variable | null = null;
+
+  constructor(private readonly learningRate: TensorLike = 0.001, opts: AdamOptions = {}) {
+    super(opts.useLocking ?? false, opts.name ?? 'Adam');
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.epsilon = opts.epsilon ?? 1e-8;
+  }
+  private initial(x: TensorLike, what: string): number {
+    if (typeof x !== 'number') throw new TypeError(`AdamOptimizer: ${what} must be a number to initialize ${what}_power`);
+    return x;
+  }
+  /** `[beta1_power, beta2_power]` of the graph last updated. */
+  betaAccumulators(): [Variable, Variable] {
+    const g = this.firstVar!.graph;
+    return [this.nonSlot(g, 'beta1_power', this.initial(this.beta1, 'beta1')), this.nonSlot(g, 'beta2_power', this.initial(this.beta2, 'beta2'))];
+  }
+  protected createSlots(vars: Variable[]): void {
+    // The accumulators are created first, beside the alphabetically first variable.
+    this.firstVar = [...vars].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0]!;
+    this.betaAccumulators();
+    for (const v of vars) {
+      this.slotWithInitializer(v, zerosInit, 'm');
+      this.slotWithInitializer(v, zerosInit, 'v');
+    }
+  }
+  protected prepare(): void {
+    this.lrT = this.hyper(this.learningRate, 'learning_rate');
+    this.beta1T = this.hyper(this.beta1, 'beta1');
+    this.beta2T = this.hyper(this.beta2, 'beta2');
+    this.epsilonT = this.hyper(this.epsilon, 'epsilon');
+  }
+  protected applyDense(grad: Tensor, v: Variable): Tensor {
+    const [b1p, b2p] = this.betaAccumulators();
+    return applyOp(
+      'ApplyAdam',
+      [v.ref, this.getSlot(v, 'm')!.ref, this.getSlot(v, 'v')!.ref],
+      [castTo(b1p.value(), v), castTo(b2p.value(), v), castTo(this.lrT, v), castTo(this.beta1T, v), castTo(this.beta2T, v), castTo(this.epsilonT, v), grad],
+    );
+  }
+  protected override finish(updates: Operation[], name: string): Operation {
+    const [b1p, b2p] = this.betaAccumulators();
+    const g = b1p.graph;
+    const [u1, u2] = g.controlDependencies(updates, () => [
+      assign(b1p, multiply(b1p, this.beta1T)),
+      assign(b2p, multiply(b2p, this.beta2T)),
+    ]);
+    return group(...updates, u1!, u2!, { name });
+  }
+}
+
+export interface RMSPropOptions {
+  decay?: TensorLike;
+  momentum?: TensorLike;
+  epsilon?: TensorLike;
+  useLocking?: boolean;
+  centered?: boolean;
+  name?: string;
+}
+/**
+ * `ms += (g²-ms)(1-decay); mom = mom*momentum + lr*g/sqrt(ms+epsilon); var -= mom`; the `rms`
+ * slot starts at ones. Centered also tracks `mg` and divides by `sqrt(ms - mg² + epsilon)`.
+ */
+export class RMSPropOptimizer extends Optimizer {
+  private readonly decay: TensorLike;
+  private readonly momentum: TensorLike;
+  private readonly epsilon: TensorLike;
+  readonly centered: boolean;
+  private lrT!: Tensor;
+  private decayT!: Tensor;
+  private momentumT!: Tensor;
+  private epsilonT!: Tensor;
+  constructor(private readonly learningRate: TensorLike, opts: RMSPropOptions = {}) {
+    super(opts.useLocking ?? false, opts.name ?? 'RMSProp');
+    this.decay = opts.decay ?? 0.9;
+    this.momentum = opts.momentum ?? 0.0;
+    this.epsilon = opts.epsilon ?? 1e-10;
+    this.centered = opts.centered ?? false;
+  }
+  protected createSlots(vars: Variable[]): void {
+    for (const v of vars) {
+      this.slotWithInitializer(v, onesInit, 'rms');
+      if (this.centered) this.slotWithInitializer(v, zerosInit, 'mg');
+      this.slotWithInitializer(v, zerosInit, 'momentum');
+    }
+  }
+  protected prepare(): void {
+    this.lrT = this.hyper(this.learningRate, 'learning_rate');
+    this.decayT = this.hyper(this.decay, 'decay');
+    this.momentumT = this.hyper(this.momentum, 'momentum');
+    this.epsilonT = this.hyper(this.epsilon, 'epsilon');
+  }
+  protected applyDense(grad: Tensor, v: Variable): Tensor {
+    const rms = this.getSlot(v, 'rms')!;
+    const mom = this.getSlot(v, 'momentum')!;
+    const args = [castTo(this.lrT, v), castTo(this.decayT, v), castTo(this.momentumT, v), castTo(this.epsilonT, v), grad];
+    if (this.centered) return applyOp('ApplyCenteredRMSProp', [v.ref, this.getSlot(v, 'mg')!.ref, rms.ref, mom.ref], args);
+    return applyOp('ApplyRMSProp', [v.ref, rms.ref, mom.ref], args);
+  }
+}
