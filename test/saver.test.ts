@@ -360,6 +360,8 @@ describe('restore errors', () => {
     }));
     await new Saver({ Variable_1: out.renamed }).restore(sess, prefix);
     expect(values(await sess.readVariable(out.renamed))).toEqual([3, 4]);
+    await new Saver(new Map([['Variable', out.renamed]])).restore(sess, prefix);
+    expect(values(await sess.readVariable(out.renamed))).toEqual([1, 2]);
     expect(sess.isInitialized(out.fresh)).toBe(false);
     await sess.close();
   });

@@ -30,7 +30,7 @@ import {
 } from '../checkpoint/index.js';
 
 /** Variables to save: a list (each keyed by `v.op.name`) or checkpoint key → variable. */
-export type SaverVarList = readonly Variable[] | Readonly<Record<string, Variable>>;
+export type SaverVarList = readonly Variable[] | Readonly<Record<string, Variable>> | ReadonlyMap<string, Variable>;
 
 export interface SaverOptions {
   /**
@@ -115,7 +115,9 @@ function buildSaveables(varList: SaverVarList): Saveable[] {
     }
     items = [...byName].map(([key, variable]) => ({ key, variable }));
   } else if (typeof varList === 'object' && varList !== null && !(varList instanceof Variable)) {
-    items = Object.entries(varList as Record<string, unknown>).map(([key, v]) => {
+    const entries = varList instanceof Map ? [...(varList as Map<unknown, unknown>)] : Object.entries(varList);
+    items = entries.map(([key, v]) => {
+      if (typeof key !== 'string') throw new TypeError(`Checkpoint keys must be strings, got ${describe(key)}`);
       if (!(v instanceof Variable)) {
         throw new TypeError(`Variable to save is not a Variable: ${describe(v)} (checkpoint key ${key})`);
       }
