@@ -73,6 +73,24 @@ function buildMomentumModel(): Model {
   });
 }
 
+/** The same model trained with tf.train.AdamOptimizer and the global step of tf.train. */
+function buildAdamModel(): Model {
+  const g = new tf.Graph();
+  return g.asDefault(() => {
+    tf.setRandomSeed(7);
+    const x = tf.placeholder(tf.float32, [BATCH, FEATURES], 'x');
+    const y = tf.placeholder(tf.float32, [BATCH, 1], 'y');
+    const W = new tf.Variable(tf.randomNormal([FEATURES, 4], { seed: 1 }), { name: 'hidden/weights' });
+    const b = new tf.Variable(tf.zeros([4]), { name: 'hidden/bias' });
+    const V = new tf.Variable(tf.randomNormal([4, 1], { seed: 2 }), { name: 'out/weights' });
+    const pred = tf.matmul(tf.tanh(tf.add(tf.matmul(x, W), b)), V);
+    const loss = tf.reduceMean(tf.square(tf.subtract(pred, y)));
+    const globalStep = tf.train.getOrCreateGlobalStep();
+    const train = new tf.train.AdamOptimizer(0.05).minimize(loss, { globalStep });
+    return { g, x, y, train, saver: new tf.train.Saver() };
+  });
+}
+
 async function runSteps(sess: tf.Session, m: Model, from: number, to: number): Promise<void> {
   for (let s = from; s < to; s++) {
     const { x, y } = batch(s);
@@ -87,6 +105,51 @@ async function snapshot(sess: tf.Session, m: Model): Promise<Map<string, number[
 }
 
 describe('resuming training from a checkpoint', () => {
+  it('Adam (slots, beta powers, global step) continues exactly where it stopped', async () => {
+    const ref = buildAdamModel();
+    const refSess = new tf.Session({ graph: ref.g });
+    await refSess.run(ref.g.asDefault(() => tf.globalVariablesInitializer()));
+    await runSteps(refSess, ref, 0, N + M);
+    const expected = await snapshot(refSess, ref);
+    await refSess.close();
+
+    const first = buildAdamModel();
+    const s1 = new tf.Session({ graph: first.g });
+    await s1.run(first.g.asDefault(() => tf.globalVariablesInitializer()));
+    await runSteps(s1, first, 0, N);
+    const gs = first.g.asDefault(() => tf.train.getGlobalStep())!;
+    const saved = await first.saver.save(s1, path.join(dir, 'adam.ckpt'), { globalStep: gs });
+    expect(saved).toBe(path.join(dir, `adam.ckpt-${N}`));
+    await s1.close();
+    expect((await tf.train.listVariables(saved!)).map(([k]) => k)).toEqual([
+      'beta1_power',
+      'beta2_power',
+      'global_step',
+      'hidden/bias',
+      'hidden/bias/Adam',
+      'hidden/bias/Adam_1',
+      'hidden/weights',
+      'hidden/weights/Adam',
+      'hidden/weights/Adam_1',
+      'out/weights',
+      'out/weights/Adam',
+      'out/weights/Adam_1',
+    ]);
+
+    const second = buildAdamModel();
+    const s2 = new tf.Session({ graph: second.g });
+    await second.saver.restore(s2, saved!);
+    await runSteps(s2, second, N, N + M);
+    const resumed = await snapshot(s2, second);
+    await s2.close();
+
+    expect(resumed.get('global_step')).toEqual([N + M]);
+    expect(resumed).toEqual(expected);
+    // beta1_power starts at beta1 and is multiplied by it after every step.
+    expect(resumed.get('beta1_power')![0]).toBeCloseTo(0.9 ** (N + M + 1), 6);
+  });
+
+
   it('momentum descent built from assign ops continues exactly where it stopped', async () => {
     // Uninterrupted: N + M steps.
     const ref = buildMomentumModel();
