@@ -367,6 +367,14 @@ describe('restore errors', () => {
   });
 });
 
+it('is exported as tf.train', () => {
+  expect(tf.train.Saver).toBe(Saver);
+  expect(tf.train.latestCheckpoint).toBe(latestCheckpoint);
+  expect(tf.train.listVariables).toBe(listVariables);
+  expect(tf.train.loadCheckpoint).toBe(loadCheckpoint);
+  expect(tf.train.getCheckpointState).toBe(getCheckpointState);
+});
+
 describe('TensorFlow-written checkpoints', () => {
   it('reads fixtures through loadCheckpoint and listVariables', async () => {
     const reader = await loadCheckpoint(`${FIXTURES}/onnx_regression/checkpoint`);
