@@ -490,7 +490,8 @@ export class WebGPUProgram implements Program {
       throw new InternalError(`WebGPU rejected a run: ${err.message}`);
     }
     await mapped;
-    if (!this.staging) return [];
+    // No staging buffer: every fetch (if any) is empty.
+    if (!this.staging) return this.fetchSlots.map((f) => allocArray(f.dtype, 0));
 
     const bytes = this.staging.getMappedRange();
     let results: DataArray[];
