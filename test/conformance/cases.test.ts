@@ -238,7 +238,12 @@ const HANDLERS: Record<string, Handler> = {
           const v1 = new tf.Variable(c.inputs.var1 as number[]);
           const opt = new api.train!.MomentumOptimizer!(c.attrs.learning_rate, c.attrs.momentum, { useNesterov: c.attrs.use_nesterov });
           const step = opt.applyGradients([[f(c.inputs.grad0), v0], [f(c.inputs.grad1), v1]]);
-          const slot = (v: tf.Variable): tf.Variable | null => opt.getSlot?.(v, 'momentum') ?? null;
+          const slot = (v: tf.Variable): tf.Variable | null => {
+            if (!opt.getSlot) return null;
+            const sl = opt.getSlot(v, 'momentum');
+            expect(sl, `slot 'momentum' of ${v.name}`).not.toBeNull();
+            return sl;
+          };
           return { v0, v1, step, slot0: slot(v0), slot1: slot(v1), init: tf.globalVariablesInitializer() };
         });
         await s.run(built.init);
@@ -283,6 +288,7 @@ const HANDLERS: Record<string, Handler> = {
             const want = expected[key][t - 1]!;
             const m = built.opt.getSlot?.(v, 'm') ?? null;
             const vv = built.opt.getSlot?.(v, 'v') ?? null;
+            if (built.opt.getSlot) expect([m, vv], `slots 'm' and 'v' of ${v.name}`).not.toContain(null);
             const [b1, b2] = (await s.run(['beta1_power:0', 'beta2_power:0'])) as NDArray[];
             out[key]!.push({
               t,

@@ -3,6 +3,7 @@
  * inputs (respecting each op's domain), fed through placeholders with static shapes and again
  * with every dim unknown, compared within float32 tolerances. One table entry per op.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { DType, NDArray, Tensor } from 'tsflow';
@@ -511,6 +512,37 @@ const OPS: OpEntry[] = [
     }),
   ),
 ];
+
+// ----- the table covers the contract -----------------------------------------------------------------
+
+/** Builder names in api.md's "Ops" section (`nn.` prefixed inside the tf.nn bullet). */
+function contractOps(): string[] {
+  const md = readFileSync(new URL('../../../shared/docs/api.md', import.meta.url), 'utf8');
+  const section = md.slice(md.indexOf('## Ops'), md.indexOf('## Running'));
+  const names: string[] = [];
+  for (const bullet of section.split(/\n- /).slice(1)) {
+    const prefix = bullet.startsWith('`tf.nn`') ? 'nn.' : '';
+    for (const [, chunk] of bullet.matchAll(/`([^`]*)`/g)) {
+      if (chunk === 'tf.nn') continue;
+      let text = chunk!;
+      for (let prev = ''; prev !== text; ) [prev, text] = [text, text.replace(/\([^()]*\)|\{[^{}]*\}/g, ' ')];
+      for (const tok of text.split(/[\s,]+/)) {
+        if (!/^(tf\.)?[a-z][A-Za-z0-9]*$/.test(tok)) continue;
+        names.push(tok.startsWith('tf.') ? tok.slice(3) : prefix + tok);
+      }
+    }
+  }
+  return names;
+}
+
+describe('the op table', () => {
+  it("has an entry for every op in api.md's Ops list", () => {
+    const ops = contractOps();
+    expect(ops.length).toBeGreaterThan(60);
+    const covered = new Set(OPS.flatMap((e) => e.api));
+    expect(ops.filter((n) => !covered.has(n))).toEqual([]);
+  });
+});
 
 // ----- running an entry ------------------------------------------------------------------------------
 
