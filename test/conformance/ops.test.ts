@@ -317,8 +317,9 @@ const OPS: OpEntry[] = [
     api: ['gather'],
     gen: (r) => {
       const shape = anyShape(r, 1, 3);
-      const idx = arrayOf(r.shape(r.int(0, 2), 1, 4), 'int32', () => r.int(0, shape[0]! - 1));
-      return { inputs: [f32(r, shape), idx], build: ([x, i]) => call('gather', x, i) };
+      const axis = r.bool() ? undefined : r.int(0, shape.length - 1);
+      const idx = arrayOf(r.shape(r.int(0, 2), 1, 4), 'int32', () => r.int(0, shape[axis ?? 0]! - 1));
+      return { inputs: [f32(r, shape), idx], build: ([x, i]) => (axis === undefined ? call('gather', x, i) : call('gather', x, i, axis)) };
     },
   },
   {
@@ -326,8 +327,11 @@ const OPS: OpEntry[] = [
     api: ['oneHot'],
     gen: (r) => {
       const depth = r.int(1, 6);
-      const idx = arrayOf(r.shape(r.int(0, 2), 1, 4), 'int32', () => r.int(-1, depth));
-      return { inputs: [idx], build: ([i]) => call('oneHot', i, depth) };
+      const idxShape = r.shape(r.int(0, 2), 1, 4);
+      const idx = arrayOf(idxShape, 'int32', () => r.int(-1, depth));
+      // Out-of-range indices (-1, depth) give a row of offValue.
+      const opts = r.bool() ? undefined : { onValue: r.pick([1, 5, -2]), offValue: r.pick([0, 0.5]), axis: r.int(-1, idxShape.length) };
+      return { inputs: [idx], build: ([i]) => (opts ? call('oneHot', i, depth, opts) : call('oneHot', i, depth)) };
     },
   },
   {
@@ -346,7 +350,12 @@ const OPS: OpEntry[] = [
       const start = r.int(-5, 5);
       const limit = start + r.int(0, 12);
       const delta = r.int(1, 3);
-      return { inputs: [], build: () => call('range', start, limit, delta) };
+      const limitOnly = r.bool(0.3);
+      const negative = !limitOnly && r.bool(0.3);
+      return {
+        inputs: [],
+        build: () => (limitOnly ? call('range', limit - start) : negative ? call('range', limit, start, -delta) : call('range', start, limit, delta)),
+      };
     },
   },
   ...(['shape', 'size', 'rank'] as const).map(
@@ -493,7 +502,13 @@ const OPS: OpEntry[] = [
       const kh = padding === 'VALID' ? r.int(1, h) : r.int(1, 4);
       const kw = padding === 'VALID' ? r.int(1, w) : r.int(1, 4);
       const s = [1, r.int(1, 3), r.int(1, 3), 1];
-      return { inputs: [f32(r, [n, h, w, c]), f32(r, [kh, kw, c, o])], build: ([x, f]) => call('nn.conv2d', x, f, s, padding) };
+      // Dilation (TF requires unit strides with it) keeps the effective window inside VALID inputs.
+      const dil = padding === 'SAME' && r.bool(0.3) ? [1, 2, 2, 1] : undefined;
+      const strides = dil ? [1, 1, 1, 1] : s;
+      return {
+        inputs: [f32(r, [n, h, w, c]), f32(r, [kh, kw, c, o])],
+        build: ([x, f]) => (dil ? call('nn.conv2d', x, f, strides, padding, { dilations: dil }) : call('nn.conv2d', x, f, strides, padding)),
+      };
     },
   },
   ...(['maxPool', 'avgPool'] as const).map(
