@@ -1,10 +1,33 @@
-/** The CPU device: kernels run over views of one heap; steps run inline on the calling thread. */
+/**
+ * The CPU device: kernels run over views of one heap (a shared WebAssembly.Memory), float32
+ * math in WebAssembly SIMD where it applies, and large steps split across a pool of
+ * worker_threads (pool.ts) with the calling thread taking a share. `threads: 1`, or no
+ * SharedArrayBuffer / worker_threads, runs everything inline with the same results.
+ */
+import { availableParallelism } from 'node:os';
 import { type DType, type DataArray, allocArray } from '../../dtype.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Device, Program } from '../device.js';
-import type { AnyStep, Plan } from '../plan.js';
+import type { Plan } from '../plan.js';
+import { DEFAULT_PARALLEL_THRESHOLD } from './cost.js';
 import { Heap, byteSize } from './heap.js';
-import { cpuKernels, type KernelCtx } from './kernels/index.js';
+import { WorkerPool } from './pool.js';
+import { type CpuHost, compileProgram } from './program.js';
+import { createWasmKernels, type WasmKernels } from './wasm/index.js';
+import { enableRelaxedSimd } from './wasm/relaxed-flag.js';
+
+export { DEFAULT_PARALLEL_THRESHOLD } from './cost.js';
+
+export interface CpuDeviceOptions {
+  /** Threads per run, the calling one included (default: os.availableParallelism()). */
+  threads?: number;
+  /** Steps costing less than this many FLOP-equivalents run inline (see cost.ts); 0: none do. */
+  parallelThreshold?: number;
+  /** Use the WebAssembly SIMD kernels where they apply (default true). */
+  wasm?: boolean;
+  /** Fail a run whose workers finish no chunk for this long (default 30 s). */
+  stallTimeoutMs?: number;
+}
 
 interface VarSlot {
   dtype: DType;
@@ -12,11 +35,16 @@ interface VarSlot {
   offset: number;
 }
 
-interface BoundStep {
-  step: AnyStep;
-  ins: DataArray[];
-  outs: DataArray[];
+function defaultThreads(): number {
+  try {
+    return availableParallelism();
+  } catch {
+    return 1;
+  }
 }
+
+/** Stops the workers of a device that was dropped without dispose(). */
+const orphans = new FinalizationRegistry<{ pool: WorkerPool | null }>((held) => void held.pool?.close());
 
 export class CpuDevice implements Device {
   readonly kind = 'cpu' as const;
@@ -26,9 +54,44 @@ export class CpuDevice implements Device {
   readonly heap = new Heap();
   private readonly vars = new Map<string, VarSlot>();
   readonly threads: number;
+  readonly parallelThreshold: number;
+  readonly wasm: WasmKernels | null;
+  private readonly stallMs: number | undefined;
+  /** Shared with the finalizer, which must not hold the device itself. */
+  private readonly held: { pool: WorkerPool | null } = { pool: null };
+  private poolBroken = false;
+  private scratchBase = 0;
+  private scratchStride = 0;
+  private disposed = false;
+  private readonly host: CpuHost;
 
-  constructor(opts: { threads?: number } = {}) {
-    this.threads = opts.threads ?? 1;
+  constructor(opts: CpuDeviceOptions = {}) {
+    const parallel = WorkerPool.supported(this.heap.memory);
+    this.threads = parallel ? Math.max(1, Math.floor(opts.threads ?? defaultThreads())) : 1;
+    this.parallelThreshold = opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
+    this.stallMs = opts.stallTimeoutMs;
+    let wasm: WasmKernels | null = null;
+    if (opts.wasm !== false) {
+      // FMA where the engine has it; the flag is process-wide, so workers see it too
+      const relaxed = enableRelaxedSimd();
+      wasm = createWasmKernels(this.heap.memory, { relaxed });
+    }
+    this.wasm = wasm;
+    this.host = {
+      heap: this.heap,
+      wasm,
+      threads: this.threads,
+      parallelThreshold: this.parallelThreshold,
+      scratchOf: (i) => this.scratchBase + i * this.scratchStride,
+      reserveScratch: (bytes) => this.reserveScratch(bytes),
+      pool: () => this.pool(),
+      retire: (p) => this.retire(p),
+      variableOffset: (key, dtype, size) => {
+        this.createVariable(key, dtype, size);
+        return this.slot(key).offset;
+      },
+    };
+    orphans.register(this, this.held);
   }
 
   createVariable(key: string, dtype: DType, size: number): void {
@@ -62,68 +125,62 @@ export class CpuDevice implements Device {
   }
 
   compileSync(plan: Plan): Program {
-    const heap = this.heap;
-    const arena = plan.arenaBytes > 0 ? heap.alloc(plan.arenaBytes) : 0;
-    const consts: [number, number][] = [];
-    const locate = new Map<number, { dtype: DType; offset: number; size: number }>();
-    for (const b of plan.buffers) {
-      if (b.kind === 'temp') locate.set(b.id, { dtype: b.dtype, offset: arena + b.offset, size: b.size });
-      else if (b.kind === 'var') {
-        this.createVariable(b.key, b.dtype, b.size);
-        const s = this.slot(b.key);
-        locate.set(b.id, { dtype: b.dtype, offset: s.offset, size: b.size });
-      } else {
-        const off = heap.alloc(byteSize(b.dtype, b.size));
-        consts.push([off, byteSize(b.dtype, b.size)]);
-        heap.view(b.dtype, off, b.size).set(b.data);
-        locate.set(b.id, { dtype: b.dtype, offset: off, size: b.size });
+    if (this.disposed) throw new Error('the CPU device was disposed');
+    return compileProgram(this.host, plan);
+  }
+
+  /** The live worker pool, if one was started (statistics and tests). */
+  get workerPool(): WorkerPool | null {
+    return this.held.pool;
+  }
+
+
+  private reserveScratch(bytes: number): void {
+    const stride = Math.ceil(bytes / 64) * 64;
+    if (stride <= this.scratchStride) return;
+    if (this.scratchStride > 0) this.heap.release(this.scratchBase, this.scratchStride * this.threads);
+    this.scratchStride = stride;
+    this.scratchBase = this.heap.alloc(stride * this.threads);
+    this.held.pool?.setScratch(this.scratchBase, this.scratchStride);
+  }
+
+  private pool(): WorkerPool | null {
+    if (this.threads <= 1 || this.poolBroken || this.disposed) return null;
+    let p = this.held.pool;
+    if (p?.failure) {
+      if (p.startFailed) {
+        this.poolBroken = true;
+        process.emitWarning(`tsflow: CPU worker threads could not start (${p.failure}); running on one thread`);
       }
+      void this.retire(p);
+      if (this.poolBroken) return null;
+      p = null;
     }
-    // Views are made once per plan (and again only if the heap grows, which detaches nothing
-    // for shared memory but does for non-shared memory).
-    let heapBytes = -1;
-    let views = new Map<number, DataArray>();
-    let bound: BoundStep[] = [];
-    const bind = (): void => {
-      if (heapBytes === heap.bytes) return;
-      heapBytes = heap.bytes;
-      views = new Map();
-      for (const [id, l] of locate) views.set(id, heap.view(l.dtype, l.offset, l.size));
-      bound = plan.steps.map((step) => ({
-        step,
-        ins: step.inputs.map((i) => views.get(i)!),
-        outs: step.outputs.map((i) => views.get(i)!),
-      }));
-    };
-    const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '' };
-    let disposed = false;
-    const runSync = (feeds: readonly DataArray[], dyn: Uint32Array): DataArray[] => {
-      if (disposed) throw new Error('program was disposed');
-      bind();
-      plan.feeds.forEach((id, i) => views.get(id)!.set(feeds[i]!));
-      ctx.dyn = dyn;
-      for (const b of bound) {
-        ctx.op = b.step.op;
-        (cpuKernels[b.step.prim] as (p: unknown, i: DataArray[], o: DataArray[], c: KernelCtx) => void)(b.step.params, b.ins, b.outs, ctx);
-      }
-      const out = plan.fetches.map((id) => views.get(id)!.slice());
-      for (const c of plan.commits) views.get(c.to)!.set(views.get(c.from)!);
-      return out;
-    };
-    return {
-      runSync,
-      run: async (feeds, dyn) => runSync(feeds, dyn),
-      dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        if (plan.arenaBytes > 0) heap.release(arena, plan.arenaBytes);
-        for (const [off, bytes] of consts) heap.release(off, bytes);
-      },
-    };
+    if (!p) {
+      p = new WorkerPool({
+        threads: this.threads,
+        memory: this.heap.memory,
+        wasm: this.wasm !== null,
+        relaxed: this.wasm?.relaxed ?? false,
+        ...(this.stallMs !== undefined ? { stallMs: this.stallMs } : {}),
+      });
+      p.setScratch(this.scratchBase, this.scratchStride);
+      this.held.pool = p;
+    }
+    return p;
+  }
+
+  private async retire(p: WorkerPool): Promise<void> {
+    if (this.held.pool === p) this.held.pool = null;
+    await p.close();
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.vars.clear();
+    const p = this.held.pool;
+    this.held.pool = null;
+    await p?.close();
   }
 }
 

@@ -1,10 +1,13 @@
 /**
  * Elementwise families (unary, binary with broadcasting, select, cast). Loops are generated once
- * per function from a JS expression, so each is monomorphic and V8 inlines the math.
+ * per function from a JS expression, so each is monomorphic and V8 inlines the math; float32
+ * ops the wasm kernels have run there. Every family splits over elements or output rows.
  */
 import type { DataArray } from '../../../dtype.js';
 import type { BinaryFn, UnaryFn } from '../../prims.js';
-import type { CpuKernel } from './types.js';
+import type { BinaryOp, UnaryOp, WasmKernels } from '../wasm/index.js';
+import { canonicalStrides, rowStart, rowsOf } from './strided.js';
+import { type CpuKernel, type KernelCtx, splittable, useWasm } from './types.js';
 
 const SIGMOID = '(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))';
 const ROUND = '(Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))';
@@ -66,44 +69,68 @@ const BINARY: Record<BinaryFn, string> = {
   leakyReluGrad: '(a > 0 ? b : alpha * b)',
   sigmoidGrad: 'b * a * (1 - a)',
   tanhGrad: 'b * (1 - a * a)',
-  softplusGrad: `b * ${SIGMOID.replace(/x/g, 'a')}`,
+  softplusGrad: `b * ${SIGMOID.replace(/\bx\b/g, 'a')}`,
   rsqrtGrad: '-0.5 * b * a * a * a',
   sqrtGrad: '0.5 * b / a',
 };
 
-type UnaryLoop = (x: DataArray, o: DataArray, n: number, alpha: number) => void;
+
+/** Float32 unary functions the wasm kernels compute. */
+const WASM_UNARY: Partial<Record<UnaryFn, UnaryOp>> = {
+  neg: 'neg', abs: 'abs', square: 'square', sqrt: 'sqrt', relu: 'relu', relu6: 'relu6',
+  reciprocal: 'reciprocal', floor: 'floor', ceil: 'ceil', round: 'round', identity: 'copy',
+};
+const WASM_BINARY: Partial<Record<BinaryFn, BinaryOp>> = {
+  add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'max', minimum: 'min',
+  squaredDifference: 'squaredDifference', reluGrad: 'reluGrad',
+};
+/** Shortest row worth a call into wasm. */
+const WASM_MIN_ROW = 32;
+/** Flat element ranges split on 64-byte boundaries. */
+const ELEMENT_ALIGN = 16;
+
+type UnaryLoop = (x: DataArray, o: DataArray, lo: number, hi: number, alpha: number) => void;
 const unaryCache = new Map<string, UnaryLoop>();
 
 function unaryLoop(fn: UnaryFn): UnaryLoop {
   let f = unaryCache.get(fn);
   if (!f) {
-    f = new Function('X', 'O', 'n', 'alpha', `for (let i = 0; i < n; i++) { const x = X[i]; O[i] = ${UNARY[fn]}; }`) as UnaryLoop;
+    f = new Function('X', 'O', 'lo', 'hi', 'alpha', `for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${UNARY[fn]}; }`) as UnaryLoop;
     unaryCache.set(fn, f);
   }
   return f;
 }
 
-export const unary: CpuKernel<'unary'> = (p, [x], [o]) => unaryLoop(p.fn)(x!, o!, p.n, p.alpha);
+const byteAt = (a: DataArray, i: number): number => a.byteOffset + i * a.BYTES_PER_ELEMENT;
+
+export const unary: CpuKernel<'unary'> = splittable<'unary'>(
+  (p, [x], [o], ctx) => {
+    const op = WASM_UNARY[p.fn];
+    if (op && useWasm(ctx.wasm, x!, o!)) ctx.wasm.unary(op, byteAt(x!, ctx.lo), byteAt(o!, ctx.lo), ctx.hi - ctx.lo);
+    else unaryLoop(p.fn)(x!, o!, ctx.lo, ctx.hi, p.alpha);
+  },
+  (p) => ({ units: p.n, align: ELEMENT_ALIGN }),
+);
 
 /**
- * Broadcast loop over `shape` with per-operand strides: the last axis is the inner loop (with
- * a flat fast path when every operand walks it contiguously), the rest an odometer.
+ * Broadcast loop over rows [lo, hi) of `shape` with per-operand strides: the last axis is the
+ * inner loop (with a fast path when every operand walks it contiguously), the rest an odometer.
  */
-type NaryLoop = (ops: DataArray[], o: DataArray, shape: number[], strides: number[][], alpha: number) => void;
+type NaryLoop = (ops: DataArray[], o: DataArray, shape: number[], strides: number[][], alpha: number, lo: number, hi: number) => void;
 
 function naryLoop(arity: number, expr: string): NaryLoop {
   const names = ['a', 'b', 'c'].slice(0, arity);
   const src = `
     const [${names.map((n) => n.toUpperCase()).join(',')}] = ops;
     const r = shape.length;
-    if (r === 0) { ${names.map((n) => `const ${n} = ${n.toUpperCase()}[0];`).join(' ')} O[0] = ${expr}; return; }
+    if (r === 0) { if (lo < hi) { ${names.map((n) => `const ${n} = ${n.toUpperCase()}[0];`).join(' ')} O[0] = ${expr}; } return; }
     const inner = shape[r - 1];
     ${names.map((n, k) => `const s${n} = strides[${k}][r - 1];`).join(' ')}
-    let total = 1; for (let i = 0; i < r - 1; i++) total *= shape[i];
     const idx = new Array(r).fill(0);
-    ${names.map((n) => `let o${n} = 0;`).join(' ')}
-    let oo = 0;
-    for (let row = 0; row < total; row++) {
+    const start = rowStart(shape, strides, lo, idx, [${names.map(() => '0').join(',')}]);
+    ${names.map((n, k) => `let o${n} = start[${k}];`).join(' ')}
+    let oo = lo * inner;
+    for (let row = lo; row < hi; row++) {
       if (${names.map((n) => `s${n} === 1`).join(' && ')}) {
         for (let i = 0; i < inner; i++) { ${names.map((n) => `const ${n} = ${n.toUpperCase()}[o${n} + i];`).join(' ')} O[oo + i] = ${expr}; }
       } else {
@@ -119,35 +146,91 @@ function naryLoop(arity: number, expr: string): NaryLoop {
         idx[d] = 0;
       }
     }`;
-  return new Function('ops', 'O', 'shape', 'strides', 'alpha', src) as NaryLoop;
+  return new Function('rowStart', `return (ops, O, shape, strides, alpha, lo, hi) => {${src}}`)(rowStart) as NaryLoop;
 }
 
 const binaryCache = new Map<string, NaryLoop>();
 
-export const binary: CpuKernel<'binary'> = (p, [a, b], [o]) => {
-  const intMul = p.fn === 'mul' && o instanceof Int32Array;
-  const key = intMul ? 'imul' : p.fn;
-  let f = binaryCache.get(key);
-  if (!f) {
-    f = naryLoop(2, intMul ? 'Math.imul(a, b)' : BINARY[p.fn]);
-    binaryCache.set(key, f);
+/**
+ * Float32 binary rows through wasm: each row is vector⊕vector, vector⊕scalar or scalar⊕vector.
+ * Returns false (nothing done) when the layout has no such form.
+ */
+function wasmBinaryRows(w: WasmKernels, op: BinaryOp, A: DataArray, B: DataArray, O: DataArray, shape: number[], strides: number[][], lo: number, hi: number): boolean {
+  const r = shape.length;
+  if (r === 0) return false;
+  const inner = shape[r - 1]!;
+  const sa = strides[0]![r - 1]!;
+  const sb = strides[1]![r - 1]!;
+  if (inner < WASM_MIN_ROW || !((sa === 1 && (sb === 1 || sb === 0)) || (sa === 0 && sb === 1))) return false;
+  const idx = new Array<number>(r).fill(0);
+  const [oa0, ob0] = rowStart(shape, strides, lo, idx, [0, 0]);
+  let oa = oa0!, ob = ob0!;
+  let oo = lo * inner;
+  const aS = strides[0]!, bS = strides[1]!;
+  for (let row = lo; row < hi; row++) {
+    if (sb === 1 && sa === 1) w.binary(op, byteAt(A, oa), byteAt(B, ob), byteAt(O, oo), inner);
+    else if (sb === 0) w.binaryScalar(op, byteAt(A, oa), B[ob]!, byteAt(O, oo), inner);
+    else w.binaryScalar(op, byteAt(B, ob), A[oa]!, byteAt(O, oo), inner, true);
+    oo += inner;
+    for (let d = r - 2; d >= 0; d--) {
+      idx[d]!++;
+      oa += aS[d]!;
+      ob += bS[d]!;
+      if (idx[d]! < shape[d]!) break;
+      oa -= aS[d]! * shape[d]!;
+      ob -= bS[d]! * shape[d]!;
+      idx[d] = 0;
+    }
   }
-  f([a!, b!], o!, p.outShape, [p.aStrides, p.bStrides], p.alpha);
-};
+  return true;
+}
+
+function prepareBinary<P extends { outShape: number[] }>(p: P, keys: (keyof P)[]): P {
+  const c = canonicalStrides(p.outShape, keys.map((k) => p[k] as number[]));
+  const out = { ...p, outShape: c.shape };
+  keys.forEach((k, i) => ((out as Record<keyof P, unknown>)[k] = c.strides[i]));
+  return out;
+}
+
+const rowSplit = (p: { outShape: number[] }) => ({ units: p.outShape.length === 0 ? 1 : rowsOf(p.outShape), align: 1 });
+
+export const binary: CpuKernel<'binary'> = splittable<'binary'>(
+  (p, [a, b], [o], ctx: KernelCtx) => {
+    const strides = [p.aStrides, p.bStrides];
+    const op = WASM_BINARY[p.fn];
+    if (op && useWasm(ctx.wasm, a!, b!, o!) && wasmBinaryRows(ctx.wasm, op, a!, b!, o!, p.outShape, strides, ctx.lo, ctx.hi)) return;
+    const intMul = p.fn === 'mul' && o instanceof Int32Array;
+    const key = intMul ? 'imul' : p.fn;
+    let f = binaryCache.get(key);
+    if (!f) {
+      f = naryLoop(2, intMul ? 'Math.imul(a, b)' : BINARY[p.fn]);
+      binaryCache.set(key, f);
+    }
+    f([a!, b!], o!, p.outShape, strides, p.alpha, ctx.lo, ctx.hi);
+  },
+  rowSplit,
+  { prepare: (p) => prepareBinary(p, ['aStrides', 'bStrides']) },
+);
 
 const selectLoop = naryLoop(3, '(a ? b : c)');
-export const select: CpuKernel<'select'> = (p, [c, a, b], [o]) =>
-  selectLoop([c!, a!, b!], o!, p.outShape, [p.cStrides, p.aStrides, p.bStrides], 0);
+export const select: CpuKernel<'select'> = splittable<'select'>(
+  (p, [c, a, b], [o], ctx) => selectLoop([c!, a!, b!], o!, p.outShape, [p.cStrides, p.aStrides, p.bStrides], 0, ctx.lo, ctx.hi),
+  rowSplit,
+  { prepare: (p) => prepareBinary(p, ['cStrides', 'aStrides', 'bStrides']) },
+);
 
-export const cast: CpuKernel<'cast'> = (p, [x], [o]) => {
-  const X = x!;
-  const O = o!;
-  const n = p.n;
-  if (p.to === 'bool') {
-    for (let i = 0; i < n; i++) O[i] = X[i] !== 0 ? 1 : 0;
-  } else if (p.to === 'int32' || p.to === 'int64') {
-    for (let i = 0; i < n; i++) O[i] = Math.trunc(X[i]!);
-  } else {
-    for (let i = 0; i < n; i++) O[i] = X[i]!;
-  }
-};
+export const cast: CpuKernel<'cast'> = splittable<'cast'>(
+  (p, [x], [o], ctx) => {
+    const X = x!;
+    const O = o!;
+    const { lo, hi } = ctx;
+    if (p.to === 'bool') {
+      for (let i = lo; i < hi; i++) O[i] = X[i] !== 0 ? 1 : 0;
+    } else if (p.to === 'int32' || p.to === 'int64') {
+      for (let i = lo; i < hi; i++) O[i] = Math.trunc(X[i]!);
+    } else {
+      for (let i = lo; i < hi; i++) O[i] = X[i]!;
+    }
+  },
+  (p) => ({ units: p.n, align: ELEMENT_ALIGN }),
+);

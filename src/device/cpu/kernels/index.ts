@@ -6,7 +6,8 @@ import { random } from './random.js';
 import { argReduce, reduce } from './reduce.js';
 import { softmax } from './softmax.js';
 import type { CpuKernelTable } from './types.js';
-import { avgPool, avgPoolGrad, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPool, maxPoolGrad } from './window.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './window.js';
 
 export const cpuKernels: CpuKernelTable = {
   unary, binary, select, cast, reduce, argReduce, copy, concat, gather, scatterAdd, matmul, fill,
@@ -14,4 +15,4 @@ export const cpuKernels: CpuKernelTable = {
   avgPool, avgPoolGrad, checkNumerics, checkLabels,
 };
 
-export type { CpuKernel, CpuKernelTable, KernelCtx } from './types.js';
+export type { CpuKernel, CpuKernelTable, KernelCtx, Split } from './types.js';

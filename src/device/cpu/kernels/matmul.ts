@@ -1,52 +1,58 @@
 /**
- * Plain-JS matmul (the fallback when WebAssembly SIMD is unavailable): B is packed so the inner
- * loop always walks memory contiguously, whatever the transposes, with a 1×4 register block.
+ * Batched matmul, split over output rows (batch × m). Float32 runs the wasm SIMD kernel (packed
+ * panels, transposes handled while packing) in this thread's scratch; anything else, or no wasm,
+ * the plain-JS kernel below: B packed so the inner loop walks memory contiguously, whatever
+ * the transposes, with a 1×4 register block.
  */
 import type { DataArray } from '../../../dtype.js';
-import type { CpuKernel } from './types.js';
+import type { PrimParams } from '../../prims.js';
+import { type CpuKernel, splittable, useWasm } from './types.js';
+
+/** Row chunks are multiples of this (both wasm register tiles, 3 and 4 rows, divide it). */
+const ROW_ALIGN = 12;
 
 let scratch = new Float64Array(0);
+let arow = new Float64Array(0);
 
-export const matmul: CpuKernel<'matmul'> = (p, [a, b], [c]) => {
-  const { batch, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = p;
-  const A = a!;
-  const B = b!;
-  const C = c!;
+function matmulJs(p: PrimParams['matmul'], A: DataArray, B: DataArray, C: DataArray, lo: number, hi: number): void {
+  const { m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = p;
   if (scratch.length < k * n) scratch = new Float64Array(k * n);
+  if (arow.length < k) arow = new Float64Array(k);
   const bt = scratch; // B as [k, n] row-major
-  const arow = new Float64Array(k);
-  for (let bi = 0; bi < batch; bi++) {
+  let packed = -1;
+  for (let r = lo; r < hi; r++) {
+    const i = r % m;
+    const bi = (r - i) / m;
     const ao = bi * aBatchStride;
-    const bo = bi * bBatchStride;
-    const co = bi * m * n;
-    packB(B, bo, k, n, transposeB, bt);
-    for (let i = 0; i < m; i++) {
-      for (let kk = 0; kk < k; kk++) arow[kk] = transposeA ? A[ao + kk * m + i]! : A[ao + i * k + kk]!;
-      const crow = co + i * n;
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let kk = 0; kk < k; kk++) {
-          const av = arow[kk]!;
-          const q = kk * n + j;
-          s0 += av * bt[q]!;
-          s1 += av * bt[q + 1]!;
-          s2 += av * bt[q + 2]!;
-          s3 += av * bt[q + 3]!;
-        }
-        C[crow + j] = s0;
-        C[crow + j + 1] = s1;
-        C[crow + j + 2] = s2;
-        C[crow + j + 3] = s3;
+    if (packed !== bi) {
+      packB(B, bi * bBatchStride, k, n, transposeB, bt);
+      packed = bi;
+    }
+    for (let kk = 0; kk < k; kk++) arow[kk] = transposeA ? A[ao + kk * m + i]! : A[ao + i * k + kk]!;
+    const crow = r * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let kk = 0; kk < k; kk++) {
+        const av = arow[kk]!;
+        const q = kk * n + j;
+        s0 += av * bt[q]!;
+        s1 += av * bt[q + 1]!;
+        s2 += av * bt[q + 2]!;
+        s3 += av * bt[q + 3]!;
       }
-      for (; j < n; j++) {
-        let s = 0;
-        for (let kk = 0; kk < k; kk++) s += arow[kk]! * bt[kk * n + j]!;
-        C[crow + j] = s;
-      }
+      C[crow + j] = s0;
+      C[crow + j + 1] = s1;
+      C[crow + j + 2] = s2;
+      C[crow + j + 3] = s3;
+    }
+    for (; j < n; j++) {
+      let s = 0;
+      for (let kk = 0; kk < k; kk++) s += arow[kk]! * bt[kk * n + j]!;
+      C[crow + j] = s;
     }
   }
-};
+}
 
 function packB(B: DataArray, off: number, k: number, n: number, trans: boolean, out: Float64Array): void {
   if (!trans) {
@@ -55,3 +61,25 @@ function packB(B: DataArray, off: number, k: number, n: number, trans: boolean, 
   }
   for (let j = 0; j < n; j++) for (let kk = 0; kk < k; kk++) out[kk * n + j] = B[off + j * k + kk]!;
 }
+
+export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
+  (p, [a, b], [c], ctx) => {
+    const A = a!, B = b!, C = c!;
+    if (!useWasm(ctx.wasm, A, B, C)) {
+      matmulJs(p, A, B, C, ctx.lo, ctx.hi);
+      return;
+    }
+    const { m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = p;
+    // one call per batch entry the row range touches
+    for (let bi = Math.floor(ctx.lo / m); bi * m < ctx.hi; bi++) {
+      const r0 = Math.max(ctx.lo - bi * m, 0);
+      const r1 = Math.min(ctx.hi - bi * m, m);
+      ctx.wasm.matmul(
+        A.byteOffset + bi * aBatchStride * 4, B.byteOffset + bi * bBatchStride * 4, C.byteOffset + bi * m * n * 4,
+        m, n, k, transposeA, transposeB, r0, r1, ctx.scratch,
+      );
+    }
+  },
+  (p) => ({ units: p.batch * p.m, align: ROW_ALIGN }),
+  { scratchBytes: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) ? w.scratchBytes(p.m, p.n, p.k) : 0) },
+);

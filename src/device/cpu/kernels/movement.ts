@@ -1,8 +1,26 @@
-/** Data movement: strided copy, concat, gather and its inverse scatter-add. */
+/** Data movement: strided copy, concat, gather and its inverse scatter-add, fill, range. */
+import type { DataArray } from '../../../dtype.js';
 import { InvalidArgumentError } from '../../../errors.js';
-import type { CpuKernel } from './types.js';
+import type { WasmKernels } from '../wasm/index.js';
+import { canonicalStrides, rowStart, rowsOf } from './strided.js';
+import { type CpuKernel, splittable } from './types.js';
 
-export const copy: CpuKernel<'copy'> = (p, [x], [o]) => {
+/** Shortest contiguous float32 run worth a wasm call. */
+const BULK_MIN = 32;
+
+/**
+ * O[oo .. oo+n) = X[xo .. xo+n) for distinct buffers. (Not TypedArray#set: with both views on
+ * the one heap buffer it copies the source first.)
+ */
+function copyRun(w: WasmKernels | null, X: DataArray, xo: number, O: DataArray, oo: number, n: number): void {
+  if (n >= BULK_MIN && w && X instanceof Float32Array && O instanceof Float32Array) {
+    w.unary('copy', X.byteOffset + xo * 4, O.byteOffset + oo * 4, n);
+    return;
+  }
+  for (let i = 0; i < n; i++) O[oo + i] = X[xo + i]!;
+}
+
+export const copy: CpuKernel<'copy'> = splittable<'copy'>((p, [x], [o], ctx) => {
   const X = x!;
   const O = o!;
   const { outShape: shape, inStrides: st, inOffset } = p;
@@ -13,14 +31,12 @@ export const copy: CpuKernel<'copy'> = (p, [x], [o]) => {
   }
   const inner = shape[r - 1]!;
   const si = st[r - 1]!;
-  let rows = 1;
-  for (let d = 0; d < r - 1; d++) rows *= shape[d]!;
   const idx = new Array<number>(r).fill(0);
-  let off = inOffset;
-  let oo = 0;
-  for (let row = 0; row < rows; row++) {
+  let off = rowStart(shape, [st], ctx.lo, idx, [inOffset])[0]!;
+  let oo = ctx.lo * inner;
+  for (let row = ctx.lo; row < ctx.hi; row++) {
     if (si === 1) {
-      for (let i = 0; i < inner; i++) O[oo + i] = X[off + i]!;
+      copyRun(ctx.wasm, X, off, O, oo, inner);
     } else {
       let q = off;
       for (let i = 0; i < inner; i++, q += si) O[oo + i] = X[q]!;
@@ -34,27 +50,32 @@ export const copy: CpuKernel<'copy'> = (p, [x], [o]) => {
       idx[d] = 0;
     }
   }
-};
+}, (p) => ({ units: p.outShape.length === 0 ? 1 : rowsOf(p.outShape), align: 1 }), {
+  prepare: (p) => {
+    const c = canonicalStrides(p.outShape, [p.inStrides]);
+    return { ...p, outShape: c.shape, inStrides: c.strides[0]! };
+  },
+});
 
-export const concat: CpuKernel<'concat'> = (p, ins, [o]) => {
+export const concat: CpuKernel<'concat'> = splittable<'concat'>((p, ins, [o], ctx) => {
   const O = o!;
   const total = p.inners.reduce((a, b) => a + b, 0);
-  for (let a = 0; a < p.outer; a++) {
+  for (let a = ctx.lo; a < ctx.hi; a++) {
     let col = a * total;
-    ins.forEach((x, j) => {
+    for (let j = 0; j < ins.length; j++) {
       const w = p.inners[j]!;
-      O.set(x.subarray(a * w, a * w + w), col);
+      copyRun(ctx.wasm, ins[j]!, a * w, O, col, w);
       col += w;
-    });
+    }
   }
-};
+}, (p) => ({ units: p.outer, align: 1 }));
 
 function badIndex(op: string, i: number, v: number, axisSize: number): never {
   throw new InvalidArgumentError(`indices[${i}] = ${v} is not in [0, ${axisSize})`, op);
 }
 
-export const gather: CpuKernel<'gather'> = (p, [x, idx], [o], ctx) => {
-  const { outer, axisSize, inner, nIdx } = p;
+export const gather: CpuKernel<'gather'> = splittable<'gather'>((p, [x, idx], [o], ctx) => {
+  const { axisSize, inner, nIdx } = p;
   const I = idx!;
   for (let j = 0; j < nIdx; j++) {
     const v = I[j]!;
@@ -62,16 +83,15 @@ export const gather: CpuKernel<'gather'> = (p, [x, idx], [o], ctx) => {
   }
   const X = x!;
   const O = o!;
-  for (let a = 0; a < outer; a++) {
-    for (let j = 0; j < nIdx; j++) {
-      const src = (a * axisSize + I[j]!) * inner;
-      O.set(X.subarray(src, src + inner), (a * nIdx + j) * inner);
-    }
+  for (let u = ctx.lo; u < ctx.hi; u++) {
+    const j = u % nIdx;
+    const a = (u - j) / nIdx;
+    copyRun(ctx.wasm, X, (a * axisSize + I[j]!) * inner, O, u * inner, inner);
   }
-};
+}, (p) => ({ units: p.outer * p.nIdx, align: 1 }));
 
-export const scatterAdd: CpuKernel<'scatterAdd'> = (p, [u, idx], [o], ctx) => {
-  const { outer, axisSize, inner, nIdx } = p;
+export const scatterAdd: CpuKernel<'scatterAdd'> = splittable<'scatterAdd'>((p, [u, idx], [o], ctx) => {
+  const { axisSize, inner, nIdx } = p;
   const I = idx!;
   for (let j = 0; j < nIdx; j++) {
     const v = I[j]!;
@@ -79,21 +99,21 @@ export const scatterAdd: CpuKernel<'scatterAdd'> = (p, [u, idx], [o], ctx) => {
   }
   const U = u!;
   const O = o!;
-  O.fill(0);
-  for (let a = 0; a < outer; a++) {
+  O.fill(0, ctx.lo * axisSize * inner, ctx.hi * axisSize * inner);
+  for (let a = ctx.lo; a < ctx.hi; a++) {
     for (let j = 0; j < nIdx; j++) {
       const dst = (a * axisSize + I[j]!) * inner;
       const src = (a * nIdx + j) * inner;
       for (let i = 0; i < inner; i++) O[dst + i] += U[src + i]!;
     }
   }
-};
+}, (p) => ({ units: p.outer, align: 1 }));
 
-export const fill: CpuKernel<'fill'> = (p, _ins, [o]) => {
-  o!.fill(p.value);
-};
+export const fill: CpuKernel<'fill'> = splittable<'fill'>((p, _ins, [o], ctx) => {
+  o!.fill(p.value, ctx.lo, ctx.hi);
+}, (p) => ({ units: p.n, align: 16 }));
 
-export const range: CpuKernel<'range'> = (p, _ins, [o]) => {
+export const range: CpuKernel<'range'> = splittable<'range'>((p, _ins, [o], ctx) => {
   const O = o!;
-  for (let i = 0; i < p.n; i++) O[i] = p.start + i * p.delta;
-};
+  for (let i = ctx.lo; i < ctx.hi; i++) O[i] = p.start + i * p.delta;
+}, (p) => ({ units: p.n, align: 16 }));

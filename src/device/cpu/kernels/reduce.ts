@@ -1,12 +1,30 @@
-/** Reductions over the middle axis of an [outer, size, inner] view. */
-import type { CpuKernel } from './types.js';
+/**
+ * Reductions over the middle axis of an [outer, size, inner] view. Float32 sum/prod/max/min run
+ * in wasm split over outer rows; the rest split over output elements. Either way each output
+ * is reduced the same way whatever the split.
+ */
+import type { DataArray } from '../../../dtype.js';
+import type { PrimParams } from '../../prims.js';
+import type { WasmKernels } from '../wasm/index.js';
+import { type CpuKernel, splittable, useWasm } from './types.js';
 
-export const reduce: CpuKernel<'reduce'> = (p, [x], [o]) => {
+const wasmFn = (p: PrimParams['reduce'], x: DataArray, o: DataArray, w: WasmKernels | null) =>
+  (p.fn === 'sum' || p.fn === 'prod' || p.fn === 'max' || p.fn === 'min') && useWasm(w, x, o) ? p.fn : null;
+
+export const reduce: CpuKernel<'reduce'> = splittable<'reduce'>((p, [x], [o], ctx) => {
   const X = x!;
   const O = o!;
   const { outer, size, inner, fn } = p;
+  const wf = wasmFn(p, X, O, ctx.wasm);
+  if (wf) {
+    ctx.wasm!.reduce(wf, X.byteOffset + ctx.lo * size * inner * 4, O.byteOffset + ctx.lo * inner * 4, ctx.hi - ctx.lo, size, inner);
+    return;
+  }
   const init = fn === 'sum' || fn === 'any' ? 0 : fn === 'prod' || fn === 'all' ? 1 : fn === 'max' ? -Infinity : Infinity;
-  for (let a = 0; a < outer; a++) {
+  // units are output elements a·inner + i
+  const aLo = Math.floor(ctx.lo / inner);
+  const aHi = Math.ceil(ctx.hi / inner);
+  for (let a = aLo; a < aHi; a++) {
     const base = a * size * inner;
     const ob = a * inner;
     if (inner === 1) {
@@ -34,40 +52,44 @@ export const reduce: CpuKernel<'reduce'> = (p, [x], [o]) => {
       O[ob] = acc;
       continue;
     }
-    for (let i = 0; i < inner; i++) O[ob + i] = init;
+    const i0 = Math.max(0, ctx.lo - ob);
+    const i1 = Math.min(inner, ctx.hi - ob);
+    for (let i = i0; i < i1; i++) O[ob + i] = init;
     for (let r = 0; r < size; r++) {
       const row = base + r * inner;
       switch (fn) {
         case 'sum':
-          for (let i = 0; i < inner; i++) O[ob + i] += X[row + i]!;
+          for (let i = i0; i < i1; i++) O[ob + i] += X[row + i]!;
           break;
         case 'prod':
-          for (let i = 0; i < inner; i++) O[ob + i] *= X[row + i]!;
+          for (let i = i0; i < i1; i++) O[ob + i] *= X[row + i]!;
           break;
         case 'max':
-          for (let i = 0; i < inner; i++) { const v = X[row + i]!; if (v > O[ob + i]! || v !== v) O[ob + i] = v; }
+          for (let i = i0; i < i1; i++) { const v = X[row + i]!; if (v > O[ob + i]! || v !== v) O[ob + i] = v; }
           break;
         case 'min':
-          for (let i = 0; i < inner; i++) { const v = X[row + i]!; if (v < O[ob + i]! || v !== v) O[ob + i] = v; }
+          for (let i = i0; i < i1; i++) { const v = X[row + i]!; if (v < O[ob + i]! || v !== v) O[ob + i] = v; }
           break;
         case 'any':
-          for (let i = 0; i < inner; i++) if (X[row + i]) O[ob + i] = 1;
+          for (let i = i0; i < i1; i++) if (X[row + i]) O[ob + i] = 1;
           break;
         case 'all':
-          for (let i = 0; i < inner; i++) if (!X[row + i]) O[ob + i] = 0;
+          for (let i = i0; i < i1; i++) if (!X[row + i]) O[ob + i] = 0;
           break;
       }
     }
   }
-};
+}, (p, [x], [o], w) => (wasmFn(p, x!, o!, w) ? { units: p.outer, align: 1 } : { units: p.outer * p.inner, align: p.inner > 1 ? 16 : 1 }));
 
-export const argReduce: CpuKernel<'argReduce'> = (p, [x], [o]) => {
+export const argReduce: CpuKernel<'argReduce'> = splittable<'argReduce'>((p, [x], [o], ctx) => {
   const X = x!;
   const O = o!;
-  const { outer, size, inner } = p;
+  const { size, inner } = p;
   const max = p.fn === 'argmax';
-  for (let a = 0; a < outer; a++) {
-    for (let i = 0; i < inner; i++) {
+  for (let u = ctx.lo; u < ctx.hi; u++) {
+    {
+      const i = u % inner;
+      const a = (u - i) / inner;
       const base = a * size * inner + i;
       let best = X[base]!;
       let bi = 0;
@@ -79,7 +101,7 @@ export const argReduce: CpuKernel<'argReduce'> = (p, [x], [o]) => {
           bi = r;
         }
       }
-      O[a * inner + i] = bi;
+      O[u] = bi;
     }
   }
-};
+}, (p) => ({ units: p.outer * p.inner, align: 1 }));

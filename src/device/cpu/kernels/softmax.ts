@@ -3,14 +3,14 @@
  * to float32 and scale by the reciprocal of the sum, as TF's kernel does, so results agree with
  * TF to the last bit on typical inputs.
  */
-import type { CpuKernel } from './types.js';
+import { type CpuKernel, splittable } from './types.js';
 
-export const softmax: CpuKernel<'softmax'> = (p, [x], [o]) => {
+export const softmax: CpuKernel<'softmax'> = splittable<'softmax'>((p, [x], [o], ctx) => {
   const X = x!;
   const O = o!;
-  const { outer, size, log } = p;
+  const { size, log } = p;
   const r32 = O instanceof Float32Array ? Math.fround : (v: number) => v;
-  for (let r = 0; r < outer; r++) {
+  for (let r = ctx.lo; r < ctx.hi; r++) {
     const b = r * size;
     let mx = -Infinity;
     for (let i = 0; i < size; i++) if (X[b + i]! > mx) mx = X[b + i]!;
@@ -28,4 +28,4 @@ export const softmax: CpuKernel<'softmax'> = (p, [x], [o]) => {
       for (let i = 0; i < size; i++) O[b + i] = O[b + i]! * inv;
     }
   }
-};
+}, (p) => ({ units: p.outer, align: 1 }));

@@ -1,0 +1,249 @@
+/**
+ * conv2d and its two gradients over NHWC with TF's SAME/VALID geometry. Float32 with wasm goes
+ * through im2col + the SIMD matmul, one block of output pixels at a time in this thread's
+ * scratch; the plain-JS loops are the fallback.
+ *
+ * Splits: forward over output rows (batch × oh); the filter gradient over filter rows
+ * (kh·kw·c), each summing all pixels in fixed blocks so every element adds in one order; the
+ * input gradient scatters into dx, so it splits over images.
+ */
+import type { DataArray } from '../../../dtype.js';
+import type { PrimParams, WindowGeom } from '../../prims.js';
+import type { WasmKernels } from '../wasm/index.js';
+import { type CpuKernel, splittable, useWasm } from './types.js';
+
+type Conv = PrimParams['conv2d'];
+
+/** Output pixels per im2col block (fixed: the filter gradient's sum order depends on it). */
+const PIX = 256;
+const SCRATCH_ALIGN = 64;
+const up = (x: number) => Math.ceil(x / SCRATCH_ALIGN) * SCRATCH_ALIGN;
+
+const kdim = (g: WindowGeom) => g.kh * g.kw * g.c;
+
+/**
+ * Patches of output pixels [p0, p1) (pixel = (b·oh + i)·ow + j), filter columns [c0, c1) of
+ * kdim, into P as [p1 − p0, c1 − c0] float32 row-major, zeros for padding.
+ */
+function im2col(g: WindowGeom, X: Float32Array, P: Float32Array, p0: number, p1: number, c0: number, c1: number): void {
+  const { h, w, c, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
+  let o = 0;
+  for (let px = p0; px < p1; px++) {
+    const j = px % ow;
+    const t = (px - j) / ow;
+    const i = t % oh;
+    const b = (t - i) / oh;
+    for (let col = c0; col < c1;) {
+      // one tap (di, dj): its channels [ci, ce) are contiguous in both X and P
+      const ci = col % c;
+      const tap = (col - ci) / c;
+      const ce = Math.min(c, ci + (c1 - col));
+      const dj = tap % kw;
+      const di = (tap - dj) / kw;
+      const y = i * sh + di * dh - padTop;
+      const xx = j * sw + dj * dw - padLeft;
+      const n = ce - ci;
+      if (y < 0 || y >= h || xx < 0 || xx >= w) {
+        for (let q = 0; q < n; q++) P[o + q] = 0;
+      } else {
+        const src = ((b * h + y) * w + xx) * c + ci;
+        for (let q = 0; q < n; q++) P[o + q] = X[src + q]!;
+      }
+      o += n;
+      col += n;
+    }
+  }
+}
+
+/**
+ * The scratch a wasm conv call lays out: a patch block of rows × width floats, then the
+ * matmul's own scratch for any m up to `maxM` (its panel sizes are not monotone in m).
+ */
+function convScratch(w: WasmKernels, rows: number, width: number, maxM: number, n: number, k: number): number {
+  let mm = 0;
+  for (let m = 1; m <= maxM; m++) mm = Math.max(mm, w.scratchBytes(m, n, k));
+  return SCRATCH_ALIGN + up(rows * width * 4) + mm;
+}
+
+/** The patch block at the start of this thread's scratch; the matmul scratch follows it. */
+function patchBlock(ctxScratch: number, X: Float32Array, rows: number, width: number): [Float32Array, number] {
+  const at = up(ctxScratch);
+  return [new Float32Array(X.buffer, at, rows * width), at + up(rows * width * 4)];
+}
+
+// ----- forward ------------------------------------------------------------------------------
+
+function conv2dJs(g: Conv, X: DataArray, F: DataArray, O: DataArray, lo: number, hi: number): void {
+  const { h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft, o: oc } = g;
+  const acc = new Float64Array(oc);
+  for (let row = lo; row < hi; row++) {
+    const i = row % oh;
+    const b = (row - i) / oh;
+    for (let j = 0; j < ow; j++) {
+      acc.fill(0);
+      for (let di = 0; di < kh; di++) {
+        const y = i * sh + di * dh - padTop;
+        if (y < 0 || y >= h) continue;
+        for (let dj = 0; dj < kw; dj++) {
+          const xx = j * sw + dj * dw - padLeft;
+          if (xx < 0 || xx >= w) continue;
+          const xb = ((b * h + y) * w + xx) * c;
+          const fb = (di * kw + dj) * c * oc;
+          for (let ci = 0; ci < c; ci++) {
+            const xv = X[xb + ci]!;
+            if (xv === 0) continue;
+            const fr = fb + ci * oc;
+            for (let q = 0; q < oc; q++) acc[q] += xv * F[fr + q]!;
+          }
+        }
+      }
+      const ob = (row * ow + j) * oc;
+      for (let q = 0; q < oc; q++) O[ob + q] = acc[q]!;
+    }
+  }
+}
+
+export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
+  (g, [x, f], [o], ctx) => {
+    const X = x!, F = f!, O = o!;
+    if (!useWasm(ctx.wasm, X, F, O)) return conv2dJs(g, X, F, O, ctx.lo, ctx.hi);
+    const w = ctx.wasm;
+    const K = kdim(g);
+    const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX, K);
+    const pEnd = ctx.hi * g.ow;
+    for (let p0 = ctx.lo * g.ow; p0 < pEnd; p0 += PIX) {
+      const p1 = Math.min(pEnd, p0 + PIX);
+      im2col(g, X as Float32Array, P, p0, p1, 0, K);
+      w.matmul(P.byteOffset, F.byteOffset, O.byteOffset + p0 * g.o * 4, p1 - p0, g.o, K, false, false, 0, p1 - p0, mmScratch);
+    }
+  },
+  (g) => ({ units: g.n * g.oh, align: 1 }),
+  { scratchBytes: (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) ? convScratch(w, PIX, kdim(g), PIX, g.o, kdim(g)): 0) },
+);
+
+// ----- filter gradient ------------------------------------------------------------------------
+
+function filterGradJs(g: Conv, X: DataArray, DY: DataArray, DF: DataArray, lo: number, hi: number): void {
+  const { n, h, w, c, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft, o: oc } = g;
+  const acc = new Float64Array(oc);
+  for (let r = lo; r < hi; r++) {
+    const ci = r % c;
+    const tap = (r - ci) / c;
+    const dj = tap % kw;
+    const di = (tap - dj) / kw;
+    acc.fill(0);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < oh; i++) {
+        const y = i * sh + di * dh - padTop;
+        if (y < 0 || y >= h) continue;
+        for (let j = 0; j < ow; j++) {
+          const xx = j * sw + dj * dw - padLeft;
+          if (xx < 0 || xx >= w) continue;
+          const xv = X[((b * h + y) * w + xx) * c + ci]!;
+          if (xv === 0) continue;
+          const gb = ((b * oh + i) * ow + j) * oc;
+          for (let q = 0; q < oc; q++) acc[q] += xv * DY[gb + q]!;
+        }
+      }
+    }
+    for (let q = 0; q < oc; q++) DF[r * oc + q] = acc[q]!;
+  }
+}
+
+export const conv2dBackpropFilter: CpuKernel<'conv2dBackpropFilter'> = splittable<'conv2dBackpropFilter'>(
+  (g, [x, dy], [df], ctx) => {
+    const X = x!, DY = dy!, DF = df!;
+    if (!useWasm(ctx.wasm, X, DY, DF)) return filterGradJs(g, X, DY, DF, ctx.lo, ctx.hi);
+    const w = ctx.wasm;
+    const K = kdim(g);
+    const rows = ctx.hi - ctx.lo;
+    if (rows <= 0) return;
+    const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX, rows);
+    const pixels = g.n * g.oh * g.ow;
+    if (pixels === 0) DF.fill(0, ctx.lo * g.o, ctx.hi * g.o);
+    // dF[lo:hi] (+)= patches[:, lo:hi]ᵀ · dY, block by block of PIX pixels
+    for (let p0 = 0; p0 < pixels; p0 += PIX) {
+      const p1 = Math.min(pixels, p0 + PIX);
+      im2col(g, X as Float32Array, P, p0, p1, ctx.lo, ctx.hi);
+      w.matmul(P.byteOffset, DY.byteOffset + p0 * g.o * 4, DF.byteOffset + ctx.lo * g.o * 4, rows, g.o, p1 - p0, true, false, 0, rows, mmScratch, p0 > 0);
+    }
+  },
+  (g) => ({ units: kdim(g), align: 4 }),
+  { scratchBytes: (g, [x, dy], [df], w) => (useWasm(w, x!, dy!, df!) ? convScratch(w, PIX, kdim(g), kdim(g), g.o, PIX): 0) },
+);
+
+// ----- input gradient -------------------------------------------------------------------------
+
+function inputGradJs(g: Conv, DY: DataArray, F: DataArray, DX: DataArray, lo: number, hi: number): void {
+  const { h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft, o: oc } = g;
+  const img = h * w * c;
+  const acc = new Float64Array(img);
+  for (let b = lo; b < hi; b++) {
+    acc.fill(0);
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const gb = ((b * oh + i) * ow + j) * oc;
+        for (let di = 0; di < kh; di++) {
+          const y = i * sh + di * dh - padTop;
+          if (y < 0 || y >= h) continue;
+          for (let dj = 0; dj < kw; dj++) {
+            const xx = j * sw + dj * dw - padLeft;
+            if (xx < 0 || xx >= w) continue;
+            const xb = (y * w + xx) * c;
+            const fb = (di * kw + dj) * c * oc;
+            for (let ci = 0; ci < c; ci++) {
+              let s = 0;
+              const fr = fb + ci * oc;
+              for (let q = 0; q < oc; q++) s += DY[gb + q]! * F[fr + q]!;
+              acc[xb + ci] += s;
+            }
+          }
+        }
+      }
+    }
+    const base = b * img;
+    for (let q = 0; q < img; q++) DX[base + q] = acc[q]!;
+  }
+}
+
+export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<'conv2dBackpropInput'>(
+  (g, [dy, f], [dx], ctx) => {
+    const DY = dy!, F = f!, DX = dx!;
+    if (!useWasm(ctx.wasm, DY, F, DX)) return inputGradJs(g, DY, F, DX, ctx.lo, ctx.hi);
+    const w = ctx.wasm;
+    const { h, w: wd, c, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
+    const K = kdim(g);
+    const [cols, mmScratch] = patchBlock(ctx.scratch, DY as Float32Array, PIX, K);
+    const img = h * wd * c;
+    const D = DX as Float32Array;
+    D.fill(0, ctx.lo * img, ctx.hi * img);
+    const perImage = oh * ow;
+    for (let b = ctx.lo; b < ctx.hi; b++) {
+      for (let q0 = 0; q0 < perImage; q0 += PIX) {
+        const q1 = Math.min(perImage, q0 + PIX);
+        const p0 = b * perImage + q0;
+        // cols[P, K] = dY[P, o] · Fᵀ   (F is [K, o])
+        w.matmul(DY.byteOffset + p0 * g.o * 4, F.byteOffset, cols.byteOffset, q1 - q0, K, g.o, false, true, 0, q1 - q0, mmScratch);
+        // col2im: scatter-add each patch back into dx
+        let o = 0;
+        for (let q = q0; q < q1; q++) {
+          const j = q % ow;
+          const i = (q - j) / ow;
+          for (let tap = 0; tap < K / c; tap++) {
+            const dj = tap % kw;
+            const di = (tap - dj) / kw;
+            const y = i * sh + di * dh - padTop;
+            const xx = j * sw + dj * dw - padLeft;
+            if (y >= 0 && y < h && xx >= 0 && xx < wd) {
+              const dst = ((b * h + y) * wd + xx) * c;
+              for (let ci = 0; ci < c; ci++) D[dst + ci] += cols[o + ci]!;
+            }
+            o += c;
+          }
+        }
+      }
+    }
+  },
+  (g) => ({ units: g.n, align: 1 }),
+  { scratchBytes: (g, [dy, f], [dx], w) => (useWasm(w, dy!, f!, dx!) ? convScratch(w, PIX, kdim(g), PIX, kdim(g), g.o): 0) },
+);

@@ -1,0 +1,40 @@
+/** What the calling thread sends its workers: start-up data, plan step tables, errors back. */
+import type { PrimName } from '../prims.js';
+
+export interface WorkerInit {
+  memory: WebAssembly.Memory;
+  /** The control block's SharedArrayBuffer. */
+  ctrl: SharedArrayBuffer;
+  /** 1-based thread index (0 is the calling thread): picks the scratch region. */
+  index: number;
+  /** Whether to use the wasm kernels, and with relaxed SIMD — as the calling thread does. */
+  wasm: boolean;
+  relaxed: boolean;
+  /** How long an idle worker spins before Atomics.wait, inside a run and between runs. */
+  activeSpinMs: number;
+  idleSpinMs: number;
+}
+
+/** A step a worker may get chunks of: views as [dtype, byte offset, length] in the heap. */
+export interface WorkerStep {
+  prim: PrimName;
+  params: unknown;
+  inputs: [string, number, number][];
+  outputs: [string, number, number][];
+  op: string;
+  units: number;
+  align: number;
+  chunks: number;
+}
+
+export type PlanMessage =
+  | { t: 'plan'; id: number; steps: (WorkerStep | null)[] }
+  | { t: 'drop'; id: number };
+
+export interface WorkerError {
+  t: 'error';
+  name: string;
+  message: string;
+  op: unknown;
+  code: unknown;
+}

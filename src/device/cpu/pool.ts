@@ -1,0 +1,266 @@
+/**
+ * The CPU device's worker pool: `threads − 1` worker_threads over the device heap, driven
+ * through the control block (control.ts). The calling thread publishes one step at a time and
+ * claims chunks of it too, then waits: it spins briefly (a step's chunks finish microseconds
+ * apart), then sleeps — blocking in `Atomics.wait` for synchronous runs, or awaiting
+ * `Atomics.waitAsync` so that worker 'exit' events get through for asynchronous ones.
+ *
+ * A worker that exits unasked marks the pool failed: a step whose chunks can no longer finish
+ * fails with an error naming its op, and the device starts a fresh pool for the next run.
+ * Waits that see no chunk finish for `stallMs` fail the same way (a synchronous run cannot see
+ * exit events, so this is how it ends).
+ */
+import type { MessagePort, Worker } from 'node:worker_threads';
+import * as errors from '../../errors.js';
+import { InternalError, OpError } from '../../errors.js';
+import {
+  ACTIVE, CTRL_INTS, DONE, ERR, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STEP, STOP,
+  WORKER_CHUNKS, claimBase, nextJobId,
+} from './control.js';
+import type { PlanMessage, WorkerError, WorkerInit, WorkerStep } from './pool-messages.js';
+import { workerEntry } from './worker-url.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
+/** ES2024's Atomics.waitAsync (in Node since 16; not in this project's lib typings). */
+type WaitAsync = (a: Int32Array, i: number, v: number, ms?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+/** Absent outside Node (no worker_threads): the device then runs everything inline. */
+const wt: WorkerThreads | null = await import('node:worker_threads').catch(() => null);
+
+export interface PoolOptions {
+  threads: number;
+  memory: WebAssembly.Memory;
+  wasm: boolean;
+  relaxed: boolean;
+  /** Calling thread: spin this long for a step's last chunks before sleeping. */
+  spinMs?: number;
+  /** Workers: spin this long for the next step during a run / after one. */
+  activeSpinMs?: number;
+  idleSpinMs?: number;
+  stallMs?: number;
+}
+
+export class WorkerPool {
+  readonly threads: number;
+  readonly ctrl: Int32Array;
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  /** Why the pool is unusable (a worker exited unasked), or null. */
+  failure: string | null = null;
+  /** A worker exited before it was ready: starting workers does not work here. */
+  startFailed = false;
+  private closed = false;
+  private job = 0;
+  private readonly spinMs: number;
+  private readonly stallMs: number;
+  private readonly lastError = new Map<number, string>();
+
+  static supported(memory: WebAssembly.Memory): boolean {
+    return (
+      wt !== null &&
+      typeof SharedArrayBuffer === 'function' &&
+      memory.buffer instanceof SharedArrayBuffer &&
+      typeof waitAsync === 'function'
+    );
+  }
+
+  constructor(opts: PoolOptions) {
+    if (!wt) throw new Error('worker_threads is not available');
+    this.threads = opts.threads;
+    this.spinMs = opts.spinMs ?? 0.5;
+    this.stallMs = opts.stallMs ?? 30_000;
+    this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
+    const entry = workerEntry();
+    for (let i = 1; i < opts.threads; i++) {
+      const { port1, port2 } = new wt.MessageChannel();
+      const init: WorkerInit & { port: MessagePort } = {
+        memory: opts.memory,
+        ctrl: this.ctrl.buffer as SharedArrayBuffer,
+        index: i,
+        wasm: opts.wasm,
+        relaxed: opts.relaxed,
+        activeSpinMs: opts.activeSpinMs ?? 2,
+        idleSpinMs: opts.idleSpinMs ?? 1,
+        port: port2,
+      };
+      const w = new wt.Worker(entry.kind === 'file' ? entry.url : entry.code, {
+        workerData: init,
+        transferList: [port2],
+        eval: entry.kind === 'eval',
+      });
+      // A script that never closes its session must still exit.
+      w.unref();
+      port1.unref();
+      w.on('error', (e) => this.lastError.set(i, e instanceof Error ? e.message : String(e)));
+      w.on('exit', (code) => this.onExit(i, code));
+      this.workers.push(w);
+      this.ports.push(port1);
+    }
+  }
+
+  private onExit(i: number, code: number): void {
+    if (this.closed) return;
+    const why = this.lastError.get(i);
+    this.failure ??= `CPU worker thread ${i} exited (code ${code}${why ? `: ${why}` : ''})`;
+    if (Atomics.load(this.ctrl, READY + i) === 0) this.startFailed = true;
+    // wake a waitAsync of this thread so the run sees the failure now
+    Atomics.notify(this.ctrl, DONE);
+  }
+
+  /** Workers that are up and waiting for steps. */
+  get ready(): number {
+    let n = 0;
+    for (let i = 1; i < this.threads; i++) n += Atomics.load(this.ctrl, READY + i);
+    return n;
+  }
+
+  /** Chunks run by workers so far. */
+  get workerChunks(): number {
+    return Atomics.load(this.ctrl, WORKER_CHUNKS);
+  }
+
+  /** Worker objects, for tests that kill one. */
+  get threadsForTesting(): readonly Worker[] {
+    return this.workers;
+  }
+
+  setScratch(offset: number, stride: number): void {
+    Atomics.store(this.ctrl, SCRATCH, offset);
+    Atomics.store(this.ctrl, SCRATCH_STRIDE, stride);
+  }
+
+  register(id: number, steps: (WorkerStep | null)[]): void {
+    const msg: PlanMessage = { t: 'plan', id, steps };
+    for (const p of this.ports) p.postMessage(msg);
+  }
+
+  drop(id: number): void {
+    if (this.closed) return;
+    const msg: PlanMessage = { t: 'drop', id };
+    for (const p of this.ports) p.postMessage(msg);
+  }
+
+  private wake(): void {
+    Atomics.add(this.ctrl, SEQ, 1);
+    if (Atomics.load(this.ctrl, SLEEPERS) > 0) Atomics.notify(this.ctrl, SEQ);
+  }
+
+  /** A run with parallel steps starts: wake the workers now, so they are up by its first one. */
+  beginRun(): void {
+    Atomics.store(this.ctrl, ACTIVE, 1);
+    this.wake();
+  }
+
+  endRun(): void {
+    Atomics.store(this.ctrl, ACTIVE, 0);
+  }
+
+  /** Publish step `step` of plan `plan` as `chunks` chunks. */
+  dispatch(plan: number, step: number, chunks: number): void {
+    const c = this.ctrl;
+    this.job = nextJobId(this.job) || 1;
+    Atomics.store(c, PLAN, plan);
+    Atomics.store(c, STEP, step);
+    Atomics.store(c, NCHUNK, chunks);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, JOB, this.job);
+    Atomics.store(c, NEXT, claimBase(this.job));
+    this.wake();
+  }
+
+  private spinDone(n: number): boolean {
+    const c = this.ctrl;
+    const until = performance.now() + this.spinMs;
+    for (;;) {
+      for (let i = 0; i < 128; i++) if (Atomics.load(c, DONE) >= n) return true;
+      if (performance.now() > until) return false;
+    }
+  }
+
+  private stalled(op: string): OpError {
+    this.failure ??= `no CPU worker thread finished a chunk in ${this.stallMs / 1000} s`;
+    return this.lost(op);
+  }
+
+  private lost(op: string): OpError {
+    return new InternalError(`${this.failure} while running ${op}`, op);
+  }
+
+  /** Wait for the current step's `n` chunks, blocking this thread. */
+  waitSync(n: number, op: string): void {
+    if (this.spinDone(n)) return this.check(op);
+    const c = this.ctrl;
+    let last = -1;
+    let since = performance.now();
+    for (;;) {
+      const cur = Atomics.load(c, DONE);
+      if (cur >= n) return this.check(op);
+      const now = performance.now();
+      if (cur !== last) {
+        last = cur;
+        since = now;
+      } else if (now - since > this.stallMs) throw this.stalled(op);
+      Atomics.wait(c, DONE, cur, 5);
+    }
+  }
+
+  /** Wait for the current step's `n` chunks, letting the event loop run while asleep. */
+  async waitAsync(n: number, op: string): Promise<void> {
+    if (this.spinDone(n)) return this.check(op);
+    const c = this.ctrl;
+    let last = -1;
+    let since = performance.now();
+    // a pending waitAsync does not keep the process alive; the run must
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      for (;;) {
+        const cur = Atomics.load(c, DONE);
+        if (cur >= n) return this.check(op);
+        if (this.failure) throw this.lost(op);
+        const now = performance.now();
+        if (cur !== last) {
+          last = cur;
+          since = now;
+        } else if (now - since > this.stallMs) throw this.stalled(op);
+        const r = waitAsync!(c, DONE, cur, 100);
+        if (r.async) await r.value;
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** After a step: rethrow the first error a worker reported for it. */
+  private check(op: string): void {
+    if (Atomics.load(this.ctrl, ERR) === 0) return;
+    Atomics.store(this.ctrl, ERR, 0);
+    let first: WorkerError | null = null;
+    for (const p of this.ports) {
+      for (let m = wt!.receiveMessageOnPort(p); m; m = wt!.receiveMessageOnPort(p)) first ??= m.message as WorkerError;
+    }
+    if (!first) throw new InternalError(`a CPU worker thread failed while running ${op}`, op);
+    throw rebuildError(first, op);
+  }
+
+  /** Stop the workers; resolves once they are gone. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctrl, STOP, 1);
+    this.wake();
+    Atomics.notify(this.ctrl, SEQ);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const p of this.ports) p.close();
+  }
+}
+
+/** The worker's error as the class it was thrown as (OpError subclasses keep op and code). */
+function rebuildError(e: WorkerError, op: string): Error {
+  const ctor = (errors as Record<string, unknown>)[e.name];
+  const at = typeof e.op === 'string' ? e.op : op;
+  if (typeof ctor === 'function' && (ctor === OpError || ctor.prototype instanceof OpError)) {
+    if (ctor === OpError) return new OpError(e.message, at, typeof e.code === 'number' ? e.code : 2);
+    return new (ctor as new (m: string, op: string) => OpError)(e.message, at);
+  }
+  return new InternalError(`${e.name}: ${e.message}`, at);
+}

@@ -1,0 +1,248 @@
+/**
+ * A plan compiled for the CPU device: steps bound to heap views once, each either inline or cut
+ * into chunks for the worker pool (by its cost, see cost.ts). The run loop is shared by the
+ * synchronous and asynchronous runs; only the wait for a parallel step's last chunks differs.
+ */
+import type { DType, DataArray } from '../../dtype.js';
+import type { Program } from '../device.js';
+import type { AnyStep, Plan } from '../plan.js';
+import { MAX_CHUNKS, chunkRange, workOn } from './control.js';
+import { chunksFor, stepCost } from './cost.js';
+import { type Heap, byteSize } from './heap.js';
+import { cpuKernels, type KernelCtx } from './kernels/index.js';
+import type { WorkerPool } from './pool.js';
+import type { WorkerStep } from './pool-messages.js';
+import type { WasmKernels } from './wasm/index.js';
+
+type AnyKernel = (p: unknown, ins: DataArray[], outs: DataArray[], ctx: KernelCtx) => void;
+
+interface Located {
+  dtype: DType;
+  offset: number;
+  size: number;
+}
+
+interface BoundStep {
+  step: AnyStep;
+  kernel: AnyKernel;
+  params: unknown;
+  ins: DataArray[];
+  outs: DataArray[];
+  units: number;
+  align: number;
+  /** 1: runs inline on the calling thread. */
+  chunks: number;
+}
+
+/** What a program needs from its device. */
+export interface CpuHost {
+  readonly heap: Heap;
+  readonly wasm: WasmKernels | null;
+  readonly threads: number;
+  readonly parallelThreshold: number;
+  /** Byte offset of thread `i`'s scratch region (after `reserveScratch`). */
+  scratchOf(i: number): number;
+  /** Make each thread's scratch at least `bytes`. */
+  reserveScratch(bytes: number): void;
+  /** The pool to run parallel steps on now, or null (run them inline). */
+  pool(): WorkerPool | null;
+  /** Stop a pool that failed (a worker died or stalled); resolves once its workers are gone. */
+  retire(pool: WorkerPool): Promise<void>;
+  variableOffset(key: string, dtype: DType, size: number): number;
+}
+
+let nextPlanId = 1;
+
+export function compileProgram(host: CpuHost, plan: Plan): Program {
+  const heap = host.heap;
+  const id = nextPlanId++;
+  const arena = plan.arenaBytes > 0 ? heap.alloc(plan.arenaBytes) : 0;
+  const consts: [number, number][] = [];
+  const locate = new Map<number, Located>();
+  for (const b of plan.buffers) {
+    if (b.kind === 'temp') locate.set(b.id, { dtype: b.dtype, offset: arena + b.offset, size: b.size });
+    else if (b.kind === 'var') locate.set(b.id, { dtype: b.dtype, offset: host.variableOffset(b.key, b.dtype, b.size), size: b.size });
+    else {
+      const bytes = byteSize(b.dtype, b.size);
+      const off = heap.alloc(bytes);
+      consts.push([off, bytes]);
+      heap.view(b.dtype, off, b.size).set(b.data);
+      locate.set(b.id, { dtype: b.dtype, offset: off, size: b.size });
+    }
+  }
+
+  // Plan-time decisions, made once over views of the current heap.
+  const view = (i: number) => {
+    const l = locate.get(i)!;
+    return heap.view(l.dtype, l.offset, l.size);
+  };
+  let scratch = 0;
+  const steps = plan.steps.map((step): Omit<BoundStep, 'ins' | 'outs'> => {
+    const kernel = cpuKernels[step.prim] as unknown as AnyKernel & {
+      prepare?: (p: unknown) => unknown;
+      split?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => { units: number; align: number };
+      scratchBytes?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => number;
+    };
+    const params = kernel.prepare ? kernel.prepare(step.params) : step.params;
+    const ins = step.inputs.map(view);
+    const outs = step.outputs.map(view);
+    const split = kernel.split?.(params, ins, outs, host.wasm) ?? { units: 1, align: 1 };
+    scratch = Math.max(scratch, kernel.scratchBytes?.(params, ins, outs, host.wasm) ?? 0);
+    const chunks = kernel.split
+      ? chunksFor(stepCost({ ...step, params } as AnyStep, ins, host.wasm !== null), split.units, split.align, host.threads, host.parallelThreshold, MAX_CHUNKS)
+      : 1;
+    return { step, kernel, params, units: split.units, align: split.align, chunks };
+  });
+  host.reserveScratch(scratch);
+  const parallel = steps.some((s) => s.chunks > 1);
+  const table: (WorkerStep | null)[] = steps.map((s) =>
+    s.chunks > 1
+      ? {
+          prim: s.step.prim,
+          params: s.params,
+          inputs: s.step.inputs.map((i) => desc(locate.get(i)!)),
+          outputs: s.step.outputs.map((i) => desc(locate.get(i)!)),
+          op: s.step.op,
+          units: s.units,
+          align: s.align,
+          chunks: s.chunks,
+        }
+      : null,
+  );
+
+  // Views are made once per plan, and again only if the heap grows (which detaches nothing for
+  // shared memory but does for non-shared memory).
+  let heapBytes = -1;
+  let views = new Map<number, DataArray>();
+  let bound: BoundStep[] = [];
+  const bind = (): void => {
+    if (heapBytes === heap.bytes) return;
+    heapBytes = heap.bytes;
+    views = new Map();
+    for (const [bid, l] of locate) views.set(bid, heap.view(l.dtype, l.offset, l.size));
+    bound = steps.map((s) => ({ ...s, ins: s.step.inputs.map((i) => views.get(i)!), outs: s.step.outputs.map((i) => views.get(i)!) }));
+  };
+
+  const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm: host.wasm, scratch: 0 };
+  let registeredWith: WorkerPool | null = null;
+  let pool: WorkerPool | null = null;
+  let disposed = false;
+  // Errors of the calling thread's chunks of the current step.
+  let chunkError: unknown = null;
+  let current: BoundStep | null = null;
+  const runChunk = (_plan: number, _step: number, chunk: number): void => {
+    const b = current!;
+    [ctx.lo, ctx.hi] = chunkRange(b.units, b.chunks, b.align, chunk);
+    b.kernel(b.params, b.ins, b.outs, ctx);
+  };
+  const onChunkError = (e: unknown): void => {
+    chunkError ??= e;
+  };
+
+  const start = (feeds: readonly DataArray[], dyn: Uint32Array): void => {
+    if (disposed) throw new Error('program was disposed');
+    bind();
+    plan.feeds.forEach((fid, i) => views.get(fid)!.set(feeds[i]!));
+    ctx.dyn = dyn;
+    ctx.scratch = host.scratchOf(0);
+    pool = parallel ? host.pool() : null;
+    if (pool && registeredWith !== pool) {
+      pool.register(id, table);
+      registeredWith = pool;
+    }
+    pool?.beginRun();
+  };
+
+  /**
+   * Run steps from `from` on; returns the index of a parallel step whose chunks are still
+   * running on workers (the caller waits, then calls `after` and continues), or −1 when done.
+   */
+  const exec = (from: number): number => {
+    for (let i = from; i < bound.length; i++) {
+      const b = bound[i]!;
+      ctx.op = b.step.op;
+      if (b.chunks <= 1 || !pool) {
+        ctx.lo = 0;
+        ctx.hi = b.units;
+        b.kernel(b.params, b.ins, b.outs, ctx);
+        continue;
+      }
+      current = b;
+      chunkError = null;
+      pool.dispatch(id, i, b.chunks);
+      workOn(pool.ctrl, runChunk, onChunkError);
+      return i;
+    }
+    return -1;
+  };
+
+  const after = (): void => {
+    if (chunkError) {
+      const e = chunkError;
+      chunkError = null;
+      throw e;
+    }
+  };
+
+  const finish = (): DataArray[] => {
+    const out = plan.fetches.map((fid) => views.get(fid)!.slice());
+    for (const c of plan.commits) views.get(c.to)!.set(views.get(c.from)!);
+    return out;
+  };
+
+  const runSync = (feeds: readonly DataArray[], dyn: Uint32Array): DataArray[] => {
+    start(feeds, dyn);
+    try {
+      for (let i = exec(0); i >= 0; i = exec(i + 1)) {
+        // the calling thread's own chunk errors win: they are known without waiting
+        try {
+          pool!.waitSync(bound[i]!.chunks, bound[i]!.step.op);
+        } finally {
+          after();
+        }
+      }
+    } catch (e) {
+      if (pool?.failure) void host.retire(pool);
+      throw e;
+    } finally {
+      pool?.endRun();
+    }
+    return finish();
+  };
+
+  const run = async (feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]> => {
+    start(feeds, dyn);
+    try {
+      for (let i = exec(0); i >= 0; i = exec(i + 1)) {
+        try {
+          await pool!.waitAsync(bound[i]!.chunks, bound[i]!.step.op);
+        } finally {
+          after();
+        }
+        // views may have been rebound if something grew the heap while this run waited
+        bind();
+      }
+    } catch (e) {
+      // no worker may still write into this plan's buffers once the error is out
+      if (pool?.failure) await host.retire(pool);
+      throw e;
+    } finally {
+      pool?.endRun();
+    }
+    return finish();
+  };
+
+  return {
+    runSync,
+    run,
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      registeredWith?.drop(id);
+      if (plan.arenaBytes > 0) heap.release(arena, plan.arenaBytes);
+      for (const [off, bytes] of consts) heap.release(off, bytes);
+    },
+  };
+}
+
+const desc = (l: Located): [string, number, number] => [l.dtype, l.offset, l.size];
