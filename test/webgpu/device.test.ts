@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BYTES } from '../../src/dtype.js';
-import { InvalidArgumentError, UnimplementedError } from '../../src/errors.js';
+import { InternalError, InvalidArgumentError, UnimplementedError } from '../../src/errors.js';
 import type { Plan } from '../../src/device/plan.js';
 import type { WebGPUProgram } from '../../src/device/webgpu/program.js';
 import { PlanBuilder, expectClose, expectExact, openDevice, randBool, randF32, runPlan } from './helpers.js';
@@ -205,6 +205,16 @@ describe.skipIf(!dev)('WebGPU device', () => {
     await runPlan(dev!, plan([7, 2]));
     await runPlan(dev!, plan([2, 9, 4]));
     expect(dev!.pipelineCount).toBe(count);
+  });
+
+  it('turns shader compile errors into exceptions naming the op, and keeps working', async () => {
+    const err = await dev!.pipeline('test/bad', () => 'fn main( {', 1, 'BadOp').then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalError);
+    expect((err as InternalError).op).toBe('BadOp');
+    expect((err as Error).message).toMatch(/test\/bad.*BadOp.*failed to compile/s);
+    const b = new PlanBuilder();
+    b.fetch(b.step('fill', { n: 3, value: 4 }, [], 'int32', 3));
+    expectExact((await runPlan(dev!, b))[0]!, [4, 4, 4]);
   });
 
   it('runs overlapping calls in order', async () => {

@@ -13,6 +13,9 @@ import {
   type GpuBuffer,
   type GpuComputePipeline,
   type GpuDevice,
+  type GpuError,
+  type GpuPipelineLayout,
+  type GpuShaderModule,
 } from './gpu-types.js';
 import { EMPTY_SLOT, MAX_BINDINGS, WebGPUProgram } from './program.js';
 
@@ -185,22 +188,27 @@ export class WebGPUDevice implements Device {
     op: string,
   ): Promise<PipelineEntry> {
     const gpu = this.gpu;
+    const entries = [
+      { binding: 0, visibility: ShaderStage.COMPUTE, buffer: { type: 'uniform' as const } },
+      // All storage bindings are writable (see wgslHeader in program.ts).
+      ...Array.from({ length: bindings }, (_, k) => ({
+        binding: k + 1,
+        visibility: ShaderStage.COMPUTE,
+        buffer: { type: 'storage' as const },
+      })),
+    ];
     gpu.pushErrorScope('validation');
-    const layout = gpu.createBindGroupLayout({
-      label: key,
-      entries: [
-        { binding: 0, visibility: ShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        // All storage bindings are writable (see wgslHeader in program.ts).
-        ...Array.from({ length: bindings }, (_, k) => ({
-          binding: k + 1,
-          visibility: ShaderStage.COMPUTE,
-          buffer: { type: 'storage' as const },
-        })),
-      ],
-    });
-    const module = gpu.createShaderModule({ code, label: key });
-    const pipelineLayout = gpu.createPipelineLayout({ bindGroupLayouts: [layout], label: key });
-    const scope = gpu.popErrorScope();
+    let scope: Promise<GpuError | null>;
+    let layout: GpuBindGroupLayout;
+    let module: GpuShaderModule;
+    let pipelineLayout: GpuPipelineLayout;
+    try {
+      layout = gpu.createBindGroupLayout({ label: key, entries });
+      module = gpu.createShaderModule({ code, label: key });
+      pipelineLayout = gpu.createPipelineLayout({ bindGroupLayouts: [layout], label: key });
+    } finally {
+      scope = gpu.popErrorScope();
+    }
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error');
     const scoped = await scope;
@@ -224,7 +232,8 @@ export class WebGPUDevice implements Device {
     if (this.disposed) return;
     await this.serialize(async () => {
       this.disposed = true;
-      for (const p of [...this.programs]) p.dispose();
+      for (const p of [...this.programs]) p.destroyNow();
+      this.programs.clear();
       for (const v of this.vars.values()) v.buffer.destroy();
       this.vars.clear();
       this.zero?.destroy();

@@ -4,7 +4,6 @@
  * Without a GPU, Dawn runs on Mesa's software Vulkan driver (see scripts/install-vulkan.sh).
  */
 import { z } from 'zod';
-import type { Device } from '../device.js';
 import { WebGPUDevice } from './device.js';
 import type { GpuAdapter, GpuLike } from './gpu-types.js';
 import { requestAdapter } from './loader.js';
@@ -59,7 +58,7 @@ async function adapterFor(o: WebGPUDeviceOptions): Promise<GpuAdapter | null> {
  * A WebGPU device. Rejects when WebGPU cannot be loaded or no adapter is found (in Node without
  * a GPU: install Mesa's lavapipe, see scripts/install-vulkan.sh).
  */
-export async function createWebGPUDevice(opts?: WebGPUDeviceOptions): Promise<Device> {
+export async function createWebGPUDevice(opts?: WebGPUDeviceOptions): Promise<WebGPUDevice> {
   const o = parseOptions(opts);
   const adapter = await adapterFor(o);
   if (!adapter) {

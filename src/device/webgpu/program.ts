@@ -132,7 +132,7 @@ export class WebGPUProgram implements Program {
     try {
       await p.build();
     } catch (e) {
-      p.dispose();
+      p.destroyNow();
       throw e;
     }
     return p;
@@ -202,124 +202,136 @@ export class WebGPUProgram implements Program {
       throw new ResourceExhaustedError(`WebGPU arena of ${layout.bytes} bytes exceeds maxBufferSize ${limits.maxBufferSize}`);
     }
     const S = BufferUsage;
-    this.arena = this.own(Math.max(4, alignUp(layout.bytes, 4)), S.STORAGE | S.COPY_SRC | S.COPY_DST, 'arena');
-    this.dynBuf = this.own(Math.max(4, plan.dynSlots * 4), S.STORAGE | S.COPY_DST, 'dyn');
-    if (this.checks.length > 0) {
-      this.errBuf = this.own(this.checks.length * SLOT_BYTES, S.STORAGE | S.COPY_SRC | S.COPY_DST, 'errors');
-      this.witBuf = this.own(witnessBytes, S.STORAGE | S.COPY_SRC, 'witness');
-    }
-    for (const b of plan.buffers) {
-      if (b.kind === 'const') this.consts.set(b.id, this.uploadConst(b));
-      else if (b.kind === 'var') {
-        dev.createVariable(b.key, b.dtype, b.size);
-        const v = dev.variable(b.key)!;
-        if (v.dtype !== b.dtype || v.size !== b.size) {
-          throw new InvalidArgumentError(`variable '${b.key}' is ${v.dtype}[${v.size}] on the device, the plan expects ${b.dtype}[${b.size}]`);
-        }
-      }
-    }
-
-    // Dispatches: pipelines (cached, compiled concurrently) and uniform blocks.
     const pending: Promise<void>[] = [];
-    const blocks: { u: Uniforms; offset: number }[] = [];
-    let uniformBytes = 0;
-    const addDispatch = (d: Dispatch, step: number, op: string, target: Bound[]): void => {
-      const groups = gridGroups(d);
-      if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
-      if (d.bindings.some((b) => b.write && 'buf' in b.source && this.buf(b.source.buf).size === 0)) return;
-      // An input bound twice (e.g. x·x) is bound once: two writable bindings of one range are
-      // invalid. The second name is rewritten to the first in the kernel body.
-      const kept: BindingSpec[] = [];
-      const renames: [string, string][] = [];
-      for (const b of d.bindings) {
-        const id = 'buf' in b.source ? b.source.buf : -1;
-        const same = id >= 0 ? kept.find((k) => 'buf' in k.source && k.source.buf === id) : undefined;
-        if (!same) {
-          kept.push(b);
-          continue;
-        }
-        if (b.write || same.write) {
-          throw new InternalError(`op '${op}' reads and writes buffer ${id} in one step (in-place steps are not supported on WebGPU)`, step >= 0 ? op : null);
-        }
-        if (this.wgslType(b) !== this.wgslType(same)) {
-          throw new UnimplementedError(`op '${op}' reads buffer ${id} as two element types (WebGPU device)`, step >= 0 ? op : null);
-        }
-        renames.push([b.name, same.name]);
+    // Allocation failures are reported through an error scope, not thrown. The scope is popped
+    // even when this block throws, so the device's scope stack stays balanced.
+    gpu.pushErrorScope('out-of-memory');
+    let oomScope: Promise<GpuError | null> | null = null;
+    try {
+      this.arena = this.own(Math.max(4, alignUp(layout.bytes, 4)), S.STORAGE | S.COPY_SRC | S.COPY_DST, 'arena');
+      this.dynBuf = this.own(Math.max(4, plan.dynSlots * 4), S.STORAGE | S.COPY_DST, 'dyn');
+      if (this.checks.length > 0) {
+        this.errBuf = this.own(this.checks.length * SLOT_BYTES, S.STORAGE | S.COPY_SRC | S.COPY_DST, 'errors');
+        this.witBuf = this.own(witnessBytes, S.STORAGE | S.COPY_SRC, 'witness');
       }
-      const specs = kept.map((b) => ({ name: b.name, type: this.wgslType(b) }));
-      const aliasSig = renames.map(([a, b]) => `${a}=${b}`).join(',');
-      const key = `${d.key}|${d.uniforms.signature()}|${specs.map((s) => `${s.name}:${s.type}`).join(',')}|${aliasSig}`;
-      const body = (): string => renames.reduce((code, [from, to]) => code.replace(new RegExp(`\\b${from}\\b`, 'g'), to), d.body());
-      const offset = uniformBytes;
-      uniformBytes += alignUp(d.uniforms.byteLength, UNIFORM_ALIGN);
-      blocks.push({ u: d.uniforms, offset });
-      const bound: Bound = {
-        op,
-        step,
-        key,
-        pipeline: null as unknown as GpuComputePipeline,
-        layout: null as unknown as GpuBindGroupLayout,
-        groups,
-        uniformOffset: offset,
-        uniformBytes: d.uniforms.byteLength,
-        sources: kept.map((b) => b.source),
-        bindGroup: null,
+      for (const b of plan.buffers) {
+        if (b.kind === 'const') this.consts.set(b.id, this.uploadConst(b));
+        else if (b.kind === 'var') {
+          dev.createVariable(b.key, b.dtype, b.size);
+          const v = dev.variable(b.key)!;
+          if (v.dtype !== b.dtype || v.size !== b.size) {
+            throw new InvalidArgumentError(`variable '${b.key}' is ${v.dtype}[${v.size}] on the device, the plan expects ${b.dtype}[${b.size}]`);
+          }
+        }
+      }
+
+      // Dispatches: pipelines (cached, compiled concurrently) and uniform blocks.
+      const blocks: { u: Uniforms; offset: number }[] = [];
+      let uniformBytes = 0;
+      const addDispatch = (d: Dispatch, step: number, op: string, target: Bound[]): void => {
+        const groups = gridGroups(d);
+        if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
+        if (d.bindings.some((b) => b.write && 'buf' in b.source && this.buf(b.source.buf).size === 0)) return;
+        // An input bound twice (e.g. x·x) is bound once: two writable bindings of one range are
+        // invalid. The second name is rewritten to the first in the kernel body.
+        const kept: BindingSpec[] = [];
+        const renames: [string, string][] = [];
+        for (const b of d.bindings) {
+          const id = 'buf' in b.source ? b.source.buf : -1;
+          const same = id >= 0 ? kept.find((k) => 'buf' in k.source && k.source.buf === id) : undefined;
+          if (!same) {
+            kept.push(b);
+            continue;
+          }
+          if (b.write || same.write) {
+            throw new InternalError(`op '${op}' reads and writes buffer ${id} in one step (in-place steps are not supported on WebGPU)`, step >= 0 ? op : null);
+          }
+          if (this.wgslType(b) !== this.wgslType(same)) {
+            throw new UnimplementedError(`op '${op}' reads buffer ${id} as two element types (WebGPU device)`, step >= 0 ? op : null);
+          }
+          renames.push([b.name, same.name]);
+        }
+        const specs = kept.map((b) => ({ name: b.name, type: this.wgslType(b) }));
+        const aliasSig = renames.map(([a, b]) => `${a}=${b}`).join(',');
+        const key = `${d.key}|${d.uniforms.signature()}|${specs.map((s) => `${s.name}:${s.type}`).join(',')}|${aliasSig}`;
+        const body = (): string => renames.reduce((code, [from, to]) => code.replace(new RegExp(`\\b${from}\\b`, 'g'), to), d.body());
+        const offset = uniformBytes;
+        uniformBytes += alignUp(d.uniforms.byteLength, UNIFORM_ALIGN);
+        blocks.push({ u: d.uniforms, offset });
+        const bound: Bound = {
+          op,
+          step,
+          key,
+          pipeline: null as unknown as GpuComputePipeline,
+          layout: null as unknown as GpuBindGroupLayout,
+          groups,
+          uniformOffset: offset,
+          uniformBytes: d.uniforms.byteLength,
+          sources: kept.map((b) => b.source),
+          bindGroup: null,
+        };
+        target.push(bound);
+        pending.push(
+          dev
+            .pipeline(key, () => `${wgslHeader(d.uniforms, specs)}\n${body()}`, specs.length, op)
+            .then((p) => {
+              bound.pipeline = p.pipeline;
+              bound.layout = p.layout;
+            }),
+        );
       };
-      target.push(bound);
-      pending.push(
-        dev
-          .pipeline(key, () => `${wgslHeader(d.uniforms, specs)}\n${body()}`, specs.length, op)
-          .then((p) => {
-            bound.pipeline = p.pipeline;
-            bound.layout = p.layout;
-          }),
-      );
-    };
-    outputs.forEach((out, t) => out.dispatches.forEach((d) => addDispatch(d, t, plan.steps[t]!.op, this.dispatches)));
+      outputs.forEach((out, t) => out.dispatches.forEach((d) => addDispatch(d, t, plan.steps[t]!.op, this.dispatches)));
 
-    // Commits.
-    for (const c of plan.commits) {
-      const to = this.buf(c.to);
-      const from = this.buf(c.from);
-      if (to.kind !== 'var') throw new InternalError(`commit target buffer ${c.to} is not a variable`);
-      if (from.size !== to.size) {
-        throw new InternalError(`commit of buffer ${c.from} (${from.size} elements) into variable '${to.key}' (${to.size})`);
+      // Commits.
+      for (const c of plan.commits) {
+        const to = this.buf(c.to);
+        const from = this.buf(c.from);
+        if (to.kind !== 'var') throw new InternalError(`commit target buffer ${c.to} is not a variable`);
+        if (from.size !== to.size) {
+          throw new InternalError(`commit of buffer ${c.from} (${from.size} elements) into variable '${to.key}' (${to.size})`);
+        }
+        if (to.size === 0 || c.from === c.to) continue;
+        if (this.checks.length === 0) {
+          this.commitCopies.push({ from: c.from, to: c.to, bytes: to.size * 4 });
+        } else {
+          const u = new Uniforms().u32('n', to.size).u32('slots', this.checks.length).u32('slotWords', SLOT_BYTES / 4);
+          const bindings: BindingSpec[] = [
+            { name: 'errs', source: { special: 'errAll' } as unknown as BindingSource, write: false, elem: 'u32' },
+            { name: 'src', source: { buf: c.from }, write: false, elem: 'u32' },
+            { name: 'dst', source: { buf: c.to }, write: true, elem: 'u32' },
+          ];
+          addDispatch({ key: COMMIT_KEY, uniforms: u, bindings, body: commitBody, grid: { threads: to.size } }, -1, `assign to '${to.key}'`, this.commitDispatches);
+        }
       }
-      if (to.size === 0 || c.from === c.to) continue;
-      if (this.checks.length === 0) {
-        this.commitCopies.push({ from: c.from, to: c.to, bytes: to.size * 4 });
-      } else {
-        const u = new Uniforms().u32('n', to.size).u32('slots', this.checks.length).u32('slotWords', SLOT_BYTES / 4);
-        const bindings: BindingSpec[] = [
-          { name: 'errs', source: { special: 'errAll' } as unknown as BindingSource, write: false, elem: 'u32' },
-          { name: 'src', source: { buf: c.from }, write: false, elem: 'u32' },
-          { name: 'dst', source: { buf: c.to }, write: true, elem: 'u32' },
-        ];
-        addDispatch({ key: COMMIT_KEY, uniforms: u, bindings, body: commitBody, grid: { threads: to.size } }, -1, `assign to '${to.key}'`, this.commitDispatches);
+
+      // Staging: the fetches, then the error records.
+      let st = 0;
+      for (const id of plan.fetches) {
+        const b = this.buf(id);
+        this.fetchSlots.push({ buf: id, offset: st, n: b.size, dtype: b.dtype });
+        st += b.size * 4;
       }
-    }
+      this.errStagingOffset = st;
+      st += this.checks.length * SLOT_BYTES;
+      this.stagingBytes = st;
+      if (st > 0) this.staging = this.own(st, S.MAP_READ | S.COPY_DST, 'staging');
 
-    // Staging: the fetches, then the error records.
-    let st = 0;
-    for (const id of plan.fetches) {
-      const b = this.buf(id);
-      this.fetchSlots.push({ buf: id, offset: st, n: b.size, dtype: b.dtype });
-      st += b.size * 4;
+      if (uniformBytes > 0) {
+        const ub = gpu.createBuffer({ size: uniformBytes, usage: S.UNIFORM, mappedAtCreation: true, label: 'uniforms' });
+        const bytes = ub.getMappedRange();
+        for (const { u, offset } of blocks) u.write(bytes, offset);
+        ub.unmap();
+        this.uniformBuf = ub;
+        this.owned.push(ub);
+      }
+    } catch (e) {
+      for (const p of pending) p.catch(() => undefined);
+      throw e;
+    } finally {
+      oomScope = gpu.popErrorScope();
     }
-    this.errStagingOffset = st;
-    st += this.checks.length * SLOT_BYTES;
-    this.stagingBytes = st;
-    if (st > 0) this.staging = this.own(st, S.MAP_READ | S.COPY_DST, 'staging');
-
-    if (uniformBytes > 0) {
-      const ub = gpu.createBuffer({ size: uniformBytes, usage: S.UNIFORM, mappedAtCreation: true, label: 'uniforms' });
-      const bytes = ub.getMappedRange();
-      for (const { u, offset } of blocks) u.write(bytes, offset);
-      ub.unmap();
-      this.uniformBuf = ub;
-      this.owned.push(ub);
-    }
-
+    const oom = await oomScope;
+    if (oom) throw new ResourceExhaustedError(`WebGPU could not allocate the plan's buffers: ${oom.message}`);
     await Promise.all(pending);
     await this.makeBindGroups();
   }
@@ -405,8 +417,11 @@ export class WebGPUProgram implements Program {
         })),
       ];
       gpu.pushErrorScope('validation');
-      b.bindGroup = gpu.createBindGroup({ layout: b.layout, entries, label: b.op });
-      checks.push(gpu.popErrorScope().then((e) => ({ e, b })));
+      try {
+        b.bindGroup = gpu.createBindGroup({ layout: b.layout, entries, label: b.op });
+      } finally {
+        checks.push(gpu.popErrorScope().then((e) => ({ e, b })));
+      }
     }
     this.boundVars = new Map();
     for (const pb of this.plan.buffers) {
@@ -465,23 +480,27 @@ export class WebGPUProgram implements Program {
     if (plan.dynSlots > 0) gpu.queue.writeBuffer(this.dynBuf, 0, dyn.subarray(0, plan.dynSlots));
 
     gpu.pushErrorScope('validation');
-    const enc = gpu.createCommandEncoder({ label: 'run' });
-    if (this.errBuf) enc.clearBuffer(this.errBuf);
-    this.encodeDispatches(enc, this.dispatches);
-    for (const f of this.fetchSlots) {
-      if (f.n === 0) continue;
-      const r = this.range(f.buf);
-      enc.copyBufferToBuffer(r.buffer, r.offset ?? 0, this.staging!, f.offset, f.n * 4);
+    let scope: Promise<GpuError | null>;
+    try {
+      const enc = gpu.createCommandEncoder({ label: 'run' });
+      if (this.errBuf) enc.clearBuffer(this.errBuf);
+      this.encodeDispatches(enc, this.dispatches);
+      for (const f of this.fetchSlots) {
+        if (f.n === 0) continue;
+        const r = this.range(f.buf);
+        enc.copyBufferToBuffer(r.buffer, r.offset ?? 0, this.staging!, f.offset, f.n * 4);
+      }
+      if (this.errBuf) enc.copyBufferToBuffer(this.errBuf, 0, this.staging!, this.errStagingOffset, this.checks.length * SLOT_BYTES);
+      this.encodeDispatches(enc, this.commitDispatches);
+      for (const c of this.commitCopies) {
+        const from = this.range(c.from);
+        const to = this.range(c.to);
+        enc.copyBufferToBuffer(from.buffer, from.offset ?? 0, to.buffer, 0, c.bytes);
+      }
+      gpu.queue.submit([enc.finish()]);
+    } finally {
+      scope = gpu.popErrorScope();
     }
-    if (this.errBuf) enc.copyBufferToBuffer(this.errBuf, 0, this.staging!, this.errStagingOffset, this.checks.length * SLOT_BYTES);
-    this.encodeDispatches(enc, this.commitDispatches);
-    for (const c of this.commitCopies) {
-      const from = this.range(c.from);
-      const to = this.range(c.to);
-      enc.copyBufferToBuffer(from.buffer, from.offset ?? 0, to.buffer, 0, c.bytes);
-    }
-    gpu.queue.submit([enc.finish()]);
-    const scope = gpu.popErrorScope();
     const mapped = this.staging ? this.staging.mapAsync(MapMode.READ) : gpu.queue.onSubmittedWorkDone();
     const err = await scope;
     if (err) {
@@ -557,11 +576,18 @@ export class WebGPUProgram implements Program {
     }
   }
 
+  /** Frees the program's buffers once the runs already queued have finished. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.dev.forget(this);
+    void this.dev.serialize(async () => this.destroyNow());
+  }
+
+  /** @internal Frees the buffers now (the device's own dispose, or a failed compile). */
+  destroyNow(): void {
+    this.disposed = true;
     for (const b of this.owned) b.destroy();
     this.owned.length = 0;
-    this.dev.forget(this);
   }
 }
