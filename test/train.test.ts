@@ -465,4 +465,53 @@ describe('training runs', () => {
   });
 });
 
+describe('placement', () => {
+  it('the global step lives on the CPU with its increment and the decay cast; slots follow their variable', () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const gs = tf.train.getOrCreateGlobalStep();
+      const w = tf.device('/cpu:0', () => new tf.Variable([1, 2], { name: 'w' }));
+      const lr = tf.train.exponentialDecay(0.1, gs, 10, 0.9);
+      const opt = new tf.train.AdamOptimizer(lr);
+      const op = opt.minimize(tf.reduceSum(tf.square(w)), { globalStep: gs });
+      const cpu = '/device:CPU:0';
+      expect([gs.op.device, op.device, g.getOperationByName('ExponentialDecay/Cast').device]).toEqual([cpu, cpu, cpu]);
+      expect([opt.getSlot(w, 'm')!.op.device, opt.betaAccumulators()[0].op.device, g.getOperationByName('Adam/Mul').device]).toEqual([cpu, cpu, cpu]);
+      expect(g.getOperationByName('Adam/update_w/ApplyAdam').device).toBe('');
+    });
+  });
+});
+
+const gpu = await tf.webgpuAvailable();
+describe.skipIf(!gpu)('training on WebGPU', () => {
+  it('Adam with a decayed learning rate and a global step matches the CPU device', async () => {
+    const runOn = async (device: 'cpu' | 'webgpu'): Promise<number[][]> => {
+      const g = new tf.Graph();
+      const { x, y, op, vars } = g.asDefault(() => {
+        const x = tf.placeholder('float32', [null, 4]);
+        const y = tf.placeholder('int32', [null]);
+        const w1 = new tf.Variable(tf.constant([[0.1, -0.2, 0.3], [0.4, 0.1, -0.3], [-0.1, 0.2, 0.2], [0.3, -0.4, 0.1]]));
+        const b1 = new tf.Variable(tf.zeros([3]));
+        const logits = tf.nn.biasAdd(tf.matmul(tf.nn.relu(x), w1), b1);
+        const loss = tf.add(tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits })), tf.multiply(0.01, tf.nn.l2Loss(w1)));
+        const gs = tf.train.getOrCreateGlobalStep();
+        const op = new tf.train.AdamOptimizer(tf.train.exponentialDecay(0.1, gs, 2, 0.5, true)).minimize(loss, { globalStep: gs });
+        return { x, y, op, vars: [w1, b1, gs] };
+      });
+      const sess = new tf.Session({ graph: g, device });
+      await sess.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      for (let i = 0; i < 4; i++) {
+        await sess.run(op, new Map<Tensor, number[] | number[][]>([[x, [[1, 0, 0.5, -1], [0, 1, -0.5, 1], [1, 1, 0, 0]]], [y, [0, 1, 2]]]));
+      }
+      const out = (await sess.run(vars)).map((a: tf.NDArray) => Array.from(a.data));
+      await sess.close();
+      return out;
+    };
+    const cpu = await runOn('cpu');
+    const webgpu = await runOn('webgpu');
+    expect(webgpu[2]).toEqual([4]);
+    cpu.forEach((v, i) => close(webgpu[i], v, { atol: 1e-6, rtol: 1e-5 }));
+  });
+});
+
 export type { Variable };

@@ -2,6 +2,7 @@
  * Learning-rate schedules of `tf.train`, built as graph ops on the global step (cast to the
  * learning rate's dtype, float32 by default), so they are evaluated in the same run.
  */
+import type { DType } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Graph } from '../graph/graph.js';
@@ -24,6 +25,21 @@ function scoped<T>(name: string | undefined, fallback: string, inputs: TensorLik
   return getDefaultGraph().nameScope(name ?? fallback, fn);
 }
 
+/**
+ * The global step as `dt`. An int64 step lives on the CPU (WebGPU has no 64-bit types), so the
+ * cast runs beside it.
+ */
+function castStep(step: TensorLike, dt: DType): Tensor {
+  const t = toTensor(step);
+  return onDeviceOf(t, () => cast(t, dt));
+}
+
+/** Run `fn` on the device of `t` (or of the variable it reads), when it has one. */
+function onDeviceOf<T>(t: Tensor, fn: () => T): T {
+  const src = t.op.type === 'Identity' && t.op.inputs[0]?.op.type === 'VariableV2' ? t.op.inputs[0].op : t.op;
+  return src.device ? t.graph.device(src.device, fn) : fn();
+}
+
 function lrTensor(lr: TensorLike): Tensor {
   return toTensor(lr, typeof lr === 'number' ? 'float32' : undefined, 'learning_rate');
 }
@@ -36,7 +52,7 @@ export function exponentialDecay(
   return scoped(name, 'ExponentialDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
-    let p = realDiv(cast(globalStep, dt), cast(decaySteps, dt));
+    let p = realDiv(castStep(globalStep, dt), cast(decaySteps, dt));
     if (staircase) p = floor(p);
     return multiply(lr, pow(cast(decayRate, dt), p), scope);
   });
@@ -50,7 +66,7 @@ export function inverseTimeDecay(
   return scoped(name, 'InverseTimeDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
-    let p = realDiv(cast(globalStep, dt), cast(decaySteps, dt));
+    let p = realDiv(castStep(globalStep, dt), cast(decaySteps, dt));
     if (staircase) p = floor(p);
     return realDiv(lr, add(cast(1, dt), multiply(cast(decayRate, dt), p)), scope);
   });
@@ -64,7 +80,7 @@ export function naturalExpDecay(
   return scoped(name, 'NaturalExpDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
-    let p = realDiv(cast(globalStep, dt), cast(decaySteps, dt));
+    let p = realDiv(castStep(globalStep, dt), cast(decaySteps, dt));
     if (staircase) p = floor(p);
     return multiply(lr, exp(multiply(negative(cast(decayRate, dt)), p)), scope);
   });
@@ -88,7 +104,7 @@ export function polynomialDecay(
   return scoped(opts.name, 'PolynomialDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
-    let step = cast(globalStep, dt);
+    let step = castStep(globalStep, dt);
     let steps = cast(decaySteps, dt);
     if (cycle) {
       const mult = where(equal(step, 0), cast(1, dt), ceil(realDiv(step, steps)));
@@ -111,7 +127,7 @@ export function cosineDecay(
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
     const steps = cast(decaySteps, dt);
-    const p = realDiv(minimum(cast(globalStep, dt), steps), steps);
+    const p = realDiv(minimum(castStep(globalStep, dt), steps), steps);
     const c = multiply(0.5, add(1, cos(multiply(Math.PI, p))));
     return multiply(lr, add(multiply(1 - alpha, c), alpha), scope);
   });
@@ -131,10 +147,13 @@ export function piecewiseConstant(x: TensorLike, boundaries: readonly number[], 
     for (const v of vs) {
       if (v.dtype !== vs[0]!.dtype) throw new ValueError(`Values must have elements all with the same dtype (${vs[0]!.dtype} != ${v.dtype}).`);
     }
-    let out = vs[vs.length - 1]!;
-    for (let i = boundaries.length - 1; i >= 0; i--) {
-      out = where(lessEqual(xt, cast(boundaries[i]!, xt.dtype)), vs[i]!, out);
-    }
-    return out;
+    // The comparisons run where x lives (an int64 step is on the CPU).
+    return onDeviceOf(xt, () => {
+      let out = vs[vs.length - 1]!;
+      for (let i = boundaries.length - 1; i >= 0; i--) {
+        out = where(lessEqual(xt, cast(boundaries[i]!, xt.dtype)), vs[i]!, out);
+      }
+      return out;
+    });
   });
 }

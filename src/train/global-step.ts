@@ -16,19 +16,22 @@ export function getGlobalStep(g: Graph = getDefaultGraph()): Variable | null {
   return step;
 }
 
-/** Create `global_step` (int64 scalar 0, not trainable) at the root name scope. */
+/**
+ * Create `global_step` (int64 scalar 0, not trainable) at the root name scope. It is placed on
+ * the CPU: WebGPU has no 64-bit types (ops that update or read it are colocated with it).
+ */
 export function createGlobalStep(g: Graph = getDefaultGraph()): Variable {
   if (getGlobalStep(g)) throw new ValueError('"global_step" already exists.');
   return g.asDefault(() =>
     g.nameScope(null, () =>
-      g.controlDependencies(null, () =>
+      g.controlDependencies(null, () => g.device('/cpu:0', () =>
         new Variable(() => zeros([], 'int64', 'zeros'), {
           name: 'global_step',
           dtype: 'int64',
           trainable: false,
           collections: [GraphKeys.GLOBAL_STEP],
         }),
-      ),
+      )),
     ),
   );
 }

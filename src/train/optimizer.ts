@@ -94,7 +94,7 @@ export abstract class Optimizer {
         result = this.finish(updates, scope);
       } else {
         const fin = this.finish(updates, 'update');
-        result = g.controlDependencies([fin], () => assignAdd(step, 1, scope).op);
+        result = g.controlDependencies([fin], () => colocated(step, () => assignAdd(step, 1, scope).op));
       }
     });
     const trainOps = g.getCollectionRef<Operation>(GraphKeys.TRAIN_OP);
@@ -142,21 +142,21 @@ export abstract class Optimizer {
     if (!m) this.slots.set(slotName, (m = new Map()));
     const existing = m.get(v);
     if (existing) return existing;
-    // Slot names ignore the current name scope, as variable scopes do.
+    // Slot names ignore the current name scope, as variable scopes do; slots live beside their variable.
     const slot = v.graph.nameScope(null, () =>
-      new Variable(() => init(v.shape, v.dtype), { name: `${v.op.name}/${this.name}`, trainable: false, dtype: v.dtype }),
+      colocated(v, () => new Variable(() => init(v.shape, v.dtype), { name: `${v.op.name}/${this.name}`, trainable: false, dtype: v.dtype })),
     );
     m.set(v, slot);
     return slot;
   }
 
   /** A scalar variable shared by all the variables this optimizer updates in one graph. */
-  protected nonSlot(g: Graph, name: string, initial: number): Variable {
+  protected nonSlot(g: Graph, name: string, initial: number, colocateWith: Variable): Variable {
     let m = this.nonSlots.get(g);
     if (!m) this.nonSlots.set(g, (m = new Map()));
     let v = m.get(name);
     if (!v) {
-      v = g.controlDependencies(null, () => new Variable(initial, { name, trainable: false, dtype: 'float32' }));
+      v = g.controlDependencies(null, () => colocated(colocateWith, () => new Variable(initial, { name, trainable: false, dtype: 'float32' })));
       m.set(name, v);
     }
     return v;
@@ -171,6 +171,12 @@ export abstract class Optimizer {
 /** TF casts every hyper-parameter to the variable's dtype. */
 export function castTo(t: Tensor, v: Variable): Tensor {
   return cast(t, v.dtype);
+}
+
+/** Run `fn` on the device of `v` (TF's colocate_with), when it has one. */
+export function colocated<T>(v: Variable, fn: () => T): T {
+  const dev = v.op.device;
+  return dev ? v.graph.device(dev, fn) : fn();
 }
 
 function asOp(x: Tensor | Operation): Operation {

@@ -8,7 +8,7 @@ import { group } from '../ops/core.js';
 import { multiply } from '../ops/math.js';
 import { type Variable, assign } from '../ops/variables.js';
 import { applyOp } from './apply-ops.js';
-import { Optimizer, castTo } from './optimizer.js';
+import { Optimizer, castTo, colocated } from './optimizer.js';
 
 const zerosInit = (shape: number[], dtype: DType): Tensor => zeros(shape, dtype, 'zeros');
 const onesInit = (shape: number[], dtype: DType): Tensor => ones(shape, dtype, 'ones');
@@ -113,7 +113,11 @@ export class AdamOptimizer extends Optimizer {
   /** `[beta1_power, beta2_power]` of the graph last updated. */
   betaAccumulators(): [Variable, Variable] {
     const g = this.firstVar!.graph;
-    return [this.nonSlot(g, 'beta1_power', this.initial(this.beta1, 'beta1')), this.nonSlot(g, 'beta2_power', this.initial(this.beta2, 'beta2'))];
+    const first = this.firstVar!;
+    return [
+      this.nonSlot(g, 'beta1_power', this.initial(this.beta1, 'beta1'), first),
+      this.nonSlot(g, 'beta2_power', this.initial(this.beta2, 'beta2'), first),
+    ];
   }
   protected createSlots(vars: Variable[]): void {
     // The accumulators are created first, beside the alphabetically first variable.
@@ -141,10 +145,9 @@ export class AdamOptimizer extends Optimizer {
   protected override finish(updates: Operation[], name: string): Operation {
     const [b1p, b2p] = this.betaAccumulators();
     const g = b1p.graph;
-    const [u1, u2] = g.controlDependencies(updates, () => [
-      assign(b1p, multiply(b1p, this.beta1T)),
-      assign(b2p, multiply(b2p, this.beta2T)),
-    ]);
+    const [u1, u2] = g.controlDependencies(updates, () =>
+      colocated(b1p, () => [assign(b1p, multiply(b1p, this.beta1T)), assign(b2p, multiply(b2p, this.beta2T))]),
+    );
     return group(...updates, u1!, u2!, { name });
   }
 }
