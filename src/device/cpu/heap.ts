@@ -19,16 +19,19 @@ export class Heap {
 
   constructor(initialBytes = 1 << 20) {
     const initial = Math.max(1, Math.ceil(initialBytes / PAGE));
-    let mem: WebAssembly.Memory;
-    let shared = false;
-    try {
-      mem = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
-      shared = typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer;
-    } catch {
-      mem = new WebAssembly.Memory({ initial, maximum: MAX_PAGES });
+    let mem: WebAssembly.Memory | null = null;
+    // Without the SharedArrayBuffer global (e.g. no cross-origin isolation) a shared memory may
+    // still be creatable, but nothing could tell it is shared: use a plain one.
+    if (typeof SharedArrayBuffer === 'function') {
+      try {
+        mem = new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+        if (!(mem.buffer instanceof SharedArrayBuffer)) mem = null;
+      } catch {
+        mem = null;
+      }
     }
-    this.memory = mem;
-    this.shared = shared;
+    this.memory = mem ?? new WebAssembly.Memory({ initial, maximum: MAX_PAGES });
+    this.shared = mem !== null;
   }
 
   get bytes(): number {

@@ -3,19 +3,24 @@
  * through im2col + the SIMD matmul, one block of output pixels at a time in this thread's
  * scratch; the plain-JS loops are the fallback.
  *
- * Splits: forward over output rows (batch × oh); the filter gradient over filter rows
- * (kh·kw·c), each summing all pixels in fixed blocks so every element adds in one order; the
- * input gradient scatters into dx, so it splits over images.
+ * Splits: forward over fixed blocks of output pixels; the filter gradient over blocks of filter
+ * rows (kh·kw·c), each summing all pixels in fixed blocks so every element adds in one order;
+ * the input gradient scatters into dx, so it splits over images. Every matmul call is the same
+ * whatever the chunking (see blocks.ts).
  */
 import type { DataArray } from '../../../dtype.js';
 import type { PrimParams, WindowGeom } from '../../prims.js';
 import type { WasmKernels } from '../wasm/index.js';
+import { blockCount, blockRows } from './blocks.js';
 import { type CpuKernel, splittable, useWasm } from './types.js';
 
 type Conv = PrimParams['conv2d'];
 
-/** Output pixels per im2col block (fixed: the filter gradient's sum order depends on it). */
-const PIX = 256;
+/** Output pixels per im2col block; a block may take one more (blocks.ts). */
+const PIX = 128;
+const PIX_MAX = PIX + 1;
+/** Filter-gradient rows per split unit. */
+const FROWS = 4;
 const SCRATCH_ALIGN = 64;
 const up = (x: number) => Math.ceil(x / SCRATCH_ALIGN) * SCRATCH_ALIGN;
 
@@ -73,52 +78,59 @@ function patchBlock(ctxScratch: number, X: Float32Array, rows: number, width: nu
 
 // ----- forward ------------------------------------------------------------------------------
 
-function conv2dJs(g: Conv, X: DataArray, F: DataArray, O: DataArray, lo: number, hi: number): void {
+function conv2dJs(g: Conv, X: DataArray, F: DataArray, O: DataArray, p0: number, p1: number): void {
   const { h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft, o: oc } = g;
   const acc = new Float64Array(oc);
-  for (let row = lo; row < hi; row++) {
+  for (let px = p0; px < p1; px++) {
+    const j = px % ow;
+    const row = (px - j) / ow;
     const i = row % oh;
     const b = (row - i) / oh;
-    for (let j = 0; j < ow; j++) {
-      acc.fill(0);
-      for (let di = 0; di < kh; di++) {
-        const y = i * sh + di * dh - padTop;
-        if (y < 0 || y >= h) continue;
-        for (let dj = 0; dj < kw; dj++) {
-          const xx = j * sw + dj * dw - padLeft;
-          if (xx < 0 || xx >= w) continue;
-          const xb = ((b * h + y) * w + xx) * c;
-          const fb = (di * kw + dj) * c * oc;
-          for (let ci = 0; ci < c; ci++) {
-            const xv = X[xb + ci]!;
-            if (xv === 0) continue;
-            const fr = fb + ci * oc;
-            for (let q = 0; q < oc; q++) acc[q] += xv * F[fr + q]!;
-          }
+    acc.fill(0);
+    for (let di = 0; di < kh; di++) {
+      const y = i * sh + di * dh - padTop;
+      if (y < 0 || y >= h) continue;
+      for (let dj = 0; dj < kw; dj++) {
+        const xx = j * sw + dj * dw - padLeft;
+        if (xx < 0 || xx >= w) continue;
+        const xb = ((b * h + y) * w + xx) * c;
+        const fb = (di * kw + dj) * c * oc;
+        for (let ci = 0; ci < c; ci++) {
+          const xv = X[xb + ci]!;
+          if (xv === 0) continue;
+          const fr = fb + ci * oc;
+          for (let q = 0; q < oc; q++) acc[q] += xv * F[fr + q]!;
         }
       }
-      const ob = (row * ow + j) * oc;
-      for (let q = 0; q < oc; q++) O[ob + q] = acc[q]!;
     }
+    const ob = px * oc;
+    for (let q = 0; q < oc; q++) O[ob + q] = acc[q]!;
   }
 }
 
 export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
   (g, [x, f], [o], ctx) => {
     const X = x!, F = f!, O = o!;
-    if (!useWasm(ctx.wasm, X, F, O)) return conv2dJs(g, X, F, O, ctx.lo, ctx.hi);
+    const pixels = g.n * g.oh * g.ow;
+    const blocks = blockCount(pixels, PIX);
+    if (!useWasm(ctx.wasm, X, F, O)) {
+      // JS works in output rows; a block range is a pixel range, so go row by row through it
+      if (ctx.hi <= ctx.lo) return;
+      const p0 = blockRows(pixels, PIX, blocks, ctx.lo)[0];
+      const p1 = blockRows(pixels, PIX, blocks, ctx.hi - 1)[1];
+      return conv2dJs(g, X, F, O, p0, p1);
+    }
     const w = ctx.wasm;
     const K = kdim(g);
-    const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX, K);
-    const pEnd = ctx.hi * g.ow;
-    for (let p0 = ctx.lo * g.ow; p0 < pEnd; p0 += PIX) {
-      const p1 = Math.min(pEnd, p0 + PIX);
+    const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX_MAX, K);
+    for (let u = ctx.lo; u < ctx.hi; u++) {
+      const [p0, p1] = blockRows(pixels, PIX, blocks, u);
       im2col(g, X as Float32Array, P, p0, p1, 0, K);
       w.matmul(P.byteOffset, F.byteOffset, O.byteOffset + p0 * g.o * 4, p1 - p0, g.o, K, false, false, 0, p1 - p0, mmScratch);
     }
   },
-  (g) => ({ units: g.n * g.oh, align: 1 }),
-  { scratchBytes: (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) ? convScratch(w, PIX, kdim(g), PIX, g.o, kdim(g)): 0) },
+  (g) => ({ units: blockCount(g.n * g.oh * g.ow, PIX), align: 1 }),
+  { scratchBytes: (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) ? convScratch(w, PIX_MAX, kdim(g), PIX_MAX, g.o, kdim(g)) : 0) },
 );
 
 // ----- filter gradient ------------------------------------------------------------------------
@@ -153,23 +165,27 @@ function filterGradJs(g: Conv, X: DataArray, DY: DataArray, DF: DataArray, lo: n
 export const conv2dBackpropFilter: CpuKernel<'conv2dBackpropFilter'> = splittable<'conv2dBackpropFilter'>(
   (g, [x, dy], [df], ctx) => {
     const X = x!, DY = dy!, DF = df!;
-    if (!useWasm(ctx.wasm, X, DY, DF)) return filterGradJs(g, X, DY, DF, ctx.lo, ctx.hi);
-    const w = ctx.wasm;
     const K = kdim(g);
-    const rows = ctx.hi - ctx.lo;
-    if (rows <= 0) return;
-    const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX, rows);
+    const blocks = blockCount(K, FROWS);
+    if (ctx.hi <= ctx.lo) return;
+    const lo = blockRows(K, FROWS, blocks, ctx.lo)[0];
+    const hi = blockRows(K, FROWS, blocks, ctx.hi - 1)[1];
+    if (!useWasm(ctx.wasm, X, DY, DF)) return filterGradJs(g, X, DY, DF, lo, hi);
+    const w = ctx.wasm;
+    const rows = hi - lo;
+    const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX_MAX, rows);
     const pixels = g.n * g.oh * g.ow;
-    if (pixels === 0) DF.fill(0, ctx.lo * g.o, ctx.hi * g.o);
-    // dF[lo:hi] (+)= patches[:, lo:hi]ᵀ · dY, block by block of PIX pixels
-    for (let p0 = 0; p0 < pixels; p0 += PIX) {
-      const p1 = Math.min(pixels, p0 + PIX);
-      im2col(g, X as Float32Array, P, p0, p1, ctx.lo, ctx.hi);
-      w.matmul(P.byteOffset, DY.byteOffset + p0 * g.o * 4, DF.byteOffset + ctx.lo * g.o * 4, rows, g.o, p1 - p0, true, false, 0, rows, mmScratch, p0 > 0);
+    if (pixels === 0) DF.fill(0, lo * g.o, hi * g.o);
+    // dF[lo:hi] (+)= patches[:, lo:hi]ᵀ · dY, block by block of pixels (the same blocks always)
+    const pBlocks = blockCount(pixels, PIX);
+    for (let q = 0; q < pBlocks; q++) {
+      const [p0, p1] = blockRows(pixels, PIX, pBlocks, q);
+      im2col(g, X as Float32Array, P, p0, p1, lo, hi);
+      w.matmul(P.byteOffset, DY.byteOffset + p0 * g.o * 4, DF.byteOffset + lo * g.o * 4, rows, g.o, p1 - p0, true, false, 0, rows, mmScratch, q > 0);
     }
   },
-  (g) => ({ units: kdim(g), align: 4 }),
-  { scratchBytes: (g, [x, dy], [df], w) => (useWasm(w, x!, dy!, df!) ? convScratch(w, PIX, kdim(g), kdim(g), g.o, PIX): 0) },
+  (g) => ({ units: blockCount(kdim(g), FROWS), align: 1 }),
+  { scratchBytes: (g, [x, dy], [df], w) => (useWasm(w, x!, dy!, df!) ? convScratch(w, PIX_MAX, kdim(g), kdim(g), g.o, PIX_MAX) : 0) },
 );
 
 // ----- input gradient -------------------------------------------------------------------------
@@ -213,14 +229,15 @@ export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<
     const w = ctx.wasm;
     const { h, w: wd, c, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
     const K = kdim(g);
-    const [cols, mmScratch] = patchBlock(ctx.scratch, DY as Float32Array, PIX, K);
+    const [cols, mmScratch] = patchBlock(ctx.scratch, DY as Float32Array, PIX_MAX, K);
     const img = h * wd * c;
     const D = DX as Float32Array;
     D.fill(0, ctx.lo * img, ctx.hi * img);
     const perImage = oh * ow;
+    const qBlocks = blockCount(perImage, PIX);
     for (let b = ctx.lo; b < ctx.hi; b++) {
-      for (let q0 = 0; q0 < perImage; q0 += PIX) {
-        const q1 = Math.min(perImage, q0 + PIX);
+      for (let qb = 0; qb < qBlocks; qb++) {
+        const [q0, q1] = blockRows(perImage, PIX, qBlocks, qb);
         const p0 = b * perImage + q0;
         // cols[P, K] = dY[P, o] · Fᵀ   (F is [K, o])
         w.matmul(DY.byteOffset + p0 * g.o * 4, F.byteOffset, cols.byteOffset, q1 - q0, K, g.o, false, true, 0, q1 - q0, mmScratch);
@@ -245,5 +262,5 @@ export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<
     }
   },
   (g) => ({ units: g.n, align: 1 }),
-  { scratchBytes: (g, [dy, f], [dx], w) => (useWasm(w, dy!, f!, dx!) ? convScratch(w, PIX, kdim(g), PIX, kdim(g), g.o): 0) },
+  { scratchBytes: (g, [dy, f], [dx], w) => (useWasm(w, dy!, f!, dx!) ? convScratch(w, PIX_MAX, kdim(g), PIX_MAX, kdim(g), g.o): 0) },
 );

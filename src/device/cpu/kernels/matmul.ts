@@ -6,10 +6,11 @@
  */
 import type { DataArray } from '../../../dtype.js';
 import type { PrimParams } from '../../prims.js';
+import { blockCount, blockRows } from './blocks.js';
 import { type CpuKernel, splittable, useWasm } from './types.js';
 
-/** Row chunks are multiples of this (both wasm register tiles, 3 and 4 rows, divide it). */
-const ROW_ALIGN = 12;
+/** Rows per split unit (both wasm register tiles, 3 and 4 rows, divide it). */
+const ROW_BLOCK = 12;
 
 let scratch = new Float64Array(0);
 let arow = new Float64Array(0);
@@ -65,21 +66,29 @@ function packB(B: DataArray, off: number, k: number, n: number, trans: boolean, 
 export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
   (p, [a, b], [c], ctx) => {
     const A = a!, B = b!, C = c!;
+    const { m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = p;
+    // units are row blocks, blocksPerEntry to each batch entry
+    const per = blockCount(m, ROW_BLOCK);
     if (!useWasm(ctx.wasm, A, B, C)) {
-      matmulJs(p, A, B, C, ctx.lo, ctx.hi);
+      const lo = Math.floor(ctx.lo / per) * m + blockRows(m, ROW_BLOCK, per, ctx.lo % per)[0];
+      const last = ctx.hi - 1;
+      const hi = Math.floor(last / per) * m + blockRows(m, ROW_BLOCK, per, last % per)[1];
+      if (ctx.hi > ctx.lo) matmulJs(p, A, B, C, lo, hi);
       return;
     }
-    const { m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = p;
-    // one call per batch entry the row range touches
-    for (let bi = Math.floor(ctx.lo / m); bi * m < ctx.hi; bi++) {
-      const r0 = Math.max(ctx.lo - bi * m, 0);
-      const r1 = Math.min(ctx.hi - bi * m, m);
+    for (let u = ctx.lo; u < ctx.hi;) {
+      const bi = Math.floor(u / per);
+      const first = u - bi * per;
+      const lastInEntry = Math.min(per, ctx.hi - bi * per) - 1;
+      const r0 = blockRows(m, ROW_BLOCK, per, first)[0];
+      const r1 = blockRows(m, ROW_BLOCK, per, lastInEntry)[1];
       ctx.wasm.matmul(
         A.byteOffset + bi * aBatchStride * 4, B.byteOffset + bi * bBatchStride * 4, C.byteOffset + bi * m * n * 4,
         m, n, k, transposeA, transposeB, r0, r1, ctx.scratch,
       );
+      u = bi * per + lastInEntry + 1;
     }
   },
-  (p) => ({ units: p.batch * p.m, align: ROW_ALIGN }),
+  (p) => ({ units: p.batch * blockCount(p.m, ROW_BLOCK), align: 1 }),
   { scratchBytes: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) ? w.scratchBytes(p.m, p.n, p.k) : 0) },
 );
