@@ -29,7 +29,7 @@ import {
 } from './gpu-types.js';
 import { COMMIT_KEY, commitBody } from './kernels/commit.js';
 import { KERNELS } from './kernels/index.js';
-import type { BindingSpec, BindingSource, Dispatch, Elem, KernelBuilder, KernelOutput } from './kernels/types.js';
+import type { BindingSource, BindingSpec, Dispatch, KernelBuilder, KernelOutput } from './kernels/types.js';
 import { WORKGROUP, elemOf, groupsFor } from './kernels/wgsl.js';
 import { layoutTemps } from './layout.js';
 import { Uniforms } from './uniforms.js';
@@ -44,8 +44,6 @@ export const MAX_BINDINGS = 16;
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 
-type Source = BindingSource | { special: 'errAll' };
-
 interface Bound {
   op: string;
   /** Step index, or −1 for a commit. */
@@ -56,7 +54,7 @@ interface Bound {
   groups: [number, number, number];
   uniformOffset: number;
   uniformBytes: number;
-  sources: Source[];
+  sources: BindingSource[];
   bindGroup: GpuBindGroup | null;
 }
 
@@ -114,7 +112,6 @@ export class WebGPUProgram implements Program {
   private checks: CheckSlot[] = [];
   private fetchSlots: FetchSlot[] = [];
   private errStagingOffset = 0;
-  private stagingBytes = 0;
   /** Variable buffers the bind groups were made with. */
   private boundVars = new Map<string, GpuBuffer>();
   private disposed = false;
@@ -184,14 +181,12 @@ export class WebGPUProgram implements Program {
 
     // Error records and witnesses, in step order.
     let witnessBytes = 0;
-    const slotOf = new Map<number, number>();
     outputs.forEach((out, t) => {
       if (!out.check) return;
       const words = Math.max(
         0,
         ...out.dispatches.flatMap((d) => d.bindings.map((b) => ('special' in b.source && b.source.special === 'witness' ? b.source.words : 0))),
       );
-      slotOf.set(t, this.checks.length);
       this.checks.push({ step: t, op: plan.steps[t]!.op, message: out.check.message, witnessOffset: witnessBytes, witnessWords: words });
       witnessBytes += alignUp(Math.max(words, 1) * 4, SLOT_BYTES);
     });
@@ -296,7 +291,7 @@ export class WebGPUProgram implements Program {
         } else {
           const u = new Uniforms().u32('n', to.size).u32('slots', this.checks.length).u32('slotWords', SLOT_BYTES / 4);
           const bindings: BindingSpec[] = [
-            { name: 'errs', source: { special: 'errAll' } as unknown as BindingSource, write: false, elem: 'u32' },
+            { name: 'errs', source: { special: 'errAll' }, write: false, elem: 'u32' },
             { name: 'src', source: { buf: c.from }, write: false, elem: 'u32' },
             { name: 'dst', source: { buf: c.to }, write: true, elem: 'u32' },
           ];
@@ -313,8 +308,7 @@ export class WebGPUProgram implements Program {
       }
       this.errStagingOffset = st;
       st += this.checks.length * SLOT_BYTES;
-      this.stagingBytes = st;
-      if (st > 0) this.staging = this.own(st, S.MAP_READ | S.COPY_DST, 'staging');
+        if (st > 0) this.staging = this.own(st, S.MAP_READ | S.COPY_DST, 'staging');
 
       if (uniformBytes > 0) {
         const ub = gpu.createBuffer({ size: uniformBytes, usage: S.UNIFORM, mappedAtCreation: true, label: 'uniforms' });
@@ -337,7 +331,7 @@ export class WebGPUProgram implements Program {
   }
 
   private wgslType(b: BindingSpec): string {
-    const src = b.source as Source;
+    const src = b.source;
     if ('special' in src) {
       if (src.special === 'err') return 'atomic<u32>';
       return b.elem ?? (src.special === 'witness' ? 'i32' : 'u32');
@@ -378,7 +372,7 @@ export class WebGPUProgram implements Program {
   }
 
   /** `empty` numbers the dispatch's empty bindings, which get disjoint ranges of a dummy. */
-  private resolve(src: Source, bound: Bound, empty: number): GpuBufferBinding {
+  private resolve(src: BindingSource, bound: Bound, empty: number): GpuBufferBinding {
     if ('buf' in src) {
       const r = this.range(src.buf);
       if (r.size === 0) return { buffer: this.dev.emptyBuffer(), offset: empty * EMPTY_SLOT, size: 16 };

@@ -23,7 +23,9 @@ export type BindingSource =
   /** Scratch the kernel fills with the values its error message needs (`words` i32). */
   | { special: 'witness'; words: number }
   /** The run's dynamic u32 slots (`dyn` of `Program.run`). */
-  | { special: 'dyn' };
+  | { special: 'dyn' }
+  /** Every step's error record (for the device's conditional commit kernel). */
+  | { special: 'errAll' };
 
 export interface BindingSpec {
   /** WGSL variable name. */
