@@ -217,6 +217,18 @@ describe.skipIf(!dev)('WebGPU device', () => {
     expectExact((await runPlan(dev!, b))[0]!, [4, 4, 4]);
   });
 
+  it('covers grids of more than 65535 workgroups', async () => {
+    const n = 65535 * 64 + 1000;
+    const b = new PlanBuilder();
+    const ones = b.step('fill', { n, value: 1 }, [], 'int32', n);
+    const idx = b.step('range', { n, start: 0, delta: 1 }, [], 'int32', n);
+    b.fetch(b.step('reduce', { fn: 'sum', outer: 1, size: n, inner: 1 }, [ones], 'int32', 1));
+    b.fetch(b.step('reduce', { fn: 'max', outer: 1, size: n, inner: 1 }, [idx], 'int32', 1));
+    const [count, last] = await runPlan(dev!, b);
+    expectExact(count!, [n]);
+    expectExact(last!, [n - 1]);
+  });
+
   it('runs overlapping calls in order', async () => {
     const b = new PlanBuilder();
     const x = b.feed('float32', new Float32Array(64));
