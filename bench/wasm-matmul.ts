@@ -27,7 +27,7 @@ const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: 
 const K = createWasmKernels(memory, { relaxed, matmul: cfg });
 if (!K) throw new Error('no wasm SIMD');
 
-function bench(m: number, n: number, k: number, tA: boolean, tB: boolean): number {
+function bench(m: number, n: number, k: number, tA: boolean, tB: boolean): [median: number, best: number] {
   const f = new Float32Array(memory.buffer);
   const a = 0;
   const b = a + Math.ceil((m * k * 4) / 64) * 64;
@@ -35,7 +35,7 @@ function bench(m: number, n: number, k: number, tA: boolean, tB: boolean): numbe
   const s = c + Math.ceil((m * n * 4) / 64) * 64;
   for (let i = 0; i < m * k + k * n; i++) f[i] = Math.random() - 0.5;
   const flops = 2 * m * n * k;
-  const reps = Math.max(3, Math.min(30, Math.ceil(2e9 / flops)));
+  const reps = Math.max(Number(flag('--min-reps') ?? 5), Math.min(40, Math.ceil(3e9 / flops)));
   // warm-up (lets the engine tier up the kernel)
   for (let i = 0; i < 3; i++) K!.matmul(a, b, c, m, n, k, tA, tB, 0, m, s);
   const times: number[] = [];
@@ -46,12 +46,15 @@ function bench(m: number, n: number, k: number, tA: boolean, tB: boolean): numbe
   }
   times.sort((x, y) => x - y);
   const med = times[times.length >> 1]!;
-  return flops / (med * 1e-3) / 1e9;
+  return [flops / (med * 1e-3) / 1e9, flops / (times[0]! * 1e-3) / 1e9];
 }
 
 console.log(`relaxed=${K.relaxed} cfg=${JSON.stringify(cfg)} (single thread)`);
 const list: [number, number, number][] = shapes ?? sizes.map((s) => [s, s, s]);
 for (const [m, n, k] of list) {
-  const row = combos.map(([tA, tB]) => `${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${bench(m, n, k, tA, tB).toFixed(1)}`);
-  console.log(`${m}x${n}x${k}: ${row.join('  ')} GFLOP/s`);
+  const row = combos.map(([tA, tB]) => {
+    const [med, best] = bench(m, n, k, tA, tB);
+    return `${tA ? 'T' : 'N'}${tB ? 'T' : 'N'} ${med.toFixed(1)} (${best.toFixed(1)})`;
+  });
+  console.log(`${m}x${n}x${k}: ${row.join('  ')} GFLOP/s median (best)`);
 }

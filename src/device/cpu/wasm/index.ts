@@ -81,7 +81,7 @@ export interface WasmKernelOptions {
   reduceForm?: 'auto' | 'columns' | 'rows';
 }
 
-interface ModuleKey {
+export interface ModuleKey {
   shared: boolean;
   /** Only the fields that change the emitted code. */
   cfg: MatmulCodeConfig;

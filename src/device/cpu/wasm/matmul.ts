@@ -2,11 +2,13 @@
  * Float32 matrix multiply: packed panels + an MR×NR register-tile micro-kernel in wasm SIMD,
  * with the blocking loops in TypeScript.
  *
- * C[m×n] = op(A)[m×k] · op(B)[k×n], all row-major. Both operands are copied into panels
- * before the multiply (A in MR-row panels, B in NR-column panels, k innermost), and the copy
- * reads either layout, so transposed operands cost the same as plain ones.
+ * C[m×n] = op(A)[m×k] · op(B)[k×n], all row-major. Operands are copied into panels before
+ * the multiply (A in MR-row panels, B in NR-column panels, k innermost), and the copy reads
+ * either layout, so transposed operands cost the same as plain ones. Where packing would not
+ * repay itself the macro-kernel reads an operand in place (it takes strides), and products
+ * with one output row or column go to the matrix-vector kernels in gemv.ts.
  */
-import type { FuncBuilder, Local, ModuleBuilder } from './emitter.js';
+import type { Local, ModuleBuilder } from './emitter.js';
 import { GEMV_EXPORTS, emitGemv } from './gemv.js';
 
 export interface MatmulConfig {
