@@ -20,7 +20,7 @@ interface Model {
   graph: tf.Graph;
   feeds: Map<tf.Tensor, tf.NDArray>;
   train: tf.Operation | null;
-  fetches: tf.Tensor[];
+  fetches: (tf.Tensor | tf.Variable)[];
 }
 
 /** A small MLP training step: matmul, bias add, relu, sparse softmax cross-entropy, SGD. */

@@ -28,34 +28,73 @@ const kdim = (g: WindowGeom) => g.kh * g.kw * g.c;
 
 /**
  * Patches of output pixels [p0, p1) (pixel = (b·oh + i)·ow + j), filter columns [c0, c1) of
- * kdim, into P as [p1 − p0, c1 − c0] float32 row-major, zeros for padding.
+ * kdim, into P as [p1 − p0, c1 − c0] float32 row-major, zeros for padding. Pixel coordinates
+ * advance incrementally; with every column, a window row inside the image (dilation 1) is one
+ * contiguous run of kw·c floats in both X and P.
  */
 function im2col(g: WindowGeom, X: Float32Array, P: Float32Array, p0: number, p1: number, c0: number, c1: number): void {
-  const { h, w, c, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
+  const { h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
+  const full = c0 === 0 && c1 === kh * kw * c;
+  const run = kw * c;
+  let j = p0 % ow;
+  const t = (p0 - j) / ow;
+  let i = t % oh;
+  let b = (t - i) / oh;
   let o = 0;
+  // the tap range the columns touch, and the channel range inside the first and last tap
+  const tap0 = Math.floor(c0 / c);
+  const tap1 = Math.ceil(c1 / c);
   for (let px = p0; px < p1; px++) {
-    const j = px % ow;
-    const t = (px - j) / ow;
-    const i = t % oh;
-    const b = (t - i) / oh;
-    for (let col = c0; col < c1;) {
-      // one tap (di, dj): its channels [ci, ce) are contiguous in both X and P
-      const ci = col % c;
-      const tap = (col - ci) / c;
-      const ce = Math.min(c, ci + (c1 - col));
-      const dj = tap % kw;
-      const di = (tap - dj) / kw;
-      const y = i * sh + di * dh - padTop;
-      const xx = j * sw + dj * dw - padLeft;
-      const n = ce - ci;
-      if (y < 0 || y >= h || xx < 0 || xx >= w) {
-        for (let q = 0; q < n; q++) P[o + q] = 0;
-      } else {
-        const src = ((b * h + y) * w + xx) * c + ci;
-        for (let q = 0; q < n; q++) P[o + q] = X[src + q]!;
+    const x0 = j * sw - padLeft;
+    if (full) {
+      const inside = dw === 1 && x0 >= 0 && x0 + kw - 1 < w;
+      for (let di = 0; di < kh; di++) {
+        const y = i * sh + di * dh - padTop;
+        if (y < 0 || y >= h) {
+          P.fill(0, o, o + run);
+          o += run;
+          continue;
+        }
+        const row = (b * h + y) * w;
+        if (inside) {
+          const src = (row + x0) * c;
+          for (let q = 0; q < run; q++) P[o + q] = X[src + q]!;
+          o += run;
+          continue;
+        }
+        for (let dj = 0; dj < kw; dj++) {
+          const x = x0 + dj * dw;
+          if (x < 0 || x >= w) P.fill(0, o, o + c);
+          else {
+            const src = (row + x) * c;
+            for (let q = 0; q < c; q++) P[o + q] = X[src + q]!;
+          }
+          o += c;
+        }
       }
-      o += n;
-      col += n;
+    } else {
+      for (let tap = tap0; tap < tap1; tap++) {
+        const dj = tap % kw;
+        const di = (tap - dj) / kw;
+        const ca = Math.max(c0 - tap * c, 0);
+        const cb = Math.min(c1 - tap * c, c);
+        const y = i * sh + di * dh - padTop;
+        const x = x0 + dj * dw;
+        const n = cb - ca;
+        if (y < 0 || y >= h || x < 0 || x >= w) P.fill(0, o, o + n);
+        else {
+          const src = ((b * h + y) * w + x) * c + ca;
+          for (let q = 0; q < n; q++) P[o + q] = X[src + q]!;
+        }
+        o += n;
+      }
+    }
+    if (++j === ow) {
+      j = 0;
+      if (++i === oh) {
+        i = 0;
+        b++;
+      }
     }
   }
 }
@@ -227,8 +266,9 @@ export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<
     const DY = dy!, F = f!, DX = dx!;
     if (!useWasm(ctx.wasm, DY, F, DX)) return inputGradJs(g, DY, F, DX, ctx.lo, ctx.hi);
     const w = ctx.wasm;
-    const { h, w: wd, c, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
+    const { h, w: wd, c, kh, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
     const K = kdim(g);
+    const run = kw * c;
     const [cols, mmScratch] = patchBlock(ctx.scratch, DY as Float32Array, PIX_MAX, K);
     const img = h * wd * c;
     const D = DX as Float32Array;
@@ -243,19 +283,36 @@ export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<
         w.matmul(DY.byteOffset + p0 * g.o * 4, F.byteOffset, cols.byteOffset, q1 - q0, K, g.o, false, true, 0, q1 - q0, mmScratch);
         // col2im: scatter-add each patch back into dx
         let o = 0;
+        let j = q0 % ow;
+        let i = (q0 - j) / ow;
         for (let q = q0; q < q1; q++) {
-          const j = q % ow;
-          const i = (q - j) / ow;
-          for (let tap = 0; tap < K / c; tap++) {
-            const dj = tap % kw;
-            const di = (tap - dj) / kw;
+          const x0 = j * sw - padLeft;
+          const inside = dw === 1 && x0 >= 0 && x0 + kw - 1 < wd;
+          for (let di = 0; di < kh; di++) {
             const y = i * sh + di * dh - padTop;
-            const xx = j * sw + dj * dw - padLeft;
-            if (y >= 0 && y < h && xx >= 0 && xx < wd) {
-              const dst = ((b * h + y) * wd + xx) * c;
-              for (let ci = 0; ci < c; ci++) D[dst + ci] += cols[o + ci]!;
+            if (y < 0 || y >= h) {
+              o += run;
+              continue;
             }
-            o += c;
+            const row = (b * h + y) * wd;
+            if (inside) {
+              const dst = (row + x0) * c;
+              for (let r = 0; r < run; r++) D[dst + r] += cols[o + r]!;
+              o += run;
+              continue;
+            }
+            for (let dj = 0; dj < kw; dj++) {
+              const x = x0 + dj * dw;
+              if (x >= 0 && x < wd) {
+                const dst = (row + x) * c;
+                for (let ci = 0; ci < c; ci++) D[dst + ci] += cols[o + ci]!;
+              }
+              o += c;
+            }
+          }
+          if (++j === ow) {
+            j = 0;
+            i++;
           }
         }
       }

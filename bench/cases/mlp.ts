@@ -1,0 +1,74 @@
+/**
+ * One SGD training step of a 784-256-10 MLP (relu, softmax cross-entropy) at batch 128, ms.
+ *   --impl tsflow --threads N | tfjs-cpu | tfjs-wasm
+ * tsflow: tf.gradients through GradientDescentOptimizer.minimize, the batch fed each step;
+ * tfjs: its sgd optimizer's minimize, the batch resident. Both return the loss to JS.
+ * tsflow also reports its training plan's arena against the peak of live bytes.
+ */
+import { args, randomData, report, timeIt } from '../lib/child.js';
+
+const a = args();
+const impl = a.get('impl')!;
+const threads = Number(a.get('threads') ?? 1);
+const minMs = Number(a.get('min-ms') ?? 1500);
+const B = 128, IN = 784, H = 256, OUT = 10;
+const labels = Int32Array.from({ length: B }, (_, i) => (i * 7) % OUT);
+
+async function tsflow(): Promise<void> {
+  const { tf, poolReady, cachedPlans } = await import('../lib/tsflow.js');
+  const { arenaStats } = await import('../lib/plan-stats.js');
+  const g = new tf.Graph();
+  const m = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [B, IN]);
+    const y = tf.placeholder(tf.int32, [B]);
+    const w1 = new tf.Variable(new tf.NDArray(randomData(IN * H, 1).map((v) => v * 0.1), [IN, H], 'float32'));
+    const b1 = new tf.Variable(tf.zeros([H]));
+    const w2 = new tf.Variable(new tf.NDArray(randomData(H * OUT, 2).map((v) => v * 0.1), [H, OUT], 'float32'));
+    const b2 = new tf.Variable(tf.zeros([OUT]));
+    const h = tf.nn.relu(tf.add(tf.matmul(x, w1), b1));
+    const logits = tf.add(tf.matmul(h, w2), b2);
+    const loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
+    const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+    return { x, y, loss, train, init: tf.globalVariablesInitializer() };
+  });
+  const sess = new tf.Session({ graph: g, threads });
+  await sess.run(m.init);
+  const feeds = new Map<InstanceType<typeof tf.Tensor>, InstanceType<typeof tf.NDArray>>([
+    [m.x, new tf.NDArray(randomData(B * IN, 3), [B, IN], 'float32')],
+    [m.y, new tf.NDArray(labels, [B], 'int32')],
+  ]);
+  const step = () => sess.run([m.loss, m.train], feeds);
+  await step();
+  await poolReady(sess);
+  const t = await timeIt(step, { warm: 5, minReps: 20, minMs });
+  const plan = cachedPlans(sess).sort((p, q) => q.steps.length - p.steps.length)[0]!;
+  report({ ms: t.median, reps: t.reps, arena: arenaStats(plan), steps: plan.steps.length });
+}
+
+async function tfjs(backend: 'cpu' | 'wasm'): Promise<void> {
+  const { loadTfjs } = await import('../lib/tfjs.js');
+  const tf = await loadTfjs(backend);
+  const x = tf.tensor2d(randomData(B * IN, 3), [B, IN]);
+  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), OUT);
+  const w1 = tf.variable(tf.tensor2d(randomData(IN * H, 1).map((v) => v * 0.1), [IN, H]));
+  const b1 = tf.variable(tf.zeros([H]));
+  const w2 = tf.variable(tf.tensor2d(randomData(H * OUT, 2).map((v) => v * 0.1), [H, OUT]));
+  const b2 = tf.variable(tf.zeros([OUT]));
+  const opt = tf.train.sgd(0.1);
+  const step = async () => {
+    const cost = opt.minimize(() => {
+      const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+      const logits = tf.add(tf.matMul(h, w2), b2);
+      return tf.losses.softmaxCrossEntropy(y, logits) as never;
+    }, true)!;
+    await cost.data();
+    cost.dispose();
+  };
+  const slow = backend === 'cpu';
+  const t = await timeIt(step, { warm: slow ? 2 : 5, minReps: slow ? 5 : 20, minMs });
+  report({ ms: t.median, reps: t.reps });
+}
+
+if (impl === 'tsflow') await tsflow();
+else await tfjs(impl === 'tfjs-cpu' ? 'cpu' : 'wasm');
+process.exit(0);
