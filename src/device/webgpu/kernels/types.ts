@@ -11,6 +11,12 @@ import type { Uniforms } from '../uniforms.js';
 
 /** WGSL element types of storage arrays. bool is stored as u32 (0 or 1). */
 export type Elem = 'f32' | 'i32' | 'u32';
+/**
+ * A binding read four elements at a time (`array<vec4<...>>`). Only for buffers whose size is a
+ * multiple of 4 elements (so at least 16 bytes when not empty): plan buffers start 256-byte
+ * aligned, so element 4·i of the buffer is vec4 element i.
+ */
+export type VecElem = `vec4<${Elem}>`;
 
 export type BindingSource =
   /** A plan buffer (temp, var or const). */
@@ -37,7 +43,7 @@ export interface BindingSpec {
    */
   write: boolean;
   /** Element type; by default that of the plan buffer's dtype (u32 for specials). */
-  elem?: Elem;
+  elem?: Elem | VecElem;
 }
 
 export type Grid =
