@@ -70,6 +70,30 @@ export const unary: KernelBuilder<'unary'> = (step, ctx) => {
   if (expr === undefined) {
     throw new Error(`unary ${fn} is not defined for ${ctx.dtype(step.inputs[0]!)}`);
   }
+  const lib = inElem === 'f32' ? FLOAT_LIB + MIN6 : '';
+  // Four elements per invocation through vec4 loads and stores (plan buffers start 256-byte
+  // aligned, so n % 4 == 0 is the only condition).
+  if (n % 4 === 0 && n > 0) {
+    const vu = new Uniforms().u32('n', n / 4).f32('alpha', alpha);
+    return {
+      dispatches: [
+        {
+          key: `unary/${fn}/${inElem}/${outElem}/v4`,
+          uniforms: vu,
+          bindings: [
+            { name: 'xs', source: { buf: step.inputs[0]! }, write: false, elem: `vec4<${inElem}>` },
+            { name: 'out', source: { buf: step.outputs[0]! }, write: true, elem: `vec4<${outElem}>` },
+          ],
+          body: () => `${lib}
+${main1d(`  let xv = xs[i];
+  var r: vec4<${outElem}>;
+${['x', 'y', 'z', 'w'].map((q) => `  { let x = xv.${q}; r.${q} = ${expr}; }`).join('\n')}
+  out[i] = r;`)}`,
+          grid: { threads: n / 4 },
+        },
+      ],
+    };
+  }
   const u = new Uniforms().u32('n', n).f32('alpha', alpha);
   return {
     dispatches: [
@@ -80,7 +104,7 @@ export const unary: KernelBuilder<'unary'> = (step, ctx) => {
           { name: 'xs', source: { buf: step.inputs[0]! }, write: false },
           { name: 'out', source: { buf: step.outputs[0]! }, write: true },
         ],
-        body: () => `${inElem === 'f32' ? FLOAT_LIB + MIN6 : ''}
+        body: () => `${lib}
 ${main1d(`  let x = xs[i];\n  out[i] = ${expr};`)}`,
         grid: { threads: n },
       },
