@@ -19,6 +19,7 @@ const threadCounts = (opt.get('threads') ?? '1,2').split(',').map(Number);
 const maxThreads = Math.max(...threadCounts);
 const only = opt.get('cases')?.split(',');
 const root = fileURLToPath(new URL('..', import.meta.url));
+const built = !import.meta.url.endsWith('.ts');
 
 interface Impl {
   name: string;
@@ -96,7 +97,9 @@ interface ChildResult {
 
 function runChild(c: Case, impl: Impl): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const argv = ['--expose-gc', '--import', 'tsx', `bench/cases/${c.script}`, ...impl.args, ...c.extraArgs];
+    // the case scripts beside this one: TypeScript through tsx, or (a bundled bench) built .mjs
+    const script = built ? fileURLToPath(new URL(`./cases/${c.script.replace(/\.ts$/, '.mjs')}`, import.meta.url)) : `bench/cases/${c.script}`;
+    const argv = ['--expose-gc', ...(built ? [] : ['--import', 'tsx']), script, ...impl.args, ...c.extraArgs];
     const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

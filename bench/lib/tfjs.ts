@@ -9,16 +9,29 @@ export async function loadTfjs(backend: 'cpu' | 'wasm'): Promise<Tfjs> {
   const log = console.log;
   console.log = () => {};
   try {
-    const tf = await import('@tensorflow/tfjs');
+    const tf = cjs(await import('@tensorflow/tfjs'));
     if (backend === 'wasm') {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const require = createRequire(import.meta.url);
-      wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/');
+      const wasm = cjs(await import('@tensorflow/tfjs-backend-wasm'));
+      wasm.setWasmPaths(wasmDir());
     }
     if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
     await tf.ready();
     return tf;
   } finally {
     console.log = log;
+  }
+}
+
+/** A CommonJS package imported from ESM: bundlers may hand back its exports as `default`. */
+function cjs<T extends object>(m: T): T {
+  return 'default' in m && Object.keys(m).length <= 2 ? ((m as { default: T }).default ?? m) : m;
+}
+
+/** The backend's .wasm files: in the installed package, or (a bundled bench) beside this file. */
+function wasmDir(): string {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
+  } catch {
+    return new URL('./tfjs-wasm/', import.meta.url).pathname;
   }
 }

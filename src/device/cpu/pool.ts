@@ -246,6 +246,9 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // a run still waiting on this pool fails now rather than at the stall timeout
+    this.failure ??= 'the CPU device was closed';
+    Atomics.notify(this.ctrl, DONE);
     Atomics.store(this.ctrl, STOP, 1);
     this.wake();
     Atomics.notify(this.ctrl, SEQ);
