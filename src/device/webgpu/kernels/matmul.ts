@@ -26,6 +26,7 @@
  * The variant (tile size, vec4 or scalar, transposes) is picked from the shape when the plan
  * compiles and is part of the pipeline key; sizes are uniforms.
  */
+import type { PrimParams } from '../../prims.js';
 import { Uniforms } from '../uniforms.js';
 import type { BindingSpec, KernelBuilder } from './types.js';
 import { elemOf } from './wgsl.js';
@@ -61,11 +62,7 @@ export interface MatmulVariant {
   vec: boolean;
 }
 
-type MatmulParams = {
-  batch: number; m: number; n: number; k: number;
-  transposeA: boolean; transposeB: boolean;
-  aBatchStride: number; bBatchStride: number;
-};
+type MatmulParams = PrimParams['matmul'];
 
 /** The variant for a shape (exported for tests and benchmarks). */
 export function matmulVariant(p: MatmulParams): MatmulVariant {
@@ -83,8 +80,10 @@ export function matmulVariant(p: MatmulParams): MatmulVariant {
 /**
  * WGSL that loads one vec4 of a staged slice for invocation `t` and stores it in workgroup
  * memory. `kContig`: the stored matrix runs along k (a, or b transposed): the vec4 is 4
- * consecutive k of one row/col, stored as 4 scalars k-major. Otherwise it is 4 consecutive
- * rows/cols at one k, stored as one vec4.
+ * consecutive k of one row/col, stored as 4 scalars k-major; a warp's stores then hit 32
+ * consecutive words (no bank conflicts), and the 4 invocations that fill one vec4 each write
+ * their own component (in WGSL every component is a memory location of its own, so this is
+ * no race). Otherwise it is 4 consecutive rows/cols at one k, stored as one vec4.
  */
 function slice(
   fn: string,
