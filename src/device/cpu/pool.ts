@@ -14,7 +14,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import * as errors from '../../errors.js';
 import { InternalError, OpError } from '../../errors.js';
 import {
-  ACTIVE, CTRL_INTS, DONE, ERR, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STEP, STOP,
+  ACTIVE, CRASH, CTRL_INTS, DONE, ERR, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STEP, STOP,
   WORKER_CHUNKS, claimBase, nextJobId,
 } from './control.js';
 import type { PlanMessage, WorkerError, WorkerInit, WorkerStep } from './pool-messages.js';
@@ -122,6 +122,11 @@ export class WorkerPool {
   /** Worker objects, for tests that kill one. */
   get threadsForTesting(): readonly Worker[] {
     return this.workers;
+  }
+
+  /** Make worker `index` (1-based) exit when it next claims a chunk, as a crash would. */
+  crashForTesting(index: number): void {
+    Atomics.store(this.ctrl, CRASH, index);
   }
 
   setScratch(offset: number, stride: number): void {

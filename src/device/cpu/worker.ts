@@ -8,7 +8,7 @@
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { DataArray } from '../../dtype.js';
 import { arrayCtor } from '../../dtype.js';
-import { ACTIVE, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STOP, WORKER_CHUNKS, ERR, chunkRange, workOn } from './control.js';
+import { ACTIVE, CRASH, ERR, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STOP, WORKER_CHUNKS, chunkRange, workOn } from './control.js';
 import { cpuKernels, type KernelCtx } from './kernels/index.js';
 import type { PlanMessage, WorkerInit, WorkerStep } from './pool-messages.js';
 import { createWasmKernels } from './wasm/index.js';
@@ -43,6 +43,7 @@ const view = ([dtype, off, size]: [string, number, number]): DataArray =>
 const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm, scratch: 0 };
 
 function runChunk(planId: number, stepIdx: number, chunk: number): void {
+  if (Atomics.load(ctrl, CRASH) === index) process.exit(70); // a crash holding a chunk (tests)
   let plan = plans.get(planId);
   if (!plan) {
     drain();
