@@ -194,6 +194,13 @@ export class PlanBuilder implements Lower {
     const outShape = x.shape.flatMap((d, i) => (set.has(i) ? (keepDims ? [1] : []) : [d]));
     if (set.size === 0) return this.reshape(x, outShape);
     const [src, outer, size, inner] = this.reduceView(x, axes);
+    const d = outer * inner <= 64 && size >= 1 << 16 ? splitFactor(size) : 0;
+    if (d > 1) {
+      // Few long rows: reduce [outer, d, size/d, inner] in two passes so a device can spread
+      // one long row over many workers (a GPU workgroup, a CPU thread) instead of one.
+      const part = this.one('reduce', { fn, outer: outer * d, size: size / d, inner }, [src], x.dtype, [outer * d * inner]);
+      return this.one('reduce', { fn, outer, size: d, inner }, [part], x.dtype, outShape);
+    }
     return this.one('reduce', { fn, outer, size, inner }, [src], x.dtype, outShape);
   }
 
@@ -463,6 +470,12 @@ export class PlanBuilder implements Lower {
     }
     return { buffers, steps: stepsOut, arenaBytes, feeds, fetches: finalFetches, commits: finalCommits, dynSlots: this.dynSlots };
   }
+}
+
+/** The divisor of `n` nearest below √n, if it is at least 64 (else 0: no useful split). */
+function splitFactor(n: number): number {
+  for (let d = Math.floor(Math.sqrt(n)); d >= 64; d--) if (n % d === 0) return d;
+  return 0;
 }
 
 /** Per-axis strides of `shape` viewed as broadcast to `out` (0 along broadcast axes). */
