@@ -89,10 +89,13 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
   }
 }
 
-/** How many chunks a step of `units` (in blocks of `align`) gets on `threads` threads. */
-export function chunksFor(cost: number, units: number, align: number, threads: number, threshold: number, maxChunks: number): number {
+/**
+ * How many chunks a step of `units` (in blocks of `align`, at least `minUnits` a chunk) gets on
+ * `threads` threads.
+ */
+export function chunksFor(cost: number, units: number, align: number, minUnits: number, threads: number, threshold: number, maxChunks: number): number {
   if (threads <= 1 || cost < threshold) return 1;
-  const blocks = Math.ceil(units / align);
+  const blocks = Math.floor(Math.ceil(units / align) / Math.max(1, Math.ceil(minUnits / align)));
   if (blocks < 2) return 1;
   const want = Math.max(threads, Math.min(threads * OVERSPLIT, Math.floor(cost / MIN_CHUNK_COST)));
   return Math.min(blocks, want, maxChunks);

@@ -80,7 +80,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
   const steps = plan.steps.map((step): Omit<BoundStep, 'ins' | 'outs'> => {
     const kernel = cpuKernels[step.prim] as unknown as AnyKernel & {
       prepare?: (p: unknown) => unknown;
-      split?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => { units: number; align: number };
+      split?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => { units: number; align: number; minUnits?: number };
       scratchBytes?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => number;
     };
     const params = kernel.prepare ? kernel.prepare(step.params) : step.params;
@@ -89,7 +89,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     const split = kernel.split?.(params, ins, outs, host.wasm) ?? { units: 1, align: 1 };
     scratch = Math.max(scratch, kernel.scratchBytes?.(params, ins, outs, host.wasm) ?? 0);
     const chunks = kernel.split
-      ? chunksFor(stepCost({ ...step, params } as AnyStep, ins, host.wasm !== null), split.units, split.align, host.threads, host.parallelThreshold, MAX_CHUNKS)
+      ? chunksFor(stepCost({ ...step, params } as AnyStep, ins, host.wasm !== null), split.units, split.align, split.minUnits ?? 1, host.threads, host.parallelThreshold, MAX_CHUNKS)
       : 1;
     return { step, kernel, params, units: split.units, align: split.align, chunks };
   });

@@ -11,6 +11,11 @@ import { type CpuKernel, splittable, useWasm } from './types.js';
 
 /** Rows per split unit (both wasm register tiles, 3 and 4 rows, divide it). */
 const ROW_BLOCK = 12;
+/**
+ * Every wasm call packs all of op(B) (k·n floats) for its rows' 2·rows·k·n FLOPs: packing
+ * costs about 5/rows of the multiply, so a chunk keeps at least ~60 rows (5 blocks).
+ */
+const MIN_BLOCKS = 5;
 
 let scratch = new Float64Array(0);
 let arow = new Float64Array(0);
@@ -89,6 +94,6 @@ export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
       u = bi * per + lastInEntry + 1;
     }
   },
-  (p) => ({ units: p.batch * blockCount(p.m, ROW_BLOCK), align: 1 }),
+  (p) => ({ units: p.batch * blockCount(p.m, ROW_BLOCK), align: 1, minUnits: MIN_BLOCKS }),
   { scratchBytes: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) ? w.scratchBytes(p.m, p.n, p.k) : 0) },
 );

@@ -19,10 +19,15 @@ export interface KernelCtx {
   scratch: number;
 }
 
-/** How a step divides: `units` independent pieces; chunk boundaries fall on multiples of `align`. */
+/**
+ * How a step divides: `units` independent pieces; chunk boundaries fall on multiples of
+ * `align`; a chunk gets at least `minUnits` units when the kernel repeats per-call work (e.g.
+ * matmul repacks B in every call, so short row ranges pay for it again and again).
+ */
 export interface Split {
   units: number;
   align: number;
+  minUnits?: number;
 }
 
 export interface CpuKernel<K extends PrimName> {
