@@ -19,8 +19,12 @@ type Conv = PrimParams['conv2d'];
 /** Output pixels per im2col block; a block may take one more (blocks.ts). */
 const PIX = 128;
 const PIX_MAX = PIX + 1;
-/** Filter-gradient rows per split unit. */
+/**
+ * Filter-gradient rows per split unit, and units a chunk gets at least: every chunk walks all
+ * pixels and multiplies in calls of its rows, so thin chunks mostly repeat overhead.
+ */
 const FROWS = 4;
+const FMIN_UNITS = 8;
 const SCRATCH_ALIGN = 64;
 const up = (x: number) => Math.ceil(x / SCRATCH_ALIGN) * SCRATCH_ALIGN;
 
@@ -223,7 +227,7 @@ export const conv2dBackpropFilter: CpuKernel<'conv2dBackpropFilter'> = splittabl
       w.matmul(P.byteOffset, DY.byteOffset + p0 * g.o * 4, DF.byteOffset + lo * g.o * 4, rows, g.o, p1 - p0, true, false, 0, rows, mmScratch, q > 0);
     }
   },
-  (g) => ({ units: blockCount(kdim(g), FROWS), align: 1 }),
+  (g) => ({ units: blockCount(kdim(g), FROWS), align: 1, minUnits: FMIN_UNITS }),
   { scratchBytes: (g, [x, dy], [df], w) => (useWasm(w, x!, dy!, df!) ? convScratch(w, PIX_MAX, kdim(g), kdim(g), g.o, PIX_MAX) : 0) },
 );
 
