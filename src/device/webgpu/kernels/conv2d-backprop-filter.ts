@@ -4,24 +4,16 @@
  */
 import type { KernelBuilder } from './types.js';
 import { main1d } from './wgsl.js';
-import { requireFloat, split4, windowUniforms } from './window.js';
+import { split4, windowKernel } from './window.js';
 
 export const conv2dBackpropFilter: KernelBuilder<'conv2dBackpropFilter'> = (step, ctx) => {
   const g = step.params;
-  requireFloat('conv2dBackpropFilter', ctx.dtype(step.inputs[0]!));
-  const threads = g.kh * g.kw * g.c * g.o;
-  return {
-    dispatches: [
-      {
-        key: 'conv2dBackpropFilter',
-        uniforms: windowUniforms(g, threads, g.o),
-        bindings: [
-          { name: 'xs', source: { buf: step.inputs[0]! }, write: false, elem: 'f32' },
-          { name: 'dy', source: { buf: step.inputs[1]! }, write: false, elem: 'f32' },
-          { name: 'out', source: { buf: step.outputs[0]! }, write: true, elem: 'f32' },
-        ],
-        body: () =>
-          main1d(`${split4(['ky', 'kx', 'ci', 'oc'], ['P.kw', 'P.c', 'P.o'])}
+  return windowKernel(step, ctx, {
+    inputs: ['xs', 'dy'],
+    threads: g.kh * g.kw * g.c * g.o,
+    o: g.o,
+    body: () =>
+      main1d(`${split4(['ky', 'kx', 'ci', 'oc'], ['P.kw', 'P.c', 'P.o'])}
   var acc = 0.0;
   for (var b = 0; b < P.nb; b = b + 1) {
     for (var y = 0; y < P.oh; y = y + 1) {
@@ -35,8 +27,5 @@ export const conv2dBackpropFilter: KernelBuilder<'conv2dBackpropFilter'> = (step
     }
   }
   out[i] = acc;`),
-        grid: { threads },
-      },
-    ],
-  };
+  });
 };

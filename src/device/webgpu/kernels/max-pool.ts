@@ -1,37 +1,18 @@
 /** maxPool: max over each window's valid cells (padding is ignored, not 0). */
 import type { KernelBuilder } from './types.js';
 import { FLOAT_LIB, main1d } from './wgsl.js';
-import { requireFloat, split4, windowUniforms } from './window.js';
+import { forWindowTaps, split4, windowKernel } from './window.js';
 
 export const maxPool: KernelBuilder<'maxPool'> = (step, ctx) => {
   const g = step.params;
-  requireFloat('maxPool', ctx.dtype(step.inputs[0]!));
-  const threads = g.n * g.oh * g.ow * g.c;
-  return {
-    dispatches: [
-      {
-        key: 'maxPool',
-        uniforms: windowUniforms(g, threads),
-        bindings: [
-          { name: 'xs', source: { buf: step.inputs[0]! }, write: false, elem: 'f32' },
-          { name: 'out', source: { buf: step.outputs[0]! }, write: true, elem: 'f32' },
-        ],
-        body: () => `${FLOAT_LIB}
+  return windowKernel(step, ctx, {
+    inputs: ['xs'],
+    threads: g.n * g.oh * g.ow * g.c,
+    body: () => `${FLOAT_LIB}
 ${main1d(`${split4(['b', 'y', 'x', 'ci'], ['P.oh', 'P.ow', 'P.c'])}
   var best = -inf_();
-  for (var ky = 0; ky < P.kh; ky = ky + 1) {
-    let iy = y * P.sh + ky * P.dh - P.pt;
-    if (iy < 0 || iy >= P.h) { continue; }
-    for (var kx = 0; kx < P.kw; kx = kx + 1) {
-      let ix = x * P.sw + kx * P.dw - P.pl;
-      if (ix < 0 || ix >= P.w) { continue; }
-      let v = xs[((b * P.h + iy) * P.w + ix) * P.c + ci];
-      if (v > best) { best = v; }
-    }
-  }
+${forWindowTaps(`      let v = xs[((b * P.h + iy) * P.w + ix) * P.c + ci];
+      if (v > best) { best = v; }`)}
   out[i] = best;`)}`,
-        grid: { threads },
-      },
-    ],
-  };
+  });
 };
