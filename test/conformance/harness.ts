@@ -8,6 +8,7 @@
 import { afterAll, expect } from 'vitest';
 import * as tf from 'tsflow';
 import type { DType, NDArray, SessionOptions } from 'tsflow';
+import { isClose } from '../support/compare.js';
 import { type RefValue, fromNDArray, size } from './reference.js';
 
 // ----- devices ---------------------------------------------------------------------------------
@@ -179,8 +180,7 @@ export function mismatches(actual: NDArray, expected: RefValue, tol: Tol, max = 
   for (let i = 0; i < expected.data.length; i++) {
     const a = Number(actual.data[i]);
     const e = expected.data[i]!;
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
-    if (!ok && bad++ < max) out.push(`[${i}] got ${a}, expected ${e} (diff ${Math.abs(a - e)}, allowed ${tol.atol + tol.rtol * Math.abs(e)})`);
+    if (!isClose(a, e, tol.rtol, tol.atol) && bad++ < max) out.push(`[${i}] got ${a}, expected ${e} (diff ${Math.abs(a - e)}, allowed ${tol.atol + tol.rtol * Math.abs(e)})`);
   }
   if (bad > max) out.push(`… ${bad - max} more`);
   return out;

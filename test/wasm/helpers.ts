@@ -1,17 +1,5 @@
 /** Shared helpers for the wasm kernel tests: a seeded PRNG and a bump allocator over a memory. */
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    // xorshift32
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+export { rng } from '../support/random.js';
 
 export function makeMemory(shared: boolean, pages = 512): WebAssembly.Memory {
   return shared

@@ -7,6 +7,10 @@ import type { DType, DataArray } from '../../src/dtype.js';
 import type { AnyStep, Plan, PlanBuffer } from '../../src/device/plan.js';
 import type { PrimName, PrimParams } from '../../src/device/prims.js';
 import { type WebGPUDevice, createWebGPUDevice, webgpuAvailable } from '../../src/device/webgpu/index.js';
+import { isClose } from '../support/compare.js';
+import { rng } from '../support/random.js';
+
+export { rng };
 
 /**
  * The device for one test file, or null (after a loud warning) when this machine has no
@@ -106,18 +110,6 @@ export async function runPlan(dev: WebGPUDevice, b: PlanBuilder, dyn = new Uint3
 
 // ----- data --------------------------------------------------------------------------------------
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
-
 export function randF32(n: number, seed: number, lo = -2, hi = 2): Float32Array {
   const r = rng(seed);
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
@@ -182,11 +174,7 @@ export function expectClose(actual: DataArray, expected: ArrayLike<number>, tol:
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    const ok =
-      (Number.isNaN(e) && Number.isNaN(a)) ||
-      a === e ||
-      (Number.isFinite(e) && Number.isFinite(a) && Math.abs(a - e) <= atol + rtol * Math.abs(e));
-    if (!ok && bad.length < 8) bad.push(`[${i}] got ${a}, expected ${e}`);
+    if (!isClose(a, e, rtol, atol) && bad.length < 8) bad.push(`[${i}] got ${a}, expected ${e}`);
   }
   expect(bad, `${label} mismatches`).toEqual([]);
 }
