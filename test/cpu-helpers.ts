@@ -1,6 +1,7 @@
 /** Helpers for the CPU worker-pool tests. */
 import * as tf from 'tsflow';
 import type { CpuDevice } from '../src/device/cpu/index.js';
+import { rng } from './support/random.js';
 
 /** The CPU device behind a session (internal: for pool statistics and killing workers). */
 export function cpuDevice(sess: tf.Session): CpuDevice {
@@ -23,16 +24,10 @@ export async function poolReady(sess: tf.Session, timeoutMs = 60_000): Promise<v
   }
 }
 
+/** Seeded values uniform in [-0.5, 0.5). */
 export function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000 - 0.5;
-  };
+  const r = rng(seed);
+  return () => r() - 0.5;
 }
 
 export function randomArray(shape: number[], seed: number): tf.NDArray {

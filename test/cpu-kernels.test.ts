@@ -9,21 +9,10 @@ import { chunkRange } from '../src/device/cpu/control.js';
 import { Heap } from '../src/device/cpu/heap.js';
 import { cpuKernels, type KernelCtx } from '../src/device/cpu/kernels/index.js';
 import { createWasmKernels, type WasmKernels } from '../src/device/cpu/wasm/index.js';
+import { rng } from './support/random.js';
 
 const heap = new Heap(64 << 20);
 const wasm = createWasmKernels(heap.memory)!;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 interface Case<K extends PrimName = PrimName> {
   name: string;
