@@ -71,22 +71,28 @@ interface Handler {
 const f = (x: unknown): Tensor => tf.constant(x as number[]);
 const arr = (x: unknown): unknown => (x as NDArray).toArray();
 
-async function forward(ctx: Ctx, build: () => Tensor | Record<string, Tensor>): Promise<unknown> {
+/** Runs `body` with a fresh session from `ctx`, closed afterwards whatever happens. */
+async function withSession<T>(ctx: Ctx, body: (s: ReturnType<Ctx['session']>) => Promise<T>): Promise<T> {
   const s = ctx.session();
   try {
-    const fetches = s.graph.asDefault(build);
-    const out = await s.run(fetches);
-    if (out instanceof tf.NDArray) return out.toArray();
-    return Object.fromEntries(Object.entries(out as Record<string, NDArray>).map(([k, v]) => [k, v.toArray()]));
+    return await body(s);
   } finally {
     await s.close();
   }
 }
 
+function forward(ctx: Ctx, build: () => Tensor | Record<string, Tensor>): Promise<unknown> {
+  return withSession(ctx, async (s) => {
+    const fetches = s.graph.asDefault(build);
+    const out = await s.run(fetches);
+    if (out instanceof tf.NDArray) return out.toArray();
+    return Object.fromEntries(Object.entries(out as Record<string, NDArray>).map(([k, v]) => [k, v.toArray()]));
+  });
+}
+
 /** d(sum(y * dy))/dx for each named x, via tf.gradients with grad_ys. */
-async function gradientFetch(ctx: Ctx, xsIn: Record<string, unknown>, dyIn: unknown, y: (xs: Record<string, Tensor>) => Tensor): Promise<Record<string, unknown>> {
-  const s = ctx.session();
-  try {
+function gradientFetch(ctx: Ctx, xsIn: Record<string, unknown>, dyIn: unknown, y: (xs: Record<string, Tensor>) => Tensor): Promise<Record<string, unknown>> {
+  return withSession(ctx, async (s) => {
     const fetches = s.graph.asDefault(() => {
       const xs = Object.fromEntries(Object.entries(xsIn).map(([k, v]) => [k, f(v)]));
       const out = y(xs);
@@ -96,9 +102,18 @@ async function gradientFetch(ctx: Ctx, xsIn: Record<string, unknown>, dyIn: unkn
     });
     const out = (await s.run(fetches)) as Record<string, NDArray>;
     return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.toArray()]));
-  } finally {
-    await s.close();
-  }
+  });
+}
+
+/** Builds two variables and a train step, runs `init` and then the step once; returns both variables. */
+function oneTrainStep(ctx: Ctx, build: () => { v0: tf.Variable; v1: tf.Variable; step: tf.Operation; init: unknown }): Promise<unknown> {
+  return withSession(ctx, async (s) => {
+    const { v0, v1, step, init } = s.graph.asDefault(build);
+    await s.run(init);
+    await s.run(step);
+    const [a, b] = (await s.run([v0, v1])) as NDArray[];
+    return { var0: a!.toArray(), var1: b!.toArray() };
+  });
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -168,8 +183,7 @@ const HANDLERS: Record<string, Handler> = {
     trainClass: 'GradientDescentOptimizer',
     run: async (c, ctx) => {
       expect(c.inputs.loss).toBe('relu(x)**2');
-      const s = ctx.session();
-      try {
+      return withSession(ctx, async (s) => {
         const [x, step] = s.graph.asDefault(() => {
           const x = new tf.Variable(c.inputs.x_init as number);
           const loss = tf.pow(tf.nn.relu(x), 2);
@@ -178,61 +192,39 @@ const HANDLERS: Record<string, Handler> = {
         await s.run(x.initializer);
         await s.run(step);
         return { x_after_1_step: arr(await s.run(x)) };
-      } finally {
-        await s.close();
-      }
+      });
     },
   },
   'ApplyGradientDescent via GradientDescentOptimizer(3.0).apply_gradients': {
     need: 'train',
     trainClass: 'GradientDescentOptimizer',
-    run: async (c, ctx) => {
-      const s = ctx.session();
-      try {
-        const [v0, v1, step] = s.graph.asDefault(() => {
-          const v0 = new tf.Variable(c.inputs.var0 as number[]);
-          const v1 = new tf.Variable(c.inputs.var1 as number[]);
-          const opt = new api.train!.GradientDescentOptimizer!(c.attrs.learning_rate);
-          return [v0, v1, opt.applyGradients([[f(c.inputs.grad0), v0], [f(c.inputs.grad1), v1]])] as const;
-        });
-        await s.run([v0.initializer, v1.initializer]);
-        await s.run(step);
-        const [a, b] = (await s.run([v0, v1])) as NDArray[];
-        return { var0: a!.toArray(), var1: b!.toArray() };
-      } finally {
-        await s.close();
-      }
-    },
+    run: (c, ctx) =>
+      oneTrainStep(ctx, () => {
+        const v0 = new tf.Variable(c.inputs.var0 as number[]);
+        const v1 = new tf.Variable(c.inputs.var1 as number[]);
+        const opt = new api.train!.GradientDescentOptimizer!(c.attrs.learning_rate);
+        const step = opt.applyGradients([[f(c.inputs.grad0), v0], [f(c.inputs.grad1), v1]]);
+        return { v0, v1, step, init: [v0.initializer, v1.initializer] };
+      }),
   },
   'GradientDescentOptimizer(1.0).minimize((var0 . x + var1)^2)': {
     need: 'train',
     trainClass: 'GradientDescentOptimizer',
-    run: async (c, ctx) => {
-      const s = ctx.session();
-      try {
-        const [v0, v1, init, step] = s.graph.asDefault(() => {
-          const v0 = new tf.Variable(c.inputs.var0 as number[][]);
-          const v1 = new tf.Variable(c.inputs.var1 as number[]);
-          const pred = tf.add(tf.matmul(v0, f(c.inputs.x)), v1);
-          const loss = tf.multiply(pred, pred);
-          const step = new api.train!.GradientDescentOptimizer!(c.attrs.learning_rate).minimize(loss);
-          return [v0, v1, tf.globalVariablesInitializer(), step] as const;
-        });
-        await s.run(init);
-        await s.run(step);
-        const [a, b] = (await s.run([v0, v1])) as NDArray[];
-        return { var0: a!.toArray(), var1: b!.toArray() };
-      } finally {
-        await s.close();
-      }
-    },
+    run: (c, ctx) =>
+      oneTrainStep(ctx, () => {
+        const v0 = new tf.Variable(c.inputs.var0 as number[][]);
+        const v1 = new tf.Variable(c.inputs.var1 as number[]);
+        const pred = tf.add(tf.matmul(v0, f(c.inputs.x)), v1);
+        const loss = tf.multiply(pred, pred);
+        const step = new api.train!.GradientDescentOptimizer!(c.attrs.learning_rate).minimize(loss);
+        return { v0, v1, step, init: tf.globalVariablesInitializer() };
+      }),
   },
   'ApplyMomentum via MomentumOptimizer(lr=2.0, momentum=0.9)': {
     need: 'train',
     trainClass: 'MomentumOptimizer',
-    run: async (c, ctx) => {
-      const s = ctx.session();
-      try {
+    run: (c, ctx) =>
+      withSession(ctx, async (s) => {
         const built = s.graph.asDefault(() => {
           const v0 = new tf.Variable(c.inputs.var0 as number[]);
           const v1 = new tf.Variable(c.inputs.var1 as number[]);
@@ -260,17 +252,13 @@ const HANDLERS: Record<string, Handler> = {
           out[k] = got;
         }
         return out;
-      } finally {
-        await s.close();
-      }
-    },
+      }),
   },
   'ApplyAdam via AdamOptimizer() defaults': {
     need: 'train',
     trainClass: 'AdamOptimizer',
-    run: async (c, ctx) => {
-      const s = ctx.session();
-      try {
+    run: (c, ctx) =>
+      withSession(ctx, async (s) => {
         const built = s.graph.asDefault(() => {
           const v0 = new tf.Variable(c.inputs.var0 as number[]);
           const v1 = new tf.Variable(c.inputs.var1 as number[]);
@@ -301,10 +289,7 @@ const HANDLERS: Record<string, Handler> = {
           }
         }
         return out;
-      } finally {
-        await s.close();
-      }
-    },
+      }),
   },
 };
 
