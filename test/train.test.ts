@@ -33,17 +33,14 @@ const arr = async (sess: tf.Session, t: unknown) => ((await sess.run(t)) as tf.N
 
 // ----- conformance cases -------------------------------------------------------------------
 describe('optimizer conformance cases', () => {
-  it('sgd_apply_gradients', async () => {
-    const c = fx('sgd_apply_gradients');
+  /** Case `id`: variables var0 and var1, one run of `update(c, v0, v1)`, both checked after it. */
+  async function oneUpdateOfTwoVars(id: string, update: (c: FixtureCase, v0: Variable, v1: Variable) => tf.Operation): Promise<void> {
+    const c = fx(id);
     await inGraph(
       () => {
         const v0 = new tf.Variable(c.inputs.var0);
         const v1 = new tf.Variable(c.inputs.var1);
-        const op = new tf.train.GradientDescentOptimizer(c.attrs.learning_rate).applyGradients([
-          [tf.constant(c.inputs.grad0), v0],
-          [tf.constant(c.inputs.grad1), v1],
-        ]);
-        return { v0, v1, op };
+        return { v0, v1, op: update(c, v0, v1) };
       },
       async (sess, { v0, v1, op }, init) => {
         await sess.run(init);
@@ -51,26 +48,23 @@ describe('optimizer conformance cases', () => {
         close(await arr(sess, v0), c.expected.var0, c.tol);
         close(await arr(sess, v1), c.expected.var1, c.tol);
       },
+    );
+  }
+
+  it('sgd_apply_gradients', async () => {
+    await oneUpdateOfTwoVars('sgd_apply_gradients', (c, v0, v1) =>
+      new tf.train.GradientDescentOptimizer(c.attrs.learning_rate).applyGradients([
+        [tf.constant(c.inputs.grad0), v0],
+        [tf.constant(c.inputs.grad1), v1],
+      ]),
     );
   });
 
   it('sgd_minimize_matmul', async () => {
-    const c = fx('sgd_minimize_matmul');
-    await inGraph(
-      () => {
-        const v0 = new tf.Variable(c.inputs.var0);
-        const v1 = new tf.Variable(c.inputs.var1);
-        const pred = tf.add(tf.matmul(v0, tf.constant(c.inputs.x)), v1);
-        const op = new tf.train.GradientDescentOptimizer(1.0).minimize(tf.reduceSum(tf.square(pred)));
-        return { v0, v1, op };
-      },
-      async (sess, { v0, v1, op }, init) => {
-        await sess.run(init);
-        await sess.run(op);
-        close(await arr(sess, v0), c.expected.var0, c.tol);
-        close(await arr(sess, v1), c.expected.var1, c.tol);
-      },
-    );
+    await oneUpdateOfTwoVars('sgd_minimize_matmul', (c, v0, v1) => {
+      const pred = tf.add(tf.matmul(v0, tf.constant(c.inputs.x)), v1);
+      return new tf.train.GradientDescentOptimizer(1.0).minimize(tf.reduceSum(tf.square(pred)));
+    });
   });
 
   it('relu_grad_gd_scalar', async () => {
