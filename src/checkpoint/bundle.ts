@@ -210,6 +210,41 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   }
 }
 
+/**
+ * A file operation of {@link BundleReader}'s read of one tensor, on the one data file it opens
+ * (read: `length` bytes at file `position` into `buf` at `offset`).
+ */
+type FileOp =
+  | { kind: 'open'; path: string }
+  | { kind: 'read'; buf: Uint8Array; offset: number; length: number; position: number }
+  | { kind: 'close' };
+
+/**
+ * Runs `steps`, performing each operation it yields with `perform` and sending back the number
+ * that returns, or throwing in what it throws.
+ */
+function runSteps<T>(steps: Generator<FileOp, T, number>, perform: (op: FileOp) => number): T {
+  let r = steps.next(0);
+  while (!r.done) {
+    let n: number;
+    try {
+      n = perform(r.value);
+    } catch (err) {
+      r = steps.throw(err);
+      continue;
+    }
+    r = steps.next(n);
+  }
+  return r.value;
+}
+
+/** {@link runSteps} with operations performed asynchronously. */
+async function runStepsAsync<T>(steps: Generator<FileOp, T, number>, perform: (op: FileOp) => Promise<number>): Promise<T> {
+  let r = steps.next(0);
+  while (!r.done) r = await perform(r.value).then((n) => steps.next(n), (err: unknown) => steps.throw(err));
+  return r.value;
+}
+
 /** A read-only view of one tensor bundle. Open with {@link readBundle}. */
 export class BundleReader {
   /** Tensor entries in key order (the header and partition slices are not listed). */
@@ -357,48 +392,45 @@ export class BundleReader {
 
   /** Read and verify one tensor. */
   async read(name: string): Promise<TensorValue> {
-    const e = this.entry(name);
-    this.checkReadable(e);
-    const path = this.dataPath(e.shardId);
-    const buf = new Uint8Array(e.size);
-    let fh: fsp.FileHandle;
-    try {
-      fh = await fsp.open(path, 'r');
-    } catch (err) {
-      throw fsError(err, path);
-    }
-    try {
-      let got = 0;
-      while (got < e.size) {
-        const { bytesRead } = await fh.read(buf, got, e.size - got, e.offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      if (got < e.size) throw this.truncated(e, path, got);
-    } catch (err) {
-      throw fsError(err, path);
-    } finally {
-      await fh.close();
-    }
-    return this.decode(e, buf, path);
+    let fh: fsp.FileHandle | undefined;
+    return runStepsAsync(this.readSteps(name), async (op) => {
+      if (op.kind === 'open') fh = await fsp.open(op.path, 'r');
+      else if (op.kind === 'read') return (await fh!.read(op.buf, op.offset, op.length, op.position)).bytesRead;
+      else await fh!.close();
+      return 0;
+    });
   }
 
   /** Synchronous {@link read}. */
   readSync(name: string): TensorValue {
+    let fd = -1;
+    return runSteps(this.readSteps(name), (op) => {
+      if (op.kind === 'open') fd = fs.openSync(op.path, 'r');
+      else if (op.kind === 'read') return fs.readSync(fd, op.buf, op.offset, op.length, op.position);
+      else fs.closeSync(fd);
+      return 0;
+    });
+  }
+
+  /**
+   * Reading one tensor, written once for {@link read} and {@link readSync}: yields the file
+   * operations for the caller to perform, synchronously or not, and is sent back the bytes each
+   * `read` got (0 for the others), or thrown what an operation threw.
+   */
+  private *readSteps(name: string): Generator<FileOp, TensorValue, number> {
     const e = this.entry(name);
     this.checkReadable(e);
     const path = this.dataPath(e.shardId);
     const buf = new Uint8Array(e.size);
-    let fd: number;
     try {
-      fd = fs.openSync(path, 'r');
+      yield { kind: 'open', path };
     } catch (err) {
       throw fsError(err, path);
     }
     try {
       let got = 0;
       while (got < e.size) {
-        const n = fs.readSync(fd, buf, got, e.size - got, e.offset + got);
+        const n = yield { kind: 'read', buf, offset: got, length: e.size - got, position: e.offset + got };
         if (n === 0) break;
         got += n;
       }
@@ -406,7 +438,7 @@ export class BundleReader {
     } catch (err) {
       throw fsError(err, path);
     } finally {
-      fs.closeSync(fd);
+      yield { kind: 'close' };
     }
     return this.decode(e, buf, path);
   }
