@@ -5,6 +5,11 @@
  * apart), then sleeps — blocking in `Atomics.wait` for synchronous runs, or awaiting
  * `Atomics.waitAsync` so that worker 'exit' events get through for asynchronous ones.
  *
+ * Spins are short (tens of µs): on a busy machine a spinning thread holds a core that a
+ * preempted peer — the one holding the chunk everybody waits for — could run on. Measured on
+ * the 2-core development machine under outside load, 0.5–2 ms spins made two threads slower
+ * than one; 50–100 µs ones kept most of the gain, and were no slower when it was quieter.
+ *
  * A worker that exits unasked marks the pool failed: a step whose chunks can no longer finish
  * fails with an error naming its op, and the device starts a fresh pool for the next run.
  * Waits that see no chunk finish for `stallMs` fail the same way (a synchronous run cannot see
@@ -32,8 +37,12 @@ export interface PoolOptions {
   memory: WebAssembly.Memory;
   wasm: boolean;
   relaxed: boolean;
-  /** Calling thread: spin this long for a step's last chunks before sleeping. */
+  /**
+   * Calling thread: spin this long for a step's last chunks, then block this long (async runs),
+   * before sleeping with the event loop free.
+   */
   spinMs?: number;
+  blockMs?: number;
   /** Workers: spin this long for the next step during a run / after one. */
   activeSpinMs?: number;
   idleSpinMs?: number;
@@ -52,6 +61,7 @@ export class WorkerPool {
   private closed = false;
   private job = 0;
   private readonly spinMs: number;
+  private readonly blockMs: number;
   private readonly stallMs: number;
   private readonly lastError = new Map<number, string>();
 
@@ -67,7 +77,8 @@ export class WorkerPool {
   constructor(opts: PoolOptions) {
     if (!wt) throw new Error('worker_threads is not available');
     this.threads = opts.threads;
-    this.spinMs = opts.spinMs ?? 0.5;
+    this.spinMs = opts.spinMs ?? 0.05;
+    this.blockMs = opts.blockMs ?? 1;
     this.stallMs = opts.stallMs ?? 30_000;
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
     const entry = workerEntry();
@@ -79,8 +90,8 @@ export class WorkerPool {
         index: i,
         wasm: opts.wasm,
         relaxed: opts.relaxed,
-        activeSpinMs: opts.activeSpinMs ?? 2,
-        idleSpinMs: opts.idleSpinMs ?? 1,
+        activeSpinMs: opts.activeSpinMs ?? 0.1,
+        idleSpinMs: opts.idleSpinMs ?? 0.05,
         port: port2,
       };
       const w = new wt.Worker(entry.kind === 'file' ? entry.url : entry.code, {
@@ -215,6 +226,10 @@ export class WorkerPool {
     const c = this.ctrl;
     let last = -1;
     let since = performance.now();
+    // Most steps end within a short blocking wait, which wakes faster than waitAsync's trip
+    // through the event loop; longer ones sleep with the loop free, so exit events get in.
+    const cur = Atomics.load(c, DONE);
+    if (cur < n) Atomics.wait(c, DONE, cur, this.blockMs);
     // a pending waitAsync does not keep the process alive; the run must
     const keepAlive = setInterval(() => {}, 1 << 30);
     try {
