@@ -65,9 +65,9 @@ export function parseDType(x: unknown): DType {
     if (x === 'float') return 'float32';
     if (x === 'double') return 'float64';
   }
-  throw new TypeError(
-    `Expected a dtype (one of ${DTYPES.join(', ')}), got ${typeof x === 'string' ? `'${x}'` : String(x)}`,
-  );
+  const got = typeof x === 'string' ? `'${x}'`
+    : typeof x === 'object' && x !== null ? `a ${x.constructor?.name ?? 'object'}` : String(x);
+  throw new TypeError(`Expected a dtype (one of ${DTYPES.join(', ')}, or TF's float, double), got ${got}`);
 }
 
 /** Convert one JS value to the stored number for `dtype` (TF cast semantics: truncation). */

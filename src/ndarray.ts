@@ -1,5 +1,5 @@
 /** Host-side tensor values: what `Session.run` returns and what feeds may be. */
-import { type DType, type DataArray, allocArray, arrayCtor, coerce } from './dtype.js';
+import { type DType, type DataArray, allocArray, arrayCtor, coerce, parseDType } from './dtype.js';
 import { sizeOf, stridesOf } from './shape.js';
 
 export type NestedArray = number | boolean | NestedArray[];
@@ -14,7 +14,7 @@ export class NDArray {
    * held in a Float64Array.
    */
   constructor(data: DataArray, shape: readonly number[], dtype?: DType) {
-    const dt = dtype ?? dtypeOfArray(data);
+    const dt = dtype === undefined ? dtypeOfArray(data) : parseDType(dtype);
     const expected = arrayCtor(dt);
     if (!(data instanceof expected)) {
       throw new TypeError(
@@ -46,7 +46,8 @@ export class NDArray {
   }
 
   static zeros(shape: readonly number[], dtype: DType = 'float32'): NDArray {
-    return new NDArray(allocArray(dtype, sizeOf(shape)), shape, dtype);
+    const dt = parseDType(dtype);
+    return new NDArray(allocArray(dt, sizeOf(shape)), shape, dt);
   }
 
   /** Element at a multi-index; no arguments for a scalar. */

@@ -8,6 +8,8 @@ import { type Dim, type PartialShape, cShape, isFullyDefined, pyShape, shapesEqu
 import { type TensorLike, isConvertible, isHostValue, toTensor } from './convert.js';
 import { defineOp, makeOp } from './registry.js';
 import { setTranspose } from './nn.js';
+import { oneHotOptions, unstackOptions } from '../schemas.js';
+import { parseOptions, parseShape } from '../validate.js';
 
 // ----- Fill / zeros / ones ------------------------------------------------------------------
 defineOp<{ shape: number[]; value: number; dtype: DType }>({
@@ -22,24 +24,17 @@ defineOp<{ value: number; dtype?: DType }>({
   lower: (b, [x], a) => [b.fill(x!.shape, a.value, a.dtype ?? x!.dtype)],
 });
 
-function checkShape(shape: readonly number[], what: string): number[] {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ValueError(`${what} must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  return [...shape];
-}
-
 export function fill(dims: readonly number[], value: number | boolean, dtype?: DType | string, name?: string): Tensor {
   const dt = dtype ? parseDType(dtype) : typeof value === 'boolean' ? 'bool' : 'float32';
-  return makeOp(getDefaultGraph(), 'Fill', [], { shape: checkShape(dims, 'dims'), value: Number(value), dtype: dt }, name, 'Fill').outputs[0]!;
+  return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(dims, 'fill', 'dims'), value: Number(value), dtype: dt }, name, 'Fill').outputs[0]!;
 }
 export function zeros(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
   const s = typeof shape === 'number' ? [shape] : shape;
-  return makeOp(getDefaultGraph(), 'Fill', [], { shape: checkShape(s, 'shape'), value: 0, dtype: parseDType(dtype) }, name, 'zeros').outputs[0]!;
+  return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(s, 'zeros', 'shape'), value: 0, dtype: parseDType(dtype) }, name, 'zeros').outputs[0]!;
 }
 export function ones(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
   const s = typeof shape === 'number' ? [shape] : shape;
-  return makeOp(getDefaultGraph(), 'Fill', [], { shape: checkShape(s, 'shape'), value: 1, dtype: parseDType(dtype) }, name, 'ones').outputs[0]!;
+  return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(s, 'ones', 'shape'), value: 1, dtype: parseDType(dtype) }, name, 'ones').outputs[0]!;
 }
 export function zerosLike(x: TensorLike, dtype?: DType | string, name?: string): Tensor {
   const t = toTensor(x);
@@ -117,10 +112,7 @@ defineOp<{ shape: number[] | null }>({
 export function reshape(x: TensorLike, shape: readonly number[] | Tensor, name?: string): Tensor {
   const t = toTensor(x);
   if (shape instanceof Tensor) return makeOp(t.graph, 'Reshape', [t, shape], { shape: null }, name, 'Reshape').outputs[0]!;
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1)) {
-    throw new ValueError(`reshape: shape must be an array of integers (-1 for one unknown dim), got ${JSON.stringify(shape)}`);
-  }
-  return makeOp(t.graph, 'Reshape', [t], { shape: [...shape] }, name, 'Reshape').outputs[0]!;
+  return makeOp(t.graph, 'Reshape', [t], { shape: parseShape(shape, 'reshape', 'shape', 'reshape') }, name, 'Reshape').outputs[0]!;
 }
 
 /** Reshape input 0 to the run-time shape of input 1 (used by gradients). */
@@ -352,6 +344,7 @@ defineOp<{ num: number; axis: number }>({
 
 /** `tf.unstack(value, {num, axis})` → `num` tensors along `axis`. */
 export function unstack(value: TensorLike, opts: { num?: number; axis?: number; name?: string } = {}): Tensor[] {
+  parseOptions(unstackOptions, opts, 'unstack');
   const t = toTensor(value);
   const axis = checkInt(opts.axis ?? 0, 'axis');
   let num = opts.num;
@@ -553,6 +546,7 @@ export interface OneHotOptions {
 }
 /** `tf.oneHot(indices, depth, {onValue = 1, offValue = 0, axis = -1, dtype = float32})`. */
 export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions = {}): Tensor {
+  parseOptions(oneHotOptions, opts, 'oneHot');
   const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
   checkInt(depth, 'depth');
   const dtype = opts.dtype !== undefined ? parseDType(opts.dtype)

@@ -14,6 +14,8 @@ import { type TensorLike, toTensor } from './convert.js';
 import { sameDType } from './elementwise.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp } from './registry.js';
+import { conv2dOptions, poolOptions } from '../schemas.js';
+import { parseOptions } from '../validate.js';
 
 export type Padding = 'SAME' | 'VALID';
 /** Attrs of Conv2D and its backprop ops; `strides` and `dilations` are NHWC 4-vectors. */
@@ -304,6 +306,7 @@ export interface Conv2DOptions {
  * `strides` is a number, `[sh, sw]` or `[1, sh, sw, 1]`.
  */
 export function conv2d(input: TensorLike, filter: TensorLike, strides: number | readonly number[], padding: Padding | string, opts: Conv2DOptions = {}): Tensor {
+  parseOptions(conv2dOptions, opts, 'nn.conv2d');
   checkFormat(opts.dataFormat, 'Conv2D');
   const x = toTensor(input);
   const f = toTensor(filter, x.dtype);
@@ -320,6 +323,7 @@ export interface PoolOptions {
   name?: string;
 }
 function pool(type: 'MaxPool' | 'AvgPool', value: TensorLike, ksize: number | readonly number[], strides: number | readonly number[], padding: Padding | string, opts: PoolOptions): Tensor {
+  parseOptions(poolOptions, opts, type === 'MaxPool' ? 'nn.maxPool' : 'nn.avgPool');
   checkFormat(opts.dataFormat, type);
   const x = toTensor(value);
   const attrs: PoolAttrs = { ksize: nhwc(ksize, 'ksize'), strides: nhwc(strides, 'strides'), padding: checkPadding(padding, type) };

@@ -8,6 +8,7 @@ import { NDArray } from '../ndarray.js';
 import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf } from '../shape.js';
 import { type TensorLike, setConstBuilder, toNDArray, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import { parseShape } from '../validate.js';
 
 // ----- Const ----------------------------------------------------------------------------
 defineOp<{ value: NDArray }>({
@@ -27,7 +28,8 @@ export function constant(value: TensorLike, dtype?: DType | string, shape?: read
   if (value instanceof Tensor) throw new TypeError('tf.constant needs a host value, not a Tensor');
   const dt = dtype === undefined ? undefined : parseDType(dtype);
   let arr = toNDArray(value as Parameters<typeof toNDArray>[0], dt);
-  if (shape) {
+  if (shape !== undefined && shape !== null) {
+    shape = parseShape(shape, 'constant', 'shape');
     const n = sizeOf(shape);
     if (arr.size === 1 && n !== 1) {
       const data = new (arr.data.constructor as new (n: number) => typeof arr.data)(n);
@@ -55,7 +57,8 @@ registerGradient('Placeholder', null);
 
 export function placeholder(dtype: DType | string, shape?: PartialShape | readonly (number | null)[], name?: string): Tensor {
   const dt = parseDType(dtype);
-  return makeOp(getDefaultGraph(), 'Placeholder', [], { dtype: dt, shape: shape === undefined || shape === null ? null : [...shape] }, name, 'Placeholder').outputs[0]!;
+  const dims = shape === undefined || shape === null ? null : parseShape(shape, 'placeholder', 'shape', 'partial');
+  return makeOp(getDefaultGraph(), 'Placeholder', [], { dtype: dt, shape: dims }, name, 'Placeholder').outputs[0]!;
 }
 
 defineOp<{ shape: PartialShape }>({
@@ -73,7 +76,8 @@ registerGradient('PlaceholderWithDefault', (_op, [dy]) => [dy ?? null]);
 
 export function placeholderWithDefault(value: TensorLike, shape: PartialShape | readonly (number | null)[], name?: string): Tensor {
   const x = toTensor(value);
-  return makeOp(getDefaultGraph(), 'PlaceholderWithDefault', [x], { shape: shape === null ? null : [...shape] }, name, 'PlaceholderWithDefault').outputs[0]!;
+  const dims = shape === null ? null : parseShape(shape, 'placeholderWithDefault', 'shape', 'partial');
+  return makeOp(getDefaultGraph(), 'PlaceholderWithDefault', [x], { shape: dims }, name, 'PlaceholderWithDefault').outputs[0]!;
 }
 
 // ----- Identity, StopGradient -----------------------------------------------------------

@@ -13,6 +13,8 @@ import { addN } from './math.js';
 import { onesLike } from './array.js';
 import { getGradient } from './registry.js';
 import './grads/index.js';
+import { gradientsOptions } from '../schemas.js';
+import { parseOptions } from '../validate.js';
 
 /** Tensors of these dtypes carry gradients; integer and bool edges cut the path. */
 export function isDifferentiable(dtype: DType): boolean {
@@ -42,6 +44,7 @@ export function gradients(
   gradYs?: (TensorLike | null | undefined)[] | null,
   opts: GradientsOptions = {},
 ): (Tensor | null)[] {
+  parseOptions(gradientsOptions, opts, 'gradients');
   const yList = (Array.isArray(ys) ? ys : [ys]).map((y) => toTensor(y));
   const xList = (Array.isArray(xs) ? xs : [xs]).map(asX);
   if (gradYs && gradYs.length !== yList.length) {

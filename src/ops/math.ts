@@ -8,6 +8,8 @@ import { type Dim, type PartialShape, broadcastPartial, cShape, normAxis } from 
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { binaryOp, broadcastOrThrow, defineBinary, defineUnary, sameDType, unaryOp } from './elementwise.js';
 import { defineOp, makeOp } from './registry.js';
+import { matmulOptions } from '../schemas.js';
+import { parseOptions } from '../validate.js';
 
 // ----- unary ----------------------------------------------------------------------------
 defineUnary('Neg', 'neg');
@@ -208,6 +210,7 @@ export interface MatMulOptions {
   name?: string;
 }
 export function matmul(a: TensorLike, b: TensorLike, opts: MatMulOptions = {}): Tensor {
+  parseOptions(matmulOptions, opts, 'matmul');
   const [x, y] = toTensorPair(a, b);
   return makeOp(x.graph, 'MatMul', [x, y], { transposeA: !!opts.transposeA, transposeB: !!opts.transposeB }, opts.name, 'MatMul').outputs[0]!;
 }

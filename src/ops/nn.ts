@@ -9,6 +9,8 @@ import { defineUnary, unaryOp } from './elementwise.js';
 import { randomUniform } from './random.js';
 import { defineOp, makeOp } from './registry.js';
 import { shape as shapeOf } from './array.js';
+import { dropoutOptions, keepProbArg } from '../schemas.js';
+import { parseArg, parseOptions } from '../validate.js';
 
 defineUnary('Relu', 'relu');
 defineUnary('Relu6', 'relu6');
@@ -194,6 +196,8 @@ export interface DropoutOptions {
 
 /** TF1 `tf.nn.dropout(x, keepProb)`: kept units are scaled by 1/keepProb; keepProb 1 (literal) is `x` itself. */
 export function dropout(x: TensorLike, keepProb?: TensorLike | null, opts: DropoutOptions = {}): Tensor {
+  parseArg(keepProbArg, keepProb, 'nn.dropout', 'keepProb');
+  parseOptions(dropoutOptions, opts, 'nn.dropout');
   const t = toTensor(x);
   if (!isFloat(t.dtype)) throw new ValueError(`x has to be a floating point tensor since it's going to be scaled. Got a ${t.dtype} tensor instead.`);
   let rateArg: TensorLike | undefined = opts.rate;

@@ -1,11 +1,13 @@
 /** Seeded random ops: uniform, normal and truncated normal (Philox, repeatable per session). */
 import { type DType, parseDType } from '../dtype.js';
 import { getDefaultGraph } from '../graph/context.js';
-import type { Tensor } from '../graph/tensor.js';
+import { Tensor } from '../graph/tensor.js';
 import type { RandomDist } from '../device/prims.js';
 import { type PartialShape } from '../shape.js';
-import { type TensorLike, toTensor } from './convert.js';
+import { type TensorLike, isConvertible, toTensor } from './convert.js';
 import { defineOp, makeOp } from './registry.js';
+import { randomOptions } from '../schemas.js';
+import { parseOptions, parseShape } from '../validate.js';
 
 interface RandomAttrs {
   [k: string]: unknown;
@@ -52,24 +54,29 @@ function seeds(opSeed: number | undefined): [number, number] {
 }
 
 /** `shape` may be a static array or a tensor whose (run-time) shape is used. */
-function randomOp(type: string, defaultName: string, shape: readonly number[] | Tensor, scale: number, shift: number, opts: RandomOptions): Tensor {
+function randomOp(type: string, defaultName: string, shape: readonly number[] | Tensor, scale: number, shift: number, opts: RandomOptions, where: string): Tensor {
+  const isTensor = shape instanceof Tensor || isConvertible(shape);
+  const dims = isTensor ? null : parseShape(shape, where, 'shape');
   const [seed, seed2] = seeds(opts.seed);
   const dtype = parseDType(opts.dtype ?? 'float32');
   const g = getDefaultGraph();
-  const ins = Array.isArray(shape) ? [] : [toTensor(shape as TensorLike)];
-  return makeOp(g, type, ins, { shape: Array.isArray(shape) ? [...shape] : null, seed, seed2, scale, shift, dtype }, opts.name, defaultName).outputs[0]!;
+  const ins = isTensor ? [toTensor(shape as TensorLike)] : [];
+  return makeOp(g, type, ins, { shape: dims, seed, seed2, scale, shift, dtype }, opts.name, defaultName).outputs[0]!;
 }
 
 export function randomUniform(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+  parseOptions(randomOptions, opts, 'randomUniform');
   const lo = opts.minval ?? 0;
   const hi = opts.maxval ?? 1;
-  return randomOp('RandomUniform', 'random_uniform', shape, hi - lo, lo, opts);
+  return randomOp('RandomUniform', 'random_uniform', shape, hi - lo, lo, opts, 'randomUniform');
 }
 
 export function randomNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
-  return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts);
+  parseOptions(randomOptions, opts, 'randomNormal');
+  return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'randomNormal');
 }
 
 export function truncatedNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
-  return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts);
+  parseOptions(randomOptions, opts, 'truncatedNormal');
+  return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'truncatedNormal');
 }

@@ -7,6 +7,8 @@ import type { Operation, Tensor } from '../graph/tensor.js';
 import { type PartialShape, isFullyDefined, pyShape, shapesEqual } from '../shape.js';
 import { type TensorConvertible, type TensorLike, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import { variableOptions } from '../schemas.js';
+import { parseOptions } from '../validate.js';
 
 defineOp<{ shape: number[]; dtype: DType }>({
   type: 'VariableV2',
@@ -79,6 +81,7 @@ export class Variable implements TensorConvertible {
 
   constructor(initialValue: TensorLike | (() => TensorLike), opts: VariableOptions = {}) {
     if (initialValue === undefined || initialValue === null) throw new ValueError('initial_value must be specified.');
+    parseOptions(variableOptions, opts, 'Variable');
     const g: Graph = getDefaultGraph();
     const dtype = opts.dtype === undefined ? undefined : parseDType(opts.dtype);
     this.trainable = opts.trainable ?? true;

@@ -7,6 +7,7 @@ import { type HostValue, isConvertible, isHostValue, toNDArray } from '../ops/co
 import { Variable } from '../ops/variables.js';
 import { ValueError } from '../errors.js';
 import { compatible, pyShape } from '../shape.js';
+import { describeValue, parseArg } from '../validate.js';
 
 export type FeedKey = Tensor | Variable | string;
 export type FeedValue = HostValue;
@@ -14,15 +15,14 @@ export type FeedDict = Map<FeedKey, FeedValue> | [FeedKey, FeedValue][] | Record
 
 const feedDictSchema = z.union([
   z.instanceof(Map),
-  z.array(z.tuple([z.any(), z.any()])),
+  z.array(z.tuple([z.any(), z.any()], { error: 'expected a [key, value] pair' }), { error: 'expected an array of [key, value] pairs' }),
   z.record(z.string(), z.any()),
-], { error: (iss) => `feedDict must be a Map, an array of [key, value] pairs, or an object keyed by tensor names; got ${iss.input === null ? 'null' : typeof iss.input}` });
+], { error: 'expected a Map, an array of [key, value] pairs, or an object keyed by tensor names' });
 
 export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> {
   const out = new Map<Tensor, NDArray>();
   if (feedDict === undefined || feedDict === null) return out;
-  const parsed = feedDictSchema.safeParse(feedDict);
-  if (!parsed.success) throw new TypeError(parsed.error.issues[0]!.message);
+  parseArg(feedDictSchema, feedDict, 'Session.run', 'feedDict');
   const entries: [unknown, unknown][] =
     feedDict instanceof Map ? [...feedDict] : Array.isArray(feedDict) ? (feedDict as [unknown, unknown][]) : Object.entries(feedDict as object);
   for (const [key, value] of entries) {
@@ -41,7 +41,7 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
     }
     if (g.unfeedable.has(t)) throw new ValueError(`Tensor ${t} may not be fed.`);
     if (!isHostValue(value)) {
-      throw new TypeError(`Feed value for ${t.name} must be a number, boolean, nested array, typed array or NDArray; got ${value === null ? 'null' : typeof value}`);
+      throw new TypeError(`Feed value for ${t.name} must be a number, boolean, nested array, typed array or NDArray; got ${describeValue(value)}`);
     }
     const arr = feedValue(value as HostValue, t);
     if (!compatible(t.shape, arr.shape)) {

@@ -14,12 +14,13 @@ import { type FeedDict, resolveFeeds } from './feeds.js';
 import { createWebGPU } from './devices.js';
 import { type DeviceKind, type Placer, needsPlacement, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
+import { intIn, parseOptions } from '../validate.js';
 
 const optionsSchema = z
   .object({
     graph: z.instanceof(Graph, { message: 'graph must be a tf.Graph' }).optional(),
     device: z.enum(['cpu', 'webgpu']).optional(),
-    threads: z.number().int().min(1).max(256).optional(),
+    threads: intIn(1, 256).optional(),
     allowSoftPlacement: z.boolean().optional(),
     /** Worker fan-out threshold (0: every step runs on the workers). */
     parallelThreshold: z.number().min(0).optional(),
@@ -34,15 +35,6 @@ export interface SessionStats {
   /** Runs (or run segments) served by a cached plan. */
   cacheHits: number;
   runs: number;
-}
-
-function parseOptions(opts: unknown): z.output<typeof optionsSchema> {
-  const r = optionsSchema.safeParse(opts ?? {});
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new TypeError(`Invalid Session option ${i.path.join('.') || '(options)'}: ${i.message}`);
-  }
-  return r.data;
 }
 
 interface Request {
@@ -69,7 +61,7 @@ export class Session {
   private asksGpu = false;
 
   constructor(opts?: SessionOptions) {
-    this.opts = parseOptions(opts);
+    this.opts = parseOptions(optionsSchema, opts ?? undefined, 'Session');
     this.graph = this.opts.graph ?? getDefaultGraph();
     this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
     this.runners.set('cpu', new Runner(new CpuDevice(this.opts), this.state));

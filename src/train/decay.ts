@@ -11,6 +11,8 @@ import { type TensorLike, toTensor } from '../ops/convert.js';
 import {
   add, cast, ceil, cos, equal, exp, floor, lessEqual, minimum, multiply, negative, pow, realDiv, subtract, where,
 } from '../ops/math.js';
+import { cosineDecayArgs, decayArgs, piecewiseConstantArgs, polynomialDecayArgs, polynomialDecayOptions } from '../schemas.js';
+import { parseArgs, parseOptions } from '../validate.js';
 
 function graphOf(...xs: TensorLike[]): Graph | null {
   for (const x of xs) {
@@ -49,6 +51,7 @@ export function exponentialDecay(
   learningRate: TensorLike, globalStep: TensorLike, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string,
 ): Tensor {
   if (globalStep === null || globalStep === undefined) throw new ValueError('global_step is required for exponential_decay.');
+  parseArgs(decayArgs, { learningRate, globalStep, decaySteps, decayRate, staircase, name }, 'exponentialDecay');
   return scoped(name, 'ExponentialDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
@@ -63,6 +66,7 @@ export function inverseTimeDecay(
   learningRate: TensorLike, globalStep: TensorLike, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string,
 ): Tensor {
   if (globalStep === null || globalStep === undefined) throw new ValueError('global_step is required for inverse_time_decay.');
+  parseArgs(decayArgs, { learningRate, globalStep, decaySteps, decayRate, staircase, name }, 'inverseTimeDecay');
   return scoped(name, 'InverseTimeDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
@@ -77,6 +81,7 @@ export function naturalExpDecay(
   learningRate: TensorLike, globalStep: TensorLike, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string,
 ): Tensor {
   if (globalStep === null || globalStep === undefined) throw new ValueError('global_step is required for natural_exp_decay.');
+  parseArgs(decayArgs, { learningRate, globalStep, decaySteps, decayRate, staircase, name }, 'naturalExpDecay');
   return scoped(name, 'NaturalExpDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
@@ -100,6 +105,8 @@ export function polynomialDecay(
   learningRate: TensorLike, globalStep: TensorLike, decaySteps: TensorLike, opts: PolynomialDecayOptions = {},
 ): Tensor {
   if (globalStep === null || globalStep === undefined) throw new ValueError('global_step is required for polynomial_decay.');
+  parseArgs(polynomialDecayArgs, { learningRate, globalStep, decaySteps }, 'polynomialDecay');
+  parseOptions(polynomialDecayOptions, opts, 'polynomialDecay');
   const { endLearningRate = 0.0001, power = 1.0, cycle = false } = opts;
   return scoped(opts.name, 'PolynomialDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
@@ -123,6 +130,7 @@ export function cosineDecay(
   learningRate: TensorLike, globalStep: TensorLike, decaySteps: TensorLike, alpha = 0.0, name?: string,
 ): Tensor {
   if (globalStep === null || globalStep === undefined) throw new ValueError('cosine decay requires global_step');
+  parseArgs(cosineDecayArgs, { learningRate, globalStep, decaySteps, alpha, name }, 'cosineDecay');
   return scoped(name, 'CosineDecay', [learningRate, globalStep], (scope) => {
     const lr = lrTensor(learningRate);
     const dt = lr.dtype;
@@ -138,6 +146,7 @@ export function cosineDecay(
  * `values[n]` after boundaries[n-1]. Boundaries take x's dtype.
  */
 export function piecewiseConstant(x: TensorLike, boundaries: readonly number[], values: readonly TensorLike[], name?: string): Tensor {
+  parseArgs(piecewiseConstantArgs, { x, boundaries, values, name }, 'piecewiseConstant');
   if (boundaries.length !== values.length - 1) {
     throw new ValueError('The length of boundaries should be 1 less than the length of values');
   }

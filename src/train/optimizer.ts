@@ -12,6 +12,8 @@ import { group } from '../ops/core.js';
 import { gradients } from '../ops/gradients.js';
 import { cast } from '../ops/math.js';
 import { Variable, assignAdd, trainableVariables } from '../ops/variables.js';
+import { applyGradientsOptions, computeGradientsOptions, minimizeOptions, varListArg } from '../schemas.js';
+import { parseArg, parseOptions } from '../validate.js';
 
 export type GradAndVar = [Tensor | null, Variable];
 
@@ -50,6 +52,8 @@ export abstract class Optimizer {
   /** `[grad or null, var]` for each variable (default: the trainable variables). */
   computeGradients(loss: Tensor, varList?: Variable[] | null, opts: ComputeGradientsOptions = {}): GradAndVar[] {
     if (!(loss instanceof Tensor)) throw new TypeError(`loss must be a Tensor, got ${String(loss)}`);
+    parseArg(varListArg, varList, 'computeGradients', 'varList');
+    parseOptions(computeGradientsOptions, opts, 'computeGradients');
     assertValidDTypes([loss]);
     const vars = varList ?? trainableVariables(loss.graph);
     if (vars.length === 0) throw new ValueError('No variables to optimize.');
@@ -61,6 +65,7 @@ export abstract class Optimizer {
 
   /** Add the update ops; the returned op runs them all (and increments `globalStep` after). */
   applyGradients(gradsAndVars: readonly (readonly [Tensor | TensorLike | null, Variable])[], opts: ApplyGradientsOptions = {}): Operation {
+    parseOptions(applyGradientsOptions, opts, 'applyGradients');
     const list = [...gradsAndVars];
     if (list.length === 0) throw new ValueError('No variables provided.');
     const converted = list.map(([g, v]): GradAndVar => {
@@ -104,13 +109,14 @@ export abstract class Optimizer {
 
   /** computeGradients + applyGradients. */
   minimize(loss: Tensor, opts: MinimizeOptions = {}): Operation {
-    const pairs = this.computeGradients(loss, opts.varList, opts);
+    parseOptions(minimizeOptions, opts, 'minimize');
+    const pairs = this.computeGradients(loss, opts.varList, { gradLoss: opts.gradLoss });
     if (!pairs.some(([g]) => g !== null)) {
       throw new ValueError(
         `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables ${pyList(pairs.map(([, v]) => String(v)))} and loss ${String(loss)}.`,
       );
     }
-    return this.applyGradients(pairs, opts);
+    return this.applyGradients(pairs, { globalStep: opts.globalStep, name: opts.name });
   }
 
   getSlot(v: Variable, name: string): Variable | null {

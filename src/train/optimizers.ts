@@ -9,6 +9,8 @@ import { multiply } from '../ops/math.js';
 import { type Variable, assign } from '../ops/variables.js';
 import { applyOp } from './apply-ops.js';
 import { Optimizer, castTo, colocated } from './optimizer.js';
+import { adagradOptions, adamOptions, gradientDescentOptions, hyperArg, momentumOptions, rmspropOptions } from '../schemas.js';
+import { parseArg, parseOptions } from '../validate.js';
 
 const zerosInit = (shape: number[], dtype: DType): Tensor => zeros(shape, dtype, 'zeros');
 const onesInit = (shape: number[], dtype: DType): Tensor => ones(shape, dtype, 'ones');
@@ -17,7 +19,8 @@ const onesInit = (shape: number[], dtype: DType): Tensor => ones(shape, dtype, '
 export class GradientDescentOptimizer extends Optimizer {
   private lrT!: Tensor;
   constructor(private readonly learningRate: TensorLike, opts: { useLocking?: boolean; name?: string } = {}) {
-    super(opts.useLocking ?? false, opts.name ?? 'GradientDescent');
+    super(parseOptions(gradientDescentOptions, opts, 'GradientDescentOptimizer').useLocking ?? false, opts.name ?? 'GradientDescent');
+    parseArg(hyperArg, learningRate, 'GradientDescentOptimizer', 'learningRate');
   }
   protected createSlots(): void {}
   protected prepare(): void {
@@ -39,8 +42,10 @@ export class MomentumOptimizer extends Optimizer {
   private momentumT!: Tensor;
   readonly useNesterov: boolean;
   constructor(private readonly learningRate: TensorLike, private readonly momentum: TensorLike, opts: MomentumOptions = {}) {
-    super(opts.useLocking ?? false, opts.name ?? 'Momentum');
+    super(parseOptions(momentumOptions, opts, 'MomentumOptimizer').useLocking ?? false, opts.name ?? 'Momentum');
+    parseArg(hyperArg, learningRate, 'MomentumOptimizer', 'learningRate');
     if (momentum === undefined) throw new TypeError("MomentumOptimizer needs a 'momentum' argument");
+    parseArg(hyperArg, momentum, 'MomentumOptimizer', 'momentum');
     this.useNesterov = opts.useNesterov ?? false;
   }
   protected createSlots(vars: Variable[]): void {
@@ -61,7 +66,8 @@ export class AdagradOptimizer extends Optimizer {
   private lrT!: Tensor;
   readonly initialAccumulatorValue: number;
   constructor(private readonly learningRate: TensorLike, opts: { initialAccumulatorValue?: number; useLocking?: boolean; name?: string } = {}) {
-    super(opts.useLocking ?? false, opts.name ?? 'Adagrad');
+    super(parseOptions(adagradOptions, opts, 'AdagradOptimizer').useLocking ?? false, opts.name ?? 'Adagrad');
+    parseArg(hyperArg, learningRate, 'AdagradOptimizer', 'learningRate');
     this.initialAccumulatorValue = opts.initialAccumulatorValue ?? 0.1;
     if (!(this.initialAccumulatorValue > 0)) {
       throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
@@ -101,7 +107,8 @@ export class AdamOptimizer extends Optimizer {
   private firstVar: Variable | null = null;
 
   constructor(private readonly learningRate: TensorLike = 0.001, opts: AdamOptions = {}) {
-    super(opts.useLocking ?? false, opts.name ?? 'Adam');
+    super(parseOptions(adamOptions, opts, 'AdamOptimizer').useLocking ?? false, opts.name ?? 'Adam');
+    parseArg(hyperArg, learningRate, 'AdamOptimizer', 'learningRate');
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-8;
@@ -174,7 +181,8 @@ export class RMSPropOptimizer extends Optimizer {
   private momentumT!: Tensor;
   private epsilonT!: Tensor;
   constructor(private readonly learningRate: TensorLike, opts: RMSPropOptions = {}) {
-    super(opts.useLocking ?? false, opts.name ?? 'RMSProp');
+    super(parseOptions(rmspropOptions, opts, 'RMSPropOptimizer').useLocking ?? false, opts.name ?? 'RMSProp');
+    parseArg(hyperArg, learningRate, 'RMSPropOptimizer', 'learningRate');
     this.decay = opts.decay ?? 0.9;
     this.momentum = opts.momentum ?? 0.0;
     this.epsilon = opts.epsilon ?? 1e-10;

@@ -28,6 +28,8 @@ import {
   updateCheckpointState,
   writeBundle,
 } from '../checkpoint/index.js';
+import { saveOptions, saverOptions } from '../schemas.js';
+import { parseOptions } from '../validate.js';
 
 /** Variables to save: a list (each keyed by `v.op.name`) or checkpoint key → variable. */
 export type SaverVarList = readonly Variable[] | Readonly<Record<string, Variable>> | ReadonlyMap<string, Variable>;
@@ -173,18 +175,12 @@ export class Saver {
   private nextKeepTime: number;
 
   constructor(varList?: SaverVarList | null, opts: SaverOptions = {}) {
+    parseOptions(saverOptions, opts, 'Saver');
     const list = varList ?? globalVariables(getDefaultGraph());
     this.saveables = buildSaveables(list);
     if (this.saveables.length === 0 && !opts.allowEmpty) throw new ValueError('No variables to save');
-    const maxToKeep = opts.maxToKeep === undefined ? 5 : opts.maxToKeep ?? 0;
-    if (!Number.isInteger(maxToKeep) || maxToKeep < 0) {
-      throw new ValueError(`maxToKeep must be a non-negative integer or null, got ${maxToKeep}`);
-    }
-    this.maxToKeep = maxToKeep;
+    this.maxToKeep = opts.maxToKeep === undefined ? 5 : opts.maxToKeep ?? 0;
     this.keepCheckpointEveryNHours = opts.keepCheckpointEveryNHours ?? 10000;
-    if (!(this.keepCheckpointEveryNHours > 0)) {
-      throw new ValueError(`keepCheckpointEveryNHours must be positive, got ${this.keepCheckpointEveryNHours}`);
-    }
     this.padStepNumber = opts.padStepNumber ?? false;
     this.saveRelativePaths = opts.saveRelativePaths ?? false;
     this.reshape = opts.reshape ?? false;
@@ -257,6 +253,7 @@ export class Saver {
    * checkpoint under the same prefix as it was.
    */
   async save(sess: Session, savePath: string, opts: SaveOptions = {}): Promise<string | null> {
+    parseOptions(saveOptions, opts, 'Saver.save');
     const latestFilename = opts.latestFilename ?? DEFAULT_STATE_FILENAME;
     const writeState = opts.writeState ?? true;
     if (pyDirname(latestFilename) !== '') {
