@@ -4,7 +4,7 @@
  * with concrete shapes, give each variable reader the version it depends on, plan memory.
  */
 import type { DType } from '../dtype.js';
-import { FailedPreconditionError, OpError } from '../errors.js';
+import { FailedPreconditionError, InternalError, OpError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import type { Val } from '../ops/lower.js';
 import { getOpDef } from '../ops/registry.js';
@@ -12,7 +12,6 @@ import type { Plan } from '../device/plan.js';
 import { type DeviceTraits, PlanBuilder } from './plan-builder.js';
 import type { NDArray } from '../ndarray.js';
 import { compatible, cShape } from '../shape.js';
-import { InternalError } from '../errors.js';
 
 export interface CompiledPlan {
   plan: Plan;
@@ -98,18 +97,29 @@ export function compilePlan(
   const needsInit = new Map<string, string>();
   const variables = new Map<string, { dtype: DType; shape: number[] }>();
 
+  /** Version 0 of the variable behind ref tensor `t`: its persistent buffer. */
+  const storedVariable = (t: Tensor, reader: string): Val => {
+    const key = t.op.name;
+    const shape = t.op.attrs.shape as number[];
+    variables.set(key, { dtype: t.dtype, shape });
+    if (!needsInit.has(key)) needsInit.set(key, reader);
+    return b.variable(key, t.dtype, shape);
+  };
+
   const inputVal = (op: Operation, t: Tensor): Val => {
     if (t.op.type === 'VariableV2' && !feeds.has(t)) {
       const key = t.op.name;
-      const shape = t.op.attrs.shape as number[];
-      variables.set(key, { dtype: t.dtype, shape });
       const list = versions.get(key) ?? [];
       const anc = list.length ? ancestorsOf(op) : null;
       for (let i = list.length - 1; i >= 0; i--) {
         if (anc!.has(list[i]!.opId)) return list[i]!.val;
       }
-      if (op.type !== 'Assign' && !needsInit.has(key)) needsInit.set(key, op.name);
-      return b.variable(key, t.dtype, shape);
+      if (op.type === 'Assign') {
+        // A plain Assign initializes: it may see the variable uninitialized.
+        variables.set(key, { dtype: t.dtype, shape: t.op.attrs.shape as number[] });
+        return b.variable(key, t.dtype, t.op.attrs.shape as number[]);
+      }
+      return storedVariable(t, op.name);
     }
     const v = vals.get(t);
     if (!v) throw new InternalError(`no value for ${t.name} while lowering ${op.name}`);
@@ -120,7 +130,7 @@ export function compilePlan(
     if (op.type === 'VariableV2') continue;
     b.opName = op.name;
     const ins = op.inputs.map((t) => inputVal(op, t));
-    // Every output already fed needs no computation, unless the op has effects.
+    // An op whose every output is fed is not computed, unless it has effects.
     const def = getOpDef(op.type);
     if (op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t)) && !def.stateful) continue;
     for (let i = 0; i < ins.length; i++) {
@@ -156,17 +166,10 @@ export function compilePlan(
       fetchSlots.push(-1);
       continue;
     }
-    const v = e.op.type === 'VariableV2' ? inputValForFetch(e) : vals.get(e);
+    const v = e.op.type === 'VariableV2' ? storedVariable(e, e.op.name) : vals.get(e);
     if (!v) throw new InternalError(`no value for fetch ${e.name}`);
     fetchSlots.push(fetchVals.length);
     fetchVals.push(v);
-  }
-  function inputValForFetch(t: Tensor): Val {
-    const key = t.op.name;
-    const shape = t.op.attrs.shape as number[];
-    variables.set(key, { dtype: t.dtype, shape });
-    if (!needsInit.has(key)) needsInit.set(key, t.op.name);
-    return b.variable(key, t.dtype, shape);
   }
   const plan = b.finish(fetchVals, traits);
   return { plan, fetchSlots, fetchShapes: fetchVals.map((v) => [...v.shape]), feedOrder, needsInit, assigns: [...b.assigned.keys()], dynOps: b.dynOps, variables };
