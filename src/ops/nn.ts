@@ -3,12 +3,11 @@ import { isFloat } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
 import { cShape, mergeShapes, pyShape } from '../shape.js';
-import { cast, add, greaterEqual, multiply, divide, subtract, reduceSum, square, where, negative, abs, exp, log1p, maximum } from './math.js';
+import { cast, add, greaterEqual, multiply, divide, subtract, where, negative, exp, log1p } from './math.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { defineUnary, unaryOp } from './elementwise.js';
 import { randomUniform } from './random.js';
 import { defineOp, makeOp } from './registry.js';
-import { shape as shapeOf } from './array.js';
 import { dropoutOptions, keepProbArg } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
 
@@ -226,5 +225,4 @@ function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions
   return multiply(divide(x, keep), mask, scope);
 }
 
-export { abs, maximum, square, reduceSum, Tensor };
 export { conv2d, maxPool, avgPool, type Conv2DOptions, type PoolOptions, type Padding } from './conv.js';

@@ -14,7 +14,7 @@ const wasmFn = (p: PrimParams['reduce'], x: DataArray, o: DataArray, w: WasmKern
 export const reduce: CpuKernel<'reduce'> = splittable<'reduce'>((p, [x], [o], ctx) => {
   const X = x!;
   const O = o!;
-  const { outer, size, inner, fn } = p;
+  const { size, inner, fn } = p;
   const wf = wasmFn(p, X, O, ctx.wasm);
   if (wf) {
     ctx.wasm!.reduce(wf, X.byteOffset + ctx.lo * size * inner * 4, O.byteOffset + ctx.lo * inner * 4, ctx.hi - ctx.lo, size, inner);
