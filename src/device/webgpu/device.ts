@@ -52,6 +52,16 @@ export class WebGPUDevice implements Device {
     return this.pipelines.size;
   }
 
+  /** Live GPU buffers made through this device (created minus destroyed), and their bytes. */
+  stats(): { buffers: number; bytes: number } {
+    let bytes = 0;
+    for (const n of this.live.values()) bytes += n;
+    return { buffers: this.live.size, bytes };
+  }
+
+  /** Live buffers and their sizes; every buffer is made by `createBuffer` and freed by `destroyBuffer`. */
+  private readonly live = new Map<GpuBuffer, number>();
+
   private readonly vars = new Map<string, VariableStorage>();
   private readonly pipelines = new Map<string, Promise<PipelineEntry>>();
   private readonly programs = new Set<WebGPUProgram>();
@@ -93,9 +103,22 @@ export class WebGPUDevice implements Device {
     return this.vars.get(key);
   }
 
+  /** @internal Creates a buffer and counts it as live. */
+  createBuffer(desc: Parameters<GpuDevice['createBuffer']>[0]): GpuBuffer {
+    const b = this.gpu.createBuffer(desc);
+    this.live.set(b, desc.size);
+    return b;
+  }
+
+  /** @internal Destroys a buffer made by `createBuffer`. */
+  destroyBuffer(b: GpuBuffer): void {
+    this.live.delete(b);
+    b.destroy();
+  }
+
   /** A zeroed buffer whose disjoint 256-byte ranges are bound in place of empty inputs. */
   emptyBuffer(): GpuBuffer {
-    this.zero ??= this.gpu.createBuffer({ size: EMPTY_SLOT * MAX_BINDINGS, usage: BufferUsage.STORAGE, label: 'empty' });
+    this.zero ??= this.createBuffer({ size: EMPTY_SLOT * MAX_BINDINGS, usage: BufferUsage.STORAGE, label: 'empty' });
     return this.zero;
   }
 
@@ -105,8 +128,8 @@ export class WebGPUDevice implements Device {
     const v = this.vars.get(key);
     if (v && v.dtype === dtype && v.size === size) return;
     // New buffers are zero-filled. Work already submitted keeps the old one alive until it ends.
-    v?.buffer.destroy();
-    const buffer = this.gpu.createBuffer({
+    if (v) this.destroyBuffer(v.buffer);
+    const buffer = this.createBuffer({
       size: Math.max(4, size * BYTES_PER_ELEMENT),
       usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
       label: `variable ${key}`,
@@ -126,7 +149,7 @@ export class WebGPUDevice implements Device {
       const v = this.storage(key);
       if (v.size === 0) return allocArray(v.dtype, 0);
       const bytes = v.size * BYTES_PER_ELEMENT;
-      const tmp = this.gpu.createBuffer({ size: bytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: `read ${key}` });
+      const tmp = this.createBuffer({ size: bytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: `read ${key}` });
       try {
         const enc = this.gpu.createCommandEncoder();
         enc.copyBufferToBuffer(v.buffer, 0, tmp, 0, bytes);
@@ -134,7 +157,7 @@ export class WebGPUDevice implements Device {
         await tmp.mapAsync(MapMode.READ);
         return fromGpu(tmp.getMappedRange(), 0, v.size, v.dtype);
       } finally {
-        tmp.destroy();
+        this.destroyBuffer(tmp);
       }
     });
   }
@@ -234,9 +257,10 @@ export class WebGPUDevice implements Device {
       this.disposed = true;
       for (const p of [...this.programs]) p.destroyNow();
       this.programs.clear();
-      for (const v of this.vars.values()) v.buffer.destroy();
+      for (const v of this.vars.values()) this.destroyBuffer(v.buffer);
       this.vars.clear();
-      this.zero?.destroy();
+      if (this.zero) this.destroyBuffer(this.zero);
+      this.zero = null;
       this.gpu.destroy();
     });
   }

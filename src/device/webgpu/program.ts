@@ -311,7 +311,7 @@ export class WebGPUProgram implements Program {
         if (st > 0) this.staging = this.own(st, S.MAP_READ | S.COPY_DST, 'staging');
 
       if (uniformBytes > 0) {
-        const ub = gpu.createBuffer({ size: uniformBytes, usage: S.UNIFORM, mappedAtCreation: true, label: 'uniforms' });
+        const ub = this.dev.createBuffer({ size: uniformBytes, usage: S.UNIFORM, mappedAtCreation: true, label: 'uniforms' });
         const bytes = ub.getMappedRange();
         for (const { u, offset } of blocks) u.write(bytes, offset);
         ub.unmap();
@@ -340,7 +340,7 @@ export class WebGPUProgram implements Program {
   }
 
   private own(size: number, usage: number, label: string): GpuBuffer {
-    const b = this.dev.gpu.createBuffer({ size, usage, label });
+    const b = this.dev.createBuffer({ size, usage, label });
     this.owned.push(b);
     return b;
   }
@@ -348,7 +348,7 @@ export class WebGPUProgram implements Program {
   private uploadConst(b: Extract<PlanBuffer, { kind: 'const' }>): GpuBuffer {
     if (b.data.length < b.size) throw new InternalError(`constant buffer ${b.id} holds ${b.data.length} of ${b.size} elements`);
     const words = toGpu(b.size === b.data.length ? b.data : b.data.subarray(0, b.size), b.dtype);
-    const buf = this.dev.gpu.createBuffer({
+    const buf = this.dev.createBuffer({
       size: Math.max(4, words.byteLength),
       usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC,
       mappedAtCreation: true,
@@ -550,7 +550,7 @@ export class WebGPUProgram implements Program {
   private async readWitness(slot: CheckSlot): Promise<Int32Array> {
     const gpu = this.dev.gpu;
     const bytes = slot.witnessWords * 4;
-    const tmp = gpu.createBuffer({ size: bytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: 'witness read' });
+    const tmp = this.dev.createBuffer({ size: bytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: 'witness read' });
     try {
       const enc = gpu.createCommandEncoder();
       enc.copyBufferToBuffer(this.witBuf!, slot.witnessOffset, tmp, 0, bytes);
@@ -558,7 +558,7 @@ export class WebGPUProgram implements Program {
       await tmp.mapAsync(MapMode.READ);
       return new Int32Array(tmp.getMappedRange().slice(0));
     } finally {
-      tmp.destroy();
+      this.dev.destroyBuffer(tmp);
     }
   }
 
@@ -581,7 +581,7 @@ export class WebGPUProgram implements Program {
   /** @internal Frees the buffers now (the device's own dispose, or a failed compile). */
   destroyNow(): void {
     this.disposed = true;
-    for (const b of this.owned) b.destroy();
+    for (const b of this.owned) this.dev.destroyBuffer(b);
     this.owned.length = 0;
   }
 }
