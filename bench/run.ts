@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,small,conv] [--json file]`
+ * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
+ * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
  * Every implementation of every case runs in its own child process (bench/cases/*.ts), the
  * implementations alternating in a rotated order each round; the table shows the median over
@@ -20,6 +22,22 @@ const maxThreads = Math.max(...threadCounts);
 const only = opt.get('cases')?.split(',');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = !import.meta.url.endsWith('.ts');
+
+if (opt.get('device') === 'webgpu') {
+  // Each script in its own process, its output passed straight through.
+  const runScript = (name: string, extra: string[]): Promise<number | null> =>
+    new Promise((resolve) => {
+      const script = built ? fileURLToPath(new URL(`./${name}.mjs`, import.meta.url)) : `bench/${name}.ts`;
+      const child = spawn(process.execPath, [...(built ? [] : ['--import', 'tsx']), script, ...extra], { cwd: root, stdio: 'inherit' });
+      child.on('close', resolve);
+    });
+  const sizeArgs = opt.get('sizes')?.split(',') ?? [];
+  console.log('tsflow on WebGPU');
+  await runScript('webgpu-matmul', sizeArgs);
+  console.log('\n@tensorflow/tfjs-backend-webgpu on the same adapter');
+  await runScript('tfjs-webgpu-matmul', sizeArgs.length > 0 ? sizeArgs : quick ? ['256', '512'] : ['256', '512', '1024']);
+  process.exit(0);
+}
 
 interface Impl {
   name: string;

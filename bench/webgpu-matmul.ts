@@ -3,7 +3,8 @@
  *
  *   npx tsx bench/webgpu-matmul.ts [sizes...] [--chain N] [--runs N] [--steps N] [--no-mlp]
  *
- * For each size n (default 256 512 1024 2048 4096): float32 variables a and b, [n, n], drawn on
+ * For each size n (default 256 512 1024 2048 4096; 256 512 1024 with chains of 2 on a software
+ * adapter such as lavapipe): float32 variables a and b, [n, n], drawn on
  * the device by their initializers (tf.randomNormal; b has stddev 1/√n so repeated products
  * keep their scale), then one run computes the chain c1 = a·b, c2 = c1·b, ..., cL = cL−1·b and
  * fetches only reduceSum(cL), a scalar. After warm-up runs, the median of the timed runs gives
@@ -36,14 +37,14 @@ for (let i = 0; i < argv.length; i++) {
     for (const s of a.split(',')) if (s) sizes.push(Number(s));
   }
 }
-if (sizes.length === 0) sizes.push(256, 512, 1024, 2048, 4096);
+const sizesGiven = sizes.length > 0;
 const num = (name: string, dflt: number): number => {
   const v = opts.get(name);
   return typeof v === 'string' ? Number(v) : dflt;
 };
 const runs = Math.max(5, num('runs', 7));
 const steps = Math.max(20, num('steps', 30));
-const fixedChain = opts.has('chain') ? num('chain', 8) : null;
+let fixedChain = opts.has('chain') ? num('chain', 8) : null;
 if (sizes.some((s) => !Number.isInteger(s) || s < 1) || !(runs >= 5) || !(steps >= 20)) {
   console.error('usage: webgpu-matmul [sizes...] [--chain N] [--runs N (>= 5)] [--steps N (>= 20)] [--no-mlp]');
   process.exit(2);
@@ -67,6 +68,9 @@ interface GpuEntry {
   requestAdapter(): Promise<AdapterLike | null>;
 }
 
+/** Whether the adapter is a software rasterizer (lavapipe / llvmpipe / SwiftShader). */
+let softwareAdapter = false;
+
 /** The adapter's name as the WebGPU implementation reports it (the one a session gets). */
 async function adapterName(): Promise<string> {
   try {
@@ -82,6 +86,7 @@ async function adapterName(): Promise<string> {
     keep.push(adapter);
     const i = adapter?.info;
     if (!i) return 'unknown adapter';
+    softwareAdapter = i.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${i.description ?? ''} ${i.device ?? ''}`);
     const parts = [i.description, i.vendor && `vendor ${i.vendor}`, i.architecture && `arch ${i.architecture}`].filter((x) => !!x);
     return parts.length > 0 ? parts.join(', ') : 'unknown adapter';
   } catch (e) {
@@ -182,6 +187,14 @@ async function benchMlp(device: 'cpu' | 'webgpu'): Promise<number> {
 // ---- main -----------------------------------------------------------------------------------
 
 console.log(`adapter: ${await adapterName()}`);
+if (!sizesGiven) {
+  // A software adapter manages about a GFLOP/s: smaller sizes and short chains keep this to a minute or two.
+  if (softwareAdapter) {
+    sizes.push(256, 512, 1024);
+    fixedChain ??= 2;
+    console.log('software adapter: default sizes 256 512 1024, chains of 2 products');
+  } else sizes.push(256, 512, 1024, 2048, 4096);
+}
 console.log(`float32 matmul n×n·n×n on WebGPU: median of ${runs} runs after 2 warm-up runs, each run a chain of L products`);
 for (const n of sizes) {
   try {
