@@ -186,6 +186,37 @@ describe('wasm matmul', () => {
         expect(Array.from(mem.f32(c2, m * n))).toEqual(Array.from(mem.f32(c1, m * n)));
       });
 
+      it.skipIf(v.skip)('B packed once (packB + matmulPacked) gives matmul\'s bits for any row ranges', () => {
+        const memory = makeMemory(v.opts.shared, 64);
+        const K = createWasmKernels(memory, v.opts)!;
+        const mem = new Bump(memory);
+        // k > kc (two panels), n not a multiple of the tile width
+        for (const [m, n, k, transA, transB] of [
+          [61, 45, 300, false, false],
+          [50, 37, 270, true, true],
+          [25, 130, 40, false, true],
+          [1, 33, 20, false, false],
+        ] as const) {
+          const a = mem.alloc(m * k * 4);
+          const b = mem.alloc(k * n * 4);
+          const c1 = mem.alloc(m * n * 4);
+          const c2 = mem.alloc(m * n * 4);
+          const s = mem.alloc(K.scratchBytes(m, n, k));
+          const packed = mem.alloc(K.packedBBytes(n, k));
+          const r = rng(m * 1000 + n);
+          const A = mem.f32(a, m * k);
+          const B = mem.f32(b, k * n);
+          for (let i = 0; i < A.length; i++) A[i] = r() - 0.5;
+          for (let i = 0; i < B.length; i++) B[i] = r() - 0.5;
+          K.matmul(a, b, c1, m, n, k, transA, transB, 0, m, s);
+          K.packB(b, k, n, transB, packed);
+          // uneven ranges, one of them a single row
+          const cuts = [0, Math.min(1, m), Math.min(8, m), m];
+          for (let i = 0; i + 1 < cuts.length; i++) K.matmulPacked(a, b, c2, m, n, k, transA, transB, cuts[i]!, cuts[i + 1]!, s, packed);
+          expect(Array.from(mem.f32(c2, m * n))).toEqual(Array.from(mem.f32(c1, m * n)));
+        }
+      });
+
       it.skipIf(v.skip)('k = 0 gives zeros (or leaves C when accumulating)', () => {
         const memory = makeMemory(v.opts.shared, 1);
         const K = createWasmKernels(memory, v.opts)!;

@@ -25,6 +25,10 @@ export interface WorkerStep {
   units: number;
   align: number;
   chunks: number;
+  /** Byte offset of the plan's shared region for this step's chunks (KernelCtx.shared), or 0. */
+  shared: number;
+  /** The kernel's `pre` phase rather than the kernel itself. */
+  pre: boolean;
 }
 
 export type PlanMessage =

@@ -32,6 +32,10 @@ interface BoundStep {
   align: number;
   /** 1: runs inline on the calling thread. */
   chunks: number;
+  /** Whether it reads or writes the plan's shared region (ctx.shared). */
+  shared: boolean;
+  /** The `pre` phase of the plan step it shares (runs first, as a step of its own). */
+  pre: boolean;
 }
 
 /** What a program needs from its device. */
@@ -77,11 +81,14 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     return heap.view(l.dtype, l.offset, l.size);
   };
   let scratch = 0;
-  const steps = plan.steps.map((step): Omit<BoundStep, 'ins' | 'outs'> => {
+  let sharedBytes = 0;
+  const steps = plan.steps.flatMap((step): Omit<BoundStep, 'ins' | 'outs'>[] => {
     const kernel = cpuKernels[step.prim] as unknown as AnyKernel & {
       prepare?: (p: unknown) => unknown;
       split?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => { units: number; align: number; minUnits?: number };
       scratchBytes?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => number;
+      sharedBytes?: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => number;
+      pre?: { units: (p: unknown, i: DataArray[], o: DataArray[], w: WasmKernels | null) => number; run: AnyKernel };
     };
     const params = kernel.prepare ? kernel.prepare(step.params) : step.params;
     const ins = step.inputs.map(view);
@@ -91,9 +98,21 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     const chunks = kernel.split
       ? chunksFor(stepCost({ ...step, params } as AnyStep, ins, host.wasm !== null), split.units, split.align, split.minUnits ?? 1, host.threads, host.parallelThreshold, MAX_CHUNKS)
       : 1;
-    return { step, kernel, params, units: split.units, align: split.align, chunks };
+    const main = { step, kernel, params, units: split.units, align: split.align, chunks, shared: false, pre: false };
+    // A split step with a pre phase: that phase first, as a step of its own (a pool barrier
+    // between them), both over the plan's shared region. Only where some thread would run more
+    // than one chunk: with one chunk a thread, the chunks' own per-call work already runs in
+    // parallel and the barrier costs more than it saves (measured on the MLP step).
+    const preUnits = chunks > host.threads && kernel.pre ? kernel.pre.units(params, ins, outs, host.wasm) : 0;
+    const bytes = preUnits > 0 ? (kernel.sharedBytes?.(params, ins, outs, host.wasm) ?? 0) : 0;
+    if (bytes <= 0) return [main];
+    sharedBytes = Math.max(sharedBytes, bytes);
+    const pre = { step, kernel: kernel.pre!.run, params, units: preUnits, align: 1, chunks: Math.min(preUnits, host.threads), shared: true, pre: true };
+    return [pre, { ...main, shared: true }];
   });
   host.reserveScratch(scratch);
+  // One region for all split steps (they run one after another).
+  const shared = sharedBytes > 0 ? heap.alloc(sharedBytes) : 0;
   const parallel = steps.some((s) => s.chunks > 1);
   const table: (WorkerStep | null)[] = steps.map((s) =>
     s.chunks > 1
@@ -106,6 +125,8 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
           units: s.units,
           align: s.align,
           chunks: s.chunks,
+          shared: s.shared ? shared : 0,
+          pre: s.pre,
         }
       : null,
   );
@@ -123,7 +144,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     bound = steps.map((s) => ({ ...s, ins: s.step.inputs.map((i) => views.get(i)!), outs: s.step.outputs.map((i) => views.get(i)!) }));
   };
 
-  const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm: host.wasm, scratch: 0 };
+  const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm: host.wasm, scratch: 0, shared: 0 };
   let registeredWith: WorkerPool | null = null;
   let pool: WorkerPool | null = null;
   let disposed = false;
@@ -161,6 +182,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     for (let i = from; i < bound.length; i++) {
       const b = bound[i]!;
       ctx.op = b.step.op;
+      ctx.shared = b.shared ? shared : 0;
       if (b.chunks <= 1 || !pool) {
         ctx.lo = 0;
         ctx.hi = b.units;
@@ -240,6 +262,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
       disposed = true;
       registeredWith?.drop(id);
       if (plan.arenaBytes > 0) heap.release(arena, plan.arenaBytes);
+      if (sharedBytes > 0) heap.release(shared, sharedBytes);
       for (const [off, bytes] of consts) heap.release(off, bytes);
     },
   };

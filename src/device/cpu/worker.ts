@@ -40,7 +40,8 @@ function drain(): void {
 const view = ([dtype, off, size]: [string, number, number]): DataArray =>
   new (arrayCtor(dtype as never))(memory.buffer, off, size);
 
-const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm, scratch: 0 };
+type Kernel = (p: unknown, i: DataArray[], o: DataArray[], c: KernelCtx) => void;
+const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm, scratch: 0, shared: 0 };
 
 function runChunk(planId: number, stepIdx: number, chunk: number): void {
   if (Atomics.load(ctrl, CRASH) === index) process.exit(70); // a crash holding a chunk (tests)
@@ -56,7 +57,9 @@ function runChunk(planId: number, stepIdx: number, chunk: number): void {
   ctx.op = s.op;
   [ctx.lo, ctx.hi] = chunkRange(s.units, s.chunks, s.align, chunk);
   ctx.scratch = Atomics.load(ctrl, SCRATCH) + index * Atomics.load(ctrl, SCRATCH_STRIDE);
-  (cpuKernels[s.prim] as (p: unknown, i: DataArray[], o: DataArray[], c: KernelCtx) => void)(s.params, s.ins, s.outs, ctx);
+  ctx.shared = s.shared;
+  const kernel = cpuKernels[s.prim] as Kernel & { pre?: { run: Kernel } };
+  (s.pre ? kernel.pre!.run : kernel)(s.params, s.ins, s.outs, ctx);
 }
 
 function fail(e: unknown, _plan: number, _step: number): void {

@@ -1,9 +1,9 @@
 /**
- * Fixed blocks of rows. The wasm matmul takes a different (matrix-vector) path for a one-row
- * call, which sums in another order, so a row must never land in a one-row call just because
- * of where a chunk boundary fell: rows are grouped into blocks of `size`, and a one-row
- * remainder joins the last block. Kernels split over whole blocks; each block is computed by
- * the same calls whichever thread runs it.
+ * Fixed blocks of rows, so each block is computed by the same calls whichever thread runs it.
+ * Rows are grouped into blocks of `size`, and a one-row remainder joins the last block (the
+ * wasm matmul keys its matrix-vector path on the matrix having one row, not on the call's
+ * range, so this is no longer needed for its results, only to keep chunks from being tiny).
+ * Kernels split over whole blocks.
  */
 
 export function blockCount(total: number, size: number): number {

@@ -1,21 +1,29 @@
 /**
  * Batched matmul, split over output rows (batch × m). Float32 runs the wasm SIMD kernel (packed
- * panels, transposes handled while packing) in this thread's scratch; anything else, or no wasm,
+ * panels, transposes handled while packing) in this thread's scratch; when the step is split
+ * over threads and every batch entry shares one B, B is packed once into the plan's shared
+ * region (a phase of its own, split over column panels) before the row chunks run, and they
+ * all read it. Anything else, or no wasm,
  * the plain-JS kernel below: B packed so the inner loop walks memory contiguously, whatever
  * the transposes, with a 1×4 register block.
  */
 import type { DataArray } from '../../../dtype.js';
 import type { PrimParams } from '../../prims.js';
 import { blockCount, blockRows } from './blocks.js';
+import type { WasmKernels } from '../wasm/index.js';
 import { type CpuKernel, splittable, useWasm } from './types.js';
 
 /** Rows per split unit (both wasm register tiles, 3 and 4 rows, divide it). */
 const ROW_BLOCK = 12;
 /**
- * Every wasm call packs all of op(B) (k·n floats) for its rows' 2·rows·k·n FLOPs: packing
- * costs about 5/rows of the multiply, so a chunk keeps at least ~60 rows (5 blocks).
+ * A wasm call that packs all of op(B) (k·n floats) itself for its rows' 2·rows·k·n FLOPs pays
+ * about 5/rows of the multiply for it, so a chunk keeps at least ~60 rows (5 blocks).
  */
 const MIN_BLOCKS = 5;
+
+/** Whether a split step's chunks read one B packed before them (B the same for every batch entry). */
+const sharedB = (p: PrimParams['matmul'], w: WasmKernels): boolean =>
+  (p.batch === 1 || p.bBatchStride === 0) && w.usesPackedB(p.m, p.n);
 
 let scratch = new Float64Array(0);
 let arow = new Float64Array(0);
@@ -81,19 +89,31 @@ export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
       if (ctx.hi > ctx.lo) matmulJs(p, A, B, C, lo, hi);
       return;
     }
+    const packed = ctx.shared && sharedB(p, ctx.wasm) ? ctx.shared : 0;
     for (let u = ctx.lo; u < ctx.hi;) {
       const bi = Math.floor(u / per);
       const first = u - bi * per;
       const lastInEntry = Math.min(per, ctx.hi - bi * per) - 1;
       const r0 = blockRows(m, ROW_BLOCK, per, first)[0];
       const r1 = blockRows(m, ROW_BLOCK, per, lastInEntry)[1];
-      ctx.wasm.matmul(
-        A.byteOffset + bi * aBatchStride * 4, B.byteOffset + bi * bBatchStride * 4, C.byteOffset + bi * m * n * 4,
-        m, n, k, transposeA, transposeB, r0, r1, ctx.scratch,
-      );
+      const aOff = A.byteOffset + bi * aBatchStride * 4, bOff = B.byteOffset + bi * bBatchStride * 4, cOff = C.byteOffset + bi * m * n * 4;
+      if (packed) ctx.wasm.matmulPacked(aOff, bOff, cOff, m, n, k, transposeA, transposeB, r0, r1, ctx.scratch, packed);
+      else ctx.wasm.matmul(aOff, bOff, cOff, m, n, k, transposeA, transposeB, r0, r1, ctx.scratch);
       u = bi * per + lastInEntry + 1;
     }
   },
   (p) => ({ units: p.batch * blockCount(p.m, ROW_BLOCK), align: 1, minUnits: MIN_BLOCKS }),
-  { scratchBytes: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) ? w.scratchBytes(p.m, p.n, p.k) : 0) },
+  {
+    scratchBytes: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) ? w.scratchBytes(p.m, p.n, p.k) : 0),
+    sharedBytes: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) && sharedB(p, w) ? w.packedBBytes(p.n, p.k) : 0),
+    pre: {
+      // pack B once, split over its column panels
+      units: (p, [a, b], [c], w) => (useWasm(w, a!, b!, c!) && sharedB(p, w) ? w.panelsB(p.n) : 0),
+      run: (p, [a, b], [c], ctx) => {
+        if (ctx.shared && useWasm(ctx.wasm, a!, b!, c!) && sharedB(p, ctx.wasm)) {
+          ctx.wasm.packB(b!.byteOffset, p.k, p.n, p.transposeB, ctx.shared, ctx.lo, ctx.hi);
+        }
+      },
+    },
+  },
 );

@@ -17,6 +17,11 @@ export interface KernelCtx {
   wasm: WasmKernels | null;
   /** Byte offset of this thread's scratch region in the heap (`scratchBytes` of the step). */
   scratch: number;
+  /**
+   * Byte offset of the plan's shared region (`sharedBytes`), filled by the step's `pre` phase
+   * before its chunks run; 0 or absent when the step runs without it (inline, in one call).
+   */
+  shared?: number;
 }
 
 /**
@@ -45,6 +50,19 @@ export interface CpuKernel<K extends PrimName> {
   prepare?: (p: PrimParams[K]) => PrimParams[K];
   /** Heap scratch bytes one call needs per thread (e.g. packed matmul panels). */
   scratchBytes?: (p: PrimParams[K], ins: DataArray[], outs: DataArray[], wasm: WasmKernels | null) => number;
+  /**
+   * Heap bytes, one region per plan, that `pre` fills once for all of a split step's chunks
+   * (e.g. matmul's packed B).
+   */
+  sharedBytes?: (p: PrimParams[K], ins: DataArray[], outs: DataArray[], wasm: WasmKernels | null) => number;
+  /**
+   * A phase run before a split step's chunks, itself split over `units(...)` units (0: the
+   * step has none), that writes ctx.shared for them; the chunks start once it is done.
+   */
+  pre?: {
+    units: (p: PrimParams[K], ins: DataArray[], outs: DataArray[], wasm: WasmKernels | null) => number;
+    run: (p: PrimParams[K], ins: DataArray[], outs: DataArray[], ctx: KernelCtx) => void;
+  };
 }
 
 /** The CPU kernel table: a family missing here is a compile error. */
@@ -54,7 +72,7 @@ export type CpuKernelTable = { [K in PrimName]: CpuKernel<K> };
 export function splittable<K extends PrimName>(
   run: (p: PrimParams[K], ins: DataArray[], outs: DataArray[], ctx: KernelCtx) => void,
   split: NonNullable<CpuKernel<K>['split']>,
-  extra: Pick<CpuKernel<K>, 'prepare' | 'scratchBytes'> = {},
+  extra: Pick<CpuKernel<K>, 'prepare' | 'scratchBytes' | 'sharedBytes' | 'pre'> = {},
 ): CpuKernel<K> {
   return Object.assign(run, { split }, extra);
 }

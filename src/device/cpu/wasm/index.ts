@@ -50,6 +50,30 @@ export interface WasmKernels {
   /** Scratch bytes one matmul call (one thread's row range) needs. */
   scratchBytes(m: number, n: number, k: number): number;
   /**
+   * Whether matmulPacked reads the packed op(B) for an m×n product; when false (one row or one
+   * column: the matrix-vector paths) it reads B in place and packB need not run.
+   */
+  usesPackedB(m: number, n: number): boolean;
+  /** Bytes packB writes for a k×n op(B) (alignment slack included). */
+  packedBBytes(n: number, k: number): number;
+  /** Column panels of a packed k×n op(B) (the units packB can be split over). */
+  panelsB(n: number): number;
+  /**
+   * Pack op(B) (k×n; B is n×k if transB) at byte offset `dst` once, for any number of
+   * matmulPacked calls — e.g. by threads computing different row ranges of the same product.
+   * [panelStart, panelEnd) packs only those column panels (default: all), so the packing
+   * itself can be split between threads.
+   */
+  packB(b: number, k: number, n: number, transB: boolean, dst: number, panelStart?: number, panelEnd?: number): void;
+  /**
+   * As matmul, but op(B) comes from `packed` (written by packB for the same B, k, n, transB).
+   * Results are bit-identical to matmul's.
+   */
+  matmulPacked(
+    a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    rowStart: number, rowEnd: number, scratch: number, packed: number, accumulate?: boolean,
+  ): void;
+  /**
    * out[i] = a[i] op b[i] for i < count (float32). `out` may be `a` or `b`. Ops: add, sub, mul,
    * div, max, min (NaN-propagating, as Math.max/min), squaredDifference ((a−b)²),
    * reluGrad (b where a > 0, else 0).
@@ -177,6 +201,11 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
     relaxed,
     matmul: driver.matmul,
     scratchBytes: driver.scratchBytes,
+    usesPackedB: driver.usesPackedB,
+    packedBBytes: driver.packedBBytes,
+    panelsB: driver.panelsB,
+    packB: driver.packB,
+    matmulPacked: driver.matmulPacked,
     binary(op, a, b, out, count) {
       if (count > 0) vv[op](a, b, out, count);
     },

@@ -35,7 +35,7 @@ export interface MatmulConfig {
    * B's row stride does not alias in the L1 cache).
    */
   directB?: Direct;
-  /** Use the matrix-vector kernels when C is one column, or the call covers one row (default true). */
+  /** Use the matrix-vector kernels when C is one column or one row (default true). */
   gemv?: boolean;
 }
 
@@ -367,6 +367,19 @@ export interface MatmulDriver {
     rowStart: number, rowEnd: number, scratch: number, accumulate?: boolean,
   ): void;
   scratchBytes(m: number, n: number, k: number): number;
+  /** Whether matmulPacked reads a packed op(B) for an m×n product (false: the gemv paths, which read B). */
+  usesPackedB(m: number, n: number): boolean;
+  /** Bytes packB writes for a k×n op(B). */
+  packedBBytes(n: number, k: number): number;
+  /** Column panels of a packed op(B) with n columns. */
+  panelsB(n: number): number;
+  /** Pack op(B) (k×n), or its column panels [panelStart, panelEnd), at `dst` for matmulPacked. */
+  packB(b: number, k: number, n: number, transB: boolean, dst: number, panelStart?: number, panelEnd?: number): void;
+  /** As matmul, reading op(B) from `packed` (filled by packB) wherever usesPackedB(m, n). */
+  matmulPacked(
+    a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    rowStart: number, rowEnd: number, scratch: number, packed: number, accumulate?: boolean,
+  ): void;
 }
 
 const SCRATCH_ALIGN = 64;
@@ -410,11 +423,29 @@ export function makeMatmulDriver(
     else list.push({ ...s });
   };
 
-  return {
-    scratchBytes(m, n, k) {
-      return layout(m, n, k).total;
-    },
-    matmul(a, b, c, m, n, k, transA, transB, rowStart, rowEnd, scratch, accumulate = false) {
+  const usesPackedB = (m: number, n: number): boolean => !(gemv && (n === 1 || m === 1));
+  // Packed op(B): for each kc block of k (at pc·nPad floats), nPad/NR column panels of kc×NR.
+  // Column panels [p0, p1) of it can be packed separately (e.g. by different threads).
+  const packAll = (b: number, k: number, n: number, transB: boolean, dst: number, p0: number, p1: number): void => {
+    const kcMax = blockSize(Math.max(k, 1), cfg.kc, 1);
+    const nPad = roundUp(n, NR);
+    const base = roundUp(dst, SCRATCH_ALIGN);
+    const bSO = transB ? k * 4 : 4;
+    const bSI = transB ? 4 : n * 4;
+    const j0 = p0 * NR;
+    const cols = Math.min(n, p1 * NR) - j0;
+    if (cols <= 0) return;
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = Math.min(kcMax, k - pc);
+      packB(b + pc * bSI + j0 * bSO, base + pc * nPad * 4 + p0 * kc * NR * 4, cols, kc, bSO, bSI);
+    }
+  };
+
+  /** `packed` < 0: pack (or read in place) per call. */
+  const run = (
+    a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+    rowStart: number, rowEnd: number, scratch: number, accumulate: boolean, packed: number,
+  ): void => {
       rowStart = Math.max(0, rowStart);
       rowEnd = Math.min(m, rowEnd);
       if (rowEnd <= rowStart || n <= 0) return;
@@ -430,8 +461,8 @@ export function makeMatmulDriver(
         else axpy(a + rowStart * 4, m, b, c + rowStart * 4, k, rows, load);
         return;
       }
-      if (gemv && rows === 1 && (!transA || m === 1)) {
-        // one output row: that row of op(A) is contiguous
+      if (gemv && m === 1) {
+        // one output row (keyed on the matrix, never on the call's row range): op(A) is contiguous
         const arow = a + rowStart * k * 4;
         const crow = c + rowStart * n * 4;
         if (!transB) axpy(b, n, arow, crow, k, n, load);
@@ -455,7 +486,7 @@ export function makeMatmulDriver(
       // those rows crowd into few L1 sets and evict each other, so pack unless C is only a
       // couple of tiles high (each B element then is used too few times to repay packing).
       const useDirectB =
-        !transB && (directB === 'always' || (directB === 'auto' && (rows <= 2 * MR || (n * 4) % 128 !== 0)));
+        packed < 0 && !transB && (directB === 'always' || (directB === 'auto' && (rows <= 2 * MR || (n * 4) % 128 !== 0)));
 
       for (let jc = 0; jc < n; jc += L.nc) {
         const nc = Math.min(L.nc, n - jc);
@@ -466,7 +497,10 @@ export function makeMatmulDriver(
           let nB = 0;
           const ncFull = useDirectB ? nc - (nc % NR) : 0;
           if (ncFull > 0) span(spansB, nB++, { ptr: bBlock, step: bSI, panel: NR * bSO, row: 0, at: 0, count: ncFull });
-          if (ncFull < nc) {
+          if (packed >= 0) {
+            const ptr = roundUp(packed, SCRATCH_ALIGN) + pc * roundUp(n, NR) * 4 + (jc / NR) * kc * NR * 4;
+            span(spansB, nB++, { ptr, step: NR * 4, panel: kc * NR * 4, row: 0, at: 0, count: nc });
+          } else if (ncFull < nc) {
             packB(bBlock + ncFull * bSO, pb, nc - ncFull, kc, bSO, bSI);
             span(spansB, nB++, { ptr: pb, step: NR * 4, panel: kc * NR * 4, row: 0, at: ncFull, count: nc - ncFull });
           }
@@ -491,6 +525,27 @@ export function makeMatmulDriver(
           }
         }
       }
+  };
+
+  return {
+    scratchBytes(m, n, k) {
+      return layout(m, n, k).total;
+    },
+    usesPackedB,
+    packedBBytes(n, k) {
+      return SCRATCH_ALIGN + roundUp(n, NR) * Math.max(k, 0) * 4;
+    },
+    panelsB(n) {
+      return Math.ceil(Math.max(n, 0) / NR);
+    },
+    packB(b, k, n, transB, dst, panelStart = 0, panelEnd = Math.ceil(n / NR)) {
+      if (n > 0 && k > 0) packAll(b, k, n, transB, dst, Math.max(0, panelStart), panelEnd);
+    },
+    matmul(a, b, c, m, n, k, transA, transB, rowStart, rowEnd, scratch, accumulate = false) {
+      run(a, b, c, m, n, k, transA, transB, rowStart, rowEnd, scratch, accumulate, -1);
+    },
+    matmulPacked(a, b, c, m, n, k, transA, transB, rowStart, rowEnd, scratch, packed, accumulate = false) {
+      run(a, b, c, m, n, k, transA, transB, rowStart, rowEnd, scratch, accumulate, usesPackedB(m, n) ? packed : -1);
     },
   };
 }
