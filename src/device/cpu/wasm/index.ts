@@ -26,6 +26,7 @@ import {
   type GebpFn,
   type MatmulCodeConfig,
   type MatmulConfig,
+  type MatmulDriver,
   type PackFn,
 } from './matmul.js';
 import { REDUCE_OPS, emitReductions, reduceExport, useRowStreaming, type ReduceOp } from './reduce.js';
@@ -34,45 +35,10 @@ export { relaxedSimdSupported, simdSupported, sharedMemorySupported } from './fe
 export { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from './elementwise.js';
 export { REDUCE_OPS, type ReduceOp } from './reduce.js';
 
-export interface WasmKernels {
+/** The kernels over one memory: matmul (see MatmulDriver), elementwise ops and reductions. */
+export interface WasmKernels extends MatmulDriver {
   /** Whether FMA (relaxed SIMD) is in use. */
   readonly relaxed: boolean;
-  /**
-   * C[m×n] (row-major, ldc = n) = op(A)·op(B) for rows [rowStart, rowEnd) of C; A is m×k (or
-   * k×m if transA), B is k×n (or n×k if transB), all float32 row-major. `scratch` is a byte
-   * offset of at least scratchBytes(m, n, k) free bytes this call may use (per thread).
-   * accumulate=false (the default) overwrites C; true adds the product into C.
-   */
-  matmul(
-    a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
-    rowStart: number, rowEnd: number, scratch: number, accumulate?: boolean,
-  ): void;
-  /** Scratch bytes one matmul call (one thread's row range) needs. */
-  scratchBytes(m: number, n: number, k: number): number;
-  /**
-   * Whether matmulPacked reads the packed op(B) for an m×n product; when false (one row or one
-   * column: the matrix-vector paths) it reads B in place and packB need not run.
-   */
-  usesPackedB(m: number, n: number): boolean;
-  /** Bytes packB writes for a k×n op(B) (alignment slack included). */
-  packedBBytes(n: number, k: number): number;
-  /** Column panels of a packed k×n op(B) (the units packB can be split over). */
-  panelsB(n: number): number;
-  /**
-   * Pack op(B) (k×n; B is n×k if transB) at byte offset `dst` once, for any number of
-   * matmulPacked calls — e.g. by threads computing different row ranges of the same product.
-   * [panelStart, panelEnd) packs only those column panels (default: all), so the packing
-   * itself can be split between threads.
-   */
-  packB(b: number, k: number, n: number, transB: boolean, dst: number, panelStart?: number, panelEnd?: number): void;
-  /**
-   * As matmul, but op(B) comes from `packed` (written by packB for the same B, k, n, transB).
-   * Results are bit-identical to matmul's.
-   */
-  matmulPacked(
-    a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
-    rowStart: number, rowEnd: number, scratch: number, packed: number, accumulate?: boolean,
-  ): void;
   /**
    * out[i] = a[i] op b[i] for i < count (float32). `out` may be `a` or `b`. Ops: add, sub, mul,
    * div, max, min (NaN-propagating, as Math.max/min), squaredDifference ((a−b)²),

@@ -362,20 +362,38 @@ function blockSize(total: number, max: number, mult: number): number {
 }
 
 export interface MatmulDriver {
+  /**
+   * C[m×n] (row-major, ldc = n) = op(A)·op(B) for rows [rowStart, rowEnd) of C; A is m×k (or
+   * k×m if transA), B is k×n (or n×k if transB), all float32 row-major. `scratch` is a byte
+   * offset of at least scratchBytes(m, n, k) free bytes this call may use (per thread).
+   * accumulate=false (the default) overwrites C; true adds the product into C.
+   */
   matmul(
     a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     rowStart: number, rowEnd: number, scratch: number, accumulate?: boolean,
   ): void;
+  /** Scratch bytes one matmul call (one thread's row range) needs. */
   scratchBytes(m: number, n: number, k: number): number;
-  /** Whether matmulPacked reads a packed op(B) for an m×n product (false: the gemv paths, which read B). */
+  /**
+   * Whether matmulPacked reads the packed op(B) for an m×n product; when false (one row or one
+   * column: the matrix-vector paths) it reads B in place and packB need not run.
+   */
   usesPackedB(m: number, n: number): boolean;
-  /** Bytes packB writes for a k×n op(B). */
+  /** Bytes packB writes for a k×n op(B) (alignment slack included). */
   packedBBytes(n: number, k: number): number;
-  /** Column panels of a packed op(B) with n columns. */
+  /** Column panels of a packed k×n op(B) (the units packB can be split over). */
   panelsB(n: number): number;
-  /** Pack op(B) (k×n), or its column panels [panelStart, panelEnd), at `dst` for matmulPacked. */
+  /**
+   * Pack op(B) (k×n; B is n×k if transB) at byte offset `dst` once, for any number of
+   * matmulPacked calls — e.g. by threads computing different row ranges of the same product.
+   * [panelStart, panelEnd) packs only those column panels (default: all), so the packing
+   * itself can be split between threads.
+   */
   packB(b: number, k: number, n: number, transB: boolean, dst: number, panelStart?: number, panelEnd?: number): void;
-  /** As matmul, reading op(B) from `packed` (filled by packB) wherever usesPackedB(m, n). */
+  /**
+   * As matmul, but op(B) comes from `packed` (written by packB for the same B, k, n, transB).
+   * Results are bit-identical to matmul's.
+   */
   matmulPacked(
     a: number, b: number, c: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     rowStart: number, rowEnd: number, scratch: number, packed: number, accumulate?: boolean,
