@@ -64,6 +64,9 @@ export function workOn(
     if (chunk >= n) return ran;
     const plan = Atomics.load(ctrl, PLAN);
     const step = Atomics.load(ctrl, STEP);
+    // A claim taken just before the next dispatch began must not run that new step's chunk
+    // (it would be run twice and counted twice, releasing the caller before a chunk is done).
+    if (Atomics.load(ctrl, JOB) !== job) return ran;
     try {
       run(plan, step, chunk);
     } catch (e) {

@@ -175,11 +175,13 @@ export class WorkerPool {
   dispatch(plan: number, step: number, chunks: number): void {
     const c = this.ctrl;
     this.job = nextJobId(this.job) || 1;
+    // JOB changes first: a thread still holding a claim on the previous job re-checks JOB after
+    // reading the step fields (workOn), so it can never pair an old claim with the new step.
+    Atomics.store(c, JOB, this.job);
     Atomics.store(c, PLAN, plan);
     Atomics.store(c, STEP, step);
     Atomics.store(c, NCHUNK, chunks);
     Atomics.store(c, DONE, 0);
-    Atomics.store(c, JOB, this.job);
     Atomics.store(c, NEXT, claimBase(this.job));
     this.wake();
   }
