@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from 'tsflow';
-import type { DType, NDArray, Tensor } from 'tsflow';
-import { type Interval, peakLiveBytes, planArena } from '../src/session/memory.js';
+import type { NDArray, Tensor } from 'tsflow';
+import { type Interval, peakLiveBytes, planArena, planIntervals } from '../src/session/memory.js';
 import { compilePlan } from '../src/session/compile.js';
 import type { Plan } from '../src/device/plan.js';
 import { evaluate, numpyBroadcast } from './conformance/reference.js';
@@ -308,8 +308,6 @@ for (const dev of devices) {
 
 // ----- the memory planner ---------------------------------------------------------------------------
 
-const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1, float64: 8, int64: 8 };
-
 function liveTogether(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
@@ -351,25 +349,7 @@ const intervalsArb = fc
 
 /** Temp buffers' live ranges in a compiled plan, from its steps, feeds, fetches and commits. */
 function planLifetimes(plan: Plan): { id: number; start: number; end: number; off: number; bytes: number }[] {
-  const temps = new Map(plan.buffers.filter((b) => b.kind === 'temp').map((b) => [b.id, b]));
-  const start = new Map<number, number>();
-  const end = new Map<number, number>();
-  const touch = (id: number, i: number): void => {
-    if (!temps.has(id)) return;
-    if (!start.has(id)) start.set(id, i);
-    end.set(id, Math.max(end.get(id) ?? i, i));
-  };
-  plan.feeds.forEach((id) => touch(id, -1));
-  plan.steps.forEach((s, i) => [...s.inputs, ...s.outputs].forEach((id) => touch(id, i)));
-  for (const id of [...plan.fetches, ...plan.commits.map((c) => c.from)]) {
-    if (!temps.has(id)) continue;
-    if (!start.has(id)) start.set(id, -1);
-    end.set(id, Infinity);
-  }
-  return [...start.keys()].map((id) => {
-    const b = temps.get(id)!;
-    return { id, start: start.get(id)!, end: end.get(id)!, off: (b as { offset: number }).offset, bytes: b.size * BYTES[b.dtype] };
-  });
+  return planIntervals(plan).map(({ id, start, end, offset, bytes }) => ({ id, start, end, off: offset, bytes }));
 }
 
 describe('memory planner', () => {

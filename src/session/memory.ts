@@ -1,3 +1,6 @@
+import { BYTES } from '../dtype.js';
+import type { Plan } from '../device/plan.js';
+
 /**
  * Arena memory planning: each temp buffer lives from the step that first writes it to the step
  * that last reads it; buffers whose lifetimes overlap never share bytes. Placement is greedy
@@ -59,4 +62,30 @@ export function peakLiveBytes(intervals: readonly Interval[], alignment = 1): nu
     peak = Math.max(peak, cur);
   }
   return peak;
+}
+
+/**
+ * Live range and placement of each temp buffer of a finished plan, read back from its feeds,
+ * steps, fetches and commits (what benchmarks and tests check the placement against).
+ */
+export function planIntervals(plan: Plan): (Interval & { offset: number })[] {
+  const temps = new Map(plan.buffers.flatMap((b) => (b.kind === 'temp' ? [[b.id, b] as const] : [])));
+  const start = new Map<number, number>();
+  const end = new Map<number, number>();
+  const touch = (id: number, i: number): void => {
+    if (!temps.has(id)) return;
+    if (!start.has(id)) start.set(id, i);
+    end.set(id, Math.max(end.get(id) ?? i, i));
+  };
+  plan.feeds.forEach((id) => touch(id, -1));
+  plan.steps.forEach((s, i) => [...s.inputs, ...s.outputs].forEach((id) => touch(id, i)));
+  for (const id of [...plan.fetches, ...plan.commits.map((c) => c.from)]) {
+    if (!temps.has(id)) continue;
+    if (!start.has(id)) start.set(id, -1);
+    end.set(id, Infinity);
+  }
+  return [...start.keys()].map((id) => {
+    const b = temps.get(id)!;
+    return { id, bytes: b.size * BYTES[b.dtype], start: start.get(id)!, end: end.get(id)!, offset: b.offset };
+  });
 }
