@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import * as tf from 'tsflow';
 
-const DIGITS = '/work/shared/fixtures/datasets/sklearn_digits/digits.csv.gz';
+const DIGITS = fileURLToPath(new URL('../test/fixtures/datasets/sklearn_digits/digits.csv.gz', import.meta.url));
 const TRAIN = 1500;
 
 // ---- data: 1797 rows of 64 pixel values (0..16) and the label

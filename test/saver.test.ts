@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import { Saver } from '../src/train/saver.js';
 import { latestCheckpoint, listVariables, loadCheckpoint, getCheckpointState } from '../src/train/checkpoint-api.js';
 
-const FIXTURES = '/work/shared/fixtures/tf-checkpoints';
+const FIXTURES = fileURLToPath(new URL('./fixtures/tf-checkpoints', import.meta.url));
 
 let root: string;
 let dirCount = 0;

@@ -4,7 +4,7 @@ import * as tf from 'tsflow';
 import type { Tensor, Variable } from 'tsflow';
 
 interface FixtureCase { id: string; inputs: Record<string, any>; expected: any; attrs: Record<string, any>; tol: { atol?: number; rtol?: number } }
-const fixtures: FixtureCase[] = JSON.parse(readFileSync(new URL('../../shared/fixtures/conformance/cases.json', import.meta.url), 'utf8'));
+const fixtures: FixtureCase[] = JSON.parse(readFileSync(new URL('./fixtures/conformance/cases.json', import.meta.url), 'utf8'));
 const fx = (id: string): FixtureCase => fixtures.find((c) => c.id === id)!;
 
 function close(actual: unknown, expected: unknown, tol: { atol?: number; rtol?: number }): void {

@@ -1,5 +1,5 @@
 /**
- * Every TF checkpoint under shared/fixtures/tf-checkpoints reads with exactly the names,
+ * Every TF checkpoint under test/fixtures/tf-checkpoints reads with exactly the names,
  * dtypes, shapes, offsets, sizes and values CONTENTS.md lists, and the writer reproduces TF's
  * files byte for byte where TF1 wrote them.
  */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const CHECKPOINTS_DIR = `${FIXTURES_DIR}tf-checkpoints/`;
 
 export interface ExpectedTensor {

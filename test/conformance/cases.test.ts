@@ -23,7 +23,7 @@ interface Case {
 }
 
 const CASES: Case[] = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/conformance/cases.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/conformance/cases.json', import.meta.url), 'utf8'),
 ) as Case[];
 
 // ----- the parts of the API that gradient and optimizer cases need (checked at run time) ----------

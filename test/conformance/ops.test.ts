@@ -532,7 +532,7 @@ const OPS: OpEntry[] = [
 
 /** Builder names in api.md's "Ops" section (`nn.` prefixed inside the tf.nn bullet). */
 function contractOps(): string[] {
-  const md = readFileSync(new URL('../../../shared/docs/api.md', import.meta.url), 'utf8');
+  const md = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
   const section = md.slice(md.indexOf('## Ops'), md.indexOf('## Running'));
   const names: string[] = [];
   for (const bullet of section.split(/\n- /).slice(1)) {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mnist } from '../../src/data/index.js';
 import type { MnistSplit } from '../../src/data/mnist.js';
 
-const MNIST_DIR = new URL('../../../shared/fixtures/datasets/mnist', import.meta.url);
+const MNIST_DIR = new URL('../fixtures/datasets/mnist', import.meta.url);
 const P = 784;
 
 /** Mean image of each class: float64 [10][784]. */

@@ -9,8 +9,8 @@ import { mnist } from '../../src/data/index.js';
 import type { MnistSplit } from '../../src/data/mnist.js';
 import { NDArray } from '../../src/ndarray.js';
 
-const MNIST_DIR = new URL('../../../shared/fixtures/datasets/mnist', import.meta.url);
-const FASHION_DIR = new URL('../../../shared/fixtures/datasets/fashion_mnist_t10k', import.meta.url);
+const MNIST_DIR = new URL('../fixtures/datasets/mnist', import.meta.url);
+const FASHION_DIR = new URL('../fixtures/datasets/fashion_mnist_t10k', import.meta.url);
 const IMAGES = 't10k-images-idx3-ubyte';
 const LABELS = 't10k-labels-idx1-ubyte';
 
