@@ -80,7 +80,7 @@ describe('learning-rate schedules', () => {
     const seen: number[] = [];
     for (let i = 0; i < 3; i++) {
       const [, rate] = await sess.run([op, lr]);
-      seen.push(rate.toArray());
+      seen.push(rate.toArray() as number);
     }
     expect(seen).toEqual([1, 0.5, 0.25]);
     expect((await sess.run(gs)).toArray()).toBe(3);

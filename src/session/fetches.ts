@@ -2,11 +2,42 @@
 import type { Graph } from '../graph/graph.js';
 import { describeType } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
-import { isConvertible } from '../ops/convert.js';
+import { isConvertible, type TensorConvertible } from '../ops/convert.js';
+import type { NDArray } from '../ndarray.js';
 import { Variable } from '../ops/variables.js';
 import { ValueError } from '../errors.js';
 
 export type FetchElement = Tensor | Operation;
+
+/** What `Session.run` accepts: graph elements, names, and any array/object/Map nesting of them. */
+export type Fetches =
+  | Tensor
+  | Operation
+  | TensorConvertible
+  | string
+  | readonly Fetches[]
+  | ReadonlyMap<unknown, Fetches>
+  | { readonly [key: string]: Fetches };
+
+/**
+ * The result of running `F`, in its structure: an NDArray per tensor, `null` per operation; a
+ * name string is a tensor (`'x:0'`) or an operation (`'train'`), told apart only at run time.
+ */
+export type FetchResult<F> = F extends Operation
+  ? null
+  : F extends Tensor | TensorConvertible
+    ? NDArray
+    : F extends `${string}:${number}`
+      ? NDArray
+      : F extends string
+        ? NDArray | null
+        : F extends readonly unknown[]
+          ? { -readonly [K in keyof F]: FetchResult<F[K]> }
+          : F extends ReadonlyMap<infer K, infer V>
+            ? Map<K, FetchResult<V>>
+            : F extends object
+              ? { -readonly [K in keyof F]: FetchResult<F[K]> }
+              : never;
 
 export interface FlatFetches {
   elements: FetchElement[];

@@ -9,7 +9,7 @@ import { CpuDevice } from '../device/cpu/index.js';
 import { Variable } from '../ops/variables.js';
 import { cShape, shapesEqual } from '../shape.js';
 import { uninitializedError } from './compile.js';
-import { flattenFetches } from './fetches.js';
+import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
 import { createWebGPU } from './devices.js';
 import { type DeviceKind, type Placer, needsPlacement, segment } from './placement.js';
@@ -96,7 +96,10 @@ export class Session {
   }
 
   /** Run `fetches` with `feedDict`; resolves to values in the fetches' structure. */
-  run(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): Promise<any> {
+  run<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown): Promise<FetchResult<F>>;
+  /** Fetches whose structure is not known statically. */
+  run(fetches: unknown, feedDict?: FeedDict, opts?: unknown): Promise<any>;
+  run(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): Promise<unknown> {
     // Runs are serialized: a session executes one plan at a time, in call order.
     const p = this.queue.then(() => this.runAsync(fetches, feedDict));
     this.queue = p.catch(() => undefined);
@@ -168,7 +171,9 @@ export class Session {
   }
 
   /** Synchronous run (CPU device only). */
-  runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): any {
+  runSync<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown): FetchResult<F>;
+  runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown): any;
+  runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): unknown {
     if (this.defaultKind !== 'cpu') throw new RuntimeError('runSync is only available on the CPU device');
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
