@@ -29,8 +29,15 @@ type WorkerThreads = typeof import('node:worker_threads');
 /** ES2024's Atomics.waitAsync (in Node since 16; not in this project's lib typings). */
 type WaitAsync = (a: Int32Array, i: number, v: number, ms?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
-/** Absent outside Node (no worker_threads): the device then runs everything inline. */
-const wt: WorkerThreads | null = await import('node:worker_threads').catch(() => null);
+/**
+ * Absent outside Node (no worker_threads): the device then runs everything inline. Loaded
+ * synchronously through `process.getBuiltinModule` (no top-level await, so `require('tsflow')`
+ * works where Node can require ES modules, and bundlers for browsers see no Node import).
+ */
+const wt: WorkerThreads | null =
+  (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') as
+    | WorkerThreads
+    | undefined ?? null;
 
 export interface PoolOptions {
   threads: number;
