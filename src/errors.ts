@@ -63,6 +63,31 @@ export class DataLossError extends OpError {
     super(message, op, 15);
   }
 }
+export class DeadlineExceededError extends OpError {
+  constructor(message: string, op: string | null = null) {
+    super(message, op, 4);
+  }
+}
+export class AlreadyExistsError extends OpError {
+  constructor(message: string, op: string | null = null) {
+    super(message, op, 6);
+  }
+}
+export class PermissionDeniedError extends OpError {
+  constructor(message: string, op: string | null = null) {
+    super(message, op, 7);
+  }
+}
+export class AbortedError extends OpError {
+  constructor(message: string, op: string | null = null) {
+    super(message, op, 10);
+  }
+}
+export class UnavailableError extends OpError {
+  constructor(message: string, op: string | null = null) {
+    super(message, op, 14);
+  }
+}
 
 /** Python's ValueError: client-side misuse (bad shapes at build time, bad feeds, …). */
 export class ValueError extends Error {
