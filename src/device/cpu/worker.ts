@@ -26,6 +26,8 @@ if (init.wasm && (!wasm || wasm.relaxed !== init.relaxed)) {
 interface LoadedStep extends WorkerStep {
   ins?: DataArray[];
   outs?: DataArray[];
+  /** The heap buffer `ins`/`outs` were made over. */
+  buffer?: ArrayBufferLike;
 }
 const plans = new Map<number, (LoadedStep | null)[]>();
 
@@ -37,8 +39,8 @@ function drain(): void {
   }
 }
 
-const view = ([dtype, off, size]: [string, number, number]): DataArray =>
-  new (arrayCtor(dtype as never))(memory.buffer, off, size);
+const view = (buffer: ArrayBufferLike, [dtype, off, size]: [string, number, number]): DataArray =>
+  new (arrayCtor(dtype as never))(buffer, off, size);
 
 type Kernel = (p: unknown, i: DataArray[], o: DataArray[], c: KernelCtx) => void;
 const ctx: KernelCtx = { dyn: new Uint32Array(0), op: '', lo: 0, hi: 0, wasm, scratch: 0, shared: 0 };
@@ -52,14 +54,21 @@ function runChunk(planId: number, stepIdx: number, chunk: number): void {
   }
   const s = plan?.[stepIdx];
   if (!s) throw new Error(`worker ${index}: no table for step ${stepIdx} of plan ${planId}`);
-  s.ins ??= s.inputs.map(view);
-  s.outs ??= s.outputs.map(view);
+  // Views must span the current heap, as on the calling thread (program.ts rebinds there):
+  // kernels reach their scratch through an input view's buffer, and a later plan may have
+  // grown the heap and moved the scratch past the end of an older buffer.
+  const buffer = memory.buffer;
+  if (s.buffer !== buffer) {
+    s.ins = s.inputs.map((d) => view(buffer, d));
+    s.outs = s.outputs.map((d) => view(buffer, d));
+    s.buffer = buffer;
+  }
   ctx.op = s.op;
   [ctx.lo, ctx.hi] = chunkRange(s.units, s.chunks, s.align, chunk);
   ctx.scratch = Atomics.load(ctrl, SCRATCH) + index * Atomics.load(ctrl, SCRATCH_STRIDE);
   ctx.shared = s.shared;
   const kernel = cpuKernels[s.prim] as Kernel & { pre?: { run: Kernel } };
-  (s.pre ? kernel.pre!.run : kernel)(s.params, s.ins, s.outs, ctx);
+  (s.pre ? kernel.pre!.run : kernel)(s.params, s.ins!, s.outs!, ctx);
 }
 
 function fail(e: unknown, _plan: number, _step: number): void {
