@@ -1,4 +1,5 @@
 // Port of the TF1 dropout snippet (keep_prob fed as 0.5: kept units are scaled by 2).
+// test-check: \[\[4\.7799997 8\.\]\n \[0\.51100004 0\.84400004\]\n \[24\.01 38\.24\]\]
 //   weights = [tf.Variable(hidden_layer_weights), tf.Variable(out_weights)]
 //   biases = [tf.Variable(tf.zeros(3)), tf.Variable(tf.zeros(2))]
 //   features = tf.Variable([[0.0, 2.0, 3.0, 4.0], [0.1, 0.2, 0.3, 0.4], [11.0, 12.0, 13.0, 14.0]])

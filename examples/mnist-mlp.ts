@@ -4,6 +4,9 @@
 //
 //   npm run demo -- [--epochs 15] [--batch-size 64] [--lr 0.003] [--decay 0.85] [--data DIR] [--device cpu|webgpu]
 //
+// test-args: --epochs 1
+// test-check: test accuracy 9\d\.\d+% after 1 epochs
+//
 // The learning rate is multiplied by --decay after every epoch (exponentialDecay, staircase).
 //
 // Data: with --data DIR, the MNIST IDX files in DIR (train-* and t10k-*, raw or .gz). Without it,
@@ -120,7 +123,7 @@ const init = tf.globalVariablesInitializer();
 // ---- training -------------------------------------------------------------------------------
 await using sess = new tf.Session({ device });
 await sess.run(init);
-console.log(`model: 784-256-10 MLP, dropout 0.5, Adam lr ${learningRate} x${decayRate} per epoch, batch ${batchSize}, device ${sess.listDevices()[0]!.name}`);
+console.log(`model: 784-256-10 MLP, dropout 0.5, Adam lr ${learningRate} x${decayRate} per epoch, batch ${batchSize}, device ${sess.listDevices().find((d) => d.deviceType === (device === 'webgpu' ? 'GPU' : 'CPU'))!.name}`);
 
 async function evaluate(split: tf.data.MnistSplit): Promise<number> {
   let right = 0;

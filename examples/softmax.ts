@@ -1,4 +1,5 @@
 // Port of the TF1 softmax snippet:
+// test-check: ^\[0\.6590012, 0\.24243298, 0\.09856589\]$
 //   logit_data = [2.0, 1.0, 0.1]
 //   logits = tf.placeholder(tf.float32)
 //   softmax = tf.nn.softmax(logits)
