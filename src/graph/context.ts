@@ -35,11 +35,10 @@ export function device<T>(spec: string, fn: () => T): T {
   return getDefaultGraph().device(spec, fn);
 }
 
-export function controlDependencies<T>(deps: readonly (Operation | Tensor | { op: Operation })[] | null, fn: () => T): T {
-  return getDefaultGraph().controlDependencies(
-    deps === null ? null : deps.map((d) => ('op' in d && !('index' in d) ? d.op : (d as Operation | Tensor))),
-    fn,
-  );
+export function controlDependencies<T>(deps: readonly (Operation | Tensor | string | { op: Operation })[] | null, fn: () => T): T {
+  const asElement = (d: (typeof deps & object)[number]) =>
+    typeof d === 'object' && d !== null && 'op' in d && !('index' in d) ? d.op : (d as Operation | Tensor | string);
+  return getDefaultGraph().controlDependencies(deps === null ? null : deps.map(asElement), fn);
 }
 
 export function setRandomSeed(seed: number): void {

@@ -99,15 +99,21 @@ export class Graph {
     return this.scope;
   }
 
-  controlDependencies<T>(deps: readonly (Operation | Tensor)[] | null, fn: () => T): T {
+  controlDependencies<T>(deps: readonly (Operation | Tensor | string)[] | null, fn: () => T): T {
     const old = this.controlStack;
     if (deps === null) this.controlStack = [];
-    else this.controlStack = [...old, deps.map((d) => (d instanceof Tensor ? d.op : d))];
+    else this.controlStack = [...old, deps.map((d) => this.controlInput(d))];
     try {
       return fn();
     } finally {
       this.controlStack = old;
     }
+  }
+
+  /** A control dependency as TF1's `control_dependencies` takes it: an element of this graph. */
+  private controlInput(d: unknown): Operation {
+    const e = this.asGraphElement(d, true, true);
+    return e instanceof Tensor ? e.op : e;
   }
 
   device<T>(spec: string, fn: () => T): T {
@@ -133,9 +139,7 @@ export class Graph {
       name = this.uniqueName(spec.name ?? spec.defaultName);
     }
     for (const t of spec.inputs) {
-      if (t.graph !== this) {
-        throw new ValueError(`Tensor ${t.name} must be from the same graph as the op being created ('${name}').`);
-      }
+      if (t.graph !== this) throw new ValueError(`${t} is not from the passed-in graph.`);
     }
     const control: Operation[] = [];
     for (const frame of this.controlStack) {
@@ -250,7 +254,7 @@ export class Graph {
       return obj;
     }
     if (obj instanceof Operation && allowOperation) {
-      if (obj.graph !== this) throw new ValueError(`Operation ${obj.name} is not an element of this graph.`);
+      if (obj.graph !== this) throw new ValueError(`Operation ${obj} is not an element of this graph.`);
       return obj;
     }
     throw new TypeError(`Can not convert a ${describeType(obj)} into a ${typesStr}.`);
@@ -260,6 +264,19 @@ export class Graph {
   preventFeeding(t: Tensor): void {
     this.unfeedable.add(t);
   }
+}
+
+/**
+ * The graph an op over `items` belongs in (TF1's `_get_graph_from_inputs`): the graph of the
+ * first graph element, which every other one must share; `dflt` when there is none.
+ */
+export function graphFromInputs(items: readonly (Tensor | Operation)[], dflt: Graph): Graph {
+  const first = items[0];
+  if (!first) return dflt;
+  for (const x of items) {
+    if (x.graph !== first.graph) throw new ValueError(`${x} must be from the same graph as ${first}.`);
+  }
+  return first.graph;
 }
 
 /** Python's KeyError, as `as_graph_element` raises it. */

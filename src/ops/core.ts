@@ -2,7 +2,7 @@
 import { type DType, parseDType, tfName } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
-import type { Graph } from '../graph/graph.js';
+import { type Graph, graphFromInputs } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf } from '../shape.js';
@@ -125,7 +125,7 @@ export function group(...args: (OpLike | OpLike[] | { name: string })[]): Operat
     else if (a instanceof Operation || a instanceof Tensor || 'op' in a) ops.push(asOp(a as OpLike));
     else name = (a as { name: string }).name;
   }
-  const g = ops[0]?.graph ?? getDefaultGraph();
+  const g = graphFromInputs(ops, getDefaultGraph());
   return g.controlDependencies(ops, () => makeOp(g, 'NoOp', [], {}, name, 'group_deps'));
 }
 

@@ -5,7 +5,7 @@
  */
 import type { DType } from '../dtype.js';
 import { ValueError } from '../errors.js';
-import type { Graph } from '../graph/graph.js';
+import { type Graph, graphFromInputs } from '../graph/graph.js';
 import type { Attrs, Operation, Tensor } from '../graph/tensor.js';
 import type { PartialShape } from '../shape.js';
 import type { Lower, Val } from './lower.js';
@@ -55,9 +55,12 @@ export function getGradient(type: string): GradFn | null | undefined {
   return grads.get(type);
 }
 
-/** Create an op of a declared type in graph `g`. */
+/**
+ * Create an op of a declared type in the graph of its inputs (as TF1's op wrappers do), which
+ * must all share one; in `dflt` when it has none.
+ */
 export function makeOp(
-  g: Graph,
+  dflt: Graph,
   type: string,
   inputs: Tensor[],
   attrs: Attrs,
@@ -65,6 +68,7 @@ export function makeOp(
   defaultName: string,
 ): Operation {
   const def = getOpDef(type);
+  const g = graphFromInputs(inputs, dflt);
   const preview =
     name !== undefined && name.endsWith('/') ? name.slice(0, -1) : g.uniqueName(name ?? defaultName, false);
   const outputs = def.infer(inputs, attrs, preview);

@@ -6,6 +6,7 @@ import { isConvertible, type TensorConvertible } from '../ops/convert.js';
 import type { NDArray } from '../ndarray.js';
 import { Variable } from '../ops/variables.js';
 import { ValueError } from '../errors.js';
+import { pyShape } from '../shape.js';
 
 export type FetchElement = Tensor | Operation;
 
@@ -44,6 +45,20 @@ export interface FlatFetches {
   rebuild(values: unknown[]): unknown;
 }
 
+/** Python's repr of a graph element, as TF1's fetch errors print it. */
+function repr(f: Tensor | Operation | Variable | object): string {
+  if (f instanceof Operation) return `<tf.Operation '${f.name}' type=${f.type}>`;
+  if (f instanceof Tensor) return `<tf.Tensor '${f.name}' shape=${pyShape(f.shape)} dtype=${f.dtype}>`;
+  if (f instanceof Variable) return `<tf.Variable '${f.name}' shape=${pyShape(f.shape)} dtype=${f.dtype}_ref>`;
+  return String(f);
+}
+
+/** A fetch from another graph, as TF1's session reports it. */
+function notInGraph(f: Tensor | Operation | Variable | object, e: unknown): unknown {
+  if (!(e instanceof ValueError)) return e;
+  return new ValueError(`Fetch argument ${repr(f)} cannot be interpreted as a Tensor. (${e.message})`);
+}
+
 export function flattenFetches(g: Graph, fetches: unknown): FlatFetches {
   const elements: FetchElement[] = [];
   const index = new Map<FetchElement, number>();
@@ -68,17 +83,19 @@ export function flattenFetches(g: Graph, fetches: unknown): FlatFetches {
         if (typeof f === 'string') {
           throw new ValueError(`Fetch argument '${f}' cannot be interpreted as a Tensor. ("${(e as Error).message}")`);
         }
-        throw e;
+        throw notInGraph(f, e);
       }
       const i = add(el);
       return el instanceof Operation ? () => null : (vals) => vals[i];
     }
-    if (f instanceof Variable) {
-      const i = add(g.asGraphElement(f.ref, true, false));
-      return (vals) => vals[i];
-    }
-    if (isConvertible(f)) {
-      const i = add(g.asGraphElement(f.toTensor(), true, false));
+    if (f instanceof Variable || isConvertible(f)) {
+      let el: FetchElement;
+      try {
+        el = g.asGraphElement(f instanceof Variable ? f.ref : f.toTensor(), true, false);
+      } catch (e) {
+        throw notInGraph(f, e);
+      }
+      const i = add(el);
       return (vals) => vals[i];
     }
     if (Array.isArray(f)) {
