@@ -8,18 +8,18 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { endianness } from 'node:os';
+import * as path from 'node:path';
 import { type DType, BYTES, arrayCtor } from '../dtype.js';
 import {
   DataLossError,
   InvalidArgumentError,
   NotFoundError,
-  OpError,
   UnimplementedError,
   UnknownError,
 } from '../errors.js';
 import { NDArray } from '../ndarray.js';
-import { sizeOf } from '../shape.js';
 import * as crc32c from './crc32c.js';
+import { allocate, fileSizeSync, ioChunk, ioError, readFileSync, readFullySync, saveStep } from './io.js';
 import {
   type BundleEntryProto,
   type BundleHeaderProto,
@@ -27,7 +27,9 @@ import {
   DataTypeEnum,
   ENDIANNESS_BIG,
   ENDIANNESS_LITTLE,
+  ProtoRangeError,
   dataTypeName,
+  dataTypeString,
   decodeBundleEntry,
   decodeBundleHeader,
   encodeBundleEntry,
@@ -140,15 +142,6 @@ export function keyNotFound(name: string): NotFoundError {
   return new NotFoundError(`Key ${name} not found in checkpoint`);
 }
 
-/** Wrap a Node fs error in the matching OpError (NotFound, ...), naming the file. */
-function fsError(e: unknown, path: string): Error {
-  if (e instanceof OpError) return e;
-  const err = e as NodeJS.ErrnoException;
-  const msg = `${path}; ${err?.message ?? String(e)}`;
-  if (err?.code === 'ENOENT') return new NotFoundError(msg);
-  return new UnknownError(msg);
-}
-
 // ---------------------------------------------------------------- entries
 
 export interface BundleEntry {
@@ -212,11 +205,12 @@ function swapBytes(bytes: Uint8Array, width: number): void {
 
 /**
  * A file operation of {@link BundleReader}'s read of one tensor, on the one data file it opens
- * (read: `length` bytes at file `position` into `buf` at `offset`).
+ * (size: the file's size; read: fill `buf` from file `position`, giving the bytes read).
  */
 type FileOp =
   | { kind: 'open'; path: string }
-  | { kind: 'read'; buf: Uint8Array; offset: number; length: number; position: number }
+  | { kind: 'size' }
+  | { kind: 'read'; buf: Uint8Array; position: number }
   | { kind: 'close' };
 
 /**
@@ -245,6 +239,39 @@ async function runStepsAsync<T>(steps: Generator<FileOp, T, number>, perform: (o
   return r.value;
 }
 
+/** Read into `buf` from `position` in bounded chunks; the bytes read (short at end of file). */
+async function readFully(fh: fsp.FileHandle, buf: Uint8Array, position: number): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const len = Math.min(buf.length - got, ioChunk());
+    const { bytesRead } = await fh.read(buf.subarray(got, got + len), 0, len, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
+/** DataType values TF defines (a bundle holding any other value is corrupt). */
+const KNOWN_DTYPES = new Set<number>(Object.values(DataTypeEnum).filter((v) => v !== DataTypeEnum.DT_INVALID));
+
+/** The exact element count of a shape (dims already checked to be non-negative). */
+function elementCount(shape: readonly number[]): bigint {
+  let n = 1n;
+  for (const d of shape) n *= BigInt(d);
+  return n;
+}
+
+/** The DataLossError for an entry field too large for a double, with its exact value. */
+function rangeError(err: ProtoRangeError, key: string, indexPath: string): DataLossError {
+  if (err.field === 'size') {
+    return new DataLossError(`Invalid size in bundle entry: key ${key}; stored size ${err.value} (${indexPath})`);
+  }
+  if (err.field === 'offset') {
+    return new DataLossError(`Invalid offset in bundle entry: key ${key}; offset ${err.value} (${indexPath})`);
+  }
+  return new DataLossError(`Invalid shape in bundle entry: key ${key}; dimension ${err.value} (${indexPath})`);
+}
+
 /** A read-only view of one tensor bundle. Open with {@link readBundle}. */
 export class BundleReader {
   /** Tensor entries in key order (the header and partition slices are not listed). */
@@ -262,12 +289,21 @@ export class BundleReader {
     this.byName = new Map(entries.map((e) => [e.name, e]));
   }
 
-  /** Parse an `.index` file's bytes; `prefix` locates the data shards. */
+  /** Path of the `.index` file. */
+  get indexPath(): string {
+    return metaFilename(this.prefix);
+  }
+
+  /**
+   * Parse an `.index` file's bytes; `prefix` locates the data shards. Every malformed table or
+   * entry is a DataLossError naming the index file (and the key, for an entry).
+   */
   static fromIndexBytes(prefix: string, bytes: Uint8Array): BundleReader {
     const indexPath = metaFilename(prefix);
     const table = new TableReader(bytes, indexPath);
     let header: BundleHeaderProto | null = null;
     const entries: BundleEntry[] = [];
+    const seen = new Set<string>();
     for (const [key, value] of table.entries()) {
       if (header === null) {
         if (key.length !== 0) {
@@ -284,14 +320,18 @@ export class BundleReader {
         }
         continue;
       }
-      const name = utf8.decode(key);
+      if (key.length === 0) throw new DataLossError(`Duplicate header entry (the empty key) in ${indexPath}`);
       // Keys of partition slices are binary (they start with a 0 byte); they are not tensors.
       if (key[0] === 0) continue;
+      const name = utf8.decode(key);
+      if (seen.has(name)) throw new DataLossError(`Duplicate entry for key ${name} in ${indexPath}`);
+      seen.add(name);
       let proto: BundleEntryProto;
       try {
         proto = decodeBundleEntry(value);
-      } catch {
-        throw new DataLossError(`Entry for key ${name} not parseable.`);
+      } catch (err) {
+        if (err instanceof ProtoRangeError) throw rangeError(err, name, indexPath);
+        throw new DataLossError(`Entry for key ${name} not parseable. (${indexPath}: ${(err as Error).message})`);
       }
       entries.push({
         name,
@@ -315,13 +355,21 @@ export class BundleReader {
 
   /** Open `<prefix>.index` (data shards are opened only when a tensor is read). */
   static async open(prefix: string): Promise<BundleReader> {
+    const indexPath = metaFilename(prefix);
     let bytes: Uint8Array;
     try {
-      bytes = await fsp.readFile(metaFilename(prefix));
+      const fh = await fsp.open(indexPath, 'r');
+      try {
+        const size = (await fh.stat()).size;
+        const buf = allocate(size);
+        bytes = buf.subarray(0, await readFully(fh, buf, 0));
+      } finally {
+        await fh.close();
+      }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw missingCheckpoint(prefix);
-      throw fsError(e, metaFilename(prefix));
+      throw ioError(e, indexPath);
     }
     return BundleReader.fromIndexBytes(prefix, bytes);
   }
@@ -330,11 +378,11 @@ export class BundleReader {
   static openSync(prefix: string): BundleReader {
     let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(metaFilename(prefix));
+      bytes = readFileSync(metaFilename(prefix));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw missingCheckpoint(prefix);
-      throw fsError(e, metaFilename(prefix));
+      throw ioError(e, metaFilename(prefix));
     }
     return BundleReader.fromIndexBytes(prefix, bytes);
   }
@@ -364,30 +412,49 @@ export class BundleReader {
     return dataFilename(this.prefix, shardId, this.header.numShards);
   }
 
-  private checkReadable(e: BundleEntry): void {
+  /**
+   * Check an entry's claims against each other before anything is read or allocated; returns
+   * its element count. (Its offset and size are checked against the data file when it is read.)
+   */
+  private checkReadable(e: BundleEntry): number {
+    const where = this.indexPath;
     if (e.slices.length > 0) {
-      throw new UnimplementedError(`Key ${e.name} is a partitioned variable; reading slices is not supported`);
+      throw new UnimplementedError(`Key ${e.name} is a partitioned variable; reading slices is not supported (${where})`);
+    }
+    if (!KNOWN_DTYPES.has(e.proto.dtype)) {
+      throw new DataLossError(`Invalid dtype in bundle entry: key ${e.name}; dtype ${dataTypeString(e.proto.dtype)} (${where})`);
     }
     if (e.proto.shape.unknownRank || e.shape.some((d) => d < 0)) {
-      throw new DataLossError(`Invalid shape in bundle entry: key ${e.name}; shape ${shapeString(e.shape)}`);
+      throw new DataLossError(`Invalid shape in bundle entry: key ${e.name}; shape ${shapeString(e.shape)} (${where})`);
     }
     if (e.shardId < 0 || e.shardId >= Math.max(1, this.header.numShards)) {
       throw new DataLossError(
-        `Invalid shard id in bundle entry: key ${e.name}; shard ${e.shardId} of ${this.header.numShards}`,
+        `Invalid shard id in bundle entry: key ${e.name}; shard ${e.shardId} of ${this.header.numShards} (${where})`,
       );
     }
+    if (e.offset < 0) throw new DataLossError(`Invalid offset in bundle entry: key ${e.name}; offset ${e.offset} (${where})`);
+    if (e.size < 0) throw new DataLossError(`Invalid size in bundle entry: key ${e.name}; stored size ${e.size} (${where})`);
+    const elements = elementCount(e.shape);
     if (isNumericBundleDType(e.dtype)) {
-      const expected = sizeOf(e.shape) * BYTES[e.dtype];
-      if (e.size !== expected) {
+      const expected = elements * BigInt(BYTES[e.dtype]);
+      if (BigInt(e.size) !== expected) {
         throw new DataLossError(
-          `Invalid size in bundle entry: key ${e.name}; stored size ${e.size}; expected size ${expected}`,
+          `Invalid size in bundle entry: key ${e.name}; stored size ${e.size}; expected size ${expected} (${where})`,
         );
       }
-    } else if (e.dtype !== 'string') {
+    } else if (e.dtype === 'string') {
+      // Each element takes at least its one-byte length, and the lengths' checksum 4 bytes.
+      if (elements + 4n > BigInt(e.size)) {
+        throw new DataLossError(
+          `Invalid size in bundle entry: key ${e.name}; stored size ${e.size} cannot hold ${elements} strings (${where})`,
+        );
+      }
+    } else {
       throw new UnimplementedError(
-        `Key ${e.name} has dtype ${dataTypeName(e.proto.dtype)}, which this reader does not support`,
+        `Key ${e.name} has dtype ${dataTypeString(e.proto.dtype)}, which this reader does not support (${where})`,
       );
     }
+    return Number(elements);
   }
 
   /** Read and verify one tensor. */
@@ -395,7 +462,8 @@ export class BundleReader {
     let fh: fsp.FileHandle | undefined;
     return runStepsAsync(this.readSteps(name), async (op) => {
       if (op.kind === 'open') fh = await fsp.open(op.path, 'r');
-      else if (op.kind === 'read') return (await fh!.read(op.buf, op.offset, op.length, op.position)).bytesRead;
+      else if (op.kind === 'size') return (await fh!.stat()).size;
+      else if (op.kind === 'read') return readFully(fh!, op.buf, op.position);
       else await fh!.close();
       return 0;
     });
@@ -406,7 +474,8 @@ export class BundleReader {
     let fd = -1;
     return runSteps(this.readSteps(name), (op) => {
       if (op.kind === 'open') fd = fs.openSync(op.path, 'r');
-      else if (op.kind === 'read') return fs.readSync(fd, op.buf, op.offset, op.length, op.position);
+      else if (op.kind === 'size') return fileSizeSync(fd);
+      else if (op.kind === 'read') return readFullySync(fd, op.buf, op.position);
       else fs.closeSync(fd);
       return 0;
     });
@@ -414,38 +483,37 @@ export class BundleReader {
 
   /**
    * Reading one tensor, written once for {@link read} and {@link readSync}: yields the file
-   * operations for the caller to perform, synchronously or not, and is sent back the bytes each
-   * `read` got (0 for the others), or thrown what an operation threw.
+   * operations for the caller to perform, synchronously or not, and is sent back what each
+   * returned, or thrown what an operation threw. Nothing is allocated before the entry's bytes
+   * are known to lie inside the data file.
    */
   private *readSteps(name: string): Generator<FileOp, TensorValue, number> {
     const e = this.entry(name);
-    this.checkReadable(e);
+    const elements = this.checkReadable(e);
     const path = this.dataPath(e.shardId);
-    const buf = new Uint8Array(e.size);
     try {
       yield { kind: 'open', path };
     } catch (err) {
-      throw fsError(err, path);
+      throw ioError(err, path);
     }
+    let buf: Uint8Array;
     try {
-      let got = 0;
-      while (got < e.size) {
-        const n = yield { kind: 'read', buf, offset: got, length: e.size - got, position: e.offset + got };
-        if (n === 0) break;
-        got += n;
-      }
-      if (got < e.size) throw this.truncated(e, path, got);
+      const fileSize = yield { kind: 'size' };
+      if (e.offset + e.size > fileSize) throw this.truncated(e, path, fileSize);
+      buf = allocate(e.size);
+      const got = yield { kind: 'read', buf, position: e.offset };
+      if (got < e.size) throw this.truncated(e, path, e.offset + got);
     } catch (err) {
-      throw fsError(err, path);
+      throw ioError(err, path);
     } finally {
       yield { kind: 'close' };
     }
-    return this.decode(e, buf, path);
+    return this.decode(e, buf, path, elements);
   }
 
-  private truncated(e: BundleEntry, path: string, got: number): DataLossError {
+  private truncated(e: BundleEntry, path: string, fileSize: number): DataLossError {
     return new DataLossError(
-      `Data file ${path} is truncated: key ${e.name} needs ${e.size} bytes at offset ${e.offset}, read ${got}`,
+      `Data file ${path} is truncated: key ${e.name} needs ${e.size} bytes at offset ${e.offset}, the file holds ${fileSize}`,
     );
   }
 
@@ -457,12 +525,11 @@ export class BundleReader {
   }
 
   /** Verify and convert the raw bytes of `e` (a fresh buffer, which may be reused). */
-  private decode(e: BundleEntry, bytes: Uint8Array, path: string): TensorValue {
-    if (e.dtype === 'string') return this.decodeStrings(e, bytes, path);
+  private decode(e: BundleEntry, bytes: Uint8Array, path: string, n: number): TensorValue {
+    if (e.dtype === 'string') return this.decodeStrings(e, bytes, path, n);
     const dtype = e.dtype as DType;
     const actual = crc32c.value(bytes);
     if (crc32c.mask(actual) !== e.crc32c) throw this.checksumError(e, path, actual);
-    const n = sizeOf(e.shape);
     const width = BYTES[dtype];
     const fileLittle = this.header.endianness === ENDIANNESS_LITTLE;
     if (fileLittle !== HOST_LITTLE) swapBytes(bytes, width);
@@ -491,8 +558,7 @@ export class BundleReader {
    * (each hashed as uint32 LE, or uint64 LE when it does not fit), then the bytes. The entry's
    * crc covers the hashed lengths, the 4 stored bytes and the string bytes.
    */
-  private decodeStrings(e: BundleEntry, bytes: Uint8Array, path: string): StringTensor {
-    const n = sizeOf(e.shape);
+  private decodeStrings(e: BundleEntry, bytes: Uint8Array, path: string, n: number): StringTensor {
     const bad = (what: string): DataLossError =>
       new DataLossError(`Bad string tensor data for key ${e.name} in ${path}: ${what}`);
     const lengths: number[] = new Array(n);
@@ -678,11 +744,61 @@ export function stringTensorChunks(t: StringTensor): { chunks: Uint8Array[]; siz
   return { chunks: [Uint8Array.from(head), lengthCrc, ...t.bytes], size, crc };
 }
 
-function tempName(path: string): string {
-  return `${path}.tempstate${randomBytes(8).readBigUInt64LE(0)}`;
+/** Temporary files this process is writing now; stale-file cleanup leaves them alone. */
+const activeTemps = new Set<string>();
+
+/** `<path>.tempstate<random>`, TF's name for a file being written; registered as active. */
+export function tempName(path: string): string {
+  const name = `${path}.tempstate${randomBytes(8).readBigUInt64LE(0)}`;
+  activeTemps.add(name);
+  return name;
 }
 
-/** Buffered sequential writer over a file handle. */
+/** Forget a temporary name (renamed into place or removed). */
+export function releaseTemp(name: string): void {
+  activeTemps.delete(name);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Remove temporary files that saves under `savePath` (or `savePath-<step>`) left behind when they
+ * were killed: `.tempstate<n>` data, index and backup files. Files this process is writing now
+ * and checkpoints in `keep` (prefixes a state file still lists) stay. Returns the paths removed.
+ */
+export function removeStaleTempFiles(savePath: string, keep: ReadonlySet<string> = new Set()): string[] {
+  const dir = path.dirname(savePath);
+  const base = escapeRegExp(path.basename(savePath));
+  const part = '(?:\\.index|\\.data-\\d{5}-of-\\d{5})';
+  const re = new RegExp(`^(${base}(?:--?\\d+)?)(${part}?)\\.tempstate\\d+(${part}?)$`);
+  const keepResolved = new Set([...keep].map((k) => path.resolve(k)));
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir === '' ? '.' : dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    const m = re.exec(n);
+    if (m === null) continue;
+    // `<p>.tempstate<n>.index` / `.data-…` belong to a backup checkpoint `<p>.tempstate<n>`.
+    if (m[2] === '' && m[3] !== '' && keepResolved.has(path.resolve(dir, n.slice(0, n.length - m[3]!.length)))) continue;
+    const full = path.join(dir, n);
+    if (activeTemps.has(full)) continue;
+    try {
+      fs.unlinkSync(full);
+      removed.push(full);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+/** Buffered sequential writer over a file handle; each write call moves at most {@link ioChunk} bytes. */
 class Sink {
   private readonly buf = new Uint8Array(1 << 20);
   private len = 0;
@@ -692,7 +808,8 @@ class Sink {
   private async writeFully(b: Uint8Array): Promise<void> {
     let off = 0;
     while (off < b.length) {
-      const { bytesWritten } = await this.fh.write(b, off, b.length - off, this.pos);
+      const len = Math.min(b.length - off, ioChunk());
+      const { bytesWritten } = await this.fh.write(b.subarray(off, off + len), 0, len, this.pos);
       if (bytesWritten <= 0) throw new UnknownError('write made no progress');
       off += bytesWritten;
       this.pos += bytesWritten;
@@ -739,17 +856,26 @@ function prepare(tensors: readonly BundleTensor[]): { t: BundleTensor; key: Uint
   return items;
 }
 
+/** A bundle written under temporary names, not yet in place. */
+export interface StagedBundle extends WriteBundleResult {
+  /**
+   * Rename the files into place, data first and index last. A data file already there is kept
+   * under a backup name until the index is in place, so that a failure puts it back.
+   */
+  commit(): Promise<void>;
+  /** Remove the temporary files. */
+  abort(): Promise<void>;
+}
+
 /**
- * Write a bundle: `<prefix>.data-00000-of-00001` then `<prefix>.index`. Both are written
- * under temporary names and renamed into place at the end, data first and index last; if
- * anything fails, the temporary files are removed and a checkpoint previously stored under
- * the same prefix is left as it was.
+ * Write a bundle's data file and index under temporary names next to their final ones; nothing
+ * at `prefix` changes until {@link StagedBundle.commit}. On failure the temporary files are gone.
  */
-export async function writeBundle(
+export async function stageBundle(
   prefix: string,
   tensors: readonly BundleTensor[],
   options: WriteBundleOptions = {},
-): Promise<WriteBundleResult> {
+): Promise<StagedBundle> {
   const io: BundleFileSystem = { ...nodeFs, ...options.fs };
   const sync = options.sync ?? true;
   const items = prepare(tensors);
@@ -758,16 +884,16 @@ export async function writeBundle(
   const tmpData = tempName(dataPath);
   const tmpIndex = tempName(indexPath);
   const created: string[] = [];
-  let backup: string | null = null;
-  let dataRenamed = false;
-
-  const cleanup = async (): Promise<void> => {
+  const removeTemps = async (): Promise<void> => {
     for (const p of created) await io.unlink(p).catch(() => undefined);
+    releaseTemp(tmpData);
+    releaseTemp(tmpIndex);
   };
 
+  const entries: BundleEntry[] = [];
+  let writing = tmpData;
   try {
     // 1. The data file, tensors in key order, contiguous.
-    const entries: BundleEntry[] = [];
     const table = new TableWriter(tableOptions(options));
     const header = encodeBundleHeader({
       numShards: 1,
@@ -818,6 +944,7 @@ export async function writeBundle(
         offset += size;
       }
       await sink.flush();
+      await saveStep('bundle:data-written');
       if (sync) await dfh.sync();
     } finally {
       await dfh.close();
@@ -825,6 +952,7 @@ export async function writeBundle(
 
     // 2. The index.
     const indexBytes = table.finish();
+    writing = tmpIndex;
     const ifh = await openFor(io, tmpIndex, created);
     try {
       const sink = new Sink(ifh);
@@ -834,27 +962,67 @@ export async function writeBundle(
     } finally {
       await ifh.close();
     }
-
-    // 3. Rename into place: data first, index last. A data file already there is kept under a
-    //    backup name until the index is in place, so a failure can put it back.
-    backup = await keepBackup(io, dataPath);
-    await io.rename(tmpData, dataPath);
-    dataRenamed = true;
-    created.splice(created.indexOf(tmpData), 1);
-    await io.rename(tmpIndex, indexPath);
-    created.splice(created.indexOf(tmpIndex), 1);
-    if (backup !== null) await io.unlink(backup).catch(() => undefined);
-    return { prefix, indexPath, dataPath, entries };
+    await saveStep('bundle:index-written');
   } catch (e) {
-    if (dataRenamed) {
-      if (backup !== null) await io.rename(backup, dataPath).catch(() => undefined);
-      else await io.unlink(dataPath).catch(() => undefined);
-    } else if (backup !== null) {
-      await io.unlink(backup).catch(() => undefined);
-    }
-    await cleanup();
-    throw typeof (e as NodeJS.ErrnoException)?.code === 'string' ? fsError(e, prefix) : e;
+    await removeTemps();
+    throw typeof (e as NodeJS.ErrnoException)?.code === 'string' ? ioError(e, writing) : e;
   }
+
+  let done = false;
+  const commit = async (): Promise<void> => {
+    if (done) throw new InvalidArgumentError(`The bundle staged for ${prefix} was already committed or aborted`);
+    done = true;
+    let backup: string | null = null;
+    let dataRenamed = false;
+    try {
+      backup = await keepBackup(io, dataPath);
+      await io.rename(tmpData, dataPath);
+      dataRenamed = true;
+      created.splice(created.indexOf(tmpData), 1);
+      await saveStep('bundle:data-renamed');
+      await io.rename(tmpIndex, indexPath);
+      created.splice(created.indexOf(tmpIndex), 1);
+      await saveStep('bundle:index-renamed');
+      syncDir(path.dirname(indexPath), sync);
+      if (backup !== null) await io.unlink(backup).catch(() => undefined);
+    } catch (e) {
+      if (dataRenamed) {
+        if (backup !== null) await io.rename(backup, dataPath).catch(() => undefined);
+        else await io.unlink(dataPath).catch(() => undefined);
+      } else if (backup !== null) {
+        await io.unlink(backup).catch(() => undefined);
+      }
+      await removeTemps();
+      throw typeof (e as NodeJS.ErrnoException)?.code === 'string' ? ioError(e, prefix) : e;
+    } finally {
+      if (backup !== null) releaseTemp(backup);
+      releaseTemp(tmpData);
+      releaseTemp(tmpIndex);
+    }
+  };
+  const abort = async (): Promise<void> => {
+    if (done) return;
+    done = true;
+    await removeTemps();
+  };
+  return { prefix, indexPath, dataPath, entries, commit, abort };
+}
+
+/**
+ * Write a bundle: `<prefix>.data-00000-of-00001` then `<prefix>.index`. Both are written
+ * under temporary names and renamed into place at the end, data first and index last; if
+ * anything fails, the temporary files are removed and a checkpoint previously stored under
+ * the same prefix is left as it was. (A process killed between the two renames leaves the new
+ * data with the old index; `Saver.save` keeps the state file off such a prefix.)
+ */
+export async function writeBundle(
+  prefix: string,
+  tensors: readonly BundleTensor[],
+  options: WriteBundleOptions = {},
+): Promise<WriteBundleResult> {
+  const staged = await stageBundle(prefix, tensors, options);
+  await staged.commit();
+  return { prefix, indexPath: staged.indexPath, dataPath: staged.dataPath, entries: staged.entries };
 }
 
 function tableOptions(o: WriteBundleOptions): TableWriterOptions {
@@ -871,24 +1039,41 @@ async function openFor(
     created.push(path);
     return fh;
   } catch (e) {
-    throw fsError(e, path);
+    throw ioError(e, path);
   }
 }
 
-/** Hard-link (or copy) an existing file to a backup name; null when there is no file. */
-async function keepBackup(io: BundleFileSystem, path: string): Promise<string | null> {
-  const backup = tempName(path);
+/** Hard-link (or copy) an existing file to a temporary name; null when there is no file. */
+export async function keepBackup(io: Pick<BundleFileSystem, 'link' | 'copyFile'>, file: string, backup = tempName(file)): Promise<string | null> {
   try {
-    await io.link(path, backup);
+    await io.link(file, backup);
     return backup;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      releaseTemp(backup);
+      return null;
+    }
   }
   try {
-    await io.copyFile(path, backup);
+    await io.copyFile(file, backup);
     return backup;
   } catch (e) {
+    releaseTemp(backup);
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw fsError(e, path);
+    throw ioError(e, file);
+  }
+}
+
+/** fsync a directory so that renames in it survive a power loss (best effort: not every platform can). */
+export function syncDir(dir: string, enabled = true): void {
+  if (!enabled) return;
+  let fd = -1;
+  try {
+    fd = fs.openSync(dir === '' ? '.' : dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // directories cannot be opened or synced everywhere (Windows); the renames stand regardless
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
   }
 }

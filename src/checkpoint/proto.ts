@@ -128,6 +128,16 @@ function truncated(): DataLossError {
   return new DataLossError('truncated protobuf message');
 }
 
+/** An int64 field whose value a double cannot hold exactly; `value` is exact. */
+export class ProtoRangeError extends DataLossError {
+  constructor(
+    readonly field: string,
+    readonly value: bigint,
+  ) {
+    super(`${field} ${value} is out of range (beyond 2^53)`);
+  }
+}
+
 /** Sequential protobuf decoder over one message's bytes. */
 export class ProtoReader {
   pos = 0;
@@ -169,6 +179,18 @@ export class ProtoReader {
     }
     this.pos = start;
     return Number(BigInt.asIntN(64, this.varintBig()));
+  }
+
+  /** An int64 field as a number; ProtoRangeError (holding the exact value) beyond ±(2^53-1). */
+  safeInt64(field: string): number {
+    const v = BigInt.asIntN(64, this.varintBig());
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtoRangeError(field, v);
+    return Number(v);
+  }
+
+  /** An int32 or enum field (the low 32 bits of the varint, signed). */
+  int32(): number {
+    return Number(BigInt.asIntN(32, this.varintBig()));
   }
 
   /** A varint read as uint32 (tags, lengths). */
@@ -290,6 +312,19 @@ export function dataTypeName(v: number): string {
   return String(v);
 }
 
+const TYPE_STRINGS: Record<number, string> = {
+  0: 'INVALID', 1: 'float', 2: 'double', 3: 'int32', 4: 'uint8', 5: 'int16', 6: 'int8', 7: 'string',
+  8: 'complex64', 9: 'int64', 10: 'bool', 11: 'qint8', 12: 'quint8', 13: 'qint32', 14: 'bfloat16',
+  15: 'qint16', 16: 'quint16', 17: 'uint16', 18: 'complex128', 19: 'half', 20: 'resource',
+  21: 'variant', 22: 'uint32', 23: 'uint64',
+};
+
+/** TF's `DataTypeString`: `float`, `half`, `float_ref`, `unknown dtype enum (99)`. */
+export function dataTypeString(v: number): string {
+  if (v > 100) return `${dataTypeString(v - 100)}_ref`;
+  return TYPE_STRINGS[v] ?? `unknown dtype enum (${v})`;
+}
+
 // ---------------------------------------------------------------- messages
 
 export interface VersionDef {
@@ -390,7 +425,7 @@ export function decodeBundleHeader(buf: Uint8Array): BundleHeaderProto {
     const [field, wire] = r.tag();
     if (field === 1) {
       expectWire('BundleHeaderProto.num_shards', wire, WIRE_VARINT);
-      h.numShards = r.varint();
+      h.numShards = r.int32();
     } else if (field === 2) {
       expectWire('BundleHeaderProto.endianness', wire, WIRE_VARINT);
       h.endianness = r.varint();
@@ -427,7 +462,7 @@ export function decodeTensorShape(buf: Uint8Array): TensorShapeProto {
         const [f, w] = dr.tag();
         if (f === 1) {
           expectWire('TensorShapeProto.Dim.size', w, WIRE_VARINT);
-          dim.size = dr.varint();
+          dim.size = dr.safeInt64('shape dim size');
         } else if (f === 2) {
           expectWire('TensorShapeProto.Dim.name', w, WIRE_BYTES);
           dim.name = dr.string();
@@ -515,7 +550,7 @@ export function decodeBundleEntry(buf: Uint8Array): BundleEntryProto {
     switch (field) {
       case 1:
         expectWire('BundleEntryProto.dtype', wire, WIRE_VARINT);
-        e.dtype = r.varint();
+        e.dtype = r.int32();
         break;
       case 2:
         expectWire('BundleEntryProto.shape', wire, WIRE_BYTES);
@@ -523,15 +558,15 @@ export function decodeBundleEntry(buf: Uint8Array): BundleEntryProto {
         break;
       case 3:
         expectWire('BundleEntryProto.shard_id', wire, WIRE_VARINT);
-        e.shardId = r.varint();
+        e.shardId = r.int32();
         break;
       case 4:
         expectWire('BundleEntryProto.offset', wire, WIRE_VARINT);
-        e.offset = r.varint();
+        e.offset = r.safeInt64('offset');
         break;
       case 5:
         expectWire('BundleEntryProto.size', wire, WIRE_VARINT);
-        e.size = r.varint();
+        e.size = r.safeInt64('size');
         break;
       case 6:
         expectWire('BundleEntryProto.crc32c', wire, WIRE_FIXED32);

@@ -11,6 +11,7 @@
  * A copy may overlap its own output (offset < length), which repeats a pattern.
  */
 import { DataLossError } from '../errors.js';
+import { allocate } from './io.js';
 
 function corrupt(what: string): DataLossError {
   return new DataLossError(`corrupted compressed block contents: ${what}`);
@@ -37,10 +38,24 @@ function readPreamble(src: Uint8Array): [length: number, headerBytes: number] {
   throw corrupt('length preamble is longer than 5 bytes');
 }
 
-/** Decompress one snappy block. Throws DataLossError on any malformed input. */
+/**
+ * The most bytes `n` bytes of snappy elements can decode to: a 3-byte copy element yields at
+ * most 64 bytes, and no element yields more per byte.
+ */
+export function maxDecodedLength(n: number): number {
+  return Math.floor((n * 64) / 3);
+}
+
+/**
+ * Decompress one snappy block. Throws DataLossError on any malformed input; a preamble that
+ * claims more than the elements could produce is rejected before anything is allocated.
+ */
 export function decompress(src: Uint8Array): Uint8Array {
   const [length, start] = readPreamble(src);
-  const out = new Uint8Array(length);
+  if (length > maxDecodedLength(src.length - start)) {
+    throw corrupt(`the preamble claims ${length} bytes, more than ${src.length - start} bytes of elements can hold`);
+  }
+  const out = allocate(length);
   let ip = start;
   let op = 0;
   const n = src.length;

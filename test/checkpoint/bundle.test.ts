@@ -315,12 +315,13 @@ describe('errors', () => {
 
   it('lists but does not read other TF dtypes; checks versions', async () => {
     const { prefix } = fresh();
-    writeFileSync(dataFilename(prefix, 0, 1), new Uint8Array(6));
-    writeIndex(prefix, header, [['h', entry({ dtype: 19, size: 6 })]]);
+    writeFileSync(dataFilename(prefix, 0, 1), new Uint8Array(24));
+    writeIndex(prefix, header, [['c', entry({ dtype: 8, size: 24 })]]);
     const r = await readBundle(prefix);
-    expect(r.entry('h').dtype).toBe('float16');
-    expect(r.debugString()).toBe('h (DT_HALF) [3]\n');
-    await expect(r.read('h')).rejects.toThrow(UnimplementedError);
+    expect(r.entry('c').dtype).toBe('complex64');
+    expect(r.debugString()).toBe('c (DT_COMPLEX64) [3]\n');
+    await expect(r.read('c')).rejects.toThrow(UnimplementedError);
+    await expect(r.read('c')).rejects.toThrow(`Key c has dtype complex64, which this reader does not support (${metaFilename(prefix)})`);
 
     writeIndex(prefix, { ...header, version: { producer: 1, minConsumer: 5, badConsumers: [] } }, []);
     await expect(readBundle(prefix)).rejects.toThrow(/min consumer version 5/);
