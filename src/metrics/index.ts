@@ -1,0 +1,4 @@
+/** `tf.metrics`: TF1's streaming metrics, each `[value, updateOp]` over local variables. */
+export { accuracy, mean, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './mean.js';
+export { falseNegatives, falsePositives, precision, recall, trueNegatives, truePositives } from './counts.js';
+export { auc } from './auc.js';
