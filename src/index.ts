@@ -16,6 +16,9 @@ export { gradients, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export { Session, type SessionOptions } from './session/session.js';
 export * as data from './data/index.js';
+export * from './scope/index.js';
+export * as initializers from './scope/initializers-namespace.js';
+export * as contrib from './contrib/index.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */

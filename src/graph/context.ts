@@ -1,30 +1,94 @@
-/** The default-graph stack — the only global state in tsflow. */
+/** The default graph and the default session — the only global state in tsflow. */
 import { RuntimeError } from '../errors.js';
+import { createAsyncContext } from '../platform/async-context.js';
 import { Graph } from './graph.js';
 import type { Operation, Tensor } from './tensor.js';
 
+/** What the graph layer needs of a default session (the Session class lives above it). */
+export interface DefaultSession {
+  readonly graph: Graph;
+}
+
+/** One `asDefault` entry: a graph and/or a session over the enclosing entries. */
+interface Frame {
+  readonly graph: Graph | null;
+  readonly session: DefaultSession | null;
+  readonly parent: Frame | null;
+}
+
 let root = new Graph();
-const stack: Graph[] = [];
+/** Interactive sessions, the defaults (with their graphs) until closed, beneath every frame. */
+const installed: DefaultSession[] = [];
+/** Frames follow their callback across `await` where the platform has an async context. */
+const als = createAsyncContext<Frame | null>();
+/** The frame chain where it has none (then only synchronous callbacks are allowed). */
+let syncFrame: Frame | null = null;
+
+function currentFrame(): Frame | null {
+  return als ? (als.getStore() ?? null) : syncFrame;
+}
 
 export function getDefaultGraph(): Graph {
-  return stack[stack.length - 1] ?? root;
+  for (let f = currentFrame(); f; f = f.parent) if (f.graph) return f.graph;
+  return installed[installed.length - 1]?.graph ?? root;
+}
+
+/** The innermost default session, or null (typed as `tf.Session` by the session layer). */
+export function defaultSession(): DefaultSession | null {
+  for (let f = currentFrame(); f; f = f.parent) if (f.session) return f.session;
+  return installed[installed.length - 1] ?? null;
 }
 
 export function resetDefaultGraph(): void {
-  if (stack.length > 0) {
+  let nested = installed.length > 0;
+  for (let f = currentFrame(); f && !nested; f = f.parent) nested = f.graph !== null;
+  if (nested) {
     throw new RuntimeError('Do not use tf.resetDefaultGraph() to clear nested graphs. If you need a cleared graph, exit the nesting and create a new graph.');
   }
   root = new Graph();
 }
 
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Run `fn` with `graph` and/or `session` as the defaults. An async `fn` keeps them across its
+ * `await`s; where the platform cannot follow an async callback, one that returns a Promise is
+ * rejected rather than left to build ops in the wrong graph.
+ */
+export function withDefaults<T>(graph: Graph | null, session: DefaultSession | null, fn: () => T, what: string): T {
+  const frame: Frame = { graph, session, parent: currentFrame() };
+  if (als) return als.run(frame, fn);
+  syncFrame = frame;
+  let out: T;
+  try {
+    out = fn();
+  } finally {
+    syncFrame = frame.parent;
+  }
+  if (isThenable(out)) {
+    out.then(undefined, () => undefined);
+    return Promise.reject(
+      new RuntimeError(`${what}: the callback returned a Promise, but this platform has no async context (AsyncLocalStorage) to keep the defaults in force across await; pass a synchronous callback`),
+    ) as T;
+  }
+  return out;
+}
+
 /** Make `g` the default graph while `fn` runs (TF's `with g.as_default():`). */
 export function withGraph<T>(g: Graph, fn: () => T): T {
-  stack.push(g);
-  try {
-    return fn();
-  } finally {
-    stack.pop();
-  }
+  return withDefaults(g, null, fn, 'Graph.asDefault');
+}
+
+/** Install `s` (and its graph) as the defaults until `uninstallDefaultSession(s)`. */
+export function installDefaultSession(s: DefaultSession): void {
+  installed.push(s);
+}
+
+export function uninstallDefaultSession(s: DefaultSession): void {
+  const i = installed.lastIndexOf(s);
+  if (i >= 0) installed.splice(i, 1);
 }
 
 export function nameScope<T>(name: string | null, fn: (scope: string) => T): T {
@@ -47,7 +111,7 @@ export function setRandomSeed(seed: number): void {
 
 declare module './graph.js' {
   interface Graph {
-    /** Make this graph the default while `fn` runs. */
+    /** Make this graph the default while `fn` runs (across its `await`s when `fn` is async). */
     asDefault<T>(fn: () => T): T;
   }
 }

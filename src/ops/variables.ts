@@ -66,7 +66,7 @@ export interface VariableOptions {
   name?: string;
   trainable?: boolean;
   dtype?: DType | string;
-  /** Extra collections (GLOBAL_VARIABLES is always included). */
+  /** The collections to add it to (default GLOBAL_VARIABLES; TRAINABLE_VARIABLES is added when trainable). */
   collections?: string[];
 }
 
@@ -108,7 +108,7 @@ export class Variable implements TensorConvertible {
     this.initialValue = init;
     this.initializer = assignOp;
     this.snapshot = snap;
-    const cols = new Set([GraphKeys.GLOBAL_VARIABLES, ...(opts.collections ?? [])]);
+    const cols = new Set<string>(opts.collections ?? [GraphKeys.GLOBAL_VARIABLES]);
     if (this.trainable) cols.add(GraphKeys.TRAINABLE_VARIABLES);
     for (const c of cols) g.addToCollection(c, this);
   }

@@ -29,7 +29,7 @@ export function createGlobalStep(g: Graph = getDefaultGraph()): Variable {
           name: 'global_step',
           dtype: 'int64',
           trainable: false,
-          collections: [GraphKeys.GLOBAL_STEP],
+          collections: [GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP],
         }),
       )),
     ),

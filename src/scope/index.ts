@@ -1,0 +1,16 @@
+/** Model building's foundation: variable scopes, `getVariable`, initializers, collections. */
+export {
+  AUTO_REUSE, type CustomGetter, type Getter, type Regularizer, type Reuse, ReuseMode, VariableScope, getVariableScope,
+  uniqueVariableScope, variableScope,
+} from './variable-scope.js';
+export { getVariable, storedVariables } from './get-variable.js';
+export {
+  type Initializer, type PartitionInfo, TRUNCATED_NORMAL_STD, computeFans, constantInitializer, glorotNormalInitializer,
+  glorotUniformInitializer, heNormalInitializer, heUniformInitializer, identityInitializer, lecunNormalInitializer,
+  lecunUniformInitializer, onesInitializer, orthogonalInitializer, randomNormalInitializer, randomUniformInitializer,
+  truncatedNormalInitializer, uniformUnitScalingInitializer, varianceScalingInitializer, zerosInitializer,
+} from './initializers.js';
+export {
+  addToCollection, addToCollections, getCollection, getCollectionRef, localVariables, localVariablesInitializer,
+  modelVariables,
+} from './collections.js';
