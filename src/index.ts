@@ -12,7 +12,7 @@ export {
   getDefaultGraph, resetDefaultGraph, nameScope, device, controlDependencies, setRandomSeed,
 } from './graph/context.js';
 export * from './ops/index.js';
-export { gradients, type GradientsOptions } from './ops/gradients.js';
+export { gradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export { Session, type SessionOptions } from './session/session.js';
 export * as data from './data/index.js';

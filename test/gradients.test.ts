@@ -77,7 +77,7 @@ async function checkCase(c: Case, seed = 1): Promise<void> {
     const sess = new tf.Session({ graph: g });
     const feed = (vals: tf.NDArray[]) => new Map(phs.map((p, i) => [p, vals[i]!] as [Tensor, tf.NDArray]));
 
-    const compare = (target: Tensor, gs: (Tensor | null)[], label: string): void => {
+    const compare = (target: Tensor, gs: (tf.Gradient | null)[], label: string): void => {
       const fetched = gs.map((t) => (t ? (sess.runSync(t, feed(values)) as tf.NDArray) : null));
       diffIdx.forEach((xi, k) => {
         const x = values[xi]!;

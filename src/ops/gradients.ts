@@ -12,6 +12,8 @@ import { type TensorLike, toTensor } from './convert.js';
 import { addN } from './math.js';
 import { onesLike } from './array.js';
 import { getGradient } from './registry.js';
+import { IndexedSlices, densify } from './indexed-slices.js';
+import { concat, range } from './array.js';
 import './grads/index.js';
 import { gradientsOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
@@ -37,13 +39,43 @@ function asX(x: XLike): Tensor {
   return toTensor(x as TensorLike);
 }
 
-/** Σ over `ys` of d(y · gradY)/dx for each x; `null` where x does not reach any y. */
+/** A gradient: dense, or sparse rows (`tf.IndexedSlices`, e.g. w.r.t. gathered params). */
+export type Gradient = Tensor | IndexedSlices;
+
+/** Op types whose gradient passes a sparse upstream gradient through unchanged. */
+const SPARSE_PASSTHROUGH: ReadonlySet<string> = new Set(['Identity']);
+
+/** A dense gradient as IndexedSlices over all its rows (needs a static first dim). */
+function asSlices(g: Gradient): IndexedSlices | null {
+  if (g instanceof IndexedSlices) return g;
+  const n = g.shape?.[0];
+  if (n === null || n === undefined) return null;
+  return new IndexedSlices(g, range(0, n, 1, 'int32'), null);
+}
+
+/**
+ * TF1's aggregation of several gradients of one tensor: dense ones are summed (AddN); when any
+ * is IndexedSlices they are all concatenated as IndexedSlices, the dense ones as all their rows.
+ */
+function aggregateGrads(l: Gradient[]): Gradient {
+  if (l.every((g) => g instanceof Tensor)) return addN(l as Tensor[], 'AddN');
+  const slices = l.map(asSlices);
+  const shape = l.find((g): g is IndexedSlices => g instanceof IndexedSlices && g.denseShape !== null)?.denseShape ?? null;
+  if (slices.some((s) => s === null) || shape === null) return addN(l.map(densify), 'AddN');
+  const ss = slices as IndexedSlices[];
+  return new IndexedSlices(concat(ss.map((s) => s.values), 0), concat(ss.map((s) => s.indices), 0), shape);
+}
+
+/**
+ * Σ over `ys` of d(y · gradY)/dx for each x; `null` where x does not reach any y. A gradient that
+ * only touches some rows of x (x gathered, or looked up as an embedding) is a `tf.IndexedSlices`.
+ */
 export function gradients(
   ys: TensorLike | TensorLike[],
   xs: XLike | XLike[],
   gradYs?: (TensorLike | null | undefined)[] | null,
   opts: GradientsOptions = {},
-): (Tensor | null)[] {
+): (Gradient | null)[] {
   parseOptions(gradientsOptions, opts, 'gradients');
   const yList = (Array.isArray(ys) ? ys : [ys]).map((y) => toTensor(y));
   const xList = (Array.isArray(xs) ? xs : [xs]).map(asX);
@@ -59,8 +91,8 @@ export function gradients(
   return g.nameScope(opts.name ?? 'gradients', () => {
     const between = betweenOps(g, xList, yList);
     // Pending gradients of each tensor, summed when an op is visited.
-    const grads = new Map<Tensor, Tensor[]>();
-    const add = (t: Tensor, dt: Tensor): void => {
+    const grads = new Map<Tensor, Gradient[]>();
+    const add = (t: Tensor, dt: Gradient): void => {
       const l = grads.get(t);
       if (l) l.push(dt);
       else grads.set(t, [dt]);
@@ -79,25 +111,31 @@ export function gradients(
       add(y, seed);
     });
 
-    const aggregate = (t: Tensor): Tensor | null => {
+    const aggregate = (t: Tensor): Gradient | null => {
       const l = grads.get(t);
       if (!l || l.length === 0) return null;
       if (l.length === 1) return l[0]!;
-      const sum = addN(l, 'AddN');
+      const sum = aggregateGrads(l);
       grads.set(t, [sum]);
       return sum;
     };
 
     const ops = [...between].sort((a, b) => b.id - a.id);
     for (const op of ops) {
-      const dys = op.outputs.map(aggregate);
-      if (dys.every((d) => d === null) || stops.has(op)) continue;
+      const sparse = op.outputs.map(aggregate);
+      if (sparse.every((d) => d === null) || stops.has(op)) continue;
+      if (SPARSE_PASSTHROUGH.has(op.type) && sparse[0] instanceof IndexedSlices) {
+        const t = op.inputs[0]!;
+        if (between.has(t.op) && isDifferentiable(t.dtype)) add(t, sparse[0]);
+        continue;
+      }
       // Only inputs that lead back to some x need a gradient.
       if (!op.inputs.some((t) => between.has(t.op) && isDifferentiable(t.dtype))) continue;
       const fn = getGradient(op.type);
       if (fn === undefined) throw new LookupError(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
       if (fn === null) continue;
-      const dxs = g.nameScope(`${op.name}_grad`, () => fn(op, dys));
+      // Other gradient functions see dense gradients (TF1 converts IndexedSlices on use).
+      const dxs = g.nameScope(`${op.name}_grad`, () => fn(op, sparse.map((d) => (d === null ? null : densify(d)))));
       if (dxs.length !== op.inputs.length) {
         throw new ValueError(`Num gradients ${dxs.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`);
       }

@@ -3,7 +3,7 @@ import { isFloat } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
 import { cShape, mergeShapes, pyShape } from '../shape.js';
-import { cast, add, greaterEqual, multiply, divide, subtract, where, negative, exp, log1p } from './math.js';
+import { cast, add, greaterEqual, multiply, divide, subtract, where, negative, exp, log1p, matmul } from './math.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { defineUnary, unaryOp } from './elementwise.js';
 import { randomUniform } from './random.js';
@@ -173,6 +173,11 @@ export function biasAdd(value: TensorLike, bias: TensorLike, name?: string): Ten
   const [v, b] = toTensorPair(value, bias);
   return makeOp(v.graph, 'BiasAdd', [v, b], {}, name, 'BiasAdd').outputs[0]!;
 }
+/** `tf.nn.xwPlusB(x, weights, biases)`: `matmul(x, weights) + biases`, in scope `xw_plus_b`. */
+export function xwPlusB(x: TensorLike, weights: TensorLike, biases: TensorLike, name?: string): Tensor {
+  const t = toTensor(x);
+  return t.graph.nameScope(name ?? 'xw_plus_b', (scope) => biasAdd(matmul(t, weights), biases, scope));
+}
 
 defineOp({
   type: 'L2Loss',
@@ -226,3 +231,4 @@ function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions
 }
 
 export { conv2d, maxPool, avgPool, type Conv2DOptions, type PoolOptions, type Padding } from './conv.js';
+export { embeddingLookup, type EmbeddingLookupOptions } from './embedding.js';

@@ -7,6 +7,7 @@ import type { DType } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { type Graph, graphFromInputs } from '../graph/graph.js';
 import type { Attrs, Operation, Tensor } from '../graph/tensor.js';
+import type { IndexedSlices } from './indexed-slices.js';
 import type { PartialShape } from '../shape.js';
 import type { Lower, Val } from './lower.js';
 
@@ -15,7 +16,8 @@ export interface OutSpec {
   shape: PartialShape;
 }
 
-export type GradFn = (op: Operation, dys: (Tensor | null)[]) => (Tensor | null)[];
+/** Gradients w.r.t. the inputs; an entry may be sparse (`IndexedSlices`). */
+export type GradFn = (op: Operation, dys: (Tensor | null)[]) => (Tensor | IndexedSlices | null)[];
 
 export interface OpDef<A extends Attrs = Attrs> {
   type: string;

@@ -11,7 +11,7 @@ import { cShape, pyShape, shapesEqual } from '../shape.js';
 
 type Attrs = { useNesterov?: boolean; [k: string]: unknown };
 
-interface ApplySpec {
+export interface ApplySpec {
   type: string;
   /** Names of the ref inputs (var first, then slots), then of the other inputs, as TF names them. */
   refs: string[];
@@ -20,7 +20,11 @@ interface ApplySpec {
   update(b: Lower, refs: Val[], args: Record<string, Val>, attrs: Attrs): [number, Val][];
 }
 
+/** The dense update rules by op type (their sparse forms reuse them row-wise). */
+export const APPLY_SPECS = new Map<string, ApplySpec>();
+
 function defineApply(spec: ApplySpec): void {
+  APPLY_SPECS.set(spec.type, spec);
   const nRefs = spec.refs.length;
   defineOp<Attrs>({
     type: spec.type,

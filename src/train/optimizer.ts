@@ -10,12 +10,13 @@ import { Operation, Tensor } from '../graph/tensor.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { group } from '../ops/core.js';
 import { gradients } from '../ops/gradients.js';
+import { IndexedSlices } from '../ops/indexed-slices.js';
 import { cast } from '../ops/math.js';
 import { Variable, assignAdd, trainableVariables } from '../ops/variables.js';
 import { applyGradientsOptions, computeGradientsOptions, minimizeOptions, varListArg } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
 
-export type GradAndVar = [Tensor | null, Variable];
+export type GradAndVar = [Tensor | IndexedSlices | null, Variable];
 
 export interface ComputeGradientsOptions {
   /** Seed of the loss's gradient (default ones). */
@@ -64,20 +65,21 @@ export abstract class Optimizer {
   }
 
   /** Add the update ops; the returned op runs them all (and increments `globalStep` after). */
-  applyGradients(gradsAndVars: readonly (readonly [Tensor | TensorLike | null, Variable])[], opts: ApplyGradientsOptions = {}): Operation {
+  applyGradients(gradsAndVars: readonly (readonly [Tensor | IndexedSlices | TensorLike | null, Variable])[], opts: ApplyGradientsOptions = {}): Operation {
     parseOptions(applyGradientsOptions, opts, 'applyGradients');
     const list = [...gradsAndVars];
     if (list.length === 0) throw new ValueError('No variables provided.');
     const converted = list.map(([g, v]): GradAndVar => {
       if (!(v instanceof Variable)) throw new TypeError(`Cannot apply a gradient to ${String(v)}: expected a tf.Variable`);
       if (g === null || g === undefined) return [null, v];
+      if (g instanceof IndexedSlices) return [g, v];
       try {
         return [toTensor(g as TensorLike, v.dtype), v];
       } catch {
         throw new TypeError(`Gradient must be convertible to a Tensor or IndexedSlices, or None: ${String(g)}`);
       }
     });
-    const withGrad = converted.filter(([g]) => g !== null) as [Tensor, Variable][];
+    const withGrad = converted.filter(([g]) => g !== null) as [Tensor | IndexedSlices, Variable][];
     if (withGrad.length === 0) {
       throw new ValueError(`No gradients provided for any variable: ${pyList(converted.map(([, v]) => String(v)))}.`);
     }
@@ -92,7 +94,8 @@ export abstract class Optimizer {
       this.prepare();
       const updates: Operation[] = [];
       for (const [grad, v] of withGrad) {
-        g.nameScope(`update_${v.op.name}`, () => updates.push(asOp(this.applyDense(grad, v))));
+        g.nameScope(`update_${v.op.name}`, () =>
+          updates.push(asOp(grad instanceof IndexedSlices ? this.applySparse(grad, v) : this.applyDense(grad, v))));
       }
       const step = opts.globalStep;
       if (!step) {
@@ -138,6 +141,13 @@ export abstract class Optimizer {
   /** Create the hyper-parameter tensors, inside the optimizer's name scope. */
   protected abstract prepare(): void;
   protected abstract applyDense(grad: Tensor, v: Variable): Tensor | Operation;
+  /**
+   * The update for a sparse gradient. By default the rows are summed into a dense gradient and
+   * applied densely (what TF1's Adam does: its moments decay on every row).
+   */
+  protected applySparse(grad: IndexedSlices, v: Variable): Tensor | Operation {
+    return this.applyDense(grad.toTensor(), v);
+  }
   protected finish(updates: Operation[], name: string): Operation {
     return group(...updates, { name });
   }

@@ -5,9 +5,12 @@ import type { Operation, Tensor } from '../graph/tensor.js';
 import { fill, ones, zeros } from '../ops/array.js';
 import type { TensorLike } from '../ops/convert.js';
 import { group } from '../ops/core.js';
+import { makeOp } from '../ops/registry.js';
 import { multiply } from '../ops/math.js';
 import { type Variable, assign } from '../ops/variables.js';
 import { applyOp } from './apply-ops.js';
+import { sparseApplyOp } from './sparse-apply-ops.js';
+import type { IndexedSlices } from '../ops/indexed-slices.js';
 import { Optimizer, castTo, colocated } from './optimizer.js';
 import { adagradOptions, adamOptions, gradientDescentOptions, hyperArg, momentumOptions, rmspropOptions } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
@@ -28,6 +31,10 @@ export class GradientDescentOptimizer extends Optimizer {
   }
   protected applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyGradientDescent', [v.ref], [castTo(this.lrT, v), grad]);
+  }
+  /** TF1: `var.scatter_sub(IndexedSlices(grad.values * lr, grad.indices))`. */
+  protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
+    return makeOp(v.graph, 'ScatterSub', [v.ref, grad.indices, multiply(grad.values, castTo(this.lrT, v))], {}, undefined, 'ScatterSub').outputs[0]!;
   }
 }
 
@@ -59,6 +66,11 @@ export class MomentumOptimizer extends Optimizer {
     const accum = this.getSlot(v, 'momentum')!;
     return applyOp('ApplyMomentum', [v.ref, accum.ref], [castTo(this.lrT, v), grad, castTo(this.momentumT, v)], { useNesterov: this.useNesterov });
   }
+  /** Only the rows in the gradient move, and only their accumulators decay. */
+  protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
+    const accum = this.getSlot(v, 'momentum')!;
+    return sparseApplyOp('SparseApplyMomentum', [v.ref, accum.ref], [castTo(this.lrT, v), grad.values, castTo(this.momentumT, v)], grad.indices, { useNesterov: this.useNesterov });
+  }
 }
 
 /** `accum += g²; var -= lr*g/sqrt(accum)` (no epsilon); accumulators start at 0.1. */
@@ -82,6 +94,9 @@ export class AdagradOptimizer extends Optimizer {
   }
   protected applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyAdagrad', [v.ref, this.getSlot(v, 'accumulator')!.ref], [castTo(this.lrT, v), grad]);
+  }
+  protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
+    return sparseApplyOp('SparseApplyAdagrad', [v.ref, this.getSlot(v, 'accumulator')!.ref], [castTo(this.lrT, v), grad.values], grad.indices);
   }
 }
 
@@ -207,5 +222,13 @@ export class RMSPropOptimizer extends Optimizer {
     const args = [castTo(this.lrT, v), castTo(this.decayT, v), castTo(this.momentumT, v), castTo(this.epsilonT, v), grad];
     if (this.centered) return applyOp('ApplyCenteredRMSProp', [v.ref, this.getSlot(v, 'mg')!.ref, rms.ref, mom.ref], args);
     return applyOp('ApplyRMSProp', [v.ref, rms.ref, mom.ref], args);
+  }
+  /** Only the rows in the gradient update their `rms`, `mg`, `momentum` and value. */
+  protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
+    const rms = this.getSlot(v, 'rms')!;
+    const mom = this.getSlot(v, 'momentum')!;
+    const args = [castTo(this.lrT, v), castTo(this.decayT, v), castTo(this.momentumT, v), castTo(this.epsilonT, v), grad.values];
+    if (this.centered) return sparseApplyOp('SparseApplyCenteredRMSProp', [v.ref, this.getSlot(v, 'mg')!.ref, rms.ref, mom.ref], args, grad.indices);
+    return sparseApplyOp('SparseApplyRMSProp', [v.ref, rms.ref, mom.ref], args, grad.indices);
   }
 }

@@ -615,6 +615,9 @@ function pool(op: Operation, x: RefValue, max: boolean): RefValue {
 
 // ----- the interpreter -------------------------------------------------------------------------
 
+/** Reference evaluators of further op types, by type (registered by reference-*.ts files). */
+export const EXTRA_REFERENCE = new Map<string, (op: Operation, ins: RefValue[]) => RefValue[]>();
+
 /** Evaluate `fetches` (tensors of one graph) in float64. */
 export function evaluate(fetches: readonly Tensor[], opts: RefOptions = {}): RefValue[] {
   const memo = new Map<Operation, RefValue[]>();
@@ -818,6 +821,8 @@ function evalOp(op: Operation, ins: RefValue[], vars: ReadonlyMap<string, RefVal
     case 'AvgPool':
       return [pool(op, x, t === 'MaxPool')];
   }
+  const extra = EXTRA_REFERENCE.get(t);
+  if (extra) return extra(op, ins);
   if (/^(Random|TruncatedNormal)/.test(t)) throw new UnsupportedOpError(op, 'random values must be pinned');
   throw new UnsupportedOpError(op, 'unknown op type');
 }

@@ -1,8 +1,10 @@
 /** Gradients of shape and data-movement ops (with the helper ops they need), and of the ops that have none. */
 import type { Tensor } from '../../graph/tensor.js';
 import {
-  broadcastLike, concat, gather, reshapeLike, slice, stack, tile, transpose, unstack, zerosLike,
+  broadcastLike, concat, gather, reshape, reshapeLike, shape, slice, stack, tile, transpose, unstack, zerosLike,
 } from '../array.js';
+import { isFullyDefined } from '../../shape.js';
+import { IndexedSlices } from '../indexed-slices.js';
 import { defineOp, makeOp, registerGradient } from '../registry.js';
 import { unbroadcast } from './util.js';
 
@@ -127,6 +129,11 @@ registerGradient('ScatterAddLike', (op, [dy]) => [dy ? gather(dy, op.inputs[1]!,
 registerGradient('GatherV2', (op, [dy]) => {
   if (!dy) return [null, null];
   const [params, indices] = op.inputs as [Tensor, Tensor];
+  const inner = params.shape?.slice(1);
+  // As TF1: along axis 0 the gradient is sparse, the gathered rows of dy at the indices.
+  if (op.attrs.axis === 0 && inner && isFullyDefined(inner)) {
+    return [new IndexedSlices(reshape(dy, [-1, ...inner]), reshape(indices, [-1]), shape(params)), null];
+  }
   return [makeOp(dy.graph, 'ScatterAddLike', [dy, indices, params], { axis: op.attrs.axis }, undefined, 'UnsortedSegmentSum').outputs[0]!, null];
 });
 

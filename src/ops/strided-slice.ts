@@ -1,0 +1,307 @@
+/**
+ * `tf.stridedSlice` (TF's StridedSlice with every mask), its gradient, and `tf.index`, the
+ * numpy-style indexing helper that builds one from what Python writes inside `t[...]`.
+ */
+import { InvalidArgumentError, ValueError } from '../errors.js';
+import type { Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { type Dim, type PartialShape, sizeOf } from '../shape.js';
+import { shapeFnError } from './array.js';
+import { type TensorLike, toTensor } from './convert.js';
+import type { Lower, Val } from './lower.js';
+import { defineOp, makeOp, registerGradient } from './registry.js';
+
+export interface StridedSliceAttrs {
+  [k: string]: unknown;
+  begin: number[];
+  end: number[];
+  strides: number[];
+  beginMask: number;
+  endMask: number;
+  ellipsisMask: number;
+  newAxisMask: number;
+  shrinkAxisMask: number;
+}
+
+/** One input dim of the dense spec: where it starts, its stride, how many it takes. */
+interface DenseDim {
+  begin: number;
+  stride: number;
+  /** null when the input dim is unknown (build time). */
+  size: Dim;
+  shrink: boolean;
+}
+
+interface Dense {
+  dims: DenseDim[];
+  /** Output dims in order: an input dim index, or -1 for a new axis (shrunk dims are absent). */
+  gather: number[];
+}
+
+/**
+ * TF's ValidateStridedSliceOp: expand the sparse spec (ellipsis, new axes) against the input
+ * rank, canonicalise each range, and compute each dim's size. `fail` raises TF's text.
+ */
+function denseSpec(shape: readonly Dim[], a: StridedSliceAttrs, fail: (msg: string) => Error): Dense {
+  const n = a.begin.length;
+  if (a.ellipsisMask & (a.ellipsisMask - 1)) throw fail('Multiple ellipses in slice spec not allowed');
+  let ellipsisMask = a.ellipsisMask;
+  let sparseDims = n;
+  let ellipsisSeen = false;
+  let addAfterEllipsis = 0;
+  for (let i = 0; i < n; i++) {
+    if (ellipsisSeen && a.newAxisMask & (1 << i)) addAfterEllipsis++;
+    if (ellipsisMask & (1 << i)) ellipsisSeen = true;
+  }
+  if (!ellipsisSeen) {
+    ellipsisMask |= 1 << n;
+    sparseDims++;
+  }
+  const rank = shape.length;
+  const spec: { begin: number; end: number; stride: number; bm: boolean; em: boolean; shrink: boolean }[] = [];
+  const gather: number[] = [];
+  let full = 0;
+  for (let i = 0; i < sparseDims; i++) {
+    const bit = 1 << i;
+    if (ellipsisMask & bit) {
+      const next = Math.min(rank - (sparseDims - i) + 1 + addAfterEllipsis, rank);
+      for (; full < next; full++) {
+        spec.push({ begin: 0, end: 0, stride: 1, bm: true, em: true, shrink: false });
+        gather.push(full);
+      }
+    } else if (a.newAxisMask & bit) {
+      gather.push(-1);
+    } else {
+      if (full === rank) throw fail(`Index out of range using input dim ${full}; input has only ${rank} dims`);
+      const shrink = (a.shrinkAxisMask & bit) !== 0;
+      spec.push({ begin: a.begin[i]!, end: a.end[i]!, stride: a.strides[i]!, bm: (a.beginMask & bit) !== 0, em: (a.endMask & bit) !== 0, shrink });
+      if (!shrink) gather.push(full);
+      full++;
+    }
+  }
+  const dims = spec.map((s, i): DenseDim => {
+    const d = shape[i]!;
+    if (s.stride === 0) throw fail(`strides[${i}] must be non-zero`);
+    if (s.shrink && s.stride <= 0) throw fail('only stride 1 allowed on non-range indexing.');
+    if (d === null) return { begin: 0, stride: s.stride, size: s.shrink ? 1 : null, shrink: s.shrink };
+    if (s.shrink) {
+      const fwd = s.begin < 0 ? d + s.begin : s.begin;
+      if (fwd < 0 || fwd >= d) throw fail(`slice index ${s.begin} of dimension ${i} out of bounds.`);
+      return { begin: fwd, stride: 1, size: 1, shrink: true };
+    }
+    const lo = s.stride > 0 ? 0 : -1;
+    const hi = s.stride > 0 ? d : d - 1;
+    const canon = (x: number, masked: boolean, isEnd: boolean): number => {
+      if (masked) return s.stride > 0 === isEnd ? hi : lo;
+      const fwd = x < 0 ? d + x : x;
+      return Math.min(Math.max(fwd, lo), hi);
+    };
+    const begin = canon(s.begin, s.bm, false);
+    const end = canon(s.end, s.em, true);
+    const interval = end - begin;
+    let size = 0;
+    if (interval !== 0 && interval < 0 === s.stride < 0) size = Math.trunc(interval / s.stride) + (interval % s.stride !== 0 ? 1 : 0);
+    return { begin, stride: s.stride, size, shrink: false };
+  });
+  return { dims, gather };
+}
+
+function outShape(dense: Dense): Dim[] {
+  return dense.gather.map((g) => (g < 0 ? 1 : dense.dims[g]!.size));
+}
+
+function checkSpecLengths(a: StridedSliceAttrs, fail: (msg: string) => Error): void {
+  const n = a.begin.length;
+  if (a.end.length !== n || a.strides.length !== n) {
+    throw fail(`Expected begin, end, and strides to be 1D equal size tensors, but got shapes [${n}], [${a.end.length}], and [${a.strides.length}] instead.`);
+  }
+}
+
+function buildError(name: string, type: string, x: PartialShape, a: StridedSliceAttrs): (msg: string) => ValueError {
+  const n = a.begin.length;
+  return (msg) => shapeFnError(msg, name, type, [x, [n], [a.end.length], [a.strides.length]], [[1, a.begin], [2, a.end], [3, a.strides]]);
+}
+
+/** Strided copy of the dense spec's box out of `x` (processing shape: shrunk dims kept as 1). */
+function lowerSlice(b: Lower, x: Val, dense: Dense): Val {
+  const sizes = dense.dims.map((d) => d.size as number);
+  if (sizeOf(sizes) === 0) return b.fill(sizes, 0, x.dtype);
+  const full = dense.dims.every((d, i) => d.stride === 1 && d.begin === 0 && sizes[i] === x.shape[i]);
+  if (full) return x;
+  if (dense.dims.every((d) => d.stride === 1)) return b.slice(x, dense.dims.map((d) => d.begin), sizes);
+  // A strided (possibly reversed) box: one gather per strided axis after the unit-stride slice.
+  let cur = b.slice(
+    x,
+    dense.dims.map((d) => (d.stride === 1 ? d.begin : 0)),
+    dense.dims.map((d, i) => (d.stride === 1 ? sizes[i]! : x.shape[i]!)),
+  );
+  dense.dims.forEach((d, i) => {
+    if (d.stride === 1) return;
+    const idx = Int32Array.from({ length: sizes[i]! }, (_, k) => d.begin + k * d.stride);
+    cur = b.gather(cur, b.constant(new NDArray(idx, [idx.length], 'int32')), i);
+  });
+  return cur;
+}
+
+defineOp<StridedSliceAttrs>({
+  type: 'StridedSlice',
+  infer: ([x], a, name) => {
+    const fail = buildError(name, 'StridedSlice', x!.shape, a);
+    checkSpecLengths(a, fail);
+    if (x!.shape === null) return [{ dtype: x!.dtype, shape: null }];
+    return [{ dtype: x!.dtype, shape: outShape(denseSpec(x!.shape, a, fail)) }];
+  },
+  lower: (b, [x], a) => {
+    const dense = denseSpec(x!.shape, a, (m) => new InvalidArgumentError(m, b.opName));
+    return [b.reshape(lowerSlice(b, x!, dense), outShape(dense) as number[])];
+  },
+});
+
+/**
+ * The gradient: `dy` (the slice's output) placed into zeros shaped like input 1. Unit-stride
+ * axes are padded with zeros; strided axes gather from dy with one zero row appended, each
+ * input position taking its dy row or the zero row.
+ */
+defineOp<StridedSliceAttrs>({
+  type: 'StridedSliceGrad',
+  infer: ([dy, like]) => [{ dtype: dy!.dtype, shape: like!.shape }],
+  lower: (b, [dy, like], a) => {
+    const shape = like!.shape;
+    const dense = denseSpec(shape, a, (m) => new InvalidArgumentError(m, b.opName));
+    const sizes = dense.dims.map((d) => d.size as number);
+    if (sizeOf(sizes) === 0) return [b.fill(shape, 0, dy!.dtype)];
+    let cur = b.reshape(dy!, sizes);
+    dense.dims.forEach((d, i) => {
+      const n = shape[i]!;
+      const sz = sizes[i]!;
+      const piece = (len: number): Val => b.fill(cur.shape.map((s, j) => (j === i ? len : s)), 0, dy!.dtype);
+      if (d.stride === 1) {
+        const after = n - d.begin - sz;
+        const parts = [...(d.begin > 0 ? [piece(d.begin)] : []), cur, ...(after > 0 ? [piece(after)] : [])];
+        if (parts.length > 1) cur = b.concat(parts, i);
+        return;
+      }
+      const padded = b.concat([cur, piece(1)], i);
+      const idx = new Int32Array(n).fill(sz);
+      for (let k = 0; k < sz; k++) idx[d.begin + k * d.stride] = k;
+      cur = b.gather(padded, b.constant(new NDArray(idx, [n], 'int32')), i);
+    });
+    return [cur];
+  },
+});
+
+registerGradient('StridedSlice', (op, [dy]) => [
+  dy ? makeOp(dy.graph, 'StridedSliceGrad', [dy, op.inputs[0]!], op.attrs, undefined, 'StridedSliceGrad').outputs[0]! : null,
+]);
+registerGradient('StridedSliceGrad', (op, [dy]) => [
+  dy ? makeOp(dy.graph, 'StridedSlice', [dy], op.attrs, undefined, 'StridedSlice').outputs[0]! : null,
+  null,
+]);
+
+export interface StridedSliceOptions {
+  beginMask?: number;
+  endMask?: number;
+  ellipsisMask?: number;
+  newAxisMask?: number;
+  shrinkAxisMask?: number;
+  name?: string;
+}
+
+function intList(v: unknown, what: string): number[] {
+  if (!Array.isArray(v) || !v.every((e) => Number.isInteger(e))) {
+    throw new TypeError(`stridedSlice ${what} must be an array of integers, got ${String(v)}`);
+  }
+  return [...(v as number[])];
+}
+
+/**
+ * `tf.stridedSlice(input, begin, end, strides?, {beginMask, endMask, ellipsisMask, newAxisMask,
+ * shrinkAxisMask, name})`, TF's semantics: bit i of a mask refers to entry i of the spec.
+ */
+export function stridedSlice(
+  input: TensorLike,
+  begin: readonly number[],
+  end: readonly number[],
+  strides?: readonly number[] | StridedSliceOptions | null,
+  opts: StridedSliceOptions = {},
+): Tensor {
+  if (strides !== undefined && strides !== null && !Array.isArray(strides)) {
+    opts = strides as StridedSliceOptions;
+    strides = undefined;
+  }
+  const x = toTensor(input);
+  const b = intList(begin, 'begin');
+  const attrs: StridedSliceAttrs = {
+    begin: b,
+    end: intList(end, 'end'),
+    strides: strides ? intList(strides, 'strides') : b.map(() => 1),
+    beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+  };
+  for (const k of ['beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask'] as const) {
+    const v = opts[k] ?? 0;
+    if (!Number.isInteger(v) || v < 0) throw new TypeError(`stridedSlice option ${k} must be a non-negative integer, got ${String(v)}`);
+    attrs[k] = v;
+  }
+  return makeOp(x.graph, 'StridedSlice', [x], attrs, opts.name, 'strided_slice').outputs[0]!;
+}
+
+/** `tf.newaxis`: in `tf.index`, inserts a dim of size 1 (Python's `None` / `tf.newaxis`). */
+export const newaxis = null;
+
+/** One entry of a `tf.index` spec. */
+export type IndexSpec = number | string | null;
+
+const SLICE_PART = /^\s*(-?\d+)?\s*$/;
+
+/**
+ * Numpy-style indexing, as Python's `t[...]`, built as one `tf.stridedSlice`. Each spec entry is:
+ *
+ * - an integer `i`: takes element i of that dim and drops the dim (`t[0]`, `t[-1]`);
+ * - a slice string `'start:stop:step'`, any part optional (`':'`, `'1:'`, `':-1'`, `'::2'`, `'::-1'`);
+ * - `'...'`: as many full dims as needed (at most one);
+ * - `tf.newaxis` (`null`): a new dim of size 1.
+ *
+ * So Python's `t[1:, ..., -1]` is `tf.index(t, '1:', '...', -1)`, `t[:, None, ::2]` is
+ * `tf.index(t, ':', tf.newaxis, '::2')`. A trailing `{name}` object names the op.
+ */
+export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string })[]): Tensor {
+  let name: string | undefined;
+  const last = spec[spec.length - 1];
+  if (last !== null && typeof last === 'object') {
+    name = (last as { name?: string }).name;
+    spec = spec.slice(0, -1);
+  }
+  const begin: number[] = [];
+  const end: number[] = [];
+  const strides: number[] = [];
+  const m = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
+  (spec as IndexSpec[]).forEach((s, i) => {
+    const bit = 1 << i;
+    if (s === null) {
+      m.newAxisMask |= bit;
+      begin.push(0); end.push(0); strides.push(1);
+    } else if (typeof s === 'number') {
+      if (!Number.isInteger(s)) throw new TypeError(`tf.index: an index must be an integer, got ${s}`);
+      m.shrinkAxisMask |= bit;
+      begin.push(s); end.push(s + 1); strides.push(1);
+    } else if (typeof s === 'string' && s.trim() === '...') {
+      if (m.ellipsisMask) throw new ValueError('tf.index: at most one ellipsis (...) is allowed');
+      m.ellipsisMask |= bit;
+      begin.push(0); end.push(0); strides.push(1);
+    } else if (typeof s === 'string' && s.includes(':')) {
+      const parts = s.split(':');
+      const ok = parts.length <= 3 && parts.every((p) => SLICE_PART.test(p));
+      if (!ok) throw new TypeError(`tf.index: '${s}' is not a slice (expected 'start:stop:step' with integer parts, any of them empty)`);
+      const [lo, hi, st] = parts.map((p) => (p.trim() === '' ? null : Number(p)));
+      const step = st ?? 1;
+      if (step === 0) throw new ValueError(`tf.index: slice step cannot be zero in '${s}'`);
+      if (lo === null || lo === undefined) m.beginMask |= bit;
+      if (hi === null || hi === undefined) m.endMask |= bit;
+      begin.push(lo ?? 0); end.push(hi ?? 0); strides.push(step);
+    } else {
+      throw new TypeError(`tf.index: spec entry ${i} must be an integer, a slice string like '1:' or '::2', '...' or tf.newaxis (null), got ${JSON.stringify(s)}`);
+    }
+  });
+  return stridedSlice(input, begin, end, strides, { ...m, name });
+}
+

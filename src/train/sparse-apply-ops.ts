@@ -1,0 +1,111 @@
+/**
+ * Sparse optimizer updates (TF's SparseApply* and ScatterSub): the gradient is IndexedSlices
+ * rows `grad` at `indices`. Repeated indices are summed first (TF1's
+ * `_deduplicate_indexed_slices`), then only the rows named in `indices` are updated with the
+ * dense rule of the same optimizer; all other rows of the variable and its slots keep their
+ * values. The update is computed over the whole variable and masked to those rows.
+ */
+import { InvalidArgumentError, ValueError } from '../errors.js';
+import type { Tensor } from '../graph/tensor.js';
+import type { Lower, Val } from '../ops/lower.js';
+import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
+import { cShape, pyShape, sizeOf } from '../shape.js';
+import { APPLY_SPECS } from './apply-ops.js';
+
+/** Summed rows as a dense tensor shaped like `like`, and a [rows, 1, …] mask of the rows touched. */
+function rowsOf(b: Lower, like: Val, grad: Val, indices: Val): { dense: Val; touched: Val } {
+  const n = like.shape[0]!;
+  const nIdx = sizeOf(indices.shape);
+  const rest = like.shape.slice(1);
+  const values = b.reshape(grad, [nIdx, ...rest]);
+  const idx = b.reshape(indices, [nIdx]);
+  const dense = b.scatterAdd(values, idx, 0, n);
+  const counts = b.scatterAdd(b.fill([nIdx], 1, like.dtype), idx, 0, n);
+  const touched = b.reshape(b.binary('greater', counts, b.scalar(0, like.dtype)), [n, ...rest.map(() => 1)]);
+  return { dense, touched };
+}
+
+function checkRows(b: Lower, v: Val, grad: Val, indices: Val): void {
+  const r = indices.shape.length;
+  const rest = v.shape.slice(1);
+  const ok = grad.shape.length === r + rest.length && grad.shape.slice(r).every((d, i) => d === rest[i]) && grad.shape.slice(0, r).every((d, i) => d === indices.shape[i]);
+  if (v.shape.length === 0 || !ok) {
+    throw new InvalidArgumentError(`var and grad do not have the same shape${cShape([...v.shape])} ${cShape([...grad.shape])}`, b.opName);
+  }
+}
+
+/** `Sparse<dense type>`: inputs are the dense op's refs and args, then `indices`. */
+function defineSparseApply(denseType: string): void {
+  const spec = APPLY_SPECS.get(denseType)!;
+  const type = `Sparse${denseType}`;
+  const nRefs = spec.refs.length;
+  defineOp<Record<string, unknown>>({
+    type,
+    stateful: true,
+    infer: (ins, _a, name) => {
+      const v = ins[0]!;
+      const indices = ins[ins.length - 1]!;
+      if (indices.dtype !== 'int32' && indices.dtype !== 'int64') {
+        throw new TypeError(`Value passed to parameter 'indices' has DataType ${indices.dtype} not in list of allowed values: int32, int64`);
+      }
+      ins.slice(0, -1).forEach((t, i) => {
+        if (i < nRefs && t.op.type !== 'VariableV2') throw new TypeError(`'${name}' needs a Variable as its input '${spec.refs[i]}', got ${t.name}`);
+        if (t.dtype !== v.dtype) {
+          const what = i < nRefs ? spec.refs[i]! : spec.args[i - nRefs]!;
+          throw new TypeError(`Input '${what}' of '${type}' Op has type ${t.dtype} that does not match type ${v.dtype} of argument 'var'.`);
+        }
+      });
+      const grad = ins[nRefs + spec.args.indexOf('grad')]!;
+      const vs = v.shape;
+      const gs = grad.shape;
+      if (vs && gs && vs.length > 0 && gs.length > 0 && (gs.length !== vs.length || gs.slice(1).some((d, i) => d !== null && vs[i + 1] !== null && d !== vs[i + 1]))) {
+        throw new ValueError(`Shapes ${pyShape(vs.slice(1))} and ${pyShape(gs.slice(1))} are incompatible for '${name}' (op: '${type}')`);
+      }
+      return [{ dtype: v.dtype, shape: v.shape }];
+    },
+    lower: (b, ins, a) => {
+      const refs = ins.slice(0, nRefs);
+      const indices = ins[ins.length - 1]!;
+      const named: Record<string, Val> = {};
+      spec.args.forEach((n, i) => (named[n] = ins[nRefs + i]!));
+      checkRows(b, refs[0]!, named.grad!, indices);
+      const { dense, touched } = rowsOf(b, refs[0]!, named.grad!, indices);
+      let out = refs[0]!;
+      for (const [i, nv] of spec.update(b, refs, { ...named, grad: dense }, a)) {
+        const assigned = b.assign(refs[i]!, b.select(touched, nv, refs[i]!));
+        if (i === 0) out = assigned;
+      }
+      return [out];
+    },
+  });
+  registerGradient(type, null);
+}
+
+for (const t of ['ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp']) defineSparseApply(t);
+
+/** TF's ScatterSub: `ref[indices[i]] -= updates[i]`, repeated indices summed. */
+defineOp({
+  type: 'ScatterSub',
+  stateful: true,
+  infer: ([ref, indices, updates], _a, name) => {
+    if (ref!.op.type !== 'VariableV2') throw new TypeError(`'${name}' needs a Variable as its first input, got ${ref!.name}`);
+    if (updates!.dtype !== ref!.dtype) {
+      throw new TypeError(`Input 'updates' of 'ScatterSub' Op has type ${updates!.dtype} that does not match type ${ref!.dtype} of argument 'ref'.`);
+    }
+    if (indices!.dtype !== 'int32' && indices!.dtype !== 'int64') {
+      throw new TypeError(`Value passed to parameter 'indices' has DataType ${indices!.dtype} not in list of allowed values: int32, int64`);
+    }
+    return [{ dtype: ref!.dtype, shape: ref!.shape }];
+  },
+  lower: (b, [ref, indices, updates]) => {
+    checkRows(b, ref!, updates!, indices!);
+    const { dense } = rowsOf(b, ref!, updates!, indices!);
+    return [b.assign(ref!, b.binary('sub', ref!, dense))];
+  },
+});
+registerGradient('ScatterSub', null);
+
+/** A sparse update op: `refs` are variable refs, `args` the dense op's other inputs (grad = the rows). */
+export function sparseApplyOp(type: string, refs: Tensor[], args: Tensor[], indices: Tensor, attrs: Record<string, unknown> = {}): Tensor {
+  return makeOp(refs[0]!.graph, type, [...refs, ...args, indices], attrs, undefined, type).outputs[0]!;
+}
