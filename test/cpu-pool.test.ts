@@ -212,6 +212,48 @@ describe('CPU worker pool: failures', () => {
     }
   });
 
+  it('a worker that dies during a synchronous run fails it at once, with the message asynchronous runs give', async () => {
+    const graph = new tf.Graph();
+    const n = 384;
+    const built = graph.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [n, n]);
+      const v = new tf.Variable(tf.zeros([n, n]), { name: 'acc' });
+      let y: tf.Tensor = x;
+      for (let i = 0; i < 8; i++) y = tf.matmul(y, x, { name: `mm${i}` });
+      return { x, v, update: tf.assign(v, tf.add(v, tf.multiply(y, 1e-12))), init: tf.globalVariablesInitializer() };
+    });
+    const feeds = new Map([[built.x, randomArray([n, n], 9)]]);
+    const sess = new tf.Session({ graph, threads: 2 });
+    try {
+      sess.runSync(built.init);
+      sess.runSync(built.update, feeds);
+      await poolReady(sess);
+      const pool = cpuDevice(sess).workerPool!;
+      pool.crashForTesting(1);
+      const t0 = performance.now();
+      let err: unknown = null;
+      for (let i = 0; i < 20 && !err; i++) {
+        try {
+          sess.runSync(built.update, feeds);
+        } catch (e) {
+          err = e;
+        }
+      }
+      // the stall timeout (30 s) is not what ended it
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(err).toBeInstanceOf(tf.errors.InternalError);
+      const op = (err as tf.errors.OpError).op!;
+      expect(op).toMatch(/^mm\d$/);
+      expect((err as Error).message).toBe(`CPU worker thread 1 exited (code 70) while running ${op}`);
+      // the next run works, on fresh workers
+      sess.runSync(built.update, feeds);
+      await poolReady(sess);
+      expect(cpuDevice(sess).workerPool).not.toBe(pool);
+    } finally {
+      await sess.close();
+    }
+  });
+
   it('a worker terminated between runs is replaced', async () => {
     const model = mlp();
     const sess = new tf.Session({ graph: model.graph, threads: 2, parallelThreshold: 0 });

@@ -53,6 +53,8 @@ export class Session {
   private gpu: Promise<Runner | null> | null = null;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Asynchronous runs called and not yet settled. */
+  private pending = 0;
   /** Per request key: its segments when the ops span devices, else null. */
   private readonly routes = new Map<string, ReturnType<typeof segment> | null>();
   private placementVersion = -1;
@@ -101,7 +103,9 @@ export class Session {
   run(fetches: unknown, feedDict?: FeedDict, opts?: unknown): Promise<any>;
   run(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): Promise<unknown> {
     // Runs are serialized: a session executes one plan at a time, in call order.
-    const p = this.queue.then(() => this.runAsync(fetches, feedDict));
+    this.pending++;
+    // settled (and counted off) before the caller's continuation runs
+    const p = this.queue.then(() => this.runAsync(fetches, feedDict)).finally(() => this.pending--);
     this.queue = p.catch(() => undefined);
     return p;
   }
@@ -175,6 +179,13 @@ export class Session {
   runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown): any;
   runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): unknown {
     if (this.defaultKind !== 'cpu') throw new RuntimeError('runSync is only available on the CPU device');
+    // It cannot wait its turn (that needs the event loop), and must not cut in: runs share the
+    // device's buffers and worker pool, and run in call order.
+    if (this.pending > 0) {
+      throw new RuntimeError(
+        'runSync was called while an asynchronous run of this session is in progress; runs execute one at a time, in call order: await the pending run() first',
+      );
+    }
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
     const segs = this.route(req, false);

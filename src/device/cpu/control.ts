@@ -25,8 +25,10 @@ export const SCRATCH = 11; // byte offset of thread 0's scratch
 export const SCRATCH_STRIDE = 12; // bytes of scratch per thread
 export const WORKER_CHUNKS = 13; // chunks run by workers (statistics, tests)
 export const CRASH = 14; // tests: the worker with this index exits at its next claimed chunk
+export const EXITED = 15; // index of the first worker that exited unasked (set by the worker itself)
 export const READY = 16; // + worker index (1-based): 1 once the worker is waiting for jobs
-export const CTRL_INTS = READY + 257;
+export const EXIT_CODE = READY + 257; // that worker's exit code
+export const CTRL_INTS = EXIT_CODE + 1;
 
 const CHUNK_BITS = 12;
 const JOB_MASK = (1 << 19) - 1;

@@ -147,7 +147,7 @@ export class CpuDevice implements Device {
   private pool(): WorkerPool | null {
     if (this.threads <= 1 || this.poolBroken || this.disposed) return null;
     let p = this.held.pool;
-    if (p?.failure) {
+    if (p?.exited()) {
       if (p.startFailed) {
         this.poolBroken = true;
         process.emitWarning(`tsflow: CPU worker threads could not start (${p.failure}); running on one thread`);

@@ -35,6 +35,14 @@ export type PlanMessage =
   | { t: 'plan'; id: number; steps: (WorkerStep | null)[] }
   | { t: 'drop'; id: number };
 
+/** Sent by a worker as it exits unasked (the pool then reads EXITED / EXIT_CODE). */
+export interface WorkerExit {
+  t: 'exit';
+  code: number;
+  /** The uncaught exception's message, if one ended it. */
+  why: string;
+}
+
 export interface WorkerError {
   t: 'error';
   name: string;

@@ -11,18 +11,20 @@
  * than one; 50–100 µs ones kept most of the gain, and were no slower when it was quieter.
  *
  * A worker that exits unasked marks the pool failed: a step whose chunks can no longer finish
- * fails with an error naming its op, and the device starts a fresh pool for the next run.
- * Waits that see no chunk finish for `stallMs` fail the same way (a synchronous run cannot see
- * exit events, so this is how it ends).
+ * fails with an error naming its op, and the device starts a fresh pool for the next run. The
+ * worker publishes its own exit in the control block (and wakes the waiter), so synchronous
+ * runs, which never see 'exit' events, fail as fast and with the same message as asynchronous
+ * ones. Waits that see no chunk finish for `stallMs` fail the same way (a worker stopped without
+ * running its exit handler).
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 import * as errors from '../../errors.js';
 import { InternalError, OpError } from '../../errors.js';
 import {
-  ACTIVE, CRASH, CTRL_INTS, DONE, ERR, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STEP, STOP,
-  WORKER_CHUNKS, claimBase, nextJobId,
+  ACTIVE, CRASH, CTRL_INTS, DONE, ERR, EXITED, EXIT_CODE, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS,
+  STEP, STOP, WORKER_CHUNKS, claimBase, nextJobId,
 } from './control.js';
-import type { PlanMessage, WorkerError, WorkerInit, WorkerStep } from './pool-messages.js';
+import type { PlanMessage, WorkerError, WorkerExit, WorkerInit, WorkerStep } from './pool-messages.js';
 import { workerEntry } from './worker-url.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -118,11 +120,30 @@ export class WorkerPool {
 
   private onExit(i: number, code: number): void {
     if (this.closed) return;
-    const why = this.lastError.get(i);
-    this.failure ??= `CPU worker thread ${i} exited (code ${code}${why ? `: ${why}` : ''})`;
-    if (Atomics.load(this.ctrl, READY + i) === 0) this.startFailed = true;
+    // the worker's own report, if it made one, says the same (and came first)
+    if (!this.exited()) this.markExited(i, code, this.lastError.get(i));
     // wake a waitAsync of this thread so the run sees the failure now
     Atomics.notify(this.ctrl, DONE);
+  }
+
+  private markExited(i: number, code: number, why: string | undefined): void {
+    this.failure ??= `CPU worker thread ${i} exited (code ${code}${why ? `: ${why}` : ''})`;
+    if (Atomics.load(this.ctrl, READY + i) === 0) this.startFailed = true;
+  }
+
+  /** Whether the pool failed, or a worker reported its own exit (then it is marked failed now). */
+  exited(): boolean {
+    if (this.failure) return true;
+    const i = Atomics.load(this.ctrl, EXITED);
+    if (i === 0) return false;
+    let why: string | undefined;
+    const port = this.ports[i - 1];
+    for (let m = port && wt!.receiveMessageOnPort(port); m; m = wt!.receiveMessageOnPort(port!)) {
+      const msg = m.message as WorkerExit | WorkerError;
+      if (msg.t === 'exit') why = msg.why;
+    }
+    this.markExited(i, Atomics.load(this.ctrl, EXIT_CODE), why || this.lastError.get(i));
+    return true;
   }
 
   /** Workers that are up and waiting for steps. */
@@ -221,6 +242,7 @@ export class WorkerPool {
       const cur = Atomics.load(c, DONE);
       if (cur >= n) return this.check(op);
       const now = performance.now();
+      if (this.exited()) throw this.lost(op);
       if (cur !== last) {
         last = cur;
         since = now;
@@ -245,7 +267,7 @@ export class WorkerPool {
       for (;;) {
         const cur = Atomics.load(c, DONE);
         if (cur >= n) return this.check(op);
-        if (this.failure) throw this.lost(op);
+        if (this.exited()) throw this.lost(op);
         const now = performance.now();
         if (cur !== last) {
           last = cur;
@@ -265,7 +287,10 @@ export class WorkerPool {
     Atomics.store(this.ctrl, ERR, 0);
     let first: WorkerError | null = null;
     for (const p of this.ports) {
-      for (let m = wt!.receiveMessageOnPort(p); m; m = wt!.receiveMessageOnPort(p)) first ??= m.message as WorkerError;
+      for (let m = wt!.receiveMessageOnPort(p); m; m = wt!.receiveMessageOnPort(p)) {
+        const msg = m.message as WorkerError | WorkerExit;
+        if (msg.t === 'error') first ??= msg;
+      }
     }
     if (!first) throw new InternalError(`a CPU worker thread failed while running ${op}`, op);
     throw rebuildError(first, op);

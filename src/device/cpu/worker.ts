@@ -8,14 +8,30 @@
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { DataArray } from '../../dtype.js';
 import { arrayCtor } from '../../dtype.js';
-import { ACTIVE, CRASH, ERR, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STOP, WORKER_CHUNKS, chunkRange, workOn } from './control.js';
+import {
+  ACTIVE, CRASH, DONE, ERR, EXITED, EXIT_CODE, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS, STOP, WORKER_CHUNKS, chunkRange, workOn,
+} from './control.js';
 import { cpuKernels, type KernelCtx } from './kernels/index.js';
-import type { PlanMessage, WorkerInit, WorkerStep } from './pool-messages.js';
+import type { PlanMessage, WorkerExit, WorkerInit, WorkerStep } from './pool-messages.js';
 import { createWasmKernels } from './wasm/index.js';
 
 const init = workerData as WorkerInit;
 const { memory, index, port } = init as WorkerInit & { port: MessagePort };
 const ctrl = new Int32Array(init.ctrl);
+
+// An exit nobody asked for is published here, in the control block, because a calling thread
+// blocked in a synchronous run never sees the Worker's 'exit' event.
+let uncaught = '';
+process.on('uncaughtExceptionMonitor', (e) => (uncaught = e instanceof Error ? e.message : String(e)));
+process.on('exit', (code) => {
+  if (Atomics.load(ctrl, STOP)) return;
+  if (Atomics.compareExchange(ctrl, EXITED, 0, index) === 0) {
+    Atomics.store(ctrl, EXIT_CODE, code);
+    const msg: WorkerExit = { t: 'exit', code, why: uncaught };
+    port.postMessage(msg);
+  }
+  Atomics.notify(ctrl, DONE);
+});
 
 const wasm = init.wasm ? createWasmKernels(memory, { relaxed: init.relaxed }) : null;
 if (init.wasm && (!wasm || wasm.relaxed !== init.relaxed)) {
