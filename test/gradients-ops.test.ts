@@ -1,0 +1,89 @@
+/**
+ * Finite-difference gradient checks of the slicing, segment, norm, clipping and further array/nn
+ * ops: in float64 on the CPU device's plain-JS kernels, and in float32 on its wasm kernels and on
+ * WebGPU (when an adapter exists).
+ */
+import { describe, it } from 'vitest';
+import * as tf from 'tsflow';
+import type { SessionOptions } from 'tsflow';
+import { type GradCase, checkGradients } from './support/grad-check.js';
+import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
+
+registerSkipSummary();
+
+const distinct = (r: () => number, i: number): number => (i % 2 ? 1 : -1) * (0.3 + r()) + i * 0.01;
+
+export const GRAD_CASES: GradCase[] = [
+  {
+    name: 'StridedSlice (masks, negative strides)',
+    ins: [{ shape: [3, 4, 2] }],
+    f: (x) => [
+      tf.index(x, '1:', '...', -1),
+      tf.index(x, '::-2', tf.newaxis, '1:3'),
+      tf.stridedSlice(x, [0, 3], [3, 0], [2, -2], { endMask: 1 }),
+      tf.index(x, -1, '::3'),
+    ],
+  },
+  {
+    name: 'UnsortedSegmentSum',
+    ins: [{ shape: [4, 2] }, { shape: [4], fixed: { dtype: 'int32', value: [2, 0, -1, 2] } }],
+    f: (d, ids) => tf.unsortedSegmentSum(d, ids, 3),
+  },
+  {
+    name: 'embeddingLookup (IndexedSlices gradient) through a dense consumer',
+    ins: [{ shape: [4, 3] }, { shape: [3], fixed: { dtype: 'int32', value: [3, 1, 3] } }],
+    f: (p, ids) => [tf.nn.embeddingLookup(p, ids), tf.multiply(p, p)],
+  },
+  {
+    name: 'embeddingLookup (maxNorm)',
+    ins: [{ shape: [3, 2], gen: 'away' }, { shape: [2], fixed: { dtype: 'int32', value: [0, 2] } }],
+    f: (p, ids) => tf.nn.embeddingLookup(p, ids, { maxNorm: 0.5 }),
+  },
+  {
+    name: 'norm (euclidean, 1, inf, p=3, fro)',
+    ins: [{ shape: [2, 3], gen: distinct }],
+    f: (x) => [tf.norm(x), tf.norm(x, 1, 1), tf.norm(x, Infinity, 0), tf.norm(x, 3), tf.norm(x, { ord: 'fro', axis: [0, 1] })],
+  },
+  {
+    name: 'clipByNorm (clipped and not)',
+    ins: [{ shape: [2, 3] }],
+    f: (x) => [tf.clipByNorm(x, 0.5), tf.clipByNorm(x, 10), tf.clipByNorm(x, 0.3, [1])],
+  },
+  {
+    name: 'globalNorm / clipByGlobalNorm',
+    ins: [{ shape: [2, 2] }, { shape: [3] }],
+    f: (a, b) => {
+      const [clipped, n] = tf.clipByGlobalNorm([a, null, b], 0.8);
+      return [clipped[0] as tf.Tensor, clipped[2] as tf.Tensor, n, tf.globalNorm([a, b])];
+    },
+  },
+  {
+    name: 'xwPlusB',
+    ins: [{ shape: [2, 3] }, { shape: [3, 2] }, { shape: [2] }],
+    f: (x, w, b) => tf.nn.xwPlusB(x, w, b),
+  },
+];
+
+const devices = await resolvedDevices();
+const CONFIGS: { label: string; dtype: 'float32' | 'float64'; options: SessionOptions; skip: () => string | null }[] = [
+  { label: 'float64, CPU (plain-JS kernels)', dtype: 'float64', options: { device: 'cpu', threads: 1 }, skip: () => null },
+  { label: 'float32, CPU (wasm kernels)', dtype: 'float32', options: { device: 'cpu', threads: 1 }, skip: () => null },
+  {
+    label: 'float32, WebGPU',
+    dtype: 'float32',
+    options: { device: 'webgpu' },
+    skip: () => devices.find((d) => d.name === 'webgpu')?.skipReason ?? (devices.some((d) => d.name === 'webgpu') ? null : 'webgpu is not in TSFLOW_TEST_DEVICES'),
+  },
+];
+
+for (const cfg of CONFIGS) {
+  describe(`finite-difference gradients of array/nn ops: ${cfg.label}`, () => {
+    for (const c of GRAD_CASES) {
+      it(c.name, async (ctx) => {
+        const why = cfg.skip();
+        if (why) skipTest(ctx, why);
+        await checkGradients(c, cfg.dtype, cfg.options);
+      });
+    }
+  });
+}
