@@ -15,6 +15,8 @@ export * from './ops/index.js';
 export { gradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export { Session, type SessionOptions } from './session/session.js';
+export { getDefaultSession, InteractiveSession } from './session/default-session.js';
+export { ConfigProto, GPUOptions } from './session/config.js';
 export * as data from './data/index.js';
 export * from './scope/index.js';
 export * as initializers from './scope/initializers-namespace.js';

@@ -1,33 +1,22 @@
 /** `tf.Session`: runs pruned, cached plans of a graph on its devices; holds variable values. */
-import { z } from 'zod';
 import { getDefaultGraph } from '../graph/context.js';
 import { Graph } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { InvalidArgumentError, RuntimeError, ValueError } from '../errors.js';
 import { CpuDevice } from '../device/cpu/index.js';
+import type { Device } from '../device/device.js';
 import { Variable } from '../ops/variables.js';
 import { cShape, shapesEqual } from '../shape.js';
-import { uninitializedError } from './compile.js';
+import { prune, uninitializedError } from './compile.js';
 import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
 import { createWebGPU } from './devices.js';
 import { type DeviceKind, type Placer, needsPlacement, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
-import { intIn, parseOptions } from '../validate.js';
+import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type SessionOptions, fullDeviceName, resolveSessionOptions } from './config.js';
 
-const optionsSchema = z
-  .object({
-    graph: z.instanceof(Graph, { message: 'graph must be a tf.Graph' }).optional(),
-    device: z.enum(['cpu', 'webgpu']).optional(),
-    threads: intIn(1, 256).optional(),
-    allowSoftPlacement: z.boolean().optional(),
-    /** Worker fan-out threshold (0: every step runs on the workers). */
-    parallelThreshold: z.number().min(0).optional(),
-  })
-  .strict();
-
-export type SessionOptions = z.input<typeof optionsSchema>;
+export type { SessionOptions };
 
 export interface SessionStats {
   /** Plans compiled (cache misses). */
@@ -47,7 +36,7 @@ interface Request {
 export class Session {
   readonly graph: Graph;
   readonly stats: SessionStats = { compiles: 0, cacheHits: 0, runs: 0 };
-  private readonly opts: z.output<typeof optionsSchema>;
+  private readonly opts: ResolvedSessionOptions;
   private readonly state: SessionState;
   private readonly runners = new Map<DeviceKind, Runner>();
   private gpu: Promise<Runner | null> | null = null;
@@ -62,11 +51,16 @@ export class Session {
   private placedElsewhere = false;
   private asksGpu = false;
 
-  constructor(opts?: SessionOptions) {
-    this.opts = parseOptions(optionsSchema, opts ?? undefined, 'Session');
+  /** Ops whose placement was printed (`logDevicePlacement`). */
+  private readonly logged = new Set<Operation>();
+
+  /** `new Session(opts?)`, or TF1's positional `new Session(target, graph?, config?)`. */
+  constructor(...args: [opts?: SessionOptions | null] | [target: string, graph?: Graph | null, config?: ConfigProto | ConfigFields | null, opts?: SessionOptions]) {
+    this.opts = resolveSessionOptions(args);
     this.graph = this.opts.graph ?? getDefaultGraph();
     this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
     this.runners.set('cpu', new Runner(new CpuDevice(this.opts), this.state));
+    if (this.opts.logDevicePlacement) console.log('Device mapping: no known devices.');
   }
 
   private get defaultKind(): DeviceKind {
@@ -84,7 +78,10 @@ export class Session {
   /** Open the WebGPU device once; null where there is none and soft placement allows the CPU. */
   private openGpu(): Promise<Runner | null> {
     // A CPU session asks softly: placement then names the op that wanted the GPU.
-    this.gpu ??= createWebGPU(!!this.opts.allowSoftPlacement || this.defaultKind === 'cpu').then((d) => {
+    const soft = !!this.opts.allowSoftPlacement || this.defaultKind === 'cpu';
+    const open = (): Promise<Device | null> => this.opts.gpuVisible ? createWebGPU(soft)
+      : soft ? Promise.resolve(null) : Promise.reject(new InvalidArgumentError('The WebGPU device is hidden by the session config (deviceCount GPU: 0)'));
+    this.gpu ??= open().then((d) => {
       if (!d) return null;
       const r = new Runner(d, this.state);
       this.runners.set('webgpu', r);
@@ -157,6 +154,7 @@ export class Session {
     const gpu = wantsGpu ? await this.openGpu() : null;
     const main = this.defaultKind === 'webgpu' && gpu ? gpu : this.runners.get('cpu')!;
     const segs = this.route(req, gpu !== null);
+    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main === gpu ? 'webgpu' : 'cpu');
     if (!segs) {
       return this.finish(req, await main.run({ key: req.key, elements: req.elements, feeds: req.feeds }));
     }
@@ -167,6 +165,20 @@ export class Session {
       for (const [t, v] of out) values.set(t, v);
     }
     return this.finish(req, values);
+  }
+
+  /** TF's placer lines (`name: (Type): /job:localhost/replica:0/task:0/device:CPU:0`), once per op. */
+  private logPlacement(req: Request, segs: ReturnType<typeof segment> | null, main: DeviceKind): void {
+    const parts = segs ? segs.map((s) => [s.kind, s.ops] as const) : [[main, prune(req.elements, req.feeds)] as const];
+    const lines: string[] = [];
+    for (const [kind, ops] of parts) {
+      for (const op of [...ops].sort((a, b) => a.id - b.id)) {
+        if (this.logged.has(op)) continue;
+        this.logged.add(op);
+        lines.push(`${op.name}: (${op.type}): ${fullDeviceName(kind)}`);
+      }
+    }
+    if (lines.length > 0) console.log(lines.join('\n'));
   }
 
   private subRun(seg: ReturnType<typeof segment>[number], values: Map<Tensor, NDArray>): SubRun {
@@ -189,6 +201,7 @@ export class Session {
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
     const segs = this.route(req, false);
+    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, 'cpu');
     const cpu = this.runners.get('cpu')!;
     if (!segs) return this.finish(req, cpu.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }));
     const values = new Map<Tensor, NDArray>(req.feeds);

@@ -1,0 +1,120 @@
+/**
+ * Session options: tsflow's own (`{graph, device, threads, …}`), TF1's positional
+ * `Session(target, graph, config)`, and TF's ConfigProto fields, flat or as `{config}` (a plain
+ * object or a `tf.ConfigProto`).
+ */
+import { z } from 'zod';
+import { Graph } from '../graph/graph.js';
+import { UnimplementedError } from '../errors.js';
+import { isOptionsObject, kwargs } from '../args.js';
+import { intIn, parseOptions } from '../validate.js';
+
+const gpuOptionsShape = {
+  /** WebGPU buffers are allocated per plan as needed, which is what allow_growth asks for. */
+  allowGrowth: z.boolean().optional(),
+  perProcessGpuMemoryFraction: z.number().min(0).max(1).optional(),
+  visibleDeviceList: z.string().optional(),
+  forceGpuCompatible: z.boolean().optional(),
+};
+const gpuOptionsSchema = z.strictObject(gpuOptionsShape);
+
+const configShape = {
+  allowSoftPlacement: z.boolean().optional(),
+  logDevicePlacement: z.boolean().optional(),
+  /** 0 lets tsflow choose (the machine's cores), as in TF. */
+  intraOpParallelismThreads: intIn(0, 256).optional(),
+  /** Runs of one session execute one at a time, so there is one inter-op thread whatever this says. */
+  interOpParallelismThreads: intIn(0, 256).optional(),
+  gpuOptions: z.custom<unknown>((x) => x instanceof GPUOptions || isOptionsObject(x), { error: 'expected a tf.GPUOptions or an options object' }).optional(),
+  /** `{GPU: 0}` hides the GPU, as in TF. */
+  deviceCount: z.record(z.string(), intIn(0)).optional(),
+};
+const configSchema = z.strictObject(configShape);
+
+/** `tf.GPUOptions(...)` with TF's field names in camelCase. */
+export class GPUOptions {
+  allowGrowth?: boolean;
+  perProcessGpuMemoryFraction?: number;
+  visibleDeviceList?: string;
+  forceGpuCompatible?: boolean;
+  constructor(fields: z.input<typeof gpuOptionsSchema> = {}) {
+    Object.assign(this, parseOptions(gpuOptionsSchema, fields, 'GPUOptions'));
+  }
+}
+
+/** `tf.ConfigProto(...)`: the session configuration fields tsflow reads. */
+export class ConfigProto {
+  allowSoftPlacement?: boolean;
+  logDevicePlacement?: boolean;
+  intraOpParallelismThreads?: number;
+  interOpParallelismThreads?: number;
+  gpuOptions?: GPUOptions;
+  deviceCount?: Record<string, number>;
+  constructor(fields: ConfigFields = {}) {
+    const f = parseOptions(configSchema, fields, 'ConfigProto');
+    Object.assign(this, f);
+    if (f.gpuOptions !== undefined) this.gpuOptions = toGpuOptions(f.gpuOptions);
+  }
+}
+
+function toGpuOptions(x: unknown): GPUOptions {
+  return x instanceof GPUOptions ? x : new GPUOptions(x as z.input<typeof gpuOptionsSchema>);
+}
+
+export type ConfigFields = Omit<z.input<typeof configSchema>, 'gpuOptions'> & { gpuOptions?: GPUOptions | z.input<typeof gpuOptionsSchema> };
+
+const sessionSchema = z.strictObject({
+  target: z.string().optional(),
+  graph: z.instanceof(Graph, { message: 'graph must be a tf.Graph' }).nullish(),
+  config: z.custom<unknown>((x) => x === null || x instanceof ConfigProto || isOptionsObject(x), { error: 'expected a tf.ConfigProto or an options object' }).optional(),
+  device: z.enum(['cpu', 'webgpu']).optional(),
+  threads: intIn(1, 256).optional(),
+  /** Worker fan-out threshold (0: every step runs on the workers). */
+  parallelThreshold: z.number().min(0).optional(),
+  ...configShape,
+});
+
+export type SessionOptions = Omit<z.input<typeof sessionSchema>, 'config' | 'gpuOptions'> & {
+  config?: ConfigProto | ConfigFields | null;
+  gpuOptions?: GPUOptions | z.input<typeof gpuOptionsSchema>;
+};
+
+/** What the session and its devices read. */
+export interface ResolvedSessionOptions {
+  graph?: Graph;
+  device?: 'cpu' | 'webgpu';
+  threads?: number;
+  parallelThreshold?: number;
+  allowSoftPlacement: boolean;
+  logDevicePlacement: boolean;
+  /** false when `deviceCount: {GPU: 0}` hides the GPU. */
+  gpuVisible: boolean;
+}
+
+/** `new Session(opts?)` or `new Session(target, graph?, config?)` into one resolved record. */
+export function resolveSessionOptions(args: readonly unknown[]): ResolvedSessionOptions {
+  const o = parseOptions(sessionSchema, kwargs(args, ['target', 'graph', 'config'], 'Session'), 'Session');
+  if (o.target !== undefined && o.target !== '') {
+    throw new UnimplementedError(`Session target '${o.target}': tsflow runs sessions in-process only (target must be '')`);
+  }
+  const cfg = o.config == null ? {} : o.config instanceof ConfigProto ? o.config : parseOptions(configSchema, o.config, 'Session config');
+  const pick = <K extends keyof ConfigProto>(k: K): ConfigProto[K] | undefined => (o[k as keyof typeof o] ?? cfg[k as keyof typeof cfg]) as ConfigProto[K] | undefined;
+  const gpu = pick('gpuOptions');
+  if (gpu !== undefined) toGpuOptions(gpu);
+  const intra = pick('intraOpParallelismThreads');
+  const threads = o.threads ?? (intra ? intra : undefined);
+  return {
+    ...(o.graph ? { graph: o.graph } : {}),
+    ...(o.device ? { device: o.device } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    ...(o.parallelThreshold !== undefined ? { parallelThreshold: o.parallelThreshold } : {}),
+    allowSoftPlacement: !!pick('allowSoftPlacement'),
+    logDevicePlacement: !!pick('logDevicePlacement'),
+    gpuVisible: (pick('deviceCount') as Record<string, number> | undefined)?.GPU !== 0,
+  };
+}
+
+/** TF's full name of a local device (`/job:localhost/replica:0/task:0/device:CPU:0`). */
+export function fullDeviceName(kind: 'cpu' | 'webgpu'): string {
+  return `/job:localhost/replica:0/task:0/device:${kind === 'cpu' ? 'CPU' : 'GPU'}:0`;
+}
