@@ -99,8 +99,8 @@ try {
     layer1Saved = await sess.readVariable(baseSaver.varList.get('layer1/weights')!);
   }
 
-  const ckpt = (await tf.train.latestCheckpoint(ckptDir))!;
-  const stored = new Map(await tf.train.listVariables(ckpt));
+  const ckpt = tf.train.latestCheckpoint(ckptDir)!;
+  const stored = new Map(tf.train.listVariables(ckpt));
   console.log('checkpoint keys:');
   for (const [name, shape] of stored) console.log(`  ${name} [${shape.join(',')}]`);
 

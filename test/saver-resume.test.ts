@@ -121,7 +121,7 @@ describe('resuming training from a checkpoint', () => {
     const saved = await first.saver.save(s1, path.join(dir, 'adam.ckpt'), { globalStep: gs });
     expect(saved).toBe(path.join(dir, `adam.ckpt-${N}`));
     await s1.close();
-    expect((await tf.train.listVariables(saved!)).map(([k]) => k)).toEqual([
+    expect(tf.train.listVariables(saved!).map(([k]) => k)).toEqual([
       'beta1_power',
       'beta2_power',
       'global_step',
@@ -168,7 +168,7 @@ describe('resuming training from a checkpoint', () => {
     const saved = await first.saver.save(s1, path.join(dir, 'momentum.ckpt'), { globalStep: stepVar });
     expect(saved).toBe(path.join(dir, `momentum.ckpt-${N}`));
     await s1.close();
-    expect((await listVariables(saved!)).map(([k]) => k)).toEqual([
+    expect(listVariables(saved!).map(([k]) => k)).toEqual([
       'global_step',
       'linear/bias',
       'linear/bias/Momentum',
@@ -179,7 +179,7 @@ describe('resuming training from a checkpoint', () => {
     // A new graph and session, restored (no initializer), M more steps.
     const second = buildMomentumModel();
     const s2 = new tf.Session({ graph: second.g });
-    await second.saver.restore(s2, (await latestCheckpoint(dir))!);
+    await second.saver.restore(s2, latestCheckpoint(dir)!);
     await runSteps(s2, second, N, N + M);
     const resumed = await snapshot(s2, second);
     await s2.close();

@@ -124,7 +124,7 @@ describe('save and restore', () => {
     expect(values(restored[2]!)).toEqual(init.b);
     await b.sess.close();
 
-    const reader = await loadCheckpoint(prefix!);
+    const reader = loadCheckpoint(prefix!);
     expect(values(reader.getTensor('i32'))).toEqual(init.i32);
     expect(values(reader.getTensor('scope/f64'))).toEqual(init.f64);
     expect(values(reader.getTensor('global_step'))).toEqual(init.i64);
@@ -132,7 +132,7 @@ describe('save and restore', () => {
     expect(values(reader.getTensor('flags'))).toEqual(init.b);
     expect(Array.from(reader.getTensor('f32').data)).toEqual(Array.from(Float32Array.from(init.f32.flat())));
     expect(reader.getTensor('scalar').shape).toEqual([]);
-    expect(await listVariables(prefix!)).toEqual([
+    expect(listVariables(prefix!)).toEqual([
       ['f32', [2, 3]],
       ['flags', [3]],
       ['global_step', [4]],
@@ -141,8 +141,8 @@ describe('save and restore', () => {
       ['scope/f64', [3]],
     ]);
     // The directory resolves through the state file.
-    expect(await listVariables(dir)).toEqual(await listVariables(prefix!));
-    expect(await latestCheckpoint(dir)).toBe(prefix);
+    expect(listVariables(dir)).toEqual(listVariables(prefix!));
+    expect(latestCheckpoint(dir)).toBe(prefix);
   });
 
   it('names checkpoints by global step: a number, a Variable or a Tensor', async () => {
@@ -192,7 +192,7 @@ describe('save and restore', () => {
         'all_model_checkpoint_paths: "model.ckpt-600"\n',
     );
     expect(saver.lastCheckpoints).toEqual([500, 700, 600].map((s) => `${rel}/model.ckpt-${s}`));
-    expect(await latestCheckpoint(rel)).toBe(`${rel}/model.ckpt-600`);
+    expect(latestCheckpoint(rel)).toBe(`${rel}/model.ckpt-600`);
     await sess.close();
   });
 
@@ -206,7 +206,7 @@ describe('save and restore', () => {
       `model_checkpoint_path: "${dir}/m-7"\nall_model_checkpoint_paths: "${dir}/m-7"\n`,
     );
     expect(saver.lastCheckpoints).toEqual([]);
-    const state = await getCheckpointState(dir);
+    const state = getCheckpointState(dir);
     expect(state?.modelCheckpointPath).toBe(`${dir}/m-7`);
     await sess.close();
   });
@@ -220,7 +220,7 @@ describe('save and restore', () => {
     await a.out.save(a.sess, path.join(dir, 'm'), { globalStep: 2 });
     await a.sess.close();
     const b = inGraph(build);
-    const state = (await getCheckpointState(dir))!;
+    const state = getCheckpointState(dir)!;
     await b.out.restore(b.sess, state.modelCheckpointPath);
     await b.out.recoverLastCheckpoints(state.allModelCheckpointPaths);
     await b.out.save(b.sess, path.join(dir, 'm'), { globalStep: 3 });
@@ -267,8 +267,8 @@ describe('save and restore', () => {
     await expect(out.saver.save(sess, path.join(dir, 'm'), { globalStep: 2 })).rejects.toThrow();
     expect(await fsp.readFile(path.join(dir, 'checkpoint'), 'utf8')).toBe(stateBefore);
     expect((await fsp.readdir(dir)).sort()).toEqual(['checkpoint', 'm-1.data-00000-of-00001', 'm-1.index', 'm-2.index']);
-    expect(await latestCheckpoint(dir)).toBe(first);
-    expect(values((await loadCheckpoint(dir)).getTensor('w'))).toEqual([1, 2, 3]);
+    expect(latestCheckpoint(dir)).toBe(first);
+    expect(values(loadCheckpoint(dir).getTensor('w'))).toEqual([1, 2, 3]);
     expect(out.saver.lastCheckpoints).toEqual([first]);
     await sess.close();
   });
@@ -378,13 +378,13 @@ it('is exported as tf.train', () => {
 
 describe('TensorFlow-written checkpoints', () => {
   it('reads fixtures through loadCheckpoint and listVariables', async () => {
-    const reader = await loadCheckpoint(`${FIXTURES}/onnx_regression/checkpoint`);
+    const reader = loadCheckpoint(`${FIXTURES}/onnx_regression/checkpoint`);
     expect(reader.getTensor('W').toArray()).toBeCloseTo(0.21396178, 7);
-    expect(await listVariables(`${FIXTURES}/serving_half_plus_two_mkl/variables/variables`)).toContainEqual([
+    expect(listVariables(`${FIXTURES}/serving_half_plus_two_mkl/variables/variables`)).toContainEqual([
       'conv2d/kernel',
       [1, 1, 1, 1],
     ]);
-    const i64 = await loadCheckpoint(`${FIXTURES}/tfjs_node_int64_multiply/variables/variables`);
+    const i64 = loadCheckpoint(`${FIXTURES}/tfjs_node_int64_multiply/variables/variables`);
     expect(i64.getTensor('v1/.ATTRIBUTES/VARIABLE_VALUE').dtype).toBe('int64');
     expect(i64.getTensor('v1/.ATTRIBUTES/VARIABLE_VALUE').toArray()).toBe(3);
   });
@@ -396,7 +396,7 @@ describe('TensorFlow-written checkpoints', () => {
       const b = new tf.Variable(tf.constant(0, tf.float32), { name: 'b' });
       return { X, pred: tf.add(tf.multiply(X, W), b), saver: new Saver() };
     });
-    const ckpt = await latestCheckpoint(`${FIXTURES}/onnx_regression/checkpoint`);
+    const ckpt = latestCheckpoint(`${FIXTURES}/onnx_regression/checkpoint`);
     expect(ckpt).toBe(`${FIXTURES}/onnx_regression/checkpoint/model`);
     await out.saver.restore(sess, ckpt!);
     const pred = (await sess.run(out.pred, new Map([[out.X, 1]]))) as tf.NDArray;

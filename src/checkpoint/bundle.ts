@@ -19,7 +19,18 @@ import {
 } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import * as crc32c from './crc32c.js';
-import { allocate, fileSizeSync, ioChunk, ioError, readFileSync, readFullySync, saveStep } from './io.js';
+import {
+  allocate,
+  fileSizeSync,
+  ioChunk,
+  ioError,
+  isActiveTemp,
+  readFileSync,
+  readFullySync,
+  registerTemp,
+  releaseTemp,
+  saveStep,
+} from './io.js';
 import {
   type BundleEntryProto,
   type BundleHeaderProto,
@@ -744,19 +755,17 @@ export function stringTensorChunks(t: StringTensor): { chunks: Uint8Array[]; siz
   return { chunks: [Uint8Array.from(head), lengthCrc, ...t.bytes], size, crc };
 }
 
-/** Temporary files this process is writing now; stale-file cleanup leaves them alone. */
-const activeTemps = new Set<string>();
-
 /** `<path>.tempstate<random>`, TF's name for a file being written; registered as active. */
 export function tempName(path: string): string {
-  const name = `${path}.tempstate${randomBytes(8).readBigUInt64LE(0)}`;
-  activeTemps.add(name);
-  return name;
+  return registerTemp(`${path}.tempstate${randomBytes(8).readBigUInt64LE(0)}`);
 }
 
-/** Forget a temporary name (renamed into place or removed). */
-export function releaseTemp(name: string): void {
-  activeTemps.delete(name);
+/** A fresh backup prefix `<prefix>.tempstate<random>`; its two file names are registered as active. */
+export function backupPrefix(prefix: string): string {
+  const b = `${prefix}.tempstate${randomBytes(8).readBigUInt64LE(0)}`;
+  registerTemp(dataFilename(b, 0, 1));
+  registerTemp(metaFilename(b));
+  return b;
 }
 
 function escapeRegExp(s: string): string {
@@ -787,7 +796,7 @@ export function removeStaleTempFiles(savePath: string, keep: ReadonlySet<string>
     // `<p>.tempstate<n>.index` / `.data-…` belong to a backup checkpoint `<p>.tempstate<n>`.
     if (m[2] === '' && m[3] !== '' && keepResolved.has(path.resolve(dir, n.slice(0, n.length - m[3]!.length)))) continue;
     const full = path.join(dir, n);
-    if (activeTemps.has(full)) continue;
+    if (isActiveTemp(full)) continue;
     try {
       fs.unlinkSync(full);
       removed.push(full);

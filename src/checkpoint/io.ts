@@ -131,6 +131,27 @@ export function observeAllocations(fn: (bytes: number) => void): () => void {
   };
 }
 
+// ---------------------------------------------------------------- temporary files
+
+/** Temporary files this process is writing now; stale-file cleanup leaves them alone. */
+const activeTemps = new Set<string>();
+
+/** Mark a temporary file as being written by this process. */
+export function registerTemp(name: string): string {
+  activeTemps.add(name);
+  return name;
+}
+
+/** Forget a temporary name (renamed into place or removed). */
+export function releaseTemp(name: string): void {
+  activeTemps.delete(name);
+}
+
+/** Whether this process is writing `name` now. */
+export function isActiveTemp(name: string): boolean {
+  return activeTemps.has(name);
+}
+
 // ---------------------------------------------------------------- fault injection
 
 type StepHook = (step: string) => void | Promise<void>;

@@ -2,11 +2,12 @@
  * TF-style checkpoint reading: `tf.train.NewCheckpointReader`, `load_checkpoint`,
  * `list_variables` and `load_variable`.
  */
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { NDArray } from '../ndarray.js';
 import { type BundleDType, type BundleEntry, type TensorValue, BundleReader, keyNotFound } from './bundle.js';
-import { latestCheckpoint } from './state.js';
+import { latestCheckpoint, latestCheckpointAsync } from './state.js';
 import { StringTensor } from './strings.js';
 
 /**
@@ -85,6 +86,14 @@ export class CheckpointReader {
   }
 }
 
+function isDirectorySync(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await fsp.stat(p)).isDirectory();
@@ -93,39 +102,69 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
+function noCheckpointIn(dir: string): ValueError {
+  return new ValueError(`Couldn't find 'checkpoint' file or checkpoints in given directory ${dir}`);
+}
+
 /**
  * A checkpoint prefix from a prefix or a directory (resolved through its `checkpoint` state
  * file); ValueError when a directory has no usable state file.
  */
-export async function resolveCheckpoint(prefixOrDir: string): Promise<string> {
-  if (await isDirectory(prefixOrDir)) {
-    const latest = await latestCheckpoint(prefixOrDir);
-    if (latest === null) {
-      throw new ValueError(`Couldn't find 'checkpoint' file or checkpoints in given directory ${prefixOrDir}`);
-    }
-    return latest;
-  }
-  return prefixOrDir;
+export function resolveCheckpoint(prefixOrDir: string): string {
+  if (!isDirectorySync(prefixOrDir)) return prefixOrDir;
+  const latest = latestCheckpoint(prefixOrDir);
+  if (latest === null) throw noCheckpointIn(prefixOrDir);
+  return latest;
 }
 
-/** `tf.train.NewCheckpointReader(prefix)`: a reader for exactly this prefix. */
-export function newCheckpointReader(prefix: string): Promise<CheckpointReader> {
+/** Asynchronous {@link resolveCheckpoint}. */
+export async function resolveCheckpointAsync(prefixOrDir: string): Promise<string> {
+  if (!(await isDirectory(prefixOrDir))) return prefixOrDir;
+  const latest = await latestCheckpointAsync(prefixOrDir);
+  if (latest === null) throw noCheckpointIn(prefixOrDir);
+  return latest;
+}
+
+/** `tf.train.NewCheckpointReader(prefix)`: a reader for exactly this prefix (the index is read now). */
+export function newCheckpointReader(prefix: string): CheckpointReader {
+  return CheckpointReader.openSync(prefix);
+}
+
+/** Asynchronous {@link newCheckpointReader}. */
+export function newCheckpointReaderAsync(prefix: string): Promise<CheckpointReader> {
   return CheckpointReader.open(prefix);
 }
 
-/** `tf.train.load_checkpoint(ckpt_dir_or_file)`. */
-export async function loadCheckpoint(prefixOrDir: string): Promise<CheckpointReader> {
-  return CheckpointReader.open(await resolveCheckpoint(prefixOrDir));
+/** `tf.train.load_checkpoint(ckpt_dir_or_file)`: a reader; `getTensor(name)` reads one tensor. */
+export function loadCheckpoint(prefixOrDir: string): CheckpointReader {
+  return CheckpointReader.openSync(resolveCheckpoint(prefixOrDir));
+}
+
+/** Asynchronous {@link loadCheckpoint} (its reader's `readTensor` reads asynchronously). */
+export async function loadCheckpointAsync(prefixOrDir: string): Promise<CheckpointReader> {
+  return CheckpointReader.open(await resolveCheckpointAsync(prefixOrDir));
 }
 
 /** `tf.train.list_variables`: `[name, shape]` pairs sorted by key. */
-export async function listVariables(prefixOrDir: string): Promise<[string, number[]][]> {
-  const reader = await loadCheckpoint(prefixOrDir);
-  return [...reader.getVariableToShapeMap()];
+export function listVariables(prefixOrDir: string): [string, number[]][] {
+  return [...loadCheckpoint(prefixOrDir).getVariableToShapeMap()];
+}
+
+/** Asynchronous {@link listVariables}. */
+export async function listVariablesAsync(prefixOrDir: string): Promise<[string, number[]][]> {
+  return [...(await loadCheckpointAsync(prefixOrDir)).getVariableToShapeMap()];
+}
+
+function stripOutput(name: string): string {
+  return name.endsWith(':0') ? name.slice(0, -2) : name;
 }
 
 /** `tf.train.load_variable`: one tensor's value; a trailing `:0` on the name is ignored. */
-export async function loadVariable(prefixOrDir: string, name: string): Promise<TensorValue> {
-  const reader = await loadCheckpoint(prefixOrDir);
-  return reader.readTensor(name.endsWith(':0') ? name.slice(0, -2) : name);
+export function loadVariable(prefixOrDir: string, name: string): TensorValue {
+  return loadCheckpoint(prefixOrDir).getValue(stripOutput(name));
+}
+
+/** Asynchronous {@link loadVariable}. */
+export async function loadVariableAsync(prefixOrDir: string, name: string): Promise<TensorValue> {
+  return (await loadCheckpointAsync(prefixOrDir)).readTensor(stripOutput(name));
 }

@@ -9,10 +9,12 @@
  * Paths that are relative are relative to the directory holding the file.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { RuntimeError, ValueError } from '../errors.js';
 import { metaFilename } from './bundle.js';
+import { ioError, isActiveTemp, registerTemp, releaseTemp, saveStep } from './io.js';
 
 export const DEFAULT_STATE_FILENAME = 'checkpoint';
 
@@ -246,33 +248,73 @@ export function pyJoin(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** Write `text` to `file` atomically: a temporary file in the same directory, then a rename. */
+/** `<file>.tmp<32 hex digits>`, the temporary name of an atomic write (as TF's). */
+export const ATOMIC_TEMP_PATTERN = /\.tmp[0-9a-f]{32}$/;
+
+/**
+ * Write `text` to `file` atomically: a temporary file in the same directory, synced, then a
+ * rename. File system errors come back as TF's classes naming the file (ENOSPC:
+ * ResourceExhaustedError, EACCES/EROFS: PermissionDeniedError, …).
+ */
 export async function atomicWriteFile(file: string, text: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp${randomBytes(16).toString('hex')}`;
+  const tmp = registerTemp(`${file}.tmp${randomBytes(16).toString('hex')}`);
+  let at = tmp;
   try {
-    await fsp.writeFile(tmp, text, { flag: 'wx' });
+    const fh = await fsp.open(tmp, 'wx');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    at = file;
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.unlink(tmp).catch(() => undefined);
-    throw e;
+    throw ioError(e, at);
+  } finally {
+    releaseTemp(tmp);
   }
 }
 
 /**
- * Read `<dir>/<latestFilename>`. Relative paths in it are joined onto `dir`. Returns null when
- * the file is missing, unreadable or malformed; an empty `model_checkpoint_path` is a
- * ValueError `Invalid checkpoint state loaded from <dir>`.
+ * Remove temporary files of `<dir>/<latestFilename>` that killed atomic writes left behind
+ * (those this process is writing now stay). Returns the paths removed.
  */
-export async function getCheckpointState(
-  dir: string,
-  latestFilename: string = DEFAULT_STATE_FILENAME,
-): Promise<CheckpointState | null> {
-  let text: string;
+export function removeStaleStateTemps(dir: string, latestFilename: string = DEFAULT_STATE_FILENAME): string[] {
+  let names: string[];
   try {
-    text = await fsp.readFile(pyJoin(dir, latestFilename), 'utf8');
+    names = fs.readdirSync(dir === '' ? '.' : dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    if (!n.startsWith(`${latestFilename}.tmp`) || n.length !== latestFilename.length + 36 || !ATOMIC_TEMP_PATTERN.test(n)) continue;
+    const full = pyJoin(dir, n);
+    if (isActiveTemp(full)) continue;
+    try {
+      fs.unlinkSync(full);
+      removed.push(full);
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}
+
+/** The raw text of `<dir>/<latestFilename>`, or null when it cannot be read. */
+export function readStateFileSync(dir: string, latestFilename: string = DEFAULT_STATE_FILENAME): string | null {
+  try {
+    return fs.readFileSync(pyJoin(dir, latestFilename), 'utf8');
   } catch {
     return null;
   }
+}
+
+/** A state file's text parsed, its paths joined onto `dir`; null when malformed. */
+function resolveState(dir: string, text: string | null): CheckpointState | null {
+  if (text === null) return null;
   let state: CheckpointState;
   try {
     state = parseCheckpointState(text);
@@ -285,6 +327,38 @@ export async function getCheckpointState(
   return state;
 }
 
+/**
+ * `tf.train.get_checkpoint_state`: read `<dir>/<latestFilename>`. Relative paths in it are
+ * joined onto `dir`. Returns null when the file is missing, unreadable or malformed; an empty
+ * `model_checkpoint_path` is a ValueError `Invalid checkpoint state loaded from <dir>`.
+ */
+export function getCheckpointState(dir: string, latestFilename: string = DEFAULT_STATE_FILENAME): CheckpointState | null {
+  return resolveState(dir, readStateFileSync(dir, latestFilename));
+}
+
+/** Asynchronous {@link getCheckpointState}. */
+export async function getCheckpointStateAsync(
+  dir: string,
+  latestFilename: string = DEFAULT_STATE_FILENAME,
+): Promise<CheckpointState | null> {
+  let text: string | null;
+  try {
+    text = await fsp.readFile(pyJoin(dir, latestFilename), 'utf8');
+  } catch {
+    text = null;
+  }
+  return resolveState(dir, text);
+}
+
+function existsSync(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await fsp.stat(p);
@@ -295,18 +369,25 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * The newest checkpoint prefix listed in `<dir>/checkpoint`, or null when there is no state
- * file or its checkpoint's files are gone.
+ * `tf.train.latest_checkpoint`: the newest checkpoint prefix listed in `<dir>/checkpoint`, or
+ * null when there is no state file or its checkpoint's files are gone.
  */
-export async function latestCheckpoint(
+export function latestCheckpoint(dir: string, latestFilename: string = DEFAULT_STATE_FILENAME): string | null {
+  const state = getCheckpointState(dir, latestFilename);
+  if (state === null || state.modelCheckpointPath === '') return null;
+  const p = state.modelCheckpointPath;
+  return existsSync(metaFilename(p)) || existsSync(p) ? p : null;
+}
+
+/** Asynchronous {@link latestCheckpoint}. */
+export async function latestCheckpointAsync(
   dir: string,
   latestFilename: string = DEFAULT_STATE_FILENAME,
 ): Promise<string | null> {
-  const state = await getCheckpointState(dir, latestFilename);
+  const state = await getCheckpointStateAsync(dir, latestFilename);
   if (state === null || state.modelCheckpointPath === '') return null;
   const p = state.modelCheckpointPath;
-  if ((await exists(metaFilename(p))) || (await exists(p))) return p;
-  return null;
+  return (await exists(metaFilename(p))) || (await exists(p)) ? p : null;
 }
 
 export interface UpdateCheckpointStateOptions {
@@ -359,12 +440,18 @@ export async function updateCheckpointState(
     allModelCheckpointTimestamps: [...timestamps],
     lastPreservedTimestamp: options.lastPreservedTimestamp ?? 0,
   };
+  await saveStep('state:write');
   await atomicWriteFile(stateFile, formatCheckpointState(state));
   return state;
 }
 
-/** Whether a V2 checkpoint (its `.index`) exists at `prefix`. */
-export async function checkpointExists(prefix: string): Promise<boolean> {
+/** `tf.train.checkpoint_exists`: whether a V2 checkpoint (its `.index`) exists at `prefix`. */
+export function checkpointExists(prefix: string): boolean {
+  return existsSync(metaFilename(prefix));
+}
+
+/** Asynchronous {@link checkpointExists}. */
+export async function checkpointExistsAsync(prefix: string): Promise<boolean> {
   return exists(metaFilename(prefix));
 }
 

@@ -19,15 +19,22 @@ import { Session } from '../session/session.js';
 import { cShape, shapesEqual, sizeOf } from '../shape.js';
 import {
   type BundleTensor,
+  type StagedBundle,
   BundleReader,
   DEFAULT_STATE_FILENAME,
   checkpointExists,
+  getCheckpointState,
   isNumericBundleDType,
   metaFilename,
+  proto,
   removeCheckpoint,
+  removeStaleTempFiles,
+  stageBundle,
   updateCheckpointState,
-  writeBundle,
 } from '../checkpoint/index.js';
+import { commitCheckpoint } from '../checkpoint/commit.js';
+import { saveStep } from '../checkpoint/io.js';
+import { removeStaleStateTemps } from '../checkpoint/state.js';
 import { saveOptions, saverOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
 
@@ -100,6 +107,17 @@ function describe(x: unknown): string {
   if (x === null || x === undefined) return String(x);
   if (typeof x === 'object') return String(x);
   return typeof x === 'string' ? `'${x}'` : String(x);
+}
+
+/** The prefixes a state file names (none when it is missing or malformed). */
+function listedCheckpoints(dir: string, latestFilename: string): Set<string> {
+  let state;
+  try {
+    state = getCheckpointState(dir, latestFilename);
+  } catch {
+    return new Set();
+  }
+  return new Set(state === null ? [] : [state.modelCheckpointPath, ...state.allModelCheckpointPaths]);
 }
 
 /**
@@ -284,25 +302,41 @@ export class Saver {
       }
     }
     for (const s of this.saveables) tensors.push({ name: s.key, array: await sess.readVariable(s.variable) });
+
+    // Temporary files of earlier saves of this path that were killed (the state file may still
+    // name a backup checkpoint among them; that one stays until a new state file replaces it).
+    removeStaleTempFiles(savePath, listedCheckpoints(saveDir, latestFilename));
+    removeStaleStateTemps(saveDir, latestFilename);
+    await saveStep('save:cleaned');
+
+    let staged: StagedBundle;
     try {
-      await writeBundle(checkpointFile, tensors);
+      staged = await stageBundle(checkpointFile, tensors);
     } catch (e) {
       if ((e instanceof FailedPreconditionError || e instanceof NotFoundError) && !(await isDirectory(saveDir))) {
         throw new ValueError(`Parent directory of ${savePath} doesn't exist, can't save.`);
       }
       throw e;
     }
+    const kept = this.maxToKeep > 0 ? this.last.filter((c) => c.path !== checkpointFile) : [];
+    const dropped: KeptCheckpoint[] = [];
+    if (this.maxToKeep > 0) {
+      kept.push({ path: checkpointFile, time: Date.now() / 1000 });
+      while (kept.length > this.maxToKeep) dropped.push(kept.shift()!);
+    }
+    await commitCheckpoint(staged, {
+      stateDir: saveDir,
+      latestFilename,
+      writeState: writeState
+        ? async () => {
+            await updateCheckpointState(saveDir, checkpointFile, kept.map((c) => c.path), {
+              latestFilename,
+              saveRelativePaths: this.saveRelativePaths,
+            });
+          }
+        : undefined,
+    });
     if (writeState) {
-      const kept = this.maxToKeep > 0 ? this.last.filter((c) => c.path !== checkpointFile) : [];
-      const dropped: KeptCheckpoint[] = [];
-      if (this.maxToKeep > 0) {
-        kept.push({ path: checkpointFile, time: Date.now() / 1000 });
-        while (kept.length > this.maxToKeep) dropped.push(kept.shift()!);
-      }
-      await updateCheckpointState(saveDir, checkpointFile, kept.map((c) => c.path), {
-        latestFilename,
-        saveRelativePaths: this.saveRelativePaths,
-      });
       this.last = kept;
       for (const c of dropped) {
         if (c.time > this.nextKeepTime) {
@@ -326,7 +360,7 @@ export class Saver {
     if (this.saveables.length === 0) return;
     if (savePath === null || savePath === undefined) throw new ValueError("Can't load save_path when it is None.");
     this.checkSession(sess);
-    if (!(await checkpointExists(savePath))) {
+    if (!checkpointExists(savePath)) {
       throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
     }
     const reader = await BundleReader.open(savePath);
@@ -336,10 +370,10 @@ export class Saver {
       const mismatched: string[] = [];
       for (const s of this.saveables) {
         if (!reader.has(s.key)) throw new NotFoundError(`Key ${s.key} not found in checkpoint`, 'save/RestoreV2');
-        const stored = reader.entry(s.key)!.dtype;
-        if (stored !== s.variable.dtype) {
+        const entry = reader.entry(s.key)!;
+        if (entry.dtype !== s.variable.dtype) {
           mismatched.push(
-            `tensor_name = ${s.key}; expected dtype ${tfName(s.variable.dtype)} does not equal original dtype ${isNumericBundleDType(stored) ? tfName(stored) : stored === 'float16' ? 'half' : stored}`,
+            `tensor_name = ${s.key}; expected dtype ${tfName(s.variable.dtype)} does not equal original dtype ${proto.dataTypeString(entry.proto.dtype)}`,
           );
         }
       }

@@ -114,30 +114,30 @@ describe('state file on disk', () => {
   it('getCheckpointState joins relative paths onto the directory', async () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'checkpoint'), 'model_checkpoint_path: "m-2"\nall_model_checkpoint_paths: "m-1"\nall_model_checkpoint_paths: "/abs/m-2"\n');
-    const s = await getCheckpointState(dir);
+    const s = getCheckpointState(dir);
     expect(s!.modelCheckpointPath).toBe(`${dir}/m-2`);
     expect(s!.allModelCheckpointPaths).toEqual([`${dir}/m-1`, '/abs/m-2']);
   });
 
   it('missing or malformed → null; empty model path → ValueError', async () => {
     const dir = freshDir();
-    expect(await getCheckpointState(dir)).toBeNull();
-    expect(await latestCheckpoint(dir)).toBeNull();
+    expect(getCheckpointState(dir)).toBeNull();
+    expect(latestCheckpoint(dir)).toBeNull();
     writeFileSync(join(dir, 'checkpoint'), 'this is not a state file');
-    expect(await getCheckpointState(dir)).toBeNull();
+    expect(getCheckpointState(dir)).toBeNull();
     writeFileSync(join(dir, 'checkpoint'), 'all_model_checkpoint_paths: "x"\n');
-    await expect(getCheckpointState(dir)).rejects.toThrow(`Invalid checkpoint state loaded from ${dir}`);
+    expect(() => getCheckpointState(dir)).toThrow(`Invalid checkpoint state loaded from ${dir}`);
   });
 
   it('latestCheckpoint finds the TF fixture and needs the files to exist', async () => {
     const fixtureDir = join(CHECKPOINTS_DIR, 'onnx_regression/checkpoint');
-    expect(await latestCheckpoint(fixtureDir)).toBe(`${fixtureDir}/model`);
+    expect(latestCheckpoint(fixtureDir)).toBe(`${fixtureDir}/model`);
     const dir = freshDir();
     writeFileSync(join(dir, 'checkpoint'), 'model_checkpoint_path: "gone"\n');
-    expect(await latestCheckpoint(dir)).toBeNull();
+    expect(latestCheckpoint(dir)).toBeNull();
     await bundle(join(dir, 'gone'));
-    expect(await latestCheckpoint(dir)).toBe(`${dir}/gone`);
-    expect(await latestCheckpoint(dir, 'other_state')).toBeNull();
+    expect(latestCheckpoint(dir)).toBe(`${dir}/gone`);
+    expect(latestCheckpoint(dir, 'other_state')).toBeNull();
   });
 
   it('updateCheckpointState with an absolute dir keeps paths as given', async () => {
@@ -167,8 +167,8 @@ describe('state file on disk', () => {
     expect(readFileSync(join(dir, 'checkpoint'), 'utf8')).toBe(
       'model_checkpoint_path: "model.ckpt-5"\nall_model_checkpoint_paths: "model.ckpt-4"\nall_model_checkpoint_paths: "model.ckpt-5"\n',
     );
-    expect(await latestCheckpoint(rel)).toBe(`${rel}/model.ckpt-5`);
-    expect(await latestCheckpoint(dir)).toBe(`${dir}/model.ckpt-5`);
+    expect(latestCheckpoint(rel)).toBe(`${rel}/model.ckpt-5`);
+    expect(latestCheckpoint(dir)).toBe(`${dir}/model.ckpt-5`);
   });
 
   it('conflicts and mismatched timestamps are errors', async () => {
@@ -187,8 +187,8 @@ describe('state file on disk', () => {
     const dir = freshDir();
     await bundle(join(dir, 'x'));
     await updateCheckpointState(dir, join(dir, 'x'), [], { latestFilename: 'my_state' });
-    expect(await latestCheckpoint(dir)).toBeNull();
-    expect(await latestCheckpoint(dir, 'my_state')).toBe(`${dir}/x`);
+    expect(latestCheckpoint(dir)).toBeNull();
+    expect(latestCheckpoint(dir, 'my_state')).toBe(`${dir}/x`);
   });
 
   it('checkpointExists and removeCheckpoint', async () => {
@@ -196,7 +196,7 @@ describe('state file on disk', () => {
     await bundle(join(dir, 'model.ckpt-1'));
     await bundle(join(dir, 'model.ckpt-10'));
     writeFileSync(join(dir, 'model.ckpt-1.meta'), 'graph');
-    expect(await checkpointExists(join(dir, 'model.ckpt-1'))).toBe(true);
+    expect(checkpointExists(join(dir, 'model.ckpt-1'))).toBe(true);
     const removed = await removeCheckpoint(join(dir, 'model.ckpt-1'));
     expect(removed.sort()).toEqual(
       [
@@ -205,7 +205,7 @@ describe('state file on disk', () => {
         join(dir, 'model.ckpt-1.meta'),
       ].sort(),
     );
-    expect(await checkpointExists(join(dir, 'model.ckpt-1'))).toBe(false);
+    expect(checkpointExists(join(dir, 'model.ckpt-1'))).toBe(false);
     // model.ckpt-10 shares the prefix text but is another checkpoint: untouched
     expect(readdirSync(dir).sort()).toEqual(['model.ckpt-10.data-00000-of-00001', 'model.ckpt-10.index']);
     expect(await removeCheckpoint(join(dir, 'model.ckpt-1'))).toEqual([]);

@@ -1,0 +1,181 @@
+/**
+ * Putting a staged bundle in place under a prefix that the `checkpoint` state file may name, so
+ * that the state file names a complete checkpoint at every instant, whenever the process dies.
+ *
+ * Replacing a checkpoint takes two renames (data, then index), and between them the prefix
+ * holds new data with the old index. So when the state file names the prefix being replaced,
+ * the old files are first hard-linked to a backup prefix `<prefix>.tempstate<n>` and the state
+ * file is pointed there; only then are the new files renamed in, the state file written, and
+ * the backup removed. A save killed at any step leaves the state file naming either the old
+ * checkpoint (under its own name or the backup's) or the new one, each complete. Backups and
+ * temporary files left by a killed save are removed by the next save (`removeStaleTempFiles`).
+ */
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { type StagedBundle, backupPrefix, dataFilename, keepBackup, metaFilename, tempName } from './bundle.js';
+import { releaseTemp, saveStep } from './io.js';
+import {
+  DEFAULT_STATE_FILENAME,
+  atomicWriteFile,
+  formatCheckpointState,
+  parseCheckpointState,
+  pyJoin,
+  readStateFileSync,
+} from './state.js';
+
+export interface CommitCheckpointOptions {
+  /** Directory of the state file (the prefix's directory). */
+  stateDir: string;
+  /** Name of the state file (default `checkpoint`). */
+  latestFilename?: string;
+  /**
+   * Write the state file once the bundle is in place; without it, a state file changed on the
+   * way gets its earlier text back.
+   */
+  writeState?: () => Promise<void>;
+}
+
+const nodeLinks = { link: fsp.link, copyFile: fsp.copyFile };
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fsp.stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function unlinkQuietly(p: string): Promise<void> {
+  await fsp.unlink(p).catch(() => undefined);
+}
+
+/**
+ * The state file's text with every path that names `prefix` renamed to `backup`, or null when
+ * the state file does not name `prefix` as its newest checkpoint.
+ */
+function redirectedState(text: string | null, dir: string, prefix: string, backup: string): string | null {
+  if (text === null) return null;
+  let state;
+  try {
+    state = parseCheckpointState(text);
+  } catch {
+    return null; // unreadable: latestCheckpoint finds nothing there to protect
+  }
+  const target = path.resolve(prefix);
+  const names = (written: string): boolean => written !== '' && path.resolve(pyJoin(dir, written)) === target;
+  if (!names(state.modelCheckpointPath)) return null;
+  const suffix = backup.slice(prefix.length);
+  const move = (w: string): string => (names(w) ? w + suffix : w);
+  return formatCheckpointState({
+    ...state,
+    modelCheckpointPath: move(state.modelCheckpointPath),
+    allModelCheckpointPaths: state.allModelCheckpointPaths.map(move),
+  });
+}
+
+/** Put `from`'s files back under `to` (link to a temporary name, then rename over), leaving `from` intact. */
+async function restoreFiles(from: string, to: string): Promise<void> {
+  for (const [src, dst] of [
+    [dataFilename(from, 0, 1), dataFilename(to, 0, 1)],
+    [metaFilename(from), metaFilename(to)],
+  ] as const) {
+    const tmp = await keepBackup(nodeLinks, src, tempName(dst));
+    if (tmp === null) continue;
+    try {
+      await fsp.rename(tmp, dst);
+    } finally {
+      releaseTemp(tmp);
+    }
+  }
+}
+
+/**
+ * Rename `staged` into place and write the state file (see the file comment). On failure the
+ * prefix and the state file are put back as they were, as far as the file system allows, and
+ * the error is rethrown; the state file then still names a complete checkpoint.
+ */
+export async function commitCheckpoint(staged: StagedBundle, o: CommitCheckpointOptions): Promise<void> {
+  const prefix = staged.prefix;
+  const stateFile = pyJoin(o.stateDir, o.latestFilename ?? DEFAULT_STATE_FILENAME);
+  const stateText = readStateFileSync(o.stateDir, o.latestFilename);
+
+  let backup: string | null = null;
+  const removeBackup = async (): Promise<void> => {
+    if (backup === null) return;
+    await unlinkQuietly(metaFilename(backup));
+    await unlinkQuietly(dataFilename(backup, 0, 1));
+    releaseTemp(metaFilename(backup));
+    releaseTemp(dataFilename(backup, 0, 1));
+  };
+
+  // 1. Keep the checkpoint being replaced under a backup prefix.
+  if ((await exists(metaFilename(prefix))) && (await exists(dataFilename(prefix, 0, 1)))) {
+    backup = backupPrefix(prefix);
+    const names = [dataFilename(backup, 0, 1), metaFilename(backup)];
+    try {
+      await keepBackup(nodeLinks, dataFilename(prefix, 0, 1), names[0]);
+      await saveStep('save:backup-data-linked');
+      await keepBackup(nodeLinks, metaFilename(prefix), names[1]);
+      await saveStep('save:backup-index-linked');
+    } catch (e) {
+      await removeBackup();
+      await staged.abort();
+      throw e;
+    }
+  }
+  /** Give the state file its earlier text back; false when that failed (it then names the backup). */
+  const restoreState = async (): Promise<boolean> => {
+    try {
+      await atomicWriteFile(stateFile, stateText!);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  // 2. Point the state file at the backup while the prefix is being replaced.
+  const redirected = backup === null ? null : redirectedState(stateText, o.stateDir, prefix, backup);
+  if (redirected !== null) {
+    try {
+      await atomicWriteFile(stateFile, redirected);
+    } catch (e) {
+      await removeBackup();
+      await staged.abort();
+      throw e;
+    }
+    await saveStep('save:state-redirected');
+  }
+
+  // 3. The new files (a failure puts the old data file back).
+  try {
+    await staged.commit();
+  } catch (e) {
+    if (redirected === null || (await restoreState())) await removeBackup();
+    throw e;
+  }
+
+  // 4. The state file.
+  try {
+    if (o.writeState !== undefined) await o.writeState();
+    else if (redirected !== null) {
+      await saveStep('state:write');
+      await atomicWriteFile(stateFile, stateText!);
+    }
+    await saveStep('save:state-written');
+  } catch (e) {
+    // Undo the save: the old checkpoint back under its name, or the new one removed.
+    if (backup !== null) {
+      await restoreFiles(backup, prefix).catch(() => undefined);
+      if (redirected === null || (await restoreState())) await removeBackup();
+    } else {
+      await unlinkQuietly(metaFilename(prefix));
+      await unlinkQuietly(dataFilename(prefix, 0, 1));
+    }
+    throw e;
+  }
+
+  // 5. The backup is no longer named anywhere.
+  await removeBackup();
+  await saveStep('save:backup-removed');
+}
