@@ -16,10 +16,10 @@ const flag = z.boolean().optional();
 export const matmulOptions = z.strictObject({ transposeA: flag, transposeB: flag, name });
 
 export const randomOptions = z.strictObject({
-  mean: z.number().optional(),
-  stddev: z.number().optional(),
-  minval: z.number().optional(),
-  maxval: z.number().optional(),
+  mean: scalarSchema.optional(),
+  stddev: scalarSchema.optional(),
+  minval: scalarSchema.optional(),
+  maxval: scalarSchema.optional(),
   dtype: dtypeSchema.optional(),
   seed: seedSchema.optional(),
   name,

@@ -6,6 +6,7 @@ import type { RandomDist } from '../device/prims.js';
 import { type PartialShape } from '../shape.js';
 import { type TensorLike, isConvertible, toTensor } from './convert.js';
 import { defineOp, makeOp } from './registry.js';
+import { add, multiply, subtract } from './math.js';
 import { randomOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
 
@@ -37,10 +38,11 @@ for (const [type, dist] of [
 }
 
 export interface RandomOptions {
-  mean?: number;
-  stddev?: number;
-  minval?: number;
-  maxval?: number;
+  /** Each of mean, stddev, minval, maxval may be a number or a (scalar or broadcastable) tensor. */
+  mean?: number | TensorLike;
+  stddev?: number | TensorLike;
+  minval?: number | TensorLike;
+  maxval?: number | TensorLike;
   dtype?: DType | string;
   seed?: number;
   name?: string;
@@ -64,19 +66,53 @@ function randomOp(type: string, defaultName: string, shape: readonly number[] | 
   return makeOp(g, type, ins, { shape: dims, seed, seed2, scale, shift, dtype }, opts.name, defaultName).outputs[0]!;
 }
 
+/**
+ * Tensor-valued parameters: TF1's composition under the op's name scope, `raw * scale + shift`
+ * (`random_normal/RandomStandardNormal`, `random_normal/mul`, `random_normal`).
+ */
+function scaledRandomOp(
+  type: string, defaultName: string, shape: readonly number[] | Tensor, opts: RandomOptions, where: string,
+  params: (dtype: DType) => [scale: Tensor, shift: Tensor],
+): Tensor {
+  const g = getDefaultGraph();
+  return g.nameScope(opts.name ?? defaultName, (scope) => {
+    const dtype = parseDType(opts.dtype ?? 'float32');
+    const [scale, shift] = params(dtype);
+    const raw = randomOp(type, type, shape, 1, 0, { ...opts, name: undefined }, where);
+    return add(multiply(raw, scale), shift, scope);
+  });
+}
+
+const isNum = (x: unknown): x is number | undefined => x === undefined || typeof x === 'number';
+
 export function randomUniform(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
   parseOptions(randomOptions, opts, 'randomUniform');
-  const lo = opts.minval ?? 0;
-  const hi = opts.maxval ?? 1;
-  return randomOp('RandomUniform', 'random_uniform', shape, hi - lo, lo, opts, 'randomUniform');
+  if (isNum(opts.minval) && isNum(opts.maxval)) {
+    const lo = opts.minval ?? 0;
+    const hi = opts.maxval ?? 1;
+    return randomOp('RandomUniform', 'random_uniform', shape, hi - lo, lo, opts, 'randomUniform');
+  }
+  return scaledRandomOp('RandomUniform', 'random_uniform', shape, opts, 'randomUniform', (dtype) => {
+    const lo = toTensor(opts.minval ?? 0, dtype, 'min');
+    const hi = toTensor(opts.maxval ?? 1, dtype, 'max');
+    return [subtract(hi, lo), lo];
+  });
 }
 
 export function randomNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
   parseOptions(randomOptions, opts, 'randomNormal');
-  return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'randomNormal');
+  if (isNum(opts.mean) && isNum(opts.stddev)) {
+    return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'randomNormal');
+  }
+  return scaledRandomOp('RandomStandardNormal', 'random_normal', shape, opts, 'randomNormal', (dtype) =>
+    [toTensor(opts.stddev ?? 1, dtype, 'stddev'), toTensor(opts.mean ?? 0, dtype, 'mean')]);
 }
 
 export function truncatedNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
   parseOptions(randomOptions, opts, 'truncatedNormal');
-  return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'truncatedNormal');
+  if (isNum(opts.mean) && isNum(opts.stddev)) {
+    return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'truncatedNormal');
+  }
+  return scaledRandomOp('TruncatedNormal', 'truncated_normal', shape, opts, 'truncatedNormal', (dtype) =>
+    [toTensor(opts.stddev ?? 1, dtype, 'stddev'), toTensor(opts.mean ?? 0, dtype, 'mean')]);
 }
