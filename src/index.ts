@@ -21,6 +21,7 @@ export * as data from './data/index.js';
 export * from './scope/index.js';
 export * as initializers from './scope/initializers-namespace.js';
 export * as contrib from './contrib/index.js';
+export { importGraphDef, type ImportGraphDefOptions, graphUtil } from './graphdef/index.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */

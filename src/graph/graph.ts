@@ -3,6 +3,8 @@ import { ValueError } from '../errors.js';
 import type { DType } from '../dtype.js';
 import type { PartialShape } from '../shape.js';
 import { type Attrs, Operation, Tensor } from './tensor.js';
+import { type AsGraphDefOptions, graphToGraphDef } from '../graphdef/export.js';
+import type { GraphDef } from '../proto/framework.js';
 
 export const GraphKeys = {
   GLOBAL_VARIABLES: 'variables',
@@ -286,6 +288,11 @@ export class Graph {
   /** Stop `t` from being fed (TF's `prevent_feeding`). */
   preventFeeding(t: Tensor): void {
     this.unfeedable.add(t);
+  }
+
+  /** TF1's `as_graph_def()`: the GraphDef of every op (see graphdef/export.ts). */
+  asGraphDef(opts: AsGraphDefOptions = {}): GraphDef {
+    return graphToGraphDef(this, opts);
   }
 }
 

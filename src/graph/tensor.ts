@@ -2,6 +2,8 @@
 import type { DType } from '../dtype.js';
 import { type PartialShape, pyShape } from '../shape.js';
 import type { Graph } from './graph.js';
+import { opToNodeDefs } from '../graphdef/export.js';
+import type { NodeDef } from '../proto/framework.js';
 
 export type Attrs = Record<string, unknown>;
 
@@ -41,6 +43,11 @@ export class Operation {
 
   toString(): string {
     return `name: "${this.name}"\nop: "${this.type}"`;
+  }
+
+  /** TF1's `op.node_def`: this op's NodeDef as `graph.asGraphDef()` writes it. */
+  get nodeDef(): NodeDef {
+    return opToNodeDefs(this).at(-1)!;
   }
 }
 

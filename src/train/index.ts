@@ -11,3 +11,4 @@ export {
 } from './decay.js';
 export { Saver, type SaverOptions, type SaveOptions, type SaverVarList } from './saver.js';
 export * from './checkpoint-api.js';
+export { writeGraph } from '../graphdef/write-graph.js';

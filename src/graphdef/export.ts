@@ -1,0 +1,262 @@
+/**
+ * `graph.asGraphDef()`: every op as the NodeDef TF1 writes for it — TF's op type, its attrs
+ * (`T`, `dtype`, `shape`, `value`, `transpose_a`, `strides`, …), inputs as `op`, `op:N` and
+ * `^ctrl`, the device, and `_class: loc:@var` on ops colocated with a variable. Where a tsflow op
+ * holds as an attr what TF takes as a tensor input (Reshape's shape, Sum's axes, …), the input
+ * is written as a Const node `<op>/<input name>`, as TF's Python wrappers create it. tsflow's own
+ * helper ops keep their type and attrs (see attr-codec.ts).
+ */
+import type { DType } from '../dtype.js';
+import { ValueError } from '../errors.js';
+import type { Graph } from '../graph/graph.js';
+import type { Operation, Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import type { PartialShape } from '../shape.js';
+import type { AttrValue, GraphDef, NodeDef } from '../proto/framework.js';
+import { encodeTsflowAttrs } from './attr-codec.js';
+import { dtypeToEnum, shapeToProto, tensorToProto } from './tensor-proto.js';
+
+/** GraphDef version (VersionDef.producer) written into exported graphs. */
+export const GRAPH_DEF_VERSION = 27;
+
+const enc = new TextEncoder();
+const emptyList = () => ({ s: [], i: [], f: [], b: [], type: [], shape: [], tensor: [], func: [] });
+export const A = {
+  type: (d: DType): AttrValue => ({ type: dtypeToEnum(d) }),
+  i: (i: number): AttrValue => ({ i }),
+  f: (f: number): AttrValue => ({ f }),
+  b: (b: boolean): AttrValue => ({ b }),
+  s: (s: string): AttrValue => ({ s: enc.encode(s) }),
+  ints: (i: readonly number[]): AttrValue => ({ list: { ...emptyList(), i: [...i] } }),
+  strs: (s: readonly string[]): AttrValue => ({ list: { ...emptyList(), s: s.map((x) => enc.encode(x)) } }),
+  types: (t: readonly DType[]): AttrValue => ({ list: { ...emptyList(), type: t.map(dtypeToEnum) } }),
+  shape: (s: PartialShape): AttrValue => ({ shape: shapeToProto(s) }),
+  tensor: (v: NDArray): AttrValue => ({ tensor: tensorToProto(v) }),
+};
+
+interface ExportCtx {
+  op: Operation;
+  attrs: Record<string, unknown>;
+  /** The input names written so far (data inputs). */
+  inputs: string[];
+  /** Append a Const input `<op>/<suffix>` holding `value`. */
+  constInput(suffix: string, value: NDArray): void;
+}
+
+type Exporter = (c: ExportCtx) => Record<string, AttrValue>;
+
+const ints = (v: readonly number[]): NDArray => new NDArray(Int32Array.from(v), [v.length], 'int32');
+const int = (v: number): NDArray => new NDArray(Int32Array.of(v), [], 'int32');
+const num = (v: number, d: DType): NDArray => {
+  const a = NDArray.zeros([], d);
+  a.data[0] = v;
+  return a;
+};
+const T = (c: ExportCtx, i = 0) => A.type(c.op.inputs[i]!.dtype);
+const justT: Exporter = (c) => ({ T: T(c) });
+
+const EXPORTERS = new Map<string, Exporter>();
+const on = (types: string[], e: Exporter): void => types.forEach((t) => EXPORTERS.set(t, e));
+
+on(
+  [
+    'Neg', 'Abs', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Expm1', 'Log', 'Log1p', 'Sign', 'Floor', 'Ceil', 'Round',
+    'Reciprocal', 'Sigmoid', 'Tanh', 'Sin', 'Cos', 'IsNan', 'IsInf', 'Relu', 'Relu6', 'Elu', 'Selu', 'Softplus',
+    'Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'FloorDiv', 'FloorMod', 'Pow', 'Maximum', 'Minimum', 'SquaredDifference',
+    'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'ReluGrad', 'Relu6Grad', 'EluGrad',
+    'SigmoidGrad', 'TanhGrad', 'SoftplusGrad', 'RsqrtGrad', 'SqrtGrad', 'Identity', 'StopGradient', 'Softmax',
+    'LogSoftmax', 'L2Loss', 'DivNoNan', 'SoftmaxCrossEntropyWithLogits',
+  ],
+  justT,
+);
+on(['LogicalNot', 'LogicalAnd', 'LogicalOr', 'NoOp'], () => ({}));
+on(['SelectV2'], (c) => ({ T: T(c, 1) }));
+on(['AddN'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c) }));
+on(['LeakyRelu'], (c) => ({ T: T(c), alpha: A.f((c.attrs.alpha as number | undefined) ?? 0.2) }));
+on(['BiasAdd'], (c) => ({ T: T(c), data_format: A.s('NHWC') }));
+on(['SparseSoftmaxCrossEntropyWithLogits'], (c) => ({ T: T(c), Tlabels: T(c, 1) }));
+on(['CheckNumerics'], (c) => ({ T: T(c), message: A.s(c.attrs.message as string) }));
+on(['Cast'], (c) => ({ SrcT: T(c), DstT: A.type(c.attrs.DstT as DType), Truncate: A.b(false) }));
+on(['Const'], (c) => ({ dtype: A.type((c.attrs.value as NDArray).dtype), value: A.tensor(c.attrs.value as NDArray) }));
+on(['Placeholder'], (c) => ({ dtype: A.type(c.attrs.dtype as DType), shape: A.shape(c.attrs.shape as PartialShape) }));
+on(['PlaceholderWithDefault'], (c) => ({ dtype: T(c), shape: A.shape(c.attrs.shape as PartialShape) }));
+on(['MatMul'], (c): Record<string, AttrValue> => {
+  const ta = A.b(!!c.attrs.transposeA);
+  const tb = A.b(!!c.attrs.transposeB);
+  const batched = (c.op.inputs[0]!.shape?.length ?? 2) > 2 || (c.op.inputs[1]!.shape?.length ?? 2) > 2;
+  return batched ? { T: T(c), adj_x: ta, adj_y: tb } : { T: T(c), transpose_a: ta, transpose_b: tb };
+});
+on(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Any', 'All'], (c) => {
+  const x = c.op.inputs[0]!;
+  let axes = c.attrs.axes as number[] | null;
+  if (axes === null) {
+    if (x.shape === null) throw new ValueError(`${c.op.type} '${c.op.name}' reduces all axes of a tensor of unknown rank, which a GraphDef cannot express`);
+    axes = x.shape.map((_, i) => i);
+  }
+  c.constInput('reduction_indices', ints(axes));
+  const out: Record<string, AttrValue> = { keep_dims: A.b(!!c.attrs.keepDims), Tidx: A.type('int32') };
+  if (c.op.type !== 'Any' && c.op.type !== 'All') out.T = T(c);
+  return out;
+});
+on(['ArgMax', 'ArgMin'], (c) => {
+  c.constInput('dimension', int(c.attrs.axis as number));
+  return { T: T(c), Tidx: A.type('int32'), output_type: A.type(c.attrs.outputType as DType) };
+});
+const convExport: Exporter = (c) => ({
+  T: A.type(c.op.outputs[0]!.dtype),
+  strides: A.ints(c.attrs.strides as number[]),
+  padding: A.s(c.attrs.padding as string),
+  data_format: A.s('NHWC'),
+  dilations: A.ints(c.attrs.dilations as number[]),
+  use_cudnn_on_gpu: A.b(true),
+  explicit_paddings: A.ints([]),
+});
+on(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'], convExport);
+on(['MaxPool', 'AvgPool', 'MaxPoolGrad', 'AvgPoolGrad'], (c) => ({
+  T: A.type(c.op.outputs[0]!.dtype),
+  ksize: A.ints(c.attrs.ksize as number[]),
+  strides: A.ints(c.attrs.strides as number[]),
+  padding: A.s(c.attrs.padding as string),
+  data_format: A.s('NHWC'),
+}));
+on(['Reshape'], (c) => {
+  if (c.attrs.shape !== null) c.constInput('shape', ints(c.attrs.shape as number[]));
+  return { T: T(c), Tshape: A.type(c.op.inputs[1]?.dtype ?? 'int32') };
+});
+on(['Fill'], (c) => {
+  const dt = c.attrs.dtype as DType;
+  c.constInput('dims', ints(c.attrs.shape as number[]));
+  c.constInput('value', num(c.attrs.value as number, dt));
+  return { T: A.type(dt), index_type: A.type('int32') };
+});
+on(['Transpose'], (c) => {
+  const perm = (c.attrs.perm as number[] | null) ?? c.op.inputs[0]!.shape?.map((_, i, s) => s.length - 1 - i);
+  if (!perm) throw new ValueError(`Transpose '${c.op.name}' of a tensor of unknown rank cannot be written as a GraphDef`);
+  c.constInput('perm', ints(perm));
+  return { T: T(c), Tperm: A.type('int32') };
+});
+on(['ConcatV2'], (c) => {
+  const n = c.op.inputs.length;
+  c.constInput('axis', int(c.attrs.axis as number));
+  return { N: A.i(n), T: T(c), Tidx: A.type('int32') };
+});
+on(['Pack'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), axis: A.i(c.attrs.axis as number) }));
+on(['Unpack'], (c) => ({ num: A.i(c.attrs.num as number), T: T(c), axis: A.i(c.attrs.axis as number) }));
+on(['ExpandDims'], (c) => (c.constInput('dim', int(c.attrs.axis as number)), { T: T(c), Tdim: A.type('int32') }));
+on(['Squeeze'], (c) => ({ T: T(c), squeeze_dims: A.ints(c.attrs.axis as number[]) }));
+on(['Slice'], (c) => {
+  c.constInput('begin', ints(c.attrs.begin as number[]));
+  c.constInput('size', ints(c.attrs.size as number[]));
+  return { T: T(c), Index: A.type('int32') };
+});
+on(['StridedSlice'], (c) => {
+  c.constInput('begin', ints(c.attrs.begin as number[]));
+  c.constInput('end', ints(c.attrs.end as number[]));
+  c.constInput('strides', ints(c.attrs.strides as number[]));
+  const m = (k: string) => A.i(c.attrs[k] as number);
+  return {
+    T: T(c), Index: A.type('int32'), begin_mask: m('beginMask'), end_mask: m('endMask'), ellipsis_mask: m('ellipsisMask'),
+    new_axis_mask: m('newAxisMask'), shrink_axis_mask: m('shrinkAxisMask'),
+  };
+});
+on(['GatherV2'], (c) => {
+  c.constInput('axis', int(c.attrs.axis as number));
+  return { Tparams: T(c), Tindices: T(c, 1), Taxis: A.type('int32'), batch_dims: A.i(0) };
+});
+on(['Tile'], (c) => (c.constInput('multiples', ints(c.attrs.multiples as number[])), { T: T(c), Tmultiples: A.type('int32') }));
+on(['Range'], (c) => {
+  const dt = c.attrs.dtype as DType;
+  c.constInput('start', num(c.attrs.start as number, dt));
+  c.constInput('limit', num(c.attrs.limit as number, dt));
+  c.constInput('delta', num(c.attrs.delta as number, dt));
+  return { Tidx: A.type(dt) };
+});
+on(['OneHot'], (c) => {
+  const dt = c.attrs.dtype as DType;
+  c.constInput('depth', int(c.attrs.depth as number));
+  c.constInput('on_value', num(c.attrs.onValue as number, dt));
+  c.constInput('off_value', num(c.attrs.offValue as number, dt));
+  return { T: A.type(dt), TI: T(c), axis: A.i(c.attrs.axis as number) };
+});
+on(['Shape', 'Size'], (c) => ({ T: T(c), out_type: A.type('int32') }));
+on(['Rank'], justT);
+on(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'], (c) => {
+  if (c.attrs.shape !== null) c.constInput('shape', ints(c.attrs.shape as number[]));
+  const out: Record<string, AttrValue> = {
+    T: A.type(c.op.inputs[0]?.dtype ?? 'int32'),
+    dtype: A.type(c.attrs.dtype as DType),
+    seed: A.i(c.attrs.seed as number),
+    seed2: A.i(c.attrs.seed2 as number),
+  };
+  // TF scales in separate Mul/Add ops; tsflow's fused affine map travels in internal attrs.
+  if (c.attrs.scale !== 1) out._tsflow_scale = A.f(c.attrs.scale as number);
+  if (c.attrs.shift !== 0) out._tsflow_shift = A.f(c.attrs.shift as number);
+  return out;
+});
+on(['VariableV2'], (c) => ({
+  shape: A.shape(c.attrs.shape as number[]), dtype: A.type(c.attrs.dtype as DType), container: A.s(''), shared_name: A.s(''),
+}));
+on(['Assign'], (c) => ({ T: T(c), validate_shape: A.b(true), use_locking: A.b(true) }));
+on(['AssignAdd', 'AssignSub'], (c) => ({ T: T(c), use_locking: A.b(false) }));
+on(['ApplyGradientDescent', 'ApplyAdagrad', 'ApplyAdam', 'ApplyRMSProp', 'ApplyCenteredRMSProp'], (c) => ({
+  T: T(c), use_locking: A.b(false), ...(c.op.type === 'ApplyAdam' ? { use_nesterov: A.b(false) } : {}),
+}));
+on(['ApplyMomentum'], (c) => ({ T: T(c), use_locking: A.b(false), use_nesterov: A.b(!!c.attrs.useNesterov) }));
+
+/** Whether asGraphDef writes `type` as a TF op (else as a tsflow op with its own attrs). */
+export function isTfOpType(type: string): boolean {
+  return EXPORTERS.has(type);
+}
+
+function inputName(t: Tensor): string {
+  return t.index === 0 ? t.op.name : `${t.op.name}:${t.index}`;
+}
+
+/** The variable an op is colocated with, TF1-style: reads, assigns and updates of a variable. */
+function colocation(op: Operation): string | null {
+  const first = op.inputs[0];
+  if (op.type === 'VariableV2' || !first || first.op.type !== 'VariableV2') return null;
+  if (op.type === 'Identity' || op.type.startsWith('Assign') || op.type.startsWith('Apply') || op.type.startsWith('Scatter')) return first.op.name;
+  return null;
+}
+
+export interface AsGraphDefOptions {
+  /** Add `_output_shapes` to each node (TF's `add_shapes`). */
+  addShapes?: boolean;
+}
+
+/** The NodeDefs of one op: Const nodes for its folded inputs first, then the op itself. */
+export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts: AsGraphDefOptions = {}): NodeDef[] {
+  const extra: NodeDef[] = [];
+  const c: ExportCtx = {
+    op,
+    attrs: op.attrs as Record<string, unknown>,
+    inputs: op.inputs.map(inputName),
+    constInput(suffix, value) {
+      let name = `${op.name}/${suffix}`;
+      for (let i = 1; taken.has(name); i++) name = `${op.name}/${suffix}_${i}`;
+      taken.add(name);
+      extra.push({ name, op: 'Const', input: [], device: op.device, attr: { dtype: A.type(value.dtype), value: A.tensor(value) } });
+      this.inputs.push(name);
+    },
+  };
+  const e = EXPORTERS.get(op.type);
+  const attr = e ? e(c) : encodeTsflowAttrs(op.attrs);
+  const loc = colocation(op);
+  if (loc) attr._class = A.strs([`loc:@${loc}`]);
+  if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
+  const node: NodeDef = {
+    name: op.name,
+    op: op.type,
+    input: [...c.inputs, ...op.controlInputs.map((x) => `^${x.name}`)],
+    device: op.device,
+    attr,
+  };
+  return [...extra, node];
+}
+
+export function graphToGraphDef(g: Graph, opts: AsGraphDefOptions = {}): GraphDef {
+  const taken = new Set(g.operations.map((o) => o.name));
+  const node = g.operations.flatMap((op) => opToNodeDefs(op, taken, opts));
+  return { node, versions: { producer: GRAPH_DEF_VERSION, minConsumer: 0, badConsumers: [] } };
+}

@@ -1,0 +1,2 @@
+/** `tf.graphUtil`. */
+export { extractSubGraph, convertVariablesToConstants, type ConvertVariablesOptions } from './graph-util.js';

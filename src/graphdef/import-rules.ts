@@ -1,0 +1,257 @@
+/**
+ * How each TF op type of a NodeDef becomes a tsflow op: TF's attrs renamed onto the op
+ * declaration's attrs, and TF's shape-like tensor inputs (Reshape's shape, Sum's axes, …) folded
+ * into attrs when they are constants. Every rule creates one op named exactly as the node.
+ */
+import type { DType } from '../dtype.js';
+import { InvalidArgumentError, UnimplementedError } from '../errors.js';
+import type { Graph } from '../graph/graph.js';
+import type { Operation, Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { makeOp } from '../ops/registry.js';
+import { isFullyDefined } from '../shape.js';
+import type { NodeDef } from '../proto/framework.js';
+import { NodeAttrs } from './attrs.js';
+import { decodeTsflowAttrs } from './attr-codec.js';
+
+export interface ImportCtx {
+  g: Graph;
+  node: NodeDef;
+  /** The op's full name in the graph (prefix included). */
+  name: string;
+  inputs: Tensor[];
+  attrs: NodeAttrs;
+}
+
+export type ImportRule = (c: ImportCtx) => Operation;
+
+/** Create the node's op: tsflow type `type` over `inputs`, named as the node. */
+export function make(c: ImportCtx, type: string, inputs: Tensor[], attrs: Record<string, unknown> = {}): Operation {
+  return makeOp(c.g, type, inputs, attrs, `${c.name}/`, type);
+}
+
+/** An auxiliary op under the node's name (`<node>/<suffix>`). */
+function aux(c: ImportCtx, suffix: string, type: string, inputs: Tensor[], attrs: Record<string, unknown> = {}): Tensor {
+  return makeOp(c.g, type, inputs, attrs, `${c.name}/${suffix}/`, type).outputs[0]!;
+}
+
+/** The value of `t` when the graph determines it: constants, identities of them, static shapes. */
+export function foldConst(t: Tensor, depth = 0): NDArray | null {
+  if (depth > 32) return null;
+  const op = t.op;
+  switch (op.type) {
+    case 'Const':
+      return op.attrs.value as NDArray;
+    case 'Identity':
+    case 'StopGradient':
+      return foldConst(op.inputs[0]!, depth + 1);
+    case 'Shape': {
+      const s = op.inputs[0]!.shape;
+      return isFullyDefined(s) ? new NDArray(Int32Array.from(s), [s.length], 'int32') : null;
+    }
+    case 'Cast': {
+      const v = foldConst(op.inputs[0]!, depth + 1);
+      if (!v || v.dtype === 'string') return null;
+      const to = op.attrs.DstT as DType;
+      if (to === 'string') return null;
+      return new NDArray(NDArray.zeros([v.size], to).data.map((_, i) => Number(v.data[i])), v.shape, to);
+    }
+    case 'Pack': {
+      const parts = op.inputs.map((x) => foldConst(x, depth + 1));
+      if (parts.some((p) => p === null || p.rank !== 0) || (op.attrs.axis as number) !== 0) return null;
+      const dt = parts[0]!.dtype;
+      const out = NDArray.zeros([parts.length], dt);
+      parts.forEach((p, i) => (out.data[i] = p!.data[0] as number));
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+function numbers(c: ImportCtx, i: number, what: string): number[] {
+  const v = foldConst(c.inputs[i]!);
+  if (v === null) {
+    throw new UnimplementedError(
+      `${c.node.op} node '${c.node.name}': input ${i} (${what}) must be a constant for tsflow to import it; it comes from ${c.inputs[i]!.op.type} '${c.inputs[i]!.op.name}'`,
+      c.name,
+    );
+  }
+  return Array.from(v.data as ArrayLike<number>, Number);
+}
+
+function scalar(c: ImportCtx, i: number, what: string): number {
+  const v = numbers(c, i, what);
+  if (v.length !== 1) throw new InvalidArgumentError(`${c.node.op} node '${c.node.name}': ${what} must be a scalar, got ${v.length} values`, c.name);
+  return v[0]!;
+}
+
+function nhwcOnly(c: ImportCtx): void {
+  const f = c.attrs.string('data_format', 'NHWC');
+  if (f !== 'NHWC') {
+    throw new UnimplementedError(`${c.node.op} node '${c.node.name}' uses data_format ${f}; tsflow runs NHWC only`, c.name);
+  }
+}
+
+const same = (type: string): ImportRule => (c) => make(c, type, c.inputs);
+
+export const RULES = new Map<string, ImportRule>();
+const rule = (types: string[], r: ImportRule): void => types.forEach((t) => RULES.set(t, r));
+
+// ----- elementwise -----------------------------------------------------------------------
+for (const t of [
+  'Neg', 'Abs', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Expm1', 'Log', 'Log1p', 'Sign', 'Floor', 'Ceil', 'Round',
+  'Reciprocal', 'Sigmoid', 'Tanh', 'Sin', 'Cos', 'LogicalNot', 'IsNan', 'IsInf', 'Relu', 'Relu6', 'Elu', 'Selu',
+  'Softplus', 'Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'FloorDiv', 'FloorMod', 'Pow', 'Maximum', 'Minimum',
+  'SquaredDifference', 'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd',
+  'LogicalOr', 'ReluGrad', 'Relu6Grad', 'EluGrad', 'SigmoidGrad', 'TanhGrad', 'SoftplusGrad', 'RsqrtGrad',
+  'SqrtGrad', 'Identity', 'StopGradient', 'NoOp', 'AddN', 'Softmax', 'LogSoftmax', 'L2Loss', 'DivNoNan',
+  'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits', 'Shape', 'Size', 'Rank', 'SelectV2',
+]) {
+  RULES.set(t, same(t));
+}
+RULES.set('Snapshot', same('Identity'));
+RULES.set('Inv', same('Reciprocal'));
+RULES.set('Div', (c) => make(c, c.attrs.type('T').startsWith('float') ? 'RealDiv' : 'FloorDiv', c.inputs));
+RULES.set('LeakyRelu', (c) => make(c, 'LeakyRelu', c.inputs, { alpha: c.attrs.float('alpha', 0.2) }));
+RULES.set('BiasAdd', (c) => (nhwcOnly(c), make(c, 'BiasAdd', c.inputs)));
+RULES.set('BiasAddV1', same('BiasAdd'));
+RULES.set('Select', (c) => {
+  const [cond, x] = c.inputs;
+  if (cond!.shape !== null && x!.shape !== null && cond!.shape.length === 1 && x!.shape.length > 1) {
+    throw new UnimplementedError(`Select node '${c.node.name}' selects rows by a vector condition, which tsflow does not import`, c.name);
+  }
+  return make(c, 'SelectV2', c.inputs);
+});
+
+// ----- core ------------------------------------------------------------------------------
+RULES.set('Const', (c) => {
+  const value = c.attrs.tensor('value');
+  const dt = c.attrs.type('dtype');
+  if (value.dtype !== dt) throw new InvalidArgumentError(`Const node '${c.node.name}': value has dtype ${value.dtype} but dtype is ${dt}`, c.name);
+  return make(c, 'Const', [], { value });
+});
+RULES.set('Placeholder', (c) => make(c, 'Placeholder', [], { dtype: c.attrs.type('dtype'), shape: c.attrs.shape('shape', true) }));
+RULES.set('PlaceholderV2', RULES.get('Placeholder')!);
+RULES.set('PlaceholderWithDefault', (c) => make(c, 'PlaceholderWithDefault', c.inputs, { shape: c.attrs.shape('shape', true) }));
+RULES.set('CheckNumerics', (c) => make(c, 'CheckNumerics', c.inputs, { message: c.attrs.string('message', '') }));
+RULES.set('Cast', (c) => make(c, 'Cast', c.inputs, { DstT: c.attrs.type('DstT') }));
+
+// ----- matmul, reductions ------------------------------------------------------------------
+RULES.set('MatMul', (c) =>
+  make(c, 'MatMul', c.inputs, { transposeA: c.attrs.bool('transpose_a', false), transposeB: c.attrs.bool('transpose_b', false) }),
+);
+RULES.set('BatchMatMul', (c) =>
+  make(c, 'MatMul', c.inputs, { transposeA: c.attrs.bool('adj_x', false), transposeB: c.attrs.bool('adj_y', false) }),
+);
+RULES.set('BatchMatMulV2', RULES.get('BatchMatMul')!);
+rule(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Any', 'All'], (c) =>
+  make(c, c.node.op, [c.inputs[0]!], { axes: numbers(c, 1, 'reduction_indices'), keepDims: c.attrs.bool('keep_dims', false) }),
+);
+rule(['ArgMax', 'ArgMin'], (c) =>
+  make(c, c.node.op, [c.inputs[0]!], { axis: scalar(c, 1, 'dimension'), outputType: c.attrs.type('output_type', 'int64') }),
+);
+
+// ----- nn ------------------------------------------------------------------------------------
+const convAttrs = (c: ImportCtx) => {
+  nhwcOnly(c);
+  const padding = c.attrs.string('padding');
+  if (padding !== 'SAME' && padding !== 'VALID') {
+    throw new UnimplementedError(`${c.node.op} node '${c.node.name}' has padding ${padding}; tsflow supports SAME and VALID`, c.name);
+  }
+  return { strides: c.attrs.ints('strides'), padding, dilations: c.attrs.ints('dilations', [1, 1, 1, 1]) };
+};
+rule(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'], (c) => make(c, c.node.op, c.inputs, convAttrs(c)));
+rule(['MaxPool', 'AvgPool', 'MaxPoolGrad', 'AvgPoolGrad'], (c) => {
+  nhwcOnly(c);
+  return make(c, c.node.op, c.inputs, { ksize: c.attrs.ints('ksize'), strides: c.attrs.ints('strides'), padding: c.attrs.string('padding') });
+});
+
+// ----- array ----------------------------------------------------------------------------------
+RULES.set('Reshape', (c) => {
+  const v = foldConst(c.inputs[1]!);
+  if (v) return make(c, 'Reshape', [c.inputs[0]!], { shape: Array.from(v.data as ArrayLike<number>, Number) });
+  return make(c, 'Reshape', c.inputs, { shape: null });
+});
+RULES.set('Fill', (c) => {
+  const value = foldConst(c.inputs[1]!);
+  if (!value || value.size !== 1) throw new UnimplementedError(`Fill node '${c.node.name}': the fill value must be a constant scalar for tsflow to import it`, c.name);
+  return make(c, 'Fill', [], { shape: numbers(c, 0, 'dims'), value: Number(value.data[0]), dtype: value.dtype });
+});
+RULES.set('ZerosLike', (c) => make(c, 'FillLike', c.inputs, { value: 0 }));
+RULES.set('OnesLike', (c) => make(c, 'FillLike', c.inputs, { value: 1 }));
+RULES.set('Transpose', (c) => make(c, 'Transpose', [c.inputs[0]!], { perm: numbers(c, 1, 'perm') }));
+RULES.set('ConcatV2', (c) => {
+  const n = c.attrs.int('N');
+  return make(c, 'ConcatV2', c.inputs.slice(0, n), { axis: scalar(c, n, 'axis') });
+});
+RULES.set('Concat', (c) => make(c, 'ConcatV2', c.inputs.slice(1), { axis: scalar(c, 0, 'concat_dim') }));
+RULES.set('Pack', (c) => make(c, 'Pack', c.inputs, { axis: c.attrs.int('axis', 0) }));
+RULES.set('Unpack', (c) => make(c, 'Unpack', c.inputs, { num: c.attrs.int('num'), axis: c.attrs.int('axis', 0) }));
+RULES.set('ExpandDims', (c) => make(c, 'ExpandDims', [c.inputs[0]!], { axis: scalar(c, 1, 'dim') }));
+RULES.set('Squeeze', (c) => make(c, 'Squeeze', c.inputs, { axis: c.attrs.ints('squeeze_dims', []) }));
+RULES.set('Slice', (c) => make(c, 'Slice', [c.inputs[0]!], { begin: numbers(c, 1, 'begin'), size: numbers(c, 2, 'size') }));
+RULES.set('StridedSlice', (c) =>
+  make(c, 'StridedSlice', [c.inputs[0]!], {
+    begin: numbers(c, 1, 'begin'),
+    end: numbers(c, 2, 'end'),
+    strides: numbers(c, 3, 'strides'),
+    beginMask: c.attrs.int('begin_mask', 0),
+    endMask: c.attrs.int('end_mask', 0),
+    ellipsisMask: c.attrs.int('ellipsis_mask', 0),
+    newAxisMask: c.attrs.int('new_axis_mask', 0),
+    shrinkAxisMask: c.attrs.int('shrink_axis_mask', 0),
+  }),
+);
+RULES.set('GatherV2', (c) => make(c, 'GatherV2', c.inputs.slice(0, 2), { axis: scalar(c, 2, 'axis') }));
+RULES.set('Gather', (c) => make(c, 'GatherV2', c.inputs, { axis: 0 }));
+RULES.set('Tile', (c) => make(c, 'Tile', [c.inputs[0]!], { multiples: numbers(c, 1, 'multiples') }));
+RULES.set('Range', (c) =>
+  make(c, 'Range', [], {
+    start: scalar(c, 0, 'start'),
+    limit: scalar(c, 1, 'limit'),
+    delta: scalar(c, 2, 'delta'),
+    dtype: c.attrs.type('Tidx', 'int32'),
+  }),
+);
+RULES.set('OneHot', (c) =>
+  make(c, 'OneHot', [c.inputs[0]!], {
+    depth: scalar(c, 1, 'depth'),
+    onValue: scalar(c, 2, 'on_value'),
+    offValue: scalar(c, 3, 'off_value'),
+    axis: c.attrs.int('axis', -1),
+    dtype: c.attrs.type('T'),
+  }),
+);
+RULES.set('UnsortedSegmentSum', (c) => make(c, 'UnsortedSegmentSum', c.inputs, { numSegments: null }));
+
+// ----- random ------------------------------------------------------------------------------------
+rule(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'], (c) => {
+  const v = foldConst(c.inputs[0]!);
+  return make(c, c.node.op, v ? [] : c.inputs, {
+    shape: v ? Array.from(v.data as ArrayLike<number>, Number) : null,
+    seed: c.attrs.int('seed', 0),
+    seed2: c.attrs.int('seed2', 0),
+    scale: c.attrs.float('_tsflow_scale', 1),
+    shift: c.attrs.float('_tsflow_shift', 0),
+    dtype: c.attrs.type('dtype'),
+  });
+});
+
+// ----- variables and their updates -----------------------------------------------------------------
+rule(['VariableV2', 'Variable'], (c) => {
+  const shape = c.attrs.shape('shape');
+  if (!isFullyDefined(shape)) throw new UnimplementedError(`${c.node.op} node '${c.node.name}' has a partly unknown shape, which tsflow variables cannot hold`, c.name);
+  return make(c, 'VariableV2', [], { shape, dtype: c.attrs.type('dtype') });
+});
+rule(['Assign', 'AssignAdd', 'AssignSub'], (c) => make(c, c.node.op, c.inputs));
+rule(['ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdam', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp'], (c) =>
+  make(c, c.node.op, c.inputs, c.attrs.has('use_nesterov') ? { useNesterov: c.attrs.bool('use_nesterov') } : {}),
+);
+
+/** tsflow's own op types (gradient helpers) as asGraphDef writes them. */
+export function tsflowRule(type: string): ImportRule {
+  return (c) => make(c, type, c.inputs, decodeTsflowAttrs(c.node));
+}
+
+void aux;

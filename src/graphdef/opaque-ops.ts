@@ -1,0 +1,63 @@
+/**
+ * TF op types that TF-written graphs carry for bookkeeping tsflow does in its own way (the
+ * Saver's SaveV2/RestoreV2 subgraph, SavedModel's filename ops, tf.Example parsing): they
+ * import, so the graph loads and its other ops run, but running one is an UnimplementedError
+ * naming its op type. Each is declared once, when a graph first needs it.
+ */
+import type { DType } from '../dtype.js';
+import { UnimplementedError } from '../errors.js';
+import { type OutSpec, defineOp, registeredOpTypes } from '../ops/registry.js';
+import type { ImportCtx, ImportRule } from './import-rules.js';
+import { make } from './import-rules.js';
+
+type Outputs = (c: ImportCtx) => OutSpec[];
+
+const scalarString: Outputs = () => [{ dtype: 'string', shape: [] }];
+const none: Outputs = () => [];
+const of = (dtypes: DType[]): OutSpec[] => dtypes.map((dtype) => ({ dtype, shape: null }));
+
+const OPAQUE: Record<string, { outputs: Outputs; why: string }> = {
+  SaveV2: { outputs: none, why: 'tsflow saves with tf.train.Saver, not with a graph op' },
+  RestoreV2: { outputs: (c) => of(c.attrs.types('dtypes')), why: 'tsflow restores with tf.train.Saver, not with a graph op' },
+  MergeV2Checkpoints: { outputs: none, why: 'tsflow saves with tf.train.Saver, not with a graph op' },
+  ShardedFilename: { outputs: scalarString, why: 'tsflow names checkpoint shards in tf.train.Saver' },
+  StringJoin: { outputs: scalarString, why: 'tsflow has no string kernels' },
+  ParseExample: {
+    outputs: (c) => {
+      const ns = c.attrs.int('Nsparse');
+      return [
+        ...of(new Array(ns).fill('int64')),
+        ...of(c.attrs.types('sparse_types')),
+        ...of(new Array(ns).fill('int64')),
+        ...of(c.attrs.types('Tdense')),
+      ];
+    },
+    why: 'tsflow does not parse tf.Example protos',
+  },
+};
+
+const declared = new Set<string>();
+
+function declare(type: string, why: string): void {
+  if (declared.has(type) || registeredOpTypes().includes(type)) return;
+  declared.add(type);
+  defineOp<{ _outputs: OutSpec[] }>({
+    type,
+    infer: (_ins, a) => a._outputs,
+    lower: (b) => {
+      throw new UnimplementedError(`tsflow cannot run op type ${type} (node '${b.opName}'): ${why}`, b.opName);
+    },
+    stateful: true,
+  });
+}
+
+export const OPAQUE_RULES = new Map<string, ImportRule>(
+  Object.entries(OPAQUE).map(([type, spec]) => [
+    type,
+    (c: ImportCtx) => {
+      if (registeredOpTypes().includes(type) && !declared.has(type)) return make(c, type, c.inputs);
+      declare(type, spec.why);
+      return make(c, type, c.inputs, { _outputs: spec.outputs(c) });
+    },
+  ]),
+);

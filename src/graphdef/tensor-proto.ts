@@ -1,0 +1,135 @@
+/** TensorProto ↔ NDArray, and the DataType enum ↔ tsflow dtypes, as TF's `make_tensor_proto` / `MakeNdarray`. */
+import { DataTypeEnum, dataTypeName } from '../checkpoint/proto.js';
+import { type DType, StringArray, allocArray } from '../dtype.js';
+import { InvalidArgumentError, UnimplementedError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import type { PartialShape } from '../shape.js';
+import type { TensorProto, TensorShapeProto } from '../proto/framework.js';
+
+const TO_ENUM: Record<DType, number> = {
+  float32: DataTypeEnum.DT_FLOAT,
+  float64: DataTypeEnum.DT_DOUBLE,
+  int32: DataTypeEnum.DT_INT32,
+  uint8: DataTypeEnum.DT_UINT8,
+  int16: DataTypeEnum.DT_INT16,
+  int8: DataTypeEnum.DT_INT8,
+  string: DataTypeEnum.DT_STRING,
+  int64: DataTypeEnum.DT_INT64,
+  bool: DataTypeEnum.DT_BOOL,
+  uint16: DataTypeEnum.DT_UINT16,
+  float16: DataTypeEnum.DT_HALF,
+};
+const FROM_ENUM = new Map<number, DType>(Object.entries(TO_ENUM).map(([k, v]) => [v, k as DType]));
+
+export function dtypeToEnum(d: DType): number {
+  return TO_ENUM[d];
+}
+
+/** The tsflow dtype of a DataType enum value (a `_REF` type gives its base type). */
+export function dtypeFromEnum(v: number, what = 'tensor'): DType {
+  const d = FROM_ENUM.get(v > 100 ? v - 100 : v);
+  if (d === undefined) throw new UnimplementedError(`${what} has dtype ${dataTypeName(v)}, which tsflow does not support`);
+  return d;
+}
+
+export function shapeToProto(s: PartialShape): TensorShapeProto {
+  if (s === null) return { dim: [], unknownRank: true };
+  return { dim: s.map((d) => ({ size: d ?? -1, name: '' })), unknownRank: false };
+}
+
+export function shapeFromProto(p: TensorShapeProto | undefined): PartialShape {
+  if (p === undefined) return null;
+  if (p.unknownRank) return null;
+  return p.dim.map((d) => (d.size < 0 ? null : d.size));
+}
+
+function emptyTensorProto(dtype: number): TensorProto {
+  return {
+    dtype, versionNumber: 0, tensorContent: new Uint8Array(0), halfVal: [], floatVal: [], doubleVal: [], intVal: [],
+    stringVal: [], scomplexVal: [], int64Val: [], boolVal: [], dcomplexVal: [], uint32Val: [], uint64Val: [],
+  };
+}
+
+/**
+ * The TensorProto of `a` as TF1's `make_tensor_proto` writes it: numeric data packed into
+ * `tensor_content` (little-endian), strings in `string_val`, a single scalar in the typed field.
+ */
+export function tensorToProto(a: NDArray): TensorProto {
+  const p = emptyTensorProto(dtypeToEnum(a.dtype));
+  p.tensorShape = shapeToProto(a.shape);
+  if (a.dtype === 'string') {
+    p.stringVal = [...(a.data as unknown as StringArray)];
+    return p;
+  }
+  if (a.size === 1 && a.shape.length === 0) {
+    const v = Number(a.data[0]);
+    if (a.dtype === 'float32') p.floatVal = [v];
+    else if (a.dtype === 'float64') p.doubleVal = [v];
+    else if (a.dtype === 'int64') p.int64Val = [v];
+    else if (a.dtype === 'bool') p.boolVal = [v !== 0];
+    else if (a.dtype === 'float16') p.halfVal = [v];
+    else p.intVal = [v];
+    return p;
+  }
+  p.tensorContent = contentBytes(a);
+  return p;
+}
+
+function contentBytes(a: NDArray): Uint8Array {
+  if (a.dtype === 'int64') {
+    const out = new BigInt64Array(a.size);
+    a.data.forEach((v, i) => (out[i] = BigInt(v as number)));
+    return new Uint8Array(out.buffer);
+  }
+  const d = a.data as Exclude<NDArray['data'], StringArray>;
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
+}
+
+/** The NDArray a TensorProto holds (TF's `MakeNdarray`, with its fill-from-last-value rule). */
+export function tensorFromProto(p: TensorProto, what = 'tensor'): NDArray {
+  const dtype = dtypeFromEnum(p.dtype, what);
+  const shape = shapeFromProto(p.tensorShape) ?? [];
+  if (shape.some((d) => d === null)) throw new InvalidArgumentError(`${what} has an incomplete shape`);
+  const dims = shape as number[];
+  const n = dims.reduce((x, y) => x * y, 1);
+  if (dtype === 'string') {
+    const out = new StringArray(n);
+    const vals = p.stringVal;
+    for (let i = 0; i < n; i++) out[i] = vals[Math.min(i, vals.length - 1)] ?? new Uint8Array(0);
+    return new NDArray(out, dims, 'string');
+  }
+  const data = allocArray(dtype, n);
+  if (p.tensorContent.length > 0) {
+    const c = p.tensorContent;
+    const buf = new Uint8Array(c).buffer;
+    let src: ArrayLike<number | bigint>;
+    switch (dtype) {
+      case 'float32': src = new Float32Array(buf); break;
+      case 'float64': src = new Float64Array(buf); break;
+      case 'int32': src = new Int32Array(buf); break;
+      case 'int64': src = new BigInt64Array(buf); break;
+      case 'int16': src = new Int16Array(buf); break;
+      case 'uint16': case 'float16': src = new Uint16Array(buf); break;
+      case 'int8': src = new Int8Array(buf); break;
+      default: src = new Uint8Array(buf);
+    }
+    if (src.length !== n) {
+      throw new InvalidArgumentError(`${what}: tensor_content holds ${src.length} values, but the shape [${dims.join(',')}] needs ${n}`);
+    }
+    for (let i = 0; i < n; i++) data[i] = Number(src[i]);
+    return new NDArray(data, dims, dtype);
+  }
+  const vals: ArrayLike<number | boolean> =
+    dtype === 'float32' ? p.floatVal
+    : dtype === 'float64' ? p.doubleVal
+    : dtype === 'int64' ? p.int64Val
+    : dtype === 'bool' ? p.boolVal
+    : dtype === 'float16' ? p.halfVal
+    : p.intVal;
+  if (vals.length > n) throw new InvalidArgumentError(`${what} holds ${vals.length} values, more than its shape [${dims.join(',')}] has`);
+  for (let i = 0; i < n; i++) {
+    const v = vals.length === 0 ? 0 : vals[Math.min(i, vals.length - 1)]!;
+    data[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  }
+  return new NDArray(data, dims, dtype);
+}
