@@ -21,7 +21,10 @@ export * as data from './data/index.js';
 export * from './scope/index.js';
 export * as initializers from './scope/initializers-namespace.js';
 export * as contrib from './contrib/index.js';
+export * as losses from './losses/index.js';
 export { importGraphDef, type ImportGraphDefOptions, graphUtil } from './graphdef/index.js';
+export * as metrics from './metrics/index.js';
+export * as layers from './layers/index.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */

@@ -1,5 +1,7 @@
 /** `tf.contrib`: the parts of TF1's contrib that everyday programs use. */
 import { varianceScalingInitializer, xavierInitializer } from './initializers.js';
+import { flatten, fullyConnected } from '../layers/contrib.js';
+import { applyRegularization, l1L2Regularizer, l1Regularizer, l2Regularizer, sumRegularizer } from '../layers/regularizers.js';
 
 /** `tf.contrib.layers`. */
 export const layers = {
@@ -7,4 +9,11 @@ export const layers = {
   /** TF1 exports the same function under this name for conv kernels. */
   xavierInitializerConv2d: xavierInitializer,
   varianceScalingInitializer,
+  flatten,
+  fullyConnected,
+  l1Regularizer,
+  l2Regularizer,
+  l1L2Regularizer,
+  sumRegularizer,
+  applyRegularization,
 };

@@ -4,6 +4,7 @@ export * from './variables.js';
 export * from './math.js';
 export * from './array.js';
 export * from './random.js';
+export { divNoNan } from './div-no-nan.js';
 export * from './strided-slice.js';
 export { IndexedSlices, unsortedSegmentSum } from './indexed-slices.js';
 export { norm, globalNorm, clipByNorm, clipByGlobalNorm } from './clip.js';

@@ -1,0 +1,7 @@
+/** `tf.layers`: TF1's layers, as classes (`new tf.layers.Dense(10)`, `.apply(x)`) and functions. */
+export { Layer, type Activation, type LayerOptions } from './base.js';
+export { Dense, dense } from './dense.js';
+export { Conv2D, Conv2DTranspose, conv2d, conv2dTranspose } from './conv.js';
+export { AveragePooling2D, MaxPooling2D, averagePooling2d, maxPooling2d } from './pooling.js';
+export { Dropout, Flatten, dropout, flatten } from './core.js';
+export { BatchNormalization, batchNormalization } from './normalization.js';
