@@ -24,24 +24,43 @@ export interface Placer {
   /** Whether a GPU device exists (resolved before placing). */
   gpu: boolean;
   allowSoftPlacement: boolean;
+  /**
+   * Whether soft placement may move ops onto the GPU (default: `gpu`). Not onto a software
+   * adapter, which is far slower than the CPU device, unless the session itself asked for WebGPU.
+   */
+  softGpu?: boolean;
+}
+
+/** The devices a session can have: CPU:0, and GPU:0 when a WebGPU adapter was found. */
+function notAvailable(op: Operation, spec: string, p: Placer): InvalidArgumentError {
+  const devices = ['/job:localhost/replica:0/task:0/device:CPU:0', ...(p.gpu ? ['/job:localhost/replica:0/task:0/device:GPU:0'] : [])];
+  return new InvalidArgumentError(
+    `Cannot assign a device for operation '${op.name}': Operation was explicitly assigned to ${spec} but available devices are [ ${devices.join(', ')} ]. Make sure the device specification refers to a valid device.`,
+    op.name,
+  );
 }
 
 export function placeOp(op: Operation, p: Placer): DeviceKind {
   const ref = op.inputs.find((t) => t.op.type === 'VariableV2');
   const spec = ref && ref.op !== op ? ref.op.device || op.device : op.device;
   if (spec === '') return p.defaultKind;
-  if (spec.startsWith('/device:CPU')) return 'cpu';
-  if (p.gpu) return 'webgpu';
-  if (p.allowSoftPlacement) return 'cpu';
-  throw new InvalidArgumentError(
-    `Cannot assign a device for operation '${op.name}': Operation was explicitly assigned to ${spec} but available devices are [ /job:localhost/replica:0/task:0/device:CPU:0 ]. Make sure the device specification refers to a valid device.`,
-    op.name,
-  );
+  if (spec === '/device:CPU:0') return 'cpu';
+  if (spec.startsWith('/device:CPU')) {
+    if (p.allowSoftPlacement) return 'cpu';
+    throw notAvailable(op, spec, p);
+  }
+  const softGpu = p.gpu && (p.softGpu ?? true);
+  // GPU:0 as asked; with soft placement only where soft placement would pick it too
+  if (spec === '/device:GPU:0' && p.gpu && (!p.allowSoftPlacement || softGpu)) return 'webgpu';
+  if (!p.allowSoftPlacement) throw notAvailable(op, spec, p);
+  return softGpu ? 'webgpu' : 'cpu';
 }
 
 /** Does any op of the graph ask for a device other than the session's? */
 export function needsPlacement(ops: readonly Operation[], p: Placer): boolean {
-  return ops.some((op) => op.device !== '' && (op.device.startsWith('/device:CPU') ? p.defaultKind !== 'cpu' : p.defaultKind !== 'webgpu'));
+  // a device other than CPU:0 / GPU:0 always goes through placeOp (soft placement or its error)
+  const elsewhere = (d: string) => (d === '/device:CPU:0' ? p.defaultKind !== 'cpu' : d === '/device:GPU:0' ? p.defaultKind !== 'webgpu' : true);
+  return ops.some((op) => op.device !== '' && elsewhere(op.device));
 }
 
 export function segment(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, p: Placer): Segment[] {

@@ -11,7 +11,7 @@ import { cShape, shapesEqual } from '../shape.js';
 import { prune, uninitializedError } from './compile.js';
 import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
-import { createWebGPU } from './devices.js';
+import { createWebGPU, isSoftwareGpu } from './devices.js';
 import { type DeviceKind, type Placer, needsPlacement, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
 import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type SessionOptions, fullDeviceName, resolveSessionOptions } from './config.js';
@@ -126,7 +126,9 @@ export class Session {
   private route(req: Request, gpu: boolean): ReturnType<typeof segment> | null {
     this.scanPlacement();
     if (!this.placedElsewhere) return null;
-    const placer: Placer = { defaultKind: this.defaultKind, gpu, allowSoftPlacement: !!this.opts.allowSoftPlacement };
+    const gpuDevice = this.runners.get('webgpu')?.device;
+    const softGpu = gpu && (this.defaultKind === 'webgpu' || !(gpuDevice && isSoftwareGpu(gpuDevice)));
+    const placer: Placer = { defaultKind: this.defaultKind, gpu, allowSoftPlacement: !!this.opts.allowSoftPlacement, softGpu };
     let r = this.routes.get(req.key);
     if (r === undefined) {
       r = segment(req.elements, req.feeds, placer);

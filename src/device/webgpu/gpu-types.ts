@@ -28,12 +28,16 @@ export interface GpuAdapterInfo {
   readonly architecture: string;
   readonly device: string;
   readonly description: string;
+  /** A software implementation (WebGPU's fallback adapter, e.g. Mesa llvmpipe or SwiftShader). */
+  readonly isFallbackAdapter?: boolean;
 }
 
 export interface GpuAdapter {
   readonly limits: Readonly<Record<string, number>>;
   readonly features: ReadonlySet<string>;
   readonly info?: GpuAdapterInfo;
+  /** Where older implementations report it (newer ones: `info.isFallbackAdapter`). */
+  readonly isFallbackAdapter?: boolean;
   requestDevice(descriptor?: {
     label?: string;
     requiredLimits?: Record<string, number>;

@@ -79,9 +79,20 @@ export async function createWebGPUDevice(opts?: WebGPUDeviceOptions): Promise<We
         architecture: adapter.info.architecture,
         device: adapter.info.device,
         description: adapter.info.description,
+        isFallbackAdapter: isSoftwareAdapter(adapter),
       }
     : null;
   return new WebGPUDevice(gpu, info);
+}
+
+/** CPU Vulkan implementations, which some runtimes do not flag as fallback adapters. */
+const SOFTWARE_NAMES = /\b(llvmpipe|lavapipe|swiftshader|softpipe)\b/i;
+
+/** Whether an adapter runs on the CPU: WebGPU's fallback adapter, or a CPU-type Vulkan device. */
+export function isSoftwareAdapter(a: GpuAdapter): boolean {
+  if (a.info?.isFallbackAdapter === true || a.isFallbackAdapter === true) return true;
+  const i = a.info;
+  return !!i && (i.architecture === 'software' || SOFTWARE_NAMES.test(`${i.device} ${i.description}`));
 }
 
 let available: Promise<boolean> | null = null;
