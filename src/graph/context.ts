@@ -1,7 +1,7 @@
 /** The default graph and the default session — the only global state in tsflow. */
 import { RuntimeError } from '../errors.js';
 import { createAsyncContext } from '../platform/async-context.js';
-import { Graph } from './graph.js';
+import { type DeviceFunction, Graph } from './graph.js';
 import type { Operation, Tensor } from './tensor.js';
 
 /** What the graph layer needs of a default session (the Session class lives above it). */
@@ -95,7 +95,8 @@ export function nameScope<T>(name: string | null, fn: (scope: string) => T): T {
   return getDefaultGraph().nameScope(name, fn);
 }
 
-export function device<T>(spec: string, fn: () => T): T {
+/** `tf.device(spec | fn | null, fn)`: a device string, a device function of each new op, or null to clear. */
+export function device<T>(spec: string | DeviceFunction | null, fn: () => T): T {
   return getDefaultGraph().device(spec, fn);
 }
 

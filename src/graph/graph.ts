@@ -3,6 +3,7 @@ import { ValueError } from '../errors.js';
 import type { DType } from '../dtype.js';
 import type { PartialShape } from '../shape.js';
 import { type Attrs, Operation, Tensor } from './tensor.js';
+import { type DeviceSpecFields, canonicalDevice, deviceSpecString, mergeDeviceSpecs, parseDeviceSpec } from './device-spec.js';
 import { type AsGraphDefOptions, graphToGraphDef } from '../graphdef/export.js';
 import type { GraphDef } from '../proto/framework.js';
 
@@ -62,7 +63,8 @@ export class Graph {
   /** Current name scope, '' at the root, else ending without '/'. */
   private scope = '';
   private controlStack: Operation[][] = [];
-  private deviceStack: string[] = [];
+  /** `tf.device` scopes, outermost first: a spec, a device function, or null (ignore the outer ones). */
+  private deviceStack: DeviceEntry[] = [];
   /** Graph-level random seed (`tf.setRandomSeed`). */
   seed: number | null = null;
   /** Counter TF uses to derive op seeds when only the graph seed is set. */
@@ -141,8 +143,15 @@ export class Graph {
     return e instanceof Tensor ? e.op : e;
   }
 
-  device<T>(spec: string, fn: () => T): T {
-    this.deviceStack.push(canonicalDevice(spec));
+  /**
+   * TF1's `with g.device(spec_or_fn):` — a device string (merged with the enclosing scopes,
+   * whose fields the inner one overrides), a device function of the new op, or null to ignore
+   * the enclosing scopes.
+   */
+  device<T>(spec: string | DeviceFunction | null, fn: () => T): T {
+    const entry: DeviceEntry = spec === null || spec === undefined ? null
+      : typeof spec === 'function' ? { fn: spec } : { spec: parseDeviceSpec(canonicalDevice(spec)) };
+    this.deviceStack.push(entry);
     try {
       return fn();
     } finally {
@@ -150,8 +159,28 @@ export class Graph {
     }
   }
 
+  /** The device the enclosing device strings give a new op (device functions aside). */
   get currentDevice(): string {
-    return this.deviceStack[this.deviceStack.length - 1] ?? '';
+    return this.deviceOf(null);
+  }
+
+  /** Apply the device scopes innermost first, as TF1's `_apply_device_functions` does. */
+  private deviceOf(op: Operation | null): string {
+    let cur: DeviceSpecFields | null = null;
+    for (let i = this.deviceStack.length - 1; i >= 0; i--) {
+      const e = this.deviceStack[i]!;
+      if (e === null) break;
+      if ('fn' in e) {
+        if (!op) continue;
+        // a device function sees the op with the device the inner scopes gave it
+        (op as { device: string }).device = cur ? deviceSpecString(cur) : '';
+        const d = e.fn(op);
+        cur = parseDeviceSpec(canonicalDevice(d ?? ''));
+      } else {
+        cur = cur ? mergeDeviceSpecs(e.spec, cur) : e.spec;
+      }
+    }
+    return cur ? deviceSpecString(cur) : '';
   }
 
   /** Add an op (shapes already inferred by the ops layer). */
@@ -181,8 +210,10 @@ export class Graph {
       control,
       spec.outputs,
       spec.attrs ?? {},
-      this.currentDevice,
+      '',
     );
+    // Device functions see the op, so its device is set once it exists.
+    if (this.deviceStack.length > 0) (op as { device: string }).device = this.deviceOf(op);
     this._ops.push(op);
     this.byName.set(name, op);
     this.version++;
@@ -324,12 +355,8 @@ export function describeType(x: unknown): string {
   return typeof x;
 }
 
-/** `/cpu:0`, `/gpu:0`, `/device:GPU:0` → `/device:CPU:0` style; '' stays ''. */
-export function canonicalDevice(spec: string): string {
-  if (spec === '') return '';
-  const m = /^\/?(?:device:)?(cpu|gpu)(?::(\d+))?$/i.exec(spec.trim());
-  if (!m) {
-    throw new ValueError(`Invalid device specification '${spec}': expected '/cpu:0', '/gpu:0' or '/device:GPU:0'`);
-  }
-  return `/device:${m[1]!.toUpperCase()}:${m[2] ?? '0'}`;
-}
+export { canonicalDevice };
+
+/** A device function (`tf.device(fn)`): the device of each new op, from the op. */
+export type DeviceFunction = (op: Operation) => string | null | undefined;
+type DeviceEntry = { spec: DeviceSpecFields } | { fn: DeviceFunction } | null;

@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { prune } from './compile.js';
+import { localDevice } from '../graph/device-spec.js';
 
 export type DeviceKind = 'cpu' | 'webgpu';
 
@@ -42,7 +43,7 @@ function notAvailable(op: Operation, spec: string, p: Placer): InvalidArgumentEr
 
 export function placeOp(op: Operation, p: Placer): DeviceKind {
   const ref = op.inputs.find((t) => t.op.type === 'VariableV2');
-  const spec = ref && ref.op !== op ? ref.op.device || op.device : op.device;
+  const spec = localDevice(ref && ref.op !== op ? ref.op.device || op.device : op.device);
   if (spec === '') return p.defaultKind;
   if (spec === '/device:CPU:0') return 'cpu';
   if (spec.startsWith('/device:CPU')) {
@@ -60,7 +61,10 @@ export function placeOp(op: Operation, p: Placer): DeviceKind {
 export function needsPlacement(ops: readonly Operation[], p: Placer): boolean {
   // a device other than CPU:0 / GPU:0 always goes through placeOp (soft placement or its error)
   const elsewhere = (d: string) => (d === '/device:CPU:0' ? p.defaultKind !== 'cpu' : d === '/device:GPU:0' ? p.defaultKind !== 'webgpu' : true);
-  return ops.some((op) => op.device !== '' && elsewhere(op.device));
+  return ops.some((op) => {
+    const d = op.device === '' ? '' : localDevice(op.device);
+    return d !== '' && elsewhere(d);
+  });
 }
 
 export function segment(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, p: Placer): Segment[] {

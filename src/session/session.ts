@@ -9,6 +9,7 @@ import type { Device } from '../device/device.js';
 import { Variable } from '../ops/variables.js';
 import { cShape, shapesEqual } from '../shape.js';
 import { prune, uninitializedError } from './compile.js';
+import { localDevice } from '../graph/device-spec.js';
 import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
 import { createWebGPU, isSoftwareGpu } from './devices.js';
@@ -145,7 +146,7 @@ export class Session {
     this.routes.clear();
     const ops = this.graph.operations;
     this.placedElsewhere = needsPlacement(ops, { defaultKind: this.defaultKind, gpu: true, allowSoftPlacement: false });
-    this.asksGpu = ops.some((op) => op.device.startsWith('/device:GPU'));
+    this.asksGpu = ops.some((op) => op.device !== '' && localDevice(op.device).startsWith('/device:GPU'));
   }
 
   private async runAsync(fetches: unknown, feedDict?: FeedDict): Promise<unknown> {
