@@ -160,7 +160,8 @@ export class BatchNormalization extends Layer {
         const n = divide(cast(size(inputs), 'float32'), cast(size(bv), 'float32'));
         target = multiply(bv, where(greater(n, 1), divNoNan(n, subtract(n, 1)), 1));
       }
-      const decay = isTraining === true ? toTensor(1 - this.momentum) : where(toTensor(training as Tensor), 1 - this.momentum, 0);
+      const pd = this.movingMean!.dtype;
+      const decay = isTraining === true ? toTensor(1 - this.momentum, pd) : where(toTensor(training as Tensor), toTensor(1 - this.momentum, pd), toTensor(0, pd));
       this.addUpdate(this.assignMovingAverage(this.movingMean!, bm, decay));
       this.addUpdate(this.assignMovingAverage(this.movingVariance!, target, decay));
     }
