@@ -981,33 +981,46 @@ export async function stageBundle(
   const commit = async (): Promise<void> => {
     if (done) throw new InvalidArgumentError(`The bundle staged for ${prefix} was already committed or aborted`);
     done = true;
-    let backup: string | null = null;
+    const backups: (string | null)[] = [];
     let dataRenamed = false;
+    let indexRenamed = false;
+    const dropBackups = async (): Promise<void> => {
+      for (const b of backups) {
+        if (b === null) continue;
+        await io.unlink(b).catch(() => undefined);
+        releaseTemp(b);
+      }
+    };
     try {
-      backup = await keepBackup(io, dataPath);
+      backups.push(await keepBackup(io, dataPath), await keepBackup(io, indexPath));
       await io.rename(tmpData, dataPath);
       dataRenamed = true;
       created.splice(created.indexOf(tmpData), 1);
       await saveStep('bundle:data-renamed');
       await io.rename(tmpIndex, indexPath);
+      indexRenamed = true;
       created.splice(created.indexOf(tmpIndex), 1);
       await saveStep('bundle:index-renamed');
       syncDir(path.dirname(indexPath), sync);
-      if (backup !== null) await io.unlink(backup).catch(() => undefined);
     } catch (e) {
-      if (dataRenamed) {
-        if (backup !== null) await io.rename(backup, dataPath).catch(() => undefined);
-        else await io.unlink(dataPath).catch(() => undefined);
-      } else if (backup !== null) {
-        await io.unlink(backup).catch(() => undefined);
-      }
+      // Put back what was there (or remove what was not), index first.
+      const [dataBackup = null, indexBackup = null] = backups;
+      const putBack = async (renamed: boolean, backup: string | null, file: string): Promise<void> => {
+        if (!renamed) return;
+        if (backup !== null) {
+          await io.rename(backup, file).catch(() => undefined);
+          releaseTemp(backup);
+        } else await io.unlink(file).catch(() => undefined);
+      };
+      await putBack(indexRenamed, indexBackup, indexPath);
+      await putBack(dataRenamed, dataBackup, dataPath);
+      await dropBackups();
       await removeTemps();
       throw typeof (e as NodeJS.ErrnoException)?.code === 'string' ? ioError(e, prefix) : e;
-    } finally {
-      if (backup !== null) releaseTemp(backup);
-      releaseTemp(tmpData);
-      releaseTemp(tmpIndex);
     }
+    await dropBackups();
+    releaseTemp(tmpData);
+    releaseTemp(tmpIndex);
   };
   const abort = async (): Promise<void> => {
     if (done) return;

@@ -92,8 +92,9 @@ async function restoreFiles(from: string, to: string): Promise<void> {
 
 /**
  * Rename `staged` into place and write the state file (see the file comment). On failure the
- * prefix and the state file are put back as they were, as far as the file system allows, and
- * the error is rethrown; the state file then still names a complete checkpoint.
+ * prefix and the state file are put back as they were, in an order that keeps the state file
+ * naming a complete checkpoint throughout, and the error is rethrown. Where even that fails,
+ * what the state file names is left alone.
  */
 export async function commitCheckpoint(staged: StagedBundle, o: CommitCheckpointOptions): Promise<void> {
   const prefix = staged.prefix;
@@ -101,6 +102,10 @@ export async function commitCheckpoint(staged: StagedBundle, o: CommitCheckpoint
   const stateText = readStateFileSync(o.stateDir, o.latestFilename);
 
   let backup: string | null = null;
+  let redirect: string | null = null; // the state file's text naming the backup, once written
+  let committed = false;
+  let stateTouched = false;
+
   const removeBackup = async (): Promise<void> => {
     if (backup === null) return;
     await unlinkQuietly(metaFilename(backup));
@@ -108,74 +113,72 @@ export async function commitCheckpoint(staged: StagedBundle, o: CommitCheckpoint
     releaseTemp(metaFilename(backup));
     releaseTemp(dataFilename(backup, 0, 1));
   };
-
-  // 1. Keep the checkpoint being replaced under a backup prefix.
-  if ((await exists(metaFilename(prefix))) && (await exists(dataFilename(prefix, 0, 1)))) {
-    backup = backupPrefix(prefix);
-    const names = [dataFilename(backup, 0, 1), metaFilename(backup)];
+  /** Give the state file this text (null: no state file), unless it has it; false when that failed. */
+  const writeStateText = async (text: string | null): Promise<boolean> => {
+    if (readStateFileSync(o.stateDir, o.latestFilename) === text) return true;
     try {
-      await keepBackup(nodeLinks, dataFilename(prefix, 0, 1), names[0]);
-      await saveStep('save:backup-data-linked');
-      await keepBackup(nodeLinks, metaFilename(prefix), names[1]);
-      await saveStep('save:backup-index-linked');
-    } catch (e) {
-      await removeBackup();
-      await staged.abort();
-      throw e;
-    }
-  }
-  /** Give the state file its earlier text back; false when that failed (it then names the backup). */
-  const restoreState = async (): Promise<boolean> => {
-    try {
-      await atomicWriteFile(stateFile, stateText!);
+      if (text !== null) await atomicWriteFile(stateFile, text);
+      else await fsp.unlink(stateFile).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
       return true;
     } catch {
       return false;
     }
   };
-
-  // 2. Point the state file at the backup while the prefix is being replaced.
-  const redirected = backup === null ? null : redirectedState(stateText, o.stateDir, prefix, backup);
-  if (redirected !== null) {
-    try {
-      await atomicWriteFile(stateFile, redirected);
-    } catch (e) {
-      await removeBackup();
-      await staged.abort();
-      throw e;
-    }
-    await saveStep('save:state-redirected');
-  }
-
-  // 3. The new files (a failure puts the old data file back).
-  try {
-    await staged.commit();
-  } catch (e) {
-    if (redirected === null || (await restoreState())) await removeBackup();
-    throw e;
-  }
-
-  // 4. The state file.
-  try {
-    if (o.writeState !== undefined) await o.writeState();
-    else if (redirected !== null) {
-      await saveStep('state:write');
-      await atomicWriteFile(stateFile, stateText!);
-    }
-    await saveStep('save:state-written');
-  } catch (e) {
-    // Undo the save: the old checkpoint back under its name, or the new one removed.
-    if (backup !== null) {
-      await restoreFiles(backup, prefix).catch(() => undefined);
-      if (redirected === null || (await restoreState())) await removeBackup();
-    } else {
+  const undoFiles = async (): Promise<void> => {
+    if (backup !== null) await restoreFiles(backup, prefix);
+    else {
       await unlinkQuietly(metaFilename(prefix));
       await unlinkQuietly(dataFilename(prefix, 0, 1));
     }
+  };
+  const rollback = async (): Promise<void> => {
+    if (!committed) {
+      await staged.abort();
+      if (redirect === null || (await writeStateText(stateText))) await removeBackup();
+      return;
+    }
+    if (redirect !== null) {
+      // Back to the backup while the old files return, then to the old text.
+      if (stateTouched && !(await writeStateText(redirect))) return;
+      await undoFiles();
+      if (await writeStateText(stateText)) await removeBackup();
+    } else {
+      if (stateTouched && !(await writeStateText(stateText))) return;
+      await undoFiles();
+      await removeBackup();
+    }
+  };
+
+  try {
+    // 1. Keep the checkpoint being replaced under a backup prefix.
+    if ((await exists(metaFilename(prefix))) && (await exists(dataFilename(prefix, 0, 1)))) {
+      backup = backupPrefix(prefix);
+      await keepBackup(nodeLinks, dataFilename(prefix, 0, 1), dataFilename(backup, 0, 1));
+      await saveStep('save:backup-data-linked');
+      await keepBackup(nodeLinks, metaFilename(prefix), metaFilename(backup));
+      await saveStep('save:backup-index-linked');
+    }
+    // 2. Point the state file at the backup while the prefix is being replaced.
+    const text = backup === null ? null : redirectedState(stateText, o.stateDir, prefix, backup);
+    if (text !== null) {
+      redirect = text;
+      await atomicWriteFile(stateFile, text);
+      await saveStep('save:state-redirected');
+    }
+    // 3. The new files (a failure in there puts the old ones back).
+    await staged.commit();
+    committed = true;
+    // 4. The state file.
+    stateTouched = true;
+    if (o.writeState !== undefined) await o.writeState();
+    else if (redirect !== null) await atomicWriteFile(stateFile, stateText!);
+    await saveStep('save:state-written');
+  } catch (e) {
+    await rollback().catch(() => undefined);
     throw e;
   }
-
   // 5. The backup is no longer named anywhere.
   await removeBackup();
-  await saveStep('save:backup-removed');
 }

@@ -267,6 +267,7 @@ export async function atomicWriteFile(file: string, text: string | Uint8Array): 
     } finally {
       await fh.close();
     }
+    await saveStep('state:temp-written');
     at = file;
     await fsp.rename(tmp, file);
   } catch (e) {
@@ -440,7 +441,6 @@ export async function updateCheckpointState(
     allModelCheckpointTimestamps: [...timestamps],
     lastPreservedTimestamp: options.lastPreservedTimestamp ?? 0,
   };
-  await saveStep('state:write');
   await atomicWriteFile(stateFile, formatCheckpointState(state));
   return state;
 }
