@@ -3,8 +3,10 @@
  *
  *   import * as tf from 'tsflow';
  */
-export { type DType, float32, int32, bool, float64, int64 } from './dtype.js';
-export { NDArray } from './ndarray.js';
+export {
+  type DType, float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, StringArray,
+} from './dtype.js';
+export { NDArray, type NDData } from './ndarray.js';
 export * as errors from './errors.js';
 export { Graph, GraphKeys } from './graph/graph.js';
 export { Operation, Tensor } from './graph/tensor.js';

@@ -1,24 +1,35 @@
 /** Host-side tensor values: what `Session.run` returns and what feeds may be. */
-import { type DType, type DataArray, allocArray, arrayCtor, coerce, parseDType } from './dtype.js';
+import { type DType, type DataArray, StringArray, allocArray, arrayCtor, coerce, parseDType, storedToNumber } from './dtype.js';
+import { fromHalf } from './float16.js';
 import { sizeOf, stridesOf } from './shape.js';
+import { decodeString, encodeString } from './string-array.js';
 
-export type NestedArray = number | boolean | NestedArray[];
+export type NestedArray = number | boolean | string | NestedArray[];
 
-export class NDArray {
-  readonly data: DataArray;
+/** An NDArray's storage: a typed array, or a StringArray for `NDArray<'string'>`. */
+export type NDData<D extends DType> = [D] extends [never] ? DataArray : [D] extends ['string'] ? StringArray : DataArray;
+
+export class NDArray<D extends DType = DType> {
+  /**
+   * The elements as stored: Float32Array, Int32Array, Uint8Array (bool, uint8), Int8Array,
+   * Int16Array, Uint16Array (uint16; float16 as bit patterns), Float64Array (float64, int64),
+   * or, for dtype string, a StringArray of byte strings (type it as `NDArray<'string'>`).
+   */
+  readonly data: NDData<D>;
   readonly shape: number[];
-  readonly dtype: DType;
+  readonly dtype: D;
 
   /**
-   * Wrap a typed array (no copy). `dtype` defaults from the array's type. int64 values are
-   * held in a Float64Array.
+   * Wrap a typed array (no copy). `dtype` defaults from the array's type (a Uint8Array is
+   * bool, a Uint16Array uint16: pass 'uint8' or 'float16' to mean those). int64 values are
+   * held in a Float64Array, float16 values as bits in a Uint16Array.
    */
-  constructor(data: DataArray, shape: readonly number[], dtype?: DType) {
-    const dt = dtype === undefined ? dtypeOfArray(data) : parseDType(dtype);
-    const expected = arrayCtor(dt);
+  constructor(data: NDData<D>, shape: readonly number[], dtype?: D) {
+    const dt = (dtype === undefined ? dtypeOfArray(data as DataArray) : parseDType(dtype)) as D;
+    const expected = dt === 'string' ? StringArray : arrayCtor(dt);
     if (!(data instanceof expected)) {
       throw new TypeError(
-        `NDArray of dtype ${dt} needs a ${expected.name}, got a ${data.constructor.name}`,
+        `NDArray of dtype ${dt} needs a ${expected.name}, got a ${(data as object).constructor.name}`,
       );
     }
     for (const d of shape) {
@@ -50,8 +61,13 @@ export class NDArray {
     return new NDArray(allocArray(dt, sizeOf(shape)), shape, dt);
   }
 
-  /** Element at a multi-index; no arguments for a scalar. */
-  get(...index: number[]): number | boolean {
+  /** A string NDArray from JS strings (UTF-8 encoded) or byte strings; a vector by default. */
+  static fromStrings(values: readonly (string | Uint8Array)[], shape: readonly number[] = [values.length]): NDArray<'string'> {
+    return new NDArray<'string'>(StringArray.fromValues(values), shape, 'string');
+  }
+
+  /** Element at a multi-index; no arguments for a scalar. Strings decode as UTF-8. */
+  get(...index: number[]): number | boolean | string {
     if (index.length !== this.shape.length) {
       throw new RangeError(`get() needs ${this.shape.length} indices, got ${index.length}`);
     }
@@ -64,23 +80,38 @@ export class NDArray {
       }
       off += ix * st[i]!;
     });
-    const v = this.data[off]!;
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return this.element(off);
+  }
+
+  /** Element `i` of the flat data as a JS value. */
+  private element(i: number): number | boolean | string {
+    const v = this.data[i]!;
+    if (typeof v !== 'number') return decodeString(v);
+    switch (this.dtype) {
+      case 'bool':
+        return v !== 0;
+      case 'float32':
+        return shortestFloat32(v);
+      case 'float16':
+        return fromHalf(v);
+      default:
+        return v;
+    }
   }
 
   /**
    * Nested JS arrays (a plain number or boolean for shape []). float32 values come back as the
-   * shortest decimal that rounds to the same float32 (0.6590012, not 0.6590011715888977).
+   * shortest decimal that rounds to the same float32 (0.6590012, not 0.6590011715888977);
+   * float16 values as numbers; strings decoded as UTF-8 (the bytes are in `data`).
    */
   toArray(): NestedArray {
-    const conv = (v: number): number | boolean =>
-      this.dtype === 'bool' ? v !== 0 : this.dtype === 'float32' ? shortestFloat32(v) : v;
-    if (this.shape.length === 0) return conv(this.data[0]!);
+    const conv = (i: number): NestedArray => this.element(i);
+    if (this.shape.length === 0) return conv(0);
     const rec = (dim: number, off: number): NestedArray[] => {
       const d = this.shape[dim]!;
       const out: NestedArray[] = new Array(d);
       if (dim === this.shape.length - 1) {
-        for (let i = 0; i < d; i++) out[i] = conv(this.data[off + i]!);
+        for (let i = 0; i < d; i++) out[i] = conv(off + i);
       } else {
         const step = sizeOf(this.shape.slice(dim + 1));
         for (let i = 0; i < d; i++) out[i] = rec(dim + 1, off + i * step);
@@ -90,22 +121,25 @@ export class NDArray {
     return rec(0, 0);
   }
 
-  /** numpy-like printing: `[[1. 2.]\n [3. 4.]]`. */
+  /** numpy-like printing: `[[1. 2.]\n [3. 4.]]`; strings as Python prints bytes, `b'hi'`. */
   toString(): string {
-    const fmt = (v: number): string => {
+    const fmt = (i: number): string => {
+      const raw = this.data[i]!;
+      if (typeof raw !== 'number') return bytesRepr(raw);
+      const v = storedToNumber(raw, this.dtype);
       if (this.dtype === 'bool') return v ? 'True' : 'False';
-      if (this.dtype === 'int32' || this.dtype === 'int64') return String(v);
+      if (isIntDType(this.dtype)) return String(v);
       if (Number.isNaN(v)) return 'nan';
       if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
       if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
       return String(this.dtype === 'float32' ? shortestFloat32(v) : v);
     };
-    if (this.shape.length === 0) return fmt(this.data[0]!);
+    if (this.shape.length === 0) return fmt(0);
     const rec = (dim: number, off: number, indent: string): string => {
       const d = this.shape[dim]!;
       if (dim === this.shape.length - 1) {
         const items: string[] = [];
-        for (let i = 0; i < d; i++) items.push(fmt(this.data[off + i]!));
+        for (let i = 0; i < d; i++) items.push(fmt(off + i));
         return `[${items.join(' ')}]`;
       }
       const step = sizeOf(this.shape.slice(dim + 1));
@@ -129,11 +163,31 @@ export function shortestFloat32(v: number): number {
   return f;
 }
 
-export function dtypeOfArray(a: DataArray): DType {
+const isIntDType = (d: DType): boolean => d !== 'bool' && d !== 'string' && !d.startsWith('float');
+
+/** Python's repr of a bytes value: `b'Hello'`, non-printable bytes as `\\xNN`. */
+function bytesRepr(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) {
+    if (c === 0x5c || c === 0x27) s += `\\${String.fromCharCode(c)}`;
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x09) s += '\\t';
+    else if (c === 0x0d) s += '\\r';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return `b'${s}'`;
+}
+
+export function dtypeOfArray(a: DataArray | StringArray): DType {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Int32Array) return 'int32';
   if (a instanceof Uint8Array) return 'bool';
   if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int8Array) return 'int8';
+  if (a instanceof Int16Array) return 'int16';
+  if (a instanceof Uint16Array) return 'uint16';
+  if (a instanceof StringArray) return 'string';
   throw new TypeError(`Unsupported typed array ${(a as object).constructor.name}`);
 }
 
@@ -162,8 +216,9 @@ export function inferShape(v: unknown): number[] {
   return shape;
 }
 
-/** Flatten a nested JS value into a new typed array of `dtype`. */
+/** Flatten a nested JS value into a new typed array of `dtype` (a StringArray for string). */
 export function flattenTo(v: unknown, dtype: DType, n: number): DataArray {
+  if (dtype === 'string') return flattenStrings(v, n) as unknown as DataArray;
   const out = allocArray(dtype, n);
   let i = 0;
   const rec = (x: unknown): void => {
@@ -180,12 +235,30 @@ export function flattenTo(v: unknown, dtype: DType, n: number): DataArray {
   return out;
 }
 
+function flattenStrings(v: unknown, n: number): StringArray {
+  const out = new StringArray(n);
+  let i = 0;
+  const rec = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) rec(y);
+      return;
+    }
+    if (typeof x !== 'string' && !(x instanceof Uint8Array)) {
+      throw new TypeError(`Expected a string or bytes (Uint8Array) for a string tensor, got ${typeof x} ${String(x)}`);
+    }
+    out[i++] = encodeString(x);
+  };
+  rec(v);
+  return out;
+}
+
 /**
  * The dtype of a plain JS value. JS cannot tell `1.0` from `1`, so numbers are float32 (as in
- * TensorFlow.js); only all-boolean values are bool. Ask for int32 with an explicit dtype.
+ * TensorFlow.js); only all-boolean values are bool, all-string values string. Ask for int32
+ * with an explicit dtype.
  */
 export function inferDType(v: unknown): DType {
   let cur: unknown = v;
   while (Array.isArray(cur) && cur.length > 0) cur = cur[0];
-  return typeof cur === 'boolean' ? 'bool' : 'float32';
+  return typeof cur === 'boolean' ? 'bool' : typeof cur === 'string' ? 'string' : 'float32';
 }

@@ -263,7 +263,7 @@ export function intIn(min?: number, max?: number): z.ZodInt {
 export const nameSchema = z.string();
 export const seedSchema = z.int({ error: 'expected an integer seed' });
 
-const DTYPE_NAMES: readonly string[] = [...DTYPES, 'float', 'double'];
+const DTYPE_NAMES: readonly string[] = [...DTYPES, 'float', 'double', 'half'];
 /** A dtype name: tsflow's own or TF's `float` / `double` (convert with parseDType). */
 export const dtypeSchema = z.custom<string>((x) => typeof x === 'string' && DTYPE_NAMES.includes(x), {
   error: `expected a dtype (one of ${DTYPE_NAMES.join(', ')})`,

@@ -9,10 +9,12 @@ export type UnaryFn =
   | 'neg' | 'abs' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sign'
   | 'floor' | 'ceil' | 'round' | 'reciprocal' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu'
   | 'selu' | 'softplus' | 'leakyRelu' | 'logicalNot' | 'sin' | 'cos' | 'isNan' | 'isInf'
-  | 'identity';
+  | 'identity'
+  // string tensors (CPU device only): length in bytes, in UTF-8 characters (int32 out)
+  | 'strLength' | 'strLengthUtf8';
 
 export type BinaryFn =
-  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'mod' | 'pow' | 'maximum' | 'minimum'
+  | 'add' | 'sub' | 'mul' | 'div' | 'truncDiv' | 'floorDiv' | 'mod' | 'pow' | 'maximum' | 'minimum'
   | 'squaredDifference' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater'
   | 'greaterEqual' | 'logicalAnd' | 'logicalOr'
   // fused gradient helpers: (x or y, dy) → dx
@@ -44,11 +46,15 @@ export interface PrimParams {
   binary: { fn: BinaryFn; outShape: number[]; aStrides: number[]; bStrides: number[]; alpha: number };
   /** out = cond ? a : b, broadcasting all three. */
   select: { outShape: number[]; cStrides: number[]; aStrides: number[]; bStrides: number[] };
-  /** Element type conversion (float→int truncates, x→bool is x != 0). */
-  cast: { n: number; to: DType };
+  /**
+   * Element type conversion, as TF's Cast: float→int truncates toward zero and saturates at the
+   * integer type's range (NaN → 0), int→int wraps, x→bool is x != 0, →float16 rounds to
+   * nearest even. `from` tells a float16 source from a uint16 one (same storage on the CPU).
+   */
+  cast: { n: number; to: DType; from?: DType };
   /** Reduce the middle axis of a [outer, size, inner] view. */
   reduce: { fn: ReduceFn; outer: number; size: number; inner: number };
-  /** Index (int32) of the max/min along the middle axis of [outer, size, inner]; ties → smallest. */
+  /** Index (int32 or int64 output) of the max/min along the middle axis of [outer, size, inner]; ties → smallest. */
   argReduce: { fn: ArgReduceFn; outer: number; size: number; inner: number };
   /** Strided gather copy: out[idx] = in[offset + Σ idx[i]·inStrides[i]] (transpose, slice, broadcast, tile, reverse). */
   copy: { outShape: number[]; inStrides: number[]; inOffset: number };
@@ -98,7 +104,15 @@ export interface PrimParams {
    * [0, depth).
    */
   checkLabels: { n: number; depth: number };
+  /**
+   * A computation on the host over whole tensors (summaries: protobuf encoding, PNG, WAV).
+   * The op places on the CPU (its output is a string); `run` returns each output's elements.
+   */
+  host: { run: HostFn; inShapes: number[][]; inDTypes: DType[] };
 }
+
+/** The inputs of a `host` step as the CPU holds them (float16 as bits, strings as bytes). */
+export type HostFn = (ins: { data: ArrayLike<number> | ArrayLike<Uint8Array>; shape: number[]; dtype: DType }[]) => ArrayLike<unknown>[];
 
 export type PrimName = keyof PrimParams;
 
@@ -106,7 +120,7 @@ export const PRIM_NAMES: readonly PrimName[] = [
   'unary', 'binary', 'select', 'cast', 'reduce', 'argReduce', 'copy', 'concat', 'gather',
   'scatterAdd', 'matmul', 'fill', 'range', 'random', 'softmax', 'conv2d', 'conv2dBackpropInput',
   'conv2dBackpropFilter', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad', 'checkNumerics',
-  'checkLabels',
+  'checkLabels', 'host',
 ];
 
 export const COMPARISONS: ReadonlySet<BinaryFn> = new Set<BinaryFn>([

@@ -1,5 +1,5 @@
 /** Turning `TensorLike` values into graph tensors (a `Const` op for host values). */
-import { type DType, parseDType } from '../dtype.js';
+import { type DType, parseDType, storedToNumber } from '../dtype.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Graph } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
@@ -12,7 +12,8 @@ export interface TensorConvertible {
   toTensor(): Tensor;
 }
 
-export type HostValue = number | boolean | HostValue[] | NDArray | DataArray;
+/** A string is a byte string of a `string` tensor (UTF-8 encoded; a Uint8Array inside an array is raw bytes). */
+export type HostValue = number | boolean | string | HostValue[] | NDArray | DataArray;
 export type TensorLike = HostValue | Tensor | TensorConvertible;
 
 export function isConvertible(x: unknown): x is TensorConvertible {
@@ -23,7 +24,11 @@ export function isConvertible(x: unknown): x is TensorConvertible {
 export function toNDArray(x: HostValue, dtype?: DType, shape?: readonly number[]): NDArray {
   if (x instanceof NDArray) {
     if (!dtype || dtype === x.dtype) return x;
-    return new NDArray(flattenTo(Array.from(x.data), dtype, x.size), x.shape, dtype);
+    if (x.dtype === 'string' || dtype === 'string') {
+      throw new TypeError(`Cannot convert a ${x.dtype} NDArray to ${dtype}`);
+    }
+    const values = Array.from(x.data as DataArray, (v) => storedToNumber(v, x.dtype));
+    return new NDArray(flattenTo(values, dtype, x.size), x.shape, dtype);
   }
   if (ArrayBuffer.isView(x)) {
     const arr = x as DataArray;
@@ -38,7 +43,7 @@ export function toNDArray(x: HostValue, dtype?: DType, shape?: readonly number[]
 }
 
 export function isHostValue(x: unknown): x is HostValue {
-  return typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || x instanceof NDArray || ArrayBuffer.isView(x);
+  return typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string' || Array.isArray(x) || x instanceof NDArray || ArrayBuffer.isView(x);
 }
 
 let constBuilder: ((value: NDArray, name?: string, g?: Graph) => Tensor) | null = null;
@@ -47,10 +52,20 @@ export function setConstBuilder(f: (value: NDArray, name?: string, g?: Graph) =>
   constBuilder = f;
 }
 
-/** Convert to a graph tensor; host values become a `Const` (of `dtype` when given). */
+let packer: ((list: readonly unknown[], dtype?: DType, name?: string) => Tensor | null) | null = null;
+/** Set by convert-to-tensor.ts: lists holding tensors are packed (TF's autopacking). */
+export function setPacker(f: (list: readonly unknown[], dtype?: DType, name?: string) => Tensor | null): void {
+  packer = f;
+}
+
+/** Convert to a graph tensor; host values become a `Const` (of `dtype` when given), lists of tensors a `Pack`. */
 export function toTensor(x: TensorLike, dtype?: DType, name?: string): Tensor {
   if (x instanceof Tensor) return x;
   if (isConvertible(x)) return x.toTensor();
+  if (Array.isArray(x) && packer) {
+    const p = packer(x, dtype, name);
+    if (p) return p;
+  }
   if (isHostValue(x)) return constBuilder!(toNDArray(x, dtype), name);
   throw new TypeError(`Expected a TensorLike (number, boolean, nested array, typed array, NDArray, Tensor or Variable), got ${describe(x)}`);
 }

@@ -6,6 +6,7 @@ import type { BinaryFn, UnaryFn } from '../device/prims.js';
 import { COMPARISONS } from '../device/prims.js';
 import { broadcastPartial, cShape } from '../shape.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
+import { checkKernelDType } from './kernel-dtypes.js';
 import { defineOp, makeOp } from './registry.js';
 
 /** TF's build-time check for two inputs of one dtype. */
@@ -43,7 +44,10 @@ export function broadcastOrThrow(type: string, name: string, x: Tensor, y: Tenso
 export function defineUnary(type: string, fn: UnaryFn, outDType?: DType): void {
   defineOp<{ alpha?: number }>({
     type,
-    infer: ([x]) => [{ dtype: outDType ?? x!.dtype, shape: x!.shape }],
+    infer: ([x]) => {
+      checkKernelDType(type, 'x', x!.dtype);
+      return [{ dtype: outDType ?? x!.dtype, shape: x!.shape }];
+    },
     lower: (b, [x], a) => [b.unary(fn, x!, a.alpha ?? 0)],
   });
 }
@@ -53,6 +57,7 @@ export function defineBinary(type: string, fn: BinaryFn): void {
     type,
     infer: ([x, y], _a, name) => {
       sameDType(type, x!, y!);
+      checkKernelDType(type, 'x', x!.dtype);
       return [{ dtype: COMPARISONS.has(fn) ? 'bool' : x!.dtype, shape: broadcastOrThrow(type, name, x!, y!) }];
     },
     lower: (b, [x, y], a) => [b.binary(fn, x!, y!, a.alpha ?? 0)],

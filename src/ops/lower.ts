@@ -31,7 +31,8 @@ export interface Lower {
   cast(x: Val, dtype: DType): Val;
   /** Reduce over `axes` (already normalised, any order). */
   reduce(fn: ReduceFn, x: Val, axes: readonly number[], keepDims: boolean): Val;
-  argReduce(fn: ArgReduceFn, x: Val, axis: number): Val;
+  /** Index of the max/min along `axis`, as `outDType` (int32 or int64; default int32). */
+  argReduce(fn: ArgReduceFn, x: Val, axis: number, outDType?: DType): Val;
   reshape(x: Val, shape: readonly number[]): Val;
   transpose(x: Val, perm: readonly number[]): Val;
   slice(x: Val, begin: readonly number[], size: readonly number[]): Val;

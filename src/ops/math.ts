@@ -1,12 +1,13 @@
 /** Elementwise math, comparisons and logic, matmul, reductions, arg-reductions, cast, where. */
-import { type DType, isFloat, parseDType } from '../dtype.js';
-import { ValueError } from '../errors.js';
+import { type DType, isFloat, parseDType, tfName } from '../dtype.js';
+import { UnimplementedError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { ReduceFn } from '../device/prims.js';
 import { type Dim, type PartialShape, broadcastPartial, cShape, normAxis } from '../shape.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { binaryOp, broadcastOrThrow, defineBinary, defineUnary, sameDType, unaryOp } from './elementwise.js';
+import { checkKernelDType } from './kernel-dtypes.js';
 import { defineOp, makeOp } from './registry.js';
 import { matmulOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
@@ -141,7 +142,13 @@ export function addN(inputs: TensorLike[], name?: string): Tensor {
 defineOp<{ DstT: DType }>({
   type: 'Cast',
   infer: ([x], a) => [{ dtype: a.DstT, shape: x!.shape }],
-  lower: (b, [x], a) => [b.cast(x!, a.DstT)],
+  lower: (b, [x], a) => {
+    // TF has no string casts (tf.strings.to_number / as_string convert instead)
+    if ((x!.dtype === 'string') !== (a.DstT === 'string')) {
+      throw new UnimplementedError(`Cast ${tfName(x!.dtype)} to ${tfName(a.DstT)} is not supported`, b.opName);
+    }
+    return [b.cast(x!, a.DstT)];
+  },
 });
 export function cast(x: TensorLike, dtype: DType | string, name?: string): Tensor {
   const t = toTensor(x);
@@ -184,6 +191,7 @@ defineOp<{ transposeA: boolean; transposeB: boolean }>({
   type: 'MatMul',
   infer: ([a, b], attrs, name) => {
     sameDType('MatMul', a!, b!, 'a', 'b');
+    checkKernelDType('MatMul', 'a', a!.dtype);
     const sa = a!.shape;
     const sb = b!.shape;
     const pre = `for '${name}' (op: 'MatMul') with input shapes: ${cShape(sa)}, ${cShape(sb)}.`;
@@ -226,7 +234,10 @@ export function reduceInfer(x: Tensor, axes: number[] | null, keepDims: boolean)
 function defineReduce(type: string, fn: ReduceFn | 'mean'): void {
   defineOp<{ axes: number[] | null; keepDims: boolean }>({
     type,
-    infer: ([x], a) => [{ dtype: x!.dtype, shape: reduceInfer(x!, a.axes, a.keepDims) }],
+    infer: ([x], a) => {
+      checkKernelDType(type, 'input', x!.dtype);
+      return [{ dtype: x!.dtype, shape: reduceInfer(x!, a.axes, a.keepDims) }];
+    },
     lower: (b, [x], a) => {
       const r = x!.shape.length;
       const axes = (a.axes ?? x!.shape.map((_, i) => i)).map((ax) => (ax < 0 ? ax + r : ax));
@@ -265,22 +276,62 @@ export const reduceAll = (x: TensorLike, axis?: number | number[] | null, keepDi
 
 // ----- ArgMax / ArgMin -------------------------------------------------------------------
 for (const [type, fn] of [['ArgMax', 'argmax'], ['ArgMin', 'argmin']] as const) {
-  defineOp<{ axis: number }>({
+  defineOp<{ axis: number; outputType: DType }>({
     type,
-    infer: ([x], a) => [{ dtype: 'int32', shape: x!.shape === null ? null : x!.shape.filter((_, i) => i !== normAxis(a.axis, x!.shape!.length)) }],
-    lower: (b, [x], a) => [b.argReduce(fn, x!, a.axis < 0 ? a.axis + x!.shape.length : a.axis)],
+    infer: ([x], a) => {
+      checkKernelDType(type, 'input', x!.dtype);
+      const shape = x!.shape === null ? null : x!.shape.filter((_, i) => i !== normAxis(a.axis, x!.shape!.length));
+      return [{ dtype: a.outputType, shape }];
+    },
+    lower: (b, [x], a) => [b.argReduce(fn, x!, a.axis < 0 ? a.axis + x!.shape.length : a.axis, a.outputType)],
   });
 }
-/** Index of the largest value along `axis` (default 0), as int32. */
-export function argmax(x: TensorLike, axis = 0, name?: string): Tensor {
+
+export interface ArgOptions {
+  axis?: number | null;
+  name?: string;
+  /** TF1's deprecated alias of `axis`. */
+  dimension?: number | null;
+  /** int64 (TF1's default) or int32. */
+  outputType?: DType | string;
+}
+
+/**
+ * `tf.argmax(input, axis?, name?, dimension?, outputType?)`, or a trailing options object:
+ * the index of the largest value along `axis` (default 0, as in TF1), as int64 unless
+ * `outputType` is int32.
+ */
+function argOp(type: 'ArgMax' | 'ArgMin', x: TensorLike, rest: unknown[]): Tensor {
+  const opts: ArgOptions = {};
+  const keys = ['axis', 'name', 'dimension', 'outputType'] as const;
+  rest.forEach((v, i) => {
+    if (i === rest.length - 1 && typeof v === 'object' && v !== null) Object.assign(opts, v);
+    else if (v !== undefined) (opts as Record<string, unknown>)[keys[i]!] = v;
+  });
+  const unknown = Object.keys(opts).filter((k) => !(keys as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new TypeError(`${type === 'ArgMax' ? 'argmax' : 'argmin'}() got an unexpected keyword argument '${unknown[0]}'`);
+  if (opts.axis !== undefined && opts.axis !== null && opts.dimension !== undefined && opts.dimension !== null) {
+    throw new ValueError("Cannot specify both 'axis' and 'dimension'");
+  }
+  const axis = opts.axis ?? opts.dimension ?? 0;
+  if (!Number.isInteger(axis)) throw new TypeError(`axis must be an integer, got ${String(axis)}`);
+  const outputType = parseDType(opts.outputType ?? 'int64');
+  if (outputType !== 'int32' && outputType !== 'int64') {
+    throw new TypeError(`Value passed to parameter 'output_type' has DataType ${outputType} not in list of allowed values: int32, int64`);
+  }
   const t = toTensor(x);
   if (t.shape !== null) normAxis(axis, t.shape.length);
-  return makeOp(t.graph, 'ArgMax', [t], { axis }, name, 'ArgMax').outputs[0]!;
+  return makeOp(t.graph, type, [t], { axis, outputType }, opts.name, type).outputs[0]!;
 }
-export function argmin(x: TensorLike, axis = 0, name?: string): Tensor {
-  const t = toTensor(x);
-  if (t.shape !== null) normAxis(axis, t.shape.length);
-  return makeOp(t.graph, 'ArgMin', [t], { axis }, name, 'ArgMin').outputs[0]!;
+
+export function argmax(x: TensorLike, ...rest: (number | string | DType | ArgOptions | null | undefined)[]): Tensor {
+  return argOp('ArgMax', x, rest);
 }
+export function argmin(x: TensorLike, ...rest: (number | string | DType | ArgOptions | null | undefined)[]): Tensor {
+  return argOp('ArgMin', x, rest);
+}
+/** TF1's `tf.arg_max` / `tf.arg_min`. */
+export const argMax = argmax;
+export const argMin = argmin;
 
 export { getDefaultGraph };

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import type { Graph } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
-import { NDArray, inferShape } from '../ndarray.js';
+import { NDArray, dtypeOfArray, inferShape } from '../ndarray.js';
 import { type HostValue, isConvertible, isHostValue, toNDArray } from '../ops/convert.js';
 import { Variable } from '../ops/variables.js';
-import { ValueError } from '../errors.js';
+import { InvalidArgumentError, ValueError } from '../errors.js';
+import { type DataArray, intProblem, isInt, storedToNumber } from '../dtype.js';
 import { compatible, pyShape } from '../shape.js';
 import { describeValue, parseArg } from '../validate.js';
 
@@ -52,8 +53,46 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
   return out;
 }
 
+/**
+ * Integer feeds are checked before conversion, which would wrap or zero them: a value outside
+ * the dtype's range, or a NaN or infinity, is an InvalidArgumentError naming the tensor
+ * (fractions truncate toward zero, as numpy's asarray does).
+ */
+function checkIntFeed(v: HostValue, t: Tensor): void {
+  if (!isInt(t.dtype)) return;
+  if (v instanceof NDArray && v.dtype === t.dtype && v.dtype !== 'int64') return;
+  if (v instanceof NDArray && (v.dtype === 'string' || v.dtype === 'bool')) return;
+  const check = (x: unknown): void => {
+    if (typeof x !== 'number') return;
+    const problem = intProblem(x, t.dtype);
+    if (!problem) return;
+    if (!Number.isFinite(x)) {
+      throw new InvalidArgumentError(`Cannot feed ${x} to Tensor '${t.name}' of dtype ${t.dtype}: ${problem}`, t.op.name);
+    }
+    throw new InvalidArgumentError(
+      `Type of feed value ${x} with type number is not compatible with Tensor type ${t.dtype} of '${t.name}' (${problem}).${t.dtype === 'int64' ? '' : ' Try explicitly setting the type of the feed tensor to a larger type (e.g. int64).'}`,
+      t.op.name,
+    );
+  };
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else check(x);
+  };
+  if (v instanceof NDArray) {
+    const d = v.data as ArrayLike<number>;
+    const dt = v.dtype;
+    for (let i = 0; i < d.length; i++) check(storedToNumber(d[i]!, dt));
+  } else if (ArrayBuffer.isView(v)) {
+    const d = v as unknown as ArrayLike<number>;
+    // an array of the dtype's own storage holds valid values (int64's Float64Array may not)
+    if (t.dtype !== 'int64' && dtypeOfArray(v as DataArray) === t.dtype) return;
+    for (let i = 0; i < d.length; i++) check(d[i]);
+  } else walk(v);
+}
+
 /** Convert a feed to the tensor's dtype; a bare typed array takes the tensor's static shape. */
 function feedValue(v: HostValue, t: Tensor): NDArray {
+  checkIntFeed(v, t);
   if (ArrayBuffer.isView(v) && !(v instanceof NDArray)) {
     const n = (v as { length: number }).length;
     let shape: number[] = [n];

@@ -41,14 +41,27 @@ function notAvailable(op: Operation, spec: string, p: Placer): InvalidArgumentEr
   );
 }
 
+/** Ops the WebGPU device has no kernel for (string tensors, as in TF) run on the CPU. */
+function cpuOnly(op: Operation): boolean {
+  return op.outputs.some((t) => t.dtype === 'string') || op.inputs.some((t) => t.dtype === 'string');
+}
+
 export function placeOp(op: Operation, p: Placer): DeviceKind {
   const ref = op.inputs.find((t) => t.op.type === 'VariableV2');
   const spec = localDevice(ref && ref.op !== op ? ref.op.device || op.device : op.device);
+  if (spec === '' && cpuOnly(op)) return 'cpu';
   if (spec === '') return p.defaultKind;
   if (spec === '/device:CPU:0') return 'cpu';
   if (spec.startsWith('/device:CPU')) {
     if (p.allowSoftPlacement) return 'cpu';
     throw notAvailable(op, spec, p);
+  }
+  if (cpuOnly(op)) {
+    if (p.allowSoftPlacement) return 'cpu';
+    throw new InvalidArgumentError(
+      `Cannot assign a device for operation '${op.name}': Could not satisfy explicit device specification '${spec}' because no supported kernel for GPU devices is available.`,
+      op.name,
+    );
   }
   const softGpu = p.gpu && (p.softGpu ?? true);
   // GPU:0 as asked; with soft placement only where soft placement would pick it too
@@ -59,6 +72,7 @@ export function placeOp(op: Operation, p: Placer): DeviceKind {
 
 /** Does any op of the graph ask for a device other than the session's? */
 export function needsPlacement(ops: readonly Operation[], p: Placer): boolean {
+  if (p.defaultKind !== 'cpu' && ops.some(cpuOnly)) return true;
   // a device other than CPU:0 / GPU:0 always goes through placeOp (soft placement or its error)
   const elsewhere = (d: string) => (d === '/device:CPU:0' ? p.defaultKind !== 'cpu' : d === '/device:GPU:0' ? p.defaultKind !== 'webgpu' : true);
   return ops.some((op) => {

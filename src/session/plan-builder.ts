@@ -2,7 +2,8 @@
  * Implements `Lower`: turns lowered ops into primitive steps over plan buffers with concrete
  * shapes, then plans the arena. Shape errors here are TF's run-time errors.
  */
-import { BYTES, type DType, type DataArray, allocArray } from '../dtype.js';
+import { BYTES, type DType, type DataArray, allocArray, computeType, isInt } from '../dtype.js';
+import { toHalf } from '../float16.js';
 import type { ArgReduceFn, BinaryFn, PrimName, PrimParams, RandomDist, ReduceFn, UnaryFn } from '../device/prims.js';
 import { COMPARISONS } from '../device/prims.js';
 import type { AnyStep, Plan, PlanBuffer } from '../device/plan.js';
@@ -112,11 +113,24 @@ export class PlanBuilder implements Lower {
 
   scalar(value: number, dtype: DType): Val {
     const a = allocArray(dtype, 1);
-    a[0] = value;
+    a[0] = dtype === 'float16' ? toHalf(value) : value;
     return this.constant(new NDArray(a, [], dtype));
   }
 
+  /**
+   * `f` over inputs cast to their compute type (float16 → float32, 8/16-bit ints → int32), its
+   * result cast back to `out` (TF rounds float16 results and wraps small-int results after
+   * each op, as this does); `f` itself when the dtype is computed natively.
+   */
+  private promoted(xs: Val[], out: DType | null, f: (xs: Val[]) => Val): Val {
+    const ct = computeType(xs[0]!.dtype);
+    if (ct === xs[0]!.dtype) return f(xs);
+    const r = f(xs.map((x) => this.cast(x, computeType(x.dtype))));
+    return out === null ? r : this.cast(r, out);
+  }
+
   fill(shape: readonly number[], value: number, dtype: DType): Val {
+    if (dtype === 'float16') return this.cast(this.fill(shape, value, 'float32'), dtype);
     const n = sizeOf(shape);
     const v = this.one('fill', { n, value }, [], dtype, shape);
     if (n <= 64) {
@@ -133,7 +147,10 @@ export class PlanBuilder implements Lower {
 
   // ----- elementwise ------------------------------------------------------------------
   unary(fn: UnaryFn, x: Val, alpha = 0): Val {
-    const dtype = fn === 'isNan' || fn === 'isInf' ? 'bool' : x.dtype;
+    if (fn === 'strLength' || fn === 'strLengthUtf8') return this.one('unary', { fn, n: sizeOf(x.shape), alpha }, [x], 'int32', x.shape);
+    const boolOut = fn === 'isNan' || fn === 'isInf';
+    if (computeType(x.dtype) !== x.dtype) return this.promoted([x], boolOut ? null : x.dtype, ([y]) => this.unary(fn, y!, alpha));
+    const dtype = boolOut ? 'bool' : x.dtype;
     return this.one('unary', { fn, n: sizeOf(x.shape), alpha }, [x], dtype, x.shape);
   }
 
@@ -149,6 +166,9 @@ export class PlanBuilder implements Lower {
   }
 
   binary(fn: BinaryFn, a: Val, b: Val, alpha = 0): Val {
+    if (computeType(a.dtype) !== a.dtype) return this.promoted([a, b], COMPARISONS.has(fn) ? null : a.dtype, ([x, y]) => this.binary(fn, x!, y!, alpha));
+    // integer division truncates toward zero, as in C++ (int64 is held in float64 on the CPU)
+    if (fn === 'div' && isInt(a.dtype)) fn = 'truncDiv';
     const outShape = this.bshape([a.shape, b.shape]);
     const dtype = COMPARISONS.has(fn) ? 'bool' : a.dtype;
     const [shape, [as, bs]] = collapse(outShape, [bstrides(a.shape, outShape), bstrides(b.shape, outShape)]);
@@ -167,7 +187,7 @@ export class PlanBuilder implements Lower {
 
   cast(x: Val, dtype: DType): Val {
     if (x.dtype === dtype) return x;
-    return this.one('cast', { n: sizeOf(x.shape), to: dtype }, [x], dtype, x.shape);
+    return this.one('cast', { n: sizeOf(x.shape), to: dtype, from: x.dtype }, [x], dtype, x.shape);
   }
 
   // ----- reductions -------------------------------------------------------------------
@@ -190,6 +210,7 @@ export class PlanBuilder implements Lower {
   }
 
   reduce(fn: ReduceFn, x: Val, axes: readonly number[], keepDims: boolean): Val {
+    if (computeType(x.dtype) !== x.dtype) return this.promoted([x], x.dtype, ([y]) => this.reduce(fn, y!, axes, keepDims));
     const set = new Set(axes);
     const outShape = x.shape.flatMap((d, i) => (set.has(i) ? (keepDims ? [1] : []) : [d]));
     if (set.size === 0) return this.reshape(x, outShape);
@@ -204,13 +225,14 @@ export class PlanBuilder implements Lower {
     return this.one('reduce', { fn, outer, size, inner }, [src], x.dtype, outShape);
   }
 
-  argReduce(fn: ArgReduceFn, x: Val, axis: number): Val {
+  argReduce(fn: ArgReduceFn, x: Val, axis: number, outDType: DType = 'int32'): Val {
+    if (computeType(x.dtype) !== x.dtype) return this.promoted([x], null, ([y]) => this.argReduce(fn, y!, axis, outDType));
     const [src, outer, size, inner] = this.reduceView(x, [axis]);
     if (size === 0) {
       throw new InvalidArgumentError(`Reduction axis ${axis} is empty in shape ${cShape([...x.shape])}`, this.opName);
     }
     const outShape = x.shape.filter((_, i) => i !== axis);
-    return this.one('argReduce', { fn, outer, size, inner }, [src], 'int32', outShape);
+    return this.one('argReduce', { fn, outer, size, inner }, [src], outDType, outShape);
   }
 
   // ----- data movement ----------------------------------------------------------------
@@ -294,6 +316,9 @@ export class PlanBuilder implements Lower {
   }
 
   scatterAdd(updates: Val, indices: Val, axis: number, axisSize: number): Val {
+    if (computeType(updates.dtype) !== updates.dtype) {
+      return this.promoted([updates], updates.dtype, ([u]) => this.scatterAdd(u!, indices, axis, axisSize));
+    }
     const outer = sizeOf(updates.shape.slice(0, axis));
     const nIdx = sizeOf(indices.shape);
     const inner = sizeOf(updates.shape.slice(axis + indices.shape.length));
@@ -303,6 +328,7 @@ export class PlanBuilder implements Lower {
   }
 
   matmul(a: Val, b: Val, transposeA: boolean, transposeB: boolean): Val {
+    if (computeType(a.dtype) !== a.dtype) return this.promoted([a, b], a.dtype, ([x, y]) => this.matmul(x!, y!, transposeA, transposeB));
     const ra = a.shape.length;
     const rb = b.shape.length;
     const bad = (): never => {
@@ -334,6 +360,7 @@ export class PlanBuilder implements Lower {
   }
 
   range(n: number, start: number, delta: number, dtype: DType): Val {
+    if (dtype === 'float16') return this.cast(this.range(n, start, delta, 'float32'), dtype);
     const v = this.one('range', { n, start, delta }, [], dtype, [n]);
     if (n <= 4096) {
       const a = allocArray(dtype, n);
@@ -350,6 +377,7 @@ export class PlanBuilder implements Lower {
   }
 
   softmax(x: Val, log: boolean): Val {
+    if (computeType(x.dtype) !== x.dtype) return this.promoted([x], x.dtype, ([y]) => this.softmax(y!, log));
     const size = x.shape[x.shape.length - 1] ?? 1;
     return this.one('softmax', { outer: sizeOf(x.shape) / Math.max(size, 1), size, log }, [x], x.dtype, x.shape);
   }
@@ -360,6 +388,9 @@ export class PlanBuilder implements Lower {
     geom: PrimParams[K],
     out: { dtype: DType; shape: number[] },
   ): Val {
+    if (computeType(out.dtype) !== out.dtype) {
+      return this.promoted(inputs, out.dtype, (xs) => this.window(prim, xs, geom, { dtype: computeType(out.dtype), shape: out.shape }));
+    }
     return this.one(prim, geom, inputs, out.dtype, out.shape);
   }
 

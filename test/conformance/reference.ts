@@ -73,7 +73,51 @@ export function coerceTo(x: number, dtype: DType, from: DType = 'float64'): numb
       return from === 'float32' ? x : Math.fround(x);
     case 'float64':
       return x;
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+    case 'uint16': {
+      // results wrap, as C++ integer arithmetic does
+      if (!Number.isFinite(x)) return 0;
+      const bits = dtype.endsWith('8') ? 8 : 16;
+      const m = 2 ** bits;
+      const w = ((Math.trunc(x) % m) + m) % m;
+      return dtype.startsWith('u') || w < m / 2 ? w : w - m;
+    }
+    case 'float16':
+      return halfRound(x);
+    case 'string':
+      throw new Error('string values are not numbers');
   }
+}
+
+/** The float16 value nearest to x (through float32, ties to even), by exact search. */
+export function halfRound(x: number): number {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f)) return f;
+  const a = Math.abs(f);
+  if (a >= 65520) return Math.sign(f) * Infinity;
+  let e = a < 2 ** -14 ? -14 : Math.floor(Math.log2(a));
+  if (e > -14 && 2 ** e > a) e--;
+  const q = 2 ** (e - 10);
+  const lo = Math.floor(a / q) * q;
+  const hi = lo + q;
+  const r = a - lo < hi - a ? lo : a - lo > hi - a ? hi : (lo / q) % 2 === 0 ? lo : hi;
+  return Math.sign(f) * r;
+}
+
+/** TF's Cast of one value: float→int truncates and saturates (NaN → 0), int→int wraps. */
+export function castTo(x: number, to: DType, from: DType): number {
+  const ranges: Partial<Record<DType, [number, number]>> = {
+    int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535],
+    int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63],
+  };
+  const r = ranges[to];
+  if (r && (from === 'float32' || from === 'float64' || from === 'float16')) {
+    if (Number.isNaN(x)) return 0;
+    return Math.min(r[1], Math.max(r[0], Math.trunc(x)));
+  }
+  return coerceTo(x, to, from);
 }
 
 export function makeValue(dtype: DType, shape: readonly number[], data: ArrayLike<number>): RefValue {
@@ -675,7 +719,7 @@ function evalOp(op: Operation, ins: RefValue[], vars: ReadonlyMap<string, RefVal
     case 'AddN':
       return [broadcastN(op, ins, outDType(), (...v) => v.reduce((a, b) => a + b, 0))];
     case 'Cast':
-      return [mapValue(x, outDType(), (v) => coerceTo(v, outDType(), x.dtype))];
+      return [mapValue(x, outDType(), (v) => castTo(v, outDType(), x.dtype))];
     case 'Select':
     case 'SelectV2':
       return [broadcastN(op, ins, outDType(), (c, a, b) => (c !== 0 ? a! : b!))];

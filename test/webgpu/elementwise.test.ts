@@ -64,6 +64,8 @@ const FLOAT_UNARY: Record<UnaryFn, ((x: number, alpha: number) => number) | null
   isNan: (x) => (Number.isNaN(x) ? 1 : 0),
   isInf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
   identity: (x) => x,
+  strLength: null,
+  strLengthUtf8: null,
 };
 
 /** Functions whose GPU results may differ from correctly rounded ones by a few ulp. */
@@ -146,6 +148,7 @@ const FLOAT_BINARY: Record<BinaryFn, ((a: number, b: number, alpha: number) => n
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
+  truncDiv: (a, b) => Math.trunc(a / b),
   floorDiv: (a, b) => Math.floor(a / b),
   mod: floorMod,
   pow: Math.pow,

@@ -3,7 +3,7 @@
  * shared when SharedArrayBuffer is available — so WebAssembly kernels and worker threads address
  * every buffer by byte offset in the same memory.
  */
-import { type DType, type DataArray, arrayCtor, BYTES } from '../../dtype.js';
+import { type DType, type DataArray, StringArray, arrayCtor, BYTES } from '../../dtype.js';
 import { ResourceExhaustedError } from '../../errors.js';
 
 const PAGE = 65536;
@@ -16,6 +16,12 @@ export class Heap {
   /** Free blocks [offset, bytes], sorted by offset. */
   private free: [number, number][] = [];
   private top = ALIGN; // offset 0 is never handed out
+  /**
+   * String tensors cannot live in linear memory: their elements (byte strings) are kept here,
+   * keyed by the block a plan or variable reserved for them, so `view` finds the same storage
+   * for the same buffer. Steps over strings run on the calling thread only.
+   */
+  private readonly strings = new Map<number, StringArray>();
 
   constructor(initialBytes = 1 << 20) {
     const initial = Math.max(1, Math.ceil(initialBytes / PAGE));
@@ -68,6 +74,7 @@ export class Heap {
 
   release(offset: number, bytes: number): void {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (const k of this.strings.keys()) if (k >= offset && k < offset + size) this.strings.delete(k);
     this.free.push([offset, size]);
     this.free.sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
@@ -83,6 +90,11 @@ export class Heap {
   }
 
   view(dtype: DType, offset: number, size: number): DataArray {
+    if (dtype === 'string') {
+      let s = this.strings.get(offset);
+      if (!s || s.length !== size) this.strings.set(offset, (s = new StringArray(size)));
+      return s as unknown as DataArray;
+    }
     return new (arrayCtor(dtype))(this.memory.buffer, offset, size);
   }
 }

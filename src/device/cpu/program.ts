@@ -95,7 +95,9 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     const outs = step.outputs.map(view);
     const split = kernel.split?.(params, ins, outs, host.wasm) ?? { units: 1, align: 1 };
     scratch = Math.max(scratch, kernel.scratchBytes?.(params, ins, outs, host.wasm) ?? 0);
-    const chunks = kernel.split
+    // workers see linear memory only, not the heap's string storage
+    const strings = [...step.inputs, ...step.outputs].some((i) => locate.get(i)!.dtype === 'string');
+    const chunks = kernel.split && !strings
       ? chunksFor(stepCost({ ...step, params } as AnyStep, ins, host.wasm !== null), split.units, split.align, split.minUnits ?? 1, host.threads, host.parallelThreshold, MAX_CHUNKS)
       : 1;
     const main = { step, kernel, params, units: split.units, align: split.align, chunks, shared: false, pre: false };

@@ -81,10 +81,10 @@ export class WebGPUDevice implements Device {
 
   /**
    * Bytes per element in GPU memory, for the memory planner: 4 for every dtype (bool is stored
-   * as u32). 64-bit dtypes report 8 but are rejected when a plan compiles.
+   * as u32, int64 as i32, see convert.ts). float64 reports 8 but is rejected when a plan compiles.
    */
   bytesPerElement(dtype: DType): number {
-    return dtype === 'float64' || dtype === 'int64' ? 8 : BYTES_PER_ELEMENT;
+    return dtype === 'float64' ? 8 : BYTES_PER_ELEMENT;
   }
 
   assertUsable(): void {
@@ -169,7 +169,7 @@ export class WebGPUDevice implements Device {
       if (data.length !== v.size) {
         throw new InvalidArgumentError(`variable ${key} holds ${v.size} elements, got ${data.length}`);
       }
-      if (v.size > 0) this.gpu.queue.writeBuffer(v.buffer, 0, toGpu(data, v.dtype));
+      if (v.size > 0) this.gpu.queue.writeBuffer(v.buffer, 0, toGpu(data, v.dtype, `variable '${key}'`));
     });
   }
 

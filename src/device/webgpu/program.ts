@@ -347,7 +347,7 @@ export class WebGPUProgram implements Program {
 
   private uploadConst(b: Extract<PlanBuffer, { kind: 'const' }>): GpuBuffer {
     if (b.data.length < b.size) throw new InternalError(`constant buffer ${b.id} holds ${b.data.length} of ${b.size} elements`);
-    const words = toGpu(b.size === b.data.length ? b.data : b.data.subarray(0, b.size), b.dtype);
+    const words = toGpu(b.size === b.data.length ? b.data : b.data.subarray(0, b.size), b.dtype, `constant read by op '${this.plan.steps.find((st) => st.inputs.includes(b.id))?.op ?? '?'}'`);
     const buf = this.dev.createBuffer({
       size: Math.max(4, words.byteLength),
       usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC,
@@ -468,7 +468,7 @@ export class WebGPUProgram implements Program {
         throw new InvalidArgumentError(`feed ${k} has ${data.length} elements, buffer ${id} holds ${b.size}`);
       }
       if (b.size === 0) return;
-      const words = toGpu(data, b.dtype);
+      const words = toGpu(data, b.dtype, `feed ${k}`);
       gpu.queue.writeBuffer(this.arena, this.offsets.get(id) ?? 0, words);
     });
     if (plan.dynSlots > 0) gpu.queue.writeBuffer(this.dynBuf, 0, dyn.subarray(0, plan.dynSlots));

@@ -3,7 +3,9 @@
  * per function from a JS expression, so each is monomorphic and V8 inlines the math; float32
  * ops the wasm kernels have run there. Every family splits over elements or output rows.
  */
-import type { DataArray } from '../../../dtype.js';
+import { type DType, type DataArray, INT_RANGE, isFloat } from '../../../dtype.js';
+import { fromHalf, toHalf } from '../../../float16.js';
+import { bytesEqual } from '../../../string-array.js';
 import type { BinaryFn, UnaryFn } from '../../prims.js';
 import type { BinaryOp, UnaryOp, WasmKernels } from '../wasm/index.js';
 import { canonicalStrides, rowStart, rowsOf } from './strided.js';
@@ -41,6 +43,8 @@ const UNARY: Record<UnaryFn, string> = {
   isNan: '(x !== x ? 1 : 0)',
   isInf: '(x === Infinity || x === -Infinity ? 1 : 0)',
   identity: 'x',
+  strLength: 'x.length',
+  strLengthUtf8: 'utf8Length(x)',
 };
 
 /** Expressions of (a, b); `imul` replaces `a * b` for int32 outputs (exact wrap-around). */
@@ -49,6 +53,7 @@ const BINARY: Record<BinaryFn, string> = {
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
+  truncDiv: 'Math.trunc(a / b)',
   floorDiv: 'Math.floor(a / b)',
   mod: '(a - Math.floor(a / b) * b)',
   pow: 'Math.pow(a, b)',
@@ -95,10 +100,17 @@ const unaryCache = new Map<string, UnaryLoop>();
 function unaryLoop(fn: UnaryFn): UnaryLoop {
   let f = unaryCache.get(fn);
   if (!f) {
-    f = new Function('X', 'O', 'lo', 'hi', 'alpha', `for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${UNARY[fn]}; }`) as UnaryLoop;
+    f = new Function('utf8Length', `return (X, O, lo, hi, alpha) => { for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${UNARY[fn]}; } }`)(utf8Length) as UnaryLoop;
     unaryCache.set(fn, f);
   }
   return f;
+}
+
+/** UTF-8 characters in a byte string: the bytes that do not continue a character. */
+function utf8Length(b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) if ((b[i]! & 0xc0) !== 0x80) n++;
+  return n;
 }
 
 const byteAt = (a: DataArray, i: number): number => a.byteOffset + i * a.BYTES_PER_ELEMENT;
@@ -118,7 +130,7 @@ export const unary: CpuKernel<'unary'> = splittable<'unary'>(
  */
 type NaryLoop = (ops: DataArray[], o: DataArray, shape: number[], strides: number[][], alpha: number, lo: number, hi: number) => void;
 
-function naryLoop(arity: number, expr: string): NaryLoop {
+function naryLoop(arity: number, expr: string, helpers: Record<string, unknown> = {}): NaryLoop {
   const names = ['a', 'b', 'c'].slice(0, arity);
   const src = `
     const [${names.map((n) => n.toUpperCase()).join(',')}] = ops;
@@ -146,7 +158,8 @@ function naryLoop(arity: number, expr: string): NaryLoop {
         idx[d] = 0;
       }
     }`;
-  return new Function('rowStart', `return (ops, O, shape, strides, alpha, lo, hi) => {${src}}`)(rowStart) as NaryLoop;
+  const names2 = Object.keys(helpers);
+  return new Function('rowStart', ...names2, `return (ops, O, shape, strides, alpha, lo, hi) => {${src}}`)(rowStart, ...names2.map((k) => helpers[k])) as NaryLoop;
 }
 
 const binaryCache = new Map<string, NaryLoop>();
@@ -194,9 +207,34 @@ function prepareBinary<P extends { outShape: number[] }>(p: P, keys: (keyof P)[]
 
 const rowSplit = (p: { outShape: number[] }) => ({ units: p.outShape.length === 0 ? 1 : rowsOf(p.outShape), align: 1 });
 
+/** String elements (byte strings, see string-array.ts) compare by content. */
+const STRING_BINARY: Partial<Record<BinaryFn, string>> = {
+  equal: '(eq(a, b) ? 1 : 0)',
+  notEqual: '(eq(a, b) ? 0 : 1)',
+  add: 'cat(a, b)',
+};
+function cat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+const stringLoops = new Map<string, NaryLoop>();
+
 export const binary: CpuKernel<'binary'> = splittable<'binary'>(
   (p, [a, b], [o], ctx: KernelCtx) => {
     const strides = [p.aStrides, p.bStrides];
+    if (Array.isArray(a)) {
+      let f = stringLoops.get(p.fn);
+      if (!f) {
+        const expr = STRING_BINARY[p.fn];
+        if (!expr) throw new Error(`binary ${p.fn} has no string kernel`);
+        f = naryLoop(2, expr, { eq: bytesEqual, cat });
+        stringLoops.set(p.fn, f);
+      }
+      f([a!, b!], o!, p.outShape, strides, p.alpha, ctx.lo, ctx.hi);
+      return;
+    }
     const op = WASM_BINARY[p.fn];
     if (op && useWasm(ctx.wasm, a!, b!, o!) && wasmBinaryRows(ctx.wasm, op, a!, b!, o!, p.outShape, strides, ctx.lo, ctx.hi)) return;
     const intMul = p.fn === 'mul' && o instanceof Int32Array;
@@ -219,17 +257,30 @@ export const select: CpuKernel<'select'> = splittable<'select'>(
   { prepare: (p) => prepareBinary(p, ['cStrides', 'aStrides', 'bStrides']) },
 );
 
+/**
+ * TF's Cast: float→int truncates toward zero and saturates at the target's range (NaN → 0);
+ * int→int wraps (the typed array's store does); float16 is decoded and encoded as bits.
+ */
 export const cast: CpuKernel<'cast'> = splittable<'cast'>(
   (p, [x], [o], ctx) => {
     const X = x!;
     const O = o!;
     const { lo, hi } = ctx;
-    if (p.to === 'bool') {
-      for (let i = lo; i < hi; i++) O[i] = X[i] !== 0 ? 1 : 0;
-    } else if (p.to === 'int32' || p.to === 'int64') {
-      for (let i = lo; i < hi; i++) O[i] = Math.trunc(X[i]!);
+    const to = p.to;
+    const from: DType = p.from ?? (X instanceof Float32Array || X instanceof Float64Array ? 'float64' : 'int32');
+    const read = from === 'float16' ? (i: number) => fromHalf(X[i]!) : (i: number) => X[i]!;
+    if (to === 'bool') {
+      for (let i = lo; i < hi; i++) O[i] = read(i) !== 0 ? 1 : 0;
+    } else if (to === 'float16') {
+      for (let i = lo; i < hi; i++) O[i] = toHalf(read(i));
+    } else if (isFloat(to) || !isFloat(from)) {
+      for (let i = lo; i < hi; i++) O[i] = read(i);
     } else {
-      for (let i = lo; i < hi; i++) O[i] = X[i]!;
+      const [min, max] = to === 'int64' ? [-(2 ** 63), 2 ** 63] : INT_RANGE[to]!;
+      for (let i = lo; i < hi; i++) {
+        const v = Math.trunc(read(i));
+        O[i] = v !== v ? 0 : v < min ? min : v > max ? max : v;
+      }
     }
   },
   (p) => ({ units: p.n, align: ELEMENT_ALIGN }),

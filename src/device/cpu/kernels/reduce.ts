@@ -54,8 +54,10 @@ export const reduce: CpuKernel<'reduce'> = splittable<'reduce'>((p, [x], [o], ct
     }
     const i0 = Math.max(0, ctx.lo - ob);
     const i1 = Math.min(inner, ctx.hi - ob);
-    for (let i = i0; i < i1; i++) O[ob + i] = init;
-    for (let r = 0; r < size; r++) {
+    // max/min start from the first row: ±Infinity stored into an integer array would be 0
+    const first = (fn === 'max' || fn === 'min') && size > 0;
+    for (let i = i0; i < i1; i++) O[ob + i] = first ? X[base + i]! : init;
+    for (let r = first ? 1 : 0; r < size; r++) {
       const row = base + r * inner;
       switch (fn) {
         case 'sum':

@@ -18,6 +18,7 @@ const FLOAT: Partial<Record<BinaryFn, string>> = {
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
+  truncDiv: 'trunc(a / b)',
   floorDiv: 'floor(a / b)',
   mod: 'fmod_(a, b)',
   pow: 'pow_(a, b)',
@@ -43,6 +44,7 @@ const INT: Partial<Record<BinaryFn, string>> = {
   sub: 'a - b',
   mul: 'a * b',
   div: 'idiv_(a, b)',
+  truncDiv: 'idiv_(a, b)',
   floorDiv: 'ifloordiv_(a, b)',
   mod: 'imod_(a, b)',
   pow: 'ipow_(a, b)',
@@ -87,9 +89,12 @@ export const binary: KernelBuilder<'binary'> = (step, ctx) => {
   const u = new Uniforms().u32('n', n).f32('alpha', alpha);
   if (c.shape.length > 0) u.axes('ax', c.shape.map((d, k) => [d, c.strides[0]![k]!, c.strides[1]![k]!]));
   const rank = c.shape.length;
+  // int64 is held as i32 on this device (convert.ts): an add, sub or mul that leaves the 32-bit
+  // range fails the run instead of wrapping.
+  const overflow = inDtype === 'int64' ? OVERFLOW[fn] : undefined;
   // Same-shape operands, both contiguous: four elements per invocation through vec4 loads and
   // stores (plan buffers start 256-byte aligned, so n % 4 == 0 is the only condition).
-  if (n % 4 === 0 && n > 0 && rank === 1 && c.strides[0]![0] === 1 && c.strides[1]![0] === 1) {
+  if (!overflow && n % 4 === 0 && n > 0 && rank === 1 && c.strides[0]![0] === 1 && c.strides[1]![0] === 1) {
     const vu = new Uniforms().u32('n', n / 4).f32('alpha', alpha);
     return {
       dispatches: [
@@ -121,14 +126,31 @@ ${['x', 'y', 'z', 'w'].map((q) => `  { let a = av.${q}; let b = bv.${q}; r.${q} 
           { name: 'as_', source: { buf: step.inputs[0]! }, write: false },
           { name: 'bs_', source: { buf: step.inputs[1]! }, write: false },
           { name: 'out', source: { buf: step.outputs[0]! }, write: true },
+          ...(overflow ? [{ name: 'err', source: { special: 'err' as const }, write: true }] : []),
         ],
         body: () => `${libFor(inElem)}
 ${main1d(`${stridedIndex(rank, ['ia', 'ib'])}
   let a = as_[ia];
   let b = bs_[ib];
-  out[i] = ${expr};`)}`,
+  let r = ${expr};
+${overflow ? `  if (${overflow}) { atomicOr(&err[0], 1u); atomicMax(&err[1], 0xffffffffu - i); }\n` : ''}  out[i] = r;`)}`,
         grid: { threads: n },
       },
     ],
+    ...(overflow
+      ? {
+          check: {
+            message: (rec: { pos: number }) =>
+              `int64 ${fn} overflowed at element ${rec.pos}: the WebGPU device holds int64 as 32-bit integers [-2147483648, 2147483647]; run it on the CPU device`,
+          },
+        }
+      : {}),
   };
+};
+
+/** When an i32 result `r` of (a, b) left the 32-bit range (two's complement tests). */
+const OVERFLOW: Partial<Record<BinaryFn, string>> = {
+  add: '((a ^ r) & (b ^ r)) < 0',
+  sub: '((a ^ b) & (a ^ r)) < 0',
+  mul: 'a != 0 && ((a == -1 && b == i32(-2147483647) - 1) || r / a != b)',
 };

@@ -8,12 +8,19 @@ export function elemOf(dtype: DType): Elem {
   switch (dtype) {
     case 'float32':
       return 'f32';
+    case 'float16':
+      return 'f32';
     case 'int32':
+    case 'int64':
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+    case 'uint16':
       return 'i32';
     case 'bool':
       return 'u32';
     default:
-      throw new Error(`dtype ${dtype} is not supported on WebGPU (float32, int32 and bool are)`);
+      throw new Error(`dtype ${dtype} is not supported on WebGPU (WGSL has no ${dtype === 'string' ? 'string' : '64-bit float'} type)`);
   }
 }
 
