@@ -300,7 +300,7 @@ for (const dev of devices) {
         });
         expect(t.updates.length).toBe(4);
         await sess.run(t.init);
-        const feeds = (train: boolean): [Tensor, unknown][] => [[t.p2, nd(x2, [6, 3])], [t.p4, nd(x4, x4s)], [t.training, train]];
+        const feeds = (train: boolean): [Tensor, NDArray | boolean][] => [[t.p2, nd(x2, [6, 3])], [t.p4, nd(x4, x4s)], [t.training, train]];
         // training step: outputs from the batch moments, then the moving averages move
         const [y2, y4] = (await sess.run([t.y2, t.y4, ...t.updates], feeds(true))) as NDArray[];
         const s2 = channelMoments(x2, 3);
