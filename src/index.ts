@@ -25,6 +25,8 @@ export * as initializers from './scope/initializers-namespace.js';
 export * as contrib from './contrib/index.js';
 export * as losses from './losses/index.js';
 export { importGraphDef, type ImportGraphDefOptions, graphUtil } from './graphdef/index.js';
+export * as summary from './summary/index.js';
+export { SessionLog } from './summary/file-writer.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
 

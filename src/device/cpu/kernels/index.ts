@@ -1,4 +1,5 @@
 import { checkLabels, checkNumerics } from './checks.js';
+import { host } from './host.js';
 import { binary, cast, select, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { concat, copy, fill, gather, range, scatterAdd } from './movement.js';
@@ -12,7 +13,7 @@ import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './window.js';
 export const cpuKernels: CpuKernelTable = {
   unary, binary, select, cast, reduce, argReduce, copy, concat, gather, scatterAdd, matmul, fill,
   range, random, softmax, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool, maxPoolGrad,
-  avgPool, avgPoolGrad, checkNumerics, checkLabels,
+  avgPool, avgPoolGrad, checkNumerics, checkLabels, host,
 };
 
 export type { CpuKernel, CpuKernelTable, KernelCtx, Split } from './types.js';

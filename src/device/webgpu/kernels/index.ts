@@ -6,6 +6,7 @@ import { binary } from './binary.js';
 import { cast } from './cast.js';
 import { checkLabels } from './check-labels.js';
 import { checkNumerics } from './check-numerics.js';
+import { host } from './host.js';
 import { concat } from './concat.js';
 import { conv2d } from './conv2d.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
@@ -50,4 +51,5 @@ export const KERNELS: KernelTable = {
   avgPoolGrad,
   checkNumerics,
   checkLabels,
+  host,
 };

@@ -1,0 +1,173 @@
+/**
+ * `tf.summary.FileWriter`: Event protos appended to `<logdir>/events.out.tfevents.<time>.<host>`
+ * in TF's record format, first a `brain.Event:2` version record. Events wait in a queue of at
+ * most `maxQueue`, written when it fills, every `flushSecs`, on `flush()` and `close()`; once
+ * `flush` or `close` returns, every event added before is on disk (fsynced).
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Graph } from '../graph/graph.js';
+import { NDArray } from '../ndarray.js';
+import { decode, encode } from '../proto/codec.js';
+import type { GraphDef } from '../proto/framework.js';
+import { type Event, EventT, type Summary, SummaryT } from '../proto/summary.js';
+import { serializeGraphDef } from '../graphdef/write-graph.js';
+import { encodeRecord } from './records.js';
+
+export interface FileWriterOptions {
+  /** Events queued before a write (default 10). */
+  maxQueue?: number;
+  /** Seconds between periodic writes (default 120). */
+  flushSecs?: number;
+  /** Appended to the event file's name. */
+  filenameSuffix?: string;
+  /** A GraphDef to write (TF1's `graph_def`), when no graph is given. */
+  graphDef?: GraphDef;
+}
+
+/** TF1's `tf.SessionLog` message. */
+export class SessionLog {
+  static readonly STATUS_UNSPECIFIED = 0;
+  static readonly START = 1;
+  static readonly STOP = 2;
+  static readonly CHECKPOINT = 3;
+  status: number;
+  checkpointPath: string;
+  msg: string;
+  constructor(opts: { status?: number; checkpointPath?: string; msg?: string } = {}) {
+    this.status = opts.status ?? 0;
+    this.checkpointPath = opts.checkpointPath ?? '';
+    this.msg = opts.msg ?? '';
+  }
+}
+
+/** Anything `addRunMetadata` takes: serialized bytes or an object that serializes itself. */
+export type RunMetadataLike = Uint8Array | { serialize(): Uint8Array };
+
+export class FileWriter {
+  private readonly logdir: string;
+  private readonly path: string;
+  private fd: number | null;
+  private queue: Uint8Array[] = [];
+  private readonly maxQueue: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly flushSecs: number;
+  private readonly seenTags = new Set<string>();
+
+  constructor(logdir: string, graph?: Graph | GraphDef | null, opts: FileWriterOptions = {}) {
+    if (typeof logdir !== 'string' || logdir === '') throw new TypeError('FileWriter needs a logdir');
+    this.logdir = logdir;
+    this.maxQueue = opts.maxQueue ?? 10;
+    this.flushSecs = opts.flushSecs ?? 120;
+    if (!(this.maxQueue >= 1)) throw new RangeError(`maxQueue must be at least 1, got ${opts.maxQueue}`);
+    mkdirSync(logdir, { recursive: true });
+    const time = Math.floor(Date.now() / 1000);
+    this.path = join(logdir, `events.out.tfevents.${String(time).padStart(10, '0')}.${hostname()}${opts.filenameSuffix ?? ''}`);
+    this.fd = openSync(this.path, 'a');
+    this.write([encodeRecord(encode(EventT, { wallTime: Date.now() / 1000, step: 0, fileVersion: 'brain.Event:2' }))]);
+    this.startTimer();
+    const g = graph ?? opts.graphDef;
+    if (g) this.addGraph(g);
+  }
+
+  private startTimer(): void {
+    this.timer = setInterval(() => this.flush(), this.flushSecs * 1000);
+    this.timer.unref?.();
+  }
+
+  /** The event file this writer appends to. */
+  get filename(): string {
+    return this.path;
+  }
+
+  getLogdir(): string {
+    return this.logdir;
+  }
+
+  private write(records: Uint8Array[]): void {
+    if (this.fd === null) return;
+    for (const r of records) {
+      let off = 0;
+      while (off < r.length) off += writeSync(this.fd, r, off, r.length - off);
+    }
+  }
+
+  /** Queue one Event (its `wallTime` defaults to now). Dropped after `close()`, as in TF1. */
+  addEvent(event: Partial<Event>): void {
+    if (this.fd === null) return;
+    const e = { wallTime: Date.now() / 1000, step: 0, ...event };
+    this.queue.push(encodeRecord(encode(EventT, e as never)));
+    if (this.queue.length >= this.maxQueue) this.flush();
+  }
+
+  /**
+   * `add_summary(summary, global_step)`: a serialized Summary (bytes, or the string scalar a
+   * summary op returns) or a Summary object. Plugin metadata is kept on a tag's first value only.
+   */
+  addSummary(summary: Uint8Array | NDArray | Summary, globalStep?: number): void {
+    let s: Summary;
+    if (summary instanceof NDArray) {
+      if (summary.dtype !== 'string' || summary.size !== 1) throw new TypeError('addSummary needs a string scalar (the output of a summary op)');
+      s = decode<Summary>(SummaryT, (summary.data as unknown as Uint8Array[])[0]!);
+    } else if (summary instanceof Uint8Array) {
+      s = decode<Summary>(SummaryT, summary);
+    } else {
+      s = summary;
+    }
+    const value = s.value.map((v) => {
+      if (!v.metadata) return v;
+      if (this.seenTags.has(v.tag)) return { ...v, metadata: undefined };
+      this.seenTags.add(v.tag);
+      return v;
+    });
+    this.addEvent({ summary: { value }, step: globalStep ?? 0 });
+  }
+
+  /** `add_graph(graph, global_step)`: the GraphDef (with `_output_shapes`) as an event. */
+  addGraph(graph: Graph | GraphDef, globalStep?: number): void {
+    const gd = graph instanceof Graph ? graph.asGraphDef({ addShapes: true }) : graph;
+    this.addEvent({ graphDef: serializeGraphDef(gd), step: globalStep ?? 0 });
+  }
+
+  /** `add_meta_graph(meta_graph_def, global_step)`: serialized MetaGraphDef bytes. */
+  addMetaGraph(metaGraphDef: Uint8Array, globalStep?: number): void {
+    this.addEvent({ metaGraphDef, step: globalStep ?? 0 });
+  }
+
+  addSessionLog(sessionLog: SessionLog, globalStep?: number): void {
+    this.addEvent({ sessionLog: { status: sessionLog.status, checkpointPath: sessionLog.checkpointPath, msg: sessionLog.msg }, step: globalStep ?? 0 });
+  }
+
+  /** `add_run_metadata(run_metadata, tag, global_step)`. */
+  addRunMetadata(runMetadata: RunMetadataLike, tag: string, globalStep?: number): void {
+    const bytes = runMetadata instanceof Uint8Array ? runMetadata : runMetadata.serialize();
+    this.addEvent({ taggedRunMetadata: { tag, runMetadata: bytes }, step: globalStep ?? 0 });
+  }
+
+  /** Write every queued event and fsync the file. */
+  flush(): void {
+    if (this.fd === null) return;
+    const q = this.queue;
+    this.queue = [];
+    this.write(q);
+    fsyncSync(this.fd);
+  }
+
+  /** Flush, then close the file; later events are dropped until `reopen()`. */
+  close(): void {
+    if (this.fd === null) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Open the event file again after `close()`, appending to it. */
+  reopen(): void {
+    if (this.fd !== null) return;
+    this.fd = openSync(this.path, 'a');
+    this.startTimer();
+  }
+}

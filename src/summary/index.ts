@@ -1,0 +1,3 @@
+/** `tf.summary`: summary ops and the event-file writer. */
+export { scalar, histogram, image, audio, text, tensorSummary, merge, mergeAll, cleanTag, type SummaryOptions, type MergeOptions, type TensorSummaryOptions } from './summary.js';
+export { FileWriter, SessionLog, type FileWriterOptions } from './file-writer.js';
