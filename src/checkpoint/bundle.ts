@@ -119,10 +119,12 @@ export function bundleDTypeToEnum(d: BundleDType): number {
   return v;
 }
 
-const NUMERIC = new Set<BundleDType>(['float32', 'float64', 'int32', 'int64', 'bool']);
+const NUMERIC = new Set<BundleDType>([
+  'float32', 'float64', 'int32', 'int64', 'bool', 'int8', 'uint8', 'int16', 'uint16', 'float16',
+]);
 
 /** Whether values of this dtype can be read into an NDArray. */
-export function isNumericBundleDType(d: BundleDType): d is DType {
+export function isNumericBundleDType(d: BundleDType): d is Exclude<DType, 'string'> {
   return NUMERIC.has(d);
 }
 
