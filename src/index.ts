@@ -27,6 +27,7 @@ export * as losses from './losses/index.js';
 export { importGraphDef, type ImportGraphDefOptions, graphUtil } from './graphdef/index.js';
 export * as summary from './summary/index.js';
 export { SessionLog } from './summary/file-writer.js';
+export * as savedModel from './metagraph/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
 
