@@ -109,8 +109,10 @@ defineOp<{ shape: number[] | null }>({
     return [b.reshape(x, resolveReshape(target, sizeOf(x.shape), b.opName))];
   },
 });
-export function reshape(x: TensorLike, shape: readonly number[] | Tensor, name?: string): Tensor {
+export function reshape(x: TensorLike, shape: readonly (number | TensorLike)[] | Tensor, name?: string): Tensor {
   const t = toTensor(x);
+  // a list holding tensors is packed into a shape tensor, as TF converts it
+  if (Array.isArray(shape) && shape.some((d) => typeof d !== 'number')) shape = toTensor(shape as TensorLike, 'int32');
   if (shape instanceof Tensor) return makeOp(t.graph, 'Reshape', [t, shape], { shape: null }, name, 'Reshape').outputs[0]!;
   return makeOp(t.graph, 'Reshape', [t], { shape: parseShape(shape, 'reshape', 'shape', 'reshape') }, name, 'Reshape').outputs[0]!;
 }

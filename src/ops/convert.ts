@@ -14,7 +14,8 @@ export interface TensorConvertible {
 
 /** A string is a byte string of a `string` tensor (UTF-8 encoded; a Uint8Array inside an array is raw bytes). */
 export type HostValue = number | boolean | string | HostValue[] | NDArray | DataArray;
-export type TensorLike = HostValue | Tensor | TensorConvertible;
+/** A nested list may hold tensors: it is packed (TF's autopacking). */
+export type TensorLike = HostValue | Tensor | TensorConvertible | readonly TensorLike[];
 
 export function isConvertible(x: unknown): x is TensorConvertible {
   return typeof x === 'object' && x !== null && typeof (x as TensorConvertible).toTensor === 'function' && !(x instanceof Tensor);

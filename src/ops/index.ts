@@ -13,3 +13,4 @@ export * as strings from './strings.js';
 export * as nn from './nn.js';
 export { sigmoid, tanh } from './math.js';
 export { type TensorLike, toTensor } from './convert.js';
+export { convertToTensor } from './convert-to-tensor.js';
