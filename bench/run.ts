@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,small,conv] [--json file]`
+ * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,small,conv,event-loop] [--json file]`
  * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
  * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
@@ -104,6 +104,17 @@ const CASES: Case[] = ([
     impls: [...tsflowImpls(), ...tfjs],
     metrics: (r) => ({ step: r.ms }),
     extraArgs: ['--min-ms', quick ? '500' : '1500'],
+  },
+  {
+    id: 'event-loop',
+    title: 'MLP training with await sess.run: longest event-loop stall (1 ms timer) and step time',
+    script: 'event-loop.ts',
+    unit: 'ms',
+    higherIsBetter: false,
+    impls: tsflowImpls(),
+    // step time with the timer, and through runSync (never yields) for the cost of yielding
+    metrics: (r) => ({ stall: r.stallMs, step: r.stepMs, 'runSync step': r.syncStepMs }),
+    extraArgs: ['--seconds', quick ? '3' : '10'],
   },
 ] as Case[]).filter((c) => !only || only.includes(c.id));
 

@@ -251,9 +251,15 @@ export class WorkerPool {
     }
   }
 
-  /** Wait for the current step's `n` chunks, letting the event loop run while asleep. */
-  async waitAsync(n: number, op: string): Promise<void> {
-    if (this.spinDone(n)) return this.check(op);
+  /**
+   * Wait for the current step's `n` chunks, letting the event loop run while asleep; resolves
+   * to whether it did sleep (the event loop had a turn).
+   */
+  async waitAsync(n: number, op: string): Promise<boolean> {
+    if (this.spinDone(n)) {
+      this.check(op);
+      return false;
+    }
     const c = this.ctrl;
     let last = -1;
     let since = performance.now();
@@ -261,12 +267,16 @@ export class WorkerPool {
     // through the event loop; longer ones sleep with the loop free, so exit events get in.
     const cur = Atomics.load(c, DONE);
     if (cur < n) Atomics.wait(c, DONE, cur, this.blockMs);
+    let slept = false;
     // a pending waitAsync does not keep the process alive; the run must
     const keepAlive = setInterval(() => {}, 1 << 30);
     try {
       for (;;) {
         const cur = Atomics.load(c, DONE);
-        if (cur >= n) return this.check(op);
+        if (cur >= n) {
+          this.check(op);
+          return slept;
+        }
         if (this.exited()) throw this.lost(op);
         const now = performance.now();
         if (cur !== last) {
@@ -274,7 +284,10 @@ export class WorkerPool {
           since = now;
         } else if (now - since > this.stallMs) throw this.stalled(op);
         const r = waitAsync!(c, DONE, cur, 100);
-        if (r.async) await r.value;
+        if (r.async) {
+          await r.value;
+          slept = true;
+        }
       }
     } finally {
       clearInterval(keepAlive);

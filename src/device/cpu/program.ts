@@ -1,7 +1,8 @@
 /**
  * A plan compiled for the CPU device: steps bound to heap views once, each either inline or cut
  * into chunks for the worker pool (by its cost, see cost.ts). The run loop is shared by the
- * synchronous and asynchronous runs; only the wait for a parallel step's last chunks differs.
+ * synchronous and asynchronous runs; they differ in the wait for a parallel step's last chunks,
+ * and in that asynchronous runs give the event loop a turn between steps (slices.ts).
  */
 import type { DType, DataArray } from '../../dtype.js';
 import type { Program } from '../device.js';
@@ -10,6 +11,7 @@ import { MAX_CHUNKS, chunkRange, workOn } from './control.js';
 import { chunksFor, stepCost } from './cost.js';
 import { type Heap, byteSize } from './heap.js';
 import { cpuKernels, type KernelCtx } from './kernels/index.js';
+import { loopRan, runEnds, runStarts, sliceUsed, yieldToLoop } from './slices.js';
 import type { WorkerPool } from './pool.js';
 import type { WorkerStep } from './pool-messages.js';
 import type { WasmKernels } from './wasm/index.js';
@@ -178,10 +180,13 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
 
   /**
    * Run steps from `from` on; returns the index of a parallel step whose chunks are still
-   * running on workers (the caller waits, then calls `after` and continues), or −1 when done.
+   * running on workers (the caller waits, then calls `after` and continues), or ~i to go on at
+   * step i later (i = the step count when done): where `stop()` says so, before any step but
+   * the first.
    */
-  const exec = (from: number): number => {
+  const exec = (from: number, stop: () => boolean): number => {
     for (let i = from; i < bound.length; i++) {
+      if (i > from && stop()) return ~i;
       const b = bound[i]!;
       ctx.op = b.step.op;
       ctx.shared = b.shared ? shared : 0;
@@ -197,8 +202,9 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
       workOn(pool.ctrl, runChunk, onChunkError);
       return i;
     }
-    return -1;
+    return ~bound.length;
   };
+  const never = (): boolean => false;
 
   const after = (): void => {
     if (chunkError) {
@@ -217,7 +223,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
   const runSync = (feeds: readonly DataArray[], dyn: Uint32Array): DataArray[] => {
     start(feeds, dyn);
     try {
-      for (let i = exec(0); i >= 0; i = exec(i + 1)) {
+      for (let i = exec(0, never); i >= 0; i = exec(i + 1, never)) {
         // the calling thread's own chunk errors win: they are known without waiting
         try {
           pool!.waitSync(bound[i]!.chunks, bound[i]!.step.op);
@@ -235,16 +241,26 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
   };
 
   const run = async (feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]> => {
+    runStarts();
     start(feeds, dyn);
     try {
-      for (let i = exec(0); i >= 0; i = exec(i + 1)) {
-        try {
-          await pool!.waitAsync(bound[i]!.chunks, bound[i]!.step.op);
-        } finally {
-          after();
+      for (let r = exec(0, sliceUsed); ; ) {
+        let next: number;
+        if (r >= 0) {
+          try {
+            if (await pool!.waitAsync(bound[r]!.chunks, bound[r]!.step.op)) loopRan();
+          } finally {
+            after();
+          }
+          next = r + 1;
+        } else {
+          next = ~r;
         }
+        if (next >= bound.length) break;
+        if (sliceUsed()) await yieldToLoop();
         // views may have been rebound if something grew the heap while this run waited
         bind();
+        r = exec(next, sliceUsed);
       }
     } catch (e) {
       // no worker may still write into this plan's buffers once the error is out
@@ -252,6 +268,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
       throw e;
     } finally {
       pool?.endRun();
+      runEnds();
     }
     return finish();
   };
