@@ -37,9 +37,9 @@ describe('ops options', () => {
 
   it('random ops', () => {
     expect(typeError(() => tf.randomNormal([2], { stddev: '1' as never }))).toBe(
-      "Invalid randomNormal option stddev: expected a number, got '1'",
+      "Invalid randomNormal option stddev: expected a number or a Tensor, got '1'",
     );
-    expect(typeError(() => tf.randomUniform([2], { minval: NaN }))).toBe('Invalid randomUniform option minval: expected a number, got NaN');
+    expect(typeError(() => tf.randomUniform([2], { minval: NaN }))).toBe('Invalid randomUniform option minval: expected a number or a Tensor, got NaN');
     expect(typeError(() => tf.truncatedNormal([2], { seed: 1.5 }))).toBe(
       'Invalid truncatedNormal option seed: expected an integer seed, got 1.5',
     );

@@ -9,6 +9,15 @@ import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf
 import { type TensorLike, setConstBuilder, toNDArray, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { parseShape } from '../validate.js';
+import { kwargs } from '../args.js';
+
+/** `tf.constant`'s keyword parameters (TF1's calling convention: positional, then these). */
+export interface ConstantOptions {
+  dtype?: DType | string | null;
+  shape?: readonly number[] | null;
+  name?: string;
+  verifyShape?: boolean;
+}
 
 // ----- Const ----------------------------------------------------------------------------
 defineOp<{ value: NDArray }>({
@@ -24,7 +33,12 @@ function constOp(value: NDArray, name?: string, g: Graph = getDefaultGraph()): T
 setConstBuilder(constOp);
 
 /** `tf.constant(value, dtype?, shape?, name?)`: a scalar with `shape` is broadcast-filled. */
-export function constant(value: TensorLike, dtype?: DType | string, shape?: readonly number[], name?: string): Tensor {
+export function constant(value: TensorLike, ...args: (DType | string | readonly number[] | null | undefined | ConstantOptions)[]): Tensor;
+export function constant(value: TensorLike, ...args: unknown[]): Tensor {
+  const o = kwargs(args, ['dtype', 'shape', 'name', 'verifyShape'], 'constant') as ConstantOptions;
+  const dtype = o.dtype ?? undefined;
+  let shape = o.shape ?? undefined;
+  const name = o.name ?? undefined;
   if (value instanceof Tensor) throw new TypeError('tf.constant needs a host value, not a Tensor');
   const dt = dtype === undefined ? undefined : parseDType(dtype);
   let arr = toNDArray(value as Parameters<typeof toNDArray>[0], dt);
@@ -55,7 +69,11 @@ defineOp<{ dtype: DType; shape: PartialShape }>({
 });
 registerGradient('Placeholder', null);
 
-export function placeholder(dtype: DType | string, shape?: PartialShape | readonly (number | null)[], name?: string): Tensor {
+export function placeholder(dtype: DType | string, ...args: (PartialShape | readonly (number | null)[] | string | undefined | { shape?: PartialShape | readonly (number | null)[]; name?: string })[]): Tensor;
+export function placeholder(dtype: DType | string, ...args: unknown[]): Tensor {
+  const o = kwargs(args, ['shape', 'name'], 'placeholder') as { shape?: PartialShape | readonly (number | null)[]; name?: string };
+  const shape = o.shape;
+  const name = o.name;
   const dt = parseDType(dtype);
   const dims = shape === undefined || shape === null ? null : parseShape(shape, 'placeholder', 'shape', 'partial');
   return makeOp(getDefaultGraph(), 'Placeholder', [], { dtype: dt, shape: dims }, name, 'Placeholder').outputs[0]!;
