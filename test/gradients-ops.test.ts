@@ -62,6 +62,18 @@ export const GRAD_CASES: GradCase[] = [
     ins: [{ shape: [2, 3] }, { shape: [3, 2] }, { shape: [2] }],
     f: (x, w, b) => tf.nn.xwPlusB(x, w, b),
   },
+  { name: 'PadV2 / MirrorPad', ins: [{ shape: [3, 2] }], f: (x) => [tf.pad(x, [[1, 2], [0, 1]]), tf.pad(x, [[2, 1], [1, 1]], 'REFLECT'), tf.pad(x, [[3, 0], [1, 2]], 'SYMMETRIC')] },
+  { name: 'Split / ReverseV2', ins: [{ shape: [4, 2] }], f: (x) => [...tf.split(x, [1, 3]), tf.reverse(x, [0, 1])] },
+  { name: 'Cumsum', ins: [{ shape: [2, 5] }], f: (x) => [tf.cumsum(x, 1), tf.cumsum(x, 1, true, true)] },
+  { name: 'TopKV2', ins: [{ shape: [2, 4], gen: distinct }], f: (x) => tf.nn.topK(x, 2)[0] },
+  { name: 'GatherNd / ScatterNd', ins: [{ shape: [3, 2] }, { shape: [2, 1], fixed: { dtype: 'int32', value: [2, 0] } }], f: (x, i) => [tf.gatherNd(x, i), tf.scatterNd(i, tf.index(x, '1:'), [4, 2])] },
+  { name: 'Einsum / tensordot', ins: [{ shape: [2, 3] }, { shape: [3, 2] }], f: (a, b) => [tf.einsum('ij,jk->ki', a, b), tf.einsum('ij->j', a), tf.einsum('ij,kl->ik', a, b), tf.tensordot(a, b, 1)] },
+  { name: 'moments / batchNormalization / l2Normalize', ins: [{ shape: [3, 2] }, { shape: [2], gen: 'pos' }], f: (x, s) => {
+    const [m, v] = tf.nn.moments(x, [0]);
+    return [m, v, tf.nn.batchNormalization(x, m, v, null, s, 1e-3), tf.nn.l2Normalize(x, 1)];
+  } },
+  { name: 'conv2dTranspose / depthwiseConv2d', ins: [{ shape: [1, 2, 2, 2] }, { shape: [2, 2, 1, 2] }, { shape: [1, 3, 3, 2] }, { shape: [2, 2, 2, 1] }],
+    f: (dy, f, x, df) => [tf.nn.conv2dTranspose(dy, f, [1, 3, 3, 1], 2, 'SAME'), tf.nn.depthwiseConv2d(x, df, 1, 'VALID')] },
 ];
 
 const devices = await resolvedDevices();

@@ -610,35 +610,66 @@ function rangeValues(start: number, limit: number, delta: number, dtype: DType):
   }
   return out;
 }
+/** TF's Range checks of start/limit/delta; a string is the error text. */
+function rangeError(start: number, limit: number, delta: number): string | null {
+  if (start > limit && delta > 0) return `Requires start <= limit when delta > 0: ${start}/${limit}`;
+  if (start < limit && delta < 0) return `Requires start >= limit when delta < 0: ${start}/${limit}`;
+  if (delta === 0) return 'Requires delta != 0';
+  return null;
+}
+/** Range with static arguments (attrs), or with start/limit/delta as inputs folded at plan time. */
 defineOp<{ start: number; limit: number; delta: number; dtype: DType }>({
   type: 'Range',
-  infer: (_ins, a, name) => {
+  infer: (ins, a, name) => {
+    if (ins.length === 3) return [{ dtype: a.dtype, shape: [null] }];
     const { start, limit, delta } = a;
-    const fail = (msg: string): ValueError => shapeFnError(msg, name, 'Range', [[], [], []], [[0, start], [1, limit], [2, delta]]);
-    if (start > limit && delta > 0) throw fail(`Requires start <= limit when delta > 0: ${start}/${limit}`);
-    if (start < limit && delta < 0) throw fail(`Requires start >= limit when delta < 0: ${start}/${limit}`);
-    if (delta === 0) throw fail('Requires delta != 0');
+    const err = rangeError(start, limit, delta);
+    if (err) throw shapeFnError(err, name, 'Range', [[], [], []], [[0, start], [1, limit], [2, delta]]);
     return [{ dtype: a.dtype, shape: [rangeSize(start, limit, delta, a.dtype)] }];
   },
-  lower: (b, _ins, a) => {
-    const data = rangeValues(a.start, a.limit, a.delta, a.dtype);
+  lower: (b, ins, a) => {
+    let { start, limit, delta } = a;
+    if (ins.length === 3) {
+      const vs = ins.map((v) => b.constValue(v));
+      if (vs.some((v) => v === null)) {
+        throw new InvalidArgumentError('Range needs start, limit and delta known when the plan is built (constants, or values derived from tensor shapes such as tf.shape(x)[0])', b.opName);
+      }
+      [start, limit, delta] = vs.map((v) => Number(v!.data[0]!)) as [number, number, number];
+      const err = rangeError(start, limit, delta);
+      if (err) throw new InvalidArgumentError(err, b.opName);
+    }
+    const data = rangeValues(start, limit, delta, a.dtype);
     return [b.constant(new NDArray(data, [data.length], a.dtype))];
   },
 });
+const RANGE_ORDER: DType[] = ['int32', 'int64', 'float32', 'float64'];
 /**
  * `tf.range(start, limit?, delta = 1, dtype?)`, as Python's range: `range(5)` is 0..4. The dtype
- * defaults to int32 for integer arguments, else float32. Folds to a constant.
+ * defaults to int32 for integer arguments, else float32. Arguments may be scalar tensors whose
+ * values are known when the plan is built (e.g. `tf.shape(x)[0]`); the result folds to a constant.
  */
-export function range(start: number, limit?: number | null, delta = 1, dtype?: DType | string, name?: string): Tensor {
+export function range(start: number | Tensor, limit?: number | Tensor | null, delta: number | Tensor = 1, dtype?: DType | string, name?: string): Tensor {
   if (limit === undefined || limit === null) [start, limit] = [0, start];
   const args = [start, limit, delta];
+  if (args.some((v) => v instanceof Tensor)) {
+    const ts = args.map((v) => (v instanceof Tensor ? v : null));
+    const inferred = RANGE_ORDER[Math.max(...args.map((v) => (v instanceof Tensor ? RANGE_ORDER.indexOf(v.dtype) : Number.isInteger(v) ? 0 : 2)))];
+    if (inferred === undefined) {
+      const bad = ts.find((t) => t && !RANGE_ORDER.includes(t.dtype))!;
+      throw new TypeError(`Value passed to parameter 'start' has DataType ${bad.dtype} not in list of allowed values: bfloat16, float32, float64, int32, int64`);
+    }
+    const dt = dtype !== undefined ? parseDType(dtype) : inferred;
+    const inputs = args.map((v) => (v instanceof Tensor ? (v.dtype === dt ? v : makeOp(v.graph, 'Cast', [v], { DstT: dt }, undefined, 'Cast').outputs[0]!) : toTensor(v as number, dt)));
+    return makeOp(inputs[0]!.graph, 'Range', inputs, { start: 0, limit: 0, delta: 0, dtype: dt }, name, 'range').outputs[0]!;
+  }
   for (const v of args) if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`range arguments must be finite numbers, got ${String(v)}`);
-  const dt = dtype !== undefined ? parseDType(dtype) : args.every(Number.isInteger) ? 'int32' : 'float32';
+  const nums = args as number[];
+  const dt = dtype !== undefined ? parseDType(dtype) : nums.every(Number.isInteger) ? 'int32' : 'float32';
   if (dt === 'bool') throw new TypeError("Value passed to parameter 'start' has DataType bool not in list of allowed values: bfloat16, float32, float64, int32, int64");
   if (!isFloat(dt)) {
-    const bad = args.find((v) => !Number.isInteger(v));
+    const bad = nums.find((v) => !Number.isInteger(v));
     if (bad !== undefined) throw new TypeError(`Expected ${dt}, got ${bad} of type 'float' instead.`);
   }
   const f = f32Of(dt);
-  return makeOp(getDefaultGraph(), 'Range', [], { start: f(start), limit: f(limit), delta: f(delta), dtype: dt }, name, 'range').outputs[0]!;
+  return makeOp(getDefaultGraph(), 'Range', [], { start: f(nums[0]!), limit: f(nums[1]!), delta: f(nums[2]!), dtype: dt }, name, 'range').outputs[0]!;
 }

@@ -268,7 +268,7 @@ defineOp<PoolAttrs>({
 
 // ----- builders -----------------------------------------------------------------------------
 /** TF's `_get_sequence`: a number or 2 values become `[1, a, b, 1]`; 4 values pass through. */
-function nhwc(value: number | readonly number[], what: string): number[] {
+export function nhwc(value: number | readonly number[], what: string): number[] {
   const v = typeof value === 'number' ? [value] : [...value];
   v.forEach((x) => {
     if (!Number.isInteger(x)) throw new TypeError(`${what} must hold integers, got ${JSON.stringify(value)}`);
@@ -279,12 +279,12 @@ function nhwc(value: number | readonly number[], what: string): number[] {
   throw new ValueError(`${what} should be of length 1, 2 or 4 but was ${v.length}`);
 }
 
-function checkPadding(p: unknown, type: string): Padding {
+export function checkPadding(p: unknown, type: string): Padding {
   if (p !== 'SAME' && p !== 'VALID') throw new ValueError(`Attr 'padding' of '${type}' Op passed string '${String(p)}' not in: "SAME", "VALID".`);
   return p;
 }
 
-function checkFormat(df: string | undefined, type: string): void {
+export function checkFormat(df: string | undefined, type: string): void {
   if (df !== undefined && df !== 'NHWC') {
     throw new ValueError(`${type}: data_format '${df}' is not supported; tsflow runs convolutions and pools in NHWC only`);
   }

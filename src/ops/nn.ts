@@ -232,3 +232,6 @@ function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions
 
 export { conv2d, maxPool, avgPool, type Conv2DOptions, type PoolOptions, type Padding } from './conv.js';
 export { embeddingLookup, type EmbeddingLookupOptions } from './embedding.js';
+export { topK, inTopK } from './top-k.js';
+export { moments, batchNormalization, l2Normalize } from './normalization.js';
+export { conv2dTranspose, depthwiseConv2d } from './conv-transpose.js';

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
-import { type Dim, type PartialShape, sizeOf } from '../shape.js';
+import { type Dim, type PartialShape, sizeOf, stridesOf } from '../shape.js';
 import { shapeFnError } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
@@ -126,21 +126,30 @@ function buildError(name: string, type: string, x: PartialShape, a: StridedSlice
 function lowerSlice(b: Lower, x: Val, dense: Dense): Val {
   const sizes = dense.dims.map((d) => d.size as number);
   if (sizeOf(sizes) === 0) return b.fill(sizes, 0, x.dtype);
-  const full = dense.dims.every((d, i) => d.stride === 1 && d.begin === 0 && sizes[i] === x.shape[i]);
-  if (full) return x;
   if (dense.dims.every((d) => d.stride === 1)) return b.slice(x, dense.dims.map((d) => d.begin), sizes);
-  // A strided (possibly reversed) box: one gather per strided axis after the unit-stride slice.
-  let cur = b.slice(
-    x,
-    dense.dims.map((d) => (d.stride === 1 ? d.begin : 0)),
-    dense.dims.map((d, i) => (d.stride === 1 ? sizes[i]! : x.shape[i]!)),
-  );
-  dense.dims.forEach((d, i) => {
-    if (d.stride === 1) return;
-    const idx = Int32Array.from({ length: sizes[i]! }, (_, k) => d.begin + k * d.stride);
-    cur = b.gather(cur, b.constant(new NDArray(idx, [idx.length], 'int32')), i);
-  });
-  return cur;
+  // One strided (possibly reversed) copy.
+  const st = stridesOf(x.shape);
+  const offset = dense.dims.reduce((acc, d, i) => acc + d.begin * st[i]!, 0);
+  const params = { outShape: sizes, inStrides: dense.dims.map((d, i) => d.stride * st[i]!), inOffset: offset };
+  return b.prim('copy', params, [x], [{ dtype: x.dtype, shape: sizes }])[0]!;
+}
+
+function hostSlice(x: NDArray, dense: Dense, shape: number[]): NDArray {
+  const sizes = dense.dims.map((d) => d.size as number);
+  const st = stridesOf(x.shape);
+  const n = sizeOf(sizes);
+  const out = new (x.data.constructor as new (n: number) => typeof x.data)(n);
+  const idx = new Array<number>(sizes.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    let off = 0;
+    dense.dims.forEach((d, i) => (off += (d.begin + idx[i]! * d.stride) * st[i]!));
+    out[k] = x.data[off]!;
+    for (let i = sizes.length - 1; i >= 0; i--) {
+      if (++idx[i]! < sizes[i]!) break;
+      idx[i] = 0;
+    }
+  }
+  return new NDArray(out, shape, x.dtype);
 }
 
 defineOp<StridedSliceAttrs>({
@@ -153,7 +162,11 @@ defineOp<StridedSliceAttrs>({
   },
   lower: (b, [x], a) => {
     const dense = denseSpec(x!.shape, a, (m) => new InvalidArgumentError(m, b.opName));
-    return [b.reshape(lowerSlice(b, x!, dense), outShape(dense) as number[])];
+    const shape = outShape(dense) as number[];
+    // Slices of plan-time constants (shape arithmetic: tf.shape(x)[0]) stay constants.
+    const known = b.constValue(x!);
+    if (known) return [b.constant(hostSlice(known, dense, shape))];
+    return [b.reshape(lowerSlice(b, x!, dense), shape)];
   },
 });
 

@@ -132,4 +132,209 @@ EXTRA_REFERENCE.set('GatherDropNegatives', (_op, [p, ids]) => {
   return [{ dtype: p!.dtype, shape: [...ids!.shape, ...p!.shape.slice(1)], data: out }];
 });
 
+/** numpy.pad: constant, reflect (no edge) or symmetric (with edge). */
+function pad(x: RefValue, paddings: [number, number][], mode: string, value: number): RefValue {
+  const pos = x.shape.map((d, i) => {
+    const [lo, hi] = paddings[i]!;
+    return Array.from({ length: lo + d + hi }, (_, k) => {
+      let j = k - lo;
+      if (j >= 0 && j < d) return j;
+      if (mode === 'CONSTANT') return -1;
+      if (mode === 'REFLECT') return j < 0 ? -j : 2 * (d - 1) - j;
+      return j < 0 ? -j - 1 : 2 * d - 1 - j;
+    });
+  });
+  const outShape = pos.map((p) => p.length);
+  const st = strides(x.shape);
+  const n = size(outShape);
+  const data = new Float64Array(n);
+  const idx = new Array<number>(outShape.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    let off = 0;
+    let inside = true;
+    for (let d = 0; d < outShape.length; d++) {
+      const j = pos[d]![idx[d]!]!;
+      if (j < 0) inside = false;
+      off += j * st[d]!;
+    }
+    data[k] = inside ? x.data[off]! : value;
+    for (let d = outShape.length - 1; d >= 0; d--) {
+      if (++idx[d]! < outShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return { dtype: x.dtype, shape: outShape, data };
+}
+EXTRA_REFERENCE.set('PadV2', (op, [x]) => [pad(x!, attr(op, 'paddings') as [number, number][], 'CONSTANT', attr(op, 'constantValue') as number)]);
+EXTRA_REFERENCE.set('MirrorPad', (op, [x]) => [pad(x!, attr(op, 'paddings') as [number, number][], attr(op, 'mode') as string, 0)]);
+
+/** Positions along `axis` taken by `sel`, every position along the other dims. */
+function along(x: RefValue, axis: number, sel: number[]): RefValue {
+  const pos = x.shape.map((d, i) => (i === axis ? sel : [...Array(d).keys()]));
+  return pick(x, pos, pos.map((p) => p.length));
+}
+for (const t of ['Split', 'SplitV']) {
+  EXTRA_REFERENCE.set(t, (op, [x]) => {
+    const r = x!.shape.length;
+    const a = attr(op, 'axis') as number;
+    const axis = a < 0 ? a + r : a;
+    const d = x!.shape[axis]!;
+    const sizes = attr(op, 'sizes') as number[] | null;
+    const num = attr(op, 'num') as number;
+    const known = (sizes ?? []).filter((v) => v !== -1).reduce((p, q) => p + q, 0);
+    const pieces = sizes === null ? new Array<number>(num).fill(d / num) : sizes.map((v) => (v === -1 ? d - known : v));
+    let off = 0;
+    return pieces.map((n) => {
+      const sel = Array.from({ length: n }, (_, i) => off + i);
+      off += n;
+      return along(x!, axis, sel);
+    });
+  });
+}
+EXTRA_REFERENCE.set('ReverseV2', (op, [x]) => {
+  const r = x!.shape.length;
+  const axes = (attr(op, 'axis') as number[]).map((a) => (a < 0 ? a + r : a));
+  const pos = x!.shape.map((d, i) => [...Array(d).keys()].map((j) => (axes.includes(i) ? d - 1 - j : j)));
+  return [pick(x!, pos, [...x!.shape])];
+});
+EXTRA_REFERENCE.set('Cumsum', (op, [x]) => {
+  const r = x!.shape.length;
+  const a = attr(op, 'axis') as number;
+  const axis = a < 0 ? a + r : a;
+  const exclusive = attr(op, 'exclusive') as boolean;
+  const reverse = attr(op, 'reverse') as boolean;
+  const st = strides(x!.shape);
+  const d = x!.shape[axis]!;
+  const out = new Float64Array(x!.data.length);
+  for (let k = 0; k < out.length; k++) {
+    const j = Math.floor(k / st[axis]!) % d;
+    const base = k - j * st[axis]!;
+    let sum = 0;
+    for (let i = 0; i < d; i++) {
+      const take = reverse ? (exclusive ? i > j : i >= j) : exclusive ? i < j : i <= j;
+      if (take) sum += x!.data[base + i * st[axis]!]!;
+    }
+    out[k] = sum;
+  }
+  return [{ dtype: x!.dtype, shape: [...x!.shape], data: out }];
+});
+EXTRA_REFERENCE.set('TopKV2', (op, [x]) => {
+  const k = attr(op, 'k') as number;
+  const n = x!.shape[x!.shape.length - 1]!;
+  const rows = x!.data.length / Math.max(n, 1);
+  const vals = new Float64Array(rows * k);
+  const idx = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    const order = [...Array(n).keys()].sort((p, q) => x!.data[r * n + q]! - x!.data[r * n + p]! || p - q);
+    for (let j = 0; j < k; j++) {
+      vals[r * k + j] = x!.data[r * n + order[j]!]!;
+      idx[r * k + j] = order[j]!;
+    }
+  }
+  const shape = [...x!.shape.slice(0, -1), k];
+  return [{ dtype: x!.dtype, shape, data: vals }, { dtype: 'int32', shape, data: idx }];
+});
+EXTRA_REFERENCE.set('InTopKV2', (op, [p, t]) => {
+  const k = attr(op, 'k') as number;
+  const [batch, n] = p!.shape as [number, number];
+  const out = new Float64Array(batch);
+  for (let b = 0; b < batch; b++) {
+    const target = t!.data[b]!;
+    const row = Array.from(p!.data.slice(b * n, b * n + n));
+    if (target < 0 || target >= n || row.some((v) => !Number.isFinite(v))) continue;
+    out[b] = row.filter((v) => v > row[target]!).length < k ? 1 : 0;
+  }
+  return [{ dtype: 'bool', shape: [batch], data: out }];
+});
+/** Flat row positions of index tuples into the leading dims of `shape`. */
+function tuples(op: Operation, idx: RefValue, shape: readonly number[]): number[] {
+  const q = idx.shape[idx.shape.length - 1]!;
+  const st = strides(shape.slice(0, q));
+  const n = idx.data.length / Math.max(q, 1);
+  return Array.from({ length: n }, (_, i) => {
+    let off = 0;
+    for (let j = 0; j < q; j++) {
+      const v = idx.data[i * q + j]!;
+      if (v < 0 || v >= shape[j]!) throw new ReferenceRuntimeError(op, `index ${v} out of range for dim ${j}`);
+      off += v * st[j]!;
+    }
+    return off;
+  });
+}
+EXTRA_REFERENCE.set('GatherNd', (op, [p, idx]) => {
+  const q = idx!.shape[idx!.shape.length - 1]!;
+  const rest = p!.shape.slice(q);
+  const w = size(rest);
+  const rows = tuples(op, idx!, p!.shape);
+  const data = new Float64Array(rows.length * w);
+  rows.forEach((r, i) => {
+    for (let k = 0; k < w; k++) data[i * w + k] = p!.data[r * w + k]!;
+  });
+  return [{ dtype: p!.dtype, shape: [...idx!.shape.slice(0, -1), ...rest], data }];
+});
+function scatterNd(op: Operation, idx: RefValue, up: RefValue, shape: number[]): RefValue {
+  const q = idx.shape[idx.shape.length - 1]!;
+  const w = size(shape.slice(q));
+  const data = new Float64Array(size(shape));
+  tuples(op, idx, shape).forEach((r, i) => {
+    for (let k = 0; k < w; k++) data[r * w + k]! += up.data[i * w + k]!;
+  });
+  return { dtype: up.dtype, shape, data };
+}
+EXTRA_REFERENCE.set('ScatterNd', (op, [idx, up]) => [scatterNd(op, idx!, up!, attr(op, 'shape') as number[])]);
+EXTRA_REFERENCE.set('ScatterNdLike', (op, [idx, up, like]) => [scatterNd(op, idx!, up!, [...like!.shape])]);
+/** Einsum by summing over every assignment of the labels. */
+EXTRA_REFERENCE.set('Einsum', (op, ins) => {
+  const [lhs, out] = (attr(op, 'equation') as string).split('->') as [string, string];
+  const subs = lhs.split(',');
+  const dims = new Map<string, number>();
+  subs.forEach((s, k) => [...s].forEach((c, i) => dims.set(c, ins[k]!.shape[i]!)));
+  const labels = [...dims.keys()];
+  const outShape = [...out].map((c) => dims.get(c)!);
+  const data = new Float64Array(size(outShape));
+  const outSt = strides(outShape);
+  const inSt = ins.map((v) => strides(v.shape));
+  const val = new Map<string, number>(labels.map((c) => [c, 0]));
+  const total = size(labels.map((c) => dims.get(c)!));
+  for (let k = 0; k < total; k++) {
+    let rem = k;
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const d = dims.get(labels[i]!)!;
+      val.set(labels[i]!, rem % d);
+      rem = Math.floor(rem / d);
+    }
+    let prod = 1;
+    subs.forEach((s, j) => {
+      let off = 0;
+      [...s].forEach((c, i) => (off += val.get(c)! * inSt[j]![i]!));
+      prod *= ins[j]!.data[off]!;
+    });
+    let o = 0;
+    [...out].forEach((c, i) => (o += val.get(c)! * outSt[i]!));
+    data[o]! += prod;
+  }
+  return [{ dtype: ins[0]!.dtype, shape: outShape, data }];
+});
+/** conv2d's input gradient (conv2d_transpose) straight from the definition: every input cell gets Σ dy·w over the windows that used it. */
+EXTRA_REFERENCE.set('Conv2DBackpropInput', (op, [sizes, f, dy]) => {
+  const [n, h, w, c] = Array.from(sizes!.data);
+  const [kh, kw, , o] = f!.shape as number[];
+  const [, oh, ow] = dy!.shape as number[];
+  const st = attr(op, 'strides') as number[];
+  const padding = attr(op, 'padding') as string;
+  const padOf = (inp: number, k: number, s: number, out: number): number => (padding === 'VALID' ? 0 : Math.max(0, Math.floor(((out - 1) * s + k - inp) / 2)));
+  const pt = padOf(h!, kh!, st[1]!, oh!);
+  const pl = padOf(w!, kw!, st[2]!, ow!);
+  const data = new Float64Array(n! * h! * w! * c!);
+  for (let b = 0; b < n!; b++) for (let y = 0; y < oh!; y++) for (let x = 0; x < ow!; x++) for (let i = 0; i < kh!; i++) for (let j = 0; j < kw!; j++) {
+    const iy = y * st[1]! + i - pt;
+    const ix = x * st[2]! + j - pl;
+    if (iy < 0 || iy >= h! || ix < 0 || ix >= w!) continue;
+    for (let ci = 0; ci < c!; ci++) for (let co = 0; co < o!; co++) {
+      data[((b * h! + iy) * w! + ix) * c! + ci]! += dy!.data[((b * oh! + y) * ow! + x) * o! + co]! * f!.data[((i * kw! + j) * c! + ci) * o! + co]!;
+    }
+  }
+  return [makeValue(f!.dtype, [n!, h!, w!, c!], data)];
+});
+
 export { pySlice, pick, strides, attr };

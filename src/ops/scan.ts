@@ -1,0 +1,116 @@
+/** `tf.cumsum` (TF's Cumsum: exclusive / reverse) and `tf.sequenceMask`. */
+import { kwargs } from '../args.js';
+import { type DType, parseDType } from '../dtype.js';
+import { InvalidArgumentError, ValueError } from '../errors.js';
+import type { Tensor } from '../graph/tensor.js';
+import { sizeOf, stridesOf } from '../shape.js';
+import { cast, less, maximum, reduceMax } from './math.js';
+import { expandDims, range, shapeFnError } from './array.js';
+import { type TensorLike, toTensor } from './convert.js';
+import type { Lower, Val } from './lower.js';
+import { defineOp, makeOp, registerGradient } from './registry.js';
+
+interface CumsumAttrs {
+  [k: string]: unknown;
+  axis: number;
+  exclusive: boolean;
+  reverse: boolean;
+}
+
+function reverseAxis(b: Lower, x: Val, axis: number): Val {
+  const s = x.shape;
+  const st = stridesOf(s);
+  const params = { outShape: [...s], inStrides: st.map((v, i) => (i === axis ? -v : v)), inOffset: (s[axis]! - 1) * st[axis]! };
+  return b.prim('copy', params, [x], [{ dtype: x.dtype, shape: [...s] }])[0]!;
+}
+
+/** x shifted by `k` along `axis`: k zeros in front, the last k elements dropped. */
+function shift(b: Lower, x: Val, axis: number, k: number): Val {
+  const s = x.shape;
+  const kept = b.slice(x, s.map(() => 0), s.map((d, i) => (i === axis ? d - k : d)));
+  return b.concat([b.fill(s.map((d, i) => (i === axis ? k : d)), 0, x.dtype), kept], axis);
+}
+
+/**
+ * Inclusive prefix sums by doubling (Hillis–Steele): after the step with shift k every element
+ * holds the sum of the 2k elements ending at it. log2(n) elementwise steps on any device.
+ */
+function lowerCumsum(b: Lower, x: Val, a: CumsumAttrs): Val {
+  const s = x.shape;
+  const ax = a.axis < 0 ? a.axis + s.length : a.axis;
+  const n = s[ax]!;
+  if (sizeOf(s) === 0 || n === 0) return x;
+  let cur = a.reverse ? reverseAxis(b, x, ax) : x;
+  if (a.exclusive) cur = n > 1 ? shift(b, cur, ax, 1) : b.fill(s, 0, x.dtype);
+  for (let k = 1; k < n; k *= 2) cur = b.binary('add', cur, shift(b, cur, ax, k));
+  return a.reverse ? reverseAxis(b, cur, ax) : cur;
+}
+
+defineOp<CumsumAttrs>({
+  type: 'Cumsum',
+  infer: ([x], a, name) => {
+    const s = x!.shape;
+    if (s !== null) {
+      const r = s.length;
+      if (a.axis < -r || a.axis >= r) throw shapeFnError(`axis must be in the range [${-r}, ${r}), but got ${a.axis}`, name, 'Cumsum', [s, []], [[1, a.axis]]);
+    }
+    return [{ dtype: x!.dtype, shape: s }];
+  },
+  lower: (b, [x], a) => {
+    const r = x!.shape.length;
+    if (a.axis < -r || a.axis >= r) throw new InvalidArgumentError(`ScanOp: Expected scan axis in the range [${-r}, ${r}), but got ${a.axis}`, b.opName);
+    return [lowerCumsum(b, x!, a)];
+  },
+});
+// The gradient of a prefix sum is the suffix sum of the gradient (TF's _CumsumGrad).
+registerGradient('Cumsum', (op, [dy]) => {
+  if (!dy) return [null];
+  const a = op.attrs as CumsumAttrs;
+  return [makeOp(dy.graph, 'Cumsum', [dy], { axis: a.axis, exclusive: a.exclusive, reverse: !a.reverse }, undefined, 'Cumsum').outputs[0]!];
+});
+
+/** `tf.cumsum(x, axis = 0, exclusive = false, reverse = false, name?)`. */
+export function cumsum(
+  x: TensorLike,
+  axis?: number | Record<string, unknown>,
+  exclusive?: boolean | Record<string, unknown>,
+  reverse?: boolean | Record<string, unknown>,
+  name?: string | Record<string, unknown>,
+): Tensor {
+  const o = kwargs([x, axis, exclusive, reverse, name], ['x', 'axis', 'exclusive', 'reverse', 'name'], 'cumsum');
+  const t = toTensor(o.x as TensorLike);
+  const ax = (o.axis as number | undefined) ?? 0;
+  if (!Number.isInteger(ax)) throw new TypeError(`cumsum: axis must be an integer, got ${String(o.axis)}`);
+  if (t.dtype === 'bool') throw new TypeError("Value passed to parameter 'x' has DataType bool not in list of allowed values: float32, float64, int32, int64, uint8, int16, int8, uint16");
+  const attrs: CumsumAttrs = { axis: ax, exclusive: Boolean(o.exclusive), reverse: Boolean(o.reverse) };
+  return makeOp(t.graph, 'Cumsum', [t], attrs, o.name as string | undefined, 'Cumsum').outputs[0]!;
+}
+
+/**
+ * `tf.sequenceMask(lengths, maxlen?, dtype = bool, name?)`: `mask[..., j] = j < lengths[...]`.
+ * Without `maxlen` it is `max(lengths)`, which must be known when the plan is built.
+ */
+export function sequenceMask(
+  lengths: TensorLike,
+  maxlen?: number | Tensor | null | Record<string, unknown>,
+  dtype?: DType | string | Record<string, unknown>,
+  name?: string | Record<string, unknown>,
+): Tensor {
+  const o = kwargs([lengths, maxlen, dtype, name], ['lengths', 'maxlen', 'dtype', 'name'], 'sequenceMask');
+  const l = toTensor(o.lengths as TensorLike, Array.isArray(o.lengths) || typeof o.lengths === 'number' ? 'int32' : undefined);
+  return l.graph.nameScope((o.name as string | undefined) ?? 'SequenceMask', () => {
+    let m: Tensor;
+    if (o.maxlen === undefined || o.maxlen === null) {
+      const mx = reduceMax(l, null);
+      m = maximum(toTensor(0, mx.dtype), mx);
+    } else {
+      m = toTensor(o.maxlen as TensorLike, typeof o.maxlen === 'number' ? l.dtype : undefined);
+    }
+    if (m.shape !== null && m.shape.length !== 0) throw new ValueError('maxlen must be scalar for sequence_mask');
+    const row = typeof o.maxlen === 'number' ? range(0, o.maxlen, 1, m.dtype) : range(toTensor(0, m.dtype), m, toTensor(1, m.dtype));
+    const matrix = cast(expandDims(l, -1), m.dtype);
+    const result = less(row, matrix);
+    const dt = o.dtype === undefined ? 'bool' : parseDType(o.dtype as DType);
+    return dt === 'bool' ? result : cast(result, dt);
+  });
+}
