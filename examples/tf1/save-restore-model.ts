@@ -137,7 +137,7 @@ let lastCost = Infinity;
     console.log('Accuracy:', String((await accuracy.eval(new Map([[x, mnist.test.images], [y, mnist.test.labels]]))).toArray()));
 
     // Save model weights to disk
-    savePath = await saver.save(sess, modelPath);
+    savePath = (await saver.save(sess, modelPath)) ?? modelPath;
     console.log(`Model saved in file: ${savePath}`);
   });
 }
