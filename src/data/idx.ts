@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { DatasetError } from './errors.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -81,11 +81,18 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/**
- * Parse IDX bytes. `file` is only used in error messages. With `expectedMagic`, any other magic
- * number is an error (this pins both the element type and the rank).
- */
-export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number): IdxArray {
+interface IdxHeader {
+  magic: number;
+  typeCode: number;
+  info: TypeInfo;
+  shape: number[];
+  headerBytes: number;
+  /** The file size the header declares (header + values). */
+  expected: number;
+}
+
+/** Check and decode the header at the start of `bytes` (which may hold just the header). */
+function readHeader(bytes: Uint8Array, file: string, expectedMagic?: number): IdxHeader {
   const name = basename(file);
   if (bytes.length < 4) {
     throw new DatasetError(
@@ -120,7 +127,16 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number
   const shape: number[] = [];
   for (let i = 0; i < ndims; i++) shape.push(view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
-  const expected = headerBytes + count * info.bytes;
+  return { magic, typeCode, info, shape, headerBytes, expected: headerBytes + count * info.bytes };
+}
+
+/**
+ * Parse IDX bytes. `file` is only used in error messages. With `expectedMagic`, any other magic
+ * number is an error (this pins both the element type and the rank).
+ */
+export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number): IdxArray {
+  const name = basename(file);
+  const { magic, typeCode, info, shape, headerBytes, expected } = readHeader(bytes, file, expectedMagic);
   if (bytes.length !== expected) {
     const what = bytes.length < expected ? 'truncated IDX file' : 'IDX file has trailing bytes';
     throw new DatasetError(
@@ -129,10 +145,64 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number
       file,
     );
   }
-  return { magic, typeCode, shape, data: info.read(view, headerBytes, count) };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { magic, typeCode, shape, data: info.read(view, headerBytes, (expected - headerBytes) / info.bytes) };
 }
 
-/** Read an IDX file from disk, gunzipping it first when it is gzip-compressed. */
+/** Deflate expands at most 1032-fold, so no gzip file inflates to more than this many times its size. */
+const MAX_INFLATE_RATIO = 1032;
+/** The longest IDX header: 4 bytes and 255 dimensions. */
+const MAX_HEADER = 4 + 4 * 255;
+
+function gzipError(file: string, e: unknown): DatasetError {
+  return new DatasetError(`${basename(file)}: corrupt or truncated gzip data: ${(e as Error).message} (${file})`, file);
+}
+
+/**
+ * Gunzip an IDX file without inflating more than its header declares: the header is inflated
+ * first from a growing prefix of the stream (each step bounded by the deflate ratio), checked,
+ * and the whole stream is then inflated with the declared size as the output limit.
+ */
+function gunzipIdx(gz: Uint8Array, file: string, expectedMagic?: number): Uint8Array {
+  let head = new Uint8Array(0);
+  for (let take = 64; ; take *= 4) {
+    const n = Math.min(take, gz.length);
+    try {
+      head = zlib.gunzipSync(gz.subarray(0, n), {
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        maxOutputLength: n * MAX_INFLATE_RATIO + MAX_HEADER,
+      });
+    } catch (e) {
+      throw gzipError(file, e);
+    }
+    if (n === gz.length || (head.length >= 4 && head.length >= 4 + 4 * head[3]!)) break;
+  }
+  const h = readHeader(head, file, expectedMagic);
+  if (h.expected > gz.length * MAX_INFLATE_RATIO + MAX_HEADER) {
+    throw new DatasetError(
+      `${basename(file)}: the IDX header declares ${h.expected} bytes ([${h.shape.join(', ')}] ${h.info.name} values), ` +
+        `more than ${gz.length} bytes of gzip data can inflate to (${file})`,
+      file,
+    );
+  }
+  try {
+    return zlib.gunzipSync(gz, { maxOutputLength: Math.max(1, h.expected) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DatasetError(
+        `${basename(file)}: IDX file has trailing bytes: the gzip data inflates to more than the ${h.expected} bytes ` +
+          `its header declares ([${h.shape.join(', ')}] ${h.info.name} values) (${file})`,
+        file,
+      );
+    }
+    throw gzipError(file, e);
+  }
+}
+
+/**
+ * Read an IDX file from disk, gunzipping it first when it is gzip-compressed. The header is
+ * checked before the values are read or inflated, and inflation stops at the size it declares.
+ */
 export function readIdxFile(file: string, expectedMagic?: number): IdxArray {
   let bytes: Uint8Array;
   try {
@@ -140,15 +210,6 @@ export function readIdxFile(file: string, expectedMagic?: number): IdxArray {
   } catch (e) {
     throw new DatasetError(`${basename(file)}: cannot read file: ${(e as Error).message}`, file);
   }
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new DatasetError(
-        `${basename(file)}: corrupt or truncated gzip data: ${(e as Error).message} (${file})`,
-        file,
-      );
-    }
-  }
+  if (isGzip(bytes)) bytes = gunzipIdx(bytes, file, expectedMagic);
   return parseIdx(bytes, file, expectedMagic);
 }
