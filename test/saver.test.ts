@@ -90,7 +90,7 @@ describe('save and restore', () => {
       i32: [1, -2, 2147483647, -2147483648],
       b: [true, false, true],
       f64: [Math.PI, -1e300, 5e-324],
-      i64: [0, -1, 2 ** 53, -(2 ** 53)],
+      i64: [0, -1, 2 ** 53 - 1, -(2 ** 53 - 1)],
       scalar: 42.5,
     };
     const build = (): Record<string, tf.Variable> => ({
