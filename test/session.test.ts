@@ -255,7 +255,7 @@ for (const dev of devices) {
         withShape: tf.add(tf.placeholder('float32', [null, 4]), 1),
         unknown: tf.add(tf.placeholder('float32'), 1),
         scalar: tf.add(tf.placeholder('int32', []), 1),
-        full: tf.add(tf.placeholder('bool', [2, 3], 'flags'), true),
+        full: tf.logicalAnd(tf.placeholder('bool', [2, 3], 'flags'), true),
       }));
       const e1 = await rejection(sess.run(t.withShape));
       expect(e1).toBeInstanceOf(tf.errors.InvalidArgumentError);

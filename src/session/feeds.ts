@@ -41,7 +41,7 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
       );
     }
     if (g.unfeedable.has(t)) throw new ValueError(`Tensor ${t} may not be fed.`);
-    if (!isHostValue(value)) {
+    if (!isHostValue(value) || (t.dtype !== 'string' && holdsString(value))) {
       throw new TypeError(`Feed value for ${t.name} must be a number, boolean, nested array, typed array or NDArray; got ${describeValue(value)}`);
     }
     const arr = feedValue(value as HostValue, t);
@@ -51,6 +51,12 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
     out.set(t, arr);
   }
   return out;
+}
+
+/** Whether a nested JS value holds a string (only string tensors take those). */
+function holdsString(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  return Array.isArray(v) && v.some(holdsString);
 }
 
 /**

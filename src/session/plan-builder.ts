@@ -304,7 +304,22 @@ export class PlanBuilder implements Lower {
     const inners = xs.map((x) => sizeOf(x.shape.slice(axis)));
     const outShape = [...first.shape];
     outShape[axis] = xs.reduce((a, x) => a + x.shape[axis]!, 0);
-    return this.one('concat', { outer, inners }, xs, first.dtype, outShape);
+    const v = this.one('concat', { outer, inners }, xs, first.dtype, outShape);
+    // Shape arithmetic (tf.stack([tf.shape(x)[0], 2, -1])) stays a plan-time constant.
+    const parts = xs.map((x) => this.folded.get(x.id));
+    const n = sizeOf(outShape);
+    if (n <= 4096 && parts.every((f) => f !== undefined)) {
+      const a = allocArray(first.dtype, n);
+      let o = 0;
+      for (let r = 0; r < outer; r++) {
+        parts.forEach((f, j) => {
+          const w = inners[j]!;
+          for (let k = 0; k < w; k++) a[o++] = f!.data[r * w + k]!;
+        });
+      }
+      this.folded.set(v.id, new NDArray(a, outShape, first.dtype));
+    }
+    return v;
   }
 
   gather(x: Val, indices: Val, axis: number): Val {
