@@ -5,24 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { rejection, thrown } from './support/errors.js';
 
 const firstLine = (e: Error): string => e.message.split('\n')[0]!;
 

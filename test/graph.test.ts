@@ -6,21 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { Tensor } from 'tsflow';
+import { inGraph, thrown } from './support/errors.js';
 
 /** Build in a fresh graph. */
-function inGraph<T>(fn: (g: tf.Graph) => T): T {
-  const g = new tf.Graph();
-  return g.asDefault(() => fn(g));
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 const c = (name?: string): Tensor => tf.constant(1, 'float32', undefined, name);
 

@@ -8,6 +8,7 @@ import * as tf from 'tsflow';
 import { type Placer, placeOp } from '../src/session/placement.js';
 import { isSoftwareAdapter } from '../src/device/webgpu/index.js';
 import type { GpuAdapter, GpuAdapterInfo } from '../src/device/webgpu/gpu-types.js';
+import { thrown } from './support/errors.js';
 
 const CPU0 = '/job:localhost/replica:0/task:0/device:CPU:0';
 const GPU0 = '/job:localhost/replica:0/task:0/device:GPU:0';
@@ -18,15 +19,6 @@ function opOn(device: string): tf.Operation {
     const a = tf.placeholder(tf.float32, [], 'a');
     return tf.device(device, () => tf.add(a, 2, 'sum')).op;
   });
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('placeOp', () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
+import { rejection, thrown } from './support/errors.js';
 
 registerSkipSummary();
 
@@ -15,24 +16,6 @@ const devices = await resolvedDevices();
 /** The first line of an error's message (TF1 may append node details after it). */
 function firstLine(e: unknown): string {
   return String((e as Error).message).split('\n')[0]!;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 const f32 = (data: number[], shape: number[] = [data.length]): NDArray => new tf.NDArray(Float32Array.from(data), shape);

@@ -6,20 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
-
-function inGraph<T>(fn: (g: tf.Graph) => T): T {
-  const g = new tf.Graph();
-  return g.asDefault(() => fn(g));
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { inGraph, thrown } from '../support/errors.js';
 
 describe('names', () => {
   it('nested variable scopes prefix getVariable names (foo/bar/v:0)', () => {
