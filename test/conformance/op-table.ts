@@ -46,6 +46,22 @@ interface Trial {
 }
 
 /** Register one describe block per device running every entry of `table`. */
+/**
+ * What is wrong with a tensor's static shape against the value a run gave it: it must describe
+ * the run-time shape, and be complete when `complete` (every input shape was known).
+ */
+export function shapeProblems(t: Tensor, actual: NDArray, complete: boolean): string[] {
+  const st = t.shape;
+  const problems: string[] = [];
+  if (st !== null && (st.length !== actual.shape.length || st.some((d, k) => d !== null && d !== actual.shape[k]))) {
+    problems.push(`static shape [${st.map((d) => d ?? '?')}] does not describe run-time shape [${actual.shape}]`);
+  }
+  if (complete && (st === null || st.some((d) => d === null))) {
+    problems.push(`static shape ${st === null ? '<unknown>' : `[${st.map((d) => d ?? '?')}]`} is partial although every input shape is known`);
+  }
+  return problems;
+}
+
 export async function runOpTable(title: string, table: OpEntry[]): Promise<void> {
   const devices = await resolvedDevices();
   for (const dev of devices) {
@@ -83,14 +99,7 @@ export async function runOpTable(title: string, table: OpEntry[]): Promise<void>
               const want = evaluate(tr.outs, { feeds: tr.feeds });
               tr.outs.forEach((t, i) => {
                 const actual = got[i]!;
-                const problems = mismatches(actual, want[i]!, tol);
-                const st = t.shape;
-                if (st !== null && (st.length !== actual.shape.length || st.some((d, k) => d !== null && d !== actual.shape[k]))) {
-                  problems.push(`static shape [${st.map((d) => d ?? '?')}] does not describe run-time shape [${actual.shape}]`);
-                }
-                if (tr.staticShapes && !entry.dynamicShape && (st === null || st.some((d) => d === null))) {
-                  problems.push(`static shape ${st === null ? '<unknown>' : `[${st.map((d) => d ?? '?')}]`} is partial although every input shape is known`);
-                }
+                const problems = [...mismatches(actual, want[i]!, tol), ...shapeProblems(t, actual, tr.staticShapes && !entry.dynamicShape)];
                 expect(problems, `${entry.name}, ${tr.label}, output ${i} (${t.name}):\n  ${problems.join('\n  ')}`).toEqual([]);
               });
             }

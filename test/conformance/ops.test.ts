@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { DType, NDArray, Tensor } from 'tsflow';
 import { evaluate, fromNDArray, numpyBroadcast } from './reference.js';
+import { shapeProblems } from './op-table.js';
 import {
   type DeviceCaps, Rng, type Tol, apiFn, arrayOf, mismatches, registerSkipSummary, resolvedDevices, skipTest,
 } from './harness.js';
@@ -637,15 +638,8 @@ for (const dev of devices) {
             const want = evaluate(tr.outs, { feeds: tr.feeds, pinned });
             tr.outs.forEach((t, i) => {
               const actual = got[i]!;
-              const problems = mismatches(actual, want[i]!, tol);
               // The static shape must describe the run-time one (exactly, when inputs are static).
-              const st = t.shape;
-              if (st !== null && (st.length !== actual.shape.length || st.some((d, k) => d !== null && d !== actual.shape[k]))) {
-                problems.push(`static shape [${st.map((d) => d ?? '?')}] does not describe run-time shape [${actual.shape}]`);
-              }
-              if (tr.staticShapes && !entry.dynamicShape && (st === null || st.some((d) => d === null))) {
-                problems.push(`static shape ${st === null ? '<unknown>' : `[${st.map((d) => d ?? '?')}]`} is partial although every input shape is known`);
-              }
+              const problems = [...mismatches(actual, want[i]!, tol), ...shapeProblems(t, actual, tr.staticShapes && !entry.dynamicShape)];
               expect(problems, `${entry.name}, ${tr.label}, output ${i} (${t.name}):\n  ${problems.join('\n  ')}`).toEqual([]);
             });
           }
