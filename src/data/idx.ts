@@ -2,9 +2,8 @@
  * Reader for the IDX format used by MNIST and its look-alikes: a big-endian header
  * `0x00 0x00 <type> <ndims>`, then `ndims` big-endian uint32 sizes, then the values.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import * as zlib from 'node:zlib';
+import { fs as nodeFs, zlib } from '../platform/node-builtins.js';
+import { basename } from '../platform/system.js';
 import { DatasetError } from './errors.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -206,7 +205,7 @@ function gunzipIdx(gz: Uint8Array, file: string, expectedMagic?: number): Uint8A
 export function readIdxFile(file: string, expectedMagic?: number): IdxArray {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = nodeFs.readFileSync(file);
   } catch (e) {
     throw new DatasetError(`${basename(file)}: cannot read file: ${(e as Error).message}`, file);
   }

@@ -7,8 +7,7 @@
  * shuffle with Math.random. The result is deterministic: all 0s in file order, then all 1s, …
  * — sorted by label, so shuffle before training on it (see `batches`).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fs as nodeFs, nodeModule } from '../platform/node-builtins.js';
 import { NDArray } from '../ndarray.js';
 import { DatasetError } from './errors.js';
 import type { MnistSplit } from './mnist.js';
@@ -16,7 +15,7 @@ import type { MnistSplit } from './mnist.js';
 const PIXELS = 28 * 28;
 
 function digitFile(d: number): string {
-  const require = createRequire(import.meta.url);
+  const require = nodeModule.createRequire(import.meta.url);
   try {
     return require.resolve(`mnist/src/digits/${d}.json`);
   } catch (e) {
@@ -30,7 +29,7 @@ function readDigit(d: number): number[] {
   const file = digitFile(d);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(nodeFs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new DatasetError(`${file}: cannot read JSON: ${(e as Error).message}`, file);
   }

@@ -1,9 +1,7 @@
 /**
  * MNIST-format datasets (MNIST, Fashion-MNIST, …) from a directory of IDX files, raw or gzipped.
  */
-import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fs as nodeFs, path as nodePath, url as nodeUrl } from '../platform/node-builtins.js';
 import { NDArray } from '../ndarray.js';
 import { DatasetError } from './errors.js';
 import { readIdxFile } from './idx.js';
@@ -39,8 +37,8 @@ export function candidateNames(stem: string): string[] {
 
 function findFile(dir: string, stem: string): string | null {
   for (const name of candidateNames(stem)) {
-    const p = join(dir, name);
-    if (existsSync(p)) return p;
+    const p = nodePath.join(dir, name);
+    if (nodeFs.existsSync(p)) return p;
   }
   return null;
 }
@@ -61,8 +59,8 @@ function loadSplit(imagesFile: string, labelsFile: string): MnistSplit {
   const m = lab.shape[0]!;
   if (n !== m) {
     throw new DatasetError(
-      `image/label count mismatch: ${basename(imagesFile)} holds ${n} images but ` +
-        `${basename(labelsFile)} holds ${m} labels (${imagesFile}, ${labelsFile})`,
+      `image/label count mismatch: ${nodePath.basename(imagesFile)} holds ${n} images but ` +
+        `${nodePath.basename(labelsFile)} holds ${m} labels (${imagesFile}, ${labelsFile})`,
       imagesFile,
     );
   }
@@ -77,8 +75,8 @@ function loadSplit(imagesFile: string, labelsFile: string): MnistSplit {
  * is present (then both must be); at least one split must be present.
  */
 export function load(dir: string | URL): MnistData {
-  const root = dir instanceof URL ? fileURLToPath(dir) : dir;
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  const root = dir instanceof URL ? nodeUrl.fileURLToPath(dir) : dir;
+  if (!nodeFs.existsSync(root) || !nodeFs.statSync(root).isDirectory()) {
     throw new DatasetError(`MNIST directory not found: ${root}`, root);
   }
   const out: MnistData = {};
@@ -95,9 +93,9 @@ export function load(dir: string | URL): MnistData {
       const [missingStem, present] =
         imagesFile === null ? [images, labelsFile!] : [labels, imagesFile];
       throw new DatasetError(
-        `MNIST ${split} split is incomplete: found ${basename(present)} but not its partner ` +
+        `MNIST ${split} split is incomplete: found ${nodePath.basename(present)} but not its partner ` +
           `in ${root} (looked for ${candidateNames(missingStem).join(', ')})`,
-        join(root, missingStem),
+        nodePath.join(root, missingStem),
       );
     }
     out[split] = loadSplit(imagesFile, labelsFile);

@@ -1,5 +1,5 @@
 /** `tf.importGraphDef`: NodeDefs → tsflow ops in the default graph, with TF1's `import/` names. */
-import { hostname } from 'node:os';
+import { hostname } from '../platform/system.js';
 import { NotFoundError, UnimplementedError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, canonicalDevice } from '../graph/graph.js';

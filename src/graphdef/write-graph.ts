@@ -1,6 +1,5 @@
 /** `tf.train.write_graph`: a GraphDef to `<logdir>/<name>`, binary or in the text format. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
 import { Graph } from '../graph/graph.js';
 import { encode, fromText, toText } from '../proto/codec.js';
 import { type GraphDef, GraphDefT } from '../proto/framework.js';
@@ -27,8 +26,8 @@ export function graphDefFromText(text: string): GraphDef {
 export function writeGraph(graphOrGraphDef: Graph | GraphDef, logdir: string, name: string, asText = true): string {
   const gd = graphOrGraphDef instanceof Graph ? graphOrGraphDef.asGraphDef() : graphOrGraphDef;
   if (!Array.isArray(gd?.node)) throw new TypeError('graph_or_graph_def must be a tf.Graph or a GraphDef');
-  mkdirSync(logdir, { recursive: true });
-  const path = join(logdir, name);
-  writeFileSync(path, asText ? graphDefToText(gd) : serializeGraphDef(gd));
+  nodeFs.mkdirSync(logdir, { recursive: true });
+  const path = nodePath.join(logdir, name);
+  nodeFs.writeFileSync(path, asText ? graphDefToText(gd) : serializeGraphDef(gd));
   return path;
 }

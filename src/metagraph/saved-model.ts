@@ -3,8 +3,7 @@
  * whose tags match is imported into the session's graph (no prefix), and every variable of it
  * the checkpoint `export_dir/variables/variables` holds is restored from it by name.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
 import { RuntimeError } from '../errors.js';
 import { loadCheckpoint } from '../checkpoint/index.js';
 import type { Operation } from '../graph/tensor.js';
@@ -16,7 +15,7 @@ import type { Session } from '../session/session.js';
 import { importInto } from '../graphdef/import.js';
 
 function readSavedModel(exportDir: string): SavedModel {
-  return decode<SavedModel>(SavedModelT, new Uint8Array(readFileSync(join(exportDir, 'saved_model.pb'))));
+  return decode<SavedModel>(SavedModelT, new Uint8Array(nodeFs.readFileSync(nodePath.join(exportDir, 'saved_model.pb'))));
 }
 
 /** Returns the loaded MetaGraphDef (its `signatureDef` names the inputs and outputs). */
@@ -32,7 +31,7 @@ export async function load(sess: Session, tags: string[], exportDir: string): Pr
   const { ops } = importInto(g, mg.graphDef ?? { node: [] }, { name: '' });
   let vars = [...ops.values()].filter((o) => o.type === 'VariableV2');
   if (vars.length === 0) return mg;
-  const reader = loadCheckpoint(join(exportDir, 'variables', 'variables'));
+  const reader = loadCheckpoint(nodePath.join(exportDir, 'variables', 'variables'));
   // Variables outside the Saver (asset filenames and the like) stay uninitialized, as TF leaves
   // them to the SavedModel's init op.
   vars = vars.filter((v) => reader.hasTensor(v.name));

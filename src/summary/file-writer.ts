@@ -4,9 +4,8 @@
  * most `maxQueue`, written when it fills, every `flushSecs`, on `flush()` and `close()`; once
  * `flush` or `close` returns, every event added before is on disk (fsynced).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
+import { hostname } from '../platform/system.js';
 import { Graph } from '../graph/graph.js';
 import { NDArray } from '../ndarray.js';
 import { decode, encode } from '../proto/codec.js';
@@ -61,10 +60,10 @@ export class FileWriter {
     this.maxQueue = opts.maxQueue ?? 10;
     this.flushSecs = opts.flushSecs ?? 120;
     if (!(this.maxQueue >= 1)) throw new RangeError(`maxQueue must be at least 1, got ${opts.maxQueue}`);
-    mkdirSync(logdir, { recursive: true });
+    nodeFs.mkdirSync(logdir, { recursive: true });
     const time = Math.floor(Date.now() / 1000);
-    this.path = join(logdir, `events.out.tfevents.${String(time).padStart(10, '0')}.${hostname()}${opts.filenameSuffix ?? ''}`);
-    this.fd = openSync(this.path, 'a');
+    this.path = nodePath.join(logdir, `events.out.tfevents.${String(time).padStart(10, '0')}.${hostname()}${opts.filenameSuffix ?? ''}`);
+    this.fd = nodeFs.openSync(this.path, 'a');
     this.write([encodeRecord(encode(EventT, { wallTime: Date.now() / 1000, step: 0, fileVersion: 'brain.Event:2' }))]);
     this.startTimer();
     const g = graph ?? opts.graphDef;
@@ -89,7 +88,7 @@ export class FileWriter {
     if (this.fd === null) return;
     for (const r of records) {
       let off = 0;
-      while (off < r.length) off += writeSync(this.fd, r, off, r.length - off);
+      while (off < r.length) off += nodeFs.writeSync(this.fd, r, off, r.length - off);
     }
   }
 
@@ -151,14 +150,14 @@ export class FileWriter {
     const q = this.queue;
     this.queue = [];
     this.write(q);
-    fsyncSync(this.fd);
+    nodeFs.fsyncSync(this.fd);
   }
 
   /** Flush, then close the file; later events are dropped until `reopen()`. */
   close(): void {
     if (this.fd === null) return;
     this.flush();
-    closeSync(this.fd);
+    nodeFs.closeSync(this.fd);
     this.fd = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -167,7 +166,7 @@ export class FileWriter {
   /** Open the event file again after `close()`, appending to it. */
   reopen(): void {
     if (this.fd !== null) return;
-    this.fd = openSync(this.path, 'a');
+    this.fd = nodeFs.openSync(this.path, 'a');
     this.startTimer();
   }
 }

@@ -1,5 +1,5 @@
+import { zlib as nodeZlib } from '../platform/node-builtins.js';
 /** PNG encoding (8-bit grayscale, gray+alpha, RGB or RGBA; filter 0; zlib from node:zlib). */
-import { deflateSync } from 'node:zlib';
 
 
 const CRC_TABLE = (() => {
@@ -47,7 +47,7 @@ export function encodePng(pixels: Uint8Array, height: number, width: number, cha
   const parts = [
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk('IHDR', ihdr),
-    chunk('IDAT', new Uint8Array(deflateSync(raw))),
+    chunk('IDAT', new Uint8Array(nodeZlib.deflateSync(raw))),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

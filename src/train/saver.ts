@@ -7,7 +7,7 @@
  * session's variable store), no `.meta` graph file is written, and only V2 checkpoints are
  * read and written.
  */
-import * as fsp from 'node:fs/promises';
+import { fsp } from '../platform/node-builtins.js';
 import { tfName } from '../dtype.js';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';

@@ -6,9 +6,7 @@
  * starts from a small script that registers `tsx` (a dev dependency) first and then imports the
  * entry.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fs, nodeModule, url } from '../../platform/node-builtins.js';
 
 export type WorkerEntry =
   /** A module file the worker loads directly. */
@@ -26,7 +24,7 @@ export function workerEntry(here: string = import.meta.url): WorkerEntry {
 
 /** URL of tsx's ESM `register` API (the import condition of its `./esm/api` export). */
 function tsxEsmApi(here: string): string {
-  const pkgPath = createRequire(here).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return new URL(pkg.exports['./esm/api']!.import.default, pathToFileURL(pkgPath)).href;
+  const pkgPath = nodeModule.createRequire(here).resolve('tsx/package.json');
+  const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return new URL(pkg.exports['./esm/api']!.import.default, url.pathToFileURL(pkgPath)).href;
 }
