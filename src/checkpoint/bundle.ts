@@ -4,11 +4,9 @@
  * row-major). The writer reproduces TF's output byte for byte for what TF1's Saver writes:
  * keys sorted bytewise, data contiguous in key order, one shard, no padding.
  */
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import { endianness } from 'node:os';
-import * as path from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { crypto as nodeCrypto, fs, fsp, path } from '../platform/node-builtins.js';
+import { endianness } from '../platform/system.js';
 import { type DType, BYTES, arrayCtor } from '../dtype.js';
 import {
   DataLossError,
@@ -253,7 +251,7 @@ async function runStepsAsync<T>(steps: Generator<FileOp, T, number>, perform: (o
 }
 
 /** Read into `buf` from `position` in bounded chunks; the bytes read (short at end of file). */
-async function readFully(fh: fsp.FileHandle, buf: Uint8Array, position: number): Promise<number> {
+async function readFully(fh: FileHandle, buf: Uint8Array, position: number): Promise<number> {
   let got = 0;
   while (got < buf.length) {
     const len = Math.min(buf.length - got, ioChunk());
@@ -472,7 +470,7 @@ export class BundleReader {
 
   /** Read and verify one tensor. */
   async read(name: string): Promise<TensorValue> {
-    let fh: fsp.FileHandle | undefined;
+    let fh: FileHandle | undefined;
     return runStepsAsync(this.readSteps(name), async (op) => {
       if (op.kind === 'open') fh = await fsp.open(op.path, 'r');
       else if (op.kind === 'size') return (await fh!.stat()).size;
@@ -759,12 +757,12 @@ export function stringTensorChunks(t: StringTensor): { chunks: Uint8Array[]; siz
 
 /** `<path>.tempstate<random>`, TF's name for a file being written; registered as active. */
 export function tempName(path: string): string {
-  return registerTemp(`${path}.tempstate${randomBytes(8).readBigUInt64LE(0)}`);
+  return registerTemp(`${path}.tempstate${nodeCrypto.randomBytes(8).readBigUInt64LE(0)}`);
 }
 
 /** A fresh backup prefix `<prefix>.tempstate<random>`; its two file names are registered as active. */
 export function backupPrefix(prefix: string): string {
-  const b = `${prefix}.tempstate${randomBytes(8).readBigUInt64LE(0)}`;
+  const b = `${prefix}.tempstate${nodeCrypto.randomBytes(8).readBigUInt64LE(0)}`;
   registerTemp(dataFilename(b, 0, 1));
   registerTemp(metaFilename(b));
   return b;

@@ -10,8 +10,7 @@
  * checkpoint (under its own name or the backup's) or the new one, each complete. Backups and
  * temporary files left by a killed save are removed by the next save (`removeStaleTempFiles`).
  */
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
+import { fsp, path } from '../platform/node-builtins.js';
 import { type StagedBundle, backupPrefix, dataFilename, keepBackup, metaFilename, tempName } from './bundle.js';
 import { releaseTemp, saveStep } from './io.js';
 import {

@@ -3,7 +3,7 @@
  * error classes, reads and writes cut into bounded chunks (one `read`/`write` call takes at most
  * 2^31-1 bytes), and the single place where buffers sized by a file's claims are allocated.
  */
-import * as fs from 'node:fs';
+import { fs } from '../platform/node-builtins.js';
 import {
   AbortedError,
   AlreadyExistsError,

@@ -2,8 +2,7 @@
  * TF-style checkpoint reading: `tf.train.NewCheckpointReader`, `load_checkpoint`,
  * `list_variables` and `load_variable`.
  */
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
+import { fs, fsp } from '../platform/node-builtins.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { NDArray } from '../ndarray.js';
 import { type BundleDType, type BundleEntry, type TensorValue, BundleReader, keyNotFound } from './bundle.js';

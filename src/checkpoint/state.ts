@@ -8,10 +8,7 @@
  *
  * Paths that are relative are relative to the directory holding the file.
  */
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
+import { crypto as nodeCrypto, fs, fsp, path } from '../platform/node-builtins.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { metaFilename } from './bundle.js';
 import { ioError, isActiveTemp, registerTemp, releaseTemp, saveStep } from './io.js';
@@ -257,7 +254,7 @@ export const ATOMIC_TEMP_PATTERN = /\.tmp[0-9a-f]{32}$/;
  * ResourceExhaustedError, EACCES/EROFS: PermissionDeniedError, …).
  */
 export async function atomicWriteFile(file: string, text: string | Uint8Array): Promise<void> {
-  const tmp = registerTemp(`${file}.tmp${randomBytes(16).toString('hex')}`);
+  const tmp = registerTemp(`${file}.tmp${nodeCrypto.randomBytes(16).toString('hex')}`);
   let at = tmp;
   try {
     const fh = await fsp.open(tmp, 'wx');
