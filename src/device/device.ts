@@ -11,13 +11,16 @@ export interface Program {
 }
 
 export interface Device {
-  readonly kind: 'cpu' | 'webgpu';
-  /** TF-style full name, e.g. `/device:CPU:0`. */
+  /** The id it is registered under (registry.ts), e.g. `'cpu'`. */
+  readonly kind: string;
+  /** TF-style local name, e.g. `/device:CPU:0`. */
   readonly name: string;
   /** Byte alignment the memory planner must give temp offsets. */
   readonly alignment: number;
   /** Whether an elementwise step may write over an input that dies at that step. */
   readonly inPlace: boolean;
+  /** Bytes per element in device memory (default: the dtype's size on the host). */
+  bytesPerElement?(dtype: DType): number;
   /** Create (zeroed) storage for a variable; a no-op if it exists with this dtype and size. */
   createVariable(key: string, dtype: DType, size: number): void;
   readVariable(key: string): Promise<DataArray>;

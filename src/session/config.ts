@@ -8,6 +8,7 @@ import { Graph } from '../graph/graph.js';
 import { UnimplementedError } from '../errors.js';
 import { isOptionsObject, kwargs } from '../args.js';
 import { intIn, parseOptions } from '../validate.js';
+import { deviceDecl, fullName, registeredDevices } from '../device/registry.js';
 
 const gpuOptionsShape = {
   /** WebGPU buffers are allocated per plan as needed, which is what allow_growth asks for. */
@@ -67,7 +68,8 @@ const sessionSchema = z.strictObject({
   target: z.string().optional(),
   graph: z.instanceof(Graph, { message: 'graph must be a tf.Graph' }).nullish(),
   config: z.custom<unknown>((x) => x === null || x instanceof ConfigProto || isOptionsObject(x), { error: 'expected a tf.ConfigProto or an options object' }).optional(),
-  device: z.enum(['cpu', 'webgpu']).optional(),
+  /** A registered device's id (checked against the registry when a session is made). */
+  device: z.string().optional(),
   threads: intIn(1, 256).optional(),
   /** Worker fan-out threshold (0: every step runs on the workers). */
   parallelThreshold: z.number().min(0).optional(),
@@ -82,23 +84,39 @@ export type SessionOptions = Omit<z.input<typeof sessionSchema>, 'config' | 'gpu
 /** What the session and its devices read. */
 export interface ResolvedSessionOptions {
   graph?: Graph;
-  device?: 'cpu' | 'webgpu';
+  /** The session's device (a registered id, see device/registry.ts). */
+  device?: string;
   threads?: number;
   parallelThreshold?: number;
   allowSoftPlacement: boolean;
   logDevicePlacement: boolean;
   /** false when `deviceCount: {GPU: 0}` hides the GPU. */
   gpuVisible: boolean;
+  /** TF's `deviceCount`: a device type counted 0 is hidden. */
+  deviceCount: Record<string, number>;
+}
+
+/** The session schema with `device` one of the devices registered now. */
+let withDevices: { ids: string; schema: z.ZodType<z.output<typeof sessionSchema>> } | null = null;
+function sessionSchemaNow(): z.ZodType<z.output<typeof sessionSchema>> {
+  const ids = registeredDevices().map((d) => d.id);
+  if (withDevices?.ids !== ids.join()) {
+    const schema = sessionSchema.extend({ device: z.enum(ids as [string, ...string[]]).optional() });
+    withDevices = { ids: ids.join(), schema };
+    return schema;
+  }
+  return withDevices.schema;
 }
 
 /** `new Session(opts?)` or `new Session(target, graph?, config?)` into one resolved record. */
 export function resolveSessionOptions(args: readonly unknown[]): ResolvedSessionOptions {
-  const o = parseOptions(sessionSchema, kwargs(args, ['target', 'graph', 'config'], 'Session'), 'Session');
+  const o = parseOptions(sessionSchemaNow(), kwargs(args, ['target', 'graph', 'config'], 'Session'), 'Session');
   if (o.target !== undefined && o.target !== '') {
     throw new UnimplementedError(`Session target '${o.target}': tsflow runs sessions in-process only (target must be '')`);
   }
   const cfg = o.config == null ? {} : o.config instanceof ConfigProto ? o.config : parseOptions(configSchema, o.config, 'Session config');
   const pick = <K extends keyof ConfigProto>(k: K): ConfigProto[K] | undefined => (o[k as keyof typeof o] ?? cfg[k as keyof typeof cfg]) as ConfigProto[K] | undefined;
+  const count = (pick('deviceCount') as Record<string, number> | undefined) ?? {};
   const gpu = pick('gpuOptions');
   if (gpu !== undefined) toGpuOptions(gpu);
   const intra = pick('intraOpParallelismThreads');
@@ -110,11 +128,12 @@ export function resolveSessionOptions(args: readonly unknown[]): ResolvedSession
     ...(o.parallelThreshold !== undefined ? { parallelThreshold: o.parallelThreshold } : {}),
     allowSoftPlacement: !!pick('allowSoftPlacement'),
     logDevicePlacement: !!pick('logDevicePlacement'),
-    gpuVisible: (pick('deviceCount') as Record<string, number> | undefined)?.GPU !== 0,
+    gpuVisible: count.GPU !== 0,
+    deviceCount: { ...count },
   };
 }
 
-/** TF's full name of a local device (`/job:localhost/replica:0/task:0/device:CPU:0`). */
-export function fullDeviceName(kind: 'cpu' | 'webgpu'): string {
-  return `/job:localhost/replica:0/task:0/device:${kind === 'cpu' ? 'CPU' : 'GPU'}:0`;
+/** TF's full name of a registered device (`/job:localhost/replica:0/task:0/device:CPU:0`). */
+export function fullDeviceName(id: string): string {
+  return fullName(deviceDecl(id));
 }

@@ -2,14 +2,17 @@
  * Device placement: each op runs where `tf.device` put it (ops that update a variable go with
  * the variable), else on the session's device. A run whose ops span devices is cut into
  * segments of consecutive ops on one device; tensors crossing a cut are fetched from one
- * segment and fed to the next.
+ * segment and fed to the next. The devices, their names and the dtypes they hold come from
+ * the device registry.
  */
 import { InvalidArgumentError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { prune } from './compile.js';
 import { localDevice } from '../graph/device-spec.js';
+import { type DeviceDecl, deviceDecl, deviceOfType, fallbackDevice, fullName, localName, registeredDevices } from '../device/registry.js';
 
-export type DeviceKind = 'cpu' | 'webgpu';
+/** A registered device's id (registry.ts): `'cpu'`, `'webgpu'`, … */
+export type DeviceKind = string;
 
 export interface Segment {
   kind: DeviceKind;
@@ -22,9 +25,15 @@ export interface Segment {
 
 export interface Placer {
   defaultKind: DeviceKind;
-  /** Whether a GPU device exists (resolved before placing). */
-  gpu: boolean;
   allowSoftPlacement: boolean;
+  /**
+   * The devices this session has, besides the fallback device (always there), by id, each with
+   * whether soft placement may move ops onto it. Without it: the GPU-kind devices when `gpu`,
+   * with `softGpu`.
+   */
+  devices?: ReadonlyMap<DeviceKind, { soft: boolean }>;
+  /** Whether a GPU device exists (resolved before placing), where `devices` is not given. */
+  gpu?: boolean;
   /**
    * Whether soft placement may move ops onto the GPU (default: `gpu`). Not onto a software
    * adapter, which is far slower than the CPU device, unless the session itself asked for WebGPU.
@@ -32,53 +41,84 @@ export interface Placer {
   softGpu?: boolean;
 }
 
-/** The devices a session can have: CPU:0, and GPU:0 when a WebGPU adapter was found. */
+function present(d: DeviceDecl, p: Placer): { soft: boolean } | null {
+  if (d.fallback) return { soft: true };
+  if (p.devices) return p.devices.get(d.id) ?? null;
+  return d.kind === 'GPU' && p.gpu ? { soft: p.softGpu ?? true } : null;
+}
+
+/** The devices a session has: the fallback (CPU:0), then the others it opened. */
 function notAvailable(op: Operation, spec: string, p: Placer): InvalidArgumentError {
-  const devices = ['/job:localhost/replica:0/task:0/device:CPU:0', ...(p.gpu ? ['/job:localhost/replica:0/task:0/device:GPU:0'] : [])];
+  const devices = registeredDevices().filter((d) => present(d, p)).map(fullName);
   return new InvalidArgumentError(
     `Cannot assign a device for operation '${op.name}': Operation was explicitly assigned to ${spec} but available devices are [ ${devices.join(', ')} ]. Make sure the device specification refers to a valid device.`,
     op.name,
   );
 }
 
-/** Ops the WebGPU device has no kernel for (string tensors, as in TF) run on the CPU. */
-function cpuOnly(op: Operation): boolean {
-  return op.outputs.some((t) => t.dtype === 'string') || op.inputs.some((t) => t.dtype === 'string');
+/** Whether the device has kernels for every dtype the op reads and writes (no GPU kernels for strings, as in TF). */
+function holds(d: DeviceDecl, op: Operation): boolean {
+  return op.outputs.every((t) => d.dtypes.has(t.dtype)) && op.inputs.every((t) => d.dtypes.has(t.dtype));
 }
+
+/** Where soft placement puts an op: a GPU-kind device it may use, else the fallback. */
+function softTarget(op: Operation, p: Placer): DeviceKind {
+  const ok = registeredDevices().filter((d) => !d.fallback && d.kind === 'GPU' && present(d, p)?.soft && holds(d, op));
+  return ok[0]?.id ?? fallbackFor(op).id;
+}
+
+function fallbackFor(op: Operation): DeviceDecl {
+  return registeredDevices().find((d) => d.fallback && holds(d, op)) ?? fallbackDevice();
+}
+
+const SPEC = /^\/device:([^:]+):(.+)$/;
 
 export function placeOp(op: Operation, p: Placer): DeviceKind {
   const ref = op.inputs.find((t) => t.op.type === 'VariableV2');
   const spec = localDevice(ref && ref.op !== op ? ref.op.device || op.device : op.device);
-  if (spec === '' && cpuOnly(op)) return 'cpu';
-  if (spec === '') return p.defaultKind;
-  if (spec === '/device:CPU:0') return 'cpu';
-  if (spec.startsWith('/device:CPU')) {
-    if (p.allowSoftPlacement) return 'cpu';
-    throw notAvailable(op, spec, p);
+  if (spec === '') {
+    const home = deviceDecl(p.defaultKind);
+    return holds(home, op) ? home.id : fallbackFor(op).id;
   }
-  if (cpuOnly(op)) {
-    if (p.allowSoftPlacement) return 'cpu';
+  const m = SPEC.exec(spec);
+  const d = m ? deviceOfType(m[1]!) : undefined;
+  if (d && !holds(d, op)) {
+    if (p.allowSoftPlacement) return fallbackFor(op).id;
     throw new InvalidArgumentError(
-      `Cannot assign a device for operation '${op.name}': Could not satisfy explicit device specification '${spec}' because no supported kernel for GPU devices is available.`,
+      `Cannot assign a device for operation '${op.name}': Could not satisfy explicit device specification '${spec}' because no supported kernel for ${d.deviceType} devices is available.`,
       op.name,
     );
   }
-  const softGpu = p.gpu && (p.softGpu ?? true);
-  // GPU:0 as asked; with soft placement only where soft placement would pick it too
-  if (spec === '/device:GPU:0' && p.gpu && (!p.allowSoftPlacement || softGpu)) return 'webgpu';
+  const has = d ? present(d, p) : null;
+  // the device as asked; with soft placement only where soft placement would pick it too
+  if (d && m![2] === '0' && has && (!p.allowSoftPlacement || has.soft)) return d.id;
   if (!p.allowSoftPlacement) throw notAvailable(op, spec, p);
-  return softGpu ? 'webgpu' : 'cpu';
+  // another index of a device there is (/cpu:1, /gpu:1) goes to that device
+  if (d && has?.soft) return d.id;
+  return softTarget(op, p);
 }
 
 /** Does any op of the graph ask for a device other than the session's? */
 export function needsPlacement(ops: readonly Operation[], p: Placer): boolean {
-  if (p.defaultKind !== 'cpu' && ops.some(cpuOnly)) return true;
-  // a device other than CPU:0 / GPU:0 always goes through placeOp (soft placement or its error)
-  const elsewhere = (d: string) => (d === '/device:CPU:0' ? p.defaultKind !== 'cpu' : d === '/device:GPU:0' ? p.defaultKind !== 'webgpu' : true);
+  const home = deviceDecl(p.defaultKind);
+  if (ops.some((op) => !holds(home, op))) return true;
+  // a device other than the session's always goes through placeOp (soft placement or its error)
+  const own = localName(home);
   return ops.some((op) => {
     const d = op.device === '' ? '' : localDevice(op.device);
-    return d !== '' && elsewhere(d);
+    return d !== '' && d !== own;
   });
+}
+
+/** The device types the graph's ops ask for by name (`GPU` for `/gpu:1`). */
+export function askedTypes(ops: readonly Operation[]): Set<string> {
+  const out = new Set<string>();
+  for (const op of ops) {
+    if (op.device === '') continue;
+    const m = SPEC.exec(localDevice(op.device));
+    if (m) out.add(m[1]!);
+  }
+  return out;
 }
 
 export function segment(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, p: Placer): Segment[] {

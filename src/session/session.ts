@@ -4,16 +4,15 @@ import { Graph } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { InvalidArgumentError, RuntimeError, ValueError } from '../errors.js';
-import { CpuDevice } from '../device/cpu/index.js';
+import '../device/builtin.js';
 import type { Device } from '../device/device.js';
+import { type DeviceDecl, deviceDecl, fallbackDevice, registeredDevices } from '../device/registry.js';
 import { Variable } from '../ops/variables.js';
 import { cShape, shapesEqual } from '../shape.js';
 import { prune, uninitializedError } from './compile.js';
-import { localDevice } from '../graph/device-spec.js';
 import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
-import { createWebGPU, isSoftwareGpu } from './devices.js';
-import { type DeviceKind, type Placer, needsPlacement, segment } from './placement.js';
+import { type DeviceKind, type Placer, askedTypes, needsPlacement, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
 import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type SessionOptions, fullDeviceName, resolveSessionOptions } from './config.js';
 
@@ -40,7 +39,9 @@ export class Session {
   private readonly opts: ResolvedSessionOptions;
   private readonly state: SessionState;
   private readonly runners = new Map<DeviceKind, Runner>();
-  private gpu: Promise<Runner | null> | null = null;
+  /** Devices being opened or opened (null: not to be had), by id. */
+  private readonly opening = new Map<DeviceKind, Promise<Runner | null>>();
+  private readonly fallback: DeviceDecl = fallbackDevice();
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** Asynchronous runs called and not yet settled. */
@@ -48,9 +49,9 @@ export class Session {
   /** Per request key: its segments when the ops span devices, else null. */
   private readonly routes = new Map<string, ReturnType<typeof segment> | null>();
   private placementVersion = -1;
-  /** Per graph version: does any op ask for another device / for the GPU? */
+  /** Per graph version: does any op ask for another device, and which device types are named? */
   private placedElsewhere = false;
-  private asksGpu = false;
+  private asked = new Set<string>();
 
   /** Ops whose placement was printed (`logDevicePlacement`). */
   private readonly logged = new Set<Operation>();
@@ -60,35 +61,74 @@ export class Session {
     this.opts = resolveSessionOptions(args);
     this.graph = this.opts.graph ?? getDefaultGraph();
     this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
-    this.runners.set('cpu', new Runner(new CpuDevice(this.opts), this.state));
+    // the session's device must be registered (checked with the options); the fallback opens now
+    this.runners.set(this.fallback.id, new Runner(this.fallback.open(this.openOptions(this.fallback)) as Device, this.state));
     if (this.opts.logDevicePlacement) console.log('Device mapping: no known devices.');
   }
 
   private get defaultKind(): DeviceKind {
-    return this.opts.device ?? 'cpu';
+    return this.opts.device ?? this.fallback.id;
   }
 
-  /** The devices this session runs on (a GPU once it has been opened). */
-  listDevices(): { name: string; deviceType: 'CPU' | 'GPU' }[] {
-    const out: { name: string; deviceType: 'CPU' | 'GPU' }[] = [{ name: '/device:CPU:0', deviceType: 'CPU' }];
-    const gpu = this.runners.get('webgpu');
-    if (gpu) out.push({ name: gpu.device.name, deviceType: 'GPU' });
+  private get fallbackRunner(): Runner {
+    return this.runners.get(this.fallback.id)!;
+  }
+
+  private openOptions(d: DeviceDecl): { threads?: number; parallelThreshold?: number; soft: boolean } {
+    // A session asks softly for a device other than its own: placement then names the op that wanted it.
+    const soft = !!this.opts.allowSoftPlacement || this.defaultKind !== d.id;
+    return {
+      ...(this.opts.threads !== undefined ? { threads: this.opts.threads } : {}),
+      ...(this.opts.parallelThreshold !== undefined ? { parallelThreshold: this.opts.parallelThreshold } : {}),
+      soft,
+    };
+  }
+
+  /** The devices this session runs on (the fallback, and the others once opened), in registry order. */
+  listDevices(): { name: string; deviceType: string }[] {
+    const out: { name: string; deviceType: string }[] = [];
+    for (const d of registeredDevices()) {
+      const r = this.runners.get(d.id);
+      if (r) out.push({ name: r.device.name, deviceType: d.deviceType });
+    }
     return out;
   }
 
-  /** Open the WebGPU device once; null where there is none and soft placement allows the CPU. */
-  private openGpu(): Promise<Runner | null> {
-    // A CPU session asks softly: placement then names the op that wanted the GPU.
-    const soft = !!this.opts.allowSoftPlacement || this.defaultKind === 'cpu';
-    const open = (): Promise<Device | null> => this.opts.gpuVisible ? createWebGPU(soft)
-      : soft ? Promise.resolve(null) : Promise.reject(new InvalidArgumentError('The WebGPU device is hidden by the session config (deviceCount GPU: 0)'));
-    this.gpu ??= open().then((d) => {
-      if (!d) return null;
-      const r = new Runner(d, this.state);
-      this.runners.set('webgpu', r);
-      return r;
-    });
-    return this.gpu;
+  /** Open a device once; null where there is none and the session can do without it. */
+  private openDevice(d: DeviceDecl): Promise<Runner | null> {
+    const have = this.opening.get(d.id);
+    if (have) return have;
+    const o = this.openOptions(d);
+    const hidden = this.opts.deviceCount[d.deviceType] === 0;
+    const open = (): Promise<Device | null> => !hidden ? Promise.resolve(d.open(o))
+      : o.soft ? Promise.resolve(null) : Promise.reject(new InvalidArgumentError(`The ${d.label} device is hidden by the session config (deviceCount ${d.deviceType}: 0)`));
+    const p = open().then((dev) => (dev ? this.adopt(d, dev) : null));
+    this.opening.set(d.id, p);
+    return p;
+  }
+
+  /** Open a synchronous device now, where it opens without waiting; whether it is open. */
+  private openSync(d: DeviceDecl): boolean {
+    if (this.runners.has(d.id)) return true;
+    if (this.opening.has(d.id) || this.opts.deviceCount[d.deviceType] === 0) return false;
+    const dev = d.open(this.openOptions(d));
+    if (dev instanceof Promise) {
+      this.opening.set(d.id, dev.then((x) => (x ? this.adopt(d, x) : null)));
+      return false;
+    }
+    this.opening.set(d.id, Promise.resolve(this.adopt(d, dev)));
+    return true;
+  }
+
+  private adopt(d: DeviceDecl, dev: Device): Runner {
+    const r = new Runner(dev, this.state);
+    this.runners.set(d.id, r);
+    return r;
+  }
+
+  /** The devices a run may need, besides the fallback: the session's own and those the graph names. */
+  private wanted(): DeviceDecl[] {
+    return registeredDevices().filter((d) => !d.fallback && (d.id === this.defaultKind || this.asked.has(d.deviceType)));
   }
 
   private checkOpen(): void {
@@ -124,12 +164,17 @@ export class Session {
   }
 
   /** Segments for a request, or null when one device runs it all. */
-  private route(req: Request, gpu: boolean): ReturnType<typeof segment> | null {
+  private route(req: Request, opened: readonly DeviceKind[]): ReturnType<typeof segment> | null {
     this.scanPlacement();
     if (!this.placedElsewhere) return null;
-    const gpuDevice = this.runners.get('webgpu')?.device;
-    const softGpu = gpu && (this.defaultKind === 'webgpu' || !(gpuDevice && isSoftwareGpu(gpuDevice)));
-    const placer: Placer = { defaultKind: this.defaultKind, gpu, allowSoftPlacement: !!this.opts.allowSoftPlacement, softGpu };
+    // soft placement moves ops onto a software device (a CPU-backed GPU adapter) only where it is the session's own
+    const devices = new Map<DeviceKind, { soft: boolean }>();
+    for (const id of opened) {
+      const d = deviceDecl(id);
+      const dev = this.runners.get(id)!.device;
+      devices.set(id, { soft: this.defaultKind === id || !d.isSoftware?.(dev) });
+    }
+    const placer: Placer = { defaultKind: this.defaultKind, allowSoftPlacement: !!this.opts.allowSoftPlacement, devices };
     let r = this.routes.get(req.key);
     if (r === undefined) {
       r = segment(req.elements, req.feeds, placer);
@@ -145,25 +190,25 @@ export class Session {
     this.placementVersion = this.graph.version;
     this.routes.clear();
     const ops = this.graph.operations;
-    this.placedElsewhere = needsPlacement(ops, { defaultKind: this.defaultKind, gpu: true, allowSoftPlacement: false });
-    this.asksGpu = ops.some((op) => op.device !== '' && localDevice(op.device).startsWith('/device:GPU'));
+    this.placedElsewhere = needsPlacement(ops, { defaultKind: this.defaultKind, allowSoftPlacement: false });
+    this.asked = askedTypes(ops);
   }
 
   private async runAsync(fetches: unknown, feedDict?: FeedDict): Promise<unknown> {
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
     this.scanPlacement();
-    const wantsGpu = this.defaultKind === 'webgpu' || this.asksGpu;
-    const gpu = wantsGpu ? await this.openGpu() : null;
-    const main = this.defaultKind === 'webgpu' && gpu ? gpu : this.runners.get('cpu')!;
-    const segs = this.route(req, gpu !== null);
-    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main === gpu ? 'webgpu' : 'cpu');
+    const opened: DeviceKind[] = [];
+    for (const d of this.wanted()) if (await this.openDevice(d)) opened.push(d.id);
+    const main = this.runners.get(this.defaultKind) ?? this.fallbackRunner;
+    const segs = this.route(req, opened);
+    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main.device.kind);
     if (!segs) {
       return this.finish(req, await main.run({ key: req.key, elements: req.elements, feeds: req.feeds }));
     }
     const values = new Map<Tensor, NDArray>(req.feeds);
     for (const seg of segs) {
-      const runner = seg.kind === 'webgpu' && gpu ? gpu : this.runners.get('cpu')!;
+      const runner = this.runners.get(seg.kind) ?? this.fallbackRunner;
       const out = await runner.run(this.subRun(seg, values));
       for (const [t, v] of out) values.set(t, v);
     }
@@ -193,7 +238,8 @@ export class Session {
   runSync<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown): FetchResult<F>;
   runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown): any;
   runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): unknown {
-    if (this.defaultKind !== 'cpu') throw new RuntimeError('runSync is only available on the CPU device');
+    const home = deviceDecl(this.defaultKind);
+    if (!home.sync) throw new RuntimeError(`runSync is only available on devices that run synchronously (the CPU device), not on the ${home.label} device`);
     // It cannot wait its turn (that needs the event loop), and must not cut in: runs share the
     // device's buffers and worker pool, and run in call order.
     if (this.pending > 0) {
@@ -203,20 +249,25 @@ export class Session {
     }
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
-    const segs = this.route(req, false);
-    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, 'cpu');
-    const cpu = this.runners.get('cpu')!;
-    if (!segs) return this.finish(req, cpu.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }));
+    this.scanPlacement();
+    // only synchronous devices take part (opened here where they can be)
+    const opened = this.wanted().filter((d) => d.sync && this.openSync(d)).map((d) => d.id);
+    const main = this.runners.get(this.defaultKind);
+    if (!main) throw new RuntimeError(`runSync: the ${home.label} device could not be opened synchronously; run() opens it`);
+    const segs = this.route(req, opened);
+    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main.device.kind);
+    if (!segs) return this.finish(req, main.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }));
     const values = new Map<Tensor, NDArray>(req.feeds);
     for (const seg of segs) {
-      if (seg.kind !== 'cpu') throw new RuntimeError('runSync cannot run ops placed on the GPU');
-      for (const [t, v] of cpu.runSync(this.subRun(seg, values))) values.set(t, v);
+      const runner = this.runners.get(seg.kind);
+      if (!runner || !deviceDecl(seg.kind).sync) throw new RuntimeError(`runSync cannot run ops placed on the ${deviceDecl(seg.kind).label} device`);
+      for (const [t, v] of runner.runSync(this.subRun(seg, values))) values.set(t, v);
     }
     return this.finish(req, values);
   }
 
   private homeOf(v: Variable): Runner {
-    return this.state.varHome.get(v.op.name) ?? this.runners.get(this.defaultKind) ?? this.runners.get('cpu')!;
+    return this.state.varHome.get(v.op.name) ?? this.runners.get(this.defaultKind) ?? this.fallbackRunner;
   }
 
   /** Current value of a variable (for savers); fails if it is uninitialized. */
@@ -245,7 +296,7 @@ export class Session {
         throw new InvalidArgumentError(`Assign of ${v.op.name} expects dtype ${v.dtype}, got ${a.dtype}`, opName);
       }
     }
-    if (this.defaultKind === 'webgpu') await this.openGpu();
+    if (this.defaultKind !== this.fallback.id) await this.openDevice(deviceDecl(this.defaultKind));
     for (const [v, a] of pairs) {
       const key = v.op.name;
       const home = this.homeOf(v);

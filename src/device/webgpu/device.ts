@@ -3,6 +3,7 @@ import { type DType, type DataArray, allocArray } from '../../dtype.js';
 import { InternalError, InvalidArgumentError } from '../../errors.js';
 import type { Device, Program } from '../device.js';
 import type { Plan } from '../plan.js';
+import { WEBGPU_DEVICE } from './register.js';
 import { BYTES_PER_ELEMENT, checkDType, fromGpu, toGpu } from './convert.js';
 import {
   BufferUsage,
@@ -38,12 +39,12 @@ function numbered(code: string): string {
 }
 
 export class WebGPUDevice implements Device {
-  readonly kind = 'webgpu' as const;
+  readonly kind = WEBGPU_DEVICE.id;
   readonly name = '/device:GPU:0';
   /** Storage-buffer offsets of temps (WebGPU's default minStorageBufferOffsetAlignment). */
   readonly alignment: number;
   /** Aliased read-write bindings are invalid in WebGPU, so outputs never overwrite inputs. */
-  readonly inPlace = false;
+  readonly inPlace = WEBGPU_DEVICE.inPlace;
   readonly gpu: GpuDevice;
   /** The adapter the device runs on (vendor, architecture, description), where known. */
   readonly adapterInfo: GpuAdapterInfo | null;
@@ -73,18 +74,15 @@ export class WebGPUDevice implements Device {
   constructor(gpu: GpuDevice, adapterInfo: GpuAdapterInfo | null) {
     this.gpu = gpu;
     this.adapterInfo = adapterInfo;
-    this.alignment = Math.max(256, gpu.limits.minStorageBufferOffsetAlignment ?? 256);
+    this.alignment = Math.max(WEBGPU_DEVICE.alignment, gpu.limits.minStorageBufferOffsetAlignment ?? 256);
     void gpu.lost.then((info) => {
       if (!this.disposed) this.lost = `${info.reason}: ${info.message}`;
     });
   }
 
-  /**
-   * Bytes per element in GPU memory, for the memory planner: 4 for every dtype (bool is stored
-   * as u32, int64 as i32, see convert.ts). float64 reports 8 but is rejected when a plan compiles.
-   */
+  /** Bytes per element in GPU memory, for the memory planner (see register.ts). */
   bytesPerElement(dtype: DType): number {
-    return dtype === 'float64' ? 8 : BYTES_PER_ELEMENT;
+    return WEBGPU_DEVICE.bytesPerElement(dtype);
   }
 
   assertUsable(): void {
