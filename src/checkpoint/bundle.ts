@@ -27,6 +27,7 @@ import {
   readFullySync,
   registerTemp,
   releaseTemp,
+  removeTempFiles,
   saveStep,
 } from './io.js';
 import {
@@ -783,28 +784,13 @@ export function removeStaleTempFiles(savePath: string, keep: ReadonlySet<string>
   const part = '(?:\\.index|\\.data-\\d{5}-of-\\d{5})';
   const re = new RegExp(`^(${base}(?:--?\\d+)?)(${part}?)\\.tempstate\\d+(${part}?)$`);
   const keepResolved = new Set([...keep].map((k) => path.resolve(k)));
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir === '' ? '.' : dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const n of names) {
+  return removeTempFiles(dir, (n) => {
     const m = re.exec(n);
-    if (m === null) continue;
+    if (m === null) return null;
     // `<p>.tempstate<n>.index` / `.data-…` belong to a backup checkpoint `<p>.tempstate<n>`.
-    if (m[2] === '' && m[3] !== '' && keepResolved.has(path.resolve(dir, n.slice(0, n.length - m[3]!.length)))) continue;
-    const full = path.join(dir, n);
-    if (isActiveTemp(full)) continue;
-    try {
-      fs.unlinkSync(full);
-      removed.push(full);
-    } catch {
-      // gone already, or not ours to remove
-    }
-  }
-  return removed;
+    if (m[2] === '' && m[3] !== '' && keepResolved.has(path.resolve(dir, n.slice(0, n.length - m[3]!.length)))) return null;
+    return path.join(dir, n);
+  });
 }
 
 /** Buffered sequential writer over a file handle; each write call moves at most {@link ioChunk} bytes. */

@@ -12,7 +12,7 @@
  */
 import { fsp, path } from '../platform/node-builtins.js';
 import { type StagedBundle, backupPrefix, dataFilename, keepBackup, metaFilename, tempName } from './bundle.js';
-import { releaseTemp, saveStep } from './io.js';
+import { pathExists, releaseTemp, saveStep } from './io.js';
 import {
   DEFAULT_STATE_FILENAME,
   atomicWriteFile,
@@ -36,14 +36,6 @@ export interface CommitCheckpointOptions {
 
 const nodeLinks = { link: fsp.link, copyFile: fsp.copyFile };
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fsp.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function unlinkQuietly(p: string): Promise<void> {
   await fsp.unlink(p).catch(() => undefined);
@@ -152,7 +144,7 @@ export async function commitCheckpoint(staged: StagedBundle, o: CommitCheckpoint
 
   try {
     // 1. Keep the checkpoint being replaced under a backup prefix.
-    if ((await exists(metaFilename(prefix))) && (await exists(dataFilename(prefix, 0, 1)))) {
+    if ((await pathExists(metaFilename(prefix))) && (await pathExists(dataFilename(prefix, 0, 1)))) {
       backup = backupPrefix(prefix);
       await keepBackup(nodeLinks, dataFilename(prefix, 0, 1), dataFilename(backup, 0, 1));
       await saveStep('save:backup-data-linked');

@@ -3,7 +3,7 @@
  * error classes, reads and writes cut into bounded chunks (one `read`/`write` call takes at most
  * 2^31-1 bytes), and the single place where buffers sized by a file's claims are allocated.
  */
-import { fs } from '../platform/node-builtins.js';
+import { fs, fsp } from '../platform/node-builtins.js';
 import {
   AbortedError,
   AlreadyExistsError,
@@ -150,6 +150,41 @@ export function releaseTemp(name: string): void {
 /** Whether this process is writing `name` now. */
 export function isActiveTemp(name: string): boolean {
   return activeTemps.has(name);
+}
+
+/**
+ * Remove the files of `dir` whose names `matches` picks and maps to their full paths, except
+ * those this process is writing now; files already gone are passed over. Returns the paths removed.
+ */
+export function removeTempFiles(dir: string, matches: (name: string) => string | null): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir === '' ? '.' : dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    const full = matches(n);
+    if (full === null || isActiveTemp(full)) continue;
+    try {
+      fs.unlinkSync(full);
+      removed.push(full);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+/** Whether `p` exists. */
+export async function pathExists(p: string): Promise<boolean> {
+  try {
+    await fsp.stat(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------- fault injection

@@ -11,7 +11,7 @@
 import { crypto as nodeCrypto, fs, fsp, path } from '../platform/node-builtins.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { metaFilename } from './bundle.js';
-import { ioError, isActiveTemp, registerTemp, releaseTemp, saveStep } from './io.js';
+import { ioError, pathExists, registerTemp, releaseTemp, removeTempFiles, saveStep } from './io.js';
 
 export const DEFAULT_STATE_FILENAME = 'checkpoint';
 
@@ -280,25 +280,9 @@ export async function atomicWriteFile(file: string, text: string | Uint8Array): 
  * (those this process is writing now stay). Returns the paths removed.
  */
 export function removeStaleStateTemps(dir: string, latestFilename: string = DEFAULT_STATE_FILENAME): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir === '' ? '.' : dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const n of names) {
-    if (!n.startsWith(`${latestFilename}.tmp`) || n.length !== latestFilename.length + 36 || !ATOMIC_TEMP_PATTERN.test(n)) continue;
-    const full = pyJoin(dir, n);
-    if (isActiveTemp(full)) continue;
-    try {
-      fs.unlinkSync(full);
-      removed.push(full);
-    } catch {
-      // gone already
-    }
-  }
-  return removed;
+  return removeTempFiles(dir, (n) =>
+    n.startsWith(`${latestFilename}.tmp`) && n.length === latestFilename.length + 36 && ATOMIC_TEMP_PATTERN.test(n) ? pyJoin(dir, n) : null,
+  );
 }
 
 /** The raw text of `<dir>/<latestFilename>`, or null when it cannot be read. */
@@ -357,14 +341,6 @@ function existsSync(p: string): boolean {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fsp.stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `tf.train.latest_checkpoint`: the newest checkpoint prefix listed in `<dir>/checkpoint`, or
@@ -385,7 +361,7 @@ export async function latestCheckpointAsync(
   const state = await getCheckpointStateAsync(dir, latestFilename);
   if (state === null || state.modelCheckpointPath === '') return null;
   const p = state.modelCheckpointPath;
-  return (await exists(metaFilename(p))) || (await exists(p)) ? p : null;
+  return (await pathExists(metaFilename(p))) || (await pathExists(p)) ? p : null;
 }
 
 export interface UpdateCheckpointStateOptions {
@@ -449,7 +425,7 @@ export function checkpointExists(prefix: string): boolean {
 
 /** Asynchronous {@link checkpointExists}. */
 export async function checkpointExistsAsync(prefix: string): Promise<boolean> {
-  return exists(metaFilename(prefix));
+  return pathExists(metaFilename(prefix));
 }
 
 /**
