@@ -22,7 +22,6 @@ import {
   fileSizeSync,
   ioChunk,
   ioError,
-  isActiveTemp,
   readFileSync,
   readFullySync,
   registerTemp,
