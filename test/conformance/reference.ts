@@ -115,7 +115,8 @@ export function castTo(x: number, to: DType, from: DType): number {
   const r = ranges[to];
   if (r && (from === 'float32' || from === 'float64' || from === 'float16')) {
     if (Number.isNaN(x)) return 0;
-    return Math.min(r[1], Math.max(r[0], Math.trunc(x)));
+    // + 0: an integer has no -0 (trunc(-0.5) is -0)
+    return Math.min(r[1], Math.max(r[0], Math.trunc(x))) + 0;
   }
   return coerceTo(x, to, from);
 }

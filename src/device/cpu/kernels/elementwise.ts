@@ -278,7 +278,8 @@ export const cast: CpuKernel<'cast'> = splittable<'cast'>(
     } else {
       const [min, max] = to === 'int64' ? [-(2 ** 63), 2 ** 63] : INT_RANGE[to]!;
       for (let i = lo; i < hi; i++) {
-        const v = Math.trunc(read(i));
+        // + 0: int64 is held in a Float64Array, where trunc(-0.5) would store -0
+        const v = Math.trunc(read(i)) + 0;
         O[i] = v !== v ? 0 : v < min ? min : v > max ? max : v;
       }
     }
