@@ -28,7 +28,10 @@ export const CRASH = 14; // tests: the worker with this index exits at its next 
 export const EXITED = 15; // index of the first worker that exited unasked (set by the worker itself)
 export const READY = 16; // + worker index (1-based): 1 once the worker is waiting for jobs
 export const EXIT_CODE = READY + 257; // that worker's exit code
-export const CTRL_INTS = EXIT_CODE + 1;
+// Web Workers only: where the current plan's step table lies in the pool's table memory
+export const TABLE_OFF = EXIT_CODE + 1;
+export const TABLE_LEN = EXIT_CODE + 2;
+export const CTRL_INTS = EXIT_CODE + 3;
 
 const CHUNK_BITS = 12;
 const JOB_MASK = (1 << 19) - 1;

@@ -4,17 +4,18 @@
  * worker_threads (pool.ts) with the calling thread taking a share. `threads: 1`, or no
  * SharedArrayBuffer / worker_threads, runs everything inline with the same results.
  */
-import { availableParallelism } from 'node:os';
 import { type DType, type DataArray, allocArray } from '../../dtype.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Device, Program } from '../device.js';
 import type { Plan } from '../plan.js';
 import { DEFAULT_PARALLEL_THRESHOLD } from './cost.js';
 import { Heap, byteSize } from './heap.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool, workersAvailable } from './pool.js';
 import { type CpuHost, compileProgram } from './program.js';
 import { createWasmKernels, type WasmKernels } from './wasm/index.js';
 import { enableRelaxedSimd } from './wasm/relaxed-flag.js';
+import { hasNodeBuiltins } from '../../platform/node-builtins.js';
+import { availableParallelism, emitWarning } from '../../platform/system.js';
 
 export { DEFAULT_PARALLEL_THRESHOLD } from './cost.js';
 
@@ -36,12 +37,21 @@ interface VarSlot {
 }
 
 function defaultThreads(): number {
-  try {
-    return availableParallelism();
-  } catch {
-    return 1;
-  }
+  return availableParallelism();
 }
+
+/** Why this platform runs the CPU device on one thread, or null where workers can run. */
+function inlineReason(memory: WebAssembly.Memory): string | null {
+  if (WorkerPool.supported(memory)) return null;
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  if (typeof g.Worker === 'function' && g.crossOriginIsolated !== true) {
+    return 'the page is not cross-origin isolated (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so workers cannot share the device heap';
+  }
+  if (!workersAvailable()) return 'this platform has no worker threads';
+  return 'SharedArrayBuffer or Atomics.waitAsync is unavailable';
+}
+
+let warnedInline = false;
 
 /** Stops the workers of a device that was dropped without dispose(). */
 const orphans = new FinalizationRegistry<{ pool: WorkerPool | null }>((held) => void held.pool?.close());
@@ -54,6 +64,8 @@ export class CpuDevice implements Device {
   readonly heap = new Heap();
   private readonly vars = new Map<string, VarSlot>();
   readonly threads: number;
+  /** Why the device runs everything on the calling thread whatever `threads` asks, or null. */
+  readonly singleThreadReason: string | null;
   readonly parallelThreshold: number;
   readonly wasm: WasmKernels | null;
   private readonly stallMs: number | undefined;
@@ -66,8 +78,14 @@ export class CpuDevice implements Device {
   private readonly host: CpuHost;
 
   constructor(opts: CpuDeviceOptions = {}) {
-    const parallel = WorkerPool.supported(this.heap.memory);
-    this.threads = parallel ? Math.max(1, Math.floor(opts.threads ?? defaultThreads())) : 1;
+    this.singleThreadReason = inlineReason(this.heap.memory);
+    const wanted = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+    this.threads = this.singleThreadReason === null ? wanted : 1;
+    if (this.singleThreadReason !== null && wanted > 1 && !hasNodeBuiltins && !warnedInline) {
+      // said once per page, never silently ignored
+      warnedInline = true;
+      emitWarning(`tsflow: the CPU device runs on one thread: ${this.singleThreadReason}`);
+    }
     this.parallelThreshold = opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
     this.stallMs = opts.stallTimeoutMs;
     let wasm: WasmKernels | null = null;
@@ -150,7 +168,7 @@ export class CpuDevice implements Device {
     if (p?.exited()) {
       if (p.startFailed) {
         this.poolBroken = true;
-        process.emitWarning(`tsflow: CPU worker threads could not start (${p.failure}); running on one thread`);
+        emitWarning(`tsflow: CPU worker threads could not start (${p.failure}); running on one thread`);
       }
       void this.retire(p);
       if (this.poolBroken) return null;

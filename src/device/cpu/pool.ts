@@ -1,9 +1,11 @@
 /**
- * The CPU device's worker pool: `threads − 1` worker_threads over the device heap, driven
- * through the control block (control.ts). The calling thread publishes one step at a time and
+ * The CPU device's worker pool: `threads − 1` workers over the device heap, driven through the
+ * control block (control.ts) — worker_threads under Node, Web Workers in cross-origin isolated
+ * browsers (pool-link.ts says how each is started and talked to). The calling thread publishes one step at a time and
  * claims chunks of it too, then waits: it spins briefly (a step's chunks finish microseconds
  * apart), then sleeps — blocking in `Atomics.wait` for synchronous runs, or awaiting
- * `Atomics.waitAsync` so that worker 'exit' events get through for asynchronous ones.
+ * `Atomics.waitAsync` so that worker 'exit' events get through for asynchronous ones. A browser's
+ * main thread may not block: there synchronous runs spin and asynchronous ones only await.
  *
  * Spins are short (tens of µs): on a busy machine a spinning thread holds a core that a
  * preempted peer — the one holding the chunk everybody waits for — could run on. Measured on
@@ -17,29 +19,26 @@
  * ones. Waits that see no chunk finish for `stallMs` fail the same way (a worker stopped without
  * running its exit handler).
  */
-import type { MessagePort, Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as errors from '../../errors.js';
 import { InternalError, OpError } from '../../errors.js';
 import {
   ACTIVE, CRASH, CTRL_INTS, DONE, ERR, EXITED, EXIT_CODE, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS,
   STEP, STOP, WORKER_CHUNKS, claimBase, nextJobId,
 } from './control.js';
-import type { PlanMessage, WorkerError, WorkerExit, WorkerInit, WorkerStep } from './pool-messages.js';
-import { workerEntry } from './worker-url.js';
+import type { PoolLink } from './pool-link.js';
+import { NodeLink, nodeLinkSupported } from './pool-link-node.js';
+import { WebLink, webLinkSupported } from './pool-link-web.js';
+import type { WorkerError, WorkerInit, WorkerStep } from './pool-messages.js';
 
-type WorkerThreads = typeof import('node:worker_threads');
 /** ES2024's Atomics.waitAsync (in Node since 16; not in this project's lib typings). */
 type WaitAsync = (a: Int32Array, i: number, v: number, ms?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
-/**
- * Absent outside Node (no worker_threads): the device then runs everything inline. Loaded
- * synchronously through `process.getBuiltinModule` (no top-level await, so `require('tsflow')`
- * works where Node can require ES modules, and bundlers for browsers see no Node import).
- */
-const wt: WorkerThreads | null =
-  (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:worker_threads') as
-    | WorkerThreads
-    | undefined ?? null;
+
+/** Whether this platform can start pool workers: worker_threads, or Web Workers when isolated. */
+export function workersAvailable(): boolean {
+  return nodeLinkSupported || webLinkSupported();
+}
 
 export interface PoolOptions {
   threads: number;
@@ -61,8 +60,7 @@ export interface PoolOptions {
 export class WorkerPool {
   readonly threads: number;
   readonly ctrl: Int32Array;
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
+  private readonly link: PoolLink;
   /** Why the pool is unusable (a worker exited unasked), or null. */
   failure: string | null = null;
   /** A worker exited before it was ready: starting workers does not work here. */
@@ -76,7 +74,7 @@ export class WorkerPool {
 
   static supported(memory: WebAssembly.Memory): boolean {
     return (
-      wt !== null &&
+      workersAvailable() &&
       typeof SharedArrayBuffer === 'function' &&
       memory.buffer instanceof SharedArrayBuffer &&
       typeof waitAsync === 'function'
@@ -84,16 +82,15 @@ export class WorkerPool {
   }
 
   constructor(opts: PoolOptions) {
-    if (!wt) throw new Error('worker_threads is not available');
+    if (!workersAvailable()) throw new Error('no worker threads on this platform');
     this.threads = opts.threads;
     this.spinMs = opts.spinMs ?? 0.05;
     this.blockMs = opts.blockMs ?? 1;
     this.stallMs = opts.stallMs ?? 30_000;
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
-    const entry = workerEntry();
+    this.link = nodeLinkSupported ? new NodeLink() : new WebLink(this.ctrl);
     for (let i = 1; i < opts.threads; i++) {
-      const { port1, port2 } = new wt.MessageChannel();
-      const init: WorkerInit & { port: MessagePort } = {
+      const init: WorkerInit = {
         memory: opts.memory,
         ctrl: this.ctrl.buffer as SharedArrayBuffer,
         index: i,
@@ -101,21 +98,17 @@ export class WorkerPool {
         relaxed: opts.relaxed,
         activeSpinMs: opts.activeSpinMs ?? 0.1,
         idleSpinMs: opts.idleSpinMs ?? 0.05,
-        port: port2,
       };
-      const w = new wt.Worker(entry.kind === 'file' ? entry.url : entry.code, {
-        workerData: init,
-        transferList: [port2],
-        eval: entry.kind === 'eval',
+      this.link.start(i, init, {
+        error: (j, message) => this.lastError.set(j, message),
+        exit: (j, code) => this.onExit(j, code),
       });
-      // A script that never closes its session must still exit.
-      w.unref();
-      port1.unref();
-      w.on('error', (e) => this.lastError.set(i, e instanceof Error ? e.message : String(e)));
-      w.on('exit', (code) => this.onExit(i, code));
-      this.workers.push(w);
-      this.ports.push(port1);
     }
+  }
+
+  /** What runs the workers: worker_threads (Node) or Web Workers (browsers). */
+  get platform(): PoolLink['kind'] {
+    return this.link.kind;
   }
 
   private onExit(i: number, code: number): void {
@@ -137,11 +130,7 @@ export class WorkerPool {
     const i = Atomics.load(this.ctrl, EXITED);
     if (i === 0) return false;
     let why: string | undefined;
-    const port = this.ports[i - 1];
-    for (let m = port && wt!.receiveMessageOnPort(port); m; m = wt!.receiveMessageOnPort(port!)) {
-      const msg = m.message as WorkerExit | WorkerError;
-      if (msg.t === 'exit') why = msg.why;
-    }
+    for (const msg of this.link.receive(i)) if (msg.t === 'exit') why = msg.why;
     this.markExited(i, Atomics.load(this.ctrl, EXIT_CODE), why || this.lastError.get(i));
     return true;
   }
@@ -160,7 +149,7 @@ export class WorkerPool {
 
   /** Worker objects, for tests that kill one. */
   get threadsForTesting(): readonly Worker[] {
-    return this.workers;
+    return this.link.workers as readonly Worker[];
   }
 
   /** Make worker `index` (1-based) exit when it next claims a chunk, as a crash would. */
@@ -174,14 +163,12 @@ export class WorkerPool {
   }
 
   register(id: number, steps: (WorkerStep | null)[]): void {
-    const msg: PlanMessage = { t: 'plan', id, steps };
-    for (const p of this.ports) p.postMessage(msg);
+    this.link.register(id, steps);
   }
 
   drop(id: number): void {
     if (this.closed) return;
-    const msg: PlanMessage = { t: 'drop', id };
-    for (const p of this.ports) p.postMessage(msg);
+    this.link.drop(id);
   }
 
   private wake(): void {
@@ -203,6 +190,7 @@ export class WorkerPool {
   dispatch(plan: number, step: number, chunks: number): void {
     const c = this.ctrl;
     this.job = nextJobId(this.job) || 1;
+    this.link.select(plan);
     // JOB changes first: a thread still holding a claim on the previous job re-checks JOB after
     // reading the step fields (workOn), so it can never pair an old claim with the new step.
     Atomics.store(c, JOB, this.job);
@@ -232,6 +220,16 @@ export class WorkerPool {
     return new InternalError(`${this.failure} while running ${op}`, op);
   }
 
+  /** Block until DONE moves from `cur` or `ms` pass (spinning where this thread may not block). */
+  private sleep(cur: number, ms: number): void {
+    if (this.link.canBlock) {
+      Atomics.wait(this.ctrl, DONE, cur, ms);
+      return;
+    }
+    const until = performance.now() + ms;
+    while (Atomics.load(this.ctrl, DONE) === cur && performance.now() < until);
+  }
+
   /** Wait for the current step's `n` chunks, blocking this thread. */
   waitSync(n: number, op: string): void {
     if (this.spinDone(n)) return this.check(op);
@@ -247,7 +245,7 @@ export class WorkerPool {
         last = cur;
         since = now;
       } else if (now - since > this.stallMs) throw this.stalled(op);
-      Atomics.wait(c, DONE, cur, 5);
+      this.sleep(cur, 5);
     }
   }
 
@@ -266,7 +264,7 @@ export class WorkerPool {
     // Most steps end within a short blocking wait, which wakes faster than waitAsync's trip
     // through the event loop; longer ones sleep with the loop free, so exit events get in.
     const cur = Atomics.load(c, DONE);
-    if (cur < n) Atomics.wait(c, DONE, cur, this.blockMs);
+    if (cur < n && this.link.canBlock) Atomics.wait(c, DONE, cur, this.blockMs);
     let slept = false;
     // a pending waitAsync does not keep the process alive; the run must
     const keepAlive = setInterval(() => {}, 1 << 30);
@@ -299,11 +297,8 @@ export class WorkerPool {
     if (Atomics.load(this.ctrl, ERR) === 0) return;
     Atomics.store(this.ctrl, ERR, 0);
     let first: WorkerError | null = null;
-    for (const p of this.ports) {
-      for (let m = wt!.receiveMessageOnPort(p); m; m = wt!.receiveMessageOnPort(p)) {
-        const msg = m.message as WorkerError | WorkerExit;
-        if (msg.t === 'error') first ??= msg;
-      }
+    for (let i = 1; i < this.threads; i++) {
+      for (const msg of this.link.receive(i)) if (msg.t === 'error') first ??= msg;
     }
     if (!first) throw new InternalError(`a CPU worker thread failed while running ${op}`, op);
     throw rebuildError(first, op);
@@ -319,8 +314,7 @@ export class WorkerPool {
     Atomics.store(this.ctrl, STOP, 1);
     this.wake();
     Atomics.notify(this.ctrl, SEQ);
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    for (const p of this.ports) p.close();
+    await this.link.terminate();
   }
 }
 
