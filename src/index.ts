@@ -30,6 +30,9 @@ export { SessionLog } from './summary/file-writer.js';
 export * as savedModel from './metagraph/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
+export * as io from './io/index.js';
+export * as pythonIo from './io/python-io.js';
+export { FixedLenFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */

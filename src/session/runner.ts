@@ -8,6 +8,7 @@ import type { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
+import { driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
 
 export interface SessionState {
   stats: { compiles: number; cacheHits: number };
@@ -43,7 +44,7 @@ export class Runner {
 
   constructor(
     readonly device: Device,
-    private readonly state: SessionState,
+    readonly state: SessionState,
   ) {}
 
   private lookup(r: SubRun): CacheEntry | null {
@@ -93,7 +94,19 @@ export class Runner {
     return out;
   }
 
-  async run(r: SubRun): Promise<Map<Tensor, NDArray>> {
+  /** Run `r`; host-stage ops in it (iterators, parsing) are evaluated first, on this thread. */
+  run(r: SubRun): Promise<Map<Tensor, NDArray>> {
+    const ops = hostOpsOf(this, r);
+    return ops.length > 0 ? driveAsync(runWithHostOps(this, r, ops, false)) : this.runPlan(r);
+  }
+
+  runSync(r: SubRun): Map<Tensor, NDArray> {
+    const ops = hostOpsOf(this, r);
+    return ops.length > 0 ? driveSync(runWithHostOps(this, r, ops, true)) : this.runPlanSync(r);
+  }
+
+  /** Run `r` as one device plan. */
+  async runPlan(r: SubRun): Promise<Map<Tensor, NDArray>> {
     let entry = this.lookup(r);
     if (!entry) {
       const compiled = this.compiled(r);
@@ -105,7 +118,7 @@ export class Runner {
     return this.after(entry.compiled, results, r);
   }
 
-  runSync(r: SubRun): Map<Tensor, NDArray> {
+  runPlanSync(r: SubRun): Map<Tensor, NDArray> {
     const device = this.device;
     let entry = this.lookup(r);
     if (!entry) {

@@ -12,7 +12,7 @@ import { decode, encode } from '../proto/codec.js';
 import type { GraphDef } from '../proto/framework.js';
 import { type Event, EventT, type Summary, SummaryT } from '../proto/summary.js';
 import { serializeGraphDef } from '../graphdef/write-graph.js';
-import { encodeRecord } from './records.js';
+import { encodeRecord } from '../io/records.js';
 
 export interface FileWriterOptions {
   /** Events queued before a write (default 10). */

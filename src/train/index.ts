@@ -12,3 +12,4 @@ export {
 export { Saver, type SaverOptions, type SaveOptions, type SaverVarList } from './saver.js';
 export * from './checkpoint-api.js';
 export { writeGraph } from '../graphdef/write-graph.js';
+export { Example, Features, Feature, BytesList, FloatList, Int64List } from '../io/example.js';

@@ -1,0 +1,3 @@
+/** `tf.io`: TFRecord files, example parsing and raw decoding. */
+export { TFRecordWriter, TFRecordOptions, TFRecordCompressionType, tfRecordIterator, type CompressionType } from './tfrecord.js';
+export { FixedLenFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';

@@ -1,0 +1,134 @@
+/**
+ * Host-stage ops: ops evaluated in JS on the calling thread before a plan runs, whose outputs
+ * then join the run's feeds. They are the ops a device plan cannot hold: ones acting on host
+ * resources (dataset iterators) and ones whose output shapes depend on input values (example
+ * parsing, decodeRaw). A plan's shapes are fixed at compile time from the feed shapes, so
+ * feeding their outputs keeps that model: a new output shape is a new cached plan.
+ *
+ * A run whose pruned closure holds host-stage ops (found once per request key) computes, in
+ * creation order, each such op's missing inputs (a sub-run through the same runner, whose
+ * results are kept as feeds so nothing runs twice), then the op itself, then the remaining
+ * plan. Host work is written once as generators that yield promises: driven synchronously for
+ * `runSync` (a yield there is an error) and asynchronously for `run`.
+ */
+import { RuntimeError } from '../errors.js';
+import { Operation, type Tensor } from '../graph/tensor.js';
+import type { NDArray } from '../ndarray.js';
+import { prune } from './compile.js';
+
+const isLazy = (op: Operation): boolean => lazy.has(op.type);
+import { type Runner, type SubRun, requestKey } from './runner.js';
+
+/** Host work: yields the promises it waits on. */
+export type HostGen<T> = Generator<Promise<unknown>, T, unknown>;
+
+export interface HostContext {
+  runner: Runner;
+  sync: boolean;
+  /** The values of this (sub-)run so far: its feeds and the host results; a lazy op may add more. */
+  feeds: Map<Tensor, NDArray>;
+  boundary?: ReadonlySet<Operation>;
+  /** Scratch shared by every sub-run of one `Session.run` (a loop's per-iteration history). */
+  store: Map<unknown, unknown>;
+}
+
+/** Runs one host-stage op on its input values; returns a value per output. */
+export type HostOpFn = (op: Operation, ins: NDArray[], ctx: HostContext) => HostGen<NDArray[]>;
+
+const impls = new Map<string, HostOpFn>();
+const lazy = new Set<string>();
+let anyDefined = false;
+
+/**
+ * Register a host-stage op. A `lazy` one (control flow's Merge and Exit) gets no precomputed
+ * inputs: it computes what it needs through sub-runs of `ctx.runner` (only a taken branch, a
+ * loop's body once per iteration), and the ops behind its inputs are not part of the run.
+ */
+export function registerHostOp(type: string, fn: HostOpFn, opts: { lazy?: boolean } = {}): void {
+  impls.set(type, fn);
+  if (opts.lazy) lazy.add(type);
+  anyDefined = true;
+}
+
+export function isHostOp(op: Operation): boolean {
+  return impls.has(op.type);
+}
+
+/** Wait for a promise from host work (await in `run`, an error in `runSync`). */
+export function* wait<T>(p: Promise<T> | T): HostGen<T> {
+  if (!(p instanceof Promise)) return p;
+  return (yield p) as T;
+}
+
+export function driveSync<T>(g: HostGen<T>, what = 'this run'): T {
+  const s = g.next();
+  if (!s.done) {
+    void s.value.catch(() => undefined);
+    throw new RuntimeError(`${what} needs asynchronous work (an async generator or an asynchronous device): use await sess.run(...) instead of runSync`);
+  }
+  return s.value;
+}
+
+export async function driveAsync<T>(g: HostGen<T>): Promise<T> {
+  let s = g.next();
+  while (!s.done) {
+    let v: unknown;
+    try {
+      v = await s.value;
+    } catch (e) {
+      s = g.throw(e);
+      continue;
+    }
+    s = g.next(v);
+  }
+  return s.value;
+}
+
+const plans = new WeakMap<Runner, Map<string, Operation[]>>();
+
+/** The host-stage ops of a sub-run's closure, in creation order (cached per key); empty when none. */
+export function hostOpsOf(runner: Runner, r: SubRun): Operation[] {
+  if (!anyDefined) return [];
+  let m = plans.get(runner);
+  if (!m) plans.set(runner, (m = new Map()));
+  let ops = m.get(r.key);
+  if (!ops) {
+    ops = [...prune(r.elements, r.feeds, r.boundary, isLazy)].filter(isHostOp).sort((a, b) => a.id - b.id);
+    m.set(r.key, ops);
+  }
+  return ops;
+}
+
+/** Run `r` with its host-stage ops evaluated first. */
+export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operation[], sync: boolean, store: Map<unknown, unknown> = new Map()): HostGen<Map<Tensor, NDArray>> {
+  const feeds = new Map(r.feeds);
+  const ctx: HostContext = { runner, sync, feeds, store, ...(r.boundary ? { boundary: r.boundary } : {}) };
+  for (const op of ops) {
+    if (op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t))) continue;
+    const isL = isLazy(op);
+    const missing = isL ? [] : [...new Set(op.inputs.filter((t) => !feeds.has(t)))];
+    if (missing.length > 0) {
+      const got = yield* subRun(runner, missing, feeds, sync, r.boundary, store);
+      for (const [t, v] of got) feeds.set(t, v);
+    }
+    const outs = yield* impls.get(op.type)!(op, isL ? [] : op.inputs.map((t) => feeds.get(t)!), ctx);
+    op.outputs.forEach((t, i) => feeds.set(t, outs[i]!));
+  }
+  const rest = r.elements.filter((e) => (e instanceof Operation ? !isHostOp(e) : !feeds.has(e)));
+  const out = rest.length === 0 ? new Map<Tensor, NDArray>() : yield* planRun(runner, { key: requestKey(rest, feeds), elements: rest, feeds, ...(r.boundary ? { boundary: r.boundary } : {}) }, sync);
+  for (const e of r.elements) if (!(e instanceof Operation) && !out.has(e) && feeds.has(e) && !r.feeds.has(e)) out.set(e, feeds.get(e)!);
+  return out;
+}
+
+/** Values of `elements` (host-stage ops included) given `feeds`, through `runner`. */
+export function* subRun(runner: Runner, elements: (Tensor | Operation)[], feeds: Map<Tensor, NDArray>, sync: boolean, boundary?: ReadonlySet<Operation>, store?: Map<unknown, unknown>): HostGen<Map<Tensor, NDArray>> {
+  const r: SubRun = { key: requestKey(elements, feeds), elements, feeds: new Map(feeds), ...(boundary ? { boundary } : {}) };
+  const ops = hostOpsOf(runner, r);
+  if (ops.length > 0) return yield* runWithHostOps(runner, r, ops, sync, store);
+  return yield* planRun(runner, r, sync);
+}
+
+function* planRun(runner: Runner, r: SubRun, sync: boolean): HostGen<Map<Tensor, NDArray>> {
+  if (sync) return runner.runPlanSync(r);
+  return yield* wait(runner.runPlan(r));
+}
