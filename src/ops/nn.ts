@@ -235,3 +235,5 @@ export { embeddingLookup, type EmbeddingLookupOptions } from './embedding.js';
 export { topK, inTopK } from './top-k.js';
 export { moments, batchNormalization, l2Normalize } from './normalization.js';
 export { conv2dTranspose, depthwiseConv2d } from './conv-transpose.js';
+export { nceLoss, sampledSoftmaxLoss } from './sampled-losses.js';
+export { logUniformCandidateSampler, uniformCandidateSampler, type SampledValues } from './candidate-sampling.js';

@@ -27,6 +27,11 @@ export interface OpDef<A extends Attrs = Attrs> {
   lower(b: Lower, ins: Val[], attrs: A): Val[];
   /** Stateful ops (random, assign) are never folded or merged. */
   stateful?: boolean;
+  /**
+   * Kernels only on the fallback (CPU) device, as TF registers some ops for DEVICE_CPU only
+   * (candidate samplers): placement puts the op there, whatever its dtypes.
+   */
+  fallbackOnly?: boolean;
 }
 
 const defs = new Map<string, OpDef>();
@@ -42,6 +47,11 @@ export function getOpDef(type: string): OpDef {
   const d = defs.get(type);
   if (!d) throw new Error(`No op declaration for type ${type}`);
   return d;
+}
+
+/** Whether op `type` has kernels on the fallback device only (see OpDef.fallbackOnly). */
+export function fallbackOnly(type: string): boolean {
+  return defs.get(type)?.fallbackOnly === true;
 }
 
 export function registeredOpTypes(): string[] {

@@ -8,6 +8,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { prune } from './compile.js';
+import { fallbackOnly } from '../ops/registry.js';
 import { localDevice } from '../graph/device-spec.js';
 import { type DeviceDecl, deviceDecl, deviceOfType, fallbackDevice, fullName, localName, registeredDevices } from '../device/registry.js';
 
@@ -56,8 +57,12 @@ function notAvailable(op: Operation, spec: string, p: Placer): InvalidArgumentEr
   );
 }
 
-/** Whether the device has kernels for every dtype the op reads and writes (no GPU kernels for strings, as in TF). */
+/**
+ * Whether the device has kernels for the op: for every dtype it reads and writes (no GPU kernels
+ * for strings, as in TF), and at all (ops with fallback-device kernels only).
+ */
 function holds(d: DeviceDecl, op: Operation): boolean {
+  if (!d.fallback && fallbackOnly(op.type)) return false;
   return op.outputs.every((t) => d.dtypes.has(t.dtype)) && op.inputs.every((t) => d.dtypes.has(t.dtype));
 }
 
