@@ -207,6 +207,14 @@ const cases: Case[] = [
   ...convCases('2x2 VALID dilated', geom(2, 10, 11, 3, 2, 2, 1, 2, false), 4),
   ...convCases('1x1 c=40', geom(2, 12, 12, 40, 1, 1, 1, 1, false), 33),
   ...convCases('5x5 c=1 (first layer)', geom(4, 16, 16, 1, 5, 5, 1, 1, true), 8),
+  // the direct kernels (output channels a multiple of 4; the input gradient also needs stride 1
+  // and input channels a multiple of 4): channel tiles of 8 + 4, rows of full and partial pixel
+  // tiles, borders, strides, dilation, odd input channels, the filter gradient's 16/8/4 tiles
+  ...convCases('direct 3x3 SAME c=8 o=12, width 11', geom(3, 9, 11, 8, 3, 3, 1, 1, true), 12),
+  ...convCases('direct 3x3 SAME stride 2 c=4 o=8', geom(2, 9, 8, 4, 3, 3, 2, 1, true), 8),
+  ...convCases('direct 2x2 VALID dilated c=4 o=20', geom(2, 10, 11, 4, 2, 2, 1, 2, false), 20),
+  ...convCases('direct 5x5 SAME c=3 o=32', geom(2, 14, 13, 3, 5, 5, 1, 1, true), 32),
+  ...convCases('direct 2x2 SAME (pad bottom/right) c=16 o=16, width 6', geom(2, 5, 6, 16, 2, 2, 1, 1, true), 16),
   ...poolCases('2x2 stride 2 VALID', geom(3, 8, 9, 4, 2, 2, 2, 1, false)),
   ...poolCases('3x3 stride 2 SAME', geom(2, 7, 7, 3, 3, 3, 2, 1, true)),
 ];

@@ -1,16 +1,21 @@
 /**
- * conv2d and its two gradients over NHWC with TF's SAME/VALID geometry. Float32 with wasm goes
- * through im2col + the SIMD matmul, one block of output pixels at a time in this thread's
- * scratch; the plain-JS loops are the fallback.
+ * conv2d and its two gradients over NHWC with TF's SAME/VALID geometry. Float32 with wasm runs
+ * the direct SIMD kernels (wasm/conv.ts), which read x, dy and the filter in place: the forward
+ * conv and the filter gradient whenever the output channels are a multiple of 4, the input
+ * gradient of a stride-1 conv as a conv of dy with the flipped filter when the input channels
+ * are. Other float32 shapes go through im2col + the SIMD matmul, one block of output pixels at
+ * a time in this thread's scratch; the plain-JS loops are the fallback.
  *
- * Splits: forward over fixed blocks of output pixels; the filter gradient over blocks of filter
- * rows (kh·kw·c), each summing all pixels in fixed blocks so every element adds in one order;
- * the input gradient scatters into dx, so it splits over images. Every matmul call is the same
- * whatever the chunking (see blocks.ts).
+ * Splits. Direct: the forward conv and the input gradient over output rows (b, i); the filter
+ * gradient over (tap, channel pair) units, each summing all pixels in order. im2col: forward
+ * over fixed blocks of output pixels; the filter gradient over blocks of filter rows
+ * (kh·kw·c), each summing all pixels in fixed blocks so every element adds in one order; the
+ * input gradient scatters into dx, so it splits over images. Every element is computed by the
+ * same calls whatever the chunking (see blocks.ts).
  */
 import type { DataArray } from '../../../dtype.js';
 import type { PrimParams, WindowGeom } from '../../prims.js';
-import type { WasmKernels } from '../wasm/index.js';
+import type { ConvGeom, WasmKernels } from '../wasm/index.js';
 import { blockCount, blockRows } from './blocks.js';
 import { type CpuKernel, splittable, useWasm } from './types.js';
 
@@ -119,6 +124,48 @@ function patchBlock(ctxScratch: number, X: Float32Array, rows: number, width: nu
   return [new Float32Array(X.buffer, at, rows * width), at + up(rows * width * 4)];
 }
 
+// ----- direct kernels -------------------------------------------------------------------------
+
+/** The forward conv (and the filter gradient) run direct: output channels fill whole vectors. */
+const directForward = (g: Conv): boolean => g.o % 4 === 0;
+/** The input gradient runs direct as a conv of dy: stride 1, input channels fill whole vectors. */
+const directInput = (g: Conv): boolean => g.sh === 1 && g.sw === 1 && g.c % 4 === 0;
+
+const forwardGeom = (g: Conv): ConvGeom => ({
+  H: g.h, W: g.w, C: g.c, OH: g.oh, OW: g.ow, OC: g.o, KH: g.kh, KW: g.kw, SH: g.sh, SW: g.sw, DH: g.dh, DW: g.dw, OY: -g.padTop, OX: -g.padLeft,
+});
+
+/**
+ * dx of a stride-1 conv as a conv over dy [n, oh, ow, o]: tap (di', dj') = (kh−1−di, kw−1−dj)
+ * reads dy at y + di'·dh + padTop − (kh−1)·dh, with the filter flipped and transposed.
+ */
+const inputGradGeom = (g: Conv): ConvGeom => ({
+  H: g.oh, W: g.ow, C: g.o, OH: g.h, OW: g.w, OC: g.c, KH: g.kh, KW: g.kw, SH: 1, SW: 1, DH: g.dh, DW: g.dw,
+  OY: g.padTop - (g.kh - 1) * g.dh, OX: g.padLeft - (g.kw - 1) * g.dw,
+});
+
+/** The filter [kh, kw, c, o] flipped in both taps and transposed to [kh, kw, o, c], into T. */
+function flipFilter(g: Conv, F: Float32Array, T: Float32Array): void {
+  const { kh, kw, c, o } = g;
+  for (let di = 0; di < kh; di++) {
+    for (let dj = 0; dj < kw; dj++) {
+      const src = ((kh - 1 - di) * kw + (kw - 1 - dj)) * c * o;
+      const dst = (di * kw + dj) * o * c;
+      for (let ci = 0; ci < c; ci++) for (let q = 0; q < o; q++) T[dst + q * c + ci] = F[src + ci * o + q]!;
+    }
+  }
+}
+
+/** `count` zero floats at the aligned `at` in the heap (the taps outside the input read them); their byte offset. */
+function zeros(heap: ArrayBufferLike, at: number, count: number): number {
+  const z = new Float32Array(heap, up(at), count);
+  z.fill(0);
+  return z.byteOffset;
+}
+
+/** Input channels per filter-gradient unit. */
+const fgradCt = (g: Conv): 1 | 2 => (g.c % 2 === 0 ? 2 : 1);
+
 // ----- forward ------------------------------------------------------------------------------
 
 function conv2dJs(g: Conv, X: DataArray, F: DataArray, O: DataArray, p0: number, p1: number): void {
@@ -164,6 +211,10 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       return conv2dJs(g, X, F, O, p0, p1);
     }
     const w = ctx.wasm;
+    if (directForward(g)) {
+      const zero = zeros(X.buffer, ctx.scratch, g.c);
+      return w.convDirect(X.byteOffset, F.byteOffset, O.byteOffset, zero, ctx.lo, ctx.hi, forwardGeom(g));
+    }
     const K = kdim(g);
     const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX_MAX, K);
     for (let u = ctx.lo; u < ctx.hi; u++) {
@@ -172,8 +223,11 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       w.matmul(P.byteOffset, F.byteOffset, O.byteOffset + p0 * g.o * 4, p1 - p0, g.o, K, false, false, 0, p1 - p0, mmScratch);
     }
   },
-  (g) => ({ units: blockCount(g.n * g.oh * g.ow, PIX), align: 1 }),
-  { scratchBytes: (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) ? convScratch(w, PIX_MAX, kdim(g), PIX_MAX, g.o, kdim(g)) : 0) },
+  (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) && directForward(g) ? { units: g.n * g.oh, align: 1 } : { units: blockCount(g.n * g.oh * g.ow, PIX), align: 1 }),
+  {
+    scratchBytes: (g, [x, f], [o], w) =>
+      !useWasm(w, x!, f!, o!) ? 0 : directForward(g) ? SCRATCH_ALIGN + up(g.c * 4) : convScratch(w, PIX_MAX, kdim(g), PIX_MAX, g.o, kdim(g)),
+  },
 );
 
 // ----- filter gradient ------------------------------------------------------------------------
@@ -208,9 +262,15 @@ function filterGradJs(g: Conv, X: DataArray, DY: DataArray, DF: DataArray, lo: n
 export const conv2dBackpropFilter: CpuKernel<'conv2dBackpropFilter'> = splittable<'conv2dBackpropFilter'>(
   (g, [x, dy], [df], ctx) => {
     const X = x!, DY = dy!, DF = df!;
+    if (ctx.hi <= ctx.lo) return;
+    if (useWasm(ctx.wasm, X, DY, DF) && directForward(g)) {
+      // units of ct filter rows: rows [lo·ct, hi·ct), zeroed, then every pixel added in order
+      const ct = fgradCt(g);
+      DF.fill(0, ctx.lo * ct * g.o, ctx.hi * ct * g.o);
+      return ctx.wasm.convFilterGrad(X.byteOffset, DY.byteOffset, DF.byteOffset, ctx.lo, ctx.hi, 0, g.n * g.oh, forwardGeom(g), ct);
+    }
     const K = kdim(g);
     const blocks = blockCount(K, FROWS);
-    if (ctx.hi <= ctx.lo) return;
     const lo = blockRows(K, FROWS, blocks, ctx.lo)[0];
     const hi = blockRows(K, FROWS, blocks, ctx.hi - 1)[1];
     if (!useWasm(ctx.wasm, X, DY, DF)) return filterGradJs(g, X, DY, DF, lo, hi);
@@ -227,8 +287,14 @@ export const conv2dBackpropFilter: CpuKernel<'conv2dBackpropFilter'> = splittabl
       w.matmul(P.byteOffset, DY.byteOffset + p0 * g.o * 4, DF.byteOffset + lo * g.o * 4, rows, g.o, p1 - p0, true, false, 0, rows, mmScratch, q > 0);
     }
   },
-  (g) => ({ units: blockCount(kdim(g), FROWS), align: 1, minUnits: FMIN_UNITS }),
-  { scratchBytes: (g, [x, dy], [df], w) => (useWasm(w, x!, dy!, df!) ? convScratch(w, PIX_MAX, kdim(g), kdim(g), g.o, PIX_MAX) : 0) },
+  (g, [x, dy], [df], w) =>
+    useWasm(w, x!, dy!, df!) && directForward(g)
+      ? { units: (g.kh * g.kw * g.c) / fgradCt(g), align: 1 }
+      : { units: blockCount(kdim(g), FROWS), align: 1, minUnits: FMIN_UNITS },
+  {
+    scratchBytes: (g, [x, dy], [df], w) =>
+      useWasm(w, x!, dy!, df!) && !directForward(g) ? convScratch(w, PIX_MAX, kdim(g), kdim(g), g.o, PIX_MAX) : 0,
+  },
 );
 
 // ----- input gradient -------------------------------------------------------------------------
@@ -270,6 +336,13 @@ export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<
     const DY = dy!, F = f!, DX = dx!;
     if (!useWasm(ctx.wasm, DY, F, DX)) return inputGradJs(g, DY, F, DX, ctx.lo, ctx.hi);
     const w = ctx.wasm;
+    if (directInput(g)) {
+      // units are rows of dx; the flipped filter and dy's zero taps go to this thread's scratch
+      const T = new Float32Array(F.buffer, up(ctx.scratch), kdim(g) * g.o);
+      flipFilter(g, F as Float32Array, T);
+      const zero = zeros(F.buffer, T.byteOffset + up(T.byteLength), g.o);
+      return w.convDirect(DY.byteOffset, T.byteOffset, DX.byteOffset, zero, ctx.lo, ctx.hi, inputGradGeom(g));
+    }
     const { h, w: wd, c, kh, kw, oh, ow, sh, sw, dh, dw, padTop, padLeft } = g;
     const K = kdim(g);
     const run = kw * c;
@@ -322,6 +395,9 @@ export const conv2dBackpropInput: CpuKernel<'conv2dBackpropInput'> = splittable<
       }
     }
   },
-  (g) => ({ units: g.n, align: 1 }),
-  { scratchBytes: (g, [dy, f], [dx], w) => (useWasm(w, dy!, f!, dx!) ? convScratch(w, PIX_MAX, kdim(g), PIX_MAX, kdim(g), g.o): 0) },
+  (g, [dy, f], [dx], w) => (useWasm(w, dy!, f!, dx!) && directInput(g) ? { units: g.n * g.h, align: 1 } : { units: g.n, align: 1 }),
+  {
+    scratchBytes: (g, [dy, f], [dx], w) =>
+      !useWasm(w, dy!, f!, dx!) ? 0 : directInput(g) ? SCRATCH_ALIGN + up(kdim(g) * g.o * 4) + up(g.o * 4) : convScratch(w, PIX_MAX, kdim(g), PIX_MAX, kdim(g), g.o),
+  },
 );

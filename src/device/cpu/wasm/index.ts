@@ -14,6 +14,7 @@ import {
   type BinaryOp,
   type UnaryOp,
 } from './elementwise.js';
+import { CONV_EXPORTS, emitConv, type ConvDirectFn, type ConvFgradFn } from './conv.js';
 import { ModuleBuilder } from './emitter.js';
 import { relaxedSimdSupported, simdSupported } from './features.js';
 import {
@@ -57,6 +58,23 @@ export interface WasmKernels extends MatmulDriver {
    * sum, prod, max or min. `out` must not overlap x.
    */
   reduce(op: ReduceOp, x: number, out: number, outer: number, size: number, inner: number): void;
+  /**
+   * Direct convolution (conv.ts) of output rows [r0, r1) (row = b·OH + i): x [N, H, W, C],
+   * f [KH, KW, C, OC], out [N, OH, OW, OC]; OC a multiple of 4. `zero`: C·4 bytes of zeros
+   * (read for taps outside x).
+   */
+  convDirect(x: number, f: number, out: number, zero: number, r0: number, r1: number, geom: ConvGeom): void;
+  /**
+   * Filter gradient (conv.ts): df rows [u0·ct, u1·ct) of [KH·KW·C, OC] (unit u: tap, ct input
+   * channels) plus Σ over output rows [r0, r1) of x patches · dy; OC a multiple of 4, C of ct.
+   */
+  convFilterGrad(x: number, dy: number, df: number, u0: number, u1: number, r0: number, r1: number, geom: ConvGeom, ct: 1 | 2): void;
+}
+
+/** Geometry of the direct conv kernels: input [·, H, W, C], output [·, OH, OW, OC], input offsets OY, OX (−padding). */
+export interface ConvGeom {
+  H: number; W: number; C: number; OH: number; OW: number; OC: number;
+  KH: number; KW: number; SH: number; SW: number; DH: number; DW: number; OY: number; OX: number;
 }
 
 export interface WasmKernelOptions {
@@ -93,6 +111,7 @@ export function buildKernelModuleBytes(key: ModuleKey): Uint8Array<ArrayBuffer> 
   emitMatmul(m, key.cfg);
   emitElementwise(m);
   emitReductions(m);
+  emitConv(m, key.cfg.fma);
   return m.toBytes();
 }
 
@@ -163,8 +182,18 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
     redRows[op] = ex[reduceExport(op, true)] as Red;
   }
 
+  const direct = ex[CONV_EXPORTS.direct] as ConvDirectFn;
+  const fgrad = ex[CONV_EXPORTS.fgrad] as ConvFgradFn;
+  const geomArgs = (g: ConvGeom): number[] => [g.H, g.W, g.C, g.OH, g.OW, g.OC, g.KH, g.KW, g.SH, g.SW, g.DH, g.DW, g.OY, g.OX];
+
   return {
     relaxed,
+    convDirect(x, f, out, zero, r0, r1, g) {
+      if (r1 > r0) direct(x, f, out, zero, r0, r1, ...geomArgs(g));
+    },
+    convFilterGrad(x, dy, df, u0, u1, r0, r1, g, ct) {
+      if (u1 > u0 && r1 > r0) fgrad(x, dy, df, u0, u1, r0, r1, ...geomArgs(g), ct);
+    },
     matmul: driver.matmul,
     scratchBytes: driver.scratchBytes,
     usesPackedB: driver.usesPackedB,
