@@ -1,8 +1,11 @@
-/** Datasets and training-loop helpers: MNIST loaders, mini-batches, a progress bar. */
+/** `tf.data` (Dataset, TFRecordDataset, iterators) and training-loop helpers: MNIST loaders, mini-batches, a progress bar. */
 import { load } from './mnist.js';
 import { loadMnistPackage } from './mnist-package.js';
 import { oneHot } from './one-hot.js';
 
+export { Dataset, TFRecordDataset, type ElementSpec } from './dataset.js';
+export { Iterator, makeOneShotIterator, makeInitializableIterator } from './iterator.js';
+export * as experimental from './experimental.js';
 export { batches, Batches, type Batch, type BatchOptions } from './batches.js';
 export { ProgressBar, type ProgressBarOptions, type ProgressStream, type Metrics } from './progress.js';
 export { DatasetError } from './errors.js';

@@ -1,0 +1,683 @@
+/**
+ * `tf.data.Dataset`: sources and transformations, run on the host by the iterator ops
+ * (src/data/iterator.ts) inside `Session.run`.
+ *
+ * A dataset is a description; an iterator's initialization opens it into a chain of stages
+ * that pull elements (flat lists of NDArrays) one at a time. Graph tensors a pipeline takes
+ * (e.g. placeholders given to `fromTensorSlices`) are inputs of the initializer op, so they are
+ * fed when it runs, as in TF1.
+ *
+ * `map` and `filter` functions are traced once, when the transformation is made, into a graph
+ * of their own (TF's function graph) with a placeholder per element component; each element
+ * runs that graph on the session's device through a runner of its own (so random ops inside
+ * count their runs separately from the main graph, and a fresh session repeats their
+ * sequence). Tracing once keeps TF's semantics (the function builds ops, Python/JS side
+ * effects happen once) and lets parsing ops, random ops and math run as graph ops; the cost is
+ * one cached-plan run per element.
+ */
+import { type DType, StringArray, arrayCtor, parseDType } from '../dtype.js';
+import { InvalidArgumentError, UnknownError, ValueError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
+import { Graph } from '../graph/graph.js';
+import { Tensor } from '../graph/tensor.js';
+import { readRecordFile, compressionString, type CompressionType } from '../io/tfrecord.js';
+import { iterateRecords } from '../io/records.js';
+import { NDArray } from '../ndarray.js';
+import { placeholder } from '../ops/core.js';
+import { type TensorLike, isConvertible, toNDArray, toTensor } from '../ops/convert.js';
+import { type HostGen, subRun, wait } from '../session/host-stage.js';
+import { Runner, type SessionState } from '../session/runner.js';
+import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
+import { type Structure, flatten, leafCount, pack } from './nest.js';
+import { deriveSeed, mix32, seededRandom } from './random.js';
+
+export type Element = NDArray[];
+
+export interface ElementSpec {
+  structure: Structure;
+  dtypes: DType[];
+  shapes: PartialShape[];
+}
+
+/** What an opened pipeline runs with. */
+export interface IterContext {
+  runner: Runner;
+  sync: boolean;
+  /** Values of the pipeline's captured graph tensors, computed when the iterator was initialized. */
+  captured: Map<Tensor, NDArray>;
+}
+
+export interface Stage {
+  next(): HostGen<Element | null>;
+}
+
+/** Per-session pipeline state that outlives one iterator (shuffle epochs). */
+const sessionEpochs = new WeakMap<SessionState, Map<object, number>>();
+function nextEpoch(ctx: IterContext, key: object): number {
+  let m = sessionEpochs.get(ctx.runner.state);
+  if (!m) sessionEpochs.set(ctx.runner.state, (m = new Map()));
+  const e = m.get(key) ?? 0;
+  m.set(key, e + 1);
+  return e;
+}
+
+const isLeafValue = (x: unknown): boolean => x instanceof Tensor || x instanceof NDArray || ArrayBuffer.isView(x) || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string' || isConvertible(x);
+/** A leaf is a value, or a (possibly nested) array of scalars: TF converts lists to tensors. */
+const isLeafInput = (x: unknown): boolean => isLeafValue(x) || (Array.isArray(x) && x.length > 0 && x.every((y) => typeof y === 'number' || typeof y === 'boolean' || typeof y === 'string' || (Array.isArray(y) && isLeafInput(y))));
+
+function toLeaf(x: unknown): NDArray | Tensor {
+  if (x instanceof Tensor) return x;
+  if (isConvertible(x)) return x.toTensor();
+  return toNDArray(x as never);
+}
+
+const dtypeName = (d: DType): string => `tf.${d}`;
+const shapeOf = (x: NDArray | Tensor): PartialShape => (x instanceof NDArray ? x.shape : x.shape);
+
+function copyOf(a: NDArray): NDArray {
+  return new NDArray((a.dtype === 'string' ? StringArray.fromValues([...(a.data as unknown as StringArray)]) : (a.data as Float32Array).slice()) as never, a.shape, a.dtype);
+}
+
+/** Row `i` of `a` along its first axis (a view). */
+function row(a: NDArray, i: number): NDArray {
+  const inner = a.shape.slice(1);
+  const n = sizeOf(inner);
+  const d = a.dtype === 'string' ? (a.data as unknown as StringArray).slice(i * n, (i + 1) * n) : (a.data as Float32Array).subarray(i * n, (i + 1) * n);
+  return new NDArray(d as never, inner, a.dtype);
+}
+
+/** Stack same-shaped arrays along a new first axis. */
+function stack(items: NDArray[], component: number): NDArray {
+  const first = items[0]!;
+  items.forEach((x, i) => {
+    if (x.shape.length !== first.shape.length || x.shape.some((d, k) => d !== first.shape[k])) {
+      throw new InvalidArgumentError(`Cannot batch tensors with different shapes in component ${component}. First element had shape [${first.shape.join(',')}] and element ${i} had shape [${x.shape.join(',')}].`);
+    }
+  });
+  const n = first.size;
+  if (first.dtype === 'string') {
+    const out = new StringArray(n * items.length);
+    items.forEach((x, i) => (x.data as unknown as StringArray).forEach((s, j) => (out[i * n + j] = s)));
+    return new NDArray(out as never, [items.length, ...first.shape], 'string');
+  }
+  const out = new (arrayCtor(first.dtype))(n * items.length);
+  items.forEach((x, i) => out.set(x.data as never, i * n));
+  return new NDArray(out as never, [items.length, ...first.shape], first.dtype);
+}
+
+export abstract class Dataset {
+  abstract readonly spec: ElementSpec;
+  /** The graph tensors the pipeline needs at initialization. */
+  captures(): Tensor[] {
+    return [];
+  }
+  abstract open(ctx: IterContext): Stage;
+
+  /** TF1's `output_types`: dtypes in the element's structure. */
+  get outputTypes(): unknown {
+    return pack(this.spec.structure, this.spec.dtypes);
+  }
+  /** TF1's `output_shapes`: (partial) shapes in the element's structure. */
+  get outputShapes(): unknown {
+    return pack(this.spec.structure, this.spec.shapes);
+  }
+
+  // ----- sources
+  static fromTensors(tensors: unknown): Dataset {
+    return new TensorsDataset(tensors, false);
+  }
+  static fromTensorSlices(tensors: unknown): Dataset {
+    return new TensorsDataset(tensors, true);
+  }
+  /** `range(stop)`, `range(start, stop, step = 1)`: int64 scalars. */
+  static range(...args: number[]): Dataset {
+    const [start, stop, step] = args.length === 1 ? [0, args[0]!, 1] : [args[0]!, args[1]!, args[2] ?? 1];
+    return new RangeDataset(start, stop, step);
+  }
+  /**
+   * `fromGenerator(generator, outputTypes, outputShapes?)`: `generator()` returns a JS iterator
+   * or async iterator (an async one needs `await sess.run`). Each yielded value is converted to
+   * the given dtypes and checked against the shapes.
+   */
+  static fromGenerator(generator: () => Iterator<unknown> | AsyncIterator<unknown>, outputTypes: unknown, outputShapes?: unknown): Dataset {
+    return new GeneratorDataset(generator, outputTypes, outputShapes);
+  }
+  /** `zip(datasets)`: a tuple (array) or dict of datasets → elements of their elements. */
+  static zip(datasets: unknown): Dataset {
+    return new ZipDataset(datasets);
+  }
+
+  // ----- transformations
+  map(fn: (...args: any[]) => unknown, numParallelCalls?: number | { numParallelCalls?: number }): Dataset {
+    void numParallelCalls;
+    return new MapDataset(this, fn);
+  }
+  filter(predicate: (...args: any[]) => unknown): Dataset {
+    return new FilterDataset(this, predicate);
+  }
+  batch(batchSize: number, dropRemainder: boolean | { dropRemainder?: boolean } = false): Dataset {
+    const drop = typeof dropRemainder === 'object' ? !!dropRemainder.dropRemainder : dropRemainder;
+    return new BatchDataset(this, batchSize, drop);
+  }
+  shuffle(bufferSize: number, seed?: number | null | { seed?: number | null; reshuffleEachIteration?: boolean }, reshuffleEachIteration?: boolean): Dataset {
+    const o = typeof seed === 'object' && seed !== null ? seed : { seed, reshuffleEachIteration };
+    return new ShuffleDataset(this, bufferSize, o.seed ?? undefined, o.reshuffleEachIteration ?? true);
+  }
+  /** `repeat(count?)`: count epochs; none or -1 repeats forever. */
+  repeat(count?: number | null): Dataset {
+    return new RepeatDataset(this, count === undefined || count === null ? -1 : count);
+  }
+  take(count: number): Dataset {
+    return new TakeDataset(this, count);
+  }
+  skip(count: number): Dataset {
+    return new SkipDataset(this, count);
+  }
+  /** `prefetch(bufferSize)`: elements keep their order; this pipeline produces them as they are asked for. */
+  prefetch(bufferSize: number): Dataset {
+    if (!Number.isInteger(bufferSize) || (bufferSize < 0 && bufferSize !== -1)) throw new InvalidArgumentError(`buffer_size must be a non-negative integer or -1 (AUTOTUNE), got ${bufferSize}`);
+    return this;
+  }
+  concatenate(dataset: Dataset): Dataset {
+    return new ConcatenateDataset(this, dataset);
+  }
+}
+
+/** `tf.data.experimental.AUTOTUNE`. */
+export const AUTOTUNE = -1;
+
+class TensorsDataset extends Dataset {
+  readonly spec: ElementSpec;
+  private readonly leaves: (NDArray | Tensor)[];
+  constructor(tensors: unknown, private readonly sliced: boolean) {
+    super();
+    const f = flatten<unknown>(tensors, isLeafInput);
+    this.leaves = f.leaves.map(toLeaf);
+    if (sliced) {
+      let n: number | null | undefined;
+      for (const l of this.leaves) {
+        const s = shapeOf(l);
+        if (s !== null && s.length === 0) throw new ValueError(`Shape must be at least rank 1 but is rank 0 (fromTensorSlices of ${l instanceof Tensor ? l.name : 'a scalar'})`);
+        const d = s === null ? null : s[0]!;
+        if (n !== undefined && n !== null && d !== null && d !== n) throw new ValueError(`Dimensions ${n} and ${d} are not compatible`);
+        if (n === undefined || n === null) n = d;
+      }
+    }
+    this.spec = {
+      structure: f.structure,
+      dtypes: this.leaves.map((l) => l.dtype),
+      shapes: this.leaves.map((l) => {
+        const s = shapeOf(l);
+        return sliced ? (s === null ? null : s.slice(1)) : s;
+      }),
+    };
+  }
+  override captures(): Tensor[] {
+    return this.leaves.filter((l): l is Tensor => l instanceof Tensor);
+  }
+  open(ctx: IterContext): Stage {
+    const values = this.leaves.map((l) => (l instanceof Tensor ? ctx.captured.get(l)! : l));
+    const sliced = this.sliced;
+    let i = 0;
+    let n = 1;
+    if (sliced) {
+      n = values[0]!.shape[0]!;
+      for (const v of values) if (v.shape[0] !== n) throw new InvalidArgumentError(`Dimensions of the components of fromTensorSlices do not match: ${n} vs ${v.shape[0]}`);
+    }
+    return {
+      *next() {
+        if (i >= n) return null;
+        const k = i++;
+        return sliced ? values.map((v) => row(v, k)) : values;
+      },
+    };
+  }
+}
+
+class RangeDataset extends Dataset {
+  readonly spec: ElementSpec = { structure: null, dtypes: ['int64'], shapes: [[]] };
+  constructor(private readonly start: number, private readonly stop: number, private readonly step: number) {
+    super();
+    if (step === 0) throw new InvalidArgumentError('step must be a non-zero integer.');
+  }
+  open(): Stage {
+    let v = this.start;
+    const { stop, step } = this;
+    return {
+      *next() {
+        if (step > 0 ? v >= stop : v <= stop) return null;
+        const out = new NDArray(Float64Array.of(v), [], 'int64');
+        v += step;
+        return [out];
+      },
+    };
+  }
+}
+
+/** The leaves of `value` following `s` (a yielded element's components), or null when it does not fit. */
+function flattenAs(s: Structure, value: unknown): unknown[] | null {
+  if (s === null) return [value];
+  const out: unknown[] = [];
+  if (Array.isArray(s)) {
+    if (!Array.isArray(value) || value.length !== s.length) return null;
+    for (let i = 0; i < s.length; i++) {
+      const sub = flattenAs(s[i]!, value[i]);
+      if (!sub) return null;
+      out.push(...sub);
+    }
+    return out;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  for (const k of Object.keys(s)) {
+    if (!(k in value)) return null;
+    const sub = flattenAs(s[k]!, (value as Record<string, unknown>)[k]);
+    if (!sub) return null;
+    out.push(...sub);
+  }
+  return out;
+}
+
+class GeneratorDataset extends Dataset {
+  readonly spec: ElementSpec;
+  constructor(private readonly generator: () => Iterator<unknown> | AsyncIterator<unknown>, outputTypes: unknown, outputShapes?: unknown) {
+    super();
+    if (typeof generator !== 'function') throw new TypeError('`generator` must be callable.');
+    const t = flatten<DType>(outputTypes, (x) => typeof x === 'string');
+    const dtypes = t.leaves.map((d) => parseDType(d));
+    let shapes: PartialShape[] = dtypes.map(() => null);
+    if (outputShapes !== undefined && outputShapes !== null) {
+      const isShape = (x: unknown): boolean => x === null || (Array.isArray(x) && x.every((d) => d === null || typeof d === 'number'));
+      const s = flatten<PartialShape>(outputShapes, isShape);
+      if (s.leaves.length !== dtypes.length) throw new ValueError(`The two structures don't have the same number of elements (outputTypes has ${dtypes.length}, outputShapes ${s.leaves.length})`);
+      shapes = s.leaves;
+    }
+    this.spec = { structure: t.structure, dtypes, shapes };
+  }
+  open(ctx: IterContext): Stage {
+    const spec = this.spec;
+    let it: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+    const gen = this.generator;
+    const fail = (e: unknown): never => {
+      if (e instanceof InvalidArgumentError) throw e;
+      throw new UnknownError(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (raised by the generator of fromGenerator)`);
+    };
+    void ctx;
+    return {
+      *next() {
+        let r: IteratorResult<unknown>;
+        try {
+          it ??= gen();
+          const got = it.next();
+          r = got instanceof Promise ? yield* wait(got) : (got as IteratorResult<unknown>);
+        } catch (e) {
+          return fail(e);
+        }
+        if (r.done) return null;
+        const leaves = flattenAs(spec.structure, r.value);
+        if (leaves === null || leaves.length !== spec.dtypes.length) throw new InvalidArgumentError(`\`generator\` yielded an element that did not match the expected structure. The expected structure was ${JSON.stringify(pack(spec.structure, spec.dtypes))}, but the yielded element was ${JSON.stringify(r.value)}.`);
+        return leaves.map((v, i) => {
+          let a: NDArray;
+          try {
+            a = toNDArray(v as never, spec.dtypes[i]);
+          } catch (e) {
+            throw new InvalidArgumentError(`TypeError: \`generator\` yielded an element that could not be converted to the expected type. The expected type was ${spec.dtypes[i]}, but the yielded element was ${String(v)}. (${(e as Error).message})`);
+          }
+          if (!compatible(spec.shapes[i]!, a.shape)) throw new InvalidArgumentError(`\`generator\` yielded an element of shape ${pyShape(a.shape)} where an element of shape ${pyShape(spec.shapes[i]!)} was expected.`);
+          return a;
+        });
+      },
+    };
+  }
+}
+
+export class TFRecordDataset extends Dataset {
+  readonly spec: ElementSpec = { structure: null, dtypes: ['string'], shapes: [[]] };
+  private readonly files: string[] | Tensor;
+  private readonly compression: CompressionType;
+  /** `new tf.data.TFRecordDataset(filenames, compressionType?, bufferSize?, numParallelReads?)`. */
+  constructor(filenames: string | string[] | Tensor, compressionType?: string | null | { compressionType?: string | null; bufferSize?: number; numParallelReads?: number }) {
+    super();
+    const c = typeof compressionType === 'object' && compressionType !== null ? compressionType.compressionType : compressionType;
+    this.compression = compressionString(c as never);
+    if (filenames instanceof Tensor) {
+      if (filenames.dtype !== 'string') throw new TypeError('`filenames` must be a `tf.Tensor` of `tf.string`.');
+      this.files = filenames;
+    } else {
+      this.files = typeof filenames === 'string' ? [filenames] : [...filenames];
+      if (!this.files.every((f) => typeof f === 'string')) throw new TypeError('`filenames` must be a string, a list of strings or a string tensor');
+    }
+  }
+  override captures(): Tensor[] {
+    return this.files instanceof Tensor ? [this.files] : [];
+  }
+  open(ctx: IterContext): Stage {
+    const files = this.files instanceof Tensor ? (ctx.captured.get(this.files)!.toArray() as unknown as string[] | string) : this.files;
+    const list = typeof files === 'string' ? [files] : files.flat() as string[];
+    const compression = this.compression;
+    let fi = 0;
+    let recs: Iterator<Uint8Array> | null = null;
+    return {
+      *next() {
+        for (;;) {
+          if (!recs) {
+            if (fi >= list.length) return null;
+            const f = list[fi++]!;
+            recs = iterateRecords(readRecordFile(f, compression), f);
+          }
+          const r = recs.next();
+          if (!r.done) return [NDArray.fromStrings([r.value.slice()], [])];
+          recs = null;
+        }
+      },
+    };
+  }
+}
+
+// ----- traced functions --------------------------------------------------------------------
+
+const fnRunners = new WeakMap<Runner, Map<Graph, Runner>>();
+function functionRunner(ctx: IterContext, g: Graph): Runner {
+  let m = fnRunners.get(ctx.runner);
+  if (!m) fnRunners.set(ctx.runner, (m = new Map()));
+  let r = m.get(g);
+  if (!r) {
+    r = new Runner(ctx.runner.device, { stats: { compiles: 0, cacheHits: 0 }, initialized: new Set(), runCounts: new Map(), varHome: new Map() });
+    m.set(g, r);
+  }
+  return r;
+}
+
+/** A map/filter function traced once into its own graph. */
+class TracedFunction {
+  readonly graph = new Graph();
+  readonly inputs: Tensor[];
+  readonly outputs: Tensor[];
+  readonly structure: Structure;
+  constructor(fn: (...args: any[]) => unknown, spec: ElementSpec, what: string) {
+    if (typeof fn !== 'function') throw new TypeError(`${what} takes a function`);
+    this.graph.seed = getDefaultGraph().seed;
+    const { inputs, result } = this.graph.asDefault(() => {
+      const inputs = spec.dtypes.map((d, i) => placeholder(d, spec.shapes[i] === null ? undefined : (spec.shapes[i] as (number | null)[]), `arg${i}`));
+      const arg = pack(spec.structure, inputs);
+      return { inputs, result: Array.isArray(spec.structure) ? fn(...(arg as unknown[])) : fn(arg) };
+    });
+    this.inputs = inputs;
+    const f = flatten<unknown>(result, (x) => x instanceof Tensor || isLeafInput(x));
+    this.structure = f.structure;
+    this.outputs = this.graph.asDefault(() => f.leaves.map((x) => toTensor(x as TensorLike)));
+    for (const t of this.outputs) {
+      if (t.graph !== this.graph) throw new ValueError(`${what}: the function returned ${t.name}, a tensor of another graph; functions of datasets build their ops from their arguments`);
+    }
+  }
+  *call(ctx: IterContext, el: Element): HostGen<Element> {
+    const feeds = new Map<Tensor, NDArray>(this.inputs.map((p, i) => [p, el[i]!]));
+    const need = [...new Set(this.outputs.filter((t) => !feeds.has(t)))];
+    const got = need.length > 0 ? yield* subRun(functionRunner(ctx, this.graph), need, feeds, ctx.sync) : new Map<Tensor, NDArray>();
+    return this.outputs.map((t) => got.get(t) ?? feeds.get(t)!);
+  }
+}
+
+// ----- transformations ---------------------------------------------------------------------
+
+abstract class UnaryDataset extends Dataset {
+  constructor(protected readonly input: Dataset) {
+    super();
+  }
+  override captures(): Tensor[] {
+    return this.input.captures();
+  }
+}
+
+class MapDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  private readonly fn: TracedFunction;
+  constructor(input: Dataset, fn: (...args: any[]) => unknown) {
+    super(input);
+    this.fn = new TracedFunction(fn, input.spec, 'map');
+    this.spec = { structure: this.fn.structure, dtypes: this.fn.outputs.map((t) => t.dtype), shapes: this.fn.outputs.map((t) => t.shape) };
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    const fn = this.fn;
+    return {
+      *next() {
+        const el = yield* up.next();
+        return el === null ? null : yield* fn.call(ctx, el);
+      },
+    };
+  }
+}
+
+class FilterDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  private readonly fn: TracedFunction;
+  constructor(input: Dataset, predicate: (...args: any[]) => unknown) {
+    super(input);
+    this.fn = new TracedFunction(predicate, input.spec, 'filter');
+    const o = this.fn.outputs;
+    if (o.length !== 1 || o[0]!.dtype !== 'bool' || (o[0]!.shape !== null && o[0]!.shape.length !== 0)) {
+      throw new ValueError(`\`predicate\` return type must be convertible to a scalar boolean tensor. Was ${o.map((t) => `TensorSpec(shape=${pyShape(t.shape)}, dtype=${dtypeName(t.dtype)})`).join(', ')}.`);
+    }
+    this.spec = input.spec;
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    const fn = this.fn;
+    return {
+      *next() {
+        for (;;) {
+          const el = yield* up.next();
+          if (el === null) return null;
+          const [keep] = yield* fn.call(ctx, el);
+          if (keep!.data[0]) return el;
+        }
+      },
+    };
+  }
+}
+
+class BatchDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  constructor(input: Dataset, private readonly size: number, private readonly drop: boolean) {
+    super(input);
+    if (!Number.isInteger(size) || size <= 0) throw new InvalidArgumentError(`Batch size must be greater than zero.`);
+    this.spec = { ...input.spec, shapes: input.spec.shapes.map((s) => (s === null ? null : [drop ? size : null, ...s])) };
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    const { size, drop } = this;
+    let done = false;
+    return {
+      *next() {
+        if (done) return null;
+        const items: Element[] = [];
+        while (items.length < size) {
+          const el = yield* up.next();
+          if (el === null) {
+            done = true;
+            break;
+          }
+          items.push(el);
+        }
+        if (items.length === 0 || (drop && items.length < size)) return null;
+        return items[0]!.map((_, c) => stack(items.map((e) => e[c]!), c));
+      },
+    };
+  }
+}
+
+class ShuffleDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  private readonly seed: number;
+  constructor(input: Dataset, private readonly bufferSize: number, seed: number | undefined, private readonly reshuffle: boolean) {
+    super(input);
+    if (!Number.isInteger(bufferSize) || bufferSize <= 0) throw new InvalidArgumentError(`buffer_size must be greater than zero.`);
+    this.spec = input.spec;
+    // TF1's get_seed: an op seed, the graph seed, or neither (then a fresh order every time)
+    const s = getDefaultGraph().getSeed(seed ?? undefined);
+    this.seed = s ? mix32((mix32(s[0] >>> 0) ^ (s[1] >>> 0)) >>> 0) : (Math.random() * 2 ** 32) >>> 0;
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    const epoch = this.reshuffle ? nextEpoch(ctx, this) : 0;
+    const rand = seededRandom(deriveSeed(this.seed, epoch));
+    const buf: Element[] = [];
+    const cap = this.bufferSize;
+    let ended = false;
+    return {
+      *next() {
+        while (!ended && buf.length < cap) {
+          const el = yield* up.next();
+          if (el === null) ended = true;
+          else buf.push(el);
+        }
+        if (buf.length === 0) return null;
+        const k = Math.floor(rand() * buf.length);
+        const out = buf[k]!;
+        buf[k] = buf[buf.length - 1]!;
+        buf.pop();
+        return out;
+      },
+    };
+  }
+}
+
+class RepeatDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  constructor(input: Dataset, private readonly count: number) {
+    super(input);
+    this.spec = input.spec;
+  }
+  open(ctx: IterContext): Stage {
+    const input = this.input;
+    const count = this.count;
+    let epoch = 0;
+    let seen = false;
+    let up: Stage | null = count === 0 ? null : input.open(ctx);
+    return {
+      *next() {
+        while (up) {
+          const el = yield* up.next();
+          if (el !== null) {
+            seen = true;
+            return el;
+          }
+          epoch++;
+          // an empty epoch ends the repetition (as in TF) instead of looping forever
+          if (!seen || (count >= 0 && epoch >= count)) {
+            up = null;
+            break;
+          }
+          seen = false;
+          up = input.open(ctx);
+        }
+        return null;
+      },
+    };
+  }
+}
+
+class TakeDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  constructor(input: Dataset, private readonly count: number) {
+    super(input);
+    this.spec = input.spec;
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    let left = this.count;
+    return {
+      *next() {
+        if (left === 0) return null;
+        if (left > 0) left--;
+        return yield* up.next();
+      },
+    };
+  }
+}
+
+class SkipDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  constructor(input: Dataset, private readonly count: number) {
+    super(input);
+    this.spec = input.spec;
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    let skip = this.count;
+    return {
+      *next() {
+        while (skip !== 0) {
+          if (skip > 0) skip--;
+          const el = yield* up.next();
+          if (el === null) return null;
+        }
+        return yield* up.next();
+      },
+    };
+  }
+}
+
+class ZipDataset extends Dataset {
+  readonly spec: ElementSpec;
+  private readonly parts: Dataset[];
+  constructor(datasets: unknown) {
+    super();
+    const f = flatten<Dataset>(datasets, (x) => x instanceof Dataset);
+    if (!f.leaves.every((d) => d instanceof Dataset)) throw new TypeError('zip takes a (nested) structure of datasets');
+    this.parts = f.leaves;
+    let i = 0;
+    const sub = (s: Structure): Structure => (s === null ? this.parts[i++]!.spec.structure : Array.isArray(s) ? s.map(sub) : Object.fromEntries(Object.entries(s).map(([k, v]) => [k, sub(v)])));
+    this.spec = { structure: sub(f.structure), dtypes: this.parts.flatMap((d) => d.spec.dtypes), shapes: this.parts.flatMap((d) => d.spec.shapes) };
+  }
+  override captures(): Tensor[] {
+    return this.parts.flatMap((d) => d.captures());
+  }
+  open(ctx: IterContext): Stage {
+    const ups = this.parts.map((d) => d.open(ctx));
+    return {
+      *next() {
+        const out: NDArray[] = [];
+        for (const u of ups) {
+          const el = yield* u.next();
+          if (el === null) return null;
+          out.push(...el);
+        }
+        return out;
+      },
+    };
+  }
+}
+
+class ConcatenateDataset extends Dataset {
+  readonly spec: ElementSpec;
+  constructor(private readonly a: Dataset, private readonly b: Dataset) {
+    super();
+    if (leafCount(a.spec.structure) !== leafCount(b.spec.structure)) throw new TypeError('Two datasets to concatenate have different structures');
+    a.spec.dtypes.forEach((d, i) => {
+      if (d !== b.spec.dtypes[i]) throw new TypeError(`Two datasets to concatenate have different types ${dtypeName(d)} and ${dtypeName(b.spec.dtypes[i]!)}`);
+    });
+    const most = (x: PartialShape, y: PartialShape): PartialShape => (x === null || y === null || x.length !== y.length ? null : x.map((d, k) => (d === y[k] ? d : null)));
+    this.spec = { ...a.spec, shapes: a.spec.shapes.map((s, i) => most(s, b.spec.shapes[i]!)) };
+  }
+  override captures(): Tensor[] {
+    return [...this.a.captures(), ...this.b.captures()];
+  }
+  open(ctx: IterContext): Stage {
+    const first = this.a.open(ctx);
+    const b = this.b;
+    let second: Stage | null = null;
+    return {
+      *next() {
+        if (!second) {
+          const el = yield* first.next();
+          if (el !== null) return el;
+          second = b.open(ctx);
+        }
+        return yield* second.next();
+      },
+    };
+  }
+}
+
+export { copyOf };

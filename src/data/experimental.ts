@@ -1,0 +1,2 @@
+/** `tf.data.experimental`. */
+export { AUTOTUNE } from './dataset.js';

@@ -1,0 +1,188 @@
+/**
+ * Dataset iterators: `makeOneShotIterator`, `makeInitializableIterator`,
+ * `tf.data.Iterator.fromStructure(...).makeInitializer(dataset)` and `getNext()`.
+ *
+ * The initializer (`MakeIterator`) and `IteratorGetNext` are host-stage ops
+ * (src/session/host-stage.ts): inside `Session.run` the initializer opens the dataset with
+ * the values of the tensors it captures (fed placeholders included), and each `getNext`
+ * pulls one element on the host and feeds it to the rest of the plan. An iterator's state
+ * belongs to the session, as TF's iterator resources do; past the last element `getNext`
+ * fails with OutOfRangeError "End of sequence".
+ */
+import type { DType } from '../dtype.js';
+import { FailedPreconditionError, InvalidArgumentError, OutOfRangeError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
+import type { Operation } from '../graph/tensor.js';
+import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
+import { registerHostOp } from '../session/host-stage.js';
+import type { SessionState } from '../session/runner.js';
+import { type PartialShape, compatible, pyShape } from '../shape.js';
+import { parseDType } from '../dtype.js';
+import { Dataset, type ElementSpec, type IterContext, type Stage, copyOf } from './dataset.js';
+import { type Structure, flatten, pack, sameStructure } from './nest.js';
+
+/** The session-independent identity of one iterator (TF's iterator resource). */
+class IteratorResource {
+  constructor(readonly spec: ElementSpec, readonly oneShot: Dataset | null) {}
+}
+
+interface IterState {
+  ctx: IterContext;
+  stage: Stage;
+  done: boolean;
+}
+
+const states = new WeakMap<SessionState, Map<IteratorResource, IterState>>();
+function sessionStates(s: SessionState): Map<IteratorResource, IterState> {
+  let m = states.get(s);
+  if (!m) states.set(s, (m = new Map()));
+  return m;
+}
+
+interface MakeAttrs { resource: IteratorResource; dataset: Dataset; [k: string]: unknown }
+interface NextAttrs { resource: IteratorResource; [k: string]: unknown }
+
+defineOp<MakeAttrs>({ type: 'MakeIterator', infer: () => [], lower: () => [], stateful: true });
+registerGradient('MakeIterator', null);
+defineOp<NextAttrs>({
+  type: 'IteratorGetNext',
+  infer: (_ins, a) => a.resource.spec.dtypes.map((d, i) => ({ dtype: d, shape: a.resource.spec.shapes[i]! })),
+  lower: () => {
+    throw new Error('IteratorGetNext runs on the host before the plan; it cannot be lowered');
+  },
+  stateful: true,
+});
+registerGradient('IteratorGetNext', null);
+
+function open(dataset: Dataset, ins: readonly import('../ndarray.js').NDArray[], hc: { runner: IterContext['runner']; sync: boolean }): IterState {
+  const captured = new Map(dataset.captures().map((t, i) => [t, ins[i]!] as const));
+  const ctx: IterContext = { runner: hc.runner, sync: hc.sync, captured };
+  return { ctx, stage: dataset.open(ctx), done: false };
+}
+
+registerHostOp('MakeIterator', function* (op, ins, hc) {
+  const a = op.attrs as MakeAttrs;
+  sessionStates(hc.runner.state).set(a.resource, open(a.dataset, ins, hc));
+  return [];
+});
+
+registerHostOp('IteratorGetNext', function* (op, ins, hc) {
+  const { resource } = op.attrs as NextAttrs;
+  const m = sessionStates(hc.runner.state);
+  let st = m.get(resource);
+  if (!st) {
+    if (!resource.oneShot) {
+      throw new FailedPreconditionError('GetNext() failed because the iterator has not been initialized. Ensure that you have run the initializer operation for this iterator before getting the next element.', op.name);
+    }
+    st = open(resource.oneShot, ins, hc);
+    m.set(resource, st);
+  }
+  // the pipeline runs in the mode (and on the device) of the run that pulls from it
+  st.ctx.runner = hc.runner;
+  st.ctx.sync = hc.sync;
+  if (st.done) throw new OutOfRangeError('End of sequence', op.name);
+  const el = yield* st.stage.next();
+  if (el === null) {
+    st.done = true;
+    throw new OutOfRangeError('End of sequence', op.name);
+  }
+  el.forEach((v, i) => {
+    if (!compatible(resource.spec.shapes[i]!, v.shape)) {
+      throw new InvalidArgumentError(`Incompatible shapes at component ${i}: expected ${pyShape(resource.spec.shapes[i]!)} but got ${pyShape(v.shape)}.`, op.name);
+    }
+  });
+  return el.map(copyOf);
+});
+
+const shapesCompatible = (a: PartialShape, b: PartialShape): boolean =>
+  a === null || b === null || (a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]));
+
+/** TF1's `tf.data.Iterator`. */
+export class Iterator {
+  private readonly resource: IteratorResource;
+  /** The op that (re)starts the iterator on its dataset; null for reinitializable and one-shot iterators. */
+  readonly initializer: Operation | null;
+
+  private constructor(resource: IteratorResource, initializer: Operation | null) {
+    this.resource = resource;
+    this.initializer = initializer;
+  }
+
+  get outputTypes(): unknown {
+    return pack(this.resource.spec.structure, this.resource.spec.dtypes);
+  }
+  get outputShapes(): unknown {
+    return pack(this.resource.spec.structure, this.resource.spec.shapes);
+  }
+
+  /** @internal */
+  static forDataset(dataset: Dataset, oneShot: boolean): Iterator {
+    const r = new IteratorResource(dataset.spec, oneShot ? dataset : null);
+    const it = new Iterator(r, null);
+    if (oneShot) return it;
+    return new Iterator(r, it.makeInitializer(dataset));
+  }
+
+  /**
+   * `Iterator.fromStructure(outputTypes, outputShapes?, sharedName?, outputClasses?)`: a
+   * reinitializable iterator, started on any dataset of that structure by `makeInitializer`.
+   */
+  static fromStructure(outputTypes: unknown, outputShapes?: unknown, sharedName?: string | { sharedName?: string; outputClasses?: unknown }, _outputClasses?: unknown): Iterator {
+    void sharedName;
+    const t = flatten<DType>(outputTypes, (x) => typeof x === 'string');
+    const dtypes = t.leaves.map((d) => parseDType(d));
+    let shapes: PartialShape[] = dtypes.map(() => null);
+    if (outputShapes !== undefined && outputShapes !== null) {
+      const isShape = (x: unknown): boolean => x === null || (Array.isArray(x) && x.every((d) => d === null || typeof d === 'number'));
+      shapes = flatten<PartialShape>(outputShapes, isShape).leaves;
+      if (shapes.length !== dtypes.length) throw new TypeError(`outputShapes has ${shapes.length} components but outputTypes has ${dtypes.length}`);
+    }
+    return new Iterator(new IteratorResource({ structure: t.structure, dtypes, shapes }, null), null);
+  }
+
+  /** An op that starts (or restarts) this iterator on `dataset`. */
+  makeInitializer(dataset: Dataset, name?: string): Operation {
+    const want = this.resource.spec;
+    const got = dataset.spec;
+    const types = (s: ElementSpec): string => JSON.stringify(pack(s.structure, s.dtypes.map((d) => `tf.${d}`)));
+    if (!sameStructure(want.structure as Structure, got.structure) || want.dtypes.some((d, i) => d !== got.dtypes[i])) {
+      throw new TypeError(`Expected output types ${types(want)} but got dataset with output types ${types(got)}.`);
+    }
+    if (want.shapes.some((s, i) => !shapesCompatible(s, got.shapes[i]!))) {
+      const shp = (s: ElementSpec): string => JSON.stringify(pack(s.structure, s.shapes.map(pyShape)));
+      throw new TypeError(`Expected output shapes compatible with ${shp(want)} but got dataset with output shapes ${shp(got)}.`);
+    }
+    return makeOp(getDefaultGraph(), 'MakeIterator', dataset.captures(), { resource: this.resource, dataset }, name, 'MakeIterator');
+  }
+
+  /** The next element as graph tensors, in the dataset's structure. */
+  getNext(name?: string): any {
+    const caps = this.resource.oneShot ? this.resource.oneShot.captures() : [];
+    const op = makeOp(getDefaultGraph(), 'IteratorGetNext', caps, { resource: this.resource }, name, 'IteratorGetNext');
+    return pack(this.resource.spec.structure, op.outputs);
+  }
+}
+
+declare module './dataset.js' {
+  interface Dataset {
+    /** An iterator that starts itself on first use and cannot be restarted. */
+    makeOneShotIterator(): Iterator;
+    /** An iterator with an `initializer` op, run (again) to start it; placeholders the pipeline takes are fed then. */
+    makeInitializableIterator(sharedName?: string): Iterator;
+  }
+}
+Dataset.prototype.makeOneShotIterator = function (this: Dataset) {
+  return Iterator.forDataset(this, true);
+};
+Dataset.prototype.makeInitializableIterator = function (this: Dataset) {
+  return Iterator.forDataset(this, false);
+};
+
+/** `tf.data.makeOneShotIterator(dataset)` (TF 1.15's `tf.compat.v1.data.make_one_shot_iterator`). */
+export function makeOneShotIterator(dataset: Dataset): Iterator {
+  return dataset.makeOneShotIterator();
+}
+/** `tf.data.makeInitializableIterator(dataset)`. */
+export function makeInitializableIterator(dataset: Dataset, sharedName?: string): Iterator {
+  return dataset.makeInitializableIterator(sharedName);
+}
