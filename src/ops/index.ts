@@ -19,3 +19,4 @@ export * as nn from './nn.js';
 export { sigmoid, tanh } from './math.js';
 export { type TensorLike, toTensor } from './convert.js';
 export { convertToTensor } from './convert-to-tensor.js';
+export { booleanMask } from './boolean-mask.js';

@@ -11,6 +11,7 @@ import { checkKernelDType } from './kernel-dtypes.js';
 import { defineOp, makeOp } from './registry.js';
 import { matmulOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
+import { whereIndices } from './boolean-mask.js';
 
 // ----- unary ----------------------------------------------------------------------------
 defineUnary('Neg', 'neg');
@@ -170,10 +171,16 @@ defineOp({
   },
   lower: (b, [c, x, y]) => [b.select(c!, x!, y!)],
 });
-/** `tf.where(cond, x, y)` (broadcasting, as TF2's where_v2). */
-export function where(condition: TensorLike, x: TensorLike, y: TensorLike, name?: string): Tensor {
+/**
+ * `tf.where(cond, x, y)` (broadcasting, as TF2's where_v2); `tf.where(cond)` alone: the int64
+ * coordinates of the true elements (TF's Where op, see boolean-mask.ts).
+ */
+export function where(condition: TensorLike, x?: TensorLike | null, y?: TensorLike | null, name?: string): Tensor {
+  const none = (v: unknown): boolean => v === undefined || v === null;
+  if (none(x) && none(y)) return whereIndices(condition, name);
+  if (none(x) || none(y)) throw new ValueError('x and y must both be non-None or both be None.');
   const c = toTensor(condition, 'bool');
-  const [a, b] = toTensorPair(x, y);
+  const [a, b] = toTensorPair(x!, y!);
   return makeOp(c.graph, 'SelectV2', [c, a, b], {}, name, 'SelectV2').outputs[0]!;
 }
 
