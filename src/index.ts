@@ -14,6 +14,7 @@ export {
   getDefaultGraph, resetDefaultGraph, nameScope, device, controlDependencies, setRandomSeed,
 } from './graph/context.js';
 export * from './ops/index.js';
+export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { gradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export { Session, type SessionOptions } from './session/session.js';

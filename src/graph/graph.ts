@@ -55,8 +55,20 @@ export interface NewOp {
   defaultName: string;
 }
 
+/**
+ * A control-flow region new ops are built in (a `tf.cond` branch, a `tf.whileLoop` body): it
+ * replaces inputs from outside the region by values that enter it (Switch, Enter) and records
+ * each new op as its own.
+ */
+export interface ControlFlowHook {
+  captureInputs(inputs: readonly Tensor[]): Tensor[];
+  opAdded(op: Operation): void;
+}
+
 export class Graph {
   private readonly _ops: Operation[] = [];
+  /** The innermost control-flow region being built, or null. */
+  controlFlowContext: ControlFlowHook | null = null;
   private readonly byName = new Map<string, Operation>();
   private readonly namesInUse = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
@@ -195,10 +207,13 @@ export class Graph {
     for (const t of spec.inputs) {
       if (t.graph !== this) throw new ValueError(`${t} is not from the passed-in graph.`);
     }
+    // The name is taken first, then values from outside a control-flow region enter it (TF1's order).
+    const cf = this.controlFlowContext;
+    const inputs = cf ? this.nameScope(`${name}/`, () => cf.captureInputs(spec.inputs)) : spec.inputs;
     const control: Operation[] = [];
     for (const frame of this.controlStack) {
       for (const op of frame) {
-        if (!control.includes(op) && !spec.inputs.some((t) => t.op === op)) control.push(op);
+        if (!control.includes(op) && !inputs.some((t) => t.op === op)) control.push(op);
       }
     }
     const op = new Operation(
@@ -206,7 +221,7 @@ export class Graph {
       this._ops.length,
       name,
       spec.type,
-      spec.inputs,
+      inputs,
       control,
       spec.outputs,
       spec.attrs ?? {},
@@ -217,6 +232,7 @@ export class Graph {
     this._ops.push(op);
     this.byName.set(name, op);
     this.version++;
+    cf?.opAdded(op);
     return op;
   }
 
@@ -242,6 +258,11 @@ export class Graph {
     if (scope === undefined) return [...c];
     const re = new RegExp(`^(?:${scope})`);
     return c.filter((x) => re.test(String((x as { name?: string }).name ?? '')));
+  }
+
+  /** `get_all_collection_keys()`: the names of the non-empty collections. */
+  getAllCollectionKeys(): string[] {
+    return [...this.collections].filter(([, c]) => c.length > 0).map(([k]) => k);
   }
 
   getCollectionRef<T = unknown>(key: string): T[] {

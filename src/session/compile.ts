@@ -35,7 +35,13 @@ export interface CompiledPlan {
  * The ops `elements` need, stopping at fed tensors. With a `boundary`, only ops inside it are
  * taken (ops outside ran earlier in a multi-device run).
  */
-export function prune(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, boundary?: ReadonlySet<Operation>): Set<Operation> {
+export function prune(
+  elements: readonly (Tensor | Operation)[],
+  feeds: ReadonlyMap<Tensor, unknown>,
+  boundary?: ReadonlySet<Operation>,
+  /** Ops taken without what they depend on (host ops that compute their own inputs). */
+  opaque?: (op: Operation) => boolean,
+): Set<Operation> {
   const needed = new Set<Operation>();
   const stack: Operation[] = [];
   const want = (op: Operation): void => {
@@ -50,8 +56,10 @@ export function prune(elements: readonly (Tensor | Operation)[], feeds: Readonly
   }
   while (stack.length) {
     const op = stack.pop()!;
+    if (opaque?.(op)) continue;
     for (const t of op.inputs) if (!feeds.has(t)) want(t.op);
-    for (const c of op.controlInputs) want(c);
+    // A control input whose every output is fed has run (a loop's Merge, fed each iteration's values).
+    for (const c of op.controlInputs) if (c.outputs.length === 0 || !c.outputs.every((t) => feeds.has(t))) want(c);
   }
   return needed;
 }

@@ -1,0 +1,165 @@
+/**
+ * How control flow runs: Merge and Exit are lazy host-stage ops. A cond's Merge evaluates the
+ * predicates of the Switches its inputs depend on (one sub-run), then computes only the live
+ * input (a second sub-run), so an untaken branch's ops, assigns and random draws included, never
+ * run. A loop's Exit runs the whole loop: per iteration one sub-plan for the condition and one
+ * for the body, with the Merge outputs fed the current loop values (each a cached plan, reused
+ * while the values keep their shapes). A loop that is differentiated keeps each iteration's
+ * values (and the outputs of random ops in its body) for the gradient loop, which feeds them
+ * back to recompute the body's intermediates, newest first.
+ */
+import { InternalError, InvalidArgumentError } from '../../errors.js';
+import type { Operation, Tensor } from '../../graph/tensor.js';
+import { NDArray } from '../../ndarray.js';
+import { compatible, cShape, pyShape } from '../../shape.js';
+import { type HostContext, type HostGen, registerHostOp, subRun } from '../../session/host-stage.js';
+import { WhileContext, contextOf } from './context.js';
+
+const int32Scalar = (v: number): NDArray => new NDArray(Int32Array.of(v), [], 'int32');
+
+function* compute(ctx: HostContext, ts: (Tensor | Operation)[], feeds: Map<Tensor, NDArray> = ctx.feeds): HostGen<Map<Tensor, NDArray>> {
+  return yield* subRun(ctx.runner, ts, feeds, ctx.sync, ctx.boundary, ctx.store);
+}
+
+// ----- cond: Merge ---------------------------------------------------------------------------
+
+/**
+ * The Switch outputs `t` depends on inside its region: walked back to Switches (the branch
+ * entries), stopping at fed values and at complete constructs (Merge, Exit, Enter), which are
+ * live wherever this Merge is evaluated.
+ */
+function switchDeps(t: Tensor, feeds: ReadonlyMap<Tensor, NDArray>): Tensor[] {
+  const out: Tensor[] = [];
+  const seen = new Set<Operation>();
+  const walk = (x: Tensor): void => {
+    if (feeds.has(x)) return;
+    if (x.op.type === 'Switch') {
+      if (!out.includes(x)) out.push(x);
+      return;
+    }
+    visit(x.op);
+  };
+  const visit = (op: Operation): void => {
+    if (seen.has(op)) return;
+    seen.add(op);
+    if (op.type === 'Merge' || op.type === 'Exit' || op.type === 'Enter') return;
+    op.inputs.forEach(walk);
+    op.controlInputs.forEach(visit);
+  };
+  walk(t);
+  return out;
+}
+
+function isLoopMerge(op: Operation): boolean {
+  const c = contextOf(op);
+  return c instanceof WhileContext && (c.merges.includes(op) || op.inputs.some((t) => t.op.type === 'NextIteration'));
+}
+
+registerHostOp('Merge', function* (op, _ins, ctx) {
+  if (isLoopMerge(op)) {
+    throw new InvalidArgumentError(`${op.name} is inside a while loop; values of a loop are read through its Exit ops (the loop's results)`, op.name);
+  }
+  const deps = op.inputs.map((t) => switchDeps(t, ctx.feeds));
+  const preds = [...new Set(deps.flat().map((s) => s.op.inputs[1]!))].filter((p) => !ctx.feeds.has(p));
+  if (preds.length > 0) {
+    const got = yield* compute(ctx, preds);
+    for (const [t, v] of got) ctx.feeds.set(t, v);
+  }
+  const live = (s: Tensor): boolean => Boolean(ctx.feeds.get(s.op.inputs[1]!)!.data[0]) === (s.index === 1);
+  const i = deps.findIndex((d) => d.every(live));
+  if (i < 0) throw new InvalidArgumentError(`Retval[0] does not have value: no input of ${op.name} is live`, op.name);
+  const x = op.inputs[i]!;
+  const v = ctx.feeds.get(x) ?? (yield* compute(ctx, [x])).get(x)!;
+  return [v, int32Scalar(i)];
+}, { lazy: true });
+
+// ----- while: Exit ---------------------------------------------------------------------------
+
+/** What a differentiated loop keeps of one run: per iteration, its loop values and replayed values. */
+export interface LoopRecord {
+  invariants: NDArray[];
+  iterations: { vals: NDArray[]; replay: NDArray[] }[];
+}
+
+function* entryValues(ctx: HostContext, ts: Tensor[]): HostGen<NDArray[]> {
+  const missing = [...new Set(ts.filter((t) => !ctx.feeds.has(t)))];
+  if (missing.length > 0) {
+    const got = yield* compute(ctx, missing);
+    for (const [t, v] of got) ctx.feeds.set(t, v);
+  }
+  return ts.map((t) => ctx.feeds.get(t)!);
+}
+
+function checkShape(w: WhileContext, k: number, v: NDArray): void {
+  const m = w.merges[k]!.outputs[0]!;
+  if (!compatible(m.shape, v.shape)) {
+    throw new InvalidArgumentError(
+      `The loop variable ${w.enters[k]!.inputs[0]!.name} has shape ${cShape(v.shape)} after an iteration, incompatible with its shape invariant ${pyShape(m.shape)}`,
+      w.nextIterations[k]!.name,
+    );
+  }
+}
+
+function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
+  const fwd = w.forward;
+  let rec: LoopRecord | undefined;
+  if (fwd) {
+    rec = ctx.store.get(fwd) as LoopRecord | undefined;
+    if (!rec) {
+      // The forward loop runs (and keeps its record) before its gradient.
+      yield* entryValues(ctx, [fwd.exits[0]!.outputs[0]!]);
+      rec = ctx.store.get(fwd) as LoopRecord | undefined;
+      if (!rec) throw new InternalError(`the loop ${fwd.frameName} kept no record for its gradient`);
+    }
+  }
+  const cur = yield* entryValues(ctx, w.enters.map((e) => e.inputs[0]!));
+  const invs = yield* entryValues(ctx, w.invariants.map((e) => e.inputs[0]!));
+  const base = new Map<Tensor, NDArray>();
+  w.invariants.forEach((e, k) => base.set(e.outputs[0]!, invs[k]!));
+  for (const [t, v] of ctx.feeds) if (contextOf(t.op) === w) base.set(t, v);
+  if (fwd && rec) fwd.invariants.forEach((e, k) => base.set(e.outputs[0]!, rec!.invariants[k]!));
+  const keep: LoopRecord | null = w.recordForGradient ? { invariants: invs, iterations: [] } : null;
+  const condT = w.loopCond!.inputs[0]!;
+  const nexts = w.nextIterations.map((n) => n.inputs[0]!);
+  const replay = w.replayed;
+  let vals = cur;
+  const yes = new NDArray(Uint8Array.of(1), [], 'bool');
+  for (let n = 0; ; n++) {
+    const f = new Map(base);
+    w.merges.forEach((m, k) => {
+      f.set(m.outputs[0]!, vals[k]!);
+      f.set(m.outputs[1]!, int32Scalar(n === 0 ? 0 : 1));
+    });
+    if (fwd && rec) {
+      // Iteration n of the gradient loop recomputes forward iteration (count - 1 - n).
+      const it = rec.iterations[rec.iterations.length - 1 - n];
+      if (!it) break;
+      fwd.merges.forEach((m, k) => {
+        f.set(m.outputs[0]!, it.vals[k]!);
+        f.set(m.outputs[1]!, int32Scalar(1));
+      });
+      f.set(fwd.loopCond!.outputs[0]!, yes);
+      fwd.replayed.forEach((t, k) => f.set(t, it.replay[k]!));
+    } else {
+      const p = (yield* compute(ctx, [condT], f)).get(condT)!;
+      if (!p.data[0]) break;
+    }
+    f.set(w.loopCond!.outputs[0]!, yes);
+    const res = yield* compute(ctx, [...nexts, ...(keep ? replay : [])], f);
+    if (keep) keep.iterations.push({ vals, replay: replay.map((t) => res.get(t)!) });
+    vals = nexts.map((t, k) => {
+      const v = res.get(t)!;
+      checkShape(w, k, v);
+      return v;
+    });
+  }
+  w.exits.forEach((e, k) => ctx.feeds.set(e.outputs[0]!, vals[k]!));
+  if (keep) ctx.store.set(w, keep);
+}
+
+registerHostOp('Exit', function* (op, _ins, ctx) {
+  const w = contextOf(op);
+  if (!(w instanceof WhileContext)) throw new InternalError(`Exit ${op.name} is not part of a while loop built here`, op.name);
+  yield* runLoop(w, ctx);
+  return [ctx.feeds.get(op.outputs[0]!)!];
+}, { lazy: true });
