@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,small,conv,event-loop] [--json file]`
+ * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,small,conv,event-loop,sparse] [--json file]`
  * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
  * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
@@ -116,6 +116,16 @@ const CASES: Case[] = ([
     metrics: (r) => ({ stall: r.stallMs, step: r.stepMs, 'runSync step': r.syncStepMs }),
     extraArgs: ['--seconds', quick ? '3' : '10'],
   },
+  {
+    id: 'sparse',
+    title: 'word2vec step (embedding lookup + nceLoss, 64 sampled, SGD), batch 128 × dim 128, by vocabulary',
+    script: 'sparse-embedding.ts',
+    unit: 'ms',
+    higherIsBetter: false,
+    impls: tsflowImpls(),
+    metrics: (r) => ({ 'vocab 5000': r.ms5k, 'vocab 50000': r.ms50k }),
+    extraArgs: ['--min-ms', quick ? '600' : '1500'],
+  },
 ] as Case[]).filter((c) => !only || only.includes(c.id));
 
 interface ChildResult {
@@ -216,6 +226,9 @@ const mm2 = get('matmul', t2, '1024');
 check('2 threads ≥ 1.7× 1 thread, matmul 1024³', mm1 && mm2 ? mm2 / mm1 : null, (v) => v >= 1.7, (v) => `${v.toFixed(2)}×`);
 const mlp1 = get('mlp', t1, 'step');
 check('2 threads ≥ 1.7× 1 thread, MLP step', mlp1 && mlp2 ? mlp1 / mlp2 : null, (v) => v >= 1.7, (v) => `${v.toFixed(2)}×`);
+const sp5 = get('sparse', t1, 'vocab 5000');
+const sp50 = get('sparse', t1, 'vocab 50000');
+check('sparse step, vocab 50,000 within 1.5× of vocab 5,000 (1 thread)', sp5 && sp50 ? sp50 / sp5 : null, (v) => v <= 1.5, (v) => `${v.toFixed(2)}×`);
 const arena = (results.get('mlp')?.get(t2) ?? results.get('mlp')?.get(t1) ?? []).find((x) => x.ok)?.result?.arena;
 check('MLP training plan arena ≤ 1.5× peak live bytes', arena ? arena.ratio : null, (v) => v <= 1.5, (v) => `${v.toFixed(2)}× (${arena.arenaBytes} / ${arena.peakLiveBytes} bytes)`);
 const mem = (results.get('small')?.get(t2) ?? results.get('small')?.get(t1) ?? []).find((x) => x.ok)?.result?.memory;
