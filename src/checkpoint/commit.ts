@@ -34,7 +34,11 @@ export interface CommitCheckpointOptions {
   writeState?: () => Promise<void>;
 }
 
-const nodeLinks = { link: fsp.link, copyFile: fsp.copyFile };
+// bound at call time: fsp is loaded on first use (src/platform), not when this module loads
+const nodeLinks = {
+  link: (...a: Parameters<typeof fsp.link>) => fsp.link(...a),
+  copyFile: (...a: Parameters<typeof fsp.copyFile>) => fsp.copyFile(...a),
+};
 
 
 async function unlinkQuietly(p: string): Promise<void> {
