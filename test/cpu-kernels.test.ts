@@ -177,6 +177,11 @@ const cases: Case[] = [
     ins: [{ dtype: 'int32', size: 12, data: (r) => Math.floor(r() * 9) }], outs: [{ dtype: 'int32', size: 108 }],
   },
   {
+    // rows of one repeated value (a gradient's BroadcastTo): filled
+    name: 'copy broadcast along rows', prim: 'copy', params: { outShape: [5, 40], inStrides: [2, 0], inOffset: 1 },
+    ins: [{ dtype: 'float32', size: 12, data: f }], outs: [{ dtype: 'float32', size: 200 }],
+  },
+  {
     name: 'concat', prim: 'concat', params: { outer: 12, inners: [40, 3, 35] },
     ins: [{ dtype: 'float32', size: 480, data: f }, { dtype: 'float32', size: 36, data: f }, { dtype: 'float32', size: 420, data: f }],
     outs: [{ dtype: 'float32', size: 12 * 78 }],

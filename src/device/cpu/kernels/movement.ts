@@ -37,6 +37,9 @@ export const copy: CpuKernel<'copy'> = splittable<'copy'>((p, [x], [o], ctx) => 
   for (let row = ctx.lo; row < ctx.hi; row++) {
     if (si === 1) {
       copyRun(ctx.wasm, X, off, O, oo, inner);
+    } else if (si === 0) {
+      // a broadcast along the row (e.g. a gradient's BroadcastTo of a scalar)
+      O.fill(X[off]!, oo, oo + inner);
     } else {
       let q = off;
       for (let i = 0; i < inner; i++, q += si) O[oo + i] = X[q]!;
