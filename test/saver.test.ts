@@ -180,10 +180,13 @@ describe('save and restore', () => {
       'checkpoint',
       'model.ckpt-500.data-00000-of-00001',
       'model.ckpt-500.index',
+      'model.ckpt-500.meta',
       'model.ckpt-600.data-00000-of-00001',
       'model.ckpt-600.index',
+      'model.ckpt-600.meta',
       'model.ckpt-700.data-00000-of-00001',
       'model.ckpt-700.index',
+      'model.ckpt-700.meta',
     ]);
     expect(await fsp.readFile(path.join(dir, 'checkpoint'), 'utf8')).toBe(
       'model_checkpoint_path: "model.ckpt-600"\n' +
@@ -266,7 +269,7 @@ describe('save and restore', () => {
     await sess.run(out.bump);
     await expect(out.saver.save(sess, path.join(dir, 'm'), { globalStep: 2 })).rejects.toThrow();
     expect(await fsp.readFile(path.join(dir, 'checkpoint'), 'utf8')).toBe(stateBefore);
-    expect((await fsp.readdir(dir)).sort()).toEqual(['checkpoint', 'm-1.data-00000-of-00001', 'm-1.index', 'm-2.index']);
+    expect((await fsp.readdir(dir)).sort()).toEqual(['checkpoint', 'm-1.data-00000-of-00001', 'm-1.index', 'm-1.meta', 'm-2.index']);
     expect(latestCheckpoint(dir)).toBe(first);
     expect(values(loadCheckpoint(dir).getTensor('w'))).toEqual([1, 2, 3]);
     expect(out.saver.lastCheckpoints).toEqual([first]);

@@ -166,6 +166,8 @@ on(['GatherV2'], (c) => {
 on(['Tile'], (c) => (c.constInput('multiples', ints(c.attrs.multiples as number[])), { T: T(c), Tmultiples: A.type('int32') }));
 on(['Range'], (c) => {
   const dt = c.attrs.dtype as DType;
+  // start, limit and delta given as tensors are written as the inputs they are.
+  if (c.op.inputs.length === 3) return { Tidx: A.type(dt) };
   c.constInput('start', num(c.attrs.start as number, dt));
   c.constInput('limit', num(c.attrs.limit as number, dt));
   c.constInput('delta', num(c.attrs.delta as number, dt));
@@ -241,13 +243,15 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
     },
   };
   const e = EXPORTERS.get(op.type);
-  const attr = e ? e(c) : encodeTsflowAttrs(op.attrs);
+  // Nodes imported from TF as tsflow-specific ops (Folded*, opaque bookkeeping) go back as they came.
+  const tf = (op.attrs as { _tf?: { op: string; attr: NodeDef['attr'] } })._tf;
+  const attr = tf ? { ...tf.attr } : e ? e(c) : encodeTsflowAttrs(op.attrs);
   const loc = colocation(op);
   if (loc) attr._class = A.strs([`loc:@${loc}`]);
   if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
   const node: NodeDef = {
     name: op.name,
-    op: op.type,
+    op: tf ? tf.op : op.type,
     input: [...c.inputs, ...op.controlInputs.map((x) => `^${x.name}`)],
     device: op.device,
     attr,

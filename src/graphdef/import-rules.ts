@@ -69,6 +69,21 @@ export function foldConst(t: Tensor, depth = 0): NDArray | null {
   }
 }
 
+/** Are inputs `from…` (all when `to` is omitted) import-time constants? */
+function allConst(c: ImportCtx, from: number, to = c.inputs.length): boolean {
+  return c.inputs.slice(from, to).every((t) => foldConst(t) !== null);
+}
+
+/** TF's op with shape-like operands left as tensors, folded at plan time (see ops/shape-operands.ts). */
+function folded(c: ImportCtx, type: string, attrs: Record<string, unknown> = {}): Operation {
+  return make(c, `Folded${type}`, c.inputs, { ...attrs, ...tfNode(c) });
+}
+
+/** The node's own op type and attrs, kept so that asGraphDef writes the node back as TF's. */
+export function tfNode(c: ImportCtx): { _tf: { op: string; attr: NodeDef['attr'] } } {
+  return { _tf: { op: c.node.op, attr: c.node.attr } };
+}
+
 function numbers(c: ImportCtx, i: number, what: string): number[] {
   const v = foldConst(c.inputs[i]!);
   if (v === null) {
@@ -145,9 +160,11 @@ RULES.set('BatchMatMul', (c) =>
   make(c, 'MatMul', c.inputs, { transposeA: c.attrs.bool('adj_x', false), transposeB: c.attrs.bool('adj_y', false) }),
 );
 RULES.set('BatchMatMulV2', RULES.get('BatchMatMul')!);
-rule(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Any', 'All'], (c) =>
-  make(c, c.node.op, [c.inputs[0]!], { axes: numbers(c, 1, 'reduction_indices'), keepDims: c.attrs.bool('keep_dims', false) }),
-);
+rule(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Any', 'All'], (c) => {
+  const keepDims = c.attrs.bool('keep_dims', false);
+  if (!allConst(c, 1)) return folded(c, c.node.op, { keepDims });
+  return make(c, c.node.op, [c.inputs[0]!], { axes: numbers(c, 1, 'reduction_indices'), keepDims });
+});
 rule(['ArgMax', 'ArgMin'], (c) =>
   make(c, c.node.op, [c.inputs[0]!], { axis: scalar(c, 1, 'dimension'), outputType: c.attrs.type('output_type', 'int64') }),
 );
@@ -175,22 +192,23 @@ RULES.set('Reshape', (c) => {
 });
 RULES.set('Fill', (c) => {
   const value = foldConst(c.inputs[1]!);
-  if (!value || value.size !== 1) throw new UnimplementedError(`Fill node '${c.node.name}': the fill value must be a constant scalar for tsflow to import it`, c.name);
+  if (!value || value.size !== 1 || !allConst(c, 0, 1)) return make(c, 'FoldedFill', c.inputs, tfNode(c));
   return make(c, 'Fill', [], { shape: numbers(c, 0, 'dims'), value: Number(value.data[0]), dtype: value.dtype });
 });
 RULES.set('ZerosLike', (c) => make(c, 'FillLike', c.inputs, { value: 0 }));
 RULES.set('OnesLike', (c) => make(c, 'FillLike', c.inputs, { value: 1 }));
-RULES.set('Transpose', (c) => make(c, 'Transpose', [c.inputs[0]!], { perm: numbers(c, 1, 'perm') }));
+RULES.set('Transpose', (c) => (allConst(c, 1) ? make(c, 'Transpose', [c.inputs[0]!], { perm: numbers(c, 1, 'perm') }) : folded(c, 'Transpose')));
 RULES.set('ConcatV2', (c) => {
   const n = c.attrs.int('N');
+  if (!allConst(c, n)) return folded(c, 'ConcatV2');
   return make(c, 'ConcatV2', c.inputs.slice(0, n), { axis: scalar(c, n, 'axis') });
 });
 RULES.set('Concat', (c) => make(c, 'ConcatV2', c.inputs.slice(1), { axis: scalar(c, 0, 'concat_dim') }));
 RULES.set('Pack', (c) => make(c, 'Pack', c.inputs, { axis: c.attrs.int('axis', 0) }));
 RULES.set('Unpack', (c) => make(c, 'Unpack', c.inputs, { num: c.attrs.int('num'), axis: c.attrs.int('axis', 0) }));
-RULES.set('ExpandDims', (c) => make(c, 'ExpandDims', [c.inputs[0]!], { axis: scalar(c, 1, 'dim') }));
+RULES.set('ExpandDims', (c) => (allConst(c, 1) ? make(c, 'ExpandDims', [c.inputs[0]!], { axis: scalar(c, 1, 'dim') }) : folded(c, 'ExpandDims')));
 RULES.set('Squeeze', (c) => make(c, 'Squeeze', c.inputs, { axis: c.attrs.ints('squeeze_dims', []) }));
-RULES.set('Slice', (c) => make(c, 'Slice', [c.inputs[0]!], { begin: numbers(c, 1, 'begin'), size: numbers(c, 2, 'size') }));
+RULES.set('Slice', (c) => (allConst(c, 1) ? make(c, 'Slice', [c.inputs[0]!], { begin: numbers(c, 1, 'begin'), size: numbers(c, 2, 'size') }) : folded(c, 'Slice')));
 RULES.set('StridedSlice', (c) =>
   make(c, 'StridedSlice', [c.inputs[0]!], {
     begin: numbers(c, 1, 'begin'),
@@ -203,11 +221,15 @@ RULES.set('StridedSlice', (c) =>
     shrinkAxisMask: c.attrs.int('shrink_axis_mask', 0),
   }),
 );
-RULES.set('GatherV2', (c) => make(c, 'GatherV2', c.inputs.slice(0, 2), { axis: scalar(c, 2, 'axis') }));
+RULES.set('GatherV2', (c) => (allConst(c, 2) ? make(c, 'GatherV2', c.inputs.slice(0, 2), { axis: scalar(c, 2, 'axis') }) : folded(c, 'GatherV2')));
 RULES.set('Gather', (c) => make(c, 'GatherV2', c.inputs, { axis: 0 }));
-RULES.set('Tile', (c) => make(c, 'Tile', [c.inputs[0]!], { multiples: numbers(c, 1, 'multiples') }));
+RULES.set('Tile', (c) => (allConst(c, 1) ? make(c, 'Tile', [c.inputs[0]!], { multiples: numbers(c, 1, 'multiples') }) : folded(c, 'Tile')));
 RULES.set('Range', (c) =>
-  make(c, 'Range', [], {
+  !allConst(c, 0)
+    ? make(c, 'Range', c.inputs.map((t) => (t.dtype === c.attrs.type('Tidx', 'int32') ? t : aux(c, 'Cast', 'Cast', [t], { DstT: c.attrs.type('Tidx', 'int32') }))), {
+        start: 0, limit: 0, delta: 0, dtype: c.attrs.type('Tidx', 'int32'),
+      })
+    : make(c, 'Range', [], {
     start: scalar(c, 0, 'start'),
     limit: scalar(c, 1, 'limit'),
     delta: scalar(c, 2, 'delta'),
@@ -245,6 +267,9 @@ rule(['VariableV2', 'Variable'], (c) => {
   return make(c, 'VariableV2', [], { shape, dtype: c.attrs.type('dtype') });
 });
 rule(['Assign', 'AssignAdd', 'AssignSub'], (c) => make(c, c.node.op, c.inputs));
+RULES.set('BroadcastGradientArgs', (c) => make(c, 'BroadcastGradientArgs', c.inputs, tfNode(c)));
+RULES.set('DynamicStitch', (c) => make(c, 'DynamicStitch', c.inputs, { N: c.attrs.int('N'), ...tfNode(c) }));
+RULES.set('ParallelDynamicStitch', RULES.get('DynamicStitch')!);
 rule(['ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdam', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp'], (c) =>
   make(c, c.node.op, c.inputs, c.attrs.has('use_nesterov') ? { useNesterov: c.attrs.bool('use_nesterov') } : {}),
 );
@@ -254,4 +279,3 @@ export function tsflowRule(type: string): ImportRule {
   return (c) => make(c, type, c.inputs, decodeTsflowAttrs(c.node));
 }
 
-void aux;

@@ -8,7 +8,7 @@ import type { DType } from '../dtype.js';
 import { UnimplementedError } from '../errors.js';
 import { type OutSpec, defineOp, registeredOpTypes } from '../ops/registry.js';
 import type { ImportCtx, ImportRule } from './import-rules.js';
-import { make } from './import-rules.js';
+import { make, tfNode } from './import-rules.js';
 
 type Outputs = (c: ImportCtx) => OutSpec[];
 
@@ -57,7 +57,7 @@ export const OPAQUE_RULES = new Map<string, ImportRule>(
     (c: ImportCtx) => {
       if (registeredOpTypes().includes(type) && !declared.has(type)) return make(c, type, c.inputs);
       declare(type, spec.why);
-      return make(c, type, c.inputs, { _outputs: spec.outputs(c) });
+      return make(c, type, c.inputs, { _outputs: spec.outputs(c), ...tfNode(c) });
     },
   ]),
 );

@@ -14,6 +14,7 @@ export { cumsum, sequenceMask } from './scan.js';
 export { gatherNd, scatterNd } from './scatter-nd.js';
 export { einsum, tensordot } from './einsum.js';
 export * from './casts.js';
+import './shape-operands.js';
 export * as strings from './strings.js';
 export * as nn from './nn.js';
 export { sigmoid, tanh } from './math.js';

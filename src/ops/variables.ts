@@ -113,6 +113,18 @@ export class Variable implements TensorConvertible {
     for (const c of cols) g.addToCollection(c, this);
   }
 
+  /**
+   * A Variable over ops already in a graph (TF's `Variable(variable_def=…)`, as
+   * `import_meta_graph` rebuilds the collections): its ref, initial value, initializer and
+   * snapshot.
+   */
+  static fromGraph(ref: Tensor, initialValue: Tensor, initializer: Operation, snapshot: Tensor, trainable: boolean): Variable {
+    if (ref.op.type !== 'VariableV2') throw new ValueError(`${ref.name} is not the output of a variable op (it is ${ref.op.type})`);
+    const v = Object.create(Variable.prototype) as { -readonly [K in keyof Variable]: Variable[K] } & { snapshot: Tensor };
+    Object.assign(v, { ref, initialValue, initializer, snapshot, trainable });
+    return v as unknown as Variable;
+  }
+
   /** `Variable:0`. */
   get name(): string {
     return this.ref.name;

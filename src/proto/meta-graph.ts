@@ -117,3 +117,21 @@ export const SavedModelT: MessageType = message('SavedModel', [
   { num: 1, name: 'saved_model_schema_version', type: 'int64' },
   { num: 2, name: 'meta_graphs', type: () => MetaGraphDefT, repeated: true },
 ]);
+
+/** tensorflow/core/framework/variable.proto: how a collection names a variable's ops. */
+export interface VariableDef {
+  variableName: string;
+  initialValueName: string;
+  initializerName: string;
+  snapshotName: string;
+  isResource: boolean;
+  trainable: boolean;
+}
+export const VariableDefT: MessageType = message('VariableDef', [
+  { num: 1, name: 'variable_name', type: 'string' },
+  { num: 2, name: 'initializer_name', type: 'string' },
+  { num: 3, name: 'snapshot_name', type: 'string' },
+  { num: 5, name: 'is_resource', type: 'bool' },
+  { num: 6, name: 'initial_value_name', type: 'string' },
+  { num: 7, name: 'trainable', type: 'bool' },
+]);

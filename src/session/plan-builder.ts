@@ -12,6 +12,7 @@ import type { Lower, Val } from '../ops/lower.js';
 import { NDArray } from '../ndarray.js';
 import { broadcastShapes, cShape, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { type Interval, planArena } from './memory.js';
+import { foldBinary, foldCast, foldReduce } from './fold.js';
 
 type BufInfo =
   | { kind: 'temp'; dtype: DType; size: number }
@@ -172,7 +173,18 @@ export class PlanBuilder implements Lower {
     const outShape = this.bshape([a.shape, b.shape]);
     const dtype = COMPARISONS.has(fn) ? 'bool' : a.dtype;
     const [shape, [as, bs]] = collapse(outShape, [bstrides(a.shape, outShape), bstrides(b.shape, outShape)]);
-    return this.one('binary', { fn, outShape: shape, aStrides: as!, bStrides: bs!, alpha }, [a, b], dtype, outShape);
+    const v = this.one('binary', { fn, outShape: shape, aStrides: as!, bStrides: bs!, alpha }, [a, b], dtype, outShape);
+    return this.foldWith(v, [a, b], ([x, y]) => foldBinary(fn, x!, y!, dtype));
+  }
+
+  /** Record `f`'s host value for `v` when every input is a plan-time constant. */
+  private foldWith(v: Val, ins: Val[], f: (xs: NDArray[]) => NDArray | null): Val {
+    const xs = ins.map((x) => this.folded.get(x.id));
+    if (xs.every((x) => x !== undefined)) {
+      const r = f(xs as NDArray[]);
+      if (r) this.folded.set(v.id, r);
+    }
+    return v;
   }
 
   select(cond: Val, a: Val, b: Val): Val {
@@ -187,7 +199,8 @@ export class PlanBuilder implements Lower {
 
   cast(x: Val, dtype: DType): Val {
     if (x.dtype === dtype) return x;
-    return this.one('cast', { n: sizeOf(x.shape), to: dtype, from: x.dtype }, [x], dtype, x.shape);
+    const v = this.one('cast', { n: sizeOf(x.shape), to: dtype, from: x.dtype }, [x], dtype, x.shape);
+    return this.foldWith(v, [x], ([y]) => foldCast(y!, dtype));
   }
 
   // ----- reductions -------------------------------------------------------------------
@@ -222,7 +235,8 @@ export class PlanBuilder implements Lower {
       const part = this.one('reduce', { fn, outer: outer * d, size: size / d, inner }, [src], x.dtype, [outer * d * inner]);
       return this.one('reduce', { fn, outer, size: d, inner }, [part], x.dtype, outShape);
     }
-    return this.one('reduce', { fn, outer, size, inner }, [src], x.dtype, outShape);
+    const v = this.one('reduce', { fn, outer, size, inner }, [src], x.dtype, outShape);
+    return this.foldWith(v, [x], ([y]) => foldReduce(fn, y!, [...set], outShape));
   }
 
   argReduce(fn: ArgReduceFn, x: Val, axis: number, outDType: DType = 'int32'): Val {

@@ -12,4 +12,5 @@ export {
 export { Saver, type SaverOptions, type SaveOptions, type SaverVarList } from './saver.js';
 export * from './checkpoint-api.js';
 export { writeGraph } from '../graphdef/write-graph.js';
+export { importMetaGraph, exportMetaGraph, type ExportMetaGraphOptions, type ImportMetaGraphOptions } from './meta-graph.js';
 export { Example, Features, Feature, BytesList, FloatList, Int64List } from '../io/example.js';

@@ -3,11 +3,15 @@
  * `.data-00000-of-00001`, readable by TensorFlow) and restores them, keeps the newest
  * `maxToKeep` checkpoints, and maintains the `checkpoint` state file next to them.
  *
+ * Each save also writes `<prefix>.meta`, the MetaGraphDef of the graph (see
+ * `tf.train.importMetaGraph`), unless `writeMetaGraph` is false.
+ *
  * Differences from TF1: no graph ops are added (saving and restoring go straight through the
- * session's variable store), no `.meta` graph file is written, and only V2 checkpoints are
- * read and written.
+ * session's variable store, so the SaverDef in a `.meta` names no save/restore tensors), and
+ * only V2 checkpoints are read and written.
  */
-import { fsp } from '../platform/node-builtins.js';
+import { crypto as nodeCrypto, fsp } from '../platform/node-builtins.js';
+import { emitWarning } from '../platform/system.js';
 import { tfName } from '../dtype.js';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
@@ -33,7 +37,9 @@ import {
   updateCheckpointState,
 } from '../checkpoint/index.js';
 import { commitCheckpoint } from '../checkpoint/commit.js';
-import { saveStep } from '../checkpoint/io.js';
+import { ioError, registerTemp, releaseTemp, removeTempFiles, saveStep } from '../checkpoint/io.js';
+import { exportMetaGraph, serializeMetaGraphDef } from '../metagraph/meta-graph.js';
+import type { MetaGraphDef, SaverDef } from '../proto/meta-graph.js';
 import { removeStaleStateTemps } from '../checkpoint/state.js';
 import { saveOptions, saverOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
@@ -66,6 +72,8 @@ export interface SaveOptions {
   latestFilename?: string;
   /** Update the state file and the list of kept checkpoints (default true). */
   writeState?: boolean;
+  /** Write `<prefix>.meta`, the graph's MetaGraphDef (default true). */
+  writeMetaGraph?: boolean;
 }
 
 interface Saveable {
@@ -271,7 +279,11 @@ export class Saver {
    * checkpoint under the same prefix as it was.
    */
   async save(sess: Session, savePath: string, opts: SaveOptions = {}): Promise<string | null> {
-    parseOptions(saveOptions, opts, 'Saver.save');
+    const { writeMetaGraph, ...rest } = opts ?? {};
+    parseOptions(saveOptions, rest, 'Saver.save');
+    if (writeMetaGraph !== undefined && typeof writeMetaGraph !== 'boolean') {
+      throw new TypeError(`Saver.save: writeMetaGraph must be a boolean, got ${describe(writeMetaGraph)}`);
+    }
     const latestFilename = opts.latestFilename ?? DEFAULT_STATE_FILENAME;
     const writeState = opts.writeState ?? true;
     if (pyDirname(latestFilename) !== '') {
@@ -324,18 +336,44 @@ export class Saver {
       kept.push({ path: checkpointFile, time: Date.now() / 1000 });
       while (kept.length > this.maxToKeep) dropped.push(kept.shift()!);
     }
-    await commitCheckpoint(staged, {
-      stateDir: saveDir,
-      latestFilename,
-      writeState: writeState
-        ? async () => {
-            await updateCheckpointState(saveDir, checkpointFile, kept.map((c) => c.path), {
-              latestFilename,
-              saveRelativePaths: this.saveRelativePaths,
-            });
-          }
-        : undefined,
-    });
+    // The MetaGraph is staged (written and synced) before the checkpoint commits, and renamed
+    // into place after it: a save failing before the commit leaves no trace of either.
+    let meta: StagedMeta | null = null;
+    let mg: MetaGraphDef | null = null;
+    if (writeMetaGraph ?? true) {
+      try {
+        mg = this.exportMetaGraph(null, { graph: sess.graph });
+      } catch (e) {
+        // A graph GraphDef cannot express (a reduction over all axes of unknown rank) still saves its variables.
+        if (!(e instanceof ValueError)) throw e;
+        emitWarning(`Saver.save: no MetaGraph written for ${checkpointFile}: ${e.message}`);
+      }
+    }
+    if (mg) {
+      try {
+        meta = await stageMetaFile(`${checkpointFile}.meta`, mg);
+      } catch (e) {
+        await staged.abort();
+        throw e;
+      }
+    }
+    try {
+      await commitCheckpoint(staged, {
+        stateDir: saveDir,
+        latestFilename,
+        writeState: writeState
+          ? async () => {
+              await updateCheckpointState(saveDir, checkpointFile, kept.map((c) => c.path), {
+                latestFilename,
+                saveRelativePaths: this.saveRelativePaths,
+              });
+            }
+          : undefined,
+      });
+    } catch (e) {
+      await meta?.abort();
+      throw e;
+    }
     if (writeState) {
       this.last = kept;
       for (const c of dropped) {
@@ -347,7 +385,26 @@ export class Saver {
         if (c.path !== checkpointFile) await removeCheckpoint(c.path).catch(() => undefined);
       }
     }
+    if (meta) await meta.commit();
     return checkpointFile;
+  }
+
+  /** The SaverDef this saver writes into MetaGraphs (V2, its keep settings). */
+  get saverDef(): SaverDef {
+    return {
+      filenameTensorName: '',
+      saveTensorName: '',
+      restoreOpName: '',
+      maxToKeep: this.maxToKeep,
+      sharded: false,
+      keepCheckpointEveryNHours: this.keepCheckpointEveryNHours,
+      version: 2,
+    };
+  }
+
+  /** `Saver.export_meta_graph(filename?, …)`: the graph's MetaGraphDef with this saver's SaverDef. */
+  exportMetaGraph(filename?: string | null, opts: { graph?: Graph; clearDevices?: boolean; asText?: boolean; collectionList?: string[] } = {}): MetaGraphDef {
+    return exportMetaGraph(filename, { graph: opts.graph ?? this.graph ?? getDefaultGraph(), saverDef: this.saverDef, ...opts });
   }
 
   /**
@@ -407,4 +464,54 @@ export class Saver {
       throw e;
     }
   }
+}
+
+const META_TEMP = /\.meta\.tmp[0-9a-f]{32}$/;
+
+interface StagedMeta {
+  /** Rename the staged file into place. */
+  commit(): Promise<void>;
+  /** Remove the staged file. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Write a `.meta` file's bytes to a synced temporary file beside it (temporaries of killed
+ * saves of the same file are removed first); `commit` renames it into place, so the `.meta` is
+ * the earlier one or the new one, never a torn one.
+ */
+async function stageMetaFile(file: string, mg: MetaGraphDef): Promise<StagedMeta> {
+  const dir = pyDirname(file) || '.';
+  const base = pyBasename(file);
+  removeTempFiles(dir, (n) => (n.startsWith(`${base}.tmp`) && META_TEMP.test(n) ? `${dir}/${n}` : null));
+  const tmp = registerTemp(`${file}.tmp${nodeCrypto.randomBytes(16).toString('hex')}`);
+  const abort = async (): Promise<void> => {
+    await fsp.unlink(tmp).catch(() => undefined);
+    releaseTemp(tmp);
+  };
+  try {
+    const fh = await fsp.open(tmp, 'wx');
+    try {
+      await fh.writeFile(serializeMetaGraphDef(mg));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await saveStep('meta:temp-written');
+  } catch (e) {
+    await abort();
+    throw ioError(e, tmp);
+  }
+  return {
+    abort,
+    async commit() {
+      try {
+        await fsp.rename(tmp, file);
+      } catch (e) {
+        await abort();
+        throw ioError(e, file);
+      }
+      releaseTemp(tmp);
+    },
+  };
 }

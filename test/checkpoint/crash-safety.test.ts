@@ -197,7 +197,7 @@ describe('save errors as TF reports them', () => {
     });
     await expect(m.saver.save(m.sess, `${dir}/model.ckpt`, { globalStep: 2 })).rejects.toThrow(tf.errors.ResourceExhaustedError);
     setSaveStepHook(null);
-    expect(fs.readdirSync(dir).sort()).toEqual(['checkpoint', 'model.ckpt-1.data-00000-of-00001', 'model.ckpt-1.index']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['checkpoint', 'model.ckpt-1.data-00000-of-00001', 'model.ckpt-1.index', 'model.ckpt-1.meta']);
     expect(latestGeneration(dir).gen).toBe(1);
   });
 
@@ -265,7 +265,7 @@ describe('stale temporary files', () => {
     await m.set(2);
     await m.saver.save(m.sess, `${dir}/model.ckpt`);
     expect(fs.readdirSync(dir).sort()).toEqual(
-      ['checkpoint', 'model.ckpt.data-00000-of-00001', 'model.ckpt.index', ...unrelated].sort(),
+      ['checkpoint', 'model.ckpt.data-00000-of-00001', 'model.ckpt.index', 'model.ckpt.meta', ...unrelated].sort(),
     );
   });
 
