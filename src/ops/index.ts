@@ -21,3 +21,4 @@ export { sigmoid, tanh } from './math.js';
 export { type TensorLike, toTensor } from './convert.js';
 export { convertToTensor } from './convert-to-tensor.js';
 export { booleanMask } from './boolean-mask.js';
+export * as math from './math-namespace.js';

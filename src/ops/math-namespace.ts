@@ -1,0 +1,17 @@
+/**
+ * `tf.math`: TF1's namespace of the math ops, the same functions as `tf.*` and `tf.nn.*`
+ * (TF 1.15 exports each under both names), with tf.math's own spellings (`floordiv`,
+ * `floormod`, `divideNoNan`).
+ */
+export {
+  abs, add, addN, argmax, argmin, ceil, cos, divide, equal, exp, expm1, floor, greater, greaterEqual, isInf, isNan,
+  less, lessEqual, log, log1p, logicalAnd, logicalNot, logicalOr, maximum, minimum, multiply, negative, notEqual, pow,
+  reciprocal, reduceAll, reduceAny, reduceMax, reduceMean, reduceMin, reduceProd, reduceSum, round, rsqrt, sigmoid,
+  sign, sin, sqrt, square, squaredDifference, subtract, tanh, floorDiv as floordiv, mod as floormod,
+} from './math.js';
+export { divNoNan as divideNoNan } from './div-no-nan.js';
+export { cumsum } from './scan.js';
+export { unsortedSegmentSum } from './indexed-slices.js';
+export { topK, inTopK } from './top-k.js';
+export { l2Normalize } from './normalization.js';
+export { softmax, logSoftmax, softplus } from './nn.js';
