@@ -13,7 +13,7 @@ const name = nameSchema.optional();
 const flag = z.boolean().optional();
 
 // ----- ops -----------------------------------------------------------------------------------------
-export const matmulOptions = z.strictObject({ transposeA: flag, transposeB: flag, name });
+export const matmulOptions = z.strictObject({ transposeA: flag, transposeB: flag, adjointA: flag, adjointB: flag, aIsSparse: flag, bIsSparse: flag, name });
 
 export const randomOptions = z.strictObject({
   mean: scalarSchema.optional(),
@@ -43,6 +43,12 @@ export const variableOptions = z.strictObject({
   trainable: flag,
   dtype: dtypeSchema.optional(),
   collections: z.array(z.string()).optional(),
+  validateShape: flag,
+  cachingDevice: z.string().optional(),
+  expectedShape: z.array(z.number()).optional(),
+  shape: z.array(z.number()).optional(),
+  synchronization: z.unknown().optional(),
+  aggregation: z.unknown().optional(),
 });
 
 export const oneHotOptions = z.strictObject({

@@ -142,7 +142,7 @@ describe('CPU worker pool: failures', () => {
     const { out, idx } = graph.asDefault(() => {
       const params = tf.constant(randomArray([64, 32], 7));
       const idx = tf.placeholder(tf.int32, [256]);
-      return { out: tf.gather(params, idx, 0, 'my_gather'), idx };
+      return { out: tf.gather(params, idx, { axis: 0, name: 'my_gather' }), idx };
     });
     const sess = new tf.Session({ graph, threads: 2, parallelThreshold: 0 });
     try {

@@ -229,7 +229,7 @@ const cases: Case[] = [
   {
     name: 'GatherV2',
     ins: [{ shape: [4, 3] }, { shape: [3], fixed: { dtype: 'int32', value: [2, 0, 2] } }],
-    f: (p, i) => [tf.gather(p, i), tf.gather(p, i, 1), tf.gather(p, tf.constant([[3, 3], [1, 0]], 'int32'))],
+    f: (p, i) => [tf.gather(p, i), tf.gather(p, i, { axis: 1 }), tf.gather(p, tf.constant([[3, 3], [1, 0]], 'int32'))],
     second: true,
   },
   { name: 'Tile', ins: [{ shape: [2, 3] }], f: (x) => [tf.tile(x, [2, 1]), tf.tile(x, [3, 2])], second: true },

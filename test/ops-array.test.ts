@@ -196,16 +196,16 @@ describe('gather', () => {
     expect(g.op.type).toBe('GatherV2');
     expect(g.op.name).toBe('GatherV2');
     expect(val(g)).toEqual([[4, 5, 6], [1, 2, 3], [4, 5, 6]]);
-    expect(val(tf.gather(A, [[2, 0]], 1))).toEqual([[[3, 1]], [[6, 4]]]);
-    expect(val(tf.gather(A, tf.constant([1], 'int64'), -2))).toEqual([[4, 5, 6]]);
+    expect(val(tf.gather(A, [[2, 0]], { axis: 1 }))).toEqual([[[3, 1]], [[6, 4]]]);
+    expect(val(tf.gather(A, tf.constant([1], 'int64'), { axis: -2 }))).toEqual([[4, 5, 6]]);
     expect(val(tf.gather([10, 20, 30], 2))).toBe(30);
   });
   it('infers params[:axis] + indices + params[axis+1:]', () => {
-    expect(tf.gather(ph([null, 4, 5]), ph([2, null], 'int32'), 1).shape).toEqual([null, 2, null, 5]);
+    expect(tf.gather(ph([null, 4, 5]), ph([2, null], 'int32'), { axis: 1 }).shape).toEqual([null, 2, null, 5]);
     expect(tf.gather(ph(null), ph([2], 'int32')).shape).toBeNull();
   });
   it('raises TF errors', () => {
-    expect(err(() => tf.gather(A, [0], 2)).message).toBe(
+    expect(err(() => tf.gather(A, [0], { axis: 2 })).message).toBe(
       "Shape must be at least rank 3 but is rank 2 for 'GatherV2' (op: 'GatherV2') with input shapes: [2,3], [1], [] and with computed input tensors: input[2] = <2>.",
     );
     expect(err(() => tf.gather(A, tf.constant([0.5])))).toBeInstanceOf(TypeError);

@@ -29,10 +29,11 @@ describe('ops options', () => {
     expect(typeError(() => tf.matmul([[1]], [[1]], { transposeA: 'yes' as never }))).toBe(
       "Invalid matmul option transposeA: expected a boolean, got 'yes'",
     );
-    expect(typeError(() => tf.matmul([[1]], [[1]], { adjointA: true } as never))).toBe(
-      'Invalid matmul option adjointA: expected one of transposeA, transposeB, name, got an unknown option',
+    expect(typeError(() => tf.matmul([[1]], [[1]], { adjoint_a: true } as never))).toBe(
+      "matmul() got an unexpected keyword argument 'adjoint_a'",
     );
-    expect(typeError(() => tf.matmul([[1]], [[1]], 5 as never))).toBe('Invalid matmul options: expected an object, got 5');
+    // TF1's third positional parameter is transpose_a
+    expect(typeError(() => tf.matmul([[1]], [[1]], 5 as never))).toBe('Invalid matmul option transposeA: expected a boolean, got 5');
   });
 
   it('random ops', () => {
@@ -46,8 +47,8 @@ describe('ops options', () => {
     expect(typeError(() => tf.randomUniform([2], { dtype: 'float8' }))).toBe(
       "Invalid randomUniform option dtype: expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, float, double, half), got 'float8'",
     );
-    expect(typeError(() => tf.randomNormal([2], { mu: 0 } as never))).toMatch(
-      /^Invalid randomNormal option mu: expected one of mean, stddev, minval, maxval, dtype, seed, name, got an unknown option$/,
+    expect(typeError(() => tf.randomNormal([2], { mu: 0 } as never))).toBe(
+      "randomNormal() got an unexpected keyword argument 'mu'",
     );
     expect(typeError(() => tf.randomNormal([2, -1]))).toBe('Invalid randomNormal argument shape[1]: expected a non-negative integer, got -1');
     new tf.Graph().asDefault(() => {
@@ -69,8 +70,8 @@ describe('ops options', () => {
     expect(typeError(() => tf.nn.dropout(tf.zeros([2]), '0.5' as never))).toBe(
       "Invalid nn.dropout argument keepProb: expected a number or a Tensor, got '0.5'",
     );
-    expect(typeError(() => tf.nn.dropout(tf.zeros([2]), 0.5, { keepProb: 0.5 } as never))).toMatch(
-      /^Invalid nn.dropout option keepProb: expected one of noiseShape, seed, name, rate, got an unknown option$/,
+    expect(typeError(() => tf.nn.dropout(tf.zeros([2]), 0.5, { keepProb: 0.5 } as never))).toBe(
+      "nn.dropout() got multiple values for argument 'keepProb'",
     );
   });
 
@@ -83,10 +84,10 @@ describe('ops options', () => {
       "Invalid nn.conv2d option dilations: expected an integer or an array of integers, got 'x'",
     );
     expect(typeError(() => tf.nn.conv2d(x(), f(), 1, 'SAME', { padding: 'SAME' } as never))).toBe(
-      'Invalid nn.conv2d option padding: expected one of dilations, dataFormat, name, got an unknown option',
+      "nn.conv2d() got multiple values for argument 'padding'",
     );
     expect(typeError(() => tf.nn.maxPool(x(), 2, 2, 'SAME', { strides: 2 } as never))).toBe(
-      'Invalid nn.maxPool option strides: expected one of dataFormat, name, got an unknown option',
+      "nn.maxPool() got multiple values for argument 'strides'",
     );
     expect(typeError(() => tf.nn.avgPool(x(), 2, 2, 'SAME', { name: 3 } as never))).toBe(
       'Invalid nn.avgPool option name: expected a string, got 3',
@@ -96,7 +97,7 @@ describe('ops options', () => {
   it('oneHot, unstack and gradients', () => {
     expect(typeError(() => tf.oneHot([1], 3, { axis: 'x' as never }))).toBe("Invalid oneHot option axis: expected an integer, got 'x'");
     expect(typeError(() => tf.unstack(tf.zeros([2]), { count: 2 } as never))).toBe(
-      'Invalid unstack option count: expected one of num, axis, name, got an unknown option',
+      "unstack() got an unexpected keyword argument 'count'",
     );
     expect(typeError(() => tf.gradients(tf.zeros([1]), [tf.zeros([1])], null, { stopGradients: 'x' as never }))).toBe(
       "Invalid gradients option stopGradients: expected an array, got 'x'",
@@ -115,8 +116,8 @@ describe('Variable options', () => {
     expect(typeError(() => new tf.Variable(1, { collections: ['a', 3 as never] }))).toBe(
       'Invalid Variable option collections[1]: expected a string, got 3',
     );
-    expect(typeError(() => new tf.Variable(1, { validateShape: false } as never))).toBe(
-      'Invalid Variable option validateShape: expected one of name, trainable, dtype, collections, got an unknown option',
+    expect(typeError(() => new tf.Variable(1, { validate_shape: false } as never))).toBe(
+      "Variable() got an unexpected keyword argument 'validate_shape'",
     );
     new tf.Graph().asDefault(() => expect(new tf.Variable(1, { dtype: 'double' }).dtype).toBe('float64'));
   });
@@ -145,13 +146,13 @@ describe('optimizer options', () => {
       "Invalid AdamOptimizer option beta1: expected a number or a Tensor, got '0.9'",
     );
     expect(typeError(() => new train.AdamOptimizer(0.001, { beta_2: 0.99 } as never))).toBe(
-      'Invalid AdamOptimizer option beta_2: expected one of useLocking, name, beta1, beta2, epsilon, got an unknown option',
+      "AdamOptimizer() got an unexpected keyword argument 'beta_2'",
     );
     expect(typeError(() => new train.RMSPropOptimizer(0.1, { centered: 'yes' as never }))).toBe(
       "Invalid RMSPropOptimizer option centered: expected a boolean, got 'yes'",
     );
-    expect(typeError(() => new train.RMSPropOptimizer(0.1, { decay: null as never }))).toBe(
-      'Invalid RMSPropOptimizer option decay: expected a number or a Tensor, got null',
+    expect(typeError(() => new train.RMSPropOptimizer(0.1, { decay: [0.9] as never }))).toBe(
+      'Invalid RMSPropOptimizer option decay: expected a number or a Tensor, got [0.9]',
     );
   });
 
@@ -166,14 +167,14 @@ describe('optimizer options', () => {
       expect(typeError(() => opt.minimize(loss, { varList: [v, 'w' as never] }))).toBe(
         "Invalid minimize option varList[1]: expected a tf.Variable, got 'w'",
       );
-      expect(typeError(() => opt.minimize(loss, { global_step: v } as never))).toMatch(
-        /^Invalid minimize option global_step: expected one of globalStep, name, gradLoss, varList, got an unknown option$/,
+      expect(typeError(() => opt.minimize(loss, { global_step: v } as never))).toBe(
+        "minimize() got an unexpected keyword argument 'global_step'",
       );
       expect(typeError(() => opt.computeGradients(loss, [loss as never]))).toBe(
         'Invalid computeGradients argument varList[0]: expected a tf.Variable, got Tensor("Square:0", shape=(), dtype=float32)',
       );
       expect(typeError(() => opt.applyGradients([[1, v]], { varList: [v] } as never))).toBe(
-        'Invalid applyGradients option varList: expected one of globalStep, name, got an unknown option',
+        "applyGradients() got an unexpected keyword argument 'varList'",
       );
       // Good options still build the training op.
       const step = tf.train.getOrCreateGlobalStep();

@@ -83,7 +83,7 @@ abstract class Conv2DBase extends Layer {
 
   /** Bias (in NHWC) and activation. */
   protected finish(nhwc: Tensor): Tensor {
-    return this.bias ? biasAdd(nhwc, this.bias, 'BiasAdd') : nhwc;
+    return this.bias ? biasAdd(nhwc, this.bias, { name: 'BiasAdd' }) : nhwc;
   }
 
   protected activate(y: Tensor): Tensor {

@@ -100,7 +100,7 @@ export class Dense extends Layer {
     } else {
       y = matmul(inputs, this.kernel!, { name: 'MatMul' });
     }
-    if (this.bias) y = biasAdd(y, this.bias, 'BiasAdd');
+    if (this.bias) y = biasAdd(y, this.bias, { name: 'BiasAdd' });
     return this.activation ? this.activation(y) : y;
   }
 }

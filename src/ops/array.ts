@@ -10,6 +10,7 @@ import { defineOp, makeOp } from './registry.js';
 import { setTranspose } from './nn.js';
 import { oneHotOptions, unstackOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
+import { deprecatedAlias, tf1Function } from '../args.js';
 
 // ----- Fill / zeros / ones ------------------------------------------------------------------
 defineOp<{ shape: number[]; value: number; dtype: DType }>({
@@ -24,26 +25,32 @@ defineOp<{ value: number; dtype?: DType }>({
   lower: (b, [x], a) => [b.fill(x!.shape, a.value, a.dtype ?? x!.dtype)],
 });
 
-export function fill(dims: readonly number[], value: number | boolean, dtype?: DType | string, name?: string): Tensor {
+function fillImpl(dims: readonly number[], value: number | boolean, name?: string, dtype?: DType | string): Tensor {
   const dt = dtype ? parseDType(dtype) : typeof value === 'boolean' ? 'bool' : 'float32';
   return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(dims, 'fill', 'dims'), value: Number(value), dtype: dt }, name, 'Fill').outputs[0]!;
 }
-export function zeros(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
+/** `tf.fill(dims, value, name?)`; `dtype` (a tsflow keyword) overrides the value's type. */
+export const fill = tf1Function('fill', ['dims', 'value', 'name', 'dtype'], fillImpl, 2);
+function zerosImpl(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
   const s = typeof shape === 'number' ? [shape] : shape;
   return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(s, 'zeros', 'shape'), value: 0, dtype: parseDType(dtype) }, name, 'zeros').outputs[0]!;
 }
-export function ones(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
+export const zeros = tf1Function('zeros', ['shape', 'dtype', 'name'], zerosImpl, 1);
+function onesImpl(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
   const s = typeof shape === 'number' ? [shape] : shape;
   return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(s, 'ones', 'shape'), value: 1, dtype: parseDType(dtype) }, name, 'ones').outputs[0]!;
 }
-export function zerosLike(x: TensorLike, dtype?: DType | string, name?: string): Tensor {
+export const ones = tf1Function('ones', ['shape', 'dtype', 'name'], onesImpl, 1);
+function zerosLikeImpl(x: TensorLike, dtype?: DType | string | null, name?: string, _optimize?: boolean): Tensor {
   const t = toTensor(x);
   return makeOp(t.graph, 'FillLike', [t], { value: 0, dtype: dtype ? parseDType(dtype) : t.dtype }, name, 'zeros_like').outputs[0]!;
 }
-export function onesLike(x: TensorLike, dtype?: DType | string, name?: string): Tensor {
+export const zerosLike = tf1Function('zerosLike', ['tensor', 'dtype', 'name', 'optimize'], zerosLikeImpl, 1);
+function onesLikeImpl(x: TensorLike, dtype?: DType | string | null, name?: string, _optimize?: boolean): Tensor {
   const t = toTensor(x);
   return makeOp(t.graph, 'FillLike', [t], { value: 1, dtype: dtype ? parseDType(dtype) : t.dtype }, name, 'ones_like').outputs[0]!;
 }
+export const onesLike = tf1Function('onesLike', ['tensor', 'dtype', 'name', 'optimize'], onesLikeImpl, 1);
 
 // ----- Shape / Size / Rank ----------------------------------------------------------------
 defineOp({
@@ -61,9 +68,19 @@ defineOp({
   infer: () => [{ dtype: 'int32', shape: [] }],
   lower: (b, [x]) => [b.scalar(x!.shape.length, 'int32')],
 });
-export const shape = (x: TensorLike, name?: string): Tensor => { const t = toTensor(x); return makeOp(t.graph, 'Shape', [t], {}, name, 'Shape').outputs[0]!; };
-export const size = (x: TensorLike, name?: string): Tensor => { const t = toTensor(x); return makeOp(t.graph, 'Size', [t], {}, name, 'Size').outputs[0]!; };
-export const rank = (x: TensorLike, name?: string): Tensor => { const t = toTensor(x); return makeOp(t.graph, 'Rank', [t], {}, name, 'Rank').outputs[0]!; };
+/** Shape/Size as int32; an int64 `outType` casts the result (as the int32 values are exact). */
+function shapeLike(type: 'Shape' | 'Size', x: TensorLike, name?: string, outType?: DType | string | null): Tensor {
+  const t = toTensor(x);
+  const dt = outType === undefined || outType === null ? 'int32' : parseDType(outType);
+  if (dt !== 'int32' && dt !== 'int64') {
+    throw new TypeError(`Value passed to parameter 'out_type' has DataType ${dt} not in list of allowed values: int32, int64`);
+  }
+  if (dt === 'int32') return makeOp(t.graph, type, [t], {}, name, type).outputs[0]!;
+  return t.graph.nameScope(name ?? type, (scope) => makeOp(t.graph, 'Cast', [makeOp(t.graph, type, [t], {}, undefined, type).outputs[0]!], { DstT: dt }, scope, 'Cast').outputs[0]!);
+}
+export const shape = tf1Function('shape', ['input', 'name', 'outType'], (x: TensorLike, name?: string, outType?: DType | string | null): Tensor => shapeLike('Shape', x, name, outType), 1);
+export const size = tf1Function('size', ['input', 'name', 'outType'], (x: TensorLike, name?: string, outType?: DType | string | null): Tensor => shapeLike('Size', x, name, outType), 1);
+export const rank = tf1Function('rank', ['input', 'name'], (x: TensorLike, name?: string): Tensor => { const t = toTensor(x); return makeOp(t.graph, 'Rank', [t], {}, name, 'Rank').outputs[0]!; }, 1);
 
 // ----- Reshape ------------------------------------------------------------------------------
 /** Resolve one -1 in `shape` against `n` elements, with TF's errors. */
@@ -109,13 +126,14 @@ defineOp<{ shape: number[] | null }>({
     return [b.reshape(x, resolveReshape(target, sizeOf(x.shape), b.opName))];
   },
 });
-export function reshape(x: TensorLike, shape: readonly (number | TensorLike)[] | Tensor, name?: string): Tensor {
+function reshapeImpl(x: TensorLike, shape: readonly (number | TensorLike)[] | Tensor, name?: string): Tensor {
   const t = toTensor(x);
   // a list holding tensors is packed into a shape tensor, as TF converts it
   if (Array.isArray(shape) && shape.some((d) => typeof d !== 'number')) shape = toTensor(shape as TensorLike, 'int32');
   if (shape instanceof Tensor) return makeOp(t.graph, 'Reshape', [t, shape], { shape: null }, name, 'Reshape').outputs[0]!;
   return makeOp(t.graph, 'Reshape', [t], { shape: parseShape(shape, 'reshape', 'shape', 'reshape') }, name, 'Reshape').outputs[0]!;
 }
+export const reshape = tf1Function('reshape', ['tensor', 'shape', 'name'], reshapeImpl, 2);
 
 /** Reshape input 0 to the run-time shape of input 1 (used by gradients). */
 defineOp({
@@ -154,10 +172,11 @@ defineOp<{ perm: number[] | null }>({
   },
   lower: (b, [x], a) => [b.transpose(x!, a.perm ?? x!.shape.map((_, i) => x!.shape.length - 1 - i))],
 });
-export function transpose(x: TensorLike, perm?: readonly number[] | null, name?: string): Tensor {
+function transposeImpl(x: TensorLike, perm?: readonly number[] | null, name?: string, _conjugate?: boolean): Tensor {
   const t = toTensor(x);
   return makeOp(t.graph, 'Transpose', [t], { perm: perm ? [...perm] : null }, name, 'transpose').outputs[0]!;
 }
+export const transpose = tf1Function('transpose', ['a', 'perm', 'name', 'conjugate'], transposeImpl, 1);
 setTranspose((x, perm, name) => transpose(x, perm, name));
 
 // ----- TF shape-function errors -------------------------------------------------------------
@@ -264,8 +283,7 @@ defineOp<{ axis: number }>({
   },
 });
 
-/** `tf.concat(values, axis)`; a single value is returned through an Identity, as TF1 does. */
-export function concat(values: readonly TensorLike[] | TensorLike, axis: number, name?: string): Tensor {
+function concatImpl(values: readonly TensorLike[] | TensorLike, axis: number, name?: string): Tensor {
   const list: readonly TensorLike[] = Array.isArray(values) ? values : [values as TensorLike];
   checkInt(axis, 'axis');
   if (list.length === 0) throw new ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than minimum length 2.");
@@ -273,6 +291,8 @@ export function concat(values: readonly TensorLike[] | TensorLike, axis: number,
   if (ts.length === 1) return makeOp(ts[0]!.graph, 'Identity', [ts[0]!], {}, name, 'concat').outputs[0]!;
   return makeOp(ts[0]!.graph, 'ConcatV2', ts, { axis }, name, 'concat').outputs[0]!;
 }
+/** `tf.concat(values, axis)`; a single value is returned through an Identity, as TF1 does. */
+export const concat = tf1Function('concat', ['values', 'axis', 'name'], concatImpl, 2);
 
 // ----- Pack / Unpack ---------------------------------------------------------------------------
 defineOp<{ axis: number }>({
@@ -305,8 +325,7 @@ defineOp<{ axis: number }>({
   },
 });
 
-/** `tf.stack(values, axis = 0)`: packs rank-R tensors into one rank-(R+1) tensor. */
-export function stack(values: readonly TensorLike[], axis = 0, name?: string): Tensor {
+function stackImpl(values: readonly TensorLike[], axis = 0, name?: string): Tensor {
   checkInt(axis, 'axis');
   if (values.length === 0) throw new ValueError("List argument 'values' to 'Pack' Op with length 0 shorter than minimum length 1.");
   const ts = toTensorList(values, 'values', 'Pack');
@@ -317,6 +336,8 @@ export function stack(values: readonly TensorLike[], axis = 0, name?: string): T
   }
   return makeOp(ts[0]!.graph, 'Pack', ts, { axis }, name, 'stack').outputs[0]!;
 }
+/** `tf.stack(values, axis = 0)`: packs rank-R tensors into one rank-(R+1) tensor. */
+export const stack = tf1Function('stack', ['values', 'axis', 'name'], stackImpl, 1);
 
 defineOp<{ num: number; axis: number }>({
   type: 'Unpack',
@@ -344,9 +365,8 @@ defineOp<{ num: number; axis: number }>({
   },
 });
 
-/** `tf.unstack(value, {num, axis})` → `num` tensors along `axis`. */
-export function unstack(value: TensorLike, opts: { num?: number; axis?: number; name?: string } = {}): Tensor[] {
-  parseOptions(unstackOptions, opts, 'unstack');
+function unstackImpl(value: TensorLike, numArg?: number | null, axisArg?: number, name?: string): Tensor[] {
+  const opts = parseOptions(unstackOptions, { num: numArg ?? undefined, axis: axisArg, name }, 'unstack');
   const t = toTensor(value);
   const axis = checkInt(opts.axis ?? 0, 'axis');
   let num = opts.num;
@@ -358,6 +378,8 @@ export function unstack(value: TensorLike, opts: { num?: number; axis?: number; 
   if (num === undefined) throw new ValueError(`Cannot infer num from shape ${pyShape(s)}`);
   return [...makeOp(t.graph, 'Unpack', [t], { num, axis }, opts.name, 'unstack').outputs];
 }
+/** `tf.unstack(value, num?, axis = 0, name?)` → `num` tensors along `axis`. */
+export const unstack = tf1Function('unstack', ['value', 'num', 'axis', 'name'], unstackImpl, 1);
 
 // ----- ExpandDims / Squeeze --------------------------------------------------------------------
 defineOp<{ axis: number }>({
@@ -382,10 +404,13 @@ defineOp<{ axis: number }>({
     return [b.reshape(x!, [...s.slice(0, ax), 1, ...s.slice(ax)])];
   },
 });
-export function expandDims(x: TensorLike, axis: number, name?: string): Tensor {
+function expandDimsImpl(x: TensorLike, axisArg?: number | null, name?: string, dim?: number | null): Tensor {
+  const axis = deprecatedAlias('axis', axisArg, 'dim', dim);
+  if (axis === undefined) throw new ValueError("Must specify an axis argument to tf.expand_dims()");
   const t = toTensor(x);
   return makeOp(t.graph, 'ExpandDims', [t], { axis: checkInt(axis, 'axis') }, name, 'ExpandDims').outputs[0]!;
 }
+export const expandDims = tf1Function('expandDims', ['input', 'axis', 'name', 'dim'], expandDimsImpl, 1);
 
 /** The dims Squeeze keeps, or a TF error text. Unknown dims named in `axes` are assumed 1. */
 function squeezeDims(s: readonly Dim[], axes: readonly number[]): Dim[] | string | null {
@@ -419,13 +444,15 @@ defineOp<{ axis: number[] }>({
     return [b.reshape(x!, out as number[])];
   },
 });
-/** `tf.squeeze(x, axis?)`: drops size-1 dims (only those in `axis` when given). */
-export function squeeze(x: TensorLike, axis?: number | readonly number[] | null, name?: string): Tensor {
+function squeezeImpl(x: TensorLike, axisArg?: number | readonly number[] | null, name?: string, squeezeDims?: number | readonly number[] | null): Tensor {
+  const axis = deprecatedAlias('axis', axisArg, 'squeeze_dims', squeezeDims);
   const t = toTensor(x);
   const axes = axis === undefined || axis === null ? [] : typeof axis === 'number' ? [axis] : [...axis];
   axes.forEach((a) => checkInt(a, 'axis'));
   return makeOp(t.graph, 'Squeeze', [t], { axis: axes }, name, 'Squeeze').outputs[0]!;
 }
+/** `tf.squeeze(x, axis?)`: drops size-1 dims (only those in `axis` when given). */
+export const squeeze = tf1Function('squeeze', ['input', 'axis', 'name', 'squeezeDims'], squeezeImpl, 1);
 
 // ----- Slice ------------------------------------------------------------------------------------
 defineOp<{ begin: number[]; size: number[] }>({
@@ -474,12 +501,13 @@ defineOp<{ begin: number[]; size: number[] }>({
     return [b.slice(x!, a.begin, size)];
   },
 });
-/** `tf.slice(x, begin, size)`; a size of -1 takes the rest of that dim. */
-export function slice(x: TensorLike, begin: readonly number[], size: readonly number[], name?: string): Tensor {
+function sliceImpl(x: TensorLike, begin: readonly number[], size: readonly number[], name?: string): Tensor {
   const t = toTensor(x);
   [...begin, ...size].forEach((v) => checkInt(v, 'begin and size entries'));
   return makeOp(t.graph, 'Slice', [t], { begin: [...begin], size: [...size] }, name, 'Slice').outputs[0]!;
 }
+/** `tf.slice(x, begin, size)`; a size of -1 takes the rest of that dim. */
+export const slice = tf1Function('slice', ['input', 'begin', 'size', 'name'], sliceImpl, 3);
 
 // ----- GatherV2 -----------------------------------------------------------------------------------
 defineOp<{ axis: number }>({
@@ -503,12 +531,21 @@ defineOp<{ axis: number }>({
     return [b.gather(p!, idx!, a.axis < 0 ? a.axis + r : a.axis)];
   },
 });
-/** `tf.gather(params, indices, axis = 0)`: out-of-range indices fail at run time. */
-export function gather(params: TensorLike, indices: TensorLike, axis = 0, name?: string): Tensor {
+function gatherImpl(params: TensorLike, indices: TensorLike, validateIndices?: boolean | null, name?: string, axis?: number | null, batchDims?: number): Tensor {
+  if (validateIndices !== undefined && validateIndices !== null && typeof validateIndices !== 'boolean') {
+    throw new TypeError(`gather(): validate_indices must be a bool, got ${String(validateIndices)} (the axis is the keyword option {axis})`);
+  }
+  if (batchDims !== undefined && batchDims !== 0) throw new ValueError('gather(): batch_dims other than 0 is not supported');
+  axis = axis ?? 0;
   const p = toTensor(params);
   const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
   return makeOp(p.graph, 'GatherV2', [p, i], { axis: checkInt(axis, 'axis') }, name, 'GatherV2').outputs[0]!;
 }
+/**
+ * `tf.gather(params, indices, validateIndices?, name?, axis = 0, batchDims = 0)` (TF1's order:
+ * the axis is given by keyword); out-of-range indices fail at run time.
+ */
+export const gather = tf1Function('gather', ['params', 'indices', 'validateIndices', 'name', 'axis', 'batchDims'], gatherImpl, 2);
 
 // ----- OneHot ------------------------------------------------------------------------------------
 defineOp<{ depth: number; onValue: number; offValue: number; axis: number; dtype: DType }>({
@@ -546,9 +583,8 @@ export interface OneHotOptions {
   dtype?: DType | string;
   name?: string;
 }
-/** `tf.oneHot(indices, depth, {onValue = 1, offValue = 0, axis = -1, dtype = float32})`. */
-export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions = {}): Tensor {
-  parseOptions(oneHotOptions, opts, 'oneHot');
+function oneHotImpl(indices: TensorLike, depth: number, onValue?: number | boolean | null, offValue?: number | boolean | null, axis?: number | null, dtypeArg?: DType | string | null, name?: string): Tensor {
+  const opts: OneHotOptions = parseOptions(oneHotOptions, { onValue: onValue ?? undefined, offValue: offValue ?? undefined, axis: axis ?? undefined, dtype: dtypeArg ?? undefined, name }, 'oneHot');
   const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
   checkInt(depth, 'depth');
   const dtype = opts.dtype !== undefined ? parseDType(opts.dtype)
@@ -556,6 +592,8 @@ export function oneHot(indices: TensorLike, depth: number, opts: OneHotOptions =
   const attrs = { depth, onValue: Number(opts.onValue ?? 1), offValue: Number(opts.offValue ?? 0), axis: checkInt(opts.axis ?? -1, 'axis'), dtype };
   return makeOp(i.graph, 'OneHot', [i], attrs, opts.name, 'one_hot').outputs[0]!;
 }
+/** `tf.oneHot(indices, depth, onValue = 1, offValue = 0, axis = -1, dtype = float32, name?)`. */
+export const oneHot = tf1Function('oneHot', ['indices', 'depth', 'onValue', 'offValue', 'axis', 'dtype', 'name'], oneHotImpl, 2);
 
 // ----- Tile --------------------------------------------------------------------------------------
 defineOp<{ multiples: number[] }>({
@@ -579,8 +617,7 @@ defineOp<{ multiples: number[] }>({
     return [b.reshape(spread, s.map((d, i) => d * m[i]!))];
   },
 });
-/** `tf.tile(x, multiples)`: repeats x `multiples[i]` times along dim i. */
-export function tile(x: TensorLike, multiples: readonly number[], name?: string): Tensor {
+function tileImpl(x: TensorLike, multiples: readonly number[], name?: string): Tensor {
   const t = toTensor(x);
   multiples.forEach((v, i) => {
     checkInt(v, 'multiples entries');
@@ -588,6 +625,8 @@ export function tile(x: TensorLike, multiples: readonly number[], name?: string)
   });
   return makeOp(t.graph, 'Tile', [t], { multiples: [...multiples] }, name, 'Tile').outputs[0]!;
 }
+/** `tf.tile(x, multiples)`: repeats x `multiples[i]` times along dim i. */
+export const tile = tf1Function('tile', ['input', 'multiples', 'name'], tileImpl, 2);
 
 // ----- Range -------------------------------------------------------------------------------------
 const f32Of = (dtype: DType) => (dtype === 'float32' ? Math.fround : (v: number): number => v);
@@ -643,12 +682,8 @@ defineOp<{ start: number; limit: number; delta: number; dtype: DType }>({
   },
 });
 const RANGE_ORDER: DType[] = ['int32', 'int64', 'float32', 'float64'];
-/**
- * `tf.range(start, limit?, delta = 1, dtype?)`, as Python's range: `range(5)` is 0..4. The dtype
- * defaults to int32 for integer arguments, else float32. Arguments may be scalar tensors whose
- * values are known when the plan is built (e.g. `tf.shape(x)[0]`); the result folds to a constant.
- */
-export function range(start: number | Tensor, limit?: number | Tensor | null, delta: number | Tensor = 1, dtype?: DType | string, name?: string): Tensor {
+function rangeImpl(start: number | Tensor, limit?: number | Tensor | null, delta: number | Tensor = 1, dtype?: DType | string | null, name?: string): Tensor {
+  dtype = dtype ?? undefined;
   if (limit === undefined || limit === null) [start, limit] = [0, start];
   const args = [start, limit, delta];
   if (args.some((v) => v instanceof Tensor)) {
@@ -673,3 +708,9 @@ export function range(start: number | Tensor, limit?: number | Tensor | null, de
   const f = f32Of(dt);
   return makeOp(getDefaultGraph(), 'Range', [], { start: f(nums[0]!), limit: f(nums[1]!), delta: f(nums[2]!), dtype: dt }, name, 'range').outputs[0]!;
 }
+/**
+ * `tf.range(start, limit?, delta = 1, dtype?)`, as Python's range: `range(5)` is 0..4. The dtype
+ * defaults to int32 for integer arguments, else float32. Arguments may be scalar tensors whose
+ * values are known when the plan is built (e.g. `tf.shape(x)[0]`); the result folds to a constant.
+ */
+export const range = tf1Function('range', ['start', 'limit', 'delta', 'dtype', 'name'], rangeImpl, 1);

@@ -16,6 +16,7 @@ import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp } from './registry.js';
 import { conv2dOptions, poolOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
+import { deprecatedAlias, tf1Function } from '../args.js';
 
 export type Padding = 'SAME' | 'VALID';
 /** Attrs of Conv2D and its backprop ops; `strides` and `dilations` are NHWC 4-vectors. */
@@ -305,7 +306,7 @@ export interface Conv2DOptions {
  * `tf.nn.conv2d(input, filter, strides, padding)`: input `[N,H,W,C]`, filter `[kh,kw,C,O]`;
  * `strides` is a number, `[sh, sw]` or `[1, sh, sw, 1]`.
  */
-export function conv2d(input: TensorLike, filter: TensorLike, strides: number | readonly number[], padding: Padding | string, opts: Conv2DOptions = {}): Tensor {
+function conv2dImpl(input: TensorLike, filter: TensorLike, strides: number | readonly number[], padding: Padding | string, opts: Conv2DOptions): Tensor {
   parseOptions(conv2dOptions, opts, 'nn.conv2d');
   checkFormat(opts.dataFormat, 'Conv2D');
   const x = toTensor(input);
@@ -329,14 +330,42 @@ function pool(type: 'MaxPool' | 'AvgPool', value: TensorLike, ksize: number | re
   const attrs: PoolAttrs = { ksize: nhwc(ksize, 'ksize'), strides: nhwc(strides, 'strides'), padding: checkPadding(padding, type) };
   return makeOp(x.graph, type, [x], attrs, opts.name, type).outputs[0]!;
 }
-/** `tf.nn.maxPool(value, ksize, strides, padding)`; padded cells never win. */
-export function maxPool(value: TensorLike, ksize: number | readonly number[], strides: number | readonly number[], padding: Padding | string, opts: PoolOptions = {}): Tensor {
-  return pool('MaxPool', value, ksize, strides, padding, opts);
+type Sizes = number | readonly number[];
+/**
+ * `tf.nn.conv2d(input, filter, strides, padding, useCudnnOnGpu = true, dataFormat = 'NHWC',
+ * dilations = 1, name?, filters?)` (`filters` is TF's alias of `filter`).
+ */
+export const conv2d = tf1Function(
+  'nn.conv2d',
+  ['input', 'filter', 'strides', 'padding', 'useCudnnOnGpu', 'dataFormat', 'dilations', 'name', 'filters'],
+  (input: TensorLike, filter: TensorLike | null, strides: Sizes, padding: Padding | string, useCudnnOnGpu?: boolean, dataFormat?: string, dilations?: Sizes, name?: string, filters?: TensorLike | null): Tensor => {
+    const f = deprecatedAlias('filter', filter, 'filters', filters);
+    if (f === undefined) throw new ValueError('nn.conv2d(): a filter is required');
+    if (useCudnnOnGpu !== undefined && typeof useCudnnOnGpu !== 'boolean') throw new TypeError(`nn.conv2d(): use_cudnn_on_gpu must be a boolean, got ${String(useCudnnOnGpu)}`);
+    if (strides === undefined) throw new TypeError("nn.conv2d() missing required argument 'strides'");
+    if (padding === undefined) throw new TypeError("nn.conv2d() missing required argument 'padding'");
+    return conv2dImpl(input, f, strides, padding, { dataFormat, dilations, name });
+  },
+  1,
+);
+const POOL_NAMES = ['value', 'ksize', 'strides', 'padding', 'dataFormat', 'name', 'input'] as const;
+function poolFn(type: 'MaxPool' | 'AvgPool', where: string) {
+  return tf1Function(
+    where, POOL_NAMES,
+    (value: TensorLike | null, ksize: Sizes, strides: Sizes, padding: Padding | string, dataFormat?: string, name?: string, input?: TensorLike | null): Tensor => {
+      const v = deprecatedAlias('value', value, 'input', input);
+      if (v === undefined) throw new ValueError(`${where}(): a value is required`);
+      for (const [k, a] of [['ksize', ksize], ['strides', strides], ['padding', padding]] as const) {
+        if (a === undefined) throw new TypeError(`${where}() missing required argument '${k}'`);
+      }
+      return pool(type, v, ksize, strides, padding, { dataFormat, name });
+    },
+  );
 }
-/** `tf.nn.avgPool(value, ksize, strides, padding)`; SAME averages over the valid cells only. */
-export function avgPool(value: TensorLike, ksize: number | readonly number[], strides: number | readonly number[], padding: Padding | string, opts: PoolOptions = {}): Tensor {
-  return pool('AvgPool', value, ksize, strides, padding, opts);
-}
+/** `tf.nn.maxPool(value, ksize, strides, padding, dataFormat = 'NHWC', name?, input?)`; padded cells never win. */
+export const maxPool = poolFn('MaxPool', 'nn.maxPool');
+/** `tf.nn.avgPool(value, ksize, strides, padding, dataFormat = 'NHWC', name?, input?)`; SAME averages over the valid cells only. */
+export const avgPool = poolFn('AvgPool', 'nn.avgPool');
 
 // Internal builders for the gradients. `inputLike` / `filterLike` is a tensor whose run-time
 // shape is that operand's shape (the batch may be unknown at build time), or the shape itself.

@@ -9,7 +9,7 @@ import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf
 import { type TensorLike, setConstBuilder, toNDArray, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { parseShape } from '../validate.js';
-import { kwargs } from '../args.js';
+import { kwargs, tf1Function } from '../args.js';
 
 /** `tf.constant`'s keyword parameters (TF1's calling convention: positional, then these). */
 export interface ConstantOptions {
@@ -92,11 +92,12 @@ defineOp<{ shape: PartialShape }>({
 });
 registerGradient('PlaceholderWithDefault', (_op, [dy]) => [dy ?? null]);
 
-export function placeholderWithDefault(value: TensorLike, shape: PartialShape | readonly (number | null)[], name?: string): Tensor {
+function placeholderWithDefaultImpl(value: TensorLike, shape: PartialShape | readonly (number | null)[], name?: string): Tensor {
   const x = toTensor(value);
   const dims = shape === null ? null : parseShape(shape, 'placeholderWithDefault', 'shape', 'partial');
   return makeOp(getDefaultGraph(), 'PlaceholderWithDefault', [x], { shape: dims }, name, 'PlaceholderWithDefault').outputs[0]!;
 }
+export const placeholderWithDefault = tf1Function('placeholderWithDefault', ['input', 'shape', 'name'], placeholderWithDefaultImpl, 2);
 
 // ----- Identity, StopGradient -----------------------------------------------------------
 defineOp({
@@ -106,9 +107,10 @@ defineOp({
 });
 registerGradient('Identity', (_op, [dy]) => [dy ?? null]);
 
-export function identity(x: TensorLike, name?: string): Tensor {
+function identityImpl(x: TensorLike, name?: string): Tensor {
   return makeOp(getDefaultGraph(), 'Identity', [toTensor(x)], {}, name, 'Identity').outputs[0]!;
 }
+export const identity = tf1Function('identity', ['input', 'name'], identityImpl, 1);
 
 defineOp({
   type: 'StopGradient',
@@ -117,17 +119,19 @@ defineOp({
 });
 registerGradient('StopGradient', null);
 
-export function stopGradient(x: TensorLike, name?: string): Tensor {
+function stopGradientImpl(x: TensorLike, name?: string): Tensor {
   return makeOp(getDefaultGraph(), 'StopGradient', [toTensor(x)], {}, name, 'StopGradient').outputs[0]!;
 }
+export const stopGradient = tf1Function('stopGradient', ['input', 'name'], stopGradientImpl, 1);
 
 // ----- NoOp / group ---------------------------------------------------------------------
 defineOp({ type: 'NoOp', infer: () => [], lower: () => [] });
 registerGradient('NoOp', null);
 
-export function noOp(name?: string): Operation {
+function noOpImpl(name?: string): Operation {
   return makeOp(getDefaultGraph(), 'NoOp', [], {}, name, 'NoOp');
 }
+export const noOp = tf1Function('noOp', ['name'], noOpImpl);
 
 type OpLike = Operation | Tensor | { op: Operation };
 function asOp(x: OpLike): Operation {
@@ -155,8 +159,9 @@ defineOp<{ message: string }>({
 });
 registerGradient('CheckNumerics', (_op, [dy]) => [dy ?? null]);
 
-export function checkNumerics(x: TensorLike, message: string, name?: string): Tensor {
+function checkNumericsImpl(x: TensorLike, message: string, name?: string): Tensor {
   return makeOp(getDefaultGraph(), 'CheckNumerics', [toTensor(x)], { message }, name, 'CheckNumerics').outputs[0]!;
 }
+export const checkNumerics = tf1Function('checkNumerics', ['tensor', 'message', 'name'], checkNumericsImpl, 2);
 
 export { isFullyDefined };

@@ -40,7 +40,7 @@ export function embeddingLookup(
   const i = toTensor(ids, isHostValue(ids) && !(ids instanceof NDArray) ? 'int32' : undefined);
   // TF1 names the gather after the scope and returns an Identity inside it.
   return p.graph.nameScope(opts.name ?? 'embedding_lookup', (scope) => {
-    let rows = gather(p, i, 0, scope);
+    let rows = gather(p, i, { axis: 0, name: scope });
     const maxNorm = opts.maxNorm;
     if (maxNorm !== undefined && maxNorm !== null) {
       const r = rows.shape;

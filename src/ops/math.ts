@@ -11,6 +11,7 @@ import { checkKernelDType } from './kernel-dtypes.js';
 import { defineOp, makeOp } from './registry.js';
 import { matmulOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
+import { deprecatedAlias, kwargs, tf1Function } from '../args.js';
 import { whereIndices } from './boolean-mask.js';
 
 // ----- unary ----------------------------------------------------------------------------
@@ -36,27 +37,27 @@ defineUnary('LogicalNot', 'logicalNot');
 defineUnary('IsNan', 'isNan', 'bool');
 defineUnary('IsInf', 'isInf', 'bool');
 
-export const negative = (x: TensorLike, name?: string): Tensor => unaryOp('Neg', x, name);
-export const abs = (x: TensorLike, name?: string): Tensor => unaryOp('Abs', x, name);
-export const square = (x: TensorLike, name?: string): Tensor => unaryOp('Square', x, name);
-export const sqrt = (x: TensorLike, name?: string): Tensor => unaryOp('Sqrt', x, name);
-export const rsqrt = (x: TensorLike, name?: string): Tensor => unaryOp('Rsqrt', x, name);
-export const exp = (x: TensorLike, name?: string): Tensor => unaryOp('Exp', x, name);
-export const expm1 = (x: TensorLike, name?: string): Tensor => unaryOp('Expm1', x, name);
-export const log = (x: TensorLike, name?: string): Tensor => unaryOp('Log', x, name);
-export const log1p = (x: TensorLike, name?: string): Tensor => unaryOp('Log1p', x, name);
-export const sign = (x: TensorLike, name?: string): Tensor => unaryOp('Sign', x, name);
-export const floor = (x: TensorLike, name?: string): Tensor => unaryOp('Floor', x, name);
-export const ceil = (x: TensorLike, name?: string): Tensor => unaryOp('Ceil', x, name);
-export const round = (x: TensorLike, name?: string): Tensor => unaryOp('Round', x, name);
-export const reciprocal = (x: TensorLike, name?: string): Tensor => unaryOp('Reciprocal', x, name);
-export const sigmoid = (x: TensorLike, name?: string): Tensor => unaryOp('Sigmoid', x, name);
-export const tanh = (x: TensorLike, name?: string): Tensor => unaryOp('Tanh', x, name);
-export const sin = (x: TensorLike, name?: string): Tensor => unaryOp('Sin', x, name);
-export const cos = (x: TensorLike, name?: string): Tensor => unaryOp('Cos', x, name);
-export const logicalNot = (x: TensorLike, name?: string): Tensor => unaryOp('LogicalNot', x, name);
-export const isNan = (x: TensorLike, name?: string): Tensor => unaryOp('IsNan', x, name);
-export const isInf = (x: TensorLike, name?: string): Tensor => unaryOp('IsInf', x, name);
+export const negative = tf1Function('negative', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Neg', x, name), 1);
+export const abs = tf1Function('abs', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Abs', x, name), 1);
+export const square = tf1Function('square', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Square', x, name), 1);
+export const sqrt = tf1Function('sqrt', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Sqrt', x, name), 1);
+export const rsqrt = tf1Function('rsqrt', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Rsqrt', x, name), 1);
+export const exp = tf1Function('exp', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Exp', x, name), 1);
+export const expm1 = tf1Function('expm1', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Expm1', x, name), 1);
+export const log = tf1Function('log', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Log', x, name), 1);
+export const log1p = tf1Function('log1p', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Log1p', x, name), 1);
+export const sign = tf1Function('sign', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Sign', x, name), 1);
+export const floor = tf1Function('floor', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Floor', x, name), 1);
+export const ceil = tf1Function('ceil', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Ceil', x, name), 1);
+export const round = tf1Function('round', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Round', x, name), 1);
+export const reciprocal = tf1Function('reciprocal', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Reciprocal', x, name), 1);
+export const sigmoid = tf1Function('sigmoid', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Sigmoid', x, name), 1);
+export const tanh = tf1Function('tanh', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Tanh', x, name), 1);
+export const sin = tf1Function('sin', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Sin', x, name), 1);
+export const cos = tf1Function('cos', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Cos', x, name), 1);
+export const logicalNot = tf1Function('logicalNot', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('LogicalNot', x, name), 1);
+export const isNan = tf1Function('isNan', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('IsNan', x, name), 1);
+export const isInf = tf1Function('isInf', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('IsInf', x, name), 1);
 
 // ----- binary ---------------------------------------------------------------------------
 defineBinary('Add', 'add');
@@ -89,11 +90,11 @@ defineBinary('SoftplusGrad', 'softplusGrad');
 defineBinary('RsqrtGrad', 'rsqrtGrad');
 defineBinary('SqrtGrad', 'sqrtGrad');
 
-export const add = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Add', a, b, name);
-export const subtract = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Sub', a, b, name);
-export const multiply = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Mul', a, b, name);
+export const add = tf1Function('add', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Add', a, b, name), 2);
+export const subtract = tf1Function('subtract', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Sub', a, b, name), 2);
+export const multiply = tf1Function('multiply', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Mul', a, b, name), 2);
 /** True division; integer inputs are cast to float32 first (TF casts int32 to float64). */
-export function divide(a: TensorLike, b: TensorLike, name?: string): Tensor {
+export const divide = tf1Function('divide', ['x', 'y', 'name'], function divide(a: TensorLike, b: TensorLike, name?: string): Tensor {
   let [x, y] = toTensorPair(a, b);
   return x.graph.nameScope(name ?? 'truediv', (scope) => {
     if (!isFloat(x.dtype)) {
@@ -102,22 +103,22 @@ export function divide(a: TensorLike, b: TensorLike, name?: string): Tensor {
     }
     return makeOp(x.graph, 'RealDiv', [x, y], {}, scope, 'RealDiv').outputs[0]!;
   });
-}
-export const realDiv = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('RealDiv', a, b, name);
-export const floorDiv = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('FloorDiv', a, b, name);
-export const mod = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('FloorMod', a, b, name);
-export const pow = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Pow', a, b, name);
-export const maximum = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Maximum', a, b, name);
-export const minimum = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Minimum', a, b, name);
-export const squaredDifference = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('SquaredDifference', a, b, name);
-export const equal = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Equal', a, b, name);
-export const notEqual = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('NotEqual', a, b, name);
-export const less = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Less', a, b, name);
-export const lessEqual = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('LessEqual', a, b, name);
-export const greater = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Greater', a, b, name);
-export const greaterEqual = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('GreaterEqual', a, b, name);
-export const logicalAnd = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('LogicalAnd', a, b, name);
-export const logicalOr = (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('LogicalOr', a, b, name);
+}, 2);
+export const realDiv = tf1Function('realDiv', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('RealDiv', a, b, name), 2);
+export const floorDiv = tf1Function('floorDiv', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('FloorDiv', a, b, name), 2);
+export const mod = tf1Function('mod', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('FloorMod', a, b, name), 2);
+export const pow = tf1Function('pow', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Pow', a, b, name), 2);
+export const maximum = tf1Function('maximum', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Maximum', a, b, name), 2);
+export const minimum = tf1Function('minimum', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Minimum', a, b, name), 2);
+export const squaredDifference = tf1Function('squaredDifference', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('SquaredDifference', a, b, name), 2);
+export const equal = tf1Function('equal', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Equal', a, b, name), 2);
+export const notEqual = tf1Function('notEqual', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('NotEqual', a, b, name), 2);
+export const less = tf1Function('less', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Less', a, b, name), 2);
+export const lessEqual = tf1Function('lessEqual', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('LessEqual', a, b, name), 2);
+export const greater = tf1Function('greater', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('Greater', a, b, name), 2);
+export const greaterEqual = tf1Function('greaterEqual', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('GreaterEqual', a, b, name), 2);
+export const logicalAnd = tf1Function('logicalAnd', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('LogicalAnd', a, b, name), 2);
+export const logicalOr = tf1Function('logicalOr', ['x', 'y', 'name'], (a: TensorLike, b: TensorLike, name?: string): Tensor => binaryOp('LogicalOr', a, b, name), 2);
 
 // ----- AddN -------------------------------------------------------------------------------
 defineOp({
@@ -132,12 +133,12 @@ defineOp({
   },
   lower: (b, ins) => [ins.slice(1).reduce((acc, x) => b.binary('add', acc, x), ins[0]!)],
 });
-export function addN(inputs: TensorLike[], name?: string): Tensor {
+export const addN = tf1Function('addN', ['inputs', 'name'], function addN(inputs: TensorLike[], name?: string): Tensor {
   const ts = inputs.map((x) => toTensor(x));
   if (ts.length === 0) throw new ValueError('inputs must be a non-empty list of tensors');
   if (ts.length === 1 && name === undefined) return ts[0]!;
   return makeOp(ts[0]!.graph, 'AddN', ts, {}, name, 'AddN').outputs[0]!;
-}
+}, 1);
 
 // ----- Cast -------------------------------------------------------------------------------
 defineOp<{ DstT: DType }>({
@@ -151,12 +152,12 @@ defineOp<{ DstT: DType }>({
     return [b.cast(x!, a.DstT)];
   },
 });
-export function cast(x: TensorLike, dtype: DType | string, name?: string): Tensor {
+export const cast = tf1Function('cast', ['x', 'dtype', 'name'], function cast(x: TensorLike, dtype: DType | string, name?: string): Tensor {
   const t = toTensor(x);
   const dt = parseDType(dtype);
   if (t.dtype === dt && name === undefined) return t;
   return makeOp(t.graph, 'Cast', [t], { DstT: dt }, name, 'Cast').outputs[0]!;
-}
+}, 2);
 
 // ----- Select (where) ---------------------------------------------------------------------
 defineOp({
@@ -175,23 +176,23 @@ defineOp({
  * `tf.where(cond, x, y)` (broadcasting, as TF2's where_v2); `tf.where(cond)` alone: the int64
  * coordinates of the true elements (TF's Where op, see boolean-mask.ts).
  */
-export function where(condition: TensorLike, x?: TensorLike | null, y?: TensorLike | null, name?: string): Tensor {
+export const where = tf1Function('where', ['condition', 'x', 'y', 'name'], function where(condition: TensorLike, x?: TensorLike | null, y?: TensorLike | null, name?: string): Tensor {
   const none = (v: unknown): boolean => v === undefined || v === null;
   if (none(x) && none(y)) return whereIndices(condition, name);
   if (none(x) || none(y)) throw new ValueError('x and y must both be non-None or both be None.');
   const c = toTensor(condition, 'bool');
   const [a, b] = toTensorPair(x!, y!);
   return makeOp(c.graph, 'SelectV2', [c, a, b], {}, name, 'SelectV2').outputs[0]!;
-}
+}, 1);
 
 /** `tf.clip_by_value(t, min, max)` = minimum(maximum(t, min), max). */
-export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, name?: string): Tensor {
+export const clipByValue = tf1Function('clipByValue', ['t', 'clipValueMin', 'clipValueMax', 'name'], function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, name?: string): Tensor {
   const x = toTensor(t);
   return x.graph.nameScope(name ?? 'clip_by_value', (scope) => {
     const lo = maximum(x, clipValueMin, 'Maximum');
     return minimum(lo, clipValueMax, scope);
   });
-}
+}, 3);
 
 // ----- MatMul -------------------------------------------------------------------------------
 defineOp<{ transposeA: boolean; transposeB: boolean }>({
@@ -222,13 +223,29 @@ defineOp<{ transposeA: boolean; transposeB: boolean }>({
 export interface MatMulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
+  adjointA?: boolean;
+  adjointB?: boolean;
+  aIsSparse?: boolean;
+  bIsSparse?: boolean;
   name?: string;
 }
-export function matmul(a: TensorLike, b: TensorLike, opts: MatMulOptions = {}): Tensor {
-  parseOptions(matmulOptions, opts, 'matmul');
-  const [x, y] = toTensorPair(a, b);
-  return makeOp(x.graph, 'MatMul', [x, y], { transposeA: !!opts.transposeA, transposeB: !!opts.transposeB }, opts.name, 'MatMul').outputs[0]!;
-}
+/**
+ * `tf.matmul(a, b, transposeA, transposeB, adjointA, adjointB, aIsSparse, bIsSparse, name)`;
+ * for real dtypes the adjoint is the transpose; the sparsity flags are hints (dense kernels).
+ */
+export const matmul = tf1Function(
+  'matmul',
+  ['a', 'b', 'transposeA', 'transposeB', 'adjointA', 'adjointB', 'aIsSparse', 'bIsSparse', 'name'],
+  function matmul(a: TensorLike, b: TensorLike, transposeA?: boolean, transposeB?: boolean, adjointA?: boolean, adjointB?: boolean, aIsSparse?: boolean, bIsSparse?: boolean, name?: string): Tensor {
+    const o = parseOptions(matmulOptions, { transposeA, transposeB, adjointA, adjointB, aIsSparse, bIsSparse, name }, 'matmul');
+    if (o.transposeA && o.adjointA) throw new ValueError('Only one of transpose_a and adjoint_a can be True.');
+    if (o.transposeB && o.adjointB) throw new ValueError('Only one of transpose_b and adjoint_b can be True.');
+    const [x, y] = toTensorPair(a, b);
+    const attrs = { transposeA: !!(o.transposeA || o.adjointA), transposeB: !!(o.transposeB || o.adjointB) };
+    return makeOp(x.graph, 'MatMul', [x, y], attrs, o.name, 'MatMul').outputs[0]!;
+  },
+  2,
+);
 
 // ----- Reductions ------------------------------------------------------------------------
 export function reduceInfer(x: Tensor, axes: number[] | null, keepDims: boolean): PartialShape {
@@ -273,13 +290,30 @@ function reduceOp(type: string, defaultName: string, x: TensorLike, axis?: numbe
   if (t.shape !== null && axes) axes.forEach((a) => normAxis(a, t.shape!.length));
   return makeOp(t.graph, type, [t], { axes, keepDims }, name, defaultName).outputs[0]!;
 }
-export const reduceSum = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('Sum', 'Sum', x, axis, keepDims, name);
-export const reduceMean = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('Mean', 'Mean', x, axis, keepDims, name);
-export const reduceMax = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('Max', 'Max', x, axis, keepDims, name);
-export const reduceMin = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('Min', 'Min', x, axis, keepDims, name);
-export const reduceProd = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('Prod', 'Prod', x, axis, keepDims, name);
-export const reduceAny = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('Any', 'Any', x, axis, keepDims, name);
-export const reduceAll = (x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor => reduceOp('All', 'All', x, axis, keepDims, name);
+/**
+ * `tf.reduce_*(inputTensor, axis, keepdims, name, reductionIndices, keepDims)` — the last two
+ * are TF1's deprecated aliases of `axis` and `keepdims`.
+ */
+function defineReduction(where: string, type: string) {
+  return tf1Function(
+    where,
+    ['inputTensor', 'axis', 'keepdims', 'name', 'reductionIndices', 'keepDims'],
+    (inputTensor: TensorLike, axis?: number | number[] | null, keepdims?: boolean | null, name?: string, reductionIndices?: number | number[] | null, keepDims?: boolean | null): Tensor => {
+      const ax = deprecatedAlias('axis', axis, 'reduction_indices', reductionIndices);
+      const kd = deprecatedAlias('keepdims', keepdims, 'keep_dims', keepDims) ?? false;
+      if (typeof kd !== 'boolean') throw new TypeError(`${where}(): keepdims must be a boolean, got ${String(kd)}`);
+      return reduceOp(type, type, inputTensor, ax, kd, name);
+    },
+    1,
+  );
+}
+export const reduceSum = defineReduction('reduceSum', 'Sum');
+export const reduceMean = defineReduction('reduceMean', 'Mean');
+export const reduceMax = defineReduction('reduceMax', 'Max');
+export const reduceMin = defineReduction('reduceMin', 'Min');
+export const reduceProd = defineReduction('reduceProd', 'Prod');
+export const reduceAny = defineReduction('reduceAny', 'Any');
+export const reduceAll = defineReduction('reduceAll', 'All');
 
 // ----- ArgMax / ArgMin -------------------------------------------------------------------
 for (const [type, fn] of [['ArgMax', 'argmax'], ['ArgMin', 'argmin']] as const) {
@@ -309,18 +343,8 @@ export interface ArgOptions {
  * `outputType` is int32.
  */
 function argOp(type: 'ArgMax' | 'ArgMin', x: TensorLike, rest: unknown[]): Tensor {
-  const opts: ArgOptions = {};
-  const keys = ['axis', 'name', 'dimension', 'outputType'] as const;
-  rest.forEach((v, i) => {
-    if (i === rest.length - 1 && typeof v === 'object' && v !== null) Object.assign(opts, v);
-    else if (v !== undefined) (opts as Record<string, unknown>)[keys[i]!] = v;
-  });
-  const unknown = Object.keys(opts).filter((k) => !(keys as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new TypeError(`${type === 'ArgMax' ? 'argmax' : 'argmin'}() got an unexpected keyword argument '${unknown[0]}'`);
-  if (opts.axis !== undefined && opts.axis !== null && opts.dimension !== undefined && opts.dimension !== null) {
-    throw new ValueError("Cannot specify both 'axis' and 'dimension'");
-  }
-  const axis = opts.axis ?? opts.dimension ?? 0;
+  const opts = kwargs(rest, ['axis', 'name', 'dimension', 'outputType'], type === 'ArgMax' ? 'argmax' : 'argmin') as ArgOptions;
+  const axis = deprecatedAlias('axis', opts.axis, 'dimension', opts.dimension) ?? 0;
   if (!Number.isInteger(axis)) throw new TypeError(`axis must be an integer, got ${String(axis)}`);
   const outputType = parseDType(opts.outputType ?? 'int64');
   if (outputType !== 'int32' && outputType !== 'int64') {

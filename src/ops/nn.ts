@@ -10,6 +10,7 @@ import { randomUniform } from './random.js';
 import { defineOp, makeOp } from './registry.js';
 import { dropoutOptions, keepProbArg } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
+import { deprecatedAlias, kwargs, tf1Function } from '../args.js';
 
 defineUnary('Relu', 'relu');
 defineUnary('Relu6', 'relu6');
@@ -18,12 +19,16 @@ defineUnary('Selu', 'selu');
 defineUnary('Softplus', 'softplus');
 defineUnary('LeakyRelu', 'leakyRelu');
 
-export const relu = (x: TensorLike, name?: string): Tensor => unaryOp('Relu', x, name);
-export const relu6 = (x: TensorLike, name?: string): Tensor => unaryOp('Relu6', x, name);
-export const elu = (x: TensorLike, name?: string): Tensor => unaryOp('Elu', x, name);
-export const selu = (x: TensorLike, name?: string): Tensor => unaryOp('Selu', x, name);
-export const softplus = (x: TensorLike, name?: string): Tensor => unaryOp('Softplus', x, name);
-export const leakyRelu = (x: TensorLike, alpha = 0.2, name?: string): Tensor => unaryOp('LeakyRelu', x, name, 'LeakyRelu', { alpha });
+const activation = (type: string, where: string) =>
+  tf1Function(where, ['features', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp(type, x, name), 1);
+export const relu = activation('Relu', 'nn.relu');
+export const relu6 = activation('Relu6', 'nn.relu6');
+export const elu = activation('Elu', 'nn.elu');
+export const selu = activation('Selu', 'nn.selu');
+export const softplus = activation('Softplus', 'nn.softplus');
+/** `tf.nn.leaky_relu(features, alpha = 0.2, name?)`. */
+export const leakyRelu = tf1Function('nn.leakyRelu', ['features', 'alpha', 'name'],
+  (x: TensorLike, alpha = 0.2, name?: string): Tensor => unaryOp('LeakyRelu', x, name, 'LeakyRelu', { alpha }), 1);
 export { sigmoid, tanh } from './math.js';
 
 // ----- softmax ------------------------------------------------------------------------------
@@ -59,8 +64,12 @@ export function setTranspose(f: (x: Tensor, perm: number[], name?: string) => Te
   transposeOp = f;
 }
 
-export const softmax = (logits: TensorLike, axis = -1, name?: string): Tensor => softmaxAlong('Softmax', logits, axis, name);
-export const logSoftmax = (logits: TensorLike, axis = -1, name?: string): Tensor => softmaxAlong('LogSoftmax', logits, axis, name);
+/** `tf.nn.softmax(logits, axis = -1, name?, dim?)` (`dim` is TF1's deprecated alias of `axis`); likewise logSoftmax. */
+const softmaxFn = (type: 'Softmax' | 'LogSoftmax', where: string) =>
+  tf1Function(where, ['logits', 'axis', 'name', 'dim'], (logits: TensorLike, axis?: number | null, name?: string, dim?: number | null): Tensor =>
+    softmaxAlong(type, logits, deprecatedAlias('axis', axis, 'dim', dim) ?? -1, name), 1);
+export const softmax = softmaxFn('Softmax', 'nn.softmax');
+export const logSoftmax = softmaxFn('LogSoftmax', 'nn.logSoftmax');
 
 // ----- cross-entropies -------------------------------------------------------------------------
 defineOp({
@@ -107,25 +116,39 @@ defineOp({
   },
 });
 
-function xentArgs(fn: string, args: unknown): { labels: TensorLike; logits: TensorLike; name?: string; axis?: number } {
+/** TF1 allows these functions only with keyword arguments: one options object. */
+function xentArgs(fn: string, args: unknown, names: readonly string[] = ['labels', 'logits', 'name']): { labels: TensorLike; logits: TensorLike; name?: string; axis?: number; dim?: number } {
   if (typeof args !== 'object' || args === null || !('labels' in args) || !('logits' in args)) {
     throw new ValueError(`Only call \`${fn}\` with named arguments (labels=..., logits=..., ...)`);
   }
-  return args as { labels: TensorLike; logits: TensorLike; name?: string };
+  return kwargs([args], names, `nn.${fn}`) as { labels: TensorLike; logits: TensorLike; name?: string };
+}
+/**
+ * Cross-entropy along `axis`: the class axis is moved last with the others kept in order, so the
+ * per-example loss comes out in the original order without transposing back.
+ */
+function xentAlong(logits: Tensor, labels: Tensor, axis: number, name?: string): Tensor {
+  const r = logits.shape?.length;
+  if (axis === -1 || (r !== undefined && axis === r - 1)) return softmaxXentV2Impl(logits, labels, name);
+  if (r === undefined) throw new ValueError(`softmax cross-entropy along axis ${axis} needs a known rank`);
+  if (axis < -r || axis >= r) throw new ValueError(`axis ${axis} is out of bounds for logits of rank ${r}`);
+  const ax = axis < 0 ? axis + r : axis;
+  const perm = [...[...Array(r).keys()].filter((i) => i !== ax), ax];
+  return softmaxXentV2Impl(transposeOp(logits, perm), transposeOp(labels, perm), name);
 }
 
 /** Per-example softmax cross-entropy (TF1: labels get no gradient, as in the v1 op). */
-export function softmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike; name?: string; axis?: number }): Tensor {
-  const a = xentArgs('softmax_cross_entropy_with_logits', args);
+export function softmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike; name?: string; axis?: number; dim?: number }): Tensor {
+  const a = xentArgs('softmax_cross_entropy_with_logits', args, ['labels', 'logits', 'dim', 'name', 'axis']);
   const [logits, labels] = toTensorPair(a.logits, a.labels);
   const stopped = makeOp(labels.graph, 'StopGradient', [labels], {}, undefined, 'labels_stop_gradient').outputs[0]!;
-  return softmaxXentV2Impl(logits, stopped, a.name);
+  return xentAlong(logits, stopped, deprecatedAlias('axis', a.axis, 'dim', a.dim) ?? -1, a.name);
 }
 /** The v2 op: gradients flow into labels too. */
-export function softmaxCrossEntropyWithLogitsV2(args: { labels: TensorLike; logits: TensorLike; name?: string }): Tensor {
-  const a = xentArgs('softmax_cross_entropy_with_logits_v2', args);
+export function softmaxCrossEntropyWithLogitsV2(args: { labels: TensorLike; logits: TensorLike; name?: string; axis?: number; dim?: number }): Tensor {
+  const a = xentArgs('softmax_cross_entropy_with_logits_v2', args, ['labels', 'logits', 'axis', 'name', 'dim']);
   const [logits, labels] = toTensorPair(a.logits, a.labels);
-  return softmaxXentV2Impl(logits, labels, a.name);
+  return xentAlong(logits, labels, deprecatedAlias('axis', a.axis, 'dim', a.dim) ?? -1, a.name);
 }
 function softmaxXentV2Impl(logits: Tensor, labels: Tensor, name?: string): Tensor {
   return makeOp(logits.graph, 'SoftmaxCrossEntropyWithLogits', [logits, labels], {}, name, 'softmax_cross_entropy_with_logits').outputs[0]!;
@@ -169,25 +192,32 @@ defineOp({
   },
   lower: (b, [v, bias]) => [b.binary('add', v!, bias!)],
 });
-export function biasAdd(value: TensorLike, bias: TensorLike, name?: string): Tensor {
+function biasAddImpl(value: TensorLike, bias: TensorLike, dataFormat?: string | null, name?: string): Tensor {
+  if (dataFormat !== undefined && dataFormat !== null && !(dataFormat.startsWith('N') && dataFormat.endsWith('C'))) {
+    throw new ValueError(`nn.biasAdd(): data_format ${dataFormat} is not supported (only N...C layouts)`);
+  }
   const [v, b] = toTensorPair(value, bias);
   return makeOp(v.graph, 'BiasAdd', [v, b], {}, name, 'BiasAdd').outputs[0]!;
 }
-/** `tf.nn.xwPlusB(x, weights, biases)`: `matmul(x, weights) + biases`, in scope `xw_plus_b`. */
-export function xwPlusB(x: TensorLike, weights: TensorLike, biases: TensorLike, name?: string): Tensor {
+/** `tf.nn.bias_add(value, bias, dataFormat?, name?)`: NHWC (the bias along the last dim). */
+export const biasAdd = tf1Function('nn.biasAdd', ['value', 'bias', 'dataFormat', 'name'], biasAddImpl, 2);
+function xwPlusBImpl(x: TensorLike, weights: TensorLike, biases: TensorLike, name?: string): Tensor {
   const t = toTensor(x);
-  return t.graph.nameScope(name ?? 'xw_plus_b', (scope) => biasAdd(matmul(t, weights), biases, scope));
+  return t.graph.nameScope(name ?? 'xw_plus_b', (scope) => biasAdd(matmul(t, weights), biases, { name: scope }));
 }
+/** `tf.nn.xwPlusB(x, weights, biases)`: `matmul(x, weights) + biases`, in scope `xw_plus_b`. */
+export const xwPlusB = tf1Function('nn.xwPlusB', ['x', 'weights', 'biases', 'name'], xwPlusBImpl, 3);
 
 defineOp({
   type: 'L2Loss',
   infer: ([x]) => [{ dtype: x!.dtype, shape: [] }],
   lower: (b, [x]) => [b.binary('mul', b.reduce('sum', b.unary('square', x!), x!.shape.map((_, i) => i), false), b.scalar(0.5, x!.dtype))],
 });
-export function l2Loss(t: TensorLike, name?: string): Tensor {
+function l2LossImpl(t: TensorLike, name?: string): Tensor {
   const x = toTensor(t);
   return makeOp(x.graph, 'L2Loss', [x], {}, name, 'L2Loss').outputs[0]!;
 }
+export const l2Loss = tf1Function('nn.l2Loss', ['t', 'name'], l2LossImpl, 1);
 
 // ----- dropout -----------------------------------------------------------------------------------
 export interface DropoutOptions {
@@ -199,7 +229,7 @@ export interface DropoutOptions {
 }
 
 /** TF1 `tf.nn.dropout(x, keepProb)`: kept units are scaled by 1/keepProb; keepProb 1 (literal) is `x` itself. */
-export function dropout(x: TensorLike, keepProb?: TensorLike | null, opts: DropoutOptions = {}): Tensor {
+function dropoutFn(x: TensorLike, keepProb?: TensorLike | null, opts: DropoutOptions = {}): Tensor {
   parseArg(keepProbArg, keepProb, 'nn.dropout', 'keepProb');
   parseOptions(dropoutOptions, opts, 'nn.dropout');
   const t = toTensor(x);
@@ -222,6 +252,14 @@ export function dropout(x: TensorLike, keepProb?: TensorLike | null, opts: Dropo
   const rate = toTensor(rateArg, t.dtype);
   return t.graph.nameScope(opts.name ?? 'dropout', (scope) => dropoutImpl(t, rate, subtract(1, rate), opts, scope));
 }
+
+/** `tf.nn.dropout(x, keepProb?, noiseShape?, seed?, name?, rate?)`. */
+export const dropout = tf1Function(
+  'nn.dropout', ['x', 'keepProb', 'noiseShape', 'seed', 'name', 'rate'],
+  (x: TensorLike, keepProb?: TensorLike | null, noiseShape?: number[] | null, seed?: number | null, name?: string, rate?: TensorLike | null): Tensor =>
+    dropoutFn(x, keepProb, { noiseShape: noiseShape ?? undefined, seed: seed ?? undefined, name, rate: rate ?? undefined }),
+  1,
+);
 
 function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions, scope: string): Tensor {
   const noise = opts.noiseShape ? [...opts.noiseShape] : x.shape !== null && x.shape.every((d) => d !== null) ? (x.shape as number[]) : x;

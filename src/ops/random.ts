@@ -9,6 +9,7 @@ import { defineOp, makeOp } from './registry.js';
 import { add, multiply, subtract } from './math.js';
 import { randomOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
+import { tf1Function } from '../args.js';
 
 interface RandomAttrs {
   [k: string]: unknown;
@@ -85,7 +86,7 @@ function scaledRandomOp(
 
 const isNum = (x: unknown): x is number | undefined => x === undefined || typeof x === 'number';
 
-export function randomUniform(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+function randomUniformImpl(shape: readonly number[] | Tensor, opts: RandomOptions): Tensor {
   parseOptions(randomOptions, opts, 'randomUniform');
   if (isNum(opts.minval) && isNum(opts.maxval)) {
     const lo = opts.minval ?? 0;
@@ -99,7 +100,7 @@ export function randomUniform(shape: readonly number[] | Tensor, opts: RandomOpt
   });
 }
 
-export function randomNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+function randomNormalImpl(shape: readonly number[] | Tensor, opts: RandomOptions): Tensor {
   parseOptions(randomOptions, opts, 'randomNormal');
   if (isNum(opts.mean) && isNum(opts.stddev)) {
     return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'randomNormal');
@@ -108,7 +109,7 @@ export function randomNormal(shape: readonly number[] | Tensor, opts: RandomOpti
     [toTensor(opts.stddev ?? 1, dtype, 'stddev'), toTensor(opts.mean ?? 0, dtype, 'mean')]);
 }
 
-export function truncatedNormal(shape: readonly number[] | Tensor, opts: RandomOptions = {}): Tensor {
+function truncatedNormalImpl(shape: readonly number[] | Tensor, opts: RandomOptions): Tensor {
   parseOptions(randomOptions, opts, 'truncatedNormal');
   if (isNum(opts.mean) && isNum(opts.stddev)) {
     return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'truncatedNormal');
@@ -116,3 +117,28 @@ export function truncatedNormal(shape: readonly number[] | Tensor, opts: RandomO
   return scaledRandomOp('TruncatedNormal', 'truncated_normal', shape, opts, 'truncatedNormal', (dtype) =>
     [toTensor(opts.stddev ?? 1, dtype, 'stddev'), toTensor(opts.mean ?? 0, dtype, 'mean')]);
 }
+
+type Shape = readonly number[] | Tensor;
+type Seed = number | null;
+type DT = DType | string;
+/** `tf.random_uniform(shape, minval = 0, maxval = 1, dtype = float32, seed?, name?)`. */
+export const randomUniform = tf1Function(
+  'randomUniform', ['shape', 'minval', 'maxval', 'dtype', 'seed', 'name'],
+  (shape: Shape, minval?: TensorLike, maxval?: TensorLike | null, dtype?: DT, seed?: Seed, name?: string): Tensor =>
+    randomUniformImpl(shape, { minval, maxval: maxval ?? undefined, dtype, seed: seed ?? undefined, name } as RandomOptions),
+  1,
+);
+/** `tf.random_normal(shape, mean = 0, stddev = 1, dtype = float32, seed?, name?)`. */
+export const randomNormal = tf1Function(
+  'randomNormal', ['shape', 'mean', 'stddev', 'dtype', 'seed', 'name'],
+  (shape: Shape, mean?: TensorLike, stddev?: TensorLike, dtype?: DT, seed?: Seed, name?: string): Tensor =>
+    randomNormalImpl(shape, { mean, stddev, dtype, seed: seed ?? undefined, name } as RandomOptions),
+  1,
+);
+/** `tf.truncated_normal(shape, mean = 0, stddev = 1, dtype = float32, seed?, name?)`. */
+export const truncatedNormal = tf1Function(
+  'truncatedNormal', ['shape', 'mean', 'stddev', 'dtype', 'seed', 'name'],
+  (shape: Shape, mean?: TensorLike, stddev?: TensorLike, dtype?: DT, seed?: Seed, name?: string): Tensor =>
+    truncatedNormalImpl(shape, { mean, stddev, dtype, seed: seed ?? undefined, name } as RandomOptions),
+  1,
+);

@@ -8,7 +8,8 @@ import { type PartialShape, isFullyDefined, pyShape, shapesEqual } from '../shap
 import { type TensorConvertible, type TensorLike, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { variableOptions } from '../schemas.js';
-import { parseOptions } from '../validate.js';
+import { parseOptions, parseShape } from '../validate.js';
+import { type TF1Args, kwargs, tf1Function } from '../args.js';
 
 defineOp<{ shape: number[]; dtype: DType }>({
   type: 'VariableV2',
@@ -68,7 +69,28 @@ export interface VariableOptions {
   dtype?: DType | string;
   /** The collections to add it to (default GLOBAL_VARIABLES; TRAINABLE_VARIABLES is added when trainable). */
   collections?: string[];
+  /** TF1: false allows an initial value of unknown shape; tsflow's variables need a known shape either way. */
+  validateShape?: boolean;
+  /** Where reads are cached; one process holds one copy, so reads are the variable's own. */
+  cachingDevice?: string | null;
+  /** Deprecated and ignored by TF1. */
+  expectedShape?: readonly number[] | null;
+  /** The variable's shape; must match the initial value's. */
+  shape?: readonly number[] | null;
+  /** Accepted for distribution strategies, which a single process does not use. */
+  synchronization?: unknown;
+  aggregation?: unknown;
 }
+
+const VARIABLE_NAMES = [
+  'initialValue', 'trainable', 'collections', 'validateShape', 'cachingDevice', 'name', 'variableDef', 'dtype',
+  'expectedShape', 'importScope', 'constraint', 'useResource', 'synchronization', 'aggregation', 'shape',
+] as const;
+type VariableParams = [
+  initialValue: TensorLike | (() => TensorLike), trainable?: boolean | null, collections?: string[] | null, validateShape?: boolean,
+  cachingDevice?: string | null, name?: string | null, variableDef?: null, dtype?: DType | string | null, expectedShape?: readonly number[] | null,
+  importScope?: null, constraint?: null, useResource?: boolean | null, synchronization?: unknown, aggregation?: unknown, shape?: readonly number[] | null,
+];
 
 /** `tf.Variable`: state that lives in a session, usable wherever a tensor is. */
 export class Variable implements TensorConvertible {
@@ -79,8 +101,20 @@ export class Variable implements TensorConvertible {
   private readonly snapshot: Tensor;
   readonly trainable: boolean;
 
-  constructor(initialValue: TensorLike | (() => TensorLike), opts: VariableOptions = {}) {
+  /**
+   * `new tf.Variable(initialValue, trainable, collections, validateShape, cachingDevice, name,
+   * variableDef, dtype, expectedShape, importScope, constraint, useResource, synchronization,
+   * aggregation, shape)`, any of them by keyword in a trailing object.
+   */
+  constructor(...args: TF1Args<typeof VARIABLE_NAMES, VariableParams>) {
+    const { initialValue: iv, variableDef, importScope, constraint, useResource, ...kw } = kwargs(args, VARIABLE_NAMES, 'Variable');
+    const initialValue = iv as VariableParams[0];
+    if (variableDef !== undefined && variableDef !== null) throw new ValueError('Variable(): building a variable from a variable_def is not supported; import the graph with tf.train.importMetaGraph');
+    if (importScope !== undefined && importScope !== null) throw new ValueError('import_scope can only be used with variable_def.');
+    if (constraint !== undefined && constraint !== null) throw new ValueError('Variable(): constraint is not supported');
+    if (useResource === true) throw new ValueError('Variable(): use_resource=True (resource variables) is not supported; tsflow variables are ref variables');
     if (initialValue === undefined || initialValue === null) throw new ValueError('initial_value must be specified.');
+    const opts = Object.fromEntries(Object.entries(kw).filter(([, v]) => v !== null)) as VariableOptions;
     parseOptions(variableOptions, opts, 'Variable');
     const g: Graph = getDefaultGraph();
     const dtype = opts.dtype === undefined ? undefined : parseDType(opts.dtype);
@@ -98,6 +132,9 @@ export class Variable implements TensorConvertible {
         if (dtype && init.dtype !== dtype) throw new TypeError(`Variable initial value has dtype ${init.dtype}, expected ${dtype}`);
         if (!isFullyDefined(init.shape)) {
           throw new ValueError(`initial_value must have a shape specified: ${init}`);
+        }
+        if (opts.shape !== undefined && opts.shape !== null && !shapesEqual(parseShape(opts.shape, 'Variable', 'shape'), init.shape)) {
+          throw new ValueError(`Shapes ${pyShape(init.shape)} and ${pyShape(opts.shape as number[])} are incompatible`);
         }
         ref = makeOp(g, 'VariableV2', [], { shape: [...init.shape], dtype: init.dtype }, scope, 'Variable').outputs[0]!;
         assignOp = makeOp(g, 'Assign', [ref, init], {}, 'Assign', 'Assign');
@@ -170,15 +207,23 @@ export class Variable implements TensorConvertible {
   }
 }
 
-export function globalVariables(g: Graph = getDefaultGraph()): Variable[] {
-  return g.getCollection<Variable>(GraphKeys.GLOBAL_VARIABLES);
+function getCollectionIn<T>(key: string, scope: string | Graph | null | undefined): T[] {
+  if (typeof scope === 'object' && scope !== null) return scope.getCollection<T>(key);
+  return getDefaultGraph().getCollection<T>(key, scope ?? undefined);
 }
-export function trainableVariables(g: Graph = getDefaultGraph()): Variable[] {
-  return g.getCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES);
-}
+/**
+ * `tf.global_variables(scope?)`: the variables whose names match the `scope` prefix (a regex, as
+ * TF's get_collection). A Graph in place of the scope reads that graph's collection.
+ */
+export const globalVariables = tf1Function('globalVariables', ['scope'], (scope?: string | Graph | null): Variable[] =>
+  getCollectionIn<Variable>(GraphKeys.GLOBAL_VARIABLES, scope));
+/** `tf.trainable_variables(scope?)`. */
+export const trainableVariables = tf1Function('trainableVariables', ['scope'], (scope?: string | Graph | null): Variable[] =>
+  getCollectionIn<Variable>(GraphKeys.TRAINABLE_VARIABLES, scope));
 
-/** `tf.variables_initializer(vars, name = 'init')`. */
-export function variablesInitializer(vars: readonly Variable[], name = 'init'): Operation {
+/** `tf.variables_initializer(varList, name = 'init')`. */
+export const variablesInitializer = tf1Function('variablesInitializer', ['varList', 'name'], variablesInitializerImpl, 1);
+function variablesInitializerImpl(vars: readonly Variable[], name = 'init'): Operation {
   const g = vars[0]?.graph ?? getDefaultGraph();
   if (vars.length === 0) return makeOp(g, 'NoOp', [], {}, name, 'NoOp');
   return g.controlDependencies(vars.map((v) => v.initializer), () => makeOp(g, 'NoOp', [], {}, name, 'init'));

@@ -110,7 +110,7 @@ function sessionSchemaNow(): z.ZodType<z.output<typeof sessionSchema>> {
 
 /** `new Session(opts?)` or `new Session(target, graph?, config?)` into one resolved record. */
 export function resolveSessionOptions(args: readonly unknown[]): ResolvedSessionOptions {
-  const o = parseOptions(sessionSchemaNow(), kwargs(args, ['target', 'graph', 'config'], 'Session'), 'Session');
+  const o = parseOptions(sessionSchemaNow(), kwargs(args, ['target', 'graph', 'config'], 'Session', 0, 'any'), 'Session');
   if (o.target !== undefined && o.target !== '') {
     throw new UnimplementedError(`Session target '${o.target}': tsflow runs sessions in-process only (target must be '')`);
   }

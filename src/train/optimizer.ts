@@ -15,6 +15,7 @@ import { cast } from '../ops/math.js';
 import { Variable, assignAdd, trainableVariables } from '../ops/variables.js';
 import { applyGradientsOptions, computeGradientsOptions, minimizeOptions, varListArg } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
+import { type TF1Args, kwargs } from '../args.js';
 
 export type GradAndVar = [Tensor | IndexedSlices | null, Variable];
 
@@ -31,6 +32,29 @@ export interface ApplyGradientsOptions {
 export interface MinimizeOptions extends ApplyGradientsOptions, ComputeGradientsOptions {
   varList?: Variable[];
 }
+/** TF1's gating and aggregation arguments; tsflow's gradients are computed as one graph, so any gating gives the same values. */
+interface GateOptions {
+  gateGradients?: number;
+  aggregationMethod?: number | null;
+  colocateGradientsWithOps?: boolean;
+}
+
+const COMPUTE_NAMES = ['loss', 'varList', 'gateGradients', 'aggregationMethod', 'colocateGradientsWithOps', 'gradLoss'] as const;
+type ComputeParams = [loss: Tensor, varList?: Variable[] | null, gateGradients?: number, aggregationMethod?: number | null, colocateGradientsWithOps?: boolean, gradLoss?: TensorLike];
+const APPLY_NAMES = ['gradsAndVars', 'globalStep', 'name'] as const;
+type ApplyParams = [gradsAndVars: readonly (readonly [Tensor | IndexedSlices | TensorLike | null, Variable])[], globalStep?: Variable | null, name?: string];
+const MINIMIZE_NAMES = ['loss', 'globalStep', 'varList', 'gateGradients', 'aggregationMethod', 'colocateGradientsWithOps', 'name', 'gradLoss'] as const;
+type MinimizeParams = [loss: Tensor, globalStep?: Variable | null, varList?: Variable[] | null, gateGradients?: number, aggregationMethod?: number | null, colocateGradientsWithOps?: boolean, name?: string, gradLoss?: TensorLike];
+
+function checkGating(o: GateOptions, where: string): void {
+  const g = o.gateGradients;
+  if (g !== undefined && g !== 0 && g !== 1 && g !== 2) {
+    throw new ValueError(`gate_gradients must be one of: Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not ${String(g)}`);
+  }
+  if (o.colocateGradientsWithOps !== undefined && typeof o.colocateGradientsWithOps !== 'boolean') {
+    throw new TypeError(`${where}(): colocate_gradients_with_ops must be a boolean, got ${String(o.colocateGradientsWithOps)}`);
+  }
+}
 
 const VALID_DTYPES = '[tf.float16, tf.bfloat16, tf.float32, tf.float64]';
 /** Python's repr of a list of strings (double quotes where the text holds a single quote). */
@@ -39,6 +63,9 @@ export function pyList(items: string[]): string {
 }
 
 export abstract class Optimizer {
+  static readonly GATE_NONE = 0;
+  static readonly GATE_OP = 1;
+  static readonly GATE_GRAPH = 2;
   readonly name: string;
   readonly useLocking: boolean;
   private readonly slots = new Map<string, Map<Variable, Variable>>();
@@ -51,22 +78,27 @@ export abstract class Optimizer {
   }
 
   /** `[grad or null, var]` for each variable (default: the trainable variables). */
-  computeGradients(loss: Tensor, varList?: Variable[] | null, opts: ComputeGradientsOptions = {}): GradAndVar[] {
+  computeGradients(...args: TF1Args<typeof COMPUTE_NAMES, ComputeParams>): GradAndVar[] {
+    const { loss, varList, gateGradients, aggregationMethod, colocateGradientsWithOps, ...rest } =
+      kwargs(args, COMPUTE_NAMES, 'computeGradients', 1) as unknown as { loss: Tensor; varList?: Variable[] | null } & GateOptions & ComputeGradientsOptions;
     if (!(loss instanceof Tensor)) throw new TypeError(`loss must be a Tensor, got ${String(loss)}`);
     parseArg(varListArg, varList, 'computeGradients', 'varList');
-    parseOptions(computeGradientsOptions, opts, 'computeGradients');
+    checkGating({ gateGradients, aggregationMethod, colocateGradientsWithOps }, 'computeGradients');
+    const opts = parseOptions(computeGradientsOptions, rest, 'computeGradients');
     assertValidDTypes([loss]);
     const vars = varList ?? trainableVariables(loss.graph);
     if (vars.length === 0) throw new ValueError('No variables to optimize.');
-    const grads = gradients(loss, vars.map((v) => v.ref), opts.gradLoss === undefined ? null : [opts.gradLoss]);
+    const grads = gradients(loss, vars.map((v) => v.ref), opts.gradLoss === undefined ? null : [opts.gradLoss as TensorLike]);
     const pairs = grads.map((g, i) => [g, vars[i]!] as GradAndVar);
     assertValidDTypes(pairs.filter(([g]) => g !== null).map(([, v]) => v));
     return pairs;
   }
 
   /** Add the update ops; the returned op runs them all (and increments `globalStep` after). */
-  applyGradients(gradsAndVars: readonly (readonly [Tensor | IndexedSlices | TensorLike | null, Variable])[], opts: ApplyGradientsOptions = {}): Operation {
-    parseOptions(applyGradientsOptions, opts, 'applyGradients');
+  applyGradients(...args: TF1Args<typeof APPLY_NAMES, ApplyParams>): Operation {
+    const { gradsAndVars, ...rest } = kwargs(args, APPLY_NAMES, 'applyGradients', 1) as unknown as { gradsAndVars: ApplyParams[0] } & ApplyGradientsOptions;
+    if (!Array.isArray(gradsAndVars)) throw new TypeError(`applyGradients(): grads_and_vars must be a list of (gradient, variable) pairs, got ${String(gradsAndVars)}`);
+    const opts = parseOptions(applyGradientsOptions, rest, 'applyGradients');
     const list = [...gradsAndVars];
     if (list.length === 0) throw new ValueError('No variables provided.');
     const converted = list.map(([g, v]): GradAndVar => {
@@ -111,9 +143,12 @@ export abstract class Optimizer {
   }
 
   /** computeGradients + applyGradients. */
-  minimize(loss: Tensor, opts: MinimizeOptions = {}): Operation {
-    parseOptions(minimizeOptions, opts, 'minimize');
-    const pairs = this.computeGradients(loss, opts.varList, { gradLoss: opts.gradLoss });
+  minimize(...args: TF1Args<typeof MINIMIZE_NAMES, MinimizeParams>): Operation {
+    const { loss, gateGradients, aggregationMethod, colocateGradientsWithOps, ...rest } =
+      kwargs(args, MINIMIZE_NAMES, 'minimize', 1) as unknown as { loss: Tensor } & GateOptions & MinimizeOptions;
+    checkGating({ gateGradients, aggregationMethod, colocateGradientsWithOps }, 'minimize');
+    const opts = parseOptions(minimizeOptions, rest, 'minimize');
+    const pairs = this.computeGradients(loss, { varList: opts.varList ?? null, gateGradients, aggregationMethod, colocateGradientsWithOps, gradLoss: opts.gradLoss as TensorLike | undefined });
     if (!pairs.some(([g]) => g !== null)) {
       throw new ValueError(
         `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables ${pyList(pairs.map(([, v]) => String(v)))} and loss ${String(loss)}.`,

@@ -14,16 +14,23 @@ import type { IndexedSlices } from '../ops/indexed-slices.js';
 import { Optimizer, castTo, colocated } from './optimizer.js';
 import { adagradOptions, adamOptions, gradientDescentOptions, hyperArg, momentumOptions, rmspropOptions } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
+import { type TF1Args, kwargs } from '../args.js';
 
 const zerosInit = (shape: number[], dtype: DType): Tensor => zeros(shape, dtype, 'zeros');
 const onesInit = (shape: number[], dtype: DType): Tensor => ones(shape, dtype, 'ones');
 
-/** `var -= lr * grad`. */
+const GD_NAMES = ['learningRate', 'useLocking', 'name'] as const;
+type GDParams = [learningRate: TensorLike, useLocking?: boolean, name?: string];
+/** `var -= lr * grad`. `new GradientDescentOptimizer(learningRate, useLocking = false, name = 'GradientDescent')`. */
 export class GradientDescentOptimizer extends Optimizer {
   private lrT!: Tensor;
-  constructor(private readonly learningRate: TensorLike, opts: { useLocking?: boolean; name?: string } = {}) {
-    super(parseOptions(gradientDescentOptions, opts, 'GradientDescentOptimizer').useLocking ?? false, opts.name ?? 'GradientDescent');
+  private readonly learningRate: TensorLike;
+  constructor(...args: TF1Args<typeof GD_NAMES, GDParams>) {
+    const { learningRate, ...opts } = kwargs(args, GD_NAMES, 'GradientDescentOptimizer', 1);
+    const o = parseOptions(gradientDescentOptions, opts, 'GradientDescentOptimizer');
+    super(o.useLocking ?? false, o.name ?? 'GradientDescent');
     parseArg(hyperArg, learningRate, 'GradientDescentOptimizer', 'learningRate');
+    this.learningRate = learningRate as TensorLike;
   }
   protected createSlots(): void {}
   protected prepare(): void {
@@ -44,16 +51,24 @@ export interface MomentumOptions {
   useNesterov?: boolean;
 }
 /** `accum = accum*momentum + g; var -= lr*accum` (Nesterov: `var -= lr*g + lr*momentum*accum`). */
+const MOMENTUM_NAMES = ['learningRate', 'momentum', 'useLocking', 'name', 'useNesterov'] as const;
+type MomentumParams = [learningRate: TensorLike, momentum: TensorLike, useLocking?: boolean, name?: string, useNesterov?: boolean];
 export class MomentumOptimizer extends Optimizer {
   private lrT!: Tensor;
   private momentumT!: Tensor;
+  private readonly learningRate: TensorLike;
+  private readonly momentum: TensorLike;
   readonly useNesterov: boolean;
-  constructor(private readonly learningRate: TensorLike, private readonly momentum: TensorLike, opts: MomentumOptions = {}) {
-    super(parseOptions(momentumOptions, opts, 'MomentumOptimizer').useLocking ?? false, opts.name ?? 'Momentum');
+  /** `new MomentumOptimizer(learningRate, momentum, useLocking = false, name = 'Momentum', useNesterov = false)`. */
+  constructor(...args: TF1Args<typeof MOMENTUM_NAMES, MomentumParams>) {
+    const { learningRate, momentum, ...opts } = kwargs(args, MOMENTUM_NAMES, 'MomentumOptimizer', 2);
+    const o = parseOptions(momentumOptions, opts, 'MomentumOptimizer');
+    super(o.useLocking ?? false, o.name ?? 'Momentum');
     parseArg(hyperArg, learningRate, 'MomentumOptimizer', 'learningRate');
-    if (momentum === undefined) throw new TypeError("MomentumOptimizer needs a 'momentum' argument");
     parseArg(hyperArg, momentum, 'MomentumOptimizer', 'momentum');
-    this.useNesterov = opts.useNesterov ?? false;
+    this.learningRate = learningRate as TensorLike;
+    this.momentum = momentum as TensorLike;
+    this.useNesterov = o.useNesterov ?? false;
   }
   protected createSlots(vars: Variable[]): void {
     for (const v of vars) this.slotWithInitializer(v, zerosInit, 'momentum');
@@ -74,20 +89,27 @@ export class MomentumOptimizer extends Optimizer {
 }
 
 /** `accum += g²; var -= lr*g/sqrt(accum)` (no epsilon); accumulators start at 0.1. */
+const ADAGRAD_NAMES = ['learningRate', 'initialAccumulatorValue', 'useLocking', 'name'] as const;
+type AdagradParams = [learningRate: TensorLike, initialAccumulatorValue?: number, useLocking?: boolean, name?: string];
 export class AdagradOptimizer extends Optimizer {
   private lrT!: Tensor;
+  private readonly learningRate: TensorLike;
   readonly initialAccumulatorValue: number;
-  constructor(private readonly learningRate: TensorLike, opts: { initialAccumulatorValue?: number; useLocking?: boolean; name?: string } = {}) {
-    super(parseOptions(adagradOptions, opts, 'AdagradOptimizer').useLocking ?? false, opts.name ?? 'Adagrad');
+  /** `new AdagradOptimizer(learningRate, initialAccumulatorValue = 0.1, useLocking = false, name = 'Adagrad')`. */
+  constructor(...args: TF1Args<typeof ADAGRAD_NAMES, AdagradParams>) {
+    const { learningRate, ...opts } = kwargs(args, ADAGRAD_NAMES, 'AdagradOptimizer', 1);
+    const o = parseOptions(adagradOptions, opts, 'AdagradOptimizer');
+    super(o.useLocking ?? false, o.name ?? 'Adagrad');
     parseArg(hyperArg, learningRate, 'AdagradOptimizer', 'learningRate');
-    this.initialAccumulatorValue = opts.initialAccumulatorValue ?? 0.1;
+    this.learningRate = learningRate as TensorLike;
+    this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0.1;
     if (!(this.initialAccumulatorValue > 0)) {
       throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
     }
   }
   protected createSlots(vars: Variable[]): void {
     const value = this.initialAccumulatorValue;
-    for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, dtype, 'Const'), 'accumulator');
+    for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accumulator');
   }
   protected prepare(): void {
     this.lrT = this.hyper(this.learningRate, 'learning_rate');
@@ -107,6 +129,8 @@ export interface AdamOptions {
   useLocking?: boolean;
   name?: string;
 }
+const ADAM_NAMES = ['learningRate', 'beta1', 'beta2', 'epsilon', 'useLocking', 'name'] as const;
+type AdamParams = [learningRate?: TensorLike, beta1?: TensorLike, beta2?: TensorLike, epsilon?: TensorLike, useLocking?: boolean, name?: string];
 /**
  * Adam with TF1's "epsilon hat": `alpha = lr*sqrt(1-beta2^t)/(1-beta1^t)`,
  * `var -= alpha*m/(sqrt(v)+epsilon)`; `beta1_power`/`beta2_power` advance after all updates.
@@ -120,13 +144,18 @@ export class AdamOptimizer extends Optimizer {
   private beta2T!: Tensor;
   private epsilonT!: Tensor;
   private firstVar: Variable | null = null;
+  private readonly learningRate: TensorLike;
 
-  constructor(private readonly learningRate: TensorLike = 0.001, opts: AdamOptions = {}) {
-    super(parseOptions(adamOptions, opts, 'AdamOptimizer').useLocking ?? false, opts.name ?? 'Adam');
+  /** `new AdamOptimizer(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, useLocking = false, name = 'Adam')`. */
+  constructor(...args: TF1Args<typeof ADAM_NAMES, AdamParams>) {
+    const { learningRate = 0.001, ...opts } = kwargs(args, ADAM_NAMES, 'AdamOptimizer');
+    const o = parseOptions(adamOptions, opts, 'AdamOptimizer') as AdamOptions;
+    super(o.useLocking ?? false, o.name ?? 'Adam');
     parseArg(hyperArg, learningRate, 'AdamOptimizer', 'learningRate');
-    this.beta1 = opts.beta1 ?? 0.9;
-    this.beta2 = opts.beta2 ?? 0.999;
-    this.epsilon = opts.epsilon ?? 1e-8;
+    this.learningRate = learningRate as TensorLike;
+    this.beta1 = o.beta1 ?? 0.9;
+    this.beta2 = o.beta2 ?? 0.999;
+    this.epsilon = o.epsilon ?? 1e-8;
   }
   private initial(x: TensorLike, what: string): number {
     if (typeof x !== 'number') throw new TypeError(`AdamOptimizer: ${what} must be a number to initialize ${what}_power`);
@@ -182,6 +211,8 @@ export interface RMSPropOptions {
   centered?: boolean;
   name?: string;
 }
+const RMSPROP_NAMES = ['learningRate', 'decay', 'momentum', 'epsilon', 'useLocking', 'centered', 'name'] as const;
+type RMSPropParams = [learningRate: TensorLike, decay?: TensorLike, momentum?: TensorLike, epsilon?: TensorLike, useLocking?: boolean, centered?: boolean, name?: string];
 /**
  * `ms += (g²-ms)(1-decay); mom = mom*momentum + lr*g/sqrt(ms+epsilon); var -= mom`; the `rms`
  * slot starts at ones. Centered also tracks `mg` and divides by `sqrt(ms - mg² + epsilon)`.
@@ -195,13 +226,18 @@ export class RMSPropOptimizer extends Optimizer {
   private decayT!: Tensor;
   private momentumT!: Tensor;
   private epsilonT!: Tensor;
-  constructor(private readonly learningRate: TensorLike, opts: RMSPropOptions = {}) {
-    super(parseOptions(rmspropOptions, opts, 'RMSPropOptimizer').useLocking ?? false, opts.name ?? 'RMSProp');
+  private readonly learningRate: TensorLike;
+  /** `new RMSPropOptimizer(learningRate, decay = 0.9, momentum = 0, epsilon = 1e-10, useLocking = false, centered = false, name = 'RMSProp')`. */
+  constructor(...args: TF1Args<typeof RMSPROP_NAMES, RMSPropParams>) {
+    const { learningRate, ...opts } = kwargs(args, RMSPROP_NAMES, 'RMSPropOptimizer', 1);
+    const o = parseOptions(rmspropOptions, opts, 'RMSPropOptimizer') as RMSPropOptions;
+    super(o.useLocking ?? false, o.name ?? 'RMSProp');
     parseArg(hyperArg, learningRate, 'RMSPropOptimizer', 'learningRate');
-    this.decay = opts.decay ?? 0.9;
-    this.momentum = opts.momentum ?? 0.0;
-    this.epsilon = opts.epsilon ?? 1e-10;
-    this.centered = opts.centered ?? false;
+    this.learningRate = learningRate as TensorLike;
+    this.decay = o.decay ?? 0.9;
+    this.momentum = o.momentum ?? 0.0;
+    this.epsilon = o.epsilon ?? 1e-10;
+    this.centered = o.centered ?? false;
   }
   protected createSlots(vars: Variable[]): void {
     for (const v of vars) {

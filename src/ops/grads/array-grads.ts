@@ -125,7 +125,7 @@ defineOp<{ axis: number }>({
     return [b.scatterAdd(g!, idx!, ax, like!.shape[ax]!)];
   },
 });
-registerGradient('ScatterAddLike', (op, [dy]) => [dy ? gather(dy, op.inputs[1]!, op.attrs.axis as number) : null, null, null]);
+registerGradient('ScatterAddLike', (op, [dy]) => [dy ? gather(dy, op.inputs[1]!, { axis: op.attrs.axis as number }) : null, null, null]);
 registerGradient('GatherV2', (op, [dy]) => {
   if (!dy) return [null, null];
   const [params, indices] = op.inputs as [Tensor, Tensor];
