@@ -32,6 +32,7 @@ export * as savedModel from './metagraph/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
 export * as io from './io/index.js';
+export * as estimator from './estimator/index.js';
 export * as pythonIo from './io/python-io.js';
 export { FixedLenFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
 

@@ -1,0 +1,4 @@
+/** `tf.estimator`: Estimator, EstimatorSpec, ModeKeys, RunConfig and `inputs.numpyInputFn`. */
+export { Estimator, type ModelFn, type InputFn, type EstimatorOptions } from './estimator.js';
+export { EstimatorSpec, ModeKeys, RunConfig, type Mode, type EstimatorSpecFields, type RunConfigOptions } from './spec.js';
+export * as inputs from './inputs-namespace.js';

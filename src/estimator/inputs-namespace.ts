@@ -1,0 +1,2 @@
+/** `tf.estimator.inputs`. */
+export { numpyInputFn, type NumpyInputFnOptions } from './inputs.js';
