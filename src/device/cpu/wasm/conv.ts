@@ -8,9 +8,10 @@
  *   · dy[b, i, j, :], the filter gradient.
  *
  * Output channels are the vector lanes (the count a multiple of 4). `conv_direct` keeps a tile
- * of 4 output pixels × 8 channels in registers (8 accumulators, 2 filter vectors, 1 splat: V8
- * keeps one step's operands in the 15 usable xmm registers, see matmul.ts), pixels whose taps
- * all lie inside the row; border pixels go one at a time with the taps checked. `conv_fgrad`
+ * of 2 output pixels × 16 channels, or 4 × 8, or 4 × 4 in registers (8 accumulators, the filter
+ * vectors and splats of one step: V8 keeps one step's operands in the 15 usable xmm registers,
+ * see matmul.ts); a window row inside the input is one contiguous run of kw·C inputs and
+ * filter rows, and at the borders a tap outside the input reads zeros. `conv_fgrad`
  * keeps 2 (or 1) input channels × up to 16 output channels and walks the valid pixels of each
  * row. Every output element sums its terms in one fixed order (taps, then channels; pixels in
  * order for the filter gradient), so results do not depend on how calls split the work.
@@ -40,7 +41,7 @@ function madd(f: FuncBuilder, fma: boolean, s: Local, v: Local, acc: Local): voi
   else f.get(acc).get(s).get(v).f32x4Mul().f32x4Add().set(acc);
 }
 
-/** Output pixels per conv_direct tile. */
+/** Output pixels per conv_direct tile of 8 channels (tiles of 16 channels take half as many). */
 export const CONV_PIXELS = 4;
 
 function emitDirect(m: ModuleBuilder, fma: boolean, PT: number): void {
@@ -50,7 +51,7 @@ function emitDirect(m: ModuleBuilder, fma: boolean, PT: number): void {
   const [r, b, i, oc0, j, di, dj, y, xc, x0, k, rowBase, fp, outRow, ocb, cb, t, rem, pstride, rowRun] = f.locals('i32', 20);
   const pp = f.locals('i32', PT);
   const acc = f.locals('v128', PT * 2);
-  const fv = f.locals('v128', 2);
+  const fv = f.locals('v128', 4);
   const s = f.local('v128');
 
   /** The multiply-adds of one filter row run: k over [0, kEnd) bytes of each pixel's run, fp stepping a filter row per k. */
@@ -113,7 +114,7 @@ function emitDirect(m: ModuleBuilder, fma: boolean, PT: number): void {
   };
 
   /** All pixels of the row for the channel tile at oc0, NV vectors wide: full tiles, then the rest. */
-  const rowPass = (NV: number): void => {
+  const rowPass = (NV: number, PT: number): void => {
     f.i32(0).set(j);
     f.while(() => f.get(j).i32(PT).i32Add().get(g.OW).i32LeS(), () => tile(PT, NV));
     f.get(g.OW).get(j).i32Sub().set(rem);
@@ -133,14 +134,21 @@ function emitDirect(m: ModuleBuilder, fma: boolean, PT: number): void {
     f.get(out).get(r).get(g.OW).i32Mul().get(ocb).i32Mul().i32Add().set(outRow);
     f.i32(0).set(oc0);
     f.while(
+      () => f.get(oc0).i32(16).i32Add().get(g.OC).i32LeS(),
+      () => {
+        rowPass(4, PT / 2);
+        f.get(oc0).i32(16).i32Add().set(oc0);
+      },
+    );
+    f.while(
       () => f.get(oc0).i32(8).i32Add().get(g.OC).i32LeS(),
       () => {
-        rowPass(2);
+        rowPass(2, PT);
         f.get(oc0).i32(8).i32Add().set(oc0);
       },
     );
     f.get(oc0).i32(4).i32Add().get(g.OC).i32LeS();
-    f.ifThen(() => rowPass(1));
+    f.ifThen(() => rowPass(1, PT));
   });
 }
 
