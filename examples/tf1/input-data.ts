@@ -89,8 +89,9 @@ export class DataSet {
     this.labels = rows(this.labels, 0, this.numExamples, perm);
   }
 
-  /** Return the next `batchSize` examples from this data set. */
-  nextBatch(batchSize: number, shuffle = true): [tf.NDArray, tf.NDArray] {
+  /** Return the next `batchSize` examples from this data set (TF1's `next_batch(batch_size, fake_data=False, shuffle=True)`). */
+  nextBatch(batchSize: number, fakeData = false, shuffle = true): [tf.NDArray, tf.NDArray] {
+    if (fakeData) throw new Error('fake_data is not supported here: the data sets are real MNIST digits');
     let start = this.indexInEpoch;
     // Shuffle for the first epoch
     if (this.epochsCompleted === 0 && start === 0 && shuffle) this.shuffleAll();
