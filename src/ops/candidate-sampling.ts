@@ -16,6 +16,8 @@ import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Tensor } from '../graph/tensor.js';
 import { philox } from '../device/philox.js';
+import { NDArray } from '../ndarray.js';
+import { registerHostOp } from '../session/host-stage.js';
 import type { HostFn } from '../device/prims.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { shapeFnError } from './array.js';
@@ -188,4 +190,65 @@ export function logUniformCandidateSampler(...args: unknown[]): SampledValues {
 /** `tf.nn.uniformCandidateSampler(...)`: as logUniformCandidateSampler, drawing uniformly. */
 export function uniformCandidateSampler(...args: unknown[]): SampledValues {
   return candidateSampler('UniformCandidateSampler', 'UniformCandidateSampler', 'uniform_candidate_sampler', args);
+}
+
+// ----- ComputeAccidentalHits --------------------------------------------------------------
+/**
+ * TF's ComputeAccidentalHits: for each row i and each of its labels that is one of the sampled
+ * candidates, (i, that candidate's position, -FLT_MAX); a candidate sampled more than once maps
+ * to its last position. The number of hits depends on the values, so it is a host-stage op.
+ */
+defineOp<{ numTrue: number; [k: string]: unknown }>({
+  type: 'ComputeAccidentalHits',
+  infer: ([t, s], a, name) => {
+    for (const [x, what] of [[t!, 'true_classes'], [s!, 'sampled_candidates']] as const) {
+      if (x.dtype !== 'int64') throw new TypeError(`Input '${what}' of 'ComputeAccidentalHits' Op has type ${x.dtype} that does not match expected type of int64.`);
+    }
+    if (t!.shape !== null && t!.shape.length !== 2) throw shapeFnError(`Shape must be rank 2 but is rank ${t!.shape.length}`, name, 'ComputeAccidentalHits', [t!.shape, s!.shape]);
+    if (s!.shape !== null && s!.shape.length !== 1) throw shapeFnError(`Shape must be rank 1 but is rank ${s!.shape.length}`, name, 'ComputeAccidentalHits', [t!.shape, s!.shape]);
+    return [{ dtype: 'int32', shape: [null] }, { dtype: 'int64', shape: [null] }, { dtype: 'float32', shape: [null] }];
+  },
+  lower: () => {
+    throw new Error('ComputeAccidentalHits runs on the host before the plan; it cannot be lowered');
+  },
+  stateful: true,
+});
+registerGradient('ComputeAccidentalHits', null);
+registerHostOp('ComputeAccidentalHits', function* (op, [t, s]) {
+  const numTrue = op.attrs.numTrue as number;
+  if (t!.shape.length !== 2 || t!.shape[1] !== numTrue) throw new InvalidArgumentError('true_candidates must be a batch_size * num_true matrix', op.name);
+  if (s!.shape.length !== 1) throw new InvalidArgumentError('sampled_candidates must be a vector, which is typically an output from CandidateSampler', op.name);
+  const pos = new Map<number, number>();
+  const sampled = s!.data as ArrayLike<number>;
+  for (let j = 0; j < sampled.length; j++) pos.set(sampled[j]!, j);
+  const labels = t!.data as ArrayLike<number>;
+  const rows: number[] = [];
+  const ids: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const j = pos.get(labels[i]!);
+    if (j !== undefined) {
+      rows.push(Math.floor(i / numTrue));
+      ids.push(j);
+    }
+  }
+  return [
+    new NDArray(Int32Array.from(rows), [rows.length], 'int32'),
+    new NDArray(Float64Array.from(ids), [ids.length], 'int64'),
+    new NDArray(new Float32Array(rows.length).fill(-3.4028234663852886e38), [rows.length], 'float32'),
+  ];
+});
+
+/**
+ * `tf.nn.computeAccidentalHits(trueClasses, sampledCandidates, numTrue, seed?, name?)`:
+ * `[indices, ids, weights]`, the (row, sampled position, -FLT_MAX) of every true class that was
+ * also sampled, for a SparseToDense mask of the sampled logits.
+ */
+export function computeAccidentalHits(...args: unknown[]): [indices: Tensor, ids: Tensor, weights: Tensor] {
+  const o = kwargs(args, ['trueClasses', 'sampledCandidates', 'numTrue', 'seed', 'name'], 'compute_accidental_hits');
+  for (const k of ['trueClasses', 'sampledCandidates', 'numTrue']) if (o[k] === undefined) throw new TypeError(`compute_accidental_hits() missing required argument '${k}'`);
+  const numTrue = positiveInt(o.numTrue, 'num_true', 'compute_accidental_hits');
+  const t = toTensor(o.trueClasses as TensorLike, 'int64');
+  const s = toTensor(o.sampledCandidates as TensorLike, 'int64');
+  const op = makeOp(getDefaultGraph(), 'ComputeAccidentalHits', [t, s], { numTrue }, o.name as string | undefined, 'ComputeAccidentalHits');
+  return op.outputs as [Tensor, Tensor, Tensor];
 }

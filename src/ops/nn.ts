@@ -274,4 +274,4 @@ export { topK, inTopK } from './top-k.js';
 export { moments, batchNormalization, l2Normalize } from './normalization.js';
 export { conv2dTranspose, depthwiseConv2d } from './conv-transpose.js';
 export { nceLoss, sampledSoftmaxLoss } from './sampled-losses.js';
-export { logUniformCandidateSampler, uniformCandidateSampler, type SampledValues } from './candidate-sampling.js';
+export { logUniformCandidateSampler, uniformCandidateSampler, computeAccidentalHits, type SampledValues } from './candidate-sampling.js';

@@ -210,6 +210,31 @@ for (const dev of devices) {
       nums(s!).forEach((v, i) => expect(Math.abs(v - refSoftmax(fill(3), true)[i]!)).toBeLessThanOrEqual(tol(v)));
     });
 
+    it('computeAccidentalHits: (row, last sampled position, -FLT_MAX) per label that was sampled, as TF\'s kernel', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
+      const g = new tf.Graph();
+      const [labels, sampled, hits] = g.asDefault(() => {
+        const labels = tf.placeholder(tf.int64, [null, 2]);
+        const sampled = tf.placeholder(tf.int64, [null]);
+        return [labels, sampled, tf.nn.computeAccidentalHits(labels, sampled, 2)];
+      });
+      expect(hits.map((t) => [t.dtype, t.shape])).toEqual([['int32', [null]], ['int64', [null]], ['float32', [null]]]);
+      const sess = new tf.Session({ ...dev.options, graph: g });
+      try {
+        const cases: [number[][], number[]][] = [[[[1, 4], [7, 1], [2, 3]], [4, 9, 1, 4]], [[[0, 0]], [5, 6]]];
+        for (const [l, s] of cases) {
+          const [i, j, w] = (await sess.run(hits, [[labels, l], [sampled, s]])) as NDArray[];
+          const want: [number, number][] = [];
+          l.forEach((row, r) => row.forEach((c) => { if (s.includes(c)) want.push([r, s.lastIndexOf(c)]); }));
+          expect(nums(i!)).toEqual(want.map(([r]) => r));
+          expect(nums(j!)).toEqual(want.map(([, p]) => p));
+          expect(nums(w!)).toEqual(want.map(() => -FLT_MAX));
+        }
+      } finally {
+        await sess.close();
+      }
+    });
+
     it('bad arguments fail with clear errors', () => {
       new tf.Graph().asDefault(() => {
         const l32 = tf.constant([[1]], tf.int32);
