@@ -18,6 +18,34 @@ import './grads/index.js';
 import { gradientsOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
 
+/**
+ * A while loop is differentiated as a whole (its ops form a cycle): `unitOf(op)` names the loop
+ * an op belongs to as seen from the frame being differentiated (null: an ordinary op), and
+ * `build(loop, exitGrads)` adds the gradient loop, returning gradients for the values entering
+ * the loop. Registered by control-flow/grads.ts.
+ */
+export interface LoopGradients<L = unknown> {
+  unitOf(op: Operation, frame: L | null): L | null;
+  exits(loop: L): readonly Operation[];
+  /** Gradients of the loop's entering values, by tensor. */
+  build(loop: L, exitGrads: (Tensor | null)[]): Map<Tensor, Tensor>;
+}
+let loops: LoopGradients | null = null;
+export function registerLoopGradients<L>(l: LoopGradients<L>): void {
+  loops = l as LoopGradients;
+}
+/** The loop whose body is being differentiated (its ops are ordinary ops there). */
+let frame: unknown = null;
+export function inGradientFrame<T>(f: unknown, fn: () => T): T {
+  const old = frame;
+  frame = f;
+  try {
+    return fn();
+  } finally {
+    frame = old;
+  }
+}
+
 /** Tensors of these dtypes carry gradients; integer and bool edges cut the path. */
 export function isDifferentiable(dtype: DType): boolean {
   return isFloat(dtype);
@@ -121,7 +149,23 @@ export function gradients(
     };
 
     const ops = [...between].sort((a, b) => b.id - a.id);
+    const doneLoops = new Set<unknown>();
     for (const op of ops) {
+      const loop = loops?.unitOf(op, frame) ?? null;
+      if (loop !== null) {
+        // The loop's last Exit is visited first: every Exit's consumers are in by then.
+        if (doneLoops.has(loop) || !loops!.exits(loop).includes(op)) continue;
+        doneLoops.add(loop);
+        const dExits = loops!.exits(loop).map((e) => {
+          const d = aggregate(e.outputs[0]!);
+          return d === null ? null : densify(d);
+        });
+        if (dExits.every((d) => d === null)) continue;
+        for (const [t, d] of loops!.build(loop, dExits)) {
+          if (between.has(t.op) && isDifferentiable(t.dtype)) add(t, d);
+        }
+        continue;
+      }
       const sparse = op.outputs.map(aggregate);
       if (sparse.every((d) => d === null) || stops.has(op)) continue;
       if (SPARSE_PASSTHROUGH.has(op.type) && sparse[0] instanceof IndexedSlices) {

@@ -10,10 +10,11 @@ import { getDefaultGraph } from '../../graph/context.js';
 import { Operation, Tensor } from '../../graph/tensor.js';
 import { type TensorLike, toTensor } from '../convert.js';
 import { identity } from '../core.js';
-import { CondContext } from './context.js';
+import { CondContext, condMerges } from './context.js';
 import { type Nested, flatten, packAs, sameStructure } from './nest.js';
 import { mergeOp, switchOp } from './ops.js';
 import './exec.js';
+import './grads.js';
 
 type BranchResult = Nested<Tensor | Operation | TensorLike>;
 
@@ -66,6 +67,7 @@ function condImpl(pred: TensorLike, trueFn?: () => BranchResult, falseFn?: () =>
       if (x.dtype !== y.dtype) throw new ValueError(`Outputs of true_fn and false_fn must have the same type: ${x.dtype}, ${y.dtype}`);
     });
     const merges = t.flat.map((x, i) => mergeOp([f.flat[i]!, x])[0]);
+    for (const m of merges) condMerges.set(m.op, p);
     const packed = packAs(origT as Nested<unknown>, merges);
     return strict ? packed : unpackIfSingleton(packed);
   });

@@ -96,6 +96,11 @@ abstract class BaseContext implements ControlFlowHook {
   }
 }
 
+/** The predicate and branch of each Switch a cond branch takes a value through. */
+export const condSwitches = new WeakMap<Operation, { pred: Tensor; branch: 0 | 1 }>();
+/** The predicate of each cond's Merge. */
+export const condMerges = new WeakMap<Operation, Tensor>();
+
 /** One branch of a `tf.cond`: values enter through `Switch(x, pred)[branch]`. */
 export class CondContext extends BaseContext {
   constructor(
@@ -108,7 +113,9 @@ export class CondContext extends BaseContext {
   }
 
   protected makeEntry(t: Tensor): Tensor {
-    return this.inOuter(() => this.makeSwitch(t, this.pred)[this.branch]);
+    const v = this.inOuter(() => this.makeSwitch(t, this.pred)[this.branch]);
+    condSwitches.set(v.op, { pred: this.pred, branch: this.branch });
+    return v;
   }
 }
 
@@ -140,6 +147,12 @@ export class WhileContext extends BaseContext {
     private readonly makeEnter: (x: Tensor, frame: string, isConstant: boolean, parallelIterations: number) => Tensor,
   ) {
     super(graph);
+  }
+
+  override capture(t: Tensor): Tensor {
+    // A gradient loop reads the forward loop's values as recomputed each iteration, not as constants.
+    if (this.forward && isWithin(contextOf(t.op), this.forward)) return t;
+    return super.capture(t);
   }
 
   protected makeEntry(t: Tensor): Tensor {

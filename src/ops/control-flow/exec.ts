@@ -104,13 +104,11 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
   const fwd = w.forward;
   let rec: LoopRecord | undefined;
   if (fwd) {
+    // The forward loop runs (and keeps its record) in this same (sub-)run before its gradient:
+    // inside an outer gradient loop it reruns from the outer iteration being recomputed.
+    yield* entryValues(ctx, [fwd.exits[0]!.outputs[0]!]);
     rec = ctx.store.get(fwd) as LoopRecord | undefined;
-    if (!rec) {
-      // The forward loop runs (and keeps its record) before its gradient.
-      yield* entryValues(ctx, [fwd.exits[0]!.outputs[0]!]);
-      rec = ctx.store.get(fwd) as LoopRecord | undefined;
-      if (!rec) throw new InternalError(`the loop ${fwd.frameName} kept no record for its gradient`);
-    }
+    if (!rec) throw new InternalError(`the loop ${fwd.frameName} kept no record for its gradient`);
   }
   const cur = yield* entryValues(ctx, w.enters.map((e) => e.inputs[0]!));
   const invs = yield* entryValues(ctx, w.invariants.map((e) => e.inputs[0]!));

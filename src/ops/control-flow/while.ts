@@ -20,6 +20,7 @@ import { type Nested, flatten, packAs, sameStructure } from './nest.js';
 import { enterOp, exitOp, loopCondOp, mergeOp, nextIterationOp, switchOp } from './ops.js';
 import { fitsInvariant } from './shapes.js';
 import './exec.js';
+import './grads.js';
 
 export interface WhileLoopOptions {
   shapeInvariants?: Nested<PartialShape | readonly (number | null)[]> | null;
@@ -46,9 +47,12 @@ export function buildLoop(
   invariants: (PartialShape | undefined)[] | null,
   parallelIterations: number,
   backProp: boolean,
+  /** For a gradient loop: the loop it differentiates. */
+  forward: WhileContext | null = null,
 ): { ctx: WhileContext; exits: Tensor[] } {
   const frame = g.uniqueName('while_context');
   const ctx = new WhileContext(g, frame, parallelIterations, backProp, enterOp);
+  ctx.forward = forward;
   // Loop-variable Enters are built outside any control dependencies, in the enclosing context.
   const enters = g.controlDependencies(null, () => init.map((x, i) => {
     const e = enterOp(x, frame, false, parallelIterations);

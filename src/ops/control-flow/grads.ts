@@ -1,0 +1,131 @@
+/**
+ * Gradients of control flow. A cond's Merge sends its gradient back through
+ * `Switch(grad, pred)` (`…/Merge_grad/cond_grad`); a cond Switch gathers its branch's gradient
+ * with a `Merge` (`…/Switch_grad/cond_grad`), zeros standing in for the branch that did not
+ * use the value (built on the Switch's other output, so they exist only when that branch runs).
+ *
+ * A while loop is differentiated as a whole: a gradient loop (frame `…/while_context` under
+ * the gradient scope) whose variables are the gradients of the float loop variables and the
+ * accumulated gradients of the float loop constants. Its body is the vector-Jacobian product
+ * of the forward body (`tf.gradients` of the body's outputs w.r.t. its inputs, weighted by the
+ * gradient-loop variables); each iteration is fed one forward iteration's loop values, newest
+ * first, from the forward loop's record, and recomputes that iteration's intermediates from
+ * them (random draws in the body are kept and replayed, so they match the forward pass).
+ */
+import { isFloat } from '../../dtype.js';
+import { ValueError } from '../../errors.js';
+import type { Operation, Tensor } from '../../graph/tensor.js';
+import { zerosLike } from '../array.js';
+import { constant } from '../core.js';
+import { gradients, inGradientFrame, registerLoopGradients } from '../gradients.js';
+import { densify } from '../indexed-slices.js';
+import { add } from '../math.js';
+import { getOpDef, registerGradient } from '../registry.js';
+import { WhileContext, condMerges, condSwitches, contextOf, isWithin, whileContextOf } from './context.js';
+import { mergeOp, switchOp } from './ops.js';
+import { buildLoop } from './while.js';
+
+registerGradient('Merge', (op, [dy]) => {
+  const pred = condMerges.get(op);
+  if (!pred) throw new ValueError(`No gradient for ${op.name}: it is not the Merge of a tf.cond built here`);
+  if (!dy) return op.inputs.map(() => null);
+  const [gf, gt] = switchOp(dy, pred, 'cond_grad');
+  return [gf, gt];
+});
+
+registerGradient('Switch', (op, dys) => {
+  const info = condSwitches.get(op);
+  if (!info) return [null, null];
+  const g = dys[info.branch];
+  if (!g) return [null, null];
+  const zero = zerosLike(op.outputs[1 - info.branch]!);
+  const pair = info.branch === 1 ? [zero, g] : [g, zero];
+  return [mergeOp(pair, 'cond_grad')[0], null];
+});
+
+for (const t of ['Enter', 'Exit', 'NextIteration', 'LoopCond']) {
+  registerGradient(t, (op) => {
+    throw new ValueError(`No gradient for ${op.name} outside its loop: while loops are differentiated as a whole`);
+  });
+}
+
+/** The outermost loop holding `op` that is strictly inside `frame` (the whole graph when null). */
+function unitOf(op: Operation, frame: WhileContext | null): WhileContext | null {
+  let unit: WhileContext | null = null;
+  for (let c = whileContextOf(op); c && c !== frame; ) {
+    unit = c;
+    let o = c.outer;
+    while (o && !(o instanceof WhileContext)) o = o.outer;
+    c = o;
+  }
+  return unit;
+}
+
+/** Random draws in the loop's own body (not in loops nested in it), kept per iteration. */
+function stochasticOutputs(w: WhileContext): Tensor[] {
+  const out: Tensor[] = [];
+  for (const op of w.graph.operations) {
+    if (whileContextOf(op) !== w || op.outputs.length === 0) continue;
+    const def = getOpDef(op.type);
+    if (def.stateful && !op.type.startsWith('Assign') && !op.type.startsWith('Scatter') && op.type !== 'VariableV2') out.push(...op.outputs);
+  }
+  return out;
+}
+
+function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor, Tensor> {
+  const out = new Map<Tensor, Tensor>();
+  if (!w.backProp) return out;
+  if (w.forward) throw new ValueError(`Second-order gradients through the while loop ${w.forward.frameName} are not supported`);
+  const g = w.graph;
+  const ks = w.merges.map((m, k) => k).filter((k) => isFloat(w.merges[k]!.outputs[0]!.dtype));
+  const cs = w.invariants.filter((e) => isFloat(e.outputs[0]!.dtype));
+  if (ks.length === 0) return out;
+  w.recordForGradient = true;
+  w.replayed = stochasticOutputs(w);
+  const init = [
+    ...ks.map((k) => dExits[k] ?? zerosLike(w.exits[k]!.outputs[0]!)),
+    ...cs.map((e) => zerosLike(e.inputs[0]!)),
+  ];
+  const ys = ks.map((k) => w.nextIterations[k]!.inputs[0]!);
+  const xs = [...ks.map((k) => w.identities[k]!), ...cs.map((e) => e.outputs[0]!)];
+  const stops = [...w.identities, ...w.invariants.map((e) => e.outputs[0]!)];
+  const { exits } = g.nameScope('while', () => buildLoop(
+    g,
+    () => constant(true, { dtype: 'bool' }),
+    (vars) => {
+      const dv = vars.slice(0, ks.length);
+      const acc = vars.slice(ks.length);
+      const grads = inGradientFrame(w, () => gradients(ys, xs, dv, { stopGradients: stops }));
+      const dIn = ks.map((k, i) => {
+        const d = grads[i];
+        return d ? densify(d) : zerosLike(w.identities[k]!);
+      });
+      const dC = cs.map((_, j) => {
+        const d = grads[ks.length + j];
+        return d ? add(acc[j]!, densify(d)) : acc[j]!;
+      });
+      return [...dIn, ...dC];
+    },
+    init,
+    // The gradients keep the loop values' shape invariants.
+    [...ks.map((k) => w.merges[k]!.outputs[0]!.shape), ...cs.map(() => undefined)],
+    w.parallelIterations,
+    true,
+    w,
+  ));
+  ks.forEach((k, i) => out.set(w.enters[k]!.inputs[0]!, exits[i]!));
+  cs.forEach((e, j) => {
+    const t = e.inputs[0]!;
+    const prev = out.get(t);
+    out.set(t, prev ? add(prev, exits[ks.length + j]!) : exits[ks.length + j]!);
+  });
+  return out;
+}
+
+registerLoopGradients<WhileContext>({
+  unitOf: (op, frame) => unitOf(op, frame),
+  exits: (w) => w.exits,
+  build: buildWhileGrad,
+});
+
+export { contextOf, isWithin };
