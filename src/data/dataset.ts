@@ -181,6 +181,29 @@ export abstract class Dataset {
   concatenate(dataset: Dataset): Dataset {
     return new ConcatenateDataset(this, dataset);
   }
+  /** `flatMap(fn)`: `fn` maps an element to a dataset; their elements follow one another. */
+  flatMap(fn: (...args: any[]) => Dataset): Dataset {
+    return new InterleaveDataset(this, fn, 1, 1, 'flatMap');
+  }
+  /** `interleave(fn, cycleLength, blockLength = 1)`: `blockLength` elements from each of `cycleLength` open datasets in turn. */
+  interleave(fn: (...args: any[]) => Dataset, cycleLength: number | { cycleLength?: number; blockLength?: number; numParallelCalls?: number } = 1, blockLength = 1): Dataset {
+    const o = typeof cycleLength === 'object' ? cycleLength : { cycleLength, blockLength };
+    return new InterleaveDataset(this, fn, o.cycleLength ?? 1, o.blockLength ?? 1, 'interleave');
+  }
+  /** `cache()`: the first complete pass is kept in memory and replayed by later passes of the same iterator. */
+  cache(filename = ''): Dataset {
+    if (filename !== '') throw new InvalidArgumentError('cache(filename): only the in-memory cache (filename "") is supported');
+    return new CacheDataset(this);
+  }
+  /**
+   * `paddedBatch(batchSize, paddedShapes?, paddingValues?, dropRemainder = false)`: batches of
+   * elements padded (with 0, or '' for strings, unless given) to `paddedShapes` (null / -1
+   * dimensions: the batch's longest).
+   */
+  paddedBatch(batchSize: number, paddedShapes?: unknown, paddingValues?: unknown, dropRemainder: boolean | { dropRemainder?: boolean } = false): Dataset {
+    const drop = typeof dropRemainder === 'object' ? !!dropRemainder.dropRemainder : dropRemainder;
+    return new PaddedBatchDataset(this, batchSize, paddedShapes, paddingValues, drop);
+  }
 }
 
 /** `tf.data.experimental.AUTOTUNE`. */
@@ -367,6 +390,52 @@ export class TFRecordDataset extends Dataset {
           const r = recs.next();
           if (!r.done) return [NDArray.fromStrings([r.value.slice()], [])];
           recs = null;
+        }
+      },
+    };
+  }
+}
+
+/** `new tf.data.TextLineDataset(filenames, compressionType?)`: the lines of text files, without their line ends. */
+export class TextLineDataset extends Dataset {
+  readonly spec: ElementSpec = { structure: null, dtypes: ['string'], shapes: [[]] };
+  private readonly files: string[] | Tensor;
+  private readonly compression: CompressionType;
+  constructor(filenames: string | string[] | Tensor, compressionType?: string | null | { compressionType?: string | null; bufferSize?: number }) {
+    super();
+    const c = typeof compressionType === 'object' && compressionType !== null ? compressionType.compressionType : compressionType;
+    this.compression = compressionString(c as never);
+    this.files = filenames instanceof Tensor ? filenames : typeof filenames === 'string' ? [filenames] : [...filenames];
+  }
+  override captures(): Tensor[] {
+    return this.files instanceof Tensor ? [this.files] : [];
+  }
+  open(ctx: IterContext): Stage {
+    const files = this.files instanceof Tensor ? (ctx.captured.get(this.files)!.toArray() as unknown as string[] | string) : this.files;
+    const list = typeof files === 'string' ? [files] : (files.flat() as string[]);
+    const compression = this.compression;
+    let fi = 0;
+    let bytes: Uint8Array | null = null;
+    let pos = 0;
+    return {
+      *next() {
+        for (;;) {
+          if (!bytes) {
+            if (fi >= list.length) return null;
+            bytes = readRecordFile(list[fi++]!, compression);
+            pos = 0;
+          }
+          if (pos >= bytes.length) {
+            bytes = null;
+            continue;
+          }
+          let end = bytes.indexOf(10, pos);
+          const next = end < 0 ? bytes.length : end + 1;
+          if (end < 0) end = bytes.length;
+          if (end > pos && bytes[end - 1] === 13) end--;
+          const line = bytes.slice(pos, end);
+          pos = next;
+          return [NDArray.fromStrings([line], [])];
         }
       },
     };
@@ -675,6 +744,194 @@ class ConcatenateDataset extends Dataset {
           second = b.open(ctx);
         }
         return yield* second.next();
+      },
+    };
+  }
+}
+
+class InterleaveDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  private readonly fn: TracedFunction;
+  private readonly inner: Dataset;
+  constructor(input: Dataset, fn: (...args: any[]) => Dataset, private readonly cycle: number, private readonly block: number, what: string) {
+    super(input);
+    if (!Number.isInteger(cycle) || cycle <= 0) throw new InvalidArgumentError('cycle_length must be greater than zero.');
+    if (!Number.isInteger(block) || block <= 0) throw new InvalidArgumentError('block_length must be greater than zero.');
+    // The function builds a dataset from the element's placeholders: the tensors it captures
+    // are computed per element in the function graph, then the inner dataset opens on them.
+    let inner: Dataset | null = null;
+    this.fn = new TracedFunction((...args: unknown[]) => {
+      const d = (fn as (...a: unknown[]) => unknown)(...args);
+      if (!(d instanceof Dataset)) throw new TypeError(`\`${what}\` function must return a Dataset`);
+      inner = d;
+      return d.captures();
+    }, input.spec, what);
+    this.inner = inner!;
+    this.spec = this.inner.spec;
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    const { fn, inner, cycle, block } = this;
+    const caps = inner.captures();
+    const slots: { stage: Stage; left: number }[] = [];
+    let ended = false;
+    let k = 0;
+    const openNext = function* (): HostGen<Stage | null> {
+      const el = yield* up.next();
+      if (el === null) return null;
+      const vals = yield* fn.call(ctx, el);
+      const captured = new Map(ctx.captured);
+      caps.forEach((t, i) => captured.set(t, vals[i]!));
+      const sub: IterContext = Object.create(ctx, { captured: { value: captured } });
+      return inner.open(sub);
+    };
+    return {
+      *next() {
+        for (;;) {
+          while (!ended && slots.length < cycle) {
+            const st = yield* openNext();
+            if (!st) ended = true;
+            else slots.push({ stage: st, left: block });
+          }
+          if (slots.length === 0) return null;
+          if (k >= slots.length) k = 0;
+          const slot = slots[k]!;
+          const el = yield* slot.stage.next();
+          if (el === null) {
+            // a new input element takes the finished one's place; the cycle moves on (as TF's)
+            const st = ended ? null : yield* openNext();
+            if (!st) {
+              ended = true;
+              slots.splice(k, 1);
+            } else {
+              slots[k] = { stage: st, left: block };
+              k++;
+            }
+            continue;
+          }
+          if (--slot.left === 0) {
+            slot.left = block;
+            k++;
+          }
+          return el;
+        }
+      },
+    };
+  }
+}
+
+const caches = new WeakMap<object, Map<Dataset, Element[]>>();
+class CacheDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  constructor(input: Dataset) {
+    super(input);
+    this.spec = input.spec;
+  }
+  open(ctx: IterContext): Stage {
+    // keyed on the iterator's context: an iterator's later passes (repeat) replay its first
+    const key = (ctx as { root?: object }).root ?? ctx;
+    let m = caches.get(key);
+    if (!m) caches.set(key, (m = new Map()));
+    const done = m.get(this);
+    if (done) {
+      let i = 0;
+      return {
+        *next() {
+          return i < done.length ? done[i++]! : null;
+        },
+      };
+    }
+    const up = this.input.open(ctx);
+    const got: Element[] = [];
+    const store = m;
+    const self = this;
+    return {
+      *next() {
+        const el = yield* up.next();
+        if (el === null) {
+          store.set(self, got);
+          return null;
+        }
+        got.push(el);
+        return el;
+      },
+    };
+  }
+}
+
+class PaddedBatchDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  private readonly padShapes: PartialShape[];
+  private readonly padValues: (NDArray | null)[];
+  constructor(input: Dataset, private readonly size: number, paddedShapes: unknown, paddingValues: unknown, private readonly drop: boolean) {
+    super(input);
+    if (!Number.isInteger(size) || size <= 0) throw new InvalidArgumentError('Batch size must be greater than zero.');
+    const isShape = (x: unknown): boolean => x === null || (Array.isArray(x) && x.every((d) => d === null || typeof d === 'number'));
+    this.padShapes = paddedShapes === undefined || paddedShapes === null
+      ? input.spec.shapes.map((s) => (s === null ? null : s.map(() => null)))
+      : flatten<PartialShape>(paddedShapes, isShape).leaves.map((s) => (s === null ? null : s.map((d) => (d === -1 ? null : d))));
+    if (this.padShapes.length !== input.spec.dtypes.length) throw new ValueError('paddedShapes must have the structure of the elements');
+    this.padShapes.forEach((p, i) => {
+      const s = input.spec.shapes[i]!;
+      if (p === null && s !== null) this.padShapes[i] = s.map(() => null);
+      if (p !== null && s !== null && (p.length !== s.length || p.some((d, k) => d !== null && s[k] !== null && s[k]! > d))) {
+        throw new ValueError(`The padded shape ${pyShape(p)} is not compatible with the corresponding input component shape ${pyShape(s)}.`);
+      }
+    });
+    this.padValues = paddingValues === undefined || paddingValues === null
+      ? input.spec.dtypes.map(() => null)
+      : flatten<unknown>(paddingValues, isLeafValue).leaves.map((v, i) => toNDArray(v as never, input.spec.dtypes[i]));
+    this.spec = { ...input.spec, shapes: this.padShapes.map((p) => (p === null ? null : [drop ? size : null, ...p])) };
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    const { size, drop, padShapes, padValues } = this;
+    const dtypes = this.spec.dtypes;
+    let done = false;
+    return {
+      *next() {
+        if (done) return null;
+        const items: Element[] = [];
+        while (items.length < size) {
+          const el = yield* up.next();
+          if (el === null) {
+            done = true;
+            break;
+          }
+          items.push(el);
+        }
+        if (items.length === 0 || (drop && items.length < size)) return null;
+        return dtypes.map((dt, c) => {
+          const rank = items[0]![c]!.shape.length;
+          const target = Array.from({ length: rank }, (_, k) => padShapes[c]?.[k] ?? Math.max(...items.map((e) => e[c]!.shape[k]!)));
+          items.forEach((e, i) => {
+            if (e[c]!.shape.length !== rank) throw new InvalidArgumentError(`All elements in a batch must have the same rank as the padded shape for component${c}: expected rank ${rank} but got element with rank ${e[c]!.shape.length}`);
+            if (e[c]!.shape.some((d, k) => d > target[k]!)) throw new InvalidArgumentError(`Attempted to pad to a smaller size than the input element (element ${i} of component ${c}).`);
+          });
+          const per = sizeOf(target);
+          const out = dt === 'string' ? new StringArray(per * items.length) : new (arrayCtor(dt))(per * items.length);
+          const pv = padValues[c];
+          if (pv) (out as unknown as { fill(v: unknown): void }).fill(pv.data[0]);
+          items.forEach((e, i) => {
+            const x = e[c]!;
+            const src = x.data as ArrayLike<unknown>;
+            const n = x.size;
+            // copy row-major, mapping each source index into the padded target
+            for (let j = 0; j < n; j++) {
+              let rem = j;
+              let off = 0;
+              let stride = 1;
+              for (let k = rank - 1; k >= 0; k--) {
+                const d = x.shape[k]!;
+                off += (rem % d) * stride;
+                rem = Math.floor(rem / d);
+                stride *= target[k]!;
+              }
+              (out as unknown as unknown[])[i * per + off] = src[j];
+            }
+          });
+          return new NDArray(out as never, [items.length, ...target], dt);
+        });
       },
     };
   }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
+import { TextLineDataset } from '../../src/data/dataset.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -251,6 +252,37 @@ for (const dev of devices) {
       fs.writeFileSync(bad, bytes);
       await sess.run(t.it.initializer!, { [t.names.name]: tf.NDArray.fromStrings([bad]) } as never);
       await expect(sess.run(t.next)).rejects.toThrow(new RegExp(`corrupted record at \\d+ in ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      await sess.close();
+    });
+
+    test('flatMap, interleave (cycle and block lengths), cache with repeat, paddedBatch, TextLineDataset', async () => {
+      const txt = path.join(root, `${dev.name}-lines.txt`);
+      fs.writeFileSync(txt, 'alpha\nbeta\r\n\ngamma');
+      const { sess, t } = setup(() => {
+        const D = tf.data.Dataset;
+        const base = D.fromTensorSlices(new tf.NDArray(Int32Array.from([1, 2, 3]), [3]));
+        return {
+          flat: base.flatMap((x: tf.Tensor) => D.fromTensors(x).repeat(2)).makeOneShotIterator().getNext() as tf.Tensor,
+          inter: D.range(3).interleave((x: tf.Tensor) => D.fromTensors(tf.multiply(x, tf.constant(10, { dtype: tf.int64 }))).repeat(3), { cycleLength: 2, blockLength: 2 }).makeOneShotIterator().getNext() as tf.Tensor,
+          cached: D.fromGenerator(function* () {
+            for (let i = 0; i < 3; i++) yield Math.random();
+          }, tf.float32).cache().repeat(2).makeOneShotIterator().getNext() as tf.Tensor,
+          padded: D.fromGenerator(function* () {
+            yield [1];
+            yield [2, 3, 4];
+            yield [5, 6];
+          }, tf.int32, [null]).paddedBatch(2, [null], -1).makeOneShotIterator().getNext() as tf.Tensor,
+          lines: new TextLineDataset(txt).makeOneShotIterator().getNext() as tf.Tensor,
+        };
+      });
+      expect((await drain(sess, t.flat)).map((x) => vals(x as tf.NDArray))).toEqual([1, 1, 2, 2, 3, 3]);
+      // cycle 2, block 2: 0,0 from the first, 10,10 from the second, then the rest of each
+      expect((await drain(sess, t.inter)).map((x) => vals(x as tf.NDArray))).toEqual([0, 0, 10, 10, 0, 10, 20, 20, 20]);
+      const c = (await drain(sess, t.cached)).map((x) => vals(x as tf.NDArray));
+      expect(c.length).toBe(6);
+      expect(c.slice(3)).toEqual(c.slice(0, 3));
+      expect((await drain(sess, t.padded)).map((x) => vals(x as tf.NDArray))).toEqual([[[1, -1, -1], [2, 3, 4]], [[5, 6]]]);
+      expect((await drain(sess, t.lines)).map((x) => vals(x as tf.NDArray))).toEqual(['alpha', 'beta', '', 'gamma']);
       await sess.close();
     });
   });
