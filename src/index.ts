@@ -18,6 +18,8 @@ export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index
 export { gradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export { Session, type SessionOptions } from './session/session.js';
+export { RunOptions, RunMetadata, type StepStats, type DeviceStepStats, type NodeExecStats } from './session/run-trace.js';
+export * as timeline from './session/timeline-namespace.js';
 export { getDefaultSession, InteractiveSession } from './session/default-session.js';
 export { ConfigProto, GPUOptions } from './session/config.js';
 export * as data from './data/index.js';

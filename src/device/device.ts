@@ -1,12 +1,19 @@
 /** The device interface: compile plans, run them, hold variables. */
 import type { DType, DataArray } from '../dtype.js';
-import type { Plan } from './plan.js';
+import type { AnyStep, Plan } from './plan.js';
+
+/** Receives each executed plan step's wall-clock span (µs since the epoch) when a run is traced. */
+export type StepTrace = (step: AnyStep, startMicros: number, endMicros: number) => void;
 
 export interface Program {
-  /** Run the plan: feeds in plan order, `dyn` per-run slots; resolves to the fetched values. */
-  run(feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]>;
+  /**
+   * Run the plan: feeds in plan order, `dyn` per-run slots; resolves to the fetched values.
+   * With `trace`, the device reports every step it executes (devices that cannot time steps
+   * one by one ignore it).
+   */
+  run(feeds: readonly DataArray[], dyn: Uint32Array, trace?: StepTrace): Promise<DataArray[]>;
   /** Synchronous run, where the device can (the CPU device). */
-  runSync?(feeds: readonly DataArray[], dyn: Uint32Array): DataArray[];
+  runSync?(feeds: readonly DataArray[], dyn: Uint32Array, trace?: StepTrace): DataArray[];
   dispose(): void;
 }
 

@@ -9,6 +9,7 @@ import { NDArray } from '../ndarray.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
 import { driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
+import { type StepStats, TraceCollector } from './run-trace.js';
 
 export interface SessionState {
   stats: { compiles: number; cacheHits: number };
@@ -94,19 +95,28 @@ export class Runner {
     return out;
   }
 
-  /** Run `r`; host-stage ops in it (iterators, parsing) are evaluated first, on this thread. */
-  run(r: SubRun): Promise<Map<Tensor, NDArray>> {
+  /**
+   * Run `r`; host-stage ops in it (iterators, parsing) are evaluated first, on this thread.
+   * With `stats`, the executed steps' times are added to it (plans without host-stage ops).
+   */
+  run(r: SubRun, stats?: StepStats): Promise<Map<Tensor, NDArray>> {
     const ops = hostOpsOf(this, r);
-    return ops.length > 0 ? driveAsync(runWithHostOps(this, r, ops, false)) : this.runPlan(r);
+    return ops.length > 0 ? driveAsync(runWithHostOps(this, r, ops, false)) : this.runPlan(r, stats);
   }
 
-  runSync(r: SubRun): Map<Tensor, NDArray> {
+  runSync(r: SubRun, stats?: StepStats): Map<Tensor, NDArray> {
     const ops = hostOpsOf(this, r);
-    return ops.length > 0 ? driveSync(runWithHostOps(this, r, ops, true)) : this.runPlanSync(r);
+    return ops.length > 0 ? driveSync(runWithHostOps(this, r, ops, true)) : this.runPlanSync(r, stats);
+  }
+
+  private addStats(stats: StepStats | undefined, trace: TraceCollector | null, c: CompiledPlan, r: SubRun): void {
+    if (!stats || !trace) return;
+    const graph = r.elements[0] ? ('index' in r.elements[0] ? r.elements[0].op.graph : r.elements[0].graph) : null;
+    stats.devStats.push({ device: `/job:localhost/replica:0/task:0${this.device.name}`, nodeStats: trace.nodeStats(c.plan, graph) });
   }
 
   /** Run `r` as one device plan. */
-  async runPlan(r: SubRun): Promise<Map<Tensor, NDArray>> {
+  async runPlan(r: SubRun, stats?: StepStats): Promise<Map<Tensor, NDArray>> {
     let entry = this.lookup(r);
     if (!entry) {
       const compiled = this.compiled(r);
@@ -114,11 +124,13 @@ export class Runner {
       this.cache.set(r.key, entry);
     }
     const dyn = this.before(entry.compiled);
-    const results = await entry.program.run(feedArrays(entry.compiled, r), dyn);
+    const trace = stats ? new TraceCollector() : null;
+    const results = await entry.program.run(feedArrays(entry.compiled, r), dyn, trace?.record);
+    this.addStats(stats, trace, entry.compiled, r);
     return this.after(entry.compiled, results, r);
   }
 
-  runPlanSync(r: SubRun): Map<Tensor, NDArray> {
+  runPlanSync(r: SubRun, stats?: StepStats): Map<Tensor, NDArray> {
     const device = this.device;
     let entry = this.lookup(r);
     if (!entry) {
@@ -129,7 +141,9 @@ export class Runner {
     }
     if (!entry.program.runSync) throw new Error(`${device.name} cannot run synchronously`);
     const dyn = this.before(entry.compiled);
-    const results = entry.program.runSync(feedArrays(entry.compiled, r), dyn);
+    const trace = stats ? new TraceCollector() : null;
+    const results = entry.program.runSync(feedArrays(entry.compiled, r), dyn, trace?.record);
+    this.addStats(stats, trace, entry.compiled, r);
     return this.after(entry.compiled, results, r);
   }
 

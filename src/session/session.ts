@@ -1,4 +1,5 @@
 /** `tf.Session`: runs pruned, cached plans of a graph on its devices; holds variable values. */
+import { RunMetadata, type StepStats, wantsTrace } from './run-trace.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { Graph } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
@@ -136,14 +137,15 @@ export class Session {
   }
 
   /** Run `fetches` with `feedDict`; resolves to values in the fetches' structure. */
-  run<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown): Promise<FetchResult<F>>;
+  run<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<FetchResult<F>>;
   /** Fetches whose structure is not known statically. */
-  run(fetches: unknown, feedDict?: FeedDict, opts?: unknown): Promise<any>;
-  run(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): Promise<unknown> {
+  run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<any>;
+  run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<unknown> {
     // Runs are serialized: a session executes one plan at a time, in call order.
     this.pending++;
+    const stats = traceStats(opts, runMetadata);
     // settled (and counted off) before the caller's continuation runs
-    const p = this.queue.then(() => this.runAsync(fetches, feedDict)).finally(() => this.pending--);
+    const p = this.queue.then(() => this.runAsync(fetches, feedDict, stats)).finally(() => this.pending--);
     this.queue = p.catch(() => undefined);
     return p;
   }
@@ -194,7 +196,7 @@ export class Session {
     this.asked = askedTypes(ops);
   }
 
-  private async runAsync(fetches: unknown, feedDict?: FeedDict): Promise<unknown> {
+  private async runAsync(fetches: unknown, feedDict?: FeedDict, stats?: StepStats): Promise<unknown> {
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
     this.scanPlacement();
@@ -204,12 +206,12 @@ export class Session {
     const segs = this.route(req, opened);
     if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main.device.kind);
     if (!segs) {
-      return this.finish(req, await main.run({ key: req.key, elements: req.elements, feeds: req.feeds }));
+      return this.finish(req, await main.run({ key: req.key, elements: req.elements, feeds: req.feeds }, stats));
     }
     const values = new Map<Tensor, NDArray>(req.feeds);
     for (const seg of segs) {
       const runner = this.runners.get(seg.kind) ?? this.fallbackRunner;
-      const out = await runner.run(this.subRun(seg, values));
+      const out = await runner.run(this.subRun(seg, values), stats);
       for (const [t, v] of out) values.set(t, v);
     }
     return this.finish(req, values);
@@ -235,9 +237,10 @@ export class Session {
   }
 
   /** Synchronous run (CPU device only). */
-  runSync<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown): FetchResult<F>;
-  runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown): any;
-  runSync(fetches: unknown, feedDict?: FeedDict, _opts?: unknown): unknown {
+  runSync<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): FetchResult<F>;
+  runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): any;
+  runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): unknown {
+    const stats = traceStats(opts, runMetadata);
     const home = deviceDecl(this.defaultKind);
     if (!home.sync) throw new RuntimeError(`runSync is only available on devices that run synchronously (the CPU device), not on the ${home.label} device`);
     // It cannot wait its turn (that needs the event loop), and must not cut in: runs share the
@@ -256,12 +259,12 @@ export class Session {
     if (!main) throw new RuntimeError(`runSync: the ${home.label} device could not be opened synchronously; run() opens it`);
     const segs = this.route(req, opened);
     if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main.device.kind);
-    if (!segs) return this.finish(req, main.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }));
+    if (!segs) return this.finish(req, main.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }, stats));
     const values = new Map<Tensor, NDArray>(req.feeds);
     for (const seg of segs) {
       const runner = this.runners.get(seg.kind);
       if (!runner || !deviceDecl(seg.kind).sync) throw new RuntimeError(`runSync cannot run ops placed on the ${deviceDecl(seg.kind).label} device`);
-      for (const [t, v] of runner.runSync(this.subRun(seg, values))) values.set(t, v);
+      for (const [t, v] of runner.runSync(this.subRun(seg, values), stats)) values.set(t, v);
     }
     return this.finish(req, values);
   }
@@ -322,4 +325,14 @@ export class Session {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The step stats a run fills: `runMetadata`'s, when `opts` asks for a trace (fresh for each run, as TF's). */
+function traceStats(opts: unknown, runMetadata: RunMetadata | null | undefined): StepStats | undefined {
+  if (runMetadata !== undefined && runMetadata !== null && !(runMetadata instanceof RunMetadata)) {
+    throw new TypeError(`run_metadata must be a tf.RunMetadata, got ${String(runMetadata)}`);
+  }
+  if (!runMetadata || !wantsTrace(opts)) return undefined;
+  runMetadata.stepStats = { devStats: [] };
+  return runMetadata.stepStats;
 }

@@ -5,7 +5,7 @@
  * and in that asynchronous runs give the event loop a turn between steps (slices.ts).
  */
 import type { DType, DataArray } from '../../dtype.js';
-import type { Program } from '../device.js';
+import type { Program, StepTrace } from '../device.js';
 import type { AnyStep, Plan } from '../plan.js';
 import { MAX_CHUNKS, chunkRange, workOn } from './control.js';
 import { chunksFor, stepCost } from './cost.js';
@@ -193,11 +193,18 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
       if (b.chunks <= 1 || !pool) {
         ctx.lo = 0;
         ctx.hi = b.units;
-        b.kernel(b.params, b.ins, b.outs, ctx);
+        if (trace) {
+          const t0 = nowMicros();
+          b.kernel(b.params, b.ins, b.outs, ctx);
+          trace(b.step, t0, nowMicros());
+        } else {
+          b.kernel(b.params, b.ins, b.outs, ctx);
+        }
         continue;
       }
       current = b;
       chunkError = null;
+      if (trace) traceStart = nowMicros();
       pool.dispatch(id, i, b.chunks);
       workOn(pool.ctrl, runChunk, onChunkError);
       return i;
@@ -206,7 +213,11 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
   };
   const never = (): boolean => false;
 
-  const after = (): void => {
+  // The current run's step trace, and when the parallel step now running started.
+  let trace: StepTrace | undefined;
+  let traceStart = 0;
+  const after = (i: number): void => {
+    if (trace) trace(bound[i]!.step, traceStart, nowMicros());
     if (chunkError) {
       const e = chunkError;
       chunkError = null;
@@ -220,7 +231,8 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     return out;
   };
 
-  const runSync = (feeds: readonly DataArray[], dyn: Uint32Array): DataArray[] => {
+  const runSync = (feeds: readonly DataArray[], dyn: Uint32Array, stepTrace?: StepTrace): DataArray[] => {
+    trace = stepTrace;
     start(feeds, dyn);
     try {
       for (let i = exec(0, never); i >= 0; i = exec(i + 1, never)) {
@@ -228,7 +240,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
         try {
           pool!.waitSync(bound[i]!.chunks, bound[i]!.step.op);
         } finally {
-          after();
+          after(i);
         }
       }
     } catch (e) {
@@ -240,7 +252,8 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     return finish();
   };
 
-  const run = async (feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]> => {
+  const run = async (feeds: readonly DataArray[], dyn: Uint32Array, stepTrace?: StepTrace): Promise<DataArray[]> => {
+    trace = stepTrace;
     runStarts();
     start(feeds, dyn);
     try {
@@ -250,7 +263,7 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
           try {
             if (await pool!.waitAsync(bound[r]!.chunks, bound[r]!.step.op)) loopRan();
           } finally {
-            after();
+            after(r);
           }
           next = r + 1;
         } else {
@@ -286,5 +299,8 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
     },
   };
 }
+
+/** Wall-clock microseconds since the epoch, sub-millisecond. */
+const nowMicros = (): number => (performance.timeOrigin + performance.now()) * 1000;
 
 const desc = (l: Located): [string, number, number] => [l.dtype, l.offset, l.size];

@@ -1,0 +1,125 @@
+/**
+ * `tf.RunOptions` / `tf.RunMetadata` (tensorflow/core/protobuf/config.proto) and the step stats
+ * a traced run fills (tensorflow/core/framework/step_stats.proto): one NodeExecStats per graph
+ * op whose kernels ran, with its device, start, duration and output bytes.
+ */
+import { BYTES, type DType } from '../dtype.js';
+import type { AnyStep, Plan } from '../device/plan.js';
+import type { StepTrace } from '../device/device.js';
+import type { Graph } from '../graph/graph.js';
+
+export interface RunOptionsInit {
+  traceLevel?: number;
+  timeoutInMs?: number;
+  interOpThreadPool?: number;
+  outputPartitionGraphs?: boolean;
+  reportTensorAllocationsUponOom?: boolean;
+}
+
+/** `tf.RunOptions(trace_level=…)`. */
+export class RunOptions {
+  static readonly NO_TRACE = 0;
+  static readonly SOFTWARE_TRACE = 1;
+  static readonly HARDWARE_TRACE = 2;
+  static readonly FULL_TRACE = 3;
+  traceLevel: number;
+  timeoutInMs: number;
+  interOpThreadPool: number;
+  outputPartitionGraphs: boolean;
+  reportTensorAllocationsUponOom: boolean;
+
+  constructor(init: RunOptionsInit = {}) {
+    const level = init.traceLevel ?? 0;
+    if (![0, 1, 2, 3].includes(level)) throw new TypeError(`RunOptions: traceLevel must be one of NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE, got ${String(level)}`);
+    this.traceLevel = level;
+    this.timeoutInMs = init.timeoutInMs ?? 0;
+    this.interOpThreadPool = init.interOpThreadPool ?? 0;
+    this.outputPartitionGraphs = init.outputPartitionGraphs ?? false;
+    this.reportTensorAllocationsUponOom = init.reportTensorAllocationsUponOom ?? false;
+  }
+}
+
+export interface AllocationDescription {
+  requestedBytes: number;
+  allocatedBytes: number;
+}
+export interface NodeOutput {
+  slot: number;
+  tensorDescription: { dtype: DType; shape: number[]; allocationDescription: AllocationDescription };
+}
+export interface NodeExecStats {
+  nodeName: string;
+  /** Start of the op's first kernel, µs since the epoch. */
+  allStartMicros: number;
+  opStartRelMicros: number;
+  opEndRelMicros: number;
+  allEndRelMicros: number;
+  output: NodeOutput[];
+  /** TF's `name = Op(inputs)` label. */
+  timelineLabel: string;
+  scheduledMicros: number;
+  threadId: number;
+}
+export interface DeviceStepStats {
+  device: string;
+  nodeStats: NodeExecStats[];
+}
+export interface StepStats {
+  devStats: DeviceStepStats[];
+}
+
+/** `tf.RunMetadata()`: filled by a traced `sess.run(fetches, feeds, options, runMetadata)`. */
+export class RunMetadata {
+  stepStats: StepStats = { devStats: [] };
+  partitionGraphs: unknown[] = [];
+}
+
+/** Whether `opts` asks for step stats. */
+export function wantsTrace(opts: unknown): boolean {
+  return typeof opts === 'object' && opts !== null && Number((opts as { traceLevel?: number }).traceLevel ?? 0) > 0;
+}
+
+/**
+ * Collects a run's step spans and turns them into NodeExecStats, one per graph op (its steps
+ * merged: first start to last end; its outputs are the buffers its last step wrote).
+ */
+export class TraceCollector {
+  private readonly spans: { step: AnyStep; start: number; end: number }[] = [];
+  readonly record: StepTrace = (step, start, end) => void this.spans.push({ step, start, end });
+
+  nodeStats(plan: Plan, graph: Graph | null): NodeExecStats[] {
+    const bufs = new Map(plan.buffers.map((b) => [b.id, b]));
+    const ops = new Map((graph?.operations ?? []).map((o) => [o.name, o]));
+    const byOp = new Map<string, { start: number; end: number; last: AnyStep }>();
+    for (const s of this.spans) {
+      const e = byOp.get(s.step.op);
+      if (!e) byOp.set(s.step.op, { start: s.start, end: s.end, last: s.step });
+      else {
+        e.start = Math.min(e.start, s.start);
+        e.end = Math.max(e.end, s.end);
+        e.last = s.step;
+      }
+    }
+    return [...byOp].map(([name, e]) => {
+      const start = Math.floor(e.start);
+      const dur = Math.max(0, Math.round(e.end - e.start));
+      const op = ops.get(name) ?? null;
+      const inputs = op ? op.inputs.map((t) => t.name).join(', ') : '';
+      return {
+        nodeName: name,
+        allStartMicros: start,
+        opStartRelMicros: 0,
+        opEndRelMicros: dur,
+        allEndRelMicros: dur,
+        output: e.last.outputs.map((id, slot) => {
+          const b = bufs.get(id)!;
+          const bytes = b.size * BYTES[b.dtype];
+          return { slot, tensorDescription: { dtype: b.dtype, shape: [b.size], allocationDescription: { requestedBytes: bytes, allocatedBytes: bytes } } };
+        }),
+        timelineLabel: `${name} = ${op?.type ?? 'Op'}(${inputs})`,
+        scheduledMicros: start,
+        threadId: 0,
+      };
+    });
+  }
+}
