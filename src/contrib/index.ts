@@ -17,3 +17,6 @@ export const layers = {
   sumRegularizer,
   applyRegularization,
 };
+
+/** `tf.contrib.rnn`: TF1's aliases of the RNN cells and drivers. */
+export * as rnn from '../ops/rnn/index.js';
