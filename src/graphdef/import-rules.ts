@@ -205,6 +205,9 @@ RULES.set('ConcatV2', (c) => {
 });
 RULES.set('Concat', (c) => make(c, 'ConcatV2', c.inputs.slice(1), { axis: scalar(c, 0, 'concat_dim') }));
 RULES.set('Pack', (c) => make(c, 'Pack', c.inputs, { axis: c.attrs.int('axis', 0) }));
+// TF's Split(split_dim, value) and SplitV(value, size_splits, split_dim).
+RULES.set('Split', (c) => make(c, 'Split', [c.inputs[1]!], { axis: scalar(c, 0, 'split_dim'), sizes: null, num: c.attrs.int('num_split') }));
+RULES.set('SplitV', (c) => make(c, 'SplitV', [c.inputs[0]!], { axis: scalar(c, 2, 'split_dim'), sizes: numbers(c, 1, 'size_splits'), num: c.attrs.int('num_split') }));
 RULES.set('Unpack', (c) => make(c, 'Unpack', c.inputs, { num: c.attrs.int('num'), axis: c.attrs.int('axis', 0) }));
 RULES.set('ExpandDims', (c) => (allConst(c, 1) ? make(c, 'ExpandDims', [c.inputs[0]!], { axis: scalar(c, 1, 'dim') }) : folded(c, 'ExpandDims')));
 RULES.set('Squeeze', (c) => make(c, 'Squeeze', c.inputs, { axis: c.attrs.ints('squeeze_dims', []) }));

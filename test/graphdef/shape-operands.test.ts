@@ -187,3 +187,24 @@ describe('DynamicStitch gradient by finite differences', () => {
     );
   });
 });
+
+describe("TF's Split(split_dim, value) and SplitV(value, size_splits, split_dim) import", () => {
+  it('split a [2, 4] tensor along axis 1', async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => tf.importGraphDef({
+      node: [
+        ph('v'), ints('dim', [1], []), ints('sizes', [1, -1]),
+        node('sp', 'Split', ['dim', 'v'], { T: T('float32'), num_split: { i: 2 } }),
+        node('spv', 'SplitV', ['v', 'sizes', 'dim'], { T: T('float32'), Tlen: T('int32'), num_split: { i: 2 } }),
+      ],
+    }, { name: '' }));
+    const sess = new tf.Session({ graph: g });
+    const v = new tf.NDArray(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8), [2, 4]);
+    const [a, b, c, d] = (await sess.run(['sp:0', 'sp:1', 'spv:0', 'spv:1'].map((n) => g.getTensorByName(n)), new Map([[g.getTensorByName('v:0'), v]]))) as tf.NDArray[];
+    expect(Array.from(a!.data)).toEqual([1, 2, 5, 6]);
+    expect(Array.from(b!.data)).toEqual([3, 4, 7, 8]);
+    expect(Array.from(c!.data)).toEqual([1, 5]);
+    expect(d!.shape).toEqual([2, 3]);
+    await sess.close();
+  });
+});
