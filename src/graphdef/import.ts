@@ -1,6 +1,6 @@
 /** `tf.importGraphDef`: NodeDefs → tsflow ops in the default graph, with TF1's `import/` names. */
 import { hostname } from '../platform/system.js';
-import { NotFoundError, UnimplementedError, ValueError } from '../errors.js';
+import { NotFoundError, OpError, UnimplementedError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, canonicalDevice } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
@@ -28,13 +28,15 @@ const CONTROL_FLOW = new Set(['Switch', 'RefSwitch', 'Merge', 'RefMerge', 'Enter
 function ruleFor(node: NodeDef): ImportRule {
   const r = RULES.get(node.op) ?? OPAQUE_RULES.get(node.op);
   if (r) return r;
-  if (registeredOpTypes().includes(node.op)) return tsflowRule(node.op);
+  // tsflow's own tf.cond / tf.whileLoop register these types, but a TF graph's frames are not
+  // rebuilt on import yet.
   if (CONTROL_FLOW.has(node.op)) {
     throw new UnimplementedError(
       `Node '${node.name}' has op type ${node.op} (TF control flow: tf.cond / tf.while_loop), which tsflow does not import yet`,
       node.name,
     );
   }
+  if (registeredOpTypes().includes(node.op)) return tsflowRule(node.op);
   throw new NotFoundError(
     `Op type not registered '${node.op}' in binary running on ${hostname()}. Make sure the Op and Kernel are registered in the binary running in this process.`,
     node.name,
@@ -146,7 +148,16 @@ export function importInto(
         inputs.push(t);
       }
       const dev = opts.clearDevices ? '' : nodeDevice(node.device);
-      const create = () => rule({ g, node, name: `${scope}${node.name}`, inputs, attrs: new NodeAttrs(node) });
+      const create = (): Operation => {
+        try {
+          return rule({ g, node, name: `${scope}${node.name}`, inputs, attrs: new NodeAttrs(node) });
+        } catch (e) {
+          // A node that does not fit its op (too few inputs, wrong dtypes) is TF's ValueError
+          // naming the node, however deep in the op's rule it failed.
+          if (e instanceof OpError || e instanceof ValueError) throw e;
+          throw new ValueError(`Node '${node.name}' (op ${node.op}, ${inputs.length} input(s)) cannot be imported: ${(e as Error).message}`);
+        }
+      };
       const withCtl = () => (control.length ? g.controlDependencies(control, create) : create());
       ops.set(node.name, dev ? g.device(dev, withCtl) : withCtl());
     }

@@ -38,14 +38,14 @@ const OPAQUE: Record<string, { outputs: Outputs; why: string }> = {
 
 const declared = new Set<string>();
 
-function declare(type: string, why: string): void {
+function declare(type: string, why: string, shown = type): void {
   if (declared.has(type) || registeredOpTypes().includes(type)) return;
   declared.add(type);
   defineOp<{ _outputs: OutSpec[] }>({
     type,
     infer: (_ins, a) => a._outputs,
     lower: (b) => {
-      throw new UnimplementedError(`tsflow cannot run op type ${type} (node '${b.opName}'): ${why}`, b.opName);
+      throw new UnimplementedError(`tsflow cannot run op type ${shown} (node '${b.opName}'): ${why}`, b.opName);
     },
     stateful: true,
   });
@@ -55,9 +55,12 @@ export const OPAQUE_RULES = new Map<string, ImportRule>(
   Object.entries(OPAQUE).map(([type, spec]) => [
     type,
     (c: ImportCtx) => {
-      if (registeredOpTypes().includes(type) && !declared.has(type)) return make(c, type, c.inputs);
-      declare(type, spec.why);
-      return make(c, type, c.inputs, { _outputs: spec.outputs(c), ...tfNode(c) });
+      // Where tsflow has an op of this name (tf.io.parseExample's ParseExample) its inputs and
+      // attrs are not TF's node's: the node imports as an opaque op of its own type, which
+      // exports back under TF's type (tfNode).
+      const t = registeredOpTypes().includes(type) && !declared.has(type) ? `${type}.tf` : type;
+      declare(t, spec.why, type);
+      return make(c, t, c.inputs, { _outputs: spec.outputs(c), ...tfNode(c) });
     },
   ]),
 );

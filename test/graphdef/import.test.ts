@@ -126,6 +126,9 @@ describe('importGraphDef options and errors', () => {
       }
       expect(() => tf.importGraphDef({ node: [node('s', 'Switch', [])] })).toThrow(tf.errors.UnimplementedError);
       expect(() => tf.importGraphDef({ node: [node('s', 'Merge', [])] })).toThrow(/op type Merge/);
+      // a node missing the inputs its op reads is a ValueError naming it, not a crash
+      expect(() => tf.importGraphDef({ node: [node('r', 'Relu', [])] })).toThrow(tf.errors.ValueError);
+      expect(() => tf.importGraphDef({ node: [node('m', 'MatMul', [])] })).toThrow(/^Node 'm' \(op MatMul, 0 input\(s\)\) cannot be imported/);
       expect(() => tf.importGraphDef({ node: [node('b', 'Identity', ['nope'])] })).toThrow("Node 'b': Unknown input node 'nope'");
       expect(() => tf.importGraphDef(read('rust_multiplication.pb'), { returnElements: ['zz:0'] })).toThrow("Requested return_element 'zz:0' not found in graph_def.");
       const t = tf.constant(1);
