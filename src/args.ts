@@ -18,7 +18,9 @@ export function isOptionsObject(x: unknown): x is Record<string, unknown> {
  * record keyed by `names`. An option not in `names` (or in `keywordOnly`, names taken only by
  * keyword) is a TypeError naming `where` and the key — except with `keywordOnly = 'any'`, where
  * the caller's own schema checks the remaining options. The first `required` names must be
- * given one way or the other. Absent values are left out; `null` is Python's None, the default.
+ * given one way or the other (`null` counts as given, as Python's None does). Absent values are
+ * left out; `null` stays in, for the callee to read as TF1 reads None where it means something
+ * else than the default (`activationFn: null` is linear, `lossCollection: null` adds nowhere).
  */
 export function kwargs(
   args: readonly unknown[], names: readonly string[], where: string, required = 0, keywordOnly: readonly string[] | 'any' = [],
@@ -35,13 +37,13 @@ export function kwargs(
     throw new TypeError(`${where}() takes at most ${names.length} positional argument${names.length === 1 ? '' : 's'} but ${n} were given`);
   }
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < n; i++) if (args[i] !== undefined && args[i] !== null) out[names[i]!] = args[i];
+  for (let i = 0; i < n; i++) if (args[i] !== undefined) out[names[i]!] = args[i];
   for (const [k, v] of Object.entries(opts)) {
     if (keywordOnly !== 'any' && !names.includes(k) && !keywordOnly.includes(k)) {
       throw new TypeError(`${where}() got an unexpected keyword argument '${k}'`);
     }
-    if (v === undefined || v === null) continue;
-    if (k in out) throw new TypeError(`${where}() got multiple values for argument '${k}'`);
+    if (v === undefined) continue;
+    if (k in out && out[k] !== null) throw new TypeError(`${where}() got multiple values for argument '${k}'`);
     out[k] = v;
   }
   const missing = names.slice(0, required).filter((m) => !(m in out));

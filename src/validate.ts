@@ -203,7 +203,24 @@ function firstIssue(schema: z.core.$ZodType, value: unknown): Issue {
   return r.success ? ({ code: 'custom', path: [], message: 'expected a valid value', input: value } as Issue) : r.error.issues[0]!;
 }
 
-function run<S extends z.core.$ZodType>(schema: S, value: unknown, subject: Subject): z.output<S> {
+/**
+ * `null` is Python's None: in an options object it means the default wherever the option's schema
+ * does not take null itself (where it does, e.g. `activationFn: null`, None means something).
+ */
+function dropNones(schema: z.core.$ZodType, value: unknown): unknown {
+  const shape = (schema as { shape?: Record<string, z.core.$ZodType> }).shape;
+  if (shape === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null || shape[k] === undefined || z.safeParse(shape[k], null).success) continue;
+    out ??= { ...(value as Record<string, unknown>) };
+    delete out[k];
+  }
+  return out ?? value;
+}
+
+function run<S extends z.core.$ZodType>(schema: S, given: unknown, subject: Subject): z.output<S> {
+  const value = dropNones(schema, given);
   const r = z.safeParse(schema, value);
   if (!r.success) throw new TypeError(message(schema, firstIssue(schema, value), subject));
   return r.data;
@@ -230,7 +247,8 @@ export function parseArg<S extends z.core.$ZodType>(schema: S, value: unknown, w
  * Parse several positional arguments, given as `{ name: value }` and checked by a strict object
  * schema of the same names; the first wrong one is named as an argument.
  */
-export function parseArgs<S extends z.core.$ZodType>(schema: S, values: Record<string, unknown>, where: string): z.output<S> {
+export function parseArgs<S extends z.core.$ZodType>(schema: S, given: Record<string, unknown>, where: string): z.output<S> {
+  const values = dropNones(schema, given);
   const r = z.safeParse(schema, values);
   if (!r.success) {
     const issue = firstIssue(schema, values);

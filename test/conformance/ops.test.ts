@@ -320,7 +320,7 @@ const OPS: OpEntry[] = [
       const shape = anyShape(r, 1, 3);
       const axis = r.bool() ? undefined : r.int(0, shape.length - 1);
       const idx = arrayOf(r.shape(r.int(0, 2), 1, 4), 'int32', () => r.int(0, shape[axis ?? 0]! - 1));
-      return { inputs: [f32(r, shape), idx], build: ([x, i]) => (axis === undefined ? call('gather', x, i) : call('gather', x, i, axis)) };
+      return { inputs: [f32(r, shape), idx], build: ([x, i]) => (axis === undefined ? call('gather', x, i) : call('gather', x, i, { axis })) };
     },
   },
   {
