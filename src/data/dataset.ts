@@ -450,7 +450,10 @@ function functionRunner(ctx: IterContext, g: Graph): Runner {
   if (!m) fnRunners.set(ctx.runner, (m = new Map()));
   let r = m.get(g);
   if (!r) {
-    r = new Runner(ctx.runner.device, { stats: { compiles: 0, cacheHits: 0 }, initialized: new Set(), runCounts: new Map(), varHome: new Map() });
+    // TF places input pipelines on the CPU: map/filter functions run on the session's host
+    // device whatever device the model uses (a WebGPU session's parsing stays off the GPU).
+    const device = ctx.runner.state.host ?? ctx.runner.device;
+    r = new Runner(device, { stats: { compiles: 0, cacheHits: 0 }, initialized: new Set(), runCounts: new Map(), varHome: new Map() });
     m.set(g, r);
   }
   return r;
@@ -555,23 +558,7 @@ class BatchDataset extends UnaryDataset {
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     const { size, drop } = this;
-    let done = false;
-    return {
-      *next() {
-        if (done) return null;
-        const items: Element[] = [];
-        while (items.length < size) {
-          const el = yield* up.next();
-          if (el === null) {
-            done = true;
-            break;
-          }
-          items.push(el);
-        }
-        if (items.length === 0 || (drop && items.length < size)) return null;
-        return items[0]!.map((_, c) => stack(items.map((e) => e[c]!), c));
-      },
-    };
+    return batchStage(up, size, drop, (items) => items[0]!.map((_, c) => stack(items.map((e) => e[c]!), c)));
   }
 }
 
@@ -887,21 +874,8 @@ class PaddedBatchDataset extends UnaryDataset {
     const up = this.input.open(ctx);
     const { size, drop, padShapes, padValues } = this;
     const dtypes = this.spec.dtypes;
-    let done = false;
-    return {
-      *next() {
-        if (done) return null;
-        const items: Element[] = [];
-        while (items.length < size) {
-          const el = yield* up.next();
-          if (el === null) {
-            done = true;
-            break;
-          }
-          items.push(el);
-        }
-        if (items.length === 0 || (drop && items.length < size)) return null;
-        return dtypes.map((dt, c) => {
+    return batchStage(up, size, drop, (items) =>
+        dtypes.map((dt, c) => {
           const rank = items[0]![c]!.shape.length;
           const target = Array.from({ length: rank }, (_, k) => padShapes[c]?.[k] ?? Math.max(...items.map((e) => e[c]!.shape[k]!)));
           items.forEach((e, i) => {
@@ -931,10 +905,30 @@ class PaddedBatchDataset extends UnaryDataset {
             }
           });
           return new NDArray(out as never, [items.length, ...target], dt);
-        });
-      },
-    };
+        }),
+    );
   }
+}
+
+/** Up to `size` elements of `up` at a time, combined; a short last batch unless `drop`. */
+function batchStage(up: Stage, size: number, drop: boolean, combine: (items: Element[]) => Element): Stage {
+  let done = false;
+  return {
+    *next() {
+      if (done) return null;
+      const items: Element[] = [];
+      while (items.length < size) {
+        const el = yield* up.next();
+        if (el === null) {
+          done = true;
+          break;
+        }
+        items.push(el);
+      }
+      if (items.length === 0 || (drop && items.length < size)) return null;
+      return combine(items);
+    },
+  };
 }
 
 export { copyOf };

@@ -17,6 +17,8 @@ export interface SessionState {
   runCounts: Map<string, number>;
   /** Which device holds each variable's storage. */
   varHome: Map<string, Runner>;
+  /** The session's host (CPU) device, where input pipelines run as in TF (tf.data functions). */
+  host?: Device;
 }
 
 interface CacheEntry {

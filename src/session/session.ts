@@ -63,7 +63,9 @@ export class Session {
     this.graph = this.opts.graph ?? getDefaultGraph();
     this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
     // the session's device must be registered (checked with the options); the fallback opens now
-    this.runners.set(this.fallback.id, new Runner(this.fallback.open(this.openOptions(this.fallback)) as Device, this.state));
+    const host = this.fallback.open(this.openOptions(this.fallback)) as Device;
+    this.state.host = host;
+    this.runners.set(this.fallback.id, new Runner(host, this.state));
     if (this.opts.logDevicePlacement) console.log('Device mapping: no known devices.');
   }
 
