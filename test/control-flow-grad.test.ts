@@ -53,7 +53,7 @@ const CASES: GradCase[] = [
       const [a, b] = tf.whileLoop(
         (a: Tensor) => tf.less(tf.reduceSum(a), 40),
         (a: Tensor, b: Tensor) => [tf.add(tf.multiply(a, 1.7), tf.square(y)), tf.add(b, tf.multiply(a, y))],
-        [x, tf.zeros([3], 'float64')].map((t) => tf.cast(t, x.dtype)),
+        [x, tf.zeros([3], x.dtype)],
         { maximumIterations: 20 },
       ) as Tensor[];
       return [a!, b!];
