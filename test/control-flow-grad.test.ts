@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
-import type { NDArray, SessionOptions, Tensor } from 'tsflow';
-import { type GradCase, checkGradients } from './support/grad-check.js';
+import type { NDArray, Tensor } from 'tsflow';
+import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 
 registerSkipSummary();
@@ -74,16 +74,7 @@ const CASES: GradCase[] = [
   },
 ];
 
-const CONFIGS: { label: string; dtype: 'float32' | 'float64'; options: SessionOptions; skip: () => string | null }[] = [
-  { label: 'float64, CPU (plain-JS kernels)', dtype: 'float64', options: { device: 'cpu', threads: 1 }, skip: () => null },
-  { label: 'float32, CPU (wasm kernels)', dtype: 'float32', options: { device: 'cpu', threads: 1 }, skip: () => null },
-  {
-    label: 'float32, WebGPU',
-    dtype: 'float32',
-    options: { device: 'webgpu' },
-    skip: () => devices.find((d) => d.name === 'webgpu')?.skipReason ?? (devices.some((d) => d.name === 'webgpu') ? null : 'webgpu is not in TSFLOW_TEST_DEVICES'),
-  },
-];
+const CONFIGS = gradConfigs(devices);
 
 for (const cfg of CONFIGS) {
   describe(`finite-difference gradients through cond and whileLoop: ${cfg.label}`, () => {

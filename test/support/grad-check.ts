@@ -104,3 +104,25 @@ export async function checkGradients(c: GradCase, dtype: 'float32' | 'float64', 
     await sess.close();
   }
 }
+
+/** Where finite-difference tables run: float64 on the plain-JS kernels, float32 on wasm and WebGPU. */
+export interface GradConfig {
+  label: string;
+  dtype: 'float32' | 'float64';
+  options: SessionOptions;
+  /** Why this configuration is skipped in this run, or null. */
+  skip: () => string | null;
+}
+
+export function gradConfigs(devices: readonly { name: string; skipReason: string | null }[]): GradConfig[] {
+  return [
+    { label: 'float64, CPU (plain-JS kernels)', dtype: 'float64', options: { device: 'cpu', threads: 1 }, skip: () => null },
+    { label: 'float32, CPU (wasm kernels)', dtype: 'float32', options: { device: 'cpu', threads: 1 }, skip: () => null },
+    {
+      label: 'float32, WebGPU',
+      dtype: 'float32',
+      options: { device: 'webgpu' },
+      skip: () => devices.find((d) => d.name === 'webgpu')?.skipReason ?? (devices.some((d) => d.name === 'webgpu') ? null : 'webgpu is not in TSFLOW_TEST_DEVICES'),
+    },
+  ];
+}
