@@ -129,6 +129,9 @@ on(['Fill'], (c) => {
   c.constInput('value', num(c.attrs.value as number, dt));
   return { T: A.type(dt), index_type: A.type('int32') };
 });
+// tf.fill/zeros/ones with dims computed in the graph (tsflow folds them when the plan is built).
+on(['FoldedFill'], (c) => ({ T: A.type(c.op.inputs[1]!.dtype), index_type: A.type(c.op.inputs[0]!.dtype) }));
+const EXPORTED_AS: Record<string, string> = { FoldedFill: 'Fill' };
 on(['Transpose'], (c) => {
   const perm = (c.attrs.perm as number[] | null) ?? c.op.inputs[0]!.shape?.map((_, i, s) => s.length - 1 - i);
   if (!perm) throw new ValueError(`Transpose '${c.op.name}' of a tensor of unknown rank cannot be written as a GraphDef`);
@@ -251,7 +254,7 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
   if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
   const node: NodeDef = {
     name: op.name,
-    op: tf ? tf.op : op.type,
+    op: tf ? tf.op : (EXPORTED_AS[op.type] ?? op.type),
     input: [...c.inputs, ...op.controlInputs.map((x) => `^${x.name}`)],
     device: op.device,
     attr,

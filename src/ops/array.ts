@@ -7,6 +7,7 @@ import { NDArray } from '../ndarray.js';
 import { type Dim, type PartialShape, cShape, isFullyDefined, pyShape, shapesEqual, sizeOf } from '../shape.js';
 import { type TensorLike, isConvertible, isHostValue, toTensor } from './convert.js';
 import { defineOp, makeOp } from './registry.js';
+import { shapeTensor, shapeValue } from './shape-value.js';
 import { setTranspose } from './nn.js';
 import { oneHotOptions, unstackOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
@@ -25,19 +26,35 @@ defineOp<{ value: number; dtype?: DType }>({
   lower: (b, [x], a) => [b.fill(x!.shape, a.value, a.dtype ?? x!.dtype)],
 });
 
-function fillImpl(dims: readonly number[], value: number | boolean, name?: string, dtype?: DType | string): Tensor {
+/** True when a shape argument is given as a tensor (or a list holding scalar tensors), as TF allows. */
+const isShapeTensor = (s: unknown): s is TensorLike => s instanceof Tensor || isConvertible(s) || (Array.isArray(s) && s.some((d) => d instanceof Tensor || isConvertible(d)));
+
+/** TF's Fill(dims, value) with dims computed in the graph: folded when the plan is built. */
+function fillFromTensor(dims: TensorLike, value: number, dtype: DType, name: string | undefined, defaultName: string, param: string): Tensor {
+  const g = getDefaultGraph();
+  return g.nameScope(name ?? defaultName, (scope) => {
+    const d = shapeTensor(dims, param);
+    const v = toTensor(value, dtype);
+    return makeOp(g, 'FoldedFill', [d, v], {}, scope, 'Fill').outputs[0]!;
+  });
+}
+
+function fillImpl(dims: readonly number[] | TensorLike, value: number | boolean, name?: string, dtype?: DType | string): Tensor {
   const dt = dtype ? parseDType(dtype) : typeof value === 'boolean' ? 'bool' : 'float32';
-  return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(dims, 'fill', 'dims'), value: Number(value), dtype: dt }, name, 'Fill').outputs[0]!;
+  if (isShapeTensor(dims)) return fillFromTensor(dims, Number(value), dt, name, 'Fill', 'dims');
+  return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(dims as readonly number[], 'fill', 'dims'), value: Number(value), dtype: dt }, name, 'Fill').outputs[0]!;
 }
 /** `tf.fill(dims, value, name?)`; `dtype` (a tsflow keyword) overrides the value's type. */
 export const fill = tf1Function('fill', ['dims', 'value', 'name', 'dtype'], fillImpl, 2);
-function zerosImpl(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
-  const s = typeof shape === 'number' ? [shape] : shape;
+function zerosImpl(shape: readonly number[] | number | TensorLike, dtype: DType | string = 'float32', name?: string): Tensor {
+  if (isShapeTensor(shape)) return fillFromTensor(shape, 0, parseDType(dtype), name, 'zeros', 'shape');
+  const s = typeof shape === 'number' ? [shape] : (shape as readonly number[]);
   return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(s, 'zeros', 'shape'), value: 0, dtype: parseDType(dtype) }, name, 'zeros').outputs[0]!;
 }
 export const zeros = tf1Function('zeros', ['shape', 'dtype', 'name'], zerosImpl, 1);
-function onesImpl(shape: readonly number[] | number, dtype: DType | string = 'float32', name?: string): Tensor {
-  const s = typeof shape === 'number' ? [shape] : shape;
+function onesImpl(shape: readonly number[] | number | TensorLike, dtype: DType | string = 'float32', name?: string): Tensor {
+  if (isShapeTensor(shape)) return fillFromTensor(shape, 1, parseDType(dtype), name, 'ones', 'shape');
+  const s = typeof shape === 'number' ? [shape] : (shape as readonly number[]);
   return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(s, 'ones', 'shape'), value: 1, dtype: parseDType(dtype) }, name, 'ones').outputs[0]!;
 }
 export const ones = tf1Function('ones', ['shape', 'dtype', 'name'], onesImpl, 1);
@@ -103,7 +120,7 @@ defineOp<{ shape: number[] | null }>({
   type: 'Reshape',
   infer: (ins, a) => {
     const x = ins[0]!;
-    if (a.shape === null) return [{ dtype: x.dtype, shape: ins[1]!.shape === null || ins[1]!.shape[0] === null ? null : new Array(ins[1]!.shape[0]).fill(null) }];
+    if (a.shape === null) return [{ dtype: x.dtype, shape: shapeValue(ins[1]!) }];
     let out: Dim[] = a.shape.map((d) => (d === -1 ? null : d));
     if (isFullyDefined(x.shape)) {
       const n = sizeOf(x.shape);

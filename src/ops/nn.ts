@@ -262,8 +262,8 @@ export const dropout = tf1Function(
 );
 
 function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions, scope: string): Tensor {
-  const noise = opts.noiseShape ? [...opts.noiseShape] : x.shape !== null && x.shape.every((d) => d !== null) ? (x.shape as number[]) : x;
-  const u = randomUniform(noise as number[] | Tensor, { seed: opts.seed, dtype: x.dtype });
+  const noise = opts.noiseShape ? [...opts.noiseShape] : x.shape !== null && x.shape.every((d) => d !== null) ? (x.shape as number[]) : makeOp(x.graph, 'Shape', [x], {}, undefined, 'Shape').outputs[0]!;
+  const u = randomUniform(noise, { seed: opts.seed, dtype: x.dtype });
   const mask = cast(greaterEqual(u, rate), x.dtype);
   return multiply(divide(x, keep), mask, scope);
 }

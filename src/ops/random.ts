@@ -3,7 +3,9 @@ import { type DType, parseDType } from '../dtype.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { Tensor } from '../graph/tensor.js';
 import type { RandomDist } from '../device/prims.js';
-import { type PartialShape } from '../shape.js';
+import { InvalidArgumentError } from '../errors.js';
+import { operandValues } from './shape-operands.js';
+import { shapeTensor, shapeValue } from './shape-value.js';
 import { type TensorLike, isConvertible, toTensor } from './convert.js';
 import { defineOp, makeOp } from './registry.js';
 import { add, multiply, subtract } from './math.js';
@@ -13,7 +15,7 @@ import { tf1Function } from '../args.js';
 
 interface RandomAttrs {
   [k: string]: unknown;
-  /** Static shape, or null to take the shape of input 0. */
+  /** Static shape, or null to take the value of input 0 (a shape vector, folded at plan time). */
   shape: number[] | null;
   seed: number;
   seed2: number;
@@ -29,9 +31,11 @@ for (const [type, dist] of [
 ] as const) {
   defineOp<RandomAttrs>({
     type,
-    infer: (ins, a) => [{ dtype: a.dtype, shape: a.shape ?? (ins[0]!.shape as PartialShape) }],
+    infer: (ins, a) => [{ dtype: a.dtype, shape: a.shape ?? shapeValue(ins[0]!) }],
     lower: (b, ins, a) => {
-      const r = b.random(a.shape ?? ins[0]!.shape, dist as RandomDist, [a.seed >>> 0, a.seed2 >>> 0], a.scale, a.shift);
+      const shape = a.shape ?? operandValues(b, ins[0]!, `${type}'s shape`);
+      if (shape.some((d) => d < 0)) throw new InvalidArgumentError(`Shape [${shape.join(',')}] has negative dimensions`, b.opName);
+      const r = b.random(shape, dist as RandomDist, [a.seed >>> 0, a.seed2 >>> 0], a.scale, a.shift);
       return [b.cast(r, a.dtype)];
     },
     stateful: true,
@@ -49,6 +53,9 @@ export interface RandomOptions {
   name?: string;
 }
 
+/** A static shape, a 1-D int tensor holding the shape, or a list mixing numbers and scalar tensors. */
+export type ShapeArg = readonly (number | TensorLike)[] | Tensor;
+
 function seeds(opSeed: number | undefined): [number, number] {
   const s = getDefaultGraph().getSeed(opSeed);
   if (s) return s;
@@ -56,14 +63,14 @@ function seeds(opSeed: number | undefined): [number, number] {
   return [(Math.random() * 2 ** 31) | 0, (Math.random() * 2 ** 31) | 0];
 }
 
-/** `shape` may be a static array or a tensor whose (run-time) shape is used. */
-function randomOp(type: string, defaultName: string, shape: readonly number[] | Tensor, scale: number, shift: number, opts: RandomOptions, where: string): Tensor {
-  const isTensor = shape instanceof Tensor || isConvertible(shape);
+/** `shape` is a static array, or a 1-D int tensor (or a list holding scalar tensors) whose value is the shape. */
+function randomOp(type: string, defaultName: string, shape: ShapeArg, scale: number, shift: number, opts: RandomOptions, where: string): Tensor {
+  const isTensor = shape instanceof Tensor || isConvertible(shape) || (Array.isArray(shape) && shape.some((d) => d instanceof Tensor || isConvertible(d)));
   const dims = isTensor ? null : parseShape(shape, where, 'shape');
   const [seed, seed2] = seeds(opts.seed);
   const dtype = parseDType(opts.dtype ?? 'float32');
   const g = getDefaultGraph();
-  const ins = isTensor ? [toTensor(shape as TensorLike)] : [];
+  const ins = isTensor ? [shapeTensor(shape as TensorLike)] : [];
   return makeOp(g, type, ins, { shape: dims, seed, seed2, scale, shift, dtype }, opts.name, defaultName).outputs[0]!;
 }
 
@@ -72,7 +79,7 @@ function randomOp(type: string, defaultName: string, shape: readonly number[] | 
  * (`random_normal/RandomStandardNormal`, `random_normal/mul`, `random_normal`).
  */
 function scaledRandomOp(
-  type: string, defaultName: string, shape: readonly number[] | Tensor, opts: RandomOptions, where: string,
+  type: string, defaultName: string, shape: ShapeArg, opts: RandomOptions, where: string,
   params: (dtype: DType) => [scale: Tensor, shift: Tensor],
 ): Tensor {
   const g = getDefaultGraph();
@@ -86,7 +93,7 @@ function scaledRandomOp(
 
 const isNum = (x: unknown): x is number | undefined => x === undefined || typeof x === 'number';
 
-function randomUniformImpl(shape: readonly number[] | Tensor, opts: RandomOptions): Tensor {
+function randomUniformImpl(shape: ShapeArg, opts: RandomOptions): Tensor {
   parseOptions(randomOptions, opts, 'randomUniform');
   if (isNum(opts.minval) && isNum(opts.maxval)) {
     const lo = opts.minval ?? 0;
@@ -100,7 +107,7 @@ function randomUniformImpl(shape: readonly number[] | Tensor, opts: RandomOption
   });
 }
 
-function randomNormalImpl(shape: readonly number[] | Tensor, opts: RandomOptions): Tensor {
+function randomNormalImpl(shape: ShapeArg, opts: RandomOptions): Tensor {
   parseOptions(randomOptions, opts, 'randomNormal');
   if (isNum(opts.mean) && isNum(opts.stddev)) {
     return randomOp('RandomStandardNormal', 'random_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'randomNormal');
@@ -109,7 +116,7 @@ function randomNormalImpl(shape: readonly number[] | Tensor, opts: RandomOptions
     [toTensor(opts.stddev ?? 1, dtype, 'stddev'), toTensor(opts.mean ?? 0, dtype, 'mean')]);
 }
 
-function truncatedNormalImpl(shape: readonly number[] | Tensor, opts: RandomOptions): Tensor {
+function truncatedNormalImpl(shape: ShapeArg, opts: RandomOptions): Tensor {
   parseOptions(randomOptions, opts, 'truncatedNormal');
   if (isNum(opts.mean) && isNum(opts.stddev)) {
     return randomOp('TruncatedNormal', 'truncated_normal', shape, opts.stddev ?? 1, opts.mean ?? 0, opts, 'truncatedNormal');
@@ -118,7 +125,7 @@ function truncatedNormalImpl(shape: readonly number[] | Tensor, opts: RandomOpti
     [toTensor(opts.stddev ?? 1, dtype, 'stddev'), toTensor(opts.mean ?? 0, dtype, 'mean')]);
 }
 
-type Shape = readonly number[] | Tensor;
+type Shape = ShapeArg;
 type Seed = number | null;
 type DT = DType | string;
 /** `tf.random_uniform(shape, minval = 0, maxval = 1, dtype = float32, seed?, name?)`. */

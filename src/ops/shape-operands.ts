@@ -15,6 +15,7 @@ import type { PartialShape } from '../shape.js';
 import { broadcastShapes, cShape, sizeOf } from '../shape.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, getOpDef, makeOp, registerGradient } from './registry.js';
+import { shapeValue } from './shape-value.js';
 
 /** The plan-time value of operand `i` of `what`, as numbers. */
 export function operandValues(b: Lower, v: Val, what: string): number[] {
@@ -113,7 +114,7 @@ for (const [type, f] of Object.entries(FOLDINGS)) {
 /** TF's Fill(dims, value): dims and value as tensors; the value may be computed. */
 defineOp({
   type: 'FoldedFill',
-  infer: ([dims, value]) => [{ dtype: value!.dtype, shape: unknownDims(dims) }],
+  infer: ([dims, value]) => [{ dtype: value!.dtype, shape: shapeValue(dims!) }],
   lower: (b, [dims, value]) => {
     const shape = operandValues(b, dims!, "Fill's dims");
     if (value!.shape.length !== 0) throw new InvalidArgumentError(`value must be a scalar, got shape ${cShape([...value!.shape])}`, b.opName);

@@ -67,6 +67,30 @@ describe('importGraphDef on TF-written frozen graphs', () => {
     await sess.close();
   });
 
+  // Static 28-step BasicLSTMCell / GRUCell MNIST row classifiers whose zero state and dropout
+  // take their shapes from tf.shape of the input (Fill and RandomUniform of computed shapes).
+  it.each([['onnx_lstm_frozen.pb'], ['onnx_gru_frozen.pb']])('%s classifies MNIST t10k rows; dropout applies under keep_prob', async (f) => {
+    const { out: [x, kp, y], sess } = load(f, ['X:0', 'keep_prob:0', 'output:0']);
+    const test = tf.data.mnist.load(MNIST).test!;
+    const n = 500;
+    const imgs = new tf.NDArray(test.images.data.slice(0, n * 784) as Float32Array, [n, 784]);
+    const argmax = (r: tf.NDArray, i: number): number => {
+      let b = 0;
+      for (let j = 1; j < 10; j++) if (r.data[i * 10 + j]! > r.data[i * 10 + b]!) b = j;
+      return b;
+    };
+    const run = async (keep: number) => (await sess.run(y as tf.Tensor, new Map<tf.Tensor, tf.NDArray | number>([[x as tf.Tensor, imgs], [kp as tf.Tensor, keep]]))) as tf.NDArray;
+    const full = await run(1);
+    expect(full.shape).toEqual([n, 10]);
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (argmax(full, i) === test.labels.data[i]) correct++;
+    expect(correct / n).toBeGreaterThan(0.95);
+    // keep_prob 0.5 zeroes half the last output's units: the logits change, some predictions too
+    const dropped = await run(0.5);
+    expect(Array.from(dropped.data).some((v, i) => Math.abs(v - full.data[i]!) > 1e-3)).toBe(true);
+    await sess.close();
+  });
+
   it('rust_addition.pb (int32 AddV2) and rust_multiplication.pb (float Mul)', async () => {
     const a = load('rust_addition.pb', ['x:0', 'y:0', 'z:0']);
     const [x, y, z] = a.out as tf.Tensor[];
