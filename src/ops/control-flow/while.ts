@@ -12,6 +12,7 @@ import type { Graph } from '../../graph/graph.js';
 import { Tensor } from '../../graph/tensor.js';
 import { type PartialShape, pyShape } from '../../shape.js';
 import { type TensorLike, toTensor } from '../convert.js';
+import { TensorArray } from '../tensor-array.js';
 import { identity } from '../core.js';
 import { add, less, logicalAnd } from '../math.js';
 import { constant } from '../core.js';
@@ -112,7 +113,12 @@ function whileLoopImpl(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike>,
   if (typeof body !== 'function') throw new TypeError('body must be callable.');
   const parallel = opts.parallelIterations ?? 10;
   if (!Number.isInteger(parallel) || parallel < 1) throw new TypeError('parallel_iterations must be a positive integer.');
-  const flatVars = flatten(loopVars as Nested<unknown>);
+  const leaves = flatten(loopVars as Nested<unknown>);
+  // A TensorArray is carried through the loop by its flow (its shape may change: no invariant).
+  const arrays = leaves.map((v) => (v instanceof TensorArray ? v : null));
+  const flatVars = leaves.map((v, i) => (arrays[i] ? arrays[i]!.flow : v));
+  const toUser = (vs: readonly Tensor[]): unknown[] => vs.map((v, i) => (arrays[i] ? TensorArray.fromFlow(arrays[i]!, v) : v));
+  const fromUser = (x: unknown): unknown => (x instanceof TensorArray ? x.flow : x);
   if (flatVars.length === 0 || (Array.isArray(loopVars) && loopVars.length === 0)) throw new ValueError('No loop variables provided');
   const first = flatVars.find((v): v is Tensor => v instanceof Tensor);
   const g = first?.graph ?? getDefaultGraph();
@@ -123,12 +129,12 @@ function whileLoopImpl(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike>,
     let init = flatVars.map((v) => toTensor(v as TensorLike));
     let invs: Nested<unknown> | null = opts.shapeInvariants ?? null;
     if (invs !== null && tryToPack) invs = [invs];
-    let condF = (vs: Tensor[]): Tensor => toTensor((cond as AnyFn)(...(packAs(userStructure0, vs) as Nested<Tensor>[])) as TensorLike);
+    let condF = (vs: Tensor[]): Tensor => toTensor((cond as AnyFn)(...(packAs(userStructure0, toUser(vs)) as Nested<Tensor>[])) as TensorLike);
     let bodyF = (vs: Tensor[]): Tensor[] => {
-      let r = (body as AnyFn)(...(packAs(userStructure0, vs) as Nested<Tensor>[]));
+      let r = (body as AnyFn)(...(packAs(userStructure0, toUser(vs)) as Nested<Tensor>[]));
       if (!Array.isArray(r)) r = [r];
       if (!sameStructure(userStructure0, r)) throw new ValueError("The two structures don't have the same nested structure.");
-      return flatten(r as Nested<unknown>).map((x) => toTensor(x as TensorLike));
+      return flatten(r as Nested<unknown>).map((x) => toTensor(fromUser(x) as TensorLike));
     };
     let counted = false;
     if (opts.maximumIterations !== undefined && opts.maximumIterations !== null) {
@@ -144,11 +150,15 @@ function whileLoopImpl(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike>,
       counted = true;
       structure = [counter, ...(structure as Nested<unknown>[])];
     }
-    const flatInvs = invs === null ? null : flattenInvariants(invs, init.length);
+    let flatInvs = invs === null ? null : flattenInvariants(invs, init.length);
+    if (arrays.some((a) => a)) {
+      const off = counted ? 1 : 0;
+      flatInvs = init.map((_, i) => (i >= off && arrays[i - off] ? null : flatInvs?.[i]));
+    }
     const { exits } = buildLoop(g, condF, bodyF, init, flatInvs, parallel, opts.backProp ?? true);
     const out = counted ? exits.slice(1) : exits;
     const userStructure = counted ? (structure as Nested<unknown>[]).slice(1) : structure;
-    const packed = packAs(userStructure as Nested<unknown>, out) as Nested<Tensor>;
+    const packed = packAs(userStructure as Nested<unknown>, toUser(out)) as Nested<Tensor>;
     if (tryToPack) return (packed as Nested<Tensor>[])[0]!;
     return packed;
   });
