@@ -34,6 +34,13 @@ export interface Plan {
   fetches: number[];
   /** After the fetches are read: copy each `from` into variable buffer `to`. */
   commits: { from: number; to: number }[];
+  /**
+   * After the fetches are read: write rows into variable buffers in place (sparse updates).
+   * Row `r` of `values` ([rows, rowSize]) goes to row `indices[r]` (int32, already checked in
+   * range by a step of the plan) of variable buffer `to`; rows of repeated indices hold equal
+   * values, so the order of the writes does not matter. Only where every step succeeded.
+   */
+  rowCommits?: { values: number; indices: number; to: number; rows: number; rowSize: number }[];
   /** Number of per-run dynamic u32 slots (random-op counters). */
   dynSlots: number;
 }

@@ -65,6 +65,12 @@ export interface PrimParams {
   /** Inverse of gather: updates [outer, nIdx, inner] summed into zeros [outer, axisSize, inner]. */
   scatterAdd: { outer: number; axisSize: number; inner: number; nIdx: number };
   /**
+   * For int32 indices [n] into an axis of `axisSize`: out[i] = the first j with idx[j] = idx[i]
+   * (int32 [n]), so the rows of repeated indices can be combined once (the sparse updates); an
+   * index outside [0, axisSize) fails the run as in gather.
+   */
+  firstIndex: { n: number; axisSize: number };
+  /**
    * Batched matmul: a is [batch?, m, k] (or [.., k, m] if transposeA), b is [.., k, n] (or
    * [.., n, k]). Batch strides (elements) may be 0 to broadcast one operand.
    */
@@ -118,7 +124,7 @@ export type PrimName = keyof PrimParams;
 
 export const PRIM_NAMES: readonly PrimName[] = [
   'unary', 'binary', 'select', 'cast', 'reduce', 'argReduce', 'copy', 'concat', 'gather',
-  'scatterAdd', 'matmul', 'fill', 'range', 'random', 'softmax', 'conv2d', 'conv2dBackpropInput',
+  'scatterAdd', 'firstIndex', 'matmul', 'fill', 'range', 'random', 'softmax', 'conv2d', 'conv2dBackpropInput',
   'conv2dBackpropFilter', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad', 'checkNumerics',
   'checkLabels', 'host',
 ];

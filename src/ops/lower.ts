@@ -51,6 +51,14 @@ export interface Lower {
   ): Val;
   /** Give the variable that `ref` is a version of the new value `value`; returns the new version. */
   assign(ref: Val, value: Val): Val;
+  /**
+   * Give the variable behind `ref` [N, ...] the rows `rows` [n, ...] at `indices` [n] (rows of
+   * repeated indices must be equal); returns the new version. Costs O(n × row) when `ref` is
+   * the stored value: the rows are written into the variable in place after the run.
+   */
+  assignRows(ref: Val, indices: Val, rows: Val): Val;
+  /** int32 [n]: for each of the indices [n] into an axis of `axisSize`, the first position holding the same index; checks the range. */
+  firstIndex(indices: Val, axisSize: number): Val;
   /** The concrete value of a tensor that only depends on shapes and constants, if foldable. */
   constValue(x: Val): NDArray | null;
 }

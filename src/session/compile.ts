@@ -180,7 +180,7 @@ export function compilePlan(
     fetchVals.push(v);
   }
   const plan = b.finish(fetchVals, traits);
-  return { plan, fetchSlots, fetchShapes: fetchVals.map((v) => [...v.shape]), feedOrder, needsInit, assigns: [...b.assigned.keys()], dynOps: b.dynOps, variables };
+  return { plan, fetchSlots, fetchShapes: fetchVals.map((v) => [...v.shape]), feedOrder, needsInit, assigns: b.assignedKeys(), dynOps: b.dynOps, variables };
 }
 
 export function uninitializedError(key: string, op: string): FailedPreconditionError {

@@ -79,7 +79,7 @@ export function planIntervals(plan: Plan): (Interval & { offset: number })[] {
   };
   plan.feeds.forEach((id) => touch(id, -1));
   plan.steps.forEach((s, i) => [...s.inputs, ...s.outputs].forEach((id) => touch(id, i)));
-  for (const id of [...plan.fetches, ...plan.commits.map((c) => c.from)]) {
+  for (const id of [...plan.fetches, ...plan.commits.map((c) => c.from), ...(plan.rowCommits ?? []).flatMap((c) => [c.values, c.indices])]) {
     if (!temps.has(id)) continue;
     if (!start.has(id)) start.set(id, -1);
     end.set(id, Infinity);

@@ -23,6 +23,23 @@ interface ValRec extends Val {
   buf: number;
 }
 
+/**
+ * A variable version made by writing rows (`assignRows`): nothing is computed for it unless
+ * something reads it whole; otherwise the rows are written into the variable's storage after
+ * the run (a row commit), costing O(rows × row size) instead of O(variable size).
+ */
+interface PendingRows {
+  key: string;
+  /** The version the rows are written over (the variable's stored value). */
+  base: Val;
+  /** int32 [n], checked in range by a step (firstIndex or gather) before the run commits. */
+  indices: Val;
+  /** [n, ...base.shape.slice(1)], equal rows at repeated indices. */
+  rows: Val;
+  /** The buffer of the version value, stands in until the version is materialized. */
+  buf: number;
+}
+
 /** Ops whose output may overwrite an input that dies at that step. */
 const ELEMENTWISE: ReadonlySet<PrimName> = new Set<PrimName>(['unary', 'binary', 'select', 'cast']);
 
@@ -44,6 +61,11 @@ export class PlanBuilder implements Lower {
   readonly assigned = new Map<string, number>();
   /** The value each variable was last assigned (what later readers see). */
   readonly assignedVals = new Map<string, Val>();
+  /** Per variable, its last assignment when that one writes rows (committed row-wise). */
+  private readonly pendingRows = new Map<string, PendingRows>();
+  private readonly pendingBufs = new Map<number, PendingRows>();
+  /** Pending row-version buffer → the buffer its dense value was computed into. */
+  private readonly materialized = new Map<number, number>();
   readonly feeds: number[] = [];
   private dynSlots = 0;
   readonly dynOps: string[] = [];
@@ -66,6 +88,26 @@ export class PlanBuilder implements Lower {
 
   private rec(v: Val): ValRec {
     return this.vals[v.id]!;
+  }
+
+  /** The buffer a step reads for `v`: a pending row version is computed densely on first use. */
+  private bufOf(v: Val): number {
+    const b = this.rec(v).buf;
+    const m = this.materialized.get(b);
+    if (m !== undefined) return m;
+    const p = this.pendingBufs.get(b);
+    return p ? this.materialize(p) : b;
+  }
+
+  private materialize(p: PendingRows): number {
+    this.pendingBufs.delete(p.buf);
+    const buf = this.rec(this.denseRows(p.base, p.indices, p.rows)).buf;
+    this.materialized.set(p.buf, buf);
+    if (this.pendingRows.get(p.key) === p) {
+      this.pendingRows.delete(p.key);
+      this.assigned.set(p.key, buf);
+    }
+    return buf;
   }
 
   feed(dtype: DType, shape: readonly number[]): Val {
@@ -95,7 +137,7 @@ export class PlanBuilder implements Lower {
     this.steps.push({
       prim,
       params,
-      inputs: inputs.map((v) => this.rec(v).buf),
+      inputs: inputs.map((v) => this.bufOf(v)),
       outputs: outVals.map((v) => v.buf),
       op: this.opName,
     } as AnyStep);
@@ -434,24 +476,88 @@ export class PlanBuilder implements Lower {
     }
     let v = this.cast(value, ref.dtype);
     // The new version must be a temp that lives to the end of the run.
-    if (this.bufs[this.rec(v).buf]!.kind !== 'temp') v = this.strided(v, v.shape, stridesOf(v.shape), 0);
-    this.assigned.set(key, this.rec(v).buf);
+    if (this.bufs[this.bufOf(v)]!.kind !== 'temp') v = this.strided(v, v.shape, stridesOf(v.shape), 0);
+    this.pendingRows.delete(key);
+    this.assigned.set(key, this.bufOf(v));
     const version = this.asVersion(v, key);
     this.assignedVals.set(key, version);
     return version;
   }
 
+  firstIndex(indices: Val, axisSize: number): Val {
+    const n = sizeOf(indices.shape);
+    return this.one('firstIndex', { n, axisSize }, [this.cast(this.reshape(indices, [n]), 'int32')], 'int32', [n]);
+  }
+
+  /**
+   * `ref` with rows `rows` [n, ...] written at `indices` [n]. Where `ref` is the variable's
+   * stored value and nothing else assigned it in this run, the rows go into the storage in
+   * place after the run (the indices are checked before, by a firstIndex step); a reader of
+   * the whole new version gets it computed densely.
+   */
+  assignRows(ref: Val, indices: Val, rows: Val): Val {
+    const key = ref.varKey;
+    if (key === undefined) throw new InvalidArgumentError('Assign needs a variable reference as its first input', this.opName);
+    const n = sizeOf(indices.shape);
+    const rest = ref.shape.slice(1);
+    if (ref.shape.length === 0 || !shapesEqual(rows.shape, [n, ...rest])) {
+      throw new InvalidArgumentError(`Must have updates.shape = indices.shape + params.shape[1:] or updates.shape = [], got updates.shape ${cShape([...rows.shape])}, indices.shape ${cShape([...indices.shape])}, params.shape ${cShape([...ref.shape])}`, this.opName);
+    }
+    let idx = this.cast(this.reshape(indices, [n]), 'int32');
+    let r = this.cast(rows, ref.dtype);
+    const pristine = this.bufs[this.bufOf(ref)]!.kind === 'var' && !this.assigned.has(key) && !this.pendingRows.has(key);
+    if (!pristine || ref.dtype === 'string') return this.assign(ref, this.denseRows(ref, idx, r));
+    this.firstIndex(idx, ref.shape[0]!);
+    // both live to the end of the run: they must be temps of their own
+    if (this.bufs[this.bufOf(idx)]!.kind !== 'temp') idx = this.strided(idx, [n], [1], 0);
+    if (this.bufs[this.bufOf(r)]!.kind !== 'temp') r = this.strided(r, r.shape, stridesOf(r.shape), 0);
+    const buf = this.newBuf({ kind: 'temp', dtype: ref.dtype, size: sizeOf(ref.shape) });
+    const p: PendingRows = { key, base: ref, indices: idx, rows: r, buf };
+    this.pendingRows.set(key, p);
+    this.pendingBufs.set(buf, p);
+    const version = this.val(buf, ref.dtype, ref.shape, key);
+    this.assignedVals.set(key, version);
+    return version;
+  }
+
+  /** `base` with rows `rows` at `indices` (equal rows at repeated indices), computed densely. */
+  private denseRows(base: Val, indices: Val, rows: Val): Val {
+    const n = sizeOf(indices.shape);
+    const big = base.shape[0]!;
+    const ones = base.shape.slice(1).map(() => 1);
+    if (n === 0) return this.strided(base, base.shape, stridesOf(base.shape), 0);
+    const ct = base.dtype === 'bool' ? 'int32' : base.dtype;
+    const isFirst = this.binary('equal', this.firstIndex(indices, big), this.range(n, 0, 1, 'int32'));
+    const kept = this.select(this.reshape(isFirst, [n, ...ones]), this.cast(rows, ct), this.scalar(0, ct));
+    const placed = this.scatterAdd(kept, indices, 0, big);
+    const counts = this.scatterAdd(this.cast(isFirst, 'int32'), indices, 0, big);
+    const touched = this.reshape(this.binary('greater', counts, this.scalar(0, 'int32')), [big, ...ones]);
+    return this.cast(this.select(touched, placed, this.cast(base, ct)), base.dtype);
+  }
+
+  /** Every variable this plan writes (whole or by rows). */
+  assignedKeys(): string[] {
+    return [...new Set([...this.assigned.keys(), ...this.pendingRows.keys()])];
+  }
+
   // ----- finishing --------------------------------------------------------------------
   /** Buffer behind a value. */
   bufferOf(v: Val): number {
-    return this.rec(v).buf;
+    return this.bufOf(v);
   }
 
   /** Build the device plan: in-place reuse, lifetimes, arena offsets. */
   finish(fetchVals: Val[], traits: DeviceTraits): Plan {
-    const fetches = fetchVals.map((v) => this.rec(v).buf);
+    const fetches = fetchVals.map((v) => this.bufOf(v));
     const commits = [...this.assigned].map(([key, from]) => ({ from, to: this.varBufs.get(key)! }));
-    const pinned = new Set<number>([...fetches, ...commits.map((c) => c.from)]);
+    const rowCommits = [...this.pendingRows.values()].map((p) => ({
+      values: this.bufOf(p.rows),
+      indices: this.bufOf(p.indices),
+      to: this.varBufs.get(p.key)!,
+      rows: p.indices.shape[0]!,
+      rowSize: sizeOf(p.base.shape.slice(1)),
+    }));
+    const pinned = new Set<number>([...fetches, ...commits.map((c) => c.from), ...rowCommits.flatMap((c) => [c.values, c.indices])]);
     const steps = this.steps;
     const isTemp = (b: number): boolean => this.bufs[b]!.kind === 'temp';
     const bpe = (d: DType): number => traits.bytesPerElement?.(d) ?? BYTES[d];
@@ -505,7 +611,8 @@ export class PlanBuilder implements Lower {
     });
     const finalFetches = fetches.map(find);
     const finalCommits = commits.map((c) => ({ from: find(c.from), to: c.to }));
-    for (const b of [...finalFetches, ...finalCommits.map((c) => c.from)]) {
+    const finalRowCommits = rowCommits.map((c) => ({ ...c, values: find(c.values), indices: find(c.indices) }));
+    for (const b of [...finalFetches, ...finalCommits.map((c) => c.from), ...finalRowCommits.flatMap((c) => [c.values, c.indices])]) {
       if (isTemp(b)) {
         if (!start.has(b)) start.set(b, -1);
         end.set(b, Infinity);
@@ -521,6 +628,7 @@ export class PlanBuilder implements Lower {
     stepsOut.forEach((s) => [...s.inputs, ...s.outputs].forEach((b) => used.add(b)));
     finalFetches.forEach((b) => used.add(b));
     finalCommits.forEach((c) => { used.add(c.from); used.add(c.to); });
+    finalRowCommits.forEach((c) => { used.add(c.values); used.add(c.indices); used.add(c.to); });
     const buffers: PlanBuffer[] = [];
     for (const id of [...used].sort((x, y) => x - y)) {
       const b = this.bufs[id]!;
@@ -528,7 +636,10 @@ export class PlanBuilder implements Lower {
       else if (b.kind === 'var') buffers.push({ id, kind: 'var', dtype: b.dtype, size: b.size, key: b.key });
       else buffers.push({ id, kind: 'const', dtype: b.dtype, size: b.size, data: b.data });
     }
-    return { buffers, steps: stepsOut, arenaBytes, feeds, fetches: finalFetches, commits: finalCommits, dynSlots: this.dynSlots };
+    return {
+      buffers, steps: stepsOut, arenaBytes, feeds, fetches: finalFetches, commits: finalCommits,
+      ...(finalRowCommits.length > 0 ? { rowCommits: finalRowCommits } : {}), dynSlots: this.dynSlots,
+    };
   }
 }
 

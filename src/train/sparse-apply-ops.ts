@@ -3,7 +3,10 @@
  * rows `grad` at `indices`. Repeated indices are summed first (TF1's
  * `_deduplicate_indexed_slices`), then only the rows named in `indices` are updated with the
  * dense rule of the same optimizer; all other rows of the variable and its slots keep their
- * values. The update is computed over the whole variable and masked to those rows.
+ * values. Where there are fewer indices than rows, the update reads the looked-up rows, computes
+ * their new values and writes them into the variable and slots in place after the run
+ * (`Lower.assignRows`): O(indices × row) per step, whatever the variable's size. Otherwise it is
+ * computed over the whole variable and masked to the rows.
  */
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
@@ -24,6 +27,21 @@ function rowsOf(b: Lower, like: Val, grad: Val, indices: Val): { dense: Val; tou
   const touched = b.reshape(b.binary('greater', counts, b.scalar(0, like.dtype)), [n, ...rest.map(() => 1)]);
   return { dense, touched };
 }
+
+/**
+ * The sparse path's rows: `idx` [n] int32 and `summed` [n, ...rest], each row the sum of the
+ * rows of `grad` at the same index (in index order, as the dense path sums them).
+ */
+function summedRows(b: Lower, like: Val, grad: Val, indices: Val): { idx: Val; summed: Val } {
+  const nIdx = sizeOf(indices.shape);
+  const values = b.reshape(grad, [nIdx, ...like.shape.slice(1)]);
+  const idx = b.cast(b.reshape(indices, [nIdx]), 'int32');
+  const first = b.firstIndex(idx, like.shape[0]!);
+  return { idx, summed: b.gather(b.scatterAdd(values, first, 0, nIdx), first, 0) };
+}
+
+/** Whether the row-wise path is the cheaper one: fewer indices than rows. */
+const rowWise = (v: Val, indices: Val): boolean => sizeOf(indices.shape) < v.shape[0]!;
 
 function checkRows(b: Lower, v: Val, grad: Val, indices: Val): void {
   const r = indices.shape.length;
@@ -69,6 +87,16 @@ function defineSparseApply(denseType: string): void {
       const named: Record<string, Val> = {};
       spec.args.forEach((n, i) => (named[n] = ins[nRefs + i]!));
       checkRows(b, refs[0]!, named.grad!, indices);
+      if (rowWise(refs[0]!, indices)) {
+        const { idx, summed } = summedRows(b, refs[0]!, named.grad!, indices);
+        const rows = refs.map((r) => b.gather(r, idx, 0));
+        let first = refs[0]!;
+        for (const [i, nv] of spec.update(b, rows, { ...named, grad: summed }, a)) {
+          const assigned = b.assignRows(refs[i]!, idx, nv);
+          if (i === 0) first = assigned;
+        }
+        return [first];
+      }
       const { dense, touched } = rowsOf(b, refs[0]!, named.grad!, indices);
       let out = refs[0]!;
       for (const [i, nv] of spec.update(b, refs, { ...named, grad: dense }, a)) {
@@ -99,6 +127,10 @@ defineOp({
   },
   lower: (b, [ref, indices, updates]) => {
     checkRows(b, ref!, updates!, indices!);
+    if (rowWise(ref!, indices!)) {
+      const { idx, summed } = summedRows(b, ref!, updates!, indices!);
+      return [b.assignRows(ref!, idx, b.binary('sub', b.gather(ref!, idx, 0), summed))];
+    }
     const { dense } = rowsOf(b, ref!, updates!, indices!);
     return [b.assign(ref!, b.binary('sub', ref!, dense))];
   },

@@ -69,6 +69,8 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
       return step.params.outer * step.params.nIdx * step.params.inner * (f32 ? WASM_EW * 2 : JS);
     case 'scatterAdd':
       return step.params.outer * step.params.nIdx * step.params.inner * JS;
+    case 'firstIndex':
+      return step.params.n * JS;
     case 'reduce':
     case 'argReduce':
       return step.params.outer * step.params.size * step.params.inner * ew;

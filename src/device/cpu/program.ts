@@ -228,6 +228,17 @@ export function compileProgram(host: CpuHost, plan: Plan): Program {
   const finish = (): DataArray[] => {
     const out = plan.fetches.map((fid) => views.get(fid)!.slice());
     for (const c of plan.commits) views.get(c.to)!.set(views.get(c.from)!);
+    for (const c of plan.rowCommits ?? []) {
+      const to = views.get(c.to)!;
+      const from = views.get(c.values)!;
+      const idx = views.get(c.indices)!;
+      const w = c.rowSize;
+      for (let r = 0; r < c.rows; r++) {
+        const d = (idx[r] as number) * w;
+        const s = r * w;
+        for (let k = 0; k < w; k++) to[d + k] = from[s + k]!;
+      }
+    }
     return out;
   };
 

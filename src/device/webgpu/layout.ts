@@ -42,6 +42,10 @@ function lifetimes(plan: Plan, bpe: (d: DType) => number): Live[] {
   const after = plan.steps.length;
   plan.fetches.forEach((id) => touch(id, after));
   plan.commits.forEach((c) => touch(c.from, after));
+  plan.rowCommits?.forEach((c) => {
+    touch(c.values, after);
+    touch(c.indices, after);
+  });
   return [...start.keys()].map((id) => {
     const b = temps.get(id)!;
     return { id, bytes: b.size * bpe(b.dtype), start: start.get(id)!, end: end.get(id)!, off: b.kind === 'temp' ? b.offset : 0 };

@@ -27,7 +27,7 @@ import {
   type GpuComputePipeline,
   type GpuError,
 } from './gpu-types.js';
-import { COMMIT_KEY, commitBody } from './kernels/commit.js';
+import { COMMIT_KEY, ROW_COMMIT_KEY, commitBody, rowCommitBody } from './kernels/commit.js';
 import { KERNELS } from './kernels/index.js';
 import type { BindingSource, BindingSpec, Dispatch, KernelBuilder, KernelOutput } from './kernels/types.js';
 import { WORKGROUP, elemOf, groupsFor } from './kernels/wgsl.js';
@@ -297,6 +297,23 @@ export class WebGPUProgram implements Program {
           ];
           addDispatch({ key: COMMIT_KEY, uniforms: u, bindings, body: commitBody, grid: { threads: to.size } }, -1, `assign to '${to.key}'`, this.commitDispatches);
         }
+      }
+      // Row commits (sparse updates): a kernel writing the rows into the variable in place.
+      for (const c of plan.rowCommits ?? []) {
+        const to = this.buf(c.to);
+        if (to.kind !== 'var') throw new InternalError(`row commit target buffer ${c.to} is not a variable`);
+        const n = c.rows * c.rowSize;
+        if (n === 0) continue;
+        const checked = this.checks.length > 0;
+        const u = new Uniforms().u32('n', n).u32('rowSize', c.rowSize).u32('slots', this.checks.length).u32('slotWords', SLOT_BYTES / 4);
+        const bindings: BindingSpec[] = [
+          ...(checked ? [{ name: 'errs', source: { special: 'errAll' }, write: false, elem: 'u32' } as BindingSpec] : []),
+          { name: 'src', source: { buf: c.values }, write: false, elem: 'u32' },
+          { name: 'idx', source: { buf: c.indices }, write: false, elem: 'i32' },
+          { name: 'dst', source: { buf: c.to }, write: true, elem: 'u32' },
+        ];
+        const key = checked ? ROW_COMMIT_KEY : `${ROW_COMMIT_KEY}/unchecked`;
+        addDispatch({ key, uniforms: u, bindings, body: () => rowCommitBody(checked), grid: { threads: n } }, -1, `scatter into '${to.key}'`, this.commitDispatches);
       }
 
       // Staging: the fetches, then the error records.

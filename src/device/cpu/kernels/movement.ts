@@ -93,6 +93,24 @@ export const gather: CpuKernel<'gather'> = splittable<'gather'>((p, [x, idx], [o
   }
 }, (p) => ({ units: p.outer * p.nIdx, align: 1 }));
 
+/** out[j] = the first position of idx[j] among the indices (one pass over a hash map). */
+export const firstIndex: CpuKernel<'firstIndex'> = (p, [idx], [o], ctx) => {
+  const I = idx!;
+  const O = o!;
+  const first = new Map<number, number>();
+  for (let j = 0; j < p.n; j++) {
+    const v = I[j]!;
+    if (v < 0 || v >= p.axisSize) badIndex(ctx.op, j, v, p.axisSize);
+    const f = first.get(v);
+    if (f === undefined) {
+      first.set(v, j);
+      O[j] = j;
+    } else {
+      O[j] = f;
+    }
+  }
+};
+
 export const scatterAdd: CpuKernel<'scatterAdd'> = splittable<'scatterAdd'>((p, [u, idx], [o], ctx) => {
   const { axisSize, inner, nIdx } = p;
   const I = idx!;

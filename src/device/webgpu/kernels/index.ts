@@ -13,6 +13,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { copy } from './copy.js';
 import { fill } from './fill.js';
+import { firstIndex } from './first-index.js';
 import { gather } from './gather.js';
 import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
@@ -37,6 +38,7 @@ export const KERNELS: KernelTable = {
   concat,
   gather,
   scatterAdd,
+  firstIndex,
   matmul,
   fill,
   range,
