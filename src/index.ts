@@ -15,8 +15,10 @@ export {
 } from './graph/context.js';
 export * from './ops/index.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
-export { gradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
+export { TensorArray } from './ops/tensor-array.js';
+export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
+export * as logging from './train/tf-logging.js';
 export { Session, type SessionOptions } from './session/session.js';
 export { RunOptions, RunMetadata, type StepStats, type DeviceStepStats, type NodeExecStats } from './session/run-trace.js';
 export * as timeline from './session/timeline-namespace.js';

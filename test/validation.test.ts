@@ -100,7 +100,7 @@ describe('ops options', () => {
       "unstack() got an unexpected keyword argument 'count'",
     );
     expect(typeError(() => tf.gradients(tf.zeros([1]), [tf.zeros([1])], null, { stopGradients: 'x' as never }))).toBe(
-      "Invalid gradients option stopGradients: expected an array, got 'x'",
+      "Invalid gradients option stopGradients[0]: expected a number, boolean, nested array, typed array, NDArray, Tensor or Variable, got 'x'",
     );
   });
 });
@@ -193,7 +193,10 @@ describe('learning-rate schedules', () => {
       "Invalid inverseTimeDecay argument staircase: expected a boolean, got 'true'",
     );
     expect(typeError(() => train.polynomialDecay(0.1, 5, 100, { cycles: true } as never))).toBe(
-      'Invalid polynomialDecay option cycles: expected one of endLearningRate, power, cycle, name, got an unknown option',
+      "polynomialDecay() got an unexpected keyword argument 'cycles'",
+    );
+    expect(typeError(() => train.polynomialDecay(0.1, 5, 100, { power: '2' } as never))).toBe(
+      "Invalid polynomialDecay argument power: expected a number, got '2'",
     );
     expect(typeError(() => train.cosineDecay(0.1, 5, 100, '0' as never))).toBe(
       "Invalid cosineDecay argument alpha: expected a number, got '0'",
@@ -215,9 +218,7 @@ describe('Saver options', () => {
     expect(saverError({ keepCheckpointEveryNHours: 0 })).toBe(
       'Invalid Saver option keepCheckpointEveryNHours: expected a positive number of hours, got 0',
     );
-    expect(saverError({ max_to_keep: 3 })).toBe(
-      'Invalid Saver option max_to_keep: expected one of maxToKeep, keepCheckpointEveryNHours, allowEmpty, padStepNumber, saveRelativePaths, reshape, got an unknown option',
-    );
+    expect(saverError({ max_to_keep: 3 })).toBe("Saver() got an unexpected keyword argument 'max_to_keep'");
     g.asDefault(() => new tf.train.Saver([v], { maxToKeep: null, keepCheckpointEveryNHours: Infinity }));
 
     const saver = g.asDefault(() => new tf.train.Saver([v]));

@@ -9,6 +9,9 @@ import {
   abs, divide, maximum, minimum, multiply, pow, reduceMax, reduceSum, sqrt, subtract, add, greater, where,
 } from './math.js';
 import { getDefaultGraph } from '../graph/context.js';
+import { kwargs, tf1Function } from '../args.js';
+import { cast, rsqrt } from './math.js';
+import { size } from './array.js';
 import { l2Loss } from './nn.js';
 
 export type NormOrd = 'euclidean' | 'fro' | number;
@@ -77,8 +80,16 @@ function valuesOf(t: Tensor | IndexedSlices | TensorLike): Tensor {
  * `tf.clipByNorm(t, clipNorm, axes?)`: `t * clipNorm / max(l2norm(t, axes), clipNorm)`, with
  * TF's NaN-free gradient at t = 0. IndexedSlices are clipped row-wise on their values.
  */
-export function clipByNorm<T extends TensorLike | IndexedSlices>(t: T, clipNorm: TensorLike, axes?: number | number[] | null, name?: string): T extends IndexedSlices ? IndexedSlices : Tensor;
-export function clipByNorm(t: TensorLike | IndexedSlices, clipNorm: TensorLike, axes: number | number[] | null = null, name?: string): Tensor | IndexedSlices {
+export function clipByNorm<T extends TensorLike | IndexedSlices>(t: T, clipNorm: TensorLike, axes?: number | number[] | null, name?: string | null): T extends IndexedSlices ? IndexedSlices : Tensor;
+export function clipByNorm<T extends TensorLike | IndexedSlices>(t: T, clipNorm: TensorLike, opts: ClipByNormOptions): T extends IndexedSlices ? IndexedSlices : Tensor;
+export function clipByNorm<T extends TensorLike | IndexedSlices>(t: T, opts: ClipByNormOptions & { clipNorm: TensorLike }): T extends IndexedSlices ? IndexedSlices : Tensor;
+export function clipByNorm<T extends TensorLike | IndexedSlices>(opts: ClipByNormOptions & { t: T; clipNorm: TensorLike }): T extends IndexedSlices ? IndexedSlices : Tensor;
+export function clipByNorm(...args: unknown[]): Tensor | IndexedSlices {
+  const o = kwargs(args, ['t', 'clipNorm', 'axes', 'name'], 'clipByNorm', 2);
+  const t = o.t as TensorLike | IndexedSlices;
+  const clipNorm = o.clipNorm as TensorLike;
+  const axes = (o.axes ?? null) as number | number[] | null;
+  const name = (o.name ?? undefined) as string | undefined;
   const v = valuesOf(t);
   return v.graph.nameScope(name ?? 'clip_by_norm', (scope) => {
     const cn = toTensor(clipNorm, v.dtype);
@@ -95,6 +106,27 @@ export function clipByNorm(t: TensorLike | IndexedSlices, clipNorm: TensorLike, 
   });
 }
 
+export interface ClipByNormOptions {
+  axes?: number | number[] | null;
+  name?: string | null;
+}
+
+/**
+ * `tf.clipByAverageNorm(t, clipNorm, name=None)`: `t * clipNorm / max(l2norm(t) / size(t),
+ * clipNorm)`, computed as TF1 does with `rsqrt` of the sum of squares.
+ */
+export const clipByAverageNorm = tf1Function('clipByAverageNorm', ['t', 'clipNorm', 'name'], function clipByAverageNorm(
+  t: TensorLike, clipNorm: TensorLike, name?: string | null,
+): Tensor {
+  const v = toTensor(t);
+  return v.graph.nameScope(name ?? 'clip_by_average_norm', (scope) => {
+    const cn = toTensor(clipNorm, v.dtype);
+    const nElement = cast(size(v), v.dtype);
+    const l2normInv = rsqrt(reduceSum(multiply(v, v), null));
+    return identity(multiply(multiply(v, cn), minimum(multiply(l2normInv, nElement), divide(constant(1, v.dtype), cn))), scope);
+  });
+}, 2);
+
 type MaybeGrad = Tensor | IndexedSlices | TensorLike | null | undefined;
 
 function checkList(tList: unknown): asserts tList is readonly MaybeGrad[] {
@@ -102,7 +134,7 @@ function checkList(tList: unknown): asserts tList is readonly MaybeGrad[] {
 }
 
 /** `tf.globalNorm(tList)`: `sqrt(Σ ‖t‖²)` over the non-null entries (IndexedSlices by their values). */
-export function globalNorm(tList: readonly MaybeGrad[], name?: string): Tensor {
+export const globalNorm = tf1Function('globalNorm', ['tList', 'name'], function globalNorm(tList: readonly MaybeGrad[], name?: string | null): Tensor {
   checkList(tList);
   const present = tList.filter((t) => t !== null && t !== undefined);
   const g = present.length ? valuesOf(present[0]!).graph : getDefaultGraph();
@@ -112,11 +144,11 @@ export function globalNorm(tList: readonly MaybeGrad[], name?: string): Tensor {
     const halfSquared = reduceSum(stack(values.map((v) => l2Loss(v))));
     return sqrt(multiply(halfSquared, constant(2, halfSquared.dtype)), 'global_norm');
   });
-}
+}, 1);
 
 export interface ClipByGlobalNormOptions {
   useNorm?: TensorLike | null;
-  name?: string;
+  name?: string | null;
 }
 
 /**
@@ -125,17 +157,18 @@ export interface ClipByGlobalNormOptions {
  * IndexedSlices. A non-finite norm makes every clipped value NaN, as in TF1.
  */
 export function clipByGlobalNorm(
-  tList: readonly MaybeGrad[],
-  clipNorm: TensorLike,
-  useNorm?: TensorLike | null | ClipByGlobalNormOptions,
-  name?: string,
-): [(Tensor | IndexedSlices | null)[], Tensor] {
+  tList: readonly MaybeGrad[], clipNorm: TensorLike, useNorm?: TensorLike | null, name?: string | null,
+): [(Tensor | IndexedSlices | null)[], Tensor];
+export function clipByGlobalNorm(tList: readonly MaybeGrad[], clipNorm: TensorLike, opts: ClipByGlobalNormOptions): [(Tensor | IndexedSlices | null)[], Tensor];
+export function clipByGlobalNorm(tList: readonly MaybeGrad[], opts: ClipByGlobalNormOptions & { clipNorm: TensorLike }): [(Tensor | IndexedSlices | null)[], Tensor];
+export function clipByGlobalNorm(opts: ClipByGlobalNormOptions & { tList: readonly MaybeGrad[]; clipNorm: TensorLike }): [(Tensor | IndexedSlices | null)[], Tensor];
+export function clipByGlobalNorm(...args: unknown[]): [(Tensor | IndexedSlices | null)[], Tensor] {
+  const a = kwargs(args, ['tList', 'clipNorm', 'useNorm', 'name'], 'clipByGlobalNorm', 2);
+  const tList = a.tList as readonly MaybeGrad[];
+  const clipNorm = a.clipNorm as TensorLike;
   checkList(tList);
-  let opts: ClipByGlobalNormOptions = { useNorm: useNorm as TensorLike | null | undefined, name };
-  if (useNorm !== null && typeof useNorm === 'object' && !(useNorm instanceof Tensor) && !Array.isArray(useNorm) && ('useNorm' in useNorm || 'name' in useNorm)) {
-    opts = useNorm as ClipByGlobalNormOptions;
-  }
-  const norm = opts.useNorm === undefined || opts.useNorm === null ? globalNorm(tList, opts.name) : toTensor(opts.useNorm);
+  const opts: ClipByGlobalNormOptions = { useNorm: a.useNorm as TensorLike | null | undefined, name: (a.name ?? undefined) as string | undefined };
+  const norm = opts.useNorm === undefined || opts.useNorm === null ? globalNorm(tList, opts.name ?? undefined) : toTensor(opts.useNorm);
   return [
     norm.graph.nameScope(opts.name ?? 'clip_by_global_norm', (scope) => {
       const base = scope.slice(0, -1).split('/').pop()!;

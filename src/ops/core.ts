@@ -9,7 +9,7 @@ import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf
 import { type TensorLike, setConstBuilder, toNDArray, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { parseShape } from '../validate.js';
-import { kwargs, tf1Function } from '../args.js';
+import { isOptionsObject, kwargs, tf1Function } from '../args.js';
 
 /** `tf.constant`'s keyword parameters (TF1's calling convention: positional, then these). */
 export interface ConstantOptions {
@@ -139,14 +139,22 @@ function asOp(x: OpLike): Operation {
 }
 
 /** `tf.group(...ops)`: a NoOp with control inputs on each. A trailing `{name}` names it. */
-export function group(...args: (OpLike | OpLike[] | { name: string })[]): Operation {
+export function group(...args: (OpLike | readonly unknown[] | { name?: string | null })[]): Operation {
   let name: string | undefined;
   const ops: Operation[] = [];
-  for (const a of args) {
-    if (Array.isArray(a)) ops.push(...a.map(asOp));
-    else if (a instanceof Operation || a instanceof Tensor || 'op' in a) ops.push(asOp(a as OpLike));
-    else name = (a as { name: string }).name;
-  }
+  const flat = (a: unknown): void => {
+    if (Array.isArray(a)) for (const x of a) flat(x);
+    else if (a instanceof Operation || a instanceof Tensor || (typeof a === 'object' && a !== null && 'op' in a && !isOptionsObject(a))) ops.push(asOp(a as OpLike));
+    else throw new TypeError(`group() expects Operations or Tensors, got ${String(a)}`);
+  };
+  args.forEach((a, i) => {
+    if (i === args.length - 1 && isOptionsObject(a)) {
+      for (const k of Object.keys(a)) if (k !== 'name') throw new TypeError(`group() got an unexpected keyword argument '${k}'`);
+      name = (a as { name?: string | null }).name ?? undefined;
+    } else {
+      flat(a);
+    }
+  });
   const g = graphFromInputs(ops, getDefaultGraph());
   return g.controlDependencies(ops, () => makeOp(g, 'NoOp', [], {}, name, 'group_deps'));
 }

@@ -10,13 +10,14 @@ import type { Graph } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { addN } from './math.js';
-import { onesLike } from './array.js';
+import { onesLike, zerosLike } from './array.js';
 import { getGradient } from './registry.js';
 import { IndexedSlices, densify } from './indexed-slices.js';
 import { concat, range } from './array.js';
 import './grads/index.js';
 import { gradientsOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
+import { kwargs } from '../args.js';
 
 /**
  * A while loop is differentiated as a whole (its ops form a cycle): `unitOf(op)` names the loop
@@ -52,11 +53,35 @@ export function isDifferentiable(dtype: DType): boolean {
 }
 
 export interface GradientsOptions {
+  gradYs?: (TensorLike | null | undefined)[] | TensorLike | null;
   /** Scope of the new ops (default `gradients`, uniquified). */
-  name?: string;
+  name?: string | null;
+  /** Accepted as TF1 does; one process places each gradient op by the ordinary rules. */
+  colocateGradientsWithOps?: boolean | null;
+  /** Accepted as TF1 does; a gradient's value does not depend on its gating. */
+  gateGradients?: boolean | null;
+  /** `tf.AggregationMethod.*`: every method sums to the same values here. */
+  aggregationMethod?: number | null;
   /** Tensors treated as constants, as if wrapped in stopGradient. */
-  stopGradients?: TensorLike[];
+  stopGradients?: TensorLike | TensorLike[] | null;
+  /** `tf.UnconnectedGradients.NONE` ('none', null where unconnected) or `.ZERO` ('zero', zeros). */
+  unconnectedGradients?: 'none' | 'zero' | null;
 }
+
+/** TF1's `tf.AggregationMethod`. */
+export const AggregationMethod = {
+  ADD_N: 0,
+  DEFAULT: 0,
+  EXPERIMENTAL_TREE: 1,
+  EXPERIMENTAL_ACCUMULATE_N: 2,
+} as const;
+
+/** TF1's `tf.UnconnectedGradients`. */
+export const UnconnectedGradients = { NONE: 'none', ZERO: 'zero' } as const;
+
+const GRADIENTS_NAMES = [
+  'ys', 'xs', 'gradYs', 'name', 'colocateGradientsWithOps', 'gateGradients', 'aggregationMethod', 'stopGradients', 'unconnectedGradients',
+] as const;
 
 type XLike = TensorLike | { ref: Tensor };
 
@@ -101,12 +126,41 @@ function aggregateGrads(l: Gradient[]): Gradient {
 export function gradients(
   ys: TensorLike | TensorLike[],
   xs: XLike | XLike[],
-  gradYs?: (TensorLike | null | undefined)[] | null,
-  opts: GradientsOptions = {},
-): (Gradient | null)[] {
+  gradYs?: (TensorLike | null | undefined)[] | TensorLike | null,
+  name?: string | null,
+  colocateGradientsWithOps?: boolean | null,
+  gateGradients?: boolean | null,
+  aggregationMethod?: number | null,
+  stopGradients?: TensorLike | TensorLike[] | null,
+  unconnectedGradients?: 'none' | 'zero' | null,
+): (Gradient | null)[];
+export function gradients(ys: TensorLike | TensorLike[], xs: XLike | XLike[], gradYs: (TensorLike | null | undefined)[] | TensorLike | null | undefined, opts: GradientsOptions): (Gradient | null)[];
+export function gradients(ys: TensorLike | TensorLike[], xs: XLike | XLike[], opts: GradientsOptions): (Gradient | null)[];
+export function gradients(ys: TensorLike | TensorLike[], opts: GradientsOptions & { xs: XLike | XLike[] }): (Gradient | null)[];
+export function gradients(opts: GradientsOptions & { ys: TensorLike | TensorLike[]; xs: XLike | XLike[] }): (Gradient | null)[];
+export function gradients(...args: unknown[]): (Gradient | null)[] {
+  const a = kwargs(args, GRADIENTS_NAMES, 'gradients', 2);
+  const ys = a.ys as TensorLike | TensorLike[];
+  const xs = a.xs as XLike | XLike[];
+  const gy = a.gradYs as (TensorLike | null | undefined)[] | TensorLike | null | undefined;
+  const opts = {
+    name: (a.name ?? undefined) as string | undefined,
+    stopGradients: a.stopGradients === undefined || a.stopGradients === null ? undefined : Array.isArray(a.stopGradients) ? a.stopGradients : [a.stopGradients],
+  };
   parseOptions(gradientsOptions, opts, 'gradients');
+  for (const k of ['colocateGradientsWithOps', 'gateGradients'] as const) {
+    if (a[k] !== undefined && a[k] !== null && typeof a[k] !== 'boolean') throw new TypeError(`gradients(): ${k} must be a bool, got ${String(a[k])}`);
+  }
+  const am = a.aggregationMethod;
+  if (am !== undefined && am !== null && !Object.values(AggregationMethod).includes(am as 0)) {
+    throw new ValueError(`Invalid aggregation_method specified ${String(am)}.`);
+  }
+  const ug = a.unconnectedGradients ?? 'none';
+  if (ug !== 'none' && ug !== 'zero') throw new ValueError(`Unknown value for unconnected_gradients: '${String(ug)}'`);
   const yList = (Array.isArray(ys) ? ys : [ys]).map((y) => toTensor(y));
   const xList = (Array.isArray(xs) ? xs : [xs]).map(asX);
+  // A single grad_ys tensor is a list of one, as TF1 lists it.
+  const gradYs = gy === undefined || gy === null ? gy : Array.isArray(gy) ? (gy as (TensorLike | null | undefined)[]) : [gy as TensorLike];
   if (gradYs && gradYs.length !== yList.length) {
     throw new ValueError(`Passed ${gradYs.length} grad_ys for ${yList.length} ys`);
   }
@@ -189,7 +243,8 @@ export function gradients(
         add(t, d);
       });
     }
-    return xList.map((x) => (between.has(x.op) ? aggregate(x) : null));
+    const out = xList.map((x) => (between.has(x.op) ? aggregate(x) : null));
+    return ug === 'zero' ? out.map((d, i) => d ?? zerosLike(xList[i]!)) : out;
   });
 }
 

@@ -10,6 +10,7 @@ import { shapeFnError } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import { type TF1Args, kwargs } from '../args.js';
 
 export interface StridedSliceAttrs {
   [k: string]: unknown;
@@ -227,35 +228,37 @@ function intList(v: unknown, what: string): number[] {
   return [...(v as number[])];
 }
 
+const STRIDED_SLICE_NAMES = [
+  'input', 'begin', 'end', 'strides', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask', 'var', 'name',
+] as const;
+type StridedSliceParams = [
+  input: TensorLike, begin: readonly number[], end: readonly number[], strides?: readonly number[] | null, beginMask?: number | null,
+  endMask?: number | null, ellipsisMask?: number | null, newAxisMask?: number | null, shrinkAxisMask?: number | null, variable?: null, name?: string | null,
+];
+
 /**
- * `tf.stridedSlice(input, begin, end, strides?, {beginMask, endMask, ellipsisMask, newAxisMask,
- * shrinkAxisMask, name})`, TF's semantics: bit i of a mask refers to entry i of the spec.
+ * `tf.strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0,
+ * ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0, var=None, name=None)`, TF's semantics:
+ * bit i of a mask refers to entry i of the spec.
  */
-export function stridedSlice(
-  input: TensorLike,
-  begin: readonly number[],
-  end: readonly number[],
-  strides?: readonly number[] | StridedSliceOptions | null,
-  opts: StridedSliceOptions = {},
-): Tensor {
-  if (strides !== undefined && strides !== null && !Array.isArray(strides)) {
-    opts = strides as StridedSliceOptions;
-    strides = undefined;
-  }
-  const x = toTensor(input);
-  const b = intList(begin, 'begin');
+export function stridedSlice(...args: TF1Args<typeof STRIDED_SLICE_NAMES, StridedSliceParams>): Tensor {
+  const o = kwargs(args, STRIDED_SLICE_NAMES, 'stridedSlice', 3);
+  if (o.var !== undefined && o.var !== null) throw new ValueError('stridedSlice(): var (slice assignment) is not supported; use tf.scatterNdUpdate or tf.assign');
+  const x = toTensor(o.input as TensorLike);
+  const b = intList(o.begin, 'begin');
+  const strides = o.strides as readonly number[] | null | undefined;
   const attrs: StridedSliceAttrs = {
     begin: b,
-    end: intList(end, 'end'),
+    end: intList(o.end, 'end'),
     strides: strides ? intList(strides, 'strides') : b.map(() => 1),
     beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
   };
   for (const k of ['beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask'] as const) {
-    const v = opts[k] ?? 0;
-    if (!Number.isInteger(v) || v < 0) throw new TypeError(`stridedSlice option ${k} must be a non-negative integer, got ${String(v)}`);
-    attrs[k] = v;
+    const v = o[k] ?? 0;
+    if (!Number.isInteger(v) || (v as number) < 0) throw new TypeError(`stridedSlice option ${k} must be a non-negative integer, got ${String(v)}`);
+    attrs[k] = v as number;
   }
-  return makeOp(x.graph, 'StridedSlice', [x], attrs, opts.name, 'strided_slice').outputs[0]!;
+  return makeOp(x.graph, 'StridedSlice', [x], attrs, (o.name ?? undefined) as string | undefined, 'strided_slice').outputs[0]!;
 }
 
 /** `tf.newaxis`: in `tf.index`, inserts a dim of size 1 (Python's `None` / `tf.newaxis`). */

@@ -49,18 +49,69 @@ for (const [type, fn] of [['Assign', null], ['AssignAdd', 'add'], ['AssignSub', 
   registerGradient(type, null);
 }
 
-/** `tf.assign(ref, value)`; the output is the variable's new value. */
-export function assign(ref: Variable | Tensor, value: TensorLike, name?: string): Tensor {
+function assignOp(type: 'Assign' | 'AssignAdd' | 'AssignSub', where: string, names: readonly string[], args: unknown[]): Tensor {
+  const o = kwargs(args, names, where, 2);
+  // tsflow's earlier (ref, value, name) form: a string where TF1 has a flag is the name.
+  const third = names[2]!;
+  if (typeof o[third] === 'string') {
+    if (o.name !== undefined && o.name !== null) throw new TypeError(`${where}() got multiple values for argument 'name'`);
+    o.name = o[third];
+    delete o[third];
+  }
+  for (const k of names.slice(2, -1)) {
+    if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'boolean') throw new TypeError(`${where}(): ${k} must be a bool, got ${String(o[k])}`);
+  }
+  const ref = o.ref as Variable | Tensor;
+  if (!(ref instanceof Variable) && !(typeof ref === 'object' && ref !== null && 'op' in ref && 'graph' in ref)) {
+    throw new TypeError(`${where}(): ref must be a Variable, got ${String(ref)}`);
+  }
   const r = ref instanceof Variable ? ref.ref : ref;
-  return makeOp(r.graph, 'Assign', [r, toTensor(value, r.dtype)], {}, name, 'Assign').outputs[0]!;
+  const value = r.graph.asDefault(() => toTensor(o.value as TensorLike, r.dtype));
+  if (o.validateShape === false && r.shape && value.shape && (!isFullyDefined(value.shape) || !shapesEqual(r.shape as number[], value.shape as number[]))) {
+    throw new ValueError(`${where}(): validate_shape=False with a value of shape ${pyShape(value.shape)} for a variable of shape ${pyShape(r.shape)}: tsflow's variables keep the shape they were created with`);
+  }
+  return makeOp(r.graph, type, [r, value], {}, (o.name ?? undefined) as string | undefined, type).outputs[0]!;
 }
-export function assignAdd(ref: Variable | Tensor, value: TensorLike, name?: string): Tensor {
-  const r = ref instanceof Variable ? ref.ref : ref;
-  return makeOp(r.graph, 'AssignAdd', [r, toTensor(value, r.dtype)], {}, name, 'AssignAdd').outputs[0]!;
+
+type AssignArgs = TF1Args<
+  readonly ['ref', 'value', 'validateShape', 'useLocking', 'name'],
+  [ref: Variable | Tensor, value: TensorLike, validateShape?: boolean | string | null, useLocking?: boolean | null, name?: string | null]
+>;
+type AssignAddArgs = TF1Args<
+  readonly ['ref', 'value', 'useLocking', 'name'],
+  [ref: Variable | Tensor, value: TensorLike, useLocking?: boolean | string | null, name?: string | null]
+>;
+const ASSIGN_NAMES = ['ref', 'value', 'validateShape', 'useLocking', 'name'] as const;
+const ASSIGN_ADD_NAMES = ['ref', 'value', 'useLocking', 'name'] as const;
+
+/**
+ * `tf.assign(ref, value, validate_shape=None, use_locking=None, name=None)`; the output is the
+ * variable's new value. (`tf.assign(ref, value, name)`, a string third, names it too.)
+ */
+export function assign(...args: AssignArgs): Tensor {
+  return assignOp('Assign', 'assign', ASSIGN_NAMES, args);
 }
-export function assignSub(ref: Variable | Tensor, value: TensorLike, name?: string): Tensor {
-  const r = ref instanceof Variable ? ref.ref : ref;
-  return makeOp(r.graph, 'AssignSub', [r, toTensor(value, r.dtype)], {}, name, 'AssignSub').outputs[0]!;
+/** `tf.assign_add(ref, value, use_locking=None, name=None)`. */
+export function assignAdd(...args: AssignAddArgs): Tensor {
+  return assignOp('AssignAdd', 'assignAdd', ASSIGN_ADD_NAMES, args);
+}
+/** `tf.assign_sub(ref, value, use_locking=None, name=None)`. */
+export function assignSub(...args: AssignAddArgs): Tensor {
+  return assignOp('AssignSub', 'assignSub', ASSIGN_ADD_NAMES, args);
+}
+
+const METHOD_NAMES = ['value', 'useLocking', 'name', 'readValue'] as const;
+type MethodArgs = TF1Args<typeof METHOD_NAMES, [value: TensorLike, useLocking?: boolean | string | null, name?: string | null, readValue?: boolean | null]>;
+function variableMethod(v: Variable, type: 'Assign' | 'AssignAdd' | 'AssignSub', where: string, args: unknown[]): Tensor | Operation {
+  const o = kwargs(args, METHOD_NAMES, where, 1);
+  if (typeof o.useLocking === 'string') {
+    o.name = o.useLocking;
+    delete o.useLocking;
+  }
+  const names = type === 'Assign' ? ASSIGN_NAMES : ASSIGN_ADD_NAMES;
+  const t = assignOp(type, where, names, [v, o.value, { useLocking: o.useLocking, name: o.name }]);
+  if (o.readValue !== undefined && o.readValue !== null && typeof o.readValue !== 'boolean') throw new TypeError(`${where}(): read_value must be a bool, got ${String(o.readValue)}`);
+  return o.readValue === false ? t.op : t;
 }
 
 export interface VariableOptions {
@@ -189,14 +240,35 @@ export class Variable implements TensorConvertible {
   toTensor(): Tensor {
     return this.snapshot;
   }
-  assign(v: TensorLike, name?: string): Tensor {
-    return assign(this, v, name);
+  /**
+   * `variable.assign(value, use_locking=False, name=None, read_value=True)`: the Assign op's
+   * output, or the op itself with `readValue: false`. (`assign(value, name)` names it too.)
+   */
+  assign(value: TensorLike, useLocking?: boolean | string | null, name?: string | null, readValue?: true | null): Tensor;
+  assign(value: TensorLike, useLocking: boolean | null | undefined, name: string | null | undefined, readValue: false): Operation;
+  assign(value: TensorLike, opts: { useLocking?: boolean | null; name?: string | null; readValue?: true | null }): Tensor;
+  assign(value: TensorLike, opts: { useLocking?: boolean | null; name?: string | null; readValue: false }): Operation;
+  assign(...args: MethodArgs): Tensor | Operation;
+  assign(...args: unknown[]): Tensor | Operation {
+    return variableMethod(this, 'Assign', 'assign', args);
   }
-  assignAdd(v: TensorLike, name?: string): Tensor {
-    return assignAdd(this, v, name);
+  /** `variable.assign_add(delta, use_locking=False, name=None, read_value=True)`. */
+  assignAdd(delta: TensorLike, useLocking?: boolean | string | null, name?: string | null, readValue?: true | null): Tensor;
+  assignAdd(delta: TensorLike, useLocking: boolean | null | undefined, name: string | null | undefined, readValue: false): Operation;
+  assignAdd(delta: TensorLike, opts: { useLocking?: boolean | null; name?: string | null; readValue?: true | null }): Tensor;
+  assignAdd(delta: TensorLike, opts: { useLocking?: boolean | null; name?: string | null; readValue: false }): Operation;
+  assignAdd(...args: MethodArgs): Tensor | Operation;
+  assignAdd(...args: unknown[]): Tensor | Operation {
+    return variableMethod(this, 'AssignAdd', 'assignAdd', args);
   }
-  assignSub(v: TensorLike, name?: string): Tensor {
-    return assignSub(this, v, name);
+  /** `variable.assign_sub(delta, use_locking=False, name=None, read_value=True)`. */
+  assignSub(delta: TensorLike, useLocking?: boolean | string | null, name?: string | null, readValue?: true | null): Tensor;
+  assignSub(delta: TensorLike, useLocking: boolean | null | undefined, name: string | null | undefined, readValue: false): Operation;
+  assignSub(delta: TensorLike, opts: { useLocking?: boolean | null; name?: string | null; readValue?: true | null }): Tensor;
+  assignSub(delta: TensorLike, opts: { useLocking?: boolean | null; name?: string | null; readValue: false }): Operation;
+  assignSub(...args: MethodArgs): Tensor | Operation;
+  assignSub(...args: unknown[]): Tensor | Operation {
+    return variableMethod(this, 'AssignSub', 'assignSub', args);
   }
   toString(): string {
     return `<tf.Variable '${this.name}' shape=${pyShape(this.shape)} dtype=${this.dtype}>`;

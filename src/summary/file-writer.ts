@@ -13,6 +13,8 @@ import type { GraphDef } from '../proto/framework.js';
 import { type Event, EventT, type Summary, SummaryT } from '../proto/summary.js';
 import { serializeGraphDef } from '../graphdef/write-graph.js';
 import { encodeRecord } from '../io/records.js';
+import { isOptionsObject, kwargs } from '../args.js';
+import { ValueError } from '../errors.js';
 
 export interface FileWriterOptions {
   /** Events queued before a write (default 10). */
@@ -54,7 +56,29 @@ export class FileWriter {
   private readonly flushSecs: number;
   private readonly seenTags = new Set<string>();
 
-  constructor(logdir: string, graph?: Graph | GraphDef | null, opts: FileWriterOptions = {}) {
+  /**
+   * `tf.summary.FileWriter(logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None,
+   * filename_suffix=None, session=None)`.
+   */
+  constructor(logdir: string, graph?: Graph | GraphDef | null, opts?: FileWriterOptions);
+  constructor(
+    logdir: string, graph?: Graph | GraphDef | null, maxQueue?: number | null, flushSecs?: number | null, graphDef?: GraphDef | null,
+    filenameSuffix?: string | null, session?: null,
+  );
+  constructor(logdir: string, opts: FileWriterOptions & { graph?: Graph | GraphDef | null });
+  constructor(opts: FileWriterOptions & { logdir: string; graph?: Graph | GraphDef | null });
+  constructor(...args: unknown[]) {
+    // A GraphDef is a plain object too: one in the graph's place is the graph, not options.
+    const last = args[args.length - 1];
+    if (args.length === 2 && isOptionsObject(last) && ('node' in last || 'versions' in last || 'library' in last)) args = [...args, {}];
+    const a = kwargs(args, ['logdir', 'graph', 'maxQueue', 'flushSecs', 'graphDef', 'filenameSuffix', 'session'], 'FileWriter', 1);
+    if (a.session !== undefined && a.session !== null) throw new ValueError('FileWriter(): session (a summary writer resource) is not supported; give a logdir');
+    const logdir = a.logdir as string;
+    const graph = a.graph as Graph | GraphDef | null | undefined;
+    const opts: FileWriterOptions = {};
+    for (const k of ['maxQueue', 'flushSecs', 'graphDef', 'filenameSuffix'] as const) {
+      if (a[k] !== undefined && a[k] !== null) (opts as Record<string, unknown>)[k] = a[k];
+    }
     if (typeof logdir !== 'string' || logdir === '') throw new TypeError('FileWriter needs a logdir');
     this.logdir = logdir;
     this.maxQueue = opts.maxQueue ?? 10;

@@ -6,7 +6,8 @@ export {
 } from './optimizers.js';
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from './global-step.js';
 export {
-  exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, piecewiseConstant,
+  exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, cosineDecayRestarts, linearCosineDecay,
+  noisyLinearCosineDecay, piecewiseConstant,
   type PolynomialDecayOptions,
 } from './decay.js';
 export { Saver, type SaverOptions, type SaveOptions, type SaverVarList } from './saver.js';
@@ -14,3 +15,4 @@ export * from './checkpoint-api.js';
 export { writeGraph } from '../graphdef/write-graph.js';
 export { importMetaGraph, exportMetaGraph, type ExportMetaGraphOptions, type ImportMetaGraphOptions } from './meta-graph.js';
 export { Example, Features, Feature, BytesList, FloatList, Int64List } from '../io/example.js';
+export * from './monitored-index.js';

@@ -43,6 +43,7 @@ import type { MetaGraphDef, SaverDef } from '../proto/meta-graph.js';
 import { removeStaleStateTemps } from '../checkpoint/state.js';
 import { saveOptions, saverOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
+import { isOptionsObject, kwargs } from '../args.js';
 
 /** Variables to save: a list (each keyed by `v.op.name`) or checkpoint key → variable. */
 export type SaverVarList = readonly Variable[] | Readonly<Record<string, Variable>> | ReadonlyMap<string, Variable>;
@@ -63,6 +64,20 @@ export interface SaverOptions {
   saveRelativePaths?: boolean;
   /** Restore a checkpoint tensor into a variable of another shape with the same element count. */
   reshape?: boolean;
+  /** One shard per device in TF; one process writes the same single-shard bundle either way. */
+  sharded?: boolean | null;
+  /** TF's name of the save ops' scope. */
+  name?: string | null;
+  /** TF restores one variable at a time; tsflow checks all before writing any. */
+  restoreSequentially?: boolean | null;
+  /** Fix the variables on `build()` instead of in the constructor. */
+  deferBuild?: boolean | null;
+  /** 2 (`SaverDef.V2`), the only format written. */
+  writeVersion?: number | null;
+  /** The default path for `restore`. */
+  filename?: string | null;
+  saverDef?: null;
+  builder?: null;
 }
 
 export interface SaveOptions {
@@ -74,6 +89,10 @@ export interface SaveOptions {
   writeState?: boolean;
   /** Write `<prefix>.meta`, the graph's MetaGraphDef (default true). */
   writeMetaGraph?: boolean;
+  /** The MetaGraph file's extension (default `meta`). */
+  metaGraphSuffix?: string | null;
+  stripDefaultAttrs?: boolean | null;
+  saveDebugInfo?: boolean | null;
 }
 
 interface Saveable {
@@ -188,30 +207,107 @@ function wrapRestoreError(err: OpError, what: string): OpError {
  * global variables of the default graph as they are at that moment, so create the saver after
  * the model and its optimizer (whose slots and step counter are global variables too).
  */
+const SAVER_NAMES = [
+  'varList', 'reshape', 'sharded', 'maxToKeep', 'keepCheckpointEveryNHours', 'name', 'restoreSequentially', 'saverDef', 'builder',
+  'deferBuild', 'allowEmpty', 'writeVersion', 'padStepNumber', 'saveRelativePaths', 'filename',
+] as const;
+const SAVE_NAMES = [
+  'sess', 'savePath', 'globalStep', 'latestFilename', 'metaGraphSuffix', 'writeMetaGraph', 'writeState', 'stripDefaultAttrs', 'saveDebugInfo',
+] as const;
+
+/** A plain object of checkpoint keys → variables (TF1's dict var_list), not an options object. */
+function isVarDict(x: unknown): boolean {
+  return isOptionsObject(x) && Object.values(x).some((v) => v instanceof Variable || v instanceof Tensor);
+}
+
 export class Saver {
-  private readonly saveables: Saveable[];
+  private saveables: Saveable[] = [];
   readonly maxToKeep: number;
   readonly keepCheckpointEveryNHours: number;
   readonly padStepNumber: boolean;
   readonly saveRelativePaths: boolean;
   readonly reshape: boolean;
-  /** The graph the variables belong to (null for an empty saver). */
-  readonly graph: Graph | null;
+  readonly sharded: boolean;
+  /** TF's name of the save ops' scope (tsflow adds no save ops). */
+  readonly name: string | null;
+  /** The default checkpoint path (TF1's `filename`), used by `restore` when given none. */
+  readonly filename: string | null;
+  private builtGraph: Graph | null = null;
+  private built = false;
+  private readonly pendingVarList: SaverVarList | null;
+  private readonly allowEmpty: boolean;
   private last: KeptCheckpoint[] = [];
   private nextKeepTime: number;
 
-  constructor(varList?: SaverVarList | null, opts: SaverOptions = {}) {
+  /**
+   * `tf.train.Saver(var_list=None, reshape=False, sharded=False, max_to_keep=5,
+   * keep_checkpoint_every_n_hours=10000.0, name=None, restore_sequentially=False,
+   * saver_def=None, builder=None, defer_build=False, allow_empty=False, write_version=V2,
+   * pad_step_number=False, save_relative_paths=False, filename=None)`; a trailing object holds
+   * any of them by keyword. A plain object whose values are variables is the dict var_list.
+   */
+  constructor(varList?: SaverVarList | null, opts?: SaverOptions);
+  constructor(opts: SaverOptions & { varList?: SaverVarList | null });
+  constructor(
+    varList?: SaverVarList | null, reshape?: boolean | null, sharded?: boolean | null, maxToKeep?: number | null, keepCheckpointEveryNHours?: number | null,
+    name?: string | null, restoreSequentially?: boolean | null, saverDef?: null, builder?: null, deferBuild?: boolean | null, allowEmpty?: boolean | null,
+    writeVersion?: number | null, padStepNumber?: boolean | null, saveRelativePaths?: boolean | null, filename?: string | null,
+  );
+  constructor(...args: unknown[]) {
+    if (args.length === 1 && isVarDict(args[0])) args = [args[0], {}];
+    const a = kwargs(args, SAVER_NAMES, 'Saver');
+    const varList = a.varList as SaverVarList | null | undefined;
+    const opts: SaverOptions = {};
+    for (const k of ['maxToKeep', 'keepCheckpointEveryNHours', 'allowEmpty', 'padStepNumber', 'saveRelativePaths', 'reshape'] as const) {
+      if (a[k] !== undefined && (a[k] !== null || k === 'maxToKeep')) (opts as Record<string, unknown>)[k] = a[k];
+    }
     parseOptions(saverOptions, opts, 'Saver');
-    const list = varList ?? globalVariables(getDefaultGraph());
-    this.saveables = buildSaveables(list);
-    if (this.saveables.length === 0 && !opts.allowEmpty) throw new ValueError('No variables to save');
+    for (const k of ['sharded', 'restoreSequentially', 'deferBuild'] as const) {
+      if (a[k] !== undefined && a[k] !== null && typeof a[k] !== 'boolean') throw new TypeError(`Invalid Saver option ${k}: expected a boolean, got ${describe(a[k])}`);
+    }
+    for (const k of ['name', 'filename'] as const) {
+      if (a[k] !== undefined && a[k] !== null && typeof a[k] !== 'string') throw new TypeError(`Invalid Saver option ${k}: expected a string, got ${describe(a[k])}`);
+    }
+    if (a.saverDef !== undefined && a.saverDef !== null) throw new ValueError('Saver(): building from a saver_def is not supported; import the graph with tf.train.importMetaGraph');
+    if (a.builder !== undefined && a.builder !== null) throw new ValueError('Saver(): a custom builder is not supported');
+    if (a.writeVersion !== undefined && a.writeVersion !== null && a.writeVersion !== 2) {
+      throw new ValueError(`Saver(): write_version ${describe(a.writeVersion)} is not supported; tsflow writes V2 checkpoints (tf.train.SaverDef.V2 = 2)`);
+    }
     this.maxToKeep = opts.maxToKeep === undefined ? 5 : opts.maxToKeep ?? 0;
     this.keepCheckpointEveryNHours = opts.keepCheckpointEveryNHours ?? 10000;
     this.padStepNumber = opts.padStepNumber ?? false;
     this.saveRelativePaths = opts.saveRelativePaths ?? false;
     this.reshape = opts.reshape ?? false;
-    this.graph = this.saveables[0]?.variable.graph ?? null;
+    this.sharded = (a.sharded as boolean | null | undefined) ?? false;
+    this.name = (a.name as string | null | undefined) ?? null;
+    this.filename = (a.filename as string | null | undefined) ?? null;
+    this.allowEmpty = opts.allowEmpty ?? false;
+    this.pendingVarList = varList ?? null;
     this.nextKeepTime = Date.now() / 1000 + this.keepCheckpointEveryNHours * 3600;
+    if (!a.deferBuild) this.build();
+  }
+
+  /**
+   * `saver.build()`: fix the variables (the default graph's global variables when no var_list
+   * was given). The constructor builds unless `deferBuild`; then call it before save/restore.
+   */
+  build(): void {
+    if (this.built) return;
+    const list = this.pendingVarList ?? globalVariables(getDefaultGraph());
+    const saveables = buildSaveables(list);
+    if (saveables.length === 0 && !this.allowEmpty) throw new ValueError('No variables to save');
+    this.saveables = saveables;
+    this.builtGraph = saveables[0]?.variable.graph ?? null;
+    this.built = true;
+  }
+
+  private needBuilt(what: string): void {
+    if (!this.built) throw new Error(`\`build()\` should be called before ${what} if defer_build==True`);
+  }
+
+  /** The graph the variables belong to (null for an empty saver). */
+  get graph(): Graph | null {
+    return this.builtGraph;
   }
 
   /** Checkpoint key → variable, in key order. */
@@ -278,8 +374,27 @@ export class Saver {
    * written after both checkpoint files are in place; a failed save leaves an earlier
    * checkpoint under the same prefix as it was.
    */
-  async save(sess: Session, savePath: string, opts: SaveOptions = {}): Promise<string | null> {
-    const { writeMetaGraph, ...rest } = opts ?? {};
+  async save(sess: Session, savePath: string, opts?: SaveOptions): Promise<string | null>;
+  async save(
+    sess: Session, savePath: string, globalStep?: number | Variable | Tensor | null, latestFilename?: string | null, metaGraphSuffix?: string | null,
+    writeMetaGraph?: boolean | null, writeState?: boolean | null, stripDefaultAttrs?: boolean | null, saveDebugInfo?: boolean | null,
+  ): Promise<string | null>;
+  async save(...args: unknown[]): Promise<string | null> {
+    const a = kwargs(args, SAVE_NAMES, 'save', 2);
+    const sess = a.sess as Session;
+    const savePath = a.savePath as string;
+    const opts: SaveOptions = {};
+    for (const k of ['globalStep', 'latestFilename', 'writeMetaGraph', 'writeState'] as const) {
+      if (a[k] !== undefined && (a[k] !== null || k === 'globalStep')) (opts as Record<string, unknown>)[k] = a[k];
+    }
+    const suffix = a.metaGraphSuffix ?? 'meta';
+    if (typeof suffix !== 'string') throw new TypeError(`Invalid Saver.save option metaGraphSuffix: expected a string, got ${describe(suffix)}`);
+    if (a.stripDefaultAttrs !== undefined && a.stripDefaultAttrs !== null && typeof a.stripDefaultAttrs !== 'boolean') {
+      throw new TypeError(`Invalid Saver.save option stripDefaultAttrs: expected a boolean, got ${describe(a.stripDefaultAttrs)}`);
+    }
+    if (a.saveDebugInfo === true) throw new ValueError('Saver.save(): save_debug_info is not supported (tsflow graphs carry no stack traces)');
+    this.needBuilt('save');
+    const { writeMetaGraph, ...rest } = opts;
     parseOptions(saveOptions, rest, 'Saver.save');
     if (writeMetaGraph !== undefined && typeof writeMetaGraph !== 'boolean') {
       throw new TypeError(`Saver.save: writeMetaGraph must be a boolean, got ${describe(writeMetaGraph)}`);
@@ -351,7 +466,7 @@ export class Saver {
     }
     if (mg) {
       try {
-        meta = await stageMetaFile(`${checkpointFile}.meta`, mg);
+        meta = await stageMetaFile(`${checkpointFile}.${suffix}`, mg);
       } catch (e) {
         await staged.abort();
         throw e;
@@ -413,7 +528,14 @@ export class Saver {
    * not in the saver are untouched; extra checkpoint keys are ignored. Everything is checked
    * before any variable is written, so a failed restore changes nothing.
    */
-  async restore(sess: Session, savePath: string | null | undefined): Promise<void> {
+  async restore(sess: Session, savePath?: string | null): Promise<void>;
+  async restore(opts: { sess: Session; savePath?: string | null }): Promise<void>;
+  async restore(sess: Session, opts: { savePath?: string | null }): Promise<void>;
+  async restore(...args: unknown[]): Promise<void> {
+    const a = kwargs(args, ['sess', 'savePath'], 'restore', 1);
+    const sess = a.sess as Session;
+    const savePath = (a.savePath ?? this.filename) as string | null | undefined;
+    this.needBuilt('restore');
     if (this.saveables.length === 0) return;
     if (savePath === null || savePath === undefined) throw new ValueError("Can't load save_path when it is None.");
     this.checkSession(sess);
