@@ -1,27 +1,46 @@
 /**
  * `tf.estimator.Estimator(modelFn, {modelDir, config, params})`: train, evaluate and predict
- * with a model function, each in a graph and session of its own, as TF1 does. Checkpoints
- * (with the global step) go to `modelDir`; every call starts from the latest one there, so a
- * second process resumes training where the first stopped.
+ * with a model function, each in a graph of its own, through TF1's monitored sessions:
  *
- * The input function returns a Dataset (its elements `[features, labels]` or features), or
- * the tensors `[features, labels]` (e.g. from `numpyInputFn` or an iterator's `getNext()`);
- * the end of its data (OutOfRangeError) ends training, evaluation and prediction.
+ * - `train` runs `tf.train.MonitoredTrainingSession` on `modelDir` with the hooks TF1's
+ *   Estimator adds (NanTensorHook, a LoggingTensorHook of loss and step every
+ *   `logStepCountSteps`, a CheckpointSaverHook every `saveCheckpointsSteps`/`Secs` with the
+ *   saving listeners, the StepCounterHook and a SummarySaverHook every `saveSummarySteps`,
+ *   StopAtStepHook for `steps`/`maxSteps`), the caller's hooks and the spec's training hooks;
+ *   it resumes from the latest checkpoint, so a second process continues where one stopped.
+ * - `evaluate` restores the latest (or given) checkpoint in a MonitoredSession, runs the
+ *   metrics' update ops until the data ends (or `steps`), reads the values with a
+ *   FinalOpsHook, and writes them as summaries into `modelDir/eval` (`eval_<name>`).
+ * - `predict` yields predictions (one example at a time by default) from the latest checkpoint,
+ *   or from freshly initialized variables when there is none (as TF1, with its log line).
+ *
+ * The input function returns a Dataset (elements `[features, labels]` or features), or the
+ * tensors `[features, labels]` (e.g. from `numpyInputFn` or an iterator's `getNext()`).
  */
 import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
 import { Dataset } from '../data/dataset.js';
 import '../data/iterator.js';
 import { OutOfRangeError, ValueError } from '../errors.js';
-import { Graph } from '../graph/graph.js';
+import { Graph, GraphKeys } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
+import { kwargs } from '../args.js';
 import { mean } from '../metrics/mean.js';
 import { NDArray } from '../ndarray.js';
-import { globalVariablesInitializer } from '../ops/variables.js';
-import { localVariablesInitializer } from '../scope/collections.js';
-import { Session } from '../session/session.js';
+import { group, identity } from '../ops/core.js';
 import { latestCheckpoint } from '../checkpoint/state.js';
-import { createGlobalStep } from '../train/global-step.js';
+import { listVariables, loadVariable } from '../checkpoint/reader.js';
+import { scalar as scalarSummary } from '../summary/summary.js';
+import { createGlobalStep, getGlobalStep } from '../train/global-step.js';
+import { CheckpointSaverHook, type CheckpointSaverListener } from '../train/hooks/checkpoint-saver-hook.js';
+import { FinalOpsHook } from '../train/hooks/final-ops-hook.js';
+import { LoggingTensorHook } from '../train/hooks/logging-tensor-hook.js';
+import { NanTensorHook } from '../train/hooks/nan-tensor-hook.js';
+import { StopAtStepHook } from '../train/hooks/stop-at-step-hook.js';
+import { SummaryWriterCache } from '../train/hooks/summary-writer-cache.js';
+import { ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession, Scaffold } from '../train/monitored-session.js';
 import { Saver } from '../train/saver.js';
+import { type SessionRunContext, SessionRunHook } from '../train/session-run-hook.js';
+import * as logging from '../train/tf-logging.js';
 import { EstimatorSpec, type Mode, ModeKeys, RunConfig } from './spec.js';
 
 export type ModelFn = (features: any, labels: any, mode: Mode, params: Record<string, unknown>, config: RunConfig) => EstimatorSpec;
@@ -33,12 +52,50 @@ export interface EstimatorOptions {
   params?: Record<string, unknown> | null;
 }
 
-const log = (msg: string): void => console.error(`INFO:tensorflow:${msg}`);
-const scalar = (a: NDArray): number => a.data[0] as number;
+export interface TrainOptions {
+  hooks?: readonly SessionRunHook[] | null;
+  steps?: number | null;
+  maxSteps?: number | null;
+  savingListeners?: readonly CheckpointSaverListener[] | null;
+}
+export interface EvaluateOptions {
+  steps?: number | null;
+  hooks?: readonly SessionRunHook[] | null;
+  checkpointPath?: string | null;
+  name?: string | null;
+}
+export interface PredictOptions {
+  predictKeys?: readonly string[] | null;
+  hooks?: readonly SessionRunHook[] | null;
+  checkpointPath?: string | null;
+  yieldSingleExamples?: boolean;
+}
 
-function stepOfCheckpoint(path: string): number {
-  const m = /-(\d+)$/.exec(path);
-  return m ? Number(m[1]) : 0;
+const scalar = (a: NDArray): number => Number(a.data[0]);
+const utcNow = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function checkHooks(hooks: readonly SessionRunHook[] | null | undefined): SessionRunHook[] {
+  const out = [...(hooks ?? [])];
+  for (const h of out) if (!(h instanceof SessionRunHook)) throw new TypeError(`Hooks must be a SessionRunHook, given: ${String(h)}`);
+  return out;
+}
+
+/** TF's `_StopAfterNEvalsHook`: stops after `numEvals` runs, logging the progress. */
+class StopAfterNEvalsHook extends SessionRunHook {
+  private done = 0;
+  private readonly every: number;
+  constructor(private readonly numEvals: number | null, private readonly logProgress = true) {
+    super();
+    this.every = numEvals === null || numEvals < 20 ? 1 : Math.floor(numEvals / 10);
+  }
+  override afterRun(ctx: SessionRunContext): void {
+    this.done++;
+    if (this.logProgress) {
+      if (this.numEvals === null) logging.info('Evaluation [%d]', this.done);
+      else if (this.done % this.every === 0 || this.done === this.numEvals) logging.info('Evaluation [%d/%d]', this.done, this.numEvals);
+    }
+    if (this.numEvals !== null && this.done >= this.numEvals) ctx.requestStop();
+  }
 }
 
 export class Estimator {
@@ -50,13 +107,16 @@ export class Estimator {
   constructor(modelFn: ModelFn, opts: EstimatorOptions = {}) {
     if (typeof modelFn !== 'function') throw new ValueError('model_fn must be provided to Estimator.');
     this.modelFn = modelFn;
-    this.config = opts.config ?? new RunConfig();
-    const dir = opts.modelDir ?? this.config.modelDir;
-    if (opts.modelDir && this.config.modelDir && opts.modelDir !== this.config.modelDir) {
-      throw new ValueError(`model_dir are set both in constructor and RunConfig, but with different values. In constructor: '${opts.modelDir}', in RunConfig: '${this.config.modelDir}' `);
+    const config = opts.config ?? new RunConfig();
+    if (!(config instanceof RunConfig)) throw new ValueError(`config must be an instance of \`RunConfig\`, but provided ${String(config)}.`);
+    const dir = opts.modelDir ?? config.modelDir;
+    if (opts.modelDir && config.modelDir && opts.modelDir !== config.modelDir) {
+      throw new ValueError(`model_dir are set both in constructor and RunConfig, but with different values. In constructor: '${opts.modelDir}', in RunConfig: '${config.modelDir}' `);
     }
-    this.modelDir = dir ?? nodeFs.mkdtempSync(nodePath.join((process.env.TMPDIR ?? '/tmp'), 'tsflow-estimator-'));
-    if (!dir) log(`Using temporary folder as model directory: ${this.modelDir}`);
+    this.modelDir = dir ?? nodeFs.mkdtempSync(nodePath.join(process.env.TMPDIR ?? '/tmp', 'tsflow-estimator-'));
+    if (!dir) logging.warning('Using temporary folder as model directory: %s', this.modelDir);
+    this.config = config.modelDir === this.modelDir ? config : config.replace({ modelDir: this.modelDir });
+    logging.info('Using config: %s', JSON.stringify({ model_dir: this.modelDir, tf_random_seed: this.config.tfRandomSeed, save_summary_steps: this.config.saveSummarySteps, save_checkpoints_steps: this.config.saveCheckpointsSteps, save_checkpoints_secs: this.config.saveCheckpointsSecs, keep_checkpoint_max: this.config.keepCheckpointMax, log_step_count_steps: this.config.logStepCountSteps }));
     this.params = { ...(opts.params ?? {}) };
   }
 
@@ -64,144 +124,198 @@ export class Estimator {
   latestCheckpoint(): string | null {
     return latestCheckpoint(this.modelDir);
   }
+  /** The names of the variables in the latest checkpoint. */
+  getVariableNames(): string[] {
+    this.needCheckpoint();
+    return listVariables(this.modelDir).map(([n]) => n);
+  }
+  /** A variable's value in the latest checkpoint. */
+  getVariableValue(name: string): unknown {
+    this.needCheckpoint();
+    return loadVariable(this.modelDir, name);
+  }
+  private needCheckpoint(): void {
+    if (!this.latestCheckpoint()) throw new ValueError(`Could not find trained model in model_dir: ${this.modelDir}.`);
+  }
 
-  private build(mode: Mode, inputFn: InputFn): { g: Graph; spec: EstimatorSpec; globalStep: Tensor; saver: Saver } {
+  /** Build a mode's graph: seed, global step, input, the model function's spec. */
+  private build(mode: Mode, inputFn: InputFn): { g: Graph; spec: EstimatorSpec; globalStep: Tensor } {
     const g = new Graph();
     return g.asDefault(() => {
       if (this.config.tfRandomSeed !== null) g.seed = this.config.tfRandomSeed;
       const globalStep = createGlobalStep(g);
       const [features, labels] = splitInput(inputFn());
-      const spec = this.modelFn(features, labels, mode, this.params, this.config);
+      logging.info('Calling model_fn.');
+      const spec = this.modelFn(features, mode === ModeKeys.PREDICT ? null : labels, mode, this.params, this.config);
       if (!(spec instanceof EstimatorSpec)) throw new ValueError('model_fn should return an EstimatorSpec.');
       if (spec.mode !== mode) throw new ValueError(`model_fn returned an EstimatorSpec of mode ${spec.mode} for mode ${mode}`);
-      const saver = new Saver(null, { maxToKeep: this.config.keepCheckpointMax });
-      return { g, spec, globalStep: globalStep.value(), saver };
+      logging.info('Done calling model_fn.');
+      return { g, spec, globalStep: globalStep.value() };
     });
   }
 
-  /** Restore the latest checkpoint, or initialize (when `mayStartFresh`). */
-  private async start(g: Graph, saver: Saver, mayStartFresh: boolean): Promise<Session> {
-    const sess = new Session({ graph: g });
-    const ckpt = this.latestCheckpoint();
-    const [init, localInit] = g.asDefault(() => [globalVariablesInitializer(), localVariablesInitializer()]);
-    if (!ckpt && !mayStartFresh) throw new ValueError(`Could not find trained model in model_dir: ${this.modelDir}.`);
-    await sess.run(init!);
-    if (ckpt) {
-      log(`Restoring parameters from ${ckpt}`);
-      await saver.restore(sess, ckpt);
-    }
-    await sess.run(localInit!);
-    return sess;
-  }
-
-  /** `train(inputFn, {steps, maxSteps})`: train until the steps are done or the data ends. */
-  async train(inputFn: InputFn, opts: { steps?: number | null; maxSteps?: number | null; hooks?: unknown[] } = {}): Promise<this> {
-    const { steps, maxSteps } = opts;
-    if (steps != null && maxSteps != null) throw new ValueError('Can not provide both steps and max_steps.');
-    if (steps != null && steps <= 0) throw new ValueError(`Must specify steps > 0, given: ${steps}`);
-    if (maxSteps != null && maxSteps <= 0) throw new ValueError(`Must specify max_steps > 0, given: ${maxSteps}`);
-    const ckpt = this.latestCheckpoint();
-    if (maxSteps != null && ckpt && stepOfCheckpoint(ckpt) >= maxSteps) {
-      log('Skipping training since max_steps has already saved.');
-      return this;
-    }
-    const { g, spec, globalStep, saver } = this.build(ModeKeys.TRAIN, inputFn);
-    nodeFs.mkdirSync(this.modelDir, { recursive: true });
-    const sess = await this.start(g, saver, true);
-    try {
-      let gs = scalar(await sess.run(globalStep));
-      const last = maxSteps ?? (steps != null ? gs + steps : Infinity);
-      const prefix = nodePath.join(this.modelDir, 'model.ckpt');
-      const every = this.config.saveCheckpointsSteps;
-      let loss = NaN;
-      let saved = -1;
-      while (gs < last) {
-        try {
-          loss = scalar((await sess.run([spec.trainOp!, spec.loss!]))[1] as NDArray);
-        } catch (e) {
-          if (e instanceof OutOfRangeError) break;
-          throw e;
-        }
-        gs = scalar(await sess.run(globalStep));
-        if (gs % this.config.logStepCountSteps === 1 || this.config.logStepCountSteps === 1) log(`loss = ${loss}, step = ${gs}`);
-        if (every && gs % every === 0) {
-          log(`Saving checkpoints for ${gs} into ${prefix}.`);
-          await saver.save(sess, prefix, { globalStep: gs });
-          saved = gs;
-        }
+  /** `train(inputFn, hooks?, steps?, maxSteps?, savingListeners?)`: train until the steps are done or the data ends. */
+  async train(inputFn: InputFn, hooks?: readonly SessionRunHook[] | null | TrainOptions, steps?: number | null, maxSteps?: number | null, savingListeners?: readonly CheckpointSaverListener[] | null): Promise<this> {
+    const o = kwargs([inputFn, hooks, steps, maxSteps, savingListeners], ['inputFn', 'hooks', 'steps', 'maxSteps', 'savingListeners'], 'train', 1) as unknown as { inputFn: InputFn } & TrainOptions;
+    const s = o.steps ?? null;
+    const m = o.maxSteps ?? null;
+    if (s !== null && m !== null) throw new ValueError('Can not provide both steps and max_steps.');
+    if (s !== null && s <= 0) throw new ValueError(`Must specify steps > 0, given: ${s}`);
+    if (m !== null && m <= 0) throw new ValueError(`Must specify max_steps > 0, given: ${m}`);
+    if (m !== null) {
+      const start = this.latestCheckpoint() ? scalar(loadVariable(this.modelDir, GraphKeys.GLOBAL_STEP) as NDArray) : 0;
+      if (m <= start) {
+        logging.info('Skipping training since max_steps has already saved.');
+        return this;
       }
-      if (saved !== gs) {
-        log(`Saving checkpoints for ${gs} into ${prefix}.`);
-        await saver.save(sess, prefix, { globalStep: gs });
-      }
-      log(`Loss for final step: ${loss}.`);
-    } finally {
-      await sess.close();
     }
+    const all = checkHooks(o.hooks);
+    if (s !== null || m !== null) all.push(new StopAtStepHook({ numSteps: s, lastStep: m }));
+    const listeners = [...(o.savingListeners ?? [])];
+    const loss = await this.trainModel(o.inputFn, all, listeners);
+    logging.info('Loss for final step: %s.', loss);
     return this;
   }
 
-  /**
-   * `evaluate(inputFn, {steps, name})`: the metrics of `evalMetricOps` and the mean loss over
-   * the data (or `steps` batches), with `global_step`, from the latest checkpoint.
-   */
-  async evaluate(inputFn: InputFn, opts: { steps?: number | null; name?: string; hooks?: unknown[] } = {}): Promise<Record<string, number>> {
-    if (opts.steps != null && opts.steps <= 0) throw new ValueError(`Must specify steps > 0, given: ${opts.steps}`);
-    const { g, spec, globalStep, saver } = this.build(ModeKeys.EVAL, inputFn);
-    const metrics = g.asDefault(() => ({ loss: mean(spec.loss!), ...spec.evalMetricOps }));
-    const sess = await this.start(g, saver, false);
-    try {
-      const updates = Object.values(metrics).map((m) => m[1]);
-      for (let i = 0; opts.steps == null || i < opts.steps; i++) {
-        try {
-          await sess.run(updates);
-        } catch (e) {
-          if (e instanceof OutOfRangeError) break;
-          throw e;
-        }
+  private async trainModel(inputFn: InputFn, hooks: SessionRunHook[], listeners: CheckpointSaverListener[]): Promise<number | null> {
+    const { g, spec, globalStep } = this.build(ModeKeys.TRAIN, inputFn);
+    const cfg = this.config;
+    return g.asDefault(async () => {
+      const loss = spec.loss!;
+      const trainOp = spec.trainOp!;
+      if (!g.getCollection<Tensor>(GraphKeys.SUMMARIES).some((t) => t.op.name === 'loss')) scalarSummary('loss', loss);
+      g.addToCollection(GraphKeys.LOSSES, loss);
+      // the step a run reached (TF's logs show a run's own step: "loss = ..., step = 1")
+      const stepVar = getGlobalStep(g)!;
+      const stepAfter = g.controlDependencies([trainOp instanceof Tensor ? trainOp.op : trainOp], () => identity(stepVar.ref));
+      const workerHooks = [...hooks, new NanTensorHook(loss)];
+      if (cfg.logStepCountSteps !== null) workerHooks.push(new LoggingTensorHook({ loss, step: stepAfter }, { everyNIter: cfg.logStepCountSteps }));
+      workerHooks.push(...spec.trainingHooks);
+      const scaffold = spec.scaffold ?? new Scaffold();
+      if (!scaffold.saver && g.getCollection(GraphKeys.SAVERS).length === 0) {
+        g.addToCollection(GraphKeys.SAVERS, new Saver(null, { maxToKeep: cfg.keepCheckpointMax, keepCheckpointEveryNHours: cfg.keepCheckpointEveryNHours, saveRelativePaths: true, allowEmpty: true }));
       }
-      const out: Record<string, number> = {};
-      for (const [k, m] of Object.entries(metrics)) out[k] = scalar(await sess.run(m[0]));
-      out.global_step = scalar(await sess.run(globalStep));
-      log(`Saving dict for global step ${out.global_step}: ${Object.keys(out).sort().map((k) => `${k} = ${out[k]}`).join(', ')}`);
-      return out;
-    } finally {
-      await sess.close();
-    }
+      const chiefHooks: SessionRunHook[] = [];
+      const given = [...workerHooks, ...spec.trainingChiefHooks].filter((h): h is CheckpointSaverHook => h instanceof CheckpointSaverHook);
+      if (cfg.saveCheckpointsSecs || cfg.saveCheckpointsSteps) {
+        if (given.length === 0) {
+          chiefHooks.push(new CheckpointSaverHook(this.modelDir, { saveSecs: cfg.saveCheckpointsSecs, saveSteps: cfg.saveCheckpointsSteps, scaffold, listeners }));
+        } else if (listeners.length > 0) {
+          given[0]!.listeners.push(...listeners);
+        }
+      } else if (listeners.length > 0) {
+        if (given.length === 0) throw new ValueError('There should be a CheckpointSaverHook to use saving_listeners. Please set one of the RunConfig.save_checkpoints_steps or RunConfig.save_checkpoints_secs.');
+        given[0]!.listeners.push(...listeners);
+      }
+      nodeFs.mkdirSync(this.modelDir, { recursive: true });
+      const mon = MonitoredTrainingSession({
+        master: cfg.master, isChief: cfg.isChief, checkpointDir: this.modelDir, scaffold, hooks: workerHooks,
+        chiefOnlyHooks: [...chiefHooks, ...spec.trainingChiefHooks], saveCheckpointSecs: 0, saveSummariesSteps: cfg.saveSummarySteps,
+        config: cfg.sessionConfig, logStepCountSteps: cfg.logStepCountSteps,
+      });
+      let last: number | null = null;
+      let any = false;
+      await mon.withSession(async (sess) => {
+        while (!sess.shouldStop()) {
+          const [, l] = (await sess.run([trainOp, loss])) as [unknown, NDArray];
+          last = scalar(l);
+          any = true;
+        }
+      });
+      if (!any) logging.warning('Training with estimator made no steps. Perhaps input is empty or misspecified.');
+      return last;
+    });
   }
 
-  /** `predict(inputFn, {predictKeys})`: the predictions one example at a time. */
-  async *predict(inputFn: InputFn, opts: { predictKeys?: string[] | null; yieldSingleExamples?: boolean } = {}): AsyncGenerator<unknown> {
-    const { g, spec, saver } = this.build(ModeKeys.PREDICT, inputFn);
-    const sess = await this.start(g, saver, false);
+  /**
+   * `evaluate(inputFn, steps?, hooks?, checkpointPath?, name?)`: the metrics of `evalMetricOps`
+   * and the mean loss over the data (or `steps` batches), with `global_step`, from the latest
+   * checkpoint (or `checkpointPath`).
+   */
+  async evaluate(inputFn: InputFn, steps?: number | null | EvaluateOptions, hooks?: readonly SessionRunHook[] | null, checkpointPath?: string | null, name?: string | null): Promise<Record<string, number>> {
+    const o = kwargs([inputFn, steps, hooks, checkpointPath, name], ['inputFn', 'steps', 'hooks', 'checkpointPath', 'name'], 'evaluate', 1) as unknown as { inputFn: InputFn } & EvaluateOptions;
+    const n = o.steps ?? null;
+    if (n !== null && n <= 0) throw new ValueError(`Must specify steps > 0, given: ${n}`);
+    const userHooks = checkHooks(o.hooks);
+    const ckpt = o.checkpointPath ?? this.latestCheckpoint();
+    if (!ckpt) throw new ValueError(`Could not find trained model in model_dir: ${this.modelDir}.`);
+    const { g, spec, globalStep } = this.build(ModeKeys.EVAL, o.inputFn);
+    return g.asDefault(async () => {
+      if ('loss' in spec.evalMetricOps) throw new ValueError('Metric with name "loss" is not allowed, because Estimator already defines a default metric with the same name.');
+      const metrics: Record<string, [Tensor, Tensor | Operation]> = { loss: mean(spec.loss!), ...spec.evalMetricOps };
+      const update = group(...Object.values(metrics).map((m) => m[1]));
+      const evalDict: Record<string, Tensor> = Object.fromEntries(Object.entries(metrics).map(([k, m]) => [k, m[0]]));
+      evalDict[GraphKeys.GLOBAL_STEP] = globalStep;
+      const final = new FinalOpsHook(evalDict);
+      const all = [...userHooks, ...spec.evaluationHooks, ...(n !== null ? [new StopAfterNEvalsHook(n)] : []), final];
+      logging.info('Starting evaluation at %s', utcNow());
+      const mon = new MonitoredSession({ sessionCreator: new ChiefSessionCreator({ scaffold: spec.scaffold, checkpointFilenameWithPath: ckpt, master: this.config.master, config: this.config.sessionConfig }), hooks: all });
+      await mon.withSession(async (sess) => {
+        while (!sess.shouldStop()) await sess.run(update);
+      });
+      logging.info('Finished evaluation at %s', utcNow());
+      const vals = final.finalOpsValues as Record<string, NDArray>;
+      const out: Record<string, number> = {};
+      for (const k of Object.keys(vals).sort()) out[k] = scalar(vals[k]!);
+      const step = out[GraphKeys.GLOBAL_STEP]!;
+      logging.info('Saving dict for global step %d: %s', step, Object.keys(out).sort().map((k) => `${k} = ${out[k]}`).join(', '));
+      const evalDir = nodePath.join(this.modelDir, o.name ? `eval_${o.name}` : 'eval');
+      const w = SummaryWriterCache.get(evalDir);
+      w.addSummary({ value: Object.entries(out).filter(([k]) => k !== GraphKeys.GLOBAL_STEP).map(([tag, v]) => ({ tag, simpleValue: v })) }, step);
+      w.flush();
+      return out;
+    });
+  }
+
+  /**
+   * `predict(inputFn, predictKeys?, hooks?, checkpointPath?, yieldSingleExamples = true)`: the
+   * predictions, one example at a time (or a batch at a time).
+   */
+  async *predict(inputFn: InputFn, predictKeys?: readonly string[] | null | PredictOptions, hooks?: readonly SessionRunHook[] | null, checkpointPath?: string | null, yieldSingleExamples?: boolean): AsyncGenerator<any> {
+    const o = kwargs([inputFn, predictKeys, hooks, checkpointPath, yieldSingleExamples], ['inputFn', 'predictKeys', 'hooks', 'checkpointPath', 'yieldSingleExamples'], 'predict', 1) as unknown as { inputFn: InputFn } & PredictOptions;
+    const userHooks = checkHooks(o.hooks);
+    const ckpt = o.checkpointPath ?? this.latestCheckpoint();
+    if (!ckpt) logging.info('Could not find trained model in model_dir: %s, running initialization to predict.', this.modelDir);
+    const { g, spec } = this.build(ModeKeys.PREDICT, o.inputFn);
+    let preds: Tensor | Record<string, Tensor> = spec.predictions!;
+    if (o.predictKeys) {
+      if (preds instanceof Tensor) throw new ValueError('predict_keys argument is not valid in case of non-dict predictions.');
+      const p = preds;
+      const missing = o.predictKeys.filter((k) => !(k in p));
+      if (missing.length > 0) throw new ValueError(`Expected to run at least one output from ${JSON.stringify(Object.keys(p))}, provided ${JSON.stringify(o.predictKeys)}.`);
+      preds = Object.fromEntries(o.predictKeys.map((k) => [k, p[k]!]));
+    }
+    const mon = g.asDefault(() => new MonitoredSession({ sessionCreator: new ChiefSessionCreator({ scaffold: spec.scaffold, checkpointFilenameWithPath: ckpt, master: this.config.master, config: this.config.sessionConfig }), hooks: [...userHooks, ...spec.predictionHooks] }));
+    let ended = false;
     try {
-      let preds = spec.predictions!;
-      if (opts.predictKeys && !(preds instanceof Tensor)) {
-        for (const k of opts.predictKeys) if (!(k in preds)) throw new ValueError(`Expected to run at least one output from ${Object.keys(preds).join(', ')}, provided ${k}.`);
-        preds = Object.fromEntries(opts.predictKeys.map((k) => [k, (preds as Record<string, Tensor>)[k]!]));
-      }
-      for (;;) {
+      while (!mon.shouldStop()) {
         let got: NDArray | Record<string, NDArray>;
         try {
-          got = (await sess.run(preds as unknown)) as NDArray | Record<string, NDArray>;
+          got = (await mon.run(preds)) as NDArray | Record<string, NDArray>;
         } catch (e) {
-          if (e instanceof OutOfRangeError) return;
+          if (e instanceof OutOfRangeError) break;
+          // another error: close without the hooks' end(), as a failed with-block does
+          ended = true;
+          await mon.withSession(() => {
+            throw e;
+          });
           throw e;
         }
-        if (opts.yieldSingleExamples === false) {
+        if (o.yieldSingleExamples === false) {
           yield got;
           continue;
         }
-        const g0 = got;
-        const arrays: NDArray[] = g0 instanceof NDArray ? [g0] : Object.values(g0);
-        const n = arrays[0]!.shape[0] ?? 1;
-        for (let i = 0; i < n; i++) {
-          if (g0 instanceof NDArray) yield rowOf(g0, i);
-          else yield Object.fromEntries(Object.entries(g0).map(([k, v]) => [k, rowOf(v, i)]));
+        if (got instanceof NDArray) {
+          for (let i = 0; i < (got.shape[0] ?? 1); i++) yield rowOf(got, i);
+        } else {
+          const entries = Object.entries(got);
+          const n = entries[0]![1].shape[0] ?? 1;
+          for (const [k, v] of entries) if ((v.shape[0] ?? 1) !== n) throw new ValueError(`Batch length of predictions should be same. ${k} has different batch length than others.`);
+          for (let i = 0; i < n; i++) yield Object.fromEntries(entries.map(([k, v]) => [k, rowOf(v, i)]));
         }
       }
     } finally {
-      await sess.close();
+      if (!ended) await mon.close();
     }
   }
 }

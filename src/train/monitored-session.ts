@@ -223,14 +223,16 @@ export class ChiefSessionCreator extends SessionCreator {
       try {
         const saver = this.scaffold.saver;
         const ckpt = this.checkpointFile ?? (this.checkpointDir ? latestCheckpoint(this.checkpointDir) : null);
-        let restored = false;
+        const { initOp, initFn, localInitOp } = this.scaffold;
         if (ckpt && saver) {
+          // Session.writeVariables homes a variable no op has touched yet on the session's
+          // default device, whatever its own placement (the CPU-pinned global step of a WebGPU
+          // session); running the init op first places each variable where its assign runs.
+          // The restore then overwrites every value, so the model is the checkpoint's, as in TF.
+          if (initOp) await sess.run(initOp, (this.scaffold.initFeedDict ?? undefined) as never);
           logging.info('Restoring parameters from %s', ckpt);
           await saver.restore(sess, ckpt);
-          restored = true;
-        }
-        if (!restored) {
-          const { initOp, initFn, localInitOp } = this.scaffold;
+        } else {
           if (!initOp && !initFn && !localInitOp) throw new RuntimeError('Model is not initialized and no init_op or init_fn or local_init_op was given');
           if (initOp) await sess.run(initOp, (this.scaffold.initFeedDict ?? undefined) as never);
           if (initFn) await initFn(sess);
