@@ -198,6 +198,10 @@ on(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'], (c) => {
   if (c.attrs.shift !== 0) out._tsflow_shift = A.f(c.attrs.shift as number);
   return out;
 });
+on(['SaveV2', 'RestoreV2'], (c) => ({ dtypes: A.types(c.attrs.dtypes as DType[]) }));
+on(['MergeV2Checkpoints'], (c) => ({ delete_old_dirs: A.b(c.attrs.deleteOldDirs as boolean) }));
+on(['ShardedFilename'], () => ({}));
+on(['StringJoin'], (c) => ({ N: A.i(c.op.inputs.length), separator: A.s(c.attrs.separator as string) }));
 on(['VariableV2'], (c) => ({
   shape: A.shape(c.attrs.shape as number[]), dtype: A.type(c.attrs.dtype as DType), container: A.s(''), shared_name: A.s(''),
 }));

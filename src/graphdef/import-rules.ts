@@ -270,6 +270,11 @@ rule(['VariableV2', 'Variable'], (c) => {
   return make(c, 'VariableV2', [], { shape, dtype: c.attrs.type('dtype') });
 });
 rule(['Assign', 'AssignAdd', 'AssignSub'], (c) => make(c, c.node.op, c.inputs));
+// ----- checkpoint ops (host-stage, src/checkpoint/graph-ops.ts) -----------------------------------
+rule(['SaveV2', 'RestoreV2'], (c) => make(c, c.node.op, c.inputs, { dtypes: c.attrs.types('dtypes') }));
+RULES.set('MergeV2Checkpoints', (c) => make(c, 'MergeV2Checkpoints', c.inputs, { deleteOldDirs: c.attrs.bool('delete_old_dirs', true) }));
+RULES.set('ShardedFilename', (c) => make(c, 'ShardedFilename', c.inputs));
+RULES.set('StringJoin', (c) => make(c, 'StringJoin', c.inputs, { separator: c.attrs.string('separator', '') }));
 RULES.set('BroadcastGradientArgs', (c) => make(c, 'BroadcastGradientArgs', c.inputs, tfNode(c)));
 RULES.set('DynamicStitch', (c) => make(c, 'DynamicStitch', c.inputs, { N: c.attrs.int('N'), ...tfNode(c) }));
 RULES.set('ParallelDynamicStitch', RULES.get('DynamicStitch')!);

@@ -9,6 +9,7 @@ import { decode } from '../proto/codec.js';
 import { type GraphDef, GraphDefT, type NodeDef } from '../proto/framework.js';
 import { NodeAttrs } from './attrs.js';
 import { OPAQUE_RULES } from './opaque-ops.js';
+import '../checkpoint/graph-ops.js';
 import { type ImportRule, RULES, tsflowRule } from './import-rules.js';
 
 export interface ImportGraphDefOptions {

@@ -1,6 +1,6 @@
 /**
- * TF op types that TF-written graphs carry for bookkeeping tsflow does in its own way (the
- * Saver's SaveV2/RestoreV2 subgraph, SavedModel's filename ops, tf.Example parsing): they
+ * TF op types that TF-written graphs carry for bookkeeping tsflow does in its own way
+ * (tf.Example parsing in TF's serving graphs): they
  * import, so the graph loads and its other ops run, but running one is an UnimplementedError
  * naming its op type. Each is declared once, when a graph first needs it.
  */
@@ -12,16 +12,9 @@ import { make, tfNode } from './import-rules.js';
 
 type Outputs = (c: ImportCtx) => OutSpec[];
 
-const scalarString: Outputs = () => [{ dtype: 'string', shape: [] }];
-const none: Outputs = () => [];
 const of = (dtypes: DType[]): OutSpec[] => dtypes.map((dtype) => ({ dtype, shape: null }));
 
 const OPAQUE: Record<string, { outputs: Outputs; why: string }> = {
-  SaveV2: { outputs: none, why: 'tsflow saves with tf.train.Saver, not with a graph op' },
-  RestoreV2: { outputs: (c) => of(c.attrs.types('dtypes')), why: 'tsflow restores with tf.train.Saver, not with a graph op' },
-  MergeV2Checkpoints: { outputs: none, why: 'tsflow saves with tf.train.Saver, not with a graph op' },
-  ShardedFilename: { outputs: scalarString, why: 'tsflow names checkpoint shards in tf.train.Saver' },
-  StringJoin: { outputs: scalarString, why: 'tsflow has no string kernels' },
   ParseExample: {
     outputs: (c) => {
       const ns = c.attrs.int('Nsparse');

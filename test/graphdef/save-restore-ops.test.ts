@@ -1,0 +1,86 @@
+/**
+ * TF's checkpoint ops run: the `save/…` subgraph of a TF-written MetaGraph restores with
+ * `sess.run('save/restore_all', {'save/Const:0': prefix})` and saves with
+ * `sess.run('save/control_dependency:0', …)`, as TF1's Saver drives it (SaveV2, RestoreV2,
+ * ShardedFilename, StringJoin and MergeV2Checkpoints as host-stage ops).
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from 'tsflow';
+import { makeOp } from '../../src/ops/registry.js';
+
+const FIX = fileURLToPath(new URL('../fixtures/tf-checkpoints/onnx_regression/checkpoint/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'tsflow-save-ops-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const str = (s: string) => tf.NDArray.fromStrings([s], []);
+const num = (a: unknown) => Number((a as tf.NDArray).data[0]);
+
+describe('TF checkpoint ops in TF-written graphs', () => {
+  it("runs TF 1.11's save/restore_all and save/control_dependency from model.meta", async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => tf.train.importMetaGraph(`${FIX}model.meta`));
+    const sess = new tf.Session({ graph: g });
+    const filename = g.getTensorByName('save/Const:0');
+    await sess.run(g.getOperationByName('save/restore_all'), new Map([[filename, str(`${FIX}model`)]]));
+    const [w, b] = (await sess.run([g.getTensorByName('W:0'), g.getTensorByName('b:0')])) as tf.NDArray[];
+    expect(num(w)).toBeCloseTo(0.21396178, 7);
+    expect(num(b)).toBeCloseTo(1.0495254, 7);
+    expect(num(await sess.run(g.getTensorByName('pred:0'), new Map([[g.getTensorByName('X:0'), 1]])))).toBeCloseTo(1.2634871, 6);
+
+    // change W, save through the graph's SaveV2, read the bundle back independently
+    await sess.run(tf.assign(g.getTensorByName('W:0') as never, 2.5) as never);
+    const out = join(dir, 'resaved');
+    const saved = (await sess.run(g.getTensorByName('save/control_dependency:0'), new Map([[filename, str(out)]]))) as tf.NDArray;
+    expect(saved.get()).toBe(out);
+    expect(tf.train.listVariables(out)).toEqual([['W', []], ['b', []]]);
+    const reader = tf.train.loadCheckpoint(out);
+    expect(num(reader.getTensor('W'))).toBe(2.5);
+    expect(num(reader.getTensor('b'))).toBeCloseTo(1.0495254, 7);
+
+    // restoring a missing key fails with TF's text and leaves the variables as they were
+    const other = join(dir, 'other');
+    const g2 = new tf.Graph();
+    const sess2 = new tf.Session({ graph: g2 });
+    await g2.asDefault(async () => {
+      const v = new tf.Variable(tf.constant(7, tf.float32), { name: 'unrelated' });
+      await sess2.run(v.initializer);
+      await new tf.train.Saver().save(sess2, other);
+    });
+    await expect(sess.run(g.getOperationByName('save/restore_all'), new Map([[filename, str(other)]]))).rejects.toThrow('Key W not found in checkpoint');
+    expect(num(await sess.run(g.getTensorByName('W:0')))).toBe(2.5);
+    await sess.close();
+    await sess2.close();
+  });
+
+  it('a dtype mismatch is TF\'s error; sharded saves merge into one bundle', async () => {
+    const g = new tf.Graph();
+    await g.asDefault(async () => {
+      const prefix = tf.placeholder(tf.string, [], 'prefix');
+      const a = tf.constant([1, 2, 3], tf.float32);
+      const c = tf.constant([[4, 5]], tf.int32);
+      const sess = new tf.Session();
+      // TF's sharded save: <prefix>_temp/part-0000k-of-00002 shards, then MergeV2Checkpoints
+      const tmpPrefix = tf.strings.join([prefix, '_temp/part']);
+      const op = (type: string, ins: tf.Tensor[], attrs: Record<string, unknown> = {}) => makeOp(g, type, ins, attrs, undefined, type);
+      const strs = (...v: string[]) => tf.constant(tf.NDArray.fromStrings(v));
+      const shard = (i: number) => op('ShardedFilename', [tmpPrefix, tf.constant(i), tf.constant(2)]).outputs[0]!;
+      const s0 = op('SaveV2', [shard(0), strs('a'), strs(''), a], { dtypes: ['float32'] });
+      const s1 = op('SaveV2', [shard(1), strs('c'), strs(''), c], { dtypes: ['int32'] });
+      const merge = tf.controlDependencies([s0, s1], () => op('MergeV2Checkpoints', [tf.stack([shard(0), shard(1)]), prefix], { deleteOldDirs: true }));
+      const out = join(dir, 'sharded');
+      await sess.run(merge, new Map([[prefix, str(out)]]));
+      expect(tf.train.listVariables(out)).toEqual([['a', [3]], ['c', [1, 2]]]);
+      expect(readdirSync(dir).filter((f) => f.includes('_temp'))).toEqual([]);
+      const [ra, rc] = op('RestoreV2', [prefix, strs('a', 'c'), strs('', '')], { dtypes: ['float32', 'int32'] }).outputs;
+      const [va, vc] = (await sess.run([ra!, rc!], new Map([[prefix, str(out)]]))) as tf.NDArray[];
+      expect(Array.from(va!.data)).toEqual([1, 2, 3]);
+      expect(vc!.shape).toEqual([1, 2]);
+      const [bad] = op('RestoreV2', [prefix, strs('a'), strs('')], { dtypes: ['float64'] }).outputs;
+      await expect(sess.run(bad!, new Map([[prefix, str(out)]]))).rejects.toThrow('tensor_name = a; expected dtype double does not equal original dtype float');
+      await sess.close();
+    });
+  });
+});
