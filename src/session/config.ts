@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Graph } from '../graph/graph.js';
-import { UnimplementedError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { isOptionsObject, kwargs } from '../args.js';
 import { intIn, parseOptions } from '../validate.js';
 import { deviceDecl, fullName, registeredDevices } from '../device/registry.js';
@@ -29,6 +29,8 @@ const configShape = {
   gpuOptions: z.custom<unknown>((x) => x instanceof GPUOptions || isOptionsObject(x), { error: 'expected a tf.GPUOptions or an options object' }).optional(),
   /** `{GPU: 0}` hides the GPU, as in TF. */
   deviceCount: z.record(z.string(), intIn(0)).optional(),
+  /** The deadline of each step of a session with a `grpc://` target, in ms (0: none); RunOptions' timeoutInMs overrides it. */
+  operationTimeoutInMs: intIn(0).optional(),
 };
 const configSchema = z.strictObject(configShape);
 
@@ -51,6 +53,7 @@ export class ConfigProto {
   interOpParallelismThreads?: number;
   gpuOptions?: GPUOptions;
   deviceCount?: Record<string, number>;
+  operationTimeoutInMs?: number;
   constructor(fields: ConfigFields = {}) {
     const f = parseOptions(configSchema, fields, 'ConfigProto');
     Object.assign(this, f);
@@ -94,6 +97,9 @@ export interface ResolvedSessionOptions {
   gpuVisible: boolean;
   /** TF's `deviceCount`: a device type counted 0 is hidden. */
   deviceCount: Record<string, number>;
+  /** A `grpc://host:port` target: the session runs on that task's cluster. */
+  target?: string;
+  operationTimeoutInMs?: number;
 }
 
 /** The session schema with `device` one of the devices registered now. */
@@ -111,8 +117,10 @@ function sessionSchemaNow(): z.ZodType<z.output<typeof sessionSchema>> {
 /** `new Session(opts?)` or `new Session(target, graph?, config?)` into one resolved record. */
 export function resolveSessionOptions(args: readonly unknown[]): ResolvedSessionOptions {
   const o = parseOptions(sessionSchemaNow(), kwargs(args, ['target', 'graph', 'config'], 'Session', 0, 'any'), 'Session');
-  if (o.target !== undefined && o.target !== '') {
-    throw new UnimplementedError(`Session target '${o.target}': tsflow runs sessions in-process only (target must be '')`);
+  if (o.target !== undefined && o.target !== '' && !/^grpc:\/\/[^/]+:\d+$/.test(o.target)) {
+    throw new NotFoundError(
+      `No session factory registered for the given session options: {target: "${o.target}" config: } Registered factories are {DIRECT_SESSION, GRPC_SESSION}.`,
+    );
   }
   const cfg = o.config == null ? {} : o.config instanceof ConfigProto ? o.config : parseOptions(configSchema, o.config, 'Session config');
   const pick = <K extends keyof ConfigProto>(k: K): ConfigProto[K] | undefined => (o[k as keyof typeof o] ?? cfg[k as keyof typeof cfg]) as ConfigProto[K] | undefined;
@@ -130,6 +138,8 @@ export function resolveSessionOptions(args: readonly unknown[]): ResolvedSession
     logDevicePlacement: !!pick('logDevicePlacement'),
     gpuVisible: count.GPU !== 0,
     deviceCount: { ...count },
+    ...(o.target ? { target: o.target } : {}),
+    ...(pick('operationTimeoutInMs') ? { operationTimeoutInMs: pick('operationTimeoutInMs') as number } : {}),
   };
 }
 

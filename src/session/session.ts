@@ -1,5 +1,6 @@
 /** `tf.Session`: runs pruned, cached plans of a graph on its devices; holds variable values. */
-import { RunMetadata, type StepStats, wantsTrace } from './run-trace.js';
+import { RunMetadata, RunOptions, type StepStats, wantsTrace } from './run-trace.js';
+import { RemoteSession, type WireStats } from '../distributed/remote-session.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { Graph } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
@@ -56,6 +57,8 @@ export class Session {
 
   /** Ops whose placement was printed (`logDevicePlacement`). */
   private readonly logged = new Set<Operation>();
+  /** With a `grpc://` target: the cluster the session runs on (src/distributed). */
+  private readonly remote: RemoteSession | null = null;
 
   /** `new Session(opts?)`, or TF1's positional `new Session(target, graph?, config?)`. */
   constructor(...args: [opts?: SessionOptions | null] | [target: string, graph?: Graph | null, config?: ConfigProto | ConfigFields | null, opts?: SessionOptions]) {
@@ -66,7 +69,13 @@ export class Session {
     const host = this.fallback.open(this.openOptions(this.fallback)) as Device;
     this.state.host = host;
     this.runners.set(this.fallback.id, new Runner(host, this.state));
+    if (this.opts.target) this.remote = new RemoteSession(this.opts.target, this.graph, this.opts.operationTimeoutInMs ?? 0);
     if (this.opts.logDevicePlacement) console.log('Device mapping: no known devices.');
+  }
+
+  /** Calls, steps and tensor bytes sent and received by a session with a `grpc://` target (null without one). */
+  get distributedStats(): WireStats | null {
+    return this.remote ? { ...this.remote.stats } : null;
   }
 
   private get defaultKind(): DeviceKind {
@@ -89,6 +98,7 @@ export class Session {
 
   /** The devices this session runs on (the fallback, and the others once opened), in registry order. */
   listDevices(): { name: string; deviceType: string }[] {
+    if (this.remote) return this.remote.listDevices();
     const out: { name: string; deviceType: string }[] = [];
     for (const d of registeredDevices()) {
       const r = this.runners.get(d.id);
@@ -147,7 +157,8 @@ export class Session {
     this.pending++;
     const stats = traceStats(opts, runMetadata);
     // settled (and counted off) before the caller's continuation runs
-    const p = this.queue.then(() => this.runAsync(fetches, feedDict, stats)).finally(() => this.pending--);
+    const timeout = opts instanceof RunOptions ? opts.timeoutInMs : (opts as { timeoutInMs?: number } | null | undefined)?.timeoutInMs;
+    const p = this.queue.then(() => this.runAsync(fetches, feedDict, stats, timeout)).finally(() => this.pending--);
     this.queue = p.catch(() => undefined);
     return p;
   }
@@ -198,9 +209,10 @@ export class Session {
     this.asked = askedTypes(ops);
   }
 
-  private async runAsync(fetches: unknown, feedDict?: FeedDict, stats?: StepStats): Promise<unknown> {
+  private async runAsync(fetches: unknown, feedDict?: FeedDict, stats?: StepStats, timeoutInMs?: number): Promise<unknown> {
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
+    if (this.remote) return this.finish(req, await this.remote.run(req.key, req.elements, req.feeds, timeoutInMs));
     this.scanPlacement();
     const opened: DeviceKind[] = [];
     for (const d of this.wanted()) if (await this.openDevice(d)) opened.push(d.id);
@@ -243,6 +255,7 @@ export class Session {
   runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): any;
   runSync(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): unknown {
     const stats = traceStats(opts, runMetadata);
+    if (this.remote) throw new RuntimeError('runSync cannot run a session with a grpc:// target (its steps wait on the network): use run()');
     const home = deviceDecl(this.defaultKind);
     if (!home.sync) throw new RuntimeError(`runSync is only available on devices that run synchronously (the CPU device), not on the ${home.label} device`);
     // It cannot wait its turn (that needs the event loop), and must not cut in: runs share the
@@ -279,6 +292,7 @@ export class Session {
   async readVariable(v: Variable): Promise<NDArray> {
     this.checkOpen();
     const key = v.op.name;
+    if (this.remote) return this.remote.readVariable(v);
     if (!this.state.initialized.has(key)) throw uninitializedError(key, key);
     return new NDArray(await this.homeOf(v).device.readVariable(key), v.shape, v.dtype);
   }
@@ -301,6 +315,7 @@ export class Session {
         throw new InvalidArgumentError(`Assign of ${v.op.name} expects dtype ${v.dtype}, got ${a.dtype}`, opName);
       }
     }
+    if (this.remote) return this.remote.writeVariables(pairs);
     if (this.defaultKind !== this.fallback.id) await this.openDevice(deviceDecl(this.defaultKind));
     for (const [v, a] of pairs) {
       const key = v.op.name;
@@ -313,6 +328,8 @@ export class Session {
   }
 
   isInitialized(v: Variable): boolean {
+    // a cluster's variables are checked where they live (reads fail there when uninitialized)
+    if (this.remote) return true;
     return this.state.initialized.has(v.op.name);
   }
 
@@ -320,6 +337,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
+    await this.remote?.close();
     for (const r of this.runners.values()) await r.dispose();
     this.runners.clear();
   }

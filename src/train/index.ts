@@ -16,3 +16,6 @@ export { writeGraph } from '../graphdef/write-graph.js';
 export { importMetaGraph, exportMetaGraph, type ExportMetaGraphOptions, type ImportMetaGraphOptions } from './meta-graph.js';
 export { Example, Features, Feature, BytesList, FloatList, Int64List } from '../io/example.js';
 export * from './monitored-index.js';
+export { ClusterSpec } from '../distributed/cluster-spec.js';
+export { Server, type ServerOptions } from '../distributed/server.js';
+export { replicaDeviceSetter, type ReplicaDeviceSetterOptions } from '../distributed/device-setter.js';

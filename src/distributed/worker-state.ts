@@ -1,0 +1,174 @@
+/**
+ * What one task's server holds: one graph and one session into which every client's partitions
+ * are imported, so that a variable placed on the task is one variable whatever the client (TF1's
+ * resource semantics: between-graph replication shares the parameter servers' values), and the
+ * partitions registered by each client session, released when that client closes or goes away.
+ */
+import { AbortedError, InvalidArgumentError, NotFoundError, OpError } from '../errors.js';
+import { Graph } from '../graph/graph.js';
+import type { Operation, Tensor } from '../graph/tensor.js';
+import type { NDArray } from '../ndarray.js';
+import { Variable } from '../ops/variables.js';
+import type { NodeDef } from '../proto/framework.js';
+import type { TensorProto } from '../proto/framework.js';
+import { importInto } from '../graphdef/import.js';
+import { tensorFromProto, tensorToProto } from '../graphdef/tensor-proto.js';
+import { NodeAttrs } from '../graphdef/attrs.js';
+import { cShape, shapesEqual } from '../shape.js';
+import { Session, type SessionOptions } from '../session/session.js';
+import type { RegisterGraphRequest } from './messages.js';
+
+interface Partition {
+  session: string;
+  prefix: string;
+  feeds: Tensor[];
+  fetches: Tensor[];
+  targets: Operation[];
+}
+
+export class WorkerState {
+  readonly graph = new Graph();
+  private session: Session | null = null;
+  private readonly variables = new Map<string, Operation>();
+  private readonly partitions = new Map<string, Partition>();
+  private readonly bySession = new Map<string, Set<string>>();
+  private next = 0;
+
+  constructor(
+    /** Where errors say they came from: `/job:ps/replica:0/task:0`. */
+    readonly taskName: string,
+    private readonly sessionOptions: SessionOptions = {},
+  ) {}
+
+  private sess(): Session {
+    return (this.session ??= new Session({ ...this.sessionOptions, graph: this.graph }));
+  }
+
+  /** Partitions and client sessions held (for tests and status). */
+  get counts(): { partitions: number; sessions: number; variables: number } {
+    return { partitions: this.partitions.size, sessions: this.bySession.size, variables: this.variables.size };
+  }
+
+  /** The task's variable `node` describes, made on first use; a later one must agree on dtype and shape. */
+  private variable(node: NodeDef): Operation {
+    const have = this.variables.get(node.name);
+    const attrs = new NodeAttrs(node);
+    const dtype = attrs.type('dtype');
+    const shape = attrs.shape('shape', true) as number[];
+    if (have) {
+      const t = have.outputs[0]!;
+      if (t.dtype !== dtype || !shapesEqual(t.shape as number[], shape)) {
+        throw new InvalidArgumentError(
+          `Variable ${node.name} on ${this.taskName} has dtype ${t.dtype} and shape ${cShape(t.shape as number[])}; a client declared it with dtype ${dtype} and shape ${cShape(shape)}`,
+          node.name,
+        );
+      }
+      return have;
+    }
+    const op = this.graph.asDefault(() => importInto(this.graph, { node: [{ ...node, input: [], device: '' }] } as never, { name: '' }).ops.get(node.name)!);
+    this.variables.set(node.name, op);
+    return op;
+  }
+
+  register(req: RegisterGraphRequest): string {
+    const gd = req.graphDef ?? { node: [] };
+    const shared = new Set(req.variable);
+    const inputMap = new Map<string, Tensor>();
+    const consumed = new Set<string>();
+    for (const n of gd.node) for (const s of n.input) if (!s.startsWith('^')) consumed.add(s.includes(':') ? s : `${s}:0`);
+    const vars = new Map<string, Operation>();
+    const nodes = gd.node.map((n) => {
+      if (!shared.has(n.name)) return n;
+      const v = this.variable(n);
+      vars.set(n.name, v);
+      if (consumed.has(`${n.name}:0`)) inputMap.set(`${n.name}:0`, v.outputs[0]!);
+      // the node stays as a placeholder only to be mapped onto the task's variable
+      return { name: n.name, op: 'Placeholder', input: [], device: '', attr: { dtype: n.attr.dtype!, shape: n.attr.shape! } } as NodeDef;
+    });
+    const handle = `${this.next++}`;
+    const { ops, prefix } = this.graph.asDefault(() => importInto(this.graph, { ...gd, node: nodes }, { name: `partition_${handle}`, inputMap }));
+    const op = (name: string): Operation => {
+      const o = ops.get(name);
+      if (!o) throw new InvalidArgumentError(`Partition of ${this.taskName} has no node '${name}'`);
+      return o;
+    };
+    const tensor = (name: string): Tensor => {
+      const [node, idx] = name.includes(':') ? [name.slice(0, name.lastIndexOf(':')), Number(name.slice(name.lastIndexOf(':') + 1))] : [name, 0];
+      const v = vars.get(node);
+      if (v) return v.outputs[0]!;
+      const t = op(node).outputs[idx];
+      if (!t) throw new InvalidArgumentError(`Partition of ${this.taskName}: node '${node}' has no output ${idx}`);
+      return t;
+    };
+    const p: Partition = {
+      session: req.sessionHandle,
+      prefix,
+      feeds: req.feed.map((n) => op(n).outputs[0]!),
+      fetches: req.fetch.map(tensor),
+      targets: req.target.map((n) => vars.get(n) ?? op(n)),
+    };
+    this.partitions.set(handle, p);
+    let s = this.bySession.get(req.sessionHandle);
+    if (!s) this.bySession.set(req.sessionHandle, (s = new Set()));
+    s.add(handle);
+    return handle;
+  }
+
+  async run(sessionHandle: string, graphHandle: string, send: TensorProto[]): Promise<TensorProto[]> {
+    const p = this.partitions.get(graphHandle);
+    if (!p || p.session !== sessionHandle) {
+      throw new AbortedError(`Graph handle is not found: ${graphHandle}. Possibly, this worker just restarted.`);
+    }
+    if (send.length !== p.feeds.length) throw new InvalidArgumentError(`RunGraph sent ${send.length} tensors; the partition takes ${p.feeds.length}`);
+    const feeds = new Map<Tensor, NDArray>(p.feeds.map((t, i) => [t, tensorFromProto(send[i]!, t.name)]));
+    let out: (NDArray | null)[];
+    try {
+      out = (await this.sess().run([...p.fetches, ...p.targets], feeds)) as (NDArray | null)[];
+    } catch (e) {
+      throw unprefixed(e, p.prefix);
+    }
+    return out.slice(0, p.fetches.length).map((a) => tensorToProto(a!));
+  }
+
+  private varOf(name: string): Variable {
+    const op = this.variables.get(name);
+    if (!op) throw new NotFoundError(`Variable ${name} is not on ${this.taskName}`, name);
+    return Variable.fromGraph(op.outputs[0]!, op.outputs[0]!, op, op.outputs[0]!, false);
+  }
+
+  async readVariables(names: string[]): Promise<TensorProto[]> {
+    const out: TensorProto[] = [];
+    for (const n of names) out.push(tensorToProto(await this.sess().readVariable(this.varOf(n))));
+    return out;
+  }
+
+  async writeVariables(names: string[], values: TensorProto[]): Promise<void> {
+    const pairs = names.map((n, i) => [this.varOf(n), tensorFromProto(values[i]!, n)] as [Variable, NDArray]);
+    await this.sess().writeVariables(pairs);
+  }
+
+  /** Drop a client session's partitions (its variables stay: they belong to the task). */
+  release(sessionHandle: string): void {
+    for (const h of this.bySession.get(sessionHandle) ?? []) this.partitions.delete(h);
+    this.bySession.delete(sessionHandle);
+  }
+
+  async close(): Promise<void> {
+    this.partitions.clear();
+    this.bySession.clear();
+    await this.session?.close();
+    this.session = null;
+  }
+}
+
+/** An error from an imported partition, with the partition's name scope taken out of its text and op. */
+function unprefixed(e: unknown, prefix: string): unknown {
+  if (!(e instanceof Error) || prefix === '') return e;
+  const strip = (s: string) => s.split(prefix).join('');
+  if (e instanceof OpError) {
+    const C = e.constructor as new (m: string, op: string | null, code?: number) => OpError;
+    return new C(strip(e.message), e.op ? strip(e.op) : null, e.code);
+  }
+  e.message = strip(e.message);
+  return e;
+}
