@@ -5,3 +5,7 @@ export { Conv2D, Conv2DTranspose, conv2d, conv2dTranspose } from './conv.js';
 export { AveragePooling2D, MaxPooling2D, averagePooling2d, maxPooling2d } from './pooling.js';
 export { Dropout, Flatten, dropout, flatten } from './core.js';
 export { BatchNormalization, batchNormalization } from './normalization.js';
+export {
+  AveragePooling1D, AveragePooling3D, Conv1D, Conv3D, MaxPooling1D, MaxPooling3D, SeparableConv1D, SeparableConv2D,
+  averagePooling1d, averagePooling3d, conv1d, conv3d, maxPooling1d, maxPooling3d, separableConv1d, separableConv2d,
+} from './conv-nd.js';
