@@ -34,7 +34,7 @@ for (const d of devices) {
       const t = g.asDefault(() => {
         const inputs = xs.map((_, k) => tf.placeholder('float32', [B, I], `x${k}`));
         const cell = new rnn.BasicLSTMCell(H, { forgetBias: 0.5 });
-        const [outs, state] = rnn.staticRnn(cell, inputs);
+        const [outs, state] = rnn.staticRnn(cell, inputs, { dtype: 'float32' });
         const st = state as InstanceType<typeof rnn.LSTMStateTuple>;
         const vars = tf.globalVariables();
         const grad = tf.gradients(tf.reduceSum(outs[T - 1]!), [vars[0]!.value()])[0] as Tensor;
@@ -67,7 +67,7 @@ for (const d of devices) {
       const g = new tf.Graph();
       const t = g.asDefault(() => {
         const inputs = xs.map((_, k) => tf.placeholder('float32', [B, I], `x${k}`));
-        const [outs, state] = rnn.staticRnn(new rnn.BasicRNNCell(H), inputs);
+        const [outs, state] = rnn.staticRnn(new rnn.BasicRNNCell(H), inputs, { dtype: 'float32' });
         return { inputs, outs, state: state as Tensor, vars: tf.globalVariables(), init: tf.globalVariablesInitializer() };
       });
       expect(t.vars.map((v) => `${v.name} ${JSON.stringify(v.shape)}`)).toEqual(['rnn/basic_rnn_cell/kernel:0 [7,4]', 'rnn/basic_rnn_cell/bias:0 [4]']);

@@ -251,7 +251,9 @@ export function gradients(...args: unknown[]): (Gradient | null)[] {
 /** Ops on a differentiable path from some x to some y (the xs' own ops included). */
 function betweenOps(g: Graph, xs: Tensor[], ys: Tensor[]): Set<Operation> {
   const consumers = new Map<Operation, Operation[]>();
-  const minX = Math.min(...xs.map((x) => x.op.id));
+  // A loop's Merge, Switch and Identity precede its body, which may make the xs (variables a
+  // loop body creates): with a loop in the graph every op may consume an x.
+  const minX = g.operations.some((o) => o.type === 'NextIteration') ? -1 : Math.min(...xs.map((x) => x.op.id));
   for (const op of g.operations) {
     if (op.id <= minX) continue;
     for (const t of op.inputs) {

@@ -1,3 +1,7 @@
-/** RNN cells and drivers (`tf.contrib.rnn`). */
-export { BasicLSTMCell, BasicRNNCell, LSTMStateTuple, type RNNState, staticRnn } from './cells.js';
-export { staticRnn as static_rnn } from './cells.js';
+/** RNN cells and drivers: `tf.nn.rnnCell` and `tf.contrib.rnn`. */
+export {
+  BasicLSTMCell, BasicRNNCell, DropoutWrapper, GRUCell, LSTMCell, LSTMStateTuple, MultiRNNCell, RNNCell, ResidualWrapper,
+  type LSTMCellOpts, type DropoutWrapperOpts, type RNNState, type SizeStruct,
+} from './cells.js';
+export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn } from './rnn.js';
+export { staticRnn as static_rnn, staticBidirectionalRnn as static_bidirectional_rnn } from './rnn.js';
