@@ -17,7 +17,7 @@ export { einsum, tensordot } from './einsum.js';
 export * from './casts.js';
 import './shape-operands.js';
 export * as strings from './strings.js';
-export * as nn from './nn.js';
+export * as nn from './nn-namespace.js';
 export { sigmoid, tanh } from './math.js';
 export { type TensorLike, toTensor } from './convert.js';
 export { convertToTensor } from './convert-to-tensor.js';

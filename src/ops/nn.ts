@@ -275,5 +275,3 @@ export { moments, batchNormalization, l2Normalize } from './normalization.js';
 export { conv2dTranspose, depthwiseConv2d } from './conv-transpose.js';
 export { nceLoss, sampledSoftmaxLoss } from './sampled-losses.js';
 export { logUniformCandidateSampler, uniformCandidateSampler, computeAccidentalHits, type SampledValues } from './candidate-sampling.js';
-export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn } from './rnn/rnn.js';
-export * as rnnCell from './rnn/cells-namespace.js';
