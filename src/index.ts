@@ -16,6 +16,7 @@ export {
 export * from './ops/index.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { TensorArray } from './ops/tensor-array.js';
+export { isVariableInitialized, reportUninitializedVariables } from './ops/variable-init.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export * as logging from './train/tf-logging.js';

@@ -6,6 +6,10 @@
  * `--threads N`. Prints `Started server with target: grpc://host:port` once it listens.
  */
 import { parseArgs } from 'node:util';
+// every op type, so that the task can import any partition (control flow first: the op modules'
+// import cycle through it resolves in this order under Node's ES module loader)
+import '../ops/control-flow/index.js';
+import '../index.js';
 import { ClusterSpec } from './cluster-spec.js';
 import { Server } from './server.js';
 

@@ -22,12 +22,19 @@ export interface GetStatusResponse {
   taskIndex: number;
   /** Random per server process: a restarted task has a new one. */
   incarnation: string;
+  /** Partitions registered, client sessions holding them, variables. */
+  partitions: number;
+  sessions: number;
+  variables: number;
 }
 export const GetStatusResponseT: MessageType = message('tsflow.GetStatusResponse', [
   { num: 1, name: 'cluster', type: () => ClusterDefT },
   { num: 2, name: 'job_name', type: 'string' },
   { num: 3, name: 'task_index', type: 'int32' },
   { num: 4, name: 'incarnation', type: 'string' },
+  { num: 5, name: 'partitions', type: 'int32' },
+  { num: 6, name: 'sessions', type: 'int32' },
+  { num: 7, name: 'variables', type: 'int32' },
 ]);
 
 export interface RegisterGraphRequest {

@@ -141,6 +141,7 @@ export class Server {
         jobName: this.jobName,
         taskIndex: this.taskIndex,
         incarnation: this.incarnation,
+        ...st.counts,
       })),
       RegisterGraph: unary<m.RegisterGraphRequest, m.RegisterGraphResponse>((req) => ({ graphHandle: st.register(req) })),
       RunGraph: unary<m.RunGraphRequest, m.RunGraphResponse>(async (req) => ({ recv: await st.run(req.sessionHandle, req.graphHandle, req.send) })),
