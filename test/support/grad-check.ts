@@ -57,7 +57,7 @@ export async function checkGradients(c: GradCase, dtype: 'float32' | 'float64', 
   const rtol = f32 ? 3e-3 : 1e-6;
   const g = new tf.Graph();
   const r = rng(seed);
-  const { phs, loss, grads } = g.asDefault(() => {
+  const { phs, loss, grads, init } = g.asDefault(() => {
     const phs = c.ins.map((inp, i) => tf.placeholder(inp.fixed?.dtype ?? dtype, inp.shape, `x${i}`));
     const out = c.f(...phs);
     const outs = Array.isArray(out) ? out : [out];
@@ -68,7 +68,9 @@ export async function checkGradients(c: GradCase, dtype: 'float32' | 'float64', 
     });
     const loss = tf.addN(weighted);
     const xs = c.ins.flatMap((inp, i) => (inp.fixed ? [] : [phs[i]!]));
-    return { phs, loss, grads: tf.gradients(loss, xs) };
+    // Variables a case makes (an RNN cell's weights) are initialized before the check.
+    const init = tf.globalVariables().length > 0 ? tf.globalVariablesInitializer() : null;
+    return { phs, loss, grads: tf.gradients(loss, xs), init };
   });
   const values = c.ins.map((inp) => (inp.fixed ? [...inp.fixed.value] : draw(inp.gen ?? 'uniform', size(inp.shape), r)));
   // Inputs exactly as the device holds them, so the numeric side perturbs those values.
@@ -76,6 +78,7 @@ export async function checkGradients(c: GradCase, dtype: 'float32' | 'float64', 
   const feed = (vals: number[][]) => new Map(phs.map((p, i) => [p, arr(vals[i]!, c.ins[i]!.shape, c.ins[i]!.fixed?.dtype ?? dtype)] as [Tensor, NDArray]));
   const sess = new tf.Session({ ...options, graph: g });
   try {
+    if (init) await sess.run(init);
     const present = grads.map((gr, i) => [gr, i] as const).filter(([gr]) => gr !== null);
     const fetched = (await sess.run(present.map(([gr]) => gr!), feed(values))) as NDArray[];
     const sym = new Map(present.map(([, i], k) => [i, fetched[k]!]));

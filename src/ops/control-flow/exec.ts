@@ -81,13 +81,20 @@ export interface LoopRecord {
   iterations: { vals: NDArray[]; replay: NDArray[] }[];
 }
 
-function* entryValues(ctx: HostContext, ts: Tensor[]): HostGen<NDArray[]> {
+/**
+ * The values of `ts` in this run, kept as feeds of the run (nothing runs twice, a random draw
+ * is seen once) except, for a loop's entering values (`keepInts` false), small integer ones:
+ * later plans of the run then still see how they were computed, so a size derived from shapes
+ * (a TensorArray's, a loop bound) stays foldable when those plans lower.
+ */
+function* entryValues(ctx: HostContext, ts: Tensor[], keepInts = true): HostGen<NDArray[]> {
   const missing = [...new Set(ts.filter((t) => !ctx.feeds.has(t)))];
-  if (missing.length > 0) {
-    const got = yield* compute(ctx, missing);
-    for (const [t, v] of got) ctx.feeds.set(t, v);
+  const got = missing.length > 0 ? yield* compute(ctx, missing) : new Map<Tensor, NDArray>();
+  for (const [t, v] of got) {
+    const shapeLike = (v.dtype === 'int32' || v.dtype === 'int64') && v.data.length <= 16;
+    if (keepInts || !shapeLike) ctx.feeds.set(t, v);
   }
-  return ts.map((t) => ctx.feeds.get(t)!);
+  return ts.map((t) => ctx.feeds.get(t) ?? got.get(t)!);
 }
 
 function checkShape(w: WhileContext, k: number, v: NDArray): void {
@@ -110,8 +117,8 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
     rec = ctx.store.get(fwd) as LoopRecord | undefined;
     if (!rec) throw new InternalError(`the loop ${fwd.frameName} kept no record for its gradient`);
   }
-  const cur = yield* entryValues(ctx, w.enters.map((e) => e.inputs[0]!));
-  const invs = yield* entryValues(ctx, w.invariants.map((e) => e.inputs[0]!));
+  const cur = yield* entryValues(ctx, w.enters.map((e) => e.inputs[0]!), false);
+  const invs = yield* entryValues(ctx, w.invariants.map((e) => e.inputs[0]!), false);
   const base = new Map<Tensor, NDArray>();
   w.invariants.forEach((e, k) => base.set(e.outputs[0]!, invs[k]!));
   for (const [t, v] of ctx.feeds) if (contextOf(t.op) === w) base.set(t, v);
