@@ -2,3 +2,6 @@
 export { accuracy, mean, meanAbsoluteError, meanSquaredError, rootMeanSquaredError } from './mean.js';
 export { falseNegatives, falsePositives, precision, recall, trueNegatives, truePositives } from './counts.js';
 export { auc } from './auc.js';
+export {
+  meanIou, meanPerClassAccuracy, percentageBelow, precisionAtK, precisionAtTopK, recallAtK, recallAtTopK, sparsePrecisionAtK, sparseRecallAtK,
+} from './classes.js';
