@@ -34,7 +34,7 @@ function unary<Req, Res>(fn: (req: Req) => Res | Promise<Res>): Unary {
 }
 
 export class Server {
-  readonly clusterSpec: ClusterSpec;
+  private cluster: ClusterSpec;
   readonly jobName: string;
   readonly taskIndex: number;
   /** The address the task listens on (`host:port`; port 0 is resolved by start()). */
@@ -52,8 +52,8 @@ export class Server {
     ...args: [cluster: ClusterSpec | ClusterInput | ClusterDef, opts?: ServerOptions] | [cluster: ClusterSpec | ClusterInput | ClusterDef, jobName?: string | null, taskIndex?: number | null, protocol?: string | null, config?: ServerOptions['config'], start?: boolean]
   ) {
     const o = kwargs(args, ['serverOrClusterDef', 'jobName', 'taskIndex', 'protocol', 'config', 'start'], 'Server', 1) as unknown as ServerOptions & { serverOrClusterDef: ClusterSpec | ClusterInput };
-    this.clusterSpec = new ClusterSpec(o.serverOrClusterDef);
-    const spec = this.clusterSpec;
+    this.cluster = new ClusterSpec(o.serverOrClusterDef);
+    const spec = this.cluster;
     if (o.jobName == null) {
       if (spec.jobs.length !== 1) throw new ValueError('Must specify an explicit `job_name`.');
       this.jobName = spec.jobs[0]!;
@@ -78,6 +78,11 @@ export class Server {
     return s;
   }
 
+  /** The cluster (with this task's port once bound, where it was 0). */
+  get clusterSpec(): ClusterSpec {
+    return this.cluster;
+  }
+
   /** `/job:ps/replica:0/task:0`. */
   get taskName(): string {
     return `/job:${this.jobName}/replica:0/task:${this.taskIndex}`;
@@ -89,7 +94,7 @@ export class Server {
   }
 
   get serverDef(): { cluster: ClusterDef; jobName: string; taskIndex: number; protocol: string } {
-    return { cluster: this.clusterSpec.asClusterDef(), jobName: this.jobName, taskIndex: this.taskIndex, protocol: 'grpc' };
+    return { cluster: this.cluster.asClusterDef(), jobName: this.jobName, taskIndex: this.taskIndex, protocol: 'grpc' };
   }
 
   /** What the task holds now: partitions registered, client sessions, variables. */
@@ -108,7 +113,12 @@ export class Server {
       server.bindAsync(this.address, g.ServerCredentials.createInsecure(), (err, port) => {
         if (err) return reject(new Error(`Could not start gRPC server on ${this.address} (${this.taskName}): ${err.message}`));
         const host = this.address.slice(0, this.address.lastIndexOf(':'));
-        this.address = `${host}:${port}`;
+        if (this.address !== `${host}:${port}`) {
+          this.address = `${host}:${port}`;
+          const d = this.cluster.asClusterDef();
+          d.job.find((j) => j.name === this.jobName)!.tasks[this.taskIndex] = this.address;
+          this.cluster = new ClusterSpec(d);
+        }
         resolve();
       });
     });
@@ -137,7 +147,7 @@ export class Server {
     const st = this.state;
     return {
       GetStatus: unary<Msg, m.GetStatusResponse>(() => ({
-        cluster: this.clusterSpec.asClusterDef(),
+        cluster: this.cluster.asClusterDef(),
         jobName: this.jobName,
         taskIndex: this.taskIndex,
         incarnation: this.incarnation,
