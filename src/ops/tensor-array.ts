@@ -377,6 +377,8 @@ interface Meta {
   clearAfterRead: boolean;
   inferShape: boolean;
   elementShape: PartialShape;
+  /** The size when it is a constant (TF1's `tensor_util.constant_value(size)`), else null. */
+  size: number | null;
   graph: Graph;
 }
 
@@ -432,10 +434,12 @@ export class TensorArray {
       clearAfterRead: (o.clearAfterRead as boolean | undefined) ?? true,
       inferShape: (o.inferShape as boolean | undefined) ?? true,
       elementShape: parsePartial(o.elementShape, 'element_shape'),
+      size: null,
       graph: g,
     };
     taMeta.set(this, meta);
     const size = toTensor(o.size as TensorLike, 'int32', 'size');
+    if (size.op.type === 'Const') meta.size = Number((size.op.attrs.value as NDArray).data[0]);
     this.flow = g.nameScope((o.name as string | undefined) ?? 'TensorArray', (scope) =>
       makeOp(g, 'TensorArrayV3', [size], {
         dtype,
@@ -525,9 +529,13 @@ export class TensorArray {
 
   /** Every element, stacked along a new first axis. */
   stack(name?: string): Tensor {
-    return this.scoped(name, 'TensorArrayStack', () =>
-      makeOp(this.meta.graph, 'TensorArrayStack', [this.flow], { elementShape: this.meta.elementShape }, undefined, 'TensorArrayGatherV3').outputs[0]!,
-    );
+    return this.scoped(name, 'TensorArrayStack', () => {
+      const m = this.meta;
+      const v = makeOp(m.graph, 'TensorArrayStack', [this.flow], { elementShape: m.elementShape }, undefined, 'TensorArrayGatherV3').outputs[0]!;
+      // TF1 sets [size, ...element_shape] when the size is a constant and the array not dynamic.
+      if (m.elementShape !== null) (v as { shape: PartialShape }).shape = [!m.dynamicSize && m.size !== null ? m.size : null, ...m.elementShape];
+      return v;
+    });
   }
 
   /** The elements at `indices`, stacked. */
