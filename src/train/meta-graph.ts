@@ -16,8 +16,13 @@ export function importMetaGraph(metaGraphOrFile: string | Uint8Array | MetaGraph
   const { metaGraphDef, globalVariables } = importMetaGraphDef(metaGraphOrFile, opts);
   if (globalVariables.size === 0) return null;
   const sd = metaGraphDef.saverDef;
-  return new Saver(globalVariables, {
+  const saver = new Saver(globalVariables, {
     maxToKeep: sd ? sd.maxToKeep : 5,
     keepCheckpointEveryNHours: sd && sd.keepCheckpointEveryNHours > 0 ? sd.keepCheckpointEveryNHours : 10000,
+    deferBuild: true,
   });
+  const g = [...globalVariables.values()][0]!.graph;
+  saver.adoptSaverDef(sd, g, opts.importScope ?? '');
+  saver.build();
+  return saver;
 }

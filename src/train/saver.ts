@@ -18,7 +18,11 @@ import { getDefaultGraph } from '../graph/context.js';
 import type { Graph } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
-import { Variable, globalVariables } from '../ops/variables.js';
+import { Variable, assign, globalVariables } from '../ops/variables.js';
+import { constant, group, identity } from '../ops/core.js';
+import { makeOp } from '../ops/registry.js';
+import { controlDependencies, nameScope } from '../graph/context.js';
+import '../checkpoint/graph-ops.js';
 import { Session } from '../session/session.js';
 import { cShape, shapesEqual, sizeOf } from '../shape.js';
 import {
@@ -220,8 +224,43 @@ function isVarDict(x: unknown): boolean {
   return isOptionsObject(x) && Object.values(x).some((v) => v instanceof Variable || v instanceof Tensor);
 }
 
+/** The names of a saver's graph ops, as a SaverDef gives them. */
+export interface SaverGraphNames {
+  filename: string;
+  save: string;
+  restore: string;
+}
+
+/**
+ * TF1's save/restore subgraph under `scope` (`save/Const` the filename, `save/SaveV2`,
+ * `save/control_dependency`, `save/RestoreV2`, `save/Assign…`, `save/restore_all`), so the
+ * SaverDef names tensors that TF's import_meta_graph and `sess.run('save/restore_all', …)` use.
+ * tsflow's own save/restore write and read the bundle directly (atomically, with the state file).
+ */
+function buildSaveRestoreOps(g: Graph, saveables: readonly Saveable[], scope: string): SaverGraphNames {
+  return g.asDefault(() =>
+    nameScope(scope, () => {
+      const filename = constant(NDArray.fromStrings(['model'], []), undefined, undefined, 'Const');
+      const strs = (v: string[], name: string) => constant(NDArray.fromStrings(v), undefined, undefined, name);
+      const keys = saveables.map((x) => x.key);
+      const blanks = keys.map(() => '');
+      const dtypes = saveables.map((x) => x.variable.dtype);
+      const save = nameScope('SaveV2', (sc) =>
+        makeOp(g, 'SaveV2', [filename, strs(keys, 'tensor_names'), strs(blanks, 'shape_and_slices'), ...saveables.map((x) => x.variable.ref)], { dtypes }, sc, 'SaveV2'));
+      const saved = controlDependencies([save], () => identity(filename, 'control_dependency'));
+      const restored = nameScope('RestoreV2', (sc) =>
+        makeOp(g, 'RestoreV2', [filename, strs(keys, 'tensor_names'), strs(blanks, 'shape_and_slices')], { dtypes }, sc, 'RestoreV2'));
+      const assigns = saveables.map((x, i) => assign(x.variable, restored.outputs[i]!, null, null, 'Assign'));
+      const restore = group(...assigns, { name: 'restore_all' });
+      return { filename: filename.name, save: saved.name, restore: restore.name };
+    }),
+  );
+}
+
 export class Saver {
   private saveables: Saveable[] = [];
+  /** The graph ops the SaverDef names (null until built; imported ones for importMetaGraph). */
+  private graphNames: SaverGraphNames | null = null;
   readonly maxToKeep: number;
   readonly keepCheckpointEveryNHours: number;
   readonly padStepNumber: boolean;
@@ -298,7 +337,25 @@ export class Saver {
     if (saveables.length === 0 && !this.allowEmpty) throw new ValueError('No variables to save');
     this.saveables = saveables;
     this.builtGraph = saveables[0]?.variable.graph ?? null;
+    if (this.builtGraph && !this.graphNames) this.graphNames = buildSaveRestoreOps(this.builtGraph, saveables, this.name ?? 'save');
     this.built = true;
+  }
+
+  /**
+   * Take over the save/restore ops an imported MetaGraph's SaverDef names (under `scope` when
+   * imported with one), instead of building new ones; call before `build()`.
+   */
+  adoptSaverDef(sd: SaverDef | undefined, g: Graph, scope = ''): void {
+    if (!sd || !sd.filenameTensorName || !sd.saveTensorName || !sd.restoreOpName) return;
+    const at = (n: string) => (scope ? `${scope}/${n}` : n);
+    try {
+      g.getTensorByName(at(sd.filenameTensorName));
+      g.getTensorByName(at(sd.saveTensorName));
+      g.getOperationByName(at(sd.restoreOpName));
+    } catch {
+      return;
+    }
+    this.graphNames = { filename: at(sd.filenameTensorName), save: at(sd.saveTensorName), restore: at(sd.restoreOpName) };
   }
 
   private needBuilt(what: string): void {
@@ -507,9 +564,9 @@ export class Saver {
   /** The SaverDef this saver writes into MetaGraphs (V2, its keep settings). */
   get saverDef(): SaverDef {
     return {
-      filenameTensorName: '',
-      saveTensorName: '',
-      restoreOpName: '',
+      filenameTensorName: this.graphNames?.filename ?? '',
+      saveTensorName: this.graphNames?.save ?? '',
+      restoreOpName: this.graphNames?.restore ?? '',
       maxToKeep: this.maxToKeep,
       sharded: false,
       keepCheckpointEveryNHours: this.keepCheckpointEveryNHours,

@@ -83,4 +83,44 @@ describe('TF checkpoint ops in TF-written graphs', () => {
       await sess.close();
     });
   });
+
+  it("tf.train.Saver builds TF1's save/ subgraph; its SaverDef names it; importMetaGraph adopts the imported one", async () => {
+    const g = new tf.Graph();
+    await g.asDefault(async () => {
+      const w = new tf.Variable(tf.constant([[1, 2], [3, 4]], tf.float32), { name: 'w' });
+      const step = new tf.Variable(tf.constant(3, tf.int64), { name: 'step', trainable: false });
+      const saver = new tf.train.Saver();
+      const second = new tf.train.Saver([w]);
+      expect(saver.saverDef).toMatchObject({ filenameTensorName: 'save/Const:0', saveTensorName: 'save/control_dependency:0', restoreOpName: 'save/restore_all', version: 2 });
+      expect(second.saverDef.restoreOpName).toBe('save_1/restore_all');
+      expect(g.getOperationByName('save/SaveV2').inputs.map((t) => t.name)).toEqual(['save/Const:0', 'save/SaveV2/tensor_names:0', 'save/SaveV2/shape_and_slices:0', 'step:0', 'w:0']);
+      expect(g.getOperationByName('save/Assign_1').type).toBe('Assign');
+
+      const sess = new tf.Session();
+      await sess.run(tf.globalVariablesInitializer());
+      const prefix = join(dir, 'own');
+      const fname = g.getTensorByName(saver.saverDef.filenameTensorName);
+      // TF1's Saver.save is this run; tsflow's save writes the same bundle
+      await sess.run(g.getTensorByName(saver.saverDef.saveTensorName), new Map([[fname, str(prefix)]]));
+      expect(tf.train.listVariables(prefix)).toEqual([['step', []], ['w', [2, 2]]]);
+      await sess.run(tf.assign(w, tf.zeros([2, 2])));
+      await sess.run(g.getOperationByName(saver.saverDef.restoreOpName), new Map([[fname, str(prefix)]]));
+      expect(Array.from(((await sess.run(w)) as tf.NDArray).data)).toEqual([1, 2, 3, 4]);
+
+      const saved = await saver.save(sess, join(dir, 'ckpt'));
+      const g2 = new tf.Graph();
+      const restorer = g2.asDefault(() => tf.train.importMetaGraph(`${saved!}.meta`))!;
+      expect(restorer.saverDef.restoreOpName).toBe('save/restore_all');
+      // the .meta holds both savers' subgraphs; importing builds no third
+      expect(g2.getOperationByName('save_1/restore_all').type).toBe('NoOp');
+      expect(() => g2.getOperationByName('save_2/restore_all')).toThrow();
+      const sess2 = new tf.Session({ graph: g2 });
+      await sess2.run(g2.getOperationByName('save/restore_all'), new Map([[g2.getTensorByName("save/Const:0"), str(saved!)]]));
+      expect(Array.from(((await sess2.run(g2.getTensorByName('w:0'))) as tf.NDArray).data)).toEqual([1, 2, 3, 4]);
+      expect(Number(((await sess2.run(g2.getTensorByName('step:0'))) as tf.NDArray).data[0])).toBe(3);
+      await sess.close();
+      await sess2.close();
+      void step;
+    });
+  });
 });
