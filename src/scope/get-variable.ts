@@ -194,3 +194,15 @@ function singleVariable(g: Graph, name: string, o: GetOptions): Variable {
 }
 
 export { AUTO_REUSE };
+
+/**
+ * `tf.get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
+ * trainable=False, collections=None, …)`: `getVariable` with LOCAL_VARIABLES added to the
+ * collections and trainable forced off, as TF1's.
+ */
+export function getLocalVariable(name: string, ...args: unknown[]): Variable {
+  const o = kwargs(args, ARG_NAMES, 'getLocalVariable');
+  const collections = o.collections === undefined || o.collections === null ? [] : [...(o.collections as string[])];
+  if (!Array.isArray(o.collections ?? [])) throw new TypeError('getLocalVariable: collections must be a list of strings');
+  return getVariable(name, { ...o, collections: [...collections, GraphKeys.LOCAL_VARIABLES], trainable: false });
+}

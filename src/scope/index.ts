@@ -3,7 +3,8 @@ export {
   AUTO_REUSE, type CustomGetter, type Getter, type Regularizer, type Reuse, ReuseMode, VariableScope, getVariableScope,
   uniqueVariableScope, variableScope,
 } from './variable-scope.js';
-export { getVariable, storedVariables } from './get-variable.js';
+export { getLocalVariable, getVariable, storedVariables } from './get-variable.js';
+export { Template, type TemplateFunction, makeTemplate } from './template.js';
 export {
   type Initializer, type PartitionInfo, TRUNCATED_NORMAL_STD, computeFans, constantInitializer, glorotNormalInitializer,
   glorotUniformInitializer, heNormalInitializer, heUniformInitializer, identityInitializer, lecunNormalInitializer,
