@@ -126,6 +126,20 @@ const CASES: Case[] = ([
     metrics: (r) => ({ 'vocab 5000': r.ms5k, 'vocab 50000': r.ms50k }),
     extraArgs: ['--min-ms', quick ? '600' : '1500'],
   },
+  {
+    id: 'distributed',
+    title: 'MLP 784-256-10 SGD step on tsflow-server processes over loopback gRPC (ps + workers, 1 thread each)',
+    script: 'distributed.ts',
+    unit: 'ms / steps per s / KB per step',
+    higherIsBetter: false,
+    impls: [
+      { name: 'in-process session', args: ['--impl', 'local'], tsflowThreads: maxThreads },
+      { name: 'ps + 1 worker', args: ['--impl', 'remote', '--workers', '1'] },
+      { name: 'ps + 2 workers', args: ['--impl', 'remote', '--workers', '2'] },
+    ],
+    metrics: (r) => ({ 'ms per step': r.ms, 'steps/s': r.stepsPerS, 'KB/step': r.kbPerStep, 'scalar run ms': r.rttMs ?? null }),
+    extraArgs: ['--min-ms', quick ? '1000' : '3000'],
+  },
 ] as Case[]).filter((c) => !only || only.includes(c.id));
 
 interface ChildResult {
