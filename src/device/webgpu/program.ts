@@ -12,7 +12,7 @@
  */
 import { type DType, type DataArray, allocArray } from '../../dtype.js';
 import { InternalError, InvalidArgumentError, OpError, ResourceExhaustedError, UnimplementedError } from '../../errors.js';
-import type { Program } from '../device.js';
+import type { Program, StepTrace } from '../device.js';
 import type { AnyStep, Plan, PlanBuffer } from '../plan.js';
 import type { PrimName } from '../prims.js';
 import { BYTES_PER_ELEMENT, checkDType, fromGpu, toGpu } from './convert.js';
@@ -461,11 +461,32 @@ export class WebGPUProgram implements Program {
     }
   }
 
-  run(feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]> {
-    return this.dev.serialize(() => this.runNow(feeds, dyn));
+  run(feeds: readonly DataArray[], dyn: Uint32Array, trace?: StepTrace): Promise<DataArray[]> {
+    return this.dev.serialize(() => this.runNow(feeds, dyn, trace));
   }
 
-  private async runNow(feeds: readonly DataArray[], dyn: Uint32Array): Promise<DataArray[]> {
+  /**
+   * A traced run (RunOptions FULL_TRACE) submits each step's dispatches on their own and waits
+   * for the queue: a span is the step's time on the device plus one submission, so traced
+   * steps run slower than untraced ones (as TF's GPU tracer, it measures, it does not overlap).
+   */
+  private async traceDispatches(trace: StepTrace): Promise<void> {
+    const gpu = this.dev.gpu;
+    const list = this.dispatches;
+    for (let i = 0; i < list.length; ) {
+      let j = i + 1;
+      while (j < list.length && list[j]!.step === list[i]!.step) j++;
+      const enc = gpu.createCommandEncoder({ label: `traced ${list[i]!.op}` });
+      this.encodeDispatches(enc, list.slice(i, j));
+      const t0 = nowMicros();
+      gpu.queue.submit([enc.finish()]);
+      await gpu.queue.onSubmittedWorkDone();
+      trace(this.plan.steps[list[i]!.step]!, t0, nowMicros());
+      i = j;
+    }
+  }
+
+  private async runNow(feeds: readonly DataArray[], dyn: Uint32Array, trace?: StepTrace): Promise<DataArray[]> {
     if (this.disposed) throw new InternalError('run of a disposed WebGPU program');
     this.dev.assertUsable();
     const { plan } = this;
@@ -493,9 +514,19 @@ export class WebGPUProgram implements Program {
     gpu.pushErrorScope('validation');
     let scope: Promise<GpuError | null>;
     try {
+      if (trace) {
+        if (this.errBuf) {
+          const clear = gpu.createCommandEncoder({ label: 'clear error flags' });
+          clear.clearBuffer(this.errBuf);
+          gpu.queue.submit([clear.finish()]);
+        }
+        await this.traceDispatches(trace);
+      }
       const enc = gpu.createCommandEncoder({ label: 'run' });
-      if (this.errBuf) enc.clearBuffer(this.errBuf);
-      this.encodeDispatches(enc, this.dispatches);
+      if (!trace) {
+        if (this.errBuf) enc.clearBuffer(this.errBuf);
+        this.encodeDispatches(enc, this.dispatches);
+      }
       for (const f of this.fetchSlots) {
         if (f.n === 0) continue;
         const r = this.range(f.buf);
@@ -602,3 +633,5 @@ export class WebGPUProgram implements Program {
     this.owned.length = 0;
   }
 }
+
+const nowMicros = (): number => (performance.timeOrigin + performance.now()) * 1000;
