@@ -123,4 +123,30 @@ describe('TF checkpoint ops in TF-written graphs', () => {
       void step;
     });
   });
+
+  it("a TF SavedModel's sharded saver subgraph (StringJoin, ShardedFilename, SaveV2, MergeV2Checkpoints) saves, and its restore_all restores", async () => {
+    const CKPTS = fileURLToPath(new URL('../fixtures/tf-checkpoints/', import.meta.url));
+    const load = async () => {
+      const g = new tf.Graph();
+      const sess = new tf.Session({ graph: g });
+      const mg = await tf.savedModel.loader.load(sess, [tf.savedModel.tagConstants.SERVING], `${CKPTS}serving_half_plus_two_cpu`);
+      return { g, sess, sd: mg.saverDef! };
+    };
+    const a = await load();
+    expect(a.sd.sharded).toBe(true);
+    const fname = a.g.getTensorByName(a.sd.filenameTensorName);
+    // y = a·x + b: change a and b, save through TF's own sharded save subgraph
+    await a.sess.run([tf.assign(a.g.getTensorByName('a:0') as never, 1.5) as never, tf.assign(a.g.getTensorByName('b:0') as never, -3) as never]);
+    const prefix = join(dir, 'serving');
+    await a.sess.run(a.g.getTensorByName(a.sd.saveTensorName), new Map([[fname, str(prefix)]]));
+    expect(tf.train.listVariables(prefix).map(([n]) => n)).toEqual(['a', 'a2', 'b', 'c', 'c2']);
+    expect(readdirSync(dir).filter((f) => f.startsWith('serving_temp'))).toEqual([]);
+    // a fresh load restores it through TF's restore_all
+    const b = await load();
+    await b.sess.run(b.g.getOperationByName(b.sd.restoreOpName), new Map([[b.g.getTensorByName(b.sd.filenameTensorName), str(prefix)]]));
+    expect(num(await b.sess.run(b.g.getTensorByName('a:0')))).toBe(1.5);
+    expect(num(await b.sess.run(b.g.getTensorByName('b:0')))).toBe(-3);
+    await a.sess.close();
+    await b.sess.close();
+  });
 });
