@@ -118,8 +118,12 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
   }
   const waiting = new Map<Operation, number>(ops.map((o) => [o, deps.get(o)!.length]));
   const ready = new Map<TaskName, Operation[]>();
+  let current: TaskName | null = null;
+  // A NoOp only groups control edges, so where it runs changes nothing: it runs in the stage that
+  // makes it ready (the train op's final NoOp then costs no extra call to the worker).
+  const floating = (op: Operation) => op.type === 'NoOp' && op.outputs.length === 0;
   const push = (op: Operation) => {
-    const t = placer.taskOf(op);
+    const t = current !== null && floating(op) ? current : placer.taskOf(op);
     let r = ready.get(t);
     if (!r) ready.set(t, (r = []));
     r.push(op);
@@ -134,6 +138,7 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
     let first = Infinity;
     for (const [t, r] of ready) for (const op of r) if (op.id < first) [first, task] = [op.id, t];
     const stage: Stage = { task: task!, ops: [], vars: [], inputs: [], outputs: [] };
+    current = task;
     const queue = ready.get(task!)!;
     while (queue.length > 0) {
       queue.sort((a, b) => a.id - b.id);
