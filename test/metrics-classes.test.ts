@@ -206,3 +206,92 @@ describe('precisionAtK / recallAtK', () => {
     near(r.values[0]!, ref.tp / (ref.tp + ref.fp), 1e-12);
   });
 });
+
+describe('meanTensor, meanRelativeError, meanCosineDistance', () => {
+  it('meanTensor: an element-wise weighted mean in mean/{total_tensor,count_tensor}', async () => {
+    const batches = [[[[1, 2], [3, 4]], [[1, 0], [2, 1]]], [[[5, 6], [7, 8]], [[1, 1], [0, 3]]]];
+    const r = await stream(() => {
+      const v = tf.placeholder('float32', [2, 2]);
+      const w = tf.placeholder('float32', [2, 2]);
+      const [value, update] = tf.metrics.meanTensor(v, w);
+      return { feeds: [v, w], value, update };
+    }, batches);
+    expect(r.locals).toEqual(['mean/total_tensor', 'mean/count_tensor']);
+    const num = [0, 0, 0, 0];
+    const den = [0, 0, 0, 0];
+    batches.forEach(([v, w], i) => {
+      (v as number[][]).flat().forEach((x, j) => {
+        num[j] += x * (w as number[][]).flat()[j]!;
+        den[j] += (w as number[][]).flat()[j]!;
+      });
+      expect(r.updates[i]!.toArray()).toEqual([[0, 1], [2, 3]].map((row) => row.map((j) => (den[j] === 0 ? 0 : num[j]! / den[j]!))));
+    });
+  });
+
+  it('meanRelativeError (0 where the normalizer is 0) and meanCosineDistance', async () => {
+    const labels = [1, 2, 4, 0];
+    const preds = [1.5, 1, 5, 3];
+    const norm = [1, 2, 0, 4];
+    const r = await stream(() => {
+      const l = tf.placeholder('float32', [4]);
+      const p = tf.placeholder('float32', [4]);
+      const [value, update] = tf.metrics.meanRelativeError(l, p, tf.constant(norm));
+      return { feeds: [l, p], value, update };
+    }, [[labels, preds]]);
+    expect(r.locals).toEqual(['mean_relative_error/total', 'mean_relative_error/count']);
+    near(r.values[0]!, labels.map((l, i) => (norm[i] === 0 ? 0 : Math.abs(l - preds[i]!) / norm[i]!)).reduce((a, b) => a + b, 0) / 4);
+    const u = [[0.6, 0.8], [1, 0], [0, 1]];
+    const q = [[0.8, 0.6], [0, 1], [0, -1]];
+    const c = await stream(() => {
+      const l = tf.placeholder('float32', [3, 2]);
+      const p = tf.placeholder('float32', [3, 2]);
+      const [value, update] = tf.metrics.meanCosineDistance(l, p, 1, { weights: tf.constant([[1], [2], [1]]) });
+      return { feeds: [l, p], value, update };
+    }, [[u, q]]);
+    const dots = u.map((row, i) => row[0]! * q[i]![0]! + row[1]! * q[i]![1]!);
+    near(c.values[0]!, 1 - (dots[0]! * 1 + dots[1]! * 2 + dots[2]! * 1) / 4);
+  });
+});
+
+describe('counts and ratios at thresholds', () => {
+  const labels = [[1, 0, 1, 1, 0], [0, 1, 1, 0, 0]];
+  const preds = [[0.9, 0.2, 0.4, 0.75, 0.6], [0.1, 0.55, 0.8, 0.3, 0.05]];
+  const thresholds = [0.25, 0.5, 0.7];
+  const ref = (upto: number, want: [boolean, boolean]): number[] =>
+    thresholds.map((t) => labels.slice(0, upto).flatMap((l, b) => l.map((li, i) => Boolean(li) === want[0] && preds[b]![i]! > t === want[1])).filter(Boolean).length);
+
+  it('truePositivesAtThresholds … falseNegativesAtThresholds: one [n] variable each', async () => {
+    for (const [fn, want, name] of [
+      [tf.metrics.truePositivesAtThresholds, [true, true], 'true_positives'],
+      [tf.metrics.falsePositivesAtThresholds, [false, true], 'false_positives'],
+      [tf.metrics.trueNegativesAtThresholds, [false, false], 'true_negatives'],
+      [tf.metrics.falseNegativesAtThresholds, [true, false], 'false_negatives'],
+    ] as const) {
+      const r = await stream(() => {
+        const l = tf.placeholder('bool', [5]);
+        const p = tf.placeholder('float32', [5]);
+        const [value, update] = fn(l, p, thresholds);
+        return { feeds: [l, p], value, update };
+      }, labels.map((l, i) => [l.map(Boolean), preds[i]]));
+      expect(r.locals).toEqual([`${name}/${name}`]);
+      expect(r.updates[1]!.toArray()).toEqual(ref(2, [...want]));
+    }
+  });
+
+  it('precisionAtThresholds and recallAtThresholds: tp / (1e-7 + tp + fp | fn)', async () => {
+    for (const kind of ['precision', 'recall'] as const) {
+      const fn = kind === 'precision' ? tf.metrics.precisionAtThresholds : tf.metrics.recallAtThresholds;
+      const r = await stream(() => {
+        const l = tf.placeholder('int32', [5]);
+        const p = tf.placeholder('float32', [5]);
+        const [value, update] = fn(l, p, thresholds);
+        expect(value.op.name).toBe(`${kind}_at_thresholds/${kind}`);
+        return { feeds: [l, p], value, update };
+      }, labels.map((l, i) => [l, preds[i]]));
+      expect(r.locals).toEqual([`${kind}_at_thresholds/true_positives`, `${kind}_at_thresholds/${kind === 'precision' ? 'false_positives' : 'false_negatives'}`]);
+      const tp = ref(2, [true, true]);
+      const other = ref(2, kind === 'precision' ? [false, true] : [true, false]);
+      Array.from(r.updates[1]!.data as Float32Array).forEach((v, i) => near(v, tp[i]! / (1e-7 + tp[i]! + other[i]!)));
+    }
+  });
+});

@@ -22,10 +22,18 @@ import { type MetricOptions, addToCollections, graphOf, metricScope, metricVaria
 const KEPSILON = 1e-7;
 const EPSILON = 1.0e-6;
 
-type Counts = { tp: Tensor; fn: Tensor; tn: Tensor; fp: Tensor };
+export type Counts = { tp: Tensor; fn: Tensor; tn: Tensor; fp: Tensor };
 
-/** `_confusion_matrix_at_thresholds`: the four count variables and their update ops. */
-function confusionAtThresholds(labelsIn: TensorLike, predictionsIn: TensorLike, thresholds: number[], weightsIn: TensorLike | null | undefined): [Counts, Counts] {
+export type CountKind = 'tp' | 'fn' | 'tn' | 'fp';
+const ALL_KINDS: readonly CountKind[] = ['tp', 'fn', 'tn', 'fp'];
+
+/**
+ * `_confusion_matrix_at_thresholds`: the count variables of `includes` (all four by default,
+ * created in TF1's order tp, fn, tn, fp) and their update ops.
+ */
+export function confusionAtThresholds(
+  labelsIn: TensorLike, predictionsIn: TensorLike, thresholds: number[], weightsIn: TensorLike | null | undefined, includes: readonly CountKind[] = ALL_KINDS,
+): [Counts, Counts] {
   const [predictions, labels, weights] = removeSqueezable(cast(predictionsIn, 'float32'), cast(labelsIn, 'bool'), weightsIn);
   const n = thresholds.length;
   const pred = reshape(predictions, [1, -1]);
@@ -42,14 +50,20 @@ function confusionAtThresholds(labelsIn: TensorLike, predictionsIn: TensorLike, 
     if (w !== null) is = multiply(is, w);
     return [v.value(), assignAdd(v, reduceSum(is, 1))];
   };
-  const tp = count('true_positives', labelIsPos, predIsPos);
-  const fn = count('false_negatives', labelIsPos, predIsNeg);
-  const tn = count('true_negatives', labelIsNeg, predIsNeg);
-  const fp = count('false_positives', labelIsNeg, predIsPos);
-  return [
-    { tp: tp[0], fn: fn[0], tn: tn[0], fp: fp[0] },
-    { tp: tp[1], fn: fn[1], tn: tn[1], fp: fp[1] },
-  ];
+  const spec: Record<CountKind, [string, Tensor, Tensor]> = {
+    tp: ['true_positives', labelIsPos, predIsPos],
+    fn: ['false_negatives', labelIsPos, predIsNeg],
+    tn: ['true_negatives', labelIsNeg, predIsNeg],
+    fp: ['false_positives', labelIsNeg, predIsPos],
+  };
+  const values = {} as Counts;
+  const updates = {} as Counts;
+  for (const k of ALL_KINDS) {
+    if (!includes.includes(k)) continue;
+    const [name, a, b] = spec[k];
+    [values[k], updates[k]] = count(name, a, b);
+  }
+  return [values, updates];
 }
 
 const head = (x: Tensor, n: number): Tensor => slice(x, [0], [n - 1]);

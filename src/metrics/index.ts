@@ -5,3 +5,7 @@ export { auc } from './auc.js';
 export {
   meanIou, meanPerClassAccuracy, percentageBelow, precisionAtK, precisionAtTopK, recallAtK, recallAtTopK, sparsePrecisionAtK, sparseRecallAtK,
 } from './classes.js';
+export {
+  falseNegativesAtThresholds, falsePositivesAtThresholds, meanCosineDistance, meanRelativeError, meanTensor, precisionAtThresholds,
+  recallAtThresholds, trueNegativesAtThresholds, truePositivesAtThresholds,
+} from './more.js';
