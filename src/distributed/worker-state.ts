@@ -12,6 +12,7 @@ import { Variable } from '../ops/variables.js';
 import type { NodeDef } from '../proto/framework.js';
 import type { TensorProto } from '../proto/framework.js';
 import { importInto } from '../graphdef/import.js';
+import { A } from '../graphdef/export.js';
 import { tensorFromProto, tensorToProto } from '../graphdef/tensor-proto.js';
 import { NodeAttrs } from '../graphdef/attrs.js';
 import { cShape, shapesEqual } from '../shape.js';
@@ -142,8 +143,13 @@ export class WorkerState {
     return out;
   }
 
+  /** Assign variables by name; one the task does not hold yet (a restarted ps being restored) is made from its value. */
   async writeVariables(names: string[], values: TensorProto[]): Promise<void> {
-    const pairs = names.map((n, i) => [this.varOf(n), tensorFromProto(values[i]!, n)] as [Variable, NDArray]);
+    const pairs = names.map((n, i) => {
+      const a = tensorFromProto(values[i]!, n);
+      if (!this.variables.has(n)) this.variable({ name: n, op: 'VariableV2', input: [], device: '', attr: { dtype: A.type(a.dtype), shape: A.shape(a.shape) } });
+      return [this.varOf(n), a] as [Variable, NDArray];
+    });
     await this.sess().writeVariables(pairs);
   }
 

@@ -3,6 +3,9 @@
  * of a single-process session; variables on a ps task are shared by every session connected to
  * the cluster.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '../../src/index.js';
 import { taskStatus } from '../../src/distributed/status.js';
@@ -139,3 +142,33 @@ describe('variables on a ps task', () => {
     expect(st.variables).toBeGreaterThan(0);
   }, 30_000);
 });
+
+test('a Saver saves and restores the variables of the ps tasks (a restarted ps resumes from the checkpoint)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsflow-dist-'));
+  try {
+    const g = new tf.Graph();
+    await g.asDefault(async () => {
+      const v = tf.device('/job:ps/task:0', () => new tf.Variable([4, 5, 6], { name: 'saved_v' }));
+      const saver = new tf.train.Saver([v]);
+      const sess = new tf.Session({ target: cluster.target('worker', 1), graph: g });
+      try {
+        await sess.run(v.initializer);
+        await sess.run(v.assignAdd([1, 1, 1]));
+        const path = await saver.save(sess, join(dir, 'model.ckpt'));
+        await sess.run(v.assign([0, 0, 0]));
+        await saver.restore(sess, path!);
+        expect(Array.from((await sess.run(v)).data)).toEqual([5, 6, 7]);
+        // the ps dies and comes back empty; the chief restores the checkpoint into it
+        await cluster.kill('ps', 0);
+        await cluster.start('ps', 0);
+        await expect(sess.run(v)).rejects.toThrow('Attempting to use uninitialized value saved_v');
+        await saver.restore(sess, path!);
+        expect(Array.from((await sess.run(v.assignAdd([1, 1, 1]))).data)).toEqual([6, 7, 8]);
+      } finally {
+        await sess.close();
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);
