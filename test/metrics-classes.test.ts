@@ -295,3 +295,59 @@ describe('counts and ratios at thresholds', () => {
     }
   });
 });
+
+describe('sensitivityAtSpecificity / specificityAtSensitivity', () => {
+  const labels = [1, 0, 1, 1, 0, 0, 1, 0, 0, 1];
+  const preds = [0.9, 0.2, 0.4, 0.75, 0.6, 0.1, 0.55, 0.8, 0.3, 0.05];
+  const weights = [1, 2, 0.5, 1, 1, 1, 3, 1, 0.5, 1];
+  /** The four counts at TF1's thresholds, in float32 as the variables hold them. */
+  function counts(n: number): { tp: number[]; fn: number[]; tn: number[]; fp: number[] } {
+    const thr = [-1e-7, ...Array.from({ length: n - 2 }, (_, i) => (i + 1) / (n - 1)), 1 + 1e-7].map(Math.fround);
+    const out = { tp: [] as number[], fn: [] as number[], tn: [] as number[], fp: [] as number[] };
+    for (const t of thr) {
+      let tp = 0, fn = 0, tn = 0, fp = 0;
+      preds.forEach((p, i) => {
+        const pos = Math.fround(p) > t;
+        const w = weights[i]!;
+        if (labels[i] && pos) tp += w;
+        else if (labels[i]) fn += w;
+        else if (!pos) tn += w;
+        else fp += w;
+      });
+      out.tp.push(tp); out.fn.push(fn); out.tn.push(tn); out.fp.push(fp);
+    }
+    return out;
+  }
+  for (const [target, n] of [[0.5, 200], [0.8, 11], [0.3, 7]] as const) {
+    it(`at ${target}, ${n} thresholds`, async () => {
+      const c = counts(n);
+      const f = (x: number): number => Math.fround(x);
+      const spec = c.tn.map((tn, i) => f(f(tn) / f(f(tn + c.fp[i]!) + 1e-7)));
+      const dSpec = spec.map((s) => Math.abs(f(s - target)));
+      const i1 = dSpec.indexOf(Math.min(...dSpec));
+      const sens = c.tp.map((tp, i) => f(f(tp) / f(f(tp + c.fn[i]!) + 1e-7)));
+      const dSens = sens.map((s) => Math.abs(f(s - target)));
+      const i2 = dSens.lastIndexOf(Math.min(...dSens));
+      for (const kind of ['sensitivity', 'specificity'] as const) {
+        const r = await stream(() => {
+          const l = tf.placeholder('float32', [10]);
+          const p = tf.placeholder('float32', [10]);
+          const w = tf.placeholder('float32', [10]);
+          const fn = kind === 'sensitivity' ? tf.metrics.sensitivityAtSpecificity : tf.metrics.specificityAtSensitivity;
+          const [value, update] = fn(l, p, target, w, n);
+          return { feeds: [l, p, w], value, update };
+        }, [[labels, preds, weights]]);
+        const where = kind === 'sensitivity' ? 'sensitivity_at_specificity' : 'specificity_at_sensitivity';
+        expect(r.locals).toEqual(['true_positives', 'false_negatives', 'true_negatives', 'false_positives'].map((v) => `${where}/${v}`));
+        const want = kind === 'sensitivity' ? c.tp[i1]! / (c.tp[i1]! + c.fn[i1]! + 1e-7) : c.tn[i2]! / (c.tn[i2]! + c.fp[i2]! + 1e-7);
+        near(r.values[0]!, want, 1e-6);
+      }
+    });
+  }
+  it('a target outside [0, 1] is TF1\'s ValueError', () => {
+    new tf.Graph().asDefault(() => {
+      expect(() => tf.metrics.sensitivityAtSpecificity([1], [0.5], 1.5)).toThrow('`specificity` must be in the range [0, 1].');
+      expect(() => tf.metrics.specificityAtSensitivity([1], [0.5], -0.1)).toThrow('`sensitivity` must be in the range [0, 1].');
+    });
+  });
+});

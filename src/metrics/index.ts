@@ -7,5 +7,5 @@ export {
 } from './classes.js';
 export {
   falseNegativesAtThresholds, falsePositivesAtThresholds, meanCosineDistance, meanRelativeError, meanTensor, precisionAtThresholds,
-  recallAtThresholds, trueNegativesAtThresholds, truePositivesAtThresholds,
+  recallAtThresholds, sensitivityAtSpecificity, specificityAtSensitivity, trueNegativesAtThresholds, truePositivesAtThresholds,
 } from './more.js';

@@ -7,10 +7,11 @@
 import { ValueError } from '../errors.js';
 import { controlDependencies } from '../graph/context.js';
 import type { Tensor } from '../graph/tensor.js';
-import { onesLike, zerosLike } from '../ops/array.js';
+import { gather, onesLike, zerosLike } from '../ops/array.js';
+import { cumsum } from '../ops/scan.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { divNoNan } from '../ops/div-no-nan.js';
-import { abs, add, cast, divide, equal, maximum, multiply, reduceSum, subtract, where } from '../ops/math.js';
+import { abs, add, argmax, argmin, cast, divide, equal, maximum, multiply, reduceMin, reduceSum, subtract, where } from '../ops/math.js';
 import { assignAdd } from '../ops/variables.js';
 import { bindArgs } from '../layers/kwargs.js';
 import { broadcastWeights } from '../losses/weights.js';
@@ -143,4 +144,59 @@ export function precisionAtThresholds(...args: unknown[]): [Tensor, Tensor] {
 /** `tf.metrics.recall_at_thresholds(labels, predictions, thresholds, weights=None, …)`: tp / (1e-7 + tp + fn) per threshold. */
 export function recallAtThresholds(...args: unknown[]): [Tensor, Tensor] {
   return ratioAt('recall', args);
+}
+
+// ----- sensitivity / specificity ------------------------------------------------------------------
+const KEPSILON = 1e-7;
+
+function atTarget(kind: 'sensitivity' | 'specificity', args: unknown[]): [Tensor, Tensor] {
+  const where = kind === 'sensitivity' ? 'sensitivity_at_specificity' : 'specificity_at_sensitivity';
+  const target = kind === 'sensitivity' ? 'specificity' : 'sensitivity';
+  const a = bindArgs(where, ['labels', 'predictions', target, 'weights', 'numThresholds', ...COLLECTIONS], args, 3);
+  const o = a as MetricOptions;
+  const t = a[target];
+  if (typeof t !== 'number' || t < 0 || t > 1) throw new ValueError(`\`${target}\` must be in the range [0, 1].`);
+  const n = (a.numThresholds ?? 200) as number;
+  if (!Number.isInteger(n) || n < 2) throw new ValueError(`num_thresholds must be an integer >= 2, got ${String(a.numThresholds)}`);
+  const thresholds = [0 - KEPSILON, ...Array.from({ length: n - 2 }, (_, i) => ((i + 1) * 1.0) / (n - 1)), 1 + KEPSILON];
+  return metricScope(graphOf(a.predictions, a.labels, a.weights), o.name, where, () => {
+    const [v, u] = confusionAtThresholds(a.labels as TensorLike, a.predictions as TensorLike, thresholds, a.weights as TensorLike | null | undefined);
+    const compute = (c: typeof v, name: string): Tensor => {
+      if (kind === 'sensitivity') {
+        const specificities = divide(c.tn, add(add(c.tn, c.fp), KEPSILON));
+        const idx = argmin(abs(subtract(specificities, t)), 0, { outputType: 'int32' });
+        const tp = gather(c.tp, idx);
+        return divide(tp, add(add(tp, gather(c.fn, idx)), KEPSILON), name);
+      }
+      const sensitivities = divide(c.tp, add(add(c.tp, c.fn), KEPSILON));
+      const dist = abs(subtract(sensitivities, t));
+      // The last threshold at the smallest distance (argmax of the running count of ties).
+      const atMin = cumsum(cast(equal(dist, reduceMin(dist)), 'int32'));
+      const idx = argmax(atMin, 0, { outputType: 'int32' });
+      const tn = gather(c.tn, idx);
+      return divide(tn, add(add(tn, gather(c.fp, idx)), KEPSILON), name);
+    };
+    const value = compute(v, 'value');
+    addToCollections(value, o.metricsCollections);
+    const update = compute(u, 'update_op');
+    addToCollections(update, o.updatesCollections);
+    return [value, update];
+  });
+}
+
+/**
+ * `tf.metrics.sensitivity_at_specificity(labels, predictions, specificity, weights=None,
+ * num_thresholds=200, …)`: tp / (tp + fn + 1e-7) at the threshold whose specificity is nearest
+ * the given one (the first such).
+ */
+export function sensitivityAtSpecificity(...args: unknown[]): [Tensor, Tensor] {
+  return atTarget('sensitivity', args);
+}
+/**
+ * `tf.metrics.specificity_at_sensitivity(labels, predictions, sensitivity, weights=None,
+ * num_thresholds=200, …)`: tn / (tn + fp + 1e-7) at the threshold whose sensitivity is nearest
+ * the given one (the last such).
+ */
+export function specificityAtSensitivity(...args: unknown[]): [Tensor, Tensor] {
+  return atTarget('specificity', args);
 }
