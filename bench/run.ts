@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,small,conv,event-loop,sparse] [--json file]`
+ * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,event-loop,sparse] [--json file]`
  * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
  * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
@@ -84,6 +84,19 @@ const CASES: Case[] = ([
     impls: [...tsflowImpls(), ...tfjs],
     metrics: (r) => ({ step: r.ms }),
     extraArgs: ['--min-ms', quick ? '500' : '1500'],
+  },
+  {
+    id: 'lstm',
+    title: 'LSTM MNIST row classifier training step (28 steps × 28 inputs, 128 hidden, batch 128)',
+    script: 'lstm.ts',
+    unit: 'ms',
+    higherIsBetter: false,
+    impls: [
+      ...threadCounts.flatMap((t) => (['static', 'dynamic'] as const).map((f) => ({ name: `tsflow ${f}Rnn ${t} thread${t > 1 ? 's' : ''}`, args: ['--impl', 'tsflow', '--rnn', f, '--threads', String(t)], tsflowThreads: t }))),
+      { name: 'tfjs-layers LSTM, tfjs-backend-wasm', args: ['--impl', 'tfjs-wasm'] },
+    ],
+    metrics: (r) => ({ step: r.ms, 'ms per loop iteration': r.perIterationMs ?? null }),
+    extraArgs: ['--min-ms', quick ? '1000' : '3000'],
   },
   {
     id: 'small',
