@@ -16,7 +16,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
 /** Examples with a test file of their own (richer checks than a pattern). */
-const dedicated: Record<string, string> = { 'examples/fine-tune.ts': 'test/fine-tune-example.test.ts' };
+const dedicated: Record<string, string> = {
+  'examples/fine-tune.ts': 'test/fine-tune-example.test.ts',
+  'examples/tf1/convolutional-network.ts': 'test/examples-estimator.test.ts',
+  'examples/tf1/neural-network.ts': 'test/examples-estimator.test.ts',
+};
 
 function examples(dir: string): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
