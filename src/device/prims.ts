@@ -21,6 +21,7 @@ export type BinaryFn =
   | 'reluGrad' | 'relu6Grad' | 'eluGrad' | 'leakyReluGrad' | 'sigmoidGrad' | 'tanhGrad'
   | 'softplusGrad' | 'rsqrtGrad' | 'sqrtGrad';
 
+export type ScatterFn = 'sum' | 'prod' | 'max' | 'min';
 export type ReduceFn = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
 export type ArgReduceFn = 'argmax' | 'argmin';
 export type RandomDist = 'uniform' | 'normal' | 'truncatedNormal';
@@ -62,8 +63,12 @@ export interface PrimParams {
   concat: { outer: number; inners: number[] };
   /** params [outer, axisSize, inner] gathered by int32 indices [nIdx] → [outer, nIdx, inner]; bad index → error. */
   gather: { outer: number; axisSize: number; inner: number; nIdx: number };
-  /** Inverse of gather: updates [outer, nIdx, inner] summed into zeros [outer, axisSize, inner]. */
-  scatterAdd: { outer: number; axisSize: number; inner: number; nIdx: number };
+  /**
+   * Inverse of gather: updates [outer, nIdx, inner] summed into zeros [outer, axisSize, inner].
+   * With `fn` 'prod'/'max'/'min', the updates of one position are combined that way instead
+   * (positions no index names are 0).
+   */
+  scatterAdd: { outer: number; axisSize: number; inner: number; nIdx: number; fn?: ScatterFn };
   /**
    * For int32 indices [n] into an axis of `axisSize`: out[i] = the first j with idx[j] = idx[i]
    * (int32 [n]), so the rows of repeated indices can be combined once (the sparse updates); an

@@ -23,3 +23,4 @@ export { type TensorLike, toTensor } from './convert.js';
 export { convertToTensor } from './convert-to-tensor.js';
 export { booleanMask } from './boolean-mask.js';
 export * as math from './math-namespace.js';
+export * from './state-scatter.js';

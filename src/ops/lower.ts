@@ -4,7 +4,7 @@
  * name) when shapes do not fit.
  */
 import type { DType } from '../dtype.js';
-import type { ArgReduceFn, BinaryFn, PrimName, PrimParams, RandomDist, ReduceFn, UnaryFn, WindowGeom } from '../device/prims.js';
+import type { ArgReduceFn, BinaryFn, PrimName, PrimParams, RandomDist, ReduceFn, ScatterFn, UnaryFn, WindowGeom } from '../device/prims.js';
 import type { NDArray } from '../ndarray.js';
 
 /** A plan-time value: a buffer with a concrete shape. */
@@ -41,7 +41,8 @@ export interface Lower {
   unbroadcast(x: Val, shape: readonly number[]): Val;
   concat(xs: Val[], axis: number): Val;
   gather(x: Val, indices: Val, axis: number): Val;
-  scatterAdd(updates: Val, indices: Val, axis: number, axisSize: number): Val;
+  /** Updates summed (or combined by `fn`) into zeros of `axisSize` along `axis`. */
+  scatterAdd(updates: Val, indices: Val, axis: number, axisSize: number, fn?: ScatterFn): Val;
   matmul(a: Val, b: Val, transposeA: boolean, transposeB: boolean): Val;
   range(n: number, start: number, delta: number, dtype: DType): Val;
   random(shape: readonly number[], dist: RandomDist, seed: [number, number], scale: number, shift: number): Val;
@@ -52,9 +53,10 @@ export interface Lower {
   /** Give the variable that `ref` is a version of the new value `value`; returns the new version. */
   assign(ref: Val, value: Val): Val;
   /**
-   * Give the variable behind `ref` [N, ...] the rows `rows` [n, ...] at `indices` [n] (rows of
-   * repeated indices must be equal); returns the new version. Costs O(n × row) when `ref` is
-   * the stored value: the rows are written into the variable in place after the run.
+   * Give the variable behind `ref`, viewed as [N, row] with the row size of `rows` [n, ...], the
+   * rows `rows` at `indices` [n] (rows of repeated indices must be equal); returns the new
+   * version. Costs O(n × row) when `ref` is the stored value: the rows are written into the
+   * variable in place after the run.
    */
   assignRows(ref: Val, indices: Val, rows: Val): Val;
   /** int32 [n]: for each of the indices [n] into an axis of `axisSize`, the first position holding the same index; checks the range. */

@@ -4,7 +4,7 @@
  */
 import { BYTES, type DType, type DataArray, allocArray, computeType, isInt } from '../dtype.js';
 import { toHalf } from '../float16.js';
-import type { ArgReduceFn, BinaryFn, PrimName, PrimParams, RandomDist, ReduceFn, UnaryFn } from '../device/prims.js';
+import type { ArgReduceFn, BinaryFn, PrimName, PrimParams, RandomDist, ReduceFn, ScatterFn, UnaryFn } from '../device/prims.js';
 import { COMPARISONS } from '../device/prims.js';
 import type { AnyStep, Plan, PlanBuffer } from '../device/plan.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -386,16 +386,16 @@ export class PlanBuilder implements Lower {
     return this.one('gather', { outer, axisSize: x.shape[axis]!, inner, nIdx: sizeOf(indices.shape) }, [x, idx], x.dtype, outShape);
   }
 
-  scatterAdd(updates: Val, indices: Val, axis: number, axisSize: number): Val {
+  scatterAdd(updates: Val, indices: Val, axis: number, axisSize: number, fn: ScatterFn = 'sum'): Val {
     if (computeType(updates.dtype) !== updates.dtype) {
-      return this.promoted([updates], updates.dtype, ([u]) => this.scatterAdd(u!, indices, axis, axisSize));
+      return this.promoted([updates], updates.dtype, ([u]) => this.scatterAdd(u!, indices, axis, axisSize, fn));
     }
     const outer = sizeOf(updates.shape.slice(0, axis));
     const nIdx = sizeOf(indices.shape);
     const inner = sizeOf(updates.shape.slice(axis + indices.shape.length));
     const outShape = [...updates.shape.slice(0, axis), axisSize, ...updates.shape.slice(axis + indices.shape.length)];
     const idx = this.cast(indices, 'int32');
-    return this.one('scatterAdd', { outer, axisSize, inner, nIdx }, [updates, idx], updates.dtype, outShape);
+    return this.one('scatterAdd', { outer, axisSize, inner, nIdx, ...(fn === 'sum' ? {} : { fn }) }, [updates, idx], updates.dtype, outShape);
   }
 
   matmul(a: Val, b: Val, transposeA: boolean, transposeB: boolean): Val {
@@ -499,15 +499,17 @@ export class PlanBuilder implements Lower {
     const key = ref.varKey;
     if (key === undefined) throw new InvalidArgumentError('Assign needs a variable reference as its first input', this.opName);
     const n = sizeOf(indices.shape);
-    const rest = ref.shape.slice(1);
-    if (ref.shape.length === 0 || !shapesEqual(rows.shape, [n, ...rest])) {
-      throw new InvalidArgumentError(`Must have updates.shape = indices.shape + params.shape[1:] or updates.shape = [], got updates.shape ${cShape([...rows.shape])}, indices.shape ${cShape([...indices.shape])}, params.shape ${cShape([...ref.shape])}`, this.opName);
+    const rowSize = sizeOf(rows.shape.slice(1));
+    const total = sizeOf(ref.shape);
+    if (rows.shape.length === 0 || rows.shape[0] !== n || (rowSize > 0 && total % rowSize !== 0)) {
+      throw new InvalidArgumentError(`rows of shape ${cShape([...rows.shape])} at indices of shape ${cShape([...indices.shape])} do not fit a variable of shape ${cShape([...ref.shape])}`, this.opName);
     }
     let idx = this.cast(this.reshape(indices, [n]), 'int32');
     let r = this.cast(rows, ref.dtype);
+    if (rowSize === 0 || n === 0) return this.assign(ref, this.strided(ref, ref.shape, stridesOf(ref.shape), 0));
     const pristine = this.bufs[this.bufOf(ref)]!.kind === 'var' && !this.assigned.has(key) && !this.pendingRows.has(key);
     if (!pristine || ref.dtype === 'string') return this.assign(ref, this.denseRows(ref, idx, r));
-    this.firstIndex(idx, ref.shape[0]!);
+    this.firstIndex(idx, total / rowSize);
     // both live to the end of the run: they must be temps of their own
     if (this.bufs[this.bufOf(idx)]!.kind !== 'temp') idx = this.strided(idx, [n], [1], 0);
     if (this.bufs[this.bufOf(r)]!.kind !== 'temp') r = this.strided(r, r.shape, stridesOf(r.shape), 0);
@@ -520,19 +522,23 @@ export class PlanBuilder implements Lower {
     return version;
   }
 
-  /** `base` with rows `rows` at `indices` (equal rows at repeated indices), computed densely. */
+  /**
+   * `base` (viewed as [N, rowSize], rowSize that of `rows`) with rows `rows` at `indices`
+   * (equal rows at repeated indices), computed densely.
+   */
   private denseRows(base: Val, indices: Val, rows: Val): Val {
     const n = sizeOf(indices.shape);
-    const big = base.shape[0]!;
-    const ones = base.shape.slice(1).map(() => 1);
-    if (n === 0) return this.strided(base, base.shape, stridesOf(base.shape), 0);
+    const rowSize = sizeOf(rows.shape.slice(1));
+    if (n === 0 || rowSize === 0) return this.strided(base, base.shape, stridesOf(base.shape), 0);
+    const big = sizeOf(base.shape) / rowSize;
     const ct = base.dtype === 'bool' ? 'int32' : base.dtype;
     const isFirst = this.binary('equal', this.firstIndex(indices, big), this.range(n, 0, 1, 'int32'));
-    const kept = this.select(this.reshape(isFirst, [n, ...ones]), this.cast(rows, ct), this.scalar(0, ct));
+    const kept = this.select(this.reshape(isFirst, [n, 1]), this.cast(this.reshape(rows, [n, rowSize]), ct), this.scalar(0, ct));
     const placed = this.scatterAdd(kept, indices, 0, big);
     const counts = this.scatterAdd(this.cast(isFirst, 'int32'), indices, 0, big);
-    const touched = this.reshape(this.binary('greater', counts, this.scalar(0, 'int32')), [big, ...ones]);
-    return this.cast(this.select(touched, placed, this.cast(base, ct)), base.dtype);
+    const touched = this.reshape(this.binary('greater', counts, this.scalar(0, 'int32')), [big, 1]);
+    const out = this.select(touched, placed, this.cast(this.reshape(base, [big, rowSize]), ct));
+    return this.reshape(this.cast(out, base.dtype), base.shape);
   }
 
   /** Every variable this plan writes (whole or by rows). */
@@ -555,7 +561,7 @@ export class PlanBuilder implements Lower {
       indices: this.bufOf(p.indices),
       to: this.varBufs.get(p.key)!,
       rows: p.indices.shape[0]!,
-      rowSize: sizeOf(p.base.shape.slice(1)),
+      rowSize: sizeOf(p.rows.shape.slice(1)),
     }));
     const pinned = new Set<number>([...fetches, ...commits.map((c) => c.from), ...rowCommits.flatMap((c) => [c.values, c.indices])]);
     const steps = this.steps;

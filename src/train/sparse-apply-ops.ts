@@ -14,6 +14,8 @@ import type { Lower, Val } from '../ops/lower.js';
 import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
 import { cShape, pyShape, sizeOf } from '../shape.js';
 import { APPLY_SPECS } from './apply-ops.js';
+// ScatterSub (GradientDescent's sparse update) and the other scatter ops on variables
+import '../ops/state-scatter.js';
 
 /** Summed rows as a dense tensor shaped like `like`, and a [rows, 1, …] mask of the rows touched. */
 function rowsOf(b: Lower, like: Val, grad: Val, indices: Val): { dense: Val; touched: Val } {
@@ -110,32 +112,6 @@ function defineSparseApply(denseType: string): void {
 }
 
 for (const t of ['ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp']) defineSparseApply(t);
-
-/** TF's ScatterSub: `ref[indices[i]] -= updates[i]`, repeated indices summed. */
-defineOp({
-  type: 'ScatterSub',
-  stateful: true,
-  infer: ([ref, indices, updates], _a, name) => {
-    if (ref!.op.type !== 'VariableV2') throw new TypeError(`'${name}' needs a Variable as its first input, got ${ref!.name}`);
-    if (updates!.dtype !== ref!.dtype) {
-      throw new TypeError(`Input 'updates' of 'ScatterSub' Op has type ${updates!.dtype} that does not match type ${ref!.dtype} of argument 'ref'.`);
-    }
-    if (indices!.dtype !== 'int32' && indices!.dtype !== 'int64') {
-      throw new TypeError(`Value passed to parameter 'indices' has DataType ${indices!.dtype} not in list of allowed values: int32, int64`);
-    }
-    return [{ dtype: ref!.dtype, shape: ref!.shape }];
-  },
-  lower: (b, [ref, indices, updates]) => {
-    checkRows(b, ref!, updates!, indices!);
-    if (rowWise(ref!, indices!)) {
-      const { idx, summed } = summedRows(b, ref!, updates!, indices!);
-      return [b.assignRows(ref!, idx, b.binary('sub', b.gather(ref!, idx, 0), summed))];
-    }
-    const { dense } = rowsOf(b, ref!, updates!, indices!);
-    return [b.assign(ref!, b.binary('sub', ref!, dense))];
-  },
-});
-registerGradient('ScatterSub', null);
 
 /** A sparse update op: `refs` are variable refs, `args` the dense op's other inputs (grad = the rows). */
 export function sparseApplyOp(type: string, refs: Tensor[], args: Tensor[], indices: Tensor, attrs: Record<string, unknown> = {}): Tensor {

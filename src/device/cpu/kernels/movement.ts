@@ -121,6 +121,28 @@ export const scatterAdd: CpuKernel<'scatterAdd'> = splittable<'scatterAdd'>((p, 
   const U = u!;
   const O = o!;
   O.fill(0, ctx.lo * axisSize * inner, ctx.hi * axisSize * inner);
+  const fn = p.fn ?? 'sum';
+  if (fn !== 'sum') {
+    const seen = new Uint8Array(axisSize);
+    for (let a = ctx.lo; a < ctx.hi; a++) {
+      seen.fill(0);
+      for (let j = 0; j < nIdx; j++) {
+        const dst = (a * axisSize + I[j]!) * inner;
+        const src = (a * nIdx + j) * inner;
+        if (!seen[I[j]!]) {
+          seen[I[j]!] = 1;
+          for (let i = 0; i < inner; i++) O[dst + i] = U[src + i]!;
+        } else if (fn === 'prod') {
+          for (let i = 0; i < inner; i++) O[dst + i] *= U[src + i]!;
+        } else if (fn === 'max') {
+          for (let i = 0; i < inner; i++) if (U[src + i]! > O[dst + i]!) O[dst + i] = U[src + i]!;
+        } else {
+          for (let i = 0; i < inner; i++) if (U[src + i]! < O[dst + i]!) O[dst + i] = U[src + i]!;
+        }
+      }
+    }
+    return;
+  }
   for (let a = ctx.lo; a < ctx.hi; a++) {
     for (let j = 0; j < nIdx; j++) {
       const dst = (a * axisSize + I[j]!) * inner;

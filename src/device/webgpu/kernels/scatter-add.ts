@@ -9,13 +9,16 @@ import { elemOf, main1d } from './wgsl.js';
 
 export const scatterAdd: KernelBuilder<'scatterAdd'> = (step, ctx) => {
   const { outer, axisSize, inner, nIdx } = step.params;
+  const fn = step.params.fn ?? 'sum';
+  const combine = fn === 'sum' ? 'acc + u' : fn === 'prod' ? 'acc * u' : `${fn}(acc, u)`;
+  const first = fn === 'sum' ? 'acc + u' : 'u';
   const elem = elemOf(ctx.dtype(step.inputs[0]!));
   if (elem === 'u32') throw new Error('scatterAdd is not defined for bool');
   const n = outer * axisSize * inner;
   return {
     dispatches: [
       {
-        key: `scatterAdd/${elem}`,
+        key: `scatterAdd/${elem}/${fn}`,
         uniforms: new Uniforms().u32('n', n).u32('axis', axisSize).u32('inner', inner).u32('nIdx', nIdx),
         bindings: [
           { name: 'upd', source: { buf: step.inputs[0]! }, write: false },
@@ -29,10 +32,14 @@ export const scatterAdd: KernelBuilder<'scatterAdd'> = (step, ctx) => {
   let a = i32((i / P.inner) % P.axis);
   let o = i / (P.inner * P.axis);
   var acc: ${elem} = ${elem}(0);
+  var got = false;
   for (var j = 0u; j < P.nIdx; j = j + 1u) {
     let ix = idx[j];
     if (i == 0u) { wit[j] = ix; }
-    if (ix == a) { acc = acc + upd[(o * P.nIdx + j) * P.inner + k]; }
+    if (ix == a) {
+      let u = upd[(o * P.nIdx + j) * P.inner + k];
+      if (got) { acc = ${combine}; } else { acc = ${first}; got = true; }
+    }
     else if (ix < 0 || u32(ix) >= P.axis) { atomicOr(&err[0], 1u); atomicMax(&err[1], 0xffffffffu - j); }
   }
   out[i] = acc;`),
