@@ -12,7 +12,9 @@
 import type { DType } from '../dtype.js';
 import { FailedPreconditionError, InvalidArgumentError, OutOfRangeError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
-import type { Operation } from '../graph/tensor.js';
+import { type Operation, Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { StringArray } from '../dtype.js';
 import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
 import { registerHostOp } from '../session/host-stage.js';
 import type { SessionState } from '../session/runner.js';
@@ -23,8 +25,16 @@ import { type Structure, flatten, pack, sameStructure } from './nest.js';
 
 /** The session-independent identity of one iterator (TF's iterator resource). */
 class IteratorResource {
-  constructor(readonly spec: ElementSpec, readonly oneShot: Dataset | null) {}
+  private static next = 0;
+  /** What `stringHandle()` evaluates to (TF's serialized resource handle, here a name). */
+  readonly handle: string;
+  constructor(readonly spec: ElementSpec, readonly oneShot: Dataset | null) {
+    this.handle = `tsflow:iterator:${IteratorResource.next++}`;
+    handles.set(this.handle, new WeakRef(this));
+  }
 }
+/** Live iterators by their string handle (feedable iterators look them up). */
+const handles = new Map<string, WeakRef<IteratorResource>>();
 
 interface IterState {
   ctx: IterContext;
@@ -40,19 +50,30 @@ function sessionStates(s: SessionState): Map<IteratorResource, IterState> {
 }
 
 interface MakeAttrs { resource: IteratorResource; dataset: Dataset; [k: string]: unknown }
-interface NextAttrs { resource: IteratorResource; [k: string]: unknown }
+/** `resource` null: a feedable iterator's GetNext, whose first input is the handle of the iterator to pull from. */
+interface NextAttrs { resource: IteratorResource | null; spec: ElementSpec; [k: string]: unknown }
+interface HandleAttrs { resource: IteratorResource; [k: string]: unknown }
 
 defineOp<MakeAttrs>({ type: 'MakeIterator', infer: () => [], lower: () => [], stateful: true });
 registerGradient('MakeIterator', null);
 defineOp<NextAttrs>({
   type: 'IteratorGetNext',
-  infer: (_ins, a) => a.resource.spec.dtypes.map((d, i) => ({ dtype: d, shape: a.resource.spec.shapes[i]! })),
+  infer: (_ins, a) => a.spec.dtypes.map((d, i) => ({ dtype: d, shape: a.spec.shapes[i]! })),
   lower: () => {
     throw new Error('IteratorGetNext runs on the host before the plan; it cannot be lowered');
   },
   stateful: true,
 });
 registerGradient('IteratorGetNext', null);
+defineOp<HandleAttrs>({
+  type: 'IteratorToStringHandle',
+  infer: () => [{ dtype: 'string', shape: [] }],
+  lower: () => {
+    throw new Error('IteratorToStringHandle runs on the host before the plan; it cannot be lowered');
+  },
+  stateful: true,
+});
+registerGradient('IteratorToStringHandle', null);
 
 function open(dataset: Dataset, ins: readonly import('../ndarray.js').NDArray[], hc: { runner: IterContext['runner']; sync: boolean }): IterState {
   const captured = new Map(dataset.captures().map((t, i) => [t, ins[i]!] as const));
@@ -66,15 +87,41 @@ registerHostOp('MakeIterator', function* (op, ins, hc) {
   return [];
 });
 
+registerHostOp('IteratorToStringHandle', function* (op, ins, hc) {
+  const { resource } = op.attrs as HandleAttrs;
+  // a one-shot iterator exists once its handle is made (its captured tensors are this op's inputs)
+  const m = sessionStates(hc.runner.state);
+  if (resource.oneShot && !m.has(resource)) m.set(resource, open(resource.oneShot, ins, hc));
+  return [new NDArray(StringArray.fromValues([resource.handle]), [], 'string')];
+});
+
+const typesText = (s: ElementSpec): string => `[${s.dtypes.map((d) => `tf.${d}`).join(', ')}]`;
+
 registerHostOp('IteratorGetNext', function* (op, ins, hc) {
-  const { resource } = op.attrs as NextAttrs;
+  const attrs = op.attrs as NextAttrs;
+  let resource = attrs.resource;
+  let capIns = ins;
+  if (resource === null) {
+    // a feedable iterator: the handle names the iterator, which must give this op's element types
+    const h = ins[0];
+    const raw = h && h.dtype === 'string' && h.size === 1 ? (h.data as unknown as StringArray)[0] : null;
+    const name = raw === null || raw === undefined ? null : typeof raw === 'string' ? raw : new TextDecoder().decode(raw as Uint8Array);
+    const r = name === null ? undefined : handles.get(name)?.deref();
+    if (!r) throw new InvalidArgumentError(`Invalid iterator handle: ${name === null ? 'not a string scalar' : `'${name}' names no iterator`} (feed the output of an iterator's stringHandle())`, op.name);
+    if (r.spec.dtypes.length !== attrs.spec.dtypes.length || r.spec.dtypes.some((d, i) => d !== attrs.spec.dtypes[i])) {
+      throw new InvalidArgumentError(`The iterator of this handle gives ${typesText(r.spec)} but ${typesText(attrs.spec)} were expected (the output types of Iterator.fromStringHandle).`, op.name);
+    }
+    resource = r;
+    capIns = [];
+  }
   const m = sessionStates(hc.runner.state);
   let st = m.get(resource);
   if (!st) {
     if (!resource.oneShot) {
       throw new FailedPreconditionError('GetNext() failed because the iterator has not been initialized. Ensure that you have run the initializer operation for this iterator before getting the next element.', op.name);
     }
-    st = open(resource.oneShot, ins, hc);
+    if (capIns.length < resource.oneShot.captures().length) throw new FailedPreconditionError('GetNext() failed because the one-shot iterator of this handle has not been created: run its stringHandle() first.', op.name);
+    st = open(resource.oneShot, capIns, hc);
     m.set(resource, st);
   }
   // the pipeline runs in the mode (and on the device) of the run that pulls from it
@@ -86,9 +133,10 @@ registerHostOp('IteratorGetNext', function* (op, ins, hc) {
     st.done = true;
     throw new OutOfRangeError('End of sequence', op.name);
   }
+  const spec = attrs.spec;
   el.forEach((v, i) => {
-    if (!compatible(resource.spec.shapes[i]!, v.shape)) {
-      throw new InvalidArgumentError(`Incompatible shapes at component ${i}: expected ${pyShape(resource.spec.shapes[i]!)} but got ${pyShape(v.shape)}.`, op.name);
+    if (!compatible(spec.shapes[i]!, v.shape)) {
+      throw new InvalidArgumentError(`Incompatible shapes at component ${i}: expected ${pyShape(spec.shapes[i]!)} but got ${pyShape(v.shape)}.`, op.name);
     }
   });
   return el.map(copyOf);
@@ -103,7 +151,7 @@ export class Iterator {
   /** The op that (re)starts the iterator on its dataset; null for reinitializable and one-shot iterators. */
   readonly initializer: Operation | null;
 
-  private constructor(resource: IteratorResource, initializer: Operation | null) {
+  private constructor(resource: IteratorResource, initializer: Operation | null, private readonly handleTensor: Tensor | null = null) {
     this.resource = resource;
     this.initializer = initializer;
   }
@@ -157,9 +205,32 @@ export class Iterator {
 
   /** The next element as graph tensors, in the dataset's structure. */
   getNext(name?: string): any {
+    const r = this.resource;
+    if (this.handleTensor) {
+      const op = makeOp(getDefaultGraph(), 'IteratorGetNext', [this.handleTensor], { resource: null, spec: r.spec }, name, 'IteratorGetNext');
+      return pack(r.spec.structure, op.outputs);
+    }
+    const caps = r.oneShot ? r.oneShot.captures() : [];
+    const op = makeOp(getDefaultGraph(), 'IteratorGetNext', caps, { resource: r, spec: r.spec }, name, 'IteratorGetNext');
+    return pack(r.spec.structure, op.outputs);
+  }
+
+  /** `stringHandle(name?)`: a string scalar naming this iterator, fed to a `fromStringHandle` iterator's handle placeholder. */
+  stringHandle(name?: string): Tensor {
+    if (this.handleTensor) return this.handleTensor;
     const caps = this.resource.oneShot ? this.resource.oneShot.captures() : [];
-    const op = makeOp(getDefaultGraph(), 'IteratorGetNext', caps, { resource: this.resource }, name, 'IteratorGetNext');
-    return pack(this.resource.spec.structure, op.outputs);
+    return makeOp(getDefaultGraph(), 'IteratorToStringHandle', caps, { resource: this.resource }, name, 'IteratorToStringHandle').outputs[0]!;
+  }
+
+  /**
+   * `Iterator.fromStringHandle(stringHandle, outputTypes, outputShapes?, outputClasses?)`: a
+   * feedable iterator; each run pulls from the iterator whose `stringHandle()` value is fed to
+   * `stringHandle` (a string placeholder), so one `getNext()` can switch between datasets.
+   */
+  static fromStringHandle(stringHandle: Tensor, outputTypes: unknown, outputShapes?: unknown, _outputClasses?: unknown): Iterator {
+    if (!(stringHandle instanceof Tensor) || stringHandle.dtype !== 'string') throw new TypeError('string_handle must be a tf.string tensor (a placeholder fed with an iterator\'s stringHandle())');
+    const it = Iterator.fromStructure(outputTypes, outputShapes);
+    return new Iterator(it.resource, null, stringHandle);
   }
 }
 

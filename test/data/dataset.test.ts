@@ -176,6 +176,30 @@ for (const dev of devices) {
       await sess.close();
     });
 
+    test('feedable iterators: Iterator.fromStringHandle switches between a one-shot and an initializable iterator by their stringHandle', async () => {
+      const { sess, t } = setup(() => {
+        const train = tf.data.Dataset.range(100).map((v: tf.Tensor) => tf.multiply(v, tf.constant(2, tf.int64))).makeOneShotIterator();
+        const val = tf.data.Dataset.range(3).makeInitializableIterator();
+        const handle = tf.placeholder(tf.string, [], { name: 'handle' });
+        const it = tf.data.Iterator.fromStringHandle(handle, train.outputTypes, train.outputShapes);
+        const f32 = tf.data.Dataset.fromTensors(new tf.NDArray(Float32Array.of(1), [1])).makeOneShotIterator();
+        return { handle, next: it.getNext() as tf.Tensor, trainH: train.stringHandle(), valH: val.stringHandle(), valInit: val.initializer!, f32H: f32.stringHandle(), outputTypes: it.outputTypes };
+      });
+      expect(t.outputTypes).toBe('int64');
+      const [trainH, valH, f32H] = (await sess.run([t.trainH, t.valH, t.f32H])).map((h) => h.toArray() as string);
+      expect(trainH).not.toBe(valH);
+      const pull = async (h: string): Promise<unknown> => vals(await sess.run(t.next, new Map([[t.handle, h]])));
+      expect([await pull(trainH), await pull(trainH)]).toEqual([0, 2]);
+      await expect(pull(valH)).rejects.toThrow(/GetNext\(\) failed because the iterator has not been initialized/);
+      await sess.run(t.valInit);
+      expect([await pull(valH), await pull(trainH), await pull(valH), await pull(valH)]).toEqual([0, 4, 1, 2]);
+      await expect(pull(valH)).rejects.toThrow('End of sequence');
+      expect(await pull(trainH)).toEqual(6);
+      await expect(pull(f32H)).rejects.toThrow(/gives \[tf\.float32\] but \[tf\.int64\] were expected/);
+      await expect(pull('nonsense')).rejects.toThrow(/Invalid iterator handle/);
+      await sess.close();
+    });
+
     test('fromGenerator: sync and async generators, shape checks, and a throwing generator reaching sess.run', async () => {
       const { sess, t } = setup(() => {
         function* gen(): Generator<[number, number[]]> {
