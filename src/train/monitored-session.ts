@@ -18,13 +18,14 @@
  * Session creation is asynchronous (it runs ops), so the constructor starts it and every
  * method waits for it; `await sess.ready` waits for it explicitly.
  */
-import { AbortedError, OutOfRangeError, RuntimeError, UnavailableError, UnimplementedError } from '../errors.js';
+import { AbortedError, DeadlineExceededError, OutOfRangeError, RuntimeError, UnavailableError, UnimplementedError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { type Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { group } from '../ops/core.js';
 import { globalVariablesInitializer } from '../ops/variables.js';
+import { reportUninitializedVariables } from '../ops/variable-init.js';
 import { localVariablesInitializer } from '../scope/collections.js';
 import { ConfigProto } from '../session/config.js';
 import { RunMetadata, RunOptions } from '../session/run-trace.js';
@@ -45,16 +46,18 @@ type Awaitable<T> = T | Promise<T>;
 /** A session's configuration: a `tf.ConfigProto`, or Session options (`{device, threads, allowSoftPlacement, …}`). */
 export type MonitoredSessionConfig = ConfigProto | Omit<SessionOptions, 'graph'> | null;
 
+/** A master is '' (an in-process session) or a cluster task's `grpc://host:port` target. */
 function checkMaster(master: string | null | undefined, where: string): void {
-  if (master !== undefined && master !== null && master !== '') {
-    throw new UnimplementedError(`${where}: master '${master}': tsflow runs sessions in-process only (master must be '')`);
+  if (master !== undefined && master !== null && master !== '' && !/^grpc:\/\/[^/]+:\d+$/.test(master)) {
+    throw new UnimplementedError(`${where}: master '${master}': a master is '' (in-process) or a grpc://host:port target`);
   }
 }
 
-function newSession(graph: Graph, config: MonitoredSessionConfig | undefined): Session {
-  if (config === null || config === undefined) return new Session({ graph });
-  if (config instanceof ConfigProto) return new Session({ graph, config });
-  return new Session({ ...(config as SessionOptions), graph });
+function newSession(graph: Graph, config: MonitoredSessionConfig | undefined, master = ''): Session {
+  const target = master ? { target: master } : {};
+  if (config === null || config === undefined) return new Session({ graph, ...target });
+  if (config instanceof ConfigProto) return new Session({ graph, config, ...target });
+  return new Session({ ...(config as SessionOptions), graph, ...target });
 }
 
 // ----- Scaffold ------------------------------------------------------------------------------
@@ -219,7 +222,7 @@ export class ChiefSessionCreator extends SessionCreator {
   async createSession(): Promise<Session> {
     return this.graph.asDefault(async () => {
       this.scaffold.finalize();
-      const sess = newSession(this.graph, this.config);
+      const sess = newSession(this.graph, this.config, this.master);
       try {
         const saver = this.scaffold.saver;
         const ckpt = this.checkpointFile ?? (this.checkpointDir ? latestCheckpoint(this.checkpointDir) : null);
@@ -252,15 +255,54 @@ export class ChiefSessionCreator extends SessionCreator {
   }
 }
 
-/** `tf.train.WorkerSessionCreator`: a non-chief worker's session, which waits for a chief to initialize the model — needs a distributed master. */
+/**
+ * `tf.train.WorkerSessionCreator(scaffold?, master, config?, maxWaitSecs = 7200)`: a non-chief
+ * worker's session on a cluster (`master` a `grpc://` target), which waits until the chief has
+ * initialized the model (the scaffold's ready op, by default reportUninitializedVariables,
+ * reports nothing), then runs the local init op.
+ */
 export class WorkerSessionCreator extends SessionCreator {
-  constructor(scaffold?: Scaffold | null | { scaffold?: Scaffold | null; master?: string; config?: MonitoredSessionConfig; maxWaitSecs?: number }, master?: string) {
+  private readonly scaffold: Scaffold;
+  private readonly master: string;
+  private readonly config: MonitoredSessionConfig | undefined;
+  private readonly maxWaitSecs: number;
+  private readonly graph: Graph;
+  constructor(scaffold?: Scaffold | null | { scaffold?: Scaffold | null; master?: string; config?: MonitoredSessionConfig; maxWaitSecs?: number }, master?: string, config?: MonitoredSessionConfig, maxWaitSecs?: number) {
     super();
-    const o = scaffold instanceof Scaffold || scaffold === null || scaffold === undefined ? { master } : scaffold;
+    const o = scaffold instanceof Scaffold || scaffold === null || scaffold === undefined ? { scaffold, master, config, maxWaitSecs } : scaffold;
     checkMaster(o.master, 'WorkerSessionCreator');
+    this.scaffold = o.scaffold ?? new Scaffold();
+    this.master = o.master ?? '';
+    this.config = o.config;
+    this.maxWaitSecs = o.maxWaitSecs ?? 7200;
+    this.graph = getDefaultGraph();
   }
-  createSession(): Promise<Session> {
-    return Promise.reject(new UnimplementedError("WorkerSessionCreator: a worker waits for its chief's session on a shared master; in-process sessions (master '') have no chief to wait for: use isChief: true"));
+
+  async createSession(): Promise<Session> {
+    if (this.master === '') {
+      throw new UnimplementedError("WorkerSessionCreator: a worker waits for its chief's session on a shared master; in-process sessions (master '') have no chief to wait for: use isChief: true");
+    }
+    return this.graph.asDefault(async () => {
+      const ready = this.scaffold.readyOp ?? reportUninitializedVariables();
+      this.scaffold.finalize();
+      const sess = newSession(this.graph, this.config, this.master);
+      try {
+        const until = Date.now() + this.maxWaitSecs * 1000;
+        for (;;) {
+          const left = await sess.run(ready);
+          if (left.size === 0) break;
+          if (Date.now() >= until) throw new DeadlineExceededError(`Session was not ready after waiting ${this.maxWaitSecs} secs.`);
+          logging.info('Waiting for model to be ready.  Ready_for_local_init_op:  None, ready: Variables not initialized: %s', (left.toArray() as string[]).join(', '));
+          await new Promise((r) => setTimeout(r, Math.min(200, Math.max(0, until - Date.now()))));
+        }
+        const local = this.scaffold.localInitOp;
+        if (local) await sess.run(local);
+        return sess;
+      } catch (e) {
+        await sess.close();
+        throw e;
+      }
+    });
   }
 }
 
@@ -594,7 +636,7 @@ export function MonitoredTrainingSession(opts: MonitoredTrainingSessionOptions =
   const isChief = opts.isChief ?? true;
   const stopGracePeriodSecs = opts.stopGracePeriodSecs ?? 120;
   if (!isChief) {
-    return new MonitoredSession({ sessionCreator: new WorkerSessionCreator({ scaffold, master: opts.master ?? '', config: opts.config ?? null }), hooks: opts.hooks ?? [], stopGracePeriodSecs });
+    return new MonitoredSession({ sessionCreator: new WorkerSessionCreator({ scaffold, master: opts.master ?? '', config: opts.config ?? null, ...(opts.maxWaitSecs !== undefined ? { maxWaitSecs: opts.maxWaitSecs } : {}) }), hooks: opts.hooks ?? [], stopGracePeriodSecs });
   }
   const all: SessionRunHook[] = [...(opts.chiefOnlyHooks ?? [])];
   const creator = new ChiefSessionCreator({ scaffold, checkpointDir: opts.checkpointDir ?? null, master: opts.master ?? '', config: opts.config ?? null });

@@ -172,3 +172,46 @@ test('a Saver saves and restores the variables of the ps tasks (a restarted ps r
     rmSync(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+test('MonitoredTrainingSession on a cluster: the worker waits for the chief to initialize, both train the ps variables', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsflow-mts-'));
+  const replica = () => {
+    const g = new tf.Graph();
+    const m = g.asDefault(() => {
+      const w = tf.device('/job:ps/task:0', () => new tf.Variable([0, 0], { name: 'mts_w' }));
+      const step = tf.device('/job:ps/task:0', () => tf.train.getOrCreateGlobalStep());
+      const loss = tf.reduceSum(tf.square(tf.subtract(w, [1, 2])));
+      return { g, w, step, train: new tf.train.GradientDescentOptimizer(0.25).minimize(loss, { globalStep: step }) };
+    });
+    return m;
+  };
+  const chief = replica();
+  const worker = replica();
+  try {
+    // the worker's session waits: nothing is initialized until the chief's session exists
+    const workerSess = worker.g.asDefault(() => tf.train.MonitoredTrainingSession({ master: cluster.target('worker', 1), isChief: false, hooks: [new tf.train.StopAtStepHook({ lastStep: 6 })] }));
+    const workerRun = worker.g.asDefault(async () => {
+      while (!workerSess.shouldStop()) await workerSess.run(worker.train);
+    });
+    const chiefSess = chief.g.asDefault(() => tf.train.MonitoredTrainingSession({ master: cluster.target('worker', 0), isChief: true, checkpointDir: dir, hooks: [new tf.train.StopAtStepHook({ lastStep: 6 })] }));
+    await chief.g.asDefault(async () => {
+      while (!chiefSess.shouldStop()) await chiefSess.run(chief.train);
+    });
+    await workerRun;
+    await workerSess.close();
+    await chiefSess.close();
+    expect(tf.train.latestCheckpoint(dir)).not.toBeNull();
+    const sess = new tf.Session({ target: cluster.target('worker', 0), graph: chief.g });
+    try {
+      const [w, step] = await sess.run([chief.w, chief.step]);
+      expect(step.data[0]).toBeGreaterThanOrEqual(6);
+      // 6+ shared SGD steps on (w - [1, 2])²: w = [1, 2]·(1 - 0.5^n)
+      expect(Math.abs((w.data[0] as number) - 1)).toBeLessThan(0.02);
+      expect(Math.abs((w.data[1] as number) - 2)).toBeLessThan(0.04);
+    } finally {
+      await sess.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
