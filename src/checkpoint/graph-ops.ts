@@ -37,11 +37,21 @@ function stringInput(op: Operation, a: NDArray | undefined, what: string, rank: 
   return strings(a);
 }
 
-/** TF's check on shape_and_slices: tsflow writes and reads whole tensors only. */
-function wholeTensors(op: Operation, slices: string[], names: string[]): void {
+/**
+ * SaveV2's and RestoreV2's first three operands — the prefix and one name and one slice spec per
+ * tensor, `n` of each — checked; tsflow writes and reads whole tensors only (empty slice specs).
+ */
+function bundleArgs(op: Operation, ins: NDArray[], n: number): { prefix: string; names: string[] } {
+  const [prefix] = stringInput(op, ins[0], 'prefix', 0);
+  const names = stringInput(op, ins[1], 'tensor_names', 1);
+  const slices = stringInput(op, ins[2], 'shape_and_slices', 1);
+  if (names.length !== n || slices.length !== n) {
+    throw new InvalidArgumentError(`${op.type} got ${names.length} tensor names and ${slices.length} shape_and_slices for ${n} tensors`, op.name);
+  }
   slices.forEach((s, i) => {
     if (s !== '') throw new UnimplementedError(`${op.type} of a slice ('${s}' for tensor ${names[i]}): tsflow saves and restores whole tensors only`, op.name);
   });
+  return { prefix: prefix!, names };
 }
 
 // ----- SaveV2(prefix, tensor_names, shape_and_slices, tensors...) --------------------------------
@@ -53,21 +63,15 @@ defineOp<{ dtypes: DType[] }>({
 });
 registerGradient('SaveV2', null);
 registerHostOp('SaveV2', function* (op, ins) {
-  const [prefix] = stringInput(op, ins[0], 'prefix', 0);
-  const names = stringInput(op, ins[1], 'tensor_names', 1);
-  const slices = stringInput(op, ins[2], 'shape_and_slices', 1);
   const values = ins.slice(3);
-  if (names.length !== values.length || slices.length !== values.length) {
-    throw new InvalidArgumentError(`Got ${values.length} tensors to save but ${names.length} names and ${slices.length} shape_and_slices`, op.name);
-  }
-  wholeTensors(op, slices, names);
+  const { prefix, names } = bundleArgs(op, ins, values.length);
   const tensors: BundleTensor[] = names.map((name, i) => {
     const v = values[i]!;
     return { name, array: v.dtype === 'string' ? new StringTensor([...(v.data as unknown as Uint8Array[])], v.shape) : v };
   });
   // As TF's BundleWriter, the prefix's directory is created.
-  yield* wait(fsp.mkdir(path.dirname(prefix!), { recursive: true }));
-  yield* wait(writeBundle(prefix!, tensors));
+  yield* wait(fsp.mkdir(path.dirname(prefix), { recursive: true }));
+  yield* wait(writeBundle(prefix, tensors));
   return [];
 });
 
@@ -80,15 +84,9 @@ defineOp<{ dtypes: DType[] }>({
 });
 registerGradient('RestoreV2', null);
 registerHostOp('RestoreV2', function* (op, ins) {
-  const [prefix] = stringInput(op, ins[0], 'prefix', 0);
-  const names = stringInput(op, ins[1], 'tensor_names', 1);
-  const slices = stringInput(op, ins[2], 'shape_and_slices', 1);
   const dtypes = (op.attrs as { dtypes: DType[] }).dtypes;
-  if (names.length !== dtypes.length || slices.length !== dtypes.length) {
-    throw new InvalidArgumentError(`Got ${names.length} tensor names and ${slices.length} shape_and_slices for ${dtypes.length} dtypes`, op.name);
-  }
-  wholeTensors(op, slices, names);
-  const reader = yield* wait(readBundle(prefix!));
+  const { prefix, names } = bundleArgs(op, ins, dtypes.length);
+  const reader = yield* wait(readBundle(prefix));
   // As TF: every key is looked up before any is read.
   for (const name of names) if (!reader.has(name)) throw new NotFoundError(`Key ${name} not found in checkpoint`, op.name);
   const out: NDArray[] = [];
