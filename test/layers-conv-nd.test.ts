@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
-import { conv3dNdhwc, pool3dNdhwc } from '../src/layers/conv-nd.js';
+import { conv3dNdhwc, conv3dTransposeNdhwc, pool3dNdhwc } from '../src/layers/conv-nd.js';
 import { checkGradients, rng } from './support/grad-check.js';
 import { thrown } from './support/errors.js';
 
@@ -317,5 +317,49 @@ describe('1-D and 3-D poolings', () => {
         'float64', { device: 'cpu' },
       );
     }
+  });
+});
+
+describe('tf.layers.conv3dTranspose / Conv3DTranspose', () => {
+  it('is the adjoint of conv3d in its input: <conv3d(y, K), x> = <y, conv3dTranspose(x, K)>, with TF1\'s output sizes', async () => {
+    for (const [p, s, xs, ks] of [
+      ['valid', [1, 1, 1], [2, 3, 3, 2, 2], [2, 2, 2, 3, 2]],
+      ['same', [2, 1, 2], [1, 3, 2, 3, 2], [3, 2, 2, 2, 2]],
+      ['valid', [2, 2, 1], [1, 2, 3, 2, 1], [3, 2, 1, 2, 1]],
+      ['valid', [3, 1, 1], [1, 2, 2, 2, 1], [2, 2, 2, 1, 1]],
+    ] as const) {
+      const g = new tf.Graph();
+      const x = randArr(11, size(xs));
+      const k = randArr(12, size(ks));
+      const out = g.asDefault(() => {
+        const xt = tf.constant(new tf.NDArray(Float64Array.from(x), [...xs], 'float64'));
+        const kt = tf.constant(new tf.NDArray(Float64Array.from(k), [...ks], 'float64'));
+        const yT = conv3dTransposeNdhwc(xt, kt, [...s], p, 't');
+        const y = tf.constant(new tf.NDArray(Float64Array.from(randArr(13, size(yT.shape as number[]))), yT.shape as number[], 'float64'));
+        const back = conv3dNdhwc(y, kt, [...s], p, [1, 1, 1], 'c');
+        return { yT, y, back, lhs: tf.reduceSum(tf.multiply(back, xt)), rhs: tf.reduceSum(tf.multiply(y, yT)) };
+      });
+      const len = (n: number, kk: number, st: number): number => (p === 'valid' ? n * st + Math.max(kk - st, 0) : n * st);
+      expect(out.yT.shape).toEqual([xs[0], len(xs[1], ks[0], s[0]), len(xs[2], ks[1], s[1]), len(xs[3], ks[2], s[2]), ks[3]]);
+      expect(out.back.shape).toEqual([...xs]);
+      const sess = new tf.Session({ graph: g });
+      const [lhs, rhs] = (await sess.run([out.lhs, out.rhs])) as NDArray[];
+      await sess.close();
+      expect(Math.abs(Number(lhs!.data[0]) - Number(rhs!.data[0]))).toBeLessThan(1e-10 * (1 + Math.abs(Number(lhs!.data[0]))));
+    }
+  });
+
+  it('conv3d_transpose/kernel [kd, kh, kw, filters, in]; a batch of unknown size; gradients match finite differences', async () => {
+    new tf.Graph().asDefault(() => {
+      const y = tf.layers.conv3dTranspose(tf.placeholder('float32', [null, 2, 3, 3, 4]), 5, [2, 3, 3], 2, 'same');
+      expect(y.shape).toEqual([null, 4, 6, 6, 5]);
+      expect(tf.trainableVariables().map((v) => [v.op.name, v.shape])).toEqual([['conv3d_transpose/kernel', [2, 3, 3, 5, 4]], ['conv3d_transpose/bias', [5]]]);
+      const c = new tf.layers.Conv3DTranspose(2, 2, { dataFormat: 'channels_first', useBias: false }).apply(tf.placeholder('float32', [1, 3, 2, 2, 2]));
+      expect(c.shape).toEqual([1, 2, 3, 3, 3]);
+    });
+    await checkGradients(
+      { name: 'conv3dTranspose same', ins: [{ shape: [1, 2, 2, 2, 2] }, { shape: [2, 2, 2, 3, 2] }], f: (x, k) => conv3dTransposeNdhwc(x, k, [2, 1, 2], 'same', 't') },
+      'float64', { device: 'cpu' },
+    );
   });
 });

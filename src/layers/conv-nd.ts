@@ -12,8 +12,8 @@
  */
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
-import { expandDims, reshape, squeeze, transpose } from '../ops/array.js';
-import { conv2d as nnConv2d, avgPool, maxPool } from '../ops/conv.js';
+import { expandDims, reshape, slice, squeeze, tile, transpose } from '../ops/array.js';
+import { type ConvAttrs, conv2d as nnConv2d, avgPool, conv2dBackpropInput, maxPool } from '../ops/conv.js';
 import { depthwiseConv2d } from '../ops/conv-transpose.js';
 import { constant } from '../ops/core.js';
 import { type TensorLike } from '../ops/convert.js';
@@ -128,6 +128,42 @@ export function pool3dNdhwc(kind: 'max' | 'avg', x: Tensor, size: number[], stri
     out = multiply(reshape(sum, [-1, od * oh! * ow!, c!]), inv);
   }
   return reshape(out, [-1, od, oh!, ow!, c!], kind === 'max' ? 'MaxPool3D' : 'AvgPool3D');
+}
+
+/**
+ * The transposed 3-D convolution (the adjoint of conv3dNdhwc in its input) of channels_last
+ * x [N, D, H, W, C] with kernel [kd, kh, kw, F, C]: per depth tap, a 2-D transposed conv of
+ * every input depth slice, spread `strides[0]` apart and shifted by the tap, summed, then
+ * cropped to the output depth as TF1 pads (`deconv_output_length`).
+ */
+export function conv3dTransposeNdhwc(x: Tensor, kernel: Tensor, strides: number[], p: 'valid' | 'same', layer: string): Tensor {
+  const [d, h, w, c] = staticDims(x, 1, layer);
+  const [kd, kh, kw, f] = kernel.shape as number[];
+  const [sd, sh, sw] = strides as [number, number, number];
+  const len = (n: number, k: number, s: number): number => (p === 'valid' ? n * s + Math.max(k - s, 0) : n * s);
+  const od = len(d!, kd!, sd);
+  const oh = len(h!, kh!, sh);
+  const ow = len(w!, kw!, sw);
+  const front = Math.floor(Math.max((d! - 1) * sd + kd! - od, 0) / 2);
+  const full = (d! - 1) * sd + kd!;
+  const xs = reshape(x, [-1, h!, w!, c!]);
+  // A tensor of the 2-D output's shape [N·D, oh, ow, F] (its batch folds when the plan is built).
+  const shapeLike = multiply(tile(slice(xs, [0, 0, 0, 0], [-1, 1, 1, 1]), [1, oh, ow, 1]), constant(Array(f!).fill(0), x.dtype, [f!]));
+  const attrs: ConvAttrs = { strides: [1, sh, sw, 1], padding: p === 'same' ? 'SAME' : 'VALID', dilations: [1, 1, 1, 1] };
+  const taps: Tensor[] = [];
+  for (let j = 0; j < kd!; j++) {
+    const kj = reshape(stridedSlice(kernel, [j, 0, 0, 0, 0], [j + 1, 0, 0, 0, 0], [1, 1, 1, 1, 1], { endMask: 30, shrinkAxisMask: 1 }), [kh!, kw!, f!, c!]);
+    let y = reshape(conv2dBackpropInput(shapeLike, kj, xs, attrs), [-1, d!, 1, oh * ow * f!]);
+    // input depth i lands at depth i·sd + j of the full output
+    if (sd > 1) y = pad(y, [[0, 0], [0, 0], [0, sd - 1], [0, 0]]);
+    y = reshape(y, [-1, d! * sd, oh * ow * f!]);
+    y = stridedSlice(y, [0, 0, 0], [0, (d! - 1) * sd + 1, 0], [1, 1, 1], { beginMask: 5, endMask: 5 });
+    taps.push(pad(y, [[0, 0], [j, full - ((d! - 1) * sd + 1) - j], [0, 0]]));
+  }
+  let sum = taps.length === 1 ? taps[0]! : addN(taps);
+  if (od + front > full) sum = pad(sum, [[0, 0], [0, od + front - full], [0, 0]]);
+  const cropped = stridedSlice(sum, [0, front, 0], [0, front + od, 0], [1, 1, 1], { beginMask: 5, endMask: 5 });
+  return reshape(cropped, [-1, od, oh, ow, f!], 'conv3d_transpose');
 }
 
 const CONV_ARGS = [
@@ -263,6 +299,35 @@ export class Conv1D extends ConvLayer {
 export class Conv3D extends ConvLayer {
   constructor(...args: unknown[]) {
     super(3, 'Conv3D', args);
+  }
+}
+
+const CONV_T_ARGS = CONV_ARGS.filter((n) => n !== 'dilationRate');
+
+/** `tf.layers.Conv3DTranspose(filters, kernel_size, strides=(1,1,1), padding='valid', data_format='channels_last', activation=None, …)`: kernel [kd, kh, kw, filters, in]. */
+export class Conv3DTranspose extends ConvBase {
+  kernel: Variable | null = null;
+  readonly kernelInitializer: unknown;
+  readonly kernelRegularizer: Regularizer | null;
+
+  constructor(...args: unknown[]) {
+    const o = bindArgs('Conv3DTranspose', CONV_T_ARGS, args, 2);
+    super(3, o);
+    noConstraint(o, 'kernelConstraint', 'biasConstraint');
+    this.kernelInitializer = o.kernelInitializer ?? null;
+    this.kernelRegularizer = (o.kernelRegularizer as Regularizer | undefined) ?? null;
+  }
+
+  protected override build(inputShape: readonly (number | null)[] | null): void {
+    const c = this.inputChannels(inputShape);
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, c], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    this.buildBias();
+  }
+
+  protected call(inputs: Tensor): Tensor {
+    checkRank(this.name, inputs, 5);
+    return channelsLast(inputs, this.dataFormat, (x) =>
+      this.finish(conv3dTransposeNdhwc(x, this.kernel!.value(), this.strides, this.padding === 'same' ? 'same' : 'valid', this.name)));
   }
 }
 
@@ -448,4 +513,9 @@ export function maxPooling3d(...args: unknown[]): Tensor {
 /** `tf.layers.average_pooling3d(inputs, pool_size, strides, padding='valid', data_format='channels_last', name=None)`. */
 export function averagePooling3d(...args: unknown[]): Tensor {
   return poolFunctional('average_pooling3d', AveragePooling3D as never, args);
+}
+
+/** `tf.layers.conv3d_transpose(inputs, filters, kernel_size, strides=(1,1,1), padding='valid', data_format='channels_last', …, name=None, reuse=None)`. */
+export function conv3dTranspose(...args: unknown[]): Tensor {
+  return functional('conv3d_transpose', FUNCTIONAL.filter((n) => n !== 'dilationRate'), Conv3DTranspose as never, args);
 }

@@ -6,6 +6,6 @@ export { AveragePooling2D, MaxPooling2D, averagePooling2d, maxPooling2d } from '
 export { Dropout, Flatten, dropout, flatten } from './core.js';
 export { BatchNormalization, batchNormalization } from './normalization.js';
 export {
-  AveragePooling1D, AveragePooling3D, Conv1D, Conv3D, MaxPooling1D, MaxPooling3D, SeparableConv1D, SeparableConv2D,
-  averagePooling1d, averagePooling3d, conv1d, conv3d, maxPooling1d, maxPooling3d, separableConv1d, separableConv2d,
+  AveragePooling1D, AveragePooling3D, Conv1D, Conv3D, Conv3DTranspose, MaxPooling1D, MaxPooling3D, SeparableConv1D, SeparableConv2D,
+  averagePooling1d, averagePooling3d, conv1d, conv3d, conv3dTranspose, maxPooling1d, maxPooling3d, separableConv1d, separableConv2d,
 } from './conv-nd.js';
