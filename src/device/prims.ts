@@ -38,13 +38,17 @@ export interface WindowGeom {
 }
 
 export interface PrimParams {
-  /** out[i] = fn(x[i]); `alpha` for leakyRelu. Output dtype = input dtype (bool for isNan/isInf). */
-  unary: { fn: UnaryFn; n: number; alpha: number };
+  /**
+   * out[i] = fn(x[i]); `alpha` for leakyRelu. Output dtype = input dtype (bool for isNan/isInf).
+   * `noNegZero` (int64, held as float64 numbers on the CPU): a -0 result is stored as 0.
+   */
+  unary: { fn: UnaryFn; n: number; alpha: number; noNegZero?: boolean };
   /**
    * Broadcasting binary op. Strides are in elements per output axis, 0 where the input is
    * broadcast along that axis. Output dtype: bool for comparisons, else the inputs' dtype.
+   * `noNegZero` as for unary (int64 mul, divisions: -3·0 or floor(0 / -5) is 0, never -0).
    */
-  binary: { fn: BinaryFn; outShape: number[]; aStrides: number[]; bStrides: number[]; alpha: number };
+  binary: { fn: BinaryFn; outShape: number[]; aStrides: number[]; bStrides: number[]; alpha: number; noNegZero?: boolean };
   /** out = cond ? a : b, broadcasting all three. */
   select: { outShape: number[]; cStrides: number[]; aStrides: number[]; bStrides: number[] };
   /**

@@ -47,6 +47,7 @@ export function foldBinary(fn: BinaryFn, a: NDArray, b: NDArray, outDType: DType
     if (y === 0 && (fn === 'truncDiv' || fn === 'floorDiv' || fn === 'mod')) return null;
     let v = f(Number(a.data[ia(i)]), y);
     if (outDType === 'int32') v |= 0;
+    else if (outDType === 'int64') v += 0; // never -0
     out[i] = v;
   }
   return new NDArray(out, shape, outDType);

@@ -40,6 +40,10 @@ interface PendingRows {
   buf: number;
 }
 
+/** int64 results (float64 numbers on the CPU) that can come out as -0, which an integer has not. */
+const NEG_ZERO_UNARY: ReadonlySet<UnaryFn> = new Set<UnaryFn>(['neg']);
+const NEG_ZERO_BINARY: ReadonlySet<BinaryFn> = new Set<BinaryFn>(['mul', 'floorDiv', 'truncDiv', 'mod', 'div']);
+
 /** Ops whose output may overwrite an input that dies at that step. */
 const ELEMENTWISE: ReadonlySet<PrimName> = new Set<PrimName>(['unary', 'binary', 'select', 'cast']);
 
@@ -194,7 +198,8 @@ export class PlanBuilder implements Lower {
     const boolOut = fn === 'isNan' || fn === 'isInf';
     if (computeType(x.dtype) !== x.dtype) return this.promoted([x], boolOut ? null : x.dtype, ([y]) => this.unary(fn, y!, alpha));
     const dtype = boolOut ? 'bool' : x.dtype;
-    return this.one('unary', { fn, n: sizeOf(x.shape), alpha }, [x], dtype, x.shape);
+    const noNegZero = x.dtype === 'int64' && NEG_ZERO_UNARY.has(fn);
+    return this.one('unary', { fn, n: sizeOf(x.shape), alpha, ...(noNegZero ? { noNegZero } : {}) }, [x], dtype, x.shape);
   }
 
   private bshape(shapes: (readonly number[])[]): number[] {
@@ -215,7 +220,8 @@ export class PlanBuilder implements Lower {
     const outShape = this.bshape([a.shape, b.shape]);
     const dtype = COMPARISONS.has(fn) ? 'bool' : a.dtype;
     const [shape, [as, bs]] = collapse(outShape, [bstrides(a.shape, outShape), bstrides(b.shape, outShape)]);
-    const v = this.one('binary', { fn, outShape: shape, aStrides: as!, bStrides: bs!, alpha }, [a, b], dtype, outShape);
+    const noNegZero = dtype === 'int64' && NEG_ZERO_BINARY.has(fn);
+    const v = this.one('binary', { fn, outShape: shape, aStrides: as!, bStrides: bs!, alpha, ...(noNegZero ? { noNegZero } : {}) }, [a, b], dtype, outShape);
     return this.foldWith(v, [a, b], ([x, y]) => foldBinary(fn, x!, y!, dtype));
   }
 

@@ -97,11 +97,14 @@ const ELEMENT_ALIGN = 16;
 type UnaryLoop = (x: DataArray, o: DataArray, lo: number, hi: number, alpha: number) => void;
 const unaryCache = new Map<string, UnaryLoop>();
 
-function unaryLoop(fn: UnaryFn): UnaryLoop {
-  let f = unaryCache.get(fn);
+function unaryLoop(fn: UnaryFn, noNegZero = false): UnaryLoop {
+  const key = noNegZero ? `${fn}+0` : fn;
+  let f = unaryCache.get(key);
   if (!f) {
-    f = new Function('utf8Length', `return (X, O, lo, hi, alpha) => { for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${UNARY[fn]}; } }`)(utf8Length) as UnaryLoop;
-    unaryCache.set(fn, f);
+    // + 0 turns -0 into 0 (int64 is held in a Float64Array)
+    const expr = noNegZero ? `(${UNARY[fn]}) + 0` : UNARY[fn];
+    f = new Function('utf8Length', `return (X, O, lo, hi, alpha) => { for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${expr}; } }`)(utf8Length) as UnaryLoop;
+    unaryCache.set(key, f);
   }
   return f;
 }
@@ -119,7 +122,7 @@ export const unary: CpuKernel<'unary'> = splittable<'unary'>(
   (p, [x], [o], ctx) => {
     const op = WASM_UNARY[p.fn];
     if (op && useWasm(ctx.wasm, x!, o!)) ctx.wasm.unary(op, byteAt(x!, ctx.lo), byteAt(o!, ctx.lo), ctx.hi - ctx.lo);
-    else unaryLoop(p.fn)(x!, o!, ctx.lo, ctx.hi, p.alpha);
+    else unaryLoop(p.fn, p.noNegZero === true)(x!, o!, ctx.lo, ctx.hi, p.alpha);
   },
   (p) => ({ units: p.n, align: ELEMENT_ALIGN }),
 );
@@ -238,10 +241,11 @@ export const binary: CpuKernel<'binary'> = splittable<'binary'>(
     const op = WASM_BINARY[p.fn];
     if (op && useWasm(ctx.wasm, a!, b!, o!) && wasmBinaryRows(ctx.wasm, op, a!, b!, o!, p.outShape, strides, ctx.lo, ctx.hi)) return;
     const intMul = p.fn === 'mul' && o instanceof Int32Array;
-    const key = intMul ? 'imul' : p.fn;
+    const key = intMul ? 'imul' : p.noNegZero ? `${p.fn}+0` : p.fn;
     let f = binaryCache.get(key);
     if (!f) {
-      f = naryLoop(2, intMul ? 'Math.imul(a, b)' : BINARY[p.fn]);
+      // + 0 turns -0 into 0 (int64 is held in a Float64Array)
+      f = naryLoop(2, intMul ? 'Math.imul(a, b)' : p.noNegZero ? `(${BINARY[p.fn]}) + 0` : BINARY[p.fn]);
       binaryCache.set(key, f);
     }
     f([a!, b!], o!, p.outShape, strides, p.alpha, ctx.lo, ctx.hi);
