@@ -40,6 +40,7 @@ export * as io from './io/index.js';
 export * as estimator from './estimator/index.js';
 export * as pythonIo from './io/python-io.js';
 export { FixedLenFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
+export { decodeCsv } from './ops/decode-csv.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */
