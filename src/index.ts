@@ -39,7 +39,7 @@ export * as layers from './layers/index.js';
 export * as io from './io/index.js';
 export * as estimator from './estimator/index.js';
 export * as pythonIo from './io/python-io.js';
-export { FixedLenFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
+export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
 export { decodeCsv } from './ops/decode-csv.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';

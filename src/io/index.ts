@@ -1,4 +1,4 @@
 /** `tf.io`: TFRecord files, example parsing and raw decoding. */
 export { TFRecordWriter, TFRecordOptions, TFRecordCompressionType, tfRecordIterator, type CompressionType } from './tfrecord.js';
-export { FixedLenFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
+export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
 export { decodeCsv, type DecodeCsvOptions } from '../ops/decode-csv.js';

@@ -1,6 +1,6 @@
 /**
  * Example parsing and raw decoding: `tf.io.parseSingleExample`, `tf.io.parseExample` (with
- * `FixedLenFeature`), `tf.io.decodeRaw`. Their output shapes or values come from the bytes, so
+ * `FixedLenFeature` and `FixedLenSequenceFeature`), `tf.io.decodeRaw`. Their output shapes or values come from the bytes, so
  * they are host-stage ops (src/session/host-stage.ts): evaluated on the host before the plan,
  * their outputs fed to it.
  */
@@ -32,7 +32,28 @@ export class FixedLenFeature {
   }
 }
 
-interface DenseSpec { key: string; shape: number[]; dtype: DType; dflt: NDArray | null }
+/**
+ * TF1's `tf.io.FixedLenSequenceFeature(shape, dtype, allowMissing = false, defaultValue?)`: a
+ * feature holding any number of `shape`-shaped values, parsed into `[n, ...shape]` (batched:
+ * `[batch, longest n, ...shape]`, shorter examples padded with `defaultValue` or 0/'').
+ */
+export class FixedLenSequenceFeature {
+  readonly shape: number[];
+  readonly dtype: DType;
+  readonly allowMissing: boolean;
+  readonly defaultValue: unknown;
+  constructor(shape: readonly number[] | number, dtype: DType | string, allowMissing: boolean | { allowMissing?: boolean; defaultValue?: unknown } = false, defaultValue?: unknown) {
+    const o = typeof allowMissing === 'object' ? allowMissing : { allowMissing, defaultValue };
+    this.shape = typeof shape === 'number' ? [shape] : [...shape];
+    this.dtype = parseDType(dtype);
+    this.allowMissing = !!o.allowMissing;
+    this.defaultValue = o.defaultValue ?? null;
+    for (const d of this.shape) if (!Number.isInteger(d) || d < 0) throw new ValueError(`FixedLenSequenceFeature shape must be fully defined, got [${this.shape.join(', ')}]`);
+    if (!PARSE_DTYPES.includes(this.dtype)) throw new ValueError(`Unsupported dtype ${this.dtype}: a feature is float32, int64 or string`);
+  }
+}
+
+interface DenseSpec { key: string; shape: number[]; dtype: DType; dflt: NDArray | null; seq?: boolean }
 interface ParseAttrs { dense: DenseSpec[]; batched: boolean; [k: string]: unknown }
 
 const protoType = (d: DType): string => (d === 'float32' ? 'float' : d === 'int64' ? 'int64' : 'string');
@@ -62,14 +83,26 @@ function fillDense(spec: DenseSpec, feature: FeatureMsg | undefined, out: ArrayL
   for (let i = 0; i < n; i++) o[off + i] = values[i];
 }
 
+/** The values of a sequence feature in one example: `[rows, values]` (TF1's checks and texts). */
+function seqValues(spec: DenseSpec, feature: FeatureMsg | undefined, exName: string, index: number): ArrayLike<unknown> {
+  const kind = feature ? featureType(feature) : null;
+  if (!feature || kind === null) return [];
+  if (kind !== protoType(spec.dtype)) {
+    throw new InvalidArgumentError(`Name: ${exName}, Key: ${spec.key}, Index: ${index}.  Data types don't match. Data type: ${kind} but expected type: ${protoType(spec.dtype)}`);
+  }
+  const values: ArrayLike<unknown> = feature.floatList?.value ?? feature.int64List?.value ?? feature.bytesList!.value;
+  const per = sizeOf(spec.shape);
+  if (per === 0 ? values.length !== 0 : values.length % per !== 0) {
+    throw new InvalidArgumentError(`Name: ${exName}, Key: ${spec.key}, Index: ${index}.  Number of ${protoType(spec.dtype)} values is not a multiple of stride length. Saw ${values.length} values but output shape is: ${shapeText([-1, ...spec.shape])}`);
+  }
+  return values;
+}
+
 function parse(op: Operation, serialized: NDArray, a: ParseAttrs): NDArray[] {
   if (serialized.dtype !== 'string') throw new InvalidArgumentError('serialized must be a string tensor', op.name);
   const rows = (serialized.data as unknown as StringArray);
   const batch = a.batched ? serialized.size : 1;
-  const outs = a.dense.map((s) => {
-    const n = sizeOf(s.shape) * batch;
-    return s.dtype === 'string' ? new StringArray(n) : new (arrayCtor(s.dtype))(n);
-  });
+  const feats: Record<string, FeatureMsg>[] = [];
   for (let b = 0; b < batch; b++) {
     const bytes = rows[b]!;
     let ex;
@@ -79,17 +112,36 @@ function parse(op: Operation, serialized: NDArray, a: ParseAttrs): NDArray[] {
       const shown = new TextDecoder().decode(bytes.subarray(0, 64));
       throw new InvalidArgumentError(`Could not parse example input, value: '${shown}'`, op.name);
     }
-    const feats = ex.features?.feature ?? {};
-    a.dense.forEach((s, i) => {
-      try {
-        fillDense(s, feats[s.key], outs[i]!, b * sizeOf(s.shape), '<unknown>', b);
-      } catch (e) {
-        if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(e.message, op.name);
-        throw e;
-      }
-    });
+    feats.push(ex.features?.feature ?? {});
   }
-  return a.dense.map((s, i) => new NDArray(outs[i] as never, a.batched ? [batch, ...s.shape] : s.shape, s.dtype));
+  const wrap = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(e.message, op.name);
+      throw e;
+    }
+  };
+  return a.dense.map((s) => {
+    if (s.seq) {
+      const per = sizeOf(s.shape);
+      const vals = feats.map((f, b) => wrap(() => seqValues(s, f[s.key], '<unknown>', b)));
+      const longest = Math.max(0, ...vals.map((v) => (per === 0 ? 0 : v.length / per)));
+      const n = longest * per;
+      const out = s.dtype === 'string' ? new StringArray(n * batch) : new (arrayCtor(s.dtype))(n * batch);
+      const o = out as unknown as unknown[];
+      const pad = s.dflt ? s.dflt.data[0] : s.dtype === 'string' ? new Uint8Array(0) : 0;
+      for (let b = 0; b < batch; b++) {
+        const v = vals[b]!;
+        for (let i = 0; i < n; i++) o[b * n + i] = i < v.length ? v[i] : pad;
+      }
+      return new NDArray(out as never, a.batched ? [batch, longest, ...s.shape] : [longest, ...s.shape], s.dtype);
+    }
+    const n = sizeOf(s.shape);
+    const out = s.dtype === 'string' ? new StringArray(n * batch) : new (arrayCtor(s.dtype))(n * batch);
+    feats.forEach((f, b) => wrap(() => fillDense(s, f[s.key], out, b * n, '<unknown>', b)));
+    return new NDArray(out as never, a.batched ? [batch, ...s.shape] : s.shape, s.dtype);
+  });
 }
 
 for (const type of ['ParseSingleExample', 'ParseExample'] as const) {
@@ -100,7 +152,7 @@ for (const type of ['ParseSingleExample', 'ParseExample'] as const) {
       if (ins[0]!.dtype !== 'string') throw new TypeError(`Value passed to parameter 'serialized' has DataType ${ins[0]!.dtype} not in list of allowed values: string`);
       if (rank !== undefined && rank !== (a.batched ? 1 : 0)) throw new ValueError(`Shape must be rank ${a.batched ? 1 : 0} but is rank ${rank} for '${type}' (serialized)`);
       const b: PartialShape = a.batched ? [ins[0]!.shape?.[0] ?? null] : [];
-      return a.dense.map((s) => ({ dtype: s.dtype, shape: [...(b as (number | null)[]), ...s.shape] }));
+      return a.dense.map((s) => ({ dtype: s.dtype, shape: [...(b as (number | null)[]), ...(s.seq ? [null] : []), ...s.shape] }));
     },
     lower: () => {
       throw new Error(`${type} runs on the host before the plan; it cannot be lowered`);
@@ -113,13 +165,18 @@ for (const type of ['ParseSingleExample', 'ParseExample'] as const) {
   });
 }
 
-type FeatureSpec = Record<string, FixedLenFeature>;
+type FeatureSpec = Record<string, FixedLenFeature | FixedLenSequenceFeature>;
 
 function denseSpecs(features: FeatureSpec): DenseSpec[] {
   if (typeof features !== 'object' || features === null || Object.keys(features).length === 0) throw new ValueError('Missing: features was empty.');
   return Object.keys(features).sort().map((key) => {
     const f = features[key]!;
-    if (!(f instanceof FixedLenFeature)) throw new ValueError(`Unsupported feature type for ${key}: ${String((f as object)?.constructor?.name)} (FixedLenFeature is supported)`);
+    if (f instanceof FixedLenSequenceFeature) {
+      if (!f.allowMissing) throw new ValueError('Unsupported: FixedLenSequenceFeature requires allow_missing to be True.');
+      const dflt = f.defaultValue === null ? null : toNDArray(f.defaultValue as never, f.dtype);
+      return { key, shape: f.shape, dtype: f.dtype, dflt, seq: true };
+    }
+    if (!(f instanceof FixedLenFeature)) throw new ValueError(`Unsupported feature type for ${key}: ${String((f as object)?.constructor?.name)} (FixedLenFeature and FixedLenSequenceFeature are supported)`);
     let dflt: NDArray | null = null;
     if (f.defaultValue !== null) {
       dflt = toNDArray(f.defaultValue as never, f.dtype);
@@ -142,12 +199,12 @@ type NameOpt = string | { name?: string; exampleNames?: unknown };
 const nameOf = (n: NameOpt | undefined): string | undefined => (typeof n === 'object' ? n.name : n);
 
 /** `tf.io.parseSingleExample(serialized, features, name?)`: a scalar string → {key: tensor}. */
-export function parseSingleExample<K extends string>(serialized: TensorLike, features: Record<K, FixedLenFeature>, name?: NameOpt): Record<K, Tensor> {
+export function parseSingleExample<K extends string>(serialized: TensorLike, features: Record<K, FixedLenFeature | FixedLenSequenceFeature>, name?: NameOpt): Record<K, Tensor> {
   return parseOp('ParseSingleExample', serialized, features, nameOf(name)) as Record<K, Tensor>;
 }
 
 /** `tf.io.parseExample(serialized, features, name?)`: a string vector → {key: [batch, ...shape]}. */
-export function parseExample<K extends string>(serialized: TensorLike, features: Record<K, FixedLenFeature>, name?: NameOpt): Record<K, Tensor> {
+export function parseExample<K extends string>(serialized: TensorLike, features: Record<K, FixedLenFeature | FixedLenSequenceFeature>, name?: NameOpt): Record<K, Tensor> {
   return parseOp('ParseExample', serialized, features, nameOf(name)) as Record<K, Tensor>;
 }
 
