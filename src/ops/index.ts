@@ -24,3 +24,4 @@ export { convertToTensor } from './convert-to-tensor.js';
 export { booleanMask } from './boolean-mask.js';
 export * as math from './math-namespace.js';
 export * from './state-scatter.js';
+export { logSigmoid } from './nn-extra.js';

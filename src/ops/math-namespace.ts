@@ -15,3 +15,4 @@ export { unsortedSegmentSum } from './indexed-slices.js';
 export { topK, inTopK } from './top-k.js';
 export { l2Normalize } from './normalization.js';
 export { softmax, logSoftmax, softplus } from './nn.js';
+export { logSigmoid } from './nn-extra.js';

@@ -275,3 +275,4 @@ export { moments, batchNormalization, l2Normalize } from './normalization.js';
 export { conv2dTranspose, depthwiseConv2d } from './conv-transpose.js';
 export { nceLoss, sampledSoftmaxLoss } from './sampled-losses.js';
 export { logUniformCandidateSampler, uniformCandidateSampler, computeAccidentalHits, type SampledValues } from './candidate-sampling.js';
+export { weightedCrossEntropyWithLogits, logPoissonLoss, swish, crelu, reluLayer, zeroFraction } from './nn-extra.js';
