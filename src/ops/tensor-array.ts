@@ -52,6 +52,22 @@ function rowMask(b: Lower, n: number, idx: Val, restRank: number): Val {
   return b.reshape(any, [n, ...ones(restRank)]);
 }
 
+/**
+ * For a scalar index: `[n]` int32 row numbers with `idx` replaced by `n`, so that gathering
+ * them from `concat([rows, extra])` puts the extra row at `idx` (copies, no broadcasting select).
+ */
+function rowPerm(b: Lower, n: number, idx: Val): Val {
+  const i32 = idx.dtype === 'int32' ? idx : b.cast(idx, 'int32');
+  const rows = b.range(n, 0, 1, 'int32');
+  return b.select(b.binary('equal', rows, b.reshape(i32, [1])), b.scalar(n, 'int32'), rows);
+}
+
+/** `rows` (n rows) with row `idx` replaced by `row` ([1, ...]). */
+function replaceRow(b: Lower, rows: Val, idx: Val, row: Val): Val {
+  const n = rows.shape[0]!;
+  return b.gather(b.concat([rows, row], 0), rowPerm(b, n, idx), 0);
+}
+
 /** The index values when known at plan time, checked against the array size. */
 function checkIndices(b: Lower, idx: Val, n: number, what: 'read from' | 'write to', dynamic: boolean): void {
   const v = b.constValue(idx);
@@ -128,8 +144,7 @@ defineOp<{ dynamicSize: boolean }>({
     const n = flow!.shape[0]!;
     checkIndices(b, index!, n, 'write to', a.dynamicSize);
     const buf = target(b, flow!, value!, value!.shape);
-    const mask = rowMask(b, n, index!, value!.shape.length);
-    return [b.select(mask, b.reshape(value!, [1, ...value!.shape]), buf)];
+    return [replaceRow(b, buf, index!, b.reshape(value!, [1, ...value!.shape]))];
   },
 });
 
@@ -288,6 +303,7 @@ defineOp({
     if (unset(like!)) return [b.fill(like!.shape, 0, like!.dtype)];
     const n = like!.shape[0]!;
     const rows = d!.shape[0]! > n ? b.slice(d!, d!.shape.map(() => 0), [n, ...d!.shape.slice(1)]) : d!;
+    if (idx!.shape.length === 0) return [replaceRow(b, rows, idx!, b.fill([1, ...rows.shape.slice(1)], 0, rows.dtype))];
     return [b.select(rowMask(b, n, idx!, rows.shape.length - 1), b.scalar(0, d!.dtype), rows)];
   },
 });
@@ -298,7 +314,10 @@ defineOp({
     const n = like!.shape[0]!;
     const i32 = idx!.dtype === 'int32' ? idx! : b.cast(idx!, 'int32');
     if (i32.shape.length === 0) {
-      return [b.select(rowMask(b, n, i32, dy!.shape.length), b.reshape(dy!, [1, ...dy!.shape]), b.scalar(0, dy!.dtype))];
+      // rows gathered from [zeros, dy]: row idx takes dy, the others zeros
+      const table = b.concat([b.fill([1, ...dy!.shape], 0, dy!.dtype), b.reshape(dy!, [1, ...dy!.shape])], 0);
+      const pick = b.cast(b.binary('equal', b.range(n, 0, 1, 'int32'), b.reshape(i32, [1])), 'int32');
+      return [b.gather(table, pick, 0)];
     }
     return [b.scatterAdd(dy!, i32, 0, n)];
   },
