@@ -25,3 +25,4 @@ export { booleanMask } from './boolean-mask.js';
 export * as math from './math-namespace.js';
 export * from './state-scatter.js';
 export { logSigmoid } from './nn-extra.js';
+export { matrixBandPart } from './band-part.js';
