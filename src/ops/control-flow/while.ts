@@ -108,7 +108,7 @@ export function buildLoop(
   });
 }
 
-function whileLoopImpl(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike>, opts: WhileLoopOptions = {}): Nested<Tensor> {
+function whileLoopImpl(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike | TensorArray>, opts: WhileLoopOptions = {}): Nested<Tensor> {
   if (typeof cond !== 'function') throw new TypeError('cond must be callable.');
   if (typeof body !== 'function') throw new TypeError('body must be callable.');
   const parallel = opts.parallelIterations ?? 10;
@@ -186,7 +186,7 @@ const OPTION_NAMES = ['shapeInvariants', 'parallelIterations', 'backProp', 'swap
  * swapMemory?, name?, maximumIterations?, returnSameStructure?)`, the parameters after
  * `loopVars` also as a trailing options object.
  */
-export function whileLoop(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike>, ...rest: unknown[]): Nested<Tensor> {
+export function whileLoop(cond: LoopFn, body: LoopFn, loopVars: Nested<TensorLike | TensorArray>, ...rest: unknown[]): Nested<Tensor> {
   const o = kwargs(rest, OPTION_NAMES, 'while_loop');
   for (const k of Object.keys(o)) {
     if (!(OPTION_NAMES as readonly string[]).includes(k)) throw new TypeError(`while_loop() got an unexpected keyword argument '${k}'`);
