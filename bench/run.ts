@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,event-loop,sparse] [--json file]`
+ * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,event-loop,sparse,data] [--json file]`
  * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
  * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
@@ -128,6 +128,16 @@ const CASES: Case[] = ([
     // step time with the timer, and through runSync (never yields) for the cost of yielding
     metrics: (r) => ({ stall: r.stallMs, step: r.stepMs, 'runSync step': r.syncStepMs }),
     extraArgs: ['--seconds', quick ? '3' : '10'],
+  },
+  {
+    id: 'data',
+    title: 'MLP 784-256-10 SGD step, batch 128: fed arrays vs a tf.data pipeline (shuffle + batch + prefetch)',
+    script: 'data-pipeline.ts',
+    unit: 'ms',
+    higherIsBetter: false,
+    impls: tsflowImpls(),
+    metrics: (r) => ({ fed: r.fed, pipeline: r.pipeline, 'pipeline / fed': r.ratio }),
+    extraArgs: ['--min-ms', quick ? '500' : '1500'],
   },
   {
     id: 'sparse',
