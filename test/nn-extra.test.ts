@@ -80,6 +80,9 @@ describe('composite nn functions: checks with TF\'s texts', () => {
       expect(() => tf.nn.weightedCrossEntropyWithLogits({ labels: tf.zeros([2]), targets: tf.zeros([2]), logits: tf.zeros([2]), posWeight: 1 })).toThrow('Must specify exactly one of labels and targets');
       expect(tf.nn.crelu(tf.zeros([2, 3])).shape).toEqual([2, 6]);
       expect(tf.nn.zeroFraction(tf.zeros([2, 3])).dtype).toBe('float32');
+      // TF1's top-level spellings of tf.math's floordiv/floormod
+      expect(tf.floordiv(tf.constant([7], 'int32'), tf.constant([-2], 'int32')).op.type).toBe('FloorDiv');
+      expect(tf.floormod).toBe(tf.math.floormod);
     });
   });
 });

@@ -26,3 +26,5 @@ export * as math from './math-namespace.js';
 export * from './state-scatter.js';
 export { logSigmoid } from './nn-extra.js';
 export { matrixBandPart } from './band-part.js';
+/** TF1's top-level spellings `tf.floordiv` and `tf.floormod` (as in tf.math). */
+export { floorDiv as floordiv, mod as floormod } from './math.js';
