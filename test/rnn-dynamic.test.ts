@@ -296,3 +296,38 @@ for (const cfg of gradConfigs(devices)) {
     }
   });
 }
+
+describe('against a TF-written LSTM classifier (test/fixtures/tf-graphs/onnx_lstm_frozen.pb)', () => {
+  it("its rnn/basic_lstm_cell/kernel and bias loaded into tsflow's BasicLSTMCell give TF's logits, through staticRnn and dynamicRnn", async () => {
+    const { readFileSync } = await import('node:fs');
+    const g = new tf.Graph();
+    const t = g.asDefault(() => {
+      const [X, kp, out, kernel, bias, w1, b1] = tf.importGraphDef(new Uint8Array(readFileSync('test/fixtures/tf-graphs/onnx_lstm_frozen.pb')), {
+        name: 'tf',
+        returnElements: ['X:0', 'keep_prob:0', 'output:0', 'rnn/basic_lstm_cell/kernel:0', 'rnn/basic_lstm_cell/bias:0', 'model/w1:0', 'model/b1:0'],
+      }) as Tensor[];
+      const x = tf.reshape(X!, [-1, 28, 28]);
+      const cell = new cellNs.BasicLSTMCell(128);
+      const [souts] = tf.nn.staticRnn(cell, tf.unstack(x, 28, 1) as Tensor[], { dtype: 'float32' });
+      const [douts] = tf.nn.dynamicRnn(cell, x, { dtype: 'float32', scope: 'rnn' });
+      const head = (h: Tensor): Tensor => tf.add(tf.matmul(h, w1!), b1!);
+      return {
+        X: X!, kp: kp!, out: out!, names: cell.variables.map((v) => `${v.name} ${JSON.stringify(v.shape)}`),
+        load: tf.group(tf.assign(cell.variables[0]!, kernel!), tf.assign(cell.variables[1]!, bias!)),
+        sLogits: head(souts[27]!), dLogits: head(tf.index(douts, ':', -1)),
+      };
+    });
+    expect(t.names).toEqual(['rnn/basic_lstm_cell/kernel:0 [156,512]', 'rnn/basic_lstm_cell/bias:0 [512]']);
+    const s = new tf.Session({ device: 'cpu', threads: 1, graph: g });
+    await s.run(t.load);
+    const B = 3;
+    const xs = new tf.NDArray(Float32Array.from({ length: B * 784 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2), [B, 784], 'float32');
+    const [want, sl, dl] = (await s.run([t.out, t.sLogits, t.dLogits], new Map<Tensor, unknown>([[t.X, xs], [t.kp, 1]]) as never)) as NDArray[];
+    expect(want!.shape).toEqual([B, 10]);
+    Array.from(want!.data as Float32Array).forEach((v, i) => {
+      expect(Math.abs(Number(sl!.data[i]) - v)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(v)));
+      expect(Math.abs(Number(dl!.data[i]) - v)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(v)));
+    });
+    await s.close();
+  });
+});
