@@ -3,13 +3,21 @@ import { getDefaultGraph } from '../graph/context.js';
 import { GraphKeys } from '../graph/graph.js';
 import type { Operation } from '../graph/tensor.js';
 import { type Variable, variablesInitializer } from '../ops/variables.js';
+import { kwargs } from '../args.js';
+
+type ScopeArg = string | null | { scope?: string | null };
+/** The `scope` of `(scope?)` or `({scope})`, TF1's calling convention. */
+function scopeOf(args: readonly unknown[], where: string): string | undefined {
+  return (kwargs(args, ['scope'], where).scope as string | null | undefined) ?? undefined;
+}
 
 /**
  * `tf.get_collection(key, scope=None)`: a copy of the default graph's collection; `scope` is a
  * regular expression matched at the start of each item's name (items without one are left out).
  */
-export function getCollection<T = unknown>(key: string, scope?: string | null): T[] {
-  return getDefaultGraph().getCollection<T>(key, scope ?? undefined);
+export function getCollection<T = unknown>(key: string | { key: string; scope?: string | null }, scope?: ScopeArg): T[] {
+  const o = kwargs([key, scope], ['key', 'scope'], 'get_collection', 1);
+  return getDefaultGraph().getCollection<T>(o.key as string, (o.scope as string | null | undefined) ?? undefined);
 }
 
 /** `tf.get_collection_ref(key)`: the collection itself (created empty when absent). */
@@ -28,13 +36,13 @@ export function addToCollections(names: readonly string[] | string, value: unkno
 }
 
 /** `tf.local_variables(scope=None)`: variables made with `collections: [LOCAL_VARIABLES]` (metrics' counters). */
-export function localVariables(scope?: string | null): Variable[] {
-  return getCollection<Variable>(GraphKeys.LOCAL_VARIABLES, scope);
+export function localVariables(scope?: ScopeArg): Variable[] {
+  return getCollection<Variable>(GraphKeys.LOCAL_VARIABLES, scopeOf([scope], 'local_variables'));
 }
 
 /** `tf.model_variables(scope=None)`. */
-export function modelVariables(scope?: string | null): Variable[] {
-  return getCollection<Variable>(GraphKeys.MODEL_VARIABLES, scope);
+export function modelVariables(scope?: ScopeArg): Variable[] {
+  return getCollection<Variable>(GraphKeys.MODEL_VARIABLES, scopeOf([scope], 'model_variables'));
 }
 
 /** `tf.local_variables_initializer()`: one op that initializes every local variable. */
