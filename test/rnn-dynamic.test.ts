@@ -330,4 +330,33 @@ describe('against a TF-written LSTM classifier (test/fixtures/tf-graphs/onnx_lst
     });
     await s.close();
   });
+
+  it("GRU: the TF-written rnn/gru_cell/{gates,candidate}/{kernel,bias} in tsflow's GRUCell give TF's logits (onnx_gru_frozen.pb)", async () => {
+    const { readFileSync } = await import('node:fs');
+    const g = new tf.Graph();
+    const names = ['rnn/gru_cell/gates/kernel', 'rnn/gru_cell/gates/bias', 'rnn/gru_cell/candidate/kernel', 'rnn/gru_cell/candidate/bias'];
+    const t = g.asDefault(() => {
+      const [X, kp, out, w1, b1, ...ws] = tf.importGraphDef(new Uint8Array(readFileSync('test/fixtures/tf-graphs/onnx_gru_frozen.pb')), {
+        name: 'tf',
+        returnElements: ['X:0', 'keep_prob:0', 'output:0', 'model/w1:0', 'model/b1:0', ...names.map((n) => `${n}:0`)],
+      }) as Tensor[];
+      const x = tf.reshape(X!, [-1, 28, 28]);
+      const cell = new cellNs.GRUCell(128);
+      const [douts] = tf.nn.dynamicRnn(cell, x, { dtype: 'float32' });
+      return {
+        X: X!, kp: kp!, out: out!, names: cell.variables.map((v) => `${v.name} ${JSON.stringify(v.shape)}`),
+        load: tf.group(...cell.variables.map((v, i) => tf.assign(v, ws[i]!))),
+        logits: tf.add(tf.matmul(tf.index(douts, ':', -1), w1!), b1!),
+      };
+    });
+    expect(t.names).toEqual(['rnn/gru_cell/gates/kernel:0 [156,256]', 'rnn/gru_cell/gates/bias:0 [256]', 'rnn/gru_cell/candidate/kernel:0 [156,128]', 'rnn/gru_cell/candidate/bias:0 [128]']);
+    const s = new tf.Session({ device: 'cpu', threads: 1, graph: g });
+    await s.run(t.load);
+    const B = 2;
+    const xs = new tf.NDArray(Float32Array.from({ length: B * 784 }, (_, i) => (Math.cos(i * 0.21) + 1) / 2), [B, 784], 'float32');
+    const [want, got] = (await s.run([t.out, t.logits], new Map<Tensor, unknown>([[t.X, xs], [t.kp, 1]]) as never)) as NDArray[];
+    expect(want!.shape).toEqual([B, 10]);
+    Array.from(want!.data as Float32Array).forEach((v, i) => expect(Math.abs(Number(got!.data[i]) - v)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(v))));
+    await s.close();
+  });
 });
