@@ -14,7 +14,7 @@ import { cShape, shapesEqual } from '../shape.js';
 import { prune, uninitializedError } from './compile.js';
 import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
-import { type DeviceKind, type Placer, askedTypes, needsPlacement, segment } from './placement.js';
+import { type DeviceKind, type Placer, askedTypes, needsPlacement, placeOp, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
 import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type SessionOptions, fullDeviceName, resolveSessionOptions } from './config.js';
 
@@ -182,14 +182,7 @@ export class Session {
   private route(req: Request, opened: readonly DeviceKind[]): ReturnType<typeof segment> | null {
     this.scanPlacement();
     if (!this.placedElsewhere) return null;
-    // soft placement moves ops onto a software device (a CPU-backed GPU adapter) only where it is the session's own
-    const devices = new Map<DeviceKind, { soft: boolean }>();
-    for (const id of opened) {
-      const d = deviceDecl(id);
-      const dev = this.runners.get(id)!.device;
-      devices.set(id, { soft: this.defaultKind === id || !d.isSoftware?.(dev) });
-    }
-    const placer: Placer = { defaultKind: this.defaultKind, allowSoftPlacement: !!this.opts.allowSoftPlacement, devices };
+    const placer = this.placer(opened);
     let r = this.routes.get(req.key);
     if (r === undefined) {
       r = segment(req.elements, req.feeds, placer);
@@ -197,6 +190,27 @@ export class Session {
       this.routes.set(req.key, r);
     }
     return r;
+  }
+
+  /** The placer over the opened devices. */
+  private placer(opened: readonly DeviceKind[]): Placer {
+    // soft placement moves ops onto a software device (a CPU-backed GPU adapter) only where it is the session's own
+    const devices = new Map<DeviceKind, { soft: boolean }>();
+    for (const id of opened) {
+      const d = deviceDecl(id);
+      const dev = this.runners.get(id)!.device;
+      devices.set(id, { soft: this.defaultKind === id || !d.isSoftware?.(dev) });
+    }
+    return { defaultKind: this.defaultKind, allowSoftPlacement: !!this.opts.allowSoftPlacement, devices };
+  }
+
+  /** The runner a variable no run has placed yet belongs on: where its op is placed. */
+  private async placedHome(v: Variable): Promise<Runner> {
+    this.scanPlacement();
+    if (!this.placedElsewhere) return this.homeOf(v);
+    const opened: DeviceKind[] = [];
+    for (const d of this.wanted()) if (await this.openDevice(d)) opened.push(d.id);
+    return this.runners.get(placeOp(v.op, this.placer(opened))) ?? this.fallbackRunner;
   }
 
   /** Re-scan the graph's device requests when it has grown. */
@@ -319,7 +333,8 @@ export class Session {
     if (this.defaultKind !== this.fallback.id) await this.openDevice(deviceDecl(this.defaultKind));
     for (const [v, a] of pairs) {
       const key = v.op.name;
-      const home = this.homeOf(v);
+      // a restore before any run: the variable goes where its op is placed, not to the default device
+      const home = this.state.varHome.get(key) ?? (await this.placedHome(v));
       this.state.varHome.set(key, home);
       home.ensureVar(key, v.dtype, v.shape);
       await home.device.writeVariable(key, a.dtype === v.dtype ? a.data : Float64Array.from(a.data));

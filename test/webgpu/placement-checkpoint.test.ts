@@ -96,4 +96,23 @@ describe.skipIf(!gpu)('WebGPU: placement and checkpoints', () => {
     expect(Array.from(((await sess.run(c, [[a, [1, 2]]])) as tf.NDArray).data)).toEqual([4, 7]);
     await sess.close();
   });
+
+  it('a restore before any run puts each variable where it is placed (a /cpu:0 int64 beyond 32 bits stays exact)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsflow-gpu-restore-'));
+    const g = new tf.Graph();
+    const { big, w } = g.asDefault(() => ({
+      big: tf.device('/cpu:0', () => new tf.Variable(tf.constant(2 ** 40, tf.int64), { name: 'big', trainable: false })),
+      w: new tf.Variable(tf.constant([1.5, -2], tf.float32), { name: 'w' }),
+    }));
+    const saver = g.asDefault(() => new tf.train.Saver());
+    const cpu = new tf.Session({ graph: g, device: 'cpu' });
+    await cpu.run(g.asDefault(() => tf.globalVariablesInitializer()));
+    const prefix = (await saver.save(cpu, join(dir, 'model')))!;
+    const sess = new tf.Session({ graph: g, device: 'webgpu' });
+    await saver.restore(sess, prefix);
+    const next = g.asDefault(() => tf.assignAdd(big, tf.constant(1, tf.int64)));
+    expect(Number(((await sess.run(next)) as tf.NDArray).data[0])).toBe(2 ** 40 + 1);
+    expect(Array.from(((await sess.run(w)) as tf.NDArray).data)).toEqual([1.5, -2]);
+    await Promise.all([cpu.close(), sess.close()]);
+  });
 });
