@@ -59,6 +59,23 @@ describe('shape operands given as tensors', () => {
     });
   });
 
+  it('tf.fill with a value computed in the graph fills with its run-time value and dtype', async () => {
+    const g = new tf.Graph();
+    await g.asDefault(async () => {
+      const v = tf.placeholder(tf.float32, [], 'v');
+      const f = tf.fill([2, 3], tf.multiply(v, 2));
+      const i = tf.fill(tf.shape(tf.zeros([4])), tf.constant(7, tf.int32));
+      expect(f.shape).toEqual([2, 3]);
+      expect(i.dtype).toBe('int32');
+      const sess = new tf.Session();
+      const [a, b] = (await sess.run([f, i], new Map([[v, 1.25]]))) as tf.NDArray[];
+      expect(Array.from(a!.data)).toEqual(new Array(6).fill(2.5));
+      expect(Array.from(b!.data)).toEqual([7, 7, 7, 7]);
+      expect(() => tf.fill([2], tf.constant([1, 2]))).toThrow(/Shape must be rank 0 but is rank 1/);
+      await sess.close();
+    });
+  });
+
   it('a reshape to [tf.index(tf.shape(x), 0), 2, -1] knows its second dim at build time', () => {
     const g = new tf.Graph();
     g.asDefault(() => {

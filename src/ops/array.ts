@@ -30,16 +30,19 @@ defineOp<{ value: number; dtype?: DType }>({
 const isShapeTensor = (s: unknown): s is TensorLike => s instanceof Tensor || isConvertible(s) || (Array.isArray(s) && s.some((d) => d instanceof Tensor || isConvertible(d)));
 
 /** TF's Fill(dims, value) with dims computed in the graph: folded when the plan is built. */
-function fillFromTensor(dims: TensorLike, value: number, dtype: DType, name: string | undefined, defaultName: string, param: string): Tensor {
+function fillFromTensor(dims: TensorLike, value: TensorLike, dtype: DType | undefined, name: string | undefined, defaultName: string, param: string): Tensor {
   const g = getDefaultGraph();
   return g.nameScope(name ?? defaultName, (scope) => {
     const d = shapeTensor(dims, param);
     const v = toTensor(value, dtype);
+    if (v.shape !== null && v.shape.length !== 0) throw new ValueError(`Shape must be rank 0 but is rank ${v.shape.length} for '${scope.replace(/\/$/, '')}' (op: 'Fill') with input shapes: ${cShape(d.shape)}, ${cShape(v.shape)}.`);
     return makeOp(g, 'FoldedFill', [d, v], {}, scope, 'Fill').outputs[0]!;
   });
 }
 
-function fillImpl(dims: readonly number[] | TensorLike, value: number | boolean, name?: string, dtype?: DType | string): Tensor {
+function fillImpl(dims: readonly number[] | TensorLike, value: number | boolean | TensorLike, name?: string, dtype?: DType | string): Tensor {
+  // a value given as a tensor (computed in the graph) fills with its run-time value, in its dtype
+  if (value instanceof Tensor || isConvertible(value)) return fillFromTensor(dims as TensorLike, value, dtype ? parseDType(dtype) : undefined, name, 'Fill', 'dims');
   const dt = dtype ? parseDType(dtype) : typeof value === 'boolean' ? 'bool' : 'float32';
   if (isShapeTensor(dims)) return fillFromTensor(dims, Number(value), dt, name, 'Fill', 'dims');
   return makeOp(getDefaultGraph(), 'Fill', [], { shape: parseShape(dims as readonly number[], 'fill', 'dims'), value: Number(value), dtype: dt }, name, 'Fill').outputs[0]!;
