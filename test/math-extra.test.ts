@@ -2,7 +2,7 @@
  * tf.reduceLogsumexp and tf.logicalXor (also under tf.math) on every device: values against a
  * float64 log-sum-exp (TF's math_ops_test.py LogSumExpTest checks against numpy's
  * log(sum(exp(x))) and its stability for large and -inf inputs), keepdims and TF1's
- * reduction_indices alias, the xor truth table, and finite-difference gradients.
+ * reduction_indices alias, the xor truth table, tf.scalarMul, and finite-difference gradients.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
@@ -33,6 +33,7 @@ for (const dev of devices) {
             tf.reduceLogsumexp(x, 1), tf.math.reduceLogsumexp(x, { reductionIndices: [1], keepDims: true }),
             tf.reduceLogsumexp(tf.slice(x, [0, 0], [2, 3])),
             tf.logicalXor(tf.constant([true, true, false, false]), tf.constant([true, false, true, false])),
+            tf.scalarMul(2.5, x),
           ],
         };
       });
@@ -49,14 +50,26 @@ for (const dev of devices) {
       const all = lse(ROWS.slice(0, 2).flat());
       expect(Math.abs((got[2]!.data[0] as number) - all)).toBeLessThan(1e-5 * (1 + all));
       expect(Array.from(got[3]!.data)).toEqual([0, 1, 1, 0]);
+      expect(Array.from(got[4]!.data)).toEqual(Array.from(Float32Array.from(ROWS.flat().map((v) => 2.5 * v))));
       await sess.close();
     });
   });
 }
 
+describe('scalarMul', () => {
+  it('needs a scalar, with TF\'s text', () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      expect(() => tf.scalarMul(tf.constant([1, 2]), tf.zeros([2]))).toThrow('Only scalar multiply works, got shape (2,)');
+      expect(tf.scalarMul(3, tf.zeros([2], 'int32')).dtype).toBe('int32');
+    });
+  });
+});
+
 const GRAD: GradCase[] = [
   { name: 'reduceLogsumexp over axis 1', ins: [{ shape: [2, 3] }], f: (x) => tf.reduceLogsumexp(x, 1) },
   { name: 'reduceLogsumexp over everything, keepdims', ins: [{ shape: [2, 3] }], f: (x) => tf.reduceLogsumexp(x, null, true) },
+  { name: 'scalarMul', ins: [{ shape: [3] }], f: (x) => tf.scalarMul(-1.5, x) },
 ];
 for (const cfg of gradConfigs(devices)) {
   describe(`finite-difference gradients of reduceLogsumexp: ${cfg.label}`, () => {

@@ -28,4 +28,4 @@ export { logSigmoid } from './nn-extra.js';
 export { matrixBandPart } from './band-part.js';
 /** TF1's top-level spellings `tf.floordiv` and `tf.floormod` (as in tf.math). */
 export { floorDiv as floordiv, mod as floormod } from './math.js';
-export { reduceLogsumexp, logicalXor } from './math-extra.js';
+export { reduceLogsumexp, logicalXor, scalarMul } from './math-extra.js';

@@ -16,4 +16,4 @@ export { topK, inTopK } from './top-k.js';
 export { l2Normalize } from './normalization.js';
 export { softmax, logSoftmax, softplus } from './nn.js';
 export { logSigmoid } from './nn-extra.js';
-export { reduceLogsumexp, logicalXor } from './math-extra.js';
+export { reduceLogsumexp, logicalXor, scalarMul } from './math-extra.js';
