@@ -20,3 +20,5 @@ export const layers = {
 
 /** `tf.contrib.rnn`: TF1's aliases of the RNN cells and drivers. */
 export * as rnn from '../ops/rnn/index.js';
+/** `tf.contrib.factorization`: the k-means graph (`KMeans`). */
+export * as factorization from './factorization-namespace.js';
