@@ -20,6 +20,8 @@ const dedicated: Record<string, string> = {
   'examples/fine-tune.ts': 'test/fine-tune-example.test.ts',
   'examples/tf1/convolutional-network.ts': 'test/examples-estimator.test.ts',
   'examples/tf1/neural-network.ts': 'test/examples-estimator.test.ts',
+  'examples/tf1/tensorboard-basic.ts': 'test/examples-tensorboard.test.ts',
+  'examples/tf1/tensorboard-advanced.ts': 'test/examples-tensorboard.test.ts',
 };
 
 function examples(dir: string): string[] {
