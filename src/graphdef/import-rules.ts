@@ -270,6 +270,20 @@ rule(['VariableV2', 'Variable'], (c) => {
   return make(c, 'VariableV2', [], { shape, dtype: c.attrs.type('dtype') });
 });
 rule(['Assign', 'AssignAdd', 'AssignSub'], (c) => make(c, c.node.op, c.inputs));
+// TF's resource variables (use_resource=True, Keras layers in TF 1.x): the handle op becomes a
+// tsflow variable of the same name, reads are its identity, assigns and applies its ref updates.
+rule(['VarHandleOp'], (c) => {
+  const shape = c.attrs.shape('shape');
+  if (!isFullyDefined(shape)) throw new UnimplementedError(`VarHandleOp node '${c.node.name}' has a partly unknown shape, which tsflow variables cannot hold`, c.name);
+  return make(c, 'VariableV2', [], { shape, dtype: c.attrs.type('dtype') });
+});
+RULES.set('ReadVariableOp', (c) => make(c, 'Identity', [c.inputs[0]!]));
+RULES.set('VarIsInitializedOp', (c) => make(c, 'IsVariableInitialized', [c.inputs[0]!]));
+rule(['AssignVariableOp', 'AssignAddVariableOp', 'AssignSubVariableOp'], (c) =>
+  make(c, { AssignVariableOp: 'Assign', AssignAddVariableOp: 'AssignAdd', AssignSubVariableOp: 'AssignSub' }[c.node.op]!, c.inputs));
+rule(['ResourceApplyGradientDescent', 'ResourceApplyMomentum', 'ResourceApplyAdam', 'ResourceApplyAdagrad', 'ResourceApplyRMSProp', 'ResourceApplyCenteredRMSProp'], (c) =>
+  make(c, c.node.op.slice('Resource'.length), c.inputs, c.attrs.has('use_nesterov') ? { useNesterov: c.attrs.bool('use_nesterov') } : {}),
+);
 // ----- checkpoint ops (host-stage, src/checkpoint/graph-ops.ts) -----------------------------------
 rule(['SaveV2', 'RestoreV2'], (c) => make(c, c.node.op, c.inputs, { dtypes: c.attrs.types('dtypes') }));
 RULES.set('MergeV2Checkpoints', (c) => make(c, 'MergeV2Checkpoints', c.inputs, { deleteOldDirs: c.attrs.bool('delete_old_dirs', true) }));

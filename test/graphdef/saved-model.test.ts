@@ -7,6 +7,8 @@ const CKPTS = fileURLToPath(new URL('../fixtures/tf-checkpoints/', import.meta.u
 describe('tf.savedModel.loader.load on TF-written SavedModels', () => {
   it.each([
     ['serving_half_plus_two_cpu', 2],
+    // TF 1.12 with resource variables (VarHandleOp, ReadVariableOp, AssignVariableOp)
+    ['serving_half_plus_two_mkl', 2],
     ['serving_half_plus_two_2_versions', 2],
     ['serving_half_plus_three', 3],
   ])('%s predicts 0.5·x + %d through its serving signature', async (dir, plus) => {
