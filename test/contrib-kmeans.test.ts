@@ -172,7 +172,9 @@ describe('tf.contrib.factorization.KMeans', () => {
           master = updated.map((r) => [...r]);
           counts = [0, 0, 0];
         } else inSteps -= 1;
-        // Assignments use the master copy; updates go to the updated copy.
+        // Assignments use the master copy; updates go to the updated copy. (As in TF1, nothing
+        // orders the read of the master copy against a sync in the same step; tsflow's plan reads
+        // it after the sync, which is what this reference assumes.)
         const { idx } = assignRef(batch, master, false);
         const m = [0, 0, 0];
         const sums = [[0, 0], [0, 0], [0, 0]];
@@ -194,5 +196,21 @@ describe('tf.contrib.factorization.KMeans', () => {
       expect(() => new tf.contrib.factorization.KMeans(x, 0).trainingGraph()).toThrow(/must be positive/);
       expect(() => new tf.contrib.factorization.KMeans(x, 2, 'kmeans_plus_plus')).toThrow(tf.errors.UnimplementedError);
     });
+  });
+
+  it('a fed batch with fewer points than clusters fails when init_op runs; enough points initialize', async () => {
+    const g = new tf.Graph();
+    const { x, initOp, initialized, init } = g.asDefault(() => {
+      const x = tf.placeholder('float32', [null, 2]);
+      const [, , , initialized, initOp] = new tf.contrib.factorization.KMeans(x, 4).trainingGraph();
+      return { x, initOp, initialized, init: tf.globalVariablesInitializer() };
+    });
+    await using sess = new tf.Session({ graph: g });
+    await sess.run(init);
+    const batch = (n: number) => new Map([[x, new tf.NDArray(Float32Array.from({ length: 2 * n }, (_, i) => i), [n, 2])]]);
+    await expect(sess.run(initOp, batch(3))).rejects.toThrow(/fewer points than num_clusters = 4/);
+    expect((await sess.run(initialized.value())).toArray()).toBe(false);
+    await sess.run(initOp, batch(4));
+    expect((await sess.run(initialized.value())).toArray()).toBe(true);
   });
 });

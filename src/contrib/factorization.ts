@@ -171,7 +171,10 @@ export class KMeans {
         // TF1 draws num_clusters row indices uniformly (with replacement) in [0, num_data).
         const u = tf.randomUniform([k], { minval: 0, maxval: 1, seed: this.randomSeed });
         const idx = tf.minimum(tf.cast(tf.floor(tf.multiply(u, n)), 'int64'), tf.cast(tf.subtract(n, 1), 'int64'));
-        c = tf.gather(all, idx);
+        // A batch smaller than num_clusters fails at run time (0 / 0 is NaN only then).
+        const enough = tf.cast(tf.greaterEqual(n, k), 'float32');
+        const guard = tf.checkNumerics(tf.divide(tf.subtract(1, enough), enough), `KMeans: the batch has fewer points than num_clusters = ${k}`);
+        c = tf.controlDependencies([guard], () => tf.gather(all, idx));
       }
       if (this.distanceMetric === COSINE_DISTANCE) c = l2n(c);
       return c;
