@@ -173,8 +173,8 @@ describe('tf.contrib.factorization.KMeans', () => {
           counts = [0, 0, 0];
         } else inSteps -= 1;
         // Assignments use the master copy; updates go to the updated copy. (As in TF1, nothing
-        // orders the read of the master copy against a sync in the same step; tsflow's plan reads
-        // it after the sync, which is what this reference assumes.)
+        // orders the read of the master copy against a sync in the same step; on these batches
+        // both copies give the same assignments, so the check does not depend on that order.)
         const { idx } = assignRef(batch, master, false);
         const m = [0, 0, 0];
         const sums = [[0, 0], [0, 0], [0, 0]];
