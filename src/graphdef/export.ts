@@ -198,6 +198,19 @@ on(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'], (c) => {
   if (c.attrs.shift !== 0) out._tsflow_shift = A.f(c.attrs.shift as number);
   return out;
 });
+const paddingsConst = (c: ExportCtx): void => {
+  const p = c.attrs.paddings as [number, number][];
+  c.constInput('paddings', new NDArray(Int32Array.from(p.flat()), [p.length, 2], 'int32'));
+};
+on(['PadV2'], (c) => {
+  paddingsConst(c);
+  c.constInput('constant_values', num(c.attrs.constantValue as number, c.op.inputs[0]!.dtype));
+  return { T: T(c), Tpaddings: A.type('int32') };
+});
+on(['MirrorPad'], (c) => {
+  paddingsConst(c);
+  return { T: T(c), Tpaddings: A.type('int32'), mode: A.s(c.attrs.mode as string) };
+});
 on(['SaveV2', 'RestoreV2'], (c) => ({ dtypes: A.types(c.attrs.dtypes as DType[]) }));
 on(['MergeV2Checkpoints'], (c) => ({ delete_old_dirs: A.b(c.attrs.deleteOldDirs as boolean) }));
 on(['ShardedFilename'], () => ({}));

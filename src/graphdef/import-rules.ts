@@ -248,6 +248,16 @@ RULES.set('OneHot', (c) =>
     dtype: c.attrs.type('T'),
   }),
 );
+rule(['Pad', 'PadV2', 'MirrorPad'], (c) => {
+  const flat = numbers(c, 1, 'paddings');
+  const paddings = Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!] as [number, number]);
+  const mirror = c.node.op === 'MirrorPad';
+  return make(c, mirror ? 'MirrorPad' : 'PadV2', [c.inputs[0]!], {
+    paddings,
+    mode: mirror ? c.attrs.string('mode') : 'CONSTANT',
+    constantValue: c.node.op === 'PadV2' ? scalar(c, 2, 'constant_values') : 0,
+  });
+});
 RULES.set('UnsortedSegmentSum', (c) => make(c, 'UnsortedSegmentSum', c.inputs, { numSegments: null }));
 
 // ----- random ------------------------------------------------------------------------------------

@@ -80,6 +80,31 @@ describe('graph.asGraphDef', () => {
     await s2.close();
   });
 
+  it('tf.pad exports as TF\'s PadV2 / MirrorPad (paddings and constant_values as Const inputs) and imports back', async () => {
+    const g = new tf.Graph();
+    const [a, r] = g.asDefault(() => {
+      const x = tf.constant([[1, 2, 3], [4, 5, 6]], tf.float32);
+      return [tf.pad(x, [[1, 0], [0, 2]], 'CONSTANT', 'padded', 9), tf.pad(x, [[0, 1], [2, 1]], 'REFLECT', 'mirrored')];
+    });
+    const gd = g.asGraphDef();
+    const node = (n: string) => gd.node.find((x) => x.name === n)!;
+    expect(node('padded').op).toBe('PadV2');
+    expect(node('padded').input).toEqual(['Const', 'padded/paddings', 'padded/constant_values']);
+    expect(node('mirrored').op).toBe('MirrorPad');
+    expect(new TextDecoder().decode(node('mirrored').attr.mode!.s)).toBe('REFLECT');
+    const g2 = new tf.Graph();
+    const [a2, r2] = g2.asDefault(() => tf.importGraphDef(gd, { name: '', returnElements: ['padded:0', 'mirrored:0'] }))! as tf.Tensor[];
+    const s1 = new tf.Session({ graph: g });
+    const s2 = new tf.Session({ graph: g2 });
+    const want = (await s1.run([a!, r!])) as tf.NDArray[];
+    const got = (await s2.run([a2!, r2!])) as tf.NDArray[];
+    expect(got.map((v) => v.shape)).toEqual([[3, 5], [3, 6]]);
+    got.forEach((v, i) => expect(Array.from(v.data)).toEqual(Array.from(want[i]!.data)));
+    expect(Array.from(got[0]!.data.slice(0, 5))).toEqual([9, 9, 9, 9, 9]);
+    await s1.close();
+    await s2.close();
+  });
+
   it('writeGraph writes binary and pbtxt GraphDefs that read back to the same graph', () => {
     const g = new tf.Graph();
     g.asDefault(build);
