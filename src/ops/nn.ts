@@ -2,7 +2,7 @@
 import { isFloat } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
-import { cShape, mergeShapes, pyShape } from '../shape.js';
+import { type PartialShape, cShape, mergeShapes, pyShape } from '../shape.js';
 import { cast, add, greaterEqual, multiply, divide, subtract, where, negative, exp, log1p, matmul } from './math.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { defineUnary, unaryOp } from './elementwise.js';
@@ -265,7 +265,14 @@ function dropoutImpl(x: Tensor, rate: Tensor, keep: Tensor, opts: DropoutOptions
   const noise = opts.noiseShape ? [...opts.noiseShape] : x.shape !== null && x.shape.every((d) => d !== null) ? (x.shape as number[]) : makeOp(x.graph, 'Shape', [x], {}, undefined, 'Shape').outputs[0]!;
   const u = randomUniform(noise, { seed: opts.seed, dtype: x.dtype });
   const mask = cast(greaterEqual(u, rate), x.dtype);
-  return multiply(divide(x, keep), mask, scope);
+  const out = multiply(divide(x, keep), mask, scope);
+  // TF1's ret.set_shape(x.get_shape()): a keep probability of unknown shape (a bare placeholder)
+  // leaves the output with x's static shape
+  if (x.shape !== null && (out.shape === null || out.shape.length === x.shape.length)) {
+    const merged = x.shape.map((d, i) => d ?? (out.shape === null ? null : out.shape[i]!));
+    (out as { shape: PartialShape }).shape = merged;
+  }
+  return out;
 }
 
 export { conv2d, maxPool, avgPool, type Conv2DOptions, type PoolOptions, type Padding } from './conv.js';
