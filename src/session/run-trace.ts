@@ -6,6 +6,9 @@
 import { BYTES, type DType } from '../dtype.js';
 import type { AnyStep, Plan } from '../device/plan.js';
 import type { StepTrace } from '../device/device.js';
+import { dtypeToEnum, shapeToProto } from '../graphdef/tensor-proto.js';
+import { encode } from '../proto/codec.js';
+import { RunMetadataT } from '../proto/summary.js';
 import type { Graph } from '../graph/graph.js';
 
 export interface RunOptionsInit {
@@ -72,6 +75,30 @@ export interface StepStats {
 export class RunMetadata {
   stepStats: StepStats = { devStats: [] };
   partitionGraphs: unknown[] = [];
+
+  /** `SerializeToString()`: the RunMetadata proto (what `FileWriter.addRunMetadata` writes). */
+  serialize(): Uint8Array {
+    const devStats = this.stepStats.devStats.map((d) => ({
+      device: d.device,
+      nodeStats: d.nodeStats.map((n) => ({
+        ...n,
+        allStartMicros: Math.round(n.allStartMicros),
+        opStartRelMicros: Math.round(n.opStartRelMicros),
+        opEndRelMicros: Math.round(n.opEndRelMicros),
+        allEndRelMicros: Math.round(n.allEndRelMicros),
+        scheduledMicros: Math.round(n.scheduledMicros),
+        output: n.output.map((o) => ({
+          slot: o.slot,
+          tensorDescription: {
+            dtype: dtypeToEnum(o.tensorDescription.dtype),
+            shape: shapeToProto(o.tensorDescription.shape),
+            allocationDescription: o.tensorDescription.allocationDescription,
+          },
+        })),
+      })),
+    }));
+    return encode(RunMetadataT, { stepStats: { devStats }, partitionGraphs: this.partitionGraphs });
+  }
 }
 
 /** Whether `opts` asks for step stats. */
