@@ -1,6 +1,6 @@
 /**
  * The TF1 ports that write TensorBoard logs (examples/tf1/tensorboard-basic.ts,
- * examples/tf1/tensorboard-advanced.ts), run bounded into a temporary log directory; their event
+ * examples/tf1/tensorboard-advanced.ts, examples/tf1/mnist-with-summaries.ts), run bounded into a temporary log directory; their event
  * files are read back with tsflow's record reader and protobuf codec.
  */
 import { execFile } from 'node:child_process';
@@ -20,7 +20,8 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'tsflow-tf1-tensorboard-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function runExample(file: string, logdir: string, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file, '--logs_path', logdir, ...args], { cwd: root, timeout: 240_000 });
+  const flag = file.endsWith('mnist-with-summaries.ts') ? '--log_dir' : '--logs_path';
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file, flag, logdir, ...args], { cwd: root, timeout: 240_000 });
   return stdout;
 }
 
@@ -89,5 +90,37 @@ describe('examples/tf1 TensorBoard ports', () => {
     expect(relu.num).toBe(100 * 256);
     expect(relu.min).toBe(0);
     expect(values.filter((v) => v.tag === 'loss_1')).toHaveLength(180);
+  }, 300_000);
+
+  it('mnist-with-summaries.ts: train/ and test/ logs, every dashboard, run metadata at step 99, test accuracy rising', async () => {
+    const dir = path.join(tmp, 'mnist_with_summaries');
+    const stdout = await runExample('examples/tf1/mnist-with-summaries.ts', dir, '--max_steps', '100', '--test_size', '500');
+    const acc = [...stdout.matchAll(/^Accuracy at step (\d+): (\S+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(acc.map(([s]) => s)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(acc.at(-1)![1]!).toBeGreaterThan(0.8);
+    expect(acc[0]![1]!).toBeLessThan(0.3);
+    expect(stdout).toMatch(/^Adding run metadata for 99$/m);
+    const train = readEvents(path.join(dir, 'train'));
+    const test = readEvents(path.join(dir, 'test'));
+    const ops = graphOps(train);
+    expect(ops.get('input/x-input')).toBe('Placeholder');
+    expect(ops.get('layer1/weights/Variable')).toBe('VariableV2');
+    expect(ops.get('layer1/activation')).toBe('Relu');
+    expect(ops.get('layer2/activation')).toBe('Identity');
+    expect(test.filter((e) => e.graphDef)).toHaveLength(0);
+    const trainValues = valuesOf(train);
+    const tags = new Set(trainValues.map((v) => v.tag));
+    // TF1's case-insensitive unique names: the Mean/Max ops and the stddev scope take mean, max, stddev
+    // first, so those summaries are mean_1, max_1, stddev_1 (as TensorBoard shows for this tutorial)
+    for (const t of ['input_reshape/input/image/0', 'layer1/weights/summaries/mean_1', 'layer1/weights/summaries/stddev_1', 'layer1/weights/summaries/max_1', 'layer1/weights/summaries/histogram',
+      'layer1/Wx_plus_b/pre_activations', 'layer1/activations', 'dropout/dropout_keep_probability', 'cross_entropy_1', 'accuracy_1']) expect(tags).toContain(t);
+    expect(trainValues.find((v) => v.tag === 'dropout/dropout_keep_probability')!.simpleValue).toBeCloseTo(0.9, 6);
+    const image = trainValues.find((v) => v.tag === 'input_reshape/input/image/0')!.image!;
+    expect([image.height, image.width, image.colorspace]).toEqual([28, 28, 1]);
+    const testAcc = valuesOf(test).filter((v) => v.tag === 'accuracy_1');
+    expect(testAcc.map((v) => v.step)).toEqual(acc.map(([s]) => s));
+    expect(testAcc.at(-1)!.simpleValue!).toBeCloseTo(acc.at(-1)![1]!, 5);
+    const meta = train.filter((e) => e.taggedRunMetadata);
+    expect(meta.map((e) => e.taggedRunMetadata!.tag)).toEqual(['step099']);
   }, 300_000);
 });

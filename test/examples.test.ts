@@ -22,6 +22,7 @@ const dedicated: Record<string, string> = {
   'examples/tf1/neural-network.ts': 'test/examples-estimator.test.ts',
   'examples/tf1/tensorboard-basic.ts': 'test/examples-tensorboard.test.ts',
   'examples/tf1/tensorboard-advanced.ts': 'test/examples-tensorboard.test.ts',
+  'examples/tf1/mnist-with-summaries.ts': 'test/examples-tensorboard.test.ts',
 };
 
 function examples(dir: string): string[] {
