@@ -468,8 +468,45 @@ export class BundleReader {
     return Number(elements);
   }
 
+  /** Data shards held in memory (by file name), for a reader made by {@link fromBytes}. */
+  private memory: Map<string, Uint8Array> | null = null;
+
+  /**
+   * A bundle held in memory (no file system: browsers, downloads, `fetch`ed bytes): the
+   * `.index` file's bytes and its data shards' in shard order. `prefix` names the bundle in
+   * error messages. Everything is checked as for files on disk.
+   */
+  static fromBytes(prefix: string, index: Uint8Array, shards: Uint8Array | readonly Uint8Array[]): BundleReader {
+    const r = BundleReader.fromIndexBytes(prefix, index);
+    const list = shards instanceof Uint8Array ? [shards] : shards;
+    const n = Math.max(1, r.numShards);
+    if (list.length !== n) {
+      throw new InvalidArgumentError(`${r.indexPath} names ${n} data shard(s); ${list.length} given`);
+    }
+    r.memory = new Map(list.map((b, i) => [r.dataPath(i), b]));
+    return r;
+  }
+
+  /** The file operations of readSteps, on the shards in memory. */
+  private memoryOps(): (op: FileOp) => number {
+    let file: Uint8Array | undefined;
+    return (op) => {
+      if (op.kind === 'open') {
+        file = this.memory!.get(op.path);
+        if (file === undefined) throw new NotFoundError(`${op.path}; No such file or directory`);
+      } else if (op.kind === 'size') return file!.length;
+      else if (op.kind === 'read') {
+        const got = file!.subarray(op.position, op.position + op.buf.length);
+        op.buf.set(got);
+        return got.length;
+      }
+      return 0;
+    };
+  }
+
   /** Read and verify one tensor. */
   async read(name: string): Promise<TensorValue> {
+    if (this.memory) return runSteps(this.readSteps(name), this.memoryOps());
     let fh: FileHandle | undefined;
     return runStepsAsync(this.readSteps(name), async (op) => {
       if (op.kind === 'open') fh = await fsp.open(op.path, 'r');
@@ -482,6 +519,7 @@ export class BundleReader {
 
   /** Synchronous {@link read}. */
   readSync(name: string): TensorValue {
+    if (this.memory) return runSteps(this.readSteps(name), this.memoryOps());
     let fd = -1;
     return runSteps(this.readSteps(name), (op) => {
       if (op.kind === 'open') fd = fs.openSync(op.path, 'r');
@@ -1030,6 +1068,71 @@ export async function writeBundle(
   const staged = await stageBundle(prefix, tensors, options);
   await staged.commit();
   return { prefix, indexPath: staged.indexPath, dataPath: staged.dataPath, entries: staged.entries };
+}
+
+/** A bundle's two files as bytes (see {@link encodeBundle}). */
+export interface BundleBytes {
+  /** The `<prefix>.index` file. */
+  index: Uint8Array;
+  /** The `<prefix>.data-00000-of-00001` file. */
+  data: Uint8Array;
+  /** The entries written, in key order. */
+  entries: BundleEntry[];
+}
+
+/**
+ * The bytes {@link writeBundle} writes, in memory (no file system): the same `.index` and
+ * single data shard, byte for byte.
+ */
+export function encodeBundle(tensors: readonly BundleTensor[], options: Pick<WriteBundleOptions, 'blockSize'> = {}): BundleBytes {
+  const items = prepare(tensors);
+  const table = new TableWriter(tableOptions(options));
+  table.add(
+    new Uint8Array(0),
+    encodeBundleHeader({
+      numShards: 1,
+      endianness: ENDIANNESS_LITTLE,
+      version: { producer: TENSOR_BUNDLE_VERSION, minConsumer: 0, badConsumers: [] },
+    }),
+  );
+  const chunks: Uint8Array[] = [];
+  const entries: BundleEntry[] = [];
+  let offset = 0;
+  for (const { t, key } of items) {
+    let size: number;
+    let crc: number;
+    if (t.array instanceof StringTensor) {
+      const st = stringTensorChunks(t.array);
+      chunks.push(...st.chunks);
+      size = st.size;
+      crc = st.crc;
+    } else {
+      const bytes = tensorBytes(t.array);
+      crc = crc32c.value(bytes);
+      chunks.push(bytes);
+      size = bytes.length;
+    }
+    const dtype: BundleDType = t.array.dtype;
+    const proto: BundleEntryProto = {
+      dtype: bundleDTypeToEnum(dtype),
+      shape: { dims: t.array.shape.map((d) => ({ size: d })), unknownRank: false },
+      shardId: 0,
+      offset,
+      size,
+      crc32c: crc32c.mask(crc),
+      slices: [],
+    };
+    table.add(key, encodeBundleEntry(proto));
+    entries.push({ name: t.name, dtype, shape: [...t.array.shape], shardId: 0, offset, size, crc32c: proto.crc32c, slices: [], proto });
+    offset += size;
+  }
+  const data = new Uint8Array(offset);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  return { index: table.finish(), data, entries };
 }
 
 function tableOptions(o: WriteBundleOptions): TableWriterOptions {

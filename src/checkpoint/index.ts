@@ -9,6 +9,7 @@ export * as sstable from './sstable.js';
 export { StringTensor } from './strings.js';
 export {
   type BundleDType,
+  type BundleBytes,
   type BundleEntry,
   type BundleFileSystem,
   type BundleTensor,
@@ -21,6 +22,7 @@ export {
   bundleDTypeFromEnum,
   bundleDTypeToEnum,
   dataFilename,
+  encodeBundle,
   isNumericBundleDType,
   metaFilename,
   readBundle,

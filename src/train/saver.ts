@@ -13,7 +13,7 @@
 import { crypto as nodeCrypto, fsp } from '../platform/node-builtins.js';
 import { emitWarning } from '../platform/system.js';
 import { tfName } from '../dtype.js';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, ValueError } from '../errors.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, UnavailableError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Graph } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
@@ -33,6 +33,7 @@ import {
   checkpointExists,
   getCheckpointState,
   isNumericBundleDType,
+  encodeBundle,
   metaFilename,
   proto,
   removeCheckpoint,
@@ -599,7 +600,78 @@ export class Saver {
     if (!checkpointExists(savePath)) {
       throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
     }
-    const reader = await BundleReader.open(savePath);
+    await this.restoreFrom(sess, await BundleReader.open(savePath));
+  }
+
+  /**
+   * The checkpoint {@link save} would write, as the bytes of its two files (no file system:
+   * browsers, downloads, uploads): `index` is `<prefix>.index`, `data` is
+   * `<prefix>.data-00000-of-00001`, in TF's V2 format byte for byte.
+   */
+  async toBytes(sess: Session): Promise<{ index: Uint8Array; data: Uint8Array }> {
+    this.needBuilt('save');
+    this.checkSession(sess);
+    for (const s of this.saveables) {
+      if (!sess.isInitialized(s.variable)) {
+        throw new FailedPreconditionError(`Attempting to use uninitialized value ${s.variable.op.name}`, 'save/SaveV2');
+      }
+    }
+    const tensors: BundleTensor[] = [];
+    for (const s of this.saveables) tensors.push({ name: s.key, array: await sess.readVariable(s.variable) });
+    const { index, data } = encodeBundle(tensors);
+    return { index, data };
+  }
+
+  /**
+   * {@link restore} from a checkpoint's bytes (as {@link toBytes} makes them, or TF's
+   * `.index` / `.data-00000-of-00001` files read by other means). `data` may list the shards
+   * of a sharded checkpoint in order.
+   */
+  async restoreFromBytes(
+    sess: Session,
+    bytes: { index: ArrayBuffer | Uint8Array; data: ArrayBuffer | Uint8Array | readonly (ArrayBuffer | Uint8Array)[] },
+    name = 'checkpoint',
+  ): Promise<void> {
+    this.needBuilt('restore');
+    if (this.saveables.length === 0) return;
+    this.checkSession(sess);
+    const u8 = (b: ArrayBuffer | Uint8Array): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
+    const shards = Array.isArray(bytes.data) ? bytes.data.map(u8) : [u8(bytes.data as ArrayBuffer | Uint8Array)];
+    await this.restoreFrom(sess, BundleReader.fromBytes(name, u8(bytes.index), shards));
+  }
+
+  /**
+   * {@link restore} from a checkpoint served over HTTP(S): `prefixUrl` is the prefix (the URL of
+   * `<prefix>.index` less `.index`); the index is fetched, then its data shards. An HTTP error
+   * fails naming the URL and status (404 of the index: not a valid checkpoint).
+   */
+  async restoreFromUrl(sess: Session, prefixUrl: string | URL, opts: { fetch?: (url: string) => Promise<Response> } = {}): Promise<void> {
+    this.needBuilt('restore');
+    if (this.saveables.length === 0) return;
+    this.checkSession(sess);
+    const location = (globalThis as { location?: { href?: string } }).location?.href;
+    const prefix = location ? new URL(String(prefixUrl), location).href : new URL(String(prefixUrl)).href;
+    const fetchFn = opts.fetch ?? ((u: string) => fetch(u));
+    const get = async (url: string): Promise<Uint8Array> => {
+      let res: Response;
+      try {
+        res = await fetchFn(url);
+      } catch (e) {
+        throw new UnavailableError(`${url}; ${(e as Error).message}`, 'save/RestoreV2');
+      }
+      if (res.status === 404 && url.endsWith('.index')) throw new ValueError(`The passed save_path is not a valid checkpoint: ${prefix} (${url}: HTTP 404)`);
+      if (res.status === 404) throw new NotFoundError(`${url}; HTTP 404 ${res.statusText}`.trimEnd(), 'save/RestoreV2');
+      if (!res.ok) throw new UnavailableError(`${url}; HTTP ${res.status} ${res.statusText}`.trimEnd(), 'save/RestoreV2');
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    const index = await get(metaFilename(prefix));
+    const head = BundleReader.fromIndexBytes(prefix, index);
+    const shards = await Promise.all(Array.from({ length: Math.max(1, head.numShards) }, (_, i) => get(head.dataPath(i))));
+    await this.restoreFrom(sess, BundleReader.fromBytes(prefix, index, shards));
+  }
+
+  /** Restore the saveables from an open bundle; everything is checked before any variable is written. */
+  private async restoreFrom(sess: Session, reader: BundleReader): Promise<void> {
     try {
       // As TF's RestoreV2: look every key up in key order (the first missing one fails), then
       // report all dtype mismatches together.
