@@ -53,7 +53,7 @@ describe('mnist.fetch over HTTP', () => {
     const labels = gunzipSync(readFileSync(join(MNIST_DIR, `${LABELS}.gz`)));
     writeFileSync(join(trailing, `${LABELS}.gz`), gzipSync(Buffer.concat([labels, Buffer.from([1, 2, 3])])));
     copyFileSync(join(MNIST_DIR, `${IMAGES}.gz`), join(trailing, `${IMAGES}.gz`));
-    const { serve } = (await import('../../scripts/serve.mjs')) as { serve(o: object): Promise<Served> };
+    const { serve } = (await import(fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url)))) as { serve(o: object): Promise<Served> };
     server = await serve({ mounts: { '/gz/': MNIST_DIR, '/': dir }, isolated: false });
     base = server.url;
   });
