@@ -18,8 +18,11 @@ function checkIndices(t: Tensor, type: string): void {
   }
 }
 
-/** Flat positions [N] of index tuples [N, q] into `dims` (the leading q dims); -1 where a tuple is out of range. */
-function flatIndex(b: Lower, indices: Val, dims: readonly number[]): Val {
+/**
+ * Flat positions [N] of index tuples [N, q] into `dims` (the leading q dims); -1 where a tuple is
+ * out of range, which the gather/scatter and row-update steps reject.
+ */
+export function flatIndex(b: Lower, indices: Val, dims: readonly number[]): Val {
   const q = dims.length;
   const n = sizeOf(indices.shape) / Math.max(q, 1);
   if (q === 0) return b.fill([n], 0, 'int32');

@@ -12,11 +12,12 @@ import type { DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
-import { type PartialShape, cShape, sizeOf, stridesOf } from '../shape.js';
+import { type PartialShape, cShape, sizeOf } from '../shape.js';
 import { mergeOrError, shapeFnError } from './array.js';
 import { type TensorLike, isHostValue, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import { flatIndex } from './scatter-nd.js';
 import { Variable } from './variables.js';
 
 /** TF's `numbertypes`. */
@@ -103,20 +104,6 @@ for (const [type, kind, allowed] of KINDS) {
   registerGradient(type, null);
 }
 
-/** Flat row positions [n] of index tuples [n, q] into the leading `dims`; -1 for a tuple outside them. */
-function ndRows(b: Lower, indices: Val, dims: readonly number[]): Val {
-  const q = dims.length;
-  const n = sizeOf(indices.shape) / Math.max(q, 1);
-  if (q === 0) return b.fill([n], 0, 'int32');
-  const idx = b.reshape(b.cast(indices, 'int32'), [n, q]);
-  const st = b.constant(new NDArray(Int32Array.from(stridesOf(dims)), [1, q], 'int32'));
-  const lin = b.reduce('sum', b.binary('mul', idx, st), [1], false);
-  const lo = b.binary('greaterEqual', idx, b.scalar(0, 'int32'));
-  const hi = b.binary('less', idx, b.constant(new NDArray(Int32Array.from(dims), [1, q], 'int32')));
-  const ok = b.reduce('all', b.binary('logicalAnd', lo, hi), [1], false);
-  // a tuple outside the shape becomes -1, which the row step rejects
-  return b.select(ok, lin, b.scalar(-1, 'int32'));
-}
 
 function ndShape(type: string, name: string, rs: PartialShape, is: PartialShape, us: PartialShape): void {
   const shapes = [rs, is, us];
@@ -157,7 +144,7 @@ for (const [type, kind, allowed] of ND_KINDS) {
         );
       }
       const flat = b.reshape(ref!, [sizeOf(lead), ...rest]);
-      return [applyRows(b, kind, ref!, ndRows(b, indices!, lead), b.reshape(updates!, [n, ...rest]), flat)];
+      return [applyRows(b, kind, ref!, flatIndex(b, indices!, lead), b.reshape(updates!, [n, ...rest]), flat)];
     },
   });
   registerGradient(type, null);
