@@ -15,20 +15,12 @@ const seconds = Number(a.get('seconds') ?? 10);
 const B = 128, IN = 784, H = 256, OUT = 10;
 const labels = Int32Array.from({ length: B }, (_, i) => (i * 7) % OUT);
 
-const { tf, poolReady } = await import('../lib/tsflow.js');
+const { tf, mlpTrainStep, poolReady } = await import('../lib/tsflow.js');
 const g = new tf.Graph();
 const m = g.asDefault(() => {
   const x = tf.placeholder(tf.float32, [B, IN]);
   const y = tf.placeholder(tf.int32, [B]);
-  const w1 = new tf.Variable(new tf.NDArray(randomData(IN * H, 1).map((v) => v * 0.1), [IN, H], 'float32'));
-  const b1 = new tf.Variable(tf.zeros([H]));
-  const w2 = new tf.Variable(new tf.NDArray(randomData(H * OUT, 2).map((v) => v * 0.1), [H, OUT], 'float32'));
-  const b2 = new tf.Variable(tf.zeros([OUT]));
-  const h = tf.nn.relu(tf.add(tf.matmul(x, w1), b1));
-  const logits = tf.add(tf.matmul(h, w2), b2);
-  const loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
-  const train = new tf.train.GradientDescentOptimizer(0.01).minimize(loss);
-  return { x, y, loss, train, init: tf.globalVariablesInitializer() };
+  return { x, y, ...mlpTrainStep(x, y, 0.01, H, OUT) };
 });
 const sess = new tf.Session({ graph: g, threads });
 await sess.run(m.init);

@@ -1,9 +1,28 @@
 /** tsflow from the sources, and the internals the benchmarks report on. */
 import * as tf from '../../src/index.js';
+import { randomData } from './child.js';
 import type { CpuDevice } from '../../src/device/cpu/index.js';
 import type { Plan } from '../../src/device/plan.js';
 
 export { tf };
+
+/**
+ * The benchmarks' MLP 784-256-10 training step over inputs `x` [B, 784] and int labels `y`:
+ * relu, sparse softmax cross-entropy, SGD at `lr`; weights from fixed seeds, so every case
+ * trains the same model. Call inside the graph's asDefault.
+ */
+export function mlpTrainStep(x: tf.Tensor, y: tf.Tensor, lr: number, hidden = 256, out = 10) {
+  const inputs = x.shape![1]!;
+  const w1 = new tf.Variable(new tf.NDArray(randomData(inputs * hidden, 1).map((v) => v * 0.1), [inputs, hidden], 'float32'));
+  const b1 = new tf.Variable(tf.zeros([hidden]));
+  const w2 = new tf.Variable(new tf.NDArray(randomData(hidden * out, 2).map((v) => v * 0.1), [hidden, out], 'float32'));
+  const b2 = new tf.Variable(tf.zeros([out]));
+  const h = tf.nn.relu(tf.add(tf.matmul(x, w1), b1));
+  const logits = tf.add(tf.matmul(h, w2), b2);
+  const loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
+  const train = new tf.train.GradientDescentOptimizer(lr).minimize(loss);
+  return { loss, train, init: tf.globalVariablesInitializer() };
+}
 
 export function cpuDeviceOf(sess: tf.Session): CpuDevice {
   const s = sess as unknown as { runners?: Map<string, { device: CpuDevice }>; device?: CpuDevice };
