@@ -926,54 +926,16 @@ export async function stageBundle(
   let writing = tmpData;
   try {
     // 1. The data file, tensors in key order, contiguous.
-    const table = new TableWriter(tableOptions(options));
-    const header = encodeBundleHeader({
-      numShards: 1,
-      endianness: ENDIANNESS_LITTLE,
-      version: { producer: TENSOR_BUNDLE_VERSION, minConsumer: 0, badConsumers: [] },
-    });
-    table.add(new Uint8Array(0), header);
+    const table = newBundleTable(options);
     let offset = 0;
     const dfh = await openFor(io, tmpData, created);
     try {
       const sink = new Sink(dfh);
       for (const { t, key } of items) {
-        let size: number;
-        let crc: number;
-        if (t.array instanceof StringTensor) {
-          const s = stringTensorChunks(t.array);
-          for (const c of s.chunks) await sink.write(c);
-          size = s.size;
-          crc = s.crc;
-        } else {
-          const bytes = tensorBytes(t.array);
-          crc = crc32c.value(bytes);
-          await sink.write(bytes);
-          size = bytes.length;
-        }
-        const dtype: BundleDType = t.array.dtype;
-        const proto: BundleEntryProto = {
-          dtype: bundleDTypeToEnum(dtype),
-          shape: { dims: t.array.shape.map((size) => ({ size })), unknownRank: false },
-          shardId: 0,
-          offset,
-          size,
-          crc32c: crc32c.mask(crc),
-          slices: [],
-        };
-        table.add(key, encodeBundleEntry(proto));
-        entries.push({
-          name: t.name,
-          dtype,
-          shape: [...t.array.shape],
-          shardId: 0,
-          offset,
-          size,
-          crc32c: proto.crc32c,
-          slices: [],
-          proto,
-        });
-        offset += size;
+        const { chunks, entry } = encodeEntry(table, t, key, offset);
+        for (const c of chunks) await sink.write(c);
+        entries.push(entry);
+        offset += entry.size;
       }
       await sink.flush();
       await saveStep('bundle:data-written');
@@ -1086,45 +1048,15 @@ export interface BundleBytes {
  */
 export function encodeBundle(tensors: readonly BundleTensor[], options: Pick<WriteBundleOptions, 'blockSize'> = {}): BundleBytes {
   const items = prepare(tensors);
-  const table = new TableWriter(tableOptions(options));
-  table.add(
-    new Uint8Array(0),
-    encodeBundleHeader({
-      numShards: 1,
-      endianness: ENDIANNESS_LITTLE,
-      version: { producer: TENSOR_BUNDLE_VERSION, minConsumer: 0, badConsumers: [] },
-    }),
-  );
+  const table = newBundleTable(options);
   const chunks: Uint8Array[] = [];
   const entries: BundleEntry[] = [];
   let offset = 0;
   for (const { t, key } of items) {
-    let size: number;
-    let crc: number;
-    if (t.array instanceof StringTensor) {
-      const st = stringTensorChunks(t.array);
-      chunks.push(...st.chunks);
-      size = st.size;
-      crc = st.crc;
-    } else {
-      const bytes = tensorBytes(t.array);
-      crc = crc32c.value(bytes);
-      chunks.push(bytes);
-      size = bytes.length;
-    }
-    const dtype: BundleDType = t.array.dtype;
-    const proto: BundleEntryProto = {
-      dtype: bundleDTypeToEnum(dtype),
-      shape: { dims: t.array.shape.map((d) => ({ size: d })), unknownRank: false },
-      shardId: 0,
-      offset,
-      size,
-      crc32c: crc32c.mask(crc),
-      slices: [],
-    };
-    table.add(key, encodeBundleEntry(proto));
-    entries.push({ name: t.name, dtype, shape: [...t.array.shape], shardId: 0, offset, size, crc32c: proto.crc32c, slices: [], proto });
-    offset += size;
+    const e = encodeEntry(table, t, key, offset);
+    chunks.push(...e.chunks);
+    entries.push(e.entry);
+    offset += e.entry.size;
   }
   const data = new Uint8Array(offset);
   let at = 0;
@@ -1137,6 +1069,51 @@ export function encodeBundle(tensors: readonly BundleTensor[], options: Pick<Wri
 
 function tableOptions(o: WriteBundleOptions): TableWriterOptions {
   return o.blockSize === undefined ? {} : { blockSize: o.blockSize };
+}
+
+/** An index table holding the bundle header under the empty key (one little-endian shard). */
+function newBundleTable(o: WriteBundleOptions): TableWriter {
+  const table = new TableWriter(tableOptions(o));
+  table.add(
+    new Uint8Array(0),
+    encodeBundleHeader({
+      numShards: 1,
+      endianness: ENDIANNESS_LITTLE,
+      version: { producer: TENSOR_BUNDLE_VERSION, minConsumer: 0, badConsumers: [] },
+    }),
+  );
+  return table;
+}
+
+/**
+ * One tensor's data-file bytes (to be written at `offset` of shard 0) and its index entry, added
+ * to `table` under `key`.
+ */
+function encodeEntry(table: TableWriter, t: BundleTensor, key: Uint8Array, offset: number): { chunks: Uint8Array[]; entry: BundleEntry } {
+  let chunks: Uint8Array[];
+  let size: number;
+  let crc: number;
+  if (t.array instanceof StringTensor) {
+    const st = stringTensorChunks(t.array);
+    ({ chunks, size, crc } = st);
+  } else {
+    const bytes = tensorBytes(t.array);
+    chunks = [bytes];
+    size = bytes.length;
+    crc = crc32c.value(bytes);
+  }
+  const dtype: BundleDType = t.array.dtype;
+  const proto: BundleEntryProto = {
+    dtype: bundleDTypeToEnum(dtype),
+    shape: { dims: t.array.shape.map((d) => ({ size: d })), unknownRank: false },
+    shardId: 0,
+    offset,
+    size,
+    crc32c: crc32c.mask(crc),
+    slices: [],
+  };
+  table.add(key, encodeBundleEntry(proto));
+  return { chunks, entry: { name: t.name, dtype, shape: [...t.array.shape], shardId: 0, offset, size, crc32c: proto.crc32c, slices: [], proto } };
 }
 
 async function openFor(
