@@ -29,3 +29,4 @@ export { matrixBandPart } from './band-part.js';
 /** TF1's top-level spellings `tf.floordiv` and `tf.floormod` (as in tf.math). */
 export { floorDiv as floordiv, mod as floormod } from './math.js';
 export { reduceLogsumexp, logicalXor, scalarMul } from './math-extra.js';
+export * from './deprecated-aliases.js';
