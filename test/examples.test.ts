@@ -23,6 +23,8 @@ const dedicated: Record<string, string> = {
   'examples/tf1/tensorboard-basic.ts': 'test/examples-tensorboard.test.ts',
   'examples/tf1/tensorboard-advanced.ts': 'test/examples-tensorboard.test.ts',
   'examples/tf1/mnist-with-summaries.ts': 'test/examples-tensorboard.test.ts',
+  // a page script (bundled by scripts/build-demo.ts), run in headless Chromium
+  'examples/browser/main.ts': 'test/browser/demo.test.ts',
 };
 
 function examples(dir: string): string[] {

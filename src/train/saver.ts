@@ -114,7 +114,12 @@ interface KeptCheckpoint {
 const utf8 = new TextEncoder();
 
 function compareKeys(a: string, b: string): number {
-  return Buffer.compare(utf8.encode(a), utf8.encode(b));
+  // byte order of the UTF-8 encodings (no Buffer: this runs in browsers too)
+  const x = utf8.encode(a);
+  const y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
 }
 
 /** Python's `os.path.dirname`: `''` for a bare file name, trailing slashes dropped. */
