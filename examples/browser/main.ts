@@ -135,7 +135,7 @@ function showTest(acc: number): void {
   $('testacc').textContent = `${(100 * acc).toFixed(2)}%`;
 }
 
-async function trainRun(epochs: number, maxSteps = Infinity): Promise<void> {
+async function trainRun(epochs: number, maxSteps = Infinity, evaluateAfter = true): Promise<void> {
   state.running = true;
   state.done = false;
   trainBtn.disabled = true;
@@ -161,9 +161,9 @@ async function trainRun(epochs: number, maxSteps = Infinity): Promise<void> {
           status.textContent = `epoch ${epoch}/${epochs} step ${step}/${total} loss ${(l!.data[0] as number).toFixed(4)}`;
         }
       }
-      showTest(await evaluate(s));
+      if (evaluateAfter && step % batches.length === 0) showTest(await evaluate(s));
     }
-    if (step % batches.length !== 0) showTest(await evaluate(s));
+    if (evaluateAfter && step % batches.length !== 0) showTest(await evaluate(s));
     status.textContent = `done: ${step} steps on ${sessDevice}`;
     saveBtn.disabled = false;
     loadIn.disabled = false;
@@ -230,7 +230,7 @@ loadIn.onchange = async () => {
   await loadBytes({ index: await index.arrayBuffer(), data: await d.arrayBuffer() });
 };
 
-Object.assign(window, { demo: { state, train: trainRun, saveBytes, loadBytes, testLogits, reinit, session } });
+Object.assign(window, { demo: { state, losses: series[1], train: trainRun, saveBytes, loadBytes, testLogits, reinit, session } });
 await session();
 (window as unknown as { demoReady: boolean }).demoReady = true;
 if (params.get('autorun') === '1') void trainRun(Number(epochsIn.value));
