@@ -1,5 +1,5 @@
 /**
- * The demo page (examples/browser, built by scripts/build-demo.ts) in Debian's headless Chromium,
+ * The demo page (examples/browser/index.html + examples/browser/main.ts, built by scripts/build-demo.ts) in Debian's headless Chromium,
  * cross-origin isolated as `npm run demo:browser` serves it: its default training run (2 epochs of
  * the MNIST MLP on the CPU device's Web Workers) reaches >= 90 % on the MNIST t10k test set, the
  * screenshot's chart is drawn, the checkpoint's bytes (TF's index + data) restore the same
