@@ -7,6 +7,7 @@ export * from './random.js';
 export { divNoNan } from './div-no-nan.js';
 export * from './strided-slice.js';
 export { IndexedSlices, unsortedSegmentSum } from './indexed-slices.js';
+export * from './segment.js';
 export { norm, globalNorm, clipByNorm, clipByGlobalNorm, clipByAverageNorm } from './clip.js';
 export { pad } from './pad.js';
 export { split, reverse } from './split.js';
