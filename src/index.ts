@@ -14,8 +14,11 @@ export {
   getDefaultGraph, resetDefaultGraph, nameScope, device, controlDependencies, setRandomSeed,
 } from './graph/context.js';
 export * from './ops/index.js';
+export { SparseTensor, SparseTensorValue, sparsePlaceholder, sparseTensorToDense, sparseToDense, sparseTensorDenseMatmul } from './ops/sparse-tensor.js';
+export * as sparse from './ops/sparse-namespace.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { TensorArray } from './ops/tensor-array.js';
+export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, QueueBase, type QueueOptions } from './data/queue.js';
 export { isVariableInitialized, reportUninitializedVariables } from './ops/variable-init.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';

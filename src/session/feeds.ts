@@ -5,13 +5,14 @@ import { Tensor } from '../graph/tensor.js';
 import { NDArray, dtypeOfArray, inferShape } from '../ndarray.js';
 import { type HostValue, isConvertible, isHostValue, toNDArray } from '../ops/convert.js';
 import { Variable } from '../ops/variables.js';
+import { SparseTensor, SparseTensorValue } from '../ops/sparse-tensor.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { type DataArray, intProblem, isInt, storedToNumber } from '../dtype.js';
 import { compatible, pyShape } from '../shape.js';
 import { describeValue, parseArg } from '../validate.js';
 
-export type FeedKey = Tensor | Variable | string;
-export type FeedValue = HostValue;
+export type FeedKey = Tensor | Variable | SparseTensor | string;
+export type FeedValue = HostValue | SparseTensorValue | readonly [HostValue, HostValue, HostValue];
 export type FeedDict = Map<FeedKey, FeedValue> | [FeedKey, FeedValue][] | Record<string, FeedValue>;
 
 const feedDictSchema = z.union([
@@ -24,8 +25,18 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
   const out = new Map<Tensor, NDArray>();
   if (feedDict === undefined || feedDict === null) return out;
   parseArg(feedDictSchema, feedDict, 'Session.run', 'feedDict');
-  const entries: [unknown, unknown][] =
+  const given: [unknown, unknown][] =
     feedDict instanceof Map ? [...feedDict] : Array.isArray(feedDict) ? (feedDict as [unknown, unknown][]) : Object.entries(feedDict as object);
+  // A SparseTensor key feeds its three components from a SparseTensorValue or an
+  // [indices, values, denseShape] triple, as TF1's feed expansion for SparseTensor.
+  const entries: [unknown, unknown][] = given.flatMap(([key, value]): [unknown, unknown][] => {
+    if (!(key instanceof SparseTensor)) return [[key, value]];
+    const parts = value instanceof SparseTensorValue ? [value.indices, value.values, value.denseShape] : value;
+    if (!Array.isArray(parts) || parts.length !== 3) {
+      throw new TypeError(`The feed value for ${String(key)} must be a SparseTensorValue or an [indices, values, dense_shape] triple; got ${describeValue(value)}`);
+    }
+    return [[key.indices, parts[0]], [key.values, parts[1]], [key.denseShape, parts[2]]];
+  });
   for (const [key, value] of entries) {
     let t: Tensor;
     try {

@@ -7,6 +7,7 @@ import type { NDArray } from '../ndarray.js';
 import { Variable } from '../ops/variables.js';
 import { ValueError } from '../errors.js';
 import { pyShape } from '../shape.js';
+import { SparseTensor, SparseTensorValue } from '../ops/sparse-tensor.js';
 
 export type FetchElement = Tensor | Operation;
 
@@ -15,6 +16,7 @@ export type Fetches =
   | Tensor
   | Operation
   | TensorConvertible
+  | SparseTensor
   | string
   | readonly Fetches[]
   | ReadonlyMap<unknown, Fetches>
@@ -26,6 +28,8 @@ export type Fetches =
  */
 export type FetchResult<F> = F extends Operation
   ? null
+  : F extends SparseTensor
+    ? SparseTensorValue
   : F extends Tensor | TensorConvertible
     ? NDArray
     : F extends `${string}:${number}`
@@ -87,6 +91,10 @@ export function flattenFetches(g: Graph, fetches: unknown): FlatFetches {
       }
       const i = add(el);
       return el instanceof Operation ? () => null : (vals) => vals[i];
+    }
+    if (f instanceof SparseTensor) {
+      const parts = [f.indices, f.values, f.denseShape].map(walk);
+      return (vals) => new SparseTensorValue(...(parts.map((p) => p(vals)) as [NDArray, NDArray, NDArray]));
     }
     if (f instanceof Variable || isConvertible(f)) {
       let el: FetchElement;
