@@ -166,3 +166,27 @@ describe('deprecated aliases (graph level)', () => {
     await sess.close();
   });
 });
+
+for (const dev of devices) {
+  describe(`ensure_shape [${dev.name}]`, () => {
+    it('merges static shapes, and checks the fed shape when the step runs', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
+      const g = new tf.Graph();
+      const r = g.asDefault(() => {
+        const p = tf.placeholder(tf.float32, [null, 3], 'p');
+        const e = tf.ensureShape(p, [2, null]);
+        expect(() => tf.ensureShape(tf.zeros([2, 3]), [2, 4])).toThrow(
+          "Dimension 1 in both shapes must be equal, but are 3 and 4. Shapes are [2,3] and [2,4]. for 'EnsureShape_1' (op: 'EnsureShape') with input shapes: [2,3].");
+        expect(() => tf.ensureShape(tf.zeros([2, 3]), [6])).toThrow(/Shapes must be equal rank, but are 2 and 1/);
+        return { p, e, y: tf.multiply(e, 2) };
+      });
+      expect(r.e.shape).toEqual([2, 3]);
+      const sess = new tf.Session({ ...dev.options, graph: g });
+      const ok = (await sess.run(r.y, new Map([[r.p, [[1, 2, 3], [4, 5, 6]]]]))) as NDArray;
+      expect(ok.toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
+      await expect(sess.run(r.y, new Map([[r.p, [[1, 2, 3]]]]))).rejects.toThrow(
+        'Shape of tensor p [1,3] is not compatible with expected shape [2,?].');
+      await sess.close();
+    });
+  });
+}

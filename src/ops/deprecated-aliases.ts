@@ -2,14 +2,17 @@
  * TF1's deprecated but everyday spellings and small graph helpers: `tf.initialize_all_variables`,
  * `tf.initialize_local_variables`, `tf.initialize_variables`, `tf.all_variables`,
  * `tf.moving_average_variables`, `tf.get_seed`, `tf.no_regularizer`, `tf.tuple`, `tf.identity_n`,
- * `tf.shape_n`, `tf.is_tensor`, `tf.get_static_value`.
+ * `tf.shape_n`, `tf.is_tensor`, `tf.get_static_value`, `tf.ensure_shape`.
  */
 import { type DType, parseDType } from '../dtype.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { GraphKeys, graphFromInputs } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
-import { isFullyDefined, sizeOf } from '../shape.js';
+import { type PartialShape, cShape, isFullyDefined, sizeOf } from '../shape.js';
+import { InvalidArgumentError } from '../errors.js';
+import { parseShape } from '../validate.js';
+import { mergeOrError, shapeFnError } from './array.js';
 import { kwargs, tf1Function } from '../args.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { group, identity } from './core.js';
@@ -183,3 +186,33 @@ function staticValue(t: Tensor): NDArray | null {
       return null;
   }
 }
+
+// ----- EnsureShape -------------------------------------------------------------------------
+defineOp<{ shape: PartialShape; input: string }>({
+  type: 'EnsureShape',
+  infer: ([x], a, name) => {
+    const m = mergeOrError(x!.shape, a.shape);
+    if (typeof m === 'string') throw shapeFnError(m, name, 'EnsureShape', [x!.shape]);
+    return [{ dtype: x!.dtype, shape: m }];
+  },
+  lower: (b, [x], a) => {
+    const ok = a.shape === null || (a.shape.length === x!.shape.length && a.shape.every((d, i) => d === null || d === x!.shape[i]));
+    if (!ok) {
+      throw new InvalidArgumentError(
+        `Shape of tensor ${a.input} ${cShape([...x!.shape])} is not compatible with expected shape ${a.shape === null ? '<unknown>' : cShape(a.shape)}.`, b.opName);
+    }
+    return [x!];
+  },
+});
+registerGradient('EnsureShape', (_op, [dy]) => [dy ?? null]);
+
+/**
+ * `tf.ensure_shape(x, shape, name=None)`: `x`, with its static shape merged with `shape` (a
+ * ValueError at build when they conflict) and checked when the step runs (InvalidArgumentError).
+ */
+export const ensureShape = tf1Function('ensureShape', ['x', 'shape', 'name'], (x: TensorLike, shape: PartialShape | readonly (number | null)[], name?: string | null): Tensor => {
+  const t = toTensor(x);
+  const dims = shape === null ? null : parseShape(shape, 'ensure_shape', 'shape', 'partial');
+  const input = t.index === 0 ? t.op.name : `${t.op.name}:${t.index}`;
+  return makeOp(t.graph, 'EnsureShape', [t], { shape: dims, input }, name ?? undefined, 'EnsureShape').outputs[0]!;
+}, 2);
