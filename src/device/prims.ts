@@ -9,6 +9,7 @@ export type UnaryFn =
   | 'neg' | 'abs' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sign'
   | 'floor' | 'ceil' | 'round' | 'reciprocal' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu'
   | 'selu' | 'softplus' | 'leakyRelu' | 'logicalNot' | 'sin' | 'cos' | 'isNan' | 'isInf'
+  | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh'
   | 'identity'
   // string tensors (CPU device only): length in bytes, in UTF-8 characters (int32 out)
   | 'strLength' | 'strLengthUtf8';

@@ -61,7 +61,7 @@ const on = (types: string[], e: Exporter): void => types.forEach((t) => EXPORTER
 on(
   [
     'Neg', 'Abs', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Expm1', 'Log', 'Log1p', 'Sign', 'Floor', 'Ceil', 'Round',
-    'Reciprocal', 'Sigmoid', 'Tanh', 'Sin', 'Cos', 'IsNan', 'IsInf', 'Relu', 'Relu6', 'Elu', 'Selu', 'Softplus',
+    'Reciprocal', 'Sigmoid', 'Tanh', 'Sin', 'Cos', 'Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'IsNan', 'IsInf', 'Relu', 'Relu6', 'Elu', 'Selu', 'Softplus',
     'Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'FloorDiv', 'FloorMod', 'Pow', 'Maximum', 'Minimum', 'SquaredDifference',
     'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'ReluGrad', 'Relu6Grad', 'EluGrad',
     'SigmoidGrad', 'TanhGrad', 'SoftplusGrad', 'RsqrtGrad', 'SqrtGrad', 'Identity', 'StopGradient', 'Softmax',

@@ -116,7 +116,7 @@ const rule = (types: string[], r: ImportRule): void => types.forEach((t) => RULE
 // ----- elementwise -----------------------------------------------------------------------
 for (const t of [
   'Neg', 'Abs', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Expm1', 'Log', 'Log1p', 'Sign', 'Floor', 'Ceil', 'Round',
-  'Reciprocal', 'Sigmoid', 'Tanh', 'Sin', 'Cos', 'LogicalNot', 'IsNan', 'IsInf', 'Relu', 'Relu6', 'Elu', 'Selu',
+  'Reciprocal', 'Sigmoid', 'Tanh', 'Sin', 'Cos', 'Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'LogicalNot', 'IsNan', 'IsInf', 'Relu', 'Relu6', 'Elu', 'Selu',
   'Softplus', 'Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'FloorDiv', 'FloorMod', 'Pow', 'Maximum', 'Minimum',
   'SquaredDifference', 'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd',
   'LogicalOr', 'ReluGrad', 'Relu6Grad', 'EluGrad', 'SigmoidGrad', 'TanhGrad', 'SoftplusGrad', 'RsqrtGrad',

@@ -20,6 +20,8 @@ const TABLE: Record<string, readonly string[]> = {
   Neg: [...SIGNED, ...COMPLEX], Abs: SIGNED, Sign: [...SIGNED, ...COMPLEX], Square: [...MINMAX, ...COMPLEX],
   Sqrt: FLOAT_COMPLEX, Rsqrt: FLOAT_COMPLEX, Exp: FLOAT_COMPLEX, Expm1: FLOAT_COMPLEX, Log: FLOAT_COMPLEX,
   Log1p: FLOAT_COMPLEX, Sigmoid: FLOAT_COMPLEX, Tanh: FLOAT_COMPLEX, Sin: FLOAT_COMPLEX, Cos: FLOAT_COMPLEX,
+  Tan: FLOAT_COMPLEX, Asin: FLOAT_COMPLEX, Acos: FLOAT_COMPLEX, Atan: FLOAT_COMPLEX, Sinh: FLOAT_COMPLEX,
+  Cosh: FLOAT_COMPLEX, Asinh: FLOAT_COMPLEX, Acosh: FLOAT_COMPLEX, Atanh: FLOAT_COMPLEX,
   Reciprocal: [...MINMAX, ...COMPLEX], Floor: FLOAT, Ceil: FLOAT, Round: [...MINMAX, ...COMPLEX],
   IsNan: FLOAT, IsInf: FLOAT, LogicalNot: ['bool'],
   Relu: REAL, Relu6: REAL, LeakyRelu: FLOAT, Elu: FLOAT, Selu: FLOAT, Softplus: FLOAT,

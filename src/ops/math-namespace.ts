@@ -4,7 +4,7 @@
  * `floormod`, `divideNoNan`).
  */
 export {
-  abs, add, addN, argmax, argmin, ceil, cos, divide, equal, exp, expm1, floor, greater, greaterEqual, isInf, isNan,
+  abs, acos, acosh, add, addN, asin, asinh, atan, atanh, cosh, sinh, tan, argmax, argmin, ceil, cos, divide, equal, exp, expm1, floor, greater, greaterEqual, isInf, isNan,
   less, lessEqual, log, log1p, logicalAnd, logicalNot, logicalOr, maximum, minimum, multiply, negative, notEqual, pow,
   reciprocal, reduceAll, reduceAny, reduceMax, reduceMean, reduceMin, reduceProd, reduceSum, round, rsqrt, sigmoid,
   sign, sin, sqrt, square, squaredDifference, subtract, tanh, floorDiv as floordiv, mod as floormod,

@@ -4,8 +4,8 @@ import type { Operation, Tensor } from '../../graph/tensor.js';
 import { zerosLike } from '../array.js';
 import { binaryOp } from '../elementwise.js';
 import {
-  add, cast, cos, equal, exp, floorDiv, greater, greaterEqual, less, lessEqual, log, matmul, multiply, negative,
-  realDiv, reciprocal, reduceProd, reduceSum, sigmoid, sign, sin, square, subtract, where,
+  add, cast, cos, cosh, equal, exp, floorDiv, greater, greaterEqual, less, lessEqual, log, matmul, multiply, negative,
+  realDiv, reciprocal, reduceProd, reduceSum, sigmoid, sign, sin, sinh, sqrt, square, subtract, where,
 } from '../math.js';
 import { type GradFn, registerGradient } from '../registry.js';
 import { binaryGrads, unbroadcast, unreduceLike } from './util.js';
@@ -34,6 +34,16 @@ unary('Sigmoid', (op, dy) => binaryOp('SigmoidGrad', y0(op), dy, undefined));
 unary('Tanh', (op, dy) => binaryOp('TanhGrad', y0(op), dy, undefined));
 unary('Sin', (op, dy) => multiply(dy, cos(x0(op))));
 unary('Cos', (op, dy) => negative(multiply(dy, sin(x0(op)))));
+// TF 1.15 math_grad.py's formulas.
+unary('Tan', (op, dy) => multiply(dy, square(reciprocal(cos(x0(op))))));
+unary('Asin', (op, dy) => multiply(dy, reciprocal(sqrt(subtract(1, square(x0(op)))))));
+unary('Acos', (op, dy) => negative(multiply(dy, reciprocal(sqrt(subtract(1, square(x0(op))))))));
+unary('Atan', (op, dy) => multiply(dy, reciprocal(add(1, square(x0(op))))));
+unary('Sinh', (op, dy) => multiply(dy, cosh(x0(op))));
+unary('Cosh', (op, dy) => multiply(dy, sinh(x0(op))));
+unary('Asinh', (op, dy) => realDiv(dy, cosh(y0(op))));
+unary('Acosh', (op, dy) => realDiv(dy, sinh(y0(op))));
+unary('Atanh', (op, dy) => multiply(dy, reciprocal(subtract(1, square(x0(op))))));
 for (const t of ['LogicalNot', 'IsNan', 'IsInf']) registerGradient(t, null);
 
 // ----- binary -----------------------------------------------------------------------------

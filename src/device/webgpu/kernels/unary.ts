@@ -35,6 +35,17 @@ const FLOAT: Partial<Record<UnaryFn, string>> = {
   leakyRelu: 'select(P.alpha * x, x, x > 0.0)',
   sin: 'sin(x)',
   cos: 'cos(x)',
+  tan: 'tan(x)',
+  // WGSL leaves results outside the domain indeterminate; TF gives NaN there.
+  // asin/acos through atan2 (drivers' asin/acos builtins are looser, 2e-4 on lavapipe).
+  asin: 'select(atan2(x, sqrt((1.0 - x) * (1.0 + x))), nan_(), abs(x) > 1.0 || isnan_(x))',
+  acos: 'select(atan2(sqrt((1.0 - x) * (1.0 + x)), x), nan_(), abs(x) > 1.0 || isnan_(x))',
+  atan: 'atan(x)',
+  sinh: 'sinh(x)',
+  cosh: 'cosh(x)',
+  asinh: 'select(asinh(x), x, isinf_(x))',
+  acosh: 'select(acosh(x), nan_(), x < 1.0)',
+  atanh: 'select(select(atanh(x), nan_(), abs(x) > 1.0), x * inf_(), abs(x) == 1.0)',
   isNan: 'select(0u, 1u, isnan_(x))',
   isInf: 'select(0u, 1u, isinf_(x))',
   identity: 'x',
