@@ -138,6 +138,14 @@ export class WhileContext extends BaseContext {
   recordForGradient = false;
   /** Outputs of random ops in the body, kept per iteration so the gradient replays the same draws. */
   replayed: Tensor[] = [];
+  /** Body values a gradient loop reads, kept per iteration (beside the loop values) so it need not recompute them. */
+  saved: Tensor[] = [];
+  /**
+   * For a gradient loop: the forward body's values its body reads, fed each iteration from
+   * the forward record (the forward body is then not recomputed), or null where the gradient
+   * recomputes the forward iteration from its loop values (nested loops or conds).
+   */
+  fromForward: Tensor[] | null = null;
 
   constructor(
     graph: Graph,

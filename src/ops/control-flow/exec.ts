@@ -78,7 +78,8 @@ registerHostOp('Merge', function* (op, _ins, ctx) {
 /** What a differentiated loop keeps of one run: per iteration, its loop values and replayed values. */
 export interface LoopRecord {
   invariants: NDArray[];
-  iterations: { vals: NDArray[]; replay: NDArray[] }[];
+  /** Per iteration: its loop values, the replayed random draws, the values kept for the gradient (`saved`). */
+  iterations: { vals: NDArray[]; replay: NDArray[]; saved: NDArray[] }[];
 }
 
 /**
@@ -127,6 +128,16 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
   const condT = w.loopCond!.inputs[0]!;
   const nexts = w.nextIterations.map((n) => n.inputs[0]!);
   const replay = w.replayed;
+  const saved = keep ? w.saved : [];
+  // A gradient loop fed the forward body's values it reads: where each comes from in the record.
+  const fromFwd = fwd && w.fromForward
+    ? w.fromForward.flatMap((t) => {
+        const k = fwd.identities.indexOf(t);
+        if (k >= 0) return [{ t, k, j: -1 }];
+        if (fwd.invariants.includes(t.op)) return [];
+        return [{ t, k: -1, j: fwd.saved.indexOf(t) }];
+      })
+    : null;
   let vals = cur;
   const yes = new NDArray(Uint8Array.of(1), [], 'bool');
   for (let n = 0; ; n++) {
@@ -139,19 +150,23 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
       // Iteration n of the gradient loop recomputes forward iteration (count - 1 - n).
       const it = rec.iterations[rec.iterations.length - 1 - n];
       if (!it) break;
-      fwd.merges.forEach((m, k) => {
-        f.set(m.outputs[0]!, it.vals[k]!);
-        f.set(m.outputs[1]!, int32Scalar(1));
-      });
-      f.set(fwd.loopCond!.outputs[0]!, yes);
-      fwd.replayed.forEach((t, k) => f.set(t, it.replay[k]!));
+      if (fromFwd) {
+        for (const { t, k, j } of fromFwd) f.set(t, k >= 0 ? it.vals[k]! : it.saved[j]!);
+      } else {
+        fwd.merges.forEach((m, k) => {
+          f.set(m.outputs[0]!, it.vals[k]!);
+          f.set(m.outputs[1]!, int32Scalar(1));
+        });
+        f.set(fwd.loopCond!.outputs[0]!, yes);
+        fwd.replayed.forEach((t, k) => f.set(t, it.replay[k]!));
+      }
     } else {
       const p = (yield* compute(ctx, [condT], f)).get(condT)!;
       if (!p.data[0]) break;
     }
     f.set(w.loopCond!.outputs[0]!, yes);
-    const res = yield* compute(ctx, [...nexts, ...(keep ? replay : [])], f);
-    if (keep) keep.iterations.push({ vals, replay: replay.map((t) => res.get(t)!) });
+    const res = yield* compute(ctx, [...nexts, ...(keep ? [...replay, ...saved] : [])], f);
+    if (keep) keep.iterations.push({ vals, replay: replay.map((t) => res.get(t)!), saved: saved.map((t) => res.get(t) ?? f.get(t)!) });
     vals = nexts.map((t, k) => {
       const v = res.get(t)!;
       checkShape(w, k, v);

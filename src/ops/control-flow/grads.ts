@@ -72,6 +72,29 @@ function stochasticOutputs(w: WhileContext): Tensor[] {
   return out;
 }
 
+/**
+ * The forward body's values the gradient loop's body reads directly: fed to it per iteration
+ * from the forward record, they cut the forward body out of the gradient's plans. Null (the
+ * gradient recomputes each forward iteration from its loop values) where either body holds a
+ * nested cond or loop, or the gradient reads a loop construct's own outputs.
+ */
+function forwardFrontier(w: WhileContext, grad: WhileContext): Tensor[] | null {
+  const out: Tensor[] = [];
+  for (const op of w.graph.operations) {
+    const c = contextOf(op);
+    if (c !== w && c !== grad && (isWithin(c, w) || isWithin(c, grad))) return null;
+    if (c !== grad) continue;
+    for (const ci of op.controlInputs) if (isWithin(contextOf(ci), w)) return null;
+    for (const t of op.inputs) {
+      if (contextOf(t.op) !== w) continue;
+      if (['Merge', 'Switch', 'LoopCond', 'NextIteration', 'Exit'].includes(t.op.type)) return null;
+      if (t.op.type === 'Enter' && !w.invariants.includes(t.op)) return null;
+      if (!out.includes(t)) out.push(t);
+    }
+  }
+  return out;
+}
+
 function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor, Tensor> {
   const out = new Map<Tensor, Tensor>();
   if (!w.backProp) return out;
@@ -89,7 +112,7 @@ function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor,
   const ys = ks.map((k) => w.nextIterations[k]!.inputs[0]!);
   const xs = [...ks.map((k) => w.identities[k]!), ...cs.map((e) => e.outputs[0]!)];
   const stops = [...w.identities, ...w.invariants.map((e) => e.outputs[0]!)];
-  const { exits } = g.nameScope('while', () => buildLoop(
+  const { ctx: gradCtx, exits } = g.nameScope('while', () => buildLoop(
     g,
     () => constant(true, { dtype: 'bool' }),
     (vars) => {
@@ -113,6 +136,11 @@ function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor,
     true,
     w,
   ));
+  gradCtx.fromForward = forwardFrontier(w, gradCtx);
+  for (const t of gradCtx.fromForward ?? []) {
+    const own = w.identities.includes(t) || w.invariants.includes(t.op);
+    if (!own && !w.saved.includes(t)) w.saved.push(t);
+  }
   ks.forEach((k, i) => out.set(w.enters[k]!.inputs[0]!, exits[i]!));
   cs.forEach((e, j) => {
     const t = e.inputs[0]!;
