@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,event-loop,sparse,data] [--json file]`
+ * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,event-loop,sparse,data,browser,distributed] [--json file]`
  * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
  * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
@@ -150,6 +150,20 @@ const CASES: Case[] = ([
     extraArgs: ['--min-ms', quick ? '600' : '1500'],
   },
   {
+    id: 'browser',
+    title: 'MLP 784-256-10 SGD step, batch 128, in headless Chromium: step time, longest main-thread stall (1 ms timer), threads used',
+    script: 'browser.ts',
+    unit: 'ms',
+    higherIsBetter: false,
+    impls: [
+      ...tsflowImpls(),
+      { name: 'tsflow, page not isolated', args: ['--impl', 'tsflow', '--threads', String(maxThreads), '--no-isolation'] },
+      { name: 'tfjs-backend-wasm (page)', args: ['--impl', 'tfjs-wasm', '--threads', String(maxThreads)] },
+    ],
+    metrics: (r) => ({ step: r.ms, stall: r.stallMs, threads: r.threads }),
+    extraArgs: ['--min-ms', quick ? '800' : '2000'],
+  },
+  {
     id: 'distributed',
     title: 'MLP 784-256-10 SGD step on tsflow-server processes over loopback gRPC (ps + workers, 1 thread each)',
     script: 'distributed.ts',
@@ -257,6 +271,9 @@ check('matmul 1024³ on 2 threads ≥ 60 GFLOP/s', get('matmul', t2, '1024'), (v
 const mlp2 = get('mlp', t2, 'step');
 const mlpW = get('mlp', 'tfjs-backend-wasm', 'step');
 check('MLP step ≥ 3× faster than tfjs-wasm (2 threads)', mlp2 && mlpW ? mlpW / mlp2 : null, (v) => v >= 3, (v) => `${v.toFixed(2)}×`);
+const br = get('browser', t2, 'step');
+const brW = get('browser', 'tfjs-backend-wasm (page)', 'step');
+check('browser MLP step ≥ 5× faster than tfjs-wasm in the same browser (2 workers)', br && brW ? brW / br : null, (v) => v >= 5, (v) => `${v.toFixed(2)}×`);
 check('10-op run < 50 µs median (2 threads)', get('small', t2, 'run'), (v) => v < 50, (v) => `${fmt(v)} µs`);
 const mm1 = get('matmul', t1, '1024');
 const mm2 = get('matmul', t2, '1024');

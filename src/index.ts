@@ -23,7 +23,7 @@ export { isVariableInitialized, reportUninitializedVariables } from './ops/varia
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export * as logging from './train/tf-logging.js';
-export { Session, type SessionOptions } from './session/session.js';
+export { Session, type SessionOptions, type DeviceAttributes } from './session/session.js';
 export { RunOptions, RunMetadata, type StepStats, type DeviceStepStats, type NodeExecStats } from './session/run-trace.js';
 export * as timeline from './session/timeline-namespace.js';
 export { getDefaultSession, InteractiveSession } from './session/default-session.js';

@@ -507,5 +507,14 @@ for (const dev of devices) {
       expect(sess.listDevices().map((d) => d.name)).toContain('/device:CPU:0');
       await sess.close();
     });
+
+    test('listDevices says how many threads the CPU device runs on, and why one where it runs inline', async () => {
+      const g = new tf.Graph();
+      g.asDefault(() => tf.constant(1));
+      const two = new tf.Session({ graph: g, threads: 2 });
+      await two.run(g.getTensorByName('Const:0'));
+      expect(two.listDevices().find((d) => d.deviceType === 'CPU')).toEqual({ name: '/device:CPU:0', deviceType: 'CPU', threads: 2, singleThreadReason: null });
+      await two.close();
+    });
   });
 }

@@ -26,6 +26,10 @@ export interface Device {
   readonly alignment: number;
   /** Whether an elementwise step may write over an input that dies at that step. */
   readonly inPlace: boolean;
+  /** Threads its kernels run on (CPU device: 1 where workers cannot run). */
+  readonly threads?: number;
+  /** Why the device runs on one thread whatever was asked, or null (CPU device). */
+  readonly singleThreadReason?: string | null;
   /** Bytes per element in device memory (default: the dtype's size on the host). */
   bytesPerElement?(dtype: DType): number;
   /** Create (zeroed) storage for a variable; a no-op if it exists with this dtype and size. */

@@ -20,6 +20,16 @@ import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type 
 
 export type { SessionOptions };
 
+/** One device a session uses, as `sess.listDevices()` gives it (TF's `_DeviceAttributes`' name and type). */
+export interface DeviceAttributes {
+  name: string;
+  deviceType: string;
+  /** Threads the device's kernels run on (CPU). */
+  threads?: number;
+  /** Why the CPU device runs inline on one thread whatever `threads` asked (e.g. a page that is not cross-origin isolated), or null. */
+  singleThreadReason?: string | null;
+}
+
 export interface SessionStats {
   /** Plans compiled (cache misses). */
   compiles: number;
@@ -97,12 +107,15 @@ export class Session {
   }
 
   /** The devices this session runs on (the fallback, and the others once opened), in registry order. */
-  listDevices(): { name: string; deviceType: string }[] {
+  listDevices(): DeviceAttributes[] {
     if (this.remote) return this.remote.listDevices();
-    const out: { name: string; deviceType: string }[] = [];
+    const out: DeviceAttributes[] = [];
     for (const d of registeredDevices()) {
       const r = this.runners.get(d.id);
-      if (r) out.push({ name: r.device.name, deviceType: d.deviceType });
+      if (!r) continue;
+      const { name, threads, singleThreadReason } = r.device;
+      // a CPU device says how many threads it really runs on, and why one where it was asked more
+      out.push({ name, deviceType: d.deviceType, ...(threads !== undefined ? { threads } : {}), ...(singleThreadReason !== undefined ? { singleThreadReason } : {}) });
     }
     return out;
   }
