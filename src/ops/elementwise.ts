@@ -52,12 +52,13 @@ export function defineUnary(type: string, fn: UnaryFn, outDType?: DType): void {
   });
 }
 
-export function defineBinary(type: string, fn: BinaryFn): void {
+/** `names`: the op def's input names, for TF's dtype error texts (Atan2 takes y, x). */
+export function defineBinary(type: string, fn: BinaryFn, names: [string, string] = ['x', 'y']): void {
   defineOp<{ alpha?: number }>({
     type,
     infer: ([x, y], _a, name) => {
-      sameDType(type, x!, y!);
-      checkKernelDType(type, 'x', x!.dtype);
+      sameDType(type, x!, y!, names[0], names[1]);
+      checkKernelDType(type, names[0], x!.dtype);
       return [{ dtype: COMPARISONS.has(fn) ? 'bool' : x!.dtype, shape: broadcastOrThrow(type, name, x!, y!) }];
     },
     lower: (b, [x, y], a) => [b.binary(fn, x!, y!, a.alpha ?? 0)],

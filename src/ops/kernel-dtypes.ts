@@ -23,13 +23,16 @@ const TABLE: Record<string, readonly string[]> = {
   Tan: FLOAT_COMPLEX, Asin: FLOAT_COMPLEX, Acos: FLOAT_COMPLEX, Atan: FLOAT_COMPLEX, Sinh: FLOAT_COMPLEX,
   Cosh: FLOAT_COMPLEX, Asinh: FLOAT_COMPLEX, Acosh: FLOAT_COMPLEX, Atanh: FLOAT_COMPLEX,
   Reciprocal: [...MINMAX, ...COMPLEX], Floor: FLOAT, Ceil: FLOAT, Round: [...MINMAX, ...COMPLEX],
-  IsNan: FLOAT, IsInf: FLOAT, LogicalNot: ['bool'],
+  IsNan: FLOAT, IsInf: FLOAT, IsFinite: FLOAT, LogicalNot: ['bool'],
+  Erf: FLOAT, Erfc: FLOAT, Lgamma: FLOAT, Digamma: FLOAT, Rint: FLOAT, Softsign: FLOAT,
   Relu: REAL, Relu6: REAL, LeakyRelu: FLOAT, Elu: FLOAT, Selu: FLOAT, Softplus: FLOAT,
   // binary
   Add: [...ARITH.filter((d) => d !== 'uint16'), 'string'], AddV2: ARITH, Sub: ARITH, Mul: ARITH, RealDiv: ARITH,
   FloorDiv: ARITH, TruncateDiv: ARITH, FloorMod: ['int32', 'int64', ...FLOAT], Pow: [...MINMAX, ...COMPLEX],
   Maximum: MINMAX, Minimum: MINMAX, SquaredDifference: [...MINMAX, ...COMPLEX],
   Equal: [...FLOAT, 'uint8', 'int8', 'int16', 'int32', 'int64', 'uint16', ...COMPLEX, 'quint8', 'qint8', 'qint32', 'string', 'bool'],
+  Atan2: FLOAT, TruncateMod: ['int32', 'int64', ...FLOAT], Zeta: ['float32', 'float64'], Polygamma: ['float32', 'float64'],
+  AccumulateNV2: NUMBER,
   Less: REAL, LessEqual: REAL, Greater: REAL, GreaterEqual: REAL,
   LogicalAnd: ['bool'], LogicalOr: ['bool'],
   // reductions, matmul, nn

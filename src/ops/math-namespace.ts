@@ -17,3 +17,7 @@ export { l2Normalize } from './normalization.js';
 export { softmax, logSoftmax, softplus } from './nn.js';
 export { logSigmoid } from './nn-extra.js';
 export { reduceLogsumexp, logicalXor, scalarMul } from './math-extra.js';
+export {
+  accumulateN, atan2, digamma, erf, erfc, isFinite, lgamma, polygamma, realdiv, rint, saturateCast, softsign, truediv,
+  truncatediv, truncatemod, zeta,
+} from './math-special.js';

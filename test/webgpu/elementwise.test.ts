@@ -63,6 +63,8 @@ const FLOAT_UNARY: Record<UnaryFn, ((x: number, alpha: number) => number) | null
   cos: Math.cos,
   // the inverse and hyperbolic functions are checked through their ops in test/ops-trig.test.ts
   tan: null, asin: null, acos: null, atan: null, sinh: null, cosh: null, asinh: null, acosh: null, atanh: null,
+  // the special functions are checked through their ops in test/ops-special.test.ts
+  erf: null, erfc: null, lgamma: null, digamma: null,
   isNan: (x) => (Number.isNaN(x) ? 1 : 0),
   isInf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
   identity: (x) => x,
@@ -166,6 +168,8 @@ const FLOAT_BINARY: Record<BinaryFn, ((a: number, b: number, alpha: number) => n
   greaterEqual: (a, b) => (a >= b ? 1 : 0),
   logicalAnd: null,
   logicalOr: null,
+  // checked through their ops in test/ops-special.test.ts
+  atan2: null, truncMod: null, zeta: null, polygamma: null,
   reluGrad: (a, b) => (a > 0 ? b : 0),
   relu6Grad: (a, b) => (a > 0 && a < 6 ? b : 0),
   eluGrad: (a, b) => (a < 0 ? b * (a + 1) : b),

@@ -8,6 +8,7 @@ import { fromHalf, toHalf } from '../../../float16.js';
 import { bytesEqual } from '../../../string-array.js';
 import type { BinaryFn, UnaryFn } from '../../prims.js';
 import type { BinaryOp, UnaryOp, WasmKernels } from '../wasm/index.js';
+import { SPECIAL } from './special.js';
 import { canonicalStrides, rowStart, rowsOf } from './strided.js';
 import { type CpuKernel, type KernelCtx, splittable, useWasm } from './types.js';
 
@@ -49,6 +50,10 @@ const UNARY: Record<UnaryFn, string> = {
   asinh: 'Math.asinh(x)',
   acosh: 'Math.acosh(x)',
   atanh: 'Math.atanh(x)',
+  erf: 'S.erf(x)',
+  erfc: 'S.erfc(x)',
+  lgamma: 'S.lgamma(x)',
+  digamma: 'S.digamma(x)',
   isNan: '(x !== x ? 1 : 0)',
   isInf: '(x === Infinity || x === -Infinity ? 1 : 0)',
   identity: 'x',
@@ -77,6 +82,10 @@ const BINARY: Record<BinaryFn, string> = {
   greaterEqual: '(a >= b ? 1 : 0)',
   logicalAnd: '(a && b ? 1 : 0)',
   logicalOr: '(a || b ? 1 : 0)',
+  atan2: 'Math.atan2(a, b)',
+  truncMod: 'a % b',
+  zeta: 'S.zeta(a, b)',
+  polygamma: 'S.polygamma(a, b)',
   reluGrad: '(a > 0 ? b : 0)',
   relu6Grad: '(a > 0 && a < 6 ? b : 0)',
   eluGrad: '(a < 0 ? b * (a + 1) : b)',
@@ -112,7 +121,7 @@ function unaryLoop(fn: UnaryFn, noNegZero = false): UnaryLoop {
   if (!f) {
     // + 0 turns -0 into 0 (int64 is held in a Float64Array)
     const expr = noNegZero ? `(${UNARY[fn]}) + 0` : UNARY[fn];
-    f = new Function('utf8Length', `return (X, O, lo, hi, alpha) => { for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${expr}; } }`)(utf8Length) as UnaryLoop;
+    f = new Function('utf8Length', 'S', `return (X, O, lo, hi, alpha) => { for (let i = lo; i < hi; i++) { const x = X[i]; O[i] = ${expr}; } }`)(utf8Length, SPECIAL) as UnaryLoop;
     unaryCache.set(key, f);
   }
   return f;
@@ -254,7 +263,7 @@ export const binary: CpuKernel<'binary'> = splittable<'binary'>(
     let f = binaryCache.get(key);
     if (!f) {
       // + 0 turns -0 into 0 (int64 is held in a Float64Array)
-      f = naryLoop(2, intMul ? 'Math.imul(a, b)' : p.noNegZero ? `(${BINARY[p.fn]}) + 0` : BINARY[p.fn]);
+      f = naryLoop(2, intMul ? 'Math.imul(a, b)' : p.noNegZero ? `(${BINARY[p.fn]}) + 0` : BINARY[p.fn], { S: SPECIAL });
       binaryCache.set(key, f);
     }
     f([a!, b!], o!, p.outShape, strides, p.alpha, ctx.lo, ctx.hi);

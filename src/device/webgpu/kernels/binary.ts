@@ -2,6 +2,7 @@
 import type { BinaryFn } from '../../prims.js';
 import { Uniforms } from '../uniforms.js';
 import type { Elem, KernelBuilder } from './types.js';
+import { SPECIAL_LIB } from './special.js';
 import { FLOAT_LIB, INT_LIB, collapseAxes, elemOf, main1d, stridedIndex } from './wgsl.js';
 
 const CMP: Partial<Record<BinaryFn, string>> = {
@@ -26,6 +27,11 @@ const FLOAT: Partial<Record<BinaryFn, string>> = {
   maximum: 'select(b, a, a > b || isnan_(a))',
   minimum: 'select(b, a, a < b || isnan_(a))',
   squaredDifference: '(a - b) * (a - b)',
+  atan2: 'atan2(a, b)',
+  // WGSL's f32 % is a - b·trunc(a / b), C's fmod.
+  truncMod: 'a % b',
+  zeta: 'zeta_(a, b)',
+  polygamma: 'polygamma_(a, b)',
   ...CMP,
   // Gradient helpers: a is x (or y), b is dy.
   reluGrad: 'select(0.0, b, a > 0.0)',
@@ -51,6 +57,7 @@ const INT: Partial<Record<BinaryFn, string>> = {
   maximum: 'max(a, b)',
   minimum: 'min(a, b)',
   squaredDifference: '(a - b) * (a - b)',
+  truncMod: 'select(a % b, 0, b == 0)',
   ...CMP,
 };
 
@@ -71,8 +78,8 @@ fn fmod_(a: f32, b: f32) -> f32 {
   return r;
 }`;
 
-export function libFor(elem: Elem): string {
-  if (elem === 'f32') return FLOAT_LIB + FMOD;
+export function libFor(elem: Elem, fn?: BinaryFn): string {
+  if (elem === 'f32') return FLOAT_LIB + FMOD + (fn === 'zeta' || fn === 'polygamma' ? SPECIAL_LIB : '');
   if (elem === 'i32') return INT_LIB;
   return '';
 }
@@ -106,7 +113,7 @@ export const binary: KernelBuilder<'binary'> = (step, ctx) => {
             { name: 'bs_', source: { buf: step.inputs[1]! }, write: false, elem: `vec4<${inElem}>` },
             { name: 'out', source: { buf: step.outputs[0]! }, write: true, elem: `vec4<${outElem}>` },
           ],
-          body: () => `${libFor(inElem)}
+          body: () => `${libFor(inElem, fn)}
 ${main1d(`  let av = as_[i];
   let bv = bs_[i];
   var r: vec4<${outElem}>;
@@ -128,7 +135,7 @@ ${['x', 'y', 'z', 'w'].map((q) => `  { let a = av.${q}; let b = bv.${q}; r.${q} 
           { name: 'out', source: { buf: step.outputs[0]! }, write: true },
           ...(overflow ? [{ name: 'err', source: { special: 'err' as const }, write: true }] : []),
         ],
-        body: () => `${libFor(inElem)}
+        body: () => `${libFor(inElem, fn)}
 ${main1d(`${stridedIndex(rank, ['ia', 'ib'])}
   let a = as_[ia];
   let b = bs_[ib];

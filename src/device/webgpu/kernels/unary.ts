@@ -2,6 +2,7 @@
 import type { UnaryFn } from '../../prims.js';
 import { Uniforms } from '../uniforms.js';
 import type { Elem, KernelBuilder } from './types.js';
+import { SPECIAL_LIB } from './special.js';
 import { FLOAT_LIB, elemOf, main1d } from './wgsl.js';
 
 const SELU_SCALE = '1.0507009873554805';
@@ -46,6 +47,10 @@ const FLOAT: Partial<Record<UnaryFn, string>> = {
   asinh: 'select(asinh(x), x, isinf_(x))',
   acosh: 'select(acosh(x), nan_(), x < 1.0)',
   atanh: 'select(select(atanh(x), nan_(), abs(x) > 1.0), x * inf_(), abs(x) == 1.0)',
+  erf: 'erf_(x)',
+  erfc: 'erfc_(x)',
+  lgamma: 'lgamma_(x)',
+  digamma: 'digamma_(x)',
   isNan: 'select(0u, 1u, isnan_(x))',
   isInf: 'select(0u, 1u, isinf_(x))',
   identity: 'x',
@@ -69,6 +74,9 @@ const BOOL: Partial<Record<UnaryFn, string>> = {
   identity: 'x',
 };
 
+/** The functions whose shaders need SPECIAL_LIB. */
+const SPECIAL_FNS: ReadonlySet<UnaryFn> = new Set<UnaryFn>(['erf', 'erfc', 'lgamma', 'digamma']);
+
 const MIN6 = 'fn min6_(y: f32) -> f32 { return select(y, 6.0, y > 6.0); }';
 
 const TABLES: Record<Elem, Partial<Record<UnaryFn, string>>> = { f32: FLOAT, i32: INT, u32: BOOL };
@@ -81,7 +89,7 @@ export const unary: KernelBuilder<'unary'> = (step, ctx) => {
   if (expr === undefined) {
     throw new Error(`unary ${fn} is not defined for ${ctx.dtype(step.inputs[0]!)}`);
   }
-  const lib = inElem === 'f32' ? FLOAT_LIB + MIN6 : '';
+  const lib = inElem === 'f32' ? FLOAT_LIB + MIN6 + (SPECIAL_FNS.has(fn) ? SPECIAL_LIB : '') : '';
   // Four elements per invocation through vec4 loads and stores (plan buffers start 256-byte
   // aligned, so n % 4 == 0 is the only condition).
   if (n % 4 === 0 && n > 0) {
