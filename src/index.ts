@@ -14,6 +14,8 @@ export {
   getDefaultGraph, resetDefaultGraph, nameScope, device, controlDependencies, setRandomSeed,
 } from './graph/context.js';
 export * from './ops/index.js';
+export * as image from './ops/image/index.js';
+export { randomCrop } from './ops/image/index.js';
 export { SparseTensor, SparseTensorValue, sparsePlaceholder, sparseTensorToDense, sparseToDense, sparseTensorDenseMatmul } from './ops/sparse-tensor.js';
 export * as sparse from './ops/sparse-namespace.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
