@@ -270,6 +270,14 @@ export class Variable implements TensorConvertible {
   assignSub(...args: unknown[]): Tensor | Operation {
     return variableMethod(this, 'AssignSub', 'assignSub', args);
   }
+  /**
+   * `variable.count_up_to(limit)`: a CountUpTo op (see `tf.countUpTo`) that increments this
+   * int32/int64 scalar variable and outputs its value from before; OutOfRangeError at `limit`.
+   */
+  countUpTo(limit: number): Tensor {
+    if (typeof limit !== 'number' || !Number.isInteger(limit)) throw new TypeError(`Expected int for argument 'limit' not ${String(limit)}.`);
+    return makeOp(this.graph, 'CountUpTo', [this.ref], { limit }, undefined, 'CountUpTo').outputs[0]!;
+  }
   toString(): string {
     return `<tf.Variable '${this.name}' shape=${pyShape(this.shape)} dtype=${this.dtype}>`;
   }
