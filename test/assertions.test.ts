@@ -49,8 +49,8 @@ for (const dev of devices) {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const g = new tf.Graph();
       const t = g.asDefault(() => {
-        // CountUpTo has a CPU kernel only (as in TF): its variable lives there
-        const counter = tf.device('/cpu:0', () => new tf.Variable(tf.constant(0, 'int32'), { name: 'counter' }));
+        // CountUpTo has a CPU kernel only (as in TF): its variable is placed with it there
+        const counter = new tf.Variable(tf.constant(0, 'int32'), { name: 'counter' });
         const w = new tf.Variable(tf.constant(10), { name: 'w' });
         const c = tf.countUpTo(counter, 2);
         const step = tf.controlDependencies([c], () => tf.assignAdd(w, 1));

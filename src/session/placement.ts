@@ -78,9 +78,30 @@ function fallbackFor(op: Operation): DeviceDecl {
 
 const SPEC = /^\/device:([^:]+):(.+)$/;
 
+/**
+ * The variables (VariableV2 ops) that an op with fallback-device kernels only updates
+ * (CountUpTo): as TF colocates a variable with the ops on its reference, the variable and every
+ * op on it go to the fallback device unless placed explicitly. Cached per graph version.
+ */
+const pinnedVars = new WeakMap<Operation['graph'], { version: number; vars: Set<Operation> }>();
+function pinnedToFallback(v: Operation): boolean {
+  const g = v.graph;
+  let c = pinnedVars.get(g);
+  if (!c || c.version !== g.version) {
+    const vars = new Set<Operation>();
+    for (const o of g.operations) {
+      if (!fallbackOnly(o.type)) continue;
+      for (const t of o.inputs) if (t.op.type === 'VariableV2') vars.add(t.op);
+    }
+    pinnedVars.set(g, (c = { version: g.version, vars }));
+  }
+  return c.vars.has(v);
+}
+
 export function placeOp(op: Operation, p: Placer): DeviceKind {
-  const ref = op.inputs.find((t) => t.op.type === 'VariableV2');
+  const ref = op.type === 'VariableV2' ? op.outputs[0] : op.inputs.find((t) => t.op.type === 'VariableV2');
   const spec = localDevice(ref && ref.op !== op ? ref.op.device || op.device : op.device);
+  if (spec === '' && ref && pinnedToFallback(ref.op)) return fallbackFor(op).id;
   if (spec === '') {
     const home = deviceDecl(p.defaultKind);
     return holds(home, op) ? home.id : fallbackFor(op).id;
