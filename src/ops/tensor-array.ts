@@ -28,6 +28,7 @@ import { type TensorLike, toTensor } from './convert.js';
 import { subtract } from './math.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import { isResident } from './resident.js';
 
 // ----- plan-time helpers --------------------------------------------------------------------------
 
@@ -144,7 +145,10 @@ defineOp<{ dynamicSize: boolean }>({
     const n = flow!.shape[0]!;
     checkIndices(b, index!, n, 'write to', a.dynamicSize);
     const buf = target(b, flow!, value!, value!.shape);
-    return [replaceRow(b, buf, index!, b.reshape(value!, [1, ...value!.shape]))];
+    const row = b.reshape(value!, [1, ...value!.shape]);
+    // a loop's array in device storage: the row goes into the storage in place after the step
+    if (buf === flow && isResident(flow!)) return [b.assignRows(flow!, b.reshape(index!, [1]), row)];
+    return [replaceRow(b, buf, index!, row)];
   },
 });
 
@@ -303,7 +307,11 @@ defineOp({
     if (unset(like!)) return [b.fill(like!.shape, 0, like!.dtype)];
     const n = like!.shape[0]!;
     const rows = d!.shape[0]! > n ? b.slice(d!, d!.shape.map(() => 0), [n, ...d!.shape.slice(1)]) : d!;
-    if (idx!.shape.length === 0) return [replaceRow(b, rows, idx!, b.fill([1, ...rows.shape.slice(1)], 0, rows.dtype))];
+    if (idx!.shape.length === 0) {
+      const zero = b.fill([1, ...rows.shape.slice(1)], 0, rows.dtype);
+      if (rows === d && isResident(d!)) return [b.assignRows(d!, b.reshape(idx!, [1]), zero)];
+      return [replaceRow(b, rows, idx!, zero)];
+    }
     return [b.select(rowMask(b, n, idx!, rows.shape.length - 1), b.scalar(0, d!.dtype), rows)];
   },
 });

@@ -8,10 +8,44 @@ import { FailedPreconditionError, InternalError, OpError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import type { Val } from '../ops/lower.js';
 import { getOpDef } from '../ops/registry.js';
+import { markResident } from '../ops/resident.js';
 import type { Plan } from '../device/plan.js';
 import { type DeviceTraits, PlanBuilder } from './plan-builder.js';
 import type { NDArray } from '../ndarray.js';
-import { compatible, cShape } from '../shape.js';
+import { compatible, cShape, shapesEqual } from '../shape.js';
+
+/** Where a loop's value lives across the plans of its iterations: device storage under `key`. */
+export interface ResidentValue {
+  key: string;
+  dtype: DType;
+  shape: number[];
+}
+
+/**
+ * The feeds of a plan of a loop iteration, with the values that stay in device storage between
+ * iterations: `resident` tensors are read from their storage (nothing is copied in), and each of
+ * `commits` is written into its storage after the run (a TensorArray write there writes just its
+ * row, in place).
+ */
+export class LoopFeeds extends Map<Tensor, NDArray> {
+  constructor(
+    entries: Iterable<readonly [Tensor, NDArray]>,
+    readonly resident: ReadonlyMap<Tensor, ResidentValue>,
+    readonly commits: readonly (readonly [Tensor, ResidentValue])[],
+  ) {
+    super(entries);
+  }
+
+  /** The tensors a plan does not compute: the fed and the resident ones. */
+  stops(): Map<Tensor, unknown> {
+    const m = new Map<Tensor, unknown>(this);
+    for (const t of this.resident.keys()) m.set(t, null);
+    return m;
+  }
+}
+
+/** A loop that cannot keep its values in device storage (a value changes shape, or a write lands in storage the loop does not carry on). */
+export class NotResident extends Error {}
 
 export interface CompiledPlan {
   plan: Plan;
@@ -29,6 +63,8 @@ export interface CompiledPlan {
   fetchShapes: number[][];
   /** Variable shapes, for storage. */
   variables: Map<string, { dtype: DType; shape: number[] }>;
+  /** Plan steps before and after elementwise fusion. */
+  fusion: { before: number; after: number };
 }
 
 /**
@@ -69,8 +105,12 @@ export function compilePlan(
   feeds: Map<Tensor, NDArray>,
   traits: DeviceTraits,
   boundary?: ReadonlySet<Operation>,
+  /** Fuse elementwise steps where the device has fusion rules. */
+  fuse = false,
 ): CompiledPlan {
-  const needed = prune(elements, feeds, boundary);
+  const loop = feeds instanceof LoopFeeds ? feeds : null;
+  const stops: ReadonlyMap<Tensor, unknown> = loop ? loop.stops() : feeds;
+  const needed = prune(loop ? [...elements, ...loop.commits.map(([t]) => t)] : elements, stops, boundary);
   const order = [...needed].sort((a, b) => a.id - b.id);
 
   // ----- ancestry, for variable versions ----------------------------------------------
@@ -101,9 +141,13 @@ export function compilePlan(
     vals.set(t, b.feed(t.dtype, v.shape));
     feedOrder.push(t);
   }
+  const variables = new Map<string, { dtype: DType; shape: number[] }>();
+  for (const [t, r] of loop?.resident ?? []) {
+    vals.set(t, markResident(b.variable(r.key, r.dtype, r.shape)));
+    variables.set(r.key, { dtype: r.dtype, shape: r.shape });
+  }
   const versions = new Map<string, { opId: number; val: Val }[]>();
   const needsInit = new Map<string, string>();
-  const variables = new Map<string, { dtype: DType; shape: number[] }>();
 
   /** Version 0 of the variable behind ref tensor `t`: its persistent buffer. */
   const storedVariable = (t: Tensor, reader: string): Val => {
@@ -140,7 +184,7 @@ export function compilePlan(
     const ins = op.inputs.map((t) => inputVal(op, t));
     // An op whose every output is fed is not computed, unless it has effects.
     const def = getOpDef(op.type);
-    if (op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t)) && !def.stateful) continue;
+    if (op.outputs.length > 0 && op.outputs.every((t) => stops.has(t)) && !def.stateful) continue;
     for (let i = 0; i < ins.length; i++) {
       const t = op.inputs[i]!;
       if (!compatible(t.shape, ins[i]!.shape)) {
@@ -150,7 +194,7 @@ export function compilePlan(
     const before = def.stateful ? new Map(b.assignedVals) : null;
     const outs = def.lower(b, ins, op.attrs as never);
     op.outputs.forEach((t, i) => {
-      if (feeds.has(t)) return;
+      if (stops.has(t)) return;
       const v = outs[i];
       if (!v) throw new InternalError(`op ${op.type} lowered to ${outs.length} values, expected ${op.outputs.length}`, op.name);
       if (v.dtype !== t.dtype) throw new InternalError(`op ${op.type} output ${i} lowered to ${v.dtype}, declared ${t.dtype}`, op.name);
@@ -179,8 +223,33 @@ export function compilePlan(
     fetchSlots.push(fetchVals.length);
     fetchVals.push(v);
   }
-  const plan = b.finish(fetchVals, traits);
-  return { plan, fetchSlots, fetchShapes: fetchVals.map((v) => [...v.shape]), feedOrder, needsInit, assigns: b.assignedKeys(), dynOps: b.dynOps, variables };
+  if (loop) commitLoopValues(b, loop, vals);
+  const plan = b.finish(fetchVals, traits, fuse);
+  return { plan, fetchSlots, fetchShapes: fetchVals.map((v) => [...v.shape]), feedOrder, needsInit, assigns: b.assignedKeys(), dynOps: b.dynOps, variables, fusion: b.fusionStats };
+}
+
+/**
+ * Write each committed loop value into its storage after the run: nothing for a value that is
+ * the storage itself or whose rows a TensorArray write already puts there; storage that rows
+ * were written to but that takes another value gets that value whole.
+ */
+function commitLoopValues(b: PlanBuilder, loop: LoopFeeds, vals: Map<Tensor, Val>): void {
+  const done = new Set<string>();
+  for (const [t, r] of loop.commits) {
+    const v = vals.get(t);
+    if (!v) throw new InternalError(`no value for the loop value ${t.name}`);
+    if (v.dtype !== r.dtype || !shapesEqual(v.shape, r.shape)) throw new NotResident(t.name);
+    done.add(r.key);
+    const ref = b.variable(r.key, r.dtype, r.shape);
+    if (b.assignedVals.get(r.key) === v) continue;
+    if (!b.assignedKeys().includes(r.key) && b.bufferOf(v) === b.bufferOf(ref)) continue;
+    b.assign(ref, v);
+  }
+  // storage written by a TensorArray write whose result is not what the loop carries on
+  for (const r of loop.resident.values()) {
+    if (done.has(r.key) || !b.assignedKeys().includes(r.key)) continue;
+    throw new NotResident(r.key);
+  }
 }
 
 export function uninitializedError(key: string, op: string): FailedPreconditionError {

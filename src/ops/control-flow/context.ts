@@ -146,6 +146,10 @@ export class WhileContext extends BaseContext {
    * recomputes the forward iteration from its loop values (nested loops or conds).
    */
   fromForward: Tensor[] | null = null;
+  /** Loop values (by index) a gradient loop reads as they were at the start of each iteration. */
+  savedIds: number[] = [];
+  /** Body values a gradient reads only for their shape (a TensorArray's flow): never copied. */
+  readonly shapeOnly = new Set<Tensor>();
 
   constructor(
     graph: Graph,

@@ -14,6 +14,7 @@ import { NDArray } from '../../ndarray.js';
 import { compatible, cShape, pyShape } from '../../shape.js';
 import { type HostContext, type HostGen, registerHostOp, subRun } from '../../session/host-stage.js';
 import { WhileContext, contextOf } from './context.js';
+import { type LoopRecord, residentLoop } from './resident.js';
 
 const int32Scalar = (v: number): NDArray => new NDArray(Int32Array.of(v), [], 'int32');
 
@@ -75,12 +76,6 @@ registerHostOp('Merge', function* (op, _ins, ctx) {
 
 // ----- while: Exit ---------------------------------------------------------------------------
 
-/** What a differentiated loop keeps of one run: per iteration, its loop values and replayed values. */
-export interface LoopRecord {
-  invariants: NDArray[];
-  /** Per iteration: its loop values, the replayed random draws, the values kept for the gradient (`saved`). */
-  iterations: { vals: NDArray[]; replay: NDArray[]; saved: NDArray[] }[];
-}
 
 /**
  * The values of `ts` in this run, kept as feeds of the run (nothing runs twice, a random draw
@@ -138,6 +133,13 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
         return [{ t, k: -1, j: fwd.saved.indexOf(t) }];
       })
     : null;
+  const done = yield* residentLoop({ w, ctx, cur, base, keep, rec, fromFwd });
+  if (done) {
+    w.exits.forEach((e, k) => ctx.feeds.set(e.outputs[0]!, done[k]!));
+    if (keep) ctx.store.set(w, keep);
+    return;
+  }
+  if (keep) keep.iterations.length = 0;
   let vals = cur;
   const yes = new NDArray(Uint8Array.of(1), [], 'bool');
   for (let n = 0; ; n++) {
@@ -151,7 +153,7 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
       const it = rec.iterations[rec.iterations.length - 1 - n];
       if (!it) break;
       if (fromFwd) {
-        for (const { t, k, j } of fromFwd) f.set(t, k >= 0 ? it.vals[k]! : it.saved[j]!);
+        for (const { t, k, j } of fromFwd) f.set(t, k >= 0 ? (it.vals[k] ?? NDArray.zeros(rec.fixedShapes![k]!, t.dtype)) : it.saved[j]!);
       } else {
         fwd.merges.forEach((m, k) => {
           f.set(m.outputs[0]!, it.vals[k]!);

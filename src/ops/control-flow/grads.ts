@@ -95,6 +95,28 @@ function forwardFrontier(w: WhileContext, grad: WhileContext): Tensor[] | null {
   return out;
 }
 
+/** Inputs (by op type, by position) whose values a plan never reads, only their shapes. */
+const SHAPE_INPUTS: Readonly<Record<string, readonly number[]>> = {
+  TensorArrayClearRows: [2],
+  TensorArrayReadGrad: [2],
+  TensorArrayUnstackGrad: [2],
+  TensorArrayShrink: [1],
+  FillLike: [0],
+  Shape: [0],
+  Size: [0],
+  Rank: [0],
+};
+
+/** Whether every op of `grad` that reads `t` reads only its shape. */
+function shapeOnlyIn(t: Tensor, grad: WhileContext): boolean {
+  for (const op of t.graph.operations) {
+    if (!isWithin(contextOf(op), grad)) continue;
+    const ok = SHAPE_INPUTS[op.type] ?? [];
+    if (op.inputs.some((x, i) => x === t && !ok.includes(i))) return false;
+  }
+  return true;
+}
+
 function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor, Tensor> {
   const out = new Map<Tensor, Tensor>();
   if (!w.backProp) return out;
@@ -138,8 +160,12 @@ function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor,
   ));
   gradCtx.fromForward = forwardFrontier(w, gradCtx);
   for (const t of gradCtx.fromForward ?? []) {
-    const own = w.identities.includes(t) || w.invariants.includes(t.op);
-    if (!own && !w.saved.includes(t)) w.saved.push(t);
+    if (w.invariants.includes(t.op)) continue;
+    const k = w.identities.indexOf(t);
+    if (k >= 0 && shapeOnlyIn(t, gradCtx)) w.shapeOnly.add(t);
+    else if (k >= 0) {
+      if (!w.savedIds.includes(k)) w.savedIds.push(k);
+    } else if (!w.saved.includes(t)) w.saved.push(t);
   }
   ks.forEach((k, i) => out.set(w.enters[k]!.inputs[0]!, exits[i]!));
   cs.forEach((e, j) => {
