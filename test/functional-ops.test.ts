@@ -148,6 +148,24 @@ describe('functional ops: TF1 names and errors', () => {
     await sess.close();
   });
 
+  it('conds nested in either branch, returned directly or computed on, take the branch their predicates pick', async () => {
+    const g = new tf.Graph();
+    const t = g.asDefault(() => {
+      const p = tf.placeholder('bool', []);
+      const q = tf.placeholder('bool', []);
+      const inner = (a: number, b: number) => () => tf.cond(q, () => tf.constant(a), () => tf.constant(b)) as Tensor;
+      const direct = tf.cond(p, inner(1, 2), inner(3, 4)) as Tensor;
+      const computed = tf.cond(p, () => tf.square(inner(1, 2)()), () => tf.square(inner(3, 4)())) as Tensor;
+      return { p, q, direct, computed };
+    });
+    const sess = new tf.Session({ graph: g });
+    for (const [pv, qv, want] of [[true, true, 1], [true, false, 2], [false, true, 3], [false, false, 4]] as const) {
+      const r = (await sess.run([t.direct, t.computed], new Map([[t.p, pv], [t.q, qv]]))) as NDArray[];
+      expect(r.map((a) => vals(a)[0]), `p=${pv} q=${qv}`).toEqual([want, want * want]);
+    }
+    await sess.close();
+  });
+
   it('only the branch taken runs: an assign in another branch leaves its variable alone', async () => {
     const g = new tf.Graph();
     const t = g.asDefault(() => {

@@ -13,25 +13,7 @@ import { constant } from '../core.js';
 import { cast, equal, lessEqual, reduceSum } from '../math.js';
 import { Assert } from '../logging-ops.js';
 import { cond } from './cond.js';
-import { identity } from '../core.js';
-import { type Nested, flatten, packAs } from './nest.js';
-
-/**
- * A nested cond's results, as the branch result of the cond around it: each through an
- * Identity gated on the branch's pivot, so the outer Merge sees which branch they belong to
- * (a bare inner Merge output carries no branch of its own).
- */
-function gated(fn: Branch): Branch {
-  return () => {
-    const r = fn();
-    const g = getDefaultGraph();
-    const pivot = (g.controlFlowContext as { pivot?: Tensor | null } | null)?.pivot;
-    if (!pivot) return r;
-    const flat = flatten(r as Nested<unknown>);
-    const out = flat.map((t) => (t instanceof Tensor ? g.controlDependencies([pivot.op], () => identity(t)) : t));
-    return Array.isArray(r) || (typeof r === 'object' && r !== null && Object.getPrototypeOf(r) === Object.prototype) ? packAs(r as Nested<unknown>, out) : out[0];
-  };
-}
+import type { Nested } from './nest.js';
 
 type Branch = () => unknown;
 type Pairs = readonly (readonly [Tensor, Branch])[] | ReadonlyMap<Tensor, Branch>;
@@ -126,7 +108,7 @@ export function caseFn(...args: unknown[]): Nested<Tensor> {
       const p = predicates[i]!;
       const a = actions[i]!;
       const rest = fn;
-      fn = () => cond(p, a as never, gated(rest) as never, { strict });
+      fn = () => cond(p, a as never, rest as never, { strict });
     }
     if (exclusive) {
       const check = assertAtMostNTrue(predicates, 1, 'Input error: exclusive=True');
@@ -175,7 +157,7 @@ export function switchCase(...args: unknown[]): Nested<Tensor> {
     for (let k = actions.length - 2; k >= 0; k--) {
       const rest = fn;
       const a = actions[k]!;
-      fn = () => cond(equal(i, toTensor(k as TensorLike, 'int32')), a as never, gated(rest) as never);
+      fn = () => cond(equal(i, toTensor(k as TensorLike, 'int32')), a as never, rest as never);
     }
     return fn() as Nested<Tensor>;
   });

@@ -13,7 +13,7 @@ import type { Operation, Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import { compatible, cShape, pyShape } from '../../shape.js';
 import { type HostContext, type HostGen, registerHostOp, subRun } from '../../session/host-stage.js';
-import { WhileContext, contextOf } from './context.js';
+import { CondContext, WhileContext, contextOf } from './context.js';
 import { type LoopRecord, residentLoop } from './resident.js';
 
 const int32Scalar = (v: number): NDArray => new NDArray(Int32Array.of(v), [], 'int32');
@@ -24,10 +24,18 @@ function* compute(ctx: HostContext, ts: (Tensor | Operation)[], feeds: Map<Tenso
 
 // ----- cond: Merge ---------------------------------------------------------------------------
 
+/** The cond branch a complete construct (a cond's Merge, a loop's Exit or Enter) was built in, if any. */
+function branchOf(op: Operation): CondContext | null {
+  let c = contextOf(op);
+  if (c instanceof WhileContext && op.type !== 'Merge') c = c.outer;
+  return c instanceof CondContext ? c : null;
+}
+
 /**
  * The Switch outputs `t` depends on inside its region: walked back to Switches (the branch
  * entries), stopping at fed values and at complete constructs (Merge, Exit, Enter), which are
- * live wherever this Merge is evaluated.
+ * live wherever the branch they were built in is (a cond or loop nested in a branch depends on
+ * that branch's pivot).
  */
 function switchDeps(t: Tensor, feeds: ReadonlyMap<Tensor, NDArray>): Tensor[] {
   const out: Tensor[] = [];
@@ -43,7 +51,11 @@ function switchDeps(t: Tensor, feeds: ReadonlyMap<Tensor, NDArray>): Tensor[] {
   const visit = (op: Operation): void => {
     if (seen.has(op)) return;
     seen.add(op);
-    if (op.type === 'Merge' || op.type === 'Exit' || op.type === 'Enter') return;
+    if (op.type === 'Merge' || op.type === 'Exit' || op.type === 'Enter') {
+      const b = branchOf(op);
+      if (b?.pivot) walk(b.pivot);
+      return;
+    }
     op.inputs.forEach(walk);
     op.controlInputs.forEach(visit);
   };
