@@ -32,7 +32,7 @@ const TABLE: Record<string, readonly string[]> = {
   Maximum: MINMAX, Minimum: MINMAX, SquaredDifference: [...MINMAX, ...COMPLEX],
   Equal: [...FLOAT, 'uint8', 'int8', 'int16', 'int32', 'int64', 'uint16', ...COMPLEX, 'quint8', 'qint8', 'qint32', 'string', 'bool'],
   Atan2: FLOAT, TruncateMod: ['int32', 'int64', ...FLOAT], Zeta: ['float32', 'float64'], Polygamma: ['float32', 'float64'],
-  AccumulateNV2: NUMBER,
+  AccumulateNV2: NUMBER, Cumprod: NUMBER,
   Less: REAL, LessEqual: REAL, Greater: REAL, GreaterEqual: REAL,
   LogicalAnd: ['bool'], LogicalOr: ['bool'],
   // reductions, matmul, nn

@@ -10,7 +10,8 @@ export {
   sign, sin, sqrt, square, squaredDifference, subtract, tanh, floorDiv as floordiv, mod as floormod,
 } from './math.js';
 export { divNoNan as divideNoNan } from './div-no-nan.js';
-export { cumsum } from './scan.js';
+export { cumsum, cumprod } from './scan.js';
+export { countNonzero } from './array-extra.js';
 export { unsortedSegmentSum } from './indexed-slices.js';
 export { topK, inTopK } from './top-k.js';
 export { l2Normalize } from './normalization.js';

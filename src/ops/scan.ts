@@ -1,10 +1,11 @@
-/** `tf.cumsum` (TF's Cumsum: exclusive / reverse) and `tf.sequenceMask`. */
+/** `tf.cumsum` and `tf.cumprod` (TF's Cumsum / Cumprod: exclusive / reverse) and `tf.sequenceMask`. */
 import { kwargs } from '../args.js';
 import { type DType, parseDType } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import { sizeOf, stridesOf } from '../shape.js';
-import { cast, less, maximum, reduceMax } from './math.js';
+import { cast, less, maximum, multiply, realDiv, reduceMax } from './math.js';
+import { checkKernelDType } from './kernel-dtypes.js';
 import { expandDims, range, shapeFnError } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
@@ -24,50 +25,84 @@ function reverseAxis(b: Lower, x: Val, axis: number): Val {
   return b.prim('copy', params, [x], [{ dtype: x.dtype, shape: [...s] }])[0]!;
 }
 
-/** x shifted by `k` along `axis`: k zeros in front, the last k elements dropped. */
-function shift(b: Lower, x: Val, axis: number, k: number): Val {
+/** x shifted by `k` along `axis`: k `pad`s (0) in front, the last k elements dropped. */
+function shift(b: Lower, x: Val, axis: number, k: number, pad = 0): Val {
   const s = x.shape;
   const kept = b.slice(x, s.map(() => 0), s.map((d, i) => (i === axis ? d - k : d)));
-  return b.concat([b.fill(s.map((d, i) => (i === axis ? k : d)), 0, x.dtype), kept], axis);
+  return b.concat([b.fill(s.map((d, i) => (i === axis ? k : d)), pad, x.dtype), kept], axis);
 }
 
 /**
  * Inclusive prefix sums by doubling (Hillis–Steele): after the step with shift k every element
  * holds the sum of the 2k elements ending at it. log2(n) elementwise steps on any device.
  */
-function lowerCumsum(b: Lower, x: Val, a: CumsumAttrs): Val {
+function lowerCumsum(b: Lower, x: Val, a: CumsumAttrs, fn: 'add' | 'mul' = 'add'): Val {
   const s = x.shape;
   const ax = a.axis < 0 ? a.axis + s.length : a.axis;
   const n = s[ax]!;
   if (sizeOf(s) === 0 || n === 0) return x;
+  const unit = fn === 'add' ? 0 : 1;
   let cur = a.reverse ? reverseAxis(b, x, ax) : x;
-  if (a.exclusive) cur = n > 1 ? shift(b, cur, ax, 1) : b.fill(s, 0, x.dtype);
-  for (let k = 1; k < n; k *= 2) cur = b.binary('add', cur, shift(b, cur, ax, k));
+  if (a.exclusive) cur = n > 1 ? shift(b, cur, ax, 1, unit) : b.fill(s, unit, x.dtype);
+  for (let k = 1; k < n; k *= 2) cur = b.binary(fn, cur, shift(b, cur, ax, k, unit));
   return a.reverse ? reverseAxis(b, cur, ax) : cur;
 }
 
-defineOp<CumsumAttrs>({
-  type: 'Cumsum',
-  infer: ([x], a, name) => {
-    const s = x!.shape;
-    if (s !== null) {
-      const r = s.length;
-      if (a.axis < -r || a.axis >= r) throw shapeFnError(`axis must be in the range [${-r}, ${r}), but got ${a.axis}`, name, 'Cumsum', [s, []], [[1, a.axis]]);
-    }
-    return [{ dtype: x!.dtype, shape: s }];
-  },
-  lower: (b, [x], a) => {
-    const r = x!.shape.length;
-    if (a.axis < -r || a.axis >= r) throw new InvalidArgumentError(`ScanOp: Expected scan axis in the range [${-r}, ${r}), but got ${a.axis}`, b.opName);
-    return [lowerCumsum(b, x!, a)];
-  },
-});
+for (const [type, fn] of [['Cumsum', 'add'], ['Cumprod', 'mul']] as const) {
+  defineOp<CumsumAttrs>({
+    type,
+    infer: ([x], a, name) => {
+      const s = x!.shape;
+      if (s !== null) {
+        const r = s.length;
+        if (a.axis < -r || a.axis >= r) throw shapeFnError(`axis must be in the range [${-r}, ${r}), but got ${a.axis}`, name, type, [s, []], [[1, a.axis]]);
+      }
+      return [{ dtype: x!.dtype, shape: s }];
+    },
+    lower: (b, [x], a) => {
+      const r = x!.shape.length;
+      if (a.axis < -r || a.axis >= r) throw new InvalidArgumentError(`ScanOp: Expected scan axis in the range [${-r}, ${r}), but got ${a.axis}`, b.opName);
+      return [lowerCumsum(b, x!, a, fn)];
+    },
+  });
+}
 // The gradient of a prefix sum is the suffix sum of the gradient (TF's _CumsumGrad).
 registerGradient('Cumsum', (op, [dy]) => {
   if (!dy) return [null];
   const a = op.attrs as CumsumAttrs;
   return [makeOp(dy.graph, 'Cumsum', [dy], { axis: a.axis, exclusive: a.exclusive, reverse: !a.reverse }, undefined, 'Cumsum').outputs[0]!];
 });
+
+// TF's _CumprodGrad: cumsum(cumprod(x)·dy) in the other direction, over x (fails where x is 0, as in TF).
+registerGradient('Cumprod', (op, [dy]) => {
+  if (!dy) return [null];
+  const a = op.attrs as CumsumAttrs;
+  const x = op.inputs[0]!;
+  const prod = makeOp(dy.graph, 'Cumprod', [x], { axis: a.axis, exclusive: a.exclusive, reverse: a.reverse }, undefined, 'Cumprod').outputs[0]!;
+  const out = makeOp(dy.graph, 'Cumsum', [multiply(prod, dy)], { axis: a.axis, exclusive: a.exclusive, reverse: !a.reverse }, undefined, 'Cumsum').outputs[0]!;
+  return [realDiv(out, x)];
+});
+
+/** `tf.cumprod(x, axis = 0, exclusive = false, reverse = false, name?)`: running products. */
+export function cumprod(
+  x: TensorLike,
+  axis?: number | Record<string, unknown>,
+  exclusive?: boolean | Record<string, unknown>,
+  reverse?: boolean | Record<string, unknown>,
+  name?: string | Record<string, unknown>,
+): Tensor {
+  return scanOp('Cumprod', 'cumprod', [x, axis, exclusive, reverse, name]);
+}
+
+function scanOp(type: 'Cumsum' | 'Cumprod', where: string, args: unknown[]): Tensor {
+  const o = kwargs(args, ['x', 'axis', 'exclusive', 'reverse', 'name'], where);
+  const t = toTensor(o.x as TensorLike);
+  const ax = (o.axis as number | undefined) ?? 0;
+  if (!Number.isInteger(ax)) throw new TypeError(`${where}: axis must be an integer, got ${String(o.axis)}`);
+  checkKernelDType(type, 'x', t.dtype);
+  const attrs: CumsumAttrs = { axis: ax, exclusive: Boolean(o.exclusive), reverse: Boolean(o.reverse) };
+  return makeOp(t.graph, type, [t], attrs, o.name as string | undefined, type).outputs[0]!;
+}
 
 /** `tf.cumsum(x, axis = 0, exclusive = false, reverse = false, name?)`. */
 export function cumsum(
