@@ -1,5 +1,6 @@
 /** The device interface: compile plans, run them, hold variables. */
 import type { DType, DataArray } from '../dtype.js';
+import type { FusionRules } from './fusion.js';
 import type { AnyStep, Plan } from './plan.js';
 
 /** Receives each executed plan step's wall-clock span (µs since the epoch) when a run is traced. */
@@ -30,6 +31,8 @@ export interface Device {
   readonly threads?: number;
   /** Why the device runs on one thread whatever was asked, or null (CPU device). */
   readonly singleThreadReason?: string | null;
+  /** Its elementwise steps as expressions, for the plan's fusion pass (none: never fused). */
+  readonly fusion?: FusionRules;
   /** Bytes per element in device memory (default: the dtype's size on the host). */
   bytesPerElement?(dtype: DType): number;
   /** Create (zeroed) storage for a variable; a no-op if it exists with this dtype and size. */

@@ -9,6 +9,8 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Device, Program } from '../device.js';
 import type { Plan } from '../plan.js';
 import { DEFAULT_PARALLEL_THRESHOLD } from './cost.js';
+import type { FusionRules } from '../fusion.js';
+import { cpuFusionRules } from './fusion.js';
 import { Heap, byteSize } from './heap.js';
 import { WorkerPool, workersAvailable } from './pool.js';
 import { type CpuHost, compileProgram } from './program.js';
@@ -68,6 +70,8 @@ export class CpuDevice implements Device {
   readonly singleThreadReason: string | null;
   readonly parallelThreshold: number;
   readonly wasm: WasmKernels | null;
+  /** Its elementwise kernels as expressions, for the fusion pass (written as the wasm or JS path computes). */
+  readonly fusion: FusionRules;
   private readonly stallMs: number | undefined;
   /** Shared with the finalizer, which must not hold the device itself. */
   private readonly held: { pool: WorkerPool | null } = { pool: null };
@@ -95,6 +99,7 @@ export class CpuDevice implements Device {
       wasm = createWasmKernels(this.heap.memory, { relaxed });
     }
     this.wasm = wasm;
+    this.fusion = cpuFusionRules(wasm !== null);
     this.host = {
       heap: this.heap,
       wasm,

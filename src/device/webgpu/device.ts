@@ -1,4 +1,6 @@
 /** The WebGPU device: variables as persistent GPU buffers, plans compiled to WebGPU programs. */
+import type { FusionRules } from '../fusion.js';
+import { webgpuFusionRules } from './fusion.js';
 import { type DType, type DataArray, allocArray } from '../../dtype.js';
 import { InternalError, InvalidArgumentError } from '../../errors.js';
 import type { Device, Program } from '../device.js';
@@ -46,6 +48,8 @@ export class WebGPUDevice implements Device {
   /** Aliased read-write bindings are invalid in WebGPU, so outputs never overwrite inputs. */
   readonly inPlace = WEBGPU_DEVICE.inPlace;
   readonly gpu: GpuDevice;
+  /** Its elementwise kernels as expressions, for the fusion pass (fusion.ts). */
+  readonly fusion: FusionRules;
   /** The adapter the device runs on (vendor, architecture, description), where known. */
   readonly adapterInfo: GpuAdapterInfo | null;
   /** Pipelines made so far (for tests and stats). */
@@ -75,6 +79,7 @@ export class WebGPUDevice implements Device {
     this.gpu = gpu;
     this.adapterInfo = adapterInfo;
     this.alignment = Math.max(WEBGPU_DEVICE.alignment, gpu.limits.minStorageBufferOffsetAlignment ?? 256);
+    this.fusion = webgpuFusionRules(Math.min(gpu.limits.maxStorageBuffersPerShaderStage ?? 8, 16));
     void gpu.lost.then((info) => {
       if (!this.disposed) this.lost = `${info.reason}: ${info.message}`;
     });

@@ -1,0 +1,253 @@
+/**
+ * Elementwise fusion over a plan's steps (before in-place reuse and memory planning): steps the
+ * device can write as expressions (FusionRules) that hand each other values element for
+ * element become one `map` step, and the buffers between them disappear. A value stays a
+ * buffer (an output of the map step) where it is pinned (fetched, committed to a variable),
+ * read by a step outside the group, or read with a broadcast; the map step takes the place of
+ * the group's last step, and a group is only formed where nothing outside it reads one of its
+ * values before that place. So every fetch sees the value it saw unfused, every variable
+ * commits the same value at the same time, and a failing step fails the run as before.
+ */
+import type { DType } from '../dtype.js';
+import { ExprBuilder } from '../device/expr.js';
+import type { Emit, FusionRules } from '../device/fusion.js';
+import type { AnyStep, Step } from '../device/plan.js';
+
+/** Whether sessions fuse when their config does not say (globalJitLevel DEFAULT). */
+export const FUSION_BY_DEFAULT = false;
+
+/** One fusible step: its element count, iteration shape (no size-1 axes) and input strides. */
+interface Member {
+  count: number;
+  shape: number[];
+  strides: number[][];
+  emit: Emit;
+}
+
+function dropOnes(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const keep = shape.map((d) => d !== 1);
+  return { shape: shape.filter((_, d) => keep[d]), strides: strides.map((s) => s.filter((_, d) => keep[d])) };
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    st[d] = acc;
+    acc *= shape[d]!;
+  }
+  return st;
+}
+
+const sameArr = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The coarsest shape that refines every one of `shapes` (same element count), or null. */
+export function refineShapes(shapes: readonly (readonly number[])[]): number[] | null {
+  const cuts = new Set<number>();
+  for (const s of shapes) {
+    let acc = 1;
+    for (let d = s.length - 1; d >= 0; d--) {
+      acc *= s[d]!;
+      cuts.add(acc);
+    }
+  }
+  cuts.delete(1);
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const out: number[] = [];
+  let prev = 1;
+  for (const c of sorted) {
+    if (c % prev !== 0) return null;
+    out.unshift(c / prev);
+    prev = c;
+  }
+  return out;
+}
+
+/** Strides over `frame` (a refinement of `shape`) of an operand walked with `strides` over `shape`. */
+export function refineStrides(shape: readonly number[], strides: readonly number[], frame: readonly number[]): number[] {
+  const out = new Array<number>(frame.length);
+  let f = frame.length - 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    let inner = 1;
+    while (inner < shape[d]!) {
+      out[f] = strides[d]! * inner;
+      inner *= frame[f]!;
+      f--;
+    }
+  }
+  return out;
+}
+
+/** Merges adjacent axes every operand walks contiguously (the outputs always do). */
+function mergeAxes(shape: number[], strides: number[][]): { shape: number[]; strides: number[][] } {
+  let dims = [...shape];
+  let sts = strides.map((s) => [...s]);
+  for (let i = dims.length - 2; i >= 0; i--) {
+    if (sts.every((s) => s[i] === s[i + 1]! * dims[i + 1]!)) {
+      dims = [...dims.slice(0, i), dims[i]! * dims[i + 1]!, ...dims.slice(i + 2)];
+      sts = sts.map((s) => [...s.slice(0, i), s[i + 1]!, ...s.slice(i + 2)]);
+    }
+  }
+  return { shape: dims, strides: sts };
+}
+
+function memberOf(step: AnyStep, rules: FusionRules, dtypeOf: (b: number) => DType): Member | null {
+  if (step.outputs.length !== 1) return null;
+  let shape: number[];
+  let strides: number[][];
+  switch (step.prim) {
+    case 'unary':
+    case 'cast':
+      shape = [step.params.n];
+      strides = [[1]];
+      break;
+    case 'binary':
+      shape = step.params.outShape;
+      strides = [step.params.aStrides, step.params.bStrides];
+      break;
+    case 'select':
+      shape = step.params.outShape;
+      strides = [step.params.cStrides, step.params.aStrides, step.params.bStrides];
+      break;
+    default:
+      return null;
+  }
+  const count = shape.reduce((a, d) => a * d, 1);
+  if (count === 0) return null;
+  const emit = rules.expr(step, step.inputs.map(dtypeOf), dtypeOf(step.outputs[0]!));
+  if (!emit) return null;
+  return { count, ...dropOnes(shape, strides), emit };
+}
+
+export interface FusionResult {
+  steps: AnyStep[];
+  /** Steps before and after fusion. */
+  before: number;
+  after: number;
+}
+
+export function fuseSteps(
+  steps: readonly AnyStep[],
+  rules: FusionRules,
+  dtypeOf: (b: number) => DType,
+  isTemp: (b: number) => boolean,
+  pinned: ReadonlySet<number>,
+): FusionResult {
+  const members = steps.map((s) => memberOf(s, rules, dtypeOf));
+  const producer = new Map<number, number>();
+  const readers = new Map<number, number[]>();
+  steps.forEach((s, i) => {
+    s.outputs.forEach((b) => producer.set(b, i));
+    s.inputs.forEach((b) => {
+      const r = readers.get(b);
+      if (r) r.push(i);
+      else readers.set(b, [i]);
+    });
+  });
+  const identityRead = (i: number, k: number): boolean => {
+    const m = members[i]!;
+    return sameArr(m.strides[k]!, contiguous(m.shape));
+  };
+
+  /** Group of each step (index of the group's array), -1 for none. */
+  const groupOf = new Array<number>(steps.length).fill(-1);
+  const groups: number[][] = [];
+
+  const valid = (g: readonly number[], last: number): boolean => {
+    const inG = new Set(g);
+    const frame = refineShapes(g.map((i) => members[i]!.shape));
+    if (!frame) return false;
+    const ext = new Set<string>();
+    let outs = 0;
+    for (const i of g) {
+      const s = steps[i]!;
+      for (let k = 0; k < s.inputs.length; k++) {
+        const b = s.inputs[k]!;
+        const p = producer.get(b);
+        if (p !== undefined && inG.has(p)) {
+          if (!identityRead(i, k)) return false;
+        } else {
+          ext.add(`${b}:${members[i]!.strides[k]!.join(',')}`);
+        }
+      }
+      const out = s.outputs[0]!;
+      const rs = readers.get(out) ?? [];
+      // nothing outside reads a value of the group before the fused step runs
+      if (rs.some((j) => !inG.has(j) && j < last)) return false;
+      if (pinned.has(out) || !isTemp(out) || rs.some((j) => !inG.has(j))) outs++;
+    }
+    return ext.size + outs <= rules.maxBuffers;
+  };
+
+  steps.forEach((s, i) => {
+    const m = members[i];
+    if (!m) return;
+    let g = [i];
+    const cands = new Set<number>();
+    s.inputs.forEach((b, k) => {
+      const p = producer.get(b);
+      if (p === undefined || groupOf[p]! < 0 || !isTemp(b) || pinned.has(b)) return;
+      if (members[p]!.count !== m.count || !identityRead(i, k)) return;
+      cands.add(groupOf[p]!);
+    });
+    for (const c of cands) {
+      const merged = [...groups[c]!, ...g].sort((a, b) => a - b);
+      if (valid(merged, i)) g = merged;
+    }
+    const id = groups.length;
+    groups.push(g);
+    for (const j of g) {
+      const old = groupOf[j]!;
+      if (old >= 0 && old !== id) groups[old] = [];
+      groupOf[j] = id;
+    }
+  });
+
+  const out: AnyStep[] = [];
+  steps.forEach((s, i) => {
+    const g = groups[groupOf[i]!];
+    if (!g || g.length < 2) out.push(s);
+    else if (g[g.length - 1] === i) out.push(fuse(g));
+  });
+  return { steps: out, before: steps.length, after: out.length };
+
+  function fuse(g: readonly number[]): Step<'map'> {
+    const inG = new Set(g);
+    const frame = refineShapes(g.map((i) => members[i]!.shape))!;
+    const b = new ExprBuilder();
+    const node = new Map<number, number>();
+    const inputs: number[] = [];
+    const inStrides: number[][] = [];
+    const inNode = new Map<string, number>();
+    const outputs: number[] = [];
+    const outNodes: number[] = [];
+    for (const i of g) {
+      const s = steps[i]!;
+      const m = members[i]!;
+      const args = s.inputs.map((buf, k) => {
+        const p = producer.get(buf);
+        if (p !== undefined && inG.has(p)) return node.get(buf)!;
+        const st = refineStrides(m.shape, m.strides[k]!, frame);
+        const key = `${buf}:${st.join(',')}`;
+        let v = inNode.get(key);
+        if (v === undefined) {
+          v = b.in(inputs.length);
+          inputs.push(buf);
+          inStrides.push(st);
+          inNode.set(key, v);
+        }
+        return v;
+      });
+      const v = m.emit(b, args);
+      const o = s.outputs[0]!;
+      node.set(o, v);
+      if (pinned.has(o) || !isTemp(o) || (readers.get(o) ?? []).some((j) => !inG.has(j))) {
+        outputs.push(o);
+        outNodes.push(v);
+      }
+    }
+    const merged = mergeAxes(frame, inStrides);
+    const last = steps[g[g.length - 1]!]!;
+    return { prim: 'map', params: { shape: merged.shape, strides: merged.strides, expr: b.done(...outNodes) }, inputs, outputs, op: last.op };
+  }
+}
