@@ -16,11 +16,17 @@ export {
 export * from './ops/index.js';
 export * as image from './ops/image/index.js';
 export { randomCrop } from './ops/image/index.js';
+export {
+  stringSplit, reduceJoin, substr, regexReplace, stringStrip, asString, stringToNumber, stringToHashBucket, stringToHashBucketFast,
+  stringToHashBucketStrong, encodeBase64, decodeBase64,
+} from './ops/strings/ops.js';
+export { join as stringJoin } from './ops/strings.js';
 export { SparseTensor, SparseTensorValue, sparsePlaceholder, sparseTensorToDense, sparseToDense, sparseTensorDenseMatmul } from './ops/sparse-tensor.js';
 export * as sparse from './ops/sparse-namespace.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { TensorArray } from './ops/tensor-array.js';
 export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, QueueBase, type QueueOptions } from './data/queue.js';
+export { randomShuffle } from './ops/random-shuffle.js';
 export { isVariableInitialized, reportUninitializedVariables } from './ops/variable-init.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';

@@ -1,6 +1,8 @@
 /**
- * `tf.strings` basics on string tensors (CPU kernels; a WebGPU session runs them on the CPU):
- * `join` (TF's StringJoin) and `length` (StringLength).
+ * `tf.strings`: `join` (TF's StringJoin) and `length` (StringLength) on the CPU kernels (a
+ * WebGPU session runs them on the CPU), and the host-stage string ops of ./strings/ops.ts
+ * (split, reduceJoin, substr, regexReplace, regexFullMatch, strip, lower, upper, asString,
+ * toNumber, toHashBucket*).
  */
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
@@ -77,3 +79,9 @@ export function length(input: TensorLike, name?: string | { name?: string; unit?
   const t = toTensor(input, 'string');
   return makeOp(t.graph, 'StringLength', [t], { unit: u }, opts.name, 'StringLength').outputs[0]!;
 }
+
+export {
+  split, reduceJoin, substr, regexReplace, regexFullMatch, stringStrip as strip, lower, upper, asString,
+  stringToNumber as toNumber, stringToHashBucketFast as toHashBucketFast, stringToHashBucket as toHashBucket,
+  stringToHashBucketStrong as toHashBucketStrong,
+} from './strings/ops.js';
