@@ -123,7 +123,7 @@ describe('Assert, Print and print', () => {
       const p = tf.Print(x, [x, 'tag', tf.constant([[1, 2], [3, 4]], { dtype: 'int32' })], { message: 'x is: ', firstN: 2, summarize: 2 });
       const y = tf.multiply(p, 2);
       const pr = tf.print('x =', x, { summarize: 1, outputStream: 'stdout', end: '!\n' });
-      const pr2 = tf.print(tf.constant([[1, 2, 3], [4, 5, 6]], { dtype: 'int32' }), tf.constant(['a']));
+      const pr2 = tf.print(tf.constant([[1, 2, 3], [4, 5, 6]], { dtype: 'int32' }), tf.constant(['a']), 'as {} text');
       return { x, p, y, pr, pr2 };
     });
     expect(t.p.op.type).toBe('Print');
@@ -147,7 +147,7 @@ describe('Assert, Print and print', () => {
       'err:x is: [1.5 -2...][tag][[1 2]...]\n',
       'err:x is: [1.5 -2...][tag][[1 2]...]\n',
       'out:x = [1.5 ... 4]!\n',
-      'err:[[1 2 3]\n [4 5 6]] ["a"]\n',
+      'err:[[1 2 3]\n [4 5 6]] ["a"] as {} text\n',
     ]);
     await sess.close();
     // a new session counts from zero again

@@ -391,7 +391,10 @@ export function print(...args: unknown[]): Operation {
   const sep = (opts.sep as string | undefined) ?? ' ';
   const end = (opts.end as string | undefined) ?? '\n';
   const tensors: Tensor[] = [];
-  const placeholder = '{}';
+  // a placeholder no text argument contains (TF's _generate_placeholder_string)
+  const texts = args.filter((x) => !(x instanceof Tensor || x instanceof NDArray || ArrayBuffer.isView(x))).map(String).join('');
+  let placeholder = '{}';
+  for (let k = 0; texts.includes(placeholder); k++) placeholder += String((k * 7 + 3) % 10);
   const parts = args.map((x) => {
     if (x instanceof Tensor) {
       tensors.push(x);
