@@ -12,6 +12,7 @@ import { type GradCase, checkGradients, gradConfigs } from './support/grad-check
 registerSkipSummary();
 const devices = await resolvedDevices();
 const F32_MAX = 3.4028234663852886e38;
+const i32 = (v: number[]): NDArray => new tf.NDArray(Int32Array.from(v), [v.length], tf.int32);
 
 const data = [[1, 2, 3, 4], [4, 3, 2, 1], [5, 6, 7, 8]];
 const ids = [0, 1, 0];
@@ -60,6 +61,30 @@ for (const dev of devices) {
       const out = g.asDefault(() => tf.unsortedSegmentMax(tf.constant([1, 2, 3]), tf.constant([0, 5, 1], tf.int32), 3));
       await using sess = new tf.Session({ ...dev.options, graph: g });
       await expect(sess.run(out)).rejects.toThrow(tf.errors.InvalidArgumentError);
+      await expect(sess.run(out)).rejects.toThrow('segment_ids[1] = 5 is out of range [0, 3)');
+    });
+
+    it('an id equal to num_segments fails on every op with TF text, and the failed run writes nothing', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
+      const g = new tf.Graph();
+      const { ids, ops, v, upd } = g.asDefault(() => {
+        const ids = tf.placeholder(tf.int32, [null], 'ids');
+        const d = tf.onesLike(tf.cast(ids, tf.float32));
+        const v = new tf.Variable(tf.zeros([5]));
+        const sum = tf.unsortedSegmentSum(d, ids, 5);
+        const ops = [sum, tf.unsortedSegmentMax(d, ids, 5), tf.unsortedSegmentMin(d, ids, 5), tf.unsortedSegmentProd(d, ids, 5), tf.unsortedSegmentMean(d, ids, 5), tf.sparseSegmentSumWithNumSegments(d, tf.range(0, tf.size(ids)), ids, 5)];
+        return { ids, ops, v, upd: tf.assign(v, sum) };
+      });
+      await using sess = new tf.Session({ ...dev.options, graph: g });
+      await sess.run(v.initializer);
+      for (const op of ops) {
+        await expect(sess.run(op, new Map([[ids, i32([0, 1, 2, 5])]]))).rejects.toThrow(/^segment_ids\[3\] = 5 is out of range \[0, 5\)$/);
+      }
+      expect((await sess.run(upd, new Map([[ids, i32([0, 4, -1])]]))).toArray()).toEqual([1, 0, 0, 0, 1]);
+      await expect(sess.run(upd, new Map([[ids, i32([1, 1, 7])]]))).rejects.toThrow('segment_ids[2] = 7 is out of range [0, 5)');
+      expect((await sess.run(v)).toArray()).toEqual([1, 0, 0, 0, 1]);
+      const m = g.asDefault(() => tf.unsortedSegmentSum(tf.constant([[1, 2], [3, 4]]), tf.constant([[0, 1], [2, 3]], tf.int32), 3));
+      await expect(sess.run(m)).rejects.toThrow('segment_ids[1,1] = 3 is out of range [0, 3)');
     });
   });
 }

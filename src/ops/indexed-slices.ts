@@ -92,6 +92,17 @@ function checkIds(ids: Tensor, type: string): void {
   void type;
 }
 
+/**
+ * Segment ids as int32 [n], checked on the device: an id ≥ `numSegments` fails the run with
+ * TF's `segment_ids[3] = 5 is out of range [0, 5)` (negative ids pass, to be dropped).
+ */
+export function checkSegmentIds(b: Lower, ids: Val, numSegments: number): Val {
+  const n = sizeOf(ids.shape);
+  const idx = b.reshape(b.cast(ids, 'int32'), [n]);
+  if (n === 0) return idx;
+  return b.prim('checkIndices', { n, limit: numSegments, allowNegative: true, name: 'segment_ids', shape: [...ids.shape] }, [idx], [{ dtype: 'int32', shape: [n] }])[0]!;
+}
+
 /** Sum rows of `data` ([...ids.shape, ...inner]) into `n` segments; negative ids are dropped. */
 function segmentSum(b: Lower, data: Val, ids: Val, n: number): Val {
   const r = ids.shape.length;
@@ -103,7 +114,7 @@ function segmentSum(b: Lower, data: Val, ids: Val, n: number): Val {
   }
   const nIdx = sizeOf(ids.shape);
   const flat = b.reshape(data, [nIdx, ...inner]);
-  const idx = b.reshape(b.cast(ids, 'int32'), [nIdx]);
+  const idx = checkSegmentIds(b, ids, n);
   // Negative ids go to one extra segment that is sliced off.
   const neg = b.binary('less', idx, b.scalar(0, 'int32'));
   const routed = b.select(neg, b.scalar(n, 'int32'), idx);

@@ -12,7 +12,7 @@ import type { PartialShape } from '../shape.js';
 import { sizeOf } from '../shape.js';
 import { shapeFnError, gather, onesLike, reshape, zerosLike } from './array.js';
 import { type TensorLike, isHostValue, toTensor } from './convert.js';
-import { unsortedSegmentSum } from './indexed-slices.js';
+import { checkSegmentIds, unsortedSegmentSum } from './indexed-slices.js';
 import type { Lower, Val } from './lower.js';
 import { cast, divide, equal, maximum, multiply, sqrt, greater, where } from './math.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
@@ -63,7 +63,7 @@ function segmentReduce(b: Lower, kind: Kind, data: Val, ids: Val, n: number): Va
   }
   const nIdx = sizeOf(ids.shape);
   const flat = b.reshape(data, [nIdx, ...inner]);
-  const idx = b.reshape(b.cast(ids, 'int32'), [nIdx]);
+  const idx = checkSegmentIds(b, ids, n);
   const neg = b.binary('less', idx, b.scalar(0, 'int32'));
   const routed = b.select(neg, b.scalar(n, 'int32'), idx);
   const combined = b.scatterAdd(flat, routed, 0, n + 1, FN[kind]);
