@@ -37,21 +37,27 @@ export type HostOpFn = (op: Operation, ins: NDArray[], ctx: HostContext) => Host
 
 const impls = new Map<string, HostOpFn>();
 const lazy = new Set<string>();
+/** For op types that run on the host only sometimes: which ops of the type do. */
+const conditions = new Map<string, (op: Operation) => boolean>();
 let anyDefined = false;
 
 /**
- * Register a host-stage op. A `lazy` one (control flow's Merge and Exit) gets no precomputed
+ * Register a host-stage op. With `when`, only the ops of the type it accepts run on the host
+ * (the others lower into the device plan as usual). A `lazy` one (control flow's Merge and Exit) gets no precomputed
  * inputs: it computes what it needs through sub-runs of `ctx.runner` (only a taken branch, a
  * loop's body once per iteration), and the ops behind its inputs are not part of the run.
  */
-export function registerHostOp(type: string, fn: HostOpFn, opts: { lazy?: boolean } = {}): void {
+export function registerHostOp(type: string, fn: HostOpFn, opts: { lazy?: boolean; when?: (op: Operation) => boolean } = {}): void {
   impls.set(type, fn);
   if (opts.lazy) lazy.add(type);
+  if (opts.when) conditions.set(type, opts.when);
   anyDefined = true;
 }
 
 export function isHostOp(op: Operation): boolean {
-  return impls.has(op.type);
+  if (!impls.has(op.type)) return false;
+  const when = conditions.get(op.type);
+  return when === undefined || when(op);
 }
 
 /** Wait for a promise from host work (await in `run`, an error in `runSync`). */
