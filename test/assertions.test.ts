@@ -294,6 +294,24 @@ describe('tf.assert* family: static checks and TF1 texts', () => {
     })).toThrow('`tf.add_check_numerics_ops() is not compatible with TensorFlow control flow operations such as `tf.cond()` or `tf.while_loop()`.');
   });
 
+  it('assertVariablesInitialized: FailedPreconditionError until every variable is initialized', async () => {
+    const g = new tf.Graph();
+    const t = g.asDefault(() => {
+      const a = new tf.Variable(tf.constant(1), { name: 'a' });
+      const b = new tf.Variable(tf.zeros([2, 3]), { name: 'b' });
+      return { a, b, all: tf.assertVariablesInitialized()!, one: tf.assertVariablesInitialized([b])! };
+    });
+    expect(tf.Graph.prototype.asDefault.call(new tf.Graph(), () => tf.assertVariablesInitialized())).toBeNull();
+    const sess = new tf.Session({ graph: g });
+    await expect(sess.run(t.all)).rejects.toThrow('Attempting to use uninitialized value a');
+    await sess.run(t.a.initializer);
+    await expect(sess.run(t.all)).rejects.toBeInstanceOf(tf.errors.FailedPreconditionError);
+    await sess.run(t.b.initializer);
+    expect(vals((await sess.run(t.all)) as NDArray)).toEqual([0, 2]);
+    expect(vals((await sess.run(t.one)) as NDArray)).toEqual([2]);
+    await sess.close();
+  });
+
   it('countUpTo: TF1 texts; a float or non-scalar variable is refused', () => {
     new tf.Graph().asDefault(() => {
       const f = new tf.Variable(tf.constant(1));

@@ -14,7 +14,7 @@ import { getDefaultGraph } from '../graph/context.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { type PartialShape, pyShape } from '../shape.js';
-import { shape as shapeOf, rank as rankOf, reshape, size as sizeOf } from './array.js';
+import { shape as shapeOf, rank as rankOf, reshape, size as sizeOf, stack } from './array.js';
 import { makeOp } from './registry.js';
 import { cond } from './control-flow/cond.js';
 import { contextOf } from './control-flow/context.js';
@@ -23,7 +23,8 @@ import { checkNumerics, constant, group, identity, noOp } from './core.js';
 import { getStaticValue } from './deprecated-aliases.js';
 import { Assert } from './logging-ops.js';
 import { abs, add, equal, greater, greaterEqual, less, lessEqual, logicalOr, multiply, notEqual, reduceAll, subtract } from './math.js';
-import { Variable } from './variables.js';
+import { Variable, globalVariables } from './variables.js';
+import { localVariables } from '../scope/collections.js';
 import { StringArray } from '../string-array.js';
 
 const dtypeRepr = (d: DType | string): string => `<dtype: '${d}'>`;
@@ -511,3 +512,18 @@ export function addCheckNumericsOps(): Operation {
   return group(check);
 }
 
+
+/**
+ * `tf.assertVariablesInitialized(varList?)` (default: the global and local variables, else every
+ * variable op of the graph): a tensor whose evaluation fails with FailedPreconditionError
+ * `Attempting to use uninitialized value <name>` unless every one is initialized (the Rank of
+ * each variable, stacked when several, as TF1); null when there are none.
+ */
+export function assertVariablesInitialized(varList?: readonly (Variable | Tensor)[] | null): Tensor | null {
+  const g = varList?.[0]?.graph ?? getDefaultGraph();
+  let list: readonly (Variable | Tensor)[] = varList ?? [...globalVariables(), ...localVariables()];
+  if (list.length === 0) list = g.getOperations().filter((op) => op.type === 'VariableV2').map((op) => op.outputs[0]!);
+  if (list.length === 0) return null;
+  const ranks = list.map((v) => makeOp(g, 'Rank', [v instanceof Variable ? v.ref : v], {}, undefined, 'Rank').outputs[0]!);
+  return ranks.length === 1 ? ranks[0]! : stack(ranks);
+}
