@@ -2,7 +2,7 @@
  * tf.image on every device: the resize methods against the expected outputs of TF 1.15's
  * tensorflow/python/ops/image_ops_test.py (ResizeImagesV1Test: testResizeUpAlignCornersFalse,
  * testResizeUpAlignCornersTrue, testResizeUpBicubic, testResizeDownArea, testResizeDown,
- * testReturnDtype; NonMaxSuppressionTest.testNonMaxSuppression), the crops, pads, flips and
+ * testReturnDtype; NonMaxSuppressionTest.testNonMaxSuppression; crop_and_resize_op_test.cc), the crops, pads, flips and
  * colour adjustments against float64 re-implementations of TF's kernels, TF1's argument
  * errors, and finite-difference gradients of the resize and adjust ops.
  */
@@ -172,6 +172,36 @@ for (const dev of devices) {
       expect(got[11]).toEqual({ s: [4, 4, 1], d: [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0] });
       // 2 x 4 into 2 x 8: ratio 1, two zero columns each side
       expect(got[12]).toEqual({ s: [2, 8, 1], d: [0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 7, 8, 0, 0] });
+    });
+
+    it("cropAndResize: TF 1.15's crop_and_resize_op_test.cc cases (flipped and outside boxes, nearest)", async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const g = new tf.Graph();
+      const outs = g.asDefault(() => {
+        const i22 = tf.constant(img([1, 2, 3, 4], [1, 2, 2, 1], 'uint8'));
+        const i33 = tf.constant(img([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]));
+        return [
+          tf.image.cropAndResize(i22, [[0, 0, 1, 1]], [0], [1, 1]),
+          tf.image.cropAndResize(i22, [[1, 1, 0, 0]], [0], [1, 1]),
+          tf.image.cropAndResize(i22, [[0, 0, 1, 1]], [0], [3, 3]),
+          tf.image.cropAndResize(i22, [[-1, -1, 1, 1]], [0], [3, 3], 'bilinear', -1),
+          tf.image.cropAndResize(i33, [[0, 0, 1, 1], [0, 0, 0.5, 0.5]], [0, 0], [2, 2]),
+          tf.image.cropAndResize(i33, [[0, 0, 1, 1], [0, 0, 0.5, 0.5]], [0, 0], [2, 2], 'nearest'),
+          tf.image.cropAndResize(i33, [[1, 1, 0, 0], [0.5, 0.5, 0, 0]], [0, 0], [2, 2]),
+        ];
+      });
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      const got = ((await sess.run(outs)) as NDArray[]).map((r) => ({ s: r.shape, d: Array.from(r.data as Float32Array) }));
+      await sess.close();
+      expect(got).toEqual([
+        { s: [1, 1, 1, 1], d: [2.5] }, // TestCropAndResize2x2To1x1Uint8
+        { s: [1, 1, 1, 1], d: [2.5] }, // TestCropAndResize2x2To1x1Flipped
+        { s: [1, 3, 3, 1], d: [1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4] }, // TestCropAndResize2x2To3x3
+        { s: [1, 3, 3, 1], d: [-1, -1, -1, -1, 1, 2, -1, 3, 4] }, // TestCropAndResize2x2To3x3Extrapolated
+        { s: [2, 2, 2, 1], d: [1, 3, 7, 9, 1, 2, 4, 5] }, // TestCropAndResize3x3To2x2
+        { s: [2, 2, 2, 1], d: [1, 3, 7, 9, 1, 2, 4, 5] }, // TestCropAndResize3x3To2x2_NearestNeighbor
+        { s: [2, 2, 2, 1], d: [9, 7, 3, 1, 5, 4, 2, 1] }, // TestCropAndResize3x3To2x2Flipped
+      ]);
     });
 
     it('colour adjustments, HSV, grayscale, standardization, dtype conversion against float64 references', async (ctx) => {
@@ -375,6 +405,8 @@ const GRAD32: GradCase[] = [
   { name: 'resizeBilinear up', ins: [{ shape: [1, 2, 2, 2] }], f: (x) => tf.image.resizeBilinear(x, [5, 3]) },
   { name: 'resizeBilinear down, alignCorners', ins: [{ shape: [1, 4, 3, 1] }], f: (x) => tf.image.resizeBilinear(x, [3, 2], true) },
   { name: 'resizeBicubic', ins: [{ shape: [1, 3, 3, 1] }], f: (x) => tf.image.resizeBicubic(x, [4, 5]) },
+  // CropAndResize is float32 out too; gradients w.r.t. the image and the boxes (kept off pixel edges)
+  { name: 'cropAndResize', ins: [{ shape: [1, 3, 3, 1] }, { shape: [1, 4], gen: (r, i) => [0.12, 0.2, 0.81, 0.9][i]! + 0.05 * r() }], f: (x, b) => tf.image.cropAndResize(x, b, [0], [2, 2]) },
   // TF1 computes the adjustments of a float64 image in float32 (convert_image_dtype), so these too
   { name: 'adjustContrast', ins: [{ shape: [2, 2, 2] }], f: (x) => tf.image.adjustContrast(x, 1.7) },
   { name: 'adjustGamma', ins: [{ shape: [1, 2, 3], gen: 'pos' }], f: (x) => tf.image.adjustGamma(x, 1.5, 0.8) },

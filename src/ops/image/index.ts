@@ -18,8 +18,10 @@ import { depthwiseConv2d } from '../conv-transpose.js';
 import { type TensorLike, toTensor } from '../convert.js';
 import { tensordot } from '../einsum.js';
 import {
-  abs, add, cast, clipByValue, equal, floor, floorDiv, greater, less, maximum, minimum, mod, multiply, pow, reduceMean, reduceSum, sqrt, square, subtract, where,
+  abs, add, cast, ceil, clipByValue, equal, floor, floorDiv, greater, greaterEqual as greaterEq, less, lessEqual as lessEq, maximum, minimum, mod, multiply, pow,
+  reduceMean, reduceSum, sqrt, square, subtract, where,
 } from '../math.js';
+import { gatherNd } from '../scatter-nd.js';
 import { pad } from '../pad.js';
 import { randomUniform } from '../random.js';
 import { defineOp, makeOp, registerGradient } from '../registry.js';
@@ -765,5 +767,84 @@ export function nonMaxSuppression(...a: unknown[]): Tensor {
     const iouT = toTensor((o.iouThreshold ?? 0.5) as TensorLike, 'float32');
     const scoreT = toTensor((o.scoreThreshold ?? -Infinity) as TensorLike, 'float32');
     return makeOp(g, 'NonMaxSuppressionV3', [boxes, scores, maxOut, iouT, scoreT], {}, undefined, 'NonMaxSuppressionV3').outputs[0]!;
+  }));
+}
+
+// ----- crop and resize ------------------------------------------------------------------------
+
+/**
+ * `tf.image.cropAndResize(image, boxes, boxInd, cropSize, method = 'bilinear',
+ * extrapolationValue = 0, name?)`: for each box [y1, x1, y2, x2] (normalized, may be flipped or
+ * reach outside) of image boxInd[i], a cropSize crop sampled as TF's CropAndResize kernel does
+ * (corner-aligned, bilinear or nearest; samples outside the image get extrapolationValue),
+ * float32 [numBoxes, cropHeight, cropWidth, depth]. Composed from gathers and lerps, so it has
+ * gradients w.r.t. the image and the boxes (TF's CropAndResizeGradImage / GradBoxes).
+ */
+export function cropAndResize(...a: unknown[]): Tensor {
+  const o = args(a, ['image', 'boxes', 'boxInd', 'cropSize', 'method', 'extrapolationValue', 'name', 'boxIndices'], 'cropAndResize', 3);
+  const img0 = toTensor(o.image as Img);
+  const g = img0.graph;
+  return g.nameScope((o.name as string | undefined) ?? 'CropAndResize', () => g.asDefault(() => {
+    const boxes = toTensor(o.boxes as TensorLike, 'float32');
+    const ind = toTensor((o.boxInd ?? o.boxIndices) as TensorLike, 'int32');
+    const method = String(o.method ?? 'bilinear');
+    if (method !== 'bilinear' && method !== 'nearest') throw new ValueError(`method must be 'bilinear' or 'nearest', got '${method}'`);
+    const cs = o.cropSize as number[];
+    if (!Array.isArray(cs) || cs.length !== 2 || !cs.every((v) => Number.isInteger(v) && v > 0)) throw new ValueError('crop_size must be two positive integers [crop_height, crop_width]');
+    const s = img0.shape;
+    const shapes = `${[img0.shape, boxes.shape, ind.shape, [2]].map((q) => (q === null ? '<unknown>' : `[${q.map((d) => d ?? '?').join(',')}]`)).join(', ')}`;
+    const rankErr = (r: number, want: number) => new ValueError(`Shape must be rank ${want} but is rank ${r} for 'CropAndResize' (op: 'CropAndResize') with input shapes: ${shapes}.`);
+    if (s === null || s.length !== 4) throw rankErr(s?.length ?? 0, 4);
+    if (boxes.shape !== null && boxes.shape.length !== 2) throw rankErr(boxes.shape.length, 2);
+    if (boxes.shape?.[1] !== undefined && boxes.shape[1] !== null && boxes.shape[1] !== 4) throw new ValueError(`Dimension must be 4 but is ${boxes.shape[1]} for 'CropAndResize' (op: 'CropAndResize') with input shapes: ${shapes}.`);
+    if (ind.shape !== null && ind.shape.length !== 1) throw rankErr(ind.shape.length, 1);
+    const [, H, W] = s as (number | null)[];
+    if (H === null || W === null) throw new ValueError("cropAndResize: tsflow needs the image's height and width known when the graph is built");
+    const [ch, cw] = cs as [number, number];
+    const image = cast(img0, 'float32');
+    const f = (v: number): Tensor => toTensor(v, 'float32');
+    const [y1, x1, y2, x2] = unstack(boxes, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    // in-image coordinates of the samples: [N, ch] and [N, cw]
+    const coords = (lo: Tensor, hi: Tensor, size: number, n: number): Tensor => {
+      const lo2 = expandDims(lo, 1);
+      const hi2 = expandDims(hi, 1);
+      if (n === 1) return multiply(multiply(add(lo2, hi2), f(0.5)), f(size - 1));
+      const step = divide(multiply(subtract(hi2, lo2), f(size - 1)), f(n - 1));
+      return add(multiply(lo2, f(size - 1)), multiply(toTensor(Float32Array.from({ length: n }, (_, i) => i) as unknown as TensorLike, 'float32'), step));
+    };
+    const iy = coords(y1, y2, H, ch);
+    const ix = coords(x1, x2, W, cw);
+    const inside = (c: Tensor, size: number): Tensor => makeOp(g, 'LogicalAnd', [greaterEq(c, f(0)), lessEq(c, f(size - 1))], {}, undefined, 'LogicalAnd').outputs[0]!;
+    const valid = makeOp(g, 'LogicalAnd', [expandDims(inside(iy, H), 2), expandDims(inside(ix, W), 1)], {}, undefined, 'LogicalAnd').outputs[0]!; // [N, ch, cw]
+    const clampIdx = (c: Tensor, size: number): Tensor => cast(clipByValue(c, 0, size - 1), 'int32');
+    const zerosNHW = zeros([1, ch, cw], 'int32');
+    const bIdx = add(reshape(ind, [-1, 1, 1]), zerosNHW);
+    const at = (yi: Tensor, xi: Tensor): Tensor => {
+      const yy = add(expandDims(yi, 2), zerosNHW);
+      const xx = add(expandDims(xi, 1), zerosNHW);
+      return gatherNd(image, stack([bIdx, yy, xx], -1));
+    };
+    let out: Tensor;
+    if (method === 'nearest') {
+      // std::round of a coordinate ≥ 0 (half away from zero), not tf.round's half-to-even
+      out = at(clampIdx(floor(add(iy, f(0.5))), H), clampIdx(floor(add(ix, f(0.5))), W));
+    } else {
+      const ty = floor(iy);
+      const tx = floor(ix);
+      const yl = expandDims(expandDims(subtract(iy, ty), 2), 3);
+      const xl = expandDims(expandDims(subtract(ix, tx), 1), 3);
+      const t = clampIdx(ty, H);
+      const bt = clampIdx(ceil(iy), H);
+      const l = clampIdx(tx, W);
+      const r = clampIdx(ceil(ix), W);
+      const tl = at(t, l);
+      const tr = at(t, r);
+      const bl = at(bt, l);
+      const br = at(bt, r);
+      const top = add(tl, multiply(subtract(tr, tl), xl));
+      const bottom = add(bl, multiply(subtract(br, bl), xl));
+      out = add(top, multiply(subtract(bottom, top), yl));
+    }
+    return where(expandDims(valid, 3), out, f(Number(o.extrapolationValue ?? 0)));
   }));
 }
