@@ -34,12 +34,12 @@ export interface PoolAttrs {
   [k: string]: unknown;
 }
 
-type Fail = (msg: string) => Error;
+export type Fail = (msg: string) => Error;
 const FLOATS = 'float16, bfloat16, float32, float64';
 
 // ----- geometry ----------------------------------------------------------------------------
 /** Build-time output size of one spatial dim (TF's GetWindowedOutputSizeFromDimsV2). */
-function staticOut(inp: Dim, k: Dim, dil: number, s: number, pad: Padding, fail: Fail): Dim {
+export function staticOut(inp: Dim, k: Dim, dil: number, s: number, pad: Padding, fail: Fail): Dim {
   if (s <= 0) throw fail(`Stride must be > 0, but got ${s}`);
   if (dil < 1) throw fail(`Dilation rate must be >= 1, but got ${dil}`);
   if (inp === null) return null;
@@ -51,7 +51,7 @@ function staticOut(inp: Dim, k: Dim, dil: number, s: number, pad: Padding, fail:
 }
 
 /** Run-time output size and leading padding (TF's GetWindowedOutputSizeVerboseV2). */
-function runtimeOut(inp: number, k: number, dil: number, s: number, pad: Padding, op: string): [number, number] {
+export function runtimeOut(inp: number, k: number, dil: number, s: number, pad: Padding, op: string): [number, number] {
   if (s <= 0) throw new InvalidArgumentError(`Stride must be > 0, but got ${s}`, op);
   if (dil < 1) throw new InvalidArgumentError(`Dilation rate must be >= 1, but got ${dil}`, op);
   const kEff = (k - 1) * dil + 1;
@@ -70,21 +70,21 @@ function runtimeOut(inp: number, k: number, dil: number, s: number, pad: Padding
 }
 
 /** Window geometry over an NHWC input of concrete shape `x`. */
-function geometry(x: readonly number[], kh: number, kw: number, strides: number[], dil: number[], pad: Padding, op: string): WindowGeom {
+export function geometry(x: readonly number[], kh: number, kw: number, strides: number[], dil: number[], pad: Padding, op: string): WindowGeom {
   const [n, h, w, c] = x as [number, number, number, number];
   const [oh, padTop] = runtimeOut(h, kh, dil[1]!, strides[1]!, pad, op);
   const [ow, padLeft] = runtimeOut(w, kw, dil[2]!, strides[2]!, pad, op);
   return { n, h, w, c, kh, kw, oh, ow, sh: strides[1]!, sw: strides[2]!, dh: dil[1]!, dw: dil[2]!, padTop, padLeft };
 }
 
-function withRank4(s: PartialShape, fail: Fail): Dim[] {
+export function withRank4(s: PartialShape, fail: Fail): Dim[] {
   if (s === null) return [null, null, null, null];
   if (s.length !== 4) throw fail(`Shape must be rank 4 but is rank ${s.length}`);
   return s;
 }
 
 /** Static shape of a tensor that holds a shape: `tf.shape(x)` or a constant. */
-function shapeFromTensor(t: Tensor, fail: Fail): Dim[] {
+export function shapeFromTensor(t: Tensor, fail: Fail): Dim[] {
   if (t.op.type === 'Shape') return withRank4(t.op.inputs[0]!.shape, fail);
   if (t.op.type === 'Const') return withRank4(Array.from((t.op.attrs.value as NDArray).data), fail);
   if (t.shape !== null && t.shape.length === 1 && t.shape[0] !== null && t.shape[0] !== 4) throw fail(`Shape must be rank 4 but is rank ${t.shape[0]}`);
@@ -92,7 +92,7 @@ function shapeFromTensor(t: Tensor, fail: Fail): Dim[] {
 }
 
 /** The value of a shape input at plan time (it must fold: a constant or `tf.shape`). */
-function foldShape(b: Lower, v: Val, what: string): number[] {
+export function foldShape(b: Lower, v: Val, what: string): number[] {
   const c = b.constValue(v);
   if (!c) throw new InvalidArgumentError(`${what} must be known when the plan is built (a constant or tf.shape of a tensor)`, b.opName);
   const s = Array.from(c.data);
@@ -100,14 +100,14 @@ function foldShape(b: Lower, v: Val, what: string): number[] {
   return s;
 }
 
-function checkFloat(t: Tensor, param: string): void {
+export function checkFloat(t: Tensor, param: string): void {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') {
     throw new TypeError(`Value passed to parameter '${param}' has DataType ${t.dtype} not in list of allowed values: ${FLOATS}`);
   }
 }
 
 // ----- Conv2D -------------------------------------------------------------------------------
-function checkConvAttrs(a: ConvAttrs, op: string): void {
+export function checkConvAttrs(a: ConvAttrs, op: string): void {
   if (a.strides[0] !== 1 || a.strides[3] !== 1) {
     throw new InvalidArgumentError('Current implementation does not yet support strides in the batch and depth dimensions.', op);
   }
@@ -147,7 +147,7 @@ defineOp<ConvAttrs>({
  * Geometry for the conv backprops from the forward input/filter shapes, with TF's checks that
  * `dy` fits them.
  */
-function backpropGeom(label: string, x: readonly number[], f: readonly number[], dy: readonly number[], a: ConvAttrs, op: string): WindowGeom & { o: number } {
+export function backpropGeom(label: string, x: readonly number[], f: readonly number[], dy: readonly number[], a: ConvAttrs, op: string): WindowGeom & { o: number } {
   const bad = (m: string): InvalidArgumentError => new InvalidArgumentError(`${label}: ${m}`, op);
   if (x.length !== 4) throw bad('input must be 4-dimensional');
   if (f.length !== 4) throw bad('filter must be 4-dimensional');
@@ -200,7 +200,7 @@ defineOp<ConvAttrs>({
 });
 
 // ----- pooling ------------------------------------------------------------------------------
-function checkPoolAttrs(a: PoolAttrs, op: string): void {
+export function checkPoolAttrs(a: PoolAttrs, op: string): void {
   if (a.ksize[0] !== 1 || a.strides[0] !== 1) throw new UnimplementedError('Pooling is not yet supported on the batch dimension.', op);
   if (a.ksize[3] !== 1 || a.strides[3] !== 1) throw new UnimplementedError('Pooling across the depth dimension is not supported.', op);
 }
