@@ -294,6 +294,31 @@ describe('tf.assert* family: static checks and TF1 texts', () => {
     })).toThrow('`tf.add_check_numerics_ops() is not compatible with TensorFlow control flow operations such as `tf.cond()` or `tf.while_loop()`.');
   });
 
+  it('debugging.assertShapes: symbolic sizes across tensors, statically and at run time', async () => {
+    const g = new tf.Graph();
+    const t = g.asDefault(() => {
+      const x = tf.zeros([10, 3], 'float32', 'x');
+      const y = tf.ones([10, 7], 'float32', 'y');
+      expect(tf.debugging.assertShapes([[x, ['N', 'Q']], [y, ['N', 'D']], [tf.constant([1, 2, 3]), ['Q']], [tf.constant(1), []]]).type).toBe('NoOp');
+      expect(() => tf.debugging.assertShapes([[x, ['N', 'D']], [y, ['N', 'D']]])).toThrow(
+        '.  Specified by tensor x:0 dimension 1.  Tensor y:0 dimension 1 must have size 3.  Received size 7, shape (10, 7)',
+      );
+      expect(() => tf.debugging.assertShapes(new Map([[x, ['N', 4]]]), { message: 'm' })).toThrow('m.  Specified explicitly.  Tensor x:0 dimension 1 must have size 4.');
+      expect(() => tf.debugging.assertShapes([[x, ['N', '...']]])).toThrow('.  Tensor x:0 specified shape index 1.  Symbol `...` or `*` for a variable number of unspecified dimensions is only allowed as the first entry');
+      expect(() => tf.debugging.assertShapes([[x, 5]] as never)).toThrow('Specified shape must be an iterable.');
+      expect(() => tf.debugging.assertShapes([[x, ['*', 3]], [y, ['...', 10, 7]]])).not.toThrow();
+      const a = tf.placeholder('float32', [null, 3], { name: 'a' });
+      const b = tf.placeholder('float32', [null, null], { name: 'b' });
+      return { a, b, check: tf.debugging.assertShapes([[a, ['N', 3]], [b, ['N', 'N']]]) };
+    });
+    const sess = new tf.Session({ graph: g });
+    expect(await sess.run(t.check, new Map([[t.a, [[1, 2, 3], [4, 5, 6]]], [t.b, [[1, 2], [3, 4]]]]))).toBeNull();
+    await expect(sess.run(t.check, new Map([[t.a, [[1, 2, 3], [4, 5, 6]]], [t.b, [[1, 2, 3], [3, 4, 5]]]]))).rejects.toThrow(
+      'assertion failed: [] [Specified by tensor a:0 dimension 0] [Tensor b:0 dimension] [1] [must have size] [2] [Received shape: ] [2 3]',
+    );
+    await sess.close();
+  });
+
   it('assertVariablesInitialized: FailedPreconditionError until every variable is initialized', async () => {
     const g = new tf.Graph();
     const t = g.asDefault(() => {

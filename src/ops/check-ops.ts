@@ -16,6 +16,7 @@ import { NDArray } from '../ndarray.js';
 import { type PartialShape, pyShape } from '../shape.js';
 import { shape as shapeOf, rank as rankOf, reshape, size as sizeOf, stack } from './array.js';
 import { makeOp } from './registry.js';
+import { index } from './strided-slice.js';
 import { cond } from './control-flow/cond.js';
 import { contextOf } from './control-flow/context.js';
 import { type TensorLike, toTensor } from './convert.js';
@@ -526,4 +527,110 @@ export function assertVariablesInitialized(varList?: readonly (Variable | Tensor
   if (list.length === 0) return null;
   const ranks = list.map((v) => makeOp(g, 'Rank', [v instanceof Variable ? v.ref : v], {}, undefined, 'Rank').outputs[0]!);
   return ranks.length === 1 ? ranks[0]! : stack(ranks);
+}
+
+// ----- assert_shapes -------------------------------------------------------------------------
+
+type Dim = number | string | null;
+const knownSize = (d: unknown): d is number | string =>
+  (typeof d === 'number' && Number.isInteger(d)) || (typeof d === 'string' && /^\s*[-+]?\d+\s*$/.test(d));
+const anySize = (d: unknown): boolean => d === null || d === undefined || d === '.';
+
+/** check_ops' _dimension_sizes: static sizes where known, else entries of tf.shape(x); a scalar is [1]. */
+function dimensionSizes(x: Tensor): (number | Tensor)[] | Tensor {
+  const dyn = shapeOf(x);
+  if (x.shape !== null && x.shape.length === 0) return [1];
+  if (x.shape !== null) return x.shape.map((d, i) => (d === null ? index(dyn, i) : d));
+  return cond(equal(rankOf(x), 0), () => toTensor([1], 'int32'), () => dyn) as Tensor;
+}
+
+function sizeAt(sizes: (number | Tensor)[] | Tensor, dim: number): number | Tensor {
+  if (Array.isArray(sizes)) return sizes[dim < 0 ? sizes.length + dim : dim]!;
+  return index(sizes, dim);
+}
+
+/**
+ * `tf.debugging.assertShapes(shapes, data?, summarize?, message?, name?)`: the shapes of several
+ * tensors against symbolic shapes (`[[x, ['N', 'Q']], [y, ['N', 'D']], [s, []]]` or a Map): a
+ * number is an exact size, a string names a size shared by every tensor that uses it, null or
+ * '.' is any size, a leading '...' or '*' any number of outer dimensions. What the static shapes
+ * decide raises ValueError at build time (TF's texts); the rest becomes Assert ops, grouped.
+ */
+export function assertShapes(...args: unknown[]): Operation {
+  const o = kwargs(args, ['shapes', 'data', 'summarize', 'message', 'name'], 'assert_shapes', 1);
+  const message = (o.message as string | null | undefined) || '';
+  const data = (o.data as unknown[] | null | undefined) ?? null;
+  const summarize = (o.summarize as number | null | undefined) ?? null;
+  const name = (o.name as string | null | undefined) ?? undefined;
+  const raw = o.shapes instanceof Map ? [...o.shapes.entries()] : (o.shapes as [unknown, unknown][]);
+  const g = raw.map(([x]) => x).find((x): x is Tensor => x instanceof Tensor)?.graph ?? getDefaultGraph();
+  let rankAssertions: Operation[] = [];
+  const sizeAssertions: Operation[] = [];
+  g.nameScope(name ?? 'assert_shapes', () => {
+    const constraints = raw.filter(([, s]) => s !== null && s !== undefined).map(([x, s]) => [toTensor(x as TensorLike), s] as const);
+    const dims = constraints.map(([tensor, symbolic]) => {
+      if (!Array.isArray(symbolic) && typeof symbolic !== 'string') {
+        throw new ValueError(`${message}.  Tensor ${tensor.name}.  Specified shape must be an iterable.  An iterable has the attribute \`__iter__\` or \`__getitem__\`.  Received specified shape: ${String(symbolic)}`);
+      }
+      const tuple = [...(symbolic as ArrayLike<Dim> & Iterable<Dim>)];
+      let innermost = false;
+      tuple.forEach((s, i) => {
+        if (s !== '...' && s !== '*') return;
+        if (i !== 0) {
+          throw new ValueError(`${message}.  Tensor ${tensor.name} specified shape index ${i}.  Symbol \`...\` or \`*\` for a variable number of unspecified dimensions is only allowed as the first entry`);
+        }
+        innermost = true;
+      });
+      const sym = innermost ? tuple.slice(1) : tuple;
+      return { x: tensor, unspecified: innermost, actual: dimensionSizes(tensor), symbolic: sym.length === 0 ? [1] : sym };
+    });
+    for (const d of dims) {
+      const rank = d.symbolic.length;
+      const zeroOrOne = rank === 0 || rank === 1;
+      const opts = { data, summarize, message, name };
+      if (d.unspecified) {
+        if (zeroOrOne) continue;
+        rankAssertions.push(assertRankAtLeast(d.x, rank, opts));
+      } else if (zeroOrOne) {
+        rankAssertions.push(assertRankIn(d.x, [0, 1], opts));
+      } else {
+        rankAssertions.push(assertRank(d.x, rank, opts));
+      }
+    }
+    const specs = new Map<string, { size: number | Tensor; by: Tensor; dim: number }>();
+    for (const d of dims) {
+      d.symbolic.forEach((symbol, i) => {
+        if (anySize(symbol)) return;
+        const tensorDim = d.unspecified ? i - d.symbolic.length : i;
+        const key = String(symbol);
+        const known = knownSize(symbol);
+        if (!known && !specs.has(key)) {
+          specs.set(key, { size: g.controlDependencies(rankAssertions, () => sizeAt(d.actual, tensorDim)), by: d.x, dim: tensorDim });
+          return;
+        }
+        let specified: number | Tensor;
+        let checkMessage: string;
+        if (known) {
+          specified = Number(symbol);
+          checkMessage = 'Specified explicitly';
+        } else {
+          const s = specs.get(key)!;
+          specified = s.size;
+          checkMessage = `Specified by tensor ${s.by.name} dimension ${s.dim}`;
+        }
+        const actual = g.controlDependencies(rankAssertions, () => sizeAt(d.actual, tensorDim));
+        if (typeof actual === 'number' && typeof specified === 'number') {
+          if (actual !== specified) {
+            throw new ValueError(`${message}.  ${checkMessage}.  Tensor ${d.x.name} dimension ${tensorDim} must have size ${specified}.  Received size ${actual}, shape ${shapeText(d.x.shape)}`);
+          }
+          return;
+        }
+        const condition = equal(toTensor(actual as TensorLike, 'int32'), toTensor(specified as TensorLike, 'int32'));
+        const data_ = data ?? [message, checkMessage, `Tensor ${d.x.name} dimension`, toTensor(tensorDim, 'int32'), 'must have size', toTensor(specified as TensorLike, 'int32'), 'Received shape: ', shapeOf(d.x)];
+        sizeAssertions.push(Assert(condition, data_, { summarize }));
+      });
+    }
+  });
+  rankAssertions = rankAssertions.filter(Boolean);
+  return g.controlDependencies(rankAssertions, () => group(sizeAssertions));
 }
