@@ -192,6 +192,10 @@ describe('fusion switch', () => {
       expect(s.stats.stepsAfterFusion < s.stats.stepsBeforeFusion, `level ${level}`).toBe(fused);
       await s.close();
     }
+    // a chain nothing reads (its op fetched): still runs
+    const s = new tf.Session({ graph, ...ON });
+    expect(await s.run(y.op, new Map([[x, [1, -2, 3]]]))).toBeNull();
+    await s.close();
     expect(() => new tf.Session({ graph, graphOptions: { optimizerOptions: { globalJitLevel: 3 as never } } })).toThrow(/globalJitLevel/);
   });
 });

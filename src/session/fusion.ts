@@ -246,6 +246,12 @@ export function fuseSteps(
         outNodes.push(v);
       }
     }
+    // a group nothing reads still computes its last value, as the unfused steps did
+    if (outputs.length === 0) {
+      const o = steps[g[g.length - 1]!]!.outputs[0]!;
+      outputs.push(o);
+      outNodes.push(node.get(o)!);
+    }
     const merged = mergeAxes(frame, inStrides);
     const last = steps[g[g.length - 1]!]!;
     return { prim: 'map', params: { shape: merged.shape, strides: merged.strides, expr: b.done(...outNodes) }, inputs, outputs, op: last.op };

@@ -118,6 +118,11 @@ export class WebGPUProgram implements Program {
   /** Whether the planner's temp offsets were replaced (see layout.ts). */
   relaid = false;
 
+  /** Compute dispatches one run records (the plan's steps, then the conditional commits). */
+  get dispatchCount(): number {
+    return this.dispatches.length + this.commitDispatches.length;
+  }
+
   private constructor(dev: WebGPUDevice, plan: Plan) {
     this.dev = dev;
     this.plan = plan;
