@@ -93,6 +93,7 @@ const CASES: Case[] = ([
     higherIsBetter: false,
     impls: [
       ...threadCounts.flatMap((t) => (['static', 'dynamic'] as const).map((f) => ({ name: `tsflow ${f}Rnn ${t} thread${t > 1 ? 's' : ''}`, args: ['--impl', 'tsflow', '--rnn', f, '--threads', String(t)], tsflowThreads: t }))),
+      ...(['static', 'dynamic'] as const).map((f) => ({ name: `tsflow ${f}Rnn WebGPU`, args: ['--impl', 'tsflow', '--rnn', f, '--device', 'webgpu'] })),
       { name: 'tfjs-layers LSTM, tfjs-backend-wasm', args: ['--impl', 'tfjs-wasm'] },
     ],
     metrics: (r) => ({ step: r.ms, 'ms per loop iteration': r.perIterationMs ?? null }),
@@ -280,6 +281,12 @@ const mm2 = get('matmul', t2, '1024');
 check('2 threads ≥ 1.7× 1 thread, matmul 1024³', mm1 && mm2 ? mm2 / mm1 : null, (v) => v >= 1.7, (v) => `${v.toFixed(2)}×`);
 const mlp1 = get('mlp', t1, 'step');
 check('2 threads ≥ 1.7× 1 thread, MLP step', mlp1 && mlp2 ? mlp1 / mlp2 : null, (v) => v >= 1.7, (v) => `${v.toFixed(2)}×`);
+const lstmS = get('lstm', `tsflow staticRnn ${t2}`, 'step');
+const lstmD = get('lstm', `tsflow dynamicRnn ${t2}`, 'step');
+const lstmW = get('lstm', 'tfjs-layers LSTM, tfjs-backend-wasm', 'step');
+check('LSTM step, dynamicRnn within 1.5× of staticRnn (2 threads)', lstmS && lstmD ? lstmD / lstmS : null, (v) => v <= 1.5, (v) => `${v.toFixed(2)}×`);
+check('LSTM step, staticRnn ≥ 5× faster than tfjs-layers on wasm (2 threads)', lstmS && lstmW ? lstmW / lstmS : null, (v) => v >= 5, (v) => `${v.toFixed(2)}×`);
+check('LSTM step, dynamicRnn ≥ 5× faster than tfjs-layers on wasm (2 threads)', lstmD && lstmW ? lstmW / lstmD : null, (v) => v >= 5, (v) => `${v.toFixed(2)}×`);
 const sp5 = get('sparse', t1, 'vocab 5000');
 const sp50 = get('sparse', t1, 'vocab 50000');
 check('sparse step, vocab 50,000 within 1.5× of vocab 5,000 (1 thread)', sp5 && sp50 ? sp50 / sp5 : null, (v) => v <= 1.5, (v) => `${v.toFixed(2)}×`);

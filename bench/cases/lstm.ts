@@ -1,11 +1,12 @@
 /**
  * One SGD training step of the LSTM MNIST row classifier (28 steps of 28 inputs, 128 hidden,
  * batch 128, a dense 128→10 layer, softmax cross-entropy), ms.
- *   --impl tsflow --rnn static|dynamic --threads N | tfjs-wasm
+ *   --impl tsflow --rnn static|dynamic [--threads N | --device webgpu] | tfjs-wasm
  * tsflow: tf.contrib.rnn.BasicLSTMCell over tf.nn.staticRnn (unrolled) or tf.nn.dynamicRnn (a
- * whileLoop: two cached sub-plans per iteration, forward and gradient loop), the batch fed each
- * step; it also reports the dynamic form's cost per loop iteration (step time / 28 forward + 28
- * gradient iterations). tfjs: tf.layers.lstm + dense with its sgd optimizer, the batch resident.
+ * whileLoop whose values stay in device storage: per iteration a condition plan and a body plan,
+ * forward and gradient loop), the batch fed each step, on the CPU device or on WebGPU; it also
+ * reports the dynamic form's cost per loop iteration (step time / 28 forward + 28 gradient
+ * iterations). tfjs: tf.layers.lstm + dense with its sgd optimizer, the batch resident.
  */
 import { args, randomData, report, timeIt } from '../lib/child.js';
 
@@ -13,6 +14,7 @@ const a = args();
 const impl = a.get('impl')!;
 const form = a.get('rnn') ?? 'static';
 const threads = Number(a.get('threads') ?? 1);
+const device = a.get('device') ?? 'cpu';
 const minMs = Number(a.get('min-ms') ?? 1500);
 const B = 128, T = 28, IN = 28, H = 128, OUT = 10;
 const labels = Int32Array.from({ length: B }, (_, i) => (i * 7) % OUT);
@@ -40,7 +42,8 @@ async function tsflow(): Promise<void> {
     const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
     return { x, y, loss, train, init: tf.globalVariablesInitializer() };
   });
-  const sess = new tf.Session({ graph: g, threads });
+  if (device === 'webgpu' && !(await tf.webgpuAvailable())) throw new Error('WebGPU: no adapter here');
+  const sess = new tf.Session({ graph: g, ...(device === 'webgpu' ? { device: 'webgpu' as const } : { threads }) });
   await sess.run(m.init);
   const feeds = new Map<InstanceType<typeof tf.Tensor>, InstanceType<typeof tf.NDArray>>([
     [m.x, new tf.NDArray(randomData(B * T * IN, 3), [B, T, IN], 'float32')],
@@ -48,8 +51,9 @@ async function tsflow(): Promise<void> {
   ]);
   const step = () => sess.run([m.loss, m.train], feeds);
   await step();
-  await poolReady(sess);
-  const t = await timeIt(step, { warm: 2, minReps: 5, minMs });
+  if (device === 'cpu') await poolReady(sess);
+  // a software WebGPU adapter takes seconds a step: fewer repetitions there
+  const t = await timeIt(step, device === 'webgpu' ? { warm: 1, minReps: 3, minMs: 0 } : { warm: 2, minReps: 5, minMs });
   report({ ms: t.median, reps: t.reps, ...(form === 'dynamic' ? { perIterationMs: t.median / (2 * T) } : {}) });
 }
 
