@@ -26,7 +26,6 @@ export * as sparse from './ops/sparse-namespace.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { TensorArray } from './ops/tensor-array.js';
 export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, QueueBase, type QueueOptions } from './data/queue.js';
-export { randomShuffle } from './ops/random-shuffle.js';
 export { isVariableInitialized, reportUninitializedVariables } from './ops/variable-init.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
