@@ -72,6 +72,16 @@ export const gradientDescentOptions = z.strictObject(optimizerBase);
 export const momentumOptions = z.strictObject({ ...optimizerBase, useNesterov: flag });
 /** Positivity is checked by the optimizer itself, with TF's ValueError text. */
 export const adagradOptions = z.strictObject({ ...optimizerBase, initialAccumulatorValue: z.number().optional() });
+export const ftrlOptions = z.strictObject({
+  ...optimizerBase,
+  learningRatePower: z.number().optional(),
+  initialAccumulatorValue: z.number().optional(),
+  l1RegularizationStrength: z.number().optional(),
+  l2RegularizationStrength: z.number().optional(),
+  accumName: z.string().nullable().optional(),
+  linearName: z.string().nullable().optional(),
+  l2ShrinkageRegularizationStrength: z.number().optional(),
+});
 export const adamOptions = z.strictObject({
   ...optimizerBase,
   beta1: scalarSchema.optional(),

@@ -154,6 +154,41 @@ defineApply({
   },
 });
 
+/**
+ * FTRL-Proximal as TF's ApplyFtrl / ApplyFtrlV2 kernels compute it (training_ops.cc):
+ * accum' = accum + g²; linear += g̃ − (accum'^−p − accum^−p)/lr · var (g̃ = g + 2·l2_shrinkage·var
+ * for V2, g otherwise; sqrt where lr_power = −0.5); var = (l1·sign(linear) − linear) /
+ * (accum'^−p/lr + 2·l2) where |linear| > l1, else 0.
+ */
+function ftrlUpdate(b: Lower, x: Val, accum: Val, linear: Val, a: Record<string, Val>): [number, Val][] {
+  const dt = x.dtype;
+  const p = b.constValue(a.lr_power!);
+  const half = p !== null && p.size === 1 && Number(p.data[0]) === -0.5;
+  const powed = (t: Val): Val => (half ? b.unary('sqrt', t) : b.binary('pow', t, b.unary('neg', a.lr_power!)));
+  const grad = a.grad!;
+  const shrunk = a.l2_shrinkage ? b.binary('add', grad, b.binary('mul', b.binary('mul', b.scalar(2, dt), a.l2_shrinkage), x)) : grad;
+  const accum1 = b.binary('add', accum, b.unary('square', grad));
+  const linear1 = b.binary('add', linear, b.binary('sub', shrunk, b.binary('mul', b.binary('div', b.binary('sub', powed(accum1), powed(accum)), a.lr!), x)));
+  const num = b.binary('sub', b.binary('mul', a.l1!, b.unary('sign', linear1)), linear1);
+  const den = b.binary('add', b.binary('div', powed(accum1), a.lr!), b.binary('mul', b.scalar(2, dt), a.l2!));
+  const x1 = b.select(b.binary('greater', b.unary('abs', linear1), a.l1!), b.binary('div', num, den), b.fill([...x.shape], 0, dt));
+  return [[2, linear1], [0, x1], [1, accum1]];
+}
+
+defineApply({
+  type: 'ApplyFtrl',
+  refs: ['var', 'accum', 'linear'],
+  args: ['grad', 'lr', 'l1', 'l2', 'lr_power'],
+  update: (b, [x, accum, linear], a) => ftrlUpdate(b, x!, accum!, linear!, a),
+});
+
+defineApply({
+  type: 'ApplyFtrlV2',
+  refs: ['var', 'accum', 'linear'],
+  args: ['grad', 'lr', 'l1', 'l2', 'l2_shrinkage', 'lr_power'],
+  update: (b, [x, accum, linear], a) => ftrlUpdate(b, x!, accum!, linear!, a),
+});
+
 /** Create an apply op: `refs` are variable ref tensors, `args` the other inputs in TF's order. */
 export function applyOp(type: string, refs: Tensor[], args: Tensor[], attrs: Attrs = {}, name?: string): Tensor {
   return makeOp(refs[0]!.graph, type, [...refs, ...args], attrs, name, type).outputs[0]!;

@@ -1,7 +1,7 @@
 /** `tf.train`: optimizers, learning-rate schedules and the global step. */
 export { Optimizer, type GradAndVar, type ApplyGradientsOptions, type ComputeGradientsOptions, type MinimizeOptions } from './optimizer.js';
 export {
-  GradientDescentOptimizer, MomentumOptimizer, AdagradOptimizer, AdamOptimizer, RMSPropOptimizer,
+  GradientDescentOptimizer, MomentumOptimizer, AdagradOptimizer, AdamOptimizer, RMSPropOptimizer, FtrlOptimizer,
   type MomentumOptions, type AdamOptions, type RMSPropOptions,
 } from './optimizers.js';
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from './global-step.js';

@@ -187,15 +187,15 @@ export abstract class Optimizer {
     return group(...updates, { name });
   }
 
-  /** The slot `slotName` of `v`, created as `<var>/<opName>` (uniquified) filled by `init`. */
-  protected slotWithInitializer(v: Variable, init: (shape: number[], dtype: DType) => Tensor, slotName: string): Variable {
+  /** The slot `slotName` of `v`, created as `<var>/<opName>` (uniquified; opName: the optimizer's name) filled by `init`. */
+  protected slotWithInitializer(v: Variable, init: (shape: number[], dtype: DType) => Tensor, slotName: string, opName = this.name): Variable {
     let m = this.slots.get(slotName);
     if (!m) this.slots.set(slotName, (m = new Map()));
     const existing = m.get(v);
     if (existing) return existing;
     // Slot names ignore the current name scope, as variable scopes do; slots live beside their variable.
     const slot = v.graph.nameScope(null, () =>
-      colocated(v, () => new Variable(() => init(v.shape, v.dtype), { name: `${v.op.name}/${this.name}`, trainable: false, dtype: v.dtype })),
+      colocated(v, () => new Variable(() => init(v.shape, v.dtype), { name: `${v.op.name}/${opName}`, trainable: false, dtype: v.dtype })),
     );
     m.set(v, slot);
     return slot;

@@ -12,7 +12,7 @@ import { applyOp } from './apply-ops.js';
 import { sparseApplyOp } from './sparse-apply-ops.js';
 import type { IndexedSlices } from '../ops/indexed-slices.js';
 import { Optimizer, castTo, colocated } from './optimizer.js';
-import { adagradOptions, adamOptions, gradientDescentOptions, hyperArg, momentumOptions, rmspropOptions } from '../schemas.js';
+import { adagradOptions, adamOptions, ftrlOptions, gradientDescentOptions, hyperArg, momentumOptions, rmspropOptions } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
 import { type TF1Args, kwargs } from '../args.js';
 
@@ -266,5 +266,83 @@ export class RMSPropOptimizer extends Optimizer {
     const args = [castTo(this.lrT, v), castTo(this.decayT, v), castTo(this.momentumT, v), castTo(this.epsilonT, v), grad.values];
     if (this.centered) return sparseApplyOp('SparseApplyCenteredRMSProp', [v.ref, this.getSlot(v, 'mg')!.ref, rms.ref, mom.ref], args, grad.indices);
     return sparseApplyOp('SparseApplyRMSProp', [v.ref, rms.ref, mom.ref], args, grad.indices);
+  }
+}
+
+const FTRL_NAMES = [
+  'learningRate', 'learningRatePower', 'initialAccumulatorValue', 'l1RegularizationStrength', 'l2RegularizationStrength',
+  'useLocking', 'name', 'accumName', 'linearName', 'l2ShrinkageRegularizationStrength',
+] as const;
+type FtrlParams = [
+  learningRate: TensorLike, learningRatePower?: number, initialAccumulatorValue?: number, l1RegularizationStrength?: number,
+  l2RegularizationStrength?: number, useLocking?: boolean, name?: string, accumName?: string | null, linearName?: string | null,
+  l2ShrinkageRegularizationStrength?: number,
+];
+/**
+ * FTRL-Proximal (McMahan et al., 2013) as TF1's FtrlOptimizer: slots `accum` (initialAccumulatorValue)
+ * and `linear` (zeros), ApplyFtrl (ApplyFtrlV2 with l2 shrinkage) and their sparse forms.
+ * `new FtrlOptimizer(learningRate, learningRatePower = -0.5, initialAccumulatorValue = 0.1,
+ * l1RegularizationStrength = 0, l2RegularizationStrength = 0, useLocking = false, name = 'Ftrl',
+ * accumName = null, linearName = null, l2ShrinkageRegularizationStrength = 0)`.
+ */
+export class FtrlOptimizer extends Optimizer {
+  private readonly learningRate: TensorLike;
+  readonly learningRatePower: number;
+  readonly initialAccumulatorValue: number;
+  readonly l1: number;
+  readonly l2: number;
+  readonly l2Shrinkage: number;
+  private readonly accumName: string | null;
+  private readonly linearName: string | null;
+  private t!: { lr: Tensor; l1: Tensor; l2: Tensor; l2Shrinkage: Tensor; power: Tensor };
+  constructor(...args: TF1Args<typeof FTRL_NAMES, FtrlParams>) {
+    const { learningRate, ...opts } = kwargs(args, FTRL_NAMES, 'FtrlOptimizer', 1);
+    const o = parseOptions(ftrlOptions, opts, 'FtrlOptimizer');
+    super(o.useLocking ?? false, o.name ?? 'Ftrl');
+    parseArg(hyperArg, learningRate, 'FtrlOptimizer', 'learningRate');
+    this.learningRate = learningRate as TensorLike;
+    this.learningRatePower = o.learningRatePower ?? -0.5;
+    this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0.1;
+    this.l1 = o.l1RegularizationStrength ?? 0;
+    this.l2 = o.l2RegularizationStrength ?? 0;
+    this.l2Shrinkage = o.l2ShrinkageRegularizationStrength ?? 0;
+    // TF1's checks and texts (ftrl.py)
+    if (this.initialAccumulatorValue < 0) throw new ValueError(`initial_accumulator_value ${this.initialAccumulatorValue} needs to be positive or zero`);
+    if (this.learningRatePower > 0) throw new ValueError(`learning_rate_power ${this.learningRatePower} needs to be negative or zero`);
+    if (this.l1 < 0) throw new ValueError(`l1_regularization_strength ${this.l1} needs to be positive or zero`);
+    if (this.l2 < 0) throw new ValueError(`l2_regularization_strength ${this.l2} needs to be positive or zero`);
+    if (this.l2Shrinkage < 0) throw new ValueError(`l2_shrinkage_regularization_strength ${this.l2Shrinkage} needs to be positive or zero`);
+    this.accumName = o.accumName ?? null;
+    this.linearName = o.linearName ?? null;
+  }
+  protected createSlots(vars: Variable[]): void {
+    const value = this.initialAccumulatorValue;
+    for (const v of vars) {
+      this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accum', this.accumName ?? undefined);
+      this.slotWithInitializer(v, zerosInit, 'linear', this.linearName ?? undefined);
+    }
+  }
+  protected prepare(): void {
+    this.t = {
+      lr: this.hyper(this.learningRate, 'learning_rate'),
+      l1: this.hyper(this.l1, 'l1_regularization_strength'),
+      l2: this.hyper(this.l2, 'l2_regularization_strength'),
+      l2Shrinkage: this.hyper(this.l2Shrinkage, 'l2_shrinkage_regularization_strength'),
+      power: this.hyper(this.learningRatePower, 'learning_rate_power'),
+    };
+  }
+  private args(grad: Tensor, v: Variable): Tensor[] {
+    const c = (t: Tensor) => castTo(t, v);
+    const { lr, l1, l2, l2Shrinkage, power } = this.t;
+    return this.l2Shrinkage === 0 ? [grad, c(lr), c(l1), c(l2), c(power)] : [grad, c(lr), c(l1), c(l2), c(l2Shrinkage), c(power)];
+  }
+  private refs(v: Variable): Tensor[] {
+    return [v.ref, this.getSlot(v, 'accum')!.ref, this.getSlot(v, 'linear')!.ref];
+  }
+  protected applyDense(grad: Tensor, v: Variable): Tensor {
+    return applyOp(this.l2Shrinkage === 0 ? 'ApplyFtrl' : 'ApplyFtrlV2', this.refs(v), this.args(grad, v));
+  }
+  protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
+    return sparseApplyOp(this.l2Shrinkage === 0 ? 'SparseApplyFtrl' : 'SparseApplyFtrlV2', this.refs(v), this.args(grad.values, v), grad.indices);
   }
 }

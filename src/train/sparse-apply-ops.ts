@@ -111,7 +111,7 @@ function defineSparseApply(denseType: string): void {
   registerGradient(type, null);
 }
 
-for (const t of ['ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp']) defineSparseApply(t);
+for (const t of ['ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp', 'ApplyFtrl', 'ApplyFtrlV2']) defineSparseApply(t);
 
 /** A sparse update op: `refs` are variable refs, `args` the dense op's other inputs (grad = the rows). */
 export function sparseApplyOp(type: string, refs: Tensor[], args: Tensor[], indices: Tensor, attrs: Record<string, unknown> = {}): Tensor {
