@@ -3,7 +3,7 @@
  * different output structure), tf.foldl, tf.foldr, tf.scan (initializer, reverse), tf.case
  * (list and Map forms, default, exclusive) and tf.switchCase, on every device against values
  * computed here; TF1's name scopes and error texts; gradients of mapFn, scan and foldl by
- * finite differences (float64 plain-JS, float32 wasm and WebGPU).
+ * finite differences (float64 plain-JS, float32 wasm and WebGPU), and through foldr, case and switchCase.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
@@ -199,6 +199,15 @@ const GRADS: GradCase[] = [
     f: (x, y) => [
       tf.scan((a: Tensor, r: Tensor) => tf.add(tf.tanh(a), r), x, { reverse: true }) as Tensor,
       tf.foldl((a: Tensor, e: Tensor[]) => tf.add(tf.multiply(a, e[0]!), e[1]!), [x, y], tf.constant(0.5, x.dtype as 'float32')) as Tensor,
+    ],
+  },
+  {
+    name: 'foldr, switchCase and case branches',
+    ins: [{ shape: [3] }, { shape: [], fixed: { dtype: 'int32', value: [1] } }],
+    f: (x, k) => [
+      tf.foldr((a: Tensor, r: Tensor) => tf.add(tf.multiply(a, r), tf.sin(r)), x) as Tensor,
+      tf.switchCase(k, [() => tf.sin(x), () => tf.multiply(tf.square(x), x), () => x]) as Tensor,
+      tf.case([[tf.less(tf.reduceSum(x), -100), () => x]], { default: () => tf.tanh(x) }) as Tensor,
     ],
   },
 ];
