@@ -192,6 +192,14 @@ describe('fusion switch', () => {
       expect(s.stats.stepsAfterFusion < s.stats.stepsBeforeFusion, `level ${level}`).toBe(fused);
       await s.close();
     }
+    // a traced run names every op fused into a step
+    const t = new tf.Session({ graph, ...ON });
+    const meta = new tf.RunMetadata();
+    await t.run(y, new Map([[x, [1, -2, 3]]]), new tf.RunOptions({ traceLevel: tf.RunOptions.FULL_TRACE }), meta);
+    const names = meta.stepStats.devStats.flatMap((d) => d.nodeStats.map((n) => n.nodeName));
+    expect(t.stats.stepsAfterFusion).toBe(1);
+    expect(names).toEqual(expect.arrayContaining(['Mul', 'Add', 'Relu']));
+    await t.close();
     // a chain nothing reads (its op fetched): still runs
     const s = new tf.Session({ graph, ...ON });
     expect(await s.run(y.op, new Map([[x, [1, -2, 3]]]))).toBeNull();

@@ -254,6 +254,6 @@ export function fuseSteps(
     }
     const merged = mergeAxes(frame, inStrides);
     const last = steps[g[g.length - 1]!]!;
-    return { prim: 'map', params: { shape: merged.shape, strides: merged.strides, expr: b.done(...outNodes) }, inputs, outputs, op: last.op };
+    return { prim: 'map', params: { shape: merged.shape, strides: merged.strides, expr: b.done(...outNodes), ops: [...new Set(g.map((i) => steps[i]!.op))] }, inputs, outputs, op: last.op };
   }
 }

@@ -119,12 +119,15 @@ export class TraceCollector {
     const ops = new Map((graph?.operations ?? []).map((o) => [o.name, o]));
     const byOp = new Map<string, { start: number; end: number; last: AnyStep }>();
     for (const s of this.spans) {
-      const e = byOp.get(s.step.op);
-      if (!e) byOp.set(s.step.op, { start: s.start, end: s.end, last: s.step });
-      else {
-        e.start = Math.min(e.start, s.start);
-        e.end = Math.max(e.end, s.end);
-        e.last = s.step;
+      // a fused step ran for every op fused into it
+      for (const name of s.step.prim === 'map' ? (s.step.params.ops ?? [s.step.op]) : [s.step.op]) {
+        const e = byOp.get(name);
+        if (!e) byOp.set(name, { start: s.start, end: s.end, last: s.step });
+        else {
+          e.start = Math.min(e.start, s.start);
+          e.end = Math.max(e.end, s.end);
+          e.last = s.step;
+        }
       }
     }
     return [...byOp].map(([name, e]) => {
