@@ -340,6 +340,26 @@ describe('tf.image declarations and host stages', () => {
     });
   });
 
+  it('ResizeImagesV1Test.testTensorArguments: a fed size (the resize then runs on the host), every method', async () => {
+    const g = new tf.Graph();
+    const m = g.asDefault(() => {
+      const size = tf.placeholder(tf.int32, [2]);
+      const x = tf.constant(img(DOWN.data, [1, 6, 4, 1], 'uint8'));
+      return { size, ys: [0, 1, 2, 3].map((k) => tf.image.resizeImages(x, size, k)) };
+    });
+    expect(m.ys[0]!.shape).toEqual([1, null, null, 1]);
+    const sess = new tf.Session({ graph: g });
+    const same = (await sess.run(m.ys, [[m.size, new tf.NDArray(Int32Array.from([6, 4]), [2], 'int32')]])) as NDArray[];
+    same.forEach((r, k) => {
+      expect(r.shape).toEqual([1, 6, 4, 1]);
+      expect(r.dtype).toBe(k === 1 ? 'uint8' : 'float32');
+      near(r.data as ArrayLike<number>, DOWN.data, 1e-6, `fed size, method ${k}`);
+    });
+    const down = (await sess.run(m.ys, [[m.size, new tf.NDArray(Int32Array.from([3, 2]), [2], 'int32')]])) as NDArray[];
+    down.forEach((r, k) => near(r.data as ArrayLike<number>, DOWN.want, 1e-6, `testResizeDown with a fed size, method ${k}`));
+    await sess.close();
+  });
+
   it('NonMaxSuppressionTest.testNonMaxSuppression (TF 1.15), score threshold, a fed box set', async () => {
     const g = new tf.Graph();
     const m = g.asDefault(() => {

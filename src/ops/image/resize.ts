@@ -22,6 +22,9 @@ import { constant } from '../core.js';
 import type { Lower, Val } from '../lower.js';
 import { defineOp, makeOp, registerGradient } from '../registry.js';
 import { operandValues } from '../shape-operands.js';
+import { fromData } from '../host-values.js';
+import { registerHostOp } from '../../session/host-stage.js';
+import { fromHalf } from '../../float16.js';
 
 export type ResizeKind = 'bilinear' | 'nearest' | 'bicubic' | 'area';
 
@@ -293,3 +296,45 @@ registerGradient('ResizeNearestNeighbor', (op, [dy]) => {
     : slice(shape(x), [1], [2]);
   return [makeOp(dy.graph, 'ResizeNearestNeighborGrad', [dy, size], { alignCorners: op.attrs.alignCorners }, undefined, 'ResizeNearestNeighborGrad').outputs[0]!, null];
 });
+
+// A size computed from fed data (TF1's resize_images(image, placeholder)): the output shape is
+// known only once the size is, so such a resize runs on the host (its gradient still lowers on
+// the device, from the concrete shapes).
+function resizeHost(x: NDArray, oh: number, ow: number, kind: ResizeKind, alignCorners: boolean): NDArray {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const th = computeTaps(kind, H, oh, alignCorners);
+  const tw = computeTaps(kind, W, ow, alignCorners);
+  const src = x.data as ArrayLike<number>;
+  if (kind === 'nearest') {
+    const out = NDArray.zeros([B, oh, ow, C], x.dtype);
+    const d = out.data as unknown as { [i: number]: number };
+    for (let b = 0; b < B; b++) for (let y = 0; y < oh; y++) for (let xo = 0; xo < ow; xo++) for (let c = 0; c < C; c++) {
+      d[((b * oh + y) * ow + xo) * C + c] = src[((b * H + th.idx[y]!) * W + tw.idx[xo]!) * C + c]!;
+    }
+    return out;
+  }
+  const val = x.dtype === 'float16' ? (i: number) => fromHalf(src[i]!) : (i: number) => src[i]!;
+  const out = new Float32Array(B * oh * ow * C);
+  for (let b = 0; b < B; b++) for (let y = 0; y < oh; y++) for (let xo = 0; xo < ow; xo++) for (let c = 0; c < C; c++) {
+    let acc = 0;
+    for (let i = 0; i < th.k; i++) {
+      const wy = th.w[y * th.k + i]!;
+      if (wy === 0) continue;
+      let row = 0;
+      for (let j = 0; j < tw.k; j++) row += tw.w[xo * tw.k + j]! * val(((b * H + th.idx[y * th.k + i]!) * W + tw.idx[xo * tw.k + j]!) * C + c);
+      acc += wy * row;
+    }
+    out[((b * oh + y) * ow + xo) * C + c] = acc;
+  }
+  return new NDArray(out, [B, oh, ow, C], 'float32');
+}
+
+for (const kind of ['bilinear', 'nearest', 'bicubic', 'area'] as const) {
+  registerHostOp(OP_OF[kind], function* (op, [x, size]) {
+    const s = Array.from(size!.data as ArrayLike<number>, Number);
+    if (s.length !== 2) throw new InvalidArgumentError(`shape_t must have two elements ${s.length}`, op.name);
+    if (!(s[0]! > 0 && s[1]! > 0)) throw new InvalidArgumentError('output dimensions must be positive', op.name);
+    if (x!.shape.length !== 4) throw new InvalidArgumentError(`input must be 4-dimensional[${x!.shape.join(',')}]`, op.name);
+    return [resizeHost(x!, s[0]!, s[1]!, kind, !!op.attrs.alignCorners)];
+  }, { when: (op) => fromData(op.inputs[1]!) });
+}
