@@ -124,13 +124,13 @@ describe('functional ops: TF1 names and errors', () => {
       const p = tf.placeholder('float32', [], { name: 'p' });
       const b = tf.less(p, 5, { name: 'b_lt5' });
       const a = tf.less(p, 2, { name: 'a_lt2' });
-      const warn = console.warn;
+      const warn = console.error;
       const warned: string[] = [];
-      console.warn = (m: string) => warned.push(m);
+      console.error = (m: string) => warned.push(m);
       // a Map is tried in predicate-name order: a_lt2 before b_lt5
       const fromMap = tf.case(new Map([[b, () => tf.constant(5)], [a, () => tf.constant(2)]]), { default: () => tf.constant(0) }) as Tensor;
-      console.warn = warn;
-      expect(warned[0]).toContain('case: An unordered dictionary of predicate/fn pairs was provided, but exclusive=False.');
+      console.error = warn;
+      expect(warned[0]).toContain('WARNING:tensorflow:case: An unordered dictionary of predicate/fn pairs was provided, but exclusive=False.');
       const noDefault = tf.case([[a, () => tf.constant(2)], [b, () => tf.constant(5)]]) as Tensor;
       const excl = tf.case([[a, () => tf.constant(2)], [b, () => tf.constant(5)]], { default: () => tf.constant(0), exclusive: true }) as Tensor;
       return { p, a, b, fromMap, noDefault, excl };

@@ -13,6 +13,7 @@ import { constant } from '../core.js';
 import { cast, equal, lessEqual, reduceSum } from '../math.js';
 import { Assert } from '../logging-ops.js';
 import { cond } from './cond.js';
+import * as logging from '../../train/tf-logging.js';
 import type { Nested } from './nest.js';
 
 type Branch = () => unknown;
@@ -28,7 +29,7 @@ function canonicalize(pairs: unknown, exclusive: boolean, name: string): { preds
       return na < nb ? -1 : na > nb ? 1 : 0;
     });
     if (!exclusive) {
-      console.warn(`${name}: An unordered dictionary of predicate/fn pairs was provided, but exclusive=False. The order of conditional tests is deterministic but not guaranteed.`);
+      logging.warn('%s: An unordered dictionary of predicate/fn pairs was provided, but exclusive=False. The order of conditional tests is deterministic but not guaranteed.', name);
     }
   } else if (Array.isArray(pairs)) {
     list = pairs;
