@@ -315,19 +315,38 @@ defineOp({
     return [b.select(rowMask(b, n, idx!, rows.shape.length - 1), b.scalar(0, d!.dtype), rows)];
   },
 });
+/** The gradient of a read of rows `idx` of an array like `like`: `dy` at those rows, zeros elsewhere. */
+function readGrad(b: Lower, dy: Val, idx: Val, like: Val): Val {
+  const n = like.shape[0]!;
+  const i32 = idx.dtype === 'int32' ? idx : b.cast(idx, 'int32');
+  if (i32.shape.length === 0) {
+    // rows gathered from [zeros, dy]: row idx takes dy, the others zeros
+    const table = b.concat([b.fill([1, ...dy.shape], 0, dy.dtype), b.reshape(dy, [1, ...dy.shape])], 0);
+    const pick = b.cast(b.binary('equal', b.range(n, 0, 1, 'int32'), b.reshape(i32, [1])), 'int32');
+    return b.gather(table, pick, 0);
+  }
+  return b.scatterAdd(dy, i32, 0, n);
+}
 defineOp({
   type: 'TensorArrayReadGrad',
   infer: ([, , like]) => [{ dtype: like!.dtype, shape: like!.shape }],
-  lower: (b, [dy, idx, like]) => {
-    const n = like!.shape[0]!;
-    const i32 = idx!.dtype === 'int32' ? idx! : b.cast(idx!, 'int32');
-    if (i32.shape.length === 0) {
-      // rows gathered from [zeros, dy]: row idx takes dy, the others zeros
-      const table = b.concat([b.fill([1, ...dy!.shape], 0, dy!.dtype), b.reshape(dy!, [1, ...dy!.shape])], 0);
-      const pick = b.cast(b.binary('equal', b.range(n, 0, 1, 'int32'), b.reshape(i32, [1])), 'int32');
-      return [b.gather(table, pick, 0)];
+  lower: (b, [dy, idx, like]) => [readGrad(b, dy!, idx!, like!)],
+});
+/**
+ * `acc + TensorArrayReadGrad(dy, idx, like)`: a gradient loop's sum of a loop constant array's
+ * read gradients. Over a loop's storage, for one index, only that row is added to, in place: the
+ * same numbers, as the other rows' `acc + 0` is `acc` (a sum started at +0 is never -0).
+ */
+defineOp({
+  type: 'TensorArrayAccumulateRead',
+  infer: ([acc]) => [{ dtype: acc!.dtype, shape: acc!.shape }],
+  lower: (b, [acc, dy, idx, like]) => {
+    if (isResident(acc!) && idx!.shape.length === 0 && acc!.shape[0] === like!.shape[0]) {
+      const i1 = b.reshape(idx!.dtype === 'int32' ? idx! : b.cast(idx!, 'int32'), [1]);
+      const row = b.binary('add', b.gather(acc!, i1, 0), b.reshape(dy!, [1, ...dy!.shape]), 0);
+      return [b.assignRows(acc!, i1, row)];
     }
-    return [b.scatterAdd(dy!, i32, 0, n)];
+    return [b.binary('add', acc!, readGrad(b, dy!, idx!, like!), 0)];
   },
 });
 defineOp({
@@ -352,7 +371,7 @@ defineOp({
     return [d!.shape[0] === n ? d! : b.slice(d!, d!.shape.map(() => 0), [n, ...d!.shape.slice(1)])];
   },
 });
-for (const t of ['TensorArrayClearRows', 'TensorArrayReadGrad', 'TensorArrayUnstackGrad', 'TensorArrayShrink']) registerGradient(t, null);
+for (const t of ['TensorArrayClearRows', 'TensorArrayReadGrad', 'TensorArrayAccumulateRead', 'TensorArrayUnstackGrad', 'TensorArrayShrink']) registerGradient(t, null);
 
 registerGradient('TensorArrayWriteV3', (op, [d]) => {
   if (!d) return [null, null, null];

@@ -20,7 +20,7 @@ import { constant } from '../core.js';
 import { gradients, inGradientFrame, registerLoopGradients } from '../gradients.js';
 import { densify } from '../indexed-slices.js';
 import { add } from '../math.js';
-import { getOpDef, registerGradient } from '../registry.js';
+import { getOpDef, makeOp, registerGradient } from '../registry.js';
 import { WhileContext, condMerges, condSwitches, contextOf, isWithin, whileContextOf } from './context.js';
 import { mergeOp, switchOp } from './ops.js';
 import { buildLoop } from './while.js';
@@ -99,6 +99,7 @@ function forwardFrontier(w: WhileContext, grad: WhileContext): Tensor[] | null {
 const SHAPE_INPUTS: Readonly<Record<string, readonly number[]>> = {
   TensorArrayClearRows: [2],
   TensorArrayReadGrad: [2],
+  TensorArrayAccumulateRead: [3],
   TensorArrayUnstackGrad: [2],
   TensorArrayShrink: [1],
   FillLike: [0],
@@ -147,7 +148,14 @@ function buildWhileGrad(w: WhileContext, dExits: (Tensor | null)[]): Map<Tensor,
       });
       const dC = cs.map((_, j) => {
         const d = grads[ks.length + j];
-        return d ? add(acc[j]!, densify(d)) : acc[j]!;
+        if (!d) return acc[j]!;
+        const dt = densify(d);
+        // one read of a loop constant TensorArray: its gradient row added to the sum (in place in storage)
+        if (dt.op.type === 'TensorArrayReadGrad' && dt.dtype === acc[j]!.dtype) {
+          const [dy, idx, like] = dt.op.inputs as [Tensor, Tensor, Tensor];
+          return makeOp(g, 'TensorArrayAccumulateRead', [acc[j]!, dy, idx, like], {}, undefined, 'TensorArrayAccumulateRead').outputs[0]!;
+        }
+        return add(acc[j]!, dt);
       });
       return [...dIn, ...dC];
     },
