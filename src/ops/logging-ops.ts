@@ -231,7 +231,7 @@ function writeStderr(text: string): void {
 /** Per session, how many times each Print op has printed (TF's per-kernel call counter). */
 const printCounts = new WeakMap<SessionState, Map<Operation, number>>();
 
-function countFor(ctx: HostContext, op: Operation): Map<Operation, number> {
+function countFor(ctx: HostContext): Map<Operation, number> {
   const st = ctx.runner.state;
   let m = printCounts.get(st);
   if (!m) printCounts.set(st, (m = new Map()));
@@ -241,7 +241,7 @@ function countFor(ctx: HostContext, op: Operation): Map<Operation, number> {
 registerHostOp('Print', function* (op, ins, ctx) {
   const a = op.attrs as PrintAttrs;
   if (a.firstN >= 0) {
-    const counts = countFor(ctx, op);
+    const counts = countFor(ctx);
     const n = counts.get(op) ?? 0;
     if (n >= a.firstN) return [ins[0]!];
     counts.set(op, n + 1);
