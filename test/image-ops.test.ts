@@ -360,6 +360,37 @@ describe('tf.image declarations and host stages', () => {
     await sess.close();
   });
 
+  it("GraphDef: the resize NodeDefs carry TF's attrs (T, align_corners, half_pixel_centers) and import back", async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [1, 2, 2, 1], 'x');
+      tf.identity(tf.image.resizeBilinear(x, [3, 3], true), 'out');
+      tf.identity(tf.gradients(tf.reduceSum(tf.image.resizeNearestNeighbor(x, [3, 3])), [x])[0]!, 'dx');
+    });
+    const gd = g.asGraphDef();
+    const rb = gd.node.find((n) => n.op === 'ResizeBilinear')!;
+    expect(Object.keys(rb.attr).sort()).toEqual(['T', 'align_corners', 'half_pixel_centers']);
+    expect(rb.attr.align_corners!.b).toBe(true);
+    expect(gd.node.some((n) => n.op === 'ResizeNearestNeighborGrad')).toBe(true);
+    const feed = img([1, 2, 3, 4], [1, 2, 2, 1]);
+    const runIn = async (def: typeof gd): Promise<NDArray[]> => {
+      const g2 = new tf.Graph();
+      g2.asDefault(() => tf.importGraphDef(def, { name: '' }));
+      const sess = new tf.Session({ graph: g2 });
+      try {
+        return (await sess.run(['out:0', 'dx:0'], { 'x:0': feed } as never)) as NDArray[];
+      } finally {
+        await sess.close();
+      }
+    };
+    const [out, dx] = await runIn(gd);
+    expect(Array.from(out!.data as Float32Array)).toEqual([1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4]);
+    // 3 x 3 nearest from 2 x 2 (floor(o · 2/3)): rows/cols 0, 0, 1 → pixel counts 4, 2, 2, 1
+    expect(Array.from(dx!.data as Float32Array)).toEqual([4, 2, 2, 1]);
+    rb.attr.half_pixel_centers = { b: true };
+    await expect(runIn(gd)).rejects.toThrow("half_pixel_centers=True (TF2's pixel mapping) is not supported");
+  });
+
   it('NonMaxSuppressionTest.testNonMaxSuppression (TF 1.15), score threshold, a fed box set', async () => {
     const g = new tf.Graph();
     const m = g.asDefault(() => {

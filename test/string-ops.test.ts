@@ -310,4 +310,32 @@ describe('hash buckets and base64', () => {
     await expect(sess.run(out)).rejects.toThrow('StringToNumberOp could not correctly convert string: 3x');
     await sess.close();
   });
+
+  it("GraphDef: the string NodeDefs carry TF's attr names and import back", async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const s = tf.placeholder(tf.string, [null], 's');
+      tf.identity(tf.stringToHashBucketFast(tf.regexReplace(tf.strings.lower(s), 'a+', 'a'), 10), 'h');
+      tf.identity(tf.reduceJoin(tf.stringStrip(s), 0, { separator: '-' }), 'j');
+      tf.identity(tf.asString(tf.stringToNumber(tf.substr(s, 0, 2)), 1), 'n');
+    });
+    const gd = g.asGraphDef();
+    const attrs = (op: string): string[] => Object.keys(gd.node.find((n) => n.op === op)!.attr).sort();
+    expect(attrs('StringToHashBucketFast')).toEqual(['num_buckets']);
+    expect(attrs('StaticRegexReplace')).toEqual(['pattern', 'replace_global', 'rewrite']);
+    expect(attrs('ReduceJoin')).toEqual(['keep_dims', 'separator']);
+    expect(attrs('StringToNumber')).toEqual(['out_type']);
+    expect(attrs('Substr')).toEqual(['T', 'unit']);
+    expect(attrs('AsString')).toEqual(['T', 'fill', 'precision', 'scientific', 'shortest', 'width']);
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(gd, { name: '' }));
+    const sess = new tf.Session({ graph: g2 });
+    const [h, j, n] = (await sess.run(['h:0', 'j:0', 'n:0'], { 's:0': ['12AAb', ' 34 '] } as never)) as NDArray[];
+    await sess.close();
+    const direct = (await run(() => tf.stringToHashBucketFast(['12ab', ' 34 '], 10))) as NDArray;
+    expect(nums(h!)).toEqual(nums(direct));
+    expect(strs(j!)).toEqual(['12AAb-34']);
+    expect(strs(n!)).toEqual(['12.0', '3.0']);
+  });
 });
+

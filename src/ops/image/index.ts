@@ -766,7 +766,7 @@ export function nonMaxSuppression(...a: unknown[]): Tensor {
     const maxOut = toTensor(o.maxOutputSize as TensorLike, 'int32');
     const iouT = toTensor((o.iouThreshold ?? 0.5) as TensorLike, 'float32');
     const scoreT = toTensor((o.scoreThreshold ?? -Infinity) as TensorLike, 'float32');
-    return makeOp(g, 'NonMaxSuppressionV3', [boxes, scores, maxOut, iouT, scoreT], {}, undefined, 'NonMaxSuppressionV3').outputs[0]!;
+    return makeOp(g, 'NonMaxSuppressionV3', [boxes, scores, maxOut, iouT, scoreT], { T: 'float32' }, undefined, 'NonMaxSuppressionV3').outputs[0]!;
   }));
 }
 

@@ -12,7 +12,7 @@
  * TF's 1024-entry Keys table, A = −0.75).
  */
 import { type DType, isFloat } from '../../dtype.js';
-import { InvalidArgumentError, ValueError } from '../../errors.js';
+import { InvalidArgumentError, UnimplementedError, ValueError } from '../../errors.js';
 import type { Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import type { PartialShape } from '../../shape.js';
@@ -177,7 +177,15 @@ const OP_OF: Record<ResizeKind, string> = { bilinear: 'ResizeBilinear', nearest:
 const REAL_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'int64', 'float16', 'float32', 'float64'];
 const TF_NAMES: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int16', uint16: 'uint16', int32: 'int32', int64: 'int64', float16: 'float16', float32: 'float32', float64: 'float64' };
 
-interface ResizeAttrs { alignCorners: boolean; [k: string]: unknown }
+/**
+ * The attrs carry TF's own names (T, align_corners, half_pixel_centers), so asGraphDef writes
+ * the NodeDefs TF writes and a TF-written graph's nodes import as these ops.
+ */
+interface ResizeAttrs { align_corners: boolean; half_pixel_centers?: boolean; T?: DType; [k: string]: unknown }
+
+function checkLegacy(b: Lower, a: ResizeAttrs): void {
+  if (a.half_pixel_centers) throw new UnimplementedError('half_pixel_centers=True (TF2\'s pixel mapping) is not supported; tsflow implements TF1\'s legacy mapping', b.opName);
+}
 
 /** The build-time value of a size operand, when it is a constant. */
 function staticSize(t: Tensor): (number | null)[] {
@@ -224,12 +232,13 @@ for (const kind of ['bilinear', 'nearest', 'bicubic', 'area'] as const) {
       return [{ dtype: kind === 'nearest' ? x!.dtype : 'float32', shape: [s?.[0] ?? null, oh, ow, s?.[3] ?? null] }];
     },
     lower: (b, [x, size], a) => {
+      checkLegacy(b, a);
       const [oh, ow] = sizeFromVal(b, size!, type);
       const [, H, W] = x!.shape as number[];
       if (!(H! > 0 && W! > 0)) throw new InvalidArgumentError(`input image must be of non-zero size`, b.opName);
-      if (kind === 'nearest') return [lowerResize(b, x!, oh, ow, kind, a.alignCorners)];
+      if (kind === 'nearest') return [lowerResize(b, x!, oh, ow, kind, a.align_corners)];
       const xf = x!.dtype === 'float32' ? x! : b.cast(x!, 'float32');
-      return [lowerResize(b, xf, oh, ow, kind, a.alignCorners)];
+      return [lowerResize(b, xf, oh, ow, kind, a.align_corners)];
     },
   });
 }
@@ -247,8 +256,9 @@ for (const kind of ['bilinear', 'bicubic'] as const) {
       return [{ dtype: orig!.dtype, shape: orig!.shape }];
     },
     lower: (b, [dy, orig], a) => {
+      checkLegacy(b, a);
       const [, H, W] = orig!.shape as number[];
-      const g = lowerResizeGrad(b, dy!, H!, W!, kind, a.alignCorners);
+      const g = lowerResizeGrad(b, dy!, H!, W!, kind, a.align_corners);
       return [orig!.dtype === 'float32' ? g : b.cast(g, orig!.dtype)];
     },
   });
@@ -256,7 +266,7 @@ for (const kind of ['bilinear', 'bicubic'] as const) {
   registerGradient(OP_OF[kind], (op, [dy]) => {
     const x = op.inputs[0]!;
     if (!dy || !isFloat(x.dtype)) return [null, null];
-    return [makeOp(dy.graph, type, [dy, x], { alignCorners: op.attrs.alignCorners }, undefined, type).outputs[0]!, null];
+    return [makeOp(dy.graph, type, [dy, x], { align_corners: !!op.attrs.align_corners, half_pixel_centers: false, T: x.dtype }, undefined, type).outputs[0]!, null];
   });
 }
 
@@ -268,8 +278,9 @@ defineOp<ResizeAttrs>({
     return [{ dtype: dy!.dtype, shape: [dy!.shape?.[0] ?? null, h, w, dy!.shape?.[3] ?? null] }];
   },
   lower: (b, [dy, size], a) => {
+    checkLegacy(b, a);
     const [H, W] = sizeFromVal(b, size!, 'ResizeNearestNeighborGrad');
-    return [lowerResizeGrad(b, dy!, H, W, 'nearest', a.alignCorners)];
+    return [lowerResizeGrad(b, dy!, H, W, 'nearest', a.align_corners)];
   },
 });
 registerGradient('ResizeNearestNeighborGrad', null);
@@ -277,7 +288,7 @@ registerGradient('ResizeArea', null);
 
 /** Builds one of the four resize ops on a 4-D image tensor and an int32 [2] size tensor. */
 export function resizeOp(kind: ResizeKind, images: Tensor, size: Tensor, alignCorners: boolean, name: string | undefined): Tensor {
-  return makeOp(images.graph, OP_OF[kind], [images, size], { alignCorners }, name, OP_OF[kind]).outputs[0]!;
+  return makeOp(images.graph, OP_OF[kind], [images, size], { align_corners: alignCorners, half_pixel_centers: false, T: images.dtype }, name, OP_OF[kind]).outputs[0]!;
 }
 
 export function checkKind(method: unknown): ResizeKind {
@@ -294,7 +305,7 @@ registerGradient('ResizeNearestNeighbor', (op, [dy]) => {
   const size = hw && hw.length === 2 && hw.every((d) => d !== null)
     ? dy.graph.asDefault(() => constant(Int32Array.from(hw as number[]) as unknown as TensorLike, 'int32'))
     : slice(shape(x), [1], [2]);
-  return [makeOp(dy.graph, 'ResizeNearestNeighborGrad', [dy, size], { alignCorners: op.attrs.alignCorners }, undefined, 'ResizeNearestNeighborGrad').outputs[0]!, null];
+  return [makeOp(dy.graph, 'ResizeNearestNeighborGrad', [dy, size], { align_corners: !!op.attrs.align_corners, half_pixel_centers: false, T: x.dtype }, undefined, 'ResizeNearestNeighborGrad').outputs[0]!, null];
 });
 
 // A size computed from fed data (TF1's resize_images(image, placeholder)): the output shape is
@@ -335,6 +346,7 @@ for (const kind of ['bilinear', 'nearest', 'bicubic', 'area'] as const) {
     if (s.length !== 2) throw new InvalidArgumentError(`shape_t must have two elements ${s.length}`, op.name);
     if (!(s[0]! > 0 && s[1]! > 0)) throw new InvalidArgumentError('output dimensions must be positive', op.name);
     if (x!.shape.length !== 4) throw new InvalidArgumentError(`input must be 4-dimensional[${x!.shape.join(',')}]`, op.name);
-    return [resizeHost(x!, s[0]!, s[1]!, kind, !!op.attrs.alignCorners)];
+    if (op.attrs.half_pixel_centers) throw new UnimplementedError("half_pixel_centers=True (TF2's pixel mapping) is not supported; tsflow implements TF1's legacy mapping", op.name);
+    return [resizeHost(x!, s[0]!, s[1]!, kind, !!op.attrs.align_corners)];
   }, { when: (op) => fromData(op.inputs[1]!) });
 }

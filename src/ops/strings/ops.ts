@@ -157,7 +157,7 @@ function toSparse(rows: Uint8Array[][]): NDArray[] {
 
 const sparseSpecs = (): OutSpec[] => [{ dtype: 'int64', shape: [null, 2] }, { dtype: 'string', shape: [null] }, { dtype: 'int64', shape: [2] }];
 
-hostOp<{ skipEmpty: boolean }>('StringSplit', ([x, d], _a, name) => {
+hostOp<{ skip_empty: boolean }>('StringSplit', ([x, d], _a, name) => {
   needString(x!, 'input', 'StringSplit');
   needString(d!, 'delimiter', 'StringSplit');
   if (x!.shape !== null && x!.shape.length !== 1) throw new ValueError(`Shape must be rank 1 but is rank ${x!.shape.length} for '${name}' (op: 'StringSplit') with input shapes: [${x!.shape.map((v) => v ?? '?').join(',')}], [].`);
@@ -166,7 +166,7 @@ hostOp<{ skipEmpty: boolean }>('StringSplit', ([x, d], _a, name) => {
   if (x!.shape.length !== 1) throw new InvalidArgumentError(`input must be a vector, got shape: [${x!.shape.join(',')}]`);
   if (d!.shape.length !== 0) throw new InvalidArgumentError(`delimiter must be a scalar, got shape: [${d!.shape.join(',')}]`);
   const delim = strs(d!)[0]!;
-  return toSparse(Array.from(strs(x!), (s) => splitChars(s, delim, a.skipEmpty)));
+  return toSparse(Array.from(strs(x!), (s) => splitChars(s, delim, a.skip_empty)));
 });
 
 hostOp<{ maxsplit: number }>('StringSplitV2', ([x, sep], _a, name) => {
@@ -195,7 +195,7 @@ export function stringSplit(...a: unknown[]): SparseTensor {
   if ((o.resultType ?? 'SparseTensor') !== 'SparseTensor') throw new ValueError('stringSplit: only resultType SparseTensor is supported (tsflow has no RaggedTensor)');
   const x = toTensor(o.source as TensorLike, 'string');
   const d = x.graph.asDefault(() => toTensor((o.sep ?? o.delimiter ?? ' ') as TensorLike, 'string'));
-  return sparseOut(makeOp(x.graph, 'StringSplit', [x, d], { skipEmpty: o.skipEmpty === undefined || o.skipEmpty === null ? true : !!o.skipEmpty }, nameOf(o), 'StringSplit'));
+  return sparseOut(makeOp(x.graph, 'StringSplit', [x, d], { skip_empty: o.skipEmpty === undefined || o.skipEmpty === null ? true : !!o.skipEmpty }, nameOf(o), 'StringSplit'));
 }
 
 /**
@@ -226,13 +226,13 @@ function reduceAxes(r: number, idx: number[]): number[] {
   });
 }
 
-hostOp<{ keepDims: boolean; separator: string }>('ReduceJoin', ([x, ri], a) => {
+hostOp<{ keep_dims: boolean; separator: string }>('ReduceJoin', ([x, ri], a) => {
   needString(x!, 'inputs', 'ReduceJoin');
   let shape: PartialShape = null;
   if (x!.shape !== null && ri!.op.type === 'Const') {
     const v = ri!.op.attrs.value as NDArray;
     const axes = new Set(Array.from(v.data as ArrayLike<number>, (q) => (q < 0 ? q + x!.shape!.length : q)));
-    shape = a.keepDims ? x!.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x!.shape.filter((_, i) => !axes.has(i));
+    shape = a.keep_dims ? x!.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x!.shape.filter((_, i) => !axes.has(i));
   }
   return [{ dtype: 'string', shape }];
 }, ([x, ri], a) => {
@@ -240,7 +240,7 @@ hostOp<{ keepDims: boolean; separator: string }>('ReduceJoin', ([x, ri], a) => {
   const axes = reduceAxes(s.length, Array.from(ri!.data as ArrayLike<number>, Number));
   const red = new Set(axes);
   const keptAxes = s.map((_, i) => i).filter((i) => !red.has(i));
-  const outShape = a.keepDims ? s.map((d, i) => (red.has(i) ? 1 : d)) : keptAxes.map((i) => s[i]!);
+  const outShape = a.keep_dims ? s.map((d, i) => (red.has(i) ? 1 : d)) : keptAxes.map((i) => s[i]!);
   const strides = s.map((_, i) => s.slice(i + 1).reduce((p, d) => p * d, 1));
   const outN = keptAxes.reduce((p, i) => p * s[i]!, 1);
   const redN = axes.reduce((p, i) => p * s[i]!, 1);
@@ -296,7 +296,7 @@ export function reduceJoin(...a: unknown[]): Tensor {
       axis = [...Array(x.shape.length).keys()].reverse();
     }
     const ax = toTensor((typeof axis === 'number' ? [axis] : axis) as TensorLike, 'int32');
-    return makeOp(x.graph, 'ReduceJoin', [x, ax], { keepDims: !!(o.keepDims ?? o.keepdims), separator: String(o.separator ?? '') }, nameOf(o), 'ReduceJoin').outputs[0]!;
+    return makeOp(x.graph, 'ReduceJoin', [x, ax], { keep_dims: !!(o.keepDims ?? o.keepdims), separator: String(o.separator ?? '') }, nameOf(o), 'ReduceJoin').outputs[0]!;
   }));
 }
 
@@ -376,7 +376,7 @@ export function substr(...a: unknown[]): Tensor {
   return x.graph.asDefault(() => {
     const p = toTensor(o.pos as TensorLike, 'int32');
     const l = toTensor(o.len as TensorLike, p.dtype);
-    return makeOp(x.graph, 'Substr', [x, p, l], { unit }, nameOf(o), 'Substr').outputs[0]!;
+    return makeOp(x.graph, 'Substr', [x, p, l], { unit, T: p.dtype }, nameOf(o), 'Substr').outputs[0]!;
   });
 }
 
@@ -437,9 +437,9 @@ function regexReplaceStr(s: Uint8Array, pattern: string, rewrite: string, global
   return encodeString(decodeString(s).replace(re, rewriteFn(rewrite) as never));
 }
 
-unaryStringOp<{ pattern: string; rewrite: string; replaceGlobal: boolean }>('StaticRegexReplace', () => 'string', (s, a) => regexReplaceStr(s, a.pattern, a.rewrite, a.replaceGlobal));
+unaryStringOp<{ pattern: string; rewrite: string; replace_global: boolean }>('StaticRegexReplace', () => 'string', (s, a) => regexReplaceStr(s, a.pattern, a.rewrite, a.replace_global));
 
-hostOp<{ replaceGlobal: boolean }>('RegexReplace', ([x, p, r]) => {
+hostOp<{ replace_global: boolean }>('RegexReplace', ([x, p, r]) => {
   needString(x!, 'input', 'RegexReplace');
   return [{ dtype: 'string', shape: x!.shape }];
 }, ([x, p, r], a) => {
@@ -447,7 +447,7 @@ hostOp<{ replaceGlobal: boolean }>('RegexReplace', ([x, p, r]) => {
   if (r!.shape.length !== 0) throw new InvalidArgumentError(`Rewrite must be scalar, but received [${r!.shape.join(',')}]`);
   const pat = decodeString(strs(p!)[0]!);
   const rw = decodeString(strs(r!)[0]!);
-  return [strArray(Array.from(strs(x!), (s) => regexReplaceStr(s, pat, rw, a.replaceGlobal)), x!.shape)];
+  return [strArray(Array.from(strs(x!), (s) => regexReplaceStr(s, pat, rw, a.replace_global)), x!.shape)];
 });
 
 const fullMatch = (s: Uint8Array, pattern: string): number => (re2ToRegExp(pattern, false, true).test(decodeString(s)) ? 1 : 0);
@@ -475,9 +475,9 @@ export function regexReplace(...a: unknown[]): Tensor {
   if (isStr(o.pattern) && isStr(o.rewrite)) {
     re2ToRegExp(o.pattern, global);
     rewriteFn(o.rewrite);
-    return makeOp(x.graph, 'StaticRegexReplace', [x], { pattern: o.pattern, rewrite: o.rewrite, replaceGlobal: global }, nameOf(o), 'StaticRegexReplace').outputs[0]!;
+    return makeOp(x.graph, 'StaticRegexReplace', [x], { pattern: o.pattern, rewrite: o.rewrite, replace_global: global }, nameOf(o), 'StaticRegexReplace').outputs[0]!;
   }
-  return x.graph.asDefault(() => makeOp(x.graph, 'RegexReplace', [x, toTensor(o.pattern as TensorLike, 'string'), toTensor(o.rewrite as TensorLike, 'string')], { replaceGlobal: global }, nameOf(o), 'RegexReplace').outputs[0]!);
+  return x.graph.asDefault(() => makeOp(x.graph, 'RegexReplace', [x, toTensor(o.pattern as TensorLike, 'string'), toTensor(o.rewrite as TensorLike, 'string')], { replace_global: global }, nameOf(o), 'RegexReplace').outputs[0]!);
 }
 
 /** `tf.strings.regexFullMatch(input, pattern, name?)`: whether each whole string matches (bool). */
@@ -650,7 +650,7 @@ export function asString(...a: unknown[]): Tensor {
   const float = x.dtype.startsWith('float');
   if (!float && (attrs.scientific || attrs.shortest)) throw new InvalidArgumentError(`scientific and shortest format not supported for datatype ${x.dtype}`);
   if (!float && attrs.precision > -1) throw new InvalidArgumentError(`precision not supported for datatype ${x.dtype}`);
-  return makeOp(x.graph, 'AsString', [x], attrs, nameOf(o), 'AsString').outputs[0]!;
+  return makeOp(x.graph, 'AsString', [x], { ...attrs, T: x.dtype }, nameOf(o), 'AsString').outputs[0]!;
 }
 
 // ----- StringToNumber ---------------------------------------------------------------------
@@ -682,19 +682,19 @@ function parseNumber(s: string, out: DType): number | null {
 }
 
 const TO_NUMBER_TYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64'];
-hostOp<{ outType: DType }>('StringToNumber', ([x], a) => {
+hostOp<{ out_type: DType }>('StringToNumber', ([x], a) => {
   needString(x!, 'string_tensor', 'StringToNumber');
-  return [{ dtype: a.outType, shape: x!.shape }];
+  return [{ dtype: a.out_type, shape: x!.shape }];
 }, ([x], a) => {
   const src = strs(x!);
-  const out = a.outType === 'float32' ? new Float32Array(src.length) : a.outType === 'int32' ? new Int32Array(src.length) : new Float64Array(src.length);
+  const out = a.out_type === 'float32' ? new Float32Array(src.length) : a.out_type === 'int32' ? new Int32Array(src.length) : new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const s = decodeString(src[i]!);
-    const v = parseNumber(s, a.outType);
+    const v = parseNumber(s, a.out_type);
     if (v === null) throw new InvalidArgumentError(`StringToNumberOp could not correctly convert string: ${s}`);
     out[i] = v;
   }
-  return [new NDArray(out as never, [...x!.shape], a.outType)];
+  return [new NDArray(out as never, [...x!.shape], a.out_type)];
 });
 
 /** `tf.stringToNumber(stringTensor, outType = float32, name?)` (also tf.strings.toNumber). */
@@ -703,12 +703,12 @@ export function stringToNumber(...a: unknown[]): Tensor {
   const t = String(o.outType ?? 'float32') as DType;
   if (!TO_NUMBER_TYPES.includes(t)) throw new TypeError(`Value passed to parameter 'out_type' has DataType ${t} not in list of allowed values: float32, float64, int32, int64`);
   const x = toTensor(o.stringTensor as TensorLike, 'string');
-  return makeOp(x.graph, 'StringToNumber', [x], { outType: t }, nameOf(o), 'StringToNumber').outputs[0]!;
+  return makeOp(x.graph, 'StringToNumber', [x], { out_type: t }, nameOf(o), 'StringToNumber').outputs[0]!;
 }
 
 // ----- hash buckets -----------------------------------------------------------------------
 
-interface HashAttrs { numBuckets: number; key?: number[]; [k: string]: unknown }
+interface HashAttrs { num_buckets: number; key?: number[]; [k: string]: unknown }
 const bucket = (h: bigint, n: number): number => Number(h % BigInt(n));
 for (const [type, fn] of [
   ['StringToHashBucketFast', (s: Uint8Array) => fingerprint64(s)],
@@ -718,14 +718,14 @@ for (const [type, fn] of [
   hostOp<HashAttrs>(type, ([x]) => {
     needString(x!, type === 'StringToHashBucket' ? 'string_tensor' : 'input', type);
     return [{ dtype: 'int64', shape: x!.shape }];
-  }, ([x], a) => [int64(Array.from(strs(x!), (s) => bucket(fn(s, a), a.numBuckets)), x!.shape)]);
+  }, ([x], a) => [int64(Array.from(strs(x!), (s) => bucket(fn(s, a), a.num_buckets)), x!.shape)]);
 }
 
 function hashOp(type: string, where: string, a: unknown[], names: string[]): Tensor {
   const o = kwargs(a, names, where, 2);
   const n = o.numBuckets as number;
   if (!Number.isInteger(n) || n < 1) throw new ValueError(`Value for attr 'num_buckets' of ${String(n)} must be at least minimum 1`);
-  const attrs: HashAttrs = { numBuckets: n };
+  const attrs: HashAttrs = { num_buckets: n };
   if (type === 'StringToHashBucketStrong') {
     const key = o.key as number[];
     if (!Array.isArray(key) || key.length !== 2) throw new InvalidArgumentError('Key must have 2 elements');
