@@ -139,7 +139,9 @@ function eyeMask(b: Lower, c: number, dtype: Val['dtype']): Val {
   for (let i = 0; i < c; i++) e.data[i * c + i] = 1;
   return b.constant(e);
 }
-function checkDepthwise(x: readonly number[], f: readonly number[], op: string): void {
+function checkDepthwise(x: readonly number[], f: readonly number[], op: string, a?: ConvAttrs): void {
+  // an imported node keeps TF's data_format attr
+  if (a && a.data_format !== undefined && a.data_format !== 'NHWC') throw new InvalidArgumentError(`data_format ${String(a.data_format)} is not supported; tsflow runs depthwise convolutions in NHWC only`, op);
   if (x.length !== 4) throw new InvalidArgumentError(`input must be 4-dimensional${JSON.stringify(x)}`, op);
   if (f.length !== 4) throw new InvalidArgumentError(`filter must be 4-dimensional: ${JSON.stringify(f)}`, op);
   if (x[3] !== f[2]) throw new InvalidArgumentError(`input and filter must have the same depth: ${x[3]} vs ${f[2]}`, op);
@@ -160,7 +162,7 @@ defineOp<ConvAttrs>({
     return [{ dtype: x!.dtype, shape: [xs[0]!, oh, ow, depth] }];
   },
   lower: (b, [x, f], a) => {
-    checkDepthwise(x!.shape, f!.shape, b.opName);
+    checkDepthwise(x!.shape, f!.shape, b.opName, a);
     checkConvAttrs(a, b.opName);
     const g = geometry(x!.shape, f!.shape[0]!, f!.shape[1]!, a.strides, a.dilations, a.padding, b.opName);
     const o = f!.shape[2]! * f!.shape[3]!;
@@ -177,7 +179,7 @@ defineOp<ConvAttrs>({
   },
   lower: (b, [sizes, f, dy], a) => {
     const xs = foldShape(b, sizes!, 'input_sizes');
-    checkDepthwise(xs, f!.shape, b.opName);
+    checkDepthwise(xs, f!.shape, b.opName, a);
     const full = [...f!.shape.slice(0, 3), f!.shape[2]! * f!.shape[3]!];
     const g = backpropGeom('DepthwiseConv2DBackpropInput', xs, full, dy!.shape, a, b.opName);
     return [b.window('conv2dBackpropInput', [dy!, blockFilter(b, f!)], g, { dtype: f!.dtype, shape: xs })];
@@ -193,7 +195,7 @@ defineOp<ConvAttrs>({
   },
   lower: (b, [x, sizes, dy], a) => {
     const fs = foldShape(b, sizes!, 'filter_sizes');
-    checkDepthwise(x!.shape, fs, b.opName);
+    checkDepthwise(x!.shape, fs, b.opName, a);
     const [kh, kw, c, m] = fs as [number, number, number, number];
     const g = backpropGeom('DepthwiseConv2DBackpropFilter', x!.shape, [kh, kw, c, c * m], dy!.shape, a, b.opName);
     const full = b.window('conv2dBackpropFilter', [x!, dy!], g, { dtype: x!.dtype, shape: [kh, kw, c, c * m] });
