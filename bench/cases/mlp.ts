@@ -4,6 +4,7 @@
  * tsflow: tf.gradients through GradientDescentOptimizer.minimize, the batch fed each step;
  * tfjs: its sgd optimizer's minimize, the batch resident. Both return the loss to JS.
  * tsflow also reports its training plan's arena against the peak of live bytes.
+ * TSFLOW_BENCH_FUSION=on|off sets tsflow's elementwise fusion (unset: its default).
  */
 import { args, randomData, report, timeIt } from '../lib/child.js';
 
@@ -23,7 +24,10 @@ async function tsflow(): Promise<void> {
     const y = tf.placeholder(tf.int32, [B]);
     return { x, y, ...mlpTrainStep(x, y, 0.1, H, OUT) };
   });
-  const sess = new tf.Session({ graph: g, threads });
+  // TSFLOW_BENCH_FUSION=on|off: elementwise fusion (globalJitLevel ON_1 / OFF); unset: the default
+  const fusion = process.env.TSFLOW_BENCH_FUSION;
+  const jit = fusion === 'on' ? 'ON_1' : fusion === 'off' ? 'OFF' : 'DEFAULT';
+  const sess = new tf.Session({ graph: g, threads, graphOptions: { optimizerOptions: { globalJitLevel: jit } } });
   await sess.run(m.init);
   const feeds = new Map<InstanceType<typeof tf.Tensor>, InstanceType<typeof tf.NDArray>>([
     [m.x, new tf.NDArray(randomData(B * IN, 3), [B, IN], 'float32')],
