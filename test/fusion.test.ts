@@ -186,12 +186,16 @@ describe('fusion switch', () => {
     const graph = new tf.Graph();
     const x = graph.asDefault(() => tf.placeholder(tf.float32, [3]));
     const y = graph.asDefault(() => tf.nn.relu(tf.add(tf.multiply(x, 2), 1)));
-    for (const [level, fused] of [['ON_1', true], [1, true], [2, true], ['OFF', false], [-1, false]] as const) {
+    for (const [level, fused] of [['ON_1', true], [1, true], [2, true], ['OFF', false], [-1, false], ['DEFAULT', true], [0, true]] as const) {
       const s = new tf.Session({ graph, config: new tf.ConfigProto({ graphOptions: { optimizerOptions: { globalJitLevel: level } } }) });
       expect(Array.from(((await s.run(y, new Map([[x, [1, -2, 3]]]))) as NDArray).data)).toEqual([3, 0, 7]);
       expect(s.stats.stepsAfterFusion < s.stats.stepsBeforeFusion, `level ${level}`).toBe(fused);
       await s.close();
     }
+    const d = new tf.Session({ graph });
+    await d.run(y, new Map([[x, [1, -2, 3]]]));
+    expect(d.stats.stepsAfterFusion, 'fused by default').toBeLessThan(d.stats.stepsBeforeFusion);
+    await d.close();
     // a traced run names every op fused into a step
     const t = new tf.Session({ graph, ...ON });
     const meta = new tf.RunMetadata();

@@ -13,8 +13,8 @@ import { ExprBuilder } from '../device/expr.js';
 import type { Emit, FusionRules } from '../device/fusion.js';
 import type { AnyStep, Step } from '../device/plan.js';
 
-/** Whether sessions fuse when their config does not say (globalJitLevel DEFAULT). */
-export const FUSION_BY_DEFAULT = false;
+/** Whether sessions fuse when their config does not say (globalJitLevel DEFAULT): on, since fused plans give the unfused bits on every device (test/fusion.test.ts and the conformance, gradient, session and training suites with it on). */
+export const FUSION_BY_DEFAULT = true;
 
 /** One fusible step: its element count, iteration shape (no size-1 axes) and input strides. */
 interface Member {

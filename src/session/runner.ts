@@ -8,11 +8,14 @@ import type { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
+import { FUSION_BY_DEFAULT } from './fusion.js';
 import { driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
 import { type StepStats, TraceCollector } from './run-trace.js';
 
 export interface SessionState {
-  stats: { compiles: number; cacheHits: number };
+  stats: { compiles: number; cacheHits: number; stepsBeforeFusion?: number; stepsAfterFusion?: number };
+  /** Fuse elementwise steps (ConfigProto graphOptions.optimizerOptions.globalJitLevel); unset: the default. */
+  fuse?: boolean;
   initialized: Set<string>;
   runCounts: Map<string, number>;
   /** Which device holds each variable's storage. */
@@ -57,8 +60,11 @@ export class Runner {
   }
 
   private compiled(r: SubRun): CompiledPlan {
-    const c = compilePlan(r.elements, r.feeds, this.device, r.boundary);
-    this.state.stats.compiles++;
+    const c = compilePlan(r.elements, r.feeds, this.device, r.boundary, this.state.fuse ?? FUSION_BY_DEFAULT);
+    const st = this.state.stats;
+    st.compiles++;
+    st.stepsBeforeFusion = (st.stepsBeforeFusion ?? 0) + c.fusion.before;
+    st.stepsAfterFusion = (st.stepsAfterFusion ?? 0) + c.fusion.after;
     for (const [key, v] of c.variables) {
       const home = this.state.varHome.get(key);
       if (home && home !== this) {
