@@ -453,7 +453,7 @@ const apart = (r: () => number, i: number): number => 0.15 + 0.3 * ((i + Math.fl
 // ResizeBilinear/Bicubic/Area output float32 whatever the input (as TF1), so they are checked
 // in the float32 configurations; the float64 table checks the float64-valued ops.
 const GRAD32: GradCase[] = [
-  { name: 'resizeBilinear up', ins: [{ shape: [1, 2, 2, 2] }], f: (x) => tf.image.resizeBilinear(x, [5, 3]) },
+  { name: 'resizeBilinear up', ins: [{ shape: [1, 2, 2, 1] }], f: (x) => tf.image.resizeBilinear(x, [5, 3]) },
   { name: 'resizeBilinear down, alignCorners', ins: [{ shape: [1, 4, 3, 1] }], f: (x) => tf.image.resizeBilinear(x, [3, 2], true) },
   { name: 'resizeBicubic', ins: [{ shape: [1, 3, 3, 1] }], f: (x) => tf.image.resizeBicubic(x, [4, 5]) },
   // CropAndResize is float32 out too; gradients w.r.t. the image and the boxes (kept off pixel edges)
@@ -465,12 +465,12 @@ const GRAD32: GradCase[] = [
   { name: 'adjustHue', ins: [{ shape: [1, 2, 3], gen: apart }], f: (x) => tf.image.adjustHue(x, 0.1) },
 ];
 const GRAD: GradCase[] = [
-  { name: 'resizeNearestNeighbor', ins: [{ shape: [1, 2, 3, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [5, 3]) },
+  { name: 'resizeNearestNeighbor', ins: [{ shape: [1, 2, 2, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [3, 3]) },
   { name: 'resizeNearestNeighbor down, alignCorners', ins: [{ shape: [1, 4, 3, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [3, 2], true) },
   { name: 'crop, pad, flip, rot90, transpose', ins: [{ shape: [3, 3, 1] }], f: (x) => tf.image.rot90(tf.image.transposeImage(tf.image.flipLeftRight(tf.image.padToBoundingBox(tf.image.cropToBoundingBox(x, 1, 0, 2, 2), 0, 1, 3, 4))), 3) },
   { name: 'rgbToHsv, hsvToRgb', ins: [{ shape: [1, 2, 3], gen: apart }], f: (x) => tf.image.hsvToRgb(tf.multiply(tf.image.rgbToHsv(x), tf.constant([1, 0.7, 0.9], x.dtype))) },
-  { name: 'perImageStandardization', ins: [{ shape: [2, 2, 2, 1] }], f: (x) => tf.image.perImageStandardization(tf.cast(x, 'float32')) },
-  { name: 'totalVariation', ins: [{ shape: [2, 2, 2, 1], gen: 'away' }], f: (x) => tf.image.totalVariation(x) },
+  { name: 'perImageStandardization', ins: [{ shape: [1, 2, 3, 1] }], f: (x) => tf.image.perImageStandardization(tf.cast(x, 'float32')) },
+  { name: 'totalVariation', ins: [{ shape: [1, 2, 3, 1], gen: 'away' }], f: (x) => tf.image.totalVariation(x) },
 ];
 
 for (const cfg of gradConfigs(devices)) {
