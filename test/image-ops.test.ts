@@ -340,6 +340,19 @@ describe('tf.image declarations and host stages', () => {
     });
   });
 
+  it('ResizeImagesV1Test.testPreserveAspectRatio* output shapes', () => {
+    new tf.Graph().asDefault(() => {
+      const shape = (x: number[], size: [number, number]): (number | null)[] | null => tf.image.resizeImages(tf.placeholder(tf.float32, x), size, { preserveAspectRatio: true }).shape;
+      expect(shape([10, 100, 100, 10], [250, 250])).toEqual([10, 250, 250, 10]);
+      expect(shape([100, 100, 10], [100, 100])).toEqual([100, 100, 10]);
+      expect(shape([100, 100, 10], [75, 50])).toEqual([50, 50, 10]);
+      expect(shape([3, 100, 100, 10], [75, 50])).toEqual([3, 50, 50, 10]);
+      expect(shape([100, 100, 10], [150, 200])).toEqual([150, 150, 10]);
+      expect(shape([1920, 1080, 3], [3840, 2160])).toEqual([3840, 2160, 3]);
+      expect(shape([299, 299, 3], [320, 320])).toEqual([320, 320, 3]);
+    });
+  });
+
   it('ResizeImagesV1Test.testTensorArguments: a fed size (the resize then runs on the host), every method', async () => {
     const g = new tf.Graph();
     const m = g.asDefault(() => {

@@ -101,10 +101,12 @@ function resizeCommon(images: Img, size: unknown, kind: ResizeKind, alignCorners
     const [, h, w] = x.shape as (number | null)[];
     if (preserveAspectRatio) {
       if (Array.isArray(sz) && h !== null && w !== null) {
-        // TF: scale_factor = min(new_h / h, new_w / w); new = round(dim * scale_factor) (float32 math)
+        // TF: scale_factor = min(new_h / h, new_w / w); new = tf.round(dim * scale_factor), in
+        // float32 and rounding half to even as tf.round does
         const f = Math.fround;
         const scale = Math.min(f(sz[0] / h), f(sz[1] / w));
-        sz = [Math.round(f(h * scale)), Math.round(f(w * scale))];
+        const rint = (v: number): number => (v - Math.floor(v) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v));
+        sz = [rint(f(h * scale)), rint(f(w * scale))];
       } else {
         throw new ValueError('preserveAspectRatio: tsflow needs the image size and the target size known when the graph is built');
       }
