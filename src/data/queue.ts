@@ -6,8 +6,9 @@
  * (`QueueEnqueueV2`, `QueueEnqueueManyV2`, `QueueDequeueV2`, `QueueDequeueManyV2`,
  * `QueueDequeueUpToV2`, `QueueCloseV2`, `QueueSizeV2`, `QueueIsClosedV2`) are host-stage ops
  * (src/session/host-stage.ts). A dequeue on an empty open queue, or an enqueue on a full one,
- * would wait for another run; a session runs its steps one at a time, so either is a clear
- * error (in `run` and `runSync`) instead of waiting forever.
+ * waits as in TF1 until another run of the session (a queue runner) changes the queue or closes
+ * it: the waiting run parks on the session's run lock (src/session/run-lock.ts), giving it back
+ * meanwhile. `runSync` cannot wait, and a wait nothing could end fails clearly.
  */
 import { type DType, parseDType } from '../dtype.js';
 import { StringArray } from '../string-array.js';
@@ -17,7 +18,8 @@ import { type Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { convertToTensor } from '../ops/convert-to-tensor.js';
 import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
-import { type HostGen, registerHostOp, wait } from '../session/host-stage.js';
+import { type HostContext, type HostGen, registerHostOp, wait } from '../session/host-stage.js';
+import { runLockOf } from '../session/run-lock.js';
 import type { SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
 
@@ -43,6 +45,11 @@ interface QState {
   name: string;
   items: Element[];
   closed: boolean;
+  /** Bumped by a close that cancels pending enqueues. */
+  cancelled: number;
+  /** Enqueue and dequeue ops in progress, in arrival order: each is served when it is first in its line (TF's attempts, first come first served). */
+  enqLine: object[];
+  deqLine: object[];
   /** Runs waiting for the queue to change (an enqueue, a dequeue or a close). */
   waiters: (() => void)[];
   rand: () => number;
@@ -69,7 +76,7 @@ function stateOf(s: SessionState, r: QueueResource): QState {
   if (r.sharedName !== '') q = m.byShared.get(r.sharedName);
   if (!q) {
     const name = r.sharedName !== '' ? r.sharedName : `_${m.counter++}_${r.opName}`;
-    q = { name, items: [], closed: false, waiters: [], rand: r.seed === null ? Math.random : mulberry32(r.seed) };
+    q = { name, items: [], closed: false, cancelled: 0, enqLine: [], deqLine: [], waiters: [], rand: r.seed === null ? Math.random : mulberry32(r.seed) };
     if (r.sharedName !== '') m.byShared.set(r.sharedName, q);
   }
   m.byRes.set(r, q);
@@ -82,12 +89,13 @@ function notify(q: QState): void {
   for (const f of w) f();
 }
 
-function* waitChange(q: QState, sync: boolean, what: string, opName: string): HostGen<void> {
-  // A session runs one plan at a time (Session.run serializes its runs), so no other run could
-  // change the queue while this one waits: waiting would never end. Fail clearly instead.
-  void sync;
-  throw new RuntimeError(`${what} on queue '${q.name}' would block (op ${opName}): this session runs one step at a time, so no other run can change the queue while this one waits`);
-  yield* wait(new Promise<void>((res) => q.waiters.push(res)));
+function* waitChange(q: QState, hc: HostContext, kind: 'Enqueue' | 'Dequeue', what: string, opName: string, again: boolean): HostGen<void> {
+  const lock = runLockOf(hc.runner.state);
+  if (hc.sync || !lock) {
+    throw new RuntimeError(`${what} on queue '${q.name}' would block (op ${opName}): runSync cannot wait for another run to change the queue; use await sess.run(...), with the runs that fill or drain it (queue runners) in flight`);
+  }
+  // the run gives the session's lock back while it waits, so other runs can change the queue
+  yield* wait(lock.park(kind, `${what} on queue '${q.name}'`, opName, (wake) => q.waiters.push(wake), again));
 }
 
 interface QAttrs { resource: QueueResource; [k: string]: unknown }
@@ -190,24 +198,42 @@ function checkElement(r: QueueResource, el: Element, opName: string): void {
   });
 }
 
-function* enqueueAll(op: Operation, q: QState, r: QueueResource, els: Element[], sync: boolean): HostGen<NDArray[]> {
-  for (const el of els) {
-    for (;;) {
-      if (q.closed) throw new CancelledError(`${r.kind} '${q.name}' is closed.`, op.name);
-      if (q.items.length < r.capacity) break;
-      yield* waitChange(q, sync, 'Enqueue on a full queue', op.name);
+function* enqueueAll(op: Operation, q: QState, r: QueueResource, els: Element[], hc: HostContext): HostGen<NDArray[]> {
+  // a closed queue refuses new enqueues; one already waiting goes on unless the close cancels it
+  if (q.closed) throw new CancelledError(`${r.kind} '${q.name}' is closed.`, op.name);
+  const gen = q.cancelled;
+  let again = false;
+  const me = {};
+  q.enqLine.push(me);
+  try {
+    for (const el of els) {
+      for (;;) {
+        if (q.cancelled !== gen) throw new CancelledError('Enqueue operation was cancelled', op.name);
+        if (q.enqLine[0] === me && q.items.length < r.capacity) break;
+        yield* waitChange(q, hc, 'Enqueue', 'Enqueue on a full queue', op.name, again);
+        again = true;
+      }
+      q.items.push(el);
+      notify(q);
     }
-    q.items.push(el);
-    notify(q);
+    return [];
+  } finally {
+    leave(q, q.enqLine, me);
   }
-  return [];
+}
+
+function leave(q: QState, line: object[], me: object): void {
+  const i = line.indexOf(me);
+  if (i >= 0) line.splice(i, 1);
+  // the next in line may go now
+  if (i === 0) notify(q);
 }
 
 registerHostOp('QueueEnqueueV2', function* (op, ins, hc) {
   const r = (op.attrs as QAttrs).resource;
   const el = ins.slice(1);
   checkElement(r, el, op.name);
-  return yield* enqueueAll(op, stateOf(hc.runner.state, r), r, [el], hc.sync);
+  return yield* enqueueAll(op, stateOf(hc.runner.state, r), r, [el], hc);
 });
 
 registerHostOp('QueueEnqueueManyV2', function* (op, ins, hc) {
@@ -220,7 +246,7 @@ registerHostOp('QueueEnqueueManyV2', function* (op, ins, hc) {
   const els: Element[] = [];
   for (let k = 0; k < (n ?? 0); k++) els.push(comps.map((c) => rowOf(c, k)));
   for (const el of els) checkElement(r, el, op.name);
-  return yield* enqueueAll(op, stateOf(hc.runner.state, r), r, els, hc.sync);
+  return yield* enqueueAll(op, stateOf(hc.runner.state, r), r, els, hc);
 });
 
 function take(q: QState, r: QueueResource): Element {
@@ -234,24 +260,55 @@ function take(q: QState, r: QueueResource): Element {
   return q.items.shift()!;
 }
 
-function* dequeueN(op: Operation, hc: { runner: { state: SessionState }; sync: boolean }, n: number, upTo: boolean): HostGen<Element[]> {
-  const r = (op.attrs as QAttrs).resource;
+function* dequeueN(op: Operation, hc: HostContext, n: number, upTo: boolean, r: QueueResource = (op.attrs as QAttrs).resource): HostGen<Element[]> {
   const q = stateOf(hc.runner.state, r);
   const keep = r.kind === 'RandomShuffleQueue' ? r.minAfterDequeue : 0;
-  for (;;) {
-    if (q.closed) {
-      // a closed queue gives what it has (up to n); dequeue(Many) needs n of them
-      if (q.items.length >= n || (upTo && q.items.length > 0)) break;
-      throw new OutOfRangeError(`${r.kind} '${q.name}' is closed and has insufficient elements (requested ${n}, current size ${q.items.length})`, op.name);
+  let again = false;
+  const me = {};
+  q.deqLine.push(me);
+  // As TF's attempts: the first dequeue in line takes elements as they come (so it may ask for
+  // more than the capacity); a failure puts them back at the front.
+  const got: Element[] = [];
+  try {
+    for (;;) {
+      if (q.deqLine[0] === me) {
+        let took = false;
+        while (got.length < n && q.items.length > (q.closed ? 0 : keep)) {
+          got.push(take(q, r));
+          took = true;
+        }
+        if (took) notify(q);
+        if (got.length === n) return got;
+        if (q.closed) {
+          if (upTo && got.length > 0) return got;
+          throw new OutOfRangeError(`${r.kind} '${q.name}' is closed and has insufficient elements (requested ${n - got.length}, current size ${q.items.length})`, op.name);
+        }
+      } else if (q.closed && q.items.length === 0) {
+        throw new OutOfRangeError(`${r.kind} '${q.name}' is closed and has insufficient elements (requested ${n}, current size 0)`, op.name);
+      }
+      yield* waitChange(q, hc, 'Dequeue', 'Dequeue from a queue with too few elements', op.name, again);
+      again = true;
     }
-    if (q.items.length >= n + keep) break;
-    yield* waitChange(q, hc.sync, 'Dequeue from a queue with too few elements', op.name);
+  } catch (e) {
+    // nothing is taken by a dequeue that fails (closed, cancelled, timed out)
+    if (got.length > 0) {
+      q.items.unshift(...got);
+      got.length = 0;
+      notify(q);
+    }
+    throw e;
+  } finally {
+    leave(q, q.deqLine, me);
   }
-  const m = Math.min(n, q.items.length);
-  const out: Element[] = [];
-  for (let k = 0; k < m; k++) out.push(take(q, r));
-  notify(q);
-  return out;
+}
+
+/**
+ * One element dequeued from `queue` for host op `op` (a reader taking its next work unit),
+ * waiting as a dequeue op does.
+ */
+export function* dequeueFrom(queue: QueueBase, op: Operation, hc: HostContext): HostGen<NDArray[]> {
+  const [el] = yield* dequeueN(op, hc, 1, false, queue.resource);
+  return el!;
 }
 
 registerHostOp('QueueDequeueV2', function* (op, _ins, hc) {
@@ -259,14 +316,10 @@ registerHostOp('QueueDequeueV2', function* (op, _ins, hc) {
   return el!;
 });
 
-function* dequeueMany(op: Operation, ins: NDArray[], hc: { runner: { state: SessionState }; sync: boolean }, upTo: boolean): HostGen<NDArray[]> {
+function* dequeueMany(op: Operation, ins: NDArray[], hc: HostContext, upTo: boolean): HostGen<NDArray[]> {
   const r = (op.attrs as QAttrs).resource;
   const n = Number(ins[1]!.data[0]);
   if (!(n >= 0)) throw new InvalidArgumentError(`Dequeue${upTo ? 'UpTo' : 'Many'} requested ${n} < 0 elements`, op.name);
-  if (n > r.capacity && r.kind !== 'RandomShuffleQueue') {
-    // TF allows it (it waits); only a full queue can give n elements, which it never holds
-    throw new InvalidArgumentError(`Dequeue${upTo ? 'UpTo' : 'Many'} requested ${n} elements but the queue's capacity is ${r.capacity}`, op.name);
-  }
   if (n === 0) {
     return r.dtypes.map((d, i) => {
       const s = r.shapes?.[i];
@@ -283,7 +336,9 @@ registerHostOp('QueueDequeueUpToV2', (op, ins, hc) => dequeueMany(op, ins, hc, t
 registerHostOp('QueueCloseV2', function* (op, _ins, hc) {
   const q = stateOf(hc.runner.state, (op.attrs as QAttrs).resource);
   q.closed = true;
-  // pending enqueues wake, see `closed` and fail with CancelledError (TF's cancel_pending_enqueues)
+  // pending dequeues wake and fail when too few elements are left; pending enqueues go on
+  // waiting for room, unless cancelPendingEnqueues cancels them
+  if ((op.attrs as { cancelPendingEnqueues?: boolean }).cancelPendingEnqueues) q.cancelled++;
   notify(q);
   return [];
 });
@@ -421,32 +476,39 @@ export class QueueBase {
   }
 }
 
+type Opt<T> = T | QueueOptions;
+const isOpts = (x: unknown): x is QueueOptions => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** TF1's positional parameters (shapes, names, [seed,] sharedName, name), any of them replaced by a trailing options object. */
+function positional(args: unknown[], keys: (keyof QueueOptions)[]): QueueOptions {
+  const o: Record<string, unknown> = {};
+  for (const [i, a] of args.entries()) {
+    if (isOpts(a)) {
+      Object.assign(o, a);
+      break;
+    }
+    if (a !== undefined) o[keys[i]!] = a;
+  }
+  return o as QueueOptions;
+}
+
 /** `tf.FIFOQueue(capacity, dtypes, shapes?, names?, sharedName?, name?)`. */
 export class FIFOQueue extends QueueBase {
-  constructor(capacity: number, dtypes: (DType | string)[], shapes?: QueueOptions['shapes'] | QueueOptions, names?: string[] | null, sharedName?: string | null, name?: string) {
-    super('FIFOQueue', capacity, dtypes, opts(shapes, names, sharedName, name));
+  constructor(capacity: number, dtypes: (DType | string)[], shapes?: Opt<QueueOptions['shapes']>, names?: Opt<string[] | null>, sharedName?: Opt<string | null>, name?: Opt<string>) {
+    super('FIFOQueue', capacity, dtypes, positional([shapes, names, sharedName, name], ['shapes', 'names', 'sharedName', 'name']));
   }
 }
 
 /** `tf.PaddingFIFOQueue(capacity, dtypes, shapes, names?, sharedName?, name?)`: dequeueMany pads each component to the batch's largest shape with zeros. */
 export class PaddingFIFOQueue extends QueueBase {
-  constructor(capacity: number, dtypes: (DType | string)[], shapes?: QueueOptions['shapes'] | QueueOptions, names?: string[] | null, sharedName?: string | null, name?: string) {
-    super('PaddingFIFOQueue', capacity, dtypes, opts(shapes, names, sharedName, name));
+  constructor(capacity: number, dtypes: (DType | string)[], shapes?: Opt<QueueOptions['shapes']>, names?: Opt<string[] | null>, sharedName?: Opt<string | null>, name?: Opt<string>) {
+    super('PaddingFIFOQueue', capacity, dtypes, positional([shapes, names, sharedName, name], ['shapes', 'names', 'sharedName', 'name']));
   }
 }
 
 /** `tf.RandomShuffleQueue(capacity, minAfterDequeue, dtypes, shapes?, names?, seed?, sharedName?, name?)`. */
 export class RandomShuffleQueue extends QueueBase {
-  constructor(capacity: number, minAfterDequeue: number, dtypes: (DType | string)[], shapes?: QueueOptions['shapes'] | QueueOptions, names?: string[] | null, seed?: number | null, sharedName?: string | null, name?: string) {
-    const o = opts(shapes, names, sharedName, name);
-    if (seed !== undefined && seed !== null) o.seed = seed;
-    super('RandomShuffleQueue', capacity, dtypes, o, { minAfterDequeue });
+  constructor(capacity: number, minAfterDequeue: number, dtypes: (DType | string)[], shapes?: Opt<QueueOptions['shapes']>, names?: Opt<string[] | null>, seed?: Opt<number | null>, sharedName?: Opt<string | null>, name?: Opt<string>) {
+    super('RandomShuffleQueue', capacity, dtypes, positional([shapes, names, seed, sharedName, name], ['shapes', 'names', 'seed', 'sharedName', 'name']), { minAfterDequeue });
   }
-}
-
-function opts(shapes: QueueOptions['shapes'] | QueueOptions | undefined, names?: string[] | null, sharedName?: string | null, name?: string): QueueOptions {
-  if (shapes && !Array.isArray(shapes)) return { ...(shapes as QueueOptions) };
-  const o: QueueOptions = { shapes: (shapes as QueueOptions['shapes']) ?? null, names: names ?? null, sharedName: sharedName ?? null };
-  if (name !== undefined) o.name = name;
-  return o;
 }

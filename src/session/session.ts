@@ -16,6 +16,7 @@ import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
 import { type DeviceKind, type Placer, askedTypes, needsPlacement, placeOp, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
+import { RunLock, attachRunLock } from './run-lock.js';
 import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type SessionOptions, fullDeviceName, resolveSessionOptions } from './config.js';
 
 export type { SessionOptions };
@@ -55,9 +56,10 @@ export class Session {
   private readonly opening = new Map<DeviceKind, Promise<Runner | null>>();
   private readonly fallback: DeviceDecl = fallbackDevice();
   private closed = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One run at a time, in call order; queue waits park on it (src/session/run-lock.ts). */
+  private readonly lock = new RunLock();
   /** Asynchronous runs called and not yet settled. */
-  private pending = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** Per request key: its segments when the ops span devices, else null. */
   private readonly routes = new Map<string, ReturnType<typeof segment> | null>();
   private placementVersion = -1;
@@ -75,6 +77,7 @@ export class Session {
     this.opts = resolveSessionOptions(args);
     this.graph = this.opts.graph ?? getDefaultGraph();
     this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
+    attachRunLock(this.state, this.lock);
     // the session's device must be registered (checked with the options); the fallback opens now
     const host = this.fallback.open(this.openOptions(this.fallback)) as Device;
     this.state.host = host;
@@ -157,6 +160,16 @@ export class Session {
     return registeredDevices().filter((d) => !d.fallback && (d.id === this.defaultKind || this.asked.has(d.deviceType)));
   }
 
+  /** @internal The run lock (queue runners count themselves on it). */
+  get runLock(): RunLock {
+    return this.lock;
+  }
+
+  /** @internal Whether `close()` has been called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new RuntimeError('Attempted to use a closed Session.');
   }
@@ -166,13 +179,18 @@ export class Session {
   /** Fetches whose structure is not known statically. */
   run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<any>;
   run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<unknown> {
-    // Runs are serialized: a session executes one plan at a time, in call order.
-    this.pending++;
+    // Runs are serialized: a session executes one run at a time, in call order; a run waiting
+    // in a queue op gives the lock back until it is woken (src/session/run-lock.ts).
+    this.lock.inFlight++;
     const stats = traceStats(opts, runMetadata);
-    // settled (and counted off) before the caller's continuation runs
     const timeout = opts instanceof RunOptions ? opts.timeoutInMs : (opts as { timeoutInMs?: number } | null | undefined)?.timeoutInMs;
-    const p = this.queue.then(() => this.runAsync(fetches, feedDict, stats, timeout)).finally(() => this.pending--);
-    this.queue = p.catch(() => undefined);
+    // settled (and counted off) before the caller's continuation runs
+    const p = this.lock.acquire().then(() => this.runAsync(fetches, feedDict, stats, timeout)).finally(() => {
+      this.lock.inFlight--;
+      this.lock.release();
+      this.inFlight.delete(p);
+    });
+    this.inFlight.add(p);
     return p;
   }
 
@@ -237,6 +255,9 @@ export class Session {
   }
 
   private async runAsync(fetches: unknown, feedDict?: FeedDict, stats?: StepStats, timeoutInMs?: number): Promise<unknown> {
+    // this run's deadline for queue waits (RunOptions, else the config's operationTimeoutInMs)
+    const ms = timeoutInMs !== undefined && timeoutInMs > 0 ? timeoutInMs : (this.opts.operationTimeoutInMs ?? 0);
+    this.lock.deadline = ms > 0 ? performance.now() + ms : undefined;
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
     if (this.remote) return this.finish(req, await this.remote.run(req.key, req.elements, req.feeds, timeoutInMs));
@@ -286,8 +307,9 @@ export class Session {
     const home = deviceDecl(this.defaultKind);
     if (!home.sync) throw new RuntimeError(`runSync is only available on devices that run synchronously (the CPU device), not on the ${home.label} device`);
     // It cannot wait its turn (that needs the event loop), and must not cut in: runs share the
-    // device's buffers and worker pool, and run in call order.
-    if (this.pending > 0) {
+    // device's buffers and worker pool, and run in call order. (Runs parked in a queue op hold
+    // no lock: runSync may run then.)
+    if (this.lock.busy) {
       throw new RuntimeError(
         'runSync was called while an asynchronous run of this session is in progress; runs execute one at a time, in call order: await the pending run() first',
       );
@@ -364,7 +386,9 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
+    // runs waiting in queue ops are cancelled, as TF's session close cancels pending ops
+    this.lock.cancelAll();
+    await Promise.allSettled([...this.inFlight]);
     await this.remote?.close();
     for (const r of this.runners.values()) await r.dispose();
     this.runners.clear();
