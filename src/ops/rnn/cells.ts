@@ -18,6 +18,7 @@ import { concat, zeros } from '../array.js';
 import { type TensorLike, toTensor } from '../convert.js';
 import { add, clipByValue, matmul, multiply, sigmoid, subtract, tanh } from '../math.js';
 import { dropout } from '../nn.js';
+import { registerTupleType } from '../control-flow/nest.js';
 import { split } from '../split.js';
 import type { Variable } from '../variables.js';
 
@@ -45,6 +46,9 @@ export class LSTMStateTuple<T = Tensor> {
     return c.dtype;
   }
 }
+
+// An LSTMStateTuple nests as the pair (c, h) in tf.whileLoop's and tf.cond's structures.
+registerTupleType<LSTMStateTuple<unknown>>(LSTMStateTuple, (x) => [x.c, x.h], ([c, h]) => new LSTMStateTuple(c, h));
 
 /** A state (or a size) structure: a leaf, an LSTMStateTuple, or a tuple of structures. */
 export type Struct<T> = T | LSTMStateTuple<T> | readonly Struct<T>[];
