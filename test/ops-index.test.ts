@@ -112,6 +112,49 @@ for (const dev of devices) {
       expect(outs[8]!.dtype).toBe('int64');
     });
 
+    it('histograms, confusion matrices and multinomial samples', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
+      const g = new tf.Graph();
+      const { outs, l, p, m, bad } = g.asDefault(() => {
+        const l = tf.placeholder(tf.int32, [null], 'l');
+        const p = tf.placeholder(tf.int32, [null], 'p');
+        // TF's docs: histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15], [0.0, 5.0], nbins=5) = [2, 1, 1, 0, 2]
+        const v = tf.constant([-1.0, 0.0, 1.5, 2.0, 5.0, 15]);
+        const m = tf.multinomial(tf.log(tf.constant([[0.1, 0.6, 0.3], [0.5, 0.0, 0.5]])), 2000, { seed: 7 });
+        return {
+          l, p, m,
+          outs: [
+            tf.histogramFixedWidth(v, [0.0, 5.0], 5), tf.histogramFixedWidth(v, [0.0, 5.0], 5, tf.int64), tf.histogramFixedWidthBins(v, [0.0, 5.0], 5),
+            tf.confusionMatrix([1, 2, 4], [2, 2, 4]), tf.math.confusionMatrix(l, p), tf.confusionMatrix(l, p, 5, tf.constant([1, 2, 3, 4]), tf.float32),
+            tf.random.categorical(tf.constant([[0, 0, 0, 0]]), 3, tf.int32, 1),
+          ],
+          bad: [tf.confusionMatrix(l, p, 3), tf.histogramFixedWidth(v, tf.constant([5.0, 0.0]), 5)],
+        };
+      });
+      await using sess = new tf.Session({ ...dev.options, graph: g });
+      const feeds = new Map<Tensor, NDArray>([[l, i32([1, 2, 4, 0])], [p, i32([2, 2, 4, 0])]]);
+      const r = ((await sess.run(outs, feeds)) as NDArray[]).map((a) => a.toArray());
+      expect(r.slice(0, 3)).toEqual([[2, 1, 1, 0, 2], [2, 1, 1, 0, 2], [0, 0, 1, 2, 4, 4]]);
+      const cm = (cells: [number, number, number][], n = 5) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => cells.find(([a, b]) => a === i && b === j)?.[2] ?? 0));
+      expect(r[3]).toEqual(cm([[1, 2, 1], [2, 2, 1], [4, 4, 1]]));
+      expect(r[4]).toEqual(cm([[0, 0, 1], [1, 2, 1], [2, 2, 1], [4, 4, 1]]));
+      expect(r[5]).toEqual(cm([[0, 0, 4], [1, 2, 1], [2, 2, 2], [4, 4, 3]]));
+      expect(outs[1]!.dtype).toBe('int64');
+      expect(outs[6]!.dtype).toBe('int32');
+      expect((r[6] as number[][])[0]!.every((k) => k >= 0 && k < 4)).toBe(true);
+      // samples follow softmax(logits): 0.1 / 0.6 / 0.3 and 0.5 / 0 / 0.5, int64, fresh on every run
+      const a = (await sess.run(m)) as NDArray;
+      const b = (await sess.run(m)) as NDArray;
+      expect([a.dtype, a.shape]).toEqual(['int64', [2, 2000]]);
+      const counts = [[0, 0, 0], [0, 0, 0]];
+      for (let row = 0; row < 2; row++) for (let i = 0; i < 2000; i++) counts[row]![Number(a.data[row * 2000 + i])]!++;
+      [[0.1, 0.6, 0.3], [0.5, 0, 0.5]].forEach((ps, row) => ps.forEach((q, k) => expect(Math.abs(counts[row]![k]! / 2000 - q)).toBeLessThan(0.04)));
+      expect(counts[1]![1]).toBe(0);
+      expect(Array.from(b.data)).not.toEqual(Array.from(a.data));
+      await expect(sess.run(bad[0]!, feeds)).rejects.toThrow('`labels` out of bound');
+      await expect(sess.run(bad[1]!)).rejects.toThrow('value_range should satisfy value_range[0] < value_range[1], but got [5, 0]');
+    });
+
     it('run-time checks fail with TF texts', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
       const g = new tf.Graph();
@@ -203,8 +246,10 @@ describe('array and index ops: graph-level behaviour', () => {
         tf.dynamicPartition(c, tf.constant([1, 0, 1], tf.int32), 2, { name: 'dp' })[1]!,
         tf.tensorScatterUpdate(c, tf.constant([[0]], tf.int32), tf.constant([[9, 9]]), { name: 'tsu' }),
         tf.searchsorted([[1, 3, 5]], [[4]], { name: 'srt' }), tf.parallelStack([tf.constant([1])], { name: 'ps' }),
+        tf.histogramFixedWidth([1, 2, 9], [0, 10], 4, { name: 'hist' }), tf.bincount(tf.constant([1, 1, 3], tf.int32), { name: 'bc' }),
       ].map((t) => t.name);
     });
+    const mult = g.asDefault(() => tf.multinomial([[0, 1]], 3, { seed: 5, name: 'mn' }));
     const gd = g.asGraphDef();
     const node = (n: string) => gd.node.find((x) => x.name === n)!;
     expect(node('ss').op).toBe('SegmentSum');
@@ -213,16 +258,29 @@ describe('array and index ops: graph-level behaviour', () => {
     expect(node('uss').input[2]).toBe('uss/num_segments');
     expect(Object.keys(node('uss').attr).sort()).toEqual(['T', 'Tindices', 'Tnumsegments']);
     expect(node('ld').op).toBe('ListDiff');
+    const attrs = (n: string): string[] => Object.keys(node(n).attr).filter((k) => !k.startsWith('_')).sort();
+    expect([attrs('u'), attrs('ld'), attrs('ip'), attrs('ui'), attrs('dp'), attrs('tsu'), attrs('srt/LowerBound'), attrs('ps/ParallelConcat')]).toEqual([
+      ['T', 'out_idx'], ['T', 'out_idx'], ['T'], ['Tidx'], ['T', 'num_partitions'], ['T', 'Tindices'], ['T', 'out_type'], ['N', 'T', 'shape'],
+    ]);
     expect(node('srt/LowerBound').op).toBe('LowerBound');
     const before = await runAll(g, names);
     const g2 = new tf.Graph();
     g2.asDefault(() => tf.importGraphDef(gd, { name: '' }));
-    for (const n of ['ss', 'ssm', 'uss', 'usm', 'u', 'ld', 'ip', 'ui', 'dp', 'tsu', 'srt/LowerBound', 'ps/ParallelConcat']) {
+    expect(node('mn/Multinomial').attr.output_dtype).toBeDefined();
+    expect(Object.keys(node('hist/HistogramFixedWidth').attr).sort()).toEqual(['T', 'dtype']);
+    expect(g2Types(gd, mult.op.name)).toBe('Multinomial');
+    for (const n of ['ss', 'ssm', 'uss', 'usm', 'u', 'ld', 'ip', 'ui', 'dp', 'tsu', 'srt/LowerBound', 'ps/ParallelConcat', 'hist/HistogramFixedWidth', 'bc/Bincount']) {
       expect(g2.getOperationByName(n).type).toBe(node(n).op);
     }
     expect(await runAll(g2, names)).toEqual(before);
   });
 });
+
+function g2Types(gd: ReturnType<tf.Graph['asGraphDef']>, name: string): string {
+  const g = new tf.Graph();
+  g.asDefault(() => tf.importGraphDef(gd, { name: '' }));
+  return g.getOperationByName(name).type;
+}
 
 async function runAll(g: tf.Graph, names: string[]): Promise<unknown[]> {
   const sess = new tf.Session({ graph: g });

@@ -7,9 +7,9 @@ import { type DType, allocArray } from '../dtype.js';
 import type { Operation } from '../graph/tensor.js';
 import { fromHalf, toHalf } from '../float16.js';
 import { NDArray } from '../ndarray.js';
-import { isHostOp, registerHostOp } from '../session/host-stage.js';
+import { registerHostOp } from '../session/host-stage.js';
 import type { Attrs, Tensor } from '../graph/tensor.js';
-import { type OutSpec, defineOp, getOpDef } from './registry.js';
+import { type OutSpec, defineOp } from './registry.js';
 
 /** The elements of `a` as plain numbers (float16 bits decoded). */
 export function valuesOf(a: NDArray): Float64Array {
@@ -57,21 +57,23 @@ export function defineHostOp<A extends Attrs>(def: HostOpDef<A>): void {
   });
 }
 
-const dataDependent = new WeakMap<Tensor, boolean>();
-const SOURCES = new Set(['Placeholder', 'PlaceholderWithDefault', 'VariableV2', 'SparsePlaceholder']);
+const planKnown = new WeakMap<Tensor, boolean>();
+const isIntT = (t: Tensor): boolean => t.dtype === 'int32' || t.dtype === 'int64';
+/** Integer ops the plan builder folds when their inputs are plan-time values. */
+const FOLDED = new Set(['Cast', 'StridedSlice', 'Pack', 'Mul', 'Add', 'AddV2', 'Sub', 'FloorDiv', 'Maximum', 'Minimum', 'Reshape', 'Prod']);
 
 /**
- * Whether `t`'s value comes from fed, variable, random or host-computed data (so the plan
- * cannot know it when it is built), rather than from constants and tensor shapes only.
+ * Whether `t`'s value may come from fed, variable, random or computed data, so the plan cannot
+ * know it when it is built: anything but constants and tensor shapes, and integer arithmetic,
+ * slicing and packing of those.
  */
 export function fromData(t: Tensor): boolean {
-  const known = dataDependent.get(t);
-  if (known !== undefined) return known;
-  const op = t.op;
-  let r: boolean;
-  if (op.type === 'Shape' || op.type === 'Size' || op.type === 'Rank' || op.type === 'ShapeN' || op.type === 'Const') r = false;
-  else if (SOURCES.has(op.type) || isHostOp(op) || getOpDef(op.type).stateful) r = true;
-  else r = op.inputs.some((x) => fromData(x));
-  dataDependent.set(t, r);
-  return r;
+  let known = planKnown.get(t);
+  if (known === undefined) {
+    const op = t.op;
+    if (op.type === 'Const' || op.type === 'Shape' || op.type === 'Size' || op.type === 'Rank' || op.type === 'ShapeN') known = true;
+    else known = FOLDED.has(op.type) && isIntT(t) && op.inputs.every((x) => isIntT(x) && !fromData(x));
+    planKnown.set(t, known);
+  }
+  return !known;
 }

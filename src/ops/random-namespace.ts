@@ -1,0 +1,6 @@
+/**
+ * `tf.random`: TF 1.15's newer spellings of the random ops (`tf.random.uniform` is
+ * `tf.randomUniform`, …) and `tf.random.categorical` (TF's Multinomial op).
+ */
+export { randomUniform as uniform, randomNormal as normal, truncatedNormal } from './random.js';
+export { categorical, multinomial } from './multinomial.js';
