@@ -1,0 +1,8 @@
+/** `tf.featureColumn` (TF1's `tf.feature_column`): the columns, `inputLayer` and `linearModel`. */
+export {
+  numericColumn, bucketizedColumn, categoricalColumnWithIdentity, categoricalColumnWithVocabularyList,
+  categoricalColumnWithHashBucket, indicatorColumn, embeddingColumn,
+  FeatureColumn, DenseColumn, CategoricalColumn, NumericColumn, BucketizedColumn, IdentityCategoricalColumn,
+  VocabularyListCategoricalColumn, HashedCategoricalColumn, IndicatorColumn, EmbeddingColumn, type Features,
+} from './columns.js';
+export { inputLayer, linearModel, type InputLayerOptions, type LinearModelOptions } from './layers.js';
