@@ -19,6 +19,17 @@ const gpuOptionsShape = {
 };
 const gpuOptionsSchema = z.strictObject(gpuOptionsShape);
 
+/** TF1's OptimizerOptions.GlobalJitLevel: DEFAULT 0, OFF -1, ON_1 1, ON_2 2. */
+export const GLOBAL_JIT_LEVELS = { DEFAULT: 0, OFF: -1, ON_1: 1, ON_2: 2 } as const;
+const jitLevel = z.union([z.literal(-1), z.literal(0), z.literal(1), z.literal(2), z.enum(['DEFAULT', 'OFF', 'ON_1', 'ON_2'])]);
+/** TF1's GraphOptions: only optimizerOptions.globalJitLevel is read (elementwise fusion); optLevel is accepted. */
+const graphOptionsSchema = z.strictObject({
+  optimizerOptions: z.strictObject({
+    globalJitLevel: jitLevel.optional(),
+    /** L1 (0, TF's default) or L0 (-1): accepted, no effect (tsflow folds constants either way). */
+    optLevel: z.union([z.literal(0), z.literal(-1), z.enum(['L1', 'L0'])]).optional(),
+  }).optional(),
+});
 const configShape = {
   allowSoftPlacement: z.boolean().optional(),
   logDevicePlacement: z.boolean().optional(),
@@ -31,6 +42,8 @@ const configShape = {
   deviceCount: z.record(z.string(), intIn(0)).optional(),
   /** The deadline of each step of a session with a `grpc://` target, in ms (0: none); RunOptions' timeoutInMs overrides it. */
   operationTimeoutInMs: intIn(0).optional(),
+  /** `{optimizerOptions: {globalJitLevel}}`: OFF turns elementwise fusion off, ON_1/ON_2 on. */
+  graphOptions: graphOptionsSchema.optional(),
 };
 const configSchema = z.strictObject(configShape);
 
@@ -54,6 +67,7 @@ export class ConfigProto {
   gpuOptions?: GPUOptions;
   deviceCount?: Record<string, number>;
   operationTimeoutInMs?: number;
+  graphOptions?: GraphOptionsFields;
   constructor(fields: ConfigFields = {}) {
     const f = parseOptions(configSchema, fields, 'ConfigProto');
     Object.assign(this, f);
@@ -65,7 +79,11 @@ function toGpuOptions(x: unknown): GPUOptions {
   return x instanceof GPUOptions ? x : new GPUOptions(x as z.input<typeof gpuOptionsSchema>);
 }
 
-export type ConfigFields = Omit<z.input<typeof configSchema>, 'gpuOptions'> & { gpuOptions?: GPUOptions | z.input<typeof gpuOptionsSchema> };
+export type GraphOptionsFields = z.input<typeof graphOptionsSchema>;
+export type ConfigFields = Omit<z.input<typeof configSchema>, 'gpuOptions' | 'graphOptions'> & {
+  gpuOptions?: GPUOptions | z.input<typeof gpuOptionsSchema>;
+  graphOptions?: GraphOptionsFields;
+};
 
 const sessionSchema = z.strictObject({
   target: z.string().optional(),
@@ -100,6 +118,8 @@ export interface ResolvedSessionOptions {
   /** A `grpc://host:port` target: the session runs on that task's cluster. */
   target?: string;
   operationTimeoutInMs?: number;
+  /** Elementwise fusion, from graphOptions.optimizerOptions.globalJitLevel (OFF: false, ON_1/ON_2: true); unset for DEFAULT. */
+  fusion?: boolean;
 }
 
 /** The session schema with `device` one of the devices registered now. */
@@ -139,8 +159,15 @@ export function resolveSessionOptions(args: readonly unknown[]): ResolvedSession
     gpuVisible: count.GPU !== 0,
     deviceCount: { ...count },
     ...(o.target ? { target: o.target } : {}),
+    ...fusionOf(pick('graphOptions') as GraphOptionsFields | undefined),
     ...(pick('operationTimeoutInMs') ? { operationTimeoutInMs: pick('operationTimeoutInMs') as number } : {}),
   };
+}
+
+function fusionOf(g: GraphOptionsFields | undefined): { fusion?: boolean } {
+  const level = g?.optimizerOptions?.globalJitLevel;
+  const n = typeof level === 'string' ? GLOBAL_JIT_LEVELS[level] : level;
+  return n === undefined || n === 0 ? {} : { fusion: n > 0 };
 }
 
 /** TF's full name of a registered device (`/job:localhost/replica:0/task:0/device:CPU:0`). */

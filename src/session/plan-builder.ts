@@ -13,6 +13,8 @@ import { NDArray } from '../ndarray.js';
 import { broadcastShapes, cShape, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { type Interval, planArena } from './memory.js';
 import { foldBinary, foldCast, foldReduce } from './fold.js';
+import type { FusionRules } from '../device/fusion.js';
+import { fuseSteps } from './fusion.js';
 
 type BufInfo =
   | { kind: 'temp'; dtype: DType; size: number }
@@ -45,13 +47,15 @@ const NEG_ZERO_UNARY: ReadonlySet<UnaryFn> = new Set<UnaryFn>(['neg']);
 const NEG_ZERO_BINARY: ReadonlySet<BinaryFn> = new Set<BinaryFn>(['mul', 'floorDiv', 'truncDiv', 'mod', 'div']);
 
 /** Ops whose output may overwrite an input that dies at that step. */
-const ELEMENTWISE: ReadonlySet<PrimName> = new Set<PrimName>(['unary', 'binary', 'select', 'cast']);
+const ELEMENTWISE: ReadonlySet<PrimName> = new Set<PrimName>(['unary', 'binary', 'select', 'cast', 'map']);
 
 export interface DeviceTraits {
   alignment: number;
   inPlace: boolean;
   /** Bytes per element in device memory (WebGPU stores bool as u32). */
   bytesPerElement?(dtype: DType): number;
+  /** How the device's elementwise steps read as expressions (fusion.ts); none: no fusion. */
+  readonly fusion?: FusionRules;
 }
 
 export class PlanBuilder implements Lower {
@@ -73,6 +77,8 @@ export class PlanBuilder implements Lower {
   readonly feeds: number[] = [];
   private dynSlots = 0;
   readonly dynOps: string[] = [];
+  /** Steps before and after fusion in the last `finish` (equal when nothing fused). */
+  fusionStats = { before: 0, after: 0 };
 
   // ----- values -----------------------------------------------------------------------
   private newBuf(info: BufInfo): number {
@@ -559,7 +565,7 @@ export class PlanBuilder implements Lower {
   }
 
   /** Build the device plan: in-place reuse, lifetimes, arena offsets. */
-  finish(fetchVals: Val[], traits: DeviceTraits): Plan {
+  finish(fetchVals: Val[], traits: DeviceTraits, fuse = false): Plan {
     const fetches = fetchVals.map((v) => this.bufOf(v));
     const commits = [...this.assigned].map(([key, from]) => ({ from, to: this.varBufs.get(key)! }));
     const rowCommits = [...this.pendingRows.values()].map((p) => ({
@@ -570,8 +576,10 @@ export class PlanBuilder implements Lower {
       rowSize: sizeOf(p.rows.shape.slice(1)),
     }));
     const pinned = new Set<number>([...fetches, ...commits.map((c) => c.from), ...rowCommits.flatMap((c) => [c.values, c.indices])]);
-    const steps = this.steps;
     const isTemp = (b: number): boolean => this.bufs[b]!.kind === 'temp';
+    const fused = fuse && traits.fusion ? fuseSteps(this.steps, traits.fusion, (b) => this.bufs[b]!.dtype, isTemp, pinned) : null;
+    const steps = fused ? fused.steps : this.steps;
+    this.fusionStats = { before: this.steps.length, after: steps.length };
     const bpe = (d: DType): number => traits.bytesPerElement?.(d) ?? BYTES[d];
 
     // Last reader of each buffer.
