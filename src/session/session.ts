@@ -37,6 +37,10 @@ export interface SessionStats {
   /** Runs (or run segments) served by a cached plan. */
   cacheHits: number;
   runs: number;
+  /** Steps of the compiled plans before elementwise fusion, summed over compiles. */
+  stepsBeforeFusion: number;
+  /** Steps of the compiled plans after fusion (equal to stepsBeforeFusion when it is off). */
+  stepsAfterFusion: number;
 }
 
 interface Request {
@@ -48,7 +52,7 @@ interface Request {
 
 export class Session {
   readonly graph: Graph;
-  readonly stats: SessionStats = { compiles: 0, cacheHits: 0, runs: 0 };
+  readonly stats: SessionStats = { compiles: 0, cacheHits: 0, runs: 0, stepsBeforeFusion: 0, stepsAfterFusion: 0 };
   private readonly opts: ResolvedSessionOptions;
   private readonly state: SessionState;
   private readonly runners = new Map<DeviceKind, Runner>();
@@ -76,7 +80,7 @@ export class Session {
   constructor(...args: [opts?: SessionOptions | null] | [target: string, graph?: Graph | null, config?: ConfigProto | ConfigFields | null, opts?: SessionOptions]) {
     this.opts = resolveSessionOptions(args);
     this.graph = this.opts.graph ?? getDefaultGraph();
-    this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map() };
+    this.state = { stats: this.stats, initialized: new Set(), runCounts: new Map(), varHome: new Map(), ...(this.opts.fusion !== undefined ? { fuse: this.opts.fusion } : {}) };
     attachRunLock(this.state, this.lock);
     // the session's device must be registered (checked with the options); the fallback opens now
     const host = this.fallback.open(this.openOptions(this.fallback)) as Device;
