@@ -2,7 +2,8 @@
  * tf.whileLoop over nested structures of loop variables: an LSTMStateTuple (TF's namedtuple)
  * inside the loop variables comes into the body as an LSTMStateTuple and goes back as one; the
  * results are an LSTMStateTuple; values equal the unrolled loop's, and gradients through it
- * are checked by finite differences on every device.
+ * are checked by finite differences on every device. A TensorArray returned by tf.cond's
+ * branches comes out as a TensorArray holding the taken branch's elements, with its gradient.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
@@ -80,4 +81,30 @@ describe('whileLoop with an LSTMStateTuple loop variable', () => {
       });
     }
   }
+});
+
+describe('tf.cond over TensorArrays', () => {
+  it('gives a TensorArray with the taken branch\'s writes, and gradients through it', async () => {
+    const g = new tf.Graph();
+    const t = g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [3]);
+      const pred = tf.placeholder(tf.bool, []);
+      const ta = new tf.TensorArray(tf.float32, 2, { elementShape: [3] }).write(0, x).write(1, tf.zeros([3]));
+      const out = tf.cond(pred, () => ta.write(1, tf.multiply(x, 2)), () => ta) as unknown as InstanceType<typeof tf.TensorArray>;
+      expect(out).toBeInstanceOf(tf.TensorArray);
+      const s = out.stack();
+      const [dx] = tf.gradients(tf.reduceSum(tf.square(s)), [x]) as Tensor[];
+      return { x, pred, s, dx };
+    });
+    const sess = new tf.Session({ graph: g });
+    const xv = new tf.NDArray(Float32Array.of(1, -2, 0.5), [3], 'float32');
+    for (const taken of [true, false]) {
+      const [s, dx] = (await sess.run([t.s, t.dx!], new Map<Tensor, NDArray>([[t.x, xv], [t.pred, new tf.NDArray(Uint8Array.of(taken ? 1 : 0), [], 'bool')]]))) as NDArray[];
+      expect(s!.shape).toEqual([2, 3]);
+      expect(Array.from(s!.data as Float32Array)).toEqual(taken ? [1, -2, 0.5, 2, -4, 1] : [1, -2, 0.5, 0, 0, 0]);
+      // d/dx Σ s² = 2x + 8x when the true branch writes 2x, else 2x
+      expect(Array.from(dx!.data as Float32Array)).toEqual(Array.from(xv.data as Float32Array, (v) => (taken ? 10 : 2) * v));
+    }
+    await sess.close();
+  });
 });

@@ -13,6 +13,7 @@ import { identity } from '../core.js';
 import { CondContext, condMerges } from './context.js';
 import { type Nested, flatten, packAs, sameStructure } from './nest.js';
 import { mergeOp, switchOp } from './ops.js';
+import { TensorArray } from '../tensor-array.js';
 import './exec.js';
 import './grads.js';
 
@@ -22,16 +23,19 @@ function unpackIfSingleton<T>(r: T): T {
   return Array.isArray(r) && r.length === 1 ? (r[0] as T) : r;
 }
 
-function buildBranch(ctx: CondContext, fn: () => BranchResult): { orig: BranchResult; flat: Tensor[] } {
+function buildBranch(ctx: CondContext, fn: () => BranchResult): { orig: BranchResult; flat: Tensor[]; arrays: (TensorArray | null)[] } {
   return ctx.enter(() => {
     const orig = fn();
     if (orig === undefined || orig === null) throw new ValueError(`${ctx.branch === 1 ? 'true_fn' : 'false_fn'} must have a return value.`);
-    const flat = flatten(orig as Nested<unknown>).map((v) => {
+    const leaves = flatten(orig as Nested<unknown>);
+    // A TensorArray goes through the cond by its flow, and comes out as a TensorArray of the Merge.
+    const arrays = leaves.map((v) => (v instanceof TensorArray ? v : null));
+    const flat = leaves.map((v) => {
       if (v instanceof Operation) return ctx.graph.controlDependencies([v], () => identity(ctx.pivot!));
       // A value from outside (lambda: x) enters through the branch's Switch.
-      return ctx.capture(toTensor(v as TensorLike));
+      return ctx.capture(v instanceof TensorArray ? v.flow : toTensor(v as TensorLike));
     });
-    return { orig, flat };
+    return { orig, flat, arrays };
   });
 }
 
@@ -64,11 +68,12 @@ function condImpl(pred: TensorLike, trueFn?: () => BranchResult, falseFn?: () =>
     }
     t.flat.forEach((x, i) => {
       const y = f.flat[i]!;
+      if (Boolean(t.arrays[i]) !== Boolean(f.arrays[i])) throw new TypeError('true_fn and false_fn must both return a TensorArray in the same places.');
       if (x.dtype !== y.dtype) throw new ValueError(`Outputs of true_fn and false_fn must have the same type: ${x.dtype}, ${y.dtype}`);
     });
     const merges = t.flat.map((x, i) => mergeOp([f.flat[i]!, x])[0]);
     for (const m of merges) condMerges.set(m.op, p);
-    const packed = packAs(origT as Nested<unknown>, merges);
+    const packed = packAs(origT as Nested<unknown>, merges.map((m, i) => (t.arrays[i] ? TensorArray.fromFlow(t.arrays[i]!, m) : m)));
     return strict ? packed : unpackIfSingleton(packed);
   });
 }
