@@ -2,3 +2,4 @@
 export { TFRecordWriter, TFRecordOptions, TFRecordCompressionType, tfRecordIterator, type CompressionType } from './tfrecord.js';
 export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
 export { decodeCsv, type DecodeCsvOptions } from '../ops/decode-csv.js';
+export { readFile, writeFile, matchingFiles } from './readers.js';

@@ -5,5 +5,9 @@ export {
   type MonitoredTrainingSessionOptions, type ChiefSessionCreatorOptions, type ScaffoldOptions, type MonitoredSessionConfig,
 } from './monitored-session.js';
 export { SessionRunHook, SessionRunArgs, SessionRunContext, SessionRunValues } from './session-run-hook.js';
-export { Coordinator } from './coordinator.js';
+export { Coordinator, Thread } from './coordinator.js';
+export { QueueRunner, addQueueRunner, startQueueRunners, type QueueRunnerOptions, type StartQueueRunnersOptions } from './queue-runner.js';
+export * as queueRunner from './queue-runner-namespace.js';
 export * from './hooks/index.js';
+export { limitEpochs, inputProducer, stringInputProducer, rangeInputProducer, sliceInputProducer, batch, shuffleBatch, batchJoin, shuffleBatchJoin } from './input.js';
+export { matchFilenamesOnce } from '../io/readers.js';

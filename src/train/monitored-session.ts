@@ -33,6 +33,7 @@ import { Session, type SessionOptions } from '../session/session.js';
 import { latestCheckpoint } from '../checkpoint/state.js';
 import { mergeAll } from '../summary/summary.js';
 import { Coordinator } from './coordinator.js';
+import { startQueueRunners } from './queue-runner.js';
 import { CheckpointSaverHook } from './hooks/checkpoint-saver-hook.js';
 import type { CheckpointSaverListener } from './hooks/checkpoint-saver-hook.js';
 import { StepCounterHook } from './hooks/step-counter-hook.js';
@@ -351,6 +352,8 @@ class BaseMonitoredSession {
   private sess: Session | null = null;
   private coord: Coordinator | null = null;
   private stopRequested = false;
+  /** How long `close()` waits for the queue runners' loops to end. */
+  protected stopGracePeriodSecs = 120;
   private closed = false;
   private failed = false;
   /** Resolves once the session has been created (and the hooks told); rejects with the creation's error. */
@@ -382,7 +385,9 @@ class BaseMonitoredSession {
     for (;;) {
       try {
         const sess = await this.creator.createSession();
+        // no coordinator-suppressed errors; the graph's queue runners start, as in TF1
         this.coord = new Coordinator([]);
+        if (sess.graph.getCollection(GraphKeys.QUEUE_RUNNERS).length > 0) sess.graph.asDefault(() => startQueueRunners(sess, this.coord));
         await this.g.asDefault(async () => {
           for (const h of this.hooks) await h.afterCreateSession(sess, this.coord!);
         });
@@ -504,9 +509,17 @@ class BaseMonitoredSession {
       this.closed = true;
       const s = this.sess;
       this.sess = null;
-      this.coord?.requestStop();
+      const coord = this.coord;
       this.coord = null;
-      await s?.close();
+      try {
+        // the queue runners' loops cancel their queues and end; then the session closes
+        if (coord) {
+          coord.requestStop();
+          await coord.join(null, { stopGracePeriodSecs: this.stopGracePeriodSecs, ignoreLiveThreads: true });
+        }
+      } finally {
+        await s?.close();
+      }
     }
   }
 
@@ -559,6 +572,7 @@ export class MonitoredSession extends BaseMonitoredSession {
   constructor(sessionCreator?: SessionCreator | null | MonitoredSessionOptions, hooks?: readonly SessionRunHook[] | null, stopGracePeriodSecs?: number) {
     const o: MonitoredSessionOptions = sessionCreator instanceof SessionCreator || sessionCreator === null || sessionCreator === undefined ? { sessionCreator, hooks, ...(stopGracePeriodSecs !== undefined ? { stopGracePeriodSecs } : {}) } : sessionCreator;
     super(o.sessionCreator ?? null, o.hooks ?? null, true);
+    if (o.stopGracePeriodSecs !== undefined) this.stopGracePeriodSecs = o.stopGracePeriodSecs;
   }
 }
 
@@ -577,6 +591,7 @@ export class SingularMonitoredSession extends BaseMonitoredSession {
   constructor(hooks?: readonly SessionRunHook[] | null | SingularMonitoredSessionOptions, scaffold?: Scaffold | null, master?: string, config?: MonitoredSessionConfig, checkpointDir?: string | null, stopGracePeriodSecs?: number, checkpointFilenameWithPath?: string | null) {
     const o: SingularMonitoredSessionOptions = Array.isArray(hooks) || hooks === null || hooks === undefined ? { hooks: hooks as readonly SessionRunHook[] | null, scaffold, master, config, checkpointDir, checkpointFilenameWithPath, ...(stopGracePeriodSecs !== undefined ? { stopGracePeriodSecs } : {}) } : (hooks as SingularMonitoredSessionOptions);
     super(new ChiefSessionCreator({ scaffold: o.scaffold ?? null, master: o.master ?? '', config: o.config, checkpointDir: o.checkpointDir ?? null, checkpointFilenameWithPath: o.checkpointFilenameWithPath ?? null }), o.hooks ?? null, false);
+    if (o.stopGracePeriodSecs !== undefined) this.stopGracePeriodSecs = o.stopGracePeriodSecs;
   }
   /** The underlying Session (runs without hooks, saves and restores). */
   rawSession(): Session | null {
