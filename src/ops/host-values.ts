@@ -7,9 +7,9 @@ import { type DType, allocArray } from '../dtype.js';
 import type { Operation } from '../graph/tensor.js';
 import { fromHalf, toHalf } from '../float16.js';
 import { NDArray } from '../ndarray.js';
-import { registerHostOp } from '../session/host-stage.js';
+import { isHostOp, registerHostOp } from '../session/host-stage.js';
 import type { Attrs, Tensor } from '../graph/tensor.js';
-import { type OutSpec, defineOp } from './registry.js';
+import { type OutSpec, defineOp, getOpDef } from './registry.js';
 
 /** The elements of `a` as plain numbers (float16 bits decoded). */
 export function valuesOf(a: NDArray): Float64Array {
@@ -60,7 +60,10 @@ export function defineHostOp<A extends Attrs>(def: HostOpDef<A>): void {
 const planKnown = new WeakMap<Tensor, boolean>();
 const isIntT = (t: Tensor): boolean => t.dtype === 'int32' || t.dtype === 'int64';
 /** Integer ops the plan builder folds when their inputs are plan-time values. */
-const FOLDED = new Set(['Cast', 'StridedSlice', 'Pack', 'Mul', 'Add', 'AddV2', 'Sub', 'FloorDiv', 'Maximum', 'Minimum', 'Reshape', 'Prod']);
+const FOLDED = new Set([
+  'Cast', 'StridedSlice', 'Pack', 'Mul', 'Add', 'AddV2', 'Sub', 'FloorDiv', 'FloorMod', 'Maximum', 'Minimum', 'Reshape', 'Prod',
+  'Range', 'ConcatV2', 'ExpandDims', 'Squeeze', 'Slice', 'GatherV2', 'Fill', 'Tile', 'Unpack', 'DynamicStitch', 'BroadcastGradientArgs',
+]);
 
 /**
  * Whether `t`'s value may come from fed, variable, random or computed data, so the plan cannot
@@ -76,4 +79,23 @@ export function fromData(t: Tensor): boolean {
     planKnown.set(t, known);
   }
   return !known;
+}
+
+const reaches = new WeakMap<Tensor, boolean>();
+const SOURCES = new Set(['Placeholder', 'PlaceholderWithDefault', 'VariableV2', 'SparsePlaceholder']);
+/**
+ * Whether `t` depends on fed, variable, random or host-computed values at all (not only through
+ * tensor shapes): a looser test than `fromData`, for ops whose plan-time form handles everything
+ * computed from constants and shapes.
+ */
+export function reachesData(t: Tensor): boolean {
+  let r = reaches.get(t);
+  if (r === undefined) {
+    const op = t.op;
+    if (op.type === 'Const' || op.type === 'Shape' || op.type === 'Size' || op.type === 'Rank' || op.type === 'ShapeN') r = false;
+    else if (SOURCES.has(op.type) || isHostOp(op) || getOpDef(op.type).stateful) r = true;
+    else r = op.inputs.some((x) => reachesData(x));
+    reaches.set(t, r);
+  }
+  return r;
 }

@@ -16,7 +16,7 @@ import { cShape, sizeOf } from '../shape.js';
 import { sliceDebugString } from '../device/prims.js';
 import { range, reshape, shape as shapeOf, shapeFnError } from './array.js';
 import { type TensorLike, isHostValue, toTensor } from './convert.js';
-import { defineHostOp, fromData, valuesOf } from './host-values.js';
+import { defineHostOp, reachesData, valuesOf } from './host-values.js';
 import { reduceProd } from './math.js';
 import { makeOp, registerGradient } from './registry.js';
 
@@ -124,7 +124,7 @@ registerHostOp(
   {
     when: (op) => {
       let r = fromDataStitch.get(op);
-      if (r === undefined) fromDataStitch.set(op, (r = op.inputs.slice(0, op.attrs.N as number).some((t) => fromData(t))));
+      if (r === undefined) fromDataStitch.set(op, (r = op.inputs.slice(0, op.attrs.N as number).some((t) => reachesData(t))));
       return r;
     },
   },
