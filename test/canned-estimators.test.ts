@@ -156,9 +156,9 @@ describe('canned estimators', () => {
     expect(preds[0]!.probabilities!.shape).toEqual([3]);
     expect(arr(preds[0]!.probabilities).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
     expect(preds.map((p) => Number(p.class_ids!.data[0]))).toEqual([0, 1, 2]);
-    expect(preds.map((p) => new TextDecoder().decode(p.classes!.data[0] as Uint8Array))).toEqual(['0', '1', '2']);
+    expect(preds.map((p) => new TextDecoder().decode(p.classes!.data[0] as unknown as Uint8Array))).toEqual(['0', '1', '2']);
     await make().train(trainFn, { steps: 10 });
-    expect(Number(tf.train.loadVariable(dir, 'global_step').data[0])).toBe(130);
+    expect(Number((tf.train.loadVariable(dir, 'global_step') as NDArray).data[0])).toBe(130);
   }, 120_000);
 
   it('LinearClassifier (binary, FTRL by default, vocabulary labels): the binary head\'s metrics', async () => {
@@ -181,7 +181,7 @@ describe('canned estimators', () => {
     expect(res.accuracy_baseline).toBeCloseTo(Math.max(res['label/mean']!, 1 - res['label/mean']!), 5);
     const first = (await est.predict(tf.estimator.inputs.numpyInputFn({ x }, null, { batchSize: n, shuffle: false })).next()).value as Record<string, NDArray>;
     expect(Object.keys(first).sort()).toEqual(['class_ids', 'classes', 'logistic', 'logits', 'probabilities']);
-    expect(new TextDecoder().decode(first.classes!.data[0] as Uint8Array)).toBe('no');
+    expect(new TextDecoder().decode(first.classes!.data[0] as unknown as Uint8Array)).toBe('no');
   }, 120_000);
 
   it('DNNRegressor and LinearRegressor fit y = 2x + 1', async () => {
