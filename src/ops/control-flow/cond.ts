@@ -73,7 +73,8 @@ function condImpl(pred: TensorLike, trueFn?: () => BranchResult, falseFn?: () =>
     });
     const merges = t.flat.map((x, i) => mergeOp([f.flat[i]!, x])[0]);
     for (const m of merges) condMerges.set(m.op, p);
-    const packed = packAs(origT as Nested<unknown>, merges.map((m, i) => (t.arrays[i] ? TensorArray.fromFlow(t.arrays[i]!, m) : m)));
+    // (a TensorArray among the results stands where TF1 returns one too)
+    const packed = packAs(origT as Nested<unknown>, merges.map((m, i) => (t.arrays[i] ? TensorArray.fromFlow(t.arrays[i]!, m) : m))) as Nested<Tensor>;
     return strict ? packed : unpackIfSingleton(packed);
   });
 }
