@@ -261,4 +261,32 @@ describe('queue runners', () => {
     await coord.join(threads);
     await sess.close();
   });
+
+  it("an Estimator's input_fn built from queue pipelines trains: its MonitoredTrainingSession runs the queue runners; evaluate ends at the last epoch", async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const xs = Array.from({ length: 16 }, (_, i) => [i / 16]);
+    const ys = xs.map(([x]) => [3 * x! + 1]);
+    const inputFn = (numEpochs: number | null) => () => {
+      const [x, y] = tf.train.sliceInputProducer([tf.constant(xs), tf.constant(ys)], { numEpochs, shuffle: numEpochs === null, seed: 1 });
+      const [xb, yb] = tf.train.batch([x!, y!], 4) as [tf.Tensor, tf.Tensor];
+      return [{ x: xb }, yb] as [Record<string, tf.Tensor>, tf.Tensor];
+    };
+    const modelFn: tf.estimator.ModelFn = (features, labels, mode) => {
+      const w = tf.getVariable('w', [1, 1], { initializer: tf.zerosInitializer() });
+      const b = tf.getVariable('b', [1], { initializer: tf.zerosInitializer() });
+      const pred = tf.add(tf.matmul(features.x as tf.Tensor, w), b);
+      const loss = tf.reduceMean(tf.square(tf.subtract(pred, labels as tf.Tensor)));
+      if (mode === tf.estimator.ModeKeys.EVAL) return new tf.estimator.EstimatorSpec(mode, { loss });
+      const trainOp = new tf.train.GradientDescentOptimizer(0.5).minimize(loss, { globalStep: tf.train.getGlobalStep()! });
+      return new tf.estimator.EstimatorSpec({ mode, loss, trainOp });
+    };
+    const est = new tf.estimator.Estimator(modelFn, { modelDir: mkdtempSync(join(tmpdir(), 'tsflow-qr-est-')), config: new tf.estimator.RunConfig({ tfRandomSeed: 1, logStepCountSteps: 1000 }) });
+    await est.train(inputFn(null), { steps: 150 });
+    // one epoch of 16 examples: 4 batches, then the input's OutOfRangeError ends the evaluation
+    const m = await est.evaluate(inputFn(1));
+    expect(Number(m.global_step)).toBe(150);
+    expect(Number(m.loss)).toBeLessThan(0.01);
+  });
 });
