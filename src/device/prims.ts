@@ -4,12 +4,14 @@
  * `PrimParams`, so a device that lacks a family does not compile.
  */
 import type { DType } from '../dtype.js';
+import type { Expr } from './expr.js';
 
 export type UnaryFn =
   | 'neg' | 'abs' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sign'
   | 'floor' | 'ceil' | 'round' | 'reciprocal' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu'
   | 'selu' | 'softplus' | 'leakyRelu' | 'logicalNot' | 'sin' | 'cos' | 'isNan' | 'isInf'
   | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh'
+  | 'erf' | 'erfc' | 'lgamma' | 'digamma'
   | 'identity'
   // string tensors (CPU device only): length in bytes, in UTF-8 characters (int32 out)
   | 'strLength' | 'strLengthUtf8';
@@ -18,6 +20,8 @@ export type BinaryFn =
   | 'add' | 'sub' | 'mul' | 'div' | 'truncDiv' | 'floorDiv' | 'mod' | 'pow' | 'maximum' | 'minimum'
   | 'squaredDifference' | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater'
   | 'greaterEqual' | 'logicalAnd' | 'logicalOr'
+  // atan2(a, b) = atan2(y, x); truncMod: C's fmod / %; zeta(x, q); polygamma(n, x)
+  | 'atan2' | 'truncMod' | 'zeta' | 'polygamma'
   // fused gradient helpers: (x or y, dy) → dx
   | 'reluGrad' | 'relu6Grad' | 'eluGrad' | 'leakyReluGrad' | 'sigmoidGrad' | 'tanhGrad'
   | 'softplusGrad' | 'rsqrtGrad' | 'sqrtGrad';
@@ -58,6 +62,17 @@ export interface PrimParams {
    * nearest even. `from` tells a float16 source from a uint16 one (same storage on the CPU).
    */
   cast: { n: number; to: DType; from?: DType };
+  /**
+   * Elementwise expression (expr.ts) over any number of inputs: every output has `shape`
+   * (walked row-major, contiguous) and output j takes node `expr.outs[j]`; `strides[i]` are
+   * input i's element strides per axis of `shape`, 0 where it is broadcast. What fusion turns
+   * a chain of unary/binary/select/cast steps into; each device renders the ALU vocabulary once.
+   */
+  map: {
+    shape: number[]; strides: number[][]; expr: Expr;
+    /** The graph ops of the steps fused into it, in order (for run traces). */
+    ops?: string[];
+  };
   /** Reduce the middle axis of a [outer, size, inner] view. */
   reduce: { fn: ReduceFn; outer: number; size: number; inner: number };
   /** Index (int32 or int64 output) of the max/min along the middle axis of [outer, size, inner]; ties → smallest. */
@@ -121,6 +136,12 @@ export interface PrimParams {
    */
   checkLabels: { n: number; depth: number };
   /**
+   * Copies int32 indices to the output; the first one outside [0, limit) (negatives allowed
+   * when `allowNegative`) fails the run with TF's text for the tensor `name` of shape `shape`:
+   * `segment_ids[0,1] = 5 is out of range [0, 5)`.
+   */
+  checkIndices: { n: number; limit: number; allowNegative: boolean; name: string; shape: number[] };
+  /**
    * A computation on the host over whole tensors (summaries: protobuf encoding, PNG, WAV).
    * The op places on the CPU (its output is a string); `run` returns each output's elements.
    */
@@ -133,12 +154,22 @@ export type HostFn = (ins: { data: ArrayLike<number> | ArrayLike<Uint8Array>; sh
 export type PrimName = keyof PrimParams;
 
 export const PRIM_NAMES: readonly PrimName[] = [
-  'unary', 'binary', 'select', 'cast', 'reduce', 'argReduce', 'copy', 'concat', 'gather',
+  'unary', 'binary', 'select', 'cast', 'map', 'reduce', 'argReduce', 'copy', 'concat', 'gather',
   'scatterAdd', 'firstIndex', 'matmul', 'fill', 'range', 'random', 'softmax', 'conv2d', 'conv2dBackpropInput',
   'conv2dBackpropFilter', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad', 'checkNumerics',
-  'checkLabels', 'host',
+  'checkLabels', 'checkIndices', 'host',
 ];
 
 export const COMPARISONS: ReadonlySet<BinaryFn> = new Set<BinaryFn>([
   'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
 ]);
+
+/** TF's SliceDebugString: the multi-dimensional position of flat index `i` in `shape`, `[1,2]`. */
+export function sliceDebugString(shape: readonly number[], i: number): string {
+  const pos = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1, r = i; d >= 0; d--) {
+    pos[d] = r % shape[d]!;
+    r = Math.floor(r / shape[d]!);
+  }
+  return `[${pos.join(',')}]`;
+}

@@ -66,9 +66,24 @@ on(
     'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'ReluGrad', 'Relu6Grad', 'EluGrad',
     'SigmoidGrad', 'TanhGrad', 'SoftplusGrad', 'RsqrtGrad', 'SqrtGrad', 'Identity', 'StopGradient', 'Softmax',
     'LogSoftmax', 'L2Loss', 'DivNoNan', 'SoftmaxCrossEntropyWithLogits',
+    'Erf', 'Erfc', 'Lgamma', 'Digamma', 'Rint', 'IsFinite', 'Softsign', 'SoftsignGrad', 'Atan2', 'TruncateDiv',
+    'TruncateMod', 'Zeta', 'Polygamma',
   ],
   justT,
 );
+on(['AccumulateNV2'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), shape: A.shape(c.attrs.shape as PartialShape) }));
+on(['BroadcastTo'], (c) => ({ T: T(c), Tidx: T(c, 1) }));
+on(['FusedBatchNormV3', 'FusedBatchNormGradV3'], (c) => ({
+  T: T(c), U: A.type('float32'), epsilon: A.f(c.attrs.epsilon as number), data_format: A.s(c.attrs.dataFormat as string),
+  is_training: A.b(!!c.attrs.isTraining),
+}));
+on(['BroadcastArgs'], justT);
+on(['Roll'], (c) => ({ T: T(c), Tshift: T(c, 1), Taxis: T(c, 2) }));
+on(['LinSpace'], (c) => ({ T: T(c), Tidx: T(c, 2) }));
+on(['Cumprod'], (c) => {
+  c.constInput('axis', int(c.attrs.axis as number));
+  return { T: T(c), Tidx: A.type('int32'), exclusive: A.b(!!c.attrs.exclusive), reverse: A.b(!!c.attrs.reverse) };
+});
 on(['LogicalNot', 'LogicalAnd', 'LogicalOr', 'NoOp'], () => ({}));
 on(['SelectV2'], (c) => ({ T: T(c, 1) }));
 on(['AddN'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c) }));
@@ -119,6 +134,45 @@ on(['MaxPool', 'AvgPool', 'MaxPoolGrad', 'AvgPoolGrad'], (c) => ({
   padding: A.s(c.attrs.padding as string),
   data_format: A.s('NHWC'),
 }));
+// conv/pool family and image-shaped array ops (src/ops/conv-family.ts, space-batch.ts)
+on(['LRN', 'LRNGrad'], (c) => ({
+  T: A.type(c.op.outputs[0]!.dtype),
+  depth_radius: A.i(c.attrs.depth_radius as number),
+  bias: A.f(c.attrs.bias as number),
+  alpha: A.f(c.attrs.alpha as number),
+  beta: A.f(c.attrs.beta as number),
+}));
+on(['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'], (c) => ({
+  T: A.type(c.op.outputs[0]!.dtype),
+  strides: A.ints(c.attrs.strides as number[]),
+  padding: A.s(c.attrs.padding as string),
+  data_format: A.s('NHWC'),
+  dilations: A.ints(c.attrs.dilations as number[]),
+}));
+on(['MaxPoolWithArgmax', 'MaxPoolGradWithArgmax'], (c) => ({
+  T: A.type(c.op.outputs[0]!.dtype),
+  ksize: A.ints(c.attrs.ksize as number[]),
+  strides: A.ints(c.attrs.strides as number[]),
+  padding: A.s(c.attrs.padding as string),
+  Targmax: A.type(c.attrs.Targmax as DType),
+  include_batch_in_index: A.b(!!c.attrs.include_batch_in_index),
+}));
+on(['SpaceToDepth', 'DepthToSpace'], (c) => ({ T: T(c), block_size: A.i(c.attrs.block_size as number), data_format: A.s(c.attrs.data_format as string) }));
+on(['SpaceToBatchND'], (c) => ({ T: T(c), Tblock_shape: T(c, 1), Tpaddings: T(c, 2) }));
+on(['BatchToSpaceND'], (c) => ({ T: T(c), Tblock_shape: T(c, 1), Tcrops: T(c, 2) }));
+on(['SpaceToBatch'], (c) => ({ T: T(c), Tpaddings: T(c, 1), block_size: A.i(c.attrs.block_size as number) }));
+on(['BatchToSpace'], (c) => ({ T: T(c), Tidx: T(c, 1), block_size: A.i(c.attrs.block_size as number) }));
+on(['ExtractImagePatches'], (c) => ({
+  T: T(c),
+  ksizes: A.ints(c.attrs.ksizes as number[]),
+  strides: A.ints(c.attrs.strides as number[]),
+  rates: A.ints(c.attrs.rates as number[]),
+  padding: A.s(c.attrs.padding as string),
+}));
+// linear algebra (src/ops/linalg.ts)
+on(['Diag', 'DiagPart', 'MatrixDiag', 'MatrixDiagPart', 'MatrixSetDiag', 'Cross', 'MatrixDeterminant', 'LogMatrixDeterminant', 'Cholesky'], justT);
+on(['MatrixInverse', 'MatrixSolve'], (c) => ({ T: T(c), adjoint: A.b(!!c.attrs.adjoint) }));
+on(['MatrixTriangularSolve'], (c) => ({ T: T(c), lower: A.b(!!c.attrs.lower), adjoint: A.b(!!c.attrs.adjoint) }));
 on(['Reshape'], (c) => {
   if (c.attrs.shape !== null) c.constInput('shape', ints(c.attrs.shape as number[]));
   return { T: T(c), Tshape: A.type(c.op.inputs[1]?.dtype ?? 'int32') };
@@ -224,6 +278,49 @@ on(['ApplyGradientDescent', 'ApplyAdagrad', 'ApplyAdam', 'ApplyRMSProp', 'ApplyC
   T: T(c), use_locking: A.b(false), ...(c.op.type === 'ApplyAdam' ? { use_nesterov: A.b(false) } : {}),
 }));
 on(['ApplyMomentum'], (c) => ({ T: T(c), use_locking: A.b(false), use_nesterov: A.b(!!c.attrs.useNesterov) }));
+
+// Segment reductions (sorted, sparse, unsorted): num_segments given as a number is a Const input.
+on(['SegmentSum', 'SegmentMean', 'SegmentMax', 'SegmentMin', 'SegmentProd'], (c) => ({ T: T(c), Tindices: T(c, 1) }));
+on(['SparseSegmentSum', 'SparseSegmentMean', 'SparseSegmentSqrtN'], (c) => ({ T: T(c), Tidx: T(c, 1) }));
+on(['UnsortedSegmentSum', 'UnsortedSegmentMax', 'UnsortedSegmentMin', 'UnsortedSegmentProd'], (c) => {
+  if (c.op.inputs.length === 2) c.constInput('num_segments', int(c.attrs.numSegments as number));
+  return { T: T(c), Tindices: T(c, 1), Tnumsegments: A.type(c.op.inputs[2]?.dtype ?? 'int32') };
+});
+
+// Logging and checks (src/ops/logging-ops.ts, count-up-to.ts) and the helpers of deprecated-aliases.ts.
+const types = (ts: readonly Tensor[]): AttrValue => A.types(ts.map((t) => t.dtype));
+on(['Assert'], (c) => ({ T: types(c.op.inputs.slice(1)), summarize: A.i(c.attrs.summarize as number) }));
+on(['Print'], (c) => ({
+  T: T(c),
+  U: types(c.op.inputs.slice(1)),
+  message: A.s(c.attrs.message as string),
+  first_n: A.i(c.attrs.firstN as number),
+  summarize: A.i(c.attrs.summarize as number),
+}));
+on(['StringFormat'], (c) => ({
+  T: types(c.op.inputs),
+  template: A.s(c.attrs.template as string),
+  placeholder: A.s(c.attrs.placeholder as string),
+  summarize: A.i(c.attrs.summarize as number),
+}));
+on(['PrintV2'], (c) => ({ output_stream: A.s(c.attrs.outputStream as string), end: A.s(c.attrs.end as string) }));
+on(['CountUpTo'], (c) => ({ T: T(c), limit: A.i(c.attrs.limit as number) }));
+on(['IdentityN'], (c) => ({ T: types(c.op.inputs) }));
+on(['ShapeN'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), out_type: A.type(c.attrs.outType as DType) }));
+on(['EnsureShape'], (c) => ({ T: T(c), shape: A.shape(c.attrs.shape as PartialShape) }));
+
+// Index and set ops (src/ops/set-ops.ts, partition.ts, tensor-scatter.ts).
+on(['Unique', 'UniqueWithCounts', 'ListDiff'], (c) => ({ T: T(c), out_idx: A.type(c.attrs.outIdx as DType) }));
+on(['InvertPermutation'], justT);
+on(['UnravelIndex'], (c) => ({ Tidx: T(c) }));
+on(['Bincount'], (c) => ({ T: T(c, 2) }));
+on(['DynamicPartition'], (c) => ({ T: T(c), num_partitions: A.i(c.attrs.numPartitions as number) }));
+on(['DynamicStitch'], (c) => ({ N: A.i(c.attrs.N as number), T: T(c, c.attrs.N as number) }));
+on(['TensorScatterUpdate', 'TensorScatterAdd', 'TensorScatterSub'], (c) => ({ T: T(c), Tindices: T(c, 1) }));
+on(['LowerBound', 'UpperBound'], (c) => ({ T: T(c), out_type: A.type(c.attrs.outType as DType) }));
+on(['ParallelConcat'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), shape: A.shape(c.attrs.shape as number[]) }));
+on(['HistogramFixedWidth'], (c) => ({ T: T(c), dtype: A.type(c.attrs.dtype as DType) }));
+on(['Multinomial'], (c) => ({ T: T(c), seed: A.i(c.attrs.seed as number), seed2: A.i(c.attrs.seed2 as number), output_dtype: A.type(c.attrs.outputDtype as DType) }));
 
 /** Whether asGraphDef writes `type` as a TF op (else as a tsflow op with its own attrs). */
 export function isTfOpType(type: string): boolean {

@@ -122,10 +122,23 @@ for (const t of [
   'LogicalOr', 'ReluGrad', 'Relu6Grad', 'EluGrad', 'SigmoidGrad', 'TanhGrad', 'SoftplusGrad', 'RsqrtGrad',
   'SqrtGrad', 'Identity', 'StopGradient', 'NoOp', 'AddN', 'Softmax', 'LogSoftmax', 'L2Loss', 'DivNoNan',
   'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits', 'Shape', 'Size', 'Rank', 'SelectV2',
+  'Erf', 'Erfc', 'Lgamma', 'Digamma', 'Rint', 'IsFinite', 'Softsign', 'SoftsignGrad', 'Atan2', 'TruncateDiv',
+  'TruncateMod', 'Zeta', 'Polygamma',
 ]) {
   RULES.set(t, same(t));
 }
 RULES.set('Snapshot', same('Identity'));
+RULES.set('AccumulateNV2', (c) => make(c, 'AccumulateNV2', c.inputs, { shape: c.attrs.shape('shape', true) }));
+rule(['BroadcastTo', 'BroadcastArgs', 'Roll', 'LinSpace'], (c) => make(c, c.node.op, c.inputs));
+const fbnAttrs = (c: ImportCtx) => ({
+  epsilon: c.attrs.float('epsilon', 1e-4), dataFormat: c.attrs.string('data_format', 'NHWC'), isTraining: c.attrs.bool('is_training', true),
+});
+// V1 and V2 have V3's outputs less the last reserve space.
+rule(['FusedBatchNorm', 'FusedBatchNormV2', 'FusedBatchNormV3'], (c) => make(c, 'FusedBatchNormV3', c.inputs, fbnAttrs(c)));
+RULES.set('FusedBatchNormGradV3', (c) => make(c, 'FusedBatchNormGradV3', c.inputs, fbnAttrs(c)));
+RULES.set('Cumprod', (c) =>
+  make(c, 'Cumprod', [c.inputs[0]!], { axis: scalar(c, 1, 'axis'), exclusive: c.attrs.bool('exclusive', false), reverse: c.attrs.bool('reverse', false) }),
+);
 RULES.set('Inv', same('Reciprocal'));
 RULES.set('Div', (c) => make(c, c.attrs.type('T').startsWith('float') ? 'RealDiv' : 'FloorDiv', c.inputs));
 RULES.set('LeakyRelu', (c) => make(c, 'LeakyRelu', c.inputs, { alpha: c.attrs.float('alpha', 0.2) }));
@@ -258,7 +271,15 @@ rule(['Pad', 'PadV2', 'MirrorPad'], (c) => {
     constantValue: c.node.op === 'PadV2' ? scalar(c, 2, 'constant_values') : 0,
   });
 });
-RULES.set('UnsortedSegmentSum', (c) => make(c, 'UnsortedSegmentSum', c.inputs, { numSegments: null }));
+rule(['UnsortedSegmentSum', 'UnsortedSegmentMax', 'UnsortedSegmentMin', 'UnsortedSegmentProd'], (c) => make(c, c.node.op, c.inputs, { numSegments: null }));
+rule(['SegmentSum', 'SegmentMean', 'SegmentMax', 'SegmentMin', 'SegmentProd', 'SparseSegmentSum', 'SparseSegmentMean', 'SparseSegmentSqrtN'], (c) => make(c, c.node.op, c.inputs));
+rule(['Unique', 'UniqueWithCounts', 'ListDiff'], (c) => make(c, c.node.op, c.inputs, { outIdx: c.attrs.type('out_idx', 'int32') }));
+rule(['InvertPermutation', 'UnravelIndex', 'Bincount', 'TensorScatterUpdate', 'TensorScatterAdd', 'TensorScatterSub'], (c) => make(c, c.node.op, c.inputs));
+RULES.set('DynamicPartition', (c) => make(c, 'DynamicPartition', c.inputs, { numPartitions: c.attrs.int('num_partitions') }));
+rule(['LowerBound', 'UpperBound'], (c) => make(c, c.node.op, c.inputs, { outType: c.attrs.type('out_type', 'int32') }));
+RULES.set('ParallelConcat', (c) => make(c, 'ParallelConcat', c.inputs, { shape: c.attrs.shape('shape') }));
+RULES.set('HistogramFixedWidth', (c) => make(c, 'HistogramFixedWidth', c.inputs, { dtype: c.attrs.type('dtype', 'int32') }));
+RULES.set('Multinomial', (c) => make(c, 'Multinomial', c.inputs, { seed: c.attrs.int('seed', 0), seed2: c.attrs.int('seed2', 0), outputDtype: c.attrs.type('output_dtype', 'int64') }));
 
 // ----- random ------------------------------------------------------------------------------------
 rule(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'], (c) => {
@@ -305,6 +326,23 @@ RULES.set('ParallelDynamicStitch', RULES.get('DynamicStitch')!);
 rule(['ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdam', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp'], (c) =>
   make(c, c.node.op, c.inputs, c.attrs.has('use_nesterov') ? { useNesterov: c.attrs.bool('use_nesterov') } : {}),
 );
+
+// ----- logging and checks (src/ops/logging-ops.ts, count-up-to.ts, deprecated-aliases.ts) -------
+RULES.set('Assert', (c) => make(c, 'Assert', c.inputs, { summarize: c.attrs.int('summarize', 3) }));
+RULES.set('Print', (c) =>
+  make(c, 'Print', c.inputs, { message: c.attrs.string('message', ''), firstN: c.attrs.int('first_n', -1), summarize: c.attrs.int('summarize', 3) }),
+);
+RULES.set('StringFormat', (c) =>
+  make(c, 'StringFormat', c.inputs, { template: c.attrs.string('template', '%s'), placeholder: c.attrs.string('placeholder', '%s'), summarize: c.attrs.int('summarize', 3) }),
+);
+RULES.set('PrintV2', (c) => make(c, 'PrintV2', c.inputs, { outputStream: c.attrs.string('output_stream', 'stderr'), end: c.attrs.string('end', '\n') }));
+RULES.set('CountUpTo', (c) => make(c, 'CountUpTo', c.inputs, { limit: c.attrs.int('limit') }));
+RULES.set('IdentityN', (c) => make(c, 'IdentityN', c.inputs));
+RULES.set('ShapeN', (c) => make(c, 'ShapeN', c.inputs, { outType: c.attrs.type('out_type', 'int32') }));
+RULES.set('EnsureShape', (c) => {
+  const x = c.inputs[0]!;
+  return make(c, 'EnsureShape', c.inputs, { shape: c.attrs.shape('shape', true), input: x.index === 0 ? x.op.name : x.name });
+});
 
 /** tsflow's own op types (gradient helpers) as asGraphDef writes them. */
 export function tsflowRule(type: string): ImportRule {

@@ -4,5 +4,16 @@
  * ops import while they are still being defined.
  */
 export * from './nn.js';
+export { softsign } from './math-special.js';
+export {
+  batchNormWithGlobalNormalization, computeAverageLoss, fusedBatchNorm, normalizeMoments, scaleRegularizationLoss,
+  sufficientStatistics, weightedMoments,
+} from './moments.js';
 export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn } from './rnn/rnn.js';
 export * as rnnCell from './rnn/cells-namespace.js';
+export {
+  lrn, localResponseNormalization, conv1d, conv3d, convolution, atrousConv2d, separableConv2d, depthwiseConv2dNative,
+  depthwiseConv2dNativeBackpropInput, depthwiseConv2dNativeBackpropFilter, conv2dBackpropInput, conv2dBackpropFilter,
+  maxPoolWithArgmax, maxPool1d, avgPool1d, maxPool2d, avgPool2d, maxPoolV2, avgPoolV2, pool,
+} from './conv-family.js';
+export { spaceToDepth, depthToSpace, spaceToBatch } from './space-batch.js';

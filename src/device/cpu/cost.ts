@@ -34,6 +34,9 @@ const CHEAP_BINARY: ReadonlySet<BinaryFn> = new Set<BinaryFn>([
   'leakyReluGrad', 'sigmoidGrad', 'tanhGrad', 'rsqrtGrad', 'sqrtGrad', 'floorDiv', 'mod',
 ]);
 
+/** ALU ops that cost a Math call of a transcendental (see map). */
+const SLOW_ALU: ReadonlySet<string> = new Set(['exp', 'expm1', 'log', 'log1p', 'tanh', 'sin', 'cos']);
+
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** FLOP-equivalents of one step (see above). */
@@ -57,6 +60,12 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
       return size(step.params.outShape) * (CHEAP_BINARY.has(step.params.fn) ? ew * 1.5 : TRANSCENDENTAL);
     case 'select':
       return size(step.params.outShape) * JS;
+    case 'map': {
+      // a JS loop, plus each node's share: the transcendental ones dominate
+      let per = JS;
+      for (const n of step.params.expr.nodes) per += n.op === 'in' || n.op === 'const' ? 0 : SLOW_ALU.has(n.op) ? TRANSCENDENTAL : 2;
+      return size(step.params.shape) * per;
+    }
     case 'cast':
     case 'fill':
     case 'range':
@@ -87,6 +96,7 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
       return step.params.n * TRANSCENDENTAL;
     case 'checkNumerics':
     case 'checkLabels':
+    case 'checkIndices':
       return step.params.n * JS;
     case 'host':
       return 0;

@@ -4,6 +4,7 @@ import { avgPool } from './avg-pool.js';
 import { avgPoolGrad } from './avg-pool-grad.js';
 import { binary } from './binary.js';
 import { cast } from './cast.js';
+import { checkIndices } from './check-indices.js';
 import { checkLabels } from './check-labels.js';
 import { checkNumerics } from './check-numerics.js';
 import { host } from './host.js';
@@ -15,6 +16,7 @@ import { copy } from './copy.js';
 import { fill } from './fill.js';
 import { firstIndex } from './first-index.js';
 import { gather } from './gather.js';
+import { map } from './map.js';
 import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
 import { maxPoolGrad } from './max-pool-grad.js';
@@ -32,6 +34,7 @@ export const KERNELS: KernelTable = {
   binary,
   select,
   cast,
+  map,
   reduce,
   argReduce,
   copy,
@@ -53,5 +56,6 @@ export const KERNELS: KernelTable = {
   avgPoolGrad,
   checkNumerics,
   checkLabels,
+  checkIndices,
   host,
 };
