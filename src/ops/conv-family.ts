@@ -591,3 +591,6 @@ function poolImpl(input: TensorLike, windowShape: readonly number[], poolingType
  * spaceToBatchNd / batchToSpaceNd (zero padding included, as in TF1).
  */
 export const pool = tf1Function('nn.pool', ['input', 'windowShape', 'poolingType', 'padding', 'dilationRate', 'strides', 'name', 'dataFormat', 'dilations'], poolImpl, 4);
+
+// Second-order gradients through these gradient ops are not built (TF has them for the depthwise backprops and MaxPoolGradWithArgmax).
+for (const t of ['LRNGrad', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGradWithArgmax']) registerGradient(t, null);

@@ -19,7 +19,7 @@ import { type TensorLike, toTensor } from './convert.js';
 import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
 import { unsortedSegmentSum } from './indexed-slices.js';
 import { add, cast, clipByValue, divide, floor, maximum, multiply, reduceMax, subtract } from './math.js';
-import { makeOp } from './registry.js';
+import { makeOp, registerGradient } from './registry.js';
 import { index } from './strided-slice.js';
 
 const VALUE_T: readonly DType[] = ['int32', 'int64', 'float32', 'float64', 'float16'];
@@ -135,3 +135,6 @@ export function confusionMatrix(labels: TensorLike, predictions: TensorLike, ...
     return reshape(summed, [-1, side] as never);
   });
 }
+
+// Not differentiable, as TF declares it
+registerGradient('HistogramFixedWidth', null);

@@ -258,3 +258,6 @@ export const accumulateN = tf1Function(
   },
   1,
 );
+
+// Integer division results: no gradient (as TF). SoftsignGrad: second order not built.
+for (const t of ['TruncateDiv', 'TruncateMod', 'SoftsignGrad']) registerGradient(t, null);

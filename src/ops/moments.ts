@@ -351,3 +351,6 @@ export const scaleRegularizationLoss = tf1Function('scaleRegularizationLoss', ['
   const l = toTensor(regularizationLoss);
   return realDiv(reduceSum(l), toTensor(1, l.dtype));
 }, 1);
+
+// Second-order gradients of batch norm are not built (TF has _FusedBatchNormGradGrad).
+registerGradient('FusedBatchNormGradV3', null);

@@ -232,3 +232,5 @@ export const sparseSegmentSum = (data: TensorLike, indices: TensorLike, segmentI
 export const sparseSegmentMean = (data: TensorLike, indices: TensorLike, segmentIds: TensorLike, name?: string): Tensor => sparseSegmentOp('Mean', data, indices, segmentIds, name);
 /** `tf.sparseSegmentSqrtN(data, indices, segmentIds, name?)`: sums divided by sqrt(count). */
 export const sparseSegmentSqrtN = (data: TensorLike, indices: TensorLike, segmentIds: TensorLike, name?: string): Tensor => sparseSegmentOp('SqrtN', data, indices, segmentIds, name);
+// Not differentiable (as TF 1.15 registers no gradient for it)
+registerGradient('SegmentProd', null);

@@ -289,3 +289,6 @@ export function bincount(
     return makeOp(a.graph, 'Bincount', [a, size, empty], {}, undefined, 'Bincount').outputs[0]!;
   });
 }
+
+// Not differentiable, as TF declares them
+for (const t of ['Unique', 'UniqueWithCounts', 'UnravelIndex', 'Bincount']) registerGradient(t, null);

@@ -224,3 +224,6 @@ export function parallelStack(values: TensorLike[], name?: string | Record<strin
     return makeOp(vs[0]!.graph, 'ParallelConcat', ex, { shape: [vs.length, ...(s as number[])] }, undefined, 'ParallelConcat').outputs[0]!;
   });
 }
+
+// Not differentiable, as TF declares them
+for (const t of ['LowerBound', 'UpperBound', 'ParallelConcat']) registerGradient(t, null);
