@@ -5,6 +5,8 @@
 // longest main-thread stall. The result lands in window.benchResult.
 import type * as TF from '../../src/index.js';
 import { median, randomData } from '../lib/child.js';
+import type { Tfjs } from '../lib/tfjs.js';
+import { tfjsMlpStep } from '../lib/tfjs-mlp.js';
 
 const params = new URLSearchParams(location.search);
 const impl = params.get('impl') ?? 'tsflow';
@@ -72,22 +74,7 @@ async function tfjs(): Promise<Record<string, unknown>> {
   wasm.setThreadsCount(threads);
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend failed to start');
   await tf.ready();
-  const x = tf.tensor2d(randomData(B * IN, 3), [B, IN]);
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), OUT);
-  const w1 = tf.variable(tf.tensor2d(randomData(IN * H, 1).map((v) => v * 0.1), [IN, H]));
-  const b1 = tf.variable(tf.zeros([H]));
-  const w2 = tf.variable(tf.tensor2d(randomData(H * OUT, 2).map((v) => v * 0.1), [H, OUT]));
-  const b2 = tf.variable(tf.zeros([OUT]));
-  const opt = tf.train.sgd(0.1);
-  const step = async () => {
-    const cost = opt.minimize(() => {
-      const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-      const logits = tf.add(tf.matMul(h, w2), b2);
-      return tf.losses.softmaxCrossEntropy(y, logits) as never;
-    }, true)!;
-    await cost.data();
-    cost.dispose();
-  };
+  const step = tfjsMlpStep(tf as unknown as Tfjs, B, IN, H, OUT, labels);
   const r = await measure(step, 5);
   const build = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'threaded SIMD' : (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'plain';
   return { ...r, threads: wasm.getThreadsCount(), build, isolated: crossOriginIsolated };

@@ -44,22 +44,8 @@ async function tsflow(): Promise<void> {
 async function tfjs(backend: 'cpu' | 'wasm'): Promise<void> {
   const { loadTfjs } = await import('../lib/tfjs.js');
   const tf = await loadTfjs(backend);
-  const x = tf.tensor2d(randomData(B * IN, 3), [B, IN]);
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), OUT);
-  const w1 = tf.variable(tf.tensor2d(randomData(IN * H, 1).map((v) => v * 0.1), [IN, H]));
-  const b1 = tf.variable(tf.zeros([H]));
-  const w2 = tf.variable(tf.tensor2d(randomData(H * OUT, 2).map((v) => v * 0.1), [H, OUT]));
-  const b2 = tf.variable(tf.zeros([OUT]));
-  const opt = tf.train.sgd(0.1);
-  const step = async () => {
-    const cost = opt.minimize(() => {
-      const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-      const logits = tf.add(tf.matMul(h, w2), b2);
-      return tf.losses.softmaxCrossEntropy(y, logits) as never;
-    }, true)!;
-    await cost.data();
-    cost.dispose();
-  };
+  const { tfjsMlpStep } = await import('../lib/tfjs-mlp.js');
+  const step = tfjsMlpStep(tf, B, IN, H, OUT, labels);
   const slow = backend === 'cpu';
   const t = await timeIt(step, { warm: slow ? 2 : 5, minReps: slow ? 5 : 20, minMs });
   report({ ms: t.median, reps: t.reps });
