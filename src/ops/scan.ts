@@ -99,7 +99,8 @@ function scanOp(type: 'Cumsum' | 'Cumprod', where: string, args: unknown[]): Ten
   const t = toTensor(o.x as TensorLike);
   const ax = (o.axis as number | undefined) ?? 0;
   if (!Number.isInteger(ax)) throw new TypeError(`${where}: axis must be an integer, got ${String(o.axis)}`);
-  checkKernelDType(type, 'x', t.dtype);
+  if (type === 'Cumprod') checkKernelDType(type, 'x', t.dtype);
+  else if (t.dtype === 'bool') throw new TypeError("Value passed to parameter 'x' has DataType bool not in list of allowed values: float32, float64, int32, int64, uint8, int16, int8, uint16");
   const attrs: CumsumAttrs = { axis: ax, exclusive: Boolean(o.exclusive), reverse: Boolean(o.reverse) };
   return makeOp(t.graph, type, [t], attrs, o.name as string | undefined, type).outputs[0]!;
 }
@@ -112,13 +113,7 @@ export function cumsum(
   reverse?: boolean | Record<string, unknown>,
   name?: string | Record<string, unknown>,
 ): Tensor {
-  const o = kwargs([x, axis, exclusive, reverse, name], ['x', 'axis', 'exclusive', 'reverse', 'name'], 'cumsum');
-  const t = toTensor(o.x as TensorLike);
-  const ax = (o.axis as number | undefined) ?? 0;
-  if (!Number.isInteger(ax)) throw new TypeError(`cumsum: axis must be an integer, got ${String(o.axis)}`);
-  if (t.dtype === 'bool') throw new TypeError("Value passed to parameter 'x' has DataType bool not in list of allowed values: float32, float64, int32, int64, uint8, int16, int8, uint16");
-  const attrs: CumsumAttrs = { axis: ax, exclusive: Boolean(o.exclusive), reverse: Boolean(o.reverse) };
-  return makeOp(t.graph, 'Cumsum', [t], attrs, o.name as string | undefined, 'Cumsum').outputs[0]!;
+  return scanOp('Cumsum', 'cumsum', [x, axis, exclusive, reverse, name]);
 }
 
 /**
