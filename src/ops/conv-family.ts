@@ -19,7 +19,7 @@ import { constant } from './core.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { sameDType } from './elementwise.js';
 import type { Lower, Val } from './lower.js';
-import { defineOp, makeOp, registerGradient } from './registry.js';
+import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
 import { conv3dNdhwc } from '../layers/conv-nd.js';
 import { batchToSpaceNd, gatherPatches, patchTable, spaceToBatchNd } from './space-batch.js';
 
@@ -593,4 +593,4 @@ function poolImpl(input: TensorLike, windowShape: readonly number[], poolingType
 export const pool = tf1Function('nn.pool', ['input', 'windowShape', 'poolingType', 'padding', 'dilationRate', 'strides', 'name', 'dataFormat', 'dilations'], poolImpl, 4);
 
 // Second-order gradients through these gradient ops are not built (TF has them for the depthwise backprops and MaxPoolGradWithArgmax).
-for (const t of ['LRNGrad', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGradWithArgmax']) registerGradient(t, null);
+for (const t of ['LRNGrad', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGradWithArgmax']) registerNoGradient(t);

@@ -14,7 +14,7 @@ import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { binaryOp, defineBinary, defineUnary, sameDType, unaryOp } from './elementwise.js';
 import { checkKernelDType } from './kernel-dtypes.js';
 import { add, cast, exp, maximum, minimum, multiply, negative, realDiv, square } from './math.js';
-import { defineOp, makeOp, registerGradient } from './registry.js';
+import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
 import { binaryGrads, unbroadcast } from './grads/util.js';
 
 // ----- declarations -------------------------------------------------------------------------
@@ -259,5 +259,5 @@ export const accumulateN = tf1Function(
   1,
 );
 
-// Integer division results: no gradient (as TF). SoftsignGrad: second order not built.
-for (const t of ['TruncateDiv', 'TruncateMod', 'SoftsignGrad']) registerGradient(t, null);
+// No gradient: TruncateDiv and TruncateMod (as TF), SoftsignGrad (second order not built)
+for (const t of ['TruncateDiv', 'TruncateMod', 'SoftsignGrad']) registerNoGradient(t);

@@ -17,7 +17,7 @@ import { type TensorLike, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
 import { add, cast, multiply, realDiv, reciprocal, reduceProd, reduceSum, square, squaredDifference, subtract } from './math.js';
 import { batchNormalization } from './normalization.js';
-import { defineOp, makeOp, registerGradient } from './registry.js';
+import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
 
 function axesOf(v: unknown, where: string): number[] {
   const list = typeof v === 'number' ? [v] : v;
@@ -353,4 +353,4 @@ export const scaleRegularizationLoss = tf1Function('scaleRegularizationLoss', ['
 }, 1);
 
 // Second-order gradients of batch norm are not built (TF has _FusedBatchNormGradGrad).
-registerGradient('FusedBatchNormGradV3', null);
+registerNoGradient('FusedBatchNormGradV3');

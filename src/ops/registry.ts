@@ -4,7 +4,7 @@
  * the `grads/` files, written with other ops).
  */
 import type { DType } from '../dtype.js';
-import { ValueError } from '../errors.js';
+import { LookupError, ValueError } from '../errors.js';
 import { type Graph, graphFromInputs } from '../graph/graph.js';
 import type { Attrs, Operation, Tensor } from '../graph/tensor.js';
 import type { IndexedSlices } from './indexed-slices.js';
@@ -61,6 +61,16 @@ export function registeredOpTypes(): string[] {
 /** Register the gradient of an op type; `null` declares it not differentiable. */
 export function registerGradient(type: string, fn: GradFn | null): void {
   grads.set(type, fn);
+}
+
+/**
+ * An op type with no gradient, as TF registers none for it: tf.gradients through it raises TF's
+ * LookupError (a null gradient instead declares it not differentiable: no gradient flows).
+ */
+export function registerNoGradient(type: string): void {
+  grads.set(type, (op) => {
+    throw new LookupError(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+  });
 }
 
 export function getGradient(type: string): GradFn | null | undefined {

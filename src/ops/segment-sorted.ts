@@ -16,7 +16,7 @@ import { type TensorLike, isHostValue, toTensor } from './convert.js';
 import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
 import { unsortedSegmentSum } from './indexed-slices.js';
 import { cast, divide, equal, sqrt, where } from './math.js';
-import { makeOp, registerGradient } from './registry.js';
+import { makeOp, registerGradient, registerNoGradient } from './registry.js';
 import { index } from './strided-slice.js';
 import { NDArray as ND } from '../ndarray.js';
 
@@ -232,5 +232,5 @@ export const sparseSegmentSum = (data: TensorLike, indices: TensorLike, segmentI
 export const sparseSegmentMean = (data: TensorLike, indices: TensorLike, segmentIds: TensorLike, name?: string): Tensor => sparseSegmentOp('Mean', data, indices, segmentIds, name);
 /** `tf.sparseSegmentSqrtN(data, indices, segmentIds, name?)`: sums divided by sqrt(count). */
 export const sparseSegmentSqrtN = (data: TensorLike, indices: TensorLike, segmentIds: TensorLike, name?: string): Tensor => sparseSegmentOp('SqrtN', data, indices, segmentIds, name);
-// Not differentiable (as TF 1.15 registers no gradient for it)
-registerGradient('SegmentProd', null);
+// TF 1.15 registers no gradient for it
+registerNoGradient('SegmentProd');

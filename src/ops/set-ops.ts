@@ -18,7 +18,7 @@ import { shape as shapeOf, shapeFnError } from './array.js';
 import { type TensorLike, isHostValue, toTensor } from './convert.js';
 import { arrayOf, defineHostOp, fromData, valuesOf } from './host-values.js';
 import { cast, greater, maximum, minimum, multiply, add, reduceMax, reduceProd } from './math.js';
-import { makeOp, registerGradient } from './registry.js';
+import { makeOp, registerGradient, registerNoGradient } from './registry.js';
 import { constant } from './core.js';
 
 const asInt = (x: TensorLike, name: string): Tensor => toTensor(x, isHostValue(x) && !(x instanceof NDArray) ? 'int32' : undefined, name);
@@ -290,5 +290,6 @@ export function bincount(
   });
 }
 
-// Not differentiable, as TF declares them
-for (const t of ['Unique', 'UniqueWithCounts', 'UnravelIndex', 'Bincount']) registerGradient(t, null);
+// Not differentiable, as TF declares them; no gradient (TF registers none) for Unique and UniqueWithCounts
+for (const t of ['UnravelIndex', 'Bincount']) registerGradient(t, null);
+for (const t of ['Unique', 'UniqueWithCounts']) registerNoGradient(t);

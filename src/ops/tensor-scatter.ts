@@ -17,7 +17,7 @@ import { identity } from './core.js';
 import { type TensorLike, isHostValue, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
 import { negative } from './math.js';
-import { defineOp, makeOp, registerGradient } from './registry.js';
+import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
 import { flatIndex, gatherNd } from './scatter-nd.js';
 
 const asInt = (x: TensorLike, name: string): Tensor => toTensor(x, isHostValue(x) && !(x instanceof NDArray) ? 'int32' : undefined, name);
@@ -225,5 +225,6 @@ export function parallelStack(values: TensorLike[], name?: string | Record<strin
   });
 }
 
-// Not differentiable, as TF declares them
-for (const t of ['LowerBound', 'UpperBound', 'ParallelConcat']) registerGradient(t, null);
+// Not differentiable, as TF declares them; ParallelConcat has no gradient
+for (const t of ['LowerBound', 'UpperBound']) registerGradient(t, null);
+registerNoGradient('ParallelConcat');
