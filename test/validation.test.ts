@@ -244,7 +244,7 @@ describe('Session options and feeds', () => {
     );
     expect(thrown(() => new tf.Session({ graph: 5 as never })).message).toBe('Invalid Session option graph: graph must be a tf.Graph, got 5');
     expect(thrown(() => new tf.Session({ bogus: true } as never)).message).toBe(
-      'Invalid Session option bogus: expected one of target, graph, config, device, threads, parallelThreshold, allowSoftPlacement, logDevicePlacement, intraOpParallelismThreads, interOpParallelismThreads, gpuOptions, deviceCount, operationTimeoutInMs, got an unknown option',
+      'Invalid Session option bogus: expected one of target, graph, config, device, threads, parallelThreshold, allowSoftPlacement, logDevicePlacement, intraOpParallelismThreads, interOpParallelismThreads, gpuOptions, deviceCount, operationTimeoutInMs, graphOptions, got an unknown option',
     );
   });
 
