@@ -8,7 +8,7 @@
 import type { DType } from '../../dtype.js';
 import type { ExprBuilder } from '../expr.js';
 import { BINARY_EXPRS, UNARY_EXPRS } from '../expr-table.js';
-import { type Emit, type FusionRules, inline } from '../fusion.js';
+import { ALU_BINARY, type Emit, type FusionRules, inline } from '../fusion.js';
 import type { AnyStep } from '../plan.js';
 import type { BinaryFn, UnaryFn } from '../prims.js';
 import { canonicalStrides } from './kernels/strided.js';
@@ -61,27 +61,10 @@ const WASM_UNARY: Partial<Record<UnaryFn, U | null>> = {
 };
 
 const BINARY: Partial<Record<BinaryFn, B>> = {
-  add: (e, a, b) => e.op('add', a, b),
-  sub: (e, a, b) => e.op('sub', a, b),
-  mul: (e, a, b) => e.op('mul', a, b),
-  div: (e, a, b) => e.op('div', a, b),
+  ...ALU_BINARY,
   truncDiv: (e, a, b) => e.op('trunc', e.op('div', a, b)),
   floorDiv: (e, a, b) => e.op('floor', e.op('div', a, b)),
   mod: (e, a, b) => e.op('sub', a, e.op('mul', e.op('floor', e.op('div', a, b)), b)),
-  maximum: (e, a, b) => e.op('max', a, b),
-  minimum: (e, a, b) => e.op('min', a, b),
-  squaredDifference: (e, a, b) => {
-    const d = e.op('sub', a, b);
-    return e.op('mul', d, d);
-  },
-  equal: (e, a, b) => e.op('cmpeq', a, b),
-  notEqual: (e, a, b) => e.op('cmpne', a, b),
-  less: (e, a, b) => e.op('cmplt', a, b),
-  lessEqual: (e, a, b) => e.op('cmple', a, b),
-  greater: (e, a, b) => e.op('cmplt', b, a),
-  greaterEqual: (e, a, b) => e.op('cmple', b, a),
-  logicalAnd: (e, a, b) => e.op('and', a, b),
-  logicalOr: (e, a, b) => e.op('or', a, b),
   reluGrad: be('reluGrad'),
   relu6Grad: be('relu6Grad'),
   eluGrad: be('eluGrad'),

@@ -6,7 +6,7 @@
 import type { DType } from '../../dtype.js';
 import type { ExprBuilder } from '../expr.js';
 import { BINARY_EXPRS, UNARY_EXPRS } from '../expr-table.js';
-import { type Emit, type FusionRules, inline } from '../fusion.js';
+import { ALU_BINARY, type Emit, type FusionRules, inline } from '../fusion.js';
 import type { AnyStep } from '../plan.js';
 import type { BinaryFn, UnaryFn } from '../prims.js';
 
@@ -37,24 +37,7 @@ const UNARY: Partial<Record<UnaryFn, U>> = {
 };
 
 const BINARY: Partial<Record<BinaryFn, B>> = {
-  add: (e, a, b) => e.op('add', a, b),
-  sub: (e, a, b) => e.op('sub', a, b),
-  mul: (e, a, b) => e.op('mul', a, b),
-  div: (e, a, b) => e.op('div', a, b),
-  maximum: (e, a, b) => e.op('max', a, b),
-  minimum: (e, a, b) => e.op('min', a, b),
-  squaredDifference: (e, a, b) => {
-    const d = e.op('sub', a, b);
-    return e.op('mul', d, d);
-  },
-  equal: (e, a, b) => e.op('cmpeq', a, b),
-  notEqual: (e, a, b) => e.op('cmpne', a, b),
-  less: (e, a, b) => e.op('cmplt', a, b),
-  lessEqual: (e, a, b) => e.op('cmple', a, b),
-  greater: (e, a, b) => e.op('cmplt', b, a),
-  greaterEqual: (e, a, b) => e.op('cmple', b, a),
-  logicalAnd: (e, a, b) => e.op('and', a, b),
-  logicalOr: (e, a, b) => e.op('or', a, b),
+  ...ALU_BINARY,
   reluGrad: (e, a, b) => inline(e, BINARY_EXPRS.reluGrad, [a, b]),
   relu6Grad: (e, a, b) => inline(e, BINARY_EXPRS.relu6Grad, [a, b]),
   eluGrad: (e, a, b) => inline(e, BINARY_EXPRS.eluGrad, [a, b]),
