@@ -205,9 +205,11 @@ test('MonitoredTrainingSession on a cluster: the worker waits for the chief to i
     try {
       const [w, step] = await sess.run([chief.w, chief.step]);
       expect(step.data[0]).toBeGreaterThanOrEqual(6);
-      // 6+ shared SGD steps on (w - [1, 2])²: w = [1, 2]·(1 - 0.5^n)
-      expect(Math.abs((w.data[0] as number) - 1)).toBeLessThan(0.02);
-      expect(Math.abs((w.data[1] as number) - 2)).toBeLessThan(0.04);
+      // 6+ shared SGD steps on (w - [1, 2])²: w = [1, 2]·(1 - 0.5^n). The two replicas apply without
+      // locking (TF1's asynchronous default, use_locking=False), so an update that races the other
+      // replica's can be lost: allow for 4 effective steps
+      expect(Math.abs((w.data[0] as number) - 1)).toBeLessThanOrEqual(0.0625);
+      expect(Math.abs((w.data[1] as number) - 2)).toBeLessThanOrEqual(0.125);
     } finally {
       await sess.close();
     }
