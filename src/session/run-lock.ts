@@ -20,7 +20,8 @@ import { CancelledError, DeadlineExceededError, RuntimeError } from '../errors.j
 import type { SessionState } from './runner.js';
 
 interface Parked {
-  kind: 'Enqueue' | 'Dequeue';
+  /** What waits: 'Enqueue', 'Dequeue' (queues), 'TakeGrad' (accumulators); names TF's cancel message. */
+  kind: string;
   op: string;
   reject(e: Error): void;
 }
@@ -70,7 +71,7 @@ export class RunLock {
    * woken without what it waits for; it waits on without the check that something could wake
    * it (that was made when its wait began).
    */
-  async park(kind: 'Enqueue' | 'Dequeue', what: string, op: string, subscribe: (wake: () => void) => void, again = false): Promise<void> {
+  async park(kind: string, what: string, op: string, subscribe: (wake: () => void) => void, again = false): Promise<void> {
     const deadline = this.deadline;
     if (this.closed) throw new CancelledError(`${kind} operation was cancelled`, op);
     if (!again && deadline === undefined && this.inFlight - this.parked.size <= 1 && this.producers === 0) {
