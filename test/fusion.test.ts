@@ -154,6 +154,68 @@ for (const dev of devices) {
       expect(r.on.steps).toBeLessThan(r.off.steps);
     });
 
+    it('matmul and conv2d epilogues (bias, activation, dropout mask, ReluGrad) give the same bits; fetched intermediates keep theirs', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const graph = new tf.Graph();
+      const t = graph.asDefault(() => {
+        const x = tf.placeholder(tf.float32, [9, 14]);
+        const w = tf.constant(new tf.NDArray(data(14 * 20, 20).map((v) => v * 0.2), [14, 20], 'float32'));
+        const b = tf.constant(new tf.NDArray(data(20, 21), [20], 'float32'));
+        const mm = tf.matmul(x, w);
+        const pre = tf.nn.biasAdd(mm, b);
+        const h = tf.nn.dropout(tf.nn.relu(pre), { keepProb: 0.75, seed: 3 });
+        // conv2d + bias + relu6: 8 output channels (the direct kernels) and 6 (im2col)
+        const img = tf.placeholder(tf.float32, [2, 7, 6, 3]);
+        const convs = [8, 6].map((o, i) => {
+          const f = tf.constant(new tf.NDArray(data(3 * 3 * 3 * o, 22 + i).map((v) => v * 0.3), [3, 3, 3, o], 'float32'));
+          const cb = tf.constant(new tf.NDArray(data(o, 24 + i), [o], 'float32'));
+          return tf.nn.relu6(tf.nn.biasAdd(tf.nn.conv2d(img, f, [1, 1 + i, 1, 1], 'SAME'), cb));
+        });
+        const loss = tf.add(tf.reduceSum(tf.square(h)), tf.add(tf.reduceSum(convs[0]!), tf.reduceSum(convs[1]!)));
+        const [gx, gimg] = tf.gradients(loss, [x, img]);
+        return { x, img, mm, pre, h, convs, gx: gx!, gimg: gimg! };
+      });
+      const feeds = new Map<tf.Tensor, NDArray>([
+        [t.x, new tf.NDArray(data(9 * 14, 25, true), [9, 14], 'float32')],
+        [t.img, new tf.NDArray(data(2 * 7 * 6 * 3, 26), [2, 7, 6, 3], 'float32')],
+      ]);
+      const r = await both(graph, opts, async (s) => {
+        const out = (await s.run([t.h, ...t.convs, t.gx, t.gimg], feeds)) as NDArray[];
+        // the product and the biased value fetched too: they keep the values the unfused plan gives them
+        const mid = (await s.run([t.mm, t.pre, t.h], feeds)) as NDArray[];
+        return [...out, ...mid];
+      });
+      expectSameBits(r.on, r.off);
+    });
+
+    it('a matmul takes its bias and activation into one step where the device runs epilogues', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const graph = new tf.Graph();
+      const t = graph.asDefault(() => {
+        const x = tf.placeholder(tf.float32, [5, 8]);
+        const w = tf.constant(new tf.NDArray(data(8 * 12, 30), [8, 12], 'float32'));
+        const mm = tf.matmul(x, w);
+        return { x, mm, y: tf.nn.relu(tf.add(mm, tf.constant(new tf.NDArray(data(12, 31), [12], 'float32')))) };
+      });
+      const feeds = new Map<tf.Tensor, NDArray>([[t.x, new tf.NDArray(data(40, 32), [5, 8], 'float32')]]);
+      const s = new tf.Session({ ...opts, ...ON, graph });
+      try {
+        const meta = new tf.RunMetadata();
+        await s.run(t.y, feeds, new tf.RunOptions({ traceLevel: tf.RunOptions.FULL_TRACE }), meta);
+        expect(s.stats.stepsBeforeFusion).toBe(3);
+        // the CPU device runs the add and relu in the matmul's step; WebGPU as one map after it
+        expect(s.stats.stepsAfterFusion).toBe(dev.name.startsWith('cpu') ? 1 : 2);
+        expect(meta.stepStats.devStats.flatMap((d) => d.nodeStats.map((n) => n.nodeName))).toEqual(expect.arrayContaining(['MatMul', 'Add', 'Relu']));
+        // fetching the product keeps it: the step stores it and still runs the rest
+        const [mm, y] = (await s.run([t.mm, t.y], feeds)) as NDArray[];
+        const ref = new tf.Session({ ...opts, ...OFF, graph });
+        expectSameBits([mm!, y!], (await ref.run([t.mm, t.y], feeds)) as NDArray[]);
+        await ref.close();
+      } finally {
+        await s.close();
+      }
+    });
+
     it('a failing run leaves the variables as they were', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const graph = new tf.Graph();

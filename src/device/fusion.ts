@@ -16,6 +16,11 @@ export interface FusionRules {
   expr(step: AnyStep, ins: readonly DType[], out: DType): Emit | null;
   /** Most buffers (inputs and outputs together) one map step may bind. */
   maxBuffers: number;
+  /**
+   * Whether this device runs an elementwise epilogue (prims.ts Epilogue) in this matmul or
+   * conv2d step; absent: it runs none.
+   */
+  epilogue?(step: AnyStep, ins: readonly DType[], out: DType): boolean;
 }
 
 /** Copies expression `e` into `b`, its inputs taken from `args`; returns its first output's node. */

@@ -42,6 +42,24 @@ export interface WindowGeom {
   padTop: number; padLeft: number;
 }
 
+/**
+ * Elementwise work the fusion pass folded into a matmul or conv2d step: the product, viewed as
+ * [rows, cols] (matmul: batch·m × n; conv2d: n·oh·ow × o), is stored in outputs[0], then each
+ * chunk of rows the kernel computed is run through `expr` while it is in cache, writing output
+ * j from node expr.outs[j] (outputs[0] in place). Expression input 0 is the stored product;
+ * input i ≥ 1 is the step's input 2 + i − 1, walked with strides[i] = [row, column] element
+ * strides (0 where broadcast); strides[0] is [cols, 1]. A device runs it only where its fusion
+ * rules offered the step (FusionRules.epilogue).
+ */
+export interface Epilogue {
+  rows: number;
+  cols: number;
+  strides: [number, number][];
+  expr: Expr;
+  /** The graph ops of the steps fused into the step, its own first (for run traces). */
+  ops: string[];
+}
+
 export interface PrimParams {
   /**
    * out[i] = fn(x[i]); `alpha` for leakyRelu. Output dtype = input dtype (bool for isNan/isInf).
@@ -103,6 +121,7 @@ export interface PrimParams {
     batch: number; m: number; n: number; k: number;
     transposeA: boolean; transposeB: boolean;
     aBatchStride: number; bBatchStride: number;
+    epilogue?: Epilogue;
   };
   /** Every element = value. */
   fill: { n: number; value: number };
@@ -116,7 +135,7 @@ export interface PrimParams {
   random: { n: number; dist: RandomDist; seed: [number, number]; dynSlot: number; scale: number; shift: number };
   /** Softmax (or log-softmax) over the last axis of [outer, size]. */
   softmax: { outer: number; size: number; log: boolean };
-  conv2d: WindowGeom & { o: number };
+  conv2d: WindowGeom & { o: number; epilogue?: Epilogue };
   /** (dy [n,oh,ow,o], filter [kh,kw,c,o]) → dx [n,h,w,c]. */
   conv2dBackpropInput: WindowGeom & { o: number };
   /** (x [n,h,w,c], dy [n,oh,ow,o]) → dfilter [kh,kw,c,o]. */

@@ -110,6 +110,13 @@ export function wantsTrace(opts: unknown): boolean {
  * Collects a run's step spans and turns them into NodeExecStats, one per graph op (its steps
  * merged: first start to last end; its outputs are the buffers its last step wrote).
  */
+/** The graph ops a step ran for: those fused into it, or its own. */
+function fusedOps(step: AnyStep): string[] {
+  if (step.prim === 'map') return step.params.ops ?? [step.op];
+  if (step.prim === 'matmul' || step.prim === 'conv2d') return step.params.epilogue?.ops ?? [step.op];
+  return [step.op];
+}
+
 export class TraceCollector {
   private readonly spans: { step: AnyStep; start: number; end: number }[] = [];
   readonly record: StepTrace = (step, start, end) => void this.spans.push({ step, start, end });
@@ -120,7 +127,7 @@ export class TraceCollector {
     const byOp = new Map<string, { start: number; end: number; last: AnyStep }>();
     for (const s of this.spans) {
       // a fused step ran for every op fused into it
-      for (const name of s.step.prim === 'map' ? (s.step.params.ops ?? [s.step.op]) : [s.step.op]) {
+      for (const name of fusedOps(s.step)) {
         const e = byOp.get(name);
         if (!e) byOp.set(name, { start: s.start, end: s.end, last: s.step });
         else {

@@ -11,7 +11,8 @@
  * step that can split.
  */
 import type { DataArray } from '../../dtype.js';
-import type { UnaryFn, BinaryFn } from '../prims.js';
+import type { Epilogue, UnaryFn, BinaryFn } from '../prims.js';
+import type { Expr } from '../expr.js';
 import type { AnyStep } from '../plan.js';
 
 export const DEFAULT_PARALLEL_THRESHOLD = 5e5;
@@ -39,6 +40,15 @@ const SLOW_ALU: ReadonlySet<string> = new Set(['exp', 'expm1', 'log', 'log1p', '
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
+/** Per element of a map loop: the JS loop, plus each node's share (the transcendental ones dominate). */
+function exprCost(e: Expr): number {
+  let per = JS;
+  for (const n of e.nodes) per += n.op === 'in' || n.op === 'const' ? 0 : SLOW_ALU.has(n.op) ? TRANSCENDENTAL : 2;
+  return per;
+}
+
+const epilogueCost = (ep: Epilogue | undefined): number => (ep ? ep.rows * ep.cols * exprCost(ep.expr) : 0);
+
 /** FLOP-equivalents of one step (see above). */
 export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number {
   const f32 = wasm && ins.every((a) => a instanceof Float32Array);
@@ -46,13 +56,13 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
   switch (step.prim) {
     case 'matmul': {
       const p = step.params;
-      return 2 * p.batch * p.m * p.n * p.k * (f32 ? 1 : 7);
+      return 2 * p.batch * p.m * p.n * p.k * (f32 ? 1 : 7) + epilogueCost(p.epilogue);
     }
     case 'conv2d':
     case 'conv2dBackpropInput':
     case 'conv2dBackpropFilter': {
       const g = step.params;
-      return 2 * g.n * g.oh * g.ow * g.kh * g.kw * g.c * g.o * (f32 ? 1.5 : 10);
+      return 2 * g.n * g.oh * g.ow * g.kh * g.kw * g.c * g.o * (f32 ? 1.5 : 10) + (step.prim === 'conv2d' ? epilogueCost(step.params.epilogue) : 0);
     }
     case 'unary':
       return step.params.n * (CHEAP_UNARY.has(step.params.fn) ? ew : TRANSCENDENTAL);
@@ -62,9 +72,7 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
       return size(step.params.outShape) * JS;
     case 'map': {
       // a JS loop, plus each node's share: the transcendental ones dominate
-      let per = JS;
-      for (const n of step.params.expr.nodes) per += n.op === 'in' || n.op === 'const' ? 0 : SLOW_ALU.has(n.op) ? TRANSCENDENTAL : 2;
-      return size(step.params.shape) * per;
+      return size(step.params.shape) * exprCost(step.params.expr);
     }
     case 'cast':
     case 'fill':

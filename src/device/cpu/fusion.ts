@@ -100,6 +100,8 @@ const stored = (out: DType, f: Emit): Emit => (out === 'float32' ? (b, args) => 
 export function cpuFusionRules(wasm: boolean): FusionRules {
   return {
     maxBuffers: 16,
+    // float matmuls and forward convs run their epilogue over each range of rows they stored
+    epilogue: (step, ins, out) => (step.prim === 'matmul' || step.prim === 'conv2d') && FLOATS.has(out) && ins.every((d) => d === out),
     expr(step: AnyStep, ins: readonly DType[], out: DType): Emit | null {
       if (!ins.every((d) => VALUES.has(d)) || !VALUES.has(out)) return null;
       switch (step.prim) {

@@ -11,12 +11,14 @@
  * over fixed blocks of output pixels; the filter gradient over blocks of filter rows
  * (kh·kw·c), each summing all pixels in fixed blocks so every element adds in one order; the
  * input gradient scatters into dx, so it splits over images. Every element is computed by the
- * same calls whatever the chunking (see blocks.ts).
+ * same calls whatever the chunking (see blocks.ts). A fused epilogue (prims.ts Epilogue) runs
+ * over the forward conv's output pixels right after they are stored.
  */
 import type { DataArray } from '../../../dtype.js';
 import type { PrimParams, WindowGeom } from '../../prims.js';
 import type { ConvGeom, WasmKernels } from '../wasm/index.js';
 import { blockCount, blockRows } from './blocks.js';
+import { runEpilogue } from './map.js';
 import { type CpuKernel, splittable, useWasm } from './types.js';
 
 type Conv = PrimParams['conv2d'];
@@ -32,6 +34,9 @@ const FROWS = 4;
 const FMIN_UNITS = 8;
 const SCRATCH_ALIGN = 64;
 const up = (x: number) => Math.ceil(x / SCRATCH_ALIGN) * SCRATCH_ALIGN;
+
+/** Output floats the direct forward conv computes before running a fused epilogue over them. */
+const EPILOGUE_FLOATS = 4096;
 
 const kdim = (g: WindowGeom) => g.kh * g.kw * g.c;
 
@@ -199,8 +204,8 @@ function conv2dJs(g: Conv, X: DataArray, F: DataArray, O: DataArray, p0: number,
 }
 
 export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
-  (g, [x, f], [o], ctx) => {
-    const X = x!, F = f!, O = o!;
+  (g, ins, outs, ctx) => {
+    const X = ins[0]!, F = ins[1]!, O = outs[0]!;
     const pixels = g.n * g.oh * g.ow;
     const blocks = blockCount(pixels, PIX);
     if (!useWasm(ctx.wasm, X, F, O)) {
@@ -208,12 +213,22 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       if (ctx.hi <= ctx.lo) return;
       const p0 = blockRows(pixels, PIX, blocks, ctx.lo)[0];
       const p1 = blockRows(pixels, PIX, blocks, ctx.hi - 1)[1];
-      return conv2dJs(g, X, F, O, p0, p1);
+      conv2dJs(g, X, F, O, p0, p1);
+      return runEpilogue(g.epilogue, ins, outs, p0, p1);
     }
     const w = ctx.wasm;
     if (directForward(g)) {
       const zero = zeros(X.buffer, ctx.scratch, g.c);
-      return w.convDirect(X.byteOffset, F.byteOffset, O.byteOffset, zero, ctx.lo, ctx.hi, forwardGeom(g));
+      if (!g.epilogue) return w.convDirect(X.byteOffset, F.byteOffset, O.byteOffset, zero, ctx.lo, ctx.hi, forwardGeom(g));
+      // output rows in pieces small enough to stay in cache for the epilogue
+      const geom = forwardGeom(g);
+      const per = Math.max(1, Math.floor(EPILOGUE_FLOATS / (g.ow * g.o)));
+      for (let r = ctx.lo; r < ctx.hi; r += per) {
+        const r1 = Math.min(ctx.hi, r + per);
+        w.convDirect(X.byteOffset, F.byteOffset, O.byteOffset, zero, r, r1, geom);
+        runEpilogue(g.epilogue, ins, outs, r * g.ow, r1 * g.ow);
+      }
+      return;
     }
     const K = kdim(g);
     const [P, mmScratch] = patchBlock(ctx.scratch, X as Float32Array, PIX_MAX, K);
@@ -221,6 +236,7 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       const [p0, p1] = blockRows(pixels, PIX, blocks, u);
       im2col(g, X as Float32Array, P, p0, p1, 0, K);
       w.matmul(P.byteOffset, F.byteOffset, O.byteOffset + p0 * g.o * 4, p1 - p0, g.o, K, false, false, 0, p1 - p0, mmScratch);
+      runEpilogue(g.epilogue, ins, outs, p0, p1);
     }
   },
   (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) && directForward(g) ? { units: g.n * g.oh, align: 1 } : { units: blockCount(g.n * g.oh * g.ow, PIX), align: 1 }),

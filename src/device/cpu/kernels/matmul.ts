@@ -5,12 +5,14 @@
  * region (a phase of its own, split over column panels) before the row chunks run, and they
  * all read it. Anything else, or no wasm,
  * the plain-JS kernel below: B packed so the inner loop walks memory contiguously, whatever
- * the transposes, with a 1×4 register block.
+ * the transposes, with a 1×4 register block. A fused epilogue (prims.ts Epilogue) runs over
+ * each range of rows right after the kernel stored it.
  */
 import type { DataArray } from '../../../dtype.js';
 import type { PrimParams } from '../../prims.js';
 import { blockCount, blockRows } from './blocks.js';
 import type { WasmKernels } from '../wasm/index.js';
+import { runEpilogue } from './map.js';
 import { type CpuKernel, splittable, useWasm } from './types.js';
 
 /** Rows per split unit (both wasm register tiles, 3 and 4 rows, divide it). */
@@ -77,8 +79,8 @@ function packB(B: DataArray, off: number, k: number, n: number, trans: boolean, 
 }
 
 export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
-  (p, [a, b], [c], ctx) => {
-    const A = a!, B = b!, C = c!;
+  (p, ins, outs, ctx) => {
+    const A = ins[0]!, B = ins[1]!, C = outs[0]!;
     const { m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = p;
     // units are row blocks, blocksPerEntry to each batch entry
     const per = blockCount(m, ROW_BLOCK);
@@ -86,7 +88,10 @@ export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
       const lo = Math.floor(ctx.lo / per) * m + blockRows(m, ROW_BLOCK, per, ctx.lo % per)[0];
       const last = ctx.hi - 1;
       const hi = Math.floor(last / per) * m + blockRows(m, ROW_BLOCK, per, last % per)[1];
-      if (ctx.hi > ctx.lo) matmulJs(p, A, B, C, lo, hi);
+      if (ctx.hi > ctx.lo) {
+        matmulJs(p, A, B, C, lo, hi);
+        runEpilogue(p.epilogue, ins, outs, lo, hi);
+      }
       return;
     }
     const packed = ctx.shared && sharedB(p, ctx.wasm) ? ctx.shared : 0;
@@ -99,6 +104,8 @@ export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
       const aOff = A.byteOffset + bi * aBatchStride * 4, bOff = B.byteOffset + bi * bBatchStride * 4, cOff = C.byteOffset + bi * m * n * 4;
       if (packed) ctx.wasm.matmulPacked(aOff, bOff, cOff, m, n, k, transposeA, transposeB, r0, r1, ctx.scratch, packed);
       else ctx.wasm.matmul(aOff, bOff, cOff, m, n, k, transposeA, transposeB, r0, r1, ctx.scratch);
+      // the rows just written, through the epilogue while they are in cache
+      runEpilogue(p.epilogue, ins, outs, bi * m + r0, bi * m + r1);
       u = bi * per + lastInEntry + 1;
     }
   },
