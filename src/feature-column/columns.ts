@@ -11,6 +11,7 @@ import type { DType } from '../dtype.js';
 import type { Tensor } from '../graph/tensor.js';
 import * as ops from '../ops/index.js';
 import { asString, stringToHashBucketFast } from '../ops/strings/ops.js';
+import { sparseCrossHashed } from '../ops/sparse-cross.js';
 import { controlDependencies } from '../graph/context.js';
 import { getVariable } from '../scope/get-variable.js';
 import { truncatedNormalInitializer } from '../scope/initializers.js';
@@ -249,7 +250,7 @@ export class VocabularyListCategoricalColumn extends CategoricalColumn {
       const hit = ops.equal(ops.expandDims(t, 2), vocab);
       const found = ops.reduceAny(hit, 2);
       const index = ops.cast(ops.argmax(ops.cast(hit, 'int32'), 2), 'int32');
-      const missing = this.numOovBuckets > 0 ? ops.add(hashBuckets(t, this.numOovBuckets), this.vocabularyList.length) : ops.fill(ops.shape(index), this.defaultValue);
+      const missing = this.numOovBuckets > 0 ? ops.add(hashBuckets(t, this.numOovBuckets), this.vocabularyList.length) : ops.fill(ops.shape(index), ops.constant(this.defaultValue, 'int32'));
       const ids = ops.where(found, index, missing);
       // a dense input's missing values (-1, or '') are dropped before the lookup
       const present = isString ? ops.notEqual(t, ops.constant('')) : ops.notEqual(t, ops.cast(ops.constant(-1), t.dtype));
@@ -397,4 +398,78 @@ export function embeddingColumn(
   }
   const initializer = opts.initializer ?? truncatedNormalInitializer({ mean: 0, stddev: 1 / Math.sqrt(dimension) });
   return new EmbeddingColumn(categoricalColumn, dimension, combiner, initializer, opts.trainable ?? true);
+}
+
+// ---- crossed --------------------------------------------------------------------------------
+
+type CrossKey = string | CategoricalColumn | BucketizedColumn | CrossedColumn;
+
+export class CrossedColumn extends CategoricalColumn {
+  constructor(readonly keys: readonly CrossKey[], readonly hashBucketSize: number, readonly hashKey: number | null) {
+    super();
+  }
+  get numBuckets(): number {
+    return this.hashBucketSize;
+  }
+  /** The keys, nested crossed columns flattened (TF's _collect_leaf_level_keys). */
+  leafKeys(): (string | CategoricalColumn | BucketizedColumn)[] {
+    return this.keys.flatMap((k) => (k instanceof CrossedColumn ? k.leafKeys() : [k]));
+  }
+  /** `'_X_'.join(sorted(leaf names))`. */
+  get name(): string {
+    return this.leafKeys().map((k) => (typeof k === 'string' ? k : k.name)).sort().join('_X_');
+  }
+  /**
+   * TF crosses the leaves' sparse id tensors (the categorical keys) before the raw features
+   * (dense tensors), each row's crosses in product order (the last column fastest). Here every
+   * column is dense `[batch, k]` with a validity mask, so the cross is SparseCross over dense
+   * inputs in that same column order, `[batch, Π k]` ids, valid where every part is: the
+   * present crosses of a row and their order are TF's.
+   */
+  ids(features: Features, cache: Cache): Ids {
+    return cached(cache, this, () => {
+      const leaves = this.leafKeys();
+      const parts: { ids: Tensor; valid: Tensor | null }[] = [];
+      for (const k of leaves) if (typeof k !== 'string') parts.push(k.ids(features, cache));
+      for (const k of leaves) {
+        if (typeof k !== 'string') continue;
+        const t = asMatrix(feature(features, k), null);
+        parts.push({ ids: t, valid: null });
+      }
+      const widths = parts.map((p) => p.ids.shape?.[1] ?? null);
+      if (widths.some((w) => w === null)) throw new ValueError(`Feature (key: ${this.name}) cannot be crossed: its inputs need a known number of values per example (shape [batch, k]).`);
+      const total = (widths as number[]).reduce((a, b) => a * b, 1);
+      const crossed = sparseCrossHashed([...parts.map((p) => p.ids)], { numBuckets: this.hashBucketSize, hashKey: this.hashKey ?? undefined });
+      const ids = ops.cast(ops.reshape(crossed.values, [-1, total]), 'int32');
+      // validity: the outer product of the parts' masks, in the same (row-major) order
+      let valid: Tensor | null = null;
+      let width = 1;
+      parts.forEach((p, i) => {
+        const w = widths[i]!;
+        const v = p.valid ?? ops.fill(ops.shape(p.ids), 1);
+        valid = valid === null ? v : ops.reshape(ops.multiply(ops.expandDims(valid, 2), ops.expandDims(v, 1)), [-1, width * w]);
+        width *= w;
+      });
+      return { ids, valid: valid! };
+    });
+  }
+}
+
+/**
+ * `tf.feature_column.crossed_column(keys, hash_bucket_size, hash_key=None)`: the hashed cross
+ * of raw string/integer features (by key) and categorical columns (not hashed ones), with
+ * SparseCross's hashing (TF's default key 0xDECAFCAFFE unless `hashKey`).
+ */
+export function crossedColumn(keys: readonly CrossKey[], hashBucketSize: number, opts: { hashKey?: number | null } = {}): CrossedColumn {
+  if (!hashBucketSize || !(hashBucketSize >= 1)) throw new ValueError(`hash_bucket_size must be > 1. hash_bucket_size: ${hashBucketSize}`);
+  if (!Array.isArray(keys) || keys.length < 2) throw new ValueError(`keys must be a list with length > 1. Given: ${Array.isArray(keys) ? `[${keys.map(String).join(', ')}]` : String(keys)}`);
+  for (const k of keys) {
+    if (!(typeof k === 'string' || k instanceof CategoricalColumn || k instanceof BucketizedColumn)) {
+      throw new ValueError(`Unsupported key type. All keys must be either string, or categorical column except _HashedCategoricalColumn. Given: ${String(k)}`);
+    }
+    if (k instanceof HashedCategoricalColumn) {
+      throw new ValueError(`categorical_column_with_hash_bucket is not supported for crossing. Hashing before crossing will increase probability of collision. Instead, use the feature name as a string. Given: ${String(k)}`);
+    }
+  }
+  return new CrossedColumn(keys, hashBucketSize, opts.hashKey ?? null);
 }

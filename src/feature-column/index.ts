@@ -1,7 +1,7 @@
 /** `tf.featureColumn` (TF1's `tf.feature_column`): the columns, `inputLayer` and `linearModel`. */
 export {
   numericColumn, bucketizedColumn, categoricalColumnWithIdentity, categoricalColumnWithVocabularyList,
-  categoricalColumnWithHashBucket, indicatorColumn, embeddingColumn,
+  categoricalColumnWithHashBucket, indicatorColumn, embeddingColumn, crossedColumn, CrossedColumn,
   FeatureColumn, DenseColumn, CategoricalColumn, NumericColumn, BucketizedColumn, IdentityCategoricalColumn,
   VocabularyListCategoricalColumn, HashedCategoricalColumn, IndicatorColumn, EmbeddingColumn, type Features,
 } from './columns.js';

@@ -1,2 +1,9 @@
 /** `tf.sparse`: TF 1.15's sparse namespace (the ops built so far). */
 export { sparseTensorToDense as toDense, SparseTensor, sparsePlaceholder as placeholder, sparseTensorDenseMatmul as sparseDenseMatmul } from './sparse-tensor.js';
+export { sparseCross as cross, sparseCrossHashed as crossHashed } from './sparse-cross.js';
+export {
+  sparseAdd as add, sparseConcat as concat, sparseReduceSum as reduceSum, sparseReduceSumSparse as reduceSumSparse, sparseReduceMax as reduceMax,
+  sparseReduceMaxSparse as reduceMaxSparse, sparseReshape as reshape, sparseTranspose as transpose, sparseSlice as slice, sparseRetain as retain,
+  sparseReorder as reorder, sparseFillEmptyRows as fillEmptyRows, sparseSoftmax as softmax, sparseMaximum as maximum, sparseMinimum as minimum,
+  sparseSplit as split, sparseToIndicator as toIndicator, sparseEye as eye, sparseExpandDims as expandDims, sparseMask as mask,
+} from './sparse-ops.js';
