@@ -273,6 +273,14 @@ rule(['Pad', 'PadV2', 'MirrorPad'], (c) => {
 });
 rule(['UnsortedSegmentSum', 'UnsortedSegmentMax', 'UnsortedSegmentMin', 'UnsortedSegmentProd'], (c) => make(c, c.node.op, c.inputs, { numSegments: null }));
 rule(['SegmentSum', 'SegmentMean', 'SegmentMax', 'SegmentMin', 'SegmentProd', 'SparseSegmentSum', 'SparseSegmentMean', 'SparseSegmentSqrtN'], (c) => make(c, c.node.op, c.inputs));
+rule(['Qr'], (c) => make(c, 'Qr', c.inputs, { fullMatrices: c.attrs.bool('full_matrices', false) }));
+rule(['Svd'], (c) => make(c, 'Svd', c.inputs, { computeUv: c.attrs.bool('compute_uv', true), fullMatrices: c.attrs.bool('full_matrices', false) }));
+rule(['SelfAdjointEigV2'], (c) => make(c, 'SelfAdjointEigV2', c.inputs, { computeV: c.attrs.bool('compute_v', true) }));
+rule(['SparseReduceSum', 'SparseReduceSumSparse', 'SparseReduceMax', 'SparseReduceMaxSparse'], (c) => make(c, c.node.op, c.inputs, { keepDims: c.attrs.bool('keep_dims', false) }));
+rule(['SparseConcat'], (c) => make(c, 'SparseConcat', c.inputs, { concatDim: c.attrs.int('concat_dim'), N: c.attrs.int('N') }));
+rule(['SparseSplit'], (c) => make(c, 'SparseSplit', c.inputs, { numSplit: c.attrs.int('num_split') }));
+rule(['SparseAdd', 'SparseAddGrad', 'SparseTensorDenseAdd', 'SparseDenseCwiseAdd', 'SparseReorder', 'SparseSlice', 'SparseSliceGrad', 'SparseFillEmptyRows',
+  'SparseFillEmptyRowsGrad', 'SparseSoftmax', 'SparseSparseMaximum', 'SparseSparseMinimum', 'SparseReshape'], (c) => make(c, c.node.op, c.inputs));
 rule(['Unique', 'UniqueWithCounts', 'ListDiff'], (c) => make(c, c.node.op, c.inputs, { outIdx: c.attrs.type('out_idx', 'int32') }));
 rule(['InvertPermutation', 'UnravelIndex', 'Bincount', 'TensorScatterUpdate', 'TensorScatterAdd', 'TensorScatterSub'], (c) => make(c, c.node.op, c.inputs));
 RULES.set('DynamicPartition', (c) => make(c, 'DynamicPartition', c.inputs, { numPartitions: c.attrs.int('num_partitions') }));

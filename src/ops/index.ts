@@ -62,4 +62,10 @@ export {
   eye, diag, diagPart, matrixDiag, matrixDiagPart, matrixSetDiag, matrixTranspose, trace, cross, matrixInverse,
   matrixDeterminant, cholesky, matrixTriangularSolve, matrixSolve, choleskySolve, matrixSolveLs,
 } from './linalg.js';
+export { qr, svdOp as svd, selfAdjointEig, selfAdjointEigvals } from './linalg-decomp.js';
 export * as linalg from './linalg-namespace.js';
+export {
+  sparseAdd, sparseConcat, sparseReduceSum, sparseReduceSumSparse, sparseReduceMax, sparseReduceMaxSparse, sparseReshape, sparseTranspose,
+  sparseSlice, sparseRetain, sparseReorder, sparseFillEmptyRows, sparseSoftmax, sparseMaximum, sparseMinimum, sparseSplit, sparseToIndicator,
+  sparseMask,
+} from './sparse-ops.js';

@@ -14,6 +14,7 @@ export {
   matrixSolveLs as lstsq, matrixTriangularSolve as triangularSolve, matrixTranspose as transpose, diag as tensorDiag,
   diagPart as tensorDiagPart,
 } from './linalg.js';
+export { qr, svdOp as svd, selfAdjointEig as eigh, selfAdjointEigvals as eigvalsh } from './linalg-decomp.js';
 export { matrixBandPart as bandPart } from './band-part.js';
 export { matmul } from './math.js';
 export { l2Normalize } from './normalization.js';
