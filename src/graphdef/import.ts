@@ -1,6 +1,6 @@
 /** `tf.importGraphDef`: NodeDefs → tsflow ops in the default graph, with TF1's `import/` names. */
 import { hostname } from '../platform/system.js';
-import { NotFoundError, OpError, UnimplementedError, ValueError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError, OpError, UnimplementedError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, canonicalDevice } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
@@ -11,6 +11,7 @@ import { NodeAttrs } from './attrs.js';
 import { OPAQUE_RULES } from './opaque-ops.js';
 import '../checkpoint/graph-ops.js';
 import { type ImportRule, RULES, tsflowRule } from './import-rules.js';
+import { CONTROL_FLOW_RULES, OUTPUT_ALIASES, UNSUPPORTED_CONTROL_FLOW, isBackEdge, rebuildControlFlow } from './control-flow-import.js';
 
 export interface ImportGraphDefOptions {
   /** GraphDef tensor names (`x:0`, or `x` for `x:0`) → tensors of this graph to use instead. */
@@ -23,17 +24,12 @@ export interface ImportGraphDefOptions {
   clearDevices?: boolean;
 }
 
-/** TF's control-flow op types: tf.cond / tf.while_loop graphs. */
-const CONTROL_FLOW = new Set(['Switch', 'RefSwitch', 'Merge', 'RefMerge', 'Enter', 'RefEnter', 'Exit', 'RefExit', 'NextIteration', 'RefNextIteration', 'LoopCond', 'ControlTrigger']);
-
 function ruleFor(node: NodeDef): ImportRule {
-  const r = RULES.get(node.op) ?? OPAQUE_RULES.get(node.op);
+  const r = RULES.get(node.op) ?? CONTROL_FLOW_RULES.get(node.op) ?? OPAQUE_RULES.get(node.op);
   if (r) return r;
-  // tsflow's own tf.cond / tf.whileLoop register these types, but a TF graph's frames are not
-  // rebuilt on import yet.
-  if (CONTROL_FLOW.has(node.op)) {
+  if (UNSUPPORTED_CONTROL_FLOW.has(node.op)) {
     throw new UnimplementedError(
-      `Node '${node.name}' has op type ${node.op} (TF control flow: tf.cond / tf.while_loop), which tsflow does not import yet`,
+      `Node '${node.name}' has op type ${node.op} (the gradient machinery of TF's while loops, or a control-flow op tsflow does not run), which tsflow does not import`,
       node.name,
     );
   }
@@ -51,7 +47,10 @@ export function parseInput(s: string): { node: string; index: number; control: b
   return m ? { node: m[1]!, index: Number(m[2]), control: false } : { node: s, index: 0, control: false };
 }
 
-/** Nodes in an order where every node follows its inputs (TF rejects cycles the same way). */
+/**
+ * Nodes in an order where every node follows its inputs, but for the loops' back edges (a
+ * Merge's input from a NextIteration); any other cycle is refused.
+ */
 function topoOrder(nodes: NodeDef[]): NodeDef[] {
   const byName = new Map<string, NodeDef>();
   for (const n of nodes) {
@@ -72,6 +71,7 @@ function topoOrder(nodes: NodeDef[]): NodeDef[] {
         const dep = parseInput(n.input[i]!).node;
         const d = byName.get(dep);
         if (!d) throw new ValueError(`Node '${n.name}': Unknown input node '${n.input[i]}'`);
+        if (isBackEdge(n, d)) continue;
         const s = state.get(dep);
         if (s === 1) throw new ValueError(`GraphDef has a cycle through node '${dep}' (tsflow imports acyclic graphs only)`);
         if (s === undefined) {
@@ -124,14 +124,25 @@ export function importInto(
   const used = new Set<string>();
   const order = topoOrder(gd.node);
   const ops = new Map<string, Operation>();
+  const byName = new Map(gd.node.map((n) => [n.name, n]));
+  /** Loop Merges built before their NextIteration: [merge, input index, NextIteration input]. */
+  const backEdges: [Operation, number, { node: string; index: number }][] = [];
+  const outputsOf = (op: Operation): readonly Tensor[] => OUTPUT_ALIASES.get(op) ?? op.outputs;
   const name = opts.name ?? 'import';
   const build = (scope: string): void => {
     for (const node of order) {
       const rule = ruleFor(node);
       const inputs: Tensor[] = [];
       const control: Operation[] = [];
+      const pending: [number, { node: string; index: number }][] = [];
       for (const s of node.input) {
         const p = parseInput(s);
+        if (!p.control && isBackEdge(node, byName.get(p.node))) {
+          // The back edge is connected once the loop body exists; until then the Merge reads its Enter.
+          pending.push([inputs.length, p]);
+          inputs.push(null as unknown as Tensor);
+          continue;
+        }
         const src = ops.get(p.node)!;
         if (p.control) {
           control.push(src);
@@ -144,9 +155,14 @@ export function importInto(
           inputs.push(m);
           continue;
         }
-        const t = src.outputs[p.index];
+        const t = outputsOf(src)[p.index];
         if (!t) throw new ValueError(`Node '${node.name}': Connecting to invalid output ${p.index} of source node ${p.node} which has ${src.outputs.length} outputs`);
         inputs.push(t);
+      }
+      if (pending.length) {
+        const first = inputs.find((t) => t !== null);
+        if (!first) throw new InvalidArgumentError(`Merge node '${node.name}' has only NextIteration inputs: a loop's Merge needs its Enter`, node.name);
+        for (const [i] of pending) inputs[i] = first;
       }
       const dev = opts.clearDevices ? '' : nodeDevice(node.device);
       const create = (): Operation => {
@@ -160,8 +176,17 @@ export function importInto(
         }
       };
       const withCtl = () => (control.length ? g.controlDependencies(control, create) : create());
-      ops.set(node.name, dev ? g.device(dev, withCtl) : withCtl());
+      const op = dev ? g.device(dev, withCtl) : withCtl();
+      ops.set(node.name, op);
+      for (const [i, p] of pending) backEdges.push([op, i, p]);
     }
+    for (const [m, i, p] of backEdges) {
+      const t = outputsOf(ops.get(p.node)!)[p.index];
+      if (!t) throw new ValueError(`Node '${m.name}': Connecting to invalid output ${p.index} of source node ${p.node}`);
+      (m.inputs as Tensor[])[i] = t;
+    }
+    const local = (op: Operation): string => (scope && op.name.startsWith(scope) ? op.name.slice(scope.length) : op.name);
+    rebuildControlFlow(g, order.map((n) => ops.get(n.name)!), local);
   };
   const prefix = name === '' ? g.nameScope(null, (s) => (build(s), s)) : g.nameScope(name, (s) => (build(s), s));
   const unused = [...mapped.keys()].filter((k) => !used.has(k));
@@ -172,7 +197,7 @@ export function importInto(
       const isTensor = r.includes(':');
       const p = parseInput(r);
       const op = ops.get(p.node);
-      const t = isTensor ? op?.outputs[p.index] : op;
+      const t = isTensor ? (op && outputsOf(op)[p.index]) : op;
       if (!t) throw new ValueError(`Requested return_element '${r}' not found in graph_def.`);
       return t;
     });

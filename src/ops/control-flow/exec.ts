@@ -37,7 +37,7 @@ function branchOf(op: Operation): CondContext | null {
  * live wherever the branch they were built in is (a cond or loop nested in a branch depends on
  * that branch's pivot).
  */
-function switchDeps(t: Tensor, feeds: ReadonlyMap<Tensor, NDArray>): Tensor[] {
+export function switchDeps(t: Tensor, feeds: ReadonlyMap<Tensor, NDArray>): Tensor[] {
   const out: Tensor[] = [];
   const seen = new Set<Operation>();
   const walk = (x: Tensor): void => {
