@@ -209,7 +209,8 @@ function* enqueueAll(op: Operation, q: QState, r: QueueResource, els: Element[],
     for (const el of els) {
       for (;;) {
         if (q.cancelled !== gen) throw new CancelledError('Enqueue operation was cancelled', op.name);
-        if (q.enqLine[0] === me && q.items.length < r.capacity) break;
+        // a negative capacity (TF's -1) is unbounded
+        if (q.enqLine[0] === me && (r.capacity < 0 || q.items.length < r.capacity)) break;
         yield* waitChange(q, hc, 'Enqueue', 'Enqueue on a full queue', op.name, again);
         again = true;
       }

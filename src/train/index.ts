@@ -19,3 +19,4 @@ export * from './monitored-index.js';
 export { ClusterSpec } from '../distributed/cluster-spec.js';
 export { Server, type ServerOptions } from '../distributed/server.js';
 export { replicaDeviceSetter, type ReplicaDeviceSetterOptions } from '../distributed/device-setter.js';
+export { SyncReplicasOptimizer, type SyncReplicasOptions } from './sync-replicas-optimizer.js';
