@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,event-loop,sparse,data,browser,distributed] [--json file]`
+ * `npm run bench [-- --quick] [--rounds N] [--threads 1,2] [--cases matmul,mlp,lstm,small,conv,lenet,event-loop,sparse,data,browser,distributed] [--json file]`
  * `npm run bench -- --device webgpu [--sizes 256,512,1024]`: the WebGPU measurements instead
  * (bench/webgpu-matmul.ts, then @tensorflow/tfjs-backend-webgpu where it is installed).
  *
@@ -118,6 +118,16 @@ const CASES: Case[] = ([
     impls: [...tsflowImpls(), ...tfjs],
     metrics: (r) => ({ step: r.ms }),
     extraArgs: ['--min-ms', quick ? '500' : '1500'],
+  },
+  {
+    id: 'lenet',
+    title: "TF's mnist_deep CNN training step (conv 5×5×32, 5×5×64, fc 1024, Adam), batch 50",
+    script: 'lenet.ts',
+    unit: 'ms',
+    higherIsBetter: false,
+    impls: tsflowImpls(),
+    metrics: (r) => ({ step: r.ms }),
+    extraArgs: ['--min-ms', quick ? '1000' : '3000'],
   },
   {
     id: 'event-loop',
