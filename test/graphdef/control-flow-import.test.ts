@@ -83,6 +83,37 @@ describe('importGraphDef: TF1 while loops (Enter/Merge/Switch/LoopCond/NextItera
     expect(Array.from(got.data)).toEqual(Array.from(want.data));
   });
 
+  it('a cond inside a loop body and a loop nested in a loop (tsflow-built, through asGraphDef) give the built graph\'s numbers', async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [], { name: 'x' });
+      const [, acc] = tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 5),
+        (i: tf.Tensor, a: tf.Tensor) => [tf.add(i, 1), tf.cond(tf.less(i, 2), () => tf.add(a, x), () => tf.multiply(a, 2))],
+        [tf.constant(0, { dtype: tf.int32 }), tf.constant(1)],
+      ) as tf.Tensor[];
+      tf.identity(acc!, { name: 'out' });
+      const [, s] = tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 3),
+        (i: tf.Tensor, t: tf.Tensor) => {
+          const [, inner] = tf.whileLoop((j: tf.Tensor) => tf.less(j, i), (j: tf.Tensor, u: tf.Tensor) => [tf.add(j, 1), tf.add(u, x)], [tf.constant(0, { dtype: tf.int32 }), t]) as tf.Tensor[];
+          return [tf.add(i, 1), inner!];
+        },
+        [tf.constant(0, { dtype: tf.int32 }), tf.constant(0)],
+      ) as tf.Tensor[];
+      tf.identity(s!, { name: 'out2' });
+    });
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(g.asGraphDef(), { name: '' }));
+    await using sess = new tf.Session({ graph: g2 });
+    for (const x of [3, -0.5]) {
+      const [a, b] = (await sess.run([g2.getTensorByName('out:0'), g2.getTensorByName('out2:0')], { 'x:0': x } as never)) as tf.NDArray[];
+      // (1 + x + x) * 2 * 2 * 2, and x added 0 + 1 + 2 times
+      expect(a!.data[0]).toBeCloseTo((1 + 2 * x) * 8, 5);
+      expect(b!.data[0]).toBeCloseTo(3 * x, 5);
+    }
+  });
+
   it('feeding a loop\'s Enter or fetching a value inside the loop is refused', async () => {
     const { g } = load(readText('tf_grappler_scc_while.pbtxt'), []);
     await using sess = new tf.Session({ graph: g });
