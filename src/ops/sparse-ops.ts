@@ -64,19 +64,6 @@ function cmpRows(a: readonly number[], b: readonly number[]): number {
   for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return a[d]! - b[d]!;
   return 0;
 }
-/** TF's SparseTensor::IndicesValid: in bounds, strictly increasing in row-major order. */
-export function checkIndices(h: HostSp, op: Operation): void {
-  for (let k = 0; k < h.n; k++) {
-    const r = rowOf(h, k);
-    const txt = `indices[${k}] = [${r.join(',')}]`;
-    if (r.some((x, d) => x < 0 || x >= h.shape[d]!)) throw new InvalidArgumentError(`${txt} is out of bounds: need 0 <= index < [${h.shape.join(',')}]`, op.name);
-    if (k > 0) {
-      const c = cmpRows(r, rowOf(h, k - 1));
-      if (c < 0) throw new InvalidArgumentError(`${txt} is out of order`, op.name);
-      if (c === 0) throw new InvalidArgumentError(`${txt} is repeated`, op.name);
-    }
-  }
-}
 const idxArray = (rows: number[][], rank: number): NDArray => arrayOf(rows.flat(), [rows.length, rank], 'int64');
 const shapeArray = (s: readonly number[]): NDArray => arrayOf(s, [s.length], 'int64');
 
