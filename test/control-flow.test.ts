@@ -64,6 +64,30 @@ describe('graph structure (TF1 names)', () => {
     });
   });
 
+  it("values inside a loop may not be fed (TF1's prevent_feeding on every op of a while context but a top-level Exit)", async () => {
+    const g = new tf.Graph();
+    const [r, inner, innerExit] = g.asDefault(() => {
+      let innerExit: Tensor | null = null;
+      const r = tf.whileLoop((i: Tensor) => tf.less(i, 3), (i: Tensor) => {
+        innerExit = tf.whileLoop((j: Tensor) => tf.less(j, i), (j: Tensor) => tf.add(j, 1), i) as Tensor;
+        return tf.add(innerExit, 1);
+      }, tf.constant(0, 'int32')) as Tensor;
+      return [r, g.getTensorByName('while/Identity:0'), innerExit!];
+    });
+    const sess = new tf.Session({ device: 'cpu', threads: 1, graph: g });
+    try {
+      await expect(sess.run(r, new Map([[inner, 5]]))).rejects.toThrow('Tensor Tensor("while/Identity:0", shape=(), dtype=int32) may not be fed.');
+      // an inner loop's Exit is still inside the outer loop
+      await expect(sess.run(r, new Map([[innerExit, 5]]))).rejects.toThrow(`Tensor ${innerExit} may not be fed.`);
+      // the outer loop's Exit is outside every loop: fed, it stands for the loop's result
+      const doubled = g.asDefault(() => tf.multiply(r, 2));
+      expect(vals(await sess.run(doubled, new Map([[r, 7]])))).toEqual([14]);
+      expect(vals(await sess.run(r))).toEqual([3]);
+    } finally {
+      await sess.close();
+    }
+  });
+
   it('argument errors with TF1 texts', () => {
     tf.resetDefaultGraph();
     const x = tf.constant(1, 'int32');

@@ -5,6 +5,7 @@ import { Tensor } from '../graph/tensor.js';
 import { NDArray, dtypeOfArray, inferShape } from '../ndarray.js';
 import { type HostValue, isConvertible, isHostValue, toNDArray } from '../ops/convert.js';
 import { Variable } from '../ops/variables.js';
+import { WhileContext, contextOf } from '../ops/control-flow/context.js';
 import { SparseTensor, SparseTensorValue } from '../ops/sparse-tensor.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { type DataArray, intProblem, isInt, storedToNumber } from '../dtype.js';
@@ -51,7 +52,7 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
         `The value of a feed cannot be a tf.Tensor object. Acceptable feed values include Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, the tensor object was ${String(value)} which was passed to the feed with key ${String(t)}.`,
       );
     }
-    if (g.unfeedable.has(t)) throw new ValueError(`Tensor ${t} may not be fed.`);
+    if (g.unfeedable.has(t) || insideLoop(t)) throw new ValueError(`Tensor ${t} may not be fed.`);
     if (!isHostValue(value) || (t.dtype !== 'string' && holdsString(value))) {
       throw new TypeError(`Feed value for ${t.name} must be a number, boolean, nested array, typed array or NDArray; got ${describeValue(value)}`);
     }
@@ -62,6 +63,18 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
     out.set(t, arr);
   }
   return out;
+}
+
+/**
+ * Whether `t` is a value inside a while loop, which TF1 makes unfeedable (a loop's body sees a
+ * new value each iteration; a fed one would stand for all of them). A loop's Exit is outside
+ * it, unless that loop is itself inside another.
+ */
+function insideLoop(t: Tensor): boolean {
+  let c = contextOf(t.op);
+  if (t.op.type === 'Exit' && c instanceof WhileContext) c = c.outer;
+  for (; c; c = c.outer) if (c instanceof WhileContext) return true;
+  return false;
 }
 
 /** Whether a nested JS value holds a string (only string tensors take those). */
