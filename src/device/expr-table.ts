@@ -15,13 +15,16 @@ function binaryExpr(f: (e: ExprBuilder, a: number, b: number) => number): Expr {
   return e.done(f(e, e.in(0), e.in(1)));
 }
 
-/** x ≥ 0 ? 1 / (1 + e^-x) : e^x / (1 + e^x) */
+/**
+ * x ≥ 0 ? 1 / (1 + e^-x) : e^x / (1 + e^x), with one exponential: the select picks its argument
+ * (-x or x), so both branches share e and a NaN goes through e^x as in the CPU kernel.
+ */
 function sigmoid(b: ExprBuilder, x: number): number {
   const one = b.c(1);
-  const pos = b.op('div', one, b.op('add', one, b.op('exp', b.op('neg', x))));
-  const ex = b.op('exp', x);
-  const neg = b.op('div', ex, b.op('add', one, ex));
-  return b.op('select', b.op('cmple', b.c(0), x), pos, neg);
+  const pos = b.op('cmple', b.c(0), x);
+  const e = b.op('exp', b.op('select', pos, b.op('neg', x), x));
+  const den = b.op('add', one, e);
+  return b.op('select', pos, b.op('div', one, den), b.op('div', e, den));
 }
 
 export const UNARY_EXPRS = {
