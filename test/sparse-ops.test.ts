@@ -63,6 +63,7 @@ for (const dev of devices) {
           rsum: tf.sparse.reduceSum(a, 1), rsumAll: tf.sparseReduceSum(a), rsumKeep: tf.sparse.reduceSum(a, 0, true),
           rmax: tf.sparse.reduceMax(a, 1), rsumSp: d(tf.sparse.reduceSumSparse(a, 1)),
           tr: d(tf.sparse.transpose(a)), ed: d(tf.sparse.expandDims(a, 1)), eye: d(tf.sparse.eye(2, 3)),
+          merged: d(tf.sparseMerge(new tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([3, 0, 2], 'int64'), [2, 2]), new tf.SparseTensor([[0, 0], [0, 1], [1, 0]], [0.5, 1.5, 2.5], [2, 2]), 4)),
           ind: tf.sparse.toIndicator(new tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([0, 3, 2], 'int64'), [2, 2]), 4),
         };
       });
@@ -109,6 +110,7 @@ for (const dev of devices) {
         expect(o.ed!.shape).toEqual([5, 1, 6]);
         close(o.ed!, t);
         close(o.eye!, [1, 0, 0, 0, 1, 0]);
+        close(o.merged!, [1.5, 0, 0, 0.5, 0, 0, 2.5, 0]);
         expect(list(o.ind!)).toEqual([1, 0, 0, 1, 0, 0, 1, 0]);
       } finally {
         await sess.close();

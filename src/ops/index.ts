@@ -67,5 +67,5 @@ export * as linalg from './linalg-namespace.js';
 export {
   sparseAdd, sparseConcat, sparseReduceSum, sparseReduceSumSparse, sparseReduceMax, sparseReduceMaxSparse, sparseReshape, sparseTranspose,
   sparseSlice, sparseRetain, sparseReorder, sparseFillEmptyRows, sparseSoftmax, sparseMaximum, sparseMinimum, sparseSplit, sparseToIndicator,
-  sparseMask,
+  sparseMask, sparseMerge,
 } from './sparse-ops.js';

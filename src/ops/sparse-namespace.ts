@@ -6,4 +6,5 @@ export {
   sparseReduceMaxSparse as reduceMaxSparse, sparseReshape as reshape, sparseTranspose as transpose, sparseSlice as slice, sparseRetain as retain,
   sparseReorder as reorder, sparseFillEmptyRows as fillEmptyRows, sparseSoftmax as softmax, sparseMaximum as maximum, sparseMinimum as minimum,
   sparseSplit as split, sparseToIndicator as toIndicator, sparseEye as eye, sparseExpandDims as expandDims, sparseMask as mask,
+  sparseMerge as merge,
 } from './sparse-ops.js';

@@ -885,3 +885,25 @@ export function sparseMask(a: IndexedSlices, maskIndices: TensorLike, name?: str
   });
 }
 
+
+/**
+ * `tf.sparse.merge(spIds, spValues, vocabSize, name?, alreadySorted = false)` (TF1's
+ * `tf.sparse_merge`): the ids of `spIds` become the last dimension (of size `vocabSize`) of a
+ * SparseTensor holding `spValues`' values, reordered unless `alreadySorted`.
+ */
+export function sparseMerge(spIds: Sp, spValues: Sp, vocabSize: number | Record<string, unknown>, name?: string | Record<string, unknown>, alreadySorted?: boolean | Record<string, unknown>): SparseTensor {
+  const o = opts([spIds, spValues, vocabSize, name, alreadySorted], ['spIds', 'spValues', 'vocabSize', 'name', 'alreadySorted'], 'sparse_merge', 3);
+  const ids = sp(o.spIds as Sp);
+  const vals = sp(o.spValues as Sp);
+  if (ids.dtype !== 'int32' && ids.dtype !== 'int64') throw new TypeError(`sp_ids.values must be integer, got ${ids.dtype}`);
+  const vocab = o.vocabSize as number;
+  return nameScope((o.name as string | undefined) ?? 'SparseMerge', () => {
+    const r = ids.shape?.length;
+    if (r === undefined) throw new ValueError('sparse_merge needs the rank of sp_ids known when the graph is built');
+    const idx = concat([slice(ids.indices, [0, 0], [-1, r - 1]), reshape(cast(ids.values, 'int64'), [-1, 1])], 1);
+    const s = constOf(ids.denseShape);
+    const shape = s ? i64([...s.slice(0, r - 1), vocab]) : concat([slice(ids.denseShape, [0], [r - 1]), i64([vocab])], 0);
+    const merged = new SparseTensor(idx, vals.values, shape);
+    return o.alreadySorted ? merged : sparseReorder(merged);
+  });
+}
