@@ -13,13 +13,15 @@
 // rows of 28 pixels per digit, plain gradient descent at 0.001 as in the original (which runs
 // 10,000 steps). `--rnn dynamic` (not in the original) builds the same model with
 // tf.nn.dynamicRnn, a tf.whileLoop over time, and takes the last step's output.
-// Bounded to 300 steps for the test run, this port (seed 1, input-data.ts's 9,000 digits) goes
-// from a minibatch loss of 2.8655 at step 1 to 2.2166 at step 200 and reaches 0.28125 on the
-// first 128 test digits (chance is 0.1); the check accepts 0.25 and above. (The dynamic form
-// computes the same numbers: test/rnn-dynamic.test.ts checks dynamicRnn against staticRnn.)
-// test-args: --training_steps 300
+// Bounded to 200 steps for the test run, this port (seed 1, input-data.ts's 9,000 digits) goes
+// from a minibatch loss of 2.8655 at step 1 to 2.2166 at step 200 and reaches 0.2265625 on the
+// first 128 test digits (0.28125 after 300 steps; chance is 0.1); the check accepts 0.2 and
+// above. (The dynamic form computes the same numbers: test/rnn-dynamic.test.ts checks
+// dynamicRnn against staticRnn.)
+// test-args: --training_steps 200
+// test-check: ^Step 1, Minibatch Loss= 2\.8655, Training Accuracy= 0\.\d{3}$
 // test-check: ^Step 200, Minibatch Loss= 2\.[0-3]\d{3}, Training Accuracy= 0\.\d{3}$
-// test-check: ^Testing Accuracy: (0\.(2[5-9]|[3-9])\d*|1)$
+// test-check: ^Testing Accuracy: (0\.[2-9]\d*|1)$
 //
 //   npx tsx examples/tf1/recurrent-network.ts [--training_steps 10000] [--rnn static|dynamic] [--seed 1]
 import { parseArgs } from 'node:util';
