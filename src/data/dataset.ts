@@ -107,6 +107,10 @@ function stack(items: NDArray[], component: number): NDArray {
 
 export abstract class Dataset {
   abstract readonly spec: ElementSpec;
+  /** In an exported GraphDef's attrs: the kind of dataset (its traced functions hold graphs). */
+  toJSON(): unknown {
+    return { dataset: this.constructor.name };
+  }
   /** The graph tensors the pipeline needs at initialization. */
   captures(): Tensor[] {
     return [];

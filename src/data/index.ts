@@ -4,7 +4,7 @@ import { loadMnistPackage } from './mnist-package.js';
 import { fetchMnist } from './mnist-fetch.js';
 import { oneHot } from './one-hot.js';
 
-export { Dataset, TFRecordDataset, type ElementSpec } from './dataset.js';
+export { Dataset, TFRecordDataset, TextLineDataset, type ElementSpec } from './dataset.js';
 export { Iterator, makeOneShotIterator, makeInitializableIterator } from './iterator.js';
 export * as experimental from './experimental.js';
 export { batches, Batches, type Batch, type BatchOptions } from './batches.js';

@@ -32,6 +32,10 @@ class IteratorResource {
     this.handle = `tsflow:iterator:${IteratorResource.next++}`;
     handles.set(this.handle, new WeakRef(this));
   }
+  /** In an exported GraphDef's attrs: the handle (the pipeline stays with this process). */
+  toJSON(): unknown {
+    return { handle: this.handle };
+  }
 }
 /** Live iterators by their string handle (feedable iterators look them up). */
 const handles = new Map<string, WeakRef<IteratorResource>>();

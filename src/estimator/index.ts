@@ -2,4 +2,4 @@
 export { Estimator, type ModelFn, type InputFn, type EstimatorOptions } from './estimator.js';
 export { EstimatorSpec, ModeKeys, RunConfig, type Mode, type EstimatorSpecFields, type RunConfigOptions } from './spec.js';
 export * as inputs from './inputs-namespace.js';
-export { DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor, type OptimizerSpec } from './canned/canned.js';
+export { DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor, DNNLinearCombinedClassifier, DNNLinearCombinedRegressor, type OptimizerSpec } from './canned/canned.js';

@@ -9,7 +9,9 @@
  */
 import { kwargs } from '../../args.js';
 import { ValueError } from '../../errors.js';
-import type { Tensor } from '../../graph/tensor.js';
+import type { Operation, Tensor } from '../../graph/tensor.js';
+import { controlDependencies } from '../../graph/context.js';
+import { getGlobalStep } from '../../train/global-step.js';
 import * as ops from '../../ops/index.js';
 import { zeroFraction } from '../../ops/nn-extra.js';
 import { dense } from '../../layers/dense.js';
@@ -220,5 +222,111 @@ export class LinearRegressor extends CannedEstimator {
     const a = kwargs(args, LINEAR_REGRESSOR_NAMES, 'LinearRegressor', 1);
     const p = linearParts(a);
     super(new RegressionHead((a.labelDimension as number | undefined) ?? 1, headOptions(a)), p.logits, p.optimizer, a);
+  }
+}
+
+// ---- wide & deep (tensorflow_estimator's dnn_linear_combined.py, v1) ------------------------
+
+/** dnn_linear_combined's default learning rates. */
+const DNN_LEARNING_RATE = 0.001;
+const LINEAR_LEARNING_RATE = 0.005;
+
+const COMBINED_CLASSIFIER_NAMES = [
+  'modelDir', 'linearFeatureColumns', 'linearOptimizer', 'dnnFeatureColumns', 'dnnOptimizer', 'dnnHiddenUnits',
+  'dnnActivationFn', 'dnnDropout', 'nClasses', 'weightColumn', 'labelVocabulary', 'inputLayerPartitioner', 'config',
+  'warmStartFrom', 'lossReduction', 'batchNorm', 'linearSparseCombiner',
+] as const;
+const COMBINED_REGRESSOR_NAMES = [
+  'modelDir', 'linearFeatureColumns', 'linearOptimizer', 'dnnFeatureColumns', 'dnnOptimizer', 'dnnHiddenUnits',
+  'dnnActivationFn', 'dnnDropout', 'labelDimension', 'weightColumn', 'inputLayerPartitioner', 'config', 'warmStartFrom',
+  'lossReduction', 'batchNorm', 'linearSparseCombiner',
+] as const;
+
+/** TF's _add_layer_summary. */
+function addLayerSummary(value: Tensor, tag: string): void {
+  scalar(`${tag}/fraction_of_zero_values`, zeroFraction(value));
+  histogram(`${tag}/activation`, value);
+}
+
+/**
+ * An Estimator whose model function is TF's _dnn_linear_combined_model_fn: the logits of a DNN
+ * (variable scope `dnn`) and of a linear model (`linear`) added, each part trained by its own
+ * optimizer on its own scope's trainable variables, then the global step incremented.
+ */
+class CombinedEstimator extends Estimator {
+  constructor(head: Head, a: Record<string, unknown>) {
+    const linearColumns = (a.linearFeatureColumns as FeatureColumn[] | null | undefined) ?? [];
+    const dnnColumns = (a.dnnFeatureColumns as FeatureColumn[] | null | undefined) ?? [];
+    if (linearColumns.length === 0 && dnnColumns.length === 0) {
+      throw new ValueError('Either linear_feature_columns or dnn_feature_columns must be defined.');
+    }
+    if (a.inputLayerPartitioner != null) throw new ValueError('input_layer_partitioner is not supported (variables are not partitioned)');
+    if (a.warmStartFrom != null) throw new ValueError('warm_start_from is not supported; restore from a checkpoint with the model_dir instead');
+    let dnn: DnnConfig | null = null;
+    if (dnnColumns.length > 0) {
+      if (!a.dnnHiddenUnits || (a.dnnHiddenUnits as number[]).length === 0) throw new ValueError('dnn_hidden_units must be defined when dnn_feature_columns is specified.');
+      dnn = dnnConfig({ hiddenUnits: a.dnnHiddenUnits, featureColumns: dnnColumns, optimizer: a.dnnOptimizer, activationFn: a.dnnActivationFn, dropout: a.dnnDropout, batchNorm: a.batchNorm });
+    }
+    const linear = linearColumns.length > 0 ? linearParts({ featureColumns: linearColumns, optimizer: a.linearOptimizer, sparseCombiner: a.linearSparseCombiner }) : null;
+    const linearSpec = (a.linearOptimizer as OptimizerSpec | undefined) ?? 'Ftrl';
+    super(
+      (features: Record<string, Tensor> | Tensor, labels: Tensor | null, mode: Mode) => {
+        if (!(typeof features === 'object' && features !== null && !('op' in features))) {
+          throw new ValueError(`features should be a dictionary of \`Tensor\`s. Given type: ${typeof features}`);
+        }
+        const f = features as Record<string, Tensor>;
+        const units = head.logitsDimension;
+        const dnnLogitsT = dnn ? dnnLogits(f, mode, units, dnn) : null;
+        let linearLogitsT: Tensor | null = null;
+        if (linear) {
+          linearLogitsT = linear.logits(f, mode, units);
+          addLayerSummary(linearLogitsT, 'linear');
+        }
+        const logits = dnnLogitsT && linearLogitsT ? ops.add(dnnLogitsT, linearLogitsT) : (dnnLogitsT ?? linearLogitsT)!;
+        const trainOpFn = (loss: Tensor): Tensor => {
+          const trainOps: Operation[] = [];
+          if (dnn) {
+            const opt = optimizerInstance(dnn.optimizer, DNN_LEARNING_RATE);
+            trainOps.push(opt.minimize(loss, { varList: ops.trainableVariables('dnn') }));
+          }
+          if (linear) {
+            const opt = optimizerInstance(linearSpec, Math.min(LINEAR_LEARNING_RATE, 1 / Math.sqrt(linearColumns.length)));
+            trainOps.push(opt.minimize(loss, { varList: ops.trainableVariables('linear') }));
+          }
+          const trainOp = ops.group(...trainOps);
+          return controlDependencies([trainOp], () => ops.assignAdd(getGlobalStep()!, 1));
+        };
+        return head.createEstimatorSpec(f, mode, logits, labels, null, mode === ModeKeys.TRAIN ? trainOpFn : null);
+      },
+      { modelDir: (a.modelDir as string | null | undefined) ?? null, config: (a.config as RunConfig | null | undefined) ?? null },
+    );
+  }
+}
+
+/**
+ * `tf.estimator.DNNLinearCombinedClassifier(model_dir=None, linear_feature_columns=None,
+ * linear_optimizer='Ftrl', dnn_feature_columns=None, dnn_optimizer='Adagrad',
+ * dnn_hidden_units=None, dnn_activation_fn=tf.nn.relu, dnn_dropout=None, n_classes=2,
+ * weight_column=None, label_vocabulary=None, input_layer_partitioner=None, config=None,
+ * warm_start_from=None, loss_reduction=SUM, batch_norm=False, linear_sparse_combiner='sum')`:
+ * TF's wide & deep model. Default learning rates: Adagrad 0.001 for the DNN, FTRL
+ * min(0.005, 1/sqrt(#linear columns)) for the linear part.
+ */
+export class DNNLinearCombinedClassifier extends CombinedEstimator {
+  constructor(...args: unknown[]) {
+    const a = kwargs(args, COMBINED_CLASSIFIER_NAMES, 'DNNLinearCombinedClassifier', 0);
+    super(classifierHead((a.nClasses as number | undefined) ?? 2, headOptions(a)), a);
+  }
+}
+
+/**
+ * `tf.estimator.DNNLinearCombinedRegressor(model_dir=None, linear_feature_columns=None,
+ * linear_optimizer='Ftrl', dnn_feature_columns=None, dnn_optimizer='Adagrad',
+ * dnn_hidden_units=None, dnn_activation_fn=tf.nn.relu, dnn_dropout=None, label_dimension=1, …)`.
+ */
+export class DNNLinearCombinedRegressor extends CombinedEstimator {
+  constructor(...args: unknown[]) {
+    const a = kwargs(args, COMBINED_REGRESSOR_NAMES, 'DNNLinearCombinedRegressor', 0);
+    super(new RegressionHead((a.labelDimension as number | undefined) ?? 1, headOptions(a)), a);
   }
 }

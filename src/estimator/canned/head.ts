@@ -6,7 +6,7 @@
  * `average_loss` is the mean per example.
  */
 import { ValueError } from '../../errors.js';
-import type { Tensor } from '../../graph/tensor.js';
+import type { Operation, Tensor } from '../../graph/tensor.js';
 import * as ops from '../../ops/index.js';
 import { controlDependencies, nameScope } from '../../graph/context.js';
 import { asString } from '../../ops/strings/ops.js';
@@ -71,7 +71,7 @@ export abstract class Head {
   }
 
   /** `head.create_estimator_spec(features, mode, logits, labels, optimizer)`. */
-  createEstimatorSpec(features: Features, mode: Mode, logits: Tensor, labels: Tensor | null, optimizer: Optimizer | null): EstimatorSpec {
+  createEstimatorSpec(features: Features, mode: Mode, logits: Tensor, labels: Tensor | null, optimizer: Optimizer | null, trainOpFn?: ((loss: Tensor) => Operation | Tensor) | null): EstimatorSpec {
     this.checkLogits(logits);
     const predictions = nameScope('head', () => this.predictions(logits));
     if (mode === ModeKeys.PREDICT) return new EstimatorSpec(mode, { predictions });
@@ -82,11 +82,12 @@ export abstract class Head {
     if (mode === ModeKeys.EVAL) {
       return new EstimatorSpec(mode, { predictions, loss: trainingLoss, evalMetricOps: nameScope('metrics', () => this.metrics(used, predictions, weights, unreduced)) });
     }
-    if (!optimizer) throw new ValueError('train_op_fn and optimizer cannot both be None.');
+    if (!optimizer && !trainOpFn) throw new ValueError('train_op_fn and optimizer cannot both be None.');
+    if (optimizer && trainOpFn) throw new ValueError('train_op_fn and optimizer cannot both be set.');
     scalar('loss', trainingLoss);
     const examples = weights ? ops.reduceSum(ops.multiply(weights, ops.onesLike(unreduced))) : ops.cast(ops.size(unreduced), 'float32');
     scalar('average_loss', ops.divNoNan(ops.reduceSum(weights ? ops.multiply(unreduced, weights) : unreduced), examples));
-    const trainOp = optimizer.minimize(trainingLoss, { globalStep: getGlobalStep() });
+    const trainOp = optimizer ? optimizer.minimize(trainingLoss, { globalStep: getGlobalStep() }) : trainOpFn!(trainingLoss);
     return new EstimatorSpec(mode, { predictions, loss: trainingLoss, trainOp });
   }
 }
