@@ -172,6 +172,19 @@ on(['ExtractImagePatches'], (c) => ({
 // linear algebra (src/ops/linalg.ts)
 on(['Diag', 'DiagPart', 'MatrixDiag', 'MatrixDiagPart', 'MatrixSetDiag', 'Cross', 'MatrixDeterminant', 'LogMatrixDeterminant', 'Cholesky'], justT);
 on(['MatrixInverse', 'MatrixSolve'], (c) => ({ T: T(c), adjoint: A.b(!!c.attrs.adjoint) }));
+on(['Qr'], (c) => ({ T: T(c), full_matrices: A.b(!!c.attrs.fullMatrices) }));
+on(['Svd'], (c) => ({ T: T(c), compute_uv: A.b(!!c.attrs.computeUv), full_matrices: A.b(!!c.attrs.fullMatrices) }));
+on(['SelfAdjointEigV2'], (c) => ({ T: T(c), compute_v: A.b(!!c.attrs.computeV) }));
+on(['SparseAdd'], (c) => ({ T: T(c, 1), Treal: T(c, 6) }));
+on(['SparseTensorDenseAdd'], (c) => ({ T: T(c, 1), Tindices: T(c, 0) }));
+on(['SparseAddGrad'], justT);
+on(['SparseDenseCwiseAdd', 'SparseReorder', 'SparseSlice', 'SparseFillEmptyRows', 'SparseSoftmax', 'SparseSparseMaximum', 'SparseSparseMinimum'], (c) => ({ T: T(c, 1) }));
+on(['SparseSliceGrad'], justT);
+on(['SparseFillEmptyRowsGrad'], (c) => ({ T: T(c, 1) }));
+on(['SparseReshape'], () => ({}));
+on(['SparseReduceSum', 'SparseReduceSumSparse', 'SparseReduceMax', 'SparseReduceMaxSparse'], (c) => ({ T: T(c, 1), keep_dims: A.b(!!c.attrs.keepDims) }));
+on(['SparseConcat'], (c) => ({ concat_dim: A.i(c.attrs.concatDim as number), N: A.i(c.attrs.N as number), T: T(c, c.attrs.N as number) }));
+on(['SparseSplit'], (c) => ({ num_split: A.i(c.attrs.numSplit as number), T: T(c, 2) }));
 on(['MatrixTriangularSolve'], (c) => ({ T: T(c), lower: A.b(!!c.attrs.lower), adjoint: A.b(!!c.attrs.adjoint) }));
 on(['Reshape'], (c) => {
   if (c.attrs.shape !== null) c.constInput('shape', ints(c.attrs.shape as number[]));
@@ -321,6 +334,17 @@ on(['LowerBound', 'UpperBound'], (c) => ({ T: T(c), out_type: A.type(c.attrs.out
 on(['ParallelConcat'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), shape: A.shape(c.attrs.shape as number[]) }));
 on(['HistogramFixedWidth'], (c) => ({ T: T(c), dtype: A.type(c.attrs.dtype as DType) }));
 on(['Multinomial'], (c) => ({ T: T(c), seed: A.i(c.attrs.seed as number), seed2: A.i(c.attrs.seed2 as number), output_dtype: A.type(c.attrs.outputDtype as DType) }));
+
+// Control flow v1 (src/ops/control-flow/ops.ts): tf.cond and tf.whileLoop as TF1 writes them.
+on(['Switch', 'Exit', 'NextIteration'], justT);
+on(['Merge'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c) }));
+on(['Enter'], (c) => ({
+  T: T(c),
+  frame_name: A.s(c.attrs.frameName as string),
+  is_constant: A.b(!!c.attrs.isConstant),
+  parallel_iterations: A.i(c.attrs.parallelIterations as number),
+}));
+on(['LoopCond'], () => ({}));
 
 /** Whether asGraphDef writes `type` as a TF op (else as a tsflow op with its own attrs). */
 export function isTfOpType(type: string): boolean {
