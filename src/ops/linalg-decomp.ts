@@ -95,6 +95,16 @@ export function householderQr(a: Float64Array, m: number, n: number): { q: Float
 }
 
 /** Eigen-decomposition of the symmetric n×n matrix whose lower triangle is `a`'s: ascending values, vectors as columns. */
+/** A Jacobi (Givens) rotation of columns p and q of a row-major matrix with `rows` rows of `stride`. */
+function rotateColumns(a: Float64Array, rows: number, stride: number, p: number, q: number, c: number, sn: number): void {
+  for (let k = 0; k < rows; k++) {
+    const x = a[k * stride + p]!;
+    const y = a[k * stride + q]!;
+    a[k * stride + p] = c * x - sn * y;
+    a[k * stride + q] = sn * x + c * y;
+  }
+}
+
 export function symmetricEig(a: Float64Array, n: number): { e: Float64Array; v: Float64Array } {
   const s = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) s[i * n + j] = s[j * n + i] = a[i * n + j]!;
@@ -114,24 +124,14 @@ export function symmetricEig(a: Float64Array, n: number): { e: Float64Array; v: 
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const sn = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = s[k * n + p]!;
-          const akq = s[k * n + q]!;
-          s[k * n + p] = c * akp - sn * akq;
-          s[k * n + q] = sn * akp + c * akq;
-        }
+        rotateColumns(s, n, n, p, q, c, sn);
         for (let k = 0; k < n; k++) {
           const apk = s[p * n + k]!;
           const aqk = s[q * n + k]!;
           s[p * n + k] = c * apk - sn * aqk;
           s[q * n + k] = sn * apk + c * aqk;
         }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!;
-          const vkq = v[k * n + q]!;
-          v[k * n + p] = c * vkp - sn * vkq;
-          v[k * n + q] = sn * vkp + c * vkq;
-        }
+        rotateColumns(v, n, n, p, q, c, sn);
       }
     }
   }
@@ -197,18 +197,8 @@ function jacobiSvdTall(a: Float64Array, m: number, n: number, full: boolean): { 
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const sn = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = w[i * n + p]!;
-          const y = w[i * n + q]!;
-          w[i * n + p] = c * x - sn * y;
-          w[i * n + q] = sn * x + c * y;
-        }
-        for (let i = 0; i < n; i++) {
-          const x = v[i * n + p]!;
-          const y = v[i * n + q]!;
-          v[i * n + p] = c * x - sn * y;
-          v[i * n + q] = sn * x + c * y;
-        }
+        rotateColumns(w, m, n, p, q, c, sn);
+        rotateColumns(v, n, n, p, q, c, sn);
       }
     }
     if (!rotated) break;
