@@ -229,6 +229,18 @@ registerHostOp('SparseAccumulatorApplyGradient', function* (op, ins, hc) {
   return [];
 });
 
+/**
+ * The start of both take ops: wait (parked on the run lock) until the accumulator holds
+ * `num_required` gradients and this take is first in line, then move its step on.
+ */
+function* takeGradients(op: Operation, ins: readonly NDArray[], hc: HostContext): HostGen<{ r: AccumulatorResource; a: AccState }> {
+  const r = resourceOf(op);
+  const a = stateOf(hc.runner.state, r);
+  yield* awaitGradients(a, scalarOf(ins[1]!, 'num_required', op.name), op, hc);
+  a.globalStep++;
+  return { r, a };
+}
+
 /** Wait (parked on the run lock) until `a` holds `n` gradients and this take is first in line. */
 function* awaitGradients(a: AccState, n: number, op: Operation, hc: HostContext): HostGen<void> {
   if (n <= 0) throw new InvalidArgumentError(`Argument num_required must be positive, but was ${n}`, op.name);
@@ -262,11 +274,7 @@ function typed(dtype: DType, vals: ArrayLike<number>, shape: number[]): NDArray 
 }
 
 registerHostOp('AccumulatorTakeGradient', function* (op, ins, hc) {
-  const r = resourceOf(op);
-  const a = stateOf(hc.runner.state, r);
-  const n = scalarOf(ins[1]!, 'num_required', op.name);
-  yield* awaitGradients(a, n, op, hc);
-  a.globalStep++;
+  const { r, a } = yield* takeGradients(op, ins, hc);
   const s = a.sum!;
   if (r.reductionType === 'MEAN') for (let i = 0; i < s.length; i++) s[i] = s[i]! / a.counter;
   a.counter = 0;
@@ -274,11 +282,7 @@ registerHostOp('AccumulatorTakeGradient', function* (op, ins, hc) {
 });
 
 registerHostOp('SparseAccumulatorTakeGradient', function* (op, ins, hc) {
-  const r = resourceOf(op);
-  const a = stateOf(hc.runner.state, r);
-  const n = scalarOf(ins[1]!, 'num_required', op.name);
-  yield* awaitGradients(a, n, op, hc);
-  a.globalStep++;
+  const { r, a } = yield* takeGradients(op, ins, hc);
   const s = a.sum!;
   const width = sizeOf(a.rowShape);
   if (r.reductionType === 'MEAN') for (let k = 0; k < a.indices.length; k++) for (let e = 0; e < width; e++) s[k * width + e] = s[k * width + e]! / a.counts[k]!;
