@@ -11,15 +11,11 @@ import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { expectNear as near } from './support/compare.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
 
-const near = (got: NDArray, want: number[], tol: number, what: string, shape?: number[]): void => {
-  if (shape) expect(got.shape, `${what} shape`).toEqual(shape);
-  expect(got.data.length, `${what} size`).toBe(want.length);
-  want.forEach((v, i) => expect(Math.abs(Number(got.data[i]) - v), `${what}[${i}]: ${got.data[i]} vs ${v}`).toBeLessThanOrEqual(tol * (1 + Math.abs(v))));
-};
 const eyeData = (b: number, n: number): number[] => Array.from({ length: b * n * n }, (_, i) => (Math.floor(i / n) % n === i % n ? 1 : 0));
 
 // Tall 4×3, wide 2×3, and a batch of two 3×3 matrices.

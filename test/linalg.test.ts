@@ -13,16 +13,12 @@ import * as linalgNs from '../src/ops/linalg-namespace.js';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { expectNear as near } from './support/compare.js';
 
 const tf = { ...tsflow, ...linalgOps, linalg: linalgNs };
 const devices = await resolvedDevices();
 registerSkipSummary();
 
-const near = (got: NDArray, want: number[], tol: number, what: string, shape?: number[]): void => {
-  if (shape) expect(got.shape, `${what} shape`).toEqual(shape);
-  expect(got.data.length, `${what} size`).toBe(want.length);
-  want.forEach((v, i) => expect(Math.abs(Number(got.data[i]) - v), `${what}[${i}]: ${got.data[i]} vs ${v}`).toBeLessThanOrEqual(tol * (1 + Math.abs(v))));
-};
 
 // A symmetric positive definite matrix and its Cholesky factor (the classic 3×3 example).
 const SPD = [4, 12, -16, 12, 37, -43, -16, -43, 98];
