@@ -112,3 +112,11 @@ export class LookupError extends Error {
     this.name = 'LookupError';
   }
 }
+
+/** Python's KeyError (a LookupError: registering two gradients under one name). */
+export class KeyError extends LookupError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyError';
+  }
+}

@@ -30,6 +30,7 @@ export { ConditionalAccumulator, SparseConditionalAccumulator, ConditionalAccumu
 export { randomShuffle } from './ops/random-shuffle.js';
 export { ReaderBase, TFRecordReader, TextLineReader, FixedLengthRecordReader, WholeFileReader, IdentityReader, readFile, writeFile, matchingFiles } from './io/readers.js';
 export { isVariableInitialized, reportUninitializedVariables } from './ops/variable-init.js';
+export { RegisterGradient, NotDifferentiable, noGradient, customGradient, type UserGradFn } from './ops/custom-gradient.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
 export * as logging from './train/tf-logging.js';

@@ -1,5 +1,5 @@
 /** The append-only graph: ops, TF1 naming and scopes, control dependencies, collections. */
-import { ValueError } from '../errors.js';
+import { RuntimeError, ValueError } from '../errors.js';
 import type { DType } from '../dtype.js';
 import type { PartialShape } from '../shape.js';
 import { type Attrs, Operation, Tensor } from './tensor.js';
@@ -85,6 +85,45 @@ export class Graph {
   readonly unfeedable = new Set<Tensor>();
   /** Bumped on every new op: sessions use it to drop stale caches. */
   version = 0;
+  /** `gradientOverrideMap` scopes in force: op type → registered gradient name. */
+  private gradientOverrides = new Map<string, string>();
+  private _finalized = false;
+
+  /** TF1's `graph.finalized`: no op may be added any more. */
+  get finalized(): boolean {
+    return this._finalized;
+  }
+
+  /** TF1's `graph.finalize()` (tf.train.Supervisor and MonitoredSession call it). */
+  finalize(): void {
+    this._finalized = true;
+  }
+
+  /** TF1's private `graph._unsafe_unfinalize()`. */
+  unsafeUnfinalize(): void {
+    this._finalized = false;
+  }
+
+  /**
+   * TF1's `with g.gradient_override_map({'Identity': 'FlipGradient'}):` — ops of a mapped type
+   * created inside `fn` get the attr `_gradient_op_type` naming the gradient tf.gradients uses
+   * (one registered by `tf.RegisterGradient`).
+   */
+  gradientOverrideMap<T>(opTypeMap: Record<string, string>, fn: () => T): T {
+    if (typeof opTypeMap !== 'object' || opTypeMap === null || Array.isArray(opTypeMap) || opTypeMap instanceof Map) {
+      throw new TypeError('op_type_map must be a dictionary mapping strings to strings');
+    }
+    for (const [k, v] of Object.entries(opTypeMap)) {
+      if (typeof k !== 'string' || typeof v !== 'string') throw new TypeError('op_type_map must be a dictionary mapping strings to strings');
+    }
+    const old = this.gradientOverrides;
+    this.gradientOverrides = new Map([...old, ...Object.entries(opTypeMap)]);
+    try {
+      return fn();
+    } finally {
+      this.gradientOverrides = old;
+    }
+  }
 
   get operations(): readonly Operation[] {
     return this._ops;
@@ -197,6 +236,7 @@ export class Graph {
 
   /** Add an op (shapes already inferred by the ops layer). */
   addOp(spec: NewOp): Operation {
+    if (this._finalized) throw new RuntimeError('Graph is finalized and cannot be modified.');
     let name: string;
     if (spec.name !== undefined && spec.name.endsWith('/')) {
       name = spec.name.slice(0, -1);
@@ -224,7 +264,7 @@ export class Graph {
       inputs,
       control,
       spec.outputs,
-      spec.attrs ?? {},
+      this.gradientOverrides.has(spec.type) ? { ...spec.attrs, _gradient_op_type: this.gradientOverrides.get(spec.type)! } : spec.attrs ?? {},
       '',
     );
     // Device functions see the op, so its device is set once it exists.

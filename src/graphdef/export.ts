@@ -392,6 +392,8 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
   if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
   const node: NodeDef = {
     name: op.name,
+  const gradType = op.attrs._gradient_op_type;
+  if (typeof gradType === 'string') attr._gradient_op_type = A.s(gradType);
     op: tf ? tf.op : (EXPORTED_AS[op.type] ?? op.type),
     input: [...c.inputs, ...op.controlInputs.map((x) => `^${x.name}`)],
     device: op.device,

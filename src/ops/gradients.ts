@@ -229,7 +229,9 @@ export function gradients(...args: unknown[]): (Gradient | null)[] {
       }
       // Only inputs that lead back to some x need a gradient.
       if (!op.inputs.some((t) => between.has(t.op) && isDifferentiable(t.dtype))) continue;
-      const fn = getGradient(op.type);
+      // An op made under gradientOverrideMap takes the gradient registered under its mapped name.
+      const override = op.attrs._gradient_op_type;
+      const fn = getGradient(typeof override === 'string' ? override : op.type);
       if (fn === undefined) throw new LookupError(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
       if (fn === null) continue;
       // Other gradient functions see dense gradients (TF1 converts IndexedSlices on use).
