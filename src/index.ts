@@ -30,6 +30,7 @@ export { ConditionalAccumulator, SparseConditionalAccumulator, ConditionalAccumu
 export { randomShuffle } from './ops/random-shuffle.js';
 export { ReaderBase, TFRecordReader, TextLineReader, FixedLengthRecordReader, WholeFileReader, IdentityReader, readFile, writeFile, matchingFiles } from './io/readers.js';
 export { isVariableInitialized, reportUninitializedVariables } from './ops/variable-init.js';
+export { pyFunc, numpyFunction, pyFunction, type PyFuncFn, type PyFuncResult } from './ops/py-func.js';
 export { RegisterGradient, NotDifferentiable, noGradient, customGradient, type UserGradFn } from './ops/custom-gradient.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
 export * as train from './train/index.js';
@@ -51,6 +52,8 @@ export * as savedModel from './metagraph/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
 export * as io from './io/index.js';
+export * as gfile from './platform/gfile-legacy.js';
+export * as compat from './compat.js';
 export * as estimator from './estimator/index.js';
 export * as featureColumn from './feature-column/index.js';
 export * as pythonIo from './io/python-io.js';

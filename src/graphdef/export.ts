@@ -319,6 +319,9 @@ on(['StringFormat'], (c) => ({
 on(['PrintV2'], (c) => ({ output_stream: A.s(c.attrs.outputStream as string), end: A.s(c.attrs.end as string) }));
 on(['CountUpTo'], (c) => ({ T: T(c), limit: A.i(c.attrs.limit as number) }));
 on(['IdentityN'], (c) => ({ T: types(c.op.inputs) }));
+on(['PyFunc', 'PyFuncStateless', 'EagerPyFunc'], (c) => ({
+  token: A.s(c.attrs.token as string), Tin: A.types(c.attrs.Tin as DType[]), Tout: A.types(c.attrs.Tout as DType[]),
+}));
 on(['ShapeN'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), out_type: A.type(c.attrs.outType as DType) }));
 on(['EnsureShape'], (c) => ({ T: T(c), shape: A.shape(c.attrs.shape as PartialShape) }));
 

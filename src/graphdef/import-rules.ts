@@ -27,7 +27,10 @@ export type ImportRule = (c: ImportCtx) => Operation;
 
 /** Create the node's op: tsflow type `type` over `inputs`, named as the node. */
 export function make(c: ImportCtx, type: string, inputs: Tensor[], attrs: Record<string, unknown> = {}): Operation {
-  return makeOp(c.g, type, inputs, attrs, `${c.name}/`, type);
+  // A gradient override (graph.gradientOverrideMap) travels with the node.
+  const grad = c.node.attr?._gradient_op_type?.s;
+  const all = grad && grad.length > 0 ? { ...attrs, _gradient_op_type: new TextDecoder().decode(grad) } : attrs;
+  return makeOp(c.g, type, inputs, all, `${c.name}/`, type);
 }
 
 /** An auxiliary op under the node's name (`<node>/<suffix>`). */
@@ -346,6 +349,10 @@ RULES.set('StringFormat', (c) =>
 RULES.set('PrintV2', (c) => make(c, 'PrintV2', c.inputs, { outputStream: c.attrs.string('output_stream', 'stderr'), end: c.attrs.string('end', '\n') }));
 RULES.set('CountUpTo', (c) => make(c, 'CountUpTo', c.inputs, { limit: c.attrs.int('limit') }));
 RULES.set('IdentityN', (c) => make(c, 'IdentityN', c.inputs));
+for (const t of ['PyFunc', 'PyFuncStateless', 'EagerPyFunc']) {
+  // The token names a function registered in this process (tf.pyFunc); running an unknown one is TF's error.
+  RULES.set(t, (c) => make(c, t, c.inputs, { token: c.attrs.string('token'), Tin: c.attrs.types('Tin'), Tout: c.attrs.types('Tout') }));
+}
 RULES.set('ShapeN', (c) => make(c, 'ShapeN', c.inputs, { outType: c.attrs.type('out_type', 'int32') }));
 RULES.set('EnsureShape', (c) => {
   const x = c.inputs[0]!;

@@ -3,3 +3,4 @@ export { TFRecordWriter, TFRecordOptions, TFRecordCompressionType, tfRecordItera
 export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
 export { decodeCsv, type DecodeCsvOptions } from '../ops/decode-csv.js';
 export { readFile, writeFile, matchingFiles } from './readers.js';
+export * as gfile from '../platform/gfile.js';
