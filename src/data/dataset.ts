@@ -25,10 +25,12 @@ import { iterateRecords } from '../io/records.js';
 import { NDArray } from '../ndarray.js';
 import { placeholder } from '../ops/core.js';
 import { type TensorLike, isConvertible, toNDArray, toTensor } from '../ops/convert.js';
+import { deviceIdle } from '../session/device-busy.js';
 import { type HostGen, subRun, wait } from '../session/host-stage.js';
 import { Runner, type SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
 import { type Structure, flatten, leafCount, pack } from './nest.js';
+import { inBackground, prefetchStage } from './prefetch.js';
 import { deriveSeed, mix32, seededRandom } from './random.js';
 
 export type Element = NDArray[];
@@ -45,6 +47,8 @@ export interface IterContext {
   sync: boolean;
   /** Values of the pipeline's captured graph tensors, computed when the iterator was initialized. */
   captured: Map<Tensor, NDArray>;
+  /** Set when the iterator is initialized again: what its pipeline produces ahead is dropped. */
+  life: { stopped: boolean };
 }
 
 export interface Stage {
@@ -74,6 +78,26 @@ function toLeaf(x: unknown): NDArray | Tensor {
 const dtypeName = (d: DType): string => `tf.${d}`;
 const shapeOf = (x: NDArray | Tensor): PartialShape => (x instanceof NDArray ? x.shape : x.shape);
 
+/**
+ * Arrays a stage made for one element and holds no other reference to (batches): the
+ * iterator hands them to the run without copying them. Anything else (slices of a source,
+ * cached elements) is copied, so what a run gets is its own.
+ */
+const owned = new WeakSet<NDArray>();
+/** `a` itself when only the element holds it (it is then no longer marked), else a copy. */
+export function ownedOrCopy(a: NDArray): NDArray {
+  return owned.delete(a) ? a : copyOf(a);
+}
+/** Mark a freshly made array as held by its element only. */
+export function markOwned(a: NDArray): NDArray {
+  owned.add(a);
+  return a;
+}
+/** An element kept by a stage (a cache) is no longer held by it only. */
+export function disown(el: Element): void {
+  for (const a of el) owned.delete(a);
+}
+
 function copyOf(a: NDArray): NDArray {
   return new NDArray((a.dtype === 'string' ? StringArray.fromValues([...(a.data as unknown as StringArray)]) : (a.data as Float32Array).slice()) as never, a.shape, a.dtype);
 }
@@ -98,11 +122,11 @@ function stack(items: NDArray[], component: number): NDArray {
   if (first.dtype === 'string') {
     const out = new StringArray(n * items.length);
     items.forEach((x, i) => (x.data as unknown as StringArray).forEach((s, j) => (out[i * n + j] = s)));
-    return new NDArray(out as never, [items.length, ...first.shape], 'string');
+    return markOwned(new NDArray(out as never, [items.length, ...first.shape], 'string'));
   }
   const out = new (arrayCtor(first.dtype))(n * items.length);
-  items.forEach((x, i) => out.set(x.data as never, i * n));
-  return new NDArray(out as never, [items.length, ...first.shape], first.dtype);
+  for (let i = 0; i < items.length; i++) out.set(items[i]!.data as never, i * n);
+  return markOwned(new NDArray(out as never, [items.length, ...first.shape], first.dtype));
 }
 
 export abstract class Dataset {
@@ -177,10 +201,14 @@ export abstract class Dataset {
   skip(count: number): Dataset {
     return new SkipDataset(this, count);
   }
-  /** `prefetch(bufferSize)`: elements keep their order; this pipeline produces them as they are asked for. */
+  /**
+   * `prefetch(bufferSize)`: after a run takes an element, up to `bufferSize` next ones are
+   * produced while the device computes or between runs (src/data/prefetch.ts); -1
+   * (`tf.data.experimental.AUTOTUNE`) sizes the buffer as TF does; 0 produces on demand.
+   */
   prefetch(bufferSize: number): Dataset {
-    if (!Number.isInteger(bufferSize) || (bufferSize < 0 && bufferSize !== -1)) throw new InvalidArgumentError(`buffer_size must be a non-negative integer or -1 (AUTOTUNE), got ${bufferSize}`);
-    return this;
+    if (!Number.isInteger(bufferSize) || (bufferSize < 0 && bufferSize !== -1)) throw new InvalidArgumentError(`buffer_size must be >= 0 or set buffer_size to be -1 for auto-tuning (got ${bufferSize})`);
+    return new PrefetchDataset(this, bufferSize);
   }
   concatenate(dataset: Dataset): Dataset {
     return new ConcatenateDataset(this, dataset);
@@ -488,7 +516,16 @@ class TracedFunction {
   *call(ctx: IterContext, el: Element): HostGen<Element> {
     const feeds = new Map<Tensor, NDArray>(this.inputs.map((p, i) => [p, el[i]!]));
     const need = [...new Set(this.outputs.filter((t) => !feeds.has(t)))];
-    const got = need.length > 0 ? yield* subRun(functionRunner(ctx, this.graph), need, feeds, ctx.sync) : new Map<Tensor, NDArray>();
+    if (need.length === 0) return this.outputs.map((t) => feeds.get(t)!);
+    const runner = functionRunner(ctx, this.graph);
+    let sync = ctx.sync;
+    if (inBackground()) {
+      // produced ahead of the run that takes it (prefetch): that run's plan may be running on
+      // this device now, so wait until it is idle, then run in one go (nothing can interleave)
+      for (let w = deviceIdle(runner.device); w; w = deviceIdle(runner.device)) yield* wait(w);
+      sync = !!runner.device.compileSync;
+    }
+    const got = yield* subRun(runner, need, feeds, sync);
     return this.outputs.map((t) => got.get(t) ?? feeds.get(t)!);
   }
 }
@@ -811,6 +848,18 @@ class InterleaveDataset extends UnaryDataset {
   }
 }
 
+class PrefetchDataset extends UnaryDataset {
+  readonly spec: ElementSpec;
+  constructor(input: Dataset, private readonly bufferSize: number) {
+    super(input);
+    this.spec = input.spec;
+  }
+  open(ctx: IterContext): Stage {
+    const up = this.input.open(ctx);
+    return this.bufferSize === 0 ? up : prefetchStage(up, ctx, this.bufferSize);
+  }
+}
+
 const caches = new WeakMap<object, Map<Dataset, Element[]>>();
 class CacheDataset extends UnaryDataset {
   readonly spec: ElementSpec;
@@ -843,6 +892,7 @@ class CacheDataset extends UnaryDataset {
           store.set(self, got);
           return null;
         }
+        disown(el);
         got.push(el);
         return el;
       },
@@ -908,7 +958,7 @@ class PaddedBatchDataset extends UnaryDataset {
               (out as unknown as unknown[])[i * per + off] = src[j];
             }
           });
-          return new NDArray(out as never, [items.length, ...target], dt);
+          return markOwned(new NDArray(out as never, [items.length, ...target], dt));
         }),
     );
   }

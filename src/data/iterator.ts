@@ -20,7 +20,7 @@ import { registerHostOp } from '../session/host-stage.js';
 import type { SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape } from '../shape.js';
 import { parseDType } from '../dtype.js';
-import { Dataset, type ElementSpec, type IterContext, type Stage, copyOf } from './dataset.js';
+import { Dataset, type ElementSpec, type IterContext, type Stage, ownedOrCopy } from './dataset.js';
 import { type Structure, flatten, pack, sameStructure } from './nest.js';
 
 /** The session-independent identity of one iterator (TF's iterator resource). */
@@ -81,13 +81,17 @@ registerGradient('IteratorToStringHandle', null);
 
 function open(dataset: Dataset, ins: readonly import('../ndarray.js').NDArray[], hc: { runner: IterContext['runner']; sync: boolean }): IterState {
   const captured = new Map(dataset.captures().map((t, i) => [t, ins[i]!] as const));
-  const ctx: IterContext = { runner: hc.runner, sync: hc.sync, captured };
+  const ctx: IterContext = { runner: hc.runner, sync: hc.sync, captured, life: { stopped: false } };
   return { ctx, stage: dataset.open(ctx), done: false };
 }
 
 registerHostOp('MakeIterator', function* (op, ins, hc) {
   const a = op.attrs as MakeAttrs;
-  sessionStates(hc.runner.state).set(a.resource, open(a.dataset, ins, hc));
+  const m = sessionStates(hc.runner.state);
+  // what the previous pipeline produced ahead is dropped, and it produces no more
+  const old = m.get(a.resource);
+  if (old) old.ctx.life.stopped = true;
+  m.set(a.resource, open(a.dataset, ins, hc));
   return [];
 });
 
@@ -143,7 +147,7 @@ registerHostOp('IteratorGetNext', function* (op, ins, hc) {
       throw new InvalidArgumentError(`Incompatible shapes at component ${i}: expected ${pyShape(spec.shapes[i]!)} but got ${pyShape(v.shape)}.`, op.name);
     }
   });
-  return el.map(copyOf);
+  return el.map(ownedOrCopy);
 });
 
 const shapesCompatible = (a: PartialShape, b: PartialShape): boolean =>

@@ -44,6 +44,11 @@ export class RunLock {
     return this.held;
   }
 
+  /** Whether the session has been closed (pipelines stop producing ahead). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Runs now waiting in a queue op. */
   get parkedCount(): number {
     return this.parked.size;

@@ -9,6 +9,7 @@ import { NDArray } from '../ndarray.js';
 import { shapesEqual, sizeOf } from '../shape.js';
 import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
 import { FUSION_BY_DEFAULT } from './fusion.js';
+import { deviceRunStarts } from './device-busy.js';
 import { driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
 import { type StepStats, TraceCollector } from './run-trace.js';
 
@@ -125,17 +126,23 @@ export class Runner {
 
   /** Run `r` as one device plan. */
   async runPlan(r: SubRun, stats?: StepStats): Promise<Map<Tensor, NDArray>> {
-    let entry = this.lookup(r);
-    if (!entry) {
-      const compiled = this.compiled(r);
-      entry = { compiled, program: await this.device.compile(compiled.plan) };
-      this.cache.set(r.key, entry);
+    // while this run waits, prefetching pipelines keep their functions off the device
+    const ends = deviceRunStarts(this.device);
+    try {
+      let entry = this.lookup(r);
+      if (!entry) {
+        const compiled = this.compiled(r);
+        entry = { compiled, program: await this.device.compile(compiled.plan) };
+        this.cache.set(r.key, entry);
+      }
+      const dyn = this.before(entry.compiled);
+      const trace = stats ? new TraceCollector() : null;
+      const results = await entry.program.run(feedArrays(entry.compiled, r), dyn, trace?.record);
+      this.addStats(stats, trace, entry.compiled, r);
+      return this.after(entry.compiled, results, r);
+    } finally {
+      ends();
     }
-    const dyn = this.before(entry.compiled);
-    const trace = stats ? new TraceCollector() : null;
-    const results = await entry.program.run(feedArrays(entry.compiled, r), dyn, trace?.record);
-    this.addStats(stats, trace, entry.compiled, r);
-    return this.after(entry.compiled, results, r);
   }
 
   runPlanSync(r: SubRun, stats?: StepStats): Map<Tensor, NDArray> {
