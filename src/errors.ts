@@ -120,3 +120,19 @@ export class KeyError extends LookupError {
     this.name = 'KeyError';
   }
 }
+
+/** Python's AssertionError (TF's SavedModelBuilder raises it for a misused builder). */
+export class AssertionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AssertionError';
+  }
+}
+
+/** Python's IOError (a missing SavedModel file). */
+export class IOError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IOError';
+  }
+}

@@ -22,3 +22,5 @@ export const layers = {
 export * as rnn from '../ops/rnn/index.js';
 /** `tf.contrib.factorization`: the k-means graph (`KMeans`). */
 export * as factorization from './factorization-namespace.js';
+/** `tf.contrib.framework`: initFromCheckpoint, the checkpoint readers, the global step. */
+export * as framework from './framework.js';

@@ -10,6 +10,7 @@ import { type GraphDef, GraphDefT, type NodeDef } from '../proto/framework.js';
 import { NodeAttrs } from './attrs.js';
 import { OPAQUE_RULES } from './opaque-ops.js';
 import '../checkpoint/graph-ops.js';
+import './parse-example-rules.js';
 import { type ImportRule, RULES, tsflowRule } from './import-rules.js';
 import { CONTROL_FLOW_RULES, OUTPUT_ALIASES, UNSUPPORTED_CONTROL_FLOW, isBackEdge, rebuildControlFlow } from './control-flow-import.js';
 

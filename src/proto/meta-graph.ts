@@ -63,13 +63,29 @@ export const CollectionDefT: MessageType = message('CollectionDef', [
   { num: 5, name: 'any_list', type: () => message('CollectionDef.AnyList', [{ num: 1, name: 'value', type: () => AnyT, repeated: true }]), oneof: true },
 ]);
 
+export interface CooSparse {
+  valuesTensorName: string;
+  indicesTensorName: string;
+  denseShapeTensorName: string;
+}
 export interface TensorInfo {
   name?: string;
+  cooSparse?: CooSparse;
   dtype: number;
   tensorShape?: TensorShapeProto;
 }
 export const TensorInfoT: MessageType = message('TensorInfo', [
   { num: 1, name: 'name', type: 'string', oneof: true },
+  {
+    num: 4,
+    name: 'coo_sparse',
+    type: () => message('TensorInfo.CooSparse', [
+      { num: 1, name: 'values_tensor_name', type: 'string' },
+      { num: 2, name: 'indices_tensor_name', type: 'string' },
+      { num: 3, name: 'dense_shape_tensor_name', type: 'string' },
+    ]),
+    oneof: true,
+  },
   { num: 2, name: 'dtype', type: DataType },
   { num: 3, name: 'tensor_shape', type: () => TensorShapeProtoT },
 ]);
@@ -85,6 +101,10 @@ export const SignatureDefT: MessageType = message('SignatureDef', [
   { num: 3, name: 'method_name', type: 'string' },
 ]);
 
+export interface AssetFileDef {
+  tensorInfo?: TensorInfo;
+  filename: string;
+}
 export const AssetFileDefT: MessageType = message('AssetFileDef', [
   { num: 1, name: 'tensor_info', type: () => TensorInfoT },
   { num: 2, name: 'filename', type: 'string' },
@@ -96,7 +116,7 @@ export interface MetaGraphDef {
   saverDef?: SaverDef;
   collectionDef: Record<string, CollectionDef>;
   signatureDef: Record<string, SignatureDef>;
-  assetFileDef: unknown[];
+  assetFileDef: AssetFileDef[];
   objectGraphDef?: Uint8Array;
 }
 export const MetaGraphDefT: MessageType = message('MetaGraphDef', [

@@ -23,3 +23,4 @@ export {
   removeCheckpoint,
   updateCheckpointState,
 } from '../checkpoint/index.js';
+export { initFromCheckpoint, getCheckpointMtimes, NewCheckpointReader } from './init-from-checkpoint.js';

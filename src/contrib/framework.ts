@@ -1,0 +1,4 @@
+/** `tf.contrib.framework`: the checkpoint and global-step helpers TF1 programs import from there. */
+export { initFromCheckpoint } from '../train/init-from-checkpoint.js';
+export { listVariables, loadCheckpoint, loadVariable } from '../checkpoint/reader.js';
+export { getGlobalStep, getOrCreateGlobalStep, createGlobalStep } from '../train/global-step.js';
