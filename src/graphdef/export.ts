@@ -291,6 +291,15 @@ on(['ApplyGradientDescent', 'ApplyAdagrad', 'ApplyAdam', 'ApplyRMSProp', 'ApplyC
   T: T(c), use_locking: A.b(false), ...(c.op.type === 'ApplyAdam' ? { use_nesterov: A.b(false) } : {}),
 }));
 on(['ApplyMomentum'], (c) => ({ T: T(c), use_locking: A.b(false), use_nesterov: A.b(!!c.attrs.useNesterov) }));
+on(['ApplyAdadelta', 'ApplyProximalAdagrad', 'ApplyProximalGradientDescent', 'ApplyAdagradDA', 'ApplyFtrl', 'ApplyFtrlV2'], (c) => ({ T: T(c), use_locking: A.b(false) }));
+// The sparse forms: Tindices is the type of the first integer input (indices; AdagradDA's int64 global_step comes after).
+const tIndices = (c: ExportCtx): AttrValue => A.type(c.op.inputs.find((t) => t.dtype === 'int32' || t.dtype === 'int64')!.dtype);
+on(
+  ['SparseApplyAdadelta', 'SparseApplyProximalAdagrad', 'SparseApplyProximalGradientDescent', 'SparseApplyAdagradDA', 'SparseApplyAdagrad',
+    'SparseApplyRMSProp', 'SparseApplyCenteredRMSProp', 'SparseApplyFtrl', 'SparseApplyFtrlV2'],
+  (c) => ({ T: T(c), Tindices: tIndices(c), use_locking: A.b(false) }),
+);
+on(['SparseApplyMomentum'], (c) => ({ T: T(c), Tindices: tIndices(c), use_locking: A.b(false), use_nesterov: A.b(!!c.attrs.useNesterov) }));
 
 // Segment reductions (sorted, sparse, unsorted): num_segments given as a number is a Const input.
 on(['SegmentSum', 'SegmentMean', 'SegmentMax', 'SegmentMin', 'SegmentProd'], (c) => ({ T: T(c), Tindices: T(c, 1) }));

@@ -334,7 +334,12 @@ RULES.set('StringJoin', (c) => make(c, 'StringJoin', c.inputs, { separator: c.at
 RULES.set('BroadcastGradientArgs', (c) => make(c, 'BroadcastGradientArgs', c.inputs, tfNode(c)));
 RULES.set('DynamicStitch', (c) => make(c, 'DynamicStitch', c.inputs, { N: c.attrs.int('N'), ...tfNode(c) }));
 RULES.set('ParallelDynamicStitch', RULES.get('DynamicStitch')!);
-rule(['ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdam', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp'], (c) =>
+rule([
+  'ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdam', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp', 'ApplyAdadelta', 'ApplyProximalAdagrad',
+  'ApplyProximalGradientDescent', 'ApplyAdagradDA', 'ApplyFtrl', 'ApplyFtrlV2', 'SparseApplyAdadelta', 'SparseApplyProximalAdagrad',
+  'SparseApplyProximalGradientDescent', 'SparseApplyAdagradDA', 'SparseApplyAdagrad', 'SparseApplyRMSProp', 'SparseApplyCenteredRMSProp',
+  'SparseApplyFtrl', 'SparseApplyFtrlV2', 'SparseApplyMomentum',
+], (c) =>
   make(c, c.node.op, c.inputs, c.attrs.has('use_nesterov') ? { useNesterov: c.attrs.bool('use_nesterov') } : {}),
 );
 

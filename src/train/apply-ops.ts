@@ -16,6 +16,8 @@ export interface ApplySpec {
   /** Names of the ref inputs (var first, then slots), then of the other inputs, as TF names them. */
   refs: string[];
   args: string[];
+  /** Args of a fixed int64 type instead of the variable's (AdagradDA's `global_step`). */
+  int64Args?: string[];
   /** New values, in assignment order, as [ref index, value]. */
   update(b: Lower, refs: Val[], args: Record<string, Val>, attrs: Attrs): [number, Val][];
 }
@@ -23,7 +25,8 @@ export interface ApplySpec {
 /** The dense update rules by op type (their sparse forms reuse them row-wise). */
 export const APPLY_SPECS = new Map<string, ApplySpec>();
 
-function defineApply(spec: ApplySpec): void {
+/** Declare a dense apply op (its `Sparse…` form: sparse-apply-ops.ts `defineSparseApply`). */
+export function defineApply(spec: ApplySpec): void {
   APPLY_SPECS.set(spec.type, spec);
   const nRefs = spec.refs.length;
   defineOp<Attrs>({
@@ -36,7 +39,9 @@ function defineApply(spec: ApplySpec): void {
         if (i < nRefs && t.op.type !== 'VariableV2') {
           throw new TypeError(`'${name}' needs a Variable as its input '${what}', got ${t.name}`);
         }
-        if (t.dtype !== v.dtype) {
+        if (spec.int64Args?.includes(what)) {
+          if (t.dtype !== 'int64') throw new TypeError(`Input '${what}' of '${spec.type}' Op has type ${t.dtype} that does not match expected type of int64.`);
+        } else if (t.dtype !== v.dtype) {
           throw new TypeError(`Input '${what}' of '${spec.type}' Op has type ${t.dtype} that does not match type ${v.dtype} of argument 'var'.`);
         }
       });

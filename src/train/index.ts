@@ -4,6 +4,9 @@ export {
   GradientDescentOptimizer, MomentumOptimizer, AdagradOptimizer, AdamOptimizer, RMSPropOptimizer, FtrlOptimizer,
   type MomentumOptions, type AdamOptions, type RMSPropOptions,
 } from './optimizers.js';
+export { AdadeltaOptimizer } from './adadelta.js';
+export { ProximalAdagradOptimizer, ProximalGradientDescentOptimizer } from './proximal.js';
+export { AdagradDAOptimizer } from './adagrad-da.js';
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from './global-step.js';
 export {
   exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, cosineDecayRestarts, linearCosineDecay,

@@ -139,10 +139,10 @@ export class AdamOptimizer extends Optimizer {
   private readonly beta1: TensorLike;
   private readonly beta2: TensorLike;
   private readonly epsilon: TensorLike;
-  private lrT!: Tensor;
-  private beta1T!: Tensor;
-  private beta2T!: Tensor;
-  private epsilonT!: Tensor;
+  protected lrT!: Tensor;
+  protected beta1T!: Tensor;
+  protected beta2T!: Tensor;
+  protected epsilonT!: Tensor;
   private firstVar: Variable | null = null;
   private readonly learningRate: TensorLike;
 

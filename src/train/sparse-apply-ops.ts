@@ -13,7 +13,7 @@ import type { Tensor } from '../graph/tensor.js';
 import type { Lower, Val } from '../ops/lower.js';
 import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
 import { cShape, pyShape, sizeOf } from '../shape.js';
-import { APPLY_SPECS } from './apply-ops.js';
+import { APPLY_SPECS, type ApplySpec } from './apply-ops.js';
 // ScatterSub (GradientDescent's sparse update) and the other scatter ops on variables
 import '../ops/state-scatter.js';
 
@@ -54,28 +54,41 @@ function checkRows(b: Lower, v: Val, grad: Val, indices: Val): void {
   }
 }
 
-/** `Sparse<dense type>`: inputs are the dense op's refs and args, then `indices`. */
-function defineSparseApply(denseType: string): void {
+/** Where `indices` sits among a sparse op's inputs: right after `grad`, as in TF's op definitions. */
+function indicesAt(spec: ApplySpec): number {
+  const gi = spec.args.findIndex((n) => n === 'grad' || n === 'delta');
+  return spec.refs.length + gi + 1;
+}
+
+/**
+ * `Sparse<dense type>`: inputs are the dense op's refs and args with `indices` right after
+ * `grad` (TF's order: SparseApplyFtrl(var, accum, linear, grad, indices, lr, …)).
+ */
+export function defineSparseApply(denseType: string): void {
   const spec = APPLY_SPECS.get(denseType)!;
   const type = `Sparse${denseType}`;
   const nRefs = spec.refs.length;
+  const at = indicesAt(spec);
+  const split = <T>(ins: readonly T[]): { rest: T[]; indices: T } => ({ rest: [...ins.slice(0, at), ...ins.slice(at + 1)], indices: ins[at]! });
   defineOp<Record<string, unknown>>({
     type,
     stateful: true,
     infer: (ins, _a, name) => {
-      const v = ins[0]!;
-      const indices = ins[ins.length - 1]!;
+      const { rest, indices } = split(ins);
+      const v = rest[0]!;
       if (indices.dtype !== 'int32' && indices.dtype !== 'int64') {
         throw new TypeError(`Value passed to parameter 'indices' has DataType ${indices.dtype} not in list of allowed values: int32, int64`);
       }
-      ins.slice(0, -1).forEach((t, i) => {
-        if (i < nRefs && t.op.type !== 'VariableV2') throw new TypeError(`'${name}' needs a Variable as its input '${spec.refs[i]}', got ${t.name}`);
-        if (t.dtype !== v.dtype) {
-          const what = i < nRefs ? spec.refs[i]! : spec.args[i - nRefs]!;
+      rest.forEach((t, i) => {
+        const what = i < nRefs ? spec.refs[i]! : spec.args[i - nRefs]!;
+        if (i < nRefs && t.op.type !== 'VariableV2') throw new TypeError(`'${name}' needs a Variable as its input '${what}', got ${t.name}`);
+        if (spec.int64Args?.includes(what)) {
+          if (t.dtype !== 'int64') throw new TypeError(`Input '${what}' of '${type}' Op has type ${t.dtype} that does not match expected type of int64.`);
+        } else if (t.dtype !== v.dtype) {
           throw new TypeError(`Input '${what}' of '${type}' Op has type ${t.dtype} that does not match type ${v.dtype} of argument 'var'.`);
         }
       });
-      const grad = ins[nRefs + spec.args.indexOf('grad')]!;
+      const grad = rest[at - 1]!;
       const vs = v.shape;
       const gs = grad.shape;
       if (vs && gs && vs.length > 0 && gs.length > 0 && (gs.length !== vs.length || gs.slice(1).some((d, i) => d !== null && vs[i + 1] !== null && d !== vs[i + 1]))) {
@@ -84,24 +97,29 @@ function defineSparseApply(denseType: string): void {
       return [{ dtype: v.dtype, shape: v.shape }];
     },
     lower: (b, ins, a) => {
-      const refs = ins.slice(0, nRefs);
-      const indices = ins[ins.length - 1]!;
+      const { rest, indices } = split(ins);
+      const refs = rest.slice(0, nRefs);
       const named: Record<string, Val> = {};
-      spec.args.forEach((n, i) => (named[n] = ins[nRefs + i]!));
-      checkRows(b, refs[0]!, named.grad!, indices);
+      spec.args.forEach((n, i) => (named[n] = rest[nRefs + i]!));
+      const gname = spec.args[at - 1 - nRefs]!;
+      const grad = named[gname]!;
+      checkRows(b, refs[0]!, grad, indices);
+      for (const n of spec.args) {
+        if (n !== gname && named[n]!.shape.length !== 0) throw new InvalidArgumentError(`${n} is not a scalar: ${cShape([...named[n]!.shape])}`, b.opName);
+      }
       if (rowWise(refs[0]!, indices)) {
-        const { idx, summed } = summedRows(b, refs[0]!, named.grad!, indices);
+        const { idx, summed } = summedRows(b, refs[0]!, grad, indices);
         const rows = refs.map((r) => b.gather(r, idx, 0));
         let first = refs[0]!;
-        for (const [i, nv] of spec.update(b, rows, { ...named, grad: summed }, a)) {
+        for (const [i, nv] of spec.update(b, rows, { ...named, [gname]: summed }, a)) {
           const assigned = b.assignRows(refs[i]!, idx, nv);
           if (i === 0) first = assigned;
         }
         return [first];
       }
-      const { dense, touched } = rowsOf(b, refs[0]!, named.grad!, indices);
+      const { dense, touched } = rowsOf(b, refs[0]!, grad, indices);
       let out = refs[0]!;
-      for (const [i, nv] of spec.update(b, refs, { ...named, grad: dense }, a)) {
+      for (const [i, nv] of spec.update(b, refs, { ...named, [gname]: dense }, a)) {
         const assigned = b.assign(refs[i]!, b.select(touched, nv, refs[i]!));
         if (i === 0) out = assigned;
       }
@@ -113,7 +131,10 @@ function defineSparseApply(denseType: string): void {
 
 for (const t of ['ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyCenteredRMSProp', 'ApplyFtrl', 'ApplyFtrlV2']) defineSparseApply(t);
 
-/** A sparse update op: `refs` are variable refs, `args` the dense op's other inputs (grad = the rows). */
+/** A sparse update op: `refs` are variable refs, `args` the dense op's other inputs (grad = the rows); `indices` goes after grad. */
 export function sparseApplyOp(type: string, refs: Tensor[], args: Tensor[], indices: Tensor, attrs: Record<string, unknown> = {}): Tensor {
-  return makeOp(refs[0]!.graph, type, [...refs, ...args, indices], attrs, undefined, type).outputs[0]!;
+  const at = indicesAt(APPLY_SPECS.get(type.slice('Sparse'.length))!);
+  const all = [...refs, ...args];
+  all.splice(at, 0, indices);
+  return makeOp(refs[0]!.graph, type, all, attrs, undefined, type).outputs[0]!;
 }
