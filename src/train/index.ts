@@ -23,3 +23,4 @@ export { ClusterSpec } from '../distributed/cluster-spec.js';
 export { Server, type ServerOptions } from '../distributed/server.js';
 export { replicaDeviceSetter, type ReplicaDeviceSetterOptions } from '../distributed/device-setter.js';
 export { SyncReplicasOptimizer, type SyncReplicasOptions } from './sync-replicas-optimizer.js';
+export { Supervisor, type SupervisorOptions, type ManagedSessionOptions } from './supervisor.js';
