@@ -28,3 +28,7 @@ export * as framework from './framework.js';
 export * as opt from './opt.js';
 /** `tf.contrib.framework`: initFromCheckpoint, the checkpoint readers, the global step. */
 export * as framework from './framework.js';
+/** `tf.contrib.seq2seq`: `sequenceLoss`. */
+export * as seq2seq from './seq2seq-namespace.js';
+/** `tf.contrib.legacy_seq2seq` as `tf.contrib.legacySeq2seq`: `sequenceLossByExample`, `sequenceLoss`. */
+export * as legacySeq2seq from './legacy-seq2seq.js';

@@ -8,6 +8,7 @@ import { Variable } from '../ops/variables.js';
 import { ValueError } from '../errors.js';
 import { pyShape } from '../shape.js';
 import { SparseTensor, SparseTensorValue } from '../ops/sparse-tensor.js';
+import { tupleTypeOf } from '../ops/control-flow/nest.js';
 
 export type FetchElement = Tensor | Operation;
 
@@ -105,6 +106,12 @@ export function flattenFetches(g: Graph, fetches: unknown): FlatFetches {
       }
       const i = add(el);
       return (vals) => vals[i];
+    }
+    const tt = tupleTypeOf(f);
+    if (tt) {
+      // a namedtuple (an LSTMStateTuple) fetches as one of its type, as TF1's session does
+      const parts = tt.fields(f as object).map(walk);
+      return (vals) => tt.make(parts.map((p) => p(vals)));
     }
     if (Array.isArray(f)) {
       const parts = f.map(walk);

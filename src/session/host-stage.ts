@@ -15,6 +15,7 @@ import { RuntimeError } from '../errors.js';
 import { Operation, type Tensor } from '../graph/tensor.js';
 import type { NDArray } from '../ndarray.js';
 import { prune } from './compile.js';
+import { getOpDef } from '../ops/registry.js';
 
 const isLazy = (op: Operation): boolean => lazy.has(op.type);
 import { type Runner, type SubRun, requestKey } from './runner.js';
@@ -30,6 +31,8 @@ export interface HostContext {
   boundary?: ReadonlySet<Operation>;
   /** Scratch shared by every sub-run of one `Session.run` (a loop's per-iteration history). */
   store: Map<unknown, unknown>;
+  /** The host-stage ops of this (sub-)run, in the order they run (a cond's Merge computes its siblings' values with its own). */
+  hostOps?: readonly Operation[];
 }
 
 /** Runs one host-stage op on its input values; returns a value per output. */
@@ -105,19 +108,41 @@ export function hostOpsOf(runner: Runner, r: SubRun): Operation[] {
   return ops;
 }
 
+const pure = new WeakMap<Operation, boolean>();
+/** Whether `op`'s value follows from constants alone: no placeholder, variable, stateful or host-stage op behind it. */
+function fromConstants(op: Operation): boolean {
+  let p = pure.get(op);
+  if (p === undefined) {
+    const def = getOpDef(op.type);
+    p = op.type === 'Const' || (!def.stateful && !isHostOp(op) && op.inputs.length > 0 && !/^Placeholder/.test(op.type) && op.inputs.every((t) => fromConstants(t.op)));
+    pure.set(op, p);
+  }
+  return p;
+}
+
+/**
+ * A small integer input of a host-stage op computed from constants (an Assert's checked
+ * `epoch_size`) is not made a feed of the run: the plan recomputes it to the same value, and a
+ * shape-like operand derived from it (a Range's limit) stays foldable when the plan is built.
+ */
+function isRecomputableInt(t: Tensor, v: NDArray): boolean {
+  return (v.dtype === 'int32' || v.dtype === 'int64') && v.size <= 16 && fromConstants(t.op);
+}
+
 /** Run `r` with its host-stage ops evaluated first. */
 export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operation[], sync: boolean, store: Map<unknown, unknown> = new Map()): HostGen<Map<Tensor, NDArray>> {
   const feeds = new Map(r.feeds);
-  const ctx: HostContext = { runner, sync, feeds, store, ...(r.boundary ? { boundary: r.boundary } : {}) };
+  const ctx: HostContext = { runner, sync, feeds, store, hostOps: ops, ...(r.boundary ? { boundary: r.boundary } : {}) };
   for (const op of ops) {
     if (op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t))) continue;
     const isL = isLazy(op);
     const missing = isL ? [] : [...new Set(op.inputs.filter((t) => !feeds.has(t)))];
+    const local = new Map<Tensor, NDArray>();
     if (missing.length > 0) {
       const got = yield* subRun(runner, missing, feeds, sync, r.boundary, store);
-      for (const [t, v] of got) feeds.set(t, v);
+      for (const [t, v] of got) (isRecomputableInt(t, v) ? local : feeds).set(t, v);
     }
-    const outs = yield* impls.get(op.type)!(op, isL ? [] : op.inputs.map((t) => feeds.get(t)!), ctx);
+    const outs = yield* impls.get(op.type)!(op, isL ? [] : op.inputs.map((t) => feeds.get(t) ?? local.get(t)!), ctx);
     op.outputs.forEach((t, i) => feeds.set(t, outs[i]!));
   }
   const rest = r.elements.filter((e) => (e instanceof Operation ? !isHostOp(e) : !feeds.has(e)));

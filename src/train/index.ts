@@ -23,4 +23,5 @@ export { ClusterSpec } from '../distributed/cluster-spec.js';
 export { Server, type ServerOptions } from '../distributed/server.js';
 export { replicaDeviceSetter, type ReplicaDeviceSetterOptions } from '../distributed/device-setter.js';
 export { SyncReplicasOptimizer, type SyncReplicasOptions } from './sync-replicas-optimizer.js';
+export { ExponentialMovingAverage, assignMovingAverage } from './moving-averages.js';
 export { Supervisor, type SupervisorOptions, type ManagedSessionOptions } from './supervisor.js';

@@ -13,7 +13,7 @@ import type { Operation, Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import { compatible, cShape, pyShape } from '../../shape.js';
 import { type HostContext, type HostGen, registerHostOp, subRun } from '../../session/host-stage.js';
-import { CondContext, WhileContext, contextOf } from './context.js';
+import { CondContext, WhileContext, condMerges, contextOf } from './context.js';
 import { type LoopRecord, residentLoop } from './resident.js';
 
 const int32Scalar = (v: number): NDArray => new NDArray(Int32Array.of(v), [], 'int32');
@@ -68,22 +68,45 @@ function isLoopMerge(op: Operation): boolean {
   return c instanceof WhileContext && (c.merges.includes(op) || op.inputs.some((t) => t.op.type === 'NextIteration'));
 }
 
+/**
+ * The Merges of one cond call that this (sub-)run still needs besides `op`: their live inputs
+ * are computed in one sub-run with `op`'s, so the branch's ops they share (an assign the
+ * outputs wait on) run once, as TF's executor runs each op of a taken branch once.
+ */
+function siblingMerges(op: Operation, ctx: HostContext): Operation[] {
+  const pred = condMerges.get(op);
+  if (!pred || !ctx.hostOps) return [];
+  return ctx.hostOps.filter((m) => m !== op && m.type === 'Merge' && condMerges.get(m) === pred && !ctx.feeds.has(m.outputs[0]!));
+}
+
 registerHostOp('Merge', function* (op, _ins, ctx) {
   if (isLoopMerge(op)) {
     throw new InvalidArgumentError(`${op.name} is inside a while loop; values of a loop are read through its Exit ops (the loop's results)`, op.name);
   }
-  const deps = op.inputs.map((t) => switchDeps(t, ctx.feeds));
-  const preds = [...new Set(deps.flat().map((s) => s.op.inputs[1]!))].filter((p) => !ctx.feeds.has(p));
+  const merges = [op, ...siblingMerges(op, ctx)];
+  const deps = merges.map((m) => m.inputs.map((t) => switchDeps(t, ctx.feeds)));
+  const preds = [...new Set(deps.flat(2).map((s) => s.op.inputs[1]!))].filter((p) => !ctx.feeds.has(p));
   if (preds.length > 0) {
     const got = yield* compute(ctx, preds);
     for (const [t, v] of got) ctx.feeds.set(t, v);
   }
   const live = (s: Tensor): boolean => Boolean(ctx.feeds.get(s.op.inputs[1]!)!.data[0]) === (s.index === 1);
-  const i = deps.findIndex((d) => d.every(live));
-  if (i < 0) throw new InvalidArgumentError(`Retval[0] does not have value: no input of ${op.name} is live`, op.name);
-  const x = op.inputs[i]!;
-  const v = ctx.feeds.get(x) ?? (yield* compute(ctx, [x])).get(x)!;
-  return [v, int32Scalar(i)];
+  const taken = deps.map((d, k) => {
+    const i = d.findIndex((ds) => ds.every(live));
+    if (i < 0 && k === 0) throw new InvalidArgumentError(`Retval[0] does not have value: no input of ${op.name} is live`, op.name);
+    return i;
+  });
+  const xs = merges.flatMap((m, k) => (taken[k]! >= 0 ? [m.inputs[taken[k]!]!] : []));
+  const missing = [...new Set(xs.filter((x) => !ctx.feeds.has(x)))];
+  const got = missing.length > 0 ? yield* compute(ctx, missing) : new Map<Tensor, NDArray>();
+  const valueOf = (x: Tensor): NDArray => ctx.feeds.get(x) ?? got.get(x)!;
+  merges.forEach((m, k) => {
+    if (k === 0 || taken[k]! < 0) return;
+    // siblings' values join the run's values; the run then skips those Merges
+    ctx.feeds.set(m.outputs[0]!, valueOf(m.inputs[taken[k]!]!));
+    ctx.feeds.set(m.outputs[1]!, int32Scalar(taken[k]!));
+  });
+  return [valueOf(op.inputs[taken[0]!]!), int32Scalar(taken[0]!)];
 }, { lazy: true });
 
 // ----- while: Exit ---------------------------------------------------------------------------

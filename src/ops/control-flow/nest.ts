@@ -15,7 +15,8 @@ export function registerTupleType<T extends object>(ctor: abstract new (...a: ne
   tupleTypes.set(ctor, { fields: fields as (x: object) => unknown[], make });
 }
 
-const tupleTypeOf = (x: unknown): TupleType | undefined =>
+/** The registered namedtuple type of `x`, if any. */
+export const tupleTypeOf = (x: unknown): TupleType | undefined =>
   typeof x === 'object' && x !== null ? tupleTypes.get((x as object).constructor) : undefined;
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
