@@ -28,11 +28,12 @@ import type { SessionState } from '../session/runner.js';
 import { StringArray } from '../string-array.js';
 import { type PartialShape, cShape, compatible, pyShape, sizeOf } from '../shape.js';
 import * as logging from '../train/tf-logging.js';
+import './accumulator-graphdef.js';
 
 type Kind = 'ConditionalAccumulator' | 'SparseConditionalAccumulator';
 
-/** The session-independent identity of one accumulator. */
-class AccumulatorResource {
+/** @internal The session-independent identity of one accumulator. */
+export class AccumulatorResource {
   constructor(
     readonly kind: Kind,
     readonly dtype: DType,

@@ -22,11 +22,12 @@ import { type HostContext, type HostGen, registerHostOp, wait } from '../session
 import { runLockOf } from '../session/run-lock.js';
 import type { SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
+import './queue-graphdef.js';
 
 type Kind = 'FIFOQueue' | 'RandomShuffleQueue' | 'PaddingFIFOQueue';
 
-/** The session-independent identity of one queue. */
-class QueueResource {
+/** @internal The session-independent identity of one queue. */
+export class QueueResource {
   constructor(
     readonly kind: Kind,
     readonly capacity: number,

@@ -58,6 +58,11 @@ const justT: Exporter = (c) => ({ T: T(c) });
 const EXPORTERS = new Map<string, Exporter>();
 const on = (types: string[], e: Exporter): void => types.forEach((t) => EXPORTERS.set(t, e));
 
+/** TF's attrs for op types declared outside this file (queues, accumulators: their resources' fields). */
+export function registerExporter(types: string[], e: (c: { op: Operation; attrs: Record<string, unknown> }) => Record<string, AttrValue>): void {
+  on(types, e);
+}
+
 on(
   [
     'Neg', 'Abs', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Expm1', 'Log', 'Log1p', 'Sign', 'Floor', 'Ceil', 'Round',
