@@ -20,7 +20,11 @@ export type TaskName = string;
 export interface Stage {
   task: TaskName;
   ops: Operation[];
-  /** The task's variables the stage's ops use (each stage names them; the task holds one of each). */
+  /**
+   * The task's variables the stage's ops use (each stage names them; the task holds one of each),
+   * and the queue and accumulator ops whose handles they take (each stage has its own copy of
+   * the op; the task maps it onto its one resource of that shared_name).
+   */
   vars: Operation[];
   /** Tensors fed to the stage, in its partition's feed order. */
   inputs: Tensor[];
@@ -40,9 +44,17 @@ export function taskName(job: string, task: number): TaskName {
   return `/job:${job}/replica:0/task:${task}`;
 }
 
-/** The variable op an op goes with: reads (`w/read`), assigns, updates and checks of a variable. */
+/** Ops whose output is a resource handle (a queue, an accumulator) that its users must run beside. */
+export const RESOURCE_OPS = new Set(['FIFOQueueV2', 'RandomShuffleQueueV2', 'PaddingFIFOQueueV2', 'ConditionalAccumulator', 'SparseConditionalAccumulator']);
+
+/**
+ * The variable or resource op an op goes with: reads (`w/read`), assigns, updates and checks of
+ * a variable; every op taking a queue's or an accumulator's handle (TF colocates resource users
+ * with the resource).
+ */
 function variableOf(op: Operation): Operation | null {
   const first = op.inputs[0];
+  if (first && RESOURCE_OPS.has(first.op.type)) return first.op;
   if (op.type === 'VariableV2' || !first || first.op.type !== 'VariableV2') return null;
   const t = op.type;
   if (t === 'Identity' || t === 'IsVariableInitialized' || t.startsWith('Assign') || t.startsWith('Apply') || t.startsWith('ResourceApply') || t.startsWith('Scatter')) return first.op;
@@ -101,7 +113,8 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
     }
   }
   const fetchedVar = (op: Operation) => elements.some((e) => e === op || (e instanceof Tensor && e.op === op));
-  const ops = all.filter((op) => op.type !== 'VariableV2' || remoteRead.has(op) || fetchedVar(op));
+  // a resource op (its handle) is not scheduled either: it goes into every stage that uses it
+  const ops = all.filter((op) => (op.type !== 'VariableV2' || remoteRead.has(op) || fetchedVar(op)) && (!RESOURCE_OPS.has(op.type) || fetchedVar(op)));
   const inRun = new Set(ops);
   const deps = new Map<Operation, Operation[]>();
   const users = new Map<Operation, Operation[]>();
@@ -163,6 +176,7 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
     for (const op of s.ops) {
       for (const t of op.inputs) {
         if (feeds.has(t)) ins.add(t);
+        else if (RESOURCE_OPS.has(t.op.type) && !stageOf.has(t.op)) vars.add(t.op);
         else if (t.op.type === 'VariableV2' && placer.taskOf(t.op) === s.task) {
           if (stageOf.get(t.op) !== s) vars.add(t.op);
         }

@@ -33,8 +33,8 @@ interface TaskLink {
   address: string;
   client: GrpcJs.Client;
   keepAlive: GrpcJs.ClientReadableStream<Msg> | null;
-  /** Partition handles on the task, by request key and stage index. */
-  handles: Map<string, string>;
+  /** Partition handles on the task, by request key and stage index (a registration in flight: its promise). */
+  handles: Map<string, string | Promise<string>>;
 }
 
 interface Plan {
@@ -72,6 +72,8 @@ export class RemoteSession {
   private readonly plans = new Map<string, Plan>();
   private stepId = 0;
   private closed = false;
+  /** Calls in flight: cancelled by close() (a step waiting in a queue or accumulator on a task ends). */
+  private readonly pending = new Set<GrpcJs.ClientUnaryCall>();
 
   constructor(
     target: string,
@@ -128,7 +130,12 @@ export class RemoteSession {
     this.stats.calls++;
     return new Promise((resolve, reject) => {
       const opts: GrpcJs.CallOptions = deadline > 0 ? { deadline: new Date(deadline) } : {};
-      (client as GenericClient)[method](req, new (grpc().Metadata)(), opts, (e, r) => (e ? reject(fromStatus(e, task)) : resolve(r!)));
+      const c = (client as GenericClient)[method](req, new (grpc().Metadata)(), opts, (e, r) => {
+        this.pending.delete(c);
+        if (e) reject(fromStatus(e, task));
+        else resolve(r!);
+      });
+      this.pending.add(c);
     });
   }
 
@@ -168,15 +175,25 @@ export class RemoteSession {
     const l = this.link(s.task);
     for (let attempt = 0; ; attempt++) {
       try {
-        let h = l.handles.get(`${key}#${i}`);
+        const hk = `${key}#${i}`;
+        let h = l.handles.get(hk);
         if (h === undefined) {
+          // concurrent runs of one signature register its partition once
           this.keepAlive(l);
           const req: m.RegisterGraphRequest = { sessionHandle: this.handle, graphDef: part.graphDef, feed: part.feed, fetch: part.fetch, target: part.target, variable: part.variable };
-          const r = (await this.call(l.client, 'RegisterGraph', req as unknown as Msg, deadline, s.task)) as unknown as m.RegisterGraphResponse;
-          h = r.graphHandle;
-          l.handles.set(`${key}#${i}`, h);
-          this.stats.registrations++;
+          const reg = this.call(l.client, 'RegisterGraph', req as unknown as Msg, deadline, s.task).then((r) => {
+            const got = (r as unknown as m.RegisterGraphResponse).graphHandle;
+            if (l.handles.get(hk) === reg) l.handles.set(hk, got);
+            this.stats.registrations++;
+            return got;
+          });
+          l.handles.set(hk, reg);
+          reg.catch(() => {
+            if (l.handles.get(hk) === reg) l.handles.delete(hk);
+          });
+          h = reg;
         }
+        if (typeof h !== 'string') h = await h;
         const req: m.RunGraphRequest = { sessionHandle: this.handle, graphHandle: h, stepId: step, send };
         for (const t of send) this.stats.bytesSent += t.tensorContent.byteLength;
         const r = (await this.call(l.client, 'RunGraph', req as unknown as Msg, deadline, s.task)) as unknown as m.RunGraphResponse;
@@ -233,6 +250,8 @@ export class RemoteSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const c of this.pending) c.cancel();
+    this.pending.clear();
     await Promise.all(
       [...this.links.values()].map(async (l) => {
         try {

@@ -154,7 +154,19 @@ export class Server {
         ...st.counts,
       })),
       RegisterGraph: unary<m.RegisterGraphRequest, m.RegisterGraphResponse>((req) => ({ graphHandle: st.register(req) })),
-      RunGraph: unary<m.RunGraphRequest, m.RunGraphResponse>(async (req) => ({ recv: await st.run(req.sessionHandle, req.graphHandle, req.send) })),
+      RunGraph: (call: GrpcJs.ServerUnaryCall<Msg, Msg>, cb: GrpcJs.sendUnaryData<Msg>) => {
+        const req = call.request as unknown as m.RunGraphRequest;
+        // the call's deadline bounds the task's waits; a cancelled call cancels them
+        const d = call.getDeadline();
+        const at = d instanceof Date ? d.getTime() : Number(d);
+        const timeoutInMs = Number.isFinite(at) && at > 0 ? Math.max(1, at - Date.now()) : undefined;
+        const tag = {};
+        call.on('cancelled', () => st.cancel(tag));
+        st.run(req.sessionHandle, req.graphHandle, req.send, { ...(timeoutInMs !== undefined ? { timeoutInMs } : {}), tag }).then(
+          (recv) => cb(null, { recv } as unknown as Msg),
+          (e: unknown) => cb(toStatus(e)),
+        );
+      },
       Variables: unary<m.VariablesRequest, m.VariablesResponse>(async (req) => {
         if (req.value.length > 0) {
           await st.writeVariables(req.name, req.value);

@@ -18,6 +18,7 @@ import { NodeAttrs } from '../graphdef/attrs.js';
 import { cShape, shapesEqual } from '../shape.js';
 import { Session, type SessionOptions } from '../session/session.js';
 import type { RegisterGraphRequest } from './messages.js';
+import { RESOURCE_OPS } from './partition.js';
 
 interface Partition {
   session: string;
@@ -33,6 +34,10 @@ export class WorkerState {
   private readonly variables = new Map<string, Operation>();
   private readonly partitions = new Map<string, Partition>();
   private readonly bySession = new Map<string, Set<string>>();
+  /** The tags of each client session's runs in progress (cancelled when the client goes away). */
+  private readonly running = new Map<string, Set<object>>();
+  /** Names of the resources (queues, accumulators) without a shared_name, per client session and node. */
+  private readonly unshared = new Map<string, string>();
   private next = 0;
 
   constructor(
@@ -42,7 +47,12 @@ export class WorkerState {
   ) {}
 
   private sess(): Session {
-    return (this.session ??= new Session({ ...this.sessionOptions, graph: this.graph }));
+    if (!this.session) {
+      this.session = new Session({ ...this.sessionOptions, graph: this.graph });
+      // a queue or accumulator wait on this task may be ended by another client's run
+      this.session.runLock.sharedByClients = true;
+    }
+    return this.session;
   }
 
   /** Partitions and client sessions held (for tests and status). */
@@ -79,6 +89,7 @@ export class WorkerState {
     for (const n of gd.node) for (const s of n.input) if (!s.startsWith('^')) consumed.add(s.includes(':') ? s : `${s}:0`);
     const vars = new Map<string, Operation>();
     const nodes = gd.node.map((n) => {
+      if (RESOURCE_OPS.has(n.op)) return this.resourceNode(req.sessionHandle, n);
       if (!shared.has(n.name)) return n;
       const v = this.variable(n);
       vars.set(n.name, v);
@@ -115,7 +126,27 @@ export class WorkerState {
     return handle;
   }
 
-  async run(sessionHandle: string, graphHandle: string, send: TensorProto[]): Promise<TensorProto[]> {
+  /**
+   * A queue or accumulator node of a client's partition. With a shared_name it is the task's
+   * resource of that name (shared by every client, as TF's ps resources); without one it is the
+   * client session's own, one per node name whichever partition names it (TF's `_<id>_<node>`).
+   */
+  private resourceNode(sessionHandle: string, n: NodeDef): NodeDef {
+    const dec = new TextDecoder();
+    const sharedName = n.attr.shared_name?.s ? dec.decode(n.attr.shared_name.s) : '';
+    if (sharedName !== '') return n;
+    const key = `${sessionHandle}\u0000${n.name}`;
+    let name = this.unshared.get(key);
+    if (name === undefined) this.unshared.set(key, (name = `_${this.unshared.size}_${n.name}`));
+    return { ...n, attr: { ...n.attr, shared_name: A.s(name) } };
+  }
+
+  /** Cancel the run of a RunGraph call (its client cancelled it): a wait in a queue or accumulator fails, taking nothing. */
+  cancel(tag: object): void {
+    this.session?.runLock.cancelTagged(tag);
+  }
+
+  async run(sessionHandle: string, graphHandle: string, send: TensorProto[], opts: { timeoutInMs?: number; tag?: object } = {}): Promise<TensorProto[]> {
     const p = this.partitions.get(graphHandle);
     if (!p || p.session !== sessionHandle) {
       throw new AbortedError(`Graph handle is not found: ${graphHandle}. Possibly, this worker just restarted.`);
@@ -123,10 +154,17 @@ export class WorkerState {
     if (send.length !== p.feeds.length) throw new InvalidArgumentError(`RunGraph sent ${send.length} tensors; the partition takes ${p.feeds.length}`);
     const feeds = new Map<Tensor, NDArray>(p.feeds.map((t, i) => [t, tensorFromProto(send[i]!, t.name)]));
     let out: (NDArray | null)[];
+    const tag = opts.tag ?? {};
+    let mine = this.running.get(sessionHandle);
+    if (!mine) this.running.set(sessionHandle, (mine = new Set()));
+    mine.add(tag);
     try {
-      out = (await this.sess().run([...p.fetches, ...p.targets], feeds)) as (NDArray | null)[];
+      out = (await this.sess().runTagged([...p.fetches, ...p.targets], feeds, opts.timeoutInMs, tag)) as (NDArray | null)[];
     } catch (e) {
       throw unprefixed(e, p.prefix);
+    } finally {
+      mine.delete(tag);
+      if (mine.size === 0 && this.running.get(sessionHandle) === mine) this.running.delete(sessionHandle);
     }
     return out.slice(0, p.fetches.length).map((a) => tensorToProto(a!));
   }
@@ -157,6 +195,8 @@ export class WorkerState {
   release(sessionHandle: string): void {
     for (const h of this.bySession.get(sessionHandle) ?? []) this.partitions.delete(h);
     this.bySession.delete(sessionHandle);
+    // its steps still waiting on this task end (TF aborts a gone master's steps)
+    for (const tag of this.running.get(sessionHandle) ?? []) this.cancel(tag);
   }
 
   async close(): Promise<void> {

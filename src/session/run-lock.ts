@@ -23,6 +23,8 @@ interface Parked {
   /** What waits: 'Enqueue', 'Dequeue' (queues), 'TakeGrad' (accumulators); names TF's cancel message. */
   kind: string;
   op: string;
+  /** The run's tag (see RunLock.tag). */
+  tag: unknown;
   reject(e: Error): void;
 }
 
@@ -38,6 +40,13 @@ export class RunLock {
   private closed = false;
   /** The deadline of the run holding the lock (a `performance.now()` time), set by it when it starts. */
   deadline: number | undefined = undefined;
+  /** What the run holding the lock is known by to `cancelTagged` (a cluster task's RunGraph call), set by it when it starts. */
+  tag: unknown = undefined;
+  /**
+   * A cluster task's session: its runs come from many clients, and a run of another client may
+   * end any wait, so a wait never fails for want of other runs in this process.
+   */
+  sharedByClients = false;
 
   /** Whether a run holds the lock now (or has been handed it). */
   get busy(): boolean {
@@ -78,8 +87,9 @@ export class RunLock {
    */
   async park(kind: string, what: string, op: string, subscribe: (wake: () => void) => void, again = false): Promise<void> {
     const deadline = this.deadline;
+    const tag = this.tag;
     if (this.closed) throw new CancelledError(`${kind} operation was cancelled`, op);
-    if (!again && deadline === undefined && this.inFlight - this.parked.size <= 1 && this.producers === 0) {
+    if (!again && !this.sharedByClients && deadline === undefined && this.inFlight - this.parked.size <= 1 && this.producers === 0) {
       throw new RuntimeError(
         `${what} would block forever (op ${op}): no other run of this session is in flight and no queue runner is running, so nothing could ever wake it; start the queue runners (tf.train.startQueueRunners) or run the ops that fill or drain it concurrently`,
       );
@@ -89,7 +99,7 @@ export class RunLock {
     this.release();
     try {
       await new Promise<void>((resolve, reject) => {
-        entry = { kind, op, reject };
+        entry = { kind, op, tag, reject };
         this.parked.add(entry);
         subscribe(resolve);
         if (deadline !== undefined) {
@@ -101,7 +111,13 @@ export class RunLock {
       if (entry) this.parked.delete(entry);
       await this.acquire();
       this.deadline = deadline;
+      this.tag = tag;
     }
+  }
+
+  /** Fail the parked runs tagged `tag` with TF's CancelledError (their client cancelled the call or went away). */
+  cancelTagged(tag: unknown): void {
+    for (const p of [...this.parked]) if (p.tag === tag) p.reject(new CancelledError(`${p.kind} operation was cancelled`, p.op));
   }
 
   /** Session close: every parked run fails with TF's CancelledError. */

@@ -183,13 +183,35 @@ export class Session {
   /** Fetches whose structure is not known statically. */
   run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<any>;
   run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<unknown> {
-    // Runs are serialized: a session executes one run at a time, in call order; a run waiting
-    // in a queue op gives the lock back until it is woken (src/session/run-lock.ts).
-    this.lock.inFlight++;
     const stats = traceStats(opts, runMetadata);
     const timeout = opts instanceof RunOptions ? opts.timeoutInMs : (opts as { timeoutInMs?: number } | null | undefined)?.timeoutInMs;
+    return this.start(fetches, feedDict, stats, timeout, undefined);
+  }
+
+  /**
+   * @internal A cluster task's run for one client's RunGraph call: `tag` names it to
+   * `runLock.cancelTagged` (the call was cancelled, the client went away).
+   */
+  runTagged(fetches: unknown, feedDict: FeedDict, timeoutInMs: number | undefined, tag: unknown): Promise<unknown> {
+    return this.start(fetches, feedDict, undefined, timeoutInMs, tag);
+  }
+
+  private start(fetches: unknown, feedDict: FeedDict | undefined, stats: StepStats | undefined, timeout: number | undefined, tag: unknown): Promise<unknown> {
+    this.lock.inFlight++;
+    // A session with a grpc:// target sends its runs out at once: they run on the cluster's
+    // tasks, where one may wait for another (the chief's queue runner and its training steps).
+    if (this.remote) {
+      const r = this.runAsync(fetches, feedDict, stats, timeout).finally(() => {
+        this.lock.inFlight--;
+        this.inFlight.delete(r);
+      });
+      this.inFlight.add(r);
+      return r;
+    }
+    // Runs are serialized: a session executes one run at a time, in call order; a run waiting
+    // in a queue op gives the lock back until it is woken (src/session/run-lock.ts).
     // settled (and counted off) before the caller's continuation runs
-    const p = this.lock.acquire().then(() => this.runAsync(fetches, feedDict, stats, timeout)).finally(() => {
+    const p = this.lock.acquire().then(() => this.runAsync(fetches, feedDict, stats, timeout, tag)).finally(() => {
       this.lock.inFlight--;
       this.lock.release();
       this.inFlight.delete(p);
@@ -258,13 +280,14 @@ export class Session {
     this.asked = askedTypes(ops);
   }
 
-  private async runAsync(fetches: unknown, feedDict?: FeedDict, stats?: StepStats, timeoutInMs?: number): Promise<unknown> {
+  private async runAsync(fetches: unknown, feedDict?: FeedDict, stats?: StepStats, timeoutInMs?: number, tag?: unknown): Promise<unknown> {
     // this run's deadline for queue waits (RunOptions, else the config's operationTimeoutInMs)
     const ms = timeoutInMs !== undefined && timeoutInMs > 0 ? timeoutInMs : (this.opts.operationTimeoutInMs ?? 0);
-    this.lock.deadline = ms > 0 ? performance.now() + ms : undefined;
     const req = this.request(fetches, feedDict);
     if (req.elements.length === 0) return req.rebuild([]);
     if (this.remote) return this.finish(req, await this.remote.run(req.key, req.elements, req.feeds, timeoutInMs));
+    this.lock.deadline = ms > 0 ? performance.now() + ms : undefined;
+    this.lock.tag = tag;
     this.scanPlacement();
     const opened: DeviceKind[] = [];
     for (const d of this.wanted()) if (await this.openDevice(d)) opened.push(d.id);
@@ -392,8 +415,9 @@ export class Session {
     this.closed = true;
     // runs waiting in queue ops are cancelled, as TF's session close cancels pending ops
     this.lock.cancelAll();
-    await Promise.allSettled([...this.inFlight]);
+    // a cluster session's steps in flight are cancelled on their tasks first
     await this.remote?.close();
+    await Promise.allSettled([...this.inFlight]);
     for (const r of this.runners.values()) await r.dispose();
     this.runners.clear();
   }

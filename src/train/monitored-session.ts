@@ -24,7 +24,7 @@ import { type Graph, GraphKeys } from '../graph/graph.js';
 import { type Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { group } from '../ops/core.js';
-import { globalVariablesInitializer } from '../ops/variables.js';
+import { globalVariables, globalVariablesInitializer } from '../ops/variables.js';
 import { reportUninitializedVariables } from '../ops/variable-init.js';
 import { localVariablesInitializer } from '../scope/collections.js';
 import { ConfigProto } from '../session/config.js';
@@ -285,19 +285,32 @@ export class WorkerSessionCreator extends SessionCreator {
     }
     return this.graph.asDefault(async () => {
       const ready = this.scaffold.readyOp ?? reportUninitializedVariables();
+      // TF's SessionManager.wait_for_session: the local init op runs once the chief has
+      // initialized the global variables (the local ones, a SyncReplicasOptimizer's local step,
+      // are this worker's to initialize), then the model must be ready
+      const readyForLocal = this.scaffold.readyForLocalInitOp ?? reportUninitializedVariables(globalVariables());
       this.scaffold.finalize();
       const sess = newSession(this.graph, this.config, this.master);
       try {
         const until = Date.now() + this.maxWaitSecs * 1000;
+        const local = this.scaffold.localInitOp;
+        let localDone = !local;
+        const names = (t: NDArray) => `Variables not initialized: ${(t.toArray() as string[]).join(', ')}`;
         for (;;) {
-          const left = await sess.run(ready);
-          if (left.size === 0) break;
+          let localMsg = 'None';
+          if (!localDone) {
+            const notReady = await sess.run(readyForLocal);
+            if (notReady.size === 0) {
+              await sess.run(local!);
+              localDone = true;
+            } else localMsg = names(notReady);
+          }
+          const left = localDone ? await sess.run(ready) : null;
+          if (left && left.size === 0) break;
           if (Date.now() >= until) throw new DeadlineExceededError(`Session was not ready after waiting ${this.maxWaitSecs} secs.`);
-          logging.info('Waiting for model to be ready.  Ready_for_local_init_op:  None, ready: Variables not initialized: %s', (left.toArray() as string[]).join(', '));
+          logging.info('Waiting for model to be ready.  Ready_for_local_init_op:  %s, ready: %s', localMsg, left ? names(left) : 'None');
           await new Promise((r) => setTimeout(r, Math.min(200, Math.max(0, until - Date.now()))));
         }
-        const local = this.scaffold.localInitOp;
-        if (local) await sess.run(local);
         return sess;
       } catch (e) {
         await sess.close();

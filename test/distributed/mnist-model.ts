@@ -8,7 +8,8 @@ import * as tf from '../../src/index.js';
 export const BATCH = 32;
 export const STEPS = 200;
 
-export function buildModel() {
+/** The MLP; `minimize` makes its train op (plain SGD at 0.3 by default; a SyncReplicasOptimizer's for the sync test). */
+export function buildModel(minimize: (loss: tf.Tensor, globalStep: tf.Variable) => tf.Operation = (loss, globalStep) => new tf.train.GradientDescentOptimizer(0.3).minimize(loss, { globalStep })) {
   const x = tf.placeholder(tf.float32, [null, 784], { name: 'x' });
   const y = tf.placeholder(tf.int32, [null], { name: 'y' });
   const w1 = new tf.Variable(tf.truncatedNormal([784, 32], { stddev: 0.1, seed: 1 }), { name: 'w1' });
@@ -19,7 +20,7 @@ export function buildModel() {
   const logits = tf.add(tf.matmul(h, w2), b2);
   const loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
   const globalStep = tf.train.getOrCreateGlobalStep();
-  const train = new tf.train.GradientDescentOptimizer(0.3).minimize(loss, { globalStep });
+  const train = minimize(loss, globalStep);
   const correct = tf.equal(tf.cast(tf.argmax(logits, 1), tf.int32), y);
   const accuracy = tf.reduceMean(tf.cast(correct, tf.float32));
   return { x, y, loss, train, accuracy, globalStep, init: tf.globalVariablesInitializer(), uninitialized: tf.reportUninitializedVariables() };
