@@ -97,26 +97,12 @@ const LOGICAL: ReadonlySet<BinaryFn> = new Set<BinaryFn>(['equal', 'notEqual', '
 /** Rounds to float32 where the step stores a float32 tensor. */
 const stored = (out: DType, f: Emit): Emit => (out === 'float32' ? (b, args) => b.op('f32', f(b, args)) : f);
 
-/**
- * Largest product (elements) a float32 matmul or conv2d takes an epilogue for where the wasm
- * kernels run: the epilogue runs as the map kernel's JS loop, which saves the steps and a pass
- * over memory but computes slower than the unfused wasm elementwise kernels, so above this (an
- * MLP step's 784×256 weight update: 1.5× slower fused, measured) the steps stay apart.
- */
-const EPILOGUE_MAX = 32768;
-
-function productSize(step: AnyStep): number {
-  if (step.prim === 'matmul') return step.params.batch * step.params.m * step.params.n;
-  if (step.prim === 'conv2d') return step.params.n * step.params.oh * step.params.ow * step.params.o;
-  return 0;
-}
-
 export function cpuFusionRules(wasm: boolean): FusionRules {
   return {
     maxBuffers: 16,
-    // float matmuls and forward convs run their epilogue over each range of rows they stored;
-    // with wasm only up to EPILOGUE_MAX elements (the epilogue is a JS loop, see above)
-    epilogue: (step, ins, out) => (step.prim === 'matmul' || step.prim === 'conv2d') && FLOATS.has(out) && ins.every((d) => d === out) && (!wasm || productSize(step) <= EPILOGUE_MAX),
+    // float matmuls and forward convs run their epilogue over each range of rows they stored,
+    // while those are in cache (float32 with wasm: as the expression's wasm function, ./wasm/map.ts)
+    epilogue: (step, ins, out) => (step.prim === 'matmul' || step.prim === 'conv2d') && FLOATS.has(out) && ins.every((d) => d === out),
     expr(step: AnyStep, ins: readonly DType[], out: DType): Emit | null {
       if (!ins.every((d) => VALUES.has(d)) || !VALUES.has(out)) return null;
       switch (step.prim) {

@@ -214,7 +214,7 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       const p0 = blockRows(pixels, PIX, blocks, ctx.lo)[0];
       const p1 = blockRows(pixels, PIX, blocks, ctx.hi - 1)[1];
       conv2dJs(g, X, F, O, p0, p1);
-      return runEpilogue(g.epilogue, ins, outs, p0, p1);
+      return runEpilogue(g.epilogue, ins, outs, p0, p1, ctx.wasm);
     }
     const w = ctx.wasm;
     if (directForward(g)) {
@@ -226,7 +226,7 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       for (let r = ctx.lo; r < ctx.hi; r += per) {
         const r1 = Math.min(ctx.hi, r + per);
         w.convDirect(X.byteOffset, F.byteOffset, O.byteOffset, zero, r, r1, geom);
-        runEpilogue(g.epilogue, ins, outs, r * g.ow, r1 * g.ow);
+        runEpilogue(g.epilogue, ins, outs, r * g.ow, r1 * g.ow, ctx.wasm);
       }
       return;
     }
@@ -236,7 +236,7 @@ export const conv2d: CpuKernel<'conv2d'> = splittable<'conv2d'>(
       const [p0, p1] = blockRows(pixels, PIX, blocks, u);
       im2col(g, X as Float32Array, P, p0, p1, 0, K);
       w.matmul(P.byteOffset, F.byteOffset, O.byteOffset + p0 * g.o * 4, p1 - p0, g.o, K, false, false, 0, p1 - p0, mmScratch);
-      runEpilogue(g.epilogue, ins, outs, p0, p1);
+      runEpilogue(g.epilogue, ins, outs, p0, p1, ctx.wasm);
     }
   },
   (g, [x, f], [o], w) => (useWasm(w, x!, f!, o!) && directForward(g) ? { units: g.n * g.oh, align: 1 } : { units: blockCount(g.n * g.oh * g.ow, PIX), align: 1 }),

@@ -90,7 +90,7 @@ export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
       const hi = Math.floor(last / per) * m + blockRows(m, ROW_BLOCK, per, last % per)[1];
       if (ctx.hi > ctx.lo) {
         matmulJs(p, A, B, C, lo, hi);
-        runEpilogue(p.epilogue, ins, outs, lo, hi);
+        runEpilogue(p.epilogue, ins, outs, lo, hi, ctx.wasm);
       }
       return;
     }
@@ -105,7 +105,7 @@ export const matmul: CpuKernel<'matmul'> = splittable<'matmul'>(
       if (packed) ctx.wasm.matmulPacked(aOff, bOff, cOff, m, n, k, transposeA, transposeB, r0, r1, ctx.scratch, packed);
       else ctx.wasm.matmul(aOff, bOff, cOff, m, n, k, transposeA, transposeB, r0, r1, ctx.scratch);
       // the rows just written, through the epilogue while they are in cache
-      runEpilogue(p.epilogue, ins, outs, bi * m + r0, bi * m + r1);
+      runEpilogue(p.epilogue, ins, outs, bi * m + r0, bi * m + r1, ctx.wasm);
       u = bi * per + lastInEntry + 1;
     }
   },

@@ -35,7 +35,7 @@ type Push = () => void;
  * Emits `op(a, b)` for one vector or one scalar. `a`/`b` push an operand; `t` is a scratch
  * local of the lane type (v128 or f32).
  */
-function emitBinary(f: FuncBuilder, op: BinaryOp, vec: boolean, a: Push, b: Push, t: Local): void {
+export function emitBinary(f: FuncBuilder, op: BinaryOp, vec: boolean, a: Push, b: Push, t: Local): void {
   switch (op) {
     case 'add':
       a(); b();
@@ -77,7 +77,7 @@ function emitBinary(f: FuncBuilder, op: BinaryOp, vec: boolean, a: Push, b: Push
   }
 }
 
-function emitUnary(f: FuncBuilder, op: UnaryOp, vec: boolean, x: Push, t: Local): void {
+export function emitUnary(f: FuncBuilder, op: UnaryOp, vec: boolean, x: Push, t: Local): void {
   const zero = (): void => {
     if (vec) f.v128Zero();
     else f.f32(0);

@@ -540,6 +540,13 @@ export class FuncBuilder {
   f32x4Lt(): this {
     return this.simd(0x43);
   }
+  /** Lanes that differ (true where either is NaN). */
+  f32x4Ne(): this {
+    return this.simd(0x42);
+  }
+  f32x4Le(): this {
+    return this.simd(0x45);
+  }
   f32x4Gt(): this {
     return this.simd(0x44);
   }

@@ -40,6 +40,8 @@ export { REDUCE_OPS, type ReduceOp } from './reduce.js';
 export interface WasmKernels extends MatmulDriver {
   /** Whether FMA (relaxed SIMD) is in use. */
   readonly relaxed: boolean;
+  /** The memory the kernels address (map.ts instantiates expression functions over it). */
+  readonly memory: WebAssembly.Memory;
   /**
    * out[i] = a[i] op b[i] for i < count (float32). `out` may be `a` or `b`. Ops: add, sub, mul,
    * div, max, min (NaN-propagating, as Math.max/min), squaredDifference ((a−b)²),
@@ -188,6 +190,7 @@ export function createWasmKernels(memory: WebAssembly.Memory, opts: WasmKernelOp
 
   return {
     relaxed,
+    memory,
     convDirect(x, f, out, zero, r0, r1, g) {
       if (r1 > r0) direct(x, f, out, zero, r0, r1, ...geomArgs(g));
     },
