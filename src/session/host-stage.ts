@@ -129,17 +129,52 @@ function isRecomputableInt(t: Tensor, v: NDArray): boolean {
   return (v.dtype === 'int32' || v.dtype === 'int64') && v.size <= 16 && fromConstants(t.op);
 }
 
+const hostDeps = new WeakMap<Runner, Map<string, Map<Operation, Set<Operation>>>>();
+
+/** For each host op of a sub-run: the other host ops its inputs depend on, through any op (cached per key). */
+function hostDepsOf(runner: Runner, r: SubRun, ops: readonly Operation[]): Map<Operation, Set<Operation>> {
+  let m = hostDeps.get(runner);
+  if (!m) hostDeps.set(runner, (m = new Map()));
+  let d = m.get(r.key);
+  if (!d) {
+    d = new Map();
+    const hosts = new Set(ops);
+    for (const op of ops) {
+      const from = [...op.inputs, ...op.controlInputs];
+      const closure = from.length === 0 ? [] : prune(from, r.feeds, r.boundary, isLazy);
+      d.set(op, new Set([...closure].filter((o) => hosts.has(o) && o !== op)));
+    }
+    m.set(r.key, d);
+  }
+  return d;
+}
+
 /** Run `r` with its host-stage ops evaluated first. */
 export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operation[], sync: boolean, store: Map<unknown, unknown> = new Map()): HostGen<Map<Tensor, NDArray>> {
   const feeds = new Map(r.feeds);
   const ctx: HostContext = { runner, sync, feeds, store, hostOps: ops, ...(r.boundary ? { boundary: r.boundary } : {}) };
-  for (const op of ops) {
-    if (op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t))) continue;
+  const local = new Map<Tensor, NDArray>();
+  const done = (op: Operation) => op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t));
+  const missingOf = (op: Operation) => [...new Set(op.inputs.filter((t) => !feeds.has(t) && !local.has(t)))];
+  let deps: Map<Operation, Set<Operation>> | null = null;
+  for (const [i, op] of ops.entries()) {
+    if (done(op)) continue;
     const isL = isLazy(op);
-    const missing = isL ? [] : [...new Set(op.inputs.filter((t) => !feeds.has(t)))];
-    const local = new Map<Tensor, NDArray>();
+    const missing = isL ? [] : missingOf(op);
     if (missing.length > 0) {
-      const got = yield* subRun(runner, missing, feeds, sync, r.boundary, store);
+      // One sub-run computes these inputs and those of the later host ops that need no host op
+      // still to run (a SyncReplicasOptimizer's gradient applies: forward and backward once).
+      deps ??= hostDepsOf(runner, r, ops);
+      const want = new Set(missing);
+      const pending = new Set<Operation>([op]);
+      for (const o of ops.slice(i + 1)) {
+        if (isLazy(o)) break;
+        if (done(o)) continue;
+        const blocked = [...deps.get(o)!].some((d) => pending.has(d));
+        pending.add(o);
+        if (!blocked) for (const t of missingOf(o)) want.add(t);
+      }
+      const got = yield* subRun(runner, [...want], feeds, sync, r.boundary, store);
       for (const [t, v] of got) (isRecomputableInt(t, v) ? local : feeds).set(t, v);
     }
     const outs = yield* impls.get(op.type)!(op, isL ? [] : op.inputs.map((t) => feeds.get(t) ?? local.get(t)!), ctx);
