@@ -136,3 +136,11 @@ export class IOError extends Error {
     this.name = 'IOError';
   }
 }
+
+/** Python's NotImplementedError (a distribution method TF leaves undefined). */
+export class NotImplementedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotImplementedError';
+  }
+}

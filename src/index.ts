@@ -50,6 +50,7 @@ export * as summary from './summary/index.js';
 export { SessionLog } from './summary/file-writer.js';
 export * as savedModel from './metagraph/index.js';
 export { tablesInitializer } from './metagraph/main-op.js';
+export * as distributions from './distributions/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
 export * as io from './io/index.js';

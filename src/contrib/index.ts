@@ -32,3 +32,5 @@ export * as framework from './framework.js';
 export * as seq2seq from './seq2seq-namespace.js';
 /** `tf.contrib.legacy_seq2seq` as `tf.contrib.legacySeq2seq`: `sequenceLossByExample`, `sequenceLoss`. */
 export * as legacySeq2seq from './legacy-seq2seq.js';
+/** `tf.contrib.distributions`: TF 1.15 kept the core distributions here too. */
+export * as distributions from '../distributions/index.js';

@@ -29,6 +29,7 @@ export const dedicated: Record<string, string> = {
   'examples/tf1/mnist-with-summaries.ts': 'test/examples-tensorboard.test.ts',
   'examples/tf1/char-rnn.ts': 'test/examples-char-rnn.test.ts',
   'examples/tf1/wide-and-deep.ts': 'test/estimator-wide-deep.test.ts',
+  'examples/tf1/mnist-saved-model.ts': 'test/examples-saved-model.test.ts',
   // a page script (bundled by scripts/build-demo.ts), run in headless Chromium
   'examples/browser/main.ts': 'test/browser/demo.test.ts',
 };

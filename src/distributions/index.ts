@@ -1,0 +1,8 @@
+/** `tf.distributions` (and `tf.contrib.distributions`): TF 1.15's core probability distributions. */
+export {
+  Distribution, ReparameterizationType, FULLY_REPARAMETERIZED, NOT_REPARAMETERIZED, klDivergence, registerKL,
+} from './distribution.js';
+export { Normal } from './normal.js';
+export { Bernoulli } from './bernoulli.js';
+export { Categorical } from './categorical.js';
+export { Uniform } from './uniform.js';
