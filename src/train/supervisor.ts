@@ -4,8 +4,9 @@
  * FileWriter on `logdir` (chief only) and finalizes the graph. A session is prepared by
  * restoring the latest checkpoint of `logdir` or running the init op (and `initFn`), then the
  * local init op, and checking the ready op; the standard services are loops on the coordinator:
- * a checkpoint to `<logdir>/model.ckpt-STEP` every `saveModelSecs` (the first at once), the
- * summary op and `global_step/sec` every `saveSummariesSecs`. Their timers never keep the
+ * a checkpoint to `<logdir>/model.ckpt-STEP` every `saveModelSecs`, the summary op and
+ * `global_step/sec` every `saveSummariesSecs`, each the first time at once (done before
+ * `prepareOrWaitForSession` returns, where TF's threads only start it). Their timers never keep the
  * process alive. As in TF, stopping saves no checkpoint of its own.
  *
  * Python's `with sv.managed_session() as sess:` is `await sv.managedSession(async (sess) => ...)`:
@@ -101,7 +102,9 @@ async function stepValue(sess: Session, t: Tensor | Variable): Promise<number> {
  * TF's `coordinator.LooperThread`: calls `fn` every `intervalSecs` (back to back when null),
  * the first time at once, until the coordinator stops. Its timer is unref'd.
  */
-function looper(coord: Coordinator, intervalSecs: number | null, fn: () => Awaitable<void>, name: string, startLoop?: () => Awaitable<void>): Thread {
+function looper(coord: Coordinator, intervalSecs: number | null, fn: () => Awaitable<void>, name: string, startLoop?: () => Awaitable<void>): Thread & { firstDone: Promise<void> } {
+  let firstDone!: () => void;
+  const first = new Promise<void>((res) => (firstDone = res));
   const t = new Thread(async () => {
     await coord.stopOnException(async () => {
       if (startLoop) await startLoop();
@@ -126,12 +129,14 @@ function looper(coord: Coordinator, intervalSecs: number | null, fn: () => Await
           next += intervalSecs * 1000;
         }
         await fn();
+        firstDone();
         if (intervalSecs === null) await new Promise((r) => setImmediate(r));
       }
     });
+    firstDone();
   }, name);
   coord.registerThread(t);
-  return t;
+  return Object.assign(t, { firstDone: first });
 }
 
 /** `tf.train.Supervisor` (TF 1.15): a training program's session, checkpoints, summaries and stop flag. */
@@ -308,7 +313,7 @@ export class Supervisor {
       logging.warning("Standard services need a 'logdir' passed to the SessionManager");
       return [];
     }
-    const threads: Thread[] = [];
+    const threads: (Thread & { firstDone: Promise<void> })[] = [];
     const writer = this._summaryWriter;
     const gs = this._globalStep;
     const start = async (): Promise<void> => {
@@ -359,11 +364,18 @@ export class Supervisor {
         }
       }, 'SVTimerCheckpointThread'));
     }
-    // The START event goes before any loop writes; the loops start right after it.
-    const first = start().then(() => threads.forEach((t) => t.start()), (e) => {
-      this._coord.requestStop(e);
-    });
-    this.pendingStart = first;
+    // The START event goes before any loop writes; the loops start right after it. Their first
+    // round (the checkpoint and summaries of the step the session starts at) is awaited by
+    // prepareOrWaitForSession, so it is never written after the body's own saves.
+    this.pendingStart = start().then(
+      async () => {
+        threads.forEach((t) => t.start());
+        await Promise.all(threads.map((t) => t.firstDone));
+      },
+      (e) => {
+        this._coord.requestStop(e);
+      },
+    );
     return threads;
   }
 
