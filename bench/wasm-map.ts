@@ -2,7 +2,8 @@
  * The map kernel's two renderings on one thread, A/B in one process: the expression's wasm
  * SIMD function (src/device/cpu/wasm/map.ts) against the generated JS loop (mapLoop), and the
  * unfused wasm elementwise kernels doing the same work step by step, on the MLP step's
- * expressions (bias + relu, ReluGrad, the SGD update) at its sizes and at a few others.
+ * expressions (bias + relu, ReluGrad, the SGD update) at its sizes and at a few others, and a
+ * float64 one (sigmoidGrad, whose unfused kernel is the JS loop).
  * Medians of interleaved repetitions (the machine is shared: compare the ratios).
  *
  *   npx tsx bench/wasm-map.ts [--reps 200]
@@ -39,9 +40,16 @@ function sgd(): Expr {
   return b.done(f32(b, b.op('sub', b.in(0), f32(b, b.op('mul', b.in(1), b.in(2))))));
 }
 
+/** dy·y·(1 − y) in float64, one rounding (the JS loop's formula). */
+function sigmoidGrad(): Expr {
+  const b = new ExprBuilder();
+  return b.done(f32(b, b.op('mul', b.op('mul', b.in(1), b.in(0)), b.op('sub', b.c(1), b.in(0)))));
+}
+
 interface Case { name: string; e: Expr; rows: number; cols: number; strides: (cols: number) => number[][]; unfused: (ins: Float32Array[], out: Float32Array) => void }
 const at = (a: Float32Array): number => a.byteOffset;
 const cases: Case[] = [];
+const sgLoop = mapLoop(sigmoidGrad(), 2);
 for (const [rows, cols] of [[128, 256], [128, 10], [784, 256], [16, 64]] as const) {
   cases.push({
     name: `bias + relu ${rows}×${cols}`, e: biasRelu(), rows, cols, strides: (c) => [[c, 1], [0, 1]],
@@ -53,6 +61,11 @@ for (const [rows, cols] of [[128, 256], [128, 10], [784, 256], [16, 64]] as cons
   cases.push({
     name: `reluGrad ${rows}×${cols}`, e: reluGrad(), rows, cols, strides: (c) => [[c, 1], [c, 1]],
     unfused: ([a, g], o) => k.binary('reluGrad', at(a!), at(g!), at(o), rows * cols),
+  });
+  cases.push({
+    name: `sigmoidGrad ${rows}×${cols}`, e: sigmoidGrad(), rows, cols, strides: (c) => [[c, 1], [c, 1]],
+    // the unfused CPU kernel is the JS loop itself (no wasm kernel computes it)
+    unfused: ([y, dy], o) => sgLoop([y!, dy!], [o], [rows * cols], [[1], [1]], 0, 1),
   });
   cases.push({
     name: `sgd update ${rows}×${cols}`, e: sgd(), rows, cols, strides: (c) => [[c, 1], [0, 0], [c, 1]],

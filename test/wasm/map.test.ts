@@ -110,6 +110,19 @@ function compound(): [string, Expr, number][] {
     const relu = b.op('f32', b.op('add', b.op('select', b.op('cmplt', z, b.c(0)), b.c(0), z), b.c(0)));
     list.push(['bias + relu + scale', b.done(b.op('f32', b.op('mul', relu, b.c(0.5))), relu), 2]);
   }
+  // float64 lanes: values the JS loop keeps unrounded between steps, non-float32 constants
+  const b64 = (f: (b: ExprBuilder) => number, nIn: number, name: string): void => {
+    const b = new ExprBuilder();
+    list.push([name, b.done(b.op('f32', f(b))), nIn]);
+  };
+  b64((b) => b.op('add', b.op('mul', b.in(0), b.in(1)), b.in(0)), 2, 'a·b + a unrounded (float64)');
+  b64((b) => b.op('mul', b.c(0.2), b.in(0)), 1, '0.2·x (float64 constant)');
+  b64((b) => b.op('select', b.op('cmplt', b.op('add', b.in(0), b.in(1)), b.in(1)), b.op('div', b.in(0), b.c(3)), b.op('sqrt', b.op('abs', b.in(1)))), 2, 'select on a float64 comparison');
+  b64((b) => b.op('floor', b.op('div', b.in(0), b.in(1))), 2, 'floorDiv (float64 floor of a quotient)');
+  b64((b) => b.op('sub', b.in(0), b.op('mul', b.op('floor', b.op('div', b.in(0), b.in(1))), b.in(1))), 2, 'mod');
+  b64((b) => b.op('trunc', b.op('recip', b.op('max', b.op('neg', b.op('mul', b.in(0), b.c(1.1))), b.op('min', b.in(1), b.c(0.3))))), 2, 'trunc(1/max(−1.1x, min(y, 0.3)))');
+  b64((b) => b.op('select', b.op('and', b.op('mul', b.in(0), b.c(0.1)), b.op('not', b.op('isnan', b.op('sub', b.in(1), b.c(0.7))))), b.c(0.25), b.op('ceil', b.op('mul', b.in(1), b.c(0.7)))), 2, 'float64 truths, isnan, ceil');
+  for (const name of ['sigmoidGrad', 'tanhGrad', 'rsqrtGrad', 'sqrtGrad', 'eluGrad'] as const) list.push([`BINARY_EXPRS.${name}`, BINARY_EXPRS[name], 2]);
   for (const name of ['relu', 'relu6'] as const) list.push([`UNARY_EXPRS.${name}`, UNARY_EXPRS[name], 1]);
   for (const name of ['reluGrad', 'relu6Grad'] as const) list.push([`BINARY_EXPRS.${name}`, BINARY_EXPRS[name], 2]);
   return list;
@@ -168,19 +181,14 @@ describe('wasm map renderer', () => {
     expect(bitsOf(out)).toEqual(bitsOf(ref));
   });
 
-  it('expressions that need float64 keep the JS loop', () => {
-    const b1 = new ExprBuilder();
-    const needs64: [string, Expr][] = [
-      ['exp', unExpr('exp', true)],
-      ['tanh', unExpr('tanh', true)],
-      ['a·b + c without a rounding between', (() => { const b = new ExprBuilder(); return b.done(b.op('f32', b.op('add', b.op('mul', b.in(0), b.in(1)), b.in(0)))); })()],
-      ['a constant that is not float32 (0.2·x)', b1.done(b1.op('f32', b1.op('mul', b1.c(0.2), b1.in(0))))],
-      ['a comparison of an unrounded sum', (() => { const b = new ExprBuilder(); return b.done(b.op('cmplt', b.op('add', b.in(0), b.in(1)), b.in(1))); })()],
-      ['sigmoidGrad (float64 products)', BINARY_EXPRS.sigmoidGrad],
-      ['sigmoid', UNARY_EXPRS.sigmoid],
+  it('expressions with Math.* functions keep the JS loop', () => {
+    const needsMath: [string, Expr][] = [
+      ['exp', unExpr('exp', true)], ['expm1', unExpr('expm1', true)], ['log', unExpr('log', true)],
+      ['log1p', unExpr('log1p', true)], ['tanh', unExpr('tanh', true)], ['sin', unExpr('sin', true)],
+      ['cos', unExpr('cos', true)], ['sigmoid', UNARY_EXPRS.sigmoid], ['softplusGrad', BINARY_EXPRS.softplusGrad],
     ];
     const x = heap.f32(heap.alloc(64), 8);
-    for (const [name, e] of needs64) {
+    for (const [name, e] of needsMath) {
       expect(f32Form(e), name).toBeNull();
       const nIn = Math.max(...e.nodes.map((nd) => (nd.op === 'in' ? nd.i + 1 : 0)));
       expect(wasmMapRows(memory, e, Array(nIn).fill(x), [x], [8], Array(nIn).fill([1]), 0, 1), name).toBe(false);

@@ -605,6 +605,76 @@ export class FuncBuilder {
     return this.simd(0xeb);
   }
   /** Relaxed SIMD: [a, b, c] → a·b + c, fused or not depending on the host. */
+  // f64x2 (two float64 lanes) and the conversions between lane shapes
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f64x2Eq(): this {
+    return this.simd(0x47);
+  }
+  /** Lanes that differ (true where either is NaN). */
+  f64x2Ne(): this {
+    return this.simd(0x48);
+  }
+  f64x2Lt(): this {
+    return this.simd(0x49);
+  }
+  f64x2Gt(): this {
+    return this.simd(0x4a);
+  }
+  f64x2Le(): this {
+    return this.simd(0x4b);
+  }
+  /** [a, b, 0, 0] from two float64 lanes, each rounded to float32. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  /** Lanes 0 and 1 of a float32 vector as float64. */
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  f64x2Ceil(): this {
+    return this.simd(0x74);
+  }
+  f64x2Floor(): this {
+    return this.simd(0x75);
+  }
+  f64x2Trunc(): this {
+    return this.simd(0x7a);
+  }
+  /** Sign-extend 32-bit lanes 0, 1 (low) or 2, 3 (high) to 64 bits. */
+  i64x2ExtendLowI32x4S(): this {
+    return this.simd(0xc7);
+  }
+  i64x2ExtendHighI32x4S(): this {
+    return this.simd(0xc8);
+  }
+  f64x2Abs(): this {
+    return this.simd(0xec);
+  }
+  f64x2Neg(): this {
+    return this.simd(0xed);
+  }
+  f64x2Sqrt(): this {
+    return this.simd(0xef);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  f64x2Div(): this {
+    return this.simd(0xf3);
+  }
+  f64x2Const(a: number, b: number): this {
+    const bytes = new Uint8Array(new Float64Array([a, b]).buffer);
+    return this.v128Const(bytes);
+  }
+
   f32x4RelaxedMadd(): this {
     return this.simd(0x105);
   }

@@ -31,48 +31,148 @@ const MAX_PAGES = 65536;
 /** Vectors per iteration of the main loop (then single vectors, then the scalar tail). */
 export const UNROLL = 4;
 
-/** The node computations of one vector (inputs already in `x`), into the returned locals. */
-function emitNodes(f: FuncBuilder, e: Expr, form: F32Form, v: Local[], n: Local[], c: Local[], one: Local | null, tmp: Local): void {
-  const { kinds, asNum, asCond } = form;
-  const num = (a: number) => (): void => void f.get(kinds[a] === 'b' ? n[a]! : v[a]!);
-  const cond = (a: number) => (): void => void f.get(kinds[a] === 'b' ? v[a]! : c[a]!);
+const NARROW = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+const JOIN = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+
+/**
+ * Node values of one vector and their other views, each computed at its first use in the
+ * vector's (straight-line) code: F, the f32x4 value (a mask as 1.0/0.0, a float64 value
+ * rounded); D, the two f64x2 halves (lanes 0–1, 2–3); M, the truth mask (x ≠ 0 and not NaN,
+ * as JS `x ? … : …`).
+ */
+class Views {
+  private readonly locals = new Map<string, Local>();
+  private done = new Set<string>();
+  constructor(
+    private readonly f: FuncBuilder,
+    private readonly kinds: readonly (string | null)[],
+    /** Per node: its f32x4 value or mask ('f', 'r', 'b'), its float64 halves ('d'). */
+    readonly v: Local[],
+    readonly lo: Local[],
+    readonly hi: Local[],
+    private readonly one: Local,
+  ) {}
+  /** A new vector: every view is computed again. */
+  reset(): void {
+    this.done = new Set();
+  }
+  private view(key: string, compute: (l: Local) => void): Local {
+    let l = this.locals.get(key);
+    if (!l) this.locals.set(key, (l = this.f.local('v128')));
+    if (!this.done.has(key)) {
+      this.done.add(key);
+      compute(l);
+    }
+    return l;
+  }
+  F(a: number): Local {
+    const f = this.f;
+    const k = this.kinds[a];
+    if (k === 'b') return this.view(`n${a}`, (l) => f.get(this.v[a]!).get(this.one).v128And().set(l));
+    if (k === 'd') return this.view(`F${a}`, (l) => f.get(this.lo[a]!).f32x4DemoteF64x2Zero().get(this.hi[a]!).f32x4DemoteF64x2Zero().i8x16Shuffle(JOIN).set(l));
+    return this.v[a]!;
+  }
+  D(a: number): [Local, Local] {
+    if (this.kinds[a] === 'd') return [this.lo[a]!, this.hi[a]!];
+    const f = this.f;
+    const x = this.F(a);
+    return [
+      this.view(`l${a}`, (l) => f.get(x).f64x2PromoteLowF32x4().set(l)),
+      this.view(`h${a}`, (l) => f.get(x).get(x).i8x16Shuffle(HIGH_HALF).f64x2PromoteLowF32x4().set(l)),
+    ];
+  }
+  M(a: number): Local {
+    const f = this.f;
+    if (this.kinds[a] === 'b') return this.v[a]!;
+    if (this.kinds[a] === 'd') {
+      const [l, h] = this.D(a);
+      return this.view(`m${a}`, (m) => {
+        for (const half of [l, h]) f.get(half).f64x2Const(0, 0).f64x2Ne().get(half).get(half).f64x2Eq().v128And();
+        f.i8x16Shuffle(NARROW).set(m);
+      });
+    }
+    const x = this.F(a);
+    return this.view(`m${a}`, (m) => f.get(x).v128Zero().f32x4Ne().get(x).get(x).f32x4Eq().v128And().set(m));
+  }
+}
+
+/** JS `a > b || a !== a ? a : b` (NaN from either side; max(+0, −0) is −0), `<` for min. */
+function emitMaxMin(f: FuncBuilder, max: boolean, wide: boolean, a: Local, b: Local): void {
+  f.get(a).get(b).get(a).get(b);
+  if (wide) (max ? f.f64x2Gt() : f.f64x2Lt()).get(a).get(a).f64x2Ne();
+  else (max ? f.f32x4Gt() : f.f32x4Lt()).get(a).get(a).f32x4Ne();
+  f.v128Or().v128Bitselect();
+}
+
+const F64_BINARY: Partial<Record<string, (f: FuncBuilder) => void>> = {
+  add: (f) => f.f64x2Add(), sub: (f) => f.f64x2Sub(), mul: (f) => f.f64x2Mul(), div: (f) => f.f64x2Div(),
+};
+const F64_UNARY: Partial<Record<string, (f: FuncBuilder) => void>> = {
+  neg: (f) => f.f64x2Neg(), abs: (f) => f.f64x2Abs(), sqrt: (f) => f.f64x2Sqrt(),
+  floor: (f) => f.f64x2Floor(), ceil: (f) => f.f64x2Ceil(), trunc: (f) => f.f64x2Trunc(),
+};
+const F32_CMP: Partial<Record<string, (f: FuncBuilder) => void>> = {
+  cmplt: (f) => f.f32x4Lt(), cmple: (f) => f.f32x4Le(), cmpeq: (f) => f.f32x4Eq(), cmpne: (f) => f.f32x4Ne(),
+};
+const F64_CMP: Partial<Record<string, (f: FuncBuilder) => void>> = {
+  cmplt: (f) => f.f64x2Lt(), cmple: (f) => f.f64x2Le(), cmpeq: (f) => f.f64x2Eq(), cmpne: (f) => f.f64x2Ne(),
+};
+
+/** The node computations of one vector (inputs already loaded), each into its local(s). */
+function emitNodes(f: FuncBuilder, e: Expr, form: F32Form, vw: Views, tmp: Local): void {
+  const { kinds, wide } = form;
+  vw.reset();
   e.nodes.forEach((node, k) => {
-    if (kinds[k] === null || node.op === 'const') return;
-    if (node.op !== 'in') {
-      const [a, b, d] = node.args;
-      const op = node.op;
-      const bin = BINARY[op];
-      const un = UNARY[op];
-      if (bin) emitBinary(f, bin, true, num(a!), num(b!), tmp);
-      else if (un) emitUnary(f, un, true, num(a!), tmp);
+    if (kinds[k] === null || node.op === 'const' || node.op === 'in') return;
+    const [a, b, d] = node.args;
+    const op = node.op;
+    const get = (l: Local) => (): void => void f.get(l);
+    if (op === 'f32') {
+      f.get(vw.F(a!)).set(vw.v[k]!);
+    } else if (kinds[k] === 'd') {
+      // float64 lanes, each half as the JS loop computes it
+      for (let h = 0; h < 2; h++) {
+        const D = (i: number): Local => vw.D(i)[h]!;
+        const bin = F64_BINARY[op], un = F64_UNARY[op];
+        if (bin) { f.get(D(a!)).get(D(b!)); bin(f); }
+        else if (un) { f.get(D(a!)); un(f); }
+        else if (op === 'recip') f.f64x2Const(1, 1).get(D(a!)).f64x2Div();
+        else if (op === 'max' || op === 'min') emitMaxMin(f, op === 'max', true, D(a!), D(b!));
+        else if (op === 'select') {
+          f.get(D(b!)).get(D(d!)).get(vw.M(a!));
+          if (h === 0) f.i64x2ExtendLowI32x4S(); else f.i64x2ExtendHighI32x4S();
+          f.v128Bitselect();
+        } else throw new Error(`map: ${op} has no float64 lane form`);
+        f.set(h === 0 ? vw.lo[k]! : vw.hi[k]!);
+      }
+    } else if (wide[k]) {
+      // a comparison of float64 values: two i64x2 masks narrowed to one of 32-bit lanes
+      for (let h = 0; h < 2; h++) {
+        const D = (i: number): Local => vw.D(i)[h]!;
+        if (op === 'isnan') f.get(D(a!)).get(D(a!)).f64x2Ne();
+        else { f.get(D(a!)).get(D(b!)); F64_CMP[op]!(f); }
+      }
+      f.i8x16Shuffle(NARROW).set(vw.v[k]!);
+    } else {
+      const bin = BINARY[op], un = UNARY[op], cmp = F32_CMP[op];
+      if (bin) emitBinary(f, bin, true, get(vw.F(a!)), get(vw.F(b!)), tmp);
+      else if (un) emitUnary(f, un, true, get(vw.F(a!)), tmp);
+      else if (cmp) { f.get(vw.F(a!)).get(vw.F(b!)); cmp(f); }
       else {
         switch (op) {
-          case 'f32': num(a!)(); break;
-          // JS `a > b || a !== a ? a : b` (NaN from either side; max(+0, −0) is −0)
-          case 'max': num(a!)(); num(b!)(); num(a!)(); num(b!)(); f.f32x4Gt(); num(a!)(); num(a!)(); f.f32x4Ne().v128Or().v128Bitselect(); break;
-          case 'min': num(a!)(); num(b!)(); num(a!)(); num(b!)(); f.f32x4Lt(); num(a!)(); num(a!)(); f.f32x4Ne().v128Or().v128Bitselect(); break;
-          case 'cmplt': num(a!)(); num(b!)(); f.f32x4Lt(); break;
-          case 'cmple': num(a!)(); num(b!)(); f.f32x4Le(); break;
-          case 'cmpeq': num(a!)(); num(b!)(); f.f32x4Eq(); break;
-          case 'cmpne': num(a!)(); num(b!)(); f.f32x4Ne(); break;
-          case 'isnan': num(a!)(); num(a!)(); f.f32x4Ne(); break;
-          case 'and': cond(a!)(); cond(b!)(); f.v128And(); break;
-          case 'or': cond(a!)(); cond(b!)(); f.v128Or(); break;
-          case 'not': cond(a!)(); f.v128Not(); break;
-          case 'select': num(b!)(); num(d!)(); cond(a!)(); f.v128Bitselect(); break;
+          case 'max': case 'min': emitMaxMin(f, op === 'max', false, vw.F(a!), vw.F(b!)); break;
+          case 'isnan': f.get(vw.F(a!)).get(vw.F(a!)).f32x4Ne(); break;
+          case 'and': f.get(vw.M(a!)).get(vw.M(b!)).v128And(); break;
+          case 'or': f.get(vw.M(a!)).get(vw.M(b!)).v128Or(); break;
+          case 'not': f.get(vw.M(a!)).v128Not(); break;
+          case 'select': f.get(vw.F(b!)).get(vw.F(d!)).get(vw.M(a!)).v128Bitselect(); break;
           default: throw new Error(`map: ${op} has no float32 lane form`);
         }
       }
-      f.set(v[k]!);
+      f.set(vw.v[k]!);
     }
-    emitViews(f, k, kinds[k]!, asNum[k]!, asCond[k]!, v, n, c, one);
   });
-}
-
-/** The 1.0/0.0 form of a mask node, the truth mask of a number node (x ≠ 0 and x = x). */
-function emitViews(f: FuncBuilder, k: number, kind: string, asNum: boolean, asCond: boolean, v: Local[], n: Local[], c: Local[], one: Local | null): void {
-  if (asNum && kind === 'b') f.get(v[k]!).get(one!).v128And().set(n[k]!);
-  if (asCond && kind !== 'b') f.get(v[k]!).v128Zero().f32x4Ne().get(v[k]!).get(v[k]!).f32x4Eq().v128And().set(c[k]!);
 }
 
 /** The module bytes of `e` over inputs with these inner-stride patterns. */
@@ -92,25 +192,27 @@ export function buildMapModuleBytes(e: Expr, form: F32Form, patterns: readonly P
   const outP = e.outs.map(() => f.params[pi++]!);
   const inner = f.params[pi++]!, rows = f.params[pi++]!;
 
-  const { kinds, asNum, asCond } = form;
+  const { kinds } = form;
   const used = patterns.map((_, i) => e.nodes.some((nd, k) => nd.op === 'in' && nd.i === i && kinds[k] !== null));
   const x = patterns.map(() => f.local('v128'));
   const q = patterns.map(() => f.local('i32'));
   const s2 = patterns.map((pt) => (pt === 2 ? f.locals('i32', 3) : null));
   const v = e.nodes.map((nd) => (nd.op === 'in' ? x[nd.i]! : f.local('v128')));
-  const n = e.nodes.map((_, k) => (asNum[k] ? f.local('v128') : v[k]!));
-  const c = e.nodes.map((_, k) => (asCond[k] ? f.local('v128') : v[k]!));
-  const one = asNum.some(Boolean) ? f.local('v128') : null;
+  const wideOf = (k: number): boolean => kinds[k] === 'd';
+  const lo = e.nodes.map((_, k) => (wideOf(k) ? f.local('v128') : v[k]!));
+  const hi = e.nodes.map((nd, k) => (wideOf(k) ? (nd.op === 'const' ? lo[k]! : f.local('v128')) : v[k]!));
+  const one = f.local('v128');
+  const vw = new Views(f, kinds, v, lo, hi, one);
   const tmp = f.local('v128');
   const qo = outP.map(() => f.local('i32'));
   const t = f.local('i32'), r = f.local('i32');
 
-  // loop invariants: constants (and their views), the gathered inputs' 2·, 3·, 4· strides
-  if (one) f.f32x4Const(1, 1, 1, 1).set(one);
+  // loop invariants: constants, the gathered inputs' 2·, 3·, 4· strides
+  f.f32x4Const(1, 1, 1, 1).set(one);
   e.nodes.forEach((nd, k) => {
     if (nd.op !== 'const' || kinds[k] === null) return;
-    f.f32x4Const(nd.v, nd.v, nd.v, nd.v).set(v[k]!);
-    emitViews(f, k, 'f', false, asCond[k]!, v, n, c, one);
+    if (kinds[k] === 'd') f.f64x2Const(nd.v, nd.v).set(lo[k]!);
+    else f.f32x4Const(nd.v, nd.v, nd.v, nd.v).set(v[k]!);
   });
   inP.forEach(({ is }, i) => {
     const s = s2[i];
@@ -145,10 +247,11 @@ export function buildMapModuleBytes(e: Expr, form: F32Form, patterns: readonly P
         f.get(q[i]!).get(m4!).i32Add().set(q[i]!);
       }
     });
-    emitNodes(f, e, form, v, n, c, one, tmp);
+    emitNodes(f, e, form, vw, tmp);
     e.outs.forEach((o, j) => {
+      const val = vw.F(o);
       at(qo[j]!);
-      f.get(kinds[o] === 'b' ? n[o]! : v[o]!);
+      f.get(val);
       if (vec) f.v128Store({ offset: 16 * u }); else f.v128Store32Lane(0);
     });
   };
