@@ -172,6 +172,41 @@ describe('registration errors', () => {
     });
   });
 
+  it("customGradient: TF's TypeError when f reads a variable and gradFn takes no {variables}", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const v = new tf.Variable(2, { name: 'v' });
+      const f = tf.customGradient((x: Tensor) => [tf.multiply(x, v), (dy) => dy as Tensor]);
+      expect(() => f(tf.constant(1))).toThrow(
+        new TypeError("If using @custom_gradient with a function that uses variables, then grad_fn must accept a keyword argument 'variables'."),
+      );
+      // Without variables the gradient may take just the result gradients.
+      const h = tf.customGradient((x: Tensor) => [tf.multiply(x, 3), (dy) => tf.multiply(dy as Tensor, 3)]);
+      const x = tf.constant(1);
+      expect(tf.gradients(h(x), x)[0]).not.toBeNull();
+    });
+  });
+
+  it('a GraphDef keeps the override: the imported graph differentiates with it', async () => {
+    const g = new tf.Graph();
+    const gd = g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [2], 'x');
+      g.gradientOverrideMap({ Identity: 'FlipGradient' }, () => tf.identity(x, 'flip'));
+      return g.asGraphDef();
+    });
+    const g2 = new tf.Graph();
+    const dx = g2.asDefault(() => {
+      tf.importGraphDef(gd, { name: '' });
+      const y = g2.getTensorByName('flip:0');
+      expect(y.op.attrs._gradient_op_type).toBe('FlipGradient');
+      return tf.gradients(tf.reduceSum(tf.multiply(y, [2, 5])), g2.getTensorByName('x:0'))[0]!;
+    });
+    const sess = new tf.Session({ graph: g2 });
+    const v = (await sess.run(dx, new Map([[g2.getTensorByName('x:0'), new tf.NDArray(Float32Array.of(1, 1), [2], 'float32')]]))) as NDArray;
+    expect(Array.from(v.data)).toEqual([-2, -5]);
+    await sess.close();
+  });
+
   it('tf.NotDifferentiable cuts the gradient of an op type', () => {
     tf.NotDifferentiable('CustomNoGradTestOnly');
     expect(() => tf.NotDifferentiable('CustomNoGradTestOnly')).toThrow(/^Registering two gradient with name 'CustomNoGradTestOnly'!/);

@@ -118,6 +118,11 @@ export function customGradient<R extends Tensor | Tensor[]>(
     }
     const argSet = new Set(args);
     const variables = [...used].filter((v) => !argSet.has(v.ref) && !argSet.has(v.value()));
+    // TF inspects grad_fn for a `variables` keyword; here a gradFn declaring more parameters
+    // than f has results takes the trailing `{variables}` (one with only a rest parameter too).
+    if (variables.length > 0 && gradFn.length > 0 && gradFn.length <= flat.length) {
+      throw new TypeError("If using @custom_gradient with a function that uses variables, then grad_fn must accept a keyword argument 'variables'.");
+    }
     const name = `CustomGradient-${++uid}`;
     const n = flat.length;
     register(name, (op, dys) => {
