@@ -37,7 +37,8 @@ export class WorkerState {
   /** The tags of each client session's runs in progress (cancelled when the client goes away). */
   private readonly running = new Map<string, Set<object>>();
   /** Names of the resources (queues, accumulators) without a shared_name, per client session and node. */
-  private readonly unshared = new Map<string, string>();
+  private readonly unshared = new Map<string, Map<string, string>>();
+  private unsharedCount = 0;
   private next = 0;
 
   constructor(
@@ -135,9 +136,10 @@ export class WorkerState {
     const dec = new TextDecoder();
     const sharedName = n.attr.shared_name?.s ? dec.decode(n.attr.shared_name.s) : '';
     if (sharedName !== '') return n;
-    const key = `${sessionHandle}\u0000${n.name}`;
-    let name = this.unshared.get(key);
-    if (name === undefined) this.unshared.set(key, (name = `_${this.unshared.size}_${n.name}`));
+    let mine = this.unshared.get(sessionHandle);
+    if (!mine) this.unshared.set(sessionHandle, (mine = new Map()));
+    let name = mine.get(n.name);
+    if (name === undefined) mine.set(n.name, (name = `_${this.unsharedCount++}_${n.name}`));
     return { ...n, attr: { ...n.attr, shared_name: A.s(name) } };
   }
 
@@ -195,6 +197,7 @@ export class WorkerState {
   release(sessionHandle: string): void {
     for (const h of this.bySession.get(sessionHandle) ?? []) this.partitions.delete(h);
     this.bySession.delete(sessionHandle);
+    this.unshared.delete(sessionHandle);
     // its steps still waiting on this task end (TF aborts a gone master's steps)
     for (const tag of this.running.get(sessionHandle) ?? []) this.cancel(tag);
   }
