@@ -51,6 +51,7 @@ export { SessionLog } from './summary/file-writer.js';
 export * as savedModel from './metagraph/index.js';
 export { tablesInitializer } from './metagraph/main-op.js';
 export * as distributions from './distributions/index.js';
+export * as lookup from './ops/lookup/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
 export * as io from './io/index.js';

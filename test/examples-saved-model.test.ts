@@ -35,6 +35,9 @@ describe('examples/tf1/mnist-saved-model.ts', () => {
     const sess = new tf.Session({ graph: g });
     const mg = await tf.savedModel.loader.load(sess, [tf.savedModel.tagConstants.SERVING], exportDir);
     expect(mg.metaInfoDef!.strippedDefaultAttrs).toBe(true);
+    // the class names come from index_to_string_table_from_tensor's table, filled by the main op
+    expect(mg.collectionDef.saved_model_main_op!.nodeList!.value).toEqual(['init_all_tables']);
+    expect(g.getOperations().filter((o) => o.type === 'HashTableV2' || o.type === 'LookupTableFindV2').length).toBe(2);
     const classify = mg.signatureDef[tf.savedModel.signatureConstants.DEFAULT_SERVING_SIGNATURE_DEF_KEY]!;
     const predict = mg.signatureDef.predict_images!;
     expect(classify.methodName).toBe('tensorflow/serving/classify');

@@ -6,12 +6,6 @@
 // its training instructions, and uses TensorFlow SavedModel to export the trained model with
 // proper signatures that can be loaded by standard tensorflow_model_server.
 //
-// One line differs: the original maps class ids to their names with
-// `tf.contrib.lookup.index_to_string_table_from_tensor(tf.constant([str(i) for i in range(10)]))`
-// and `table.lookup(tf.to_int64(indices))`; tsflow has no lookup tables, so the names are
-// gathered from the same string constant (identical for the ids 0-9 top_k gives), and the main
-// op stays `tf.tables_initializer()` (a NoOp with no tables, as in TF).
-//
 // Usage: mnist-saved-model.ts [--training_iteration=x] [--model_version=y] export_dir
 // (default export_dir: a new directory under the system's temp dir). The test,
 // test/examples-saved-model.test.ts, loads the export back and classifies through its signatures.
@@ -57,8 +51,8 @@ async function main(): Promise<void> {
   const crossEntropy = tf.negative(tf.reduceSum(tf.multiply(y_, tf.log(y))));
   const trainStep = new tf.train.GradientDescentOptimizer(0.01).minimize(crossEntropy);
   const [values, indices] = tf.nn.topK(y, 10);
-  const table = tf.constant(Array.from({ length: 10 }, (_, i) => String(i)));
-  const predictionClasses = tf.gather(table, tf.cast(indices, tf.int64));
+  const table = tf.contrib.lookup.indexToStringTableFromTensor(tf.constant(Array.from({ length: 10 }, (_, i) => String(i))));
+  const predictionClasses = table.lookup(tf.cast(indices, tf.int64));
   for (let i = 0; i < Number(FLAGS.training_iteration); i++) {
     const batch = mnist.train.nextBatch(50);
     await trainStep.run(new Map([[x, batch[0]], [y_, batch[1]]]));

@@ -34,3 +34,5 @@ export * as seq2seq from './seq2seq-namespace.js';
 export * as legacySeq2seq from './legacy-seq2seq.js';
 /** `tf.contrib.distributions`: TF 1.15 kept the core distributions here too. */
 export * as distributions from '../distributions/index.js';
+/** `tf.contrib.lookup`: HashTable, index_table_from_tensor, index_to_string_table_from_tensor. */
+export * as lookup from '../ops/lookup/index.js';

@@ -360,6 +360,13 @@ on(['ParseSingleExample'], (c) => {
     Tdense: A.types(dense.map((s) => s.dtype)), dense_shapes: denseShapes(dense),
   };
 });
+on(['HashTableV2'], (c) => ({
+  container: A.s((c.attrs.container as string | undefined) ?? ''), shared_name: A.s((c.attrs.sharedName as string | undefined) ?? ''),
+  use_node_name_sharing: A.b(!!c.attrs.useNodeNameSharing), key_dtype: A.type(c.attrs.keyDtype as DType), value_dtype: A.type(c.attrs.valueDtype as DType),
+}));
+on(['InitializeTableV2'], (c) => ({ Tkey: T(c, 1), Tval: T(c, 2) }));
+on(['LookupTableFindV2'], (c) => ({ Tin: T(c, 1), Tout: T(c, 2) }));
+on(['LookupTableSizeV2'], () => ({}));
 on(['ShapeN'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), out_type: A.type(c.attrs.outType as DType) }));
 on(['EnsureShape'], (c) => ({ T: T(c), shape: A.shape(c.attrs.shape as PartialShape) }));
 

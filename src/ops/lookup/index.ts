@@ -1,0 +1,2 @@
+/** `tf.lookup` and `tf.contrib.lookup`: TF 1.15's static hash tables and vocabulary tables. */
+export { KeyValueTensorInitializer, StaticHashTable, HashTable, IdTableWithHashBuckets, indexTableFromTensor, indexToStringTableFromTensor } from './tables.js';
