@@ -2,3 +2,7 @@
 export { initFromCheckpoint } from '../train/init-from-checkpoint.js';
 export { listVariables, loadCheckpoint, loadVariable } from '../checkpoint/reader.js';
 export { getGlobalStep, getOrCreateGlobalStep, createGlobalStep } from '../train/global-step.js';
+export {
+  getVariables, getModelVariables, getTrainableVariables, getLocalVariables, getVariablesByName, getVariablesBySuffix, getUniqueVariable,
+} from './framework-variables.js';
+export { argScope, addArgScope, hasArgScope, argScopedArguments, currentArgScope, type ArgScope } from './arg-scope.js';

@@ -1,6 +1,6 @@
 /** `tf.contrib`: the parts of TF1's contrib that everyday programs use. */
 import { varianceScalingInitializer, xavierInitializer } from './initializers.js';
-import { flatten, fullyConnected } from '../layers/contrib.js';
+import { contribLayers } from '../layers/contrib-namespace.js';
 import { applyRegularization, l1L2Regularizer, l1Regularizer, l2Regularizer, sumRegularizer } from '../layers/regularizers.js';
 
 /** `tf.contrib.layers`. */
@@ -9,13 +9,12 @@ export const layers = {
   /** TF1 exports the same function under this name for conv kernels. */
   xavierInitializerConv2d: xavierInitializer,
   varianceScalingInitializer,
-  flatten,
-  fullyConnected,
   l1Regularizer,
   l2Regularizer,
   l1L2Regularizer,
   sumRegularizer,
   applyRegularization,
+  ...contribLayers,
 };
 
 /** `tf.contrib.rnn`: TF1's aliases of the RNN cells and drivers. */

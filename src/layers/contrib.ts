@@ -1,7 +1,8 @@
 /**
  * `tf.contrib.layers.flatten` and `fully_connected` (TF1 contrib/layers/python/layers/layers.py):
  * `fully_connected` is a Dense layer in a `fully_connected` variable scope whose variables are
- * named `weights` and `biases`, with ReLU and Xavier initialization by default.
+ * named `weights` and `biases` (model variables), with ReLU and Xavier initialization by default;
+ * and the helpers the other contrib layers share.
  */
 
 import { Tensor } from '../graph/tensor.js';
@@ -12,20 +13,23 @@ import { xavierInitializer } from '../contrib/initializers.js';
 import { zerosInitializer } from '../scope/initializers.js';
 import { type CustomGetter, type Regularizer, type VariableScope, variableScope } from '../scope/variable-scope.js';
 import { getDefaultGraph } from '../graph/context.js';
+import { GraphKeys } from '../graph/graph.js';
 import type { Activation } from './base.js';
 import { Flatten } from './core.js';
 import { Dense } from './dense.js';
 import { bindArgs } from './kwargs.js';
 
-/** `collect_named_outputs`: add `outputs` to each of `collections`. */
-function collect(collections: unknown, outputs: Tensor): Tensor {
-  for (const c of (collections as string[] | null | undefined) ?? []) outputs.graph.addToCollection(c, outputs);
+/** `collect_named_outputs`: add `outputs` to each of `collections` (a list or one key). */
+export function collect(collections: unknown, outputs: Tensor): Tensor {
+  const list = typeof collections === 'string' ? [collections] : ((collections as string[] | null | undefined) ?? []);
+  for (const c of list) outputs.graph.addToCollection(c, outputs);
   return outputs;
 }
 
+export const FLATTEN_NAMES = ['inputs', 'outputsCollections', 'scope'];
 /** `tf.contrib.layers.flatten(inputs, outputs_collections=None, scope=None)`: [N, …] → [N, k]. */
 export function flatten(...args: unknown[]): Tensor {
-  const a = bindArgs('flatten', ['inputs', 'outputsCollections', 'scope'], args, 1);
+  const a = bindArgs('flatten', FLATTEN_NAMES, args, 1);
   const g = a.inputs instanceof Tensor ? a.inputs.graph : getDefaultGraph();
   return g.nameScope((a.scope as string | undefined) ?? 'Flatten', () => {
     const x = toTensor(a.inputs as TensorLike);
@@ -33,21 +37,34 @@ export function flatten(...args: unknown[]): Tensor {
   });
 }
 
-/** TF1's `_build_variable_getter(rename={'kernel': 'weights', 'bias': 'biases'})`. */
-const renameGetter: CustomGetter = (getter, name, opts) => {
-  const i = name.lastIndexOf('/');
-  const short = name.slice(i + 1);
-  const renamed = short === 'kernel' ? 'weights' : short === 'bias' ? 'biases' : short;
-  return getter(`${name.slice(0, i + 1)}${renamed}`, opts);
-};
+/**
+ * TF1's `_build_variable_getter(rename)`: the layer's variables are model variables (also in
+ * MODEL_VARIABLES, as `variables.model_variable` makes them), their last name component renamed
+ * (`kernel` → `weights`, `bias` → `biases`).
+ */
+export function layerVariableGetter(rename: Record<string, string> = {}): CustomGetter {
+  return (getter, name, opts) => {
+    const i = name.lastIndexOf('/');
+    const short = name.slice(i + 1);
+    const v = getter(`${name.slice(0, i + 1)}${rename[short] ?? short}`, opts);
+    const models = v.graph.getCollectionRef<Variable>(GraphKeys.MODEL_VARIABLES);
+    if (!models.includes(v)) models.push(v);
+    return v;
+  };
+}
+const renameGetter = layerVariableGetter({ kernel: 'weights', bias: 'biases' });
 
 /** `_add_variable_to_collections`: `collections` is a list, or a dict keyed by `weights`/`biases`. */
-function addVariable(v: Variable, collections: unknown, key: string): void {
+export function addVariable(v: Variable, collections: unknown, key: string): void {
   if (!collections) return;
   const list = Array.isArray(collections) ? collections : ((collections as Record<string, string[]>)[key] ?? []);
   for (const c of list as string[]) if (!v.graph.getCollection(c).includes(v)) v.graph.addToCollection(c, v);
 }
 
+export const FC_NAMES = [
+  'inputs', 'numOutputs', 'activationFn', 'normalizerFn', 'normalizerParams', 'weightsInitializer', 'weightsRegularizer',
+  'biasesInitializer', 'biasesRegularizer', 'reuse', 'variablesCollections', 'outputsCollections', 'trainable', 'scope',
+];
 /**
  * `tf.contrib.layers.fully_connected(inputs, num_outputs, activation_fn=tf.nn.relu,
  * normalizer_fn=None, normalizer_params=None, weights_initializer=xavier_initializer(),
@@ -55,10 +72,7 @@ function addVariable(v: Variable, collections: unknown, key: string): void {
  * reuse=None, variables_collections=None, outputs_collections=None, trainable=True, scope=None)`.
  */
 export function fullyConnected(...args: unknown[]): Tensor {
-  const a = bindArgs('fully_connected', [
-    'inputs', 'numOutputs', 'activationFn', 'normalizerFn', 'normalizerParams', 'weightsInitializer', 'weightsRegularizer',
-    'biasesInitializer', 'biasesRegularizer', 'reuse', 'variablesCollections', 'outputsCollections', 'trainable', 'scope',
-  ], args, 2);
+  const a = bindArgs('fully_connected', FC_NAMES, args, 2);
   const activation: Activation = a.activationFn === undefined ? relu : (a.activationFn as Activation);
   const normalizer = (a.normalizerFn as ((x: Tensor, p: Record<string, unknown>) => Tensor) | null | undefined) ?? null;
   const biasesInit = a.biasesInitializer === undefined ? zerosInitializer() : a.biasesInitializer;
