@@ -574,7 +574,8 @@ export class Saver {
       saveTensorName: this.graphNames?.save ?? '',
       restoreOpName: this.graphNames?.restore ?? '',
       maxToKeep: this.maxToKeep,
-      sharded: false,
+      // TF records the option (one process writes a single shard either way)
+      sharded: this.sharded,
       keepCheckpointEveryNHours: this.keepCheckpointEveryNHours,
       version: 2,
     };

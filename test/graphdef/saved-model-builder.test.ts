@@ -135,6 +135,28 @@ for (const dev of devices) {
   });
 }
 
+describe('loader.load with an import scope', () => {
+  it('prefixes every imported name, restores the variables under it and runs the scoped main op', async () => {
+    const m = await trainedModel();
+    const dir = freshDir();
+    const b = new tf.savedModel.builder.SavedModelBuilder(dir);
+    await b.addMetaGraphAndVariables(m.sess, ['serve'], { signatureDefMap: { s: tf.savedModel.predictSignatureDef({ x: m.x }, { y: m.y }) }, mainOp: m.mainOp });
+    b.save();
+    await m.sess.close();
+    const g = new tf.Graph();
+    const s2 = new tf.Session({ graph: g });
+    const mg = await tf.savedModel.loader.load(s2, ['serve'], dir, { importScope: 'served' });
+    const sig = mg.signatureDef.s!;
+    const y = tf.savedModel.getTensorFromTensorInfo(sig.outputs.y!, { graph: g, importScope: 'served' }) as tf.Tensor;
+    expect(y.name).toBe('served/y:0');
+    const x = g.getTensorByName('served/x:0');
+    const got = (await s2.run(y, new Map([[x, new tf.NDArray(Float32Array.from(XS.flat()), [2, 2])]]))) as tf.NDArray;
+    Array.from(got.data).forEach((v, i) => expect(v).toBeCloseTo(expected.flat()[i]!, 5));
+    expect(((await s2.run(g.getTensorByName('served/counter:0'))) as tf.NDArray).data[0]).toBe(7);
+    await s2.close();
+  });
+});
+
 describe('saved_model.pb as TF writes it (decoded with protobufjs)', () => {
   it('schema version 1, tags, TF version, SaverDef V2, signatures with dtypes and shapes, main op collection', async () => {
     const m = await trainedModel();
@@ -161,6 +183,8 @@ describe('saved_model.pb as TF writes it (decoded with protobufjs)', () => {
     expect(mg.metaInfoDef.strippedDefaultAttrs).toBe(true);
     expect(sm.metaGraphs[1]!.metaInfoDef.strippedDefaultAttrs).toBe(false);
     expect(mg.saverDef!.version).toBe(2);
+    // the builder's default Saver is sharded, as TF's (one shard in one process)
+    expect(mg.saverDef!.sharded).toBe(true);
     const names = new Set(mg.graphDef.node.map((nd) => nd.name));
     expect(names.has(mg.saverDef!.filenameTensorName.replace(/:0$/, ''))).toBe(true);
     expect(names.has(mg.saverDef!.restoreOpName)).toBe(true);
