@@ -181,6 +181,20 @@ describe('wasm map renderer', () => {
     expect(bitsOf(out)).toEqual(bitsOf(ref));
   });
 
+  it('an unshared memory gets its own module, with the same bits', () => {
+    const mem = makeMemory(false, 4);
+    const h = new Bump(mem);
+    const n = 23;
+    const [x, y, o] = [h.f32(h.alloc(n * 4), n), h.f32(h.alloc(n * 4), n), h.f32(h.alloc(n * 4), n)];
+    const r = rng(5);
+    fill(x, r); fill(y, r);
+    const e = BINARY_EXPRS.sigmoidGrad;
+    expect(wasmMapRows(mem, e, [x, y], [o], [n], [[1], [1]], 0, 1)).toBe(true);
+    const ref = new Float32Array(n);
+    mapLoop(e, 2)([x, y], [ref], [n], [[1], [1]], 0, 1);
+    expect(bitsOf(o)).toEqual(bitsOf(ref));
+  });
+
   it('expressions with Math.* functions keep the JS loop', () => {
     const needsMath: [string, Expr][] = [
       ['exp', unExpr('exp', true)], ['expm1', unExpr('expm1', true)], ['log', unExpr('log', true)],
