@@ -139,18 +139,19 @@ describe('pyFunc in graphs', () => {
       const p = tf.placeholder(tf.bool, []);
       const x = tf.constant([1, 2], tf.float32);
       let calls = 0;
-      const r = tf.cond(p, () => tf.add(tf.pyFunc((a: NDArray) => {
+      const r: Tensor = tf.cond(p, () => tf.add(tf.pyFunc((a: NDArray) => {
         calls++;
         return a;
-      }, [x], tf.float32), 1), () => tf.multiply(x, 10));
+      }, [x], tf.float32), 1), () => tf.multiply(x, 10)) as Tensor;
       const double = (v: NDArray) => new tf.NDArray(Float32Array.from(v.data as Float32Array, (q) => q * 2), v.shape, 'float32');
-      const [, acc] = tf.whileLoop((i: Tensor) => tf.less(i, 3), (i: Tensor, a: Tensor) => [tf.add(i, 1), tf.reshape(tf.pyFunc(double, [a], tf.float32), [2])], [tf.constant(0), x]);
+      const loop = tf.whileLoop((i: Tensor) => tf.less(i, 3), (i: Tensor, a: Tensor) => [tf.add(i, 1), tf.reshape(tf.pyFunc(double, [a], tf.float32), [2])], [tf.constant(0), x]) as Tensor[];
+      const acc: Tensor = loop[1]!;
       const sess = new tf.Session({ graph: g });
       const feed = (b: number) => new Map([[p, new tf.NDArray(Uint8Array.of(b), [], 'bool')]]);
       expect(((await sess.run(r, feed(1))) as NDArray).toArray()).toEqual([2, 3]);
       expect(((await sess.run(r, feed(0))) as NDArray).toArray()).toEqual([10, 20]);
       expect(calls).toBe(1);
-      expect(((await sess.run(acc!)) as NDArray).toArray()).toEqual([8, 16]);
+      expect(((await sess.run(acc)) as NDArray).toArray()).toEqual([8, 16]);
       await sess.close();
     });
   });
