@@ -52,7 +52,7 @@ const proximalGD = (lr: number, l1: number, l2: number): Make => (x0) => {
   const x = [...x0];
   return { x, step: (g, t) => x.forEach((_, i) => { if (t[i]) x[i] = prox(x[i]!, g[i]!, lr, l1, l2); }) };
 };
-/** AdagradDA with the global step t starting at 0 and advanced by minimize after each step. */
+/** AdagradDA: the n-th step uses t = n (TF feeds the global step + 1; minimize advances it after each step). */
 const adagradDA = (lr: number, init: number, l1: number, l2: number): Make => (x0) => {
   const ga = x0.map(() => 0), gg = x0.map(() => init);
   const x = [...x0];
@@ -62,8 +62,9 @@ const adagradDA = (lr: number, init: number, l1: number, l2: number): Make => (x
       if (!t[i]) return;
       ga[i] = ga[i]! + g[i]!;
       gg[i] = gg[i]! + g[i]! * g[i]!;
-      const s = l1 > 0 ? sign(ga[i]!) * Math.max(Math.abs(ga[i]!) - l1 * step, 0) : ga[i]!;
-      x[i] = (-lr * s) / (l2 * step * lr + Math.sqrt(gg[i]!));
+      const n = step + 1;
+      const s = l1 > 0 ? sign(ga[i]!) * Math.max(Math.abs(ga[i]!) - l1 * n, 0) : ga[i]!;
+      x[i] = (-lr * s) / (l2 * n * lr + Math.sqrt(gg[i]!));
     });
     step++;
   } };
@@ -339,6 +340,40 @@ describe('optimizer declarations', () => {
       expect(() => new tf.train.AdadeltaOptimizer(0.1, { rhoo: 1 } as never)).toThrow();
     });
   });
+});
+
+/** TF 1.15's own tests (proximal_adagrad_test, proximal_gradient_descent_test, adagrad_da_test): var0 [1, 2] or [0, 0], var1 [4, 3] or [0, 0], constant grads [0.1, 0.2] and [0.01, 0.02]. */
+const TF_CASES: [string, (s: tf.Variable) => tf.train.Optimizer, boolean, number, number[], number[]][] = [
+  ['ProximalAdagrad, no regularization', () => new tf.train.ProximalAdagradOptimizer(3.0, { initialAccumulatorValue: 0.1 }), true, 3, [-2.60260963, -4.29698515], [-0.28432083, -0.56694895]],
+  ['ProximalAdagrad, no regularization 2', () => new tf.train.ProximalAdagradOptimizer(3.0, { initialAccumulatorValue: 0.1 }), false, 3, [-1.60261, -2.296985], [3.715679, 2.433051]],
+  ['ProximalAdagrad, l1', () => new tf.train.ProximalAdagradOptimizer(3.0, { initialAccumulatorValue: 0.1, l1RegularizationStrength: 0.001 }), false, 10, [-6.663634, -9.190331], [2.959304, 1.029232]],
+  ['ProximalAdagrad, l1 l2', () => new tf.train.ProximalAdagradOptimizer(3.0, { initialAccumulatorValue: 0.1, l1RegularizationStrength: 0.001, l2RegularizationStrength: 2.0 }), false, 10, [-0.0495, -0.0995], [-0.0045, -0.0095]],
+  ['ProximalGradientDescent, l1', () => new tf.train.ProximalGradientDescentOptimizer(3.0, { l1RegularizationStrength: 0.001 }), false, 10, [-1.988, -3.988001], [3.67, 2.37]],
+  ['ProximalGradientDescent, l1 l2', () => new tf.train.ProximalGradientDescentOptimizer(3.0, { l1RegularizationStrength: 0.001, l2RegularizationStrength: 2.0 }), false, 10, [-0.0495, -0.0995], [-0.0045, -0.0095]],
+  ['AdagradDA, no regularization', (s) => new tf.train.AdagradDAOptimizer(3.0, s, { initialGradientSquaredAccumulatorValue: 0.1 }), true, 1, [-0.904534, -1.603567], [-0.094821, -0.189358]],
+  ['AdagradDA, l1', (s) => new tf.train.AdagradDAOptimizer(3.0, s, { l1RegularizationStrength: 0.001 }), false, 1, [-0.895489, -1.59555], [-0.085339, -0.17989]],
+  ['AdagradDA, l1 l2', (s) => new tf.train.AdagradDAOptimizer(3.0, s, { l1RegularizationStrength: 0.001, l2RegularizationStrength: 2.0 }), false, 1, [-0.046907, -0.093659], [-0.004275, -0.009023]],
+];
+
+describe("TF's own test values", () => {
+  for (const [what, make, zero, steps, want0, want1] of TF_CASES) {
+    it(what, async () => {
+      const g = new tf.Graph();
+      const m = g.asDefault(() => {
+        const step = tf.train.getOrCreateGlobalStep();
+        const var0 = new tf.Variable(zero ? [0, 0] : [1, 2]);
+        const var1 = new tf.Variable(zero ? [0, 0] : [4, 3]);
+        const update = make(step).applyGradients([[tf.constant([0.1, 0.2]), var0], [tf.constant([0.01, 0.02]), var1]], { globalStep: step });
+        return { var0, var1, update, init: tf.globalVariablesInitializer() };
+      });
+      const sess = new tf.Session({ graph: g });
+      await sess.run(m.init);
+      for (let i = 0; i < steps; i++) await sess.run(m.update);
+      near(await read(sess, m.var0), want0, 1e-5, 'var0');
+      near(await read(sess, m.var1), want1, 1e-5, 'var1');
+      await sess.close();
+    });
+  }
 });
 
 describe('decoupled weight decay', () => {

@@ -1,7 +1,8 @@
 /**
  * `tf.train.AdagradDAOptimizer` (TF1 training/adagrad_da.py), Adagrad dual averaging, and its
  * ApplyAdagradDA / SparseApplyAdagradDA ops as TF's kernels compute them (training_ops.cc), with
- * t = global_step (int64, cast to the variable's type):
+ * t the op's int64 global_step input (cast to the variable's type), which the optimizer feeds
+ * as globalStep + 1 (TF's `_global_step_on_worker`):
  * g_acc += g; gg_acc += g²; var = −lr·s / (l2·t·lr + sqrt(gg_acc)), where
  * s = sign(g_acc)·max(|g_acc| − l1·t, 0) if l1 > 0, else g_acc.
  * Slots `gradient_accumulator` (zeros) and `gradient_squared_accumulator`
@@ -12,7 +13,8 @@ import { type TF1Args, kwargs } from '../args.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
 import { fill, zeros } from '../ops/array.js';
-import type { TensorLike } from '../ops/convert.js';
+import { type TensorLike, toTensor } from '../ops/convert.js';
+import { add } from '../ops/math.js';
 import { identity } from '../ops/core.js';
 import type { IndexedSlices } from '../ops/indexed-slices.js';
 import { Variable } from '../ops/variables.js';
@@ -58,7 +60,7 @@ type Params = [
 /**
  * `new AdagradDAOptimizer(learningRate, globalStep, initialGradientSquaredAccumulatorValue = 0.1,
  * l1RegularizationStrength = 0, l2RegularizationStrength = 0, useLocking = false, name = 'AdagradDA')`.
- * `globalStep` is the int64 step the update reads (pass it to minimize too, so it advances).
+ * `globalStep` is the int64 step (pass it to minimize too, so it advances); the n-th update uses t = n.
  */
 export class AdagradDAOptimizer extends Optimizer {
   private readonly learningRate: TensorLike;
@@ -66,7 +68,7 @@ export class AdagradDAOptimizer extends Optimizer {
   readonly initialGradientSquaredAccumulatorValue: number;
   readonly l1: number;
   readonly l2: number;
-  private t!: { lr: Tensor; l1: Tensor; l2: Tensor };
+  private t!: { lr: Tensor; l1: Tensor; l2: Tensor; step: Tensor };
   constructor(...args: TF1Args<typeof NAMES, Params>) {
     const { learningRate, globalStep, ...opts } = kwargs(args, NAMES, 'AdagradDAOptimizer', 2);
     const o = parseOptions(options, opts, 'AdagradDAOptimizer');
@@ -93,14 +95,20 @@ export class AdagradDAOptimizer extends Optimizer {
     }
   }
   protected prepare(): void {
-    this.t = { lr: this.hyper(this.learningRate, 'learning_rate'), l1: this.hyper(this.l1, 'l1'), l2: this.hyper(this.l2, 'l2') };
+    const lr = this.hyper(this.learningRate, 'learning_rate');
+    // The step the updates use is the global step + 1, read once beside the learning rate.
+    const gs = this.globalStep instanceof Variable ? this.globalStep.value() : this.globalStep;
+    const dev = lr.op.device;
+    const onWorker = (): Tensor => add(identity(gs), toTensor(1, 'int64'));
+    const step = dev ? lr.graph.device(dev, onWorker) : onWorker();
+    this.t = { lr, l1: this.hyper(this.l1, 'l1'), l2: this.hyper(this.l2, 'l2'), step };
   }
   private refs(v: Variable): Tensor[] {
     return [v.ref, this.getSlot(v, 'gradient_accumulator')!.ref, this.getSlot(v, 'gradient_squared_accumulator')!.ref];
   }
   /** TF reads the step through an identity on the variable's device. */
   private args(grad: Tensor, v: Variable): Tensor[] {
-    const step = colocated(v, () => identity(this.globalStep instanceof Variable ? this.globalStep.value() : this.globalStep));
+    const step = colocated(v, () => identity(this.t.step));
     return [grad, castTo(this.t.lr, v), castTo(this.t.l1, v), castTo(this.t.l2, v), step];
   }
   protected applyDense(grad: Tensor, v: Variable): Tensor {
