@@ -4,7 +4,8 @@
  * A step's cost is in FLOP-equivalents: floating-point operations for matmul and conv, and for
  * every other family the time it takes expressed as the FLOPs the wasm matmul does in that time
  * (≈ 36 per ns on one core here). Measured per element on this machine (Node 20, x86-64):
- * float32 wasm elementwise ≈ 0.15 ns (≈ 5 FLOP-eq), a plain JS loop ≈ 1 ns (≈ 36), Math.exp
+ * float32 wasm elementwise ≈ 0.15 ns (≈ 5 FLOP-eq; a map expression's wasm function about the
+ * same, plus a share per node), a plain JS loop ≈ 1 ns (≈ 36), Math.exp
  * and friends ≈ 8–12 ns (≈ 400). A pool fan-out costs 1–3 µs while the workers spin and up to
  * ~60 µs to wake a sleeping one, so the default threshold, 0.5 MFLOP-eq (≈ 15 µs of work),
  * keeps small steps on the calling thread. `parallelThreshold` overrides it; 0 fans out every
@@ -13,6 +14,7 @@
 import type { DataArray } from '../../dtype.js';
 import type { Epilogue, UnaryFn, BinaryFn } from '../prims.js';
 import type { Expr } from '../expr.js';
+import { f32Form } from './wasm/map-form.js';
 import type { AnyStep } from '../plan.js';
 
 export const DEFAULT_PARALLEL_THRESHOLD = 5e5;
@@ -40,14 +42,21 @@ const SLOW_ALU: ReadonlySet<string> = new Set(['exp', 'expm1', 'log', 'log1p', '
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-/** Per element of a map loop: the JS loop, plus each node's share (the transcendental ones dominate). */
-function exprCost(e: Expr): number {
+/**
+ * Per element of a map: float32 tensors whose expression has a lane form run as its wasm
+ * function (wasm/map.ts: about an unfused wasm kernel's pass, plus a share per node, float64
+ * nodes twice that); the others the JS loop, plus each node's share (the transcendental ones
+ * dominate).
+ */
+function exprCost(e: Expr, f32: boolean): number {
+  const form = f32 ? f32Form(e) : null;
+  if (form) return form.kinds.reduce((per, k, i) => per + (k === null || e.nodes[i]!.op === 'in' || e.nodes[i]!.op === 'const' ? 0 : k === 'd' ? 1 : 0.5), WASM_EW);
   let per = JS;
   for (const n of e.nodes) per += n.op === 'in' || n.op === 'const' ? 0 : SLOW_ALU.has(n.op) ? TRANSCENDENTAL : 2;
   return per;
 }
 
-const epilogueCost = (ep: Epilogue | undefined): number => (ep ? ep.rows * ep.cols * exprCost(ep.expr) : 0);
+const epilogueCost = (ep: Epilogue | undefined, f32: boolean): number => (ep ? ep.rows * ep.cols * exprCost(ep.expr, f32) : 0);
 
 /** FLOP-equivalents of one step (see above). */
 export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number {
@@ -56,13 +65,13 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
   switch (step.prim) {
     case 'matmul': {
       const p = step.params;
-      return 2 * p.batch * p.m * p.n * p.k * (f32 ? 1 : 7) + epilogueCost(p.epilogue);
+      return 2 * p.batch * p.m * p.n * p.k * (f32 ? 1 : 7) + epilogueCost(p.epilogue, f32);
     }
     case 'conv2d':
     case 'conv2dBackpropInput':
     case 'conv2dBackpropFilter': {
       const g = step.params;
-      return 2 * g.n * g.oh * g.ow * g.kh * g.kw * g.c * g.o * (f32 ? 1.5 : 10) + (step.prim === 'conv2d' ? epilogueCost(step.params.epilogue) : 0);
+      return 2 * g.n * g.oh * g.ow * g.kh * g.kw * g.c * g.o * (f32 ? 1.5 : 10) + (step.prim === 'conv2d' ? epilogueCost(step.params.epilogue, f32) : 0);
     }
     case 'unary':
       return step.params.n * (CHEAP_UNARY.has(step.params.fn) ? ew : TRANSCENDENTAL);
@@ -70,10 +79,8 @@ export function stepCost(step: AnyStep, ins: DataArray[], wasm: boolean): number
       return size(step.params.outShape) * (CHEAP_BINARY.has(step.params.fn) ? ew * 1.5 : TRANSCENDENTAL);
     case 'select':
       return size(step.params.outShape) * JS;
-    case 'map': {
-      // a JS loop, plus each node's share: the transcendental ones dominate
-      return size(step.params.shape) * exprCost(step.params.expr);
-    }
+    case 'map':
+      return size(step.params.shape) * exprCost(step.params.expr, f32);
     case 'cast':
     case 'fill':
     case 'range':
