@@ -46,6 +46,7 @@ import {
 } from './proto.js';
 import { TableReader, TableWriter, type TableWriterOptions, compareBytes } from './sstable.js';
 import { StringTensor } from './strings.js';
+import { type TensorSlice, boxSize, copyBox, coversAll, encodeTensorNameSlice, intersect, sliceDebugString, sliceShape } from './tensor-slice.js';
 
 /** The bundle format version this code writes (`kTensorBundleVersion`). */
 export const TENSOR_BUNDLE_VERSION = 1;
@@ -178,6 +179,12 @@ export type TensorValue = NDArray | StringTensor;
 
 const utf8 = new TextDecoder();
 const utf8Encode = new TextEncoder();
+/** A binary key as a string, one character per byte (to look slice keys up). */
+function latin1(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i += 4096) out += String.fromCharCode(...b.subarray(i, i + 4096));
+  return out;
+}
 const HOST_LITTLE = endianness() === 'LE';
 
 function shapeString(s: readonly number[]): string {
@@ -295,6 +302,8 @@ export class BundleReader {
     entries: BundleEntry[],
     /** Table statistics of the `.index` file. */
     readonly table: { dataBlocks: number; compressedBlocks: number },
+    /** Entries of the stored slices of partitioned tensors, by their binary key (as latin1). */
+    private readonly sliceEntries: ReadonlyMap<string, BundleEntryProto>,
   ) {
     this.entries = entries;
     this.byName = new Map(entries.map((e) => [e.name, e]));
@@ -314,6 +323,7 @@ export class BundleReader {
     const table = new TableReader(bytes, indexPath);
     let header: BundleHeaderProto | null = null;
     const entries: BundleEntry[] = [];
+    const sliceEntries = new Map<string, BundleEntryProto>();
     const seen = new Set<string>();
     for (const [key, value] of table.entries()) {
       if (header === null) {
@@ -332,8 +342,16 @@ export class BundleReader {
         continue;
       }
       if (key.length === 0) throw new DataLossError(`Duplicate header entry (the empty key) in ${indexPath}`);
-      // Keys of partition slices are binary (they start with a 0 byte); they are not tensors.
-      if (key[0] === 0) continue;
+      // Keys of partition slices are binary (they start with a 0 byte): the values of one slice,
+      // read through the full tensor's entry, which lists its slices.
+      if (key[0] === 0) {
+        try {
+          sliceEntries.set(latin1(key), decodeBundleEntry(value));
+        } catch (err) {
+          throw new DataLossError(`Entry for a slice key not parseable. (${indexPath}: ${(err as Error).message})`);
+        }
+        continue;
+      }
       const name = utf8.decode(key);
       if (seen.has(name)) throw new DataLossError(`Duplicate entry for key ${name} in ${indexPath}`);
       seen.add(name);
@@ -361,7 +379,7 @@ export class BundleReader {
     return new BundleReader(prefix, header, entries, {
       dataBlocks: blocks.length,
       compressedBlocks: blocks.filter((b) => b.compression !== 0).length,
-    });
+    }, sliceEntries);
   }
 
   /** Open `<prefix>.index` (data shards are opened only when a tensor is read). */
@@ -429,9 +447,6 @@ export class BundleReader {
    */
   private checkReadable(e: BundleEntry): number {
     const where = this.indexPath;
-    if (e.slices.length > 0) {
-      throw new UnimplementedError(`Key ${e.name} is a partitioned variable; reading slices is not supported (${where})`);
-    }
     if (!KNOWN_DTYPES.has(e.proto.dtype)) {
       throw new DataLossError(`Invalid dtype in bundle entry: key ${e.name}; dtype ${dataTypeString(e.proto.dtype)} (${where})`);
     }
@@ -504,11 +519,25 @@ export class BundleReader {
     };
   }
 
-  /** Read and verify one tensor. */
+  /** Read and verify one tensor (a partitioned one is put together from its stored slices). */
   async read(name: string): Promise<TensorValue> {
-    if (this.memory) return runSteps(this.readSteps(name), this.memoryOps());
+    return this.readSlice(name, null);
+  }
+
+  /** Synchronous {@link read}. */
+  readSync(name: string): TensorValue {
+    return this.readSliceSync(name, null);
+  }
+
+  /**
+   * Read the part `slice` of tensor `name` (null: all of it), from a whole tensor or from the
+   * stored slices of a partitioned one (TF's BundleReader::LookupSlice; the slices must cover it).
+   */
+  async readSlice(name: string, slice: TensorSlice | null): Promise<TensorValue> {
+    const steps = this.sliceSteps(name, slice);
+    if (this.memory) return runSteps(steps, this.memoryOps());
     let fh: FileHandle | undefined;
-    return runStepsAsync(this.readSteps(name), async (op) => {
+    return runStepsAsync(steps, async (op) => {
       if (op.kind === 'open') fh = await fsp.open(op.path, 'r');
       else if (op.kind === 'size') return (await fh!.stat()).size;
       else if (op.kind === 'read') return readFully(fh!, op.buf, op.position);
@@ -517,11 +546,12 @@ export class BundleReader {
     });
   }
 
-  /** Synchronous {@link read}. */
-  readSync(name: string): TensorValue {
-    if (this.memory) return runSteps(this.readSteps(name), this.memoryOps());
+  /** Synchronous {@link readSlice}. */
+  readSliceSync(name: string, slice: TensorSlice | null): TensorValue {
+    const steps = this.sliceSteps(name, slice);
+    if (this.memory) return runSteps(steps, this.memoryOps());
     let fd = -1;
-    return runSteps(this.readSteps(name), (op) => {
+    return runSteps(steps, (op) => {
       if (op.kind === 'open') fd = fs.openSync(op.path, 'r');
       else if (op.kind === 'size') return fileSizeSync(fd);
       else if (op.kind === 'read') return readFullySync(fd, op.buf, op.position);
@@ -531,13 +561,95 @@ export class BundleReader {
   }
 
   /**
-   * Reading one tensor, written once for {@link read} and {@link readSync}: yields the file
-   * operations for the caller to perform, synchronously or not, and is sent back what each
-   * returned, or thrown what an operation threw. Nothing is allocated before the entry's bytes
-   * are known to lie inside the data file.
+   * The stored pieces `want` of `e` needs, each with the slice it holds: the whole tensor, or the
+   * stored slices overlapping `want`, which must cover it (TF's text otherwise).
    */
-  private *readSteps(name: string): Generator<FileOp, TensorValue, number> {
+  private piecesFor(e: BundleEntry, want: TensorSlice): { entry: BundleEntry; stored: TensorSlice }[] {
+    const full: TensorSlice = e.shape.map(() => ({ start: 0 }));
+    if (e.slices.length === 0) return [{ entry: e, stored: full }];
+    const stored = e.slices.map((p) => p.extents as TensorSlice);
+    for (const st of stored) {
+      if (st.length !== e.shape.length) throw new DataLossError(`Slice ${sliceDebugString(st)} of key ${e.name} does not match its rank ${e.shape.length} (${this.indexPath})`);
+      try {
+        sliceShape(st, e.shape);
+      } catch (err) {
+        throw new DataLossError(`Invalid slice of key ${e.name}: ${(err as Error).message} (${this.indexPath})`);
+      }
+    }
+    for (let i = 0; i < stored.length; i++) {
+      for (let j = i + 1; j < stored.length; j++) {
+        if (intersect(stored[i]!, stored[j]!, e.shape)) {
+          throw new DataLossError(`Overlapping slices of key ${e.name}: ${sliceDebugString(stored[i]!)} and ${sliceDebugString(stored[j]!)} (${this.indexPath})`);
+        }
+      }
+    }
+    const pieces: { entry: BundleEntry; stored: TensorSlice }[] = [];
+    let covered = 0;
+    for (const st of stored) {
+      const box = intersect(st, want, e.shape);
+      if (!box) continue;
+      covered += boxSize(box);
+      const key = latin1(encodeTensorNameSlice(e.name, st));
+      const proto = this.sliceEntries.get(key);
+      if (proto === undefined) throw new DataLossError(`Missing the stored slice ${sliceDebugString(st)} of key ${e.name} (${this.indexPath})`);
+      const label = `${e.name} (slice ${sliceDebugString(st)})`;
+      pieces.push({
+        entry: { name: label, dtype: bundleDTypeFromEnum(proto.dtype), shape: proto.shape.dims.map((d) => d.size), shardId: proto.shardId, offset: proto.offset, size: proto.size, crc32c: proto.crc32c, slices: [], proto },
+        stored: st,
+      });
+    }
+    if (covered !== boxSize(intersect(want, want, e.shape) ?? [])) {
+      throw new InvalidArgumentError(`Does not have sufficient slices for partitioned tensor ${e.name} to restore in slice_spec: ${sliceDebugString(want)}`);
+    }
+    return pieces;
+  }
+
+  /** Reading part `slice` of `name`: its pieces one after another, then copied together. */
+  private *sliceSteps(name: string, slice: TensorSlice | null): Generator<FileOp, TensorValue, number> {
     const e = this.entry(name);
+    const want: TensorSlice = slice ?? e.shape.map(() => ({ start: 0 }));
+    if (want.length !== e.shape.length) {
+      throw new InvalidArgumentError(`Slice ${sliceDebugString(want)} does not match the rank of ${name}, shape [${e.shape.join(',')}]`);
+    }
+    if (e.slices.length === 0 && coversAll(want, e.shape)) return yield* this.readSteps(e);
+    const shape = sliceShape(want, e.shape);
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n === 0) {
+      this.checkReadable(e);
+      return e.dtype === 'string' ? new StringTensor([], shape) : NDArray.zeros(shape, e.dtype as DType);
+    }
+    const pieces = this.piecesFor(e, want);
+    const values: TensorValue[] = [];
+    for (const p of pieces) {
+      const v = yield* this.readSteps(p.entry);
+      const stShape = sliceShape(p.stored, e.shape);
+      if (v.shape.length !== stShape.length || v.shape.some((d, i) => d !== stShape[i])) {
+        throw new DataLossError(`Stored slice of key ${p.entry.name} has shape [${v.shape.join(',')}], expected [${stShape.join(',')}] (${this.indexPath})`);
+      }
+      if (v.dtype !== e.dtype) throw new DataLossError(`Stored slice of key ${p.entry.name} has dtype ${v.dtype}, the tensor ${e.dtype} (${this.indexPath})`);
+      values.push(v);
+    }
+    if (pieces.length === 1 && sliceShape(pieces[0]!.stored, e.shape).every((d, i) => d === shape[i]) && intersect(pieces[0]!.stored, want, e.shape)!.every(([lo, hi], d) => hi - lo === shape[d])) {
+      return values[0]!;
+    }
+    if (e.dtype === 'string') {
+      const out: Uint8Array[] = new Array(n);
+      pieces.forEach((p, i) => copyBox(e.shape, intersect(p.stored, want, e.shape)!, p.stored, (values[i] as StringTensor).bytes, want, out));
+      return new StringTensor(out, shape);
+    }
+    const first = (values[0] as NDArray).data;
+    const data = new (first.constructor as new (n: number) => typeof first)(n);
+    pieces.forEach((p, i) => copyBox(e.shape, intersect(p.stored, want, e.shape)!, p.stored, (values[i] as NDArray).data as ArrayLike<number>, want, data as unknown as number[]));
+    return new NDArray(data, shape, e.dtype as DType);
+  }
+
+  /**
+   * Reading one stored tensor, written once for the synchronous and asynchronous readers:
+   * yields the file operations for the caller to perform, synchronously or not, and is sent back
+   * what each returned, or thrown what an operation threw. Nothing is allocated before the
+   * entry's bytes are known to lie inside the data file.
+   */
+  private *readSteps(e: BundleEntry): Generator<FileOp, TensorValue, number> {
     const elements = this.checkReadable(e);
     const path = this.dataPath(e.shardId);
     try {
@@ -682,7 +794,15 @@ export function readBundle(prefix: string): Promise<BundleReader> {
 
 export interface BundleTensor {
   name: string;
+  /** The values: the whole tensor, or the slice `slice` names. */
   array: TensorValue;
+  /**
+   * For one slice of a partitioned variable: the full tensor's shape and where this slice lies
+   * in it. The bundle lists the slice in the full tensor's entry and stores the values under
+   * the slice's own key (TF's BundleWriter::AddSlice); a slice covering everything is stored
+   * as a plain tensor.
+   */
+  slice?: { fullShape: readonly number[]; extents: TensorSlice };
 }
 
 /** The file operations the writer uses; replaceable to inject failures in tests. */
@@ -870,22 +990,64 @@ class Sink {
   }
 }
 
-/** Check names and values, and order the tensors bytewise by name. */
-function prepare(tensors: readonly BundleTensor[]): { t: BundleTensor; key: Uint8Array }[] {
-  const seen = new Set<string>();
-  const items = tensors.map((t) => {
+/** What the index holds, in key order: tensors with their data, and the entries of sliced tensors. */
+type IndexItem =
+  | { t: BundleTensor; key: Uint8Array; full?: undefined }
+  | { full: BundleEntryProto; name: string; key: Uint8Array; t?: undefined };
+
+/** Check names and values, and order the entries bytewise by key (slice keys first: they start with 0). */
+function prepare(tensors: readonly BundleTensor[]): IndexItem[] {
+  const plain = new Set<string>();
+  const sliced = new Map<string, { proto: BundleEntryProto; specs: Set<string> }>();
+  const items: IndexItem[] = [];
+  for (const t of tensors) {
     if (typeof t.name !== 'string' || t.name === '') {
       throw new InvalidArgumentError('Tensor bundle keys must be non-empty strings (the empty key holds the header)');
     }
-    if (seen.has(t.name)) throw new InvalidArgumentError(`Adding duplicate key: ${t.name}`);
-    seen.add(t.name);
     if (!(t.array instanceof NDArray) && !(t.array instanceof StringTensor)) {
       throw new InvalidArgumentError(`Value for key ${t.name} must be an NDArray or a StringTensor`);
     }
-    return { t, key: utf8Encode.encode(t.name) };
-  });
+    const s = t.slice;
+    if (s === undefined || coversAll(s.extents, s.fullShape)) {
+      if (plain.has(t.name) || sliced.has(t.name)) throw new InvalidArgumentError(`Adding duplicate key: ${t.name}`);
+      plain.add(t.name);
+      items.push({ t, key: utf8Encode.encode(t.name) });
+      continue;
+    }
+    const shape = sliceShape(s.extents, s.fullShape);
+    if (shape.length !== t.array.shape.length || shape.some((d, i) => d !== t.array.shape[i])) {
+      throw new InvalidArgumentError(`Slice ${sliceDebugString(s.extents)} of ${t.name} has shape [${shape.join(',')}] but its value has shape [${t.array.shape.join(',')}]`);
+    }
+    if (plain.has(t.name)) throw new InvalidArgumentError(`Adding duplicate key: ${t.name}`);
+    let full = sliced.get(t.name);
+    if (full === undefined) {
+      full = {
+        proto: { dtype: bundleDTypeToEnum(t.array.dtype), shape: { dims: s.fullShape.map((d) => ({ size: d })), unknownRank: false }, shardId: 0, offset: 0, size: 0, crc32c: 0, slices: [] },
+        specs: new Set(),
+      };
+      sliced.set(t.name, full);
+      items.push({ full: full.proto, name: t.name, key: utf8Encode.encode(t.name) });
+    } else {
+      const dims = full.proto.shape.dims.map((d) => d.size);
+      if (full.proto.dtype !== bundleDTypeToEnum(t.array.dtype) || dims.length !== s.fullShape.length || dims.some((d, i) => d !== s.fullShape[i])) {
+        throw new InvalidArgumentError(`Slices of ${t.name} disagree on its dtype or full shape`);
+      }
+    }
+    const spec = sliceDebugString(s.extents);
+    if (full.specs.has(spec)) throw new InvalidArgumentError(`Adding duplicate key: ${t.name} slice ${spec}`);
+    full.specs.add(spec);
+    full.proto.slices.push({ extents: s.extents.map((e) => ({ ...e })) });
+    items.push({ t, key: encodeTensorNameSlice(t.name, s.extents) });
+  }
   items.sort((a, b) => compareBytes(a.key, b.key));
   return items;
+}
+
+/** The index entry of a sliced tensor (no data of its own), added to `table`. */
+function addFullEntry(table: TableWriter, item: { full: BundleEntryProto; name: string; key: Uint8Array }): BundleEntry {
+  const p = item.full;
+  table.add(item.key, encodeBundleEntry(p));
+  return { name: item.name, dtype: bundleDTypeFromEnum(p.dtype), shape: p.shape.dims.map((d) => d.size), shardId: 0, offset: 0, size: 0, crc32c: 0, slices: p.slices, proto: p };
 }
 
 /** A bundle written under temporary names, not yet in place. */
@@ -931,8 +1093,12 @@ export async function stageBundle(
     const dfh = await openFor(io, tmpData, created);
     try {
       const sink = new Sink(dfh);
-      for (const { t, key } of items) {
-        const { chunks, entry } = encodeEntry(table, t, key, offset);
+      for (const item of items) {
+        if (item.full) {
+          entries.push(addFullEntry(table, item));
+          continue;
+        }
+        const { chunks, entry } = encodeEntry(table, item.t, item.key, offset);
         for (const c of chunks) await sink.write(c);
         entries.push(entry);
         offset += entry.size;
@@ -1052,8 +1218,12 @@ export function encodeBundle(tensors: readonly BundleTensor[], options: Pick<Wri
   const chunks: Uint8Array[] = [];
   const entries: BundleEntry[] = [];
   let offset = 0;
-  for (const { t, key } of items) {
-    const e = encodeEntry(table, t, key, offset);
+  for (const item of items) {
+    if (item.full) {
+      entries.push(addFullEntry(table, item));
+      continue;
+    }
+    const e = encodeEntry(table, item.t, item.key, offset);
     chunks.push(...e.chunks);
     entries.push(e.entry);
     offset += e.entry.size;

@@ -17,6 +17,7 @@ import { type BundleTensor, type TensorValue, readBundle, writeBundle } from './
 import { fsp, path } from '../platform/node-builtins.js';
 import { dataFilename, metaFilename } from './bundle.js';
 import { StringTensor } from './strings.js';
+import { parseShapeAndSlice } from './tensor-slice.js';
 
 const dec = new TextDecoder();
 const strings = (a: NDArray): string[] => Array.from(a.data as unknown as Uint8Array[], (b) => dec.decode(b));
@@ -37,21 +38,29 @@ function stringInput(op: Operation, a: NDArray | undefined, what: string, rank: 
   return strings(a);
 }
 
+type ShapeAndSlice = ReturnType<typeof parseShapeAndSlice>;
+
 /**
  * SaveV2's and RestoreV2's first three operands — the prefix and one name and one slice spec per
- * tensor, `n` of each — checked; tsflow writes and reads whole tensors only (empty slice specs).
+ * tensor, `n` of each — checked. A non-empty spec (`"10 4 0,5:0,4"`) names a slice of a
+ * partitioned variable.
  */
-function bundleArgs(op: Operation, ins: NDArray[], n: number): { prefix: string; names: string[] } {
+function bundleArgs(op: Operation, ins: NDArray[], n: number): { prefix: string; names: string[]; slices: (ShapeAndSlice | null)[]; specs: string[] } {
   const [prefix] = stringInput(op, ins[0], 'prefix', 0);
   const names = stringInput(op, ins[1], 'tensor_names', 1);
-  const slices = stringInput(op, ins[2], 'shape_and_slices', 1);
-  if (names.length !== n || slices.length !== n) {
-    throw new InvalidArgumentError(`${op.type} got ${names.length} tensor names and ${slices.length} shape_and_slices for ${n} tensors`, op.name);
+  const specs = stringInput(op, ins[2], 'shape_and_slices', 1);
+  if (names.length !== n || specs.length !== n) {
+    throw new InvalidArgumentError(`${op.type} got ${names.length} tensor names and ${specs.length} shape_and_slices for ${n} tensors`, op.name);
   }
-  slices.forEach((s, i) => {
-    if (s !== '') throw new UnimplementedError(`${op.type} of a slice ('${s}' for tensor ${names[i]}): tsflow saves and restores whole tensors only`, op.name);
+  const slices = specs.map((s) => {
+    if (s === '') return null;
+    try {
+      return parseShapeAndSlice(s);
+    } catch (e) {
+      throw e instanceof InvalidArgumentError ? new InvalidArgumentError(e.message, op.name) : e;
+    }
   });
-  return { prefix: prefix!, names };
+  return { prefix: prefix!, names, slices, specs };
 }
 
 // ----- SaveV2(prefix, tensor_names, shape_and_slices, tensors...) --------------------------------
@@ -64,10 +73,19 @@ defineOp<{ dtypes: DType[] }>({
 registerGradient('SaveV2', null);
 registerHostOp('SaveV2', function* (op, ins) {
   const values = ins.slice(3);
-  const { prefix, names } = bundleArgs(op, ins, values.length);
+  const { prefix, names, slices, specs } = bundleArgs(op, ins, values.length);
   const tensors: BundleTensor[] = names.map((name, i) => {
     const v = values[i]!;
-    return { name, array: v.dtype === 'string' ? new StringTensor([...(v.data as unknown as Uint8Array[])], v.shape) : v };
+    const array = v.dtype === 'string' ? new StringTensor([...(v.data as unknown as Uint8Array[])], v.shape) : v;
+    const sl = slices[i];
+    if (!sl) return { name, array };
+    if (sl.shape.length !== v.shape.length || sl.shape.some((d, k) => d !== v.shape[k])) {
+      throw new InvalidArgumentError(
+        `Slice in shape_and_slice specification does not match the shape of the tensor to  save: ${specs[i]}, tensor: [${v.shape.join(',')}]`,
+        op.name,
+      );
+    }
+    return { name, array, slice: { fullShape: sl.fullShape, extents: sl.slice } };
   });
   // As TF's BundleWriter, the prefix's directory is created.
   yield* wait(fsp.mkdir(path.dirname(prefix), { recursive: true }));
@@ -85,13 +103,28 @@ defineOp<{ dtypes: DType[] }>({
 registerGradient('RestoreV2', null);
 registerHostOp('RestoreV2', function* (op, ins) {
   const dtypes = (op.attrs as { dtypes: DType[] }).dtypes;
-  const { prefix, names } = bundleArgs(op, ins, dtypes.length);
+  const { prefix, names, slices } = bundleArgs(op, ins, dtypes.length);
   const reader = yield* wait(readBundle(prefix));
   // As TF: every key is looked up before any is read.
   for (const name of names) if (!reader.has(name)) throw new NotFoundError(`Key ${name} not found in checkpoint`, op.name);
   const out: NDArray[] = [];
   for (let i = 0; i < names.length; i++) {
-    const v: TensorValue = yield* wait(reader.read(names[i]!));
+    const sl = slices[i];
+    if (sl) {
+      const stored = reader.entry(names[i]!).shape;
+      if (stored.length !== sl.fullShape.length || stored.some((d, k) => d !== sl.fullShape[k])) {
+        throw new InvalidArgumentError(
+          `tensor_name = ${names[i]}; shape in shape_and_slice spec [${sl.fullShape.join(',')}] does not match the shape stored in checkpoint: [${stored.join(',')}]`,
+          op.name,
+        );
+      }
+    }
+    let v: TensorValue;
+    try {
+      v = yield* wait(sl ? reader.readSlice(names[i]!, sl.slice) : reader.read(names[i]!));
+    } catch (e) {
+      throw e instanceof InvalidArgumentError && e.op === null ? new InvalidArgumentError(e.message, op.name) : e;
+    }
     if (v.dtype !== dtypes[i]) {
       throw new InvalidArgumentError(`tensor_name = ${names[i]}; expected dtype ${tfName(dtypes[i]!)} does not equal original dtype ${tfName(v.dtype)}`, op.name);
     }

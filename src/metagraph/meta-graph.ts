@@ -9,6 +9,7 @@ import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { Variable } from '../ops/variables.js';
+import { SaveSliceInfo } from '../scope/partitioned-variable.js';
 import { decode, encode, fromText, toText } from '../proto/codec.js';
 import {
   type CollectionDef,
@@ -52,6 +53,10 @@ function variableDef(v: Variable, prefix: string): Uint8Array {
     isResource: false,
     trainable: v.trainable,
   };
+  const info = v.saveSliceInfo;
+  if (info) {
+    def.saveSliceInfoDef = { fullName: strip(info.fullName), fullShape: [...info.fullShape], varOffset: [...info.varOffset], varShape: [...info.varShape] };
+  }
   return encode(VariableDefT, def as unknown as Record<string, unknown>);
 }
 
@@ -170,6 +175,8 @@ export function importMetaGraphDef(src: string | Uint8Array | MetaGraphDef, opts
     // Older TF wrote no initial_value_name; the initializer's value input stands in.
     const initial = d.initialValueName ? (el(d.initialValueName) as Tensor) : init.inputs[1] ?? snap;
     const v = Variable.fromGraph(ref, initial, init, snap, d.trainable || trainable.has(d.variableName));
+    const info = d.saveSliceInfoDef;
+    if (info && info.fullName) v.saveSliceInfo = new SaveSliceInfo(p + info.fullName, info.fullShape.map(Number), info.varOffset.map(Number), info.varShape.map(Number));
     variables.set(d.variableName.replace(/:0$/, ''), v);
     return v;
   };

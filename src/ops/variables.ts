@@ -10,6 +10,7 @@ import { defineOp, makeOp, registerGradient } from './registry.js';
 import { variableOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
 import { type TF1Args, kwargs, tf1Function } from '../args.js';
+import type { SaveSliceInfo } from '../scope/partitioned-variable.js';
 
 defineOp<{ shape: number[]; dtype: DType }>({
   type: 'VariableV2',
@@ -151,6 +152,8 @@ export class Variable implements TensorConvertible {
   readonly initializer: Operation;
   private readonly snapshot: Tensor;
   readonly trainable: boolean;
+  /** Where this variable lies in a partitioned one (TF's `_save_slice_info`): checkpoints save it as a slice of that. */
+  saveSliceInfo: SaveSliceInfo | null = null;
 
   /**
    * `new tf.Variable(initialValue, trainable, collections, validateShape, cachingDevice, name,
@@ -209,7 +212,7 @@ export class Variable implements TensorConvertible {
   static fromGraph(ref: Tensor, initialValue: Tensor, initializer: Operation, snapshot: Tensor, trainable: boolean): Variable {
     if (ref.op.type !== 'VariableV2') throw new ValueError(`${ref.name} is not the output of a variable op (it is ${ref.op.type})`);
     const v = Object.create(Variable.prototype) as { -readonly [K in keyof Variable]: Variable[K] } & { snapshot: Tensor };
-    Object.assign(v, { ref, initialValue, initializer, snapshot, trainable });
+    Object.assign(v, { ref, initialValue, initializer, snapshot, trainable, saveSliceInfo: null });
     return v as unknown as Variable;
   }
 

@@ -144,13 +144,28 @@ export interface VariableDef {
   initialValueName: string;
   initializerName: string;
   snapshotName: string;
+  /** Set for a part of a partitioned variable. */
+  saveSliceInfoDef?: SaveSliceInfoDef;
   isResource: boolean;
   trainable: boolean;
 }
+export interface SaveSliceInfoDef {
+  fullName: string;
+  fullShape: number[];
+  varOffset: number[];
+  varShape: number[];
+}
+export const SaveSliceInfoDefT: MessageType = message('SaveSliceInfoDef', [
+  { num: 1, name: 'full_name', type: 'string' },
+  { num: 2, name: 'full_shape', type: 'int64', repeated: true },
+  { num: 3, name: 'var_offset', type: 'int64', repeated: true },
+  { num: 4, name: 'var_shape', type: 'int64', repeated: true },
+]);
 export const VariableDefT: MessageType = message('VariableDef', [
   { num: 1, name: 'variable_name', type: 'string' },
   { num: 2, name: 'initializer_name', type: 'string' },
   { num: 3, name: 'snapshot_name', type: 'string' },
+  { num: 4, name: 'save_slice_info_def', type: () => SaveSliceInfoDefT },
   { num: 5, name: 'is_resource', type: 'bool' },
   { num: 6, name: 'initial_value_name', type: 'string' },
   { num: 7, name: 'trainable', type: 'bool' },

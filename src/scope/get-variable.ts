@@ -9,12 +9,14 @@ import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
 import { NDArray, inferDType } from '../ndarray.js';
-import { type TensorLike, isConvertible } from '../ops/convert.js';
+import { type TensorLike, isConvertible, toTensor } from '../ops/convert.js';
 import { Variable } from '../ops/variables.js';
 import { type PartialShape, compatible, isFullyDefined, pyShape } from '../shape.js';
 import { kwargs } from '../args.js';
-import { dtypeRepr, glorotUniformInitializer, isInitializerFactory, zerosInitializer } from './initializers.js';
-import { type CustomGetter, type Getter, type Regularizer, type Reuse, AUTO_REUSE, scopeStore } from './variable-scope.js';
+import { type PartitionInfo, dtypeRepr, glorotUniformInitializer, isInitializerFactory, zerosInitializer } from './initializers.js';
+import { type CustomGetter, type Getter, type Partitioner, type Regularizer, type Reuse, AUTO_REUSE, scopeStore } from './variable-scope.js';
+import { PartitionedVariable, SaveSliceInfo, callPartitioner, iterSlices, sliceDimAndNumSlices } from './partitioned-variable.js';
+import { slice } from '../ops/array.js';
 import { dtypeSchema, parseOptions, parseShape } from '../validate.js';
 
 const ARG_NAMES = [
@@ -31,7 +33,7 @@ const options = z.strictObject({
   trainable: z.boolean().nullish(),
   collections: z.array(z.string()).nullish(),
   cachingDevice: z.unknown().optional(),
-  partitioner: z.null({ error: 'partitioned variables are not supported; expected null' }).optional(),
+  partitioner: fnOrNull.optional(),
   validateShape: z.literal(true, { error: 'validateShape false is not supported (a variable needs a static shape)' }).optional(),
   useResource: z.custom<boolean | null>((x) => x === false || x === null, { error: 'resource variables are not supported; expected false or null' }).optional(),
   customGetter: fnOrNull.optional(),
@@ -46,10 +48,13 @@ interface GetOptions {
   reuse: Reuse;
   trainable: boolean;
   collections: string[] | null;
+  partitioner: Partitioner | null;
 }
 
 interface VarStore {
   vars: Map<string, Variable>;
+  /** The partitioned variables, by full name (TF1's `_VariableStore._partitioned_vars`). */
+  partitioned: Map<string, PartitionedVariable>;
   /** Where each variable was created (for the "already exists" error). */
   definedAt: Map<string, string>;
 }
@@ -58,7 +63,7 @@ const STORE_KEY = '__variable_store';
 
 function varStore(g: Graph): VarStore {
   const ref = g.getCollectionRef<VarStore>(STORE_KEY);
-  if (ref.length === 0) ref.push({ vars: new Map(), definedAt: new Map() });
+  if (ref.length === 0) ref.push({ vars: new Map(), partitioned: new Map(), definedAt: new Map() });
   return ref[0]!;
 }
 
@@ -93,8 +98,13 @@ function valueDType(x: unknown): DType {
  * scope's defaults) unless the scope reuses, returned when it exists and the scope reuses.
  * `initializer` is an initializer (`tf.zerosInitializer()`), a function of no arguments, or a
  * value (a tensor or host value; then `shape` must not be given).
+ *
+ * With a `partitioner` (given here or by the variable scope) a non-scalar variable is a
+ * {@link PartitionedVariable} of parts `<name>/part_<i>`, as in TF1.
  */
-export function getVariable(name: string, ...args: unknown[]): Variable {
+export function getVariable(name: string, ...args: [...unknown[], { partitioner: Partitioner }]): PartitionedVariable;
+export function getVariable(name: string, ...args: unknown[]): Variable;
+export function getVariable(name: string, ...args: unknown[]): Variable | PartitionedVariable {
   if (typeof name !== 'string') throw new TypeError(`getVariable name must be a string, got ${typeof name}`);
   const o = parseOptions(options, kwargs(args, ARG_NAMES, 'getVariable'), 'getVariable');
   const g = getDefaultGraph();
@@ -120,15 +130,101 @@ export function getVariable(name: string, ...args: unknown[]): Variable {
       reuse: scope.reuse,
       trainable: o.trainable ?? true,
       collections: o.collections ?? null,
+      partitioner: (o.partitioner ?? scope.partitioner ?? null) as Partitioner | null,
     };
-    const trueGetter: Getter = (n, kw) => singleVariable(g, n, { ...opts, ...(kw as Partial<GetOptions>) });
+    const trueGetter: Getter = (n, kw) => {
+      const all = { ...opts, ...(kw as Partial<GetOptions>) };
+      const isScalar = all.shape !== null && all.shape.length === 0;
+      if (all.partitioner !== null && !isScalar) {
+        if (typeof all.partitioner !== 'function') throw new ValueError(`Partitioner must be callable, but received: ${String(all.partitioner)}`);
+        return partitionedVariable(g, n, all) as unknown as Variable;
+      }
+      // A partitioned variable may be reused without its partitioner.
+      if (all.reuse === true && varStore(g).partitioned.has(n)) return partitionedVariable(g, n, all) as unknown as Variable;
+      return singleVariable(g, n, all);
+    };
     const custom = (o.customGetter ?? scope.customGetter) as CustomGetter | null;
     return custom ? custom(trueGetter, full, { ...opts }) : trueGetter(full, {});
   });
 }
 
+/** TF1's `_VariableStore._get_partitioned_variable`. */
+function partitionedVariable(g: Graph, name: string, o: GetOptions): PartitionedVariable {
+  const store = varStore(g);
+  let initializer = o.initializer;
+  if (isInitializerFactory(initializer)) initializer = initializer();
+  if (store.vars.has(name)) {
+    throw new ValueError(
+      `A partitioner was provided, but an unpartitioned version of the variable was found: ${name}.  Perhaps a variable of the same name was already created without partitioning?`,
+    );
+  }
+  let shape = o.shape;
+  if (initializer instanceof Tensor) {
+    const s = initializer.shape;
+    if (shape !== null && s !== null && !compatible(shape, s)) throw new ValueError(`Shapes ${pyShape(shape)} and ${pyShape(s)} are not compatible`);
+    shape = shape === null ? s : s === null ? shape : shape.map((d, i) => d ?? s[i] ?? null);
+  }
+  const partitions = o.reuse !== true || o.partitioner !== null ? callPartitioner(o.partitioner!, shape, o.dtype) : null;
+  const existing = store.partitioned.get(name);
+  if (existing) {
+    if (o.reuse === false) {
+      throw new ValueError(`Partitioned variable with name ${name} already exists. Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?`);
+    }
+    if (!compatible(shape, existing.shape)) {
+      throw new ValueError(`Trying to reuse partitioned variable ${name}, but specified shape ${pyShape(shape)} and found shape ${pyShape([...existing.shape])}.`);
+    }
+    if (o.dtype !== existing.dtype) {
+      throw new ValueError(`Trying to reuse partitioned variable ${name}, but specified dtype ${o.dtype} and found dtype ${existing.dtype}.`);
+    }
+    const found = existing.getPartitions();
+    if (partitions !== null && (partitions.length !== found.length || partitions.some((p, i) => p !== found[i]))) {
+      throw new ValueError(`Trying to reuse partitioned variable ${name}, but specified partitions [${partitions.join(', ')}] and found partitions [${found.join(', ')}].`);
+    }
+    return existing;
+  }
+  if (o.reuse === true) {
+    throw new ValueError(`PartitionedVariable ${name} does not exist, or was not created with tf.get_variable(). Did you mean to set reuse=False or reuse=tf.AUTO_REUSE in VarScope?`);
+  }
+  const full = shape as number[];
+  const [sliceDim, numSlices] = sliceDimAndNumSlices(partitions!);
+  if (store.vars.has(`${name}/part_0`)) {
+    if (!store.vars.has(`${name}/part_${numSlices - 1}`)) {
+      throw new ValueError(
+        `Partitioner returned a different partitioning than what was already found.  Partitioner returned ${numSlices} shards, and shard ${name}/part_0 was found, but ${name}/part_${numSlices - 1} was not.`,
+      );
+    }
+    if (store.vars.has(`${name}/part_${numSlices}`)) {
+      throw new ValueError(
+        `Partitioner returned a different partitioning than what was already found.  Partitioner returned ${numSlices} shards, and shard ${name}/part_0 was found, but so was the extra shard ${name}/part_${numSlices}.`,
+      );
+    }
+  }
+  const fromValue = initializer !== null && typeof initializer !== 'function';
+  let dtype = o.dtype;
+  const parts = iterSlices(full, numSlices, sliceDim).map(({ offset, shape: partShape }, i) => {
+    const partName = `${name}/part_${i}`;
+    let init: unknown = initializer;
+    let initShape: PartialShape = partShape;
+    if (fromValue) {
+      // A value is cut into the parts' pieces (TF's PartitionedInitializer scope).
+      init = g.nameScope(`${partName}/PartitionedInitializer/`, () => {
+        const t = initializer instanceof Tensor ? initializer : toTensor(initializer as TensorLike, dtype);
+        if (initializer instanceof Tensor) dtype = t.dtype;
+        return slice(t, offset, partShape);
+      });
+      initShape = null;
+    }
+    const v = singleVariable(g, partName, { ...o, shape: initShape, dtype, initializer: init }, { fullShape: [...full], varOffset: offset });
+    v.saveSliceInfo = new SaveSliceInfo(name, full, offset, partShape);
+    return v;
+  });
+  const pv = new PartitionedVariable(name, full, dtype, parts, partitions!);
+  store.partitioned.set(name, pv);
+  return pv;
+}
+
 /** TF1's `_VariableStore._get_single_variable`. */
-function singleVariable(g: Graph, name: string, o: GetOptions): Variable {
+function singleVariable(g: Graph, name: string, o: GetOptions, partitionInfo: PartitionInfo | null = null): Variable {
   const store = varStore(g);
   let initializer = o.initializer;
   if (isInitializerFactory(initializer)) initializer = initializer();
@@ -165,10 +261,10 @@ function singleVariable(g: Graph, name: string, o: GetOptions): Variable {
   if (fromValue) {
     initVal = initializer as TensorLike;
   } else {
-    const init = initializer as (shape?: number[], dtype?: DType, partitionInfo?: null) => TensorLike;
+    const init = initializer as (shape?: number[], dtype?: DType, partitionInfo?: PartitionInfo | null) => TensorLike;
     if (o.shape !== null && isFullyDefined(o.shape)) {
       const s = o.shape;
-      initVal = () => init(s, o.dtype, null);
+      initVal = () => init(s, o.dtype, partitionInfo);
       varDType = o.dtype;
     } else if (init.length === 0) {
       initVal = init as () => TensorLike;

@@ -30,6 +30,11 @@ export type InitializerFn = (shape: readonly number[], dtype?: DType | null, par
 export type Getter = (name: string, opts: Record<string, unknown>) => Variable;
 /** TF1's custom getter: `(getter, name, opts) => getter(name, opts)` or a replacement. */
 export type CustomGetter = (getter: Getter, name: string, opts: Record<string, unknown>) => Variable;
+/**
+ * TF1's partitioner: given a new variable's full shape and dtype, how many shards each axis is
+ * cut into (at most one entry above 1). See `tf.fixedSizePartitioner` and the others.
+ */
+export type Partitioner = (shape: number[], dtype: DType) => number[];
 
 interface ScopeFields {
   reuse: Reuse;
@@ -39,6 +44,7 @@ interface ScopeFields {
   dtype: DType;
   customGetter: CustomGetter | null;
   cachingDevice: unknown;
+  partitioner: Partitioner | null;
   /** The name scope this scope opened, `a/b/` ('' at the root). */
   nameScope: string;
 }
@@ -51,6 +57,7 @@ export class VariableScope {
   dtype: DType;
   customGetter: CustomGetter | null;
   cachingDevice: unknown;
+  partitioner: Partitioner | null;
   private readonly nameScope: string;
 
   constructor(f: ScopeFields) {
@@ -61,6 +68,7 @@ export class VariableScope {
     this.dtype = f.dtype;
     this.customGetter = f.customGetter;
     this.cachingDevice = f.cachingDevice;
+    this.partitioner = f.partitioner;
     this.nameScope = f.nameScope;
   }
 
@@ -88,11 +96,14 @@ export class VariableScope {
   setCachingDevice(device: unknown): void {
     this.cachingDevice = device;
   }
+  setPartitioner(partitioner: Partitioner | null): void {
+    this.partitioner = partitioner;
+  }
 
   fields(): ScopeFields {
     return {
       reuse: this.reuse, name: this.name, initializer: this.initializer, regularizer: this.regularizer, dtype: this.dtype,
-      customGetter: this.customGetter, cachingDevice: this.cachingDevice, nameScope: this.nameScope,
+      customGetter: this.customGetter, cachingDevice: this.cachingDevice, partitioner: this.partitioner, nameScope: this.nameScope,
     };
   }
 
@@ -130,7 +141,7 @@ const SCOPE_KEY = '__varscope';
 
 function rootScope(): VariableScope {
   return new VariableScope({
-    reuse: false, name: '', initializer: null, regularizer: null, dtype: 'float32', customGetter: null, cachingDevice: null, nameScope: '',
+    reuse: false, name: '', initializer: null, regularizer: null, dtype: 'float32', customGetter: null, cachingDevice: null, partitioner: null, nameScope: '',
   });
 }
 
@@ -191,7 +202,7 @@ const scopeOptions = z.strictObject({
   initializer: z.unknown().optional(),
   regularizer: fnOrNull.optional(),
   cachingDevice: z.unknown().optional(),
-  partitioner: z.null({ error: 'partitioned variables are not supported; expected null' }).optional(),
+  partitioner: fnOrNull.optional(),
   customGetter: fnOrNull.optional(),
   reuse: reuseSchema.optional(),
   dtype: dtypeSchema.nullish(),
@@ -276,6 +287,7 @@ function pure<T>(g: Graph, nameOrScope: string | VariableScope, reuse: Reuse | n
   if (o.regularizer !== undefined && o.regularizer !== null) scope.setRegularizer(o.regularizer as Regularizer);
   if (o.dtype !== undefined && o.dtype !== null) scope.setDtype(o.dtype);
   if (o.cachingDevice !== undefined && o.cachingDevice !== null) scope.setCachingDevice(o.cachingDevice);
+  if (o.partitioner !== undefined && o.partitioner !== null) scope.setPartitioner(o.partitioner as Partitioner);
   if (o.customGetter !== undefined && o.customGetter !== null) scope.setCustomGetter(wrapGetter(o.customGetter as CustomGetter, outerGetter));
   store.current = scope;
   try {

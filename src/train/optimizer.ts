@@ -16,6 +16,7 @@ import { Variable, assignAdd, trainableVariables } from '../ops/variables.js';
 import { applyGradientsOptions, computeGradientsOptions, minimizeOptions, varListArg } from '../schemas.js';
 import { parseArg, parseOptions } from '../validate.js';
 import { type TF1Args, kwargs } from '../args.js';
+import { SaveSliceInfo } from '../scope/partitioned-variable.js';
 
 export type GradAndVar = [Tensor | IndexedSlices | null, Variable];
 
@@ -197,6 +198,9 @@ export abstract class Optimizer {
     const slot = v.graph.nameScope(null, () =>
       colocated(v, () => new Variable(() => init(v.shape, v.dtype), { name: `${v.op.name}/${opName}`, trainable: false, dtype: v.dtype })),
     );
+    // The slot of a partition is the same slice of the slot of the full variable (`emb/Adam`), as TF's slot_creator.
+    const info = v.saveSliceInfo;
+    if (info) slot.saveSliceInfo = new SaveSliceInfo(`${info.fullName}/${slot.op.name.slice(v.op.name.length + 1)}`, info.fullShape, info.varOffset, info.varShape);
     m.set(v, slot);
     return slot;
   }

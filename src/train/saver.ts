@@ -19,6 +19,7 @@ import type { Graph } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { Variable, assign, globalVariables } from '../ops/variables.js';
+import { PartitionedVariable, type SaveSliceInfo } from '../scope/partitioned-variable.js';
 import { constant, group, identity } from '../ops/core.js';
 import { makeOp } from '../ops/registry.js';
 import { controlDependencies, nameScope } from '../graph/context.js';
@@ -51,7 +52,10 @@ import { parseOptions } from '../validate.js';
 import { isOptionsObject, kwargs } from '../args.js';
 
 /** Variables to save: a list (each keyed by `v.op.name`) or checkpoint key → variable. */
-export type SaverVarList = readonly Variable[] | Readonly<Record<string, Variable>> | ReadonlyMap<string, Variable>;
+export type SaverVarList =
+  | readonly (Variable | PartitionedVariable)[]
+  | Readonly<Record<string, Variable | PartitionedVariable | readonly Variable[]>>
+  | ReadonlyMap<string, Variable | PartitionedVariable | readonly Variable[]>;
 
 export interface SaverOptions {
   /**
@@ -103,6 +107,8 @@ export interface SaveOptions {
 interface Saveable {
   key: string;
   variable: Variable;
+  /** Set for a part of a partitioned variable: the slice of tensor `key` it is. */
+  slice?: SaveSliceInfo;
 }
 
 interface KeptCheckpoint {
@@ -157,32 +163,69 @@ function listedCheckpoints(dir: string, latestFilename: string): Set<string> {
   return new Set(state === null ? [] : [state.modelCheckpointPath, ...state.allModelCheckpointPaths]);
 }
 
+/** One part of a partitioned variable, saved under its full name: `key` and `spec` as TF's SaveSliceInfo. */
+function sliceSaveable(key: string, v: Variable): Saveable {
+  const info = v.saveSliceInfo;
+  if (!info) throw new ValueError(`Slices must all be slices: ${v.name}`);
+  return { key, variable: v, slice: info };
+}
+
 /**
- * The checkpoint keys and variables, sorted by key, checked the way TF's Saver does.
+ * The checkpoint keys and variables, sorted by key, checked the way TF's Saver does (TF's
+ * op_list_to_dict and saveable_objects_for_op): a partitioned variable, or a part of one in a
+ * list, is saved as slices of one tensor under its full name.
  */
 function buildSaveables(varList: SaverVarList): Saveable[] {
   let items: Saveable[];
   if (Array.isArray(varList)) {
-    const byName = new Map<string, Variable>();
+    const byName = new Map<string, Saveable[] | Saveable>();
     for (const v of varList as readonly unknown[]) {
+      if (v instanceof PartitionedVariable) {
+        if (byName.has(v.name)) throw new ValueError(`At least two variables have the same name: ${v.name}`);
+        byName.set(v.name, [...v].map((part) => sliceSaveable(v.name, part)));
+        continue;
+      }
       if (!(v instanceof Variable)) throw new TypeError(`Variable to save is not a Variable: ${describe(v)}`);
+      if (v.saveSliceInfo) {
+        const name = v.saveSliceInfo.fullName;
+        const got = byName.get(name);
+        if (got !== undefined && !Array.isArray(got)) throw new ValueError(`Mixing slices and non-slices with the same name: ${name}`);
+        if (got === undefined) byName.set(name, [sliceSaveable(name, v)]);
+        else got.push(sliceSaveable(name, v));
+        continue;
+      }
       const name = v.op.name;
-      if (byName.has(name)) throw new ValueError(`At least two variables have the same name: ${name}`);
-      byName.set(name, v);
+      if (byName.has(name)) {
+        throw new ValueError(Array.isArray(byName.get(name)) ? `Mixing slices and non-slices with the same name: ${name}` : `At least two variables have the same name: ${name}`);
+      }
+      byName.set(name, { key: name, variable: v });
     }
-    items = [...byName].map(([key, variable]) => ({ key, variable }));
+    items = [...byName.values()].flat();
   } else if (typeof varList === 'object' && varList !== null && !(varList instanceof Variable)) {
     const entries = varList instanceof Map ? [...(varList as Map<unknown, unknown>)] : Object.entries(varList);
-    items = entries.map(([key, v]) => {
+    items = entries.flatMap(([key, v]): Saveable[] => {
       if (typeof key !== 'string') throw new TypeError(`Checkpoint keys must be strings, got ${describe(key)}`);
+      if (v instanceof PartitionedVariable || Array.isArray(v)) {
+        // A set of slices, all of one tensor.
+        const parts = [...(v as Iterable<unknown>)];
+        let full: string | null = null;
+        return parts.map((part) => {
+          if (!(part instanceof Variable)) throw new ValueError(`Slices must all be Variables: ${describe(part)}`);
+          const s = sliceSaveable(key, part);
+          if (full === null) full = s.slice!.fullName;
+          else if (full !== s.slice!.fullName) throw new ValueError(`Slices must all be from the same tensor: ${full} != ${s.slice!.fullName}`);
+          return s;
+        });
+      }
       if (!(v instanceof Variable)) {
         throw new TypeError(`Variable to save is not a Variable: ${describe(v)} (checkpoint key ${key})`);
       }
-      return { key, variable: v };
+      return [{ key, variable: v }];
     });
   } else {
     throw new TypeError(`Variables to save should be passed in a dict or a list: ${describe(varList)}`);
   }
+  // Stable: the slices of one key keep their order.
   items.sort((a, b) => compareKeys(a.key, b.key));
   const seen = new Set<Variable>();
   let graph: Graph | null = null;
@@ -227,7 +270,7 @@ const SAVE_NAMES = [
 
 /** A plain object of checkpoint keys → variables (TF1's dict var_list), not an options object. */
 function isVarDict(x: unknown): boolean {
-  return isOptionsObject(x) && Object.values(x).some((v) => v instanceof Variable || v instanceof Tensor);
+  return isOptionsObject(x) && Object.values(x).some((v) => v instanceof Variable || v instanceof Tensor || v instanceof PartitionedVariable || (Array.isArray(v) && v[0] instanceof Variable));
 }
 
 /** The names of a saver's graph ops, as a SaverDef gives them. */
@@ -249,7 +292,7 @@ function buildSaveRestoreOps(g: Graph, saveables: readonly Saveable[], scope: st
       const filename = constant(NDArray.fromStrings(['model'], []), undefined, undefined, 'Const');
       const strs = (v: string[], name: string) => constant(NDArray.fromStrings(v), undefined, undefined, name);
       const keys = saveables.map((x) => x.key);
-      const blanks = keys.map(() => '');
+      const blanks = saveables.map((x) => x.slice?.spec ?? '');
       const dtypes = saveables.map((x) => x.variable.dtype);
       const save = nameScope('SaveV2', (sc) =>
         makeOp(g, 'SaveV2', [filename, strs(keys, 'tensor_names'), strs(blanks, 'shape_and_slices'), ...saveables.map((x) => x.variable.ref)], { dtypes }, sc, 'SaveV2'));
@@ -491,7 +534,10 @@ export class Saver {
         throw new FailedPreconditionError(`Attempting to use uninitialized value ${s.variable.op.name}`, 'save/SaveV2');
       }
     }
-    for (const s of this.saveables) tensors.push({ name: s.key, array: await sess.readVariable(s.variable) });
+    for (const s of this.saveables) {
+      const array = await sess.readVariable(s.variable);
+      tensors.push(s.slice ? { name: s.key, array, slice: { fullShape: s.slice.fullShape, extents: s.slice.extents } } : { name: s.key, array });
+    }
 
     // Temporary files of earlier saves of this path that were killed (the state file may still
     // name a backup checkpoint among them; that one stays until a new state file replaces it).
@@ -623,7 +669,10 @@ export class Saver {
       }
     }
     const tensors: BundleTensor[] = [];
-    for (const s of this.saveables) tensors.push({ name: s.key, array: await sess.readVariable(s.variable) });
+    for (const s of this.saveables) {
+      const array = await sess.readVariable(s.variable);
+      tensors.push(s.slice ? { name: s.key, array, slice: { fullShape: s.slice.fullShape, extents: s.slice.extents } } : { name: s.key, array });
+    }
     const { index, data } = encodeBundle(tensors);
     return { index, data };
   }
@@ -697,6 +746,15 @@ export class Saver {
         const s = this.saveables[i]!;
         const entry = reader.entry(s.key)!;
         const v = s.variable;
+        if (s.slice) {
+          if (!shapesEqual([...s.slice.fullShape], entry.shape)) {
+            throw new InvalidArgumentError(
+              `tensor_name = ${s.key}; shape in shape_and_slice spec ${cShape([...s.slice.fullShape])} does not match the shape stored in checkpoint: ${cShape(entry.shape)}`,
+              'save/RestoreV2',
+            );
+          }
+          continue;
+        }
         if (!shapesEqual(v.shape, entry.shape)) {
           if (!(this.reshape && sizeOf(v.shape) === sizeOf(entry.shape))) {
             throw new InvalidArgumentError(
@@ -707,7 +765,7 @@ export class Saver {
         }
       }
       for (const s of this.saveables) {
-        const value = await reader.read(s.key);
+        const value = s.slice ? await reader.readSlice(s.key, s.slice.extents) : await reader.read(s.key);
         if (!(value instanceof NDArray) || !isNumericBundleDType(value.dtype)) {
           throw new InvalidArgumentError(`Key ${s.key} does not hold a numeric tensor`, 'save/RestoreV2');
         }
