@@ -229,6 +229,27 @@ for (const dev of devices) {
       });
     }
 
+    it('batchNorm zeroDebiasMovingMean: <var>/biased and local_step; one update gives the batch mean', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const xs = rand(4 * 3, 8).map((v, i) => Math.fround(v + i % 3));
+      const g = new tf.Graph();
+      const m = g.asDefault(() => {
+        const y = L.batchNorm(f32(xs, [4, 3]), { zeroDebiasMovingMean: true, updatesCollections: null });
+        return { y, init: tf.globalVariablesInitializer() };
+      });
+      // TF's _zero_debias opens variable_scope(<var op name>) inside the BatchNorm scope, hence the repeated prefix
+      expect(names(g)).toEqual([
+        'BatchNorm/beta:0', 'BatchNorm/moving_mean:0', 'BatchNorm/moving_variance:0', 'BatchNorm/BatchNorm/moving_mean/biased:0', 'BatchNorm/BatchNorm/moving_mean/local_step:0',
+      ]);
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      await sess.run(m.init);
+      await sess.run(m.y);
+      const s = stats(xs, 3);
+      expectNear((await sess.run(g.getTensorByName('BatchNorm/moving_mean:0'))) as NDArray, s.mean, 1e-4 * dev.caps.tolScale, 'debiased moving_mean');
+      expectNear((await sess.run(g.getTensorByName('BatchNorm/moving_variance:0'))) as NDArray, s.unbiased.map((v) => 0.999 + 0.001 * v), 1e-6, 'moving_variance');
+      await sess.close();
+    });
+
     it('layerNorm: LayerNorm/beta, gamma of shape [last]; moments over begin_norm_axis..', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const xs = rand(2 * 3 * 4, 6).map((v, i) => Math.fround(v * (1 + (i % 4))));

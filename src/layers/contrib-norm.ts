@@ -8,7 +8,8 @@
  * layer; otherwise nn.moments + nn.batch_normalization. Variables `BatchNorm/beta` (center,
  * default on), `gamma` (scale, default off), `moving_mean`, `moving_variance` are model
  * variables; the moving averages `moving -= (moving - batch)·(1 - decay)` go to
- * `updates_collections`, or with `updatesCollections: null` run before the output is returned.
+ * `updates_collections`, or with `updatesCollections: null` run before the output is returned;
+ * zero_debias_moving_mean keeps the mean's in `moving_mean/biased` and `moving_mean/local_step`.
  */
 import { ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
@@ -18,9 +19,10 @@ import { reshape, shape as shapeOf } from '../ops/array.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { constant, identity } from '../ops/core.js';
 import { fusedBatchNorm } from '../ops/moments.js';
-import { multiply, subtract, where } from '../ops/math.js';
+import { where } from '../ops/math.js';
 import { batchNormalization, moments } from '../ops/normalization.js';
-import { type Variable, assignSub } from '../ops/variables.js';
+import type { Variable } from '../ops/variables.js';
+import { assignMovingAverage } from '../train/moving-averages.js';
 import { getVariable } from '../scope/get-variable.js';
 import { onesInitializer, zerosInitializer } from '../scope/initializers.js';
 import { type Regularizer, type VariableScope, variableScope } from '../scope/variable-scope.js';
@@ -65,7 +67,6 @@ export function batchNorm(...args: unknown[]): Tensor {
     ['batchWeights', a.batchWeights !== undefined && a.batchWeights !== null, 'batch_weights'],
     ['renorm', !!a.renorm, 'renorm=True'],
     ['adjustment', a.adjustment !== undefined && a.adjustment !== null, 'adjustment'],
-    ['zeroDebiasMovingMean', !!a.zeroDebiasMovingMean, 'zero_debias_moving_mean=True'],
   ] as const) {
     if (bad) throw new ValueError(`batch_norm: ${text} is not supported (${k})`);
   }
@@ -88,9 +89,10 @@ export function batchNorm(...args: unknown[]): Tensor {
     const rank = x0.shape?.length ?? null;
     const fused = (a.fused as boolean | null | undefined) ?? true;
     const possibleToFuse = rank === 2 || rank === 4;
-    const useFused = fused && possibleToFuse && (rank === 2 || updates !== GraphKeys.UPDATE_OPS);
+    const zeroDebias = !!a.zeroDebiasMovingMean;
+    const useFused = fused && possibleToFuse && (zeroDebias || rank === 2 || updates !== GraphKeys.UPDATE_OPS);
     if (!useFused && df !== 'NHWC' && df !== 'NCHW') throw new ValueError('data_format has to be either NCHW or NHWC.');
-    const useLayer = !useFused && updates === GraphKeys.UPDATE_OPS;
+    const useLayer = !useFused && updates === GraphKeys.UPDATE_OPS && !zeroDebias;
     const getter = useLayer ? layerVariableGetter() : undefined;
     return variableScope((a.scope as string | undefined) ?? null, { defaultName: 'BatchNorm', values: [a.inputs], reuse, customGetter: getter ?? null }, (sc: VariableScope) => {
       const x = toTensor(a.inputs as TensorLike);
@@ -156,11 +158,12 @@ export function batchNorm(...args: unknown[]): Tensor {
         y = batchNormalization(x, bc(mean)!, bc(variance)!, bc(beta?.value() ?? null), bc(gamma?.value() ?? null), epsilon);
       }
       if (training !== false) {
-        // moving -= (moving - batch)·(1 - decay); with is_training a tensor, the step is 0 when it is false
-        const step = training === true ? toTensor(1 - decay, dtype) : where(toTensor(isTraining as Tensor), toTensor(1 - decay, dtype), toTensor(0, dtype));
-        const avg = (v: Variable, value: Tensor): Tensor => g.nameScope('AssignMovingAvg', (s) => assignSub(v, multiply(subtract(v.value(), value), step), s));
-        const um = avg(movingMean, batchMean!);
-        const uv = avg(movingVariance, batchVariance!);
+        // moving -= (moving - batch)·(1 - decay) (assign_moving_average); with is_training a tensor,
+        // decay is 1 when it is false, so nothing moves
+        if (zeroDebias && training !== true) throw new ValueError('batch_norm: zero_debias_moving_mean=True needs a constant is_training here');
+        const d = training === true ? decay : where(toTensor(isTraining as Tensor), toTensor(decay, dtype), toTensor(1, dtype));
+        const um = assignMovingAverage(movingMean, batchMean!, d, zeroDebias);
+        const uv = assignMovingAverage(movingVariance, batchVariance!, d, false);
         if (updates === null) y = g.controlDependencies([um, uv], () => identity(y));
         else {
           addToCollections(updates, um);
