@@ -218,6 +218,34 @@ for (const dev of devices) {
       [0.5, 0, 3].forEach((m, i) => expect(Math.abs(Number(got[10]!.data[i]) - m)).toBeLessThan(0.1));
     });
 
+    it('Multinomial: log_prob, mean, variance, covariance, samples summing to total_count', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const LG = [[0, 1, 2], [1, 1, 1]];
+      const C = [[1, 1, 3], [2, 2, 1]];
+      const g = new tf.Graph();
+      const outs = g.asDefault(() => {
+        const m = new D.Multinomial(5, { logits: tf.constant(LG) });
+        expect([m.batchShape, m.eventShape]).toEqual([[2], [3]]);
+        const s = m.sample(4000, { seed: 9 });
+        expect(s.shape).toEqual([4000, 2, 3]);
+        return [m.logProb(tf.constant(C)), m.mean(), m.variance(), m.covariance(), tf.reduceMean(s, 0), tf.reduceMax(tf.abs(tf.subtract(tf.reduceSum(s, -1), 5)))];
+      });
+      const got = await run(g, outs);
+      const lgf = (x: number): number => {
+        let f = 0;
+        for (let i = 2; i <= x; i++) f += Math.log(i);
+        return f;
+      };
+      const P = LG.map((r) => logSoftmax(r).map(Math.exp));
+      const lp = C.map((c, b) => lgf(5) - c.reduce((a, x) => a + lgf(x), 0) + c.reduce((a, x, k) => a + x * Math.log(P[b]![k]!), 0));
+      near(got[0]!.data as Float32Array, lp, 20 * tol, 'log_prob');
+      near(got[1]!.data as Float32Array, P.flat().map((p) => 5 * p), 4 * tol, 'mean');
+      near(got[2]!.data as Float32Array, P.flat().map((p) => 5 * p * (1 - p)), 4 * tol, 'variance');
+      near(got[3]!.data as Float32Array, P.flatMap((r) => r.flatMap((pi, i) => r.map((pj, j) => (i === j ? 5 * pi * (1 - pi) : -5 * pi * pj)))), 4 * tol, 'covariance');
+      P.flat().forEach((p, i) => expect(Math.abs(Number(got[4]!.data[i]) - 5 * p)).toBeLessThan(0.12));
+      expect(Number(got[5]!.data[0])).toBe(0);
+    });
+
     it('float64 parameters stay float64 (log_cdf at -40 through the float64 segments)', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       if (!dev.caps.float64) skipTest(ctx, `${dev.name} has no float64`);
@@ -272,6 +300,7 @@ describe('tf.distributions: names, shapes, TF\'s errors', () => {
       expect(() => c.mean()).toThrow('mean is not implemented: Categorical');
       expect(() => new D.Bernoulli({ probs: 0.5 }).cdf(1)).toThrow('cdf is not implemented: Bernoulli');
       expect(() => D.klDivergence(new D.Normal(0, 1), new D.Bernoulli({ probs: 0.5 }))).toThrow('No KLDivergence registered for Normal and Bernoulli');
+      expect(() => new D.Multinomial(tf.placeholder(tf.float32, []), { probs: [0.5, 0.5] }).sample(2)).toThrow('Multinomial.sample: total_count must be known when the graph is built');
     });
   });
 
@@ -315,6 +344,7 @@ const GRAD: GradCase[] = [
   { name: 'KL(Bernoulli || Bernoulli) wrt logits', ins: [{ shape: [3] }, { shape: [3] }], f: (a, b) => D.klDivergence(new D.Bernoulli({ logits: a! }), new D.Bernoulli({ logits: b! })) },
   { name: 'Categorical.logProb and entropy wrt logits', ins: [{ shape: [2, 3] }], f: (l) => { const c = new D.Categorical({ logits: l! }); return [c.logProb([2, 0]), c.entropy()]; } },
   { name: 'KL(Categorical || Categorical) wrt logits', ins: [{ shape: [2, 4] }, { shape: [2, 4] }], f: (a, b) => D.klDivergence(new D.Categorical({ logits: a! }), new D.Categorical({ logits: b! })) },
+  { name: 'Multinomial.logProb wrt logits', ins: [{ shape: [2, 3] }], f: (l) => new D.Multinomial(tf.constant(4, l!.dtype), { logits: l! }).logProb(tf.constant([[1, 0, 3], [2, 2, 0]], l!.dtype)) },
   { name: 'Uniform.entropy and stddev wrt high', ins: [{ shape: [2], gen: (r) => 2 + r() }], f: (h) => { const u = new D.Uniform(0, h!); return [u.entropy(), u.stddev()]; } },
 ];
 for (const cfg of gradConfigs(devices)) {

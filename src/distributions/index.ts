@@ -6,3 +6,4 @@ export { Normal } from './normal.js';
 export { Bernoulli } from './bernoulli.js';
 export { Categorical } from './categorical.js';
 export { Uniform } from './uniform.js';
+export { Multinomial } from './multinomial.js';

@@ -64,7 +64,7 @@ interface Decoded {
   metaGraphs: {
     metaInfoDef: { tags: string[]; tensorflowVersion: string; strippedDefaultAttrs: boolean };
     graphDef: { node: { name: string; op: string; device: string }[] };
-    saverDef?: { filenameTensorName: string; saveTensorName: string; restoreOpName: string; version: number };
+    saverDef?: { filenameTensorName: string; saveTensorName: string; restoreOpName: string; sharded: boolean; version: number };
     collectionDef: Record<string, { nodeList?: { value: string[] }; anyList?: { value: { typeUrl: string; value: Uint8Array }[] } }>;
     signatureDef: Record<string, { inputs: Record<string, Info>; outputs: Record<string, Info>; methodName: string }>;
   }[];
