@@ -103,7 +103,7 @@ function copyOf(a: NDArray): NDArray {
 }
 
 /** Row `i` of `a` along its first axis (a view). */
-function row(a: NDArray, i: number): NDArray {
+export function row(a: NDArray, i: number): NDArray {
   const inner = a.shape.slice(1);
   const n = sizeOf(inner);
   const d = a.dtype === 'string' ? (a.data as unknown as StringArray).slice(i * n, (i + 1) * n) : (a.data as Float32Array).subarray(i * n, (i + 1) * n);
@@ -111,7 +111,7 @@ function row(a: NDArray, i: number): NDArray {
 }
 
 /** Stack same-shaped arrays along a new first axis. */
-function stack(items: NDArray[], component: number): NDArray {
+export function stack(items: NDArray[], component: number): NDArray {
   const first = items[0]!;
   items.forEach((x, i) => {
     if (x.shape.length !== first.shape.length || x.shape.some((d, k) => d !== first.shape[k])) {
@@ -159,6 +159,7 @@ export abstract class Dataset {
   }
   /** `range(stop)`, `range(start, stop, step = 1)`: int64 scalars. */
   static range(...args: number[]): Dataset {
+    if (args.length === 0 || args.length > 3 || !args.every((a) => Number.isInteger(a))) throw new TypeError(`range takes 1 to 3 integers (stop, or start, stop, step), got (${args.map((a) => ((a as unknown) instanceof Tensor ? `a tensor ${(a as unknown as Tensor).name}` : String(a))).join(', ')})`);
     const [start, stop, step] = args.length === 1 ? [0, args[0]!, 1] : [args[0]!, args[1]!, args[2] ?? 1];
     return new RangeDataset(start, stop, step);
   }
@@ -191,15 +192,22 @@ export abstract class Dataset {
     const o = typeof seed === 'object' && seed !== null ? seed : { seed, reshuffleEachIteration };
     return new ShuffleDataset(this, bufferSize, o.seed ?? undefined, o.reshuffleEachIteration ?? true);
   }
+  /** `apply(transformationFunc)`: `transformationFunc(this)`, which must give a dataset (tf.data.experimental's transformations). */
+  apply(transformationFunc: (dataset: Dataset) => Dataset): Dataset {
+    if (typeof transformationFunc !== 'function') throw new TypeError('`transformation_func` must be callable');
+    const out = transformationFunc(this);
+    if (!(out instanceof Dataset)) throw new TypeError('`transformation_func` must return a Dataset.');
+    return out;
+  }
   /** `repeat(count?)`: count epochs; none or -1 repeats forever. */
-  repeat(count?: number | null): Dataset {
-    return new RepeatDataset(this, count === undefined || count === null ? -1 : count);
+  repeat(count?: number | Tensor | null): Dataset {
+    return new RepeatDataset(this, count === undefined || count === null ? -1 : checkCount(count, 'count'));
   }
-  take(count: number): Dataset {
-    return new TakeDataset(this, count);
+  take(count: number | Tensor): Dataset {
+    return new TakeDataset(this, checkCount(count, 'count'));
   }
-  skip(count: number): Dataset {
-    return new SkipDataset(this, count);
+  skip(count: number | Tensor): Dataset {
+    return new SkipDataset(this, checkCount(count, 'count'));
   }
   /**
    * `prefetch(bufferSize)`: after a run takes an element, up to `bufferSize` next ones are
@@ -236,6 +244,20 @@ export abstract class Dataset {
     const drop = typeof dropRemainder === 'object' ? !!dropRemainder.dropRemainder : dropRemainder;
     return new PaddedBatchDataset(this, batchSize, paddedShapes, paddingValues, drop);
   }
+}
+
+/** A count given as an integer or an integer scalar tensor (read when the pipeline opens). */
+type Count = number | Tensor;
+function checkCount(c: unknown, what: string): Count {
+  if (c instanceof Tensor) {
+    if (c.dtype !== 'int64' && c.dtype !== 'int32') throw new TypeError(`\`${what}\` must be a tf.int64 scalar tensor, got ${dtypeName(c.dtype)}`);
+    return c;
+  }
+  if (!Number.isInteger(c)) throw new TypeError(`\`${what}\` must be an integer, got ${String(c)}`);
+  return c as number;
+}
+function countValue(c: Count, ctx: IterContext): number {
+  return c instanceof Tensor ? Number(ctx.captured.get(c)!.data[0]) : c;
 }
 
 /** `tf.data.experimental.AUTOTUNE`. */
@@ -492,16 +514,17 @@ function functionRunner(ctx: IterContext, g: Graph): Runner {
 }
 
 /** A map/filter function traced once into its own graph. */
-class TracedFunction {
+export class TracedFunction {
   readonly graph = new Graph();
   readonly inputs: Tensor[];
   readonly outputs: Tensor[];
   readonly structure: Structure;
-  constructor(fn: (...args: any[]) => unknown, spec: ElementSpec, what: string) {
+  constructor(fn: (...args: any[]) => unknown, spec: ElementSpec, what: string, shapes?: PartialShape[]) {
     if (typeof fn !== 'function') throw new TypeError(`${what} takes a function`);
     this.graph.seed = getDefaultGraph().seed;
     const { inputs, result } = this.graph.asDefault(() => {
-      const inputs = spec.dtypes.map((d, i) => placeholder(d, spec.shapes[i] === null ? undefined : (spec.shapes[i] as (number | null)[]), `arg${i}`));
+      const argShapes = shapes ?? spec.shapes;
+      const inputs = spec.dtypes.map((d, i) => placeholder(d, argShapes[i] === null ? undefined : (argShapes[i] as (number | null)[]), `arg${i}`));
       const arg = pack(spec.structure, inputs);
       return { inputs, result: Array.isArray(spec.structure) ? fn(...(arg as unknown[])) : fn(arg) };
     });
@@ -532,7 +555,7 @@ class TracedFunction {
 
 // ----- transformations ---------------------------------------------------------------------
 
-abstract class UnaryDataset extends Dataset {
+export abstract class UnaryDataset extends Dataset {
   constructor(protected readonly input: Dataset) {
     super();
   }
@@ -641,13 +664,16 @@ class ShuffleDataset extends UnaryDataset {
 
 class RepeatDataset extends UnaryDataset {
   readonly spec: ElementSpec;
-  constructor(input: Dataset, private readonly count: number) {
+  constructor(input: Dataset, private readonly count: Count) {
     super(input);
     this.spec = input.spec;
   }
+  override captures(): Tensor[] {
+    return this.count instanceof Tensor ? [...this.input.captures(), this.count] : this.input.captures();
+  }
   open(ctx: IterContext): Stage {
     const input = this.input;
-    const count = this.count;
+    const count = countValue(this.count, ctx);
     let epoch = 0;
     let seen = false;
     let up: Stage | null = count === 0 ? null : input.open(ctx);
@@ -676,13 +702,16 @@ class RepeatDataset extends UnaryDataset {
 
 class TakeDataset extends UnaryDataset {
   readonly spec: ElementSpec;
-  constructor(input: Dataset, private readonly count: number) {
+  constructor(input: Dataset, private readonly count: Count) {
     super(input);
     this.spec = input.spec;
   }
+  override captures(): Tensor[] {
+    return this.count instanceof Tensor ? [...this.input.captures(), this.count] : this.input.captures();
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
-    let left = this.count;
+    let left = countValue(this.count, ctx);
     return {
       *next() {
         if (left === 0) return null;
@@ -695,13 +724,16 @@ class TakeDataset extends UnaryDataset {
 
 class SkipDataset extends UnaryDataset {
   readonly spec: ElementSpec;
-  constructor(input: Dataset, private readonly count: number) {
+  constructor(input: Dataset, private readonly count: Count) {
     super(input);
     this.spec = input.spec;
   }
+  override captures(): Tensor[] {
+    return this.count instanceof Tensor ? [...this.input.captures(), this.count] : this.input.captures();
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
-    let skip = this.count;
+    let skip = countValue(this.count, ctx);
     return {
       *next() {
         while (skip !== 0) {

@@ -5,6 +5,11 @@ import { fetchMnist } from './mnist-fetch.js';
 import { oneHot } from './one-hot.js';
 
 export { Dataset, TFRecordDataset, TextLineDataset, type ElementSpec } from './dataset.js';
+export { FixedLengthRecordDataset } from './fixed-length-record.js';
+export { Options } from './options.js';
+// Dataset methods defined beside their datasets
+import './unbatch.js';
+import './reduce.js';
 export { Iterator, makeOneShotIterator, makeInitializableIterator } from './iterator.js';
 export * as experimental from './experimental.js';
 export { batches, Batches, type Batch, type BatchOptions } from './batches.js';
