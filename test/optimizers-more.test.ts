@@ -305,17 +305,21 @@ describe('optimizer declarations', () => {
     });
   });
 
-  it('GraphDef export writes T / Tindices / use_locking and imports again', async () => {
+  it('GraphDef export writes T / Tindices / use_locking; the imported graph trains to the same values', async () => {
     const g = new tf.Graph();
-    g.asDefault(() => {
+    const trains = g.asDefault(() => {
       const step = tf.train.getOrCreateGlobalStep();
       const w = new tf.Variable([1, 2], { name: 'w' });
-      const emb = new tf.Variable(tf.zeros([4, 2]), { name: 'emb' });
-      const loss = tf.add(tf.reduceSum(tf.square(w)), tf.reduceSum(tf.nn.embeddingLookup(emb, tf.constant(Int32Array.of(1, 2)))));
-      new tf.train.AdadeltaOptimizer().minimize(loss);
-      new tf.train.ProximalAdagradOptimizer(0.1).minimize(loss);
-      new tf.train.ProximalGradientDescentOptimizer(0.1).minimize(loss);
-      new tf.train.AdagradDAOptimizer(0.1, step).minimize(loss);
+      const emb = new tf.Variable(tf.constant([0.5, -1, 2, 0.25, -0.5, 1, 3, -2], 'float32', [4, 2]), { name: 'emb' });
+      const loss = tf.add(tf.reduceSum(tf.square(w)), tf.reduceSum(tf.square(tf.nn.embeddingLookup(emb, tf.constant(Int32Array.of(1, 2, 1))))));
+      const ops = [
+        new tf.train.AdadeltaOptimizer(1.0, { epsilon: 0.01 }).minimize(loss),
+        new tf.train.ProximalAdagradOptimizer(0.1, { l1RegularizationStrength: 0.01 }).minimize(loss),
+        new tf.train.ProximalGradientDescentOptimizer(0.1, { l2RegularizationStrength: 0.1 }).minimize(loss),
+        new tf.train.AdagradDAOptimizer(0.1, step, { l1RegularizationStrength: 0.01 }).minimize(loss, { globalStep: step }),
+      ];
+      tf.globalVariablesInitializer();
+      return ops.map((o) => o.name);
     });
     const gd = g.asGraphDef();
     const node = (op: string) => gd.node.find((n) => n.op === op)!;
@@ -328,6 +332,17 @@ describe('optimizer declarations', () => {
     for (const op of ['ApplyAdadelta', 'SparseApplyAdagradDA', 'SparseApplyProximalGradientDescent']) {
       expect(g2.getOperations().filter((o) => o.type === op).length, op).toBe(1);
     }
+    const runAll = async (graph: tf.Graph): Promise<number[][]> => {
+      const sess = new tf.Session({ graph });
+      await sess.run(graph.getOperationByName('init'));
+      for (const t of trains) await sess.run(graph.getOperationByName(t));
+      const out = [await read(sess, graph.getTensorByName('w:0')), await read(sess, graph.getTensorByName('emb:0'))];
+      await sess.close();
+      return out;
+    };
+    const [want, got] = [await runAll(g), await runAll(g2)];
+    expect(want[1]).not.toEqual([0.5, -1, 2, 0.25, -0.5, 1, 3, -2].map(Math.fround));
+    expect(got).toEqual(want);
   });
 
   it("TF1's argument errors", () => {
