@@ -49,7 +49,7 @@ export { importGraphDef, type ImportGraphDefOptions, graphUtil } from './graphde
 export * as summary from './summary/index.js';
 export { SessionLog } from './summary/file-writer.js';
 export * as savedModel from './metagraph/index.js';
-export { tablesInitializer } from './metagraph/main-op.js';
+export { tablesInitializer, initializeAllTables } from './metagraph/main-op.js';
 export * as distributions from './distributions/index.js';
 export * as lookup from './ops/lookup/index.js';
 export * as metrics from './metrics/index.js';

@@ -50,6 +50,19 @@ for (const dev of devices) {
 }
 
 describe('lookup tables: sessions, errors, GraphDefs', () => {
+  it('tf.tablesInitializer / tf.initializeAllTables: a NoOp init_all_tables over the graph\'s table initializers', () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const none = tf.tablesInitializer();
+      expect([none.type, none.name, none.controlInputs.length]).toEqual(['NoOp', 'init_all_tables', 0]);
+      const t = tf.contrib.lookup.indexTableFromTensor(['a', 'b']) as tf.lookup.StaticHashTable;
+      const all = tf.initializeAllTables({ name: 'tables' });
+      expect(all.name).toBe('tables');
+      expect(all.controlInputs).toEqual([t.initializer]);
+      expect(tf.getDefaultGraph().getCollection(tf.GraphKeys.TABLE_INITIALIZERS)).toEqual([t.initializer]);
+    });
+  });
+
   it('a table is per session: each must be initialized; twice is an error', async () => {
     const g = new tf.Graph();
     const { t, out } = g.asDefault(() => {

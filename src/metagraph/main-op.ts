@@ -16,6 +16,11 @@ export function tablesInitializer(name: string | { name?: string } = 'init_all_t
   return group(...inits, { name: n });
 }
 
+/** `tf.initialize_all_tables(name='init_all_tables')` (deprecated in TF 1.15): `tf.tables_initializer`. */
+export function initializeAllTables(name: string | { name?: string } = 'init_all_tables'): Operation {
+  return tablesInitializer(name);
+}
+
 /** `tf.saved_model.main_op.main_op()`: global, local variables and tables initialized. */
 export function mainOp(): Operation {
   return group(globalVariablesInitializer(), localVariablesInitializer(), tablesInitializer());
