@@ -49,8 +49,19 @@ function assetFileDefs(mg: MetaGraphDef): AssetFileDef[] {
   return (mg.collectionDef[ASSETS_KEY]?.anyList?.value ?? []).map((a) => decode<AssetFileDef>(AssetFileDefT, a.value));
 }
 
-/** The main op (else the legacy init op) the MetaGraph's collections name, or null. */
+const INIT_OP_SIGNATURE_KEY = '__saved_model_init_op';
+
+/**
+ * TF's `get_init_op`: the init op signature's output (what TF 2's builder writes), else the main
+ * op, else the legacy init op the MetaGraph's collections name; null when there is none.
+ */
 function initOpName(mg: MetaGraphDef): string | null {
+  const sig = mg.signatureDef[INIT_OP_SIGNATURE_KEY];
+  if (sig) {
+    const out = sig.outputs[INIT_OP_SIGNATURE_KEY];
+    if (!out || out.name === undefined) throw new RuntimeError(`Key ${INIT_OP_SIGNATURE_KEY} not found in signature def.`);
+    return out.name;
+  }
   for (const key of [MAIN_OP_KEY, LEGACY_INIT_OP_KEY]) {
     const c = mg.collectionDef[key];
     if (!c) continue;
@@ -129,7 +140,9 @@ export async function load(sess: Session, tags: readonly string[], exportDir: st
       const path = nodePath.join(exportDir, 'assets', a.filename);
       feeds.set(t, new NDArray(StringArray.fromValues([path]) as never, [], 'string'));
     }
-    await sess.run(g.getOperationByName(scoped(scope, init)), feeds);
+    // a signature names a tensor (`op:0`), a collection an op
+    const el = g.asGraphElement(scoped(scope, init), true, true);
+    await sess.run(el as Operation, feeds);
   }
   return mg;
 }

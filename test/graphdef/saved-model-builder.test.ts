@@ -13,6 +13,8 @@ import protobuf from 'protobufjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
+import { decode, encode } from '../../src/proto/codec.js';
+import { type SavedModel as SmProto, SavedModelT } from '../../src/proto/meta-graph.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -134,6 +136,25 @@ for (const dev of devices) {
     });
   });
 }
+
+describe('the init op signature (TF 2\'s builders write __saved_model_init_op)', () => {
+  it('is run on load in place of the main op collection', async () => {
+    const m = await trainedModel();
+    const dir = freshDir();
+    const b = new tf.savedModel.builder.SavedModelBuilder(dir);
+    await b.addMetaGraphAndVariables(m.sess, ['serve']);
+    b.save();
+    await m.sess.close();
+    // add the signature TF 2's SavedModel writer uses, naming the main op's output tensor
+    const sm = decode<SmProto>(SavedModelT, new Uint8Array(readFileSync(join(dir, 'saved_model.pb'))));
+    sm.metaGraphs[0]!.signatureDef.__saved_model_init_op = { inputs: {}, outputs: { __saved_model_init_op: { name: 'main_op', dtype: 0 } }, methodName: '' };
+    writeFileSync(join(dir, 'saved_model.pb'), encode(SavedModelT, sm as never));
+    const s2 = new tf.Session({ graph: new tf.Graph() });
+    await tf.savedModel.loader.load(s2, ['serve'], dir);
+    expect(((await s2.run(s2.graph.getTensorByName('counter:0'))) as tf.NDArray).data[0]).toBe(7);
+    await s2.close();
+  });
+});
 
 describe('loader.load with an import scope', () => {
   it('prefixes every imported name, restores the variables under it and runs the scoped main op', async () => {
