@@ -3,5 +3,6 @@ export {
   BasicLSTMCell, BasicRNNCell, DropoutWrapper, GRUCell, LSTMCell, LSTMStateTuple, MultiRNNCell, RNNCell, ResidualWrapper,
   type LSTMCellOpts, type DropoutWrapperOpts, type RNNState, type SizeStruct,
 } from './cells.js';
+export { GRUBlockCell, GRUBlockCellV2, LSTMBlockCell, LSTMBlockFusedCell, type LSTMBlockCellOpts } from './block-cells.js';
 export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn } from './rnn.js';
 export { staticRnn as static_rnn, staticBidirectionalRnn as static_bidirectional_rnn } from './rnn.js';
