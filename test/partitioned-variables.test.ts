@@ -12,6 +12,7 @@ import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
 import { encodeTensorNameSlice, parseShapeAndSlice } from '../src/checkpoint/tensor-slice.js';
 import { readBundle } from '../src/checkpoint/bundle.js';
+import * as checkpointLib from '../src/checkpoint/index.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 
 registerSkipSummary();
@@ -309,5 +310,46 @@ describe('checkpoints of partitioned variables', () => {
       expect(() => new tf.train.Saver([...pv, whole])).toThrow('Mixing slices and non-slices with the same name: q');
       expect(() => new tf.train.Saver({ q: [...pv, whole] })).toThrow('Slices must all be slices');
     });
+  });
+});
+
+describe('malformed slices', () => {
+  const { crc32c, proto, sstable } = checkpointLib;
+  /** A bundle of one float32 tensor `t` [4, 2] whose entry lists `listed` slices; `stored` of them have data. */
+  function bundle(listed: { start: number; length: number }[][], stored: number[]): checkpointLib.BundleReader {
+    const rows: [Uint8Array, Uint8Array][] = [];
+    const data: number[] = [];
+    const header = proto.encodeBundleHeader({ numShards: 1, endianness: 0, version: { producer: 1, minConsumer: 0, badConsumers: [] } });
+    for (const i of stored) {
+      const ext = listed[i]!;
+      const n = ext.reduce((a, e) => a * e.length, 1);
+      const bytes = new Uint8Array(Float32Array.from({ length: n }, (_, k) => k + 10 * i).buffer);
+      rows.push([encodeTensorNameSlice('t', ext), proto.encodeBundleEntry({
+        dtype: 1, shape: { dims: ext.map((e) => ({ size: e.length })), unknownRank: false }, shardId: 0, offset: data.length, size: bytes.length,
+        crc32c: crc32c.mask(crc32c.value(bytes)), slices: [],
+      })]);
+      data.push(...bytes);
+    }
+    rows.push([new TextEncoder().encode('t'), proto.encodeBundleEntry({
+      dtype: 1, shape: { dims: [{ size: 4 }, { size: 2 }], unknownRank: false }, shardId: 0, offset: 0, size: 0, crc32c: 0, slices: listed.map((extents) => ({ extents })),
+    })]);
+    rows.sort((a, b) => sstable.compareBytes(a[0], b[0]));
+    const w = new sstable.TableWriter();
+    w.add(new Uint8Array(0), header);
+    for (const [k, v] of rows) w.add(k, v);
+    return checkpointLib.BundleReader.fromBytes('bad', w.finish(), Uint8Array.from(data));
+  }
+  const top = [{ start: 0, length: 2 }, { start: 0, length: 2 }];
+  const bottom = [{ start: 2, length: 2 }, { start: 0, length: 2 }];
+
+  it('reads a well-formed one, and names what is wrong in the others', async () => {
+    expect(((await bundle([top, bottom], [0, 1]).read('t')) as NDArray).toArray()).toEqual([[0, 1], [2, 3], [10, 11], [12, 13]]);
+    await expect(bundle([top, bottom], [0]).read('t')).rejects.toThrow(/DataLoss|Missing the stored slice 2,2:0,2 of key t/);
+    await expect(bundle([top, bottom], [0]).read('t')).rejects.toBeInstanceOf(tf.errors.DataLossError);
+    await expect(bundle([top], [0]).read('t')).rejects.toThrow('Does not have sufficient slices for partitioned tensor t to restore in slice_spec: -:-');
+    // but the part it holds reads
+    expect(((await bundle([top], [0]).readSlice('t', top)) as NDArray).toArray()).toEqual([[0, 1], [2, 3]]);
+    await expect(bundle([top, [{ start: 1, length: 3 }, { start: 0, length: 2 }]], [0, 1]).read('t')).rejects.toThrow('Overlapping slices of key t: 0,2:0,2 and 1,3:0,2');
+    await expect(bundle([[{ start: 3, length: 2 }, { start: 0, length: 2 }]], [0]).read('t')).rejects.toThrow(/Invalid slice of key t: Extent in dimension 0 out of bounds/);
   });
 });
