@@ -142,12 +142,12 @@ const CASES: Case[] = ([
   },
   {
     id: 'data',
-    title: 'MLP 784-256-10 SGD step, batch 128: fed arrays vs a tf.data pipeline (shuffle + batch + prefetch)',
+    title: 'MLP 784-256-10 SGD step, batch 128: hand-fed arrays vs a tf.data pipeline (shuffle + batch + prefetch(1), and prefetch(0))',
     script: 'data-pipeline.ts',
     unit: 'ms',
     higherIsBetter: false,
     impls: tsflowImpls(),
-    metrics: (r) => ({ fed: r.fed, pipeline: r.pipeline, 'pipeline / fed': r.ratio }),
+    metrics: (r) => ({ fed: r.fed, pipeline: r.pipeline, 'pipeline / fed': r.ratio, 'no prefetch / fed': r.ratioNoPrefetch }),
     extraArgs: ['--min-ms', quick ? '500' : '1500'],
   },
   {
@@ -289,6 +289,8 @@ check('10-op run < 50 µs median (2 threads)', get('small', t2, 'run'), (v) => v
 const mm1 = get('matmul', t1, '1024');
 const mm2 = get('matmul', t2, '1024');
 check('2 threads ≥ 1.7× 1 thread, matmul 1024³', mm1 && mm2 ? mm2 / mm1 : null, (v) => v >= 1.7, (v) => `${v.toFixed(2)}×`);
+const dataRatio = get('data', t2, 'pipeline / fed');
+check('MLP step from shuffle + batch + prefetch within 10 % of hand-fed (2 threads)', dataRatio, (v) => v <= 1.1, (v) => `${v.toFixed(2)}×`);
 const mlp1 = get('mlp', t1, 'step');
 check('2 threads ≥ 1.7× 1 thread, MLP step', mlp1 && mlp2 ? mlp1 / mlp2 : null, (v) => v >= 1.7, (v) => `${v.toFixed(2)}×`);
 const lstmS = get('lstm', 'tsflow staticRnn 2 threads', 'step');
