@@ -414,3 +414,33 @@ describe('decoupled weight decay', () => {
     await sess.close();
   });
 });
+
+describe('extendWithDecoupledWeightDecay', () => {
+  it('decays before the base update, once per row for sparse gradients (also when the base applies them densely)', async () => {
+    const SGDW = tf.contrib.opt.extendWithDecoupledWeightDecay(tf.train.GradientDescentOptimizer);
+    const AdamW2 = tf.contrib.opt.extendWithDecoupledWeightDecay(tf.train.AdamOptimizer);
+    const g = new tf.Graph();
+    const m = g.asDefault(() => {
+      const a = new tf.Variable([1, -2], { name: 'a' });
+      const e1 = new tf.Variable(tf.constant([1, 2, 3, 4, 5, 6], 'float32', [3, 2]), { name: 'e1' });
+      const e2 = new tf.Variable(tf.constant([1, 2, 3, 4, 5, 6], 'float32', [3, 2]), { name: 'e2' });
+      const e3 = new tf.Variable(tf.constant([1, 2, 3, 4, 5, 6], 'float32', [3, 2]), { name: 'e3' });
+      const ids = tf.constant(Int32Array.of(2, 2, 0));
+      const sgd = new SGDW(0.1, 0.5);
+      expect(sgd.name).toBe('GradientDescent');
+      const t1 = sgd.minimize(tf.reduceSum(a));
+      const t2 = new SGDW(0.1, 0.5).minimize(tf.reduceSum(tf.nn.embeddingLookup(e1, ids)));
+      const t3 = new AdamW2(0.1, 0.1).minimize(tf.reduceSum(tf.nn.embeddingLookup(e2, ids)));
+      const t4 = new tf.contrib.opt.AdamWOptimizer(0.1, 0.1).minimize(tf.reduceSum(tf.nn.embeddingLookup(e3, ids)));
+      return { a, e1, e2, e3, t: [t1, t2, t3, t4], init: tf.globalVariablesInitializer() };
+    });
+    const sess = new tf.Session({ graph: g });
+    await sess.run(m.init);
+    for (const t of m.t) await sess.run(t);
+    near(await read(sess, m.a), [1 * 0.9 - 0.5, -2 * 0.9 - 0.5], 1e-6, 'dense');
+    // row 2 (ids 2, 2): decayed once, gradient 2; row 0: gradient 1; row 1 untouched
+    near(await read(sess, m.e1), [0.9 - 0.5, 1.8 - 0.5, 3, 4, 4.5 - 1, 5.4 - 1], 1e-6, 'sparse');
+    expect(await read(sess, m.e2)).toEqual(await read(sess, m.e3));
+    await sess.close();
+  });
+});

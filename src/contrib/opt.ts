@@ -1,7 +1,7 @@
 /**
  * `tf.contrib.opt`: LazyAdamOptimizer (contrib/opt/python/training/lazy_adam_optimizer.py) and
  * the decoupled weight decay optimizers AdamWOptimizer / MomentumWOptimizer
- * (weight_decay_optimizers.py, Loshchilov & Hutter).
+ * (weight_decay_optimizers.py, Loshchilov & Hutter) and extendWithDecoupledWeightDecay.
  */
 import { type TF1Args, isOptionsObject, kwargs } from '../args.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
@@ -14,7 +14,7 @@ import { unique } from '../ops/set-ops.js';
 import { scatterAdd, scatterSub, scatterUpdate } from '../ops/state-scatter.js';
 import { type Variable, assignSub } from '../ops/variables.js';
 import { parseArg, scalarSchema } from '../validate.js';
-import { castTo } from '../train/optimizer.js';
+import { type Optimizer, castTo } from '../train/optimizer.js';
 import { AdamOptimizer, MomentumOptimizer } from '../train/optimizers.js';
 
 /** TF1's `_deduplicate_indexed_slices`: unique indices, the values of repeated ones summed. */
@@ -151,4 +151,60 @@ export class MomentumWOptimizer extends MomentumOptimizer {
     const g = new IndexedSlices(values, indices, grad.denseShape);
     return v.graph.controlDependencies([decaySparseOp(this.d, v, indices)], () => super.applySparse(g, v));
   }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type OptimizerClass = abstract new (...args: any[]) => Optimizer;
+
+/**
+ * `tf.contrib.opt.extend_with_decoupled_weight_decay(base_optimizer)`: a subclass of `Base` whose
+ * constructor takes `weightDecay` first, then Base's arguments, and which decays
+ * `var -= weightDecay * var` (the gradient's rows, for a sparse one) before Base's update;
+ * minimize/applyGradients take `decayVarList` as AdamWOptimizer's.
+ * `const SGDW = extendWithDecoupledWeightDecay(tf.train.GradientDescentOptimizer); new SGDW(0.01, 0.1)`.
+ */
+export function extendWithDecoupledWeightDecay<B extends OptimizerClass>(Base: B) {
+  // Base's own methods (TypeScript reaches an abstract method of Optimizer only through the prototype)
+  const base = Base.prototype as unknown as Record<'prepare' | 'applyDense', (...a: unknown[]) => Tensor | Operation | void>;
+  abstract class WithDecay extends Base {
+    private readonly d: Decayed;
+    /** Set while Base's sparse update runs, so a Base that applies it densely does not decay twice. */
+    private sparseDecayed = false;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      const [weightDecay, ...rest] = args;
+      super(...rest);
+      parseArg(scalarSchema, weightDecay, `${Base.name}WithDecoupledWeightDecay`, 'weightDecay');
+      this.d = { weightDecay: weightDecay as TensorLike, decayVarList: false };
+    }
+    override minimize(...args: Parameters<Optimizer['minimize']>): Operation {
+      return super.minimize(...(takeDecayVarList(args, 8, this.d) as Parameters<Optimizer['minimize']>));
+    }
+    override applyGradients(...args: Parameters<Optimizer['applyGradients']>): Operation {
+      return super.applyGradients(...(takeDecayVarList(args, 3, this.d) as Parameters<Optimizer['applyGradients']>));
+    }
+    protected override prepare(): void {
+      this.d.weightDecayT = this.hyper(this.d.weightDecay, 'weight_decay');
+      base.prepare.call(this);
+    }
+    protected override applyDense(grad: Tensor, v: Variable): Tensor | Operation {
+      const dense = (): Tensor | Operation => base.applyDense.call(this, grad, v) as Tensor | Operation;
+      if (this.sparseDecayed) return dense();
+      return v.graph.controlDependencies([decayOp(this.d, v)], dense);
+    }
+    protected override applySparse(grad: IndexedSlices, v: Variable): Tensor | Operation {
+      const { values, indices } = deduplicated(grad);
+      const g = new IndexedSlices(values, indices, grad.denseShape);
+      return v.graph.controlDependencies([decaySparseOp(this.d, v, indices)], () => {
+        this.sparseDecayed = true;
+        try {
+          return super.applySparse(g, v);
+        } finally {
+          this.sparseDecayed = false;
+        }
+      });
+    }
+  }
+  Object.defineProperty(WithDecay, 'name', { value: `${Base.name}WithDecoupledWeightDecay` });
+  return WithDecay as unknown as new (weightDecay: TensorLike, ...args: ConstructorParameters<B>) => InstanceType<B>;
 }
