@@ -21,8 +21,6 @@ export const layers = {
 export * as rnn from '../ops/rnn/index.js';
 /** `tf.contrib.factorization`: the k-means graph (`KMeans`). */
 export * as factorization from './factorization-namespace.js';
-/** `tf.contrib.framework`: initFromCheckpoint, the checkpoint readers, the global step. */
-export * as framework from './framework.js';
 /** `tf.contrib.opt`: LazyAdamOptimizer, AdamWOptimizer, MomentumWOptimizer. */
 export * as opt from './opt.js';
 /** `tf.contrib.framework`: initFromCheckpoint, the checkpoint readers, the global step. */

@@ -102,7 +102,7 @@ function valueDType(x: unknown): DType {
  * With a `partitioner` (given here or by the variable scope) a non-scalar variable is a
  * {@link PartitionedVariable} of parts `<name>/part_<i>`, as in TF1.
  */
-export function getVariable(name: string, ...args: [...unknown[], { partitioner: Partitioner }]): PartitionedVariable;
+export function getVariable(name: string, ...args: [...unknown[], { partitioner: Partitioner; [option: string]: unknown }]): PartitionedVariable;
 export function getVariable(name: string, ...args: unknown[]): Variable;
 export function getVariable(name: string, ...args: unknown[]): Variable | PartitionedVariable {
   if (typeof name !== 'string') throw new TypeError(`getVariable name must be a string, got ${typeof name}`);
