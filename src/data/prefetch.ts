@@ -23,6 +23,7 @@
  * run that finds it empty, and then doubles it (by 2048 from 2048 on).
  */
 import { RuntimeError } from '../errors.js';
+import { hostWorkScheduled } from '../session/device-busy.js';
 import { type HostGen, wait } from '../session/host-stage.js';
 import { runLockOf } from '../session/run-lock.js';
 import type { Element, IterContext, Stage } from './dataset.js';
@@ -81,8 +82,10 @@ export function prefetchStage(up: Stage, ctx: IterContext, bufferSize: number): 
   const schedule = (): void => {
     if (scheduled || !wanted()) return;
     scheduled = true;
+    hostWorkScheduled(1);
     nextTurn(() => {
       scheduled = false;
+      hostWorkScheduled(-1);
       if (wanted()) {
         producing = true;
         drive(up.next(), { ok: true, v: undefined });

@@ -31,3 +31,16 @@ export function deviceIdle(device: Device): Promise<void> | null {
   if (!b || b.runs === 0) return null;
   return new Promise<void>((resolve) => b.idle.push(resolve));
 }
+
+let hostWork = 0;
+/**
+ * Host work waits for a turn of the event loop (a prefetch about to produce): a run waiting
+ * on its CPU workers then sleeps with the loop free at once instead of first blocking the
+ * thread for a moment, so that work overlaps with the workers' chunks.
+ */
+export function hostWorkScheduled(delta: 1 | -1): void {
+  hostWork += delta;
+}
+export function hostWorkWaiting(): boolean {
+  return hostWork > 0;
+}

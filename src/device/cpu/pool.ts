@@ -26,6 +26,7 @@ import {
   ACTIVE, CRASH, CTRL_INTS, DONE, ERR, EXITED, EXIT_CODE, JOB, NCHUNK, NEXT, PLAN, READY, SCRATCH, SCRATCH_STRIDE, SEQ, SLEEPERS,
   STEP, STOP, WORKER_CHUNKS, claimBase, nextJobId,
 } from './control.js';
+import { hostWorkWaiting } from '../../session/device-busy.js';
 import type { PoolLink } from './pool-link.js';
 import { NodeLink, nodeLinkSupported } from './pool-link-node.js';
 import { WebLink, webLinkSupported } from './pool-link-web.js';
@@ -264,7 +265,8 @@ export class WorkerPool {
     // Most steps end within a short blocking wait, which wakes faster than waitAsync's trip
     // through the event loop; longer ones sleep with the loop free, so exit events get in.
     const cur = Atomics.load(c, DONE);
-    if (cur < n && this.link.canBlock) Atomics.wait(c, DONE, cur, this.blockMs);
+    // a prefetch waiting for a turn of the loop gets it now, while the workers compute
+    if (cur < n && this.link.canBlock && !hostWorkWaiting()) Atomics.wait(c, DONE, cur, this.blockMs);
     let slept = false;
     // a pending waitAsync does not keep the process alive; the run must
     const keepAlive = setInterval(() => {}, 1 << 30);
