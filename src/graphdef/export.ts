@@ -435,13 +435,13 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
   // Nodes imported from TF as tsflow-specific ops (Folded*, opaque bookkeeping) go back as they came.
   const tf = (op.attrs as { _tf?: { op: string; attr: NodeDef['attr'] } })._tf;
   const attr = tf ? { ...tf.attr } : e ? e(c) : encodeTsflowAttrs(op.attrs);
+  const gradType = op.attrs._gradient_op_type;
+  if (typeof gradType === 'string') attr._gradient_op_type = A.s(gradType);
   const loc = colocation(op);
   if (loc) attr._class = A.strs([`loc:@${loc}`]);
   if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
   const node: NodeDef = {
     name: op.name,
-  const gradType = op.attrs._gradient_op_type;
-  if (typeof gradType === 'string') attr._gradient_op_type = A.s(gradType);
     op: tf ? tf.op : (EXPORTED_AS[op.type] ?? op.type),
     input: [...c.inputs, ...op.controlInputs.map((x) => `^${x.name}`)],
     device: op.device,
