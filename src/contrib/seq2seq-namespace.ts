@@ -1,2 +1,5 @@
 /** `tf.contrib.seq2seq`: the parts tsflow has. */
 export { sequenceLoss, type SoftmaxLossFunction } from './seq2seq.js';
+export { BasicDecoder, BasicDecoderOutput } from './seq2seq/basic-decoder.js';
+export { Decoder, dynamicDecode } from './seq2seq/decoder.js';
+export { GreedyEmbeddingHelper, Helper, SampleEmbeddingHelper, TrainingHelper } from './seq2seq/helper.js';

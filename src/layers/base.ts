@@ -172,11 +172,12 @@ export abstract class Layer {
     const trainable = (o.trainable ?? true) && this.trainable;
     return this.inScope(() => {
       const dtype = o.dtype ?? this._dtype ?? 'float32';
-      const v = getVariable(name, [...shape], {
+      // Made outside any control-flow region, as TF1's init_scope does (a layer first called in a tf.whileLoop body).
+      const v = outsideControlFlow(this.graph, () => getVariable(name, [...shape], {
         dtype,
         ...(o.initializer !== undefined && o.initializer !== null ? { initializer: o.initializer } : {}),
         trainable,
-      });
+      }));
       if (v.trainable && trainable) this._trainableWeights.push(v);
       else this._nonTrainableWeights.push(v);
       if (o.regularizer && !existing.has(v)) {
@@ -219,5 +220,16 @@ export abstract class Layer {
     });
     addElements(this.graph, GraphKeys.UPDATE_OPS, this._updates);
     return out;
+  }
+}
+
+/** Run `fn` with no control-flow context and no control dependencies. */
+function outsideControlFlow<T>(g: Graph, fn: () => T): T {
+  const old = g.controlFlowContext;
+  g.controlFlowContext = null;
+  try {
+    return g.controlDependencies(null, fn);
+  } finally {
+    g.controlFlowContext = old;
   }
 }
