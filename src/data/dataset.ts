@@ -536,6 +536,10 @@ export class TracedFunction {
       if (t.graph !== this.graph) throw new ValueError(`${what}: the function returned ${t.name}, a tensor of another graph; functions of datasets build their ops from their arguments`);
     }
   }
+  /** In an exported GraphDef's attrs: the function's output count (its graph stays with this process). */
+  toJSON(): unknown {
+    return { function: this.outputs.length };
+  }
   *call(ctx: IterContext, el: Element): HostGen<Element> {
     const feeds = new Map<Tensor, NDArray>(this.inputs.map((p, i) => [p, el[i]!]));
     const need = [...new Set(this.outputs.filter((t) => !feeds.has(t)))];

@@ -231,6 +231,18 @@ for (const dev of devices) {
   });
 }
 
+describe('tf.data in GraphDefs', () => {
+  it('a graph with reduce and an unbatched, prefetched iterator exports (TF\'s op types)', () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const r = tf.data.Dataset.range(1, 5).reduce(tf.constant(0, { dtype: tf.int64 }), (s: tf.Tensor, x: tf.Tensor) => tf.add(s, x));
+      tf.data.Dataset.range(4).batch(2).unbatch().prefetch(2).makeOneShotIterator().getNext();
+      tf.identity(r);
+    });
+    expect(g.asGraphDef().node.map((n: { op: string }) => n.op)).toEqual(['Const', 'ReduceDataset', 'IteratorGetNext', 'Identity']);
+  });
+});
+
 describe('tf.data.Options', () => {
   it('withOptions merges options along the pipeline; a field set to two values is an error; unknown fields are refused', () => {
     const o1 = new tf.data.Options({ experimentalDeterministic: true, experimentalOptimization: new tf.data.experimental.OptimizationOptions({ mapFusion: true }) });
