@@ -174,6 +174,25 @@ describe('tf.train.Supervisor', () => {
     expect(total.name).toBe('total:0');
   });
 
+  it('with a logdir, its first summary of a queue-fed value waits for the queue runners it starts (as TF\'s side-by-side threads)', async () => {
+    const g = new tf.Graph();
+    const { total, add } = g.asDefault(() => {
+      const i = tf.train.rangeInputProducer(100, { shuffle: false }).dequeue();
+      tf.summary.scalar('input', tf.cast(i, tf.float32));
+      const total = new tf.Variable(0, { name: 'total', dtype: tf.int32 });
+      return { total, add: total.assignAdd(i) };
+    });
+    const logdir = path.join(root, 'queue-summary');
+    const sv = new tf.train.Supervisor({ graph: g, logdir });
+    await sv.managedSession(async (sess) => {
+      for (let k = 0; k < 3; k++) await sess.run(add);
+    });
+    expect(total.name).toBe('total:0');
+    // the first summary took one element of the queue; the body's three steps took the next ones
+    const values = events(logdir).flatMap((e) => e.summary?.value ?? []).filter((v) => v.tag === 'input').map((v) => v.simpleValue);
+    expect(values[0]).toBe(0);
+  });
+
   it("TF's errors: an uninitialized model, a non-chief without devices, unknown options", async () => {
     const g = new tf.Graph();
     g.asDefault(() => new tf.Variable(1, { name: 'v' }));

@@ -22,14 +22,12 @@
 //   digits and apostrophes only, each line ending in "<eos>", words outside the vocabulary_size
 //   - 1 most frequent training words replaced by "<unk>". The first 90% of the lines train,
 //   the next 5% validate, the last 5% test (PTB has three files).
-// - `sv = tf.train.Supervisor(logdir=FLAGS.save_path)` + `sv.managed_session()` (being built
-//   separately) is replaced by tf.train.MonitoredTrainingSession({checkpointDir: save_path}),
-//   which also initializes the variables, starts the input queues' runners and, given a
-//   save_path, writes summaries and checkpoints there (the last one when it closes).
+// - `with sv.managed_session(config=config_proto) as session:` is
+//   `await sv.managedSession({config}, async (session) => {...})`.
 // - The tutorial's export_meta_graph / import_meta_graph round trip (util.py; there only to
 //   let Grappler's AutoParallel replicate the graph over --num_gpus) is left out: one device.
-// - rnn_mode BLOCK (tf.contrib.rnn.LSTMBlockCell) and CUDNN are not available; BASIC is the
-//   tutorial's own fallback (it picks BASIC for num_gpus != 1 and old TF versions).
+// - rnn_mode CUDNN (cudnn_rnn.CudnnLSTM, a GPU kernel) is not available; BLOCK
+//   (tf.contrib.rnn.LSTMBlockCell, the configs' default) and BASIC are.
 // - Flags to bound a run: --vocab_size, --hidden_size, --num_layers, --num_steps,
 //   --max_max_epoch, --max_epoch override the chosen config, --data_words keeps only the first
 //   lines up to that many words.
@@ -55,7 +53,7 @@ const { values: FLAGS } = parseArgs({
   options: {
     model: { type: 'string', default: 'small' }, // A type of model. Possible options are: small, medium, large, test.
     save_path: { type: 'string' }, // Model output directory.
-    rnn_mode: { type: 'string' }, // The low level implementation of lstm cell (only basic here).
+    rnn_mode: { type: 'string' }, // The low level implementation of lstm cell: one of BASIC and BLOCK, representing basic_lstm and lstm_block_cell classes.
     vocab_size: { type: 'string' },
     hidden_size: { type: 'string' },
     num_layers: { type: 'string' },
@@ -66,6 +64,7 @@ const { values: FLAGS } = parseArgs({
   },
 });
 const BASIC = 'basic';
+const BLOCK = 'block';
 const dataType = (): tf.DType => tf.float32;
 
 // ----- reader.py ---------------------------------------------------------------------------
@@ -213,6 +212,7 @@ class PTBModel {
 
   private getLstmCell(config: Config, isTraining: boolean): tf.contrib.rnn.RNNCell {
     if (config.rnnMode === BASIC) return new tf.contrib.rnn.BasicLSTMCell(config.hiddenSize, { forgetBias: 0.0, stateIsTuple: true, reuse: !isTraining });
+    if (config.rnnMode === BLOCK) return new tf.contrib.rnn.LSTMBlockCell(config.hiddenSize, { forgetBias: 0.0 });
     throw new tf.errors.ValueError(`rnn_mode ${config.rnnMode} not supported`);
   }
 
@@ -241,31 +241,31 @@ class PTBModel {
     return [output, state as tf.contrib.rnn.LSTMStateTuple[]];
   }
 
-  async assignLr(session: tf.train.MonitoredSession, lrValue: number): Promise<void> {
+  async assignLr(session: tf.Session, lrValue: number): Promise<void> {
     await session.run(this.lrUpdate!, [[this.newLr!, lrValue]]);
   }
 }
 
 const smallConfig = (): Config => ({
   initScale: 0.1, learningRate: 1.0, maxGradNorm: 5, numLayers: 2, numSteps: 20, hiddenSize: 200, maxEpoch: 4, maxMaxEpoch: 13,
-  keepProb: 1.0, lrDecay: 0.5, batchSize: 20, vocabSize: 10000, rnnMode: BASIC,
+  keepProb: 1.0, lrDecay: 0.5, batchSize: 20, vocabSize: 10000, rnnMode: BLOCK,
 });
 const mediumConfig = (): Config => ({
   initScale: 0.05, learningRate: 1.0, maxGradNorm: 5, numLayers: 2, numSteps: 35, hiddenSize: 650, maxEpoch: 6, maxMaxEpoch: 39,
-  keepProb: 0.5, lrDecay: 0.8, batchSize: 20, vocabSize: 10000, rnnMode: BASIC,
+  keepProb: 0.5, lrDecay: 0.8, batchSize: 20, vocabSize: 10000, rnnMode: BLOCK,
 });
 const largeConfig = (): Config => ({
   initScale: 0.04, learningRate: 1.0, maxGradNorm: 10, numLayers: 2, numSteps: 35, hiddenSize: 1500, maxEpoch: 14, maxMaxEpoch: 55,
-  keepProb: 0.35, lrDecay: 1 / 1.15, batchSize: 20, vocabSize: 10000, rnnMode: BASIC,
+  keepProb: 0.35, lrDecay: 1 / 1.15, batchSize: 20, vocabSize: 10000, rnnMode: BLOCK,
 });
 /** Tiny config, for testing. */
 const testConfig = (): Config => ({
   initScale: 0.1, learningRate: 1.0, maxGradNorm: 1, numLayers: 1, numSteps: 2, hiddenSize: 2, maxEpoch: 1, maxMaxEpoch: 1,
-  keepProb: 1.0, lrDecay: 0.5, batchSize: 20, vocabSize: 10000, rnnMode: BASIC,
+  keepProb: 1.0, lrDecay: 0.5, batchSize: 20, vocabSize: 10000, rnnMode: BLOCK,
 });
 
 /** Runs the model on the given data. */
-async function runEpoch(session: tf.train.MonitoredSession, model: PTBModel, evalOp: tf.Operation | null = null, verbose = false): Promise<number> {
+async function runEpoch(session: tf.Session, model: PTBModel, evalOp: tf.Operation | null = null, verbose = false): Promise<number> {
   const startTime = performance.now();
   let costs = 0.0;
   let iters = 0;
@@ -347,9 +347,9 @@ async function main(): Promise<void> {
     return [m, mvalid, mtest];
   })();
 
-  // sv = tf.train.Supervisor(logdir=FLAGS.save_path); with sv.managed_session() as session:
-  const session = tf.train.MonitoredTrainingSession({ checkpointDir: FLAGS.save_path ?? null, saveSummariesSteps: FLAGS.save_path ? 100 : null });
-  try {
+  const sv = new tf.train.Supervisor({ logdir: FLAGS.save_path ?? null });
+  const configProto = new tf.ConfigProto({ allowSoftPlacement: true });
+  await sv.managedSession({ config: configProto }, async (session) => {
     for (let i = 0; i < config.maxMaxEpoch; i++) {
       const lrDecay = config.lrDecay ** Math.max(i + 1 - config.maxEpoch, 0.0);
       await m.assignLr(session, config.learningRate * lrDecay);
@@ -364,12 +364,11 @@ async function main(): Promise<void> {
     const testPerplexity = await runEpoch(session, mtest);
     console.log(`Test Perplexity: ${testPerplexity.toFixed(3)}`);
 
-    // sv.saver.save(session, FLAGS.save_path, global_step=sv.global_step): the session's
-    // CheckpointSaverHook writes the last checkpoint into checkpointDir when it closes.
-    if (FLAGS.save_path) console.log(`Saving model to ${FLAGS.save_path}.`);
-  } finally {
-    await session.close();
-  }
+    if (FLAGS.save_path) {
+      console.log(`Saving model to ${FLAGS.save_path}.`);
+      await sv.saver!.save(session, FLAGS.save_path, { globalStep: sv.globalStep });
+    }
+  });
 }
 
 await main();

@@ -403,9 +403,13 @@ export class Supervisor {
     if (start) {
       logging.info('Starting standard services.');
       this.startStandardServices(sess);
-      await this.pendingStart;
+    }
+    if (start) {
+      // The queue runners start before the services' first round is awaited: a summary of the
+      // input pipeline (TF's threads run side by side) dequeues what they enqueue.
       logging.info('Starting queue runners.');
       this.startQueueRunners(sess);
+      await this.pendingStart;
     }
     return sess;
   }
