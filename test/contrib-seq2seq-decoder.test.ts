@@ -168,6 +168,44 @@ for (const d of devices) {
       });
     }
 
+    it('TrainingHelper timeMajor inputs and dynamicDecode outputTimeMajor: the batch-major results transposed', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const x = tf.placeholder('float32', [B, T, D], 'x');
+        const cell = new tf.nn.rnnCell.BasicLSTMCell(N);
+        const dense = new tf.layers.Dense(V);
+        const [bm, , l1] = decode(new s2s.BasicDecoder(cell, new s2s.TrainingHelper(x, LENS), cell.zeroState(B, 'float32'), dense), { imputeFinished: true });
+        const xt = tf.transpose(x, [1, 0, 2]);
+        const [tm, , l2] = tf.variableScope('decoder', { reuse: true }, (): DecodeOut =>
+          decode(new s2s.BasicDecoder(cell, new s2s.TrainingHelper(xt, LENS, { timeMajor: true }), cell.zeroState(B, 'float32'), dense), { imputeFinished: true, outputTimeMajor: true, scope: tf.getVariableScope() }),
+        );
+        return { x, bm, outs: [bm.rnnOutput, bm.sampleId, l1, tm.rnnOutput, tm.sampleId, l2], shapes: [tm.rnnOutput.shape, tm.sampleId.shape] };
+      });
+      expect(t.shapes).toEqual([[null, B, V], [null, B]]);
+      const s = session(g);
+      await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      const [bo, bi, l1, to, ti, l2] = (await s.run(t.outs, new Map([[t.x, f32(wave(B * T * D, 0.9), [B, T, D])]]))) as NDArray[];
+      expect(to!.shape).toEqual([T, B, V]);
+      expect(ti!.shape).toEqual([T, B]);
+      const b = vals(bo);
+      const tv = vals(to);
+      const bids = vals(bi);
+      const tids = vals(ti);
+      for (let bb = 0; bb < B; bb++) {
+        for (let tt = 0; tt < T; tt++) {
+          expect(tids[tt * B + bb]).toBe(bids[bb * T + tt]);
+          for (let v = 0; v < V; v++) expect(Math.abs(tv[(tt * B + bb) * V + v]! - b[(bb * T + tt) * V + v]!)).toBeLessThan(1e-6);
+        }
+      }
+      expect(vals(l2)).toEqual(vals(l1));
+      // a BasicDecoderOutput fetches as one, as TF's namedtuple
+      const fetched = (await s.run(t.bm, new Map([[t.x, f32(wave(B * T * D, 0.9), [B, T, D])]]))) as unknown as tf.contrib.seq2seq.BasicDecoderOutput<NDArray>;
+      expect(fetched).toBeInstanceOf(s2s.BasicDecoderOutput);
+      expect(vals(fetched.sampleId)).toEqual(bids);
+      await s.close();
+    });
+
     it('GreedyEmbeddingHelper stops each entry at the end token and reports its length; maximumIterations bounds the loop', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       // Token k's one-hot embedding maps to logits peaking at k + 1 (mod 5): from the start

@@ -63,7 +63,7 @@ const NAMES = ['decoder', 'outputTimeMajor', 'imputeFinished', 'maximumIteration
 export function dynamicDecode(...args: unknown[]): [Nested<Tensor>, RNNState, Tensor] {
   const o = kwargs(args, NAMES, 'dynamic_decode', 1);
   const decoder = o.decoder as Decoder;
-  if (!(decoder instanceof Decoder)) throw new TypeError(`Expected decoder to be type Decoder, but saw: ${String(decoder)}`);
+  if (!(decoder instanceof Decoder)) throw new TypeError(`Expected decoder to be type Decoder, but saw: ${decoder === null || decoder === undefined ? 'None' : typeof decoder === 'object' ? `<class '${(decoder as object).constructor.name}'>` : typeof decoder}`);
   const outputTimeMajor = (o.outputTimeMajor as boolean | undefined) ?? false;
   const imputeFinished = (o.imputeFinished as boolean | undefined) ?? false;
   const parallel = (o.parallelIterations as number | undefined) ?? 32;
