@@ -10,6 +10,7 @@ export { NDArray, type NDData } from './ndarray.js';
 export * as errors from './errors.js';
 export { Graph, GraphKeys } from './graph/graph.js';
 export { Operation, Tensor } from './graph/tensor.js';
+export { Dimension, TensorShape, dimensionValue, unknownShape } from './graph/tensor-shape.js';
 export {
   getDefaultGraph, resetDefaultGraph, nameScope, device, controlDependencies, setRandomSeed,
 } from './graph/context.js';

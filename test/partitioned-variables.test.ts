@@ -64,7 +64,7 @@ describe('getVariable with a partitioner', () => {
       const pv = tf.getVariable('emb', [10, 4], { partitioner: tf.fixedSizePartitioner(3) });
       expect(pv).toBeInstanceOf(tf.PartitionedVariable);
       expect(pv.name).toBe('emb');
-      expect(pv.getShape()).toEqual([10, 4]);
+      expect(pv.getShape().asList()).toEqual([10, 4]);
       expect(pv.length).toBe(3);
       expect(pv.getPartitions()).toEqual([3, 1]);
       const parts = [...pv];

@@ -2,6 +2,8 @@
 import type { DType } from '../dtype.js';
 import { type PartialShape, pyShape } from '../shape.js';
 import type { Graph } from './graph.js';
+import { type ShapeLike, TensorShape, asShape } from './tensor-shape.js';
+import { ValueError } from '../errors.js';
 import { opToNodeDefs } from '../graphdef/export.js';
 import type { NodeDef } from '../proto/framework.js';
 
@@ -74,8 +76,38 @@ export class Tensor {
   get rank(): number | null {
     return this.shape === null ? null : this.shape.length;
   }
+  /** TF1's `tensor.get_shape()` (also `tensor.shape` in TF): the static shape as a `tf.TensorShape`. */
+  getShape(): TensorShape {
+    return new TensorShape(this.shape);
+  }
+  /**
+   * TF1's `tensor.set_shape(shape)`: refine the static shape with what the program knows (ops
+   * built afterwards see it), merged with the inferred one, TF's error when they conflict. As
+   * in TF, nothing is checked when the graph runs.
+   */
+  setShape(shape: ShapeLike): void {
+    const mine = new TensorShape(this.shape);
+    const theirs = asShape(shape);
+    if (mine.dims !== null && theirs.dims !== null) {
+      if (mine.dims.length !== theirs.dims.length) {
+        throw new ValueError(`Shapes must be equal rank, but are ${mine.dims.length} and ${theirs.dims.length}`);
+      }
+      mine.dims.forEach((d, i) => {
+        const o = theirs.dims![i]!;
+        if (!d.isCompatibleWith(o)) {
+          throw new ValueError(`Dimension ${i} in both shapes must be equal, but are ${d.value} and ${o.value}. Shapes are ${cShapeOf(mine)} and ${cShapeOf(theirs)}.`);
+        }
+      });
+    }
+    (this as { shape: PartialShape }).shape = mine.mergeWith(theirs).toPartialShape();
+  }
   /** Python's repr: `<tf.Tensor 'Placeholder:0' shape=(?, 4) dtype=float32>`. */
   toString(): string {
     return `Tensor("${this.name}", shape=${pyShape(this.shape)}, dtype=${this.dtype})`;
   }
+}
+
+/** TF's C++ shape text: `[2,?]`. */
+function cShapeOf(s: TensorShape): string {
+  return s.dims === null ? '?' : `[${s.dims.map((d) => (d.value === null ? '?' : d.value)).join(',')}]`;
 }

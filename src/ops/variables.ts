@@ -11,6 +11,7 @@ import { variableOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
 import { type TF1Args, kwargs, tf1Function } from '../args.js';
 import type { SaveSliceInfo } from '../scope/partitioned-variable.js';
+import { TensorShape } from '../graph/tensor-shape.js';
 
 defineOp<{ shape: number[]; dtype: DType }>({
   type: 'VariableV2',
@@ -228,6 +229,10 @@ export class Variable implements TensorConvertible {
   }
   get shape(): number[] {
     return this.ref.shape as number[];
+  }
+  /** TF1's `variable.get_shape()`, a `tf.TensorShape`. */
+  getShape(): TensorShape {
+    return new TensorShape(this.ref.shape);
   }
   get graph(): Graph {
     return this.ref.graph;

@@ -10,6 +10,7 @@ import type { DType } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
 import type { Graph } from '../graph/graph.js';
+import { TensorShape } from '../graph/tensor-shape.js';
 import { concat } from '../ops/array.js';
 import type { TensorLike } from '../ops/convert.js';
 import { identity } from '../ops/core.js';
@@ -115,8 +116,8 @@ export class PartitionedVariable implements Iterable<Variable> {
     return this.partitions[axes[0]!]!;
   }
 
-  getShape(): number[] {
-    return [...this.shape];
+  getShape(): TensorShape {
+    return new TensorShape([...this.shape]);
   }
   get graph(): Graph {
     return this.variableList[0]!.graph;
