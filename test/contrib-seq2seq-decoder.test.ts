@@ -391,3 +391,21 @@ for (const d of devices) {
     });
   });
 }
+
+describe('a greedy decoder in a GraphDef', () => {
+  it("asGraphDef writes TF1's loop and TensorArray nodes and the decoder's variables", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const cell = new tf.nn.rnnCell.BasicRNNCell(5);
+      const helper = new s2s.GreedyEmbeddingHelper(tf.eye(5), tf.constant([0, 2, 3], 'int32'), 4);
+      const [o, , len] = decode(new s2s.BasicDecoder(cell, helper, cell.zeroState(3, 'float32'), new tf.layers.Dense(5)), { imputeFinished: true, maximumIterations: 3 });
+      tf.identity(o.sampleId, { name: 'ids' });
+      tf.identity(len, { name: 'len' });
+    });
+    const gd = g.asGraphDef();
+    const types = new Set(gd.node.map((n) => n.op));
+    for (const t of ['TensorArrayV3', 'TensorArrayWriteV3', 'Enter', 'Merge', 'Switch', 'LoopCond', 'NextIteration', 'Exit', 'ArgMax', 'All']) expect(types.has(t), t).toBe(true);
+    const names = gd.node.map((n) => n.name);
+    for (const v of ['decoder/basic_rnn_cell/kernel', 'decoder/basic_rnn_cell/bias', 'decoder/dense/kernel', 'decoder/dense/bias', 'decoder/while/LoopCond', 'decoder/maximum_iterations']) expect(names, v).toContain(v);
+  });
+});
