@@ -12,6 +12,7 @@ import { setTranspose } from './nn.js';
 import { oneHotOptions, unstackOptions } from '../schemas.js';
 import { parseOptions, parseShape } from '../validate.js';
 import { deprecatedAlias, tf1Function } from '../args.js';
+import { dynamicSlice, holdsTensor } from './dynamic-slice.js';
 
 // ----- Fill / zeros / ones ------------------------------------------------------------------
 defineOp<{ shape: number[]; value: number; dtype: DType }>({
@@ -521,8 +522,11 @@ defineOp<{ begin: number[]; size: number[] }>({
     return [b.slice(x!, a.begin, size)];
   },
 });
-function sliceImpl(x: TensorLike, begin: readonly number[], size: readonly number[], name?: string): Tensor {
+function sliceImpl(x: TensorLike, begin: readonly number[] | TensorLike, size: readonly number[], name?: string): Tensor {
   const t = toTensor(x);
+  // a begin known only when the graph runs: gathers (static sizes)
+  if (holdsTensor(begin)) return dynamicSlice(t, begin, size, name);
+  begin = begin as readonly number[];
   [...begin, ...size].forEach((v) => checkInt(v, 'begin and size entries'));
   return makeOp(t.graph, 'Slice', [t], { begin: [...begin], size: [...size] }, name, 'Slice').outputs[0]!;
 }

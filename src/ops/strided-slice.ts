@@ -3,7 +3,8 @@
  * numpy-style indexing helper that builds one from what Python writes inside `t[...]`.
  */
 import { InvalidArgumentError, ValueError } from '../errors.js';
-import type { Tensor } from '../graph/tensor.js';
+import { Tensor } from '../graph/tensor.js';
+import { dynamicShrinkIndices, pickIndex } from './dynamic-slice.js';
 import { NDArray } from '../ndarray.js';
 import { type Dim, type PartialShape, sizeOf, stridesOf } from '../shape.js';
 import { shapeFnError } from './array.js';
@@ -245,27 +246,63 @@ export function stridedSlice(...args: TF1Args<typeof STRIDED_SLICE_NAMES, Stride
   const o = kwargs(args, STRIDED_SLICE_NAMES, 'stridedSlice', 3);
   if (o.var !== undefined && o.var !== null) throw new ValueError('stridedSlice(): var (slice assignment) is not supported; use tf.scatterNdUpdate or tf.assign');
   const x = toTensor(o.input as TensorLike);
-  const b = intList(o.begin, 'begin');
-  const strides = o.strides as readonly number[] | null | undefined;
-  const attrs: StridedSliceAttrs = {
-    begin: b,
-    end: intList(o.end, 'end'),
-    strides: strides ? intList(strides, 'strides') : b.map(() => 1),
-    beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-  };
+  const masks = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
   for (const k of ['beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask'] as const) {
     const v = o[k] ?? 0;
     if (!Number.isInteger(v) || (v as number) < 0) throw new TypeError(`stridedSlice option ${k} must be a non-negative integer, got ${String(v)}`);
-    attrs[k] = v as number;
+    masks[k] = v as number;
   }
-  return makeOp(x.graph, 'StridedSlice', [x], attrs, (o.name ?? undefined) as string | undefined, 'strided_slice').outputs[0]!;
+  // Tensor entries of begin (t[:, i] with a tensor i) take their axis whole here; the index is
+  // picked from it afterwards.
+  const dyn = dynamicShrinkIndices(x, o.begin, masks.shrinkAxisMask, masks.ellipsisMask, masks.newAxisMask);
+  let endArg = o.end;
+  if (dyn) {
+    for (const { entry } of dyn.picks) {
+      const bit = 1 << entry;
+      masks.shrinkAxisMask &= ~bit;
+      masks.beginMask |= bit;
+      masks.endMask |= bit;
+    }
+    endArg = Array.isArray(o.end) ? (o.end as unknown[]).map((e, i) => (dyn.picks.some((p) => p.entry === i) ? 0 : e)) : o.end;
+  }
+  const b = dyn ? dyn.staticBegin : intList(o.begin, 'begin');
+  let strides = o.strides as readonly number[] | null | undefined;
+  if (dyn && strides) strides = strides.map((st, i) => (dyn.picks.some((p) => p.entry === i) ? 1 : st));
+  const attrs: StridedSliceAttrs = {
+    begin: b,
+    end: intList(endArg, 'end'),
+    strides: strides ? intList(strides, 'strides') : b.map(() => 1),
+    ...masks,
+  };
+  const name = (o.name ?? undefined) as string | undefined;
+  if (!dyn) return makeOp(x.graph, 'StridedSlice', [x], attrs, name, 'strided_slice').outputs[0]!;
+  return x.graph.nameScope(name ?? 'strided_slice', () => {
+    let out = makeOp(x.graph, 'StridedSlice', [x], attrs, undefined, 'strided_slice').outputs[0]!;
+    const rank = x.shape?.length;
+    if (rank === undefined) throw new ValueError('tf.stridedSlice with a tensor index needs an input of known rank');
+    // the output axis of each sparse entry: ellipsis dims, new axes and kept dims before it
+    const n = b.length;
+    const plain = Array.from({ length: n }, (_, i) => i).filter((i) => !(masks.ellipsisMask & (1 << i)) && !(masks.newAxisMask & (1 << i))).length;
+    const axisOf = (entry: number): number => {
+      let axis = 0;
+      for (let j = 0; j < entry; j++) {
+        const bit = 1 << j;
+        if (masks.ellipsisMask & bit) axis += rank - plain;
+        else if (masks.newAxisMask & bit) axis += 1;
+        else if (!(masks.shrinkAxisMask & bit)) axis += 1;
+      }
+      return axis;
+    };
+    for (const p of [...dyn.picks].sort((a, c) => c.entry - a.entry)) out = pickIndex(out, axisOf(p.entry), p.index);
+    return out;
+  });
 }
 
 /** `tf.newaxis`: in `tf.index`, inserts a dim of size 1 (Python's `None` / `tf.newaxis`). */
 export const newaxis = null;
 
-/** One entry of a `tf.index` spec. */
-export type IndexSpec = number | string | null;
+/** One entry of a `tf.index` spec (a scalar tensor: an index known when the graph runs). */
+export type IndexSpec = number | string | null | Tensor;
 
 const SLICE_PART = /^\s*(-?\d+)?\s*$/;
 
@@ -283,11 +320,11 @@ const SLICE_PART = /^\s*(-?\d+)?\s*$/;
 export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string })[]): Tensor {
   let name: string | undefined;
   const last = spec[spec.length - 1];
-  if (last !== null && typeof last === 'object') {
+  if (last !== null && typeof last === 'object' && !(last instanceof Tensor)) {
     name = (last as { name?: string }).name;
     spec = spec.slice(0, -1);
   }
-  const begin: number[] = [];
+  const begin: (number | Tensor)[] = [];
   const end: number[] = [];
   const strides: number[] = [];
   const m = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
@@ -300,6 +337,9 @@ export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string }
       if (!Number.isInteger(s)) throw new TypeError(`tf.index: an index must be an integer, got ${s}`);
       m.shrinkAxisMask |= bit;
       begin.push(s); end.push(s + 1); strides.push(1);
+    } else if (s instanceof Tensor) {
+      m.shrinkAxisMask |= bit;
+      begin.push(s as never); end.push(0); strides.push(1);
     } else if (typeof s === 'string' && s.trim() === '...') {
       if (m.ellipsisMask) throw new ValueError('tf.index: at most one ellipsis (...) is allowed');
       m.ellipsisMask |= bit;
@@ -318,6 +358,6 @@ export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string }
       throw new TypeError(`tf.index: spec entry ${i} must be an integer, a slice string like '1:' or '::2', '...' or tf.newaxis (null), got ${JSON.stringify(s)}`);
     }
   });
-  return stridedSlice(input, begin, end, strides, { ...m, name });
+  return stridedSlice(input, begin as number[], end, strides, { ...m, name });
 }
 
