@@ -254,6 +254,36 @@ for (const d of devices) {
       await s.close();
     });
 
+    it('CustomHelper: greedy one-hot decoding written as its three functions (TF keyword arguments)', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const shift = Array.from({ length: 10 * 5 }, (_, i) => (i < 25 && i % 5 === (Math.floor(i / 5) + 1) % 5 ? 3 : 0));
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const cell = new tf.nn.rnnCell.BasicRNNCell(5);
+        const seen: string[] = [];
+        const helper = new s2s.CustomHelper(
+          () => [tf.constant([false, false, false]), tf.oneHot(tf.constant([0, 2, 3], 'int32'), 5)],
+          ({ outputs }: { outputs: Tensor }) => tf.argmax(outputs, { axis: -1, outputType: 'int32' }),
+          ({ state, sampleIds, time }: { state: Tensor; sampleIds?: Tensor; time: Tensor }) => {
+            seen.push(time.dtype);
+            return [tf.equal(sampleIds!, 4), tf.oneHot(sampleIds!, 5), state];
+          },
+        );
+        expect(() => helper.batchSize).toThrow('batch_size accessed before initialize was called');
+        const [o, , len] = decode(new s2s.BasicDecoder(cell, helper, cell.zeroState(3, 'float32')), { imputeFinished: true });
+        return { outs: [o.sampleId, len], load: cell.kernel!.assign(tf.constant(shift, 'float32', [10, 5])), seen, shape: o.sampleId.shape };
+      });
+      expect(t.seen).toEqual(['int32']);
+      expect(t.shape).toEqual([3, null]);
+      const s = session(g);
+      await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      await s.run(t.load);
+      const [ids, len] = (await s.run(t.outs)) as NDArray[];
+      expect(vals(ids)).toEqual([1, 2, 3, 4, 3, 4, 0, 0, 4, 0, 0, 0]);
+      expect(vals(len)).toEqual([4, 2, 1]);
+      await s.close();
+    });
+
     it('GreedyEmbeddingHelper (embedding variable and function) with an LSTM + dense layer against the float64 loop; SampleEmbeddingHelper on a peaked distribution', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();

@@ -2,4 +2,4 @@
 export { sequenceLoss, type SoftmaxLossFunction } from './seq2seq.js';
 export { BasicDecoder, BasicDecoderOutput } from './seq2seq/basic-decoder.js';
 export { Decoder, dynamicDecode } from './seq2seq/decoder.js';
-export { GreedyEmbeddingHelper, Helper, SampleEmbeddingHelper, TrainingHelper } from './seq2seq/helper.js';
+export { CustomHelper, type CustomHelperArgs, GreedyEmbeddingHelper, Helper, SampleEmbeddingHelper, TrainingHelper } from './seq2seq/helper.js';

@@ -7,6 +7,8 @@
  *   argmax of the outputs; finished when the sampled id is `endToken`.
  * - `SampleEmbeddingHelper(embedding, startTokens, endToken, softmaxTemperature?, seed?)`: the
  *   same with the id drawn from softmax(outputs / temperature).
+ * - `CustomHelper(initializeFn, sampleFn, nextInputsFn, sampleIdsShape?, sampleIdsDtype?)`: the
+ *   three steps as functions.
  * Once every entry is finished the next inputs are a stand-in (zeros, or the start inputs), so
  * nothing reads past the end.
  */
@@ -200,5 +202,77 @@ export class SampleEmbeddingHelper extends GreedyEmbeddingHelper {
       // TF draws one id per row from Categorical(logits): Multinomial with one sample.
       return reshape(multinomial(logits, 1, { seed: this.seed, outputDtype: 'int32' }), [-1]);
     });
+  }
+}
+
+/** The keyword arguments TF passes a CustomHelper's `sample_fn` and `next_inputs_fn`. */
+export interface CustomHelperArgs {
+  time: Tensor;
+  outputs: Tensor;
+  state: RNNState;
+  sampleIds?: Tensor;
+}
+const CUSTOM_NAMES = ['initializeFn', 'sampleFn', 'nextInputsFn', 'sampleIdsShape', 'sampleIdsDtype'] as const;
+
+/**
+ * `CustomHelper(initializeFn, sampleFn, nextInputsFn, sampleIdsShape = [], sampleIdsDtype =
+ * int32)`: `initializeFn()` → `[finished, nextInputs]`; `sampleFn({time, outputs, state})` →
+ * sample ids; `nextInputsFn({time, outputs, state, sampleIds})` → `[finished, nextInputs,
+ * nextState]`. The batch size is the size of the first `finished`.
+ */
+export class CustomHelper extends Helper {
+  private readonly initializeFn: () => [Tensor, Tensor];
+  private readonly sampleFn: (a: CustomHelperArgs) => Tensor;
+  private readonly nextInputsFn: (a: CustomHelperArgs) => [Tensor, Tensor, RNNState];
+  private readonly idsShape: number[];
+  private readonly idsDtype: string;
+  private batch: Tensor | null = null;
+  private staticBatch: number | null = null;
+
+  constructor(...args: unknown[]) {
+    super();
+    const o = kwargs(args, CUSTOM_NAMES, 'CustomHelper', 3);
+    for (const k of ['initializeFn', 'sampleFn', 'nextInputsFn'] as const) {
+      if (typeof o[k] !== 'function') throw new TypeError(`CustomHelper: ${k} must be callable`);
+    }
+    this.initializeFn = o.initializeFn as () => [Tensor, Tensor];
+    this.sampleFn = o.sampleFn as (a: CustomHelperArgs) => Tensor;
+    this.nextInputsFn = o.nextInputsFn as (a: CustomHelperArgs) => [Tensor, Tensor, RNNState];
+    this.idsShape = [...((o.sampleIdsShape as number[] | null | undefined) ?? [])];
+    this.idsDtype = (o.sampleIdsDtype as string | null | undefined) ?? 'int32';
+  }
+
+  get batchSize(): Tensor {
+    if (this.batch === null) throw new ValueError('batch_size accessed before initialize was called');
+    return this.batch;
+  }
+  get staticBatchSize(): number | null {
+    return this.staticBatch;
+  }
+  override get sampleIdsShape(): number[] {
+    return [...this.idsShape];
+  }
+  override get sampleIdsDtype(): string {
+    return this.idsDtype;
+  }
+
+  initialize(name?: string): [Tensor, Tensor] {
+    return getDefaultGraph().nameScope(name ?? 'CustomHelperInitialize', () => {
+      const [finished, next] = this.initializeFn();
+      const f = toTensor(finished as TensorLike, 'bool', 'finished');
+      if (this.batch === null) {
+        this.batch = size(f);
+        this.staticBatch = f.shape?.[0] ?? null;
+      }
+      return [f, next] as [Tensor, Tensor];
+    });
+  }
+
+  sample(time: Tensor, outputs: Tensor, state: RNNState, name?: string): Tensor {
+    return getDefaultGraph().nameScope(name ?? 'CustomHelperSample', () => this.sampleFn({ time, outputs, state }));
+  }
+
+  nextInputs(time: Tensor, outputs: Tensor, state: RNNState, sampleIds: Tensor, name?: string): [Tensor, Tensor, RNNState] {
+    return getDefaultGraph().nameScope(name ?? 'CustomHelperNextInputs', () => this.nextInputsFn({ time, outputs, state, sampleIds }));
   }
 }
