@@ -18,6 +18,7 @@ import { Variable, globalVariables } from '../ops/variables.js';
 import { getVariable } from '../scope/get-variable.js';
 import { type Regularizer, type Reuse, VariableScope, variableScope } from '../scope/variable-scope.js';
 import { bindArgs } from './kwargs.js';
+import { initScope } from '../graph/init-scope.js';
 
 export type Activation = ((x: Tensor) => Tensor) | null | undefined;
 
@@ -173,7 +174,7 @@ export abstract class Layer {
     return this.inScope(() => {
       const dtype = o.dtype ?? this._dtype ?? 'float32';
       // Made outside any control-flow region, as TF1's init_scope does (a layer first called in a tf.whileLoop body).
-      const v = outsideControlFlow(this.graph, () => getVariable(name, [...shape], {
+      const v = initScope(this.graph, () => getVariable(name, [...shape], {
         dtype,
         ...(o.initializer !== undefined && o.initializer !== null ? { initializer: o.initializer } : {}),
         trainable,
@@ -223,13 +224,3 @@ export abstract class Layer {
   }
 }
 
-/** Run `fn` with no control-flow context and no control dependencies. */
-function outsideControlFlow<T>(g: Graph, fn: () => T): T {
-  const old = g.controlFlowContext;
-  g.controlFlowContext = null;
-  try {
-    return g.controlDependencies(null, fn);
-  } finally {
-    g.controlFlowContext = old;
-  }
-}

@@ -24,19 +24,10 @@ import { zerosInitializer } from '../scope/initializers.js';
 import { getVariableScope, variableScope } from '../scope/variable-scope.js';
 import { isFullyDefined, pyShape } from '../shape.js';
 import { colocated } from './optimizer.js';
+import { initScope } from '../graph/init-scope.js';
 
 const FLOAT_TYPES = new Set(['float16', 'bfloat16', 'float32', 'float64']);
 
-/** TF's `ops.init_scope()` in graph mode: no control-flow region, no control dependencies. */
-function initScope<T>(g: Graph, fn: () => T): T {
-  const old = g.controlFlowContext;
-  g.controlFlowContext = null;
-  try {
-    return g.controlDependencies(null, fn);
-  } finally {
-    g.controlFlowContext = old;
-  }
-}
 
 /** `fn` on the device of `primary` when it is a variable (TF's colocate_with_primary). */
 function besidePrimary<T>(primary: Variable | Tensor, colocate: boolean, fn: () => T): T {

@@ -21,6 +21,7 @@ import { dropout } from '../nn.js';
 import { registerTupleType } from '../control-flow/nest.js';
 import { split } from '../split.js';
 import type { Variable } from '../variables.js';
+import { initScope } from '../../graph/init-scope.js';
 
 /** `LSTMStateTuple(c, h)`: an LSTM's cell state and output, TF1's namedtuple (also `[0]`, `[1]`). */
 export class LSTMStateTuple<T = Tensor> {
@@ -80,17 +81,6 @@ export function mapStruct<T, U>(s: Struct<T>, fn: (x: T, i: number) => U): Struc
   return packStruct(s, flattenStruct(s).map(fn));
 }
 
-/** Build `fn` outside any control-flow region (variables of a cell called in a loop body). */
-function outsideControlFlow<T>(fn: () => T): T {
-  const g = getDefaultGraph();
-  const old = g.controlFlowContext;
-  g.controlFlowContext = null;
-  try {
-    return g.controlDependencies(null, fn);
-  } finally {
-    g.controlFlowContext = old;
-  }
-}
 
 const activationOf = (a: ((x: Tensor) => Tensor) | null | undefined): ((x: Tensor) => Tensor) => a ?? ((x) => tanh(x));
 
@@ -119,7 +109,7 @@ export abstract class RNNCell {
   call(inputs: TensorLike, state: RNNState, scope?: string): [Tensor, RNNState] {
     const x = toTensor(inputs);
     if (!this.built) {
-      outsideControlFlow(() =>
+      initScope(getDefaultGraph(), () =>
         variableScope(scope ?? null, { defaultName: this.baseName }, (vs) => {
           this.scopeName = vs.name;
           this.build(x);
