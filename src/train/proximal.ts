@@ -54,34 +54,11 @@ const strength = { l1RegularizationStrength: z.number().optional(), l2Regulariza
 const proximalAdagradOptions = z.strictObject({ ...base, ...strength, initialAccumulatorValue: z.number().optional() });
 const proximalGDOptions = z.strictObject({ ...base, ...strength });
 
-const PA_NAMES = ['learningRate', 'initialAccumulatorValue', 'l1RegularizationStrength', 'l2RegularizationStrength', 'useLocking', 'name'] as const;
-type PAParams = [learningRate: TensorLike, initialAccumulatorValue?: number, l1RegularizationStrength?: number, l2RegularizationStrength?: number, useLocking?: boolean, name?: string];
-
-/**
- * `new ProximalAdagradOptimizer(learningRate, initialAccumulatorValue = 0.1,
- * l1RegularizationStrength = 0, l2RegularizationStrength = 0, useLocking = false, name = 'ProximalAdagrad')`:
- * slot `accumulator` (`<var>/ProximalAdagrad`) filled with initialAccumulatorValue.
- */
-export class ProximalAdagradOptimizer extends Optimizer {
-  private readonly learningRate: TensorLike;
-  readonly initialAccumulatorValue: number;
-  readonly l1: number;
-  readonly l2: number;
+/** What both proximal optimizers share: the learning rate, l1 and l2 as the step's hyper tensors. */
+abstract class ProximalOptimizer extends Optimizer {
   private t!: { lr: Tensor; l1: Tensor; l2: Tensor };
-  constructor(...args: TF1Args<typeof PA_NAMES, PAParams>) {
-    const { learningRate, ...opts } = kwargs(args, PA_NAMES, 'ProximalAdagradOptimizer', 1);
-    const o = parseOptions(proximalAdagradOptions, opts, 'ProximalAdagradOptimizer');
-    super(o.useLocking ?? false, o.name ?? 'ProximalAdagrad');
-    parseArg(scalarSchema, learningRate, 'ProximalAdagradOptimizer', 'learningRate');
-    this.learningRate = learningRate as TensorLike;
-    this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0.1;
-    if (!(this.initialAccumulatorValue > 0)) throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
-    this.l1 = o.l1RegularizationStrength ?? 0;
-    this.l2 = o.l2RegularizationStrength ?? 0;
-  }
-  protected createSlots(vars: Variable[]): void {
-    const value = this.initialAccumulatorValue;
-    for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accumulator');
+  constructor(useLocking: boolean, name: string, private readonly learningRate: TensorLike, readonly l1: number, readonly l2: number) {
+    super(useLocking, name);
   }
   protected prepare(): void {
     this.t = {
@@ -90,8 +67,33 @@ export class ProximalAdagradOptimizer extends Optimizer {
       l2: this.hyper(this.l2, 'l2_regularization_strength'),
     };
   }
-  private hypers(v: Variable): Tensor[] {
+  /** lr, l1, l2 in `v`'s dtype, the apply ops' first arguments. */
+  protected hypers(v: Variable): Tensor[] {
     return [castTo(this.t.lr, v), castTo(this.t.l1, v), castTo(this.t.l2, v)];
+  }
+}
+
+const PA_NAMES = ['learningRate', 'initialAccumulatorValue', 'l1RegularizationStrength', 'l2RegularizationStrength', 'useLocking', 'name'] as const;
+type PAParams = [learningRate: TensorLike, initialAccumulatorValue?: number, l1RegularizationStrength?: number, l2RegularizationStrength?: number, useLocking?: boolean, name?: string];
+
+/**
+ * `new ProximalAdagradOptimizer(learningRate, initialAccumulatorValue = 0.1,
+ * l1RegularizationStrength = 0, l2RegularizationStrength = 0, useLocking = false, name = 'ProximalAdagrad')`:
+ * slot `accumulator` (`<var>/ProximalAdagrad`) filled with initialAccumulatorValue.
+ */
+export class ProximalAdagradOptimizer extends ProximalOptimizer {
+  readonly initialAccumulatorValue: number;
+  constructor(...args: TF1Args<typeof PA_NAMES, PAParams>) {
+    const { learningRate, ...opts } = kwargs(args, PA_NAMES, 'ProximalAdagradOptimizer', 1);
+    const o = parseOptions(proximalAdagradOptions, opts, 'ProximalAdagradOptimizer');
+    parseArg(scalarSchema, learningRate, 'ProximalAdagradOptimizer', 'learningRate');
+    super(o.useLocking ?? false, o.name ?? 'ProximalAdagrad', learningRate as TensorLike, o.l1RegularizationStrength ?? 0, o.l2RegularizationStrength ?? 0);
+    this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0.1;
+    if (!(this.initialAccumulatorValue > 0)) throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
+  }
+  protected createSlots(vars: Variable[]): void {
+    const value = this.initialAccumulatorValue;
+    for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accumulator');
   }
   protected applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyProximalAdagrad', [v.ref, this.getSlot(v, 'accumulator')!.ref], [...this.hypers(v), grad]);
@@ -108,31 +110,14 @@ type PGDParams = [learningRate: TensorLike, l1RegularizationStrength?: number, l
  * `new ProximalGradientDescentOptimizer(learningRate, l1RegularizationStrength = 0,
  * l2RegularizationStrength = 0, useLocking = false, name = 'ProximalGradientDescent')`: no slots.
  */
-export class ProximalGradientDescentOptimizer extends Optimizer {
-  private readonly learningRate: TensorLike;
-  readonly l1: number;
-  readonly l2: number;
-  private t!: { lr: Tensor; l1: Tensor; l2: Tensor };
+export class ProximalGradientDescentOptimizer extends ProximalOptimizer {
   constructor(...args: TF1Args<typeof PGD_NAMES, PGDParams>) {
     const { learningRate, ...opts } = kwargs(args, PGD_NAMES, 'ProximalGradientDescentOptimizer', 1);
     const o = parseOptions(proximalGDOptions, opts, 'ProximalGradientDescentOptimizer');
-    super(o.useLocking ?? false, o.name ?? 'ProximalGradientDescent');
     parseArg(scalarSchema, learningRate, 'ProximalGradientDescentOptimizer', 'learningRate');
-    this.learningRate = learningRate as TensorLike;
-    this.l1 = o.l1RegularizationStrength ?? 0;
-    this.l2 = o.l2RegularizationStrength ?? 0;
+    super(o.useLocking ?? false, o.name ?? 'ProximalGradientDescent', learningRate as TensorLike, o.l1RegularizationStrength ?? 0, o.l2RegularizationStrength ?? 0);
   }
   protected createSlots(): void {}
-  protected prepare(): void {
-    this.t = {
-      lr: this.hyper(this.learningRate, 'learning_rate'),
-      l1: this.hyper(this.l1, 'l1_regularization_strength'),
-      l2: this.hyper(this.l2, 'l2_regularization_strength'),
-    };
-  }
-  private hypers(v: Variable): Tensor[] {
-    return [castTo(this.t.lr, v), castTo(this.t.l1, v), castTo(this.t.l2, v)];
-  }
   protected applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyProximalGradientDescent', [v.ref], [...this.hypers(v), grad]);
   }
