@@ -407,6 +407,23 @@ class GeneratorDataset extends Dataset {
   }
 }
 
+/** A file dataset's `filenames`: a string, a list of strings, or a string tensor (read when the iterator starts). */
+export function fileNames(filenames: string | readonly string[] | Tensor): string[] | Tensor {
+  if (filenames instanceof Tensor) {
+    if (filenames.dtype !== 'string') throw new TypeError('`filenames` must be a `tf.Tensor` of `tf.string`.');
+    return filenames;
+  }
+  const files = typeof filenames === 'string' ? [filenames] : [...filenames];
+  if (!files.every((f) => typeof f === 'string')) throw new TypeError('`filenames` must be a string, a list of strings or a string tensor');
+  return files;
+}
+
+/** The file names an iterator reads: the list, or the string tensor's value as captured. */
+export function openedFileNames(files: string[] | Tensor, ctx: IterContext): string[] {
+  const v = files instanceof Tensor ? (ctx.captured.get(files)!.toArray() as unknown as string[] | string) : files;
+  return typeof v === 'string' ? [v] : (v.flat() as string[]);
+}
+
 export class TFRecordDataset extends Dataset {
   readonly spec: ElementSpec = { structure: null, dtypes: ['string'], shapes: [[]] };
   private readonly files: string[] | Tensor;
@@ -416,20 +433,13 @@ export class TFRecordDataset extends Dataset {
     super();
     const c = typeof compressionType === 'object' && compressionType !== null ? compressionType.compressionType : compressionType;
     this.compression = compressionString(c as never);
-    if (filenames instanceof Tensor) {
-      if (filenames.dtype !== 'string') throw new TypeError('`filenames` must be a `tf.Tensor` of `tf.string`.');
-      this.files = filenames;
-    } else {
-      this.files = typeof filenames === 'string' ? [filenames] : [...filenames];
-      if (!this.files.every((f) => typeof f === 'string')) throw new TypeError('`filenames` must be a string, a list of strings or a string tensor');
-    }
+    this.files = fileNames(filenames);
   }
   override captures(): Tensor[] {
     return this.files instanceof Tensor ? [this.files] : [];
   }
   open(ctx: IterContext): Stage {
-    const files = this.files instanceof Tensor ? (ctx.captured.get(this.files)!.toArray() as unknown as string[] | string) : this.files;
-    const list = typeof files === 'string' ? [files] : files.flat() as string[];
+    const list = openedFileNames(this.files, ctx);
     const compression = this.compression;
     let fi = 0;
     let recs: Iterator<Uint8Array> | null = null;
@@ -459,14 +469,13 @@ export class TextLineDataset extends Dataset {
     super();
     const c = typeof compressionType === 'object' && compressionType !== null ? compressionType.compressionType : compressionType;
     this.compression = compressionString(c as never);
-    this.files = filenames instanceof Tensor ? filenames : typeof filenames === 'string' ? [filenames] : [...filenames];
+    this.files = fileNames(filenames);
   }
   override captures(): Tensor[] {
     return this.files instanceof Tensor ? [this.files] : [];
   }
   open(ctx: IterContext): Stage {
-    const files = this.files instanceof Tensor ? (ctx.captured.get(this.files)!.toArray() as unknown as string[] | string) : this.files;
-    const list = typeof files === 'string' ? [files] : (files.flat() as string[]);
+    const list = openedFileNames(this.files, ctx);
     const compression = this.compression;
     let fi = 0;
     let bytes: Uint8Array | null = null;

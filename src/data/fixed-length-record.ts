@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
 import { type CompressionType, compressionString, readRecordFile } from '../io/tfrecord.js';
 import { NDArray } from '../ndarray.js';
-import { Dataset, type ElementSpec, type IterContext, type Stage } from './dataset.js';
+import { Dataset, type ElementSpec, type IterContext, type Stage, fileNames, openedFileNames } from './dataset.js';
 
 interface FixedLengthOptions {
   headerBytes?: number | null;
@@ -48,13 +48,7 @@ export class FixedLengthRecordDataset extends Dataset {
     this.footerBytes = byteCount(o.footerBytes, 'footer_bytes', 0);
     if (o.bufferSize !== undefined && o.bufferSize !== null) byteCount(o.bufferSize, 'buffer_size', 0);
     this.compression = compressionString((o.compressionType ?? '') as never);
-    if (filenames instanceof Tensor) {
-      if (filenames.dtype !== 'string') throw new TypeError('`filenames` must be a `tf.Tensor` of `tf.string`.');
-      this.files = filenames;
-    } else {
-      this.files = typeof filenames === 'string' ? [filenames] : [...filenames];
-      if (!this.files.every((f) => typeof f === 'string')) throw new TypeError('`filenames` must be a string, a list of strings or a string tensor');
-    }
+    this.files = fileNames(filenames);
   }
 
   override captures(): Tensor[] {
@@ -62,8 +56,7 @@ export class FixedLengthRecordDataset extends Dataset {
   }
 
   open(ctx: IterContext): Stage {
-    const files = this.files instanceof Tensor ? (ctx.captured.get(this.files)!.toArray() as unknown as string[] | string) : this.files;
-    const list = typeof files === 'string' ? [files] : (files.flat() as string[]);
+    const list = openedFileNames(this.files, ctx);
     const { recordBytes, headerBytes, footerBytes, compression } = this;
     let fi = 0;
     let bytes: Uint8Array | null = null;
