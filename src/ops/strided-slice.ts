@@ -233,7 +233,7 @@ const STRIDED_SLICE_NAMES = [
   'input', 'begin', 'end', 'strides', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask', 'var', 'name',
 ] as const;
 type StridedSliceParams = [
-  input: TensorLike, begin: readonly number[], end: readonly number[], strides?: readonly number[] | null, beginMask?: number | null,
+  input: TensorLike, begin: readonly (number | Tensor)[], end: readonly (number | Tensor)[], strides?: readonly number[] | null, beginMask?: number | null,
   endMask?: number | null, ellipsisMask?: number | null, newAxisMask?: number | null, shrinkAxisMask?: number | null, variable?: null, name?: string | null,
 ];
 
@@ -358,6 +358,6 @@ export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string }
       throw new TypeError(`tf.index: spec entry ${i} must be an integer, a slice string like '1:' or '::2', '...' or tf.newaxis (null), got ${JSON.stringify(s)}`);
     }
   });
-  return stridedSlice(input, begin as number[], end, strides, { ...m, name });
+  return stridedSlice(input, begin, end, strides, { ...m, name });
 }
 
