@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -59,14 +59,4 @@ const GRAD: GradCase[] = [
   { name: 'matrixBandPart(x, 1, 0)', ins: [{ shape: [2, 3, 3] }], f: (x) => tf.matrixBandPart(x, 1, 0) },
   { name: 'matrixBandPart(x, -1, 1)', ins: [{ shape: [3, 4] }], f: (x) => tf.matrixBandPart(x, -1, 1) },
 ];
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of matrixBandPart: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of matrixBandPart', GRAD, devices);

@@ -13,7 +13,7 @@ import * as convFamily from '../src/ops/conv-family.js';
 import * as spaceBatch from '../src/ops/space-batch.js';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs, rng } from './support/grad-check.js';
+import { type GradCase, rng, describeGradients } from './support/grad-check.js';
 
 const tf = { ...tsflow, ...spaceBatch, nn: { ...tsflow.nn, ...convFamily } };
 const devices = await resolvedDevices();
@@ -393,15 +393,7 @@ const GRAD: F32Case[] = [
   { name: 'pool AVG dilated', ins: [{ shape: [1, 4, 4, 1] }], f: (x) => tf.nn.pool(x, [2, 2], 'AVG', 'SAME', { dilationRate: [2, 2] }) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the conv/pool family: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip() ?? (c.f32only && cfg.dtype === 'float64' ? 'LRN takes float16/bfloat16/float32 only, as in TF' : null);
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the conv/pool family', GRAD, devices, {
+  skip: (c, cfg) => (c.f32only && cfg.dtype === 'float64' ? 'LRN takes float16/bfloat16/float32 only, as in TF' : null),
+});
 

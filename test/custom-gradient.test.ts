@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { checkGradients, gradConfigs } from './support/grad-check.js';
+import { describeGradients } from './support/grad-check.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -136,21 +136,11 @@ for (const dev of devices) {
   });
 }
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients through custom gradients: ${cfg.label}`, () => {
-    it('customGradient log1pexp', async (ctx) => {
-      const why = cfg.skip();
-      if (why) skipTest(ctx, why);
-      await checkGradients({ name: 'log1pexp', ins: [{ shape: [2, 3] }], f: (x) => log1pexp(x) }, cfg.dtype, cfg.options);
-    });
-    it('two FlipGradient layers cancel', async (ctx) => {
-      const why = cfg.skip();
-      if (why) skipTest(ctx, why);
-      const flip = (t: Tensor) => t.graph.gradientOverrideMap({ Identity: 'FlipGradient' }, () => tf.identity(t));
-      await checkGradients({ name: 'flip∘flip', ins: [{ shape: [4] }], f: (x) => tf.tanh(tf.multiply(flip(flip(x)), x)) }, cfg.dtype, cfg.options);
-    });
-  });
-}
+const flip = (t: Tensor) => t.graph.gradientOverrideMap({ Identity: 'FlipGradient' }, () => tf.identity(t));
+describeGradients('finite-difference gradients through custom gradients', [
+  { name: 'log1pexp', test: 'customGradient log1pexp', ins: [{ shape: [2, 3] }], f: (x) => log1pexp(x) },
+  { name: 'flip∘flip', test: 'two FlipGradient layers cancel', ins: [{ shape: [4] }], f: (x) => tf.tanh(tf.multiply(flip(flip(x)), x)) },
+], devices);
 
 describe('registration errors', () => {
   it("TF's KeyError for a second registration, the TypeError for a non-string, and the LookupError for a missing override", () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -347,16 +347,9 @@ const GRAD: GradCase[] = [
   { name: 'Multinomial.logProb wrt logits', ins: [{ shape: [2, 3] }], f: (l) => new D.Multinomial(tf.constant(4, l!.dtype), { logits: l! }).logProb(tf.constant([[1, 0, 3], [2, 2, 0]], l!.dtype)) },
   { name: 'Uniform.entropy and stddev wrt high', ins: [{ shape: [2], gen: (r) => 2 + r() }], f: (h) => { const u = new D.Uniform(0, h!); return [u.entropy(), u.stddev()]; } },
 ];
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of tf.distributions: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-
+describeGradients('finite-difference gradients of tf.distributions', GRAD, devices, {
+  // Sampled losses need a fresh graph per evaluation (same seeds, same draws): their own loop, not a table case.
+  extra: (cfg) => {
     it('reparameterized samples: d/dloc, d/dscale of Normal.sample, d/dlow, d/dhigh of Uniform.sample', async (ctx) => {
       const why = cfg.skip();
       if (why) skipTest(ctx, why);
@@ -403,5 +396,5 @@ for (const cfg of gradConfigs(devices)) {
       // d/dloc = Σw and d/dlow = Σw(1 - u): exact structure of the reparameterization
       expect(Number(sym!.data[0])).toBeCloseTo(W[0]!.slice(0, 3).reduce((a, b) => a + b, 0), 4);
     });
-  });
-}
+  },
+});

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { checkGradients, gradConfigs } from './support/grad-check.js';
+import { describeGradients } from './support/grad-check.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -60,23 +60,14 @@ describe('dynamic slices: what needs a static size', () => {
   });
 });
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`dynamic slice gradients, ${cfg.label}`, () => {
-    it('slice and index with a tensor begin match central differences', async (ctx) => {
-      const why = cfg.skip();
-      if (why) skipTest(ctx, why);
-      await checkGradients(
-        {
-          name: 'dynamic slice',
-          ins: [{ shape: [3, 4] }],
-          f: (x) => {
-            const i = tf.constant(1, tf.int32);
-            return [tf.slice(x, [i, 1], [2, 2]), tf.index(x, ':', tf.constant(-2, tf.int32))];
-          },
-        },
-        cfg.dtype,
-        cfg.options,
-      );
-    });
-  });
-}
+describeGradients((label) => `dynamic slice gradients, ${label}`, [
+  {
+    name: 'dynamic slice',
+    test: 'slice and index with a tensor begin match central differences',
+    ins: [{ shape: [3, 4] }],
+    f: (x) => {
+      const i = tf.constant(1, tf.int32);
+      return [tf.slice(x, [i, 1], [2, 2]), tf.index(x, ':', tf.constant(-2, tf.int32))];
+    },
+  },
+], devices);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -212,14 +212,4 @@ const GRADS: GradCase[] = [
   },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`functional op gradients (${cfg.label})`, () => {
-    for (const c of GRADS) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients((label) => `functional op gradients (${label})`, GRADS, devices);

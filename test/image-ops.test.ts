@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs, rng } from './support/grad-check.js';
+import { type GradCase, rng, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -486,18 +486,11 @@ const GRAD: GradCase[] = [
   { name: 'totalVariation', ins: [{ shape: [1, 2, 3, 1], gen: 'away' }], f: (x) => tf.image.totalVariation(x) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of tf.image: ${cfg.label}`, () => {
-    for (const c of [...(cfg.dtype === 'float32' ? GRAD32 : []), ...GRAD]) {
-      if (cfg.dtype === 'float64' && c.name === 'perImageStandardization') continue;
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients(
+  'finite-difference gradients of tf.image',
+  (cfg) => [...(cfg.dtype === 'float32' ? GRAD32 : []), ...GRAD].filter((c) => !(cfg.dtype === 'float64' && c.name === 'perImageStandardization')),
+  devices,
+);
 
 describe('resize gradients as exact adjoints', () => {
   it('<resize(x), w> = <x, ResizeBilinearGrad(w)> in float64 for every method with a gradient', async () => {

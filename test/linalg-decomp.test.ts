@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 import { expectNear as near } from './support/compare.js';
 
 const devices = await resolvedDevices();
@@ -190,14 +190,4 @@ const GRAD: GradCase[] = [
   { name: 'selfAdjointEigvals (compute_v false)', ins: [{ shape: [3, 3], gen: dominant(3, 3) }], f: (x) => tf.selfAdjointEigvals(x) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the decompositions: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the decompositions', GRAD, devices);

@@ -12,7 +12,7 @@ import * as linalgOps from '../src/ops/linalg.js';
 import * as linalgNs from '../src/ops/linalg-namespace.js';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 import { expectNear as near } from './support/compare.js';
 
 const tf = { ...tsflow, ...linalgOps, linalg: linalgNs };
@@ -269,14 +269,6 @@ const GRAD: (GradCase & { composite?: boolean })[] = [
   { name: 'cross', ins: [{ shape: [2, 3] }, { shape: [2, 3] }], f: (a, b) => tf.cross(a, b) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the linear algebra ops: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip() ?? (c.composite && cfg.label.includes('WebGPU') ? 'composed of ops whose WebGPU gradients are checked above' : null);
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the linear algebra ops', GRAD, devices, {
+  skip: (c, cfg) => (c.composite && cfg.label.includes('WebGPU') ? 'composed of ops whose WebGPU gradients are checked above' : null),
+});

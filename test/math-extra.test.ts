@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -71,14 +71,4 @@ const GRAD: GradCase[] = [
   { name: 'reduceLogsumexp over everything, keepdims', ins: [{ shape: [2, 3] }], f: (x) => tf.reduceLogsumexp(x, null, true) },
   { name: 'scalarMul', ins: [{ shape: [3] }], f: (x) => tf.scalarMul(-1.5, x) },
 ];
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of reduceLogsumexp: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of reduceLogsumexp', GRAD, devices);

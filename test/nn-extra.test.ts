@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -96,14 +96,4 @@ const GRAD_CASES: GradCase[] = [
   { name: 'logSigmoid', ins: [{ shape: [5] }], f: (x) => tf.logSigmoid(x) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the composite nn functions: ${cfg.label}`, () => {
-    for (const c of GRAD_CASES) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the composite nn functions', GRAD_CASES, devices);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -321,14 +321,4 @@ const CASES: GradCase[] = [
   },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of array ops: ${cfg.label}`, () => {
-    for (const c of CASES) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of array ops', CASES, devices);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -155,14 +155,4 @@ const FBN_GRAD: GradCase[] = [
   },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the moments: ${cfg.label}`, () => {
-    for (const c of [...GRAD, ...(cfg.dtype === 'float32' ? FBN_GRAD : [])]) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the moments', (cfg) => [...GRAD, ...(cfg.dtype === 'float32' ? FBN_GRAD : [])], devices);

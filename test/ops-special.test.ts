@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -273,14 +273,4 @@ const GRAD: GradCase[] = [
   { name: 'truediv, div (floats)', ins: [{ shape: [4] }, { shape: [1], gen: 'pos' }], f: (a, b) => [tf.truediv(a, b), tf.div(tf.multiply(a, a), b)] },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the special functions: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the special functions', GRAD, devices);

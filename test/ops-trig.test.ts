@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -95,14 +95,4 @@ const GRAD: GradCase[] = [
   { name: 'atanh', ins: [{ shape: [2, 3], gen: inside(-0.8, 0.8) }], f: (x) => tf.atanh(x) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the trig functions: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the trig functions', GRAD, devices);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { checkGradients, gradConfigs } from './support/grad-check.js';
+import { describeGradients } from './support/grad-check.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -143,23 +143,14 @@ for (const d of devices) {
   });
 }
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`LSTMBlockFusedCell gradient, ${cfg.label}`, () => {
-    it('d(outputs, final state)/d(inputs) matches central differences', async (ctx) => {
-      const why = cfg.skip();
-      if (why) skipTest(ctx, why);
-      await checkGradients(
-        {
-          name: 'LSTMBlockFusedCell',
-          ins: [{ shape: [2, 2, 3] }],
-          f: (x) => {
-            const [out, st] = new rnn.LSTMBlockFusedCell(3, { usePeephole: true }).call(x, null, cfg.dtype, [2, 1]);
-            return [out, st.c, st.h];
-          },
-        },
-        cfg.dtype,
-        cfg.options,
-      );
-    });
-  });
-}
+describeGradients((label) => `LSTMBlockFusedCell gradient, ${label}`, (cfg) => [
+  {
+    name: 'LSTMBlockFusedCell',
+    test: 'd(outputs, final state)/d(inputs) matches central differences',
+    ins: [{ shape: [2, 2, 3] }],
+    f: (x) => {
+      const [out, st] = new rnn.LSTMBlockFusedCell(3, { usePeephole: true }).call(x, null, cfg.dtype, [2, 1]);
+      return [out, st.c, st.h];
+    },
+  },
+], devices);

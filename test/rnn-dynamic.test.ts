@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 
 registerSkipSummary();
@@ -285,17 +285,7 @@ const GRAD_CASES: GradCase[] = [
   },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients through dynamic RNNs: ${cfg.label}`, () => {
-    for (const c of GRAD_CASES) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients through dynamic RNNs', GRAD_CASES, devices);
 
 describe('against a TF-written LSTM classifier (test/fixtures/tf-graphs/onnx_lstm_frozen.pb)', () => {
   it("its rnn/basic_lstm_cell/kernel and bias loaded into tsflow's BasicLSTMCell give TF's logits, through staticRnn and dynamicRnn", async () => {

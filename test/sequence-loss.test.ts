@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs, rng } from './support/grad-check.js';
+import { type GradCase, rng, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -235,14 +235,4 @@ const GRAD: GradCase[] = [
     },
   },
 ];
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the sequence losses: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the sequence losses', GRAD, devices);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, SparseTensor, Tensor } from 'tsflow';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -183,14 +183,4 @@ const GRAD: GradCase[] = [
   { name: 'sparse.slice (SparseSlice)', ins: [{ shape: [4] }], f: (a) => tf.sparse.toDense(tf.sparse.slice(spv(A_IND, a!, [3, 3]), [1, 0], [2, 2])) },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients of the sparse ops: ${cfg.label}`, () => {
-    for (const c of GRAD) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients of the sparse ops', GRAD, devices);

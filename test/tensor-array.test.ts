@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
-import { type GradCase, checkGradients, gradConfigs } from './support/grad-check.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 
 registerSkipSummary();
@@ -151,17 +151,7 @@ const CASES: GradCase[] = [
   },
 ];
 
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients through TensorArrays: ${cfg.label}`, () => {
-    for (const c of CASES) {
-      it(c.name, async (ctx) => {
-        const why = cfg.skip();
-        if (why) skipTest(ctx, why);
-        await checkGradients(c, cfg.dtype, cfg.options);
-      });
-    }
-  });
-}
+describeGradients('finite-difference gradients through TensorArrays', CASES, devices);
 
 describe('TensorArray loop against the unrolled equivalent', () => {
   it('same values and gradients as the unrolled ops (float64)', async () => {

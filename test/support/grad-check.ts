@@ -4,9 +4,10 @@
  * for every input element. float64 uses h = 1e-5 and a 1e-6 tolerance; float32 (the wasm kernels,
  * WebGPU) h = 1e-2 and a 3e-3 tolerance, relative to 1 + |numeric|.
  */
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, SessionOptions, Tensor } from 'tsflow';
+import { skipTest } from '../conformance/harness.js';
 
 export type Gen = 'uniform' | 'pos' | 'away' | ((r: () => number, i: number) => number);
 
@@ -128,4 +129,39 @@ export function gradConfigs(devices: readonly { name: string; skipReason: string
       skip: () => devices.find((d) => d.name === 'webgpu')?.skipReason ?? (devices.some((d) => d.name === 'webgpu') ? null : 'webgpu is not in TSFLOW_TEST_DEVICES'),
     },
   ];
+}
+
+/** A table row for describeGradients: a case, and its test's name when that differs from the case's name. */
+export type GradTest = GradCase & { test?: string };
+
+export interface DescribeGradientsOptions<C extends GradTest> {
+  /** Why `c` is skipped on `cfg` (beyond the configuration's own skip), or null: the test is still listed. */
+  skip?: (c: C, cfg: GradConfig) => string | null;
+  /** Further tests to declare inside each configuration's describe block, after the table. */
+  extra?: (cfg: GradConfig) => void;
+}
+
+/**
+ * One describe block per gradConfigs entry, one test per case checking its finite-difference
+ * gradients there. `title` is the block's name before `: <config label>`, or a function of the
+ * label; `cases` may depend on the configuration (cases that only make sense in float32).
+ */
+export function describeGradients<C extends GradTest>(
+  title: string | ((label: string) => string),
+  cases: readonly C[] | ((cfg: GradConfig) => readonly C[]),
+  devices: readonly { name: string; skipReason: string | null }[],
+  opts: DescribeGradientsOptions<C> = {},
+): void {
+  for (const cfg of gradConfigs(devices)) {
+    describe(typeof title === 'function' ? title(cfg.label) : `${title}: ${cfg.label}`, () => {
+      for (const c of typeof cases === 'function' ? cases(cfg) : cases) {
+        it(c.test ?? c.name, async (ctx) => {
+          const why = cfg.skip() ?? opts.skip?.(c, cfg) ?? null;
+          if (why) skipTest(ctx, why);
+          await checkGradients(c, cfg.dtype, cfg.options);
+        });
+      }
+      opts.extra?.(cfg);
+    });
+  }
 }
