@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
-import { checkGradients, gradConfigs } from './support/grad-check.js';
+import { describeGradients } from './support/grad-check.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 
 registerSkipSummary();
@@ -367,26 +367,21 @@ describe('tf.contrib.seq2seq decoders: TF1 error texts', () => {
 });
 
 const GT = 3;
-for (const cfg of gradConfigs(devices)) {
-  describe(`finite-difference gradients through dynamicDecode: ${cfg.label}`, () => {
-    it('TrainingHelper + BasicDecoder (LSTM, dense layer, lengths [3, 1], imputeFinished): d/dinputs and d/dinitial state', async (ctx) => {
-      const why = cfg.skip();
-      if (why) skipTest(ctx, why);
-      await checkGradients({
-        name: 'dynamicDecode training',
-        ins: [{ shape: [2, GT, 2] }, { shape: [2, 3] }, { shape: [2, 3] }],
-        f: (x, c0, h0) => {
-          tf.setRandomSeed(5);
-          const cell = new tf.nn.rnnCell.BasicLSTMCell(3);
-          const helper = new s2s.TrainingHelper(x, tf.constant([3, 1], 'int32'));
-          const dec = new s2s.BasicDecoder(cell, helper, new tf.nn.rnnCell.LSTMStateTuple(c0, h0), { outputLayer: new tf.layers.Dense(2) });
-          const [o, st] = decode(dec, { imputeFinished: true });
-          return [tf.reshape(o.rnnOutput, [2, GT, 2]), st.c, st.h];
-        },
-      }, cfg.dtype, cfg.options);
-    });
-  });
-}
+describeGradients('finite-difference gradients through dynamicDecode', [
+  {
+    name: 'dynamicDecode training',
+    test: 'TrainingHelper + BasicDecoder (LSTM, dense layer, lengths [3, 1], imputeFinished): d/dinputs and d/dinitial state',
+    ins: [{ shape: [2, GT, 2] }, { shape: [2, 3] }, { shape: [2, 3] }],
+    f: (x, c0, h0) => {
+      tf.setRandomSeed(5);
+      const cell = new tf.nn.rnnCell.BasicLSTMCell(3);
+      const helper = new s2s.TrainingHelper(x, tf.constant([3, 1], 'int32'));
+      const dec = new s2s.BasicDecoder(cell, helper, new tf.nn.rnnCell.LSTMStateTuple(c0, h0), { outputLayer: new tf.layers.Dense(2) });
+      const [o, st] = decode(dec, { imputeFinished: true });
+      return [tf.reshape(o.rnnOutput, [2, GT, 2]), st.c, st.h];
+    },
+  },
+], devices);
 
 for (const d of devices) {
   describe(`seq2seq training step on ${d.name}`, () => {
