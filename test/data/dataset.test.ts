@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
-import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
+import { registerSkipSummary, resolvedDevices } from '../conformance/harness.js';
+import { drain, onDevice } from '../support/data.js';
 import { TextLineDataset } from '../../src/data/dataset.js';
 
 registerSkipSummary();
@@ -20,30 +21,7 @@ const vals = (a: tf.NDArray): unknown => a.toArray();
 
 for (const dev of devices) {
   describe(`tf.data [${dev.name}]`, () => {
-    const test = (name: string, fn: () => Promise<void>): void => {
-      it(name, async (ctx) => {
-        if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
-        await fn();
-      });
-    };
-    function setup<T>(build: () => T): { sess: tf.Session; t: T } {
-      const g = new tf.Graph();
-      const t = g.asDefault(build);
-      return { sess: new tf.Session({ ...dev.options, graph: g }), t };
-    }
-    /** Every element until OutOfRangeError "End of sequence" (checked). */
-    async function drain(sess: tf.Session, next: unknown): Promise<unknown[]> {
-      const out: unknown[] = [];
-      for (;;) {
-        try {
-          out.push(await sess.run(next as tf.Tensor));
-        } catch (e) {
-          expect(e).toBeInstanceOf(tf.errors.OutOfRangeError);
-          expect((e as Error).message.split('\n')[0]).toBe('End of sequence');
-          return out;
-        }
-      }
-    }
+    const { test, setup } = onDevice(dev);
 
     test('fromTensorSlices, batch remainders, dropRemainder, repeat, take, skip: order and end of sequence', async () => {
       const { sess, t } = setup(() => {

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
-import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
+import { registerSkipSummary, resolvedDevices } from '../conformance/harness.js';
+import { drain, onDevice } from '../support/data.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -20,29 +21,7 @@ const turns = async (n = 5): Promise<void> => {
 
 for (const dev of devices) {
   describe(`prefetch [${dev.name}]`, () => {
-    const test = (name: string, fn: () => Promise<void>): void => {
-      it(name, async (ctx) => {
-        if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
-        await fn();
-      });
-    };
-    function setup<T>(build: () => T): { sess: tf.Session; t: T } {
-      const g = new tf.Graph();
-      const t = g.asDefault(build);
-      return { sess: new tf.Session({ ...dev.options, graph: g }), t };
-    }
-    async function drain(sess: tf.Session, next: unknown): Promise<unknown[]> {
-      const out: unknown[] = [];
-      for (;;) {
-        try {
-          out.push(await sess.run(next as tf.Tensor));
-        } catch (e) {
-          expect(e).toBeInstanceOf(tf.errors.OutOfRangeError);
-          expect((e as Error).message.split('\n')[0]).toBe('End of sequence');
-          return out;
-        }
-      }
-    }
+    const { test, setup } = onDevice(dev);
     /** A generator of 0..n-1 counting what has been pulled from it. */
     function counted(n: number, throwAt = -1): { pulled: () => number; gen: () => Iterator<number> } {
       let pulled = 0;

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
-import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
+import { registerSkipSummary, resolvedDevices } from '../conformance/harness.js';
+import { drain, onDevice } from '../support/data.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -36,28 +37,7 @@ const vals = (a: tf.NDArray): unknown => a.toArray();
 
 for (const dev of devices) {
   describe(`tf.data transformations [${dev.name}]`, () => {
-    const test = (name: string, fn: () => Promise<void>): void => {
-      it(name, async (ctx) => {
-        if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
-        await fn();
-      });
-    };
-    function setup<T>(build: () => T): { sess: tf.Session; t: T } {
-      const g = new tf.Graph();
-      const t = g.asDefault(build);
-      return { sess: new tf.Session({ ...dev.options, graph: g }), t };
-    }
-    async function drain(sess: tf.Session, next: unknown, feeds?: unknown): Promise<any[]> {
-      const out: unknown[] = [];
-      for (;;) {
-        try {
-          out.push(await sess.run(next as tf.Tensor, feeds as never));
-        } catch (e) {
-          expect(e).toBeInstanceOf(tf.errors.OutOfRangeError);
-          return out;
-        }
-      }
-    }
+    const { test, setup } = onDevice(dev);
 
     test('FixedLengthRecordDataset: the records of each file between header and footer, in order; decoded bytes feed graph ops', async () => {
       const want = Array.from({ length: NUM_FILES }, (_, f) => Array.from({ length: NUM_RECORDS }, (_, r) => record(f, r))).flat();
