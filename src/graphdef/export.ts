@@ -204,6 +204,17 @@ on(['Fill'], (c) => {
 // tf.fill/zeros/ones with dims computed in the graph (tsflow folds them when the plan is built).
 on(['FoldedFill'], (c) => ({ T: A.type(c.op.inputs[1]!.dtype), index_type: A.type(c.op.inputs[0]!.dtype) }));
 const EXPORTED_AS: Record<string, string> = { FoldedFill: 'Fill' };
+
+/**
+ * tsflow op types written as TF's where the attrs say which (TF's attr `T` only): a FillLike of 0 or
+ * 1 in its input's dtype is TF's ZerosLike / OnesLike (importing them makes the FillLike again).
+ */
+function tfTypeOf(op: Operation): string | null {
+  if (op.type !== 'FillLike') return null;
+  const a = op.attrs as { value?: number; dtype?: string };
+  if (a.dtype !== undefined && a.dtype !== op.inputs[0]!.dtype) return null;
+  return a.value === 0 ? 'ZerosLike' : a.value === 1 ? 'OnesLike' : null;
+}
 on(['Transpose'], (c) => {
   const perm = (c.attrs.perm as number[] | null) ?? c.op.inputs[0]!.shape?.map((_, i, s) => s.length - 1 - i);
   if (!perm) throw new ValueError(`Transpose '${c.op.name}' of a tensor of unknown rank cannot be written as a GraphDef`);
@@ -434,7 +445,8 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
   const e = EXPORTERS.get(op.type);
   // Nodes imported from TF as tsflow-specific ops (Folded*, opaque bookkeeping) go back as they came.
   const tf = (op.attrs as { _tf?: { op: string; attr: NodeDef['attr'] } })._tf;
-  const attr = tf ? { ...tf.attr } : e ? e(c) : encodeTsflowAttrs(op.attrs);
+  const asTf = tf ? null : tfTypeOf(op);
+  const attr = tf ? { ...tf.attr } : asTf ? { T: A.type(op.inputs[0]!.dtype) } : e ? e(c) : encodeTsflowAttrs(op.attrs);
   const gradType = op.attrs._gradient_op_type;
   if (typeof gradType === 'string') attr._gradient_op_type = A.s(gradType);
   const loc = colocation(op);
@@ -442,7 +454,7 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
   if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
   const node: NodeDef = {
     name: op.name,
-    op: tf ? tf.op : (EXPORTED_AS[op.type] ?? op.type),
+    op: tf ? tf.op : (asTf ?? EXPORTED_AS[op.type] ?? op.type),
     input: [...c.inputs, ...op.controlInputs.map((x) => `^${x.name}`)],
     device: op.device,
     attr,

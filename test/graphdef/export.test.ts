@@ -123,6 +123,31 @@ describe('graph.asGraphDef', () => {
   });
 });
 
+describe('zeros_like / ones_like', () => {
+  it("are written as TF's ZerosLike / OnesLike (attr T), a dtype change as tsflow's FillLike, and import back to the same values", async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [2, 2], 'x');
+      tf.add(tf.zerosLike(x), tf.onesLike(x), 'sum');
+      tf.zerosLike(x, tf.int32, 'ints');
+      tf.gradients(tf.reduceSum(tf.square(x)), [x]);
+    });
+    const gd = g.asGraphDef();
+    const node = (n: string) => gd.node.find((x) => x.name === n)!;
+    expect(node('zeros_like').op).toBe('ZerosLike');
+    expect(node('ones_like').op).toBe('OnesLike');
+    expect(node('ones_like').attr).toEqual({ T: { type: 1 } });
+    expect(node('gradients/grad_ys_0').op).toBe('OnesLike');
+    expect(node('ints').op).toBe('FillLike');
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(gd, { name: '' }));
+    const sess = new tf.Session({ graph: g2 });
+    expect(((await sess.run('sum:0', { 'x:0': [[1, 2], [3, 4]] })) as tf.NDArray).toArray()).toEqual([[1, 1], [1, 1]]);
+    expect(((await sess.run('ints:0', { 'x:0': [[1, 2], [3, 4]] })) as tf.NDArray).dtype).toBe('int32');
+    await sess.close();
+  });
+});
+
 describe('tf.graphUtil', () => {
   it('extractSubGraph keeps what the outputs need, in GraphDef order', () => {
     const g = new tf.Graph();
