@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as tf from '../../src/index.js';
 import { TestCluster, finished, tsxProcess } from './cluster.js';
-import { STEPS, batch, buildModel, testDigits } from './mnist-model.js';
+import { STEPS, accuracy, batch, buildModel } from './mnist-model.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -15,11 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-async function accuracy(sess: tf.Session, m: ReturnType<typeof buildModel>): Promise<number> {
-  const t = testDigits();
-  return (await sess.run(m.accuracy, new Map([[m.x, t.images], [m.y, t.labels]]))).data[0] as number;
-}
 
 test('2 async workers reach the single-process accuracy', async () => {
   // the single-process baseline: the same steps, one after the other

@@ -74,3 +74,9 @@ export function testDigits(): { images: tf.NDArray; labels: tf.NDArray } {
     labels: new tf.NDArray((t.labels.data as Int32Array).slice(0, n), [n], 'int32'),
   };
 }
+
+/** The model's accuracy on the test digits. */
+export async function accuracy(sess: tf.Session, m: ReturnType<typeof buildModel>): Promise<number> {
+  const t = testDigits();
+  return (await sess.run(m.accuracy, new Map([[m.x, t.images], [m.y, t.labels]]))).data[0] as number;
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import * as tf from '../../src/index.js';
 import { TestCluster, finished, tsxProcess } from './cluster.js';
-import { BATCH, batch, buildModel, testDigits } from './mnist-model.js';
+import { BATCH, accuracy, batch, buildModel } from './mnist-model.js';
 
 const SYNC_STEPS = 100;
 
@@ -18,11 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-async function accuracy(sess: tf.Session, m: ReturnType<typeof buildModel>): Promise<number> {
-  const t = testDigits();
-  return (await sess.run(m.accuracy, new Map([[m.x, t.images], [m.y, t.labels]]))).data[0] as number;
-}
 
 test('2 sync replicas reach the single-process accuracy; the global step counts aggregated steps', async () => {
   // the single-process baseline: what the aggregated step is, SGD on the mean gradient of the
