@@ -8,8 +8,7 @@
  *   npx tsx bench/cpu-mlp-fusion.ts [--threads 1,2] [--rounds 5] [--steps 20]
  */
 import os from 'node:os';
-import { randomData } from './lib/child.js';
-import { mlpTrainStep, poolReady, tf } from './lib/tsflow.js';
+import { mlpStepGraph, poolReady, tf } from './lib/tsflow.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : dflt);
@@ -18,16 +17,7 @@ const rounds = Number(opt('rounds', '5'));
 const steps = Number(opt('steps', '20'));
 const B = 128, IN = 784, H = 256, OUT = 10;
 
-const g = new tf.Graph();
-const m = g.asDefault(() => {
-  const x = tf.placeholder(tf.float32, [B, IN]);
-  const y = tf.placeholder(tf.int32, [B]);
-  return { x, y, ...mlpTrainStep(x, y, 0.1, H, OUT) };
-});
-const feeds = new Map<InstanceType<typeof tf.Tensor>, InstanceType<typeof tf.NDArray>>([
-  [m.x, new tf.NDArray(randomData(B * IN, 3), [B, IN], 'float32')],
-  [m.y, new tf.NDArray(Int32Array.from({ length: B }, (_, i) => (i * 7) % OUT), [B], 'int32')],
-]);
+const { g, m, feeds } = mlpStepGraph(B, IN, H, OUT);
 
 interface Arm { threads: number; level: 'OFF' | 'ON_1'; sess: InstanceType<typeof tf.Session>; before: number; after: number; medians: number[]; cpu: number[] }
 const arms: Arm[] = [];

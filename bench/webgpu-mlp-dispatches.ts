@@ -5,8 +5,7 @@
  *
  *   npx tsx bench/webgpu-mlp-dispatches.ts [--steps N]
  */
-import { randomData } from './lib/child.js';
-import { mlpTrainStep, tf } from './lib/tsflow.js';
+import { mlpStepGraph, tf } from './lib/tsflow.js';
 
 const argv = process.argv.slice(2);
 const steps = Number(argv[argv.indexOf('--steps') + 1] ?? 20) || 20;
@@ -16,16 +15,7 @@ if (!(await tf.webgpuAvailable())) {
   console.log('no WebGPU adapter: nothing to measure');
   process.exit(0);
 }
-const g = new tf.Graph();
-const m = g.asDefault(() => {
-  const x = tf.placeholder(tf.float32, [B, IN]);
-  const y = tf.placeholder(tf.int32, [B]);
-  return { x, y, ...mlpTrainStep(x, y, 0.1, H, OUT) };
-});
-const feeds = new Map<InstanceType<typeof tf.Tensor>, InstanceType<typeof tf.NDArray>>([
-  [m.x, new tf.NDArray(randomData(B * IN, 3), [B, IN], 'float32')],
-  [m.y, new tf.NDArray(Int32Array.from({ length: B }, (_, i) => (i * 7) % OUT), [B], 'int32')],
-]);
+const { g, m, feeds } = mlpStepGraph(B, IN, H, OUT);
 console.log('fusion  plan steps  dispatches/step  median ms/step');
 for (const level of ['OFF', 'ON_1'] as const) {
   const sess = new tf.Session({ graph: g, device: 'webgpu', graphOptions: { optimizerOptions: { globalJitLevel: level } } });

@@ -24,6 +24,24 @@ export function mlpTrainStep(x: tf.Tensor, y: tf.Tensor, lr: number, hidden = 25
   return { loss, train, init: tf.globalVariablesInitializer() };
 }
 
+/**
+ * The MLP step on a graph of its own, batch `batch` of 784 inputs, with its fixed feeds (seeded
+ * images, labels cycling through the classes).
+ */
+export function mlpStepGraph(batch = 128, inputs = 784, hidden = 256, out = 10) {
+  const g = new tf.Graph();
+  const m = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [batch, inputs]);
+    const y = tf.placeholder(tf.int32, [batch]);
+    return { x, y, ...mlpTrainStep(x, y, 0.1, hidden, out) };
+  });
+  const feeds = new Map<tf.Tensor, tf.NDArray>([
+    [m.x, new tf.NDArray(randomData(batch * inputs, 3), [batch, inputs], 'float32')],
+    [m.y, new tf.NDArray(Int32Array.from({ length: batch }, (_, i) => (i * 7) % out), [batch], 'int32')],
+  ]);
+  return { g, m, feeds };
+}
+
 export function cpuDeviceOf(sess: tf.Session): CpuDevice {
   const s = sess as unknown as { runners?: Map<string, { device: CpuDevice }>; device?: CpuDevice };
   const d = s.runners?.get('cpu')?.device ?? s.device;
