@@ -43,6 +43,8 @@ for (const [ctor, names] of classes) for (const n of names.split(' ')) ERRNO_CLA
 
 /** The system's text for an error (`No space left on device`), from Node's `ENOSPC: no space…, open '…'`. */
 function strerror(err: NodeJS.ErrnoException): string {
+  // libuv's text for EISDIR ("illegal operation on a directory") is not the C library's
+  if (err.code === 'EISDIR') return 'Is a directory';
   const m = /^[A-Z0-9_]+: (.*?)(?:, \w+(?: '.*')?)?$/s.exec(err.message ?? '');
   if (m === null) return err.message ?? String(err);
   return m[1]!.charAt(0).toUpperCase() + m[1]!.slice(1);

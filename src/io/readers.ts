@@ -12,6 +12,7 @@
  * the file name (whole files), the work itself (identity). Files are read with Node's fs;
  * malformed ones fail with DataLossError naming the file.
  */
+import { ioError } from '../checkpoint/io.js';
 import { DataLossError, InvalidArgumentError, NotFoundError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
@@ -66,14 +67,13 @@ function readBytes(file: string): Uint8Array {
     const b = nodeFs.readFileSync(file);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new NotFoundError(`${file}; No such file or directory`);
-    throw new NotFoundError(`${file}; ${(e as Error).message}`);
+    // TF's errno classes (a directory is FailedPrecondition "Is a directory", not NotFound)
+    throw ioError(e, file);
   }
 }
 
 function inflate(bytes: Uint8Array, c: CompressionType, file: string): Uint8Array {
-  if (c === '') return bytes;
+  if (c === '' || bytes.length === 0) return bytes;
   try {
     const b = c === 'GZIP' ? zlib.gunzipSync(bytes) : zlib.inflateSync(bytes);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

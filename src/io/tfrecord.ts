@@ -6,6 +6,7 @@
  * ZlibOutputBuffer writes it; the writer compresses what it holds on `close()` (a flush of a
  * compressed writer writes nothing yet). An uncompressed writer writes each record at once.
  */
+import { ioError } from '../checkpoint/io.js';
 import { DataLossError, NotFoundError, ValueError } from '../errors.js';
 import { fs as nodeFs, zlib } from '../platform/node-builtins.js';
 import { encodeRecord, iterateRecords } from './records.js';
@@ -104,9 +105,11 @@ export function readRecordFile(path: string, compression: CompressionType): Uint
   try {
     raw = nodeFs.readFileSync(path);
   } catch (e) {
-    throw new NotFoundError(`${path}; No such file or directory (${(e as Error).message})`);
+    // TF's errno classes: ENOENT NotFound, EISDIR FailedPrecondition, EACCES PermissionDenied
+    throw ioError(e, path);
   }
-  if (compression === '') return plain(raw);
+  // an empty file is an empty stream (TF's ZlibInputStream reads end of file at once), not a broken one
+  if (compression === '' || raw.length === 0) return plain(raw);
   try {
     return plain(compression === 'GZIP' ? zlib.gunzipSync(raw) : zlib.inflateSync(raw));
   } catch (e) {

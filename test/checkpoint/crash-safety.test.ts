@@ -240,7 +240,7 @@ describe('save errors as TF reports them', () => {
     ]);
     expect(mapped(grab(() => fs.writeFileSync(dir, 'x')), dir)).toEqual([
       'FailedPreconditionError',
-      `${dir}; Illegal operation on a directory`,
+      `${dir}; Is a directory`,
     ]);
     expect(mapped(grab(() => fs.mkdirSync(dir)), dir)).toEqual(['AlreadyExistsError', `${dir}; File already exists`]);
   });
