@@ -140,8 +140,7 @@ defineOp<{ shape: number[] | null }>({
     const x = ins[0]!;
     let target = a.shape;
     if (target === null) {
-      const v = b.constValue(ins[1]!);
-      if (!v) throw new InvalidArgumentError('Reshape needs a shape known when the plan is built (a constant or tf.shape of a tensor)', b.opName);
+      const v = b.requireValue(ins[1]!, () => new InvalidArgumentError('Reshape needs a shape known when the plan is built', b.opName));
       target = Array.from(v.data);
     }
     return [b.reshape(x, resolveReshape(target, sizeOf(x.shape), b.opName))];
@@ -522,8 +521,15 @@ defineOp<{ begin: number[]; size: number[] }>({
     return [b.slice(x!, a.begin, size)];
   },
 });
-function sliceImpl(x: TensorLike, begin: readonly number[] | TensorLike, size: readonly number[], name?: string): Tensor {
+/** Whether a slice with a tensor begin has sizes known when the graph is built (a -1 needs its dim and begin). */
+function staticSizes(x: Tensor, begin: unknown, size: readonly number[]): boolean {
+  return size.every((s, d) => s !== -1 || (Array.isArray(begin) && typeof begin[d] === 'number' && x.shape !== null && x.shape[d] !== null));
+}
+function sliceImpl(x: TensorLike, begin: readonly number[] | TensorLike, size: readonly number[] | TensorLike, name?: string): Tensor {
   const t = toTensor(x);
+  // a size given as a tensor: its value (and begin's) shapes the plan, built when they are known
+  if (holdsTensor(size) || (holdsTensor(begin) && !staticSizes(t, begin, size as readonly number[]))) return makeOp(t.graph, 'FoldedSlice', [t, shapeTensor(begin, 'begin'), shapeTensor(size, 'size')], {}, name, 'Slice').outputs[0]!;
+  size = size as readonly number[];
   // a begin known only when the graph runs: gathers (static sizes)
   if (holdsTensor(begin)) return dynamicSlice(t, begin, size, name);
   begin = begin as readonly number[];
@@ -641,13 +647,15 @@ defineOp<{ multiples: number[] }>({
     return [b.reshape(spread, s.map((d, i) => d * m[i]!))];
   },
 });
-function tileImpl(x: TensorLike, multiples: readonly number[], name?: string): Tensor {
+function tileImpl(x: TensorLike, multiples: readonly number[] | TensorLike, name?: string): Tensor {
   const t = toTensor(x);
-  multiples.forEach((v, i) => {
+  if (holdsTensor(multiples)) return makeOp(t.graph, 'FoldedTile', [t, shapeTensor(multiples, 'multiples')], {}, name, 'Tile').outputs[0]!;
+  const m = multiples as readonly number[];
+  m.forEach((v, i) => {
     checkInt(v, 'multiples entries');
     if (v < 0) throw new ValueError(`Expected multiples[${i}] >= 0, but got ${v}`);
   });
-  return makeOp(t.graph, 'Tile', [t], { multiples: [...multiples] }, name, 'Tile').outputs[0]!;
+  return makeOp(t.graph, 'Tile', [t], { multiples: [...m] }, name, 'Tile').outputs[0]!;
 }
 /** `tf.tile(x, multiples)`: repeats x `multiples[i]` times along dim i. */
 export const tile = tf1Function('tile', ['input', 'multiples', 'name'], tileImpl, 2);
@@ -693,10 +701,7 @@ defineOp<{ start: number; limit: number; delta: number; dtype: DType }>({
   lower: (b, ins, a) => {
     let { start, limit, delta } = a;
     if (ins.length === 3) {
-      const vs = ins.map((v) => b.constValue(v));
-      if (vs.some((v) => v === null)) {
-        throw new InvalidArgumentError('Range needs start, limit and delta known when the plan is built (constants, or values derived from tensor shapes such as tf.shape(x)[0])', b.opName);
-      }
+      const vs = ins.map((v) => b.requireValue(v, () => new InvalidArgumentError('Range needs start, limit and delta known when the plan is built', b.opName)));
       [start, limit, delta] = vs.map((v) => Number(v!.data[0]!)) as [number, number, number];
       const err = rangeError(start, limit, delta);
       if (err) throw new InvalidArgumentError(err, b.opName);

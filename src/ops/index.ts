@@ -24,6 +24,7 @@ export { gatherNd, scatterNd } from './scatter-nd.js';
 export { einsum, tensordot } from './einsum.js';
 export * from './casts.js';
 import './shape-operands.js';
+import './value-shape-grads.js';
 export * as strings from './strings.js';
 export * as nn from './nn-namespace.js';
 export { sigmoid, tanh } from './math.js';

@@ -63,6 +63,12 @@ export interface Lower {
   firstIndex(indices: Val, axisSize: number): Val;
   /** The concrete value of a tensor that only depends on shapes and constants, if foldable. */
   constValue(x: Val): NDArray | null;
+  /**
+   * The value of `x` when the plan is built. A value computed from fed or run-time data is
+   * computed first, by the session, and the plan is built again with it as a constant (one plan
+   * per value); where it cannot be, the error `err` makes is thrown.
+   */
+  requireValue(x: Val, err: () => Error): NDArray;
 }
 
 export type { WindowGeom };

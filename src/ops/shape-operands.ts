@@ -19,15 +19,12 @@ import { shapeValue } from './shape-value.js';
 
 /** The plan-time value of operand `i` of `what`, as numbers. */
 export function operandValues(b: Lower, v: Val, what: string): number[] {
-  const c = b.constValue(v);
-  if (c === null) {
-    throw new InvalidArgumentError(
-      `${what} must be known when the plan is built (a constant, or a value computed from tensor shapes); tsflow cannot take it from fed or computed data`,
-      b.opName,
-    );
-  }
+  const c = b.requireValue(v, () => new InvalidArgumentError(`${what} must be known when the plan is built`, b.opName));
   return Array.from(c.data as ArrayLike<number>, Number);
 }
+
+/** The value of a Const int vector (null otherwise). */
+const constInts = (t: Tensor): number[] | null => (t.op.type === 'Const' ? Array.from((t.op.attrs.value as NDArray).data as ArrayLike<number>, Number) : null);
 
 /** Rank-only shape inference: a vector operand of static length `n` gives n unknown dims. */
 const unknownDims = (t: Tensor | undefined): PartialShape => (t?.shape && t.shape.length === 1 && t.shape[0] !== null ? new Array<null>(t.shape[0]).fill(null) : null);
@@ -48,7 +45,12 @@ const FOLDINGS: Record<string, Folding> = {
   Tile: {
     base: 'Tile', first: 1,
     attrs: ([m]) => ({ multiples: m! }),
-    shape: ([x, m]) => (x!.shape ? x!.shape.map(() => null) : unknownDims(m)),
+    // TF's shape function: x's dims times the multiples known when the graph is built
+    shape: ([x, m]) => {
+      const mv = shapeValue(m!);
+      if (!x!.shape) return mv ? mv.map(() => null) : null;
+      return x!.shape.map((d, i) => (d !== null && mv && mv[i] !== null && mv[i] !== undefined ? d * mv[i]! : null));
+    },
   },
   Transpose: {
     base: 'Transpose', first: 1,
@@ -63,7 +65,23 @@ const FOLDINGS: Record<string, Folding> = {
   Slice: {
     base: 'Slice', first: 1,
     attrs: ([begin, size]) => ({ begin: begin!, size: size! }),
-    shape: ([x]) => (x!.shape ? x!.shape.map(() => null) : null),
+    // TF's shape function: sizes known when the graph is built (-1 with a known begin and dim: the rest)
+    shape: ([x, begin, size]) => {
+      const sv = constInts(size!);
+      const bv = shapeValue(begin!);
+      const rank = x!.shape?.length ?? sv?.length ?? null;
+      if (rank === null) return null;
+      const partial = shapeValue(size!);
+      return Array.from({ length: rank }, (_, i) => {
+        const s = sv?.[i];
+        if (s === -1) {
+          const d = x!.shape?.[i];
+          const b0 = bv?.[i];
+          return d !== null && d !== undefined && b0 !== null && b0 !== undefined ? d - b0 : null;
+        }
+        return partial?.[i] ?? null;
+      });
+    },
   },
   ConcatV2: {
     base: 'ConcatV2', first: -1,

@@ -10,7 +10,7 @@ import type { Val } from '../ops/lower.js';
 import { getOpDef } from '../ops/registry.js';
 import { markResident } from '../ops/resident.js';
 import type { Plan } from '../device/plan.js';
-import { type DeviceTraits, PlanBuilder } from './plan-builder.js';
+import { type DeviceTraits, PlanBuilder, ValueNeeded } from './plan-builder.js';
 import type { NDArray } from '../ndarray.js';
 import { compatible, cShape, shapesEqual } from '../shape.js';
 
@@ -41,6 +41,20 @@ export class LoopFeeds extends Map<Tensor, NDArray> {
     const m = new Map<Tensor, unknown>(this);
     for (const t of this.resident.keys()) m.set(t, null);
     return m;
+  }
+}
+
+/**
+ * A plan needs the value of `tensor` (an op's shape operand computed from fed or run-time data):
+ * the runner computes it and compiles again with it as a constant. `error` is the op's error
+ * for when that cannot be done.
+ */
+export class TensorValueNeeded extends Error {
+  constructor(
+    readonly tensor: Tensor,
+    readonly error: Error,
+  ) {
+    super(error.message);
   }
 }
 
@@ -107,9 +121,12 @@ export function compilePlan(
   boundary?: ReadonlySet<Operation>,
   /** Fuse elementwise steps where the device has fusion rules. */
   fuse = false,
+  /** Tensors whose run-time values this plan takes as constants (computed before it runs). */
+  values?: ReadonlyMap<Tensor, NDArray>,
 ): CompiledPlan {
   const loop = feeds instanceof LoopFeeds ? feeds : null;
-  const stops: ReadonlyMap<Tensor, unknown> = loop ? loop.stops() : feeds;
+  let stops: ReadonlyMap<Tensor, unknown> = loop ? loop.stops() : feeds;
+  if (values && values.size > 0) stops = new Map<Tensor, unknown>([...stops, ...values]);
   const needed = prune(loop ? [...elements, ...loop.commits.map(([t]) => t)] : elements, stops, boundary);
   const order = [...needed].sort((a, b) => a.id - b.id);
 
@@ -141,6 +158,7 @@ export function compilePlan(
     vals.set(t, b.feed(t.dtype, v.shape));
     feedOrder.push(t);
   }
+  for (const [t, v] of values ?? []) vals.set(t, b.constant(v));
   const variables = new Map<string, { dtype: DType; shape: number[] }>();
   for (const [t, r] of loop?.resident ?? []) {
     vals.set(t, markResident(b.variable(r.key, r.dtype, r.shape)));
@@ -192,7 +210,17 @@ export function compilePlan(
       }
     }
     const before = def.stateful ? new Map(b.assignedVals) : null;
-    const outs = def.lower(b, ins, op.attrs as never);
+    let outs: Val[];
+    try {
+      outs = def.lower(b, ins, op.attrs as never);
+    } catch (e) {
+      if (!(e instanceof ValueNeeded)) throw e;
+      // the tensor holding the value the op needs (an input, or one lowered to the same value)
+      const i = ins.findIndex((v) => v.id === e.valId);
+      const t = i >= 0 ? op.inputs[i]! : [...vals].find(([, v]) => v.id === e.valId)?.[0];
+      if (!t || values?.has(t)) throw e.error;
+      throw new TensorValueNeeded(t, e.error);
+    }
     op.outputs.forEach((t, i) => {
       if (stops.has(t)) return;
       const v = outs[i];

@@ -58,6 +58,21 @@ export interface DeviceTraits {
   readonly fusion?: FusionRules;
 }
 
+/**
+ * Thrown while lowering when an op's shape-determining operand (value `valId`) is not a plan-time
+ * constant: the compiler maps it to its tensor, and the runner computes that tensor first and
+ * builds the plan again with its value (src/session/value-stage.ts). `error` is what is thrown
+ * where that cannot be done.
+ */
+export class ValueNeeded extends Error {
+  constructor(
+    readonly valId: number,
+    readonly error: Error,
+  ) {
+    super(error.message);
+  }
+}
+
 export class PlanBuilder implements Lower {
   opName = '';
   private readonly bufs: BufInfo[] = [];
@@ -196,6 +211,12 @@ export class PlanBuilder implements Lower {
 
   constValue(x: Val): NDArray | null {
     return this.folded.get(x.id) ?? null;
+  }
+
+  requireValue(x: Val, err: () => Error): NDArray {
+    const v = this.folded.get(x.id);
+    if (v) return v;
+    throw new ValueNeeded(x.id, err());
   }
 
   // ----- elementwise ------------------------------------------------------------------

@@ -7,7 +7,8 @@ import type { DataArray } from '../dtype.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { shapesEqual, sizeOf } from '../shape.js';
-import { type CompiledPlan, compilePlan, uninitializedError } from './compile.js';
+import { type CompiledPlan, TensorValueNeeded, compilePlan, uninitializedError } from './compile.js';
+import { allFed, valueRequest, withValues } from './value-stage.js';
 import { FUSION_BY_DEFAULT } from './fusion.js';
 import { deviceRunStarts } from './device-busy.js';
 import { driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
@@ -35,6 +36,8 @@ export interface SubRun {
   elements: readonly (Tensor | Operation)[];
   feeds: Map<Tensor, NDArray>;
   boundary?: ReadonlySet<Operation>;
+  /** Tensors whose values the plan takes as constants (src/session/value-stage.ts). */
+  values?: ReadonlyMap<Tensor, NDArray>;
 }
 
 export function requestKey(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, NDArray>): string {
@@ -48,6 +51,8 @@ export function requestKey(elements: readonly (Tensor | Operation)[], feeds: Rea
 export class Runner {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly varShapes = new Map<string, { dtype: string; shape: number[] }>();
+  /** Request key → the tensors whose values its plan needs first. */
+  private readonly needs = new Map<string, Tensor[]>();
 
   constructor(
     readonly device: Device,
@@ -61,7 +66,7 @@ export class Runner {
   }
 
   private compiled(r: SubRun): CompiledPlan {
-    const c = compilePlan(r.elements, r.feeds, this.device, r.boundary, this.state.fuse ?? FUSION_BY_DEFAULT);
+    const c = compilePlan(r.elements, r.feeds, this.device, r.boundary, this.state.fuse ?? FUSION_BY_DEFAULT, r.values);
     const st = this.state.stats;
     st.compiles++;
     st.stepsBeforeFusion = (st.stepsBeforeFusion ?? 0) + c.fusion.before;
@@ -75,6 +80,17 @@ export class Runner {
       this.ensureVar(key, v.dtype, v.shape);
     }
     return c;
+  }
+
+  /** `r`'s plan, or null when it needs a run-time value first (recorded for `r`'s key). */
+  private compiledOrNeeds(r: SubRun): CompiledPlan | null {
+    try {
+      return this.compiled(r);
+    } catch (e) {
+      if (!(e instanceof TensorValueNeeded)) throw e;
+      this.needs.set(r.key, [e.tensor]);
+      return null;
+    }
   }
 
   ensureVar(key: string, dtype: NDArray['dtype'], shape: number[]): void {
@@ -126,33 +142,50 @@ export class Runner {
 
   /** Run `r` as one device plan. */
   async runPlan(r: SubRun, stats?: StepStats): Promise<Map<Tensor, NDArray>> {
-    // while this run waits, prefetching pipelines keep their functions off the device
-    const ends = deviceRunStarts(this.device);
-    try {
-      let entry = this.lookup(r);
-      if (!entry) {
-        const compiled = this.compiled(r);
-        entry = { compiled, program: await this.device.compile(compiled.plan) };
-        this.cache.set(r.key, entry);
+    for (;;) {
+      const need = this.needs.get(r.key);
+      if (need) {
+        r = withValues(r, need, allFed(r, need) ? new Map() : await this.run(valueRequest(r, need)));
+        continue;
       }
-      const dyn = this.before(entry.compiled);
-      const trace = stats ? new TraceCollector() : null;
-      const results = await entry.program.run(feedArrays(entry.compiled, r), dyn, trace?.record);
-      this.addStats(stats, trace, entry.compiled, r);
-      return this.after(entry.compiled, results, r);
-    } finally {
-      ends();
+      // while this run waits, prefetching pipelines keep their functions off the device
+      const ends = deviceRunStarts(this.device);
+      try {
+        let entry = this.lookup(r);
+        if (!entry) {
+          const compiled = this.compiledOrNeeds(r);
+          if (!compiled) continue;
+          entry = { compiled, program: await this.device.compile(compiled.plan) };
+          this.cache.set(r.key, entry);
+        }
+        const dyn = this.before(entry.compiled);
+        const trace = stats ? new TraceCollector() : null;
+        const results = await entry.program.run(feedArrays(entry.compiled, r), dyn, trace?.record);
+        this.addStats(stats, trace, entry.compiled, r);
+        return this.after(entry.compiled, results, r);
+      } finally {
+        ends();
+      }
     }
   }
 
   runPlanSync(r: SubRun, stats?: StepStats): Map<Tensor, NDArray> {
     const device = this.device;
-    let entry = this.lookup(r);
-    if (!entry) {
+    let entry: CacheEntry | null;
+    for (;;) {
+      const need = this.needs.get(r.key);
+      if (need) {
+        r = withValues(r, need, allFed(r, need) ? new Map() : this.runSync(valueRequest(r, need)));
+        continue;
+      }
+      entry = this.lookup(r);
+      if (entry) break;
       if (!device.compileSync) throw new Error(`${device.name} cannot compile synchronously`);
-      const compiled = this.compiled(r);
+      const compiled = this.compiledOrNeeds(r);
+      if (!compiled) continue;
       entry = { compiled, program: device.compileSync(compiled.plan) };
       this.cache.set(r.key, entry);
+      break;
     }
     if (!entry.program.runSync) throw new Error(`${device.name} cannot run synchronously`);
     const dyn = this.before(entry.compiled);

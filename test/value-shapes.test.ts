@@ -1,0 +1,212 @@
+/**
+ * Ops whose output shape follows from an operand's run-time value (tf.range / sequenceMask /
+ * fill / zeros / random shapes / reshape / slice / tile with fed values): the session computes
+ * the value first and builds a plan per value. Values against references written here, two
+ * values in one session (two plans), shape inference, TF's errors, gradients by finite
+ * differences, and a dynamic_rnn + sequence_loss program masked by tf.sequenceMask(fed lengths).
+ */
+import { describe, expect, it } from 'vitest';
+import * as tf from 'tsflow';
+import type { NDArray, Tensor } from 'tsflow';
+import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
+import { describeGradients } from './support/grad-check.js';
+
+registerSkipSummary();
+const devices = await resolvedDevices();
+
+const arr = (a: unknown): number[] => Array.from((a as NDArray).data as ArrayLike<number>, Number);
+
+for (const d of devices) {
+  describe(`run-time value shapes [${d.name}]`, () => {
+    it('range, sequenceMask, fill, zeros, ones, randomNormal with a fed n; a plan per value', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const lengths = tf.placeholder(tf.int32, [null], 'lengths');
+        return {
+          n, lengths,
+          range: tf.range(0, n),
+          range2: tf.range(n, 0, -2),
+          mask: tf.sequenceMask(lengths),
+          maskN: tf.sequenceMask(lengths, n, tf.float32),
+          fill: tf.fill(tf.stack([n, 2]), 1.5),
+          zeros: tf.zeros(tf.stack([n])),
+          ones: tf.ones([n, 1], tf.int32),
+          normal: tf.randomNormal(tf.stack([n]), { seed: 3 }),
+        };
+      });
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const run = async (n: number, lengths: number[]) => (await sess.run([t.range, t.range2, t.mask, t.maskN, t.fill, t.zeros, t.ones, t.normal], [[t.n, n], [t.lengths, lengths]])) as NDArray[];
+      const a = await run(4, [1, 3, 2]);
+      expect(arr(a[0])).toEqual([0, 1, 2, 3]);
+      expect(arr(a[1])).toEqual([4, 2]);
+      expect(a[2]!.shape).toEqual([3, 3]);
+      expect(a[2]!.toArray()).toEqual([[true, false, false], [true, true, true], [true, true, false]]);
+      expect(a[3]!.toArray()).toEqual([[1, 0, 0, 0], [1, 1, 1, 0], [1, 1, 0, 0]]);
+      expect(a[4]!.shape).toEqual([4, 2]);
+      expect(arr(a[4])).toEqual(new Array(8).fill(1.5));
+      expect(a[5]!.shape).toEqual([4]);
+      expect(a[6]!.toArray()).toEqual([[1], [1], [1], [1]]);
+      expect(a[7]!.shape).toEqual([4]);
+      const compiles = sess.stats.compiles;
+      const b = await run(2, [5, 0]);
+      expect(arr(b[0])).toEqual([0, 1]);
+      expect(arr(b[1])).toEqual([2]);
+      expect(b[2]!.toArray()).toEqual([[true, true, true, true, true], [false, false, false, false, false]]);
+      expect(b[3]!.toArray()).toEqual([[1, 1], [0, 0]]);
+      expect(b[4]!.shape).toEqual([2, 2]);
+      expect(b[7]!.shape).toEqual([2]);
+      expect(sess.stats.compiles).toBeGreaterThan(compiles);
+      // the same values again: cached plans, nothing compiled
+      const again = sess.stats.compiles;
+      const c = await run(4, [1, 3, 2]);
+      expect(arr(c[0])).toEqual([0, 1, 2, 3]);
+      expect(sess.stats.compiles).toBe(again);
+      await sess.close();
+    });
+
+    it('reshape, slice and tile with fed sizes', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const x = tf.placeholder(tf.float32, [null], 'x');
+        const m = tf.placeholder(tf.float32, [3, 4], 'm');
+        return {
+          n, x, m,
+          reshape: tf.reshape(x, tf.stack([n, -1])),
+          slice: tf.slice(x, [0], tf.reshape(n, [1])),
+          slice2: tf.slice(m, tf.stack([1, n]), [-1, 2]),
+          sliceRest: tf.slice(x, tf.reshape(n, [1]), [-1]),
+          tile: tf.tile(x, tf.reshape(n, [1])),
+          tile2: tf.tile(m, tf.stack([1, n])),
+        };
+      });
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const M = [[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23]];
+      const run = async (n: number, x: number[]) => (await sess.run([t.reshape, t.slice, t.slice2, t.sliceRest, t.tile, t.tile2], [[t.n, n], [t.x, x], [t.m, M]])) as NDArray[];
+      const a = await run(2, [1, 2, 3, 4]);
+      expect(a[0]!.toArray()).toEqual([[1, 2], [3, 4]]);
+      expect(arr(a[1])).toEqual([1, 2]);
+      expect(a[2]!.toArray()).toEqual([[12, 13], [22, 23]]);
+      expect(arr(a[3])).toEqual([3, 4]);
+      expect(arr(a[4])).toEqual([1, 2, 3, 4, 1, 2, 3, 4]);
+      expect(a[5]!.shape).toEqual([3, 8]);
+      expect((a[5]!.toArray() as number[][])[1]).toEqual([10, 11, 12, 13, 10, 11, 12, 13]);
+      const b = await run(1, [5, 6]);
+      expect(b[0]!.toArray()).toEqual([[5, 6]]);
+      expect(arr(b[1])).toEqual([5]);
+      expect(b[2]!.toArray()).toEqual([[11, 12], [21, 22]]);
+      expect(arr(b[3])).toEqual([6]);
+      expect(arr(b[4])).toEqual([5, 6]);
+      expect(b[5]!.shape).toEqual([3, 4]);
+      await sess.close();
+    });
+
+    it("TF's run-time errors for bad values", async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const x = tf.placeholder(tf.float32, [null], 'x');
+        return { n, x, range: tf.range(0, n), reshape: tf.reshape(x, tf.stack([n, -1])), slice: tf.slice(x, [0], tf.reshape(n, [1])) };
+      });
+      const sess = new tf.Session({ ...d.options, graph: g });
+      await expect(sess.run(t.range, [[t.n, -1]])).rejects.toThrow('Requires start <= limit when delta > 0: 0/-1');
+      await expect(sess.run(t.reshape, [[t.n, 3], [t.x, [1, 2, 3, 4]]])).rejects.toThrow('Input to reshape is a tensor with 4 values, but the requested shape requires a multiple of 3');
+      await expect(sess.run(t.slice, [[t.n, 5], [t.x, [1, 2, 3]]])).rejects.toThrow('Expected size[0] in [0, 3], but got 5');
+      await sess.close();
+    });
+
+    it('dynamic_rnn + sequence_loss with a mask from tf.sequenceMask(fed lengths)', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const B = 2, T = 3, H = 3, C = 4;
+      const t = g.asDefault(() => {
+        tf.setRandomSeed(7);
+        const x = tf.placeholder(tf.float32, [B, null, 2], 'x');
+        const y = tf.placeholder(tf.int32, [B, null], 'y');
+        const lengths = tf.placeholder(tf.int32, [B], 'lengths');
+        const cell = new tf.nn.rnnCell.BasicRNNCell(H);
+        const [outs] = tf.nn.dynamicRnn(cell, x, { sequenceLength: lengths, dtype: 'float32' });
+        const logits = tf.reshape(tf.layers.dense(tf.reshape(outs, [-1, H]), C), tf.stack([B, -1, C]));
+        const mask = tf.sequenceMask(lengths, tf.index(tf.shape(x), 1), tf.float32);
+        const perStep = tf.contrib.seq2seq.sequenceLoss(logits, y, mask, { averageAcrossTimesteps: false, averageAcrossBatch: false });
+        const loss = tf.contrib.seq2seq.sequenceLoss(logits, y, tf.sequenceMask(lengths, { dtype: tf.float32 }) as Tensor, {});
+        const xent = tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits });
+        const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+        return { x, y, lengths, perStep, loss, xent, train, init: tf.globalVariablesInitializer() };
+      });
+      const sess = new tf.Session({ ...d.options, graph: g });
+      await sess.run(t.init);
+      const X = [[[1, 0], [0, 1], [1, 1]], [[0.5, -1], [0, 0], [0, 0]]];
+      const Y = [[1, 2, 3], [0, 0, 0]];
+      const [perStep, loss, xent] = (await sess.run([t.perStep, t.loss, t.xent], [[t.x, X], [t.y, Y], [t.lengths, [3, 1]]])) as NDArray[];
+      const xe = xent!.toArray() as number[][];
+      // masked per-step losses, and the mean over the unmasked steps (max(lengths) = 3 = T)
+      expect(perStep!.toArray()).toEqual([xe[0]!, [xe[1]![0]!, 0, 0]].map((r) => r.map((v, i) => expect.closeTo(v, 5) as unknown as number)));
+      expect(Number(loss!.data[0])).toBeCloseTo((xe[0]![0]! + xe[0]![1]! + xe[0]![2]! + xe[1]![0]!) / 4, 5);
+      // shorter batches: max(lengths) = 2 masks over two steps (a second plan)
+      const X2 = X.map((r) => r.slice(0, 2));
+      const Y2 = Y.map((r) => r.slice(0, 2));
+      const [l2, xe2] = (await sess.run([t.loss, t.xent], [[t.x, X2], [t.y, Y2], [t.lengths, [2, 1]]])) as NDArray[];
+      const e2 = xe2!.toArray() as number[][];
+      expect(Number(l2!.data[0])).toBeCloseTo((e2[0]![0]! + e2[0]![1]! + e2[1]![0]!) / 3, 5);
+      // training through the masked loss lowers it
+      const before = Number(((await sess.run(t.loss, [[t.x, X], [t.y, Y], [t.lengths, [3, 1]]])) as NDArray).data[0]);
+      for (let i = 0; i < 20; i++) await sess.run(t.train, [[t.x, X], [t.y, Y], [t.lengths, [3, 1]]]);
+      const after = Number(((await sess.run(t.loss, [[t.x, X], [t.y, Y], [t.lengths, [3, 1]]])) as NDArray).data[0]);
+      expect(after).toBeLessThan(before);
+      await sess.close();
+    });
+  });
+}
+
+describe('run-time value shapes: shape inference', () => {
+  it('unknown dims where the value is fed, known parts from constants (as TF)', () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const n = tf.placeholder(tf.int32, [], 'n');
+      const x = tf.placeholder(tf.float32, [null], 'x');
+      const m = tf.placeholder(tf.float32, [3, 4], 'm');
+      expect(tf.range(0, n).shape).toEqual([null]);
+      expect(tf.fill(tf.stack([n, 2]), 1.5).shape).toEqual([null, 2]);
+      expect(tf.zeros(tf.stack([n])).shape).toEqual([null]);
+      expect(tf.reshape(x, tf.stack([n, -1])).shape).toEqual([null, null]);
+      expect(tf.reshape(x, tf.stack([n, 3])).shape).toEqual([null, 3]);
+      expect(tf.slice(m, tf.stack([1, n]), [-1, 2]).shape).toEqual([2, 2]);
+      expect(tf.slice(m, [0, 0], tf.stack([n, 2])).shape).toEqual([null, 2]);
+      expect(tf.tile(m, tf.stack([2, n])).shape).toEqual([6, null]);
+      expect(tf.sequenceMask(tf.placeholder(tf.int32, [5])).shape).toEqual([5, null]);
+    });
+  });
+});
+
+const n2 = { shape: [], fixed: { dtype: 'int32' as const, value: [2] } };
+describeGradients((label) => `run-time value shape gradients, ${label}`, [
+  {
+    name: 'slice with a fed size',
+    test: 'slice(x, [1, n], [2, n]) matches central differences',
+    ins: [{ shape: [3, 5] }, n2],
+    f: (x, n) => tf.reshape(tf.slice(x!, tf.stack([1, n!]), tf.stack([2, n!])), [2, 2]),
+  },
+  {
+    name: 'tile with fed multiples',
+    test: 'tile(x, [n, 1]) matches central differences',
+    ins: [{ shape: [2, 3] }, n2],
+    f: (x, n) => tf.reshape(tf.tile(x!, tf.stack([n!, 1])), [4, 3]),
+  },
+  {
+    name: 'reshape with a fed shape',
+    test: 'reshape(x, [n, -1]) matches central differences',
+    ins: [{ shape: [2, 3] }, n2],
+    f: (x, n) => tf.reshape(tf.square(tf.reshape(x!, tf.stack([n!, -1]))), [2, 3]),
+  },
+  {
+    name: 'fill with a fed shape',
+    test: 'fill(dims, value) matches central differences in the value',
+    ins: [{ shape: [] }, n2],
+    f: (v, n) => tf.reshape(tf.fill(tf.stack([n!, 3]), v!), [2, 3]),
+  },
+], devices);
