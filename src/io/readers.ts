@@ -26,6 +26,7 @@ import type { SessionState } from '../session/runner.js';
 import { StringArray } from '../string-array.js';
 import { iterateRecords } from './records.js';
 import { type CompressionType, TFRecordOptions, compressionString, readRecordFile } from './tfrecord.js';
+import './reader-graphdef.js';
 
 type Kind = 'TFRecordReader' | 'TextLineReader' | 'FixedLengthRecordReader' | 'WholeFileReader' | 'IdentityReader';
 type Record_ = [key: string, value: Uint8Array];
