@@ -3,3 +3,6 @@ export { sequenceLoss, type SoftmaxLossFunction } from './seq2seq.js';
 export { BasicDecoder, BasicDecoderOutput } from './seq2seq/basic-decoder.js';
 export { Decoder, dynamicDecode } from './seq2seq/decoder.js';
 export { CustomHelper, type CustomHelperArgs, GreedyEmbeddingHelper, Helper, SampleEmbeddingHelper, TrainingHelper } from './seq2seq/helper.js';
+export {
+  AttentionMechanism, AttentionWrapper, AttentionWrapperState, BahdanauAttention, BaseAttentionMechanism, LuongAttention, hardmax, safeCumprod,
+} from './seq2seq/attention-wrapper.js';

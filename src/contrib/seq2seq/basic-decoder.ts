@@ -8,7 +8,7 @@ import { ValueError } from '../../errors.js';
 import { getDefaultGraph } from '../../graph/context.js';
 import type { Tensor } from '../../graph/tensor.js';
 import { Layer } from '../../layers/base.js';
-import { type Nested, registerTupleType } from '../../ops/control-flow/nest.js';
+import { type Nested, flatten, registerTupleType } from '../../ops/control-flow/nest.js';
 import { type RNNState, RNNCell, flattenStruct } from '../../ops/rnn/cells.js';
 import { kwargs } from '../../args.js';
 import { Decoder } from './decoder.js';
@@ -77,7 +77,8 @@ export class BasicDecoder extends Decoder {
   }
 
   get outputDtype(): Nested<string> {
-    const dtype = (flattenStruct(this.initialState)[0] as Tensor).dtype;
+    // TF: nest.flatten(initial_state)[0].dtype (wrapper states such as AttentionWrapperState included).
+    const dtype = (flatten(this.initialState as Nested<unknown>)[0] as Tensor).dtype;
     return new BasicDecoderOutput(dtype, this.helper.sampleIdsDtype) as unknown as Nested<string>;
   }
 

@@ -105,7 +105,8 @@ export function dynamicDecode(...args: unknown[]): [Nested<Tensor>, RNNState, Te
         const nextState = imputeFinished
           ? (packAs(state as Nested<Tensor>, flatNew.map((nw, i) => {
               const cur = flatCur[i]!;
-              // TF sets the new state's shape to the old one; scalar states pass through.
+              // TF sets the new state's shape to the old one; scalar states and TensorArrays pass through.
+              if (cur instanceof TensorArray || nw instanceof TensorArray) return nw;
               return cur.shape !== null && cur.shape.length === 0 ? nw : selectRows(finished, cur, nw);
             })) as RNNState)
           : decoderState;
