@@ -104,6 +104,46 @@ for (const d of devices) {
       await sess.close();
     });
 
+    it('pad, oneHot and stridedSlice with fed values', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const x = tf.placeholder(tf.float32, [null], 'x');
+        const m = tf.placeholder(tf.float32, [3, 4], 'm');
+        const P = tf.reshape(tf.stack([n, 1]), [1, 2]);
+        return {
+          n, x, m,
+          pad: tf.pad(x, P),
+          reflect: tf.pad(x, P, 'REFLECT'),
+          oneHot: tf.oneHot(tf.constant([0, 2], tf.int32), n),
+          ss: tf.stridedSlice(x, [0], tf.reshape(n, [1])),
+          ss2: tf.stridedSlice(m, [0, 0], [3, n], [1, 2], { beginMask: 1, endMask: 1 }),
+          ss3: tf.stridedSlice(m, [0, n], [3, 4]),
+        };
+      });
+      expect(t.oneHot.shape).toEqual([2, null]);
+      expect(t.ss2.shape).toEqual([3, null]);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const M = [[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23]];
+      const run = async (n: number) => (await sess.run([t.pad, t.reflect, t.oneHot, t.ss, t.ss2, t.ss3], [[t.n, n], [t.x, [1, 2, 3]], [t.m, M]])) as NDArray[];
+      const a = await run(2);
+      expect(arr(a[0])).toEqual([0, 0, 1, 2, 3, 0]);
+      expect(arr(a[1])).toEqual([3, 2, 1, 2, 3, 2]);
+      expect(a[2]!.toArray()).toEqual([[1, 0], [0, 0]]);
+      expect(arr(a[3])).toEqual([1, 2]);
+      expect(a[4]!.toArray()).toEqual([[0], [10], [20]]);
+      expect(a[5]!.toArray()).toEqual([[2, 3], [12, 13], [22, 23]]);
+      const b = await run(1);
+      expect(arr(b[0])).toEqual([0, 1, 2, 3, 0]);
+      expect(arr(b[1])).toEqual([2, 1, 2, 3, 2]);
+      expect(b[2]!.toArray()).toEqual([[1], [0]]);
+      expect(arr(b[3])).toEqual([1]);
+      expect(b[5]!.toArray()).toEqual([[1, 2, 3], [11, 12, 13], [21, 22, 23]]);
+      await expect(sess.run(t.oneHot, [[t.n, -1]])).rejects.toThrow('depth must be non-negative, got: -1');
+      await sess.close();
+    });
+
     it("TF's run-time errors for bad values", async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();
@@ -208,5 +248,23 @@ describeGradients((label) => `run-time value shape gradients, ${label}`, [
     test: 'fill(dims, value) matches central differences in the value',
     ins: [{ shape: [] }, n2],
     f: (v, n) => tf.reshape(tf.fill(tf.stack([n!, 3]), v!), [2, 3]),
+  },
+  {
+    name: 'pad with fed paddings',
+    test: 'pad(x, [[n, 1], [0, n]]) matches central differences',
+    ins: [{ shape: [2, 3] }, n2],
+    f: (x, n) => tf.reshape(tf.pad(x!, tf.reshape(tf.stack([n!, 1, 0, n!]), [2, 2])), [5, 5]),
+  },
+  {
+    name: 'mirror pad with fed paddings',
+    test: 'pad(x, [[1, n]], SYMMETRIC) matches central differences',
+    ins: [{ shape: [3] }, n2],
+    f: (x, n) => tf.reshape(tf.pad(x!, tf.reshape(tf.stack([1, n!]), [1, 2]), 'SYMMETRIC'), [6]),
+  },
+  {
+    name: 'strided slice with a fed end',
+    test: 'stridedSlice(x, [0, 1], [3, 1 + 2n], [2, 2]) matches central differences',
+    ins: [{ shape: [3, 5] }, n2],
+    f: (x, n) => tf.reshape(tf.stridedSlice(x!, [0, 1], tf.stack([3, tf.add(1, tf.multiply(2, n!))]), [2, 2]), [2, 2]),
   },
 ], devices);

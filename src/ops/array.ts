@@ -6,7 +6,7 @@ import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { type Dim, type PartialShape, cShape, isFullyDefined, pyShape, shapesEqual, sizeOf } from '../shape.js';
 import { type TensorLike, isConvertible, isHostValue, toTensor } from './convert.js';
-import { defineOp, makeOp } from './registry.js';
+import { defineOp, getOpDef, makeOp } from './registry.js';
 import { shapeTensor, shapeValue } from './shape-value.js';
 import { setTranspose } from './nn.js';
 import { oneHotOptions, unstackOptions } from '../schemas.js';
@@ -606,6 +606,24 @@ defineOp<{ depth: number; onValue: number; offValue: number; axis: number; dtype
     return [b.select(hot, b.scalar(a.onValue, a.dtype), b.scalar(a.offValue, a.dtype))];
   },
 });
+/** OneHot with depth as a scalar input (a fed or computed depth: the plan is built with its value). */
+defineOp<{ depth: number; onValue: number; offValue: number; axis: number; dtype: DType }>({
+  type: 'OneHotByTensor',
+  infer: ([idx, depth], a, name) => {
+    const d = scalarConst(depth!);
+    const [out] = getOpDef('OneHot').infer([idx!], { ...a, depth: d ?? 0 }, name);
+    if (d !== null || out!.shape === null) return [out!];
+    const r = out!.shape.length;
+    const at = a.axis === -1 ? r - 1 : a.axis;
+    return [{ dtype: a.dtype, shape: out!.shape.map((s, j) => (j === at ? null : s)) }];
+  },
+  lower: (b, [idx, depth], a) => {
+    const d = Number(b.requireValue(depth!, () => new InvalidArgumentError('OneHot needs depth known when the plan is built', b.opName)).data[0]);
+    if (d < 0) throw new InvalidArgumentError(`depth must be non-negative, got: ${d}`, b.opName);
+    return getOpDef('OneHot').lower(b, [idx!], { ...a, depth: d });
+  },
+});
+const scalarConst = (t: Tensor): number | null => (t.op.type === 'Const' ? Number((t.op.attrs.value as NDArray).data[0]) : null);
 export interface OneHotOptions {
   onValue?: number | boolean;
   offValue?: number | boolean;
@@ -613,14 +631,21 @@ export interface OneHotOptions {
   dtype?: DType | string;
   name?: string;
 }
-function oneHotImpl(indices: TensorLike, depth: number, onValue?: number | boolean | null, offValue?: number | boolean | null, axis?: number | null, dtypeArg?: DType | string | null, name?: string): Tensor {
+function oneHotImpl(indices: TensorLike, depth: number | Tensor, onValue?: number | boolean | null, offValue?: number | boolean | null, axis?: number | null, dtypeArg?: DType | string | null, name?: string): Tensor {
   const opts: OneHotOptions = parseOptions(oneHotOptions, { onValue: onValue ?? undefined, offValue: offValue ?? undefined, axis: axis ?? undefined, dtype: dtypeArg ?? undefined, name }, 'oneHot');
   const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
-  checkInt(depth, 'depth');
   const dtype = opts.dtype !== undefined ? parseDType(opts.dtype)
     : typeof opts.onValue === 'boolean' || typeof opts.offValue === 'boolean' ? 'bool' : 'float32';
-  const attrs = { depth, onValue: Number(opts.onValue ?? 1), offValue: Number(opts.offValue ?? 0), axis: checkInt(opts.axis ?? -1, 'axis'), dtype };
-  return makeOp(i.graph, 'OneHot', [i], attrs, opts.name, 'one_hot').outputs[0]!;
+  const attrs = { depth: 0, onValue: Number(opts.onValue ?? 1), offValue: Number(opts.offValue ?? 0), axis: checkInt(opts.axis ?? -1, 'axis'), dtype };
+  const dt = depth as unknown;
+  if (dt instanceof Tensor || isConvertible(dt)) {
+    const d = toTensor(dt as TensorLike);
+    if (d.dtype !== 'int32') throw new TypeError(`Value passed to parameter 'depth' has DataType ${d.dtype} not in list of allowed values: int32`);
+    if (d.shape !== null && d.shape.length !== 0) throw new ValueError(`Shape must be rank 0 but is rank ${d.shape.length} for 'depth'`);
+    return makeOp(i.graph, 'OneHotByTensor', [i, d], attrs, opts.name, 'one_hot').outputs[0]!;
+  }
+  checkInt(depth as number, 'depth');
+  return makeOp(i.graph, 'OneHot', [i], { ...attrs, depth: depth as number }, opts.name, 'one_hot').outputs[0]!;
 }
 /** `tf.oneHot(indices, depth, onValue = 1, offValue = 0, axis = -1, dtype = float32, name?)`. */
 export const oneHot = tf1Function('oneHot', ['indices', 'depth', 'onValue', 'offValue', 'axis', 'dtype', 'name'], oneHotImpl, 2);

@@ -9,8 +9,7 @@ import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
 function bandLimit(b: Lower, v: Val, what: string): number {
-  const c = b.constValue(v);
-  if (!c) throw new UnimplementedError(`MatrixBandPart: ${what} must be a value known when the plan compiles (a constant or computed from shapes)`, b.opName);
+  const c = b.requireValue(v, () => new UnimplementedError(`MatrixBandPart: ${what} must be a value known when the plan compiles (a constant or computed from shapes)`, b.opName));
   return Number(c.data[0]);
 }
 

@@ -93,8 +93,7 @@ export function shapeFromTensor(t: Tensor, fail: Fail): Dim[] {
 
 /** The value of a shape input at plan time (it must fold: a constant or `tf.shape`). */
 export function foldShape(b: Lower, v: Val, what: string): number[] {
-  const c = b.constValue(v);
-  if (!c) throw new InvalidArgumentError(`${what} must be known when the plan is built (a constant or tf.shape of a tensor)`, b.opName);
+  const c = b.requireValue(v, () => new InvalidArgumentError(`${what} must be known when the plan is built (a constant or tf.shape of a tensor)`, b.opName));
   const s = Array.from(c.data);
   if (s.length !== 4) throw new InvalidArgumentError(`${what} must have 4 elements, got ${cShape(s)}`, b.opName);
   return s;

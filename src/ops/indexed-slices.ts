@@ -147,8 +147,7 @@ defineOp<{ numSegments: number | null }>({
   lower: (b, [data, ids, num], a) => {
     let n = a.numSegments;
     if (n === null) {
-      const v = b.constValue(num!);
-      if (!v) throw new InvalidArgumentError('UnsortedSegmentSum needs num_segments known when the plan is built (a constant or derived from tensor shapes)', b.opName);
+      const v = b.requireValue(num!, () => new InvalidArgumentError('UnsortedSegmentSum needs num_segments known when the plan is built (a constant or derived from tensor shapes)', b.opName));
       n = v.data[0]!;
     }
     return [segmentSum(b, data!, ids!, n)];
@@ -185,8 +184,7 @@ defineOp({
     return [{ dtype: values!.dtype, shape: s ?? (v === null ? null : [null, ...v.slice(1)]) }];
   },
   lower: (b, [values, indices, shape]) => {
-    const v = b.constValue(shape!);
-    if (!v) throw new InvalidArgumentError('IndexedSlices dense_shape must be known when the plan is built (a constant or tf.shape of a tensor)', b.opName);
+    const v = b.requireValue(shape!, () => new InvalidArgumentError('IndexedSlices dense_shape must be known when the plan is built (a constant or tf.shape of a tensor)', b.opName));
     const dense = Array.from(v.data);
     return [b.reshape(segmentSum(b, values!, indices!, dense[0]!), dense)];
   },

@@ -30,8 +30,7 @@ defineOp<{ seed: number; seed2: number; outputDtype: DType }>({
     return [{ dtype: a.outputDtype, shape: [ls?.[0] ?? null, n] }];
   },
   lower: (b, [logits, num], a) => {
-    const v = b.constValue(num!);
-    if (!v) throw new InvalidArgumentError('Multinomial needs num_samples known when the plan is built (a constant or derived from tensor shapes)', b.opName);
+    const v = b.requireValue(num!, () => new InvalidArgumentError('Multinomial needs num_samples known when the plan is built (a constant or derived from tensor shapes)', b.opName));
     const s = Number(v.data[0]);
     if (logits!.shape.length !== 2) throw new InvalidArgumentError(`logits should be a matrix, got shape ${cShape([...logits!.shape])}`, b.opName);
     if (s < 0) throw new InvalidArgumentError(`num_samples should be nonnegative, got ${s}`, b.opName);

@@ -47,8 +47,7 @@ function segmentIds(x: TensorLike): Tensor {
 
 function numValue(b: Lower, num: Val | undefined, n: number | null, type: string): number {
   if (n !== null) return n;
-  const v = b.constValue(num!);
-  if (!v) throw new InvalidArgumentError(`${type} needs num_segments known when the plan is built (a constant or derived from tensor shapes)`, b.opName);
+  const v = b.requireValue(num!, () => new InvalidArgumentError(`${type} needs num_segments known when the plan is built (a constant or derived from tensor shapes)`, b.opName));
   return v.data[0]!;
 }
 

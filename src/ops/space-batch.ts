@@ -93,8 +93,7 @@ export const depthToSpace = blockFn('DepthToSpace', 'depthToSpace');
 const constOf = (t: Tensor): number[] | null => (t.op.type === 'Const' ? Array.from((t.op.attrs.value as NDArray).data as ArrayLike<number>, Number) : null);
 
 function folded(b: Lower, v: Val, what: string): number[] {
-  const c = b.constValue(v);
-  if (!c) throw new InvalidArgumentError(`${what} must be known when the plan is built (a constant)`, b.opName);
+  const c = b.requireValue(v, () => new InvalidArgumentError(`${what} must be known when the plan is built (a constant)`, b.opName));
   return Array.from(c.data as ArrayLike<number>, Number);
 }
 

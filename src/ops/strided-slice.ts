@@ -4,13 +4,13 @@
  */
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
-import { dynamicShrinkIndices, pickIndex } from './dynamic-slice.js';
+import { dynamicShrinkIndices, holdsTensor, pickIndex } from './dynamic-slice.js';
 import { NDArray } from '../ndarray.js';
 import { type Dim, type PartialShape, sizeOf, stridesOf } from '../shape.js';
 import { shapeFnError } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
 import type { Lower, Val } from './lower.js';
-import { defineOp, makeOp, registerGradient } from './registry.js';
+import { defineOp, getOpDef, makeOp, registerGradient } from './registry.js';
 import { type TF1Args, kwargs } from '../args.js';
 
 export interface StridedSliceAttrs {
@@ -233,7 +233,7 @@ const STRIDED_SLICE_NAMES = [
   'input', 'begin', 'end', 'strides', 'beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask', 'var', 'name',
 ] as const;
 type StridedSliceParams = [
-  input: TensorLike, begin: readonly (number | Tensor)[], end: readonly (number | Tensor)[], strides?: readonly number[] | null, beginMask?: number | null,
+  input: TensorLike, begin: readonly (number | Tensor)[] | Tensor, end: readonly (number | Tensor)[] | Tensor, strides?: readonly (number | Tensor)[] | Tensor | null, beginMask?: number | null,
   endMask?: number | null, ellipsisMask?: number | null, newAxisMask?: number | null, shrinkAxisMask?: number | null, variable?: null, name?: string | null,
 ];
 
@@ -251,6 +251,18 @@ export function stridedSlice(...args: TF1Args<typeof STRIDED_SLICE_NAMES, Stride
     const v = o[k] ?? 0;
     if (!Number.isInteger(v) || (v as number) < 0) throw new TypeError(`stridedSlice option ${k} must be a non-negative integer, got ${String(v)}`);
     masks[k] = v as number;
+  }
+  // A tensor end or strides, a begin given as one tensor, or tensor begin entries that do not
+  // shrink their axis: the plan is built with their values (computed first when fed or run-time).
+  if (holdsTensor(o.end) || holdsTensor(o.strides) || (holdsTensor(o.begin) && !shrinkOnly(o.begin, masks))) {
+    const spec = (v: unknown, what: string): Tensor => {
+      const t = toTensor(v as TensorLike, Array.isArray(v) ? 'int32' : undefined);
+      if (t.dtype !== 'int32' && t.dtype !== 'int64') throw new TypeError(`Value passed to parameter '${what}' has DataType ${t.dtype} not in list of allowed values: int32, int64`);
+      return t;
+    };
+    const begin = spec(o.begin, 'begin');
+    const strides = o.strides === undefined || o.strides === null ? makeOp(x.graph, 'OnesLikeInt', [begin], {}, undefined, 'ones_like').outputs[0]! : spec(o.strides, 'strides');
+    return makeOp(x.graph, 'StridedSliceByTensor', [x, begin, spec(o.end, 'end'), strides], masks, (o.name ?? undefined) as string | undefined, 'strided_slice').outputs[0]!;
   }
   // Tensor entries of begin (t[:, i] with a tensor i) take their axis whole here; the index is
   // picked from it afterwards.
@@ -297,6 +309,77 @@ export function stridedSlice(...args: TF1Args<typeof STRIDED_SLICE_NAMES, Stride
     return out;
   });
 }
+
+/** Whether every tensor entry of a begin list shrinks its axis (t[:, i] with a tensor i: gathered, no plan per value). */
+function shrinkOnly(begin: unknown, m: { shrinkAxisMask: number; ellipsisMask: number; newAxisMask: number }): boolean {
+  if (!Array.isArray(begin)) return false;
+  return begin.every((e, i) => typeof e === 'number' || (m.shrinkAxisMask & (1 << i) && !(m.ellipsisMask & (1 << i)) && !(m.newAxisMask & (1 << i))));
+}
+
+interface Masks {
+  [k: string]: unknown;
+  beginMask: number;
+  endMask: number;
+  ellipsisMask: number;
+  newAxisMask: number;
+  shrinkAxisMask: number;
+}
+const constInts = (t: Tensor): number[] | null => (t.op.type === 'Const' ? Array.from((t.op.attrs.value as NDArray).data as ArrayLike<number>, Number) : null);
+const specOf = (b: Lower, v: Val, what: string): number[] =>
+  Array.from(b.requireValue(v, () => new InvalidArgumentError(`StridedSlice needs its ${what} known when the plan is built`, b.opName)).data as ArrayLike<number>, Number);
+
+/** A begin, end, strides vector of `n` ones (the default strides). */
+defineOp({
+  type: 'OnesLikeInt',
+  infer: ([t]) => [{ dtype: t!.dtype, shape: t!.shape }],
+  lower: (b, [t]) => [b.fill(t!.shape, 1, t!.dtype)],
+});
+registerGradient('OnesLikeInt', null);
+
+/**
+ * TF's StridedSlice with begin, end and strides as tensor inputs. Shape inference as TF's:
+ * with constant specs the full result; otherwise the rank where the spec's length is known,
+ * shrunk axes dropped, axes taken whole (both masks, stride 1) keeping their dims.
+ */
+defineOp<Masks>({
+  type: 'StridedSliceByTensor',
+  infer: ([x, begin, end, strides], a, name) => {
+    const [bv, ev, sv] = [begin!, end!, strides!].map(constInts);
+    if (bv && ev && sv) return getOpDef('StridedSlice').infer([x!], { ...a, begin: bv, end: ev, strides: sv }, name);
+    const n = begin!.shape?.[0] ?? null;
+    const s = x!.shape;
+    if (s === null || n === null || a.ellipsisMask || a.newAxisMask || n > s.length) return [{ dtype: x!.dtype, shape: null }];
+    const out: Dim[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const bit = 1 << i;
+      if (i >= n) out.push(s[i]!);
+      else if (a.shrinkAxisMask & bit) continue;
+      else out.push(a.beginMask & bit && a.endMask & bit && sv?.[i] === 1 ? s[i]! : null);
+    }
+    return [{ dtype: x!.dtype, shape: out }];
+  },
+  lower: (b, [x, begin, end, strides], a) => {
+    const attrs: StridedSliceAttrs = { ...a, begin: specOf(b, begin!, 'begin'), end: specOf(b, end!, 'end'), strides: specOf(b, strides!, 'strides') };
+    return getOpDef('StridedSlice').lower(b, [x!], attrs);
+  },
+});
+/** StridedSliceGrad with the spec as inputs 2..4. */
+defineOp<Masks>({
+  type: 'StridedSliceGradByTensor',
+  infer: ([dy, like]) => [{ dtype: dy!.dtype, shape: like!.shape }],
+  lower: (b, [dy, like, begin, end, strides], a) => {
+    const attrs: StridedSliceAttrs = { ...a, begin: specOf(b, begin!, 'begin'), end: specOf(b, end!, 'end'), strides: specOf(b, strides!, 'strides') };
+    return getOpDef('StridedSliceGrad').lower(b, [dy!, like!], attrs);
+  },
+});
+registerGradient('StridedSliceByTensor', (op, [dy]) => [
+  dy ? makeOp(dy.graph, 'StridedSliceGradByTensor', [dy, ...op.inputs], op.attrs, undefined, 'StridedSliceGrad').outputs[0]! : null,
+  null, null, null,
+]);
+registerGradient('StridedSliceGradByTensor', (op, [dy]) => [
+  dy ? makeOp(dy.graph, 'StridedSliceByTensor', [dy, ...op.inputs.slice(2)], op.attrs, undefined, 'StridedSlice').outputs[0]! : null,
+  null, null, null, null,
+]);
 
 /** `tf.newaxis`: in `tf.index`, inserts a dim of size 1 (Python's `None` / `tf.newaxis`). */
 export const newaxis = null;

@@ -128,8 +128,7 @@ defineOp<TAAttrs>({
     return [{ dtype: a.dtype, shape: isFullyDefined(a.elementShape) ? flowShape(size!, a.elementShape) : null }];
   },
   lower: (b, [size], a) => {
-    const v = b.constValue(size!);
-    if (!v) throw new InvalidArgumentError('TensorArray needs its size known when the plan is built (a constant, or derived from tensor shapes)', b.opName);
+    const v = b.requireValue(size!, () => new InvalidArgumentError('TensorArray needs its size known when the plan is built (a constant, or derived from tensor shapes)', b.opName));
     const n = Number(v.data[0]);
     if (n < 0) throw new InvalidArgumentError(`Size should be >= 0, got: ${n}`, b.opName);
     return [b.fill(isFullyDefined(a.elementShape) ? [n, ...a.elementShape] : [n, 0], 0, a.dtype)];
@@ -247,8 +246,7 @@ defineOp<{ dynamicSize: boolean }>({
   type: 'TensorArraySplitV3',
   infer: ([value, , flow]) => [{ dtype: flow!.dtype, shape: null }],
   lower: (b, [value, lengths, flow], a) => {
-    const lv = b.constValue(lengths!);
-    if (!lv) throw new InvalidArgumentError('TensorArray split needs its lengths known when the plan is built', b.opName);
+    const lv = b.requireValue(lengths!, () => new InvalidArgumentError('TensorArray split needs its lengths known when the plan is built', b.opName));
     const ls = Array.from(lv.data as ArrayLike<number>, Number);
     const total = ls.reduce((s, x) => s + x, 0);
     if (value!.shape.length < 1 || total !== value!.shape[0]) {

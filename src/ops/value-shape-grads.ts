@@ -58,3 +58,4 @@ registerGradient('FoldedTile', (op, [dy]) => [
   null,
 ]);
 for (const t of ['FoldedReshape', 'FoldedExpandDims']) registerGradient(t, (op, [dy]) => [dy ? reshapeLike(dy, op.inputs[0]!) : null, null]);
+registerGradient('OneHotByTensor', null);
