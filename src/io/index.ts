@@ -4,3 +4,4 @@ export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExam
 export { decodeCsv, type DecodeCsvOptions } from '../ops/decode-csv.js';
 export { readFile, writeFile, matchingFiles } from './readers.js';
 export * as gfile from '../platform/gfile.js';
+export { decodeJpeg, decodeAndCropJpeg, extractJpegShape } from '../ops/image/jpeg.js';

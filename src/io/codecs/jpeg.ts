@@ -251,7 +251,10 @@ class Parser {
         throw new JpegError('truncated');
       }
       const m = d[p++]!;
-      if (m === 0xd9) return; // EOI
+      if (m === 0xd9) {
+        if (!this.frame) throw new JpegError('Invalid JPEG file structure: EOI before SOF');
+        return;
+      }
       if (m >= 0xd0 && m <= 0xd7) continue; // stray RSTn
       if (m === 0x01) continue;
       const len = this.u16(p);
@@ -403,6 +406,8 @@ class Parser {
     while (n < total) {
       const upto = ri > 0 ? Math.min(total, n + ri) : total;
       for (; n < upto; n++) {
+        // libjpeg skips whole MCUs once the data ran out: their coefficients stay zero.
+        if (br.insufficient) continue;
         if (single) {
           const bx = n % c0.bwImage;
           const by = (n / c0.bwImage) | 0;
@@ -426,6 +431,7 @@ class Parser {
         while (p < this.d.length && !(this.d[p] === 0xff && this.d[p + 1] !== 0 && this.d[p + 1] !== 0xff)) p++;
         if (p < this.d.length && this.d[p + 1]! >= 0xd0 && this.d[p + 1]! <= 0xd7) p += 2;
         br.pos = p;
+        br.insufficient = false;
         for (const c of comps) c.pred = 0;
         this.eobrun = 0;
       }

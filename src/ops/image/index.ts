@@ -850,3 +850,4 @@ export function cropAndResize(...a: unknown[]): Tensor {
     return where(expandDims(valid, 3), out, f(Number(o.extrapolationValue ?? 0)));
   }));
 }
+export { decodeJpeg, decodeAndCropJpeg, extractJpegShape } from './jpeg.js';
