@@ -30,6 +30,10 @@ export const dedicated: Record<string, string> = {
   'examples/tf1/char-rnn.ts': 'test/examples-char-rnn.test.ts',
   'examples/tf1/wide-and-deep.ts': 'test/estimator-wide-deep.test.ts',
   'examples/tf1/mnist-saved-model.ts': 'test/examples-saved-model.test.ts',
+  'examples/tf1/cifar10/cifar10-input.ts': 'test/examples-cifar10.test.ts',
+  'examples/tf1/cifar10/cifar10.ts': 'test/examples-cifar10.test.ts',
+  'examples/tf1/cifar10/cifar10-train.ts': 'test/examples-cifar10.test.ts',
+  'examples/tf1/cifar10/cifar10-eval.ts': 'test/examples-cifar10.test.ts',
   // a page script (bundled by scripts/build-demo.ts), run in headless Chromium
   'examples/browser/main.ts': 'test/browser/demo.test.ts',
 };
@@ -45,6 +49,7 @@ export const SHARDS: Record<string, string[]> = {
     'examples/tf1/multigpu-cnn.ts',
     'examples/tf1/autoencoder.ts',
   ],
+  cifar10: ['examples/tf1/cifar10/cifar10-input.ts', 'examples/tf1/cifar10/cifar10.ts', 'examples/tf1/cifar10/cifar10-train.ts', 'examples/tf1/cifar10/cifar10-eval.ts'],
 };
 
 export function allExamples(dir = 'examples'): string[] {
