@@ -144,6 +144,26 @@ for (const d of devices) {
       await sess.close();
     });
 
+    it('inside tf.whileLoop: a per-iteration range and a fed slice size (the loop runs fed, a plan per value)', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const x = tf.placeholder(tf.float32, [null], 'x');
+        const [, tot] = tf.whileLoop((i: Tensor) => tf.less(i, n), (i: Tensor, acc: Tensor) => [tf.add(i, 1), tf.add(acc, tf.reduceSum(tf.range(0, i)))], [tf.constant(0, tf.int32), tf.constant(0, tf.int32)]) as Tensor[];
+        const [, sum] = tf.whileLoop((i: Tensor) => tf.less(i, 3), (i: Tensor, acc: Tensor) => [tf.add(i, 1), tf.add(acc, tf.reduceSum(tf.slice(x, [0], tf.reshape(n, [1]))))], [tf.constant(0, tf.int32), tf.constant(0, tf.float32)]) as Tensor[];
+        return { n, x, tot: tot!, sum: sum! };
+      });
+      const sess = new tf.Session({ ...d.options, graph: g });
+      // sum over i < n of sum(range(i))
+      const ref = (n: number) => Array.from({ length: n }, (_, i) => (i * (i - 1)) / 2).reduce((a, b) => a + b, 0);
+      expect(arr(await sess.run(t.tot, [[t.n, 5]]))).toEqual([ref(5)]);
+      expect(arr(await sess.run(t.tot, [[t.n, 7]]))).toEqual([ref(7)]);
+      expect(arr(await sess.run(t.sum, [[t.n, 2], [t.x, [1, 2, 3]]]))).toEqual([9]);
+      expect(arr(await sess.run(t.sum, [[t.n, 3], [t.x, [1, 2, 3]]]))).toEqual([18]);
+      await sess.close();
+    });
+
     it("TF's run-time errors for bad values", async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();

@@ -764,7 +764,7 @@ function rangeImpl(start: number | Tensor, limit?: number | Tensor | null, delta
 }
 /**
  * `tf.range(start, limit?, delta = 1, dtype?)`, as Python's range: `range(5)` is 0..4. The dtype
- * defaults to int32 for integer arguments, else float32. Arguments may be scalar tensors whose
- * values are known when the plan is built (e.g. `tf.shape(x)[0]`); the result folds to a constant.
+ * defaults to int32 for integer arguments, else float32. Arguments may be scalar tensors (fed or
+ * computed: the plan is built with their values, one plan per value).
  */
 export const range = tf1Function('range', ['start', 'limit', 'delta', 'dtype', 'name'], rangeImpl, 1);

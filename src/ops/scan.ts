@@ -118,7 +118,7 @@ export function cumsum(
 
 /**
  * `tf.sequenceMask(lengths, maxlen?, dtype = bool, name?)`: `mask[..., j] = j < lengths[...]`.
- * Without `maxlen` it is `max(lengths)`, which must be known when the plan is built.
+ * Without `maxlen` it is `max(lengths)`; a fed `lengths` or `maxlen` gives one plan per mask width.
  */
 export function sequenceMask(
   lengths: TensorLike,

@@ -4,8 +4,8 @@
  * subgraphs TF's Python emits (`Shape` → `Prod` → `FloorDiv` → `Tile`, `BroadcastGradientArgs`,
  * `DynamicStitch`). Every shape is concrete when a plan is built, so those operands are known
  * then: each `Folded<Op>` takes them as tensor inputs and lowers as tsflow's attr-taking `<Op>`
- * with their plan-time values; a value the plan cannot determine (one computed from fed data)
- * is an InvalidArgumentError naming the op.
+ * with their plan-time values; a value computed from fed data is computed first and the plan
+ * built with it (src/session/value-stage.ts).
  */
 import type { DType } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';

@@ -7,7 +7,7 @@ import type { DataArray } from '../dtype.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { shapesEqual, sizeOf } from '../shape.js';
-import { type CompiledPlan, TensorValueNeeded, compilePlan, uninitializedError } from './compile.js';
+import { type CompiledPlan, LoopFeeds, NotResident, TensorValueNeeded, compilePlan, uninitializedError } from './compile.js';
 import { allFed, valueRequest, withValues } from './value-stage.js';
 import { FUSION_BY_DEFAULT } from './fusion.js';
 import { deviceRunStarts } from './device-busy.js';
@@ -88,6 +88,8 @@ export class Runner {
       return this.compiled(r);
     } catch (e) {
       if (!(e instanceof TensorValueNeeded)) throw e;
+      // a loop keeping its values in device storage cannot compute one on the host: it runs fed
+      if (r.feeds instanceof LoopFeeds) throw new NotResident(e.tensor.name);
       this.needs.set(r.key, [e.tensor]);
       return null;
     }
