@@ -331,3 +331,50 @@ describe('ctc in GraphDefs', () => {
     before.forEach((b, i) => expect(Array.from(after[i]!.data as ArrayLike<number>, Number)).toEqual(Array.from(b.data as ArrayLike<number>, Number)));
   });
 });
+
+describe('a tiny OCR-like model: LSTM + ctcLoss', () => {
+  it('training lowers the loss and greedy decoding recovers the labels', async () => {
+    // Each label c draws two frames near one-hot(c) (3 features), glyphs separated by a blank
+    // frame; 12 frames, 2–3 labels per sequence, repeats included (a blank frame parts them).
+    const T = 12;
+    const B = 6;
+    const F = 3;
+    const LAB: number[][] = [[0, 1], [2, 2, 0], [1, 0, 2], [2, 1], [0, 0], [1, 2, 1]];
+    let seed = 11;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const feats = new Float32Array(B * T * F);
+    const lens: number[] = [];
+    LAB.forEach((l, b) => {
+      let t = 1;
+      for (const c of l) {
+        for (let k = 0; k < 2; k++, t++) for (let f = 0; f < F; f++) feats[(b * T + t) * F + f] = (f === c ? 1 : 0) + 0.1 * (rand() - 0.5);
+        t++;
+      }
+      lens.push(T);
+    });
+    const g = new tf.Graph();
+    g.seed = 3;
+    const { loss, train, decoded } = g.asDefault(() => {
+      const x = tf.constant(new tf.NDArray(feats, [B, T, F], 'float32'));
+      const cell = new tf.nn.rnnCell.BasicLSTMCell(16);
+      const [h] = tf.nn.dynamicRnn(cell, x, { dtype: 'float32' }) as [Tensor, unknown];
+      const logits = tf.layers.dense(h, F + 1); // [B, T, classes]
+      const loss = tf.reduceMean(tf.nn.ctcLoss(sparseFrom(LAB), logits, lens, { timeMajor: false }));
+      const train = new tf.train.AdamOptimizer(0.05).minimize(loss);
+      const [[decoded]] = tf.nn.ctcGreedyDecoder(tf.transpose(logits, [1, 0, 2]), lens);
+      return { loss, train, decoded: decoded! };
+    });
+    const sess = new tf.Session({ graph: g });
+    await sess.run(g.asDefault(() => tf.globalVariablesInitializer()));
+    const first = Number(((await sess.run(loss)) as NDArray).data[0]);
+    let last = first;
+    for (let i = 0; i < 150; i++) last = Number(((await sess.run([loss, train]))[0] as NDArray).data[0]);
+    expect(last).toBeLessThan(first / 5);
+    const [ix, vals] = (await sess.run([decoded.indices, decoded.values])) as NDArray[];
+    const got: number[][] = Array.from({ length: B }, () => []);
+    const ixs = Array.from(ix!.data as ArrayLike<number>, Number);
+    Array.from(vals!.data as ArrayLike<number>, Number).forEach((v, k) => got[ixs[2 * k]!]!.push(v));
+    expect(got).toEqual(LAB);
+    await sess.close();
+  }, 120_000);
+});
