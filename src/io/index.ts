@@ -3,5 +3,6 @@ export { TFRecordWriter, TFRecordOptions, TFRecordCompressionType, tfRecordItera
 export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
 export { decodeCsv, type DecodeCsvOptions } from '../ops/decode-csv.js';
 export { readFile, writeFile, matchingFiles } from './readers.js';
+export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from '../ops/image/codec-ops.js';
 export * as gfile from '../platform/gfile.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape } from '../ops/image/jpeg.js';

@@ -14,7 +14,7 @@ import { type Summary, SummaryMetadataT, SummaryT, type SummaryValue } from '../
 import { NDArray } from '../ndarray.js';
 import { tensorToProto } from '../graphdef/tensor-proto.js';
 import { histogramProto } from './histogram.js';
-import { encodePng } from './png.js';
+import { encodePng } from '../io/codecs/png.js';
 import { encodeWav } from './wav.js';
 
 type HostIn = Parameters<HostFn>[0][number];

@@ -850,4 +850,5 @@ export function cropAndResize(...a: unknown[]): Tensor {
     return where(expandDims(valid, 3), out, f(Number(o.extrapolationValue ?? 0)));
   }));
 }
+export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from './codec-ops.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape } from './jpeg.js';
