@@ -33,3 +33,5 @@ export * as legacySeq2seq from './legacy-seq2seq.js';
 export * as distributions from '../distributions/index.js';
 /** `tf.contrib.lookup`: HashTable, index_table_from_tensor, index_to_string_table_from_tensor. */
 export * as lookup from '../ops/lookup/index.js';
+/** `tf.contrib.learn`: `preprocessing.VocabularyProcessor`. */
+export * as learn from './learn/index.js';
