@@ -378,3 +378,44 @@ describe('a tiny OCR-like model: LSTM + ctcLoss', () => {
     await sess.close();
   }, 120_000);
 });
+
+describe('ctcLossV2 (dense and sparse labels, blankIndex)', () => {
+  // logits [T=5, B=2, C=4] with blank 0; labels over classes 1..3
+  let seed = 5;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const T = 5;
+  const C = 4;
+  const logits = [0, 1].map(() => Array.from({ length: T }, () => Array.from({ length: C }, () => 2 * rand())));
+  const dense = [[1, 3, 3], [2, 1, 0]];
+  const lengths = [3, 2];
+  // the reference sums alignments with the blank last: rotate class 0 to the end, labels down by one
+  const want = [0, 1].map((b) => bruteLoss(logits[b]!.map((r) => [...r.slice(1), r[0]!]), dense[b]!.slice(0, lengths[b]).map((v) => v - 1), true, false));
+  const flat = (): Float64Array => {
+    const d: number[] = [];
+    for (let t = 0; t < T; t++) for (let b = 0; b < 2; b++) d.push(...logits[b]![t]!);
+    return Float64Array.from(d);
+  };
+  it('dense labels with labelLength, blank 0 by default, against the sum over all alignments', async () => {
+    const g = new tf.Graph();
+    const loss = g.asDefault(() => {
+      const x = tf.constant(new tf.NDArray(flat(), [T, 2, C], 'float64'));
+      return tf.nn.ctcLossV2(tf.constant(dense, tf.int32), x, lengths, [T, T]);
+    });
+    const got = (await new tf.Session({ graph: g }).run(loss)) as NDArray;
+    closeTo(got.data as ArrayLike<number>, want, 1e-9, 'loss');
+  });
+  it('SparseTensor labels need blankIndex; blankIndex -4 is class 0; batch-major logits', async () => {
+    const g = new tf.Graph();
+    const loss = g.asDefault(() => {
+      const x = tf.transpose(tf.constant(new tf.NDArray(flat(), [T, 2, C], 'float64')), [1, 0, 2]);
+      const sp = sparseFrom(dense.map((r, b) => r.slice(0, lengths[b])));
+      expect(() => tf.nn.ctcLossV2(sp, x, null, [T, T], false)).toThrow('blank_index must be given when using SparseTensor labels.');
+      return tf.nn.ctcLossV2(sp, x, null, [T, T], { logitsTimeMajor: false, blankIndex: -4 });
+    });
+    const got = (await new tf.Session({ graph: g }).run(loss)) as NDArray;
+    closeTo(got.data as ArrayLike<number>, want, 1e-9, 'loss');
+  });
+});
+describeGradients('ctcLossV2 finite differences', [
+  { name: 'ctcLossV2 dense labels, blank 0', ins: [{ shape: [5, 2, 4] }], f: (x) => tf.nn.ctcLossV2(tf.constant([[1, 2, 2], [3, 1, 0]], tf.int32), x, [3, 2], [5, 4]) },
+], devices);

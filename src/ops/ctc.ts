@@ -16,10 +16,13 @@ import { FailedPreconditionError, InvalidArgumentError, ValueError } from '../er
 import type { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import type { PartialShape } from '../shape.js';
-import { expandDims, shapeFnError, transpose } from './array.js';
+import { expandDims, gather, shape as shapeOf, shapeFnError, transpose } from './array.js';
+import { whereIndices } from './boolean-mask.js';
+import { sequenceMask } from './scan.js';
+import { gatherNd } from './scatter-nd.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
-import { multiply } from './math.js';
+import { cast, less, multiply, subtract, where } from './math.js';
 import { preventGradient } from './prevent-gradient.js';
 import { makeOp, registerGradient } from './registry.js';
 import { SparseTensor } from './sparse-tensor.js';
@@ -414,4 +417,60 @@ export function ctcBeamSearchDecoder(
   if (!Number.isInteger(tp) || tp < 1) throw new ValueError(`Attr 'top_paths' of 'CTCBeamSearchDecoder' Op passed ${tp} less than minimum 1.`);
   const op = makeOp(x.graph, 'CTCBeamSearchDecoder', [x, sl], { beamWidth: bw, topPaths: tp, mergeRepeated: !!(o.mergeRepeated ?? true) }, o.name as string | undefined, 'CTCBeamSearchDecoder');
   return decodedOf(op, tp);
+}
+
+// ----- ctc_loss_v2 ------------------------------------------------------------------------------------
+/**
+ * `tf.nn.denseLabelsToSparse(dense, length)` (TF's ctc_ops.dense_labels_to_sparse): the first
+ * `length[b]` entries of each row of `dense` [batch, max_label_len] as a SparseTensor.
+ */
+export function denseLabelsToSparse(dense: TensorLike, length: TensorLike): SparseTensor {
+  const d = toTensor(dense, undefined, 'dense');
+  const w = d.shape?.[1];
+  if (w === null || w === undefined) throw new ValueError('denseLabelsToSparse: the labels need a static [batch, max_label_len] shape');
+  const mask = sequenceMask(toTensor(length, undefined, 'length'), w);
+  const indices = whereIndices(mask);
+  return new SparseTensor(indices, gatherNd(d, indices), cast(shapeOf(d), 'int64'));
+}
+
+/**
+ * `tf.nn.ctcLossV2(labels, logits, labelLength, logitLength, logitsTimeMajor = true, unique = null,
+ * blankIndex = null, name?)` (TF 1.15's ctc_loss_v2): SparseTensor labels need `blankIndex`; dense
+ * labels [batch, max_label_len] with `labelLength` default to blank 0. Both move the blank class
+ * to the end (the logits' columns and the labels above it shifted down) and take the CTCLoss
+ * kernel's loss: TF's dense path computes the same CTC loss (its test checks the two agree), as
+ * a graph of scans. Differences from that graph: `unique` is not supported, and a label longer
+ * than its logits is CTCLoss's error instead of an infinite loss.
+ */
+export function ctcLossV2(
+  labels: SparseTensor | TensorLike, logits?: TensorLike | Record<string, unknown>, labelLength?: TensorLike | null | Record<string, unknown>,
+  logitLength?: TensorLike | Record<string, unknown>, logitsTimeMajor?: boolean | Record<string, unknown>, unique?: unknown,
+  blankIndex?: number | null | Record<string, unknown>, name?: string | Record<string, unknown>,
+): Tensor {
+  const o = kwargs(
+    [labels, logits, labelLength, logitLength, logitsTimeMajor, unique, blankIndex, name],
+    ['labels', 'logits', 'labelLength', 'logitLength', 'logitsTimeMajor', 'unique', 'blankIndex', 'name'],
+    'ctc_loss_v2', 4,
+  );
+  if (o.unique != null) throw new ValueError('ctc_loss_v2: unique (ctc_unique_labels) is not supported by tsflow');
+  const x = toTensor(o.logits as TensorLike, undefined, 'logits');
+  checkFloat(x, 'CTCLoss');
+  const C = x.shape?.[2];
+  if (C === null || C === undefined) throw new ValueError('ctc_loss_v2: the logits need a static number of classes');
+  const sparse = o.labels instanceof SparseTensor;
+  let blank = o.blankIndex as number | null | undefined;
+  if (sparse && blank == null) throw new ValueError('blank_index must be given when using SparseTensor labels.');
+  blank ??= 0;
+  if (blank < 0) blank += C;
+  return x.graph.nameScope((o.name as string | undefined) ?? 'ctc_loss_dense', () => {
+    let lab = sparse ? (o.labels as SparseTensor) : denseLabelsToSparse(o.labels as TensorLike, o.labelLength as TensorLike);
+    if (lab.values.dtype !== 'int32') lab = new SparseTensor(lab.indices, cast(lab.values, 'int32'), lab.denseShape);
+    let lg = x;
+    if (blank !== C - 1) {
+      const perm = [...Array.from({ length: C }, (_, i) => i).filter((i) => i !== blank), blank!];
+      lg = gather(x, perm, { axis: 2 });
+      lab = new SparseTensor(lab.indices, where(less(lab.values, blank!), lab.values, subtract(lab.values, 1)), lab.denseShape);
+    }
+    return ctcLoss(lab, lg, o.logitLength as TensorLike, { timeMajor: o.logitsTimeMajor !== false });
+  });
 }
