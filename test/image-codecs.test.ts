@@ -255,6 +255,42 @@ describe('decodeGif / decodeBmp / decodeImage / isJpeg', () => {
   });
 });
 
+describe('GraphDef', () => {
+  it("exports TF's op types and attrs and imports them back", async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const c = tf.placeholder(tf.string, [], 'contents');
+      tf.image.decodePng(c, 4, tf.uint16, 'png');
+      tf.image.encodePng(tf.placeholder(tf.uint8, [2, 2, 3], 'img'), 7, 'enc');
+      tf.image.decodeGif(c, 'gif');
+      tf.image.decodeBmp(c, 3, 'bmp');
+      tf.image.decodeImage(c, 3, { name: 'any', expandAnimations: false });
+    });
+    const gd = g.asGraphDef();
+    const node = (n: string) => gd.node.find((x) => x.name === n)!;
+    expect(node('png').op).toBe('DecodePng');
+    expect(node('png').attr.channels!.i).toBe(4);
+    expect(node('png').attr.dtype!.type).toBe(17); // DT_UINT16
+    expect(node('enc').op).toBe('EncodePng');
+    expect(node('enc').attr.compression!.i).toBe(7);
+    expect(node('enc').attr.T!.type).toBe(4); // DT_UINT8
+    expect(node('gif').op).toBe('DecodeGif');
+    expect(node('bmp').attr.channels!.i).toBe(3);
+    const img = gd.node.find((x) => x.op === 'DecodeImage')!;
+    expect(img.attr.expand_animations!.b).toBe(false);
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(gd, { name: '' }));
+    const sess = new tf.Session({ graph: g2 });
+    const png = file('rgba8.png');
+    const [x, y] = (await sess.run([g2.getTensorByName('png:0'), g2.getTensorByName(`${img.name}:0`)], { 'contents:0': bytesT(png) } as never)) as tf.NDArray[];
+    expect(x!.dtype).toBe('uint16');
+    expect(x!.shape).toEqual([7, 13, 4]);
+    expect(y!.shape).toEqual([7, 13, 3]);
+    expect(vals(y!)).toEqual(pnm('rgb8.ppm').data);
+    await sess.close();
+  });
+});
+
 describe('pipelines and hostile input', () => {
   it('tf.data: fromTensorSlices(files).map(f => decodePng(readFile(f)))', async () => {
     const names = ['rgb8.png', 'rgb8-interlace.png', 'rgb-trns.png'];

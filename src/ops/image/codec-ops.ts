@@ -230,7 +230,8 @@ function convertImageDtype(x: NDArray, dtype: DType): NDArray {
   return new NDArray(out as never, x.shape, dtype);
 }
 
-interface ImageAttrs { channels: number; dtype: DType; expandAnimations: boolean; [k: string]: unknown }
+// expand_animations keeps TF's attr name, so GraphDef export writes DecodeImage as TF does.
+interface ImageAttrs { channels: number; dtype: DType; expand_animations: boolean; [k: string]: unknown }
 
 function decodeImageArray(bytes: Uint8Array, a: ImageAttrs, opName: string): NDArray {
   const assert = (m: string): never => {
@@ -250,7 +251,7 @@ function decodeImageArray(bytes: Uint8Array, a: ImageAttrs, opName: string): NDA
   if (startsWith(bytes, [0x47, 0x49, 0x46])) {
     if (a.channels === 1 || a.channels === 4) assert('Channels must be in (None, 0, 3) when decoding GIF images');
     let g = decodeGifArray(bytes, opName);
-    if (!a.expandAnimations) g = new NDArray((g.data as Uint8Array).subarray(0, g.shape[1]! * g.shape[2]! * 3) as never, g.shape.slice(1), 'uint8');
+    if (!a.expand_animations) g = new NDArray((g.data as Uint8Array).subarray(0, g.shape[1]! * g.shape[2]! * 3) as never, g.shape.slice(1), 'uint8');
     return convertImageDtype(g, a.dtype);
   }
   if (!startsWith(bytes, [0x42, 0x4d])) assert('Unable to decode bytes as JPEG, PNG, GIF, or BMP');
@@ -262,7 +263,7 @@ defineOp<ImageAttrs>({
   type: 'DecodeImage',
   infer: ([x], a) => {
     checkScalarInput(x!, 'DecodeImage');
-    return [{ dtype: a.dtype, shape: a.expandAnimations ? null : [null, null, a.channels || null] }];
+    return [{ dtype: a.dtype, shape: a.expand_animations ? null : [null, null, a.channels || null] }];
   },
   lower: hostOnly('DecodeImage'),
   stateful: true,
@@ -284,7 +285,7 @@ export function decodeImage(...args: unknown[]): Tensor {
   const dtype = parseDType((o.dtype as string | undefined) ?? 'uint8');
   if (!(dtype in TF_DTYPE)) throw new TypeError(`decode_image: dtype ${dtype} is not supported: uint8, uint16 or float32`);
   const x = toTensor(o.contents as TensorLike, 'string');
-  const attrs = { channels: (channels as number | null) ?? 0, dtype, expandAnimations: (o.expandAnimations as boolean | undefined) ?? true };
+  const attrs = { channels: (channels as number | null) ?? 0, dtype, expand_animations: (o.expandAnimations as boolean | undefined) ?? true };
   return x.graph.nameScope((o.name as string | undefined) ?? 'decode_image', () => makeOp(x.graph, 'DecodeImage', [x], attrs, undefined, 'DecodeImage').outputs[0]!);
 }
 
