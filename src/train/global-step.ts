@@ -4,6 +4,8 @@ import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { zeros } from '../ops/array.js';
 import { Variable } from '../ops/variables.js';
+import type { Tensor } from '../graph/tensor.js';
+import type { Session } from '../session/session.js';
 
 /** The graph's global step variable, or null. */
 export function getGlobalStep(g: Graph = getDefaultGraph()): Variable | null {
@@ -38,4 +40,13 @@ export function createGlobalStep(g: Graph = getDefaultGraph()): Variable {
 
 export function getOrCreateGlobalStep(g: Graph = getDefaultGraph()): Variable {
   return getGlobalStep(g) ?? createGlobalStep(g);
+}
+
+/**
+ * `tf.train.globalStep(sess, globalStepTensor)`: the step's value as a number (TF1's
+ * training_util.global_step, `int(sess.run(global_step_tensor))`), awaited as tsflow's runs are.
+ */
+export async function globalStep(sess: Session, globalStepTensor: Tensor | Variable): Promise<number> {
+  if (!sess || typeof (sess as { run?: unknown }).run !== 'function') throw new TypeError('global_step: sess must be a tf.Session');
+  return Number((await sess.run(globalStepTensor)).data[0]);
 }

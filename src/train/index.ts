@@ -7,7 +7,7 @@ export {
 export { AdadeltaOptimizer } from './adadelta.js';
 export { ProximalAdagradOptimizer, ProximalGradientDescentOptimizer } from './proximal.js';
 export { AdagradDAOptimizer } from './adagrad-da.js';
-export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from './global-step.js';
+export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, globalStep } from './global-step.js';
 export {
   exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, cosineDecayRestarts, linearCosineDecay,
   noisyLinearCosineDecay, piecewiseConstant,
