@@ -242,6 +242,12 @@ describe('decodeGif / decodeBmp / decodeImage / isJpeg', () => {
     expect(f!.dtype).toBe('float32');
     const gs = pnm('gray8.pgm').data;
     vals(f!).forEach((v, i) => expect(v).toBeCloseTo(gs[i]! / 255, 6));
+    // JPEG: the same pixels as DecodeJpeg's (djpeg-checked) decoder; channels 4 is TF 1.15's Assert
+    const jpg = new URL('../jpeg/s420.jpg', DIR).pathname;
+    const [ji, jd] = await run(() => [tf.image.decodeImage(tf.readFile(jpg)), tf.image.decodeJpeg(tf.readFile(jpg))]);
+    expect(ji!.shape).toEqual(jd!.shape);
+    expect(vals(ji!)).toEqual(vals(jd!));
+    await expect(run(() => tf.image.decodeImage(tf.readFile(jpg), 4))).rejects.toThrow('Channels must be in (None, 0, 1, 3) when decoding JPEG images');
     await expect(run(() => tf.image.decodeImage(tf.constant('hello', tf.string)))).rejects.toThrow('Unable to decode bytes as JPEG, PNG, GIF, or BMP');
     expect(() => tf.image.decodeImage(tf.constant('x', tf.string), 2)).toThrow('channels must be in (None, 0, 1, 3, 4)');
   });
@@ -319,7 +325,7 @@ describe('pipelines and hostile input', () => {
     await expect(dec(png.slice())).resolves.toBeDefined();
   });
   it('fuzz: truncations and bit flips of every format give an OpError or a decode, nothing else', async () => {
-    const files = ['rgb8.png', 'palette-interlace.png', 'rgb16.png', 'palette.gif', 'rgb24.bmp'].map(file);
+    const files = ['rgb8.png', 'palette-interlace.png', 'rgb16.png', 'palette.gif', 'rgb24.bmp', '../jpeg/s420.jpg'].map(file);
     const g = new tf.Graph();
     const [p, out] = g.asDefault(() => {
       const c = tf.placeholder(tf.string, []);

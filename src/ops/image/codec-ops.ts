@@ -6,10 +6,11 @@
  */
 import { kwargs } from '../../args.js';
 import { type DType, StringArray, parseDType } from '../../dtype.js';
-import { InvalidArgumentError, UnimplementedError, ValueError } from '../../errors.js';
+import { InvalidArgumentError, ValueError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { decodeBmpBytes } from '../../io/codecs/bmp.js';
 import { decodeGifBytes } from '../../io/codecs/gif.js';
+import { JpegError, decodeJpegBytes } from '../../io/codecs/jpeg.js';
 import { CodecError } from '../../io/codecs/inflate.js';
 import { type DecodedImage, PngError, decodePngPixels, encodePng as encodePngBytes, pngInfo } from '../../io/codecs/png.js';
 import { NDArray } from '../../ndarray.js';
@@ -21,17 +22,6 @@ import { defineOp, makeOp, registerGradient } from '../registry.js';
 import { substr } from '../strings/ops.js';
 
 type Opt = Record<string, unknown>;
-
-/**
- * The JPEG decoder decodeImage dispatches to: `(bytes, channels) => image` (uint8 HWC). The JPEG
- * module registers it with setJpegDecoder; until then a JPEG input to decodeImage is
- * UnimplementedError.
- */
-export type JpegDecoder = (bytes: Uint8Array, channels: number) => DecodedImage;
-let jpegDecoder: JpegDecoder | null = null;
-export function setJpegDecoder(fn: JpegDecoder): void {
-  jpegDecoder = fn;
-}
 
 const TF_DTYPE: Record<string, string> = { uint8: 'uint8', uint16: 'uint16', float32: 'float' };
 
@@ -240,9 +230,14 @@ function decodeImageArray(bytes: Uint8Array, a: ImageAttrs, opName: string): NDA
   // TF 1.15's decode_image: a tf.cond chain over the first bytes, JPEG, PNG, GIF, then BMP.
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) {
     if (a.channels === 4) assert('Channels must be in (None, 0, 1, 3) when decoding JPEG images');
-    // JPEG dispatch point: the decoder registered by setJpegDecoder.
-    if (!jpegDecoder) throw new UnimplementedError('decode_image: JPEG decoding is not available in this build of tsflow', opName);
-    const j = jpegDecoder(bytes, a.channels);
+    // TF 1.15's decode_jpeg(contents, channels) with DecodeJpeg's default attrs.
+    let j;
+    try {
+      j = decodeJpegBytes(bytes, { channels: a.channels as 0 | 1 | 3 });
+    } catch (e) {
+      if (e instanceof JpegError || e instanceof CodecError) throw new InvalidArgumentError(`Invalid JPEG data or crop window, data size ${bytes.length}`, opName);
+      throw e;
+    }
     return convertImageDtype(new NDArray(j.data as never, [j.height, j.width, j.channels], 'uint8'), a.dtype);
   }
   if (startsWith(bytes, [0x89, 0x50, 0x4e])) {
