@@ -419,3 +419,22 @@ describe('ctcLossV2 (dense and sparse labels, blankIndex)', () => {
 describeGradients('ctcLossV2 finite differences', [
   { name: 'ctcLossV2 dense labels, blank 0', ins: [{ shape: [5, 2, 4] }], f: (x) => tf.nn.ctcLossV2(tf.constant([[1, 2, 2], [3, 1, 0]], tf.int32), x, [3, 2], [5, 4]) },
 ], devices);
+
+describe('ctcBeamSearchDecoderV2', () => {
+  it('is ctcBeamSearchDecoder with mergeRepeated false', async () => {
+    const g = new tf.Graph();
+    const data = Float32Array.from({ length: 6 * 2 * 4 }, (_, i) => Math.cos(1.7 * i));
+    const { v2, v1, op } = g.asDefault(() => {
+      const x = tf.constant(new tf.NDArray(data, [6, 2, 4], 'float32'));
+      const v2 = tf.nn.ctcBeamSearchDecoderV2(x, [6, 5], 4, 2);
+      const v1 = tf.nn.ctcBeamSearchDecoder(x, [6, 5], { beamWidth: 4, topPaths: 2, mergeRepeated: false });
+      return { v2, v1, op: v2[1].op };
+    });
+    expect(op.attrs.mergeRepeated).toBe(false);
+    const flat = (r: [tf.SparseTensor[], Tensor]) => [...r[0].flatMap((s) => [s.indices, s.values, s.denseShape]), r[1]];
+    const sess = new tf.Session({ graph: g });
+    const a = (await sess.run(flat(v2))) as NDArray[];
+    const b = (await sess.run(flat(v1))) as NDArray[];
+    a.forEach((x, i) => expect(Array.from(x.data as ArrayLike<number>, Number)).toEqual(Array.from(b[i]!.data as ArrayLike<number>, Number)));
+  });
+});

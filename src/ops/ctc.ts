@@ -474,3 +474,14 @@ export function ctcLossV2(
     return ctcLoss(lab, lg, o.logitLength as TensorLike, { timeMajor: o.logitsTimeMajor !== false });
   });
 }
+
+/**
+ * `tf.nn.ctcBeamSearchDecoderV2(inputs, sequenceLength, beamWidth = 100, topPaths = 1)`: TF 1.15's
+ * v2 form, ctcBeamSearchDecoder with mergeRepeated false.
+ */
+export function ctcBeamSearchDecoderV2(
+  inputs: TensorLike, sequenceLength?: TensorLike | Record<string, unknown>, beamWidth?: number | Record<string, unknown>, topPaths?: number | Record<string, unknown>,
+): [SparseTensor[], Tensor] {
+  const o = kwargs([inputs, sequenceLength, beamWidth, topPaths], ['inputs', 'sequenceLength', 'beamWidth', 'topPaths'], 'ctc_beam_search_decoder_v2', 2);
+  return ctcBeamSearchDecoder(o.inputs as TensorLike, { sequenceLength: o.sequenceLength, beamWidth: o.beamWidth ?? 100, topPaths: o.topPaths ?? 1, mergeRepeated: false });
+}

@@ -17,4 +17,4 @@ export {
   maxPoolWithArgmax, maxPool1d, avgPool1d, maxPool2d, avgPool2d, maxPoolV2, avgPoolV2, pool,
 } from './conv-family.js';
 export { spaceToDepth, depthToSpace, spaceToBatch } from './space-batch.js';
-export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder } from './ctc.js';
+export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder, ctcBeamSearchDecoderV2 } from './ctc.js';
