@@ -164,6 +164,40 @@ for (const d of devices) {
       await sess.close();
     });
 
+    it('transpose perm, reduction axes, concat and expandDims axes as fed values', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const m = tf.placeholder(tf.float32, [2, 3], 'm');
+        return {
+          n, m,
+          tr: tf.transpose(m, tf.stack([n, tf.subtract(1, n)])),
+          sum: tf.reduceSum(m, n),
+          max: tf.reduceMax(m, tf.stack([n]), true),
+          cat: tf.concat([m, m], n),
+          ex: tf.expandDims(m, n),
+        };
+      });
+      expect(t.max.shape).toEqual([null, null]);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const M = [[1, 5, 3], [4, 2, 6]];
+      const run = async (n: number) => (await sess.run([t.tr, t.sum, t.max, t.cat, t.ex], [[t.n, n], [t.m, M]])) as NDArray[];
+      const a = await run(1);
+      expect(a[0]!.toArray()).toEqual([[1, 4], [5, 2], [3, 6]]);
+      expect(arr(a[1])).toEqual([9, 12]);
+      expect(a[2]!.toArray()).toEqual([[5], [6]]);
+      expect(a[3]!.toArray()).toEqual([[1, 5, 3, 1, 5, 3], [4, 2, 6, 4, 2, 6]]);
+      expect(a[4]!.shape).toEqual([2, 1, 3]);
+      const b = await run(0);
+      expect(b[0]!.toArray()).toEqual(M);
+      expect(arr(b[1])).toEqual([5, 7, 9]);
+      expect(b[2]!.toArray()).toEqual([[4, 5, 6]]);
+      expect(b[3]!.shape).toEqual([4, 3]);
+      expect(b[4]!.shape).toEqual([1, 2, 3]);
+      await sess.close();
+    });
+
     it("TF's run-time errors for bad values", async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();
@@ -286,5 +320,23 @@ describeGradients((label) => `run-time value shape gradients, ${label}`, [
     test: 'stridedSlice(x, [0, 1], [3, 1 + 2n], [2, 2]) matches central differences',
     ins: [{ shape: [3, 5] }, n2],
     f: (x, n) => tf.reshape(tf.stridedSlice(x!, [0, 1], tf.stack([3, tf.add(1, tf.multiply(2, n!))]), [2, 2]), [2, 2]),
+  },
+  {
+    name: 'transpose with a fed perm',
+    test: 'transpose(x, [n, 1 - n]) (n = 1) matches central differences',
+    ins: [{ shape: [2, 3] }, { shape: [], fixed: { dtype: 'int32' as const, value: [1] } }],
+    f: (x, n) => tf.reshape(tf.transpose(x!, tf.stack([n!, tf.subtract(1, n!)])), [3, 2]),
+  },
+  {
+    name: 'reductions over fed axes',
+    test: 'reduceSum / reduceMean / reduceMax over axis n (n = 1) match central differences',
+    ins: [{ shape: [2, 3] }, { shape: [], fixed: { dtype: 'int32' as const, value: [1] } }],
+    f: (x, n) => [tf.reshape(tf.reduceSum(tf.square(x!), n!), [2]), tf.reshape(tf.reduceMean(x!, n!, true), [2, 1]), tf.reshape(tf.reduceMax(x!, n!), [2])],
+  },
+  {
+    name: 'concat and expandDims along fed axes',
+    test: 'concat([x, x^2], n) and expandDims(x, n) (n = 1) match central differences',
+    ins: [{ shape: [2, 3] }, { shape: [], fixed: { dtype: 'int32' as const, value: [1] } }],
+    f: (x, n) => [tf.reshape(tf.concat([x!, tf.square(x!)], n!), [2, 6]), tf.reshape(tf.square(tf.expandDims(x!, n!)), [2, 1, 3])],
   },
 ], devices);

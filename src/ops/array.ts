@@ -192,8 +192,10 @@ defineOp<{ perm: number[] | null }>({
   },
   lower: (b, [x], a) => [b.transpose(x!, a.perm ?? x!.shape.map((_, i) => x!.shape.length - 1 - i))],
 });
-function transposeImpl(x: TensorLike, perm?: readonly number[] | null, name?: string, _conjugate?: boolean): Tensor {
+function transposeImpl(x: TensorLike, perm?: readonly number[] | TensorLike | null, name?: string, _conjugate?: boolean): Tensor {
   const t = toTensor(x);
+  if (holdsTensor(perm)) return makeOp(t.graph, 'FoldedTranspose', [t, shapeTensor(perm as TensorLike, 'perm')], {}, name, 'transpose').outputs[0]!;
+  perm = perm as readonly number[] | null | undefined;
   return makeOp(t.graph, 'Transpose', [t], { perm: perm ? [...perm] : null }, name, 'transpose').outputs[0]!;
 }
 export const transpose = tf1Function('transpose', ['a', 'perm', 'name', 'conjugate'], transposeImpl, 1);
@@ -303,8 +305,14 @@ defineOp<{ axis: number }>({
   },
 });
 
-function concatImpl(values: readonly TensorLike[] | TensorLike, axis: number, name?: string): Tensor {
+function concatImpl(values: readonly TensorLike[] | TensorLike, axis: number | Tensor, name?: string): Tensor {
   const list: readonly TensorLike[] = Array.isArray(values) ? values : [values as TensorLike];
+  if (axis instanceof Tensor && list.length > 1) {
+    if (axis.shape !== null && axis.shape.length !== 0) throw new ValueError(`Shape must be rank 0 but is rank ${axis.shape.length} for 'axis'`);
+    const ts = toTensorList(list, 'values', 'ConcatV2');
+    return makeOp(ts[0]!.graph, 'FoldedConcatV2', [...ts, axis], {}, name, 'concat').outputs[0]!;
+  }
+  if (axis instanceof Tensor) return makeOp(axis.graph, 'Identity', [toTensor(list[0]!)], {}, name, 'concat').outputs[0]!;
   checkInt(axis, 'axis');
   if (list.length === 0) throw new ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than minimum length 2.");
   const ts = toTensorList(list, 'values', 'ConcatV2');
@@ -424,10 +432,12 @@ defineOp<{ axis: number }>({
     return [b.reshape(x!, [...s.slice(0, ax), 1, ...s.slice(ax)])];
   },
 });
-function expandDimsImpl(x: TensorLike, axisArg?: number | null, name?: string, dim?: number | null): Tensor {
+function expandDimsImpl(x: TensorLike, axisArg?: number | Tensor | null, name?: string, dim?: number | null): Tensor {
   const axis = deprecatedAlias('axis', axisArg, 'dim', dim);
   if (axis === undefined) throw new ValueError("Must specify an axis argument to tf.expand_dims()");
   const t = toTensor(x);
+  const ax = axis as unknown;
+  if (ax instanceof Tensor) return makeOp(t.graph, 'FoldedExpandDims', [t, ax], {}, name, 'ExpandDims').outputs[0]!;
   return makeOp(t.graph, 'ExpandDims', [t], { axis: checkInt(axis, 'axis') }, name, 'ExpandDims').outputs[0]!;
 }
 export const expandDims = tf1Function('expandDims', ['input', 'axis', 'name', 'dim'], expandDimsImpl, 1);

@@ -13,6 +13,7 @@ import { matmulOptions } from '../schemas.js';
 import { parseOptions } from '../validate.js';
 import { deprecatedAlias, kwargs, tf1Function } from '../args.js';
 import { whereIndices } from './boolean-mask.js';
+import { holdsTensor } from './dynamic-slice.js';
 
 // ----- unary ----------------------------------------------------------------------------
 defineUnary('Neg', 'neg');
@@ -299,12 +300,21 @@ defineReduce('Prod', 'prod');
 defineReduce('Any', 'any');
 defineReduce('All', 'all');
 
+/** Reduction axes given as a tensor, as a 1-D int tensor (a scalar axis becomes [axis]). */
+function axesTensor(axis: TensorLike): Tensor {
+  const a = toTensor(axis, Array.isArray(axis) ? 'int32' : undefined);
+  if (a.dtype !== 'int32' && a.dtype !== 'int64') throw new TypeError(`Value passed to parameter 'reduction_indices' has DataType ${a.dtype} not in list of allowed values: int32, int64`);
+  if (a.shape !== null && a.shape.length > 1) throw new ValueError(`Shape must be at most rank 1 but is rank ${a.shape.length} for 'reduction_indices'`);
+  return a.shape !== null && a.shape.length === 0 ? makeOp(a.graph, 'Reshape', [a], { shape: [1] }, undefined, 'Reshape').outputs[0]! : a;
+}
 function axesArg(axis: number | number[] | null | undefined): number[] | null {
   return axis === undefined || axis === null ? null : Array.isArray(axis) ? [...axis] : [axis];
 }
-function reduceOp(type: string, defaultName: string, x: TensorLike, axis?: number | number[] | null, keepDims = false, name?: string): Tensor {
+function reduceOp(type: string, defaultName: string, x: TensorLike, axis?: number | number[] | Tensor | null, keepDims = false, name?: string): Tensor {
   const t = toTensor(x);
-  const axes = axesArg(axis);
+  // axes as a tensor (fed or computed): the plan is built with their value
+  if (holdsTensor(axis)) return makeOp(t.graph, `Folded${type}`, [t, axesTensor(axis as TensorLike)], { keepDims }, name, defaultName).outputs[0]!;
+  const axes = axesArg(axis as number | number[] | null | undefined);
   if (t.shape !== null && axes) axes.forEach((a) => normAxis(a, t.shape!.length));
   return makeOp(t.graph, type, [t], { axes, keepDims }, name, defaultName).outputs[0]!;
 }
@@ -316,7 +326,7 @@ function defineReduction(where: string, type: string) {
   return tf1Function(
     where,
     ['inputTensor', 'axis', 'keepdims', 'name', 'reductionIndices', 'keepDims'],
-    (inputTensor: TensorLike, axis?: number | number[] | null, keepdims?: boolean | null, name?: string, reductionIndices?: number | number[] | null, keepDims?: boolean | null): Tensor => {
+    (inputTensor: TensorLike, axis?: number | number[] | Tensor | null, keepdims?: boolean | null, name?: string, reductionIndices?: number | number[] | Tensor | null, keepDims?: boolean | null): Tensor => {
       const ax = deprecatedAlias('axis', axis, 'reduction_indices', reductionIndices);
       const kd = deprecatedAlias('keepdims', keepdims, 'keep_dims', keepDims) ?? false;
       if (typeof kd !== 'boolean') throw new TypeError(`${where}(): keepdims must be a boolean, got ${String(kd)}`);

@@ -5,7 +5,9 @@
  * run-time value is computed first: src/session/value-stage.ts).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { reshapeLike, shape } from './array.js';
+import type { Tensor } from '../graph/tensor.js';
+import { reshapeLike, shape, zerosLike } from './array.js';
+import { cast, equal, multiply, realDiv } from './math.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
@@ -59,3 +61,70 @@ registerGradient('FoldedTile', (op, [dy]) => [
 ]);
 for (const t of ['FoldedReshape', 'FoldedExpandDims']) registerGradient(t, (op, [dy]) => [dy ? reshapeLike(dy, op.inputs[0]!) : null, null]);
 registerGradient('OneHotByTensor', null);
+
+// ----- reductions, transpose and concat with axes / perm as tensors ---------------------------------
+/** Input 0 (a reduction of input 1 over the axes in input 2) broadcast back to input 1's shape (divided by the count for a mean). */
+defineOp<{ keepDims: boolean; mean: boolean }>({
+  type: 'UnreduceAt',
+  infer: ([, like]) => [{ dtype: like!.dtype, shape: like!.shape }],
+  lower: (b, [g, like, axes], a) => {
+    const s = like!.shape;
+    const r = s.length;
+    const ax = new Set(intsOf(b, axes!, 'the reduction axes').map((v) => (v < 0 ? v + r : v)));
+    const kept = b.reshape(g!, s.map((d, i) => (ax.has(i) ? 1 : d)));
+    const full = b.broadcastTo(kept, s);
+    if (!a.mean) return [full];
+    const count = s.reduce((n, d, i) => (ax.has(i) ? n * d : n), 1);
+    return [b.binary('div', full, b.scalar(count, g!.dtype))];
+  },
+});
+const unreduceAt = (g: Tensor, like: Tensor, axes: Tensor, keepDims: boolean, mean = false): Tensor =>
+  makeOp(g.graph, 'UnreduceAt', [g, like, axes], { keepDims, mean }, undefined, 'BroadcastTo').outputs[0]!;
+const foldedSum = (x: Tensor, axes: Tensor, keepDims: boolean, mean = false): Tensor =>
+  makeOp(x.graph, mean ? 'FoldedMean' : 'FoldedSum', [x, axes], { keepDims }, undefined, mean ? 'Mean' : 'Sum').outputs[0]!;
+registerGradient('UnreduceAt', (op, [dy]) => [dy ? foldedSum(dy, op.inputs[2]!, op.attrs.keepDims as boolean, op.attrs.mean as boolean) : null, null, null]);
+registerGradient('FoldedSum', (op, [dy]) => [dy ? unreduceAt(dy, op.inputs[0]!, op.inputs[1]!, !!op.attrs.keepDims) : null, null]);
+registerGradient('FoldedMean', (op, [dy]) => [dy ? unreduceAt(dy, op.inputs[0]!, op.inputs[1]!, !!op.attrs.keepDims, true) : null, null]);
+for (const type of ['FoldedMax', 'FoldedMin']) {
+  registerGradient(type, (op, [dy]) => {
+    if (!dy) return [null, null];
+    const [x, axes] = op.inputs as [Tensor, Tensor];
+    const kd = !!op.attrs.keepDims;
+    // shared equally among the positions that attain the extremum, as TF's _MinOrMaxGrad
+    const ind = cast(equal(unreduceAt(op.outputs[0]!, x, axes, kd), x), x.dtype);
+    const count = unreduceAt(foldedSum(ind, axes, kd), x, axes, kd);
+    return [multiply(realDiv(ind, count), unreduceAt(dy, x, axes, kd)), null];
+  });
+}
+registerGradient('FoldedTranspose', (op, [dy]) => [
+  dy ? makeOp(dy.graph, 'FoldedTranspose', [dy, makeOp(dy.graph, 'InvertPermutation', [op.inputs[1]!], {}, undefined, 'InvertPermutation').outputs[0]!], {}, undefined, 'transpose').outputs[0]! : null,
+  null,
+]);
+
+/** Input 0 split along the axis in input 1 into pieces as long as inputs 2.. are. */
+defineOp({
+  type: 'SplitLikeAt',
+  infer: ([g, , ...likes]) => likes.map((l) => ({ dtype: g!.dtype, shape: l.shape })),
+  lower: (b, [g, axis, ...likes]) => {
+    const r = g!.shape.length;
+    const a0 = intsOf(b, axis!, "ConcatV2's axis")[0]!;
+    const ax = a0 < 0 ? a0 + r : a0;
+    let off = 0;
+    return likes.map((l) => {
+      const begin = g!.shape.map((_, i) => (i === ax ? off : 0));
+      const size = g!.shape.map((d, i) => (i === ax ? l.shape[i]! : d));
+      off += l.shape[ax]!;
+      return b.slice(g!, begin, size);
+    });
+  },
+});
+registerGradient('SplitLikeAt', (op, dys) => {
+  const pieces = dys.map((d, i) => d ?? zerosLike(op.outputs[i]!));
+  return [makeOp(op.graph, 'FoldedConcatV2', [...pieces, op.inputs[1]!], {}, undefined, 'concat').outputs[0]!, null, ...op.inputs.slice(2).map(() => null)];
+});
+registerGradient('FoldedConcatV2', (op, [dy]) => {
+  if (!dy) return op.inputs.map(() => null);
+  const xs = op.inputs.slice(0, -1);
+  const axis = op.inputs[op.inputs.length - 1]!;
+  return [...makeOp(dy.graph, 'SplitLikeAt', [dy, axis, ...xs], {}, undefined, 'Slice').outputs, null];
+});
