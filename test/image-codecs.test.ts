@@ -324,6 +324,40 @@ describe('pipelines and hostile input', () => {
     await expect(dec(flipped)).rejects.toThrow(`Invalid PNG data, size ${png.length}`);
     await expect(dec(png.slice())).resolves.toBeDefined();
   });
+  it('huge dimensions in a tiny file: TF\'s size checks, no big allocation', async () => {
+    const crcT = new Uint32Array(256).map((_, n) => {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      return c >>> 0;
+    });
+    const crc = (b: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const x of b) c = crcT[(c ^ x) & 0xff]! ^ (c >>> 8);
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type: string, data: number[]): number[] => {
+      const body = Uint8Array.from([...Array.from(type, (ch) => ch.charCodeAt(0)), ...data]);
+      const c = crc(body);
+      const n = data.length;
+      return [n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255, ...body, c >>> 24, (c >> 16) & 255, (c >> 8) & 255, c & 255];
+    };
+    const be = (v: number): number[] => [v >>> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255];
+    const png = (w: number, h: number): Uint8Array => Uint8Array.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
+      ...chunk('IHDR', [...be(w), ...be(h), 8, 2, 0, 0, 0]),
+      ...chunk('IDAT', [0x78, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0, 0, 0, 1]),
+      ...chunk('IEND', []),
+    ]);
+    const dec = (b: Uint8Array): Promise<unknown> => run(() => tf.image.decodePng(tf.placeholder(tf.string, [], 'c')), (g) => ({ [g.getTensorByName('c:0').name]: bytesT(b) }));
+    await expect(dec(png(1000000, 500))).rejects.toThrow(`Invalid PNG data, size ${png(1, 1).length}`);
+    await expect(dec(png(100000, 100000))).rejects.toThrow('PNG size too large for int: 100000 by 100000');
+    await expect(dec(png(1000001, 1))).rejects.toThrow('Invalid PNG header');
+    // a GIF whose one frame claims 20000 x 20000 pixels with a few bytes of data
+    const gif = Uint8Array.from([...Array.from('GIF89a', (c) => c.charCodeAt(0)), 255, 255, 255, 255, 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
+      0x2c, 0, 0, 0, 0, 0x20, 0x4e, 0x20, 0x4e, 0, 2, 2, 0x4c, 0x01, 0, 0x3b]);
+    await expect(run(() => tf.image.decodeGif(tf.placeholder(tf.string, [], 'c')), (g) => ({ [g.getTensorByName('c:0').name]: bytesT(gif) })))
+      .rejects.toThrow('Invalid GIF data (size 35), failed to slurp gif file: Image EOF detected before image complete');
+  });
   it('fuzz: truncations and bit flips of every format give an OpError or a decode, nothing else', async () => {
     const files = ['rgb8.png', 'palette-interlace.png', 'rgb16.png', 'palette.gif', 'rgb24.bmp', '../jpeg/s420.jpg'].map(file);
     const g = new tf.Graph();

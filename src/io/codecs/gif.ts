@@ -56,6 +56,9 @@ class Reader {
 /** GIF LZW data into exactly `count` indices. */
 function lzw(data: Uint8Array, minCodeSize: number, count: number, slurp: (m: string) => never): Uint8Array {
   if (minCodeSize < 1 || minCodeSize > 11) slurp(IMAGE_DEFECT);
+  // Each code is at least minCodeSize + 1 bits and yields at most 4096 indices: data too short
+  // for `count` pixels fails before the frame's buffer is allocated.
+  if (count > Math.floor((data.length * 8) / (minCodeSize + 1)) * 4096) slurp(EOF_TOO_SOON);
   const out = new Uint8Array(count);
   const clear = 1 << minCodeSize;
   const eoi = clear + 1;

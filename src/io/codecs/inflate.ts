@@ -58,7 +58,8 @@ class Inflater {
   len = 0;
   constructor(private readonly src: Uint8Array, start: number, private readonly maxOut: number, sizeHint: number) {
     this.pos = start;
-    this.out = new Uint8Array(Math.max(1024, Math.min(maxOut, sizeHint)));
+    // Deflate expands at most ~1032:1, so the first buffer never exceeds what the input can fill.
+    this.out = new Uint8Array(Math.max(1024, Math.min(maxOut, sizeHint, (src.length - start) * 1032 + 1024)));
   }
   get position(): number {
     return this.pos;
