@@ -6,3 +6,5 @@ export { CustomHelper, type CustomHelperArgs, GreedyEmbeddingHelper, Helper, Sam
 export {
   AttentionMechanism, AttentionWrapper, AttentionWrapperState, BahdanauAttention, BaseAttentionMechanism, LuongAttention, hardmax, safeCumprod,
 } from './seq2seq/attention-wrapper.js';
+export { BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState, FinalBeamSearchDecoderOutput, tileBatch } from './seq2seq/beam-search-decoder.js';
+export { gatherTree } from '../ops/gather-tree.js';
