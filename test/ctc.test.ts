@@ -399,10 +399,12 @@ describe('ctcLossV2 (dense and sparse labels, blankIndex)', () => {
     const g = new tf.Graph();
     const loss = g.asDefault(() => {
       const x = tf.constant(new tf.NDArray(flat(), [T, 2, C], 'float64'));
-      return tf.nn.ctcLossV2(tf.constant(dense, tf.int32), x, lengths, [T, T]);
+      const lab = tf.constant(dense, tf.int32);
+      return [tf.nn.ctcLossV2(lab, x, lengths, [T, T]), tf.nn.ctcLossV2(lab, x, lengths, [T, T], { unique: tf.nn.ctcUniqueLabels(lab) })];
     });
-    const got = (await new tf.Session({ graph: g }).run(loss)) as NDArray;
-    closeTo(got.data as ArrayLike<number>, want, 1e-9, 'loss');
+    const got = (await new tf.Session({ graph: g }).run(loss)) as NDArray[];
+    closeTo(got[0]!.data as ArrayLike<number>, want, 1e-9, 'loss');
+    closeTo(got[1]!.data as ArrayLike<number>, want, 1e-9, 'loss with unique');
   });
   it('SparseTensor labels need blankIndex; blankIndex -4 is class 0; batch-major logits', async () => {
     const g = new tf.Graph();
@@ -436,5 +438,18 @@ describe('ctcBeamSearchDecoderV2', () => {
     const a = (await sess.run(flat(v2))) as NDArray[];
     const b = (await sess.run(flat(v1))) as NDArray[];
     a.forEach((x, i) => expect(Array.from(x.data as ArrayLike<number>, Number)).toEqual(Array.from(b[i]!.data as ArrayLike<number>, Number)));
+  });
+});
+
+describe('ctcUniqueLabels', () => {
+  it("TF's docstring example and repeats apart", async () => {
+    const g = new tf.Graph();
+    const [y, idx] = g.asDefault(() => tf.nn.ctcUniqueLabels(tf.constant([[3, 4, 4, 3], [1, 1, 1, 0], [2, 5, 7, 5]], tf.int32)));
+    expect(y.dtype).toBe('int64');
+    expect(idx.dtype).toBe('int32');
+    const [yv, iv] = (await new tf.Session({ graph: g }).run([y, idx])) as NDArray[];
+    expect(yv!.shape).toEqual([3, 4]);
+    expect(Array.from(yv!.data as ArrayLike<number>, Number)).toEqual([3, 4, 0, 0, 1, 0, 0, 0, 2, 5, 7, 0]);
+    expect(Array.from(iv!.data as ArrayLike<number>, Number)).toEqual([0, 1, 1, 0, 0, 0, 0, 1, 0, 1, 2, 1]);
   });
 });

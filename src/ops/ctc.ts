@@ -439,8 +439,8 @@ export function denseLabelsToSparse(dense: TensorLike, length: TensorLike): Spar
  * labels [batch, max_label_len] with `labelLength` default to blank 0. Both move the blank class
  * to the end (the logits' columns and the labels above it shifted down) and take the CTCLoss
  * kernel's loss: TF's dense path computes the same CTC loss (its test checks the two agree), as
- * a graph of scans. Differences from that graph: `unique` is not supported, and a label longer
- * than its logits is CTCLoss's error instead of an infinite loss.
+ * a graph of scans. Unlike that graph, a label longer than its logits is CTCLoss's error
+ * instead of an infinite loss.
  */
 export function ctcLossV2(
   labels: SparseTensor | TensorLike, logits?: TensorLike | Record<string, unknown>, labelLength?: TensorLike | null | Record<string, unknown>,
@@ -452,7 +452,7 @@ export function ctcLossV2(
     ['labels', 'logits', 'labelLength', 'logitLength', 'logitsTimeMajor', 'unique', 'blankIndex', 'name'],
     'ctc_loss_v2', 4,
   );
-  if (o.unique != null) throw new ValueError('ctc_loss_v2: unique (ctc_unique_labels) is not supported by tsflow');
+  // `unique` (ctcUniqueLabels of the labels) only selects TF's faster path for the same loss.
   const x = toTensor(o.logits as TensorLike, undefined, 'logits');
   checkFloat(x, 'CTCLoss');
   const C = x.shape?.[2];

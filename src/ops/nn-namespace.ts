@@ -18,3 +18,4 @@ export {
 } from './conv-family.js';
 export { spaceToDepth, depthToSpace, spaceToBatch } from './space-batch.js';
 export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder, ctcBeamSearchDecoderV2 } from './ctc.js';
+export { ctcUniqueLabels } from './ctc-unique-labels.js';
