@@ -5,4 +5,4 @@ export { decodeCsv, type DecodeCsvOptions } from '../ops/decode-csv.js';
 export { readFile, writeFile, matchingFiles } from './readers.js';
 export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from '../ops/image/codec-ops.js';
 export * as gfile from '../platform/gfile.js';
-export { decodeJpeg, decodeAndCropJpeg, extractJpegShape } from '../ops/image/jpeg.js';
+export { decodeJpeg, decodeAndCropJpeg, extractJpegShape, encodeJpeg } from '../ops/image/jpeg.js';

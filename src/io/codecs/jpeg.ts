@@ -549,13 +549,13 @@ class Parser {
 
 // ----- IDCTs ---------------------------------------------------------------------------------
 
-/** libjpeg's post-IDCT range limit: the value (wrapped to 10 bits, signed) + 128, clamped. */
-function idctLimit(x: number): number {
-  let v = x & 1023;
-  if (v >= 512) v -= 1024;
-  v += 128;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
+/** libjpeg's post-IDCT range limit, indexed by the value & 1023: the 10-bit signed value + 128, clamped. */
+const IDCT_LIMIT = new Uint8Array(1024);
+for (let i = 0; i < 1024; i++) {
+  const v = (i >= 512 ? i - 1024 : i) + 128;
+  IDCT_LIMIT[i] = v < 0 ? 0 : v > 255 ? 255 : v;
 }
+const idctLimit = (x: number): number => IDCT_LIMIT[x & 1023]!;
 
 // jddctmgr's aanscales: the AA&N IDCT's per-coefficient scale factors × 2^14.
 const AANSCALES = new Int32Array([
@@ -798,7 +798,10 @@ const CB_G = new Int32Array(256);
     CB_G[i] = -FIX(0.34414) * x + 32768;
   }
 }
-const clamp = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : v);
+/** jdmaster's sample_range_limit: clamps y + colour offsets (−227…482) to 0…255. */
+const RANGE = new Uint8Array(1024);
+for (let i = 0; i < 1024; i++) RANGE[i] = i < 384 ? 0 : i > 384 + 255 ? 255 : i - 384;
+const clamp = (v: number): number => RANGE[v + 384]!;
 
 // ----- upsampling (jdsample.c) -----------------------------------------------------------------
 
@@ -993,4 +996,378 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
     }
   }
   return { data: out, height, width, channels: outCh };
+}
+
+// ===== encoding (libjpeg's jcparam / jccolor / jcsample / jfdctint / jchuff) ===================
+
+export interface JpegEncodeOptions {
+  /** 0–100, libjpeg's jpeg_set_quality with force_baseline (TF's default 95). */
+  quality?: number;
+  /** 4:2:0 chroma (libjpeg's default 2×2 luma sampling); false: 4:4:4. */
+  chromaDownsampling?: boolean;
+  /** libjpeg's optimize_coding: Huffman tables computed for the image. */
+  optimizeSize?: boolean;
+  /** JFIF density: unit 1 = dots per inch, 2 = per cm. */
+  densityUnit?: 1 | 2;
+  xDensity?: number;
+  yDensity?: number;
+  /** Written as an APP1 XMP packet after the JFIF header. */
+  xmpMetadata?: Uint8Array;
+}
+
+// The JPEG standard's example tables (Annex K), as jcparam.c installs them.
+const STD_LUMA_Q = [
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+  18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+const STD_CHROMA_Q = [
+  17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
+  99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+];
+const AC_LUMA_VALS = [
+  1, 2, 3, 0, 4, 17, 5, 18, 33, 49, 65, 6, 19, 81, 97, 7, 34, 113, 20, 50, 129, 145, 161, 8, 35, 66, 177, 193, 21, 82, 209, 240, 36, 51, 98, 114,
+  130, 9, 10, 22, 23, 24, 25, 26, 37, 38, 39, 40, 41, 42, 52, 53, 54, 55, 56, 57, 58, 67, 68, 69, 70, 71, 72, 73, 74, 83, 84, 85, 86, 87, 88, 89,
+  90, 99, 100, 101, 102, 103, 104, 105, 106, 115, 116, 117, 118, 119, 120, 121, 122, 131, 132, 133, 134, 135, 136, 137, 138, 146, 147, 148, 149,
+  150, 151, 152, 153, 154, 162, 163, 164, 165, 166, 167, 168, 169, 170, 178, 179, 180, 181, 182, 183, 184, 185, 186, 194, 195, 196, 197, 198, 199,
+  200, 201, 202, 210, 211, 212, 213, 214, 215, 216, 217, 218, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 241, 242, 243, 244, 245, 246, 247,
+  248, 249, 250,
+];
+const AC_CHROMA_VALS = [
+  0, 1, 2, 3, 17, 4, 5, 33, 49, 6, 18, 65, 81, 7, 97, 113, 19, 34, 50, 129, 8, 20, 66, 145, 161, 177, 193, 9, 35, 51, 82, 240, 21, 98, 114, 209,
+  10, 22, 36, 52, 225, 37, 241, 23, 24, 25, 26, 38, 39, 40, 41, 42, 53, 54, 55, 56, 57, 58, 67, 68, 69, 70, 71, 72, 73, 74, 83, 84, 85, 86, 87, 88,
+  89, 90, 99, 100, 101, 102, 103, 104, 105, 106, 115, 116, 117, 118, 119, 120, 121, 122, 130, 131, 132, 133, 134, 135, 136, 137, 138, 146, 147,
+  148, 149, 150, 151, 152, 153, 154, 162, 163, 164, 165, 166, 167, 168, 169, 170, 178, 179, 180, 181, 182, 183, 184, 185, 186, 194, 195, 196, 197,
+  198, 199, 200, 201, 202, 210, 211, 212, 213, 214, 215, 216, 217, 218, 226, 227, 228, 229, 230, 231, 232, 233, 234, 242, 243, 244, 245, 246, 247,
+  248, 249, 250,
+];
+const DC_VALS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+interface HuffSpec { bits: number[]; vals: number[] }
+const STD_HUFF: HuffSpec[] = [
+  { bits: [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0], vals: DC_VALS },
+  { bits: [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 125], vals: AC_LUMA_VALS },
+  { bits: [0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], vals: DC_VALS },
+  { bits: [0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 119], vals: AC_CHROMA_VALS },
+];
+
+/** jcparam's jpeg_quality_scaling + jpeg_add_quant_table (force_baseline): natural order. */
+function scaledTable(base: number[], quality: number): Uint16Array {
+  let q = quality <= 0 ? 1 : quality > 100 ? 100 : quality;
+  q = q < 50 ? Math.trunc(5000 / q) : 200 - q * 2;
+  return Uint16Array.from(base, (b) => Math.min(255, Math.max(1, Math.trunc((b * q + 50) / 100))));
+}
+
+/** jfdctint.c's jpeg_fdct_islow in place on 64 level-shifted samples (output scaled by 8). */
+function fdctIslow(d: Int32Array): void {
+  for (let r = 0; r < 64; r += 8) {
+    const tmp0 = d[r]! + d[r + 7]!, tmp7 = d[r]! - d[r + 7]!;
+    const tmp1 = d[r + 1]! + d[r + 6]!, tmp6 = d[r + 1]! - d[r + 6]!;
+    const tmp2 = d[r + 2]! + d[r + 5]!, tmp5 = d[r + 2]! - d[r + 5]!;
+    const tmp3 = d[r + 3]! + d[r + 4]!, tmp4 = d[r + 3]! - d[r + 4]!;
+    const tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+    d[r] = (tmp10 + tmp11) << 2;
+    d[r + 4] = (tmp10 - tmp11) << 2;
+    let z1 = (tmp12 + tmp13) * FIX_0_541196100;
+    d[r + 2] = (z1 + tmp13 * FIX_0_765366865 + 1024) >> 11;
+    d[r + 6] = (z1 - tmp12 * FIX_1_847759065 + 1024) >> 11;
+    z1 = tmp4 + tmp7;
+    let z2 = tmp5 + tmp6, z3 = tmp4 + tmp6, z4 = tmp5 + tmp7;
+    const z5 = (z3 + z4) * FIX_1_175875602;
+    const t4 = tmp4 * FIX_0_298631336, t5 = tmp5 * FIX_2_053119869, t6 = tmp6 * FIX_3_072711026, t7 = tmp7 * FIX_1_501321110;
+    z1 *= -FIX_0_899976223;
+    z2 *= -FIX_2_562915447;
+    z3 = z3 * -FIX_1_961570560 + z5;
+    z4 = z4 * -FIX_0_390180644 + z5;
+    d[r + 7] = (t4 + z1 + z3 + 1024) >> 11;
+    d[r + 5] = (t5 + z2 + z4 + 1024) >> 11;
+    d[r + 3] = (t6 + z2 + z3 + 1024) >> 11;
+    d[r + 1] = (t7 + z1 + z4 + 1024) >> 11;
+  }
+  for (let c = 0; c < 8; c++) {
+    const tmp0 = d[c]! + d[c + 56]!, tmp7 = d[c]! - d[c + 56]!;
+    const tmp1 = d[c + 8]! + d[c + 48]!, tmp6 = d[c + 8]! - d[c + 48]!;
+    const tmp2 = d[c + 16]! + d[c + 40]!, tmp5 = d[c + 16]! - d[c + 40]!;
+    const tmp3 = d[c + 24]! + d[c + 32]!, tmp4 = d[c + 24]! - d[c + 32]!;
+    const tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+    d[c] = (tmp10 + tmp11 + 2) >> 2;
+    d[c + 32] = (tmp10 - tmp11 + 2) >> 2;
+    let z1 = (tmp12 + tmp13) * FIX_0_541196100;
+    const R = 1 << 14;
+    d[c + 16] = (z1 + tmp13 * FIX_0_765366865 + R) >> 15;
+    d[c + 48] = (z1 - tmp12 * FIX_1_847759065 + R) >> 15;
+    z1 = tmp4 + tmp7;
+    let z2 = tmp5 + tmp6, z3 = tmp4 + tmp6, z4 = tmp5 + tmp7;
+    const z5 = (z3 + z4) * FIX_1_175875602;
+    const t4 = tmp4 * FIX_0_298631336, t5 = tmp5 * FIX_2_053119869, t6 = tmp6 * FIX_3_072711026, t7 = tmp7 * FIX_1_501321110;
+    z1 *= -FIX_0_899976223;
+    z2 *= -FIX_2_562915447;
+    z3 = z3 * -FIX_1_961570560 + z5;
+    z4 = z4 * -FIX_0_390180644 + z5;
+    d[c + 56] = (t4 + z1 + z3 + R) >> 15;
+    d[c + 40] = (t5 + z2 + z4 + R) >> 15;
+    d[c + 24] = (t6 + z2 + z3 + R) >> 15;
+    d[c + 8] = (t7 + z1 + z4 + R) >> 15;
+  }
+}
+
+class ByteWriter {
+  buf = new Uint8Array(1 << 14);
+  n = 0;
+  private grow(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+    b.set(this.buf.subarray(0, this.n));
+    this.buf = b;
+  }
+  byte(b: number): void {
+    this.grow(1);
+    this.buf[this.n++] = b;
+  }
+  u16(v: number): void {
+    this.byte(v >> 8);
+    this.byte(v & 255);
+  }
+  bytes(b: ArrayLike<number>): void {
+    this.grow(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+  marker(m: number, payload: ArrayLike<number>): void {
+    this.byte(0xff);
+    this.byte(m);
+    this.u16(payload.length + 2);
+    this.bytes(payload);
+  }
+  // Entropy-coded bits, with 0xFF byte stuffing.
+  acc = 0;
+  nbits = 0;
+  bits(code: number, len: number): void {
+    this.acc = (this.acc << len) | code;
+    this.nbits += len;
+    while (this.nbits >= 8) {
+      const b = (this.acc >> (this.nbits - 8)) & 255;
+      this.byte(b);
+      if (b === 0xff) this.byte(0);
+      this.nbits -= 8;
+    }
+    this.acc &= (1 << this.nbits) - 1;
+  }
+  flushBits(): void {
+    if (this.nbits > 0) this.bits((1 << (8 - this.nbits)) - 1, 8 - this.nbits);
+  }
+}
+
+/** Code lengths/codes of a Huffman spec, as jchuff's jpeg_make_c_derived_tbl. */
+function encTable(s: HuffSpec): { code: Int32Array; size: Int32Array } {
+  const code = new Int32Array(256), size = new Int32Array(256);
+  let c = 0, k = 0;
+  for (let len = 1; len <= 16; len++) {
+    for (let i = 0; i < s.bits[len - 1]!; i++) {
+      code[s.vals[k]!] = c++;
+      size[s.vals[k++]!] = len;
+    }
+    c <<= 1;
+  }
+  return { code, size };
+}
+
+/** jchuff.c's jpeg_gen_optimal_table: a length-limited (16 bits) Huffman table for the counts. */
+function optimalTable(freqIn: Float64Array): HuffSpec {
+  const freq = Float64Array.from(freqIn);
+  freq[256] = 1; // reserves the all-ones code
+  const codesize = new Int32Array(257);
+  const others = new Int32Array(257).fill(-1);
+  for (;;) {
+    let c1 = -1, v = 1e15;
+    for (let i = 0; i <= 256; i++) if (freq[i]! && freq[i]! <= v) { v = freq[i]!; c1 = i; }
+    let c2 = -1;
+    v = 1e15;
+    for (let i = 0; i <= 256; i++) if (freq[i]! && freq[i]! <= v && i !== c1) { v = freq[i]!; c2 = i; }
+    if (c2 < 0) break;
+    freq[c1] = freq[c1]! + freq[c2]!;
+    freq[c2] = 0;
+    codesize[c1]!++;
+    while (others[c1]! >= 0) { c1 = others[c1]!; codesize[c1]!++; }
+    others[c1] = c2;
+    codesize[c2]!++;
+    while (others[c2]! >= 0) { c2 = others[c2]!; codesize[c2]!++; }
+  }
+  const bits = new Int32Array(33);
+  for (let i = 0; i <= 256; i++) if (codesize[i]) bits[codesize[i]!]!++;
+  for (let i = 32; i > 16; i--) {
+    while (bits[i]! > 0) {
+      let j = i - 2;
+      while (bits[j] === 0) j--;
+      bits[i] = bits[i]! - 2;
+      bits[i - 1]!++;
+      bits[j + 1] = bits[j + 1]! + 2;
+      bits[j]!--;
+    }
+  }
+  let i = 16;
+  while (bits[i] === 0) i--;
+  bits[i]!--;
+  const vals: number[] = [];
+  for (let len = 1; len <= 32; len++) for (let j = 0; j <= 255; j++) if (codesize[j] === len) vals.push(j);
+  return { bits: Array.from(bits.subarray(1, 17)), vals };
+}
+
+const nbitsOf = (v: number): number => (v === 0 ? 0 : 32 - Math.clz32(v));
+
+/**
+ * Encodes an 8-bit grey or RGB image as libjpeg (jpeg_mem.cc's Compress) does: JFIF 1.01
+ * header, quality-scaled standard tables, islow FDCT, sequential Huffman coding.
+ */
+export function encodeJpegBytes(pixels: Uint8Array, height: number, width: number, channels: 1 | 3, opts: JpegEncodeOptions = {}): Uint8Array {
+  if (width < 1 || height < 1 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION) throw new JpegError(`Image dimensions ${height}x${width} out of range`);
+  if (pixels.length !== width * height * channels) throw new JpegError('pixel data does not match the image size');
+  const quality = opts.quality ?? 95;
+  const sub = channels === 3 && (opts.chromaDownsampling ?? true);
+  const nc = channels;
+  const hs = nc === 3 && sub ? [2, 1, 1] : [1, 1, 1];
+  const hmax = hs[0]!;
+  const mcuW = 8 * hmax, mcuH = 8 * hmax;
+  const mcusX = Math.ceil(width / mcuW), mcusY = Math.ceil(height / mcuH);
+  // Colour conversion (jccolor.c rgb_ycc_convert) into planes padded to whole MCUs by replicating
+  // the last column and row (jcsample expand_right_edge, jcprepct expand_bottom_edge).
+  const PW = mcusX * mcuW, PH = mcusY * mcuH;
+  const planes = Array.from({ length: nc }, () => new Uint8Array(PW * PH));
+  const FIX = (x: number): number => Math.floor(x * 65536 + 0.5);
+  for (let y = 0; y < PH; y++) {
+    const sy = Math.min(y, height - 1);
+    for (let x = 0; x < PW; x++) {
+      const sx = Math.min(x, width - 1);
+      const o = (sy * width + sx) * nc;
+      const po = y * PW + x;
+      if (nc === 1) {
+        planes[0]![po] = pixels[o]!;
+        continue;
+      }
+      const r = pixels[o]!, g = pixels[o + 1]!, b = pixels[o + 2]!;
+      planes[0]![po] = (FIX(0.299) * r + FIX(0.587) * g + FIX(0.114) * b + 32768) >> 16;
+      planes[1]![po] = (-FIX(0.16874) * r - FIX(0.33126) * g + FIX(0.5) * b + (128 << 16) + 32767) >> 16;
+      planes[2]![po] = (FIX(0.5) * r - FIX(0.41869) * g - FIX(0.08131) * b + (128 << 16) + 32767) >> 16;
+    }
+  }
+  // Component geometry as libjpeg computes it.
+  const comps = hs.slice(0, nc).map((h, ci) => {
+    const dw = Math.ceil((width * h) / hmax), dh = Math.ceil((height * h) / hmax);
+    return { h, tq: ci === 0 ? 0 : 1, bwImage: Math.ceil(dw / 8), bhImage: Math.ceil(dh / 8), tbl: ci === 0 ? 0 : 1 };
+  });
+  // Chroma planes at their sampled size (jcsample h2v2_downsample: alternating bias 1, 2).
+  const cplanes: { data: Uint8Array; w: number }[] = comps.map((c, ci) => {
+    if (c.h === hmax) return { data: planes[ci]!, w: PW };
+    const w = PW / 2, h = PH / 2;
+    const out = new Uint8Array(w * h);
+    const src = planes[ci]!;
+    // Columns and rows past the image are already replicated (expand_right_edge / _bottom_edge).
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const bias = x & 1 ? 2 : 1;
+        const i0 = 2 * y * PW + 2 * x, i1 = i0 + PW;
+        out[y * w + x] = (src[i0]! + src[i0 + 1]! + src[i1]! + src[i1 + 1]! + bias) >> 2;
+      }
+    }
+    return { data: out, w };
+  });
+  const qts = [scaledTable(STD_LUMA_Q, quality), scaledTable(STD_CHROMA_Q, quality)];
+  // Quantised coefficients of every block, in MCU order (DC-predicted later).
+  const blocks: Int16Array[] = comps.map((c) => new Int16Array(mcusX * c.h * mcusY * c.h * 64));
+  const ws = new Int32Array(64);
+  comps.forEach((c, ci) => {
+    const bw = mcusX * c.h, bh = mcusY * c.h;
+    const { data, w } = cplanes[ci]!;
+    const q = qts[c.tq]!;
+    for (let by = 0; by < bh; by++) {
+      for (let bx = 0; bx < bw; bx++) {
+        const dst = blocks[ci]!;
+        const off = (by * bw + bx) * 64;
+        if (bx >= c.bwImage || by >= c.bhImage) continue; // dummy block: DC filled in below
+        for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) ws[r * 8 + k] = data[(by * 8 + r) * w + bx * 8 + k]! - 128;
+        fdctIslow(ws);
+        for (let i = 0; i < 64; i++) {
+          const qv = q[i]! << 3;
+          const t = ws[i]!;
+          dst[off + i] = t < 0 ? -Math.trunc((-t + (qv >> 1)) / qv) : Math.trunc((t + (qv >> 1)) / qv);
+        }
+      }
+    }
+  });
+  // Dummy blocks (past the image's blocks inside an edge MCU): zero AC, DC of the block before
+  // in the MCU (jccoefct compress_data).
+  comps.forEach((c, ci) => {
+    const bw = mcusX * c.h;
+    const B = blocks[ci]!;
+    for (let my = 0; my < mcusY; my++) for (let mx = 0; mx < mcusX; mx++) {
+      let prev = -1;
+      for (let v = 0; v < c.h; v++) for (let h = 0; h < c.h; h++) {
+        const by = my * c.h + v, bx = mx * c.h + h;
+        const off = (by * bw + bx) * 64;
+        if ((bx >= c.bwImage || by >= c.bhImage) && prev >= 0) B[off] = B[prev]!;
+        prev = off;
+      }
+    }
+  });
+  // Huffman tables: standard, or optimal for these symbols.
+  let specs = STD_HUFF.slice(0, nc === 1 ? 2 : 4);
+  const forEachBlock = (fn: (ci: number, co: Int16Array, off: number, tbl: number) => void) => {
+    for (let my = 0; my < mcusY; my++) for (let mx = 0; mx < mcusX; mx++) comps.forEach((c, ci) => {
+      const bw = mcusX * c.h;
+      for (let v = 0; v < c.h; v++) for (let h = 0; h < c.h; h++) fn(ci, blocks[ci]!, ((my * c.h + v) * bw + mx * c.h + h) * 64, c.tbl);
+    });
+  };
+  const symbols = (emit: (tbl: number, sym: number, extra: number, nExtra: number) => void) => {
+    const pred = [0, 0, 0];
+    forEachBlock((ci, co, off, tbl) => {
+      const diff = co[off]! - pred[ci]!;
+      pred[ci] = co[off]!;
+      let a = diff < 0 ? -diff : diff;
+      let nb = nbitsOf(a);
+      emit(2 * tbl, nb, diff < 0 ? (diff - 1) & ((1 << nb) - 1) : diff, nb);
+      let run = 0;
+      for (let k = 1; k < 64; k++) {
+        const v = co[off + ZIGZAG[k]!]!;
+        if (v === 0) { run++; continue; }
+        while (run > 15) { emit(2 * tbl + 1, 0xf0, 0, 0); run -= 16; }
+        a = v < 0 ? -v : v;
+        nb = nbitsOf(a);
+        emit(2 * tbl + 1, (run << 4) | nb, v < 0 ? (v - 1) & ((1 << nb) - 1) : v, nb);
+        run = 0;
+      }
+      if (run > 0) emit(2 * tbl + 1, 0, 0, 0);
+    });
+  };
+  if (opts.optimizeSize) {
+    const freqs = specs.map(() => new Float64Array(257));
+    symbols((t, s) => { freqs[t]![s]!++; });
+    specs = freqs.map(optimalTable);
+  }
+  const enc = specs.map(encTable);
+  const w = new ByteWriter();
+  w.byte(0xff); w.byte(0xd8);
+  const xd = opts.xDensity ?? 300, yd = opts.yDensity ?? 300;
+  w.marker(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, opts.densityUnit ?? 1, xd >> 8, xd & 255, yd >> 8, yd & 255, 0, 0]);
+  if (opts.xmpMetadata && opts.xmpMetadata.length > 0) {
+    const ns = Array.from(new TextEncoder().encode('http://ns.adobe.com/xap/1.0/'));
+    w.marker(0xe1, [...ns, 0, ...opts.xmpMetadata]);
+  }
+  for (let t = 0; t < (nc === 1 ? 1 : 2); t++) {
+    const q = qts[t]!;
+    w.marker(0xdb, [t, ...Array.from({ length: 64 }, (_, i) => q[ZIGZAG[i]!]!)]);
+  }
+  const sof: number[] = [8, height >> 8, height & 255, width >> 8, width & 255, nc];
+  comps.forEach((c, ci) => sof.push(ci + 1, (c.h << 4) | c.h, c.tq));
+  w.marker(0xc0, sof);
+  specs.forEach((s, i) => w.marker(0xc4, [((i & 1) << 4) | (i >> 1), ...s.bits, ...s.vals]));
+  const sos: number[] = [nc];
+  comps.forEach((c, ci) => sos.push(ci + 1, (c.tbl << 4) | c.tbl));
+  sos.push(0, 63, 0);
+  w.marker(0xda, sos);
+  symbols((t, s, extra, nExtra) => {
+    const e = enc[t]!;
+    w.bits(e.code[s]!, e.size[s]!);
+    if (nExtra) w.bits(extra, nExtra);
+  });
+  w.flushBits();
+  w.byte(0xff); w.byte(0xd9);
+  return w.buf.slice(0, w.n);
 }

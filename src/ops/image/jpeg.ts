@@ -5,12 +5,12 @@
  * numerics); the attrs are TF's, under TF's names, so GraphDefs round-trip with TF.
  */
 import { kwargs } from '../../args.js';
-import type { StringArray } from '../../dtype.js';
+import { StringArray } from '../../dtype.js';
 import { InvalidArgumentError, UnimplementedError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { A, registerExporter } from '../../graphdef/export.js';
 import { RULES, make } from '../../graphdef/import-rules.js';
-import { type JpegDctMethod, JpegError, decodeJpegBytes, readJpegHeader } from '../../io/codecs/jpeg.js';
+import { type JpegDctMethod, JpegError, decodeJpegBytes, encodeJpegBytes, readJpegHeader } from '../../io/codecs/jpeg.js';
 import { NDArray } from '../../ndarray.js';
 import { registerHostOp } from '../../session/host-stage.js';
 import { type TensorLike, toTensor } from '../convert.js';
@@ -161,6 +161,70 @@ registerHostOp('ExtractJpegShape', function* (op, ins) {
   return [a.output_type === 'int64' ? new NDArray(Float64Array.from(v) as never, [3], 'int64') : new NDArray(Int32Array.from(v), [3], 'int32')];
 });
 
+// ----- EncodeJpeg --------------------------------------------------------------------------
+interface EncodeAttrs {
+  format: string;
+  quality: number;
+  progressive: boolean;
+  optimize_size: boolean;
+  chroma_downsampling: boolean;
+  density_unit: string;
+  x_density: number;
+  y_density: number;
+  xmp_metadata: string;
+  [k: string]: unknown;
+}
+
+function checkEncodeAttrs(a: EncodeAttrs): void {
+  if (!['', 'grayscale', 'rgb'].includes(a.format)) throw new InvalidArgumentError(`format must be '', grayscale or rgb, got ${a.format}`);
+  if (!(a.quality >= 0 && a.quality <= 100)) throw new InvalidArgumentError(`quality must be in [0,100], got ${a.quality}`);
+  if (a.density_unit !== 'in' && a.density_unit !== 'cm') throw new InvalidArgumentError(`density_unit must be 'in' or 'cm'${a.density_unit}`);
+}
+
+defineOp<EncodeAttrs>({
+  type: 'EncodeJpeg',
+  infer: ([x]) => {
+    if (x!.dtype !== 'uint8') throw new TypeError(`Value passed to parameter 'image' has DataType ${x!.dtype} not in list of allowed values: uint8`);
+    if (x!.shape !== null && x!.shape.length !== 3) throw new InvalidArgumentError(`Shape must be rank 3 but is rank ${x!.shape.length} for 'EncodeJpeg' (op: 'EncodeJpeg') with input shapes: [${x!.shape.map((d) => d ?? '?').join(',')}].`);
+    return [{ dtype: 'string', shape: [] }];
+  },
+  lower: () => {
+    throw new Error('EncodeJpeg runs on the host before the plan; it cannot be lowered');
+  },
+  stateful: true,
+});
+registerGradient('EncodeJpeg', null);
+registerHostOp('EncodeJpeg', function* (op, ins) {
+  const a = op.attrs as EncodeAttrs;
+  const x = ins[0]!;
+  const dims = `[${x.shape.join(',')}]`;
+  if (x.shape.length !== 3) throw new InvalidArgumentError(`image must be 3-dimensional${dims}`, op.name);
+  const [h, w, c] = x.shape as [number, number, number];
+  if (a.format === '') {
+    if (c !== 1 && c !== 3) throw new InvalidArgumentError(`image must have 1 or 3 channels, got ${dims}`, op.name);
+  } else {
+    const want = a.format === 'grayscale' ? 1 : 3;
+    if (c !== want) throw new InvalidArgumentError(`format ${a.format} expects ${want} channels, got ${dims}`, op.name);
+  }
+  if (a.progressive) throw new UnimplementedError('EncodeJpeg: progressive=true (libjpeg\'s progressive scan script) is not implemented in tsflow yet', op.name);
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeJpegBytes(x.data as Uint8Array, h, w, c as 1 | 3, {
+      quality: a.quality,
+      chromaDownsampling: a.chroma_downsampling,
+      optimizeSize: a.optimize_size,
+      densityUnit: a.density_unit === 'cm' ? 2 : 1,
+      xDensity: a.x_density,
+      yDensity: a.y_density,
+      xmpMetadata: new TextEncoder().encode(a.xmp_metadata),
+    });
+  } catch (e) {
+    if (e instanceof JpegError) throw new InvalidArgumentError('JPEG encoding failed', op.name);
+    throw e;
+  }
+  return [new NDArray(StringArray.fromValues([bytes]) as never, [], 'string')];
+});
+
 // ----- GraphDef: TF's attrs both ways -------------------------------------------------------
 const decodeExport = ({ attrs }: { attrs: Record<string, unknown> }) => ({
   channels: A.i(attrs.channels as number),
@@ -184,6 +248,30 @@ for (const type of ['DecodeJpeg', 'DecodeAndCropJpeg']) {
     }),
   );
 }
+registerExporter(['EncodeJpeg'], ({ attrs }) => ({
+  format: A.s(attrs.format as string),
+  quality: A.i(attrs.quality as number),
+  progressive: A.b(!!attrs.progressive),
+  optimize_size: A.b(!!attrs.optimize_size),
+  chroma_downsampling: A.b(!!attrs.chroma_downsampling),
+  density_unit: A.s(attrs.density_unit as string),
+  x_density: A.i(attrs.x_density as number),
+  y_density: A.i(attrs.y_density as number),
+  xmp_metadata: A.s(attrs.xmp_metadata as string),
+}));
+RULES.set('EncodeJpeg', (c) =>
+  make(c, 'EncodeJpeg', c.inputs, {
+    format: c.attrs.string('format', ''),
+    quality: c.attrs.int('quality', 95),
+    progressive: c.attrs.bool('progressive', false),
+    optimize_size: c.attrs.bool('optimize_size', false),
+    chroma_downsampling: c.attrs.bool('chroma_downsampling', true),
+    density_unit: c.attrs.string('density_unit', 'in'),
+    x_density: c.attrs.int('x_density', 300),
+    y_density: c.attrs.int('y_density', 300),
+    xmp_metadata: c.attrs.string('xmp_metadata', ''),
+  }),
+);
 RULES.set('ExtractJpegShape', (c) => make(c, 'ExtractJpegShape', c.inputs, { output_type: c.attrs.type('output_type', 'int32') }));
 
 // ----- public functions -------------------------------------------------------------------
@@ -232,4 +320,27 @@ export function extractJpegShape(...args: unknown[]): Tensor {
   if (t !== 'int32' && t !== 'int64') throw new TypeError(`Value passed to parameter 'output_type' has DataType ${t} not in list of allowed values: int32, int64`);
   const x = toTensor(o.contents as TensorLike, 'string');
   return makeOp(x.graph, 'ExtractJpegShape', [x], { output_type: t }, o.name as string | undefined, 'ExtractJpegShape').outputs[0]!;
+}
+
+/**
+ * `tf.image.encodeJpeg(image, format='', quality=95, progressive=false, optimizeSize=false,
+ * chromaDownsampling=true, densityUnit='in', xDensity=300, yDensity=300, xmpMetadata='', name)`:
+ * a uint8 `[h, w, 1|3]` image → a scalar string of the bytes libjpeg writes for TF.
+ */
+export function encodeJpeg(...args: unknown[]): Tensor {
+  const o = kwargs(args, ['image', 'format', 'quality', 'progressive', 'optimizeSize', 'chromaDownsampling', 'densityUnit', 'xDensity', 'yDensity', 'xmpMetadata', 'name'], 'encode_jpeg', 1);
+  const a: EncodeAttrs = {
+    format: (o.format as string | undefined) ?? '',
+    quality: (o.quality as number | undefined) ?? 95,
+    progressive: (o.progressive as boolean | undefined) ?? false,
+    optimize_size: (o.optimizeSize as boolean | undefined) ?? false,
+    chroma_downsampling: (o.chromaDownsampling as boolean | undefined) ?? true,
+    density_unit: (o.densityUnit as string | undefined) ?? 'in',
+    x_density: (o.xDensity as number | undefined) ?? 300,
+    y_density: (o.yDensity as number | undefined) ?? 300,
+    xmp_metadata: (o.xmpMetadata as string | undefined) ?? '',
+  };
+  checkEncodeAttrs(a);
+  const x = toTensor(o.image as TensorLike, 'uint8');
+  return makeOp(x.graph, 'EncodeJpeg', [x], a, o.name as string | undefined, 'EncodeJpeg').outputs[0]!;
 }
