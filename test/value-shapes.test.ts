@@ -198,6 +198,32 @@ for (const d of devices) {
       await sess.close();
     });
 
+    it('tf.index slices with tensor bounds: x[:n], m[:, n:], m[1, ::n]', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const x = tf.placeholder(tf.float32, [null], 'x');
+        const m = tf.placeholder(tf.float32, [3, 4], 'm');
+        return { n, x, m, head: tf.index(x, { stop: n }), tail: tf.index(m, ':', { start: n }), every: tf.index(m, 1, { step: n }, { name: 'every' }) };
+      });
+      expect(t.tail.shape).toEqual([3, null]);
+      expect(t.every.op.name).toBe('every');
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const M = [[0, 1, 2, 3], [10, 11, 12, 13], [20, 21, 22, 23]];
+      const run = async (n: number) => (await sess.run([t.head, t.tail, t.every], [[t.n, n], [t.x, [1, 2, 3]], [t.m, M]])) as NDArray[];
+      const a = await run(2);
+      expect(arr(a[0])).toEqual([1, 2]);
+      expect(a[1]!.toArray()).toEqual([[2, 3], [12, 13], [22, 23]]);
+      expect(arr(a[2])).toEqual([10, 12]);
+      const b = await run(3);
+      expect(arr(b[0])).toEqual([1, 2, 3]);
+      expect(a[1]!.shape).toEqual([3, 2]);
+      expect(b[1]!.toArray()).toEqual([[3], [13], [23]]);
+      expect(arr(b[2])).toEqual([10, 13]);
+      await sess.close();
+    });
+
     it("TF's run-time errors for bad values", async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();
@@ -338,5 +364,11 @@ describeGradients((label) => `run-time value shape gradients, ${label}`, [
     test: 'concat([x, x^2], n) and expandDims(x, n) (n = 1) match central differences',
     ins: [{ shape: [2, 3] }, { shape: [], fixed: { dtype: 'int32' as const, value: [1] } }],
     f: (x, n) => [tf.reshape(tf.concat([x!, tf.square(x!)], n!), [2, 6]), tf.reshape(tf.square(tf.expandDims(x!, n!)), [2, 1, 3])],
+  },
+  {
+    name: 'index with a tensor stop',
+    test: 'tf.index(x, ":", {start: n}) (Python x[:, n:]) matches central differences',
+    ins: [{ shape: [2, 4] }, n2],
+    f: (x, n) => tf.reshape(tf.index(x!, ':', { start: n! }), [2, 2]),
   },
 ], devices);

@@ -385,7 +385,19 @@ registerGradient('StridedSliceGradByTensor', (op, [dy]) => [
 export const newaxis = null;
 
 /** One entry of a `tf.index` spec (a scalar tensor: an index known when the graph runs). */
-export type IndexSpec = number | string | null | Tensor;
+export type IndexSpec = number | string | null | Tensor | SliceSpec;
+
+/**
+ * A slice entry of `tf.index` whose bounds may be tensors, Python's `start:stop:step` with
+ * run-time values (`x[:n]` is `tf.index(x, { stop: n })`); an absent or null part is omitted.
+ */
+export interface SliceSpec {
+  start?: number | Tensor | null;
+  stop?: number | Tensor | null;
+  step?: number | Tensor | null;
+}
+const isSliceSpec = (s: unknown): s is SliceSpec =>
+  s !== null && typeof s === 'object' && !(s instanceof Tensor) && !('name' in s) && ('start' in s || 'stop' in s || 'step' in s);
 
 const SLICE_PART = /^\s*(-?\d+)?\s*$/;
 
@@ -403,13 +415,13 @@ const SLICE_PART = /^\s*(-?\d+)?\s*$/;
 export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string })[]): Tensor {
   let name: string | undefined;
   const last = spec[spec.length - 1];
-  if (last !== null && typeof last === 'object' && !(last instanceof Tensor)) {
+  if (last !== null && typeof last === 'object' && !(last instanceof Tensor) && !isSliceSpec(last)) {
     name = (last as { name?: string }).name;
     spec = spec.slice(0, -1);
   }
   const begin: (number | Tensor)[] = [];
-  const end: number[] = [];
-  const strides: number[] = [];
+  const end: (number | Tensor)[] = [];
+  const strides: (number | Tensor)[] = [];
   const m = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
   (spec as IndexSpec[]).forEach((s, i) => {
     const bit = 1 << i;
@@ -420,6 +432,20 @@ export function index(input: TensorLike, ...spec: (IndexSpec | { name?: string }
       if (!Number.isInteger(s)) throw new TypeError(`tf.index: an index must be an integer, got ${s}`);
       m.shrinkAxisMask |= bit;
       begin.push(s); end.push(s + 1); strides.push(1);
+    } else if (isSliceSpec(s)) {
+      const part = (v: number | Tensor | null | undefined, what: string): number | Tensor | null => {
+        if (v === undefined || v === null) return null;
+        if (v instanceof Tensor) return v;
+        if (!Number.isInteger(v)) throw new TypeError(`tf.index: slice ${what} must be an integer or a scalar int tensor, got ${String(v)}`);
+        return v;
+      };
+      const lo = part(s.start, 'start');
+      const hi = part(s.stop, 'stop');
+      const step = part(s.step, 'step') ?? 1;
+      if (step === 0) throw new ValueError('tf.index: slice step cannot be zero');
+      if (lo === null) m.beginMask |= bit;
+      if (hi === null) m.endMask |= bit;
+      begin.push(lo ?? 0); end.push(hi ?? 0); strides.push(step);
     } else if (s instanceof Tensor) {
       m.shrinkAxisMask |= bit;
       begin.push(s as never); end.push(0); strides.push(1);
