@@ -44,7 +44,7 @@ function runWith<T>(build: (p: tf.Tensor) => T, bytes: Uint8Array): { out: T; se
 }
 
 describe('decodeJpegBytes matches djpeg byte for byte', () => {
-  it('has the fixtures', () => expect(REFS.length).toBeGreaterThanOrEqual(38));
+  it('has the fixtures', () => expect(REFS.length).toBeGreaterThanOrEqual(56));
   for (const f of REFS) {
     const [base, mode] = f.split('.') as [string, string];
     it(`${base}.jpg as ${mode}`, () => {
@@ -53,6 +53,7 @@ describe('decodeJpegBytes matches djpeg byte for byte', () => {
         dctMethod: mode.startsWith('int') ? 'INTEGER_ACCURATE' : 'INTEGER_FAST',
         fancyUpscaling: !mode.includes('nosmooth'),
         channels: mode.includes('grey') ? 1 : mode.includes('rgb') ? 3 : 0,
+        ratio: Number(/-r(\d)$/.exec(mode)?.[1] ?? 1) as 1 | 2 | 4 | 8,
       });
       expect([img.height, img.width, img.channels]).toEqual([ref.h, ref.w, ref.c]);
       expect(Buffer.from(img.data).equals(Buffer.from(ref.data))).toBe(true);
@@ -92,6 +93,15 @@ describe('tf.image.decodeJpeg', () => {
     expect(g!.shape).toEqual([29, 37, 1]);
     expect(Buffer.from(g!.data as Uint8Array).equals(Buffer.from(pnm(read('s420.fast-grey.pgm')).data))).toBe(true);
     expect(Buffer.from(c!.data as Uint8Array).equals(Buffer.from(pnm(read('s420.int.ppm')).data))).toBe(true);
+  });
+
+  it('decodes at ratio 2 / 4 / 8 with libjpeg\'s scaled IDCTs', () => {
+    const { out, sess, feed } = runWith((p) => [tf.image.decodeJpeg(p, { ratio: 2 }), tf.image.decodeJpeg(p, 3, 8)], read('s422.jpg'));
+    const [a, b] = sess.runSync(out, feed as never) as tf.NDArray[];
+    expect(a!.shape).toEqual([15, 19, 3]);
+    expect(Buffer.from(a!.data as Uint8Array).equals(Buffer.from(pnm(read('s422.fast-r2.ppm')).data))).toBe(true);
+    expect(b!.shape).toEqual([4, 5, 3]);
+    expect(Buffer.from(b!.data as Uint8Array).equals(Buffer.from(pnm(read('s422.fast-r8.ppm')).data))).toBe(true);
   });
 
   it('decodes a grey JPEG to 1 channel by default and to RGB with channels=3', () => {

@@ -21,6 +21,8 @@ export interface JpegDecodeOptions {
   dctMethod?: JpegDctMethod;
   /** TF's try_recover_truncated: a file cut short decodes with the missing part grey-filled. */
   tryRecoverTruncated?: boolean;
+  /** TF's ratio: libjpeg's scale_denom (1, 2, 4, 8), decoding with its scaled IDCTs. */
+  ratio?: 1 | 2 | 4 | 8;
   /** TF's acceptable_fraction: with tryRecoverTruncated, the fraction of rows that must be present. */
   acceptableFraction?: number;
 }
@@ -782,6 +784,89 @@ function idctIslow(co: Int16Array, off: number, q: Uint16Array, ws: Int32Array, 
   }
 }
 
+// jidctred.c's reduced-size IDCTs (ISLOW arithmetic on the raw quantisation table).
+const R_0_211164243 = 1730;
+const R_0_509795579 = 4176;
+const R_0_601344887 = 4926;
+const R_0_720959822 = 5906;
+const R_0_850430095 = 6967;
+const R_1_061594337 = 8697;
+const R_1_272758580 = 10426;
+const R_1_451774981 = 11893;
+const R_2_172734803 = 17799;
+const R_3_624509785 = 29692;
+const desc = (x: number, n: number): number => (x + (1 << (n - 1))) >> n;
+
+/** jpeg_idct_4x4: an 8×8 block's 4×4 output (TF's ratio 2). */
+function idct4x4(co: Int16Array, off: number, q: Uint16Array, ws: Int32Array, out: Uint8Array, outOff: number, stride: number): void {
+  for (let c = 0; c < 8; c++) {
+    if (c === 4) continue;
+    const i = off + c;
+    if (co[i + 8] === 0 && co[i + 16] === 0 && co[i + 24] === 0 && co[i + 40] === 0 && co[i + 48] === 0 && co[i + 56] === 0) {
+      const dc = (co[i]! * q[c]!) << 2;
+      ws[c] = ws[8 + c] = ws[16 + c] = ws[24 + c] = dc;
+      continue;
+    }
+    const t0 = (co[i]! * q[c]!) * (1 << 14);
+    const t2 = co[i + 16]! * q[c + 16]! * FIX_1_847759065 - co[i + 48]! * q[c + 48]! * FIX_0_765366865;
+    const t10 = t0 + t2, t12 = t0 - t2;
+    const z1 = co[i + 56]! * q[c + 56]!, z2 = co[i + 40]! * q[c + 40]!, z3 = co[i + 24]! * q[c + 24]!, z4 = co[i + 8]! * q[c + 8]!;
+    const a = -z1 * R_0_211164243 + z2 * R_1_451774981 - z3 * R_2_172734803 + z4 * R_1_061594337;
+    const b = -z1 * R_0_509795579 - z2 * R_0_601344887 + z3 * FIX_0_899976223 + z4 * FIX_2_562915447;
+    ws[c] = desc(t10 + b, 12);
+    ws[24 + c] = desc(t10 - b, 12);
+    ws[8 + c] = desc(t12 + a, 12);
+    ws[16 + c] = desc(t12 - a, 12);
+  }
+  for (let r = 0; r < 4; r++) {
+    const w = r * 8;
+    const o = outOff + r * stride;
+    if (ws[w + 1] === 0 && ws[w + 2] === 0 && ws[w + 3] === 0 && ws[w + 5] === 0 && ws[w + 6] === 0 && ws[w + 7] === 0) {
+      const dc = idctLimit(desc(ws[w]!, 5));
+      out[o] = out[o + 1] = out[o + 2] = out[o + 3] = dc;
+      continue;
+    }
+    const t0 = ws[w]! * (1 << 14);
+    const t2 = ws[w + 2]! * FIX_1_847759065 - ws[w + 6]! * FIX_0_765366865;
+    const t10 = t0 + t2, t12 = t0 - t2;
+    const z1 = ws[w + 7]!, z2 = ws[w + 5]!, z3 = ws[w + 3]!, z4 = ws[w + 1]!;
+    const a = -z1 * R_0_211164243 + z2 * R_1_451774981 - z3 * R_2_172734803 + z4 * R_1_061594337;
+    const b = -z1 * R_0_509795579 - z2 * R_0_601344887 + z3 * FIX_0_899976223 + z4 * FIX_2_562915447;
+    out[o] = idctLimit(desc(t10 + b, 19));
+    out[o + 3] = idctLimit(desc(t10 - b, 19));
+    out[o + 1] = idctLimit(desc(t12 + a, 19));
+    out[o + 2] = idctLimit(desc(t12 - a, 19));
+  }
+}
+
+/** jpeg_idct_2x2: an 8×8 block's 2×2 output (TF's ratio 4). */
+function idct2x2(co: Int16Array, off: number, q: Uint16Array, ws: Int32Array, out: Uint8Array, outOff: number, stride: number): void {
+  for (let c = 0; c < 8; c++) {
+    if (c === 2 || c === 4 || c === 6) continue;
+    const i = off + c;
+    if (co[i + 8] === 0 && co[i + 24] === 0 && co[i + 40] === 0 && co[i + 56] === 0) {
+      ws[c] = ws[8 + c] = (co[i]! * q[c]!) << 2;
+      continue;
+    }
+    const t10 = co[i]! * q[c]! * (1 << 15);
+    const t0 = -co[i + 56]! * q[c + 56]! * R_0_720959822 + co[i + 40]! * q[c + 40]! * R_0_850430095 - co[i + 24]! * q[c + 24]! * R_1_272758580 + co[i + 8]! * q[c + 8]! * R_3_624509785;
+    ws[c] = desc(t10 + t0, 13);
+    ws[8 + c] = desc(t10 - t0, 13);
+  }
+  for (let r = 0; r < 2; r++) {
+    const w = r * 8;
+    const o = outOff + r * stride;
+    if (ws[w + 1] === 0 && ws[w + 3] === 0 && ws[w + 5] === 0 && ws[w + 7] === 0) {
+      out[o] = out[o + 1] = idctLimit(desc(ws[w]!, 5));
+      continue;
+    }
+    const t10 = ws[w]! * (1 << 15);
+    const t0 = -ws[w + 7]! * R_0_720959822 + ws[w + 5]! * R_0_850430095 - ws[w + 3]! * R_1_272758580 + ws[w + 1]! * R_3_624509785;
+    out[o] = idctLimit(desc(t10 + t0, 20));
+    out[o + 1] = idctLimit(desc(t10 - t0, 20));
+  }
+}
+
 // ----- colour conversion (jdcolor.c's tables) --------------------------------------------------
 
 const CR_R = new Int32Array(256);
@@ -809,10 +894,8 @@ const clamp = (v: number): number => RANGE[v + 384]!;
  * One output row of component `c` at full resolution (width `outW` ≥ image width), from its
  * plane (stride `ps`). Row `y` is in the component's upsampled coordinates.
  */
-function upsampleRow(c: Component, plane: Uint8Array, ps: number, hmax: number, vmax: number, fancy: boolean, y: number, out: Uint8Array): void {
-  const hs = hmax / c.h;
-  const vs = vmax / c.v;
-  const dw = c.dw;
+function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plane: Uint8Array, ps: number, fancy: boolean, y: number, out: Uint8Array): void {
+  const { hs, vs, dw } = c;
   if (hs === 1 && vs === 1) {
     out.set(plane.subarray(y * ps, y * ps + dw));
     return;
@@ -893,7 +976,9 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   const f = p.frame!;
   if (f.components[0]!.coefs.length === 0) throw new JpegError('Invalid JPEG file structure: no scans');
   if (p.truncated && !opts.tryRecoverTruncated) throw new JpegError('Premature end of JPEG data');
-  const { width, height, hmax, vmax } = f;
+  const { hmax, vmax } = f;
+  const ratio = opts.ratio ?? 1;
+  if (ratio !== 1 && ratio !== 2 && ratio !== 4 && ratio !== 8) throw new JpegError(`ratio must be 1, 2, 4, or 8, got ${ratio}`);
   // libjpeg's jpeg_color_space guess (jdapimin.c default_decompress_parms).
   let space: 'grey' | 'ycc' | 'rgb' | 'cmyk' | 'ycck';
   const ids = f.components.map((c) => c.id);
@@ -908,30 +993,54 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   const needed = f.components.map((_, i) => !(outCh === 1 && (space === 'ycc' || space === 'ycck') && i > 0));
   const ws = new Int32Array(64);
   const planes: Uint8Array[] = [];
+  // Scaled decoding (TF's ratio = libjpeg's scale_denom): the smallest IDCT size, and for each
+  // component the largest power-of-2 multiple of it that the sampling allows, so subsampled
+  // chroma is scaled up in the IDCT instead of the upsampler (jdmaster.c).
+  const minS = 8 / ratio;
+  const geo = f.components.map((c) => {
+    let sz = minS;
+    while (sz < 8 && (hmax * minS) % (c.h * sz * 2) === 0 && (vmax * minS) % (c.v * sz * 2) === 0) sz *= 2;
+    return {
+      sz,
+      dw: Math.ceil((f.width * c.h * sz) / (hmax * 8)),
+      dh: Math.ceil((f.height * c.v * sz) / (vmax * 8)),
+      hs: (hmax * minS) / (c.h * sz),
+      vs: (vmax * minS) / (c.v * sz),
+    };
+  });
   for (let ci = 0; ci < nc; ci++) {
     const c = f.components[ci]!;
     if (!needed[ci]) {
       planes.push(new Uint8Array(0));
       continue;
     }
-    const ps = c.bw * 8;
-    const plane = new Uint8Array(ps * c.bhImage * 8);
+    const sz = geo[ci]!.sz;
+    const ps = c.bw * sz;
+    const plane = new Uint8Array(ps * c.bhImage * sz);
     const q = p.qt[c.tq]!;
-    const qi = accurate ? null : ifastTable(q);
+    const qi = sz === 8 && !accurate ? ifastTable(q) : null;
     for (let by = 0; by < c.bhImage; by++) {
       for (let bx = 0; bx < c.bwImage; bx++) {
         const off = (by * c.bw + bx) * 64;
-        if (qi) idctIfast(c.coefs, off, qi, ws, plane, by * 8 * ps + bx * 8, ps);
-        else idctIslow(c.coefs, off, q, ws, plane, by * 8 * ps + bx * 8, ps);
+        const o = by * sz * ps + bx * sz;
+        if (sz === 8) {
+          if (qi) idctIfast(c.coefs, off, qi, ws, plane, o, ps);
+          else idctIslow(c.coefs, off, q, ws, plane, o, ps);
+        } else if (sz === 4) idct4x4(c.coefs, off, q, ws, plane, o, ps);
+        else if (sz === 2) idct2x2(c.coefs, off, q, ws, plane, o, ps);
+        else plane[o] = idctLimit((c.coefs[off]! * q[0]! + 4) >> 3);
       }
     }
     planes.push(plane);
   }
+  const width = Math.ceil(f.width / ratio);
+  const height = Math.ceil(f.height / ratio);
+  const fancyOn = fancy && minS > 1;
   const out = new Uint8Array(width * height * outCh);
   const rowW = f.mcusX * hmax * 8 + 16;
   const rows = f.components.map(() => new Uint8Array(rowW));
   for (let y = 0; y < height; y++) {
-    for (let ci = 0; ci < nc; ci++) if (needed[ci]) upsampleRow(f.components[ci]!, planes[ci]!, f.components[ci]!.bw * 8, hmax, vmax, fancy, y, rows[ci]!);
+    for (let ci = 0; ci < nc; ci++) if (needed[ci]) upsampleRow(geo[ci]!, planes[ci]!, f.components[ci]!.bw * geo[ci]!.sz, fancyOn, y, rows[ci]!);
     let o = y * width * outCh;
     const r0 = rows[0]!;
     if (outCh === 1) {

@@ -69,11 +69,11 @@ function decodeHost(op: Operation, ins: NDArray[], a: DecodeAttrs, crop: boolean
     win = Array.from(w.data as Int32Array);
   }
   const bad = (): InvalidArgumentError => new InvalidArgumentError(`Invalid JPEG data or crop window, data size ${bytes.length}`, op.name);
-  if (a.ratio !== 1) throw new UnimplementedError(`${op.type}: ratio ${a.ratio} (libjpeg's scaled IDCT) is not implemented in tsflow yet`, op.name);
   let img;
   try {
     img = decodeJpegBytes(bytes, {
       channels: a.channels as 0 | 1 | 3,
+      ratio: a.ratio as 1 | 2 | 4 | 8,
       fancyUpscaling: a.fancy_upscaling,
       dctMethod: (a.dct_method === 'INTEGER_ACCURATE' ? 'INTEGER_ACCURATE' : 'INTEGER_FAST') as JpegDctMethod,
       tryRecoverTruncated: a.try_recover_truncated,
