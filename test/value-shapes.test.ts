@@ -224,6 +224,27 @@ for (const d of devices) {
       await sess.close();
     });
 
+    it('tf.split with fed sizes', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const m = tf.placeholder(tf.float32, [2, 4], 'm');
+        const [a, b] = tf.split(m, tf.stack([n, -1]), 1);
+        return { n, m, a: a!, b: b! };
+      });
+      expect(t.a.shape).toEqual([2, null]);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const M = [[0, 1, 2, 3], [10, 11, 12, 13]];
+      const [a1, b1] = (await sess.run([t.a, t.b], [[t.n, 1], [t.m, M]])) as NDArray[];
+      expect(a1!.toArray()).toEqual([[0], [10]]);
+      expect(b1!.toArray()).toEqual([[1, 2, 3], [11, 12, 13]]);
+      const [a3, b3] = (await sess.run([t.a, t.b], [[t.n, 3], [t.m, M]])) as NDArray[];
+      expect(a3!.toArray()).toEqual([[0, 1, 2], [10, 11, 12]]);
+      expect(b3!.toArray()).toEqual([[3], [13]]);
+      await sess.close();
+    });
+
     it("TF's run-time errors for bad values", async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();
@@ -370,5 +391,11 @@ describeGradients((label) => `run-time value shape gradients, ${label}`, [
     test: 'tf.index(x, ":", {start: n}) (Python x[:, n:]) matches central differences',
     ins: [{ shape: [2, 4] }, n2],
     f: (x, n) => tf.reshape(tf.index(x!, ':', { start: n! }), [2, 2]),
+  },
+  {
+    name: 'split with fed sizes',
+    test: 'tf.split(x, [n, -1], 1) matches central differences',
+    ins: [{ shape: [2, 5] }, n2],
+    f: (x, n) => tf.split(x!, tf.stack([n!, -1]), 1).map((p, i) => tf.reshape(tf.square(p), [2, i === 0 ? 2 : 3])),
   },
 ], devices);

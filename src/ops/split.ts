@@ -5,7 +5,9 @@ import type { Tensor } from '../graph/tensor.js';
 import { type Dim, sizeOf, stridesOf } from '../shape.js';
 import { concat, shapeFnError, zerosLike } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
-import { defineOp, makeOp, registerGradient } from './registry.js';
+import { defineOp, getOpDef, makeOp, registerGradient } from './registry.js';
+import { holdsTensor } from './dynamic-slice.js';
+import type { NDArray } from '../ndarray.js';
 
 interface SplitAttrs {
   [k: string]: unknown;
@@ -70,13 +72,36 @@ for (const splitType of ['Split', 'SplitV']) {
   });
 }
 
+/** SplitV with the sizes as input 1 (TF's shape function: constant sizes give known dims). */
+defineOp<{ axis: number; num: number }>({
+  type: 'SplitVByTensor',
+  infer: ([x, sizes], a, name) => {
+    const c = sizes!.op.type === 'Const' ? Array.from((sizes!.op.attrs.value as NDArray).data as ArrayLike<number>, Number) : null;
+    if (c) return getOpDef('SplitV').infer([x!], { axis: a.axis, sizes: c, num: a.num }, name);
+    const s = x!.shape;
+    const r = s?.length ?? 0;
+    const ax = a.axis < 0 ? a.axis + r : a.axis;
+    return Array.from({ length: a.num }, () => ({ dtype: x!.dtype, shape: s ? s.map((d, i) => (i === ax ? null : d)) : null }));
+  },
+  lower: (b, [x, sizes], a) => {
+    const v = b.requireValue(sizes!, () => new InvalidArgumentError('SplitV needs size_splits known when the plan is built', b.opName));
+    const sz = Array.from(v.data as ArrayLike<number>, Number);
+    if (sz.length !== a.num) throw new InvalidArgumentError(`Determined shape must either match input shape along split_dim exactly if fully specified, or be less than the size of the input along split_dim if not fully specified.  Got: ${sz.length} sizes for num_split ${a.num}`, b.opName);
+    return getOpDef('SplitV').lower(b, [x!], { axis: a.axis, sizes: sz, num: a.num });
+  },
+});
+registerGradient('SplitVByTensor', (op, dys) => {
+  if (dys.every((d) => d === null)) return [null, null];
+  return [concat(dys.map((d, i) => d ?? zerosLike(op.outputs[i]!)), op.attrs.axis as number), null];
+});
+
 /**
  * `tf.split(value, numOrSizeSplits, axis = 0, num?, name?)`: a number splits into that many
  * equal pieces; an array gives each piece's size (one may be -1 for the rest).
  */
 export function split(
   value: TensorLike,
-  numOrSizeSplits: number | readonly number[] | Record<string, unknown>,
+  numOrSizeSplits: number | readonly number[] | TensorLike | Record<string, unknown>,
   axis?: number | Record<string, unknown>,
   num?: number | null | Record<string, unknown>,
   name?: string | Record<string, unknown>,
@@ -90,13 +115,21 @@ export function split(
   if (typeof ns === 'number') {
     if (!Number.isInteger(ns) || ns < 1) throw new ValueError(`num_split must be a positive integer, got ${ns}`);
     attrs = { axis: ax, sizes: null, num: ns };
+  } else if (holdsTensor(ns)) {
+    // sizes as a tensor (fed or computed): the plan is built with their value
+    const sz = toTensor(ns as TensorLike, Array.isArray(ns) ? 'int32' : undefined);
+    if (sz.dtype !== 'int32' && sz.dtype !== 'int64') throw new TypeError(`Value passed to parameter 'size_splits' has DataType ${sz.dtype} not in list of allowed values: int32, int64`);
+    const len = sz.shape?.length === 1 ? sz.shape[0] : null;
+    const n = (o.num as number | null | undefined) ?? len;
+    if (n === null || n === undefined) throw new ValueError(`Cannot infer num from shape ${sz.shape ? `(${sz.shape.map((d) => d ?? 'None').join(', ')},)` : '<unknown>'}`);
+    return [...makeOp(x.graph, 'SplitVByTensor', [x, sz], { axis: ax, num: n }, o.name as string | undefined, 'split').outputs];
   } else if (Array.isArray(ns) && ns.every((v) => Number.isInteger(v) && v >= -1)) {
     if (ns.length === 0) throw new ValueError('Cannot infer num from shape (0,)');
     const n = (o.num as number | null | undefined) ?? ns.length;
     if (n !== ns.length) throw new ValueError(`Cannot infer num from shape (${ns.length},): num = ${n}`);
     attrs = { axis: ax, sizes: [...(ns as number[])], num: ns.length };
   } else {
-    throw new TypeError(`split: numOrSizeSplits must be a positive integer or an array of sizes, got ${JSON.stringify(ns)}`);
+    throw new TypeError(`split: numOrSizeSplits must be a positive integer, an array of sizes or an int tensor, got ${String(ns)}`);
   }
   return [...makeOp(x.graph, attrs.sizes === null ? 'Split' : 'SplitV', [x], attrs, o.name as string | undefined, 'split').outputs];
 }
