@@ -306,3 +306,54 @@ describe('tf.image.encodeJpeg', () => {
     expect(Buffer.from((r.data as unknown as Uint8Array[])[0]!).equals(Buffer.from(encode(img, { quality: 60 })))).toBe(true);
   });
 });
+
+describe('CMYK', () => {
+  /**
+   * A 4-component sequential JPEG built from grey.jpg: its tables, a 4-component SOF and four
+   * single-component scans each holding grey.jpg's entropy-coded data, so C = M = Y = K = the
+   * grey plane djpeg decodes. `adobe`: an Adobe APP14 marker with transform 0 (stored inverted).
+   */
+  function cmykFromGrey(adobe: boolean): Uint8Array {
+    const g = read('grey.jpg');
+    const parts: number[][] = [[0xff, 0xd8]];
+    if (adobe) parts.push([0xff, 0xee, 0, 14, 0x41, 0x64, 0x6f, 0x62, 0x65, 0, 100, 0, 0, 0, 0, 0]);
+    let p = 2;
+    let sos: number[] = [];
+    let data: number[] = [];
+    while (p < g.length) {
+      const m = g[p + 1]!;
+      const len = (g[p + 2]! << 8) | g[p + 3]!;
+      const seg = Array.from(g.subarray(p, p + 2 + len));
+      if (m === 0xdb || m === 0xc4) parts.push(seg);
+      else if (m === 0xc0) parts.push([0xff, 0xc0, 0, 8 + 3 * 4, ...seg.slice(4, 9), 4, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 4, 0x11, 0]);
+      else if (m === 0xda) {
+        sos = seg;
+        data = Array.from(g.subarray(p + 2 + len, g.length - 2));
+        break;
+      }
+      p += 2 + len;
+    }
+    for (let id = 1; id <= 4; id++) {
+      const s = sos.slice();
+      s[5] = id;
+      parts.push(s, data);
+    }
+    parts.push([0xff, 0xd9]);
+    return Uint8Array.from(parts.flat());
+  }
+
+  it('converts CMYK to RGB as TF does, inverted with an Adobe marker', () => {
+    const grey = pnm(read('grey.fast.pgm')).data;
+    for (const adobe of [false, true]) {
+      const b = cmykFromGrey(adobe);
+      expect(readJpegHeader(b).components).toBe(4);
+      const img = decodeJpegBytes(b);
+      expect([img.height, img.width, img.channels]).toEqual([29, 37, 3]);
+      const want = new Uint8Array(grey.length * 3);
+      grey.forEach((v, i) => want.fill(adobe ? Math.trunc((v * v) / 255) : Math.trunc(((255 - v) * (255 - v)) / 255), 3 * i, 3 * i + 3));
+      expect(Buffer.from(img.data).equals(Buffer.from(want))).toBe(true);
+      // libjpeg has no CMYK → greyscale conversion.
+      expect(() => decodeJpegBytes(b, { channels: 1 })).toThrow('Unsupported color conversion request');
+    }
+  });
+});

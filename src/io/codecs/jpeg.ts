@@ -971,7 +971,9 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   const f0 = hdr.frame!;
   const nc = f0.components.length;
   const outCh = channelsReq === 0 ? (nc >= 3 ? 3 : 1) : channelsReq;
-  if (f0.width * f0.height * outCh >= MAX_OUTPUT_BYTES) throw new JpegError(`Image too large: ${f0.height}x${f0.width}x${outCh}`);
+  // jpeg_mem.cc: output height × width × the file's component count must stay under 2^29.
+  const r0 = opts.ratio ?? 1;
+  if (Math.ceil(f0.width / r0) * Math.ceil(f0.height / r0) * nc >= MAX_OUTPUT_BYTES) throw new JpegError(`Image too large: ${f0.height}x${f0.width}x${nc}`);
   p.parse(false);
   const f = p.frame!;
   if (f.components[0]!.coefs.length === 0) throw new JpegError('Invalid JPEG file structure: no scans');
@@ -990,7 +992,9 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
     else space = 'ycc';
   } else space = p.adobe === 2 ? 'ycck' : 'cmyk';
   // Greyscale output from YCbCr needs only the luma component.
-  const needed = f.components.map((_, i) => !(outCh === 1 && (space === 'ycc' || space === 'ycck') && i > 0));
+  // libjpeg converts to greyscale only from grey, YCbCr or RGB.
+  if (outCh === 1 && (space === 'cmyk' || space === 'ycck')) throw new JpegError('Unsupported color conversion request');
+  const needed = f.components.map((_, i) => !(outCh === 1 && space === 'ycc' && i > 0));
   const ws = new Int32Array(64);
   const planes: Uint8Array[] = [];
   // Scaled decoding (TF's ratio = libjpeg's scale_denom): the smallest IDCT size, and for each
@@ -1036,6 +1040,7 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   const width = Math.ceil(f.width / ratio);
   const height = Math.ceil(f.height / ratio);
   const fancyOn = fancy && minS > 1;
+  const adobe = p.adobe >= 0;
   const out = new Uint8Array(width * height * outCh);
   const rowW = f.mcusX * hmax * 8 + 16;
   const rows = f.components.map(() => new Uint8Array(rowW));
@@ -1044,7 +1049,7 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
     let o = y * width * outCh;
     const r0 = rows[0]!;
     if (outCh === 1) {
-      if (space === 'grey' || space === 'ycc' || space === 'ycck') out.set(r0.subarray(0, width), o);
+      if (space === 'grey' || space === 'ycc') out.set(r0.subarray(0, width), o);
       else if (space === 'rgb') {
         // jdcolor's rgb_gray_convert: 0.299 R + 0.587 G + 0.114 B in 16-bit fixed point.
         const r1 = rows[1]!;
@@ -1080,8 +1085,8 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
         out[o++] = r2[x]!;
       }
     } else {
-      // TF asks libjpeg for CMYK and converts: an Adobe file stores inverted CMYK, so
-      // R = C·K/255 etc. on the stored values (jpeg_mem.cc's conversion).
+      // TF asks libjpeg for CMYK and converts (jpeg_mem.cc): with an Adobe marker the stored
+      // values are inverted CMYK, R = K·C/255; without, R = (255−K)(255−C)/255.
       const r1 = rows[1]!;
       const r2 = rows[2]!;
       const r3 = rows[3]!;
@@ -1098,9 +1103,15 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
           c1 = 255 - clamp(yy + ((CB_G[cb]! + CR_G[cr]!) >> 16));
           c2 = 255 - clamp(yy + CB_B[cb]!);
         }
-        out[o++] = Math.trunc((c0 * k) / 255);
-        out[o++] = Math.trunc((c1 * k) / 255);
-        out[o++] = Math.trunc((c2 * k) / 255);
+        if (adobe) {
+          out[o++] = Math.trunc((k * c0) / 255);
+          out[o++] = Math.trunc((k * c1) / 255);
+          out[o++] = Math.trunc((k * c2) / 255);
+        } else {
+          out[o++] = Math.trunc(((255 - k) * (255 - c0)) / 255);
+          out[o++] = Math.trunc(((255 - k) * (255 - c1)) / 255);
+          out[o++] = Math.trunc(((255 - k) * (255 - c2)) / 255);
+        }
       }
     }
   }
