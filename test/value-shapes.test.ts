@@ -251,10 +251,16 @@ for (const d of devices) {
       const t = g.asDefault(() => {
         const n = tf.placeholder(tf.int32, [], 'n');
         const x = tf.placeholder(tf.float32, [null], 'x');
-        return { n, x, range: tf.range(0, n), reshape: tf.reshape(x, tf.stack([n, -1])), slice: tf.slice(x, [0], tf.reshape(n, [1])) };
+        return {
+          n, x, range: tf.range(0, n), reshape: tf.reshape(x, tf.stack([n, -1])), slice: tf.slice(x, [0], tf.reshape(n, [1])),
+          zeros: tf.zeros(tf.stack([n, 2])), normal: tf.randomNormal(tf.stack([2, n])),
+        };
       });
       const sess = new tf.Session({ ...d.options, graph: g });
       await expect(sess.run(t.range, [[t.n, -1]])).rejects.toThrow('Requires start <= limit when delta > 0: 0/-1');
+      // negative dims: TF's TensorShapeUtils::MakeShape text
+      await expect(sess.run(t.zeros, [[t.n, -3]])).rejects.toThrow('Dimension -3 must be >= 0');
+      await expect(sess.run(t.normal, [[t.n, -2]])).rejects.toThrow('Dimension -2 must be >= 0');
       await expect(sess.run(t.reshape, [[t.n, 3], [t.x, [1, 2, 3, 4]]])).rejects.toThrow('Input to reshape is a tensor with 4 values, but the requested shape requires a multiple of 3');
       await expect(sess.run(t.slice, [[t.n, 5], [t.x, [1, 2, 3]]])).rejects.toThrow('Expected size[0] in [0, 3], but got 5');
       await sess.close();

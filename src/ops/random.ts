@@ -34,7 +34,9 @@ for (const [type, dist] of [
     infer: (ins, a) => [{ dtype: a.dtype, shape: a.shape ?? shapeValue(ins[0]!) }],
     lower: (b, ins, a) => {
       const shape = a.shape ?? operandValues(b, ins[0]!, `${type}'s shape`);
-      if (shape.some((d) => d < 0)) throw new InvalidArgumentError(`Shape [${shape.join(',')}] has negative dimensions`, b.opName);
+      // TF's TensorShapeUtils::MakeShape
+      const neg = shape.find((d) => d < 0);
+      if (neg !== undefined) throw new InvalidArgumentError(`Dimension ${neg} must be >= 0`, b.opName);
       const r = b.random(shape, dist as RandomDist, [a.seed >>> 0, a.seed2 >>> 0], a.scale, a.shift);
       return [b.cast(r, a.dtype)];
     },

@@ -137,7 +137,8 @@ defineOp({
     const shape = operandValues(b, dims!, "Fill's dims");
     if (value!.shape.length !== 0) throw new InvalidArgumentError(`value must be a scalar, got shape ${cShape([...value!.shape])}`, b.opName);
     shape.forEach((d) => {
-      if (d < 0) throw new InvalidArgumentError(`dims must be nonnegative, got ${cShape(shape)}`, b.opName);
+      // TF's TensorShapeUtils::MakeShape
+      if (d < 0) throw new InvalidArgumentError(`Dimension ${d} must be >= 0`, b.opName);
     });
     const c = b.constValue(value!);
     return [c ? b.fill(shape, Number(c.data[0]), value!.dtype) : b.broadcastTo(value!, shape)];
