@@ -264,6 +264,8 @@ describe('tf.image.encodeJpeg', () => {
     ['enc-q50-420-opt.jpg', 's444.fast.ppm', { quality: 50, optimizeSize: true }],
     ['enc-q10-420.jpg', 's444.fast.ppm', { quality: 10 }],
     ['enc-grey-q95.jpg', 'grey.fast.pgm', { format: 'grayscale' }],
+    ['enc-q95-420-prog.jpg', 's444.fast.ppm', { progressive: true }],
+    ['enc-grey-q80-prog.jpg', 'grey.fast.pgm', { quality: 80, progressive: true }],
   ];
   for (const [ref, src, opts] of cases) {
     it(`writes cjpeg's bytes (${ref})`, () => {

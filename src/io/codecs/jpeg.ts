@@ -1133,6 +1133,8 @@ export interface JpegEncodeOptions {
   yDensity?: number;
   /** Written as an APP1 XMP packet after the JFIF header. */
   xmpMetadata?: Uint8Array;
+  /** jpeg_simple_progression's scan script (Huffman tables then optimal per scan, as libjpeg). */
+  progressive?: boolean;
 }
 
 // The JPEG standard's example tables (Annex K), as jcparam.c installs them.
@@ -1476,6 +1478,12 @@ export function encodeJpegBytes(pixels: Uint8Array, height: number, width: numbe
   }
   const sof: number[] = [8, height >> 8, height & 255, width >> 8, width & 255, nc];
   comps.forEach((c, ci) => sof.push(ci + 1, (c.h << 4) | c.h, c.tq));
+  if (opts.progressive) {
+    w.marker(0xc2, sof);
+    progressiveScans(w, comps, blocks, mcusX, mcusY);
+    w.byte(0xff); w.byte(0xd9);
+    return w.buf.slice(0, w.n);
+  }
   w.marker(0xc0, sof);
   specs.forEach((s, i) => w.marker(0xc4, [((i & 1) << 4) | (i >> 1), ...s.bits, ...s.vals]));
   const sos: number[] = [nc];
@@ -1490,4 +1498,177 @@ export function encodeJpegBytes(pixels: Uint8Array, height: number, width: numbe
   w.flushBits();
   w.byte(0xff); w.byte(0xd9);
   return w.buf.slice(0, w.n);
+}
+
+interface EncComp { h: number; tbl: number; bwImage: number; bhImage: number }
+
+/**
+ * jcparam's jpeg_simple_progression script and jcphuff's progressive Huffman coding, each scan
+ * with its own optimal tables (libjpeg turns optimize_coding on for progressive files).
+ */
+function progressiveScans(w: ByteWriter, comps: EncComp[], blocks: Int16Array[], mcusX: number, mcusY: number): void {
+  type Scan = [number[], number, number, number, number];
+  const script: Scan[] = comps.length === 3
+    ? [[[0, 1, 2], 0, 0, 0, 1], [[0], 1, 5, 0, 2], [[2], 1, 63, 0, 1], [[1], 1, 63, 0, 1], [[0], 6, 63, 0, 2], [[0], 1, 63, 2, 1], [[0, 1, 2], 0, 0, 1, 0], [[2], 1, 63, 1, 0], [[1], 1, 63, 1, 0], [[0], 1, 63, 1, 0]]
+    : [[[0], 0, 0, 0, 1], [[0], 1, 5, 0, 2], [[0], 6, 63, 0, 2], [[0], 1, 63, 2, 1], [[0], 0, 0, 1, 0], [[0], 1, 63, 1, 0]];
+  for (const [cis, ss, se, ah, al] of script) {
+    // Blocks in scan order: MCUs for an interleaved scan, the component's own raster otherwise.
+    const order: [number, number][] = [];
+    if (cis.length > 1) {
+      for (let my = 0; my < mcusY; my++) for (let mx = 0; mx < mcusX; mx++) for (const ci of cis) {
+        const c = comps[ci]!;
+        const bw = mcusX * c.h;
+        for (let v = 0; v < c.h; v++) for (let h = 0; h < c.h; h++) order.push([ci, ((my * c.h + v) * bw + mx * c.h + h) * 64]);
+      }
+    } else {
+      const c = comps[cis[0]!]!;
+      const bw = mcusX * c.h;
+      for (let by = 0; by < c.bhImage; by++) for (let bx = 0; bx < c.bwImage; bx++) order.push([cis[0]!, (by * bw + bx) * 64]);
+    }
+    const dc = ss === 0;
+    const run = (emitSym: (tbl: number, sym: number) => void, emitBits: (v: number, n: number) => void): void => {
+      if (dc) {
+        const last = [0, 0, 0];
+        for (const [ci, off] of order) {
+          const v = blocks[ci]![off]!;
+          if (ah !== 0) {
+            emitBits((v >> al) & 1, 1);
+            continue;
+          }
+          const t2 = v >> al;
+          const diff = t2 - last[ci]!;
+          last[ci] = t2;
+          const nb = nbitsOf(diff < 0 ? -diff : diff);
+          emitSym(comps[ci]!.tbl, nb);
+          if (nb) emitBits(diff < 0 ? (diff - 1) & ((1 << nb) - 1) : diff, nb);
+        }
+        return;
+      }
+      const tbl = comps[cis[0]!]!.tbl;
+      let eobrun = 0;
+      let be: number[] = [];
+      const emitEobrun = () => {
+        if (eobrun > 0) {
+          const nb = nbitsOf(eobrun) - 1;
+          emitSym(tbl, nb << 4);
+          if (nb) emitBits(eobrun & ((1 << nb) - 1), nb);
+          eobrun = 0;
+          for (const b of be) emitBits(b, 1);
+          be = [];
+        }
+      };
+      const abs = new Int32Array(64);
+      for (const [ci, off] of order) {
+        const co = blocks[ci]!;
+        if (ah === 0) {
+          let r = 0;
+          for (let k = ss; k <= se; k++) {
+            let t = co[off + ZIGZAG[k]!]!;
+            let t2: number;
+            if (t < 0) {
+              t = -t >> al;
+              t2 = ~t;
+            } else {
+              t >>= al;
+              t2 = t;
+            }
+            if (t === 0) {
+              r++;
+              continue;
+            }
+            emitEobrun();
+            while (r > 15) {
+              emitSym(tbl, 0xf0);
+              r -= 16;
+            }
+            const nb = nbitsOf(t);
+            emitSym(tbl, (r << 4) + nb);
+            emitBits(t2 & ((1 << nb) - 1), nb);
+            r = 0;
+          }
+          if (r > 0) {
+            eobrun++;
+            if (eobrun === 0x7fff) emitEobrun();
+          }
+          continue;
+        }
+        let eob = 0;
+        for (let k = ss; k <= se; k++) {
+          const v = co[off + ZIGZAG[k]!]!;
+          abs[k] = (v < 0 ? -v : v) >> al;
+          if (abs[k] === 1) eob = k;
+        }
+        let r = 0;
+        let br: number[] = [];
+        let withBe = true;
+        const flushBr = () => {
+          if (withBe) {
+            for (const b of be) emitBits(b, 1);
+            be = [];
+          }
+          for (const b of br) emitBits(b, 1);
+          br = [];
+          withBe = false;
+        };
+        for (let k = ss; k <= se; k++) {
+          const t = abs[k]!;
+          if (t === 0) {
+            r++;
+            continue;
+          }
+          while (r > 15 && k <= eob) {
+            emitEobrun();
+            emitSym(tbl, 0xf0);
+            r -= 16;
+            flushBr();
+          }
+          if (t > 1) {
+            br.push(t & 1);
+            continue;
+          }
+          emitEobrun();
+          emitSym(tbl, (r << 4) + 1);
+          emitBits(co[off + ZIGZAG[k]!]! < 0 ? 0 : 1, 1);
+          flushBr();
+          r = 0;
+        }
+        if (r > 0 || br.length > 0) {
+          eobrun++;
+          be = withBe ? be.concat(br) : br;
+          if (eobrun === 0x7fff || be.length > 1000 - 64 + 1) emitEobrun();
+        }
+      }
+      emitEobrun();
+    };
+    // Pass 1: symbol counts → optimal tables for the tables this scan uses.
+    const freqs = new Map<number, Float64Array>();
+    const needTables = !(dc && ah !== 0);
+    if (needTables) {
+      run((tbl, sym) => {
+        let f = freqs.get(tbl);
+        if (!f) freqs.set(tbl, (f = new Float64Array(257)));
+        f[sym]!++;
+      }, () => {});
+    }
+    const codes = new Map<number, { code: Int32Array; size: Int32Array }>();
+    const used = [...new Set(cis.map((ci) => comps[ci]!.tbl))];
+    for (const t of used) {
+      if (!needTables) break;
+      const spec = optimalTable(freqs.get(t) ?? new Float64Array(257));
+      codes.set(t, encTable(spec));
+      w.marker(0xc4, [(dc ? 0 : 0x10) | t, ...spec.bits, ...spec.vals]);
+    }
+    const sos: number[] = [cis.length];
+    for (const ci of cis) {
+      const t = comps[ci]!.tbl;
+      sos.push(ci + 1, dc ? (ah !== 0 ? 0 : t << 4) : t);
+    }
+    sos.push(ss, se, (ah << 4) | al);
+    w.marker(0xda, sos);
+    run((tbl, sym) => {
+      const e = codes.get(tbl)!;
+      w.bits(e.code[sym]!, e.size[sym]!);
+    }, (v, n) => w.bits(v, n));
+    w.flushBits();
+  }
 }

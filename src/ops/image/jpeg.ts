@@ -6,7 +6,7 @@
  */
 import { kwargs } from '../../args.js';
 import { StringArray } from '../../dtype.js';
-import { InvalidArgumentError, UnimplementedError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { A, registerExporter } from '../../graphdef/export.js';
 import { RULES, make } from '../../graphdef/import-rules.js';
@@ -206,13 +206,13 @@ registerHostOp('EncodeJpeg', function* (op, ins) {
     const want = a.format === 'grayscale' ? 1 : 3;
     if (c !== want) throw new InvalidArgumentError(`format ${a.format} expects ${want} channels, got ${dims}`, op.name);
   }
-  if (a.progressive) throw new UnimplementedError('EncodeJpeg: progressive=true (libjpeg\'s progressive scan script) is not implemented in tsflow yet', op.name);
   let bytes: Uint8Array;
   try {
     bytes = encodeJpegBytes(x.data as Uint8Array, h, w, c as 1 | 3, {
       quality: a.quality,
       chromaDownsampling: a.chroma_downsampling,
       optimizeSize: a.optimize_size,
+      progressive: a.progressive,
       densityUnit: a.density_unit === 'cm' ? 2 : 1,
       xDensity: a.x_density,
       yDensity: a.y_density,
