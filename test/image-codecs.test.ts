@@ -382,3 +382,21 @@ describe('pipelines and hostile input', () => {
     await sess.close();
   });
 });
+
+describe('inflate (the pure-TypeScript zlib reader behind decodePng)', () => {
+  it("reads node:zlib's streams at every level and the encoder's stored-block fallback", async () => {
+    const { inflateZlib, zlibStored } = await import('../src/io/codecs/inflate.js');
+    const zlib = await import('node:zlib');
+    let seed = 5;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [0, 1, 100, 5000, 200000]) {
+      const d = Uint8Array.from({ length: n }, (_, i) => (i % 300 < 150 ? (i * 7) % 13 : Math.floor(rnd() * 256)));
+      for (const level of [0, 1, 6, 9]) {
+        expect(inflateZlib(new Uint8Array(zlib.deflateSync(d, { level })), n)).toEqual(d);
+      }
+      expect(inflateZlib(zlibStored(d), n)).toEqual(d);
+      expect(new Uint8Array(zlib.inflateSync(zlibStored(d)))).toEqual(d);
+    }
+    expect(() => inflateZlib(new Uint8Array(zlib.deflateSync(new Uint8Array(100))), 99)).toThrow('exceeds the expected size');
+  });
+});
