@@ -310,6 +310,21 @@ for (const d of devices) {
   });
 }
 
+describe('run-time value shapes: what a plan takes as a value', () => {
+  it('a large fed value is refused clearly instead of becoming a plan per value', async () => {
+    const g = new tf.Graph();
+    const t = g.asDefault(() => {
+      const shape = tf.placeholder(tf.int32, [null], 'shape');
+      return { shape, out: tf.reshape(tf.constant([1, 2, 3, 4]), shape) };
+    });
+    const sess = new tf.Session({ graph: g });
+    expect(((await sess.run(t.out, [[t.shape, [2, 2]]])) as NDArray).shape).toEqual([2, 2]);
+    const big = [4, ...new Array<number>(4999).fill(1)];
+    await expect(sess.run(t.out, [[t.shape, big]])).rejects.toThrow('shape:0 shapes a plan but holds 5000 values (at most 4096)');
+    await sess.close();
+  });
+});
+
 describe('run-time value shapes: shape inference', () => {
   it('unknown dims where the value is fed, known parts from constants (as TF)', () => {
     const g = new tf.Graph();

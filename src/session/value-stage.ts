@@ -7,12 +7,15 @@
  * The request key then holds the value: each distinct value is its own cached plan, as each
  * feed-shape signature is.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { NDArray } from '../ndarray.js';
 import { type SubRun, requestKey } from './runner.js';
 
 /** At most this many values per request (a guard against a plan that never settles). */
 export const MAX_VALUES = 64;
+/** The largest value taken as a plan constant (shapes, sizes, axes, paddings, small index lists). */
+export const MAX_VALUE_SIZE = 4096;
 
 function valueKey(values: ReadonlyMap<Tensor, NDArray>): string {
   return [...values].map(([t, v]) => `${t.op.id}:${t.index}=${v.dtype}[${v.shape.join('x')}]${Array.from(v.data as ArrayLike<number>).join(',')}`).join(';');
@@ -36,6 +39,9 @@ export function withValues(r: SubRun, need: readonly Tensor[], got: ReadonlyMap<
   for (const t of need) {
     const v = r.feeds.get(t) ?? got.get(t);
     if (!v) throw new Error(`no value computed for ${t.name}`);
+    if (v.size > MAX_VALUE_SIZE) {
+      throw new InvalidArgumentError(`${t.name} shapes a plan but holds ${v.size} values (at most ${MAX_VALUE_SIZE}): tsflow builds a plan per such value, so it takes only small shape-like values`, t.op.name);
+    }
     values.set(t, v);
   }
   if (values.size > MAX_VALUES) throw new Error(`a plan of this run needs more than ${MAX_VALUES} run-time values`);
