@@ -40,7 +40,7 @@ export const dedicated: Record<string, string> = {
 
 /** The examples of each shard but the default one, by shard name (the test file test/examples-<name>.test.ts). */
 export const SHARDS: Record<string, string[]> = {
-  rnn: ['examples/tf1/recurrent-network.ts', 'examples/tf1/bidirectional-rnn.ts', 'examples/tf1/dynamic-rnn.ts', 'examples/tf1/word2vec-basic.ts', 'examples/tf1/ptb-word-lm.ts', 'examples/tf1/seq2seq-reverse.ts'],
+  rnn: ['examples/tf1/recurrent-network.ts', 'examples/tf1/bidirectional-rnn.ts', 'examples/tf1/dynamic-rnn.ts', 'examples/tf1/word2vec-basic.ts', 'examples/tf1/ptb-word-lm.ts', 'examples/tf1/seq2seq-reverse.ts', 'examples/tf1/nmt-attention.ts'],
   cnn: [
     'examples/tf1/convolutional-network-raw.ts',
     'examples/tf1/save-restore-model.ts',
