@@ -29,7 +29,7 @@ function pnm(b: Uint8Array): { w: number; h: number; c: number; data: Uint8Array
   return { w: +fields[1]!, h: +fields[2]!, c: fields[0] === 'P6' ? 3 : 1, data: b.subarray(p + 1) };
 }
 
-const REFS = readdirSync(DIR).filter((f) => /\.p[gp]m$/.test(f));
+const REFS = readdirSync(DIR).filter((f) => /\.p[gp]m$/.test(f) && !f.includes('.crop-'));
 
 const str = (b: Uint8Array) => new tf.NDArray(tf.StringArray.fromValues([b]) as never, [], 'string');
 
@@ -165,14 +165,19 @@ describe('tf.image.decodeJpeg', () => {
 });
 
 describe('tf.image.decodeAndCropJpeg and extractJpegShape', () => {
-  it('crops the decoded image to [y, x, h, w]', () => {
-    const ref = pnm(read('s422.fast.ppm'));
-    const { out, sess, feed } = runWith((p) => tf.image.decodeAndCropJpeg(p, [3, 5, 10, 7]), read('s422.jpg'));
-    const r = sess.runSync(out, feed as never) as tf.NDArray;
-    expect(r.shape).toEqual([10, 7, 3]);
-    const want: number[] = [];
-    for (let y = 3; y < 13; y++) for (let x = 5; x < 12; x++) for (let c = 0; c < 3; c++) want.push(ref.data[(y * 37 + x) * 3 + c]!);
-    expect([...(r.data as Uint8Array)]).toEqual(want);
+  it('crops as libjpeg-turbo\'s jpeg_crop_scanline (djpeg -crop), edges upsampled as the region\'s', () => {
+    for (const [f, ref, [y, x, h, w], x0] of [
+      ['s420.jpg', 's420.crop-7x10+5+3.ppm', [3, 5, 10, 7], 0],
+      ['s422.jpg', 's422.crop-9x5+17+20.ppm', [20, 17, 5, 9], 16],
+    ] as [string, string, number[], number][]) {
+      const r0 = pnm(read(ref));
+      const { out, sess, feed } = runWith((p) => tf.image.decodeAndCropJpeg(p, [y!, x!, h!, w!]), read(f));
+      const r = sess.runSync(out, feed as never) as tf.NDArray;
+      expect(r.shape).toEqual([h, w, 3]);
+      const want: number[] = [];
+      for (let yy = 0; yy < h!; yy++) for (let xx = x! - x0; xx < x! - x0 + w!; xx++) for (let c = 0; c < 3; c++) want.push(r0.data[(yy * r0.w + xx) * 3 + c]!);
+      expect([...(r.data as Uint8Array)]).toEqual(want);
+    }
     const bad = runWith((p) => tf.image.decodeAndCropJpeg(p, [20, 0, 10, 7]), read('s422.jpg'));
     expect(() => bad.sess.runSync(bad.out, bad.feed as never)).toThrow(`Invalid JPEG data or crop window, data size ${read('s422.jpg').length}`);
   });

@@ -21,6 +21,12 @@ export interface JpegDecodeOptions {
   dctMethod?: JpegDctMethod;
   /** TF's try_recover_truncated: a file cut short decodes with the missing part grey-filled. */
   tryRecoverTruncated?: boolean;
+  /**
+   * Columns [x, x + width) wanted (DecodeAndCropJpeg): as libjpeg-turbo's jpeg_crop_scanline,
+   * the decoded region starts at the iMCU column at or left of x and ends at x + width, and is
+   * upsampled as an image of its own (its edges use edge rules). The result holds that region.
+   */
+  cropColumns?: { x: number; width: number };
   /** TF's ratio: libjpeg's scale_denom (1, 2, 4, 8), decoding with its scaled IDCTs. */
   ratio?: 1 | 2 | 4 | 8;
   /** TF's acceptable_fraction: with tryRecoverTruncated, the fraction of rows that must be present. */
@@ -32,6 +38,8 @@ export interface DecodedImage {
   height: number;
   width: number;
   channels: number;
+  /** With cropColumns: the image column where the decoded region starts. */
+  xOffset?: number;
 }
 
 /** A malformed or unsupported JPEG; callers turn it into TF's InvalidArgumentError text. */
@@ -894,18 +902,18 @@ const clamp = (v: number): number => RANGE[v + 384]!;
  * One output row of component `c` at full resolution (width `outW` ≥ image width), from its
  * plane (stride `ps`). Row `y` is in the component's upsampled coordinates.
  */
-function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plane: Uint8Array, ps: number, fancy: boolean, y: number, out: Uint8Array): void {
+function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plane: Uint8Array, ps: number, col0: number, fancy: boolean, y: number, out: Uint8Array): void {
   const { hs, vs, dw } = c;
   if (hs === 1 && vs === 1) {
-    out.set(plane.subarray(y * ps, y * ps + dw));
+    out.set(plane.subarray(y * ps + col0, y * ps + col0 + dw));
     return;
   }
   const fancyOk = fancy && Number.isInteger(hs) && Number.isInteger(vs);
   if (fancyOk && hs === 2 && vs === 2 && dw > 2) {
     const sy = y >> 1;
     const ny = y & 1 ? Math.min(sy + 1, c.dh - 1) : Math.max(sy - 1, 0);
-    const r0 = sy * ps;
-    const r1 = ny * ps;
+    const r0 = sy * ps + col0;
+    const r1 = ny * ps + col0;
     let thiscol = plane[r0]! * 3 + plane[r1]!;
     let nextcol = plane[r0 + 1]! * 3 + plane[r1 + 1]!;
     out[0] = (thiscol * 4 + 8) >> 4;
@@ -925,7 +933,7 @@ function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plan
     return;
   }
   if (fancyOk && hs === 2 && vs === 1 && dw > 2) {
-    const r = y * ps;
+    const r = y * ps + col0;
     let v = plane[r]!;
     out[0] = v;
     out[1] = (v * 3 + plane[r + 1]! + 2) >> 2;
@@ -945,14 +953,14 @@ function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plan
     const odd = y & 1;
     const ny = odd ? Math.min(sy + 1, c.dh - 1) : Math.max(sy - 1, 0);
     const bias = odd ? 2 : 1;
-    const r0 = sy * ps;
-    const r1 = ny * ps;
+    const r0 = sy * ps + col0;
+    const r1 = ny * ps + col0;
     for (let x = 0; x < dw; x++) out[x] = (plane[r0 + x]! * 3 + plane[r1 + x]! + bias) >> 2;
     return;
   }
   if (!Number.isInteger(hs) || !Number.isInteger(vs)) throw new JpegError('Fractional sampling not implemented yet');
   // Replication (jdsample's h2v1/h2v2/int_upsample; jdmerge gives the same values).
-  const r = Math.floor(y / vs) * ps;
+  const r = Math.floor(y / vs) * ps + col0;
   for (let x = 0, o = 0; x < dw; x++) {
     const v = plane[r + x]!;
     for (let k = 0; k < hs; k++) out[o++] = v;
@@ -1037,15 +1045,28 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
     }
     planes.push(plane);
   }
-  const width = Math.ceil(f.width / ratio);
+  let width = Math.ceil(f.width / ratio);
   const height = Math.ceil(f.height / ratio);
+  // jpeg_crop_scanline: the region's start aligned to an iMCU column; each component's width
+  // and first column follow from it.
+  let xoff = 0;
+  if (opts.cropColumns && !(opts.cropColumns.x === 0 && opts.cropColumns.width === width)) {
+    const align = nc === 1 ? minS : minS * hmax;
+    xoff = Math.floor(opts.cropColumns.x / align) * align;
+    width = opts.cropColumns.width + opts.cropColumns.x - xoff;
+    f.components.forEach((c, ci) => {
+      const g = geo[ci]!;
+      g.dw = Math.ceil((width * c.h * g.sz) / (hmax * minS));
+    });
+  }
+  const col0 = f.components.map((c, ci) => ((xoff * (nc === 1 ? 1 : c.h)) / (nc === 1 ? minS : minS * hmax)) * geo[ci]!.sz);
   const fancyOn = fancy && minS > 1;
   const adobe = p.adobe >= 0;
   const out = new Uint8Array(width * height * outCh);
   const rowW = f.mcusX * hmax * 8 + 16;
   const rows = f.components.map(() => new Uint8Array(rowW));
   for (let y = 0; y < height; y++) {
-    for (let ci = 0; ci < nc; ci++) if (needed[ci]) upsampleRow(geo[ci]!, planes[ci]!, f.components[ci]!.bw * geo[ci]!.sz, fancyOn, y, rows[ci]!);
+    for (let ci = 0; ci < nc; ci++) if (needed[ci]) upsampleRow(geo[ci]!, planes[ci]!, f.components[ci]!.bw * geo[ci]!.sz, col0[ci]!, fancyOn, y, rows[ci]!);
     let o = y * width * outCh;
     const r0 = rows[0]!;
     if (outCh === 1) {
@@ -1115,7 +1136,7 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
       }
     }
   }
-  return { data: out, height, width, channels: outCh };
+  return { data: out, height, width, channels: outCh, xOffset: xoff };
 }
 
 // ===== encoding (libjpeg's jcparam / jccolor / jcsample / jfdctint / jchuff) ===================

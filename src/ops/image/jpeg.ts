@@ -71,6 +71,15 @@ function decodeHost(op: Operation, ins: NDArray[], a: DecodeAttrs, crop: boolean
   const bad = (): InvalidArgumentError => new InvalidArgumentError(`Invalid JPEG data or crop window, data size ${bytes.length}`, op.name);
   let img;
   try {
+    let cropColumns: { x: number; width: number } | undefined;
+    if (win) {
+      // jpeg_mem.cc checks the window against the output size before decoding.
+      const hd = readJpegHeader(bytes);
+      const [y, x, h, w] = win as [number, number, number, number];
+      const H = Math.ceil(hd.height / a.ratio), W = Math.ceil(hd.width / a.ratio);
+      if (h <= 0 || w <= 0 || y < 0 || x < 0 || y + h > H || x + w > W) throw bad();
+      cropColumns = { x, width: w };
+    }
     img = decodeJpegBytes(bytes, {
       channels: a.channels as 0 | 1 | 3,
       ratio: a.ratio as 1 | 2 | 4 | 8,
@@ -78,6 +87,7 @@ function decodeHost(op: Operation, ins: NDArray[], a: DecodeAttrs, crop: boolean
       dctMethod: (a.dct_method === 'INTEGER_ACCURATE' ? 'INTEGER_ACCURATE' : 'INTEGER_FAST') as JpegDctMethod,
       tryRecoverTruncated: a.try_recover_truncated,
       acceptableFraction: a.acceptable_fraction,
+      cropColumns,
     });
   } catch (e) {
     if (e instanceof JpegError) throw bad();
@@ -85,8 +95,8 @@ function decodeHost(op: Operation, ins: NDArray[], a: DecodeAttrs, crop: boolean
   }
   const { width, height, channels } = img;
   if (!win) return new NDArray(img.data, [height, width, channels], 'uint8');
-  const [y, x, h, w] = win as [number, number, number, number];
-  if (h <= 0 || w <= 0 || y < 0 || x < 0 || y + h > height || x + w > width) throw bad();
+  const [y, x0, h, w] = win as [number, number, number, number];
+  const x = x0 - (img.xOffset ?? 0);
   const out = new Uint8Array(h * w * channels);
   for (let r = 0; r < h; r++) out.set(img.data.subarray(((y + r) * width + x) * channels, ((y + r) * width + x + w) * channels), r * w * channels);
   return new NDArray(out, [h, w, channels], 'uint8');
