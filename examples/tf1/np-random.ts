@@ -1,4 +1,4 @@
-// `np.random.uniform(low, high, size)` for the TF1 ports in this folder: seeded (xorshift32), so
+// `np.random.uniform(low, high, size)` and `np.random.permutation(n)` for the TF1 ports in this folder: seeded (xorshift32), so
 // every run of a port gives the same numbers. Run on its own it prints a draw:
 // test-check: ^uniform\(-1, 1, \[2, 3\]\): shape 2,3, all in \[-1, 1\)$
 import { pathToFileURL } from 'node:url';
@@ -26,6 +26,16 @@ export function uniform(low: number, high: number, size: number[]): tf.NDArray {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = low + (high - low) * next();
   return new tf.NDArray(out, size, 'float32');
+}
+
+/** `np.random.permutation(n)`: 0..n-1 shuffled (Fisher-Yates). */
+export function permutation(n: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {

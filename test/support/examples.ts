@@ -34,6 +34,9 @@ export const dedicated: Record<string, string> = {
   'examples/tf1/cifar10/cifar10.ts': 'test/examples-cifar10.test.ts',
   'examples/tf1/cifar10/cifar10-train.ts': 'test/examples-cifar10.test.ts',
   'examples/tf1/cifar10/cifar10-eval.ts': 'test/examples-cifar10.test.ts',
+  'examples/tf1/text-cnn/text-cnn.ts': 'test/examples-text-cnn.test.ts',
+  'examples/tf1/text-cnn/data-helpers.ts': 'test/examples-text-cnn.test.ts',
+  'examples/tf1/text-cnn/train.ts': 'test/examples-text-cnn.test.ts',
   // a page script (bundled by scripts/build-demo.ts), run in headless Chromium
   'examples/browser/main.ts': 'test/browser/demo.test.ts',
 };
@@ -50,6 +53,7 @@ export const SHARDS: Record<string, string[]> = {
     'examples/tf1/autoencoder.ts',
   ],
   cifar10: ['examples/tf1/cifar10/cifar10-input.ts', 'examples/tf1/cifar10/cifar10.ts', 'examples/tf1/cifar10/cifar10-train.ts', 'examples/tf1/cifar10/cifar10-eval.ts'],
+  text: ['examples/tf1/text-cnn/text-cnn.ts', 'examples/tf1/text-cnn/data-helpers.ts', 'examples/tf1/text-cnn/train.ts'],
 };
 
 export function allExamples(dir = 'examples'): string[] {
