@@ -164,7 +164,7 @@ for (const d of devices) {
       await sess.close();
     });
 
-    it('transpose perm, reduction axes, concat and expandDims axes as fed values', async (ctx) => {
+    it('transpose perm, reduction axes, concat, expandDims and gather axes as fed values', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const g = new tf.Graph();
       const t = g.asDefault(() => {
@@ -177,24 +177,27 @@ for (const d of devices) {
           max: tf.reduceMax(m, tf.stack([n]), true),
           cat: tf.concat([m, m], n),
           ex: tf.expandDims(m, n),
+          gather: tf.gather(m, tf.constant([0, 0], tf.int32), { axis: n }),
         };
       });
       expect(t.max.shape).toEqual([null, null]);
       const sess = new tf.Session({ ...d.options, graph: g });
       const M = [[1, 5, 3], [4, 2, 6]];
-      const run = async (n: number) => (await sess.run([t.tr, t.sum, t.max, t.cat, t.ex], [[t.n, n], [t.m, M]])) as NDArray[];
+      const run = async (n: number) => (await sess.run([t.tr, t.sum, t.max, t.cat, t.ex, t.gather], [[t.n, n], [t.m, M]])) as NDArray[];
       const a = await run(1);
       expect(a[0]!.toArray()).toEqual([[1, 4], [5, 2], [3, 6]]);
       expect(arr(a[1])).toEqual([9, 12]);
       expect(a[2]!.toArray()).toEqual([[5], [6]]);
       expect(a[3]!.toArray()).toEqual([[1, 5, 3, 1, 5, 3], [4, 2, 6, 4, 2, 6]]);
       expect(a[4]!.shape).toEqual([2, 1, 3]);
+      expect(a[5]!.toArray()).toEqual([[1, 1], [4, 4]]);
       const b = await run(0);
       expect(b[0]!.toArray()).toEqual(M);
       expect(arr(b[1])).toEqual([5, 7, 9]);
       expect(b[2]!.toArray()).toEqual([[4, 5, 6]]);
       expect(b[3]!.shape).toEqual([4, 3]);
       expect(b[4]!.shape).toEqual([1, 2, 3]);
+      expect(b[5]!.toArray()).toEqual([M[0], M[0]]);
       await sess.close();
     });
 
@@ -418,5 +421,11 @@ describeGradients((label) => `run-time value shape gradients, ${label}`, [
     test: 'tf.split(x, [n, -1], 1) matches central differences',
     ins: [{ shape: [2, 5] }, n2],
     f: (x, n) => tf.split(x!, tf.stack([n!, -1]), 1).map((p, i) => tf.reshape(tf.square(p), [2, i === 0 ? 2 : 3])),
+  },
+  {
+    name: 'gather along a fed axis',
+    test: 'tf.gather(x, [0, 2, 2], {axis: n}) (n = 1) matches central differences',
+    ins: [{ shape: [2, 3] }, { shape: [], fixed: { dtype: 'int32' as const, value: [1] } }],
+    f: (x, n) => tf.reshape(tf.gather(x!, tf.constant([0, 2, 2], tf.int32), { axis: n! }), [2, 3]),
   },
 ], devices);

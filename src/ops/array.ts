@@ -571,7 +571,7 @@ defineOp<{ axis: number }>({
     return [b.gather(p!, idx!, a.axis < 0 ? a.axis + r : a.axis)];
   },
 });
-function gatherImpl(params: TensorLike, indices: TensorLike, validateIndices?: boolean | null, name?: string, axis?: number | null, batchDims?: number): Tensor {
+function gatherImpl(params: TensorLike, indices: TensorLike, validateIndices?: boolean | null, name?: string, axis?: number | Tensor | null, batchDims?: number): Tensor {
   if (validateIndices !== undefined && validateIndices !== null && typeof validateIndices !== 'boolean') {
     throw new TypeError(`gather(): validate_indices must be a bool, got ${String(validateIndices)} (the axis is the keyword option {axis})`);
   }
@@ -579,6 +579,9 @@ function gatherImpl(params: TensorLike, indices: TensorLike, validateIndices?: b
   axis = axis ?? 0;
   const p = toTensor(params);
   const i = toTensor(indices, isHostValue(indices) && !(indices instanceof NDArray) ? 'int32' : undefined);
+  const ax = axis as unknown;
+  // an axis given as a tensor (fed or computed): the plan is built with its value
+  if (ax instanceof Tensor) return makeOp(p.graph, 'FoldedGatherV2', [p, i, ax], {}, name, 'GatherV2').outputs[0]!;
   return makeOp(p.graph, 'GatherV2', [p, i], { axis: checkInt(axis, 'axis') }, name, 'GatherV2').outputs[0]!;
 }
 /**

@@ -128,3 +128,21 @@ registerGradient('FoldedConcatV2', (op, [dy]) => {
   const axis = op.inputs[op.inputs.length - 1]!;
   return [...makeOp(dy.graph, 'SplitLikeAt', [dy, axis, ...xs], {}, undefined, 'Slice').outputs, null];
 });
+
+/** Input 0's rows summed into zeros shaped like input 2, at input 1's positions along the axis in input 3. */
+defineOp({
+  type: 'ScatterAddLikeAt',
+  infer: ([g, , like]) => [{ dtype: g!.dtype, shape: like!.shape }],
+  lower: (b, [g, idx, like, axis]) => {
+    const r = like!.shape.length;
+    const a0 = intsOf(b, axis!, "GatherV2's axis")[0]!;
+    const ax = a0 < 0 ? a0 + r : a0;
+    return [b.scatterAdd(g!, idx!, ax, like!.shape[ax]!)];
+  },
+});
+registerGradient('ScatterAddLikeAt', (op, [dy]) => [dy ? makeOp(dy.graph, 'FoldedGatherV2', [dy, op.inputs[1]!, op.inputs[3]!], {}, undefined, 'GatherV2').outputs[0]! : null, null, null, null]);
+registerGradient('FoldedGatherV2', (op, [dy]) => {
+  if (!dy) return [null, null, null];
+  const [params, indices, axis] = op.inputs as [Tensor, Tensor, Tensor];
+  return [makeOp(dy.graph, 'ScatterAddLikeAt', [dy, indices, params, axis], {}, undefined, 'UnsortedSegmentSum').outputs[0]!, null, null];
+});
