@@ -243,6 +243,70 @@ for (const d of devices) {
   });
 }
 
+/** TF's monotonic attention recurrence: q_j = (1 - p_{j-1}) q_{j-1} + prev_j, attention_j = p_j q_j. */
+function refMonotonic(p: number[], prev: number[]): number[] {
+  let q = 0;
+  return p.map((pj, j) => {
+    q = (j === 0 ? 0 : (1 - p[j - 1]!) * q) + prev[j]!;
+    return pj * q;
+  });
+}
+
+for (const d of devices) {
+  describe(`monotonic attention on ${d.name}`, () => {
+    it("monotonicAttention's recursive, parallel and hard modes against the recurrence in float64", async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const p = [0.2, 0.7, 0.4, 0.9, 0.1, 0.5, 0.3, 0.6, 0.8, 0.05];
+      const prev = [0.1, 0.5, 0.2, 0.1, 0.1, 0.6, 0.3, 0.05, 0.05, 0];
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const pc = tf.constant(f64(p, [2, 5]));
+        const pv = tf.constant(f64(prev, [2, 5]));
+        return {
+          rec: s2s.monotonicAttention(pc, pv, 'recursive'),
+          par: s2s.monotonicAttention(pc, pv, 'parallel'),
+          hard: s2s.monotonicAttention(tf.constant(f64([0, 0, 1, 1, 0, 1], [1, 6])), tf.constant(f64([0, 1, 0, 0, 0, 0], [1, 6])), 'hard'),
+        };
+      });
+      const s = new tf.Session({ ...d.options, graph: g });
+      const [rec, par, hard] = (await s.run([t.rec, t.par, t.hard])) as NDArray[];
+      const want = [...refMonotonic(p.slice(0, 5), prev.slice(0, 5)), ...refMonotonic(p.slice(5), prev.slice(5))];
+      expectNear(vals(rec), want, 1e-12, 'recursive');
+      expectNear(vals(par), want, 1e-9, 'parallel');
+      expect(vals(hard)).toEqual([0, 0, 1, 0, 0, 0]);
+      await s.close();
+    });
+
+    it('LuongMonotonicAttention in an AttentionWrapper: one-hot initial alignments, sigmoid(score + bias) through the recurrence; variable names', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        tf.setRandomSeed(9);
+        const memory = tf.constant(f64(wave(2 * 4 * 3, 0.2), [2, 4, 3]));
+        const mech = new s2s.LuongMonotonicAttention(3, memory, [4, 3], { scale: true, scoreBiasInit: 0.4, mode: 'recursive' });
+        const w = new s2s.AttentionWrapper(new tf.nn.rnnCell.BasicLSTMCell(3), mech);
+        const st0 = w.zeroState(2, 'float64') as unknown as tf.contrib.seq2seq.AttentionWrapperState;
+        const [, st] = w.call(tf.constant(f64(wave(4, 0.9), [2, 2])), st0 as never) as unknown as [Tensor, tf.contrib.seq2seq.AttentionWrapperState];
+        const names = tf.globalVariables().map((v) => v.name.replace(/:0$/, ''));
+        return { a0: st0.alignments as Tensor, a1: st.alignments as Tensor, keys: mech.keys, h: (st.cellState as unknown as tf.nn.rnnCell.LSTMStateTuple).h, names };
+      });
+      expect(t.names).toEqual(['memory_layer/kernel', 'attention_wrapper/basic_lstm_cell/kernel', 'attention_wrapper/basic_lstm_cell/bias', 'attention_wrapper/luong_monotonic_attention/attention_g', 'attention_wrapper/luong_monotonic_attention/attention_score_bias']);
+      const s = new tf.Session({ ...d.options, graph: g });
+      await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      const [a0, a1, keys, h] = (await s.run([t.a0, t.a1, t.keys, t.h])) as NDArray[];
+      expect(vals(a0)).toEqual([1, 0, 0, 0, 1, 0, 0, 0]);
+      const kv = vals(keys);
+      const hv = vals(h);
+      const want = [0, 1].flatMap((b) => {
+        const p = [0, 1, 2, 3].map((j) => (j < [4, 3][b]! ? 1 / (1 + Math.exp(-([0, 1, 2].reduce((acc, u) => acc + hv[b * 3 + u]! * kv[(b * 4 + j) * 3 + u]!, 0) + 0.4))) : 0));
+        return refMonotonic(p, [1, 0, 0, 0]);
+      });
+      expectNear(vals(a1), want, 1e-10, 'alignments');
+      await s.close();
+    });
+  });
+}
+
 describe('attention errors', () => {
   it("rejects what TF rejects, with TF's messages", () => {
     const g = new tf.Graph();

@@ -8,3 +8,4 @@ export {
 } from './seq2seq/attention-wrapper.js';
 export { BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState, FinalBeamSearchDecoderOutput, tileBatch } from './seq2seq/beam-search-decoder.js';
 export { gatherTree } from '../ops/gather-tree.js';
+export { BahdanauMonotonicAttention, LuongMonotonicAttention, monotonicAttention } from './seq2seq/monotonic-attention.js';
