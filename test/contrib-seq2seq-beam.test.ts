@@ -167,6 +167,54 @@ for (const d of devices) {
       });
     }
 
+    it("coverage penalty: a finished beam's score gains weight · sum(log(min(accumulated alignments, 1))), the others keep theirs", async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const starts = [0, 2];
+      const WCOV = 0.1;
+      const MT = 3; // memory time
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        tf.setRandomSeed(6);
+        const memory = tf.constant(new tf.NDArray(Float32Array.from({ length: 2 * MT * 2 }, (_, i) => Math.sin(1.7 * i)), [2, MT, 2], 'float32'));
+        const mech = new s2s.LuongAttention(V, s2s.tileBatch(memory, V) as Tensor);
+        // The echo cell reads only the token (no attention fed in) and the wrapper outputs the cell's output: the logits stay M[previous token].
+        const w = new s2s.AttentionWrapper(new EchoCell(V), mech, { cellInputFn: (x: Tensor) => x, outputAttention: false });
+        const dense = new tf.layers.Dense(V, { useBias: false, kernelInitializer: tf.constantInitializer(M.flat()) });
+        const dec = new s2s.BeamSearchDecoder(w, tf.eye(V), tf.constant(starts, 'int32'), END, w.zeroState(2 * V, 'float32'), V, { outputLayer: dense, coverageLengthPenaltyWeight: WCOV });
+        const [out] = s2s.dynamicDecode(dec, { maximumIterations: 2 }) as unknown as [tf.contrib.seq2seq.FinalBeamSearchDecoderOutput];
+        return { ids: out.predictedIds, scores: out.beamSearchDecoderOutput.scores, keys: mech.keys };
+      });
+      const s = session(g);
+      await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      const [ids, scores, keys] = (await s.run([t.ids, t.scores, t.keys])) as NDArray[];
+      const kv = vals(keys); // [2·V, MT, V]
+      const idv = vals(ids);
+      const sc = vals(scores);
+      let checkedPenalty = 0;
+      starts.forEach((st, b) => {
+        // step 0's alignments: softmax over memory time of the keys' column of the start token
+        const z = [...Array(MT).keys()].map((j) => kv[((b * V) * MT + j) * V + st]!);
+        const mx = Math.max(...z);
+        const e = z.map((x) => Math.exp(x - mx));
+        const cov = e.reduce((acc, x) => acc + Math.log(Math.min(x / e.reduce((p, q) => p + q, 0), 1)), 0);
+        // As bruteForce(…, 0) but [END, END] scored with the coverage penalty.
+        const all: { seq: number[]; score: number }[] = [];
+        for (let a = 0; a < V; a++) {
+          if (a === END) all.push({ seq: [END, END], score: LP[st]![END]! + WCOV * cov });
+          else for (let c = 0; c < V; c++) all.push({ seq: [a, c], score: LP[st]![a]! + LP[a]![c]! });
+        }
+        const top = all.sort((x, y) => y.score - x.score).slice(0, V);
+        if (top.some((x) => x.seq[0] === END)) checkedPenalty++;
+        for (let k = 0; k < V; k++) {
+          expect([idv[(b * 2) * V + k], idv[(b * 2 + 1) * V + k]], `entry ${b} beam ${k}`).toEqual(top[k]!.seq);
+          expect(Math.abs(sc[(b * 2 + 1) * V + k]! - top[k]!.score)).toBeLessThan(1e-5);
+        }
+      });
+      // the finished beam is among the best somewhere, so a penalized score is checked
+      expect(checkedPenalty).toBeGreaterThan(0);
+      await s.close();
+    });
+
     it('a beam of width 1 over an AttentionWrapper equals greedy decoding; width 3 over tileBatch\'ed memory runs, best beam first', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const B = 2;
