@@ -215,6 +215,54 @@ for (const d of devices) {
       await s.close();
     });
 
+    it("reorderTensorArrays: the alignment history comes back stacked, each beam's rows along its ancestry", async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const B = 2;
+      const K = 2;
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        tf.setRandomSeed(8);
+        const memory = tf.constant(new tf.NDArray(Float32Array.from({ length: B * 3 * 2 }, (_, i) => Math.sin(0.9 * i)), [B, 3, 2], 'float32'));
+        const emb = tf.constant(new tf.NDArray(Float32Array.from({ length: 5 * 3 }, (_, i) => Math.cos(1.1 * i)), [5, 3], 'float32'));
+        const w = new s2s.AttentionWrapper(new tf.nn.rnnCell.BasicLSTMCell(4), new s2s.BahdanauAttention(3, s2s.tileBatch(memory, K) as Tensor), { attentionLayerSize: 3, alignmentHistory: true });
+        const dense = new tf.layers.Dense(5);
+        const run = (reorder: boolean) => {
+          const dec = new s2s.BeamSearchDecoder(w, emb, tf.constant([0, 1], 'int32'), 4, w.zeroState(B * K, 'float32'), K, { outputLayer: dense, reorderTensorArrays: reorder });
+          return s2s.dynamicDecode(dec, { maximumIterations: 4 }) as unknown as [tf.contrib.seq2seq.FinalBeamSearchDecoderOutput, tf.contrib.seq2seq.BeamSearchDecoderState];
+        };
+        const [o1, st1] = run(false);
+        const [, st2] = run(true);
+        const raw = ((st1.cellState as unknown as tf.contrib.seq2seq.AttentionWrapperState).alignmentHistory as tf.TensorArray).stack();
+        const sorted = (st2.cellState as unknown as tf.contrib.seq2seq.AttentionWrapperState).alignmentHistory as unknown as Tensor;
+        return { raw, sorted, parents: o1.beamSearchDecoderOutput.parentIds, lengths: st1.lengths };
+      });
+      expect(t.sorted).toBeInstanceOf(tf.Tensor);
+      const s = session(g);
+      await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      const [raw, sorted, parents, lengths] = (await s.run([t.raw, t.sorted, t.parents, t.lengths])) as NDArray[];
+      const T = raw!.shape[0]!;
+      const MT = raw!.shape[2]!;
+      expect(sorted!.shape).toEqual(raw!.shape);
+      const pv = vals(parents); // [batch, time, beam]
+      expect(pv.slice(K).some((p, i) => p !== i % K), 'some beam changes parents, so the order matters').toBe(true);
+      const rv = vals(raw);
+      const want: number[] = new Array<number>(rv.length);
+      for (let b = 0; b < B; b++) {
+        for (let k = 0; k < K; k++) {
+          const len = Math.min(T, vals(lengths)[b * K + k]!);
+          const src = new Array<number>(T).fill(k);
+          let cur = k;
+          for (let tt = len - 1; tt >= 0; tt--) {
+            src[tt] = cur;
+            cur = pv[(b * T + tt) * K + cur]!;
+          }
+          for (let tt = 0; tt < T; tt++) for (let j = 0; j < MT; j++) want[(tt * B * K + b * K + k) * MT + j] = rv[(tt * B * K + b * K + src[tt]!) * MT + j]!;
+        }
+      }
+      expect(vals(sorted)).toEqual(want);
+      await s.close();
+    });
+
     it('a beam of width 1 over an AttentionWrapper equals greedy decoding; width 3 over tileBatch\'ed memory runs, best beam first', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const B = 2;

@@ -8,8 +8,9 @@
  * the `beamWidth` best of `beam·vocab` per batch entry and gathers the cell states of their
  * parents. `finalize` walks the parents back with `gatherTree`: `FinalBeamSearchDecoderOutput`'s
  * `predictedIds` are `[batch, time, beam]` under dynamicDecode, best beam first.
- * TensorArrays in the cell state (an AttentionWrapper's alignment history) are kept in step
- * order: `reorderTensorArrays` is accepted but their beams are not re-sorted by gatherTree.
+ * With `reorderTensorArrays` the TensorArrays of `[batch·beam, ...]` in the final cell state
+ * (an AttentionWrapper's alignment history) come back stacked `[time, batch·beam, ...]`, each
+ * beam's rows along its ancestry, as TF's do.
  */
 import { kwargs } from '../../args.js';
 import type { DType } from '../../dtype.js';
@@ -17,7 +18,9 @@ import { ValueError } from '../../errors.js';
 import { getDefaultGraph } from '../../graph/context.js';
 import { Tensor } from '../../graph/tensor.js';
 import { Layer } from '../../layers/base.js';
-import { concat, expandDims, fill, gather, oneHot, onesLike, range, reshape, shape as shapeOf, size, stack, tile, zeros } from '../../ops/array.js';
+import { concat, expandDims, fill, gather, oneHot, onesLike, range, reshape, shape as shapeOf, size, stack, tile, transpose, zeros } from '../../ops/array.js';
+import { sequenceMask } from '../../ops/scan.js';
+import { gatherNd } from '../../ops/scatter-nd.js';
 import { cond } from '../../ops/control-flow/cond.js';
 import { type Nested, flatten, packAs, registerTupleType } from '../../ops/control-flow/nest.js';
 import { type TensorLike, toTensor } from '../../ops/convert.js';
@@ -304,6 +307,34 @@ export class BeamSearchDecoder extends Decoder {
     const st = finalState as unknown as BeamSearchDecoderState;
     const maxLens = cast(reduceMax(st.lengths, 1), 'int32');
     const ids = gatherTree(out.predictedIds, out.parentIds, maxLens, this.endToken);
-    return [new FinalBeamSearchDecoderOutput(ids, out) as unknown as Nested<Tensor>, finalState];
+    let state = st;
+    if (this.reorderTensorArrays) {
+      const flat = flatten(st.cellState as Nested<unknown>).map((x) => (x instanceof TensorArray ? this.sortArrayBeams(x, out.parentIds, st.lengths) : x));
+      state = st.clone({ cellState: packAs(st.cellState as Nested<unknown>, flat) as RNNState });
+    }
+    return [new FinalBeamSearchDecoderOutput(ids, out) as unknown as Nested<Tensor>, state as unknown as RNNState];
+  }
+
+  /**
+   * TF's _maybe_sort_array_beams: a TensorArray of `[batch·beam, ...]` per step, stacked and
+   * reordered along the beams' ancestry (gather_tree_from_array); others are kept as they are.
+   */
+  private sortArrayBeams(ta: TensorArray, parentIds: Tensor, lengths: Tensor): TensorArray | Tensor {
+    const es = ta.elementShape;
+    if (es === null || es.length < 1 || es[0] === null || this.staticBatch === null || es[0] !== this.staticBatch * this.beamWidth) return ta;
+    const t = ta.stack();
+    const K = this.beamWidth;
+    const B = this.staticBatch;
+    const maxTime = index(shapeOf(parentIds), 0);
+    const beamIds = tile(reshape(range(K), [1, 1, K]), stack([maxTime, toTensor(B, 'int32'), toTensor(1, 'int32')]));
+    const lens = cast(lengths, 'int32');
+    const sorted = gatherTree(beamIds, parentIds, reduceMax(lens, 1), K + 1);
+    const inBound = transpose(sequenceMask(lens, maxTime), [2, 0, 1]);
+    const ids = where(inBound, sorted, beamIds);
+    const timeInd = tile(reshape(range(maxTime), [-1, 1, 1]), [1, B, K]);
+    const batchInd = transpose(tile(reshape(range(B), [-1, 1, 1]), stack([toTensor(1, 'int32'), maxTime, toTensor(K, 'int32')])), [1, 0, 2]);
+    const indices = stack([timeInd, batchInd, ids], -1);
+    const from = reshape(t, stack([maxTime, toTensor(B, 'int32'), toTensor(K, 'int32'), toTensor(-1, 'int32')]));
+    return reshape(gatherNd(from, indices), shapeOf(t));
   }
 }
