@@ -213,8 +213,22 @@ function defaultOf(t: Scalar | EnumType): unknown {
   return 0;
 }
 
+/** protobuf's default recursion limit: messages nested deeper fail to parse (not overflow the stack). */
+const RECURSION_LIMIT = 100;
+let depth = 0;
+
 /** Decode `buf` as `type`; unknown fields are skipped. */
 export function decode<T = Msg>(type: MessageType, buf: Uint8Array): T {
+  if (depth >= RECURSION_LIMIT) throw new DataLossError(`protobuf message nested deeper than protobuf's recursion limit of ${RECURSION_LIMIT}`);
+  depth++;
+  try {
+    return decodeBody<T>(type, buf);
+  } finally {
+    depth--;
+  }
+}
+
+function decodeBody<T>(type: MessageType, buf: Uint8Array): T {
   const m: Msg = {};
   for (const f of type.fields) {
     const t = resolve(f.type);
@@ -352,6 +366,7 @@ export function toText(type: MessageType, m: Msg, indent = ''): string {
 
 class TextParser {
   pos = 0;
+  depth = 0;
   constructor(readonly src: string) {}
 
   private ws(): void {
@@ -472,7 +487,9 @@ class TextParser {
         const open = this.peek();
         if (open !== '{' && open !== '<') this.fail('Expected "{".');
         this.pos++;
+        if (++this.depth > RECURSION_LIMIT) this.fail(`Message is too deep, the parser exceeded the configured recursion limit of ${RECURSION_LIMIT}.`);
         v = this.messageBody(t, open === '{' ? '}' : '>');
+        this.depth--;
       } else {
         this.expect(':');
         if (f.repeated && this.peek() === '[') {
