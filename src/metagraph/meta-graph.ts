@@ -4,7 +4,8 @@
  * by name), so a program can rebuild a model from the file alone and find it by names.
  */
 import { fs as nodeFs } from '../platform/node-builtins.js';
-import { ValueError } from '../errors.js';
+import { ioError } from '../checkpoint/io.js';
+import { DataLossError, IOError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
@@ -119,15 +120,24 @@ export function exportMetaGraph(filename?: string | null, opts: ExportMetaGraphO
 /** A `.meta` file (binary, or the text format) or its bytes as a MetaGraphDef. */
 export function readMetaGraphDef(src: string | Uint8Array | MetaGraphDef): MetaGraphDef {
   if (typeof src === 'object' && !(src instanceof Uint8Array)) return src;
-  const bytes = typeof src === 'string' ? new Uint8Array(nodeFs.readFileSync(src)) : src;
+  let bytes: Uint8Array;
+  if (typeof src === 'string') {
+    if (!nodeFs.existsSync(src)) throw new IOError(`File ${src} does not exist.`);
+    try {
+      bytes = new Uint8Array(nodeFs.readFileSync(src));
+    } catch (e) {
+      throw ioError(e, src);
+    }
+  } else bytes = src;
   try {
     return decode<MetaGraphDef>(MetaGraphDefT, bytes);
   } catch (e) {
-    // TF's read_meta_graph_file falls back to the text format.
+    // TF's read_meta_graph_file falls back to the text format, and names the file when neither parses
     try {
       return fromText<MetaGraphDef>(MetaGraphDefT, new TextDecoder().decode(bytes));
-    } catch {
-      throw e;
+    } catch (textError) {
+      if (typeof src !== 'string') throw e;
+      throw new DataLossError(`Cannot parse file ${src}: ${(textError as Error).message}.`);
     }
   }
 }

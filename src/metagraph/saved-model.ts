@@ -6,7 +6,8 @@
  * legacy init op) runs with each asset tensor fed the path of its file under `assets/`.
  */
 import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
-import { IOError, RuntimeError } from '../errors.js';
+import { ioError } from '../checkpoint/io.js';
+import { DataLossError, IOError, RuntimeError } from '../errors.js';
 import { loadCheckpoint } from '../checkpoint/index.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
@@ -31,8 +32,22 @@ const ASSETS_KEY = 'saved_model_assets';
 export function parseSavedModel(exportDir: string): SavedModel {
   const pb = nodePath.join(exportDir, PB);
   const txt = nodePath.join(exportDir, PBTXT);
-  if (nodeFs.existsSync(pb)) return decode<SavedModel>(SavedModelT, new Uint8Array(nodeFs.readFileSync(pb)));
-  if (nodeFs.existsSync(txt)) return fromText<SavedModel>(SavedModelT, nodeFs.readFileSync(txt, 'utf8'));
+  // as TF's parse_saved_model: a file that does not parse is "Cannot parse file <path>: <why>."
+  const parse = <T>(file: string, how: (bytes: Uint8Array) => T): T => {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(nodeFs.readFileSync(file));
+    } catch (e) {
+      throw ioError(e, file);
+    }
+    try {
+      return how(bytes);
+    } catch (e) {
+      throw new DataLossError(`Cannot parse file ${file}: ${(e as Error).message}.`);
+    }
+  };
+  if (nodeFs.existsSync(pb)) return parse(pb, (b) => decode<SavedModel>(SavedModelT, b));
+  if (nodeFs.existsSync(txt)) return parse(txt, (b) => fromText<SavedModel>(SavedModelT, new TextDecoder().decode(b)));
   throw new IOError(`SavedModel file does not exist at: ${exportDir}/{${PBTXT}|${PB}}`);
 }
 
