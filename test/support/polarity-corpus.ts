@@ -5,21 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { rng } from './grad-check.js';
 
 const POSITIVE = ['wonderful', 'moving', 'brilliant', 'delightful', 'superb', 'charming', 'funny', 'gripping', 'beautiful', 'masterful'];
 const NEGATIVE = ['dull', 'boring', 'awful', 'tedious', 'clumsy', 'lifeless', 'bland', 'pointless', 'messy', 'forgettable'];
 const FILLER = ['the', 'film', 'movie', 'a', 'story', 'is', 'and', 'its', 'cast', 'plot', 'director', 'of', 'with', 'this', 'feels', 'it', "isn't", 'script', 'ending', 'acting'];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes `perClass` sentences into dir/rt-polarity.pos and dir/rt-polarity.neg; returns their paths. */
 export function writePolarityCorpus(dir: string, perClass: number, seed = 1): { pos: string; neg: string } {
