@@ -17,7 +17,6 @@ const devices = await resolvedDevices();
 const s2s = tf.contrib.seq2seq;
 
 const vals = (x: unknown): number[] => Array.from((x as NDArray).data as ArrayLike<number>, Number);
-const f64 = (v: number[], shape: number[]): NDArray => new tf.NDArray(Float64Array.from(v), shape, 'float64');
 const wave = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(0.7 * i + k) * 0.9);
 const sig = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -122,20 +121,24 @@ const VAR_NAMES: Record<Kind, string[]> = {
 };
 
 for (const d of devices) {
+  // WGSL has no 64-bit float: the same checks in float32 on WebGPU, at float32's tolerance
+  const FL = d.name === 'webgpu' ? 'float32' : 'float64';
+  const arr = (v: number[], shape: number[]): NDArray => new tf.NDArray(FL === 'float32' ? Float32Array.from(v) : Float64Array.from(v), shape, FL);
+  const tol = (t: number): number => (FL === 'float64' ? t : 2e-4);
   describe(`attention wrappers on ${d.name}`, () => {
     for (const kind of ['bahdanau', 'bahdanau-norm', 'luong', 'luong-scale'] as Kind[]) {
-      it(`${kind}: outputs, alignments and alignment history equal TF's formulas in float64; masking; TF's variable names`, async (ctx) => {
+      it(`${kind}: outputs, alignments and alignment history equal TF's formulas (float64; float32 on WebGPU); masking; TF's variable names`, async (ctx) => {
         if (d.skipReason) skipTest(ctx, d.skipReason);
         const g = new tf.Graph();
         const t = g.asDefault(() => {
           tf.setRandomSeed(7);
-          const memory = tf.placeholder('float64', [B, null, D], 'memory');
-          const x = tf.placeholder('float64', [B, S, X], 'x');
+          const memory = tf.placeholder(FL, [B, null, D], 'memory');
+          const x = tf.placeholder(FL, [B, S, X], 'x');
           const lengths = tf.constant(LENS, 'int32');
           const cell = new tf.nn.rnnCell.BasicLSTMCell(N);
           const mech = mechanism(kind, memory, lengths);
           const wrapper = new s2s.AttentionWrapper(cell, mech, { attentionLayerSize: A, alignmentHistory: true });
-          const init = wrapper.zeroState(B, 'float64');
+          const init = wrapper.zeroState(B, FL);
           const dec = new s2s.BasicDecoder(wrapper, new s2s.TrainingHelper(x, [S, S]), init);
           const [out, st] = s2s.dynamicDecode(dec) as unknown as [tf.contrib.seq2seq.BasicDecoderOutput, tf.contrib.seq2seq.AttentionWrapperState];
           const byName = (n: string) => tf.globalVariables().find((v) => v.name === `${n}:0`)!;
@@ -164,24 +167,24 @@ for (const d of devices) {
         await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
         if (kind === 'bahdanau-norm' || kind === 'luong-scale') {
           // Move g off its initial value so that it matters.
-          await s.run(g.asDefault(() => tf.globalVariables().find((v) => v.name.endsWith('attention_g:0'))!.assign(tf.constant(kind === 'luong-scale' ? 0.6 : 1.7, 'float64'))));
+          await s.run(g.asDefault(() => tf.globalVariables().find((v) => v.name.endsWith('attention_g:0'))!.assign(tf.constant(kind === 'luong-scale' ? 0.6 : 1.7, FL))));
         }
         if (kind === 'bahdanau-norm') {
-          await s.run(g.asDefault(() => tf.globalVariables().find((v) => v.name.endsWith('attention_b:0'))!.assign(tf.constant([0.3, -0.2, 0.1, 0.5], 'float64'))));
+          await s.run(g.asDefault(() => tf.globalVariables().find((v) => v.name.endsWith('attention_b:0'))!.assign(tf.constant([0.3, -0.2, 0.1, 0.5], FL))));
         }
         const mem = wave(B * T * D, 0.3);
         const xs = wave(B * S * X, 1.1);
-        const feed = new Map([[t.memory, f64(mem, [B, T, D])], [t.x, f64(xs, [B, S, X])]]);
+        const feed = new Map([[t.memory, arr(mem, [B, T, D])], [t.x, arr(xs, [B, S, X])]]);
         const keys = Object.keys(t.vs);
         const got = (await s.run([t.out, t.alignments, t.time, t.history, t.values, ...keys.map((k) => t.vs[k]!)], feed)) as NDArray[];
         const w: Record<string, NDArray> = {};
         keys.forEach((k, i) => (w[k] = got[5 + i]!));
         const ref = reference(kind, w, mem, xs);
-        expectNear(vals(got[0]), ref.outs.flat(2), 1e-10, 'attention outputs');
-        expectNear(vals(got[1]), ref.aligns.map((ab) => ab[S - 1]!).flat(), 1e-10, 'final alignments');
+        expectNear(vals(got[0]), ref.outs.flat(2), tol(1e-10), 'attention outputs');
+        expectNear(vals(got[1]), ref.aligns.map((ab) => ab[S - 1]!).flat(), tol(1e-10), 'final alignments');
         expect(vals(got[2])).toEqual([S]);
         // history: [time, batch, memory time]
-        expectNear(vals(got[3]), Array.from({ length: S }, (_, st) => ref.aligns.map((ab) => ab[st]!).flat()).flat(), 1e-10, 'alignment history');
+        expectNear(vals(got[3]), Array.from({ length: S }, (_, st) => ref.aligns.map((ab) => ab[st]!).flat()).flat(), tol(1e-10), 'alignment history');
         // masked entries get exactly zero weight and the memory past the lengths is zeroed
         const al = vals(got[1]);
         expect(al[T + 2]).toBe(0);
@@ -196,13 +199,13 @@ for (const d of devices) {
       const g = new tf.Graph();
       const t = g.asDefault(() => {
         tf.setRandomSeed(2);
-        const memory = tf.constant(f64(wave(B * T * D, 0.8), [B, T, D]));
+        const memory = tf.constant(arr(wave(B * T * D, 0.8), [B, T, D]));
         const cell = new tf.nn.rnnCell.BasicLSTMCell(N);
         const m1 = new s2s.LuongAttention(N, memory);
         const m2 = new s2s.BahdanauAttention(U, memory, [3, 1]);
         const w = new s2s.AttentionWrapper(cell, [m1, m2], { outputAttention: false });
-        const st0 = w.zeroState(B, 'float64') as unknown as tf.contrib.seq2seq.AttentionWrapperState;
-        const x = tf.constant(f64(wave(B * X, 0.1), [B, X]));
+        const st0 = w.zeroState(B, FL) as unknown as tf.contrib.seq2seq.AttentionWrapperState;
+        const x = tf.constant(arr(wave(B * X, 0.1), [B, X]));
         const [out, st] = w.call(x, st0 as never) as unknown as [Tensor, tf.contrib.seq2seq.AttentionWrapperState];
         const [a1, a2] = st.alignments as Tensor[];
         const ctx1 = tf.squeeze(tf.matmul(tf.expandDims(a1!, 1), m1.values), [1]);
@@ -216,7 +219,7 @@ for (const d of devices) {
       await s.run(g.asDefault(() => tf.globalVariablesInitializer()));
       const [out, att, c, h, a2] = (await s.run([t.out, t.att, t.ctx, t.h, t.a2])) as NDArray[];
       expect(vals(out)).toEqual(vals(h));
-      expectNear(vals(att), vals(c), 1e-12, 'attention = contexts');
+      expectNear(vals(att), vals(c), tol(1e-12), 'attention = contexts');
       expect(vals(a2).slice(T + 1)).toEqual([0, 0, 0]);
       await s.close();
     });
@@ -226,18 +229,18 @@ for (const d of devices) {
       const g = new tf.Graph();
       const t = g.asDefault(() => ({
         h: s2s.hardmax(tf.constant([[0.1, 2, -1], [3, 0, 3.5]], 'float32')),
-        c: s2s.safeCumprod(tf.constant([0.5, 0, 0.25, 2], 'float64')),
-        ce: s2s.safeCumprod(tf.constant([[0.5, 0.4, 0.25]], 'float64'), { axis: 1, exclusive: true }),
+        c: s2s.safeCumprod(tf.constant([0.5, 0, 0.25, 2], FL)),
+        ce: s2s.safeCumprod(tf.constant([[0.5, 0.4, 0.25]], FL), { axis: 1, exclusive: true }),
       }));
       const s = new tf.Session({ ...d.options, graph: g });
       const [h, c, ce] = (await s.run([t.h, t.c, t.ce])) as NDArray[];
       expect(vals(h)).toEqual([0, 1, 0, 0, 0, 1]);
       expect(h!.dtype).toBe('float32');
       const cv = vals(c);
-      expectNear([cv[0]!], [0.5], 1e-12, 'cumprod');
+      expectNear([cv[0]!], [0.5], tol(1e-12), 'cumprod');
       expect(cv[1]!).toBeLessThan(1e-300);
-      expectNear([cv[3]!], [cv[2]!], 1e-12, 'clipped to 1');
-      expectNear(vals(ce), [1, 0.5, 0.2], 1e-12, 'exclusive');
+      expectNear([cv[3]!], [cv[2]!], tol(1e-12), 'clipped to 1');
+      expectNear(vals(ce), [1, 0.5, 0.2], tol(1e-12), 'exclusive');
       await s.close();
     });
   });
@@ -253,26 +256,30 @@ function refMonotonic(p: number[], prev: number[]): number[] {
 }
 
 for (const d of devices) {
+  // WGSL has no 64-bit float: the same checks in float32 on WebGPU, at float32's tolerance
+  const FL = d.name === 'webgpu' ? 'float32' : 'float64';
+  const arr = (v: number[], shape: number[]): NDArray => new tf.NDArray(FL === 'float32' ? Float32Array.from(v) : Float64Array.from(v), shape, FL);
+  const tol = (t: number): number => (FL === 'float64' ? t : 2e-4);
   describe(`monotonic attention on ${d.name}`, () => {
-    it("monotonicAttention's recursive, parallel and hard modes against the recurrence in float64", async (ctx) => {
+    it("monotonicAttention's recursive, parallel and hard modes against the recurrence (float64; float32 on WebGPU)", async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const p = [0.2, 0.7, 0.4, 0.9, 0.1, 0.5, 0.3, 0.6, 0.8, 0.05];
       const prev = [0.1, 0.5, 0.2, 0.1, 0.1, 0.6, 0.3, 0.05, 0.05, 0];
       const g = new tf.Graph();
       const t = g.asDefault(() => {
-        const pc = tf.constant(f64(p, [2, 5]));
-        const pv = tf.constant(f64(prev, [2, 5]));
+        const pc = tf.constant(arr(p, [2, 5]));
+        const pv = tf.constant(arr(prev, [2, 5]));
         return {
           rec: s2s.monotonicAttention(pc, pv, 'recursive'),
           par: s2s.monotonicAttention(pc, pv, 'parallel'),
-          hard: s2s.monotonicAttention(tf.constant(f64([0, 0, 1, 1, 0, 1], [1, 6])), tf.constant(f64([0, 1, 0, 0, 0, 0], [1, 6])), 'hard'),
+          hard: s2s.monotonicAttention(tf.constant(arr([0, 0, 1, 1, 0, 1], [1, 6])), tf.constant(arr([0, 1, 0, 0, 0, 0], [1, 6])), 'hard'),
         };
       });
       const s = new tf.Session({ ...d.options, graph: g });
       const [rec, par, hard] = (await s.run([t.rec, t.par, t.hard])) as NDArray[];
       const want = [...refMonotonic(p.slice(0, 5), prev.slice(0, 5)), ...refMonotonic(p.slice(5), prev.slice(5))];
-      expectNear(vals(rec), want, 1e-12, 'recursive');
-      expectNear(vals(par), want, 1e-9, 'parallel');
+      expectNear(vals(rec), want, tol(1e-12), 'recursive');
+      expectNear(vals(par), want, tol(1e-9), 'parallel');
       expect(vals(hard)).toEqual([0, 0, 1, 0, 0, 0]);
       await s.close();
     });
@@ -282,11 +289,11 @@ for (const d of devices) {
       const g = new tf.Graph();
       const t = g.asDefault(() => {
         tf.setRandomSeed(9);
-        const memory = tf.constant(f64(wave(2 * 4 * 3, 0.2), [2, 4, 3]));
+        const memory = tf.constant(arr(wave(2 * 4 * 3, 0.2), [2, 4, 3]));
         const mech = new s2s.LuongMonotonicAttention(3, memory, [4, 3], { scale: true, scoreBiasInit: 0.4, mode: 'recursive' });
         const w = new s2s.AttentionWrapper(new tf.nn.rnnCell.BasicLSTMCell(3), mech);
-        const st0 = w.zeroState(2, 'float64') as unknown as tf.contrib.seq2seq.AttentionWrapperState;
-        const [, st] = w.call(tf.constant(f64(wave(4, 0.9), [2, 2])), st0 as never) as unknown as [Tensor, tf.contrib.seq2seq.AttentionWrapperState];
+        const st0 = w.zeroState(2, FL) as unknown as tf.contrib.seq2seq.AttentionWrapperState;
+        const [, st] = w.call(tf.constant(arr(wave(4, 0.9), [2, 2])), st0 as never) as unknown as [Tensor, tf.contrib.seq2seq.AttentionWrapperState];
         const names = tf.globalVariables().map((v) => v.name.replace(/:0$/, ''));
         return { a0: st0.alignments as Tensor, a1: st.alignments as Tensor, keys: mech.keys, h: (st.cellState as unknown as tf.nn.rnnCell.LSTMStateTuple).h, names };
       });
@@ -301,7 +308,7 @@ for (const d of devices) {
         const p = [0, 1, 2, 3].map((j) => (j < [4, 3][b]! ? 1 / (1 + Math.exp(-([0, 1, 2].reduce((acc, u) => acc + hv[b * 3 + u]! * kv[(b * 4 + j) * 3 + u]!, 0) + 0.4))) : 0));
         return refMonotonic(p, [1, 0, 0, 0]);
       });
-      expectNear(vals(a1), want, 1e-10, 'alignments');
+      expectNear(vals(a1), want, tol(1e-10), 'alignments');
       await s.close();
     });
   });

@@ -1,5 +1,5 @@
 /**
- * TF's CIFAR-10 tutorial ported line by line (examples/tf1/cifar10/, the `cifar10` shard of
+ * TF's CIFAR-10 tutorial ported line by line (examples/tf1/cifar10/, a dedicated test in
  * test/support/examples.ts) on a synthetic data set in CIFAR-10's exact binary format
  * (test/support/cifar10-data.ts: the label learnable from the image's colour): cifar10-train.ts
  * trains a bounded number of steps (small batches and queue via flags), its total loss (cross
@@ -19,9 +19,7 @@ import { decode } from '../src/proto/codec.js';
 import { type Event, EventT } from '../src/proto/summary.js';
 import { decodeRecords } from '../src/io/records.js';
 import { writeCifar10 } from './support/cifar10-data.js';
-import { describeExamples, root } from './support/examples.js';
-
-describeExamples('cifar10');
+import { root } from './support/examples.js';
 
 const run = promisify(execFile);
 const work = mkdtempSync(path.join(tmpdir(), 'tsflow-cifar10-'));

@@ -1,6 +1,7 @@
 /**
  * Denny Britz's cnn-text-classification-tf ported line by line (the model
- * examples/tf1/text-cnn/text-cnn.ts, examples/tf1/text-cnn/data-helpers.ts and train.ts; the `text` shard of test/support/examples.ts) on a
+ * examples/tf1/text-cnn/text-cnn.ts, examples/tf1/text-cnn/data-helpers.ts and examples/tf1/text-cnn/train.ts, a dedicated test in
+ * test/support/examples.ts) on a
  * synthetic polarity corpus (test/support/polarity-corpus.ts): the VocabularyProcessor's
  * vocabulary (41 = the corpus's 40 words after clean_str, and <UNK>), the 540/60 split, the dev
  * accuracy rising far above chance, checkpoints every N steps holding the model's variables,
@@ -17,9 +18,7 @@ import { decode } from '../src/proto/codec.js';
 import { type Event, EventT } from '../src/proto/summary.js';
 import { decodeRecords } from '../src/io/records.js';
 import { writePolarityCorpus } from './support/polarity-corpus.js';
-import { describeExamples, root } from './support/examples.js';
-
-describeExamples('text');
+import { root } from './support/examples.js';
 
 const run = promisify(execFile);
 const work = mkdtempSync(path.join(tmpdir(), 'tsflow-text-cnn-'));

@@ -52,8 +52,6 @@ export const SHARDS: Record<string, string[]> = {
     'examples/tf1/multigpu-cnn.ts',
     'examples/tf1/autoencoder.ts',
   ],
-  cifar10: ['examples/tf1/cifar10/cifar10-input.ts', 'examples/tf1/cifar10/cifar10.ts', 'examples/tf1/cifar10/cifar10-train.ts', 'examples/tf1/cifar10/cifar10-eval.ts'],
-  text: ['examples/tf1/text-cnn/text-cnn.ts', 'examples/tf1/text-cnn/data-helpers.ts', 'examples/tf1/text-cnn/train.ts'],
 };
 
 export function allExamples(dir = 'examples'): string[] {
