@@ -143,6 +143,8 @@ for (const d of devices) {
           const [out, st] = s2s.dynamicDecode(dec) as unknown as [tf.contrib.seq2seq.BasicDecoderOutput, tf.contrib.seq2seq.AttentionWrapperState];
           const byName = (n: string) => tf.globalVariables().find((v) => v.name === `${n}:0`)!;
           const names = tf.globalVariables().map((v) => v.name.replace(/:0$/, ''));
+          // the wrapper's own variables: all of them (the cell's, both layers', the score's)
+          expect(wrapper.variables.map((v) => v.name.replace(/:0$/, '')).sort()).toEqual([...names].sort());
           const vs: Record<string, Tensor> = {
             memory: byName('memory_layer/kernel').value(),
             kernel: byName('decoder/attention_wrapper/basic_lstm_cell/kernel').value(),

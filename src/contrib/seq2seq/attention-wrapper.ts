@@ -21,19 +21,18 @@ import { initScope } from '../../graph/init-scope.js';
 import { Tensor } from '../../graph/tensor.js';
 import { Dense } from '../../layers/dense.js';
 import { Layer } from '../../layers/base.js';
-import { getVariable } from '../../scope/get-variable.js';
-import { constantInitializer, onesInitializer, zerosInitializer } from '../../scope/initializers.js';
 import { type VariableScope, variableScope } from '../../scope/variable-scope.js';
 import { concat, expandDims, oneHot, onesLike, reshape, shape as shapeOf, squeeze, stack, zeros } from '../../ops/array.js';
 import { registerTupleType } from '../../ops/control-flow/nest.js';
 import { type TensorLike, toTensor } from '../../ops/convert.js';
-import { add, argmax, clipByValue, exp, log, matmul, multiply, reduceSum, rsqrt, square, tanh, where } from '../../ops/math.js';
+import { add, argmax, clipByValue, exp, log, matmul, multiply, where } from '../../ops/math.js';
 import { softmax } from '../../ops/nn.js';
 import { cumsum, sequenceMask } from '../../ops/scan.js';
 import { index } from '../../ops/strided-slice.js';
 import { TensorArray } from '../../ops/tensor-array.js';
 import { type RNNState, type SizeStruct, RNNCell } from '../../ops/rnn/cells.js';
 import type { Variable } from '../../ops/variables.js';
+import { type BahdanauVariables, bahdanauScore, bahdanauVariables, baseArgs, luongScale, luongScore } from './attention-scores.js';
 
 const pyShape = (s: readonly (number | null)[] | null): string =>
   s === null ? '<unknown>' : `(${s.map((d) => (d === null ? '?' : d)).join(', ')}${s.length === 1 ? ',' : ''})`;
@@ -125,6 +124,9 @@ export abstract class BaseAttentionMechanism extends AttentionMechanism {
     this.probabilityFn = (score, prev) => o.probabilityFn(maskScore(score, this.memorySequenceLength, scoreMaskValue), prev);
   }
 
+  /** The score's own variables, once created (attention_v, attention_g, ...). */
+  abstract get scoreVariables(): Variable[];
+
   /** The state's size (TF: `alignments_size`). */
   get stateSize(): number | Tensor {
     return this.alignmentsSize;
@@ -171,13 +173,6 @@ const wrapProb = (fn: unknown): ProbabilityFn => {
   return (score) => (fn as (s: Tensor) => Tensor)(score);
 };
 
-const dtypeOf = (o: Record<string, unknown>): string => {
-  if (o.dtype !== undefined && o.dtype !== null) return String(o.dtype);
-  // TF defaults to float32; the memory's own dtype keeps float64 memories working.
-  const m = o.memory;
-  return m instanceof Tensor ? m.dtype : 'float32';
-};
-
 const BAHDANAU_NAMES = ['numUnits', 'memory', 'memorySequenceLength', 'normalize', 'probabilityFn', 'scoreMaskValue', 'dtype', 'customKeyValueFn', 'name'] as const;
 
 /** `BahdanauAttention(numUnits, memory, memorySequenceLength?, normalize = false, probabilityFn?, scoreMaskValue?, dtype?, customKeyValueFn?, name)`. */
@@ -185,49 +180,28 @@ export class BahdanauAttention extends BaseAttentionMechanism {
   readonly numUnits: number;
   readonly normalize: boolean;
   readonly name: string;
-  attentionV: Variable | null = null;
-  attentionG: Variable | null = null;
-  attentionB: Variable | null = null;
+  private vars: BahdanauVariables | null = null;
 
   constructor(...args: unknown[]) {
     const o = kwargs(args, BAHDANAU_NAMES, 'BahdanauAttention', 2);
-    const numUnits = units(o.numUnits, 'BahdanauAttention');
-    const dtype = dtypeOf(o);
-    super({
-      queryLayer: new Dense(numUnits, { name: 'query_layer', useBias: false, dtype }),
-      memoryLayer: new Dense(numUnits, { name: 'memory_layer', useBias: false, dtype }),
-      memory: o.memory as TensorLike, probabilityFn: wrapProb(o.probabilityFn), memorySequenceLength: (o.memorySequenceLength as TensorLike | undefined) ?? null,
-      scoreMaskValue: (o.scoreMaskValue as number | undefined) ?? null, customKeyValueFn: (o.customKeyValueFn as never) ?? null,
-      name: (o.name as string | undefined) ?? 'BahdanauAttention', dtype,
-    });
-    this.numUnits = numUnits;
+    const base = baseArgs(o, 'BahdanauAttention', true, wrapProb(o.probabilityFn));
+    super(base);
+    this.numUnits = base.queryLayer!.units;
     this.normalize = (o.normalize as boolean | undefined) ?? false;
-    this.name = (o.name as string | undefined) ?? 'BahdanauAttention';
+    this.name = base.name;
+  }
+
+  get scoreVariables(): Variable[] {
+    return this.vars ? [this.vars.v, this.vars.g, this.vars.b].filter((v): v is Variable => v !== null) : [];
   }
 
   call(query: Tensor, state: Tensor): [Tensor, Tensor] {
     return this.inScope('bahdanau_attention', () => {
-      const processed = this.queryLayer ? (this.queryLayer.apply(query) as Tensor) : query;
-      const dt = query.dtype;
-      const n = this.numUnits;
+      const processed = this.queryLayer!.apply(query) as Tensor;
       initScope(getDefaultGraph(), () => {
-        if (this.attentionV !== null) return;
-        this.attentionV = getVariable('attention_v', { shape: [n], dtype: dt });
-        if (this.normalize) {
-          this.attentionG = getVariable('attention_g', { shape: [], dtype: dt, initializer: constantInitializer(Math.sqrt(1 / n)) });
-          this.attentionB = getVariable('attention_b', { shape: [n], dtype: dt, initializer: zerosInitializer() });
-        }
+        this.vars ??= bahdanauVariables(this.numUnits, query.dtype, this.normalize);
       });
-      const pq = expandDims(processed, 1);
-      const v = this.attentionV!.value();
-      let score: Tensor;
-      if (this.normalize) {
-        const normedV = multiply(multiply(this.attentionG!.value(), v), rsqrt(reduceSum(square(v))));
-        score = reduceSum(multiply(normedV, tanh(add(add(this.keys, pq), this.attentionB!.value()))), [2]);
-      } else {
-        score = reduceSum(multiply(v, tanh(add(this.keys, pq))), [2]);
-      }
-      const alignments = this.probabilityFn(score, state);
+      const alignments = this.probabilityFn(bahdanauScore(processed, this.keys, this.vars!), state);
       return [alignments, alignments];
     });
   }
@@ -240,49 +214,28 @@ export class LuongAttention extends BaseAttentionMechanism {
   readonly numUnits: number;
   readonly scale: boolean;
   readonly name: string;
-  attentionG: Variable | null = null;
+  private g: Variable | null = null;
 
   constructor(...args: unknown[]) {
     const o = kwargs(args, LUONG_NAMES, 'LuongAttention', 2);
-    const numUnits = units(o.numUnits, 'LuongAttention');
-    const dtype = dtypeOf(o);
-    super({
-      queryLayer: null,
-      memoryLayer: new Dense(numUnits, { name: 'memory_layer', useBias: false, dtype }),
-      memory: o.memory as TensorLike, probabilityFn: wrapProb(o.probabilityFn), memorySequenceLength: (o.memorySequenceLength as TensorLike | undefined) ?? null,
-      scoreMaskValue: (o.scoreMaskValue as number | undefined) ?? null, customKeyValueFn: (o.customKeyValueFn as never) ?? null,
-      name: (o.name as string | undefined) ?? 'LuongAttention', dtype,
-    });
-    this.numUnits = numUnits;
+    const base = baseArgs(o, 'LuongAttention', false, wrapProb(o.probabilityFn));
+    super(base);
+    this.numUnits = base.memoryLayer.units;
     this.scale = (o.scale as boolean | undefined) ?? false;
-    this.name = (o.name as string | undefined) ?? 'LuongAttention';
+    this.name = base.name;
+  }
+
+  get scoreVariables(): Variable[] {
+    return this.g ? [this.g] : [];
   }
 
   call(query: Tensor, state: Tensor): [Tensor, Tensor] {
     return this.inScope('luong_attention', () => {
-      const depth = query.shape?.[query.shape.length - 1] ?? null;
-      const keyUnits = this.keys.shape?.[this.keys.shape.length - 1] ?? null;
-      if (depth !== keyUnits || depth === null) {
-        throw new ValueError(
-          `Incompatible or unknown inner dimensions between query and keys.  Query (${query.name}) has units: ${depth ?? 'None'}.  Keys (${this.keys.name}) have units: ${keyUnits ?? 'None'}.  Perhaps you need to set num_units to the keys' dimension (${keyUnits ?? 'None'})?`,
-        );
-      }
-      if (this.scale && this.attentionG === null) {
-        initScope(getDefaultGraph(), () => {
-          this.attentionG = getVariable('attention_g', { shape: [], dtype: query.dtype, initializer: onesInitializer() });
-        });
-      }
-      let score = squeeze(matmul(expandDims(query, 1), this.keys, { transposeB: true }), [1]);
-      if (this.scale) score = multiply(this.attentionG!.value(), score);
-      const alignments = this.probabilityFn(score, state);
+      if (this.scale && this.g === null) initScope(getDefaultGraph(), () => { this.g = luongScale(query.dtype); });
+      const alignments = this.probabilityFn(luongScore(query, this.keys, this.g), state);
       return [alignments, alignments];
     });
   }
-}
-
-function units(n: unknown, where: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new ValueError(`${where}: num_units must be a positive integer, got ${String(n)}`);
-  return n;
 }
 
 /**
@@ -412,7 +365,7 @@ export class AttentionWrapper extends RNNCell {
     const out: Variable[] = [...this.cell.variables];
     for (const m of this.attentionMechanisms) {
       for (const l of [m.memoryLayer, m.queryLayer]) if (l) out.push(...(l.weights as Variable[]));
-      for (const v of [(m as BahdanauAttention).attentionV, (m as BahdanauAttention).attentionG, (m as BahdanauAttention).attentionB]) if (v) out.push(v);
+      out.push(...m.scoreVariables);
     }
     for (const l of this.attentionLayers ?? []) out.push(...(l.weights as Variable[]));
     return [...new Set(out)];

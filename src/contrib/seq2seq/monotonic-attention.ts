@@ -16,17 +16,17 @@ import { ValueError } from '../../errors.js';
 import { getDefaultGraph } from '../../graph/context.js';
 import { initScope } from '../../graph/init-scope.js';
 import { Tensor } from '../../graph/tensor.js';
-import { Dense } from '../../layers/dense.js';
 import { getVariable } from '../../scope/get-variable.js';
-import { constantInitializer, onesInitializer, zerosInitializer } from '../../scope/initializers.js';
-import { concat, expandDims, oneHot, ones, reshape, shape as shapeOf, squeeze, transpose, zeros } from '../../ops/array.js';
+import { constantInitializer } from '../../scope/initializers.js';
+import { concat, expandDims, oneHot, ones, reshape, shape as shapeOf, transpose, zeros } from '../../ops/array.js';
 import { type TensorLike, toTensor } from '../../ops/convert.js';
 import { scan } from '../../ops/functional-ops.js';
-import { add, cast, clipByValue, divide, greater, matmul, multiply, reduceSum, rsqrt, sigmoid, square, subtract, tanh } from '../../ops/math.js';
+import { add, cast, clipByValue, divide, greater, multiply, sigmoid, subtract } from '../../ops/math.js';
 import { randomNormal } from '../../ops/random.js';
 import { cumprod, cumsum } from '../../ops/scan.js';
 import { index } from '../../ops/strided-slice.js';
 import type { Variable } from '../../ops/variables.js';
+import { type BahdanauVariables, bahdanauScore, bahdanauVariables, baseArgs, luongScale, luongScore } from './attention-scores.js';
 import { BaseAttentionMechanism, safeCumprod } from './attention-wrapper.js';
 
 type Mode = 'recursive' | 'parallel' | 'hard';
@@ -67,17 +67,13 @@ function monotonicProbabilityFn(sigmoidNoise: number, mode: Mode, seed: number |
   };
 }
 
-const checkUnits = (n: unknown, where: string): number => {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new ValueError(`${where}: num_units must be a positive integer, got ${String(n)}`);
-  return n;
-};
 const checkMode = (m: unknown): Mode => {
   const mode = (m as string | undefined) ?? 'parallel';
   if (mode !== 'recursive' && mode !== 'parallel' && mode !== 'hard') throw new ValueError("mode must be 'recursive', 'parallel', or 'hard'.");
   return mode;
 };
-const dtypeOf = (o: Record<string, unknown>): string =>
-  o.dtype !== undefined && o.dtype !== null ? String(o.dtype) : o.memory instanceof Tensor ? o.memory.dtype : 'float32';
+const probabilityOf = (o: Record<string, unknown>) =>
+  monotonicProbabilityFn((o.sigmoidNoise as number | undefined) ?? 0, checkMode(o.mode), (o.sigmoidNoiseSeed as number | undefined) ?? undefined);
 
 /** TF's _BaseMonotonicAttentionMechanism: alignments start as one-hot on the first memory entry. */
 abstract class BaseMonotonicAttentionMechanism extends BaseAttentionMechanism {
@@ -95,46 +91,31 @@ export class BahdanauMonotonicAttention extends BaseMonotonicAttentionMechanism 
   readonly numUnits: number;
   readonly normalize: boolean;
   readonly scoreBiasInit: number;
-  attentionV: Variable | null = null;
-  attentionG: Variable | null = null;
-  attentionB: Variable | null = null;
-  attentionScoreBias: Variable | null = null;
+  private vars: BahdanauVariables | null = null;
+  private scoreBias: Variable | null = null;
 
   constructor(...args: unknown[]) {
     const o = kwargs(args, BAHDANAU_NAMES, 'BahdanauMonotonicAttention', 2);
-    const n = checkUnits(o.numUnits, 'BahdanauMonotonicAttention');
-    const dtype = dtypeOf(o);
-    super({
-      queryLayer: new Dense(n, { name: 'query_layer', useBias: false, dtype }),
-      memoryLayer: new Dense(n, { name: 'memory_layer', useBias: false, dtype }),
-      memory: o.memory as TensorLike, memorySequenceLength: (o.memorySequenceLength as TensorLike | undefined) ?? null,
-      probabilityFn: monotonicProbabilityFn((o.sigmoidNoise as number | undefined) ?? 0, checkMode(o.mode), (o.sigmoidNoiseSeed as number | undefined) ?? undefined),
-      scoreMaskValue: (o.scoreMaskValue as number | undefined) ?? null, customKeyValueFn: null, name: (o.name as string | undefined) ?? 'BahdanauMonotonicAttention', dtype,
-    });
-    this.numUnits = n;
+    const base = baseArgs(o, 'BahdanauMonotonicAttention', true, probabilityOf(o));
+    super(base);
+    this.numUnits = base.queryLayer!.units;
     this.normalize = (o.normalize as boolean | undefined) ?? false;
     this.scoreBiasInit = (o.scoreBiasInit as number | undefined) ?? 0;
   }
 
+  get scoreVariables(): Variable[] {
+    return this.vars ? [this.vars.v, this.vars.g, this.vars.b, this.scoreBias].filter((v): v is Variable => v !== null) : [];
+  }
+
   call(query: Tensor, state: Tensor): [Tensor, Tensor] {
     const score = this.inScope('bahdanau_monotonic_attention', () => {
-      const pq = expandDims(this.queryLayer!.apply(query) as Tensor, 1);
-      const dt = query.dtype;
-      const n = this.numUnits;
+      const processed = this.queryLayer!.apply(query) as Tensor;
       initScope(getDefaultGraph(), () => {
-        if (this.attentionV !== null) return;
-        this.attentionV = getVariable('attention_v', { shape: [n], dtype: dt });
-        if (this.normalize) {
-          this.attentionG = getVariable('attention_g', { shape: [], dtype: dt, initializer: constantInitializer(Math.sqrt(1 / n)) });
-          this.attentionB = getVariable('attention_b', { shape: [n], dtype: dt, initializer: zerosInitializer() });
-        }
-        this.attentionScoreBias = getVariable('attention_score_bias', { shape: [], dtype: dt, initializer: constantInitializer(this.scoreBiasInit) });
+        if (this.vars !== null) return;
+        this.vars = bahdanauVariables(this.numUnits, query.dtype, this.normalize);
+        this.scoreBias = scoreBias(query.dtype, this.scoreBiasInit);
       });
-      const v = this.attentionV!.value();
-      const sc = this.normalize
-        ? reduceSum(multiply(multiply(multiply(this.attentionG!.value(), v), rsqrt(reduceSum(square(v)))), tanh(add(add(this.keys, pq), this.attentionB!.value()))), [2])
-        : reduceSum(multiply(v, tanh(add(this.keys, pq))), [2]);
-      return add(sc, this.attentionScoreBias!.value());
+      return add(bahdanauScore(processed, this.keys, this.vars!), this.scoreBias!.value());
     });
     const alignments = this.probabilityFn(score, state);
     return [alignments, alignments];
@@ -148,38 +129,36 @@ export class LuongMonotonicAttention extends BaseMonotonicAttentionMechanism {
   readonly numUnits: number;
   readonly scale: boolean;
   readonly scoreBiasInit: number;
-  attentionG: Variable | null = null;
-  attentionScoreBias: Variable | null = null;
+  private g: Variable | null = null;
+  private scoreBias: Variable | null = null;
 
   constructor(...args: unknown[]) {
     const o = kwargs(args, LUONG_NAMES, 'LuongMonotonicAttention', 2);
-    const n = checkUnits(o.numUnits, 'LuongMonotonicAttention');
-    const dtype = dtypeOf(o);
-    super({
-      queryLayer: null,
-      memoryLayer: new Dense(n, { name: 'memory_layer', useBias: false, dtype }),
-      memory: o.memory as TensorLike, memorySequenceLength: (o.memorySequenceLength as TensorLike | undefined) ?? null,
-      probabilityFn: monotonicProbabilityFn((o.sigmoidNoise as number | undefined) ?? 0, checkMode(o.mode), (o.sigmoidNoiseSeed as number | undefined) ?? undefined),
-      scoreMaskValue: (o.scoreMaskValue as number | undefined) ?? null, customKeyValueFn: null, name: (o.name as string | undefined) ?? 'LuongMonotonicAttention', dtype,
-    });
-    this.numUnits = n;
+    const base = baseArgs(o, 'LuongMonotonicAttention', false, probabilityOf(o));
+    super(base);
+    this.numUnits = base.memoryLayer.units;
     this.scale = (o.scale as boolean | undefined) ?? false;
     this.scoreBiasInit = (o.scoreBiasInit as number | undefined) ?? 0;
   }
 
+  get scoreVariables(): Variable[] {
+    return [this.g, this.scoreBias].filter((v): v is Variable => v !== null);
+  }
+
   call(query: Tensor, state: Tensor): [Tensor, Tensor] {
     const score = this.inScope('luong_monotonic_attention', () => {
-      const dt = query.dtype;
       initScope(getDefaultGraph(), () => {
-        if (this.attentionScoreBias !== null) return;
-        if (this.scale) this.attentionG = getVariable('attention_g', { shape: [], dtype: dt, initializer: onesInitializer() });
-        this.attentionScoreBias = getVariable('attention_score_bias', { shape: [], dtype: dt, initializer: constantInitializer(this.scoreBiasInit) });
+        if (this.scoreBias !== null) return;
+        if (this.scale) this.g = luongScale(query.dtype);
+        this.scoreBias = scoreBias(query.dtype, this.scoreBiasInit);
       });
-      let sc = squeeze(matmul(expandDims(query, 1), this.keys, { transposeB: true }), [1]);
-      if (this.scale) sc = multiply(this.attentionG!.value(), sc);
-      return add(sc, this.attentionScoreBias!.value());
+      return add(luongScore(query, this.keys, this.g), this.scoreBias!.value());
     });
     const alignments = this.probabilityFn(score, state);
     return [alignments, alignments];
   }
 }
+
+/** The monotonic scores' scalar `attention_score_bias`. */
+const scoreBias = (dtype: string, init: number): Variable =>
+  getVariable('attention_score_bias', { shape: [], dtype, initializer: constantInitializer(init) });
