@@ -21,53 +21,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from 'tsflow';
+import { EOS, GO, MAX_LEN, VOCAB, reverseBatches } from './reverse-data.js';
 
 const { values: args } = parseArgs({
   options: { steps: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, attention: { type: 'string', default: 'bahdanau' } },
 });
 if (args.attention !== 'bahdanau' && args.attention !== 'luong') throw new Error(`--attention must be bahdanau or luong, got ${args.attention}`);
 
-const [PAD, GO, EOS] = [0, 1, 2];
-const VOCAB = 10;
-const MAX_LEN = 6;
 const EMB = 16;
 const UNITS = 32;
 const BATCH = 32;
 const BEAM = 3;
 const s2s = tf.contrib.seq2seq;
 
-let s = Number(args.seed) >>> 0;
-const random = (): number => {
-  s = (s + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-/** A batch: sources padded to MAX_LEN, decoder inputs <s> + reversed, targets reversed + </s>. */
-function batch(n: number) {
-  const src: number[] = [];
-  const srcLen: number[] = [];
-  const decIn: number[] = [];
-  const tgt: number[] = [];
-  const tgtLen: number[] = [];
-  const seqs: number[][] = [];
-  for (let b = 0; b < n; b++) {
-    const len = 3 + Math.floor(random() * (MAX_LEN - 2));
-    const seq = Array.from({ length: len }, () => 3 + Math.floor(random() * (VOCAB - 3)));
-    const rev = [...seq].reverse();
-    const pad = (xs: number[], to: number): number[] => [...xs, ...new Array<number>(to - xs.length).fill(PAD)];
-    src.push(...pad(seq, MAX_LEN));
-    decIn.push(...pad([GO, ...rev], MAX_LEN + 1));
-    tgt.push(...pad([...rev, EOS], MAX_LEN + 1));
-    srcLen.push(len);
-    tgtLen.push(len + 1);
-    seqs.push(seq);
-  }
-  const i32 = (v: number[], shape: number[]) => new tf.NDArray(Int32Array.from(v), shape, 'int32');
-  return { src: i32(src, [n, MAX_LEN]), srcLen: i32(srcLen, [n]), decIn: i32(decIn, [n, MAX_LEN + 1]), tgt: i32(tgt, [n, MAX_LEN + 1]), tgtLen: i32(tgtLen, [n]), seqs };
-}
+const batch = reverseBatches(Number(args.seed));
 
 /** The encoder and the attention decoder cell; `beam` > 1 tiles what the decoder reads. */
 function encoderDecoder(beam: number) {
