@@ -20,12 +20,12 @@ import { NDArray } from '../ndarray.js';
 import { type QueueBase, dequeueFrom } from '../data/queue.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
-import { fs as nodeFs, path as nodePath, zlib } from '../platform/node-builtins.js';
+import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
 import { registerHostOp } from '../session/host-stage.js';
 import type { SessionState } from '../session/runner.js';
 import { StringArray } from '../string-array.js';
 import { iterateRecords } from './records.js';
-import { type CompressionType, TFRecordOptions, compressionString, readRecordFile } from './tfrecord.js';
+import { type CompressionType, TFRecordOptions, compressionString, decompressFile, readRecordFile } from './tfrecord.js';
 import './reader-graphdef.js';
 
 type Kind = 'TFRecordReader' | 'TextLineReader' | 'FixedLengthRecordReader' | 'WholeFileReader' | 'IdentityReader';
@@ -73,16 +73,6 @@ function readBytes(file: string): Uint8Array {
   }
 }
 
-function inflate(bytes: Uint8Array, c: CompressionType, file: string): Uint8Array {
-  if (c === '' || bytes.length === 0) return bytes;
-  try {
-    const b = c === 'GZIP' ? zlib.gunzipSync(bytes) : zlib.inflateSync(bytes);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    throw new DataLossError(`${c} stream of ${file} is corrupted or truncated: ${(e as Error).message}`);
-  }
-}
-
 /** The records of one work unit, with TF's keys. */
 function* recordsOf(r: ReaderResource, work: string): Generator<Record_, void, undefined> {
   const c = r.config;
@@ -121,7 +111,7 @@ function* recordsOf(r: ReaderResource, work: string): Generator<Record_, void, u
       return;
     }
     case 'FixedLengthRecordReader': {
-      const bytes = inflate(readBytes(work), c.compression ?? '', work);
+      const bytes = decompressFile(readBytes(work), c.compression ?? '', work);
       const rec = c.recordBytes!;
       const hop = c.hopBytes ?? 0;
       const limit = bytes.length - (c.footerBytes ?? 0);

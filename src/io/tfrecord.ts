@@ -7,7 +7,7 @@
  * compressed writer writes nothing yet). An uncompressed writer writes each record at once.
  */
 import { ioError } from '../checkpoint/io.js';
-import { DataLossError, NotFoundError, ValueError } from '../errors.js';
+import { DataLossError, NotFoundError, ResourceExhaustedError, ValueError } from '../errors.js';
 import { fs as nodeFs, zlib } from '../platform/node-builtins.js';
 import { encodeRecord, iterateRecords } from './records.js';
 
@@ -99,7 +99,29 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (off < bytes.length) off += nodeFs.writeSync(fd, bytes, off, bytes.length - off);
 }
 
-/** The record bytes of a TFRecord file, decompressed (a broken stream is a DataLossError naming the file). */
+/**
+ * A record file is read and inflated whole, so inflation stops here: a compressed stream that
+ * inflates past this (a gzip bomb, or a file that should be sharded) is a ResourceExhaustedError
+ * naming the file, not an allocation of many gigabytes.
+ */
+export const MAX_INFLATED_BYTES = 1 << 30;
+
+/** `raw` (the bytes of `path`) decompressed; a broken stream is a DataLossError naming the file. */
+export function decompressFile(raw: Uint8Array, compression: CompressionType, path: string): Uint8Array {
+  // an empty file is an empty stream (TF's ZlibInputStream reads end of file at once), not a broken one
+  if (compression === '' || raw.length === 0) return plain(raw);
+  const opts = { maxOutputLength: MAX_INFLATED_BYTES };
+  try {
+    return plain(compression === 'GZIP' ? zlib.gunzipSync(raw, opts) : zlib.inflateSync(raw, opts));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ResourceExhaustedError(`${compression} stream of ${path} inflates to more than ${MAX_INFLATED_BYTES} bytes; split the file into shards`);
+    }
+    throw new DataLossError(`${compression} stream of ${path} is corrupted or truncated: ${(e as Error).message}`);
+  }
+}
+
+/** The record bytes of a record file, decompressed (a broken stream is a DataLossError naming the file). */
 export function readRecordFile(path: string, compression: CompressionType): Uint8Array {
   let raw: Uint8Array;
   try {
@@ -108,13 +130,7 @@ export function readRecordFile(path: string, compression: CompressionType): Uint
     // TF's errno classes: ENOENT NotFound, EISDIR FailedPrecondition, EACCES PermissionDenied
     throw ioError(e, path);
   }
-  // an empty file is an empty stream (TF's ZlibInputStream reads end of file at once), not a broken one
-  if (compression === '' || raw.length === 0) return plain(raw);
-  try {
-    return plain(compression === 'GZIP' ? zlib.gunzipSync(raw) : zlib.inflateSync(raw));
-  } catch (e) {
-    throw new DataLossError(`${compression} stream of ${path} is corrupted or truncated: ${(e as Error).message}`);
-  }
+  return decompressFile(raw, compression, path);
 }
 
 // Node Buffers' slice() is a view: hand out plain Uint8Arrays so copies are copies.

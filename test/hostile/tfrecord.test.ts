@@ -2,7 +2,7 @@
  * TFRecord files (plain, GZIP, ZLIB) under hostile bytes: every mutant of a valid file reads
  * as the original records (or, for a plain file cut at a record boundary, a prefix of them), or
  * fails with a DataLossError naming the file; a length claiming 2^40 bytes fails at once; a
- * directory or a missing file is TF's errno class.
+ * directory or a missing file is TF's errno class; a gzip bomb stops at the inflation cap.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import { crc32c } from '../../src/checkpoint/index.js';
-import { DataLossError, FailedPreconditionError, NotFoundError } from '../../src/errors.js';
+import { DataLossError, FailedPreconditionError, NotFoundError, ResourceExhaustedError } from '../../src/errors.js';
 import { applyMutations, checkError, mutation, outcome, scratchDir } from './support.js';
 
 const { dir, cleanup } = scratchDir('tfrecord');
@@ -121,6 +121,21 @@ describe('TFRecord mutants', () => {
         checkError(e, [FailedPreconditionError], d, 'directory');
         expect((e as Error).message).toBe(`${d}; Is a directory`);
       }
+    }
+  });
+
+  it('a gzip bomb (1 MiB of gzip inflating past 1 GiB) is a ResourceExhaustedError naming the file, not a multi-gigabyte allocation', () => {
+    // 17 gzip members of 64 MiB of zeros each: one stream (gzip allows concatenated members)
+    const member = gzipSync(new Uint8Array(64 << 20), { level: 9 });
+    const f = fresh('gz');
+    writeFileSync(f, Buffer.concat(new Array<Buffer>(17).fill(member)));
+    expect(readFileSync(f).length).toBeLessThan(2 << 20);
+    try {
+      readAll(f, 'GZIP');
+      expect.unreachable();
+    } catch (e) {
+      checkError(e, [ResourceExhaustedError], f, 'gzip bomb');
+      expect((e as Error).message).toMatch(/inflates to more than 1073741824 bytes/);
     }
   });
 });
