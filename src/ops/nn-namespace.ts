@@ -10,6 +10,7 @@ export {
   sufficientStatistics, weightedMoments,
 } from './moments.js';
 export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn } from './rnn/rnn.js';
+export { rawRnn, staticStateSavingRnn } from './rnn/raw-rnn.js';
 export * as rnnCell from './rnn/cells-namespace.js';
 export {
   lrn, localResponseNormalization, conv1d, conv3d, convolution, atrousConv2d, separableConv2d, depthwiseConv2dNative,
@@ -17,5 +18,11 @@ export {
   maxPoolWithArgmax, maxPool1d, avgPool1d, maxPool2d, avgPool2d, maxPoolV2, avgPoolV2, pool,
 } from './conv-family.js';
 export { spaceToDepth, depthToSpace, spaceToBatch } from './space-batch.js';
+export { maxPool3d, avgPool3d, conv3dTranspose, conv3dBackpropFilter, conv3dBackpropFilterV2 } from './window3d.js';
+export { dilation2d, erosion2d } from './dilation2d.js';
+export { conv1dTranspose, convTranspose, atrousConv2dTranspose } from './conv-transpose-nd.js';
+export {
+  depthwiseConv2dNativeBackpropInput as depthwiseConv2dBackpropInput, depthwiseConv2dNativeBackpropFilter as depthwiseConv2dBackpropFilter,
+} from './conv-family.js';
 export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder, ctcBeamSearchDecoderV2 } from './ctc.js';
 export { ctcUniqueLabels } from './ctc-unique-labels.js';

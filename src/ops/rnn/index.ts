@@ -6,3 +6,4 @@ export {
 export { GRUBlockCell, GRUBlockCellV2, LSTMBlockCell, LSTMBlockFusedCell, type LSTMBlockCellOpts } from './block-cells.js';
 export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn } from './rnn.js';
 export { staticRnn as static_rnn, staticBidirectionalRnn as static_bidirectional_rnn } from './rnn.js';
+export { rawRnn, staticStateSavingRnn, staticStateSavingRnn as static_state_saving_rnn } from './raw-rnn.js';
