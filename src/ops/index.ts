@@ -42,6 +42,7 @@ export {
   accumulateN, atan2, digamma, div, erf, erfc, isFinite, lgamma, polygamma, realdiv, rint, saturateCast, truediv,
   truncatediv, truncatemod, zeta,
 } from './math-special.js';
+export { betainc, igamma, igammac, lbeta } from './incomplete-gamma-beta.js';
 export {
   argsort, broadcastDynamicShape, broadcastStaticShape, broadcastTo, countNonzero, linSpace, linspace, meshgrid, reverseV2,
   roll, sort, whereV2,
@@ -49,6 +50,7 @@ export {
 export * from './deprecated-aliases.js';
 export { mapFn, foldl, foldr, scan } from './functional-ops.js';
 export { spaceToDepth, depthToSpace, spaceToBatchNd, batchToSpaceNd, spaceToBatch, batchToSpace, extractImagePatches } from './space-batch.js';
+export { extractVolumePatches } from './window3d.js';
 export { caseFn as case, switchCase } from './control-flow/case.js';
 export { Assert, Print, print } from './logging-ops.js';
 export {

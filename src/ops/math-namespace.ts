@@ -22,6 +22,7 @@ export {
   accumulateN, atan2, digamma, erf, erfc, isFinite, lgamma, polygamma, realdiv, rint, saturateCast, softsign, truediv,
   truncatediv, truncatemod, zeta,
 } from './math-special.js';
+export { betainc, igamma, igammac, lbeta } from './incomplete-gamma-beta.js';
 export { segmentSum, segmentMean, segmentMax, segmentMin, segmentProd, sparseSegmentSum, sparseSegmentMean, sparseSegmentSqrtN } from './segment-sorted.js';
 export { unsortedSegmentMax, unsortedSegmentMin, unsortedSegmentProd, unsortedSegmentMean, unsortedSegmentSqrtN } from './segment.js';
 export { bincount, invertPermutation } from './set-ops.js';

@@ -18,5 +18,11 @@ export {
   maxPoolWithArgmax, maxPool1d, avgPool1d, maxPool2d, avgPool2d, maxPoolV2, avgPoolV2, pool,
 } from './conv-family.js';
 export { spaceToDepth, depthToSpace, spaceToBatch } from './space-batch.js';
+export { maxPool3d, avgPool3d, conv3dTranspose, conv3dBackpropFilter, conv3dBackpropFilterV2 } from './window3d.js';
+export { dilation2d, erosion2d } from './dilation2d.js';
+export { conv1dTranspose, convTranspose, atrousConv2dTranspose } from './conv-transpose-nd.js';
+export {
+  depthwiseConv2dNativeBackpropInput as depthwiseConv2dBackpropInput, depthwiseConv2dNativeBackpropFilter as depthwiseConv2dBackpropFilter,
+} from './conv-family.js';
 export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder, ctcBeamSearchDecoderV2 } from './ctc.js';
 export { ctcUniqueLabels } from './ctc-unique-labels.js';
