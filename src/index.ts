@@ -61,7 +61,10 @@ export * as compat from './compat.js';
 export * as estimator from './estimator/index.js';
 export * as featureColumn from './feature-column/index.js';
 export * as pythonIo from './io/python-io.js';
-export { FixedLenFeature, FixedLenSequenceFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
+export { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
+export { parseSingleSequenceExample, parseSequenceExample } from './ops/parse-sequence-example.js';
+export { decodeCompressed } from './ops/decode-compressed.js';
+export { decodeJsonExample } from './ops/decode-json-example.js';
 export { decodeCsv } from './ops/decode-csv.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';

@@ -53,6 +53,15 @@ export class FixedLenSequenceFeature {
   }
 }
 
+/** TF1's `tf.io.VarLenFeature(dtype)`: a feature of any number of values, parsed into a SparseTensor. */
+export class VarLenFeature {
+  readonly dtype: DType;
+  constructor(dtype: DType | string) {
+    this.dtype = parseDType(dtype);
+    if (!PARSE_DTYPES.includes(this.dtype)) throw new ValueError(`Unsupported dtype ${this.dtype}: a feature is float32, int64 or string`);
+  }
+}
+
 interface DenseSpec { key: string; shape: number[]; dtype: DType; dflt: NDArray | null; seq?: boolean }
 interface ParseAttrs { dense: DenseSpec[]; batched: boolean; [k: string]: unknown }
 

@@ -18,3 +18,15 @@ export const FeatureT: MessageType = message('Feature', [
 ]);
 export const FeaturesT: MessageType = message('Features', [{ num: 1, name: 'feature', type: () => FeatureT, mapKey: 'string' }]);
 export const ExampleT: MessageType = message('Example', [{ num: 1, name: 'features', type: () => FeaturesT }]);
+
+/** TF's SequenceExample (tensorflow/core/example/example.proto, feature.proto). */
+export interface FeatureListMsg { feature: FeatureMsg[] }
+export interface FeatureListsMsg { featureList: Record<string, FeatureListMsg> }
+export interface SequenceExampleMsg { context?: FeaturesMsg; featureLists?: FeatureListsMsg }
+
+export const FeatureListT: MessageType = message('FeatureList', [{ num: 1, name: 'feature', type: () => FeatureT, repeated: true }]);
+export const FeatureListsT: MessageType = message('FeatureLists', [{ num: 1, name: 'feature_list', type: () => FeatureListT, mapKey: 'string' }]);
+export const SequenceExampleT: MessageType = message('SequenceExample', [
+  { num: 1, name: 'context', type: () => FeaturesT },
+  { num: 2, name: 'feature_lists', type: () => FeatureListsT },
+]);
