@@ -310,8 +310,60 @@ for (const d of devices) {
       expect(after).toBeLessThan(before);
       await sess.close();
     });
+
+    it('tf.eye with tensor num_rows / num_columns / batch_shape (TF: ones over batch_shape + [min(n, m)], matrix_diag)', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const n = tf.placeholder(tf.int32, [], 'n');
+        const m = tf.placeholder(tf.int32, [], 'm');
+        const bs = tf.placeholder(tf.int32, [null], 'bs');
+        return {
+          n, m, bs,
+          sq: tf.eye(n),
+          rect: tf.eye(n, m, { dtype: tf.int32 }),
+          batched: tf.eye(n, { batchShape: [2] }),
+          fedBatch: tf.eye(2, 3, bs),
+          // a fed size in a computation: I_n · x = x
+          prod: tf.matmul(tf.eye(tf.index(tf.shape(tf.ones([n, 2])), 0)), tf.ones([n, 2])),
+        };
+      });
+      expect(t.sq.shape).toEqual([null, null]);
+      expect(t.batched.shape).toEqual([2, null, null]);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      const ref = (r: number, c: number): number[] => Array.from({ length: r * c }, (_, i) => (Math.floor(i / c) === i % c ? 1 : 0));
+      for (const [n, m] of [[3, 2], [2, 4]] as const) {
+        const [sq, rect, batched, fedBatch, prod] = (await sess.run([t.sq, t.rect, t.batched, t.fedBatch, t.prod], [[t.n, n], [t.m, m], [t.bs, [2, 1]]])) as NDArray[];
+        expect(sq!.shape).toEqual([n, n]);
+        expect(arr(sq)).toEqual(ref(n, n));
+        expect(rect!.dtype).toBe('int32');
+        expect(rect!.shape).toEqual([n, m]);
+        expect(arr(rect)).toEqual(ref(n, m));
+        expect(batched!.shape).toEqual([2, n, n]);
+        expect(arr(batched)).toEqual([...ref(n, n), ...ref(n, n)]);
+        expect(fedBatch!.shape).toEqual([2, 1, 2, 3]);
+        expect(arr(fedBatch)).toEqual([...ref(2, 3), ...ref(2, 3)]);
+        expect(prod!.shape).toEqual([n, 2]);
+        expect(arr(prod)).toEqual(new Array(n * 2).fill(1));
+      }
+      await sess.close();
+    });
   });
 }
+
+describe('tf.eye arguments', () => {
+  it("static eye as before; TF's errors for non-integer sizes and non-scalar size tensors", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      expect(tf.eye(2, 3, [4]).shape).toEqual([4, 2, 3]);
+      expect(tf.eye(3).op.type).toBe('MatrixDiag');
+      expect(tf.eye(2, 3).op.type).toBe('MatrixSetDiag');
+      expect(() => tf.eye(2.5)).toThrow(TypeError);
+      expect(() => tf.eye(2.5)).toThrow('num_rows and num_columns must be positive integer values.');
+      expect(() => tf.eye(tf.constant([2, 3], 'int32'))).toThrow(/^Shape must be rank 0 but is rank 1/);
+    });
+  });
+});
 
 describe('run-time value shapes: what a plan takes as a value', () => {
   it('a large fed value is refused clearly instead of becoming a plan per value', async () => {

@@ -16,14 +16,14 @@ import { tf1Function } from '../args.js';
 import type { DType } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
-import type { Tensor } from '../graph/tensor.js';
+import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import type { Dim, PartialShape } from '../shape.js';
-import { ones, shapeFnError, transpose, zeros, zerosLike } from './array.js';
+import { concat, ones, reshape, shapeFnError, transpose, zeros, zerosLike } from './array.js';
 import { matrixBandPart } from './band-part.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import type { Lower, Val } from './lower.js';
-import { add, log, matmul, multiply, negative, reduceSum } from './math.js';
+import { add, log, matmul, minimum, multiply, negative, reduceSum } from './math.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
 const sizeOf = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
@@ -537,20 +537,46 @@ export const trace = tf1Function('trace', ['x', 'name'], (x: TensorLike, name?: 
   return t.graph.nameScope(name ?? 'Trace', (scope) => reduceSum(matrixDiagPart(t), [-1], { name: scope }));
 }, 1);
 
-/** `tf.eye(numRows, numColumns?, batchShape?, dtype = float32, name?)`. */
+/**
+ * `tf.eye(numRows, numColumns?, batchShape?, dtype = float32, name?)`: TF's composition, the
+ * matrix diagonal of ones over `batchShape` (set into zeros when not square). `numRows`,
+ * `numColumns` and `batchShape` may be tensors (scalars, an int32 vector): the shape then
+ * follows from their values when the graph runs.
+ */
 export const eye = tf1Function('eye', ['numRows', 'numColumns', 'batchShape', 'dtype', 'name'],
-  (numRows: number, numColumns?: number | null, batchShape?: readonly number[] | null, dtype?: DType | string | null, name?: string): Tensor => {
-    const n = numRows;
-    const m = numColumns ?? n;
-    for (const [k, v] of [['num_rows', n], ['num_columns', m]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new ValueError(`${k} must be a non-negative integer, got ${String(v)}`);
-    }
-    const batch = batchShape ? [...batchShape] : [];
+  (numRows: number | Tensor, numColumns?: number | Tensor | null, batchShape?: readonly number[] | Tensor | null, dtype?: DType | string | null, name?: string): Tensor => {
     const dt = (dtype ?? 'float32') as DType;
+    const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
     return getDefaultGraph().nameScope(name ?? 'eye', (scope) => {
-      const d = ones([...batch, Math.min(n, m)], dt);
-      if (n === m) return makeOp(d.graph, 'MatrixDiag', [d], {}, scope, 'MatrixDiag').outputs[0]!;
-      return makeOp(d.graph, 'MatrixSetDiag', [zeros([...batch, n, m], dt), d], {}, scope, 'MatrixSetDiag').outputs[0]!;
+      let square = numColumns === undefined || numColumns === null;
+      const n = numRows;
+      const m = square ? n : numColumns!;
+      const batch = batchShape ?? [];
+      let diagShape: TensorLike;
+      let fullShape: TensorLike;
+      if (isTensor(n) || isTensor(m) || isTensor(batch)) {
+        for (const [k, v] of [['num_rows', n], ['num_columns', m]] as const) {
+          if (isTensor(v) && v.shape !== null && v.shape.length !== 0) throw new ValueError(`Shape must be rank 0 but is rank ${v.shape.length} for '${k}'`);
+        }
+        const b = toTensor(batch as TensorLike, 'int32', 'shape');
+        const dim = (v: number | Tensor): Tensor => reshape(toTensor(v, 'int32'), [1]);
+        const diagSize = isTensor(n) || isTensor(m) ? minimum(toTensor(n, 'int32'), toTensor(m, 'int32')) : toTensor(Math.min(n, m), 'int32');
+        diagShape = concat([b, reshape(diagSize, [1])], 0);
+        fullShape = square ? diagShape : concat([b, dim(n), dim(m)], 0);
+      } else {
+        for (const v of [n, m]) {
+          if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError('num_rows and num_columns must be positive integer values.');
+        }
+        for (const [k, v] of [['num_rows', n], ['num_columns', m]] as const) {
+          if (v < 0) throw new ValueError(`${k} must be a non-negative integer, got ${String(v)}`);
+        }
+        square = n === m;
+        diagShape = [...batch, Math.min(n, m)];
+        fullShape = [...batch, n, m];
+      }
+      const d = ones(diagShape as never, dt);
+      if (square) return makeOp(d.graph, 'MatrixDiag', [d], {}, scope, 'MatrixDiag').outputs[0]!;
+      return makeOp(d.graph, 'MatrixSetDiag', [zeros(fullShape as never, dt), d], {}, scope, 'MatrixSetDiag').outputs[0]!;
     });
   }, 1);
 
