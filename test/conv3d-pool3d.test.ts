@@ -126,6 +126,7 @@ for (const dev of devices) {
         tf.nn.maxPool3d(f32(x, xs), [2, 3, 2], [1, 2, 3], 'SAME'),
         tf.nn.avgPool3d(f32(x, xs), 3, 2, 'SAME'),
         tf.nn.maxPool3d(f32(x, xs), [1, 3, 2, 2, 1], [1, 1, 1, 2, 1], 'VALID'),
+        tf.nn.pool(f32(x, xs), [2, 3, 2], 'AVG', 'SAME', { strides: [1, 2, 2] }),
       ]);
       const sess = new tf.Session({ graph: g, ...dev.options });
       const r = (await sess.run(outs)) as NDArray[];
@@ -137,6 +138,7 @@ for (const dev of devices) {
       expectNear(r[4]!, poolRef('max', x, xs, [2, 3, 2], [1, 2, 3], 'SAME'), tol, 'max SAME strided');
       expectNear(r[5]!, poolRef('avg', x, xs, [3, 3, 3], [2, 2, 2], 'SAME'), tol, 'avg SAME');
       expectNear(r[6]!, poolRef('max', x, xs, [3, 2, 2], [1, 1, 2], 'VALID'), tol, 'max VALID');
+      expectNear(r[7]!, poolRef('avg', x, xs, [2, 3, 2], [1, 2, 2], 'SAME'), tol, 'tf.nn.pool AVG 3-D');
     });
 
     it('conv3dTranspose / conv3dBackpropFilterV2 are the adjoints of conv3d; extractVolumePatches against a loop reference', async (ctx) => {
@@ -276,7 +278,7 @@ for (const dev of devices) {
 describe('op types, GraphDef round trip and TF texts', () => {
   it('writes and reads TF op types and attrs', async () => {
     const g = new tf.Graph();
-    const names = ['MaxPool3D', 'AvgPool3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2', 'ExtractVolumePatches', 'Dilation2D'];
+    const names = ['MaxPool3D', 'AvgPool3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2', 'ExtractVolumePatches', 'Dilation2D', 'Conv3D'];
     const outs = g.asDefault(() => {
       const x = f32(rnd(2 * 4 * 4 * 4 * 2, 1), [2, 4, 4, 4, 2]);
       const f = f32(rnd(2 * 2 * 2 * 2 * 3, 2), [2, 2, 2, 2, 3]);
@@ -288,6 +290,7 @@ describe('op types, GraphDef round trip and TF texts', () => {
         tf.nn.conv3dBackpropFilter(x, [2, 2, 2, 2, 3], dy, [1, 2, 2, 2, 1], 'SAME', { name: 'Conv3DBackpropFilterV2' }),
         tf.extractVolumePatches(x, [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], 'VALID', 'ExtractVolumePatches'),
         tf.nn.dilation2d(f32(rnd(32, 4), [1, 4, 4, 2]), f32(rnd(8, 5), [2, 2, 2]), [1, 1, 1, 1], [1, 2, 2, 1], 'SAME', 'Dilation2D'),
+        tf.nn.conv3d(x, f, [1, 2, 1, 2, 1], 'SAME', { name: 'Conv3D' }),
       ];
     });
     outs.forEach((t, i) => expect(t.op.type, names[i]).toBe(names[i]));
@@ -300,6 +303,8 @@ describe('op types, GraphDef round trip and TF texts', () => {
     expect(node('Conv3DBackpropFilterV2').attr.dilations!.list!.i.map(Number)).toEqual([1, 1, 1, 1, 1]);
     expect(node('Conv3DBackpropInputV2').attr.Tshape!.type).toBeDefined();
     expect(node('Dilation2D').attr.rates!.list!.i.map(Number)).toEqual([1, 2, 2, 1]);
+    expect(node('Conv3D').attr.strides!.list!.i.map(Number)).toEqual([1, 2, 1, 2, 1]);
+    expect(node('Conv3D').input).toEqual([outs[0]!.op.inputs[0]!.op.name, outs[2]!.op.inputs[1]!.op.name]);
     const g2 = new tf.Graph();
     g2.asDefault(() => tf.importGraphDef(gd, { name: '' }));
     const s1 = new tf.Session({ graph: g });
@@ -358,6 +363,9 @@ const GRAD: Case[] = [
   { name: 'maxPool3d SAME', f32only: 'MaxPool3D takes half, bfloat16 and float only, as in TF', ins: [{ shape: [1, 3, 4, 3, 2], gen: tie }], f: (x) => tf.nn.maxPool3d(tf.sin(x), [2, 2, 2], [2, 1, 2], 'SAME') },
   { name: 'avgPool3d SAME', ins: [{ shape: [1, 3, 4, 3, 2] }], f: (x) => tf.nn.avgPool3d(x, 2, [1, 2, 2], 'SAME') },
   { name: 'conv3dTranspose', ins: [{ shape: [1, 2, 2, 3, 3] }, { shape: [2, 2, 2, 2, 3] }], f: (dy, f) => tf.nn.conv3dTranspose(dy, f, [1, 4, 3, 5, 2], [1, 2, 2, 2, 1], 'SAME') },
+  { name: 'conv3d (Conv3D) SAME strided', ins: [{ shape: [1, 3, 4, 3, 2] }, { shape: [2, 2, 3, 2, 2] }], f: (x, f) => tf.nn.conv3d(x, f, [1, 2, 1, 2, 1], 'SAME') },
+  { name: 'conv3d dilated VALID', ins: [{ shape: [1, 4, 3, 3, 1] }, { shape: [2, 2, 2, 1, 2] }], f: (x, f) => tf.nn.conv3d(x, f, [1, 1, 1, 1, 1], 'VALID', { dilations: [1, 2, 1, 1, 1] }) },
+  { name: 'pool MAX 3-D dilated', f32only: 'MaxPool3D takes half, bfloat16 and float only, as in TF', ins: [{ shape: [1, 4, 4, 3, 1], gen: tie }], f: (x) => tf.nn.pool(tf.sin(x), [2, 2, 2], 'MAX', 'SAME', { dilationRate: [2, 1, 1] }) },
   { name: 'conv3dBackpropFilterV2', ins: [{ shape: [1, 3, 3, 2, 2] }, { shape: [1, 2, 2, 1, 2] }], f: (x, dy) => tf.nn.conv3dBackpropFilterV2(x, [2, 2, 2, 2, 2], dy, [1, 1, 1, 1, 1], 'VALID') },
   { name: 'extractVolumePatches', ins: [{ shape: [1, 3, 3, 2, 1] }], f: (x) => tf.extractVolumePatches(x, [1, 2, 2, 2, 1], [1, 1, 2, 1, 1], 'SAME') },
   { name: 'dilation2d', ins: [{ shape: [1, 4, 3, 2], gen: tie }, { shape: [2, 2, 2], gen: (r, i) => 0.5 * i + 0.05 * r() }], f: (x, k) => tf.nn.dilation2d(x, k, [1, 1, 1, 1], [1, 1, 2, 1], 'SAME') },

@@ -20,7 +20,7 @@ import { type TensorLike, toTensor } from './convert.js';
 import { sameDType } from './elementwise.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
-import { conv3dNdhwc } from '../layers/conv-nd.js';
+import { avgPool3d, maxPool3d } from './window3d.js';
 import { batchToSpaceNd, gatherPatches, patchTable, spaceToBatchNd } from './space-batch.js';
 
 type Sizes = number | readonly number[];
@@ -307,7 +307,7 @@ function conv1dImpl(value: TensorLike | null, filters: TensorLike | null, stride
 /** `tf.nn.conv1d(value, filters, stride, padding, useCudnnOnGpu?, dataFormat = 'NWC', name?, input?, dilations?)`: [N,W,C] · [k,C,O], as conv2d over [N,1,W,C]. */
 export const conv1d = tf1Function('nn.conv1d', ['value', 'filters', 'stride', 'padding', 'useCudnnOnGpu', 'dataFormat', 'name', 'input', 'dilations'], conv1dImpl);
 
-/** `tf.nn.conv3d(input, filter, strides, padding, dataFormat = 'NDHWC', dilations = [1,1,1,1,1], name?, filters?)`, composed from conv2d per depth tap. */
+/** `tf.nn.conv3d(input, filter, strides, padding, dataFormat = 'NDHWC', dilations = [1,1,1,1,1], name?, filters?)`: TF's Conv3D op (src/ops/window3d.ts). */
 export const conv3d = tf1Function(
   'nn.conv3d', ['input', 'filter', 'strides', 'padding', 'dataFormat', 'dilations', 'name', 'filters'],
   (input: TensorLike, filter: TensorLike | null, strides: Sizes, padding: Padding | string, dataFormat?: string, dilations?: Sizes, name?: string, filters?: TensorLike | null): Tensor => {
@@ -323,8 +323,7 @@ export const conv3d = tf1Function(
     }
     const p = checkPadding(padding, 'Conv3D');
     if (x.shape !== null && x.shape.length !== 5) throw new ValueError(`Shape must be rank 5 but is rank ${x.shape.length} for 'Conv3D' (op: 'Conv3D')`);
-    if (f.shape === null || f.shape.length !== 5 || f.shape.some((d) => d === null)) throw new ValueError('nn.conv3d needs a filter of static shape [filter_depth, filter_height, filter_width, in_channels, out_channels]');
-    return x.graph.nameScope(name ?? 'Conv3D', () => conv3dNdhwc(x, f, st, p === 'SAME' ? 'same' : 'valid', dl, ''));
+    return makeOp(x.graph, 'Conv3D', [x, f], { strides: [1, ...st, 1], padding: p, dilations: [1, ...dl, 1], data_format: 'NDHWC' }, name, 'Conv3D').outputs[0]!;
   }, 4);
 
 function checkChannels(x: Tensor, f: Tensor): void {
@@ -567,7 +566,6 @@ function poolImpl(input: TensorLike, windowShape: readonly number[], poolingType
   if (poolingType !== 'MAX' && poolingType !== 'AVG') throw new ValueError(`Invalid pooling_type: ${poolingType}`);
   const n = windowShape.length;
   if (n < 1 || n > 3) throw new ValueError('It is required that 1 <= num_spatial_dims <= 3.');
-  if (n === 3) throw new ValueError('tf.nn.pool: 3-D pooling (MaxPool3D / AvgPool3D) is not available in tsflow');
   if (x.shape !== null && x.shape.length !== n + 2) throw new ValueError(`Input tensor must be of rank ${n + 2} but was ${x.shape.length}`);
   if (dataFormat !== undefined && dataFormat !== null && !dataFormat.endsWith('C')) throw new ValueError(`pool: data_format '${dataFormat}' is not supported; tsflow runs pools channels-last only`);
   const p = checkPadding(padding, poolingType === 'MAX' ? 'MaxPool' : 'AvgPool');
@@ -579,6 +577,7 @@ function poolImpl(input: TensorLike, windowShape: readonly number[], poolingType
   return x.graph.nameScope(name ?? `${t.toLowerCase()}_pool`, (scope) => {
     const run = (v: Tensor, pad: Padding, nm?: string): Tensor => {
       if (n === 1) return squeeze(pool2d(t)(expandDims(v, 1), [1, 1, windowShape[0]!, 1], [1, 1, st[0]!, 1], pad), [1], nm);
+      if (n === 3) return (t === 'MAX' ? maxPool3d : avgPool3d)(v, [1, ...windowShape, 1], [1, ...st, 1], pad, { name: nm });
       return pool2d(t)(v, [1, windowShape[0]!, windowShape[1]!, 1], [1, st[0]!, st[1]!, 1], pad, { name: nm });
     };
     if (rate.every((r) => r === 1)) return run(x, p, scope);
@@ -587,7 +586,7 @@ function poolImpl(input: TensorLike, windowShape: readonly number[], poolingType
 }
 /**
  * `tf.nn.pool(input, windowShape, poolingType, padding, dilationRate?, strides?, name?, dataFormat?,
- * dilations?)`: 'MAX' or 'AVG' over 1 or 2 spatial dims; a dilation > 1 runs through
+ * dilations?)`: 'MAX' or 'AVG' over 1, 2 or 3 spatial dims; a dilation > 1 runs through
  * spaceToBatchNd / batchToSpaceNd (zero padding included, as in TF1).
  */
 export const pool = tf1Function('nn.pool', ['input', 'windowShape', 'poolingType', 'padding', 'dilationRate', 'strides', 'name', 'dataFormat', 'dilations'], poolImpl, 4);

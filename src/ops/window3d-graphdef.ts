@@ -15,7 +15,7 @@ registerExporter(POOLS, ({ op, attrs }) => ({
   padding: A.s(attrs.padding as string),
   data_format: fmt(attrs),
 }));
-registerExporter(['Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'], ({ op, attrs }) => ({
+registerExporter(['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'], ({ op, attrs }) => ({
   T: A.type(op.outputs[0]!.dtype),
   ...(op.type === 'Conv3DBackpropInputV2' ? { Tshape: T(op, 0) } : {}),
   strides: A.ints(attrs.strides as number[]),
@@ -43,7 +43,7 @@ for (const t of POOLS) {
     ksize: c.attrs.ints('ksize'), strides: c.attrs.ints('strides'), padding: c.attrs.string('padding'), data_format: c.attrs.string('data_format', 'NDHWC'),
   }));
 }
-for (const t of ['Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2']) {
+for (const t of ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2']) {
   RULES.set(t, (c) => make(c, t, c.inputs, {
     strides: c.attrs.ints('strides'), padding: c.attrs.string('padding'), dilations: c.attrs.ints('dilations', [1, 1, 1, 1, 1]), data_format: c.attrs.string('data_format', 'NDHWC'),
   }));

@@ -1,6 +1,6 @@
 /**
  * TF1's 3-D pools and convolution backprops, NDHWC: MaxPool3D, AvgPool3D, MaxPool3DGrad,
- * AvgPool3DGrad, Conv3DBackpropInputV2, Conv3DBackpropFilterV2 and ExtractVolumePatches, with
+ * AvgPool3DGrad, Conv3D, Conv3DBackpropInputV2, Conv3DBackpropFilterV2 and ExtractVolumePatches, with
  * tf.nn.maxPool3d / avgPool3d / conv3dTranspose / conv3dBackpropFilter(V2) and
  * tf.extractVolumePatches. Every op gathers its windows through one table of input positions
  * (the padding cells point at an extra cell), so the same lowering runs on every device.
@@ -17,7 +17,6 @@ import { sameDType } from './elementwise.js';
 import type { Lower, Val } from './lower.js';
 import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
 import { type Fail, type Padding, checkPadding, runtimeOut, staticOut } from './conv.js';
-import { conv3d } from './conv-family.js';
 import './window3d-graphdef.js';
 
 // ----- the window table --------------------------------------------------------------------------
@@ -270,7 +269,8 @@ registerGradient('AvgPool3DGrad', (op, [g]) => [
 registerNoGradient('MaxPool3DGrad');
 
 // ----- conv3d backprops --------------------------------------------------------------------------
-function convTable(label: string, xs: readonly number[], fs: readonly number[], dys: readonly number[], a: Conv3DAttrs, op: string): VolumeTable {
+/** The window table of a 3-D convolution, with TF's checks (of `dys`, the out_backprop shape, where given). */
+function convTable(label: string, xs: readonly number[], fs: readonly number[], dys: readonly number[] | null, a: Conv3DAttrs, op: string): VolumeTable {
   const bad = (m: string): InvalidArgumentError => new InvalidArgumentError(`${label}: ${m}`, op);
   ndhwcOnly(a, label, op);
   if (a.strides.length !== 5) throw new InvalidArgumentError('Sliding window strides field must specify 5 dimensions', op);
@@ -279,11 +279,12 @@ function convTable(label: string, xs: readonly number[], fs: readonly number[], 
   if (a.dilations[0] !== 1 || a.dilations[4] !== 1) throw new InvalidArgumentError('Current implementation does not yet support dilations in the batch and depth dimensions.', op);
   if (xs.length !== 5) throw bad('input must be 5-dimensional');
   if (fs.length !== 5) throw bad('filter must be 5-dimensional');
+  if (xs[4] !== fs[3]) throw bad(`input depth must be evenly divisible by filter depth: ${xs[4]} vs ${fs[3]}`);
+  const t = volumeTable(xs.slice(1, 4), fs.slice(0, 3), a.strides.slice(1, 4), a.dilations.slice(1, 4), a.padding, op);
+  if (dys === null) return t;
   if (dys.length !== 5) throw bad('out_backprop must be 5-dimensional');
   if (xs[0] !== dys[0]) throw bad('input and out_backprop must have the same batch size');
-  if (xs[4] !== fs[3]) throw bad(`input depth must be evenly divisible by filter depth: ${xs[4]} vs ${fs[3]}`);
   if (fs[4] !== dys[4]) throw bad('filter and out_backprop must have the same out_depth');
-  const t = volumeTable(xs.slice(1, 4), fs.slice(0, 3), a.strides.slice(1, 4), a.dilations.slice(1, 4), a.padding, op);
   for (let i = 0; i < 3; i++) {
     if (dys[i + 1] !== t.out[i]) {
       throw bad(`Size of out_backprop doesn't match computed: actual = ${dys[i + 1]}, computed = ${t.out[i]} spatial_dim: ${i + 1} input: ${xs[i + 1]} filter: ${fs[i]} output: ${dys[i + 1]} stride: ${a.strides[i + 1]} dilation: ${a.dilations[i + 1]}`);
@@ -338,8 +339,45 @@ defineOp<Conv3DAttrs>({
   },
 });
 
+/** Inputs (input [N,D,H,W,C], filter [kd,kh,kw,C,O]) → [N,od,oh,ow,O]: each window's patch times the filter. */
+defineOp<Conv3DAttrs>({
+  type: 'Conv3D',
+  infer: ([x, f], a, name) => {
+    sameDType('Conv3D', x!, f!, 'input', 'filter');
+    checkDType(x!, 'input', FLOATS);
+    const fail: Fail = (m) => shapeFnError(m, name, 'Conv3D', [x!.shape, f!.shape]);
+    const xs = withRank5(x!.shape, fail);
+    const fs = withRank5(f!.shape, fail);
+    if (xs[4] !== null && fs[3] !== null && xs[4] % fs[3] !== 0) throw fail(`Depth of input (${xs[4]}) is not a multiple of input depth of filter (${fs[3]})`);
+    if (a.strides.length !== 5) throw fail(`Conv3D requires the stride attribute to contain 5 values, but got: ${a.strides.length}`);
+    const sp = [0, 1, 2].map((i) => staticOut(xs[i + 1]!, fs[i]!, a.dilations[i + 1] ?? 1, a.strides[i + 1]!, a.padding, fail));
+    return [{ dtype: x!.dtype, shape: [xs[0]!, ...sp, fs[4]!] }];
+  },
+  lower: (b, [x, f], a) => {
+    if (x!.shape.length !== 5) throw new InvalidArgumentError(`input must be 5-dimensional${cShape([...x!.shape])}`, b.opName);
+    if (f!.shape.length !== 5) throw new InvalidArgumentError(`filter must be 5-dimensional: ${cShape([...f!.shape])}`, b.opName);
+    if (x!.shape[4] !== f!.shape[3]) throw new InvalidArgumentError(`Input depth must be equal to filter depth: ${x!.shape[4]} vs ${f!.shape[3]}`, b.opName);
+    const n = x!.shape[0]!;
+    const o = f!.shape[4]!;
+    const fs = [...f!.shape];
+    const t = convTable('Conv3DOp', x!.shape, fs, null, a, b.opName);
+    const p = t.idx.length / t.k;
+    const patches = b.reshape(gatherWindows(b, x!, t, 0), [n * p, t.k * fs[3]!]);
+    return [b.reshape(b.matmul(patches, b.reshape(f!, [t.k * fs[3]!, o]), false, false), [n, ...t.out, o])];
+  },
+});
+
 const convAttrsOf = (a: Conv3DAttrs): Conv3DAttrs => ({ strides: a.strides, padding: a.padding, dilations: a.dilations, data_format: a.data_format ?? 'NDHWC' });
-const forward = (x: Tensor, f: Tensor, a: Conv3DAttrs): Tensor => conv3d(x, f, a.strides, a.padding, { dilations: a.dilations });
+const forward = (x: Tensor, f: Tensor, a: Conv3DAttrs): Tensor => makeOp(x.graph, 'Conv3D', [x, f], a, undefined, 'Conv3D').outputs[0]!;
+registerGradient('Conv3D', (op, [dy]) => {
+  if (!dy) return [null, null];
+  const [x, f] = op.inputs as [Tensor, Tensor];
+  const a = convAttrsOf(op.attrs as Conv3DAttrs);
+  return [
+    makeOp(dy.graph, 'Conv3DBackpropInputV2', [shapeOf(x), f, dy], a, undefined, 'Conv3DBackpropInputV2').outputs[0]!,
+    makeOp(dy.graph, 'Conv3DBackpropFilterV2', [x, shapeOf(f), dy], a, undefined, 'Conv3DBackpropFilterV2').outputs[0]!,
+  ];
+});
 registerGradient('Conv3DBackpropInputV2', (op, [g]) => {
   if (!g) return [null, null, null];
   const [, f, dy] = op.inputs as [Tensor, Tensor, Tensor];
