@@ -57,7 +57,7 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
 }
 
 /** A cwise binary host op (TF's BinaryOp shape function, BCast at run time). */
-function defineBinaryHost(type: string, names: [string, string], f: (a: number, b: number) => number): void {
+export function defineBinaryHost(type: string, names: [string, string], f: (a: number, b: number) => number): void {
   defineHostOp({
     type,
     infer: ([a, x], _attrs, name) => {

@@ -43,6 +43,7 @@ export {
   truncatediv, truncatemod, zeta,
 } from './math-special.js';
 export { betainc, igamma, igammac, lbeta } from './incomplete-gamma-beta.js';
+export { randomGamma, randomPoisson } from './random-gamma.js';
 export {
   argsort, broadcastDynamicShape, broadcastStaticShape, broadcastTo, countNonzero, linSpace, linspace, meshgrid, reverseV2,
   roll, sort, whereV2,

@@ -4,3 +4,4 @@
  */
 export { randomUniform as uniform, randomNormal as normal, truncatedNormal } from './random.js';
 export { categorical, multinomial } from './multinomial.js';
+export { randomGamma as gamma, randomPoisson as poisson } from './random-gamma.js';
