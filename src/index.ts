@@ -24,6 +24,9 @@ export {
 export { join as stringJoin } from './ops/strings.js';
 export { SparseTensor, SparseTensorValue, sparsePlaceholder, sparseTensorToDense, sparseToDense, sparseTensorDenseMatmul } from './ops/sparse-tensor.js';
 export * as sparse from './ops/sparse-namespace.js';
+export { editDistance } from './ops/edit-distance.js';
+export { serializeTensor, parseTensor, serializeSparse, serializeManySparse, deserializeManySparse } from './ops/sparse-serialize.js';
+export { sparseMatmul, sparseResetShape, convertToTensorOrSparseTensor, batchScatterUpdate } from './ops/sparse-extra.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { TensorArray } from './ops/tensor-array.js';
 export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, QueueBase, type QueueOptions } from './data/queue.js';

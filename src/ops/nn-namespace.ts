@@ -26,3 +26,4 @@ export {
 } from './conv-family.js';
 export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder, ctcBeamSearchDecoderV2 } from './ctc.js';
 export { ctcUniqueLabels } from './ctc-unique-labels.js';
+export { collapseRepeated } from './sparse-extra.js';

@@ -1,6 +1,7 @@
 /** `tf.sparse`: TF 1.15's sparse namespace (the ops built so far). */
 export { sparseTensorToDense as toDense, SparseTensor, sparsePlaceholder as placeholder, sparseTensorDenseMatmul as sparseDenseMatmul } from './sparse-tensor.js';
 export { sparseCross as cross, sparseCrossHashed as crossHashed } from './sparse-cross.js';
+export { sparseResetShape as resetShape } from './sparse-extra.js';
 export {
   sparseAdd as add, sparseConcat as concat, sparseReduceSum as reduceSum, sparseReduceSumSparse as reduceSumSparse, sparseReduceMax as reduceMax,
   sparseReduceMaxSparse as reduceMaxSparse, sparseReshape as reshape, sparseTranspose as transpose, sparseSlice as slice, sparseRetain as retain,
