@@ -13,6 +13,7 @@ import '../checkpoint/graph-ops.js';
 import './parse-example-rules.js';
 import { type ImportRule, RULES, tsflowRule } from './import-rules.js';
 import { CONTROL_FLOW_RULES, OUTPUT_ALIASES, UNSUPPORTED_CONTROL_FLOW, isBackEdge, rebuildControlFlow } from './control-flow-import.js';
+import { withDefaultAttrs } from './op-defs.js';
 
 export interface ImportGraphDefOptions {
   /** GraphDef tensor names (`x:0`, or `x` for `x:0`) → tensors of this graph to use instead. */
@@ -123,6 +124,7 @@ export function importInto(
     mapped.set(`${p.node}:${p.index}`, t);
   }
   const used = new Set<string>();
+  gd = { ...gd, node: gd.node.map(withDefaultAttrs) };
   const order = topoOrder(gd.node);
   const ops = new Map<string, Operation>();
   const byName = new Map(gd.node.map((n) => [n.name, n]));

@@ -21,6 +21,7 @@ import {
   VariableDefT,
 } from '../proto/meta-graph.js';
 import { importInto } from '../graphdef/import.js';
+import { strippedOpList, stripDefaultAttrs } from '../graphdef/op-defs.js';
 
 /** Collections whose items are variables, serialized as VariableDef protos (TF's `_proto_fn`s). */
 const VARIABLE_KEYS = new Set<string>([
@@ -40,6 +41,8 @@ export interface ExportMetaGraphOptions {
   asText?: boolean;
   /** MetaInfoDef tags. */
   tags?: string[];
+  /** Drop from each node the attrs whose value is its OpDef's default (TF's strip_default_attrs). */
+  stripDefaultAttrs?: boolean;
 }
 
 const utf8 = new TextEncoder();
@@ -82,6 +85,7 @@ export function buildMetaGraphDef(opts: ExportMetaGraphOptions = {}): MetaGraphD
   const g = opts.graph ?? getDefaultGraph();
   const gd = g.asGraphDef();
   if (opts.clearDevices) for (const n of gd.node) n.device = '';
+  if (opts.stripDefaultAttrs) stripDefaultAttrs(gd);
   const collectionDef: Record<string, CollectionDef> = {};
   for (const key of opts.collectionList ?? g.getAllCollectionKeys()) {
     const c = toCollectionDef(key, g.getCollection(key));
@@ -90,10 +94,11 @@ export function buildMetaGraphDef(opts: ExportMetaGraphOptions = {}): MetaGraphD
   return {
     metaInfoDef: {
       metaGraphVersion: '',
+      strippedOpList: strippedOpList(gd),
       tags: opts.tags ?? [],
       tensorflowVersion: '1.15.0',
       tensorflowGitVersion: 'tsflow',
-      strippedDefaultAttrs: false,
+      strippedDefaultAttrs: opts.stripDefaultAttrs ?? false,
     },
     graphDef: gd,
     ...(opts.saverDef ? { saverDef: opts.saverDef } : {}),

@@ -243,14 +243,13 @@ export class SavedModelBuilder {
   }
 
   private exportMetaGraph(g: Graph, saver: Saver | null, opts: AddMetaGraphOptions): MetaGraphDef {
-    const mg = buildMetaGraphDef({ graph: g, clearDevices: opts.clearDevices ?? false, ...(saver ? { saverDef: saver.saverDef } : {}) });
+    const mg = buildMetaGraphDef({ graph: g, clearDevices: opts.clearDevices ?? false, stripDefaultAttrs: opts.stripDefaultAttrs ?? false, ...(saver ? { saverDef: saver.saverDef } : {}) });
     const assets = g.getCollection(ASSETS_KEY).filter((x): x is AssetFileDefItem => x instanceof AssetFileDefItem);
     if (assets.length > 0) {
       mg.collectionDef[ASSETS_KEY] = {
         anyList: { value: assets.map((a) => ({ typeUrl: ASSET_TYPE_URL, value: encode(AssetFileDefT, a.toProto() as unknown as Record<string, unknown>) })) },
       };
     }
-    if (opts.stripDefaultAttrs) mg.metaInfoDef!.strippedDefaultAttrs = true;
     return mg;
   }
 

@@ -566,7 +566,7 @@ export class Saver {
     let mg: MetaGraphDef | null = null;
     if (writeMetaGraph ?? true) {
       try {
-        mg = this.exportMetaGraph(null, { graph: sess.graph });
+        mg = this.exportMetaGraph(null, { graph: sess.graph, stripDefaultAttrs: (a.stripDefaultAttrs as boolean | null | undefined) ?? false });
       } catch (e) {
         // A graph GraphDef cannot express (a reduction over all axes of unknown rank) still saves its variables.
         if (!(e instanceof ValueError)) throw e;
@@ -628,7 +628,7 @@ export class Saver {
   }
 
   /** `Saver.export_meta_graph(filename?, …)`: the graph's MetaGraphDef with this saver's SaverDef. */
-  exportMetaGraph(filename?: string | null, opts: { graph?: Graph; clearDevices?: boolean; asText?: boolean; collectionList?: string[] } = {}): MetaGraphDef {
+  exportMetaGraph(filename?: string | null, opts: { graph?: Graph; clearDevices?: boolean; asText?: boolean; collectionList?: string[]; stripDefaultAttrs?: boolean } = {}): MetaGraphDef {
     return exportMetaGraph(filename, { graph: opts.graph ?? this.graph ?? getDefaultGraph(), saverDef: this.saverDef, ...opts });
   }
 
