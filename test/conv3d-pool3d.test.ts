@@ -377,3 +377,57 @@ describeGradients('finite-difference gradients of the 3-D pools and conv backpro
 });
 
 export type { Tensor };
+
+describe('requiredSpaceToBatchPaddings and withSpaceToBatch', () => {
+  it('pads each spatial dim to a multiple of its block (constants when known, tensors otherwise) and matches a dilated conv2d', async () => {
+    const g = new tf.Graph();
+    const x = rnd(2 * 7 * 6 * 2, 21);
+    const f = rnd(3 * 2 * 2 * 3, 22);
+    const { outs, p, c } = g.asDefault(() => {
+      const [p1, c1] = tf.requiredSpaceToBatchPaddings([4, 5], [2, 3]);
+      const [p2, c2] = tf.requiredSpaceToBatchPaddings([7, 6], [2, 4], [[1, 1], [2, 0]]);
+      const fed = tf.placeholder('int32', [2]);
+      const [p3, c3] = tf.requiredSpaceToBatchPaddings(fed, [3, 2], [[0, 1], [1, 1]]);
+      const X = f32(x, [2, 7, 6, 2]);
+      const F = f32(f, [3, 2, 2, 3]);
+      const conv = (v: Tensor, _n: number, pad: 'SAME' | 'VALID') => tf.nn.conv2d(v, F, 1, pad);
+      return {
+        outs: [
+          tf.nn.withSpaceToBatch(X, [2, 3], 'SAME', conv, [3, 2]),
+          tf.nn.conv2d(X, F, 1, 'SAME', { dilations: [2, 3] }),
+          tf.nn.withSpaceToBatch(X, [2, 1], 'VALID', conv),
+          tf.nn.conv2d(X, F, 1, 'VALID', { dilations: [2, 1] }),
+          tf.nn.withSpaceToBatch(X, [1, 1], 'VALID', conv),
+        ],
+        p: [p1!, p2!, p3!], c: [c1!, c2!, c3!], fed,
+      };
+    });
+    expect(p[0]!.op.type).toBe('Const');
+    expect(p[2]!.op.type).not.toBe('Const');
+    const sess = new tf.Session({ graph: g });
+    const feed = new Map([[g.getTensorByName('Placeholder:0'), new tf.NDArray(Int32Array.of(5, 4), [2], 'int32')]]);
+    const vals = (await sess.run([...p, ...c], feed)) as NDArray[];
+    const r = (await sess.run(outs)) as NDArray[];
+    await sess.close();
+    const v = (i: number) => Array.from(vals[i]!.data);
+    expect(v(0)).toEqual([0, 0, 0, 1]);
+    expect(v(3)).toEqual([0, 0, 0, 1]);
+    // 7+2 = 9 → 10 (extra 1); 6+2 = 8 → 8
+    expect(v(1)).toEqual([1, 2, 2, 0]);
+    expect(v(4)).toEqual([0, 1, 0, 0]);
+    // fed [5, 4]: 5+1 = 6 → 6; 4+2 = 6 → 6
+    expect(v(2)).toEqual([0, 1, 1, 1]);
+    expect(v(5)).toEqual([0, 0, 0, 0]);
+    expectNear(r[0]!, Array.from(r[1]!.data, Number), 1e-5, 'withSpaceToBatch SAME');
+    expect(r[0]!.shape).toEqual(r[1]!.shape);
+    expectNear(r[2]!, Array.from(r[3]!.data, Number), 1e-5, 'withSpaceToBatch VALID');
+    expect(r[2]!.shape).toEqual(r[3]!.shape);
+    expect(r[4]!.shape).toEqual([2, 5, 5, 3]);
+    const g2 = new tf.Graph();
+    g2.asDefault(() => {
+      expect(() => tf.nn.withSpaceToBatch(tf.zeros([1, 4, 4, 1]), [2, 2], 'SAME', (t: Tensor) => t)).toThrow('filter_shape must be specified for SAME padding');
+      expect(() => tf.nn.withSpaceToBatch(tf.zeros([1, 4, 4, 1]), [2, 2], 'FULL', (t: Tensor) => t)).toThrow("Invalid padding method 'FULL'");
+      expect(() => tf.nn.withSpaceToBatch(tf.zeros([1, 4, 4, 1]), [0, 2], 'VALID', (t: Tensor) => t)).toThrow('dilation_rate must be positive');
+    });
+  });
+});

@@ -51,6 +51,7 @@ export {
 export * from './deprecated-aliases.js';
 export { mapFn, foldl, foldr, scan } from './functional-ops.js';
 export { spaceToDepth, depthToSpace, spaceToBatchNd, batchToSpaceNd, spaceToBatch, batchToSpace, extractImagePatches } from './space-batch.js';
+export { requiredSpaceToBatchPaddings } from './with-space-to-batch.js';
 export { extractVolumePatches } from './window3d.js';
 export { caseFn as case, switchCase } from './control-flow/case.js';
 export { Assert, Print, print } from './logging-ops.js';
