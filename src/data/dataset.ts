@@ -39,6 +39,11 @@ export interface ElementSpec {
   structure: Structure;
   dtypes: DType[];
   shapes: PartialShape[];
+  /**
+   * Each component is a window, a dataset of input elements (`window()`): an element holds each
+   * window's elements stacked, and functions of the dataset get `fromTensorSlices` of them.
+   */
+  windows?: boolean;
 }
 
 /** What an opened pipeline runs with. */
@@ -534,7 +539,7 @@ export class TracedFunction {
     const { inputs, result } = this.graph.asDefault(() => {
       const argShapes = shapes ?? spec.shapes;
       const inputs = spec.dtypes.map((d, i) => placeholder(d, argShapes[i] === null ? undefined : (argShapes[i] as (number | null)[]), `arg${i}`));
-      const arg = pack(spec.structure, inputs);
+      const arg = pack<unknown>(spec.structure, spec.windows ? inputs.map((p) => Dataset.fromTensorSlices(p)) : inputs);
       return { inputs, result: Array.isArray(spec.structure) ? fn(...(arg as unknown[])) : fn(arg) };
     });
     this.inputs = inputs;

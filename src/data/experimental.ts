@@ -10,6 +10,7 @@ import { unbatchDataset } from './unbatch.js';
 export { AUTOTUNE } from './dataset.js';
 export { ignoreErrors };
 export { sampleFromDatasets, chooseFromDatasets } from './directed-interleave.js';
+export { slidingWindowBatch } from './window.js';
 export { DistributeOptions, OptimizationOptions, StatsOptions, ThreadingOptions } from './options.js';
 
 type Fn = (...args: any[]) => unknown;

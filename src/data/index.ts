@@ -10,6 +10,7 @@ export { Options } from './options.js';
 // Dataset methods defined beside their datasets
 import './unbatch.js';
 import './reduce.js';
+import './window.js';
 export { Iterator, makeOneShotIterator, makeInitializableIterator } from './iterator.js';
 export * as experimental from './experimental.js';
 export { batches, Batches, type Batch, type BatchOptions } from './batches.js';

@@ -23,6 +23,9 @@ import { parseDType } from '../dtype.js';
 import { Dataset, type ElementSpec, type IterContext, type Stage, ownedOrCopy } from './dataset.js';
 import { type Structure, flatten, pack, sameStructure } from './nest.js';
 
+/** A window dataset's next element: each component a dataset of that window's elements (TF's nested datasets). */
+const windowsOf = (spec: ElementSpec, outs: readonly Tensor[]): readonly unknown[] => (spec.windows ? outs.map((t) => Dataset.fromTensorSlices(t)) : outs);
+
 /** The session-independent identity of one iterator (TF's iterator resource). */
 class IteratorResource {
   private static next = 0;
@@ -216,11 +219,11 @@ export class Iterator {
     const r = this.resource;
     if (this.handleTensor) {
       const op = makeOp(getDefaultGraph(), 'IteratorGetNext', [this.handleTensor], { resource: null, spec: r.spec }, name, 'IteratorGetNext');
-      return pack(r.spec.structure, op.outputs);
+      return pack(r.spec.structure, windowsOf(r.spec, op.outputs));
     }
     const caps = r.oneShot ? r.oneShot.captures() : [];
     const op = makeOp(getDefaultGraph(), 'IteratorGetNext', caps, { resource: r, spec: r.spec }, name, 'IteratorGetNext');
-    return pack(r.spec.structure, op.outputs);
+    return pack(r.spec.structure, windowsOf(r.spec, op.outputs));
   }
 
   /** `stringHandle(name?)`: a string scalar naming this iterator, fed to a `fromStringHandle` iterator's handle placeholder. */
