@@ -24,12 +24,14 @@ import type { Operation, Tensor } from '../graph/tensor.js';
 import type { PartialShape } from '../shape.js';
 import { CondContext, WhileContext, condMerges, setContext } from '../ops/control-flow/context.js';
 import { enterOp, switchOp } from '../ops/control-flow/ops.js';
-import { switchDeps } from '../ops/control-flow/exec.js';
+import { ONCE_PER_STEP, switchDeps } from '../ops/control-flow/exec.js';
 import { makeOp } from '../ops/registry.js';
 import { fitsInvariant, mergeShapes } from '../ops/control-flow/shapes.js';
 import '../ops/tensor-array.js';
 import type { NodeDef } from '../proto/framework.js';
 import { type ImportCtx, type ImportRule, make } from './import-rules.js';
+import { STACK_RULES } from './stack-graphdef.js';
+import { isStackOp } from '../ops/control-flow/stack-ops.js';
 
 /** The Ref variants import as the plain ops (a tsflow variable's reference is its value). */
 const BASE: Record<string, string> = {
@@ -41,10 +43,9 @@ const BASE: Record<string, string> = {
   LoopCond: 'LoopCond',
 };
 
-/** TF op types tsflow knows but does not import: the gradient machinery of while loops. */
+/** TF op types tsflow knows but does not import: the older TensorArray ops, Abort. */
 export const UNSUPPORTED_CONTROL_FLOW = new Set([
-  'ControlTrigger', 'StackV2', 'StackPushV2', 'StackPopV2', 'StackCloseV2', 'Stack', 'StackPush', 'StackPop', 'StackClose',
-  'TensorArrayGradV3', 'TensorArrayGradWithShape', 'TensorArrayV2', 'TensorArrayWriteV2', 'TensorArrayReadV2',
+  'TensorArrayV2', 'TensorArrayWriteV2', 'TensorArrayReadV2',
   'TensorArrayGatherV2', 'TensorArrayScatterV2', 'TensorArraySizeV2', 'TensorArrayConcatV2', 'TensorArraySplitV2',
   'TensorArrayCloseV2', 'Abort',
 ]);
@@ -54,12 +55,22 @@ export function isBackEdge(node: NodeDef, src: NodeDef | undefined): boolean {
   return BASE[node.op] === 'Merge' && src !== undefined && BASE[src.op] === 'NextIteration';
 }
 
-/** The TensorArrayV3 a handle or flow tensor comes from (through Enter, Identity, Switch, Merge). */
-function arrayOf(t: Tensor): Operation | null {
+/** Each imported TensorArrayGradV3: the forward TensorArrayV3 it is the gradient array of. */
+const GRAD_OF = new WeakMap<Operation, Operation>();
+
+/**
+ * The TensorArrayV3 a handle or flow tensor comes from (through Enter, Identity, Switch, Merge),
+ * and whether the tensor is the handle of its gradient array (a TensorArrayGradV3's).
+ */
+function arrayOf(t: Tensor): { ta: Operation; grad: boolean } | null {
   const seen = new Set<Operation>();
   for (let x: Tensor | undefined = t; x && !seen.has(x.op); ) {
     seen.add(x.op);
-    if (x.op.type === 'TensorArrayV3') return x.op;
+    if (x.op.type === 'TensorArrayV3') return { ta: x.op, grad: false };
+    if (x.op.type === 'TensorArrayGradV3') {
+      const ta = GRAD_OF.get(x.op);
+      return ta ? { ta, grad: true } : null;
+    }
     if (!/^(Enter|Identity|Switch|Merge|NextIteration|Exit|TensorArray\w+)$/.test(x.op.type)) return null;
     // a TensorArray op's flow is its last input
     x = x.op.type.startsWith('TensorArray') ? x.op.inputs[x.op.inputs.length - 1] : x.op.inputs[0];
@@ -67,14 +78,45 @@ function arrayOf(t: Tensor): Operation | null {
   return null;
 }
 
-function arrayAttrs(c: ImportCtx, handle: Tensor, shapeAttr = 'element_shape'): { dynamicSize: boolean; elementShape: PartialShape } {
-  const ta = arrayOf(handle);
-  if (!ta) {
+function arrayAttrs(c: ImportCtx, handle: Tensor, shapeAttr = 'element_shape'): { dynamicSize: boolean; elementShape: PartialShape; grad: boolean; ta: Operation } {
+  const a = arrayOf(handle);
+  if (!a) {
     throw new UnimplementedError(`${c.node.op} node '${c.node.name}': its handle does not come from a TensorArrayV3 node tsflow can follow (it comes from ${handle.op.type} '${handle.op.name}')`, c.name);
   }
   const own = c.attrs.has(shapeAttr) ? c.attrs.shape(shapeAttr, true) : null;
-  const elementShape = (ta.attrs.elementShape as PartialShape) ?? own;
-  return { dynamicSize: Boolean(ta.attrs.dynamicSize), elementShape };
+  const elementShape = (a.ta.attrs.elementShape as PartialShape) ?? own;
+  return { dynamicSize: Boolean(a.ta.attrs.dynamicSize), elementShape, grad: a.grad, ta: a.ta };
+}
+
+/**
+ * Whether a TensorArrayGradV3's `flow_in` carries the forward array (its gradient array is then
+ * new: zeros of the forward array's shape) rather than the gradient array itself (a gradient
+ * flow: the array's accumulated gradients so far, which the op passes on). TF keeps one gradient
+ * array per (array, source) as a resource; tsflow's arrays are their flows, and TF's gradient
+ * graphs thread each gradient array's flow from the op that first created it, so where the flow
+ * comes from says which it is. Values popped off a stack are forward values.
+ */
+function carriesForward(t: Tensor): boolean {
+  const seen = new Set<Operation>();
+  const walk = (x: Tensor): boolean | null => {
+    const op = x.op;
+    if (seen.has(op)) return null;
+    seen.add(op);
+    if (op.type === 'TensorArrayV3' || /^StackPop/.test(op.type)) return true;
+    if (op.type === 'TensorArrayGradV3') return false;
+    if (/^(Enter|Identity|Switch|Exit|NextIteration|TensorArrayGrow)$/.test(op.type)) return walk(op.inputs[0]!);
+    if (op.type === 'Merge') {
+      for (const i of op.inputs) {
+        const r = walk(i);
+        if (r !== null) return r;
+      }
+      return null;
+    }
+    if (op.type.startsWith('TensorArray') && op.inputs.length > 0) return walk(op.inputs[op.inputs.length - 1]!);
+    // an accumulator's zeros, a sum of gradients: a gradient flow
+    return false;
+  };
+  return walk(t) === true;
 }
 
 function grown(c: ImportCtx, flow: Tensor, index: Tensor, dynamic: boolean): Tensor {
@@ -116,10 +158,11 @@ CONTROL_FLOW_RULES.set('TensorArrayV3', (c) => {
   OUTPUT_ALIASES.set(op, [op.outputs[0]!, op.outputs[0]!]);
   return op;
 });
+// TF's gradient arrays add up several writes of one index (multiple_writes_aggregate).
 CONTROL_FLOW_RULES.set('TensorArrayWriteV3', (c) => {
   const [h, index, value, flow] = c.inputs;
   const a = arrayAttrs(c, h!);
-  return make(c, 'TensorArrayWriteV3', [index!, value!, grown(c, flow!, index!, a.dynamicSize)], { dynamicSize: a.dynamicSize });
+  return make(c, 'TensorArrayWriteV3', [index!, value!, grown(c, flow!, index!, a.dynamicSize)], { dynamicSize: a.dynamicSize, ...(a.grad ? { aggregate: true } : {}) });
 });
 CONTROL_FLOW_RULES.set('TensorArrayReadV3', (c) => {
   const [h, index, flow] = c.inputs;
@@ -132,7 +175,7 @@ CONTROL_FLOW_RULES.set('TensorArrayGatherV3', (c) => {
 CONTROL_FLOW_RULES.set('TensorArrayScatterV3', (c) => {
   const [h, idx, value, flow] = c.inputs;
   const a = arrayAttrs(c, h!);
-  return make(c, 'TensorArrayScatterV3', [idx!, value!, grown(c, flow!, idx!, a.dynamicSize)], { dynamicSize: a.dynamicSize });
+  return make(c, 'TensorArrayScatterV3', [idx!, value!, grown(c, flow!, idx!, a.dynamicSize)], { dynamicSize: a.dynamicSize, ...(a.grad ? { aggregate: true } : {}) });
 });
 CONTROL_FLOW_RULES.set('TensorArrayConcatV3', (c) => {
   const [h, flow] = c.inputs;
@@ -147,6 +190,17 @@ CONTROL_FLOW_RULES.set('TensorArraySizeV3', (c) => {
   arrayAttrs(c, h!);
   return make(c, 'TensorArraySizeV3', [flow!]);
 });
+// TF's TensorArrayGradV3(handle, flow_in) → (grad_handle, flow_out): tsflow's gradient array is
+// its flow, so both outputs are that flow (see carriesForward for which array it is).
+CONTROL_FLOW_RULES.set('TensorArrayGradV3', (c) => {
+  const [h, flow] = c.inputs;
+  const a = arrayAttrs(c, h!);
+  const op = make(c, 'TensorArrayGradV3', [flow!], { source: c.attrs.string('source'), fresh: carriesForward(flow!) });
+  GRAD_OF.set(op, a.ta);
+  OUTPUT_ALIASES.set(op, [op.outputs[0]!, op.outputs[0]!]);
+  return op;
+});
+for (const [t, r] of STACK_RULES) CONTROL_FLOW_RULES.set(t, r);
 CONTROL_FLOW_RULES.set('TensorArrayCloseV3', (c) => {
   arrayAttrs(c, c.inputs[0]!);
   return make(c, 'TensorArrayCloseV3', [c.inputs[0]!]);
@@ -241,6 +295,11 @@ export function rebuildControlFlow(g: Graph, order: Operation[], local: (op: Ope
     const fr = op.type === 'Exit' ? frameOf.get(op.inputs[0]!.op) : frameOf.get(op);
     const w = fr ? ctxOf(fr) : null;
     if (w && op.type !== 'Merge') setContext(op, w);
+  }
+  // A top-level loop whose iterations push onto or pop from a stack (TF's while-loop gradient)
+  // runs once per step, as TF runs it, however many sub-runs ask for its results.
+  for (const fr of frames.values()) {
+    if (fr.parent === root && order.some((op) => frameOf.get(op) === fr && isStackOp(op))) ONCE_PER_STEP.add(ctxOf(fr)!);
   }
   // Cond Merges: the branch each is nested in, innermost first (creation order).
   for (const op of order) {

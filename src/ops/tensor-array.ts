@@ -136,7 +136,8 @@ defineOp<TAAttrs>({
 });
 registerGradient('TensorArrayV3', null);
 
-defineOp<{ dynamicSize: boolean }>({
+/** `aggregate`: a gradient array's write, added to what the index holds (TF's multiple_writes_aggregate). */
+defineOp<{ dynamicSize: boolean; aggregate?: boolean }>({
   type: 'TensorArrayWriteV3',
   infer: ([, value, flow]) => [{ dtype: flow!.dtype, shape: value!.shape === null ? null : [flow!.shape?.[0] ?? null, ...value!.shape] }],
   lower: (b, [index, value, flow], a) => {
@@ -144,7 +145,8 @@ defineOp<{ dynamicSize: boolean }>({
     const n = flow!.shape[0]!;
     checkIndices(b, index!, n, 'write to', a.dynamicSize);
     const buf = target(b, flow!, value!, value!.shape);
-    const row = b.reshape(value!, [1, ...value!.shape]);
+    let row = b.reshape(value!, [1, ...value!.shape]);
+    if (a.aggregate && buf === flow) row = b.binary('add', b.gather(buf, b.reshape(index!.dtype === 'int32' ? index! : b.cast(index!, 'int32'), [1]), 0), row);
     // a loop's array in device storage: the row goes into the storage in place after the step
     if (buf === flow && isResident(flow!)) return [b.assignRows(flow!, b.reshape(index!, [1]), row)];
     return [replaceRow(b, buf, index!, row)];
@@ -175,7 +177,7 @@ defineOp<{ elementShape: PartialShape }>({
   },
 });
 
-defineOp<{ dynamicSize: boolean }>({
+defineOp<{ dynamicSize: boolean; aggregate?: boolean }>({
   type: 'TensorArrayScatterV3',
   infer: ([, value, flow]) => [{ dtype: flow!.dtype, shape: value!.shape === null ? null : [flow!.shape?.[0] ?? null, ...value!.shape.slice(1)] }],
   lower: (b, [idx, value, flow], a) => {
@@ -190,6 +192,7 @@ defineOp<{ dynamicSize: boolean }>({
     const buf = target(b, flow!, b.reshape(value!, [k, ...elem]), elem);
     const i32 = idx!.dtype === 'int32' ? idx! : b.cast(idx!, 'int32');
     const rows = b.scatterAdd(value!, i32, 0, n);
+    if (a.aggregate) return [b.binary('add', buf, rows)];
     return [b.select(rowMask(b, n, i32, elem.length), rows, buf)];
   },
 });
@@ -261,6 +264,18 @@ defineOp<{ dynamicSize: boolean }>({
     return [b.reshape(value!, [ls.length, ls[0] ?? 0, ...value!.shape.slice(1)])];
   },
 });
+
+/**
+ * TF's TensorArrayGradV3 as imported (graphdef/control-flow-import.ts): the gradient array's flow.
+ * `fresh`: `flow_in` is the forward array's, and the gradient array is new (zeros of its shape);
+ * otherwise `flow_in` already is the gradient array, passed on.
+ */
+defineOp<{ source: string; fresh: boolean }>({
+  type: 'TensorArrayGradV3',
+  infer: ([flow]) => [{ dtype: flow!.dtype, shape: flow!.shape }],
+  lower: (b, [flow], a) => [a.fresh ? b.fill(flow!.shape, 0, flow!.dtype) : flow!],
+});
+registerGradient('TensorArrayGradV3', null);
 
 defineOp({
   type: 'TensorArraySizeV3',

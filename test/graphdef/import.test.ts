@@ -148,7 +148,7 @@ describe('importGraphDef options and errors', () => {
       } catch (e) {
         expect(e).toBeInstanceOf(tf.errors.NotFoundError);
       }
-      expect(() => tf.importGraphDef({ node: [node('s', 'ControlTrigger', [])] })).toThrow(tf.errors.UnimplementedError);
+      expect(() => tf.importGraphDef({ node: [node('s', 'Abort', [])] })).toThrow(tf.errors.UnimplementedError);
       expect(() => tf.importGraphDef({ node: [node('s', 'Merge', [])] })).toThrow(/Merge node 's' has 0 input/);
       // a node missing the inputs its op reads is a ValueError naming it, not a crash
       expect(() => tf.importGraphDef({ node: [node('r', 'Relu', [])] })).toThrow(tf.errors.ValueError);

@@ -157,6 +157,9 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
   const keep: LoopRecord | null = w.recordForGradient ? { invariants: invs, iterations: [] } : null;
   const condT = w.loopCond!.inputs[0]!;
   const nexts = w.nextIterations.map((n) => n.inputs[0]!);
+  // An iteration also runs what its NextIterations wait on (TF's gradient: the stack pushes of a
+  // forward iteration, the pops of a gradient iteration).
+  const nextDeps = [...new Set(w.nextIterations.flatMap((n) => n.controlInputs))];
   const replay = w.replayed;
   const saved = keep ? w.saved : [];
   // A gradient loop fed the forward body's values it reads: where each comes from in the record.
@@ -168,7 +171,7 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
         return [{ t, k: -1, j: fwd.saved.indexOf(t) }];
       })
     : null;
-  const done = yield* residentLoop({ w, ctx, cur, base, keep, rec, fromFwd });
+  const done = nextDeps.length > 0 ? null : yield* residentLoop({ w, ctx, cur, base, keep, rec, fromFwd });
   if (done) {
     w.exits.forEach((e, k) => ctx.feeds.set(e.outputs[0]!, done[k]!));
     if (keep) ctx.store.set(w, keep);
@@ -202,7 +205,7 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
       if (!p.data[0]) break;
     }
     f.set(w.loopCond!.outputs[0]!, yes);
-    const res = yield* compute(ctx, [...nexts, ...(keep ? [...replay, ...saved] : [])], f);
+    const res = yield* compute(ctx, [...nexts, ...nextDeps, ...(keep ? [...replay, ...saved] : [])], f);
     if (keep) keep.iterations.push({ vals, replay: replay.map((t) => res.get(t)!), saved: saved.map((t) => res.get(t) ?? f.get(t)!) });
     vals = nexts.map((t, k) => {
       const v = res.get(t)!;
@@ -214,9 +217,27 @@ function* runLoop(w: WhileContext, ctx: HostContext): HostGen<void> {
   if (keep) ctx.store.set(w, keep);
 }
 
+/**
+ * Top-level loops that must run once per step (their iterations push onto or pop from a stack):
+ * a second request for their results in the same run gets the first run's.
+ */
+export const ONCE_PER_STEP = new WeakSet<WhileContext>();
+const LOOP_RESULTS = Symbol('loop results');
+
 registerHostOp('Exit', function* (op, _ins, ctx) {
   const w = contextOf(op);
   if (!(w instanceof WhileContext)) throw new InternalError(`Exit ${op.name} is not part of a while loop built here`, op.name);
-  yield* runLoop(w, ctx);
+  const once = ONCE_PER_STEP.has(w);
+  let done = ctx.store.get(LOOP_RESULTS) as Map<WhileContext, NDArray[]> | undefined;
+  const had = once ? done?.get(w) : undefined;
+  if (had) {
+    w.exits.forEach((e, k) => ctx.feeds.set(e.outputs[0]!, had[k]!));
+  } else {
+    yield* runLoop(w, ctx);
+    if (once) {
+      if (!done) ctx.store.set(LOOP_RESULTS, (done = new Map()));
+      done.set(w, w.exits.map((e) => ctx.feeds.get(e.outputs[0]!)!));
+    }
+  }
   return [ctx.feeds.get(op.outputs[0]!)!];
 }, { lazy: true });

@@ -1,0 +1,160 @@
+/**
+ * Importing and running TF 1.15 training graphs whose gradient flows through a tf.while_loop:
+ * the Stack ops of TF's loop gradient (f_acc pushes in the forward loop, pops in the gradient
+ * loop, b_sync's ControlTrigger) and TensorArrayGradV3, on every device of the harness. The
+ * graphs are written node by node as TF writes them (while-grad-graphs.ts); every expected value
+ * comes from an independent computation in plain JS here.
+ */
+import { describe, expect, it } from 'vitest';
+import * as tf from 'tsflow';
+import type { NDArray } from 'tsflow';
+import { graphDefFromText } from '../../src/graphdef/write-graph.js';
+import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
+import { bool, constF, constI, node, shape, str, tanhLoopGraph, ty } from './while-grad-graphs.js';
+
+registerSkipSummary();
+const devices = await resolvedDevices();
+const values = (a: NDArray): number[] => Array.from(a.data as ArrayLike<number>, Number);
+
+/** The loop x ← tanh(x·w), three times, its loss sum(x) and the gradients, by hand in float64. */
+function tanhLoopRef(x0: number[], w: number[]): { loss: number; dx0: number[]; dw: number[] } {
+  const xs = [x0];
+  for (let k = 0; k < 3; k++) xs.push(xs[k]!.map((x, i) => Math.tanh(x * w[i]!)));
+  const loss = xs[3]!.reduce((s, x) => s + x, 0);
+  let g = [1, 1];
+  const dw = [0, 0];
+  for (let k = 2; k >= 0; k--) {
+    const gz = g.map((gi, i) => gi * (1 - xs[k + 1]![i]! ** 2));
+    gz.forEach((v, i) => (dw[i]! += v * xs[k]![i]!));
+    g = gz.map((v, i) => v * w[i]!);
+  }
+  return { loss, dx0: g, dw };
+}
+
+const close = (got: number[], want: number[], tol = 2e-6): void => {
+  expect(got.length).toBe(want.length);
+  got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
+};
+
+function importText(text: string): tf.Graph {
+  const g = new tf.Graph();
+  g.asDefault(() => tf.importGraphDef(graphDefFromText(text), { name: '' }));
+  return g;
+}
+
+const W0 = [0.5, -0.8];
+const X0 = [0.3, -0.6];
+const LR = 0.1;
+
+for (const d of devices) {
+  describe(`while-loop gradients of TF-written graphs on ${d.name}`, () => {
+    it('tanh loop: forward loss, dx0 and dw through f_acc stacks and the b_count gradient loop, then GradientDescent steps', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = importText(tanhLoopGraph(W0, LR));
+      const t = (n: string) => g.getTensorByName(n);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      try {
+        await sess.run(g.getOperationByName('init'));
+        const feed = { 'x0:0': new tf.NDArray(Float32Array.from(X0), [2], 'float32') } as never;
+        const [loss, dx0, dw] = (await sess.run([t('Sum:0'), t('gradients/while/Enter_1_grad/Exit:0'), t('gradients/while/mul/Enter_grad/b_acc_3:0')], feed)) as NDArray[];
+        const ref = tanhLoopRef(X0, W0);
+        close(values(loss!), [ref.loss]);
+        close(values(dx0!), ref.dx0);
+        close(values(dw!), ref.dw);
+        // the gradients alone (the forward loop then runs only for them), and the loop counters
+        const [dwOnly, fCount, bCount] = (await sess.run([t('gradients/while/mul/Enter_grad/b_acc_3:0'), t('gradients/f_count_2:0'), t('gradients/b_count_3:0')], feed)) as NDArray[];
+        close(values(dwOnly!), ref.dw);
+        expect(values(fCount!)).toEqual([3]);
+        expect(values(bCount!)).toEqual([0]);
+        // two training steps: each run has fresh stacks
+        let w = [...W0];
+        for (let step = 0; step < 2; step++) {
+          const r = tanhLoopRef(X0, w);
+          await sess.run(g.getOperationByName('GradientDescent'), feed);
+          w = w.map((wi, i) => wi - LR * r.dw[i]!);
+          const [wv] = (await sess.run([t('w:0')])) as NDArray[];
+          close(values(wv!), w);
+        }
+        const [after] = (await sess.run([t('Sum:0')], feed)) as NDArray[];
+        close(values(after!), [tanhLoopRef(X0, w).loss]);
+      } finally {
+        await sess.close();
+      }
+    });
+
+    it('the imported training graph exports the Stack ops with TF attrs and runs again after re-import', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const gd = importText(tanhLoopGraph(W0, LR)).asGraphDef();
+      const byName = new Map(gd.node.map((n) => [n.name, n]));
+      const acc = byName.get('gradients/while/Tanh_grad/TanhGrad/f_acc')!;
+      expect(acc.op).toBe('StackV2');
+      expect(Object.keys(acc.attr).sort()).toEqual(['elem_type', 'stack_name']);
+      expect(acc.input).toEqual(['gradients/while/Tanh_grad/TanhGrad/Const']);
+      const push = byName.get('gradients/while/Tanh_grad/TanhGrad/StackPushV2')!;
+      expect(push.op).toBe('StackPushV2');
+      expect(push.attr.swap_memory?.b).toBe(false);
+      expect(byName.get('gradients/while/Tanh_grad/TanhGrad/StackPopV2')!.op).toBe('StackPopV2');
+      expect(byName.get('gradients/b_sync')!.op).toBe('ControlTrigger');
+      expect(byName.get('gradients/NextIteration')!.input).toContain('^gradients/while/Tanh_grad/TanhGrad/StackPushV2');
+      const g = new tf.Graph();
+      g.asDefault(() => tf.importGraphDef(gd, { name: '' }));
+      const sess = new tf.Session({ ...d.options, graph: g });
+      try {
+        await sess.run(g.getOperationByName('init'));
+        const feed = { 'x0:0': new tf.NDArray(Float32Array.from(X0), [2], 'float32') } as never;
+        const [dw] = (await sess.run([g.getTensorByName('gradients/while/mul/Enter_grad/b_acc_3:0')], feed)) as NDArray[];
+        close(values(dw!), tanhLoopRef(X0, W0).dw);
+      } finally {
+        await sess.close();
+      }
+    });
+
+    it('Stack ops outside a loop: LIFO, the pushed value as output, TF errors for an empty, closed or full stack', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const text = [
+        constI('size', [], [-1]),
+        constI('two', [], [2]),
+        node('s', 'StackV2', ['size'], [ty('elem_type', 'DT_FLOAT'), str('stack_name', 'acc')]),
+        constF('a', [2], [1, 2]),
+        constF('b', [2], [3, 4]),
+        node('p1', 'StackPushV2', ['s', 'a'], [ty('T', 'DT_FLOAT'), bool('swap_memory', false)]),
+        node('p2', 'StackPushV2', ['s', 'b', '^p1'], [ty('T', 'DT_FLOAT'), bool('swap_memory', true)]),
+        node('q1', 'StackPopV2', ['s', '^p2'], [ty('elem_type', 'DT_FLOAT')]),
+        node('q2', 'StackPopV2', ['s', '^q1'], [ty('elem_type', 'DT_FLOAT')]),
+        node('empty', 'StackPopV2', ['s', '^q2'], [ty('elem_type', 'DT_FLOAT')]),
+        node('c', 'StackCloseV2', ['s', '^p1']),
+        node('afterClose', 'StackPopV2', ['s', '^c'], [ty('elem_type', 'DT_FLOAT')]),
+        node('small', 'StackV2', ['two'], [ty('elem_type', 'DT_FLOAT')]),
+        node('f1', 'StackPushV2', ['small', 'a'], [ty('T', 'DT_FLOAT')]),
+        node('f2', 'StackPushV2', ['small', 'a', '^f1'], [ty('T', 'DT_FLOAT')]),
+        node('f3', 'StackPushV2', ['small', 'a', '^f2'], [ty('T', 'DT_FLOAT')]),
+        constI('i', [], [7]),
+        node('wrongType', 'StackPushV2', ['s', 'i'], [ty('T', 'DT_INT32')]),
+        // the legacy ref-handle ops
+        node('old', 'Stack', [], [ty('elem_type', 'DT_FLOAT'), str('stack_name', '')]),
+        node('oldPush', 'StackPush', ['old', 'b'], [ty('T', 'DT_FLOAT'), bool('swap_memory', false)]),
+        node('oldPop', 'StackPop', ['old', '^oldPush'], [ty('elem_type', 'DT_FLOAT')]),
+        node('x', 'Placeholder', [], [ty('dtype', 'DT_FLOAT'), shape('shape', [2])]),
+      ].join('\n');
+      const g = importText(text);
+      const t = (n: string) => g.getTensorByName(n);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      try {
+        const [p1, q1, q2] = (await sess.run([t('p1:0'), t('q1:0'), t('q2:0')])) as NDArray[];
+        expect(values(p1!)).toEqual([1, 2]);
+        expect(values(q1!)).toEqual([3, 4]);
+        expect(values(q2!)).toEqual([1, 2]);
+        await expect(sess.run(t('empty:0'))).rejects.toThrow(/^Stack\[acc_\d+\] is empty when calling Pop\(\)\./);
+        await expect(sess.run(t('afterClose:0'))).rejects.toThrow(/^Stack\[acc_\d+\] has already been closed\./);
+        await expect(sess.run(t('f3:0'))).rejects.toThrow(/^Stack\[small_\d+\] overflowed its max_size \(2\)/);
+        await expect(sess.run(t('wrongType:0'))).rejects.toThrow(/^Must have type float but got int32/);
+        const [old] = (await sess.run([t('oldPop:0')])) as NDArray[];
+        expect(values(old!)).toEqual([3, 4]);
+        expect(g.getOperationByName('old').outputs[0]!.shape).toEqual([]);
+      } finally {
+        await sess.close();
+      }
+    });
+  });
+}
+
