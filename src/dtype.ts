@@ -8,7 +8,7 @@ import { StringArray } from './string-array.js';
 
 export type DType =
   | 'float32' | 'int32' | 'bool' | 'float64' | 'int64'
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'float16' | 'string';
+  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'float16' | 'string' | 'complex64' | 'complex128';
 
 export const float32: DType = 'float32';
 export const int32: DType = 'int32';
@@ -21,15 +21,20 @@ export const int16: DType = 'int16';
 export const uint16: DType = 'uint16';
 export const float16: DType = 'float16';
 export const string: DType = 'string';
+export const complex64: DType = 'complex64';
+export const complex128: DType = 'complex128';
 
 export const DTYPES: readonly DType[] = [
   'float32', 'int32', 'bool', 'float64', 'int64', 'int8', 'uint8', 'int16', 'uint16', 'float16', 'string',
+  'complex64', 'complex128',
 ];
 
 /**
  * Host storage of each numeric dtype. int64 values are held as float64 numbers (exact to
  * 2^53): no kernel family needs BigInt arithmetic, and the values programs use (indices,
  * labels, a global step) never get near 2^53. float16 is held as its IEEE bit patterns.
+ * complex64/complex128 elements are (re, im) pairs, interleaved in a Float32Array/Float64Array
+ * of twice the element count.
  */
 export type TypedArrayOf<D extends DType> = D extends 'float32'
   ? Float32Array
@@ -45,7 +50,9 @@ export type TypedArrayOf<D extends DType> = D extends 'float32'
             ? Uint16Array
             : D extends 'string'
               ? StringArray
-              : Float64Array;
+              : D extends 'complex64'
+                ? Float32Array
+                : Float64Array;
 
 /** Storage of the numeric dtypes (strings are a StringArray). */
 export type DataArray = Float32Array | Int32Array | Uint8Array | Float64Array | Int8Array | Int16Array | Uint16Array;
@@ -53,6 +60,7 @@ export type DataArray = Float32Array | Int32Array | Uint8Array | Float64Array | 
 /** Bytes per element in device memory; a string element is a reference (see string-array.ts). */
 export const BYTES: Record<DType, number> = {
   float32: 4, int32: 4, bool: 1, float64: 8, int64: 8, int8: 1, uint8: 1, int16: 2, uint16: 2, float16: 2, string: 8,
+  complex64: 8, complex128: 16,
 };
 
 export function arrayCtor(dtype: DType): {
@@ -74,8 +82,11 @@ export function arrayCtor(dtype: DType): {
     case 'uint16':
     case 'float16':
       return Uint16Array;
+    case 'complex64':
+      return Float32Array;
     case 'float64':
     case 'int64':
+    case 'complex128':
       return Float64Array;
     case 'string':
       throw new TypeError('string tensors are held in a StringArray, not a typed array');
@@ -85,7 +96,21 @@ export function arrayCtor(dtype: DType): {
 export function allocArray(dtype: DType, n: number): DataArray {
   // A StringArray stands in where a device handles any dtype's storage alike.
   if (dtype === 'string') return new StringArray(n) as unknown as DataArray;
-  return new (arrayCtor(dtype))(n);
+  return new (arrayCtor(dtype))(isComplex(dtype) ? 2 * n : n);
+}
+
+export function isComplex(d: DType): boolean {
+  return d === 'complex64' || d === 'complex128';
+}
+
+/** The dtype of a complex dtype's parts (complex64 → float32, complex128 → float64). */
+export function realDType(d: DType): DType {
+  return d === 'complex64' ? 'float32' : d === 'complex128' ? 'float64' : d;
+}
+
+/** The complex dtype with parts of `d` (float32 → complex64, float64 → complex128). */
+export function complexDType(d: DType): DType {
+  return d === 'float64' || d === 'complex128' ? 'complex128' : 'complex64';
 }
 
 export function isFloat(d: DType): boolean {
@@ -157,6 +182,10 @@ export function coerce(v: number | boolean, dtype: DType): number {
       return toHalf(n);
     case 'string':
       throw new TypeError(`Expected a string for a string tensor, got ${typeof v} ${String(v)}`);
+    case 'complex64':
+      return Math.fround(n);
+    case 'complex128':
+      return n;
     default: {
       const problem = intProblem(n, dtype);
       if (problem) throw new TypeError(`Value ${problem}`);

@@ -5,8 +5,13 @@
  */
 export {
   type DType, float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, StringArray,
+  complex64, complex128,
 } from './dtype.js';
-export { NDArray, type NDData } from './ndarray.js';
+export { NDArray, type NDData, type ComplexValue } from './ndarray.js';
+export { complex, real, imag, conj, angle, toComplex64, toComplex128 } from './ops/complex.js';
+export { fft, ifft, fft2d, ifft2d, fft3d, ifft3d } from './ops/fft.js';
+export * as spectral from './ops/spectral-namespace.js';
+export * as signal from './ops/spectral-namespace.js';
 export * as errors from './errors.js';
 export { Graph, GraphKeys } from './graph/graph.js';
 export { Operation, Tensor } from './graph/tensor.js';

@@ -1,10 +1,16 @@
 /** Host-side tensor values: what `Session.run` returns and what feeds may be. */
-import { type DType, type DataArray, StringArray, allocArray, arrayCtor, coerce, parseDType, storedToNumber } from './dtype.js';
+import { type DType, type DataArray, StringArray, allocArray, arrayCtor, coerce, isComplex, parseDType, storedToNumber } from './dtype.js';
 import { fromHalf } from './float16.js';
 import { sizeOf, stridesOf } from './shape.js';
 import { decodeString, encodeString } from './string-array.js';
 
-export type NestedArray = number | boolean | string | NestedArray[];
+/** A complex element as `toArray`/`get` return it (and as nested values may give it). */
+export interface ComplexValue {
+  re: number;
+  im: number;
+}
+
+export type NestedArray = number | boolean | string | ComplexValue | NestedArray[];
 
 /** An NDArray's storage: a typed array, or a StringArray for `NDArray<'string'>`. */
 export type NDData<D extends DType> = [D] extends [never] ? DataArray : [D] extends ['string'] ? StringArray : DataArray;
@@ -14,6 +20,8 @@ export class NDArray<D extends DType = DType> {
    * The elements as stored: Float32Array, Int32Array, Uint8Array (bool, uint8), Int8Array,
    * Int16Array, Uint16Array (uint16; float16 as bit patterns), Float64Array (float64, int64),
    * or, for dtype string, a StringArray of byte strings (type it as `NDArray<'string'>`).
+   * complex64/complex128 are (re, im) pairs interleaved in a Float32Array/Float64Array of
+   * twice the element count.
    */
   readonly data: NDData<D>;
   readonly shape: number[];
@@ -37,10 +45,10 @@ export class NDArray<D extends DType = DType> {
         throw new TypeError(`NDArray shape must hold non-negative integers, got [${shape.join(', ')}]`);
       }
     }
-    const n = sizeOf(shape);
+    const n = sizeOf(shape) * (isComplex(dt) ? 2 : 1);
     if (n !== data.length) {
       throw new TypeError(
-        `NDArray data has ${data.length} elements but shape [${shape.join(', ')}] needs ${n}`,
+        `NDArray data has ${data.length} elements but shape [${shape.join(', ')}] needs ${n}${isComplex(dt) ? ` (${dt}: interleaved re, im)` : ''}`,
       );
     }
     this.data = data;
@@ -49,7 +57,18 @@ export class NDArray<D extends DType = DType> {
   }
 
   get size(): number {
-    return this.data.length;
+    return isComplex(this.dtype) ? this.data.length / 2 : this.data.length;
+  }
+
+  /** A complex NDArray from its real and imaginary parts (equal lengths); complex64 by default. */
+  static complex(re: ArrayLike<number>, im: ArrayLike<number>, shape: readonly number[] = [re.length], dtype: 'complex64' | 'complex128' = 'complex64'): NDArray {
+    if (re.length !== im.length) throw new TypeError(`NDArray.complex needs parts of one length, got ${re.length} and ${im.length}`);
+    const out = allocArray(dtype, re.length);
+    for (let i = 0; i < re.length; i++) {
+      out[2 * i] = re[i]!;
+      out[2 * i + 1] = im[i]!;
+    }
+    return new NDArray(out, shape, dtype);
   }
 
   get rank(): number {
@@ -67,7 +86,7 @@ export class NDArray<D extends DType = DType> {
   }
 
   /** Element at a multi-index; no arguments for a scalar. Strings decode as UTF-8. */
-  get(...index: number[]): number | boolean | string {
+  get(...index: number[]): number | boolean | string | ComplexValue {
     if (index.length !== this.shape.length) {
       throw new RangeError(`get() needs ${this.shape.length} indices, got ${index.length}`);
     }
@@ -84,7 +103,12 @@ export class NDArray<D extends DType = DType> {
   }
 
   /** Element `i` of the flat data as a JS value. */
-  private element(i: number): number | boolean | string {
+  private element(i: number): number | boolean | string | ComplexValue {
+    if (isComplex(this.dtype)) {
+      const d = this.data as Float32Array | Float64Array;
+      const f = this.dtype === 'complex64' ? shortestFloat32 : (x: number) => x;
+      return { re: f(d[2 * i]!), im: f(d[2 * i + 1]!) };
+    }
     const v = this.data[i]!;
     if (typeof v !== 'number') return decodeString(v);
     switch (this.dtype) {
@@ -123,16 +147,28 @@ export class NDArray<D extends DType = DType> {
 
   /** numpy-like printing: `[[1. 2.]\n [3. 4.]]`; strings as Python prints bytes, `b'hi'`. */
   toString(): string {
+    const fmtFloat = (v: number, f32: boolean): string => {
+      if (Number.isNaN(v)) return 'nan';
+      if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+      if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
+      return String(f32 ? shortestFloat32(v) : v);
+    };
     const fmt = (i: number): string => {
+      if (isComplex(this.dtype)) {
+        // numpy's repr: 1.+2.j, 0.5-1.5j
+        const d = this.data as Float32Array | Float64Array;
+        const re = d[2 * i]!;
+        const im = d[2 * i + 1]!;
+        const f32 = this.dtype === 'complex64';
+        const neg = im < 0 || Object.is(im, -0);
+        return `${fmtFloat(re, f32)}${neg ? '-' : '+'}${fmtFloat(Math.abs(im), f32)}j`;
+      }
       const raw = this.data[i]!;
       if (typeof raw !== 'number') return bytesRepr(raw);
       const v = storedToNumber(raw, this.dtype);
       if (this.dtype === 'bool') return v ? 'True' : 'False';
       if (isIntDType(this.dtype)) return String(v);
-      if (Number.isNaN(v)) return 'nan';
-      if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-      if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
-      return String(this.dtype === 'float32' ? shortestFloat32(v) : v);
+      return fmtFloat(v, this.dtype === 'float32');
     };
     if (this.shape.length === 0) return fmt(0);
     const rec = (dim: number, off: number, indent: string): string => {
@@ -163,7 +199,7 @@ export function shortestFloat32(v: number): number {
   return f;
 }
 
-const isIntDType = (d: DType): boolean => d !== 'bool' && d !== 'string' && !d.startsWith('float');
+const isIntDType = (d: DType): boolean => d !== 'bool' && d !== 'string' && !d.startsWith('float') && !d.startsWith('complex');
 
 /** Python's repr of a bytes value: `b'Hello'`, non-printable bytes as `\\xNN`. */
 function bytesRepr(b: Uint8Array): string {
@@ -220,6 +256,7 @@ export function inferShape(v: unknown): number[] {
 export function flattenTo(v: unknown, dtype: DType, n: number): DataArray {
   if (dtype === 'string') return flattenStrings(v, n) as unknown as DataArray;
   const out = allocArray(dtype, n);
+  if (isComplex(dtype)) return flattenComplex(v, out, dtype);
   let i = 0;
   const rec = (x: unknown): void => {
     if (Array.isArray(x)) {
@@ -230,6 +267,29 @@ export function flattenTo(v: unknown, dtype: DType, n: number): DataArray {
       throw new TypeError(`Expected a number or boolean, got ${typeof x === 'string' ? `'${x}'` : String(x)}`);
     }
     out[i++] = coerce(x, dtype);
+  };
+  rec(v);
+  return out;
+}
+
+/** Complex leaves are numbers (real, imaginary part 0) or `{re, im}` objects. */
+function flattenComplex(v: unknown, out: DataArray, dtype: DType): DataArray {
+  let i = 0;
+  const put = (x: number): void => {
+    out[i++] = coerce(x, dtype);
+  };
+  const rec = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) rec(y);
+    } else if (typeof x === 'number' || typeof x === 'boolean') {
+      put(Number(x));
+      put(0);
+    } else if (typeof x === 'object' && x !== null && typeof (x as ComplexValue).re === 'number' && typeof (x as ComplexValue).im === 'number') {
+      put((x as ComplexValue).re);
+      put((x as ComplexValue).im);
+    } else {
+      throw new TypeError(`Expected a number or {re, im} for a ${dtype} tensor, got ${typeof x === 'string' ? `'${x}'` : String(x)}`);
+    }
   };
   rec(v);
   return out;
@@ -260,5 +320,6 @@ function flattenStrings(v: unknown, n: number): StringArray {
 export function inferDType(v: unknown): DType {
   let cur: unknown = v;
   while (Array.isArray(cur) && cur.length > 0) cur = cur[0];
+  if (typeof cur === 'object' && cur !== null && !Array.isArray(cur) && 're' in cur) return 'complex64';
   return typeof cur === 'boolean' ? 'bool' : typeof cur === 'string' ? 'string' : 'float32';
 }

@@ -1,6 +1,6 @@
 /** TensorProto ↔ NDArray, and the DataType enum ↔ tsflow dtypes, as TF's `make_tensor_proto` / `MakeNdarray`. */
 import { DataTypeEnum, dataTypeName } from '../checkpoint/proto.js';
-import { type DType, StringArray, allocArray } from '../dtype.js';
+import { type DType, StringArray, allocArray, isComplex } from '../dtype.js';
 import { InvalidArgumentError, UnimplementedError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import type { PartialShape } from '../shape.js';
@@ -18,6 +18,8 @@ const TO_ENUM: Record<DType, number> = {
   bool: DataTypeEnum.DT_BOOL,
   uint16: DataTypeEnum.DT_UINT16,
   float16: DataTypeEnum.DT_HALF,
+  complex64: DataTypeEnum.DT_COMPLEX64,
+  complex128: DataTypeEnum.DT_COMPLEX128,
 };
 const FROM_ENUM = new Map<number, DType>(Object.entries(TO_ENUM).map(([k, v]) => [v, k as DType]));
 
@@ -63,7 +65,9 @@ export function tensorToProto(a: NDArray): TensorProto {
   }
   if (a.size === 1 && a.shape.length === 0) {
     const v = Number(a.data[0]);
-    if (a.dtype === 'float32') p.floatVal = [v];
+    if (a.dtype === 'complex64') p.scomplexVal = [v, Number(a.data[1])];
+    else if (a.dtype === 'complex128') p.dcomplexVal = [v, Number(a.data[1])];
+    else if (a.dtype === 'float32') p.floatVal = [v];
     else if (a.dtype === 'float64') p.doubleVal = [v];
     else if (a.dtype === 'int64') p.int64Val = [v];
     else if (a.dtype === 'bool') p.boolVal = [v !== 0];
@@ -73,6 +77,14 @@ export function tensorToProto(a: NDArray): TensorProto {
   }
   p.tensorContent = contentBytes(a);
   return p;
+}
+
+/** A typed view of `buf`, a DataLossError-style refusal when its length is not whole elements. */
+function safeView<T extends Float32Array | Float64Array>(C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, buf: ArrayBuffer, what: string): T {
+  if (buf.byteLength % C.BYTES_PER_ELEMENT !== 0) {
+    throw new InvalidArgumentError(`${what}: tensor_content of ${buf.byteLength} bytes is not a whole number of ${C.BYTES_PER_ELEMENT}-byte values`);
+  }
+  return new C(buf);
 }
 
 function contentBytes(a: NDArray): Uint8Array {
@@ -99,13 +111,15 @@ export function tensorFromProto(p: TensorProto, what = 'tensor'): NDArray {
     return new NDArray(out, dims, 'string');
   }
   const data = allocArray(dtype, n);
+  // complex elements are (re, im) pairs: `m` stored numbers per element
+  const m = isComplex(dtype) ? 2 : 1;
   if (p.tensorContent.length > 0) {
     const c = p.tensorContent;
     const buf = new Uint8Array(c).buffer;
     let src: ArrayLike<number | bigint>;
     switch (dtype) {
-      case 'float32': src = new Float32Array(buf); break;
-      case 'float64': src = new Float64Array(buf); break;
+      case 'float32': case 'complex64': src = safeView(Float32Array, buf, what); break;
+      case 'float64': case 'complex128': src = safeView(Float64Array, buf, what); break;
       case 'int32': src = new Int32Array(buf); break;
       case 'int64': src = new BigInt64Array(buf); break;
       case 'int16': src = new Int16Array(buf); break;
@@ -113,10 +127,22 @@ export function tensorFromProto(p: TensorProto, what = 'tensor'): NDArray {
       case 'int8': src = new Int8Array(buf); break;
       default: src = new Uint8Array(buf);
     }
-    if (src.length !== n) {
-      throw new InvalidArgumentError(`${what}: tensor_content holds ${src.length} values, but the shape [${dims.join(',')}] needs ${n}`);
+    if (src.length !== n * m) {
+      throw new InvalidArgumentError(`${what}: tensor_content holds ${src.length / m} values, but the shape [${dims.join(',')}] needs ${n}`);
     }
-    for (let i = 0; i < n; i++) data[i] = Number(src[i]);
+    for (let i = 0; i < n * m; i++) data[i] = Number(src[i]);
+    return new NDArray(data, dims, dtype);
+  }
+  if (m === 2) {
+    const vals = dtype === 'complex64' ? p.scomplexVal : p.dcomplexVal;
+    if (vals.length % 2 !== 0) throw new InvalidArgumentError(`${what} holds an odd number (${vals.length}) of ${dtype === 'complex64' ? 'scomplex_val' : 'dcomplex_val'} parts`);
+    const k = vals.length / 2;
+    if (k > n) throw new InvalidArgumentError(`${what} holds ${k} values, more than its shape [${dims.join(',')}] has`);
+    for (let i = 0; i < n && k > 0; i++) {
+      const j = Math.min(i, k - 1);
+      data[2 * i] = vals[2 * j]!;
+      data[2 * i + 1] = vals[2 * j + 1]!;
+    }
     return new NDArray(data, dims, dtype);
   }
   const vals: ArrayLike<number | boolean> =

@@ -3,7 +3,7 @@ import { type DType, parseDType, storedToNumber } from '../dtype.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Graph } from '../graph/graph.js';
 import { Tensor } from '../graph/tensor.js';
-import { NDArray, dtypeOfArray, flattenTo, inferDType, inferShape } from '../ndarray.js';
+import { type ComplexValue, NDArray, dtypeOfArray, flattenTo, inferDType, inferShape } from '../ndarray.js';
 import { sizeOf } from '../shape.js';
 import type { DataArray } from '../dtype.js';
 
@@ -12,8 +12,11 @@ export interface TensorConvertible {
   toTensor(): Tensor;
 }
 
-/** A string is a byte string of a `string` tensor (UTF-8 encoded; a Uint8Array inside an array is raw bytes). */
-export type HostValue = number | boolean | string | HostValue[] | NDArray | DataArray;
+/**
+ * A string is a byte string of a `string` tensor (UTF-8 encoded; a Uint8Array inside an array is
+ * raw bytes); a `{re, im}` element a complex number (complex64 unless a dtype says complex128).
+ */
+export type HostValue = number | boolean | string | ComplexValue | HostValue[] | NDArray | DataArray;
 /** A nested list may hold tensors: it is packed (TF's autopacking). */
 export type TensorLike = HostValue | Tensor | TensorConvertible | readonly TensorLike[];
 

@@ -1,5 +1,5 @@
 /** Core graph ops: constants, placeholders, identity, no-op/group, checkNumerics. */
-import { type DType, parseDType, tfName } from '../dtype.js';
+import { type DType, allocArray, isComplex, parseDType, tfName } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, graphFromInputs } from '../graph/graph.js';
@@ -45,7 +45,11 @@ export function constant(value: TensorLike, ...args: unknown[]): Tensor {
   if (shape !== undefined && shape !== null) {
     shape = parseShape(shape, 'constant', 'shape');
     const n = sizeOf(shape);
-    if (arr.size === 1 && n !== 1) {
+    if (arr.size === 1 && n !== 1 && isComplex(arr.dtype)) {
+      const data = allocArray(arr.dtype, n);
+      for (let i = 0; i < n; i++) data.set(arr.data.subarray(0, 2) as never, 2 * i);
+      arr = new NDArray(data, shape, arr.dtype);
+    } else if (arr.size === 1 && n !== 1) {
       const data = new (arr.data.constructor as new (n: number) => typeof arr.data)(n);
       data.fill(arr.data[0]!);
       arr = new NDArray(data, shape, arr.dtype);

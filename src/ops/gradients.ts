@@ -3,7 +3,7 @@
  * of gradients work). Ops are visited in reverse creation order, which is a reverse topological
  * order, so every consumer's contribution is in before an op's gradient is built.
  */
-import { type DType, isFloat } from '../dtype.js';
+import { type DType, isComplex, isFloat } from '../dtype.js';
 import { LookupError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Graph } from '../graph/graph.js';
@@ -49,7 +49,7 @@ export function inGradientFrame<T>(f: unknown, fn: () => T): T {
 
 /** Tensors of these dtypes carry gradients; integer and bool edges cut the path. */
 export function isDifferentiable(dtype: DType): boolean {
-  return isFloat(dtype);
+  return isFloat(dtype) || isComplex(dtype);
 }
 
 export interface GradientsOptions {

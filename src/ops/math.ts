@@ -1,5 +1,5 @@
 /** Elementwise math, comparisons and logic, matmul, reductions, arg-reductions, cast, where. */
-import { type DType, isFloat, parseDType, tfName } from '../dtype.js';
+import { type DType, isComplex, isFloat, parseDType, realDType, tfName } from '../dtype.js';
 import { UnimplementedError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Tensor } from '../graph/tensor.js';
@@ -48,7 +48,12 @@ defineUnary('IsNan', 'isNan', 'bool');
 defineUnary('IsInf', 'isInf', 'bool');
 
 export const negative = tf1Function('negative', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Neg', x, name), 1);
-export const abs = tf1Function('abs', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Abs', x, name), 1);
+/** `tf.abs(x, name?)`; of a complex tensor, ComplexAbs (|x| in the real dtype), as TF. */
+export const abs = tf1Function('abs', ['x', 'name'], (x: TensorLike, name?: string): Tensor => {
+  const t = toTensor(x);
+  return isComplex(t.dtype) ? complexAbsOp(t, name) : unaryOp('Abs', t, name);
+}, 1);
+const complexAbsOp = (t: Tensor, name?: string): Tensor => makeOp(t.graph, 'ComplexAbs', [t], { Tout: realDType(t.dtype) }, name, 'ComplexAbs').outputs[0]!;
 export const square = tf1Function('square', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Square', x, name), 1);
 export const sqrt = tf1Function('sqrt', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Sqrt', x, name), 1);
 export const rsqrt = tf1Function('rsqrt', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Rsqrt', x, name), 1);
@@ -116,7 +121,7 @@ export const multiply = tf1Function('multiply', ['x', 'y', 'name'], (a: TensorLi
 export const divide = tf1Function('divide', ['x', 'y', 'name'], function divide(a: TensorLike, b: TensorLike, name?: string): Tensor {
   let [x, y] = toTensorPair(a, b);
   return x.graph.nameScope(name ?? 'truediv', (scope) => {
-    if (!isFloat(x.dtype)) {
+    if (!isFloat(x.dtype) && !isComplex(x.dtype)) {
       x = cast(x, 'float32');
       y = cast(y, 'float32');
     }
@@ -259,7 +264,10 @@ export const matmul = tf1Function(
     const o = parseOptions(matmulOptions, { transposeA, transposeB, adjointA, adjointB, aIsSparse, bIsSparse, name }, 'matmul');
     if (o.transposeA && o.adjointA) throw new ValueError('Only one of transpose_a and adjoint_a can be True.');
     if (o.transposeB && o.adjointB) throw new ValueError('Only one of transpose_b and adjoint_b can be True.');
-    const [x, y] = toTensorPair(a, b);
+    let [x, y] = toTensorPair(a, b);
+    // the adjoint of a complex matrix is its conjugate transpose
+    if (o.adjointA && isComplex(x.dtype)) x = makeOp(x.graph, 'Conj', [x], {}, undefined, 'Conj').outputs[0]!;
+    if (o.adjointB && isComplex(y.dtype)) y = makeOp(y.graph, 'Conj', [y], {}, undefined, 'Conj').outputs[0]!;
     const attrs = { transposeA: !!(o.transposeA || o.adjointA), transposeB: !!(o.transposeB || o.adjointB) };
     return makeOp(x.graph, 'MatMul', [x, y], attrs, o.name, 'MatMul').outputs[0]!;
   },

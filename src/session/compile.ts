@@ -3,8 +3,8 @@
  * fed tensors), order by op id (creation order is topological), lower each op into primitives
  * with concrete shapes, give each variable reader the version it depends on, plan memory.
  */
-import type { DType } from '../dtype.js';
-import { FailedPreconditionError, InternalError, OpError } from '../errors.js';
+import { type DType, isComplex } from '../dtype.js';
+import { FailedPreconditionError, InternalError, InvalidArgumentError, OpError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import type { Val } from '../ops/lower.js';
 import { getOpDef } from '../ops/registry.js';
@@ -114,6 +114,12 @@ export function prune(
   return needed;
 }
 
+/** TF's error for an op with no kernel for a dtype: here, a complex op tsflow has no host kernel for. */
+function noComplexKernel(op: Operation, dtype: DType): InvalidArgumentError {
+  const attr = dtype === 'complex64' ? 'DT_COMPLEX64' : 'DT_COMPLEX128';
+  return new InvalidArgumentError(`No OpKernel was registered to support Op '${op.type}' used by {{node ${op.name}}} with these attrs: [T=${attr}] (tsflow computes ${dtype} values only in the ops of its complex kernels)`, op.name);
+}
+
 export function compilePlan(
   elements: readonly (Tensor | Operation)[],
   feeds: Map<Tensor, NDArray>,
@@ -155,6 +161,8 @@ export function compilePlan(
   const vals = new Map<Tensor, Val>();
   const feedOrder: Tensor[] = [];
   for (const [t, v] of feeds) {
+    // complex values stay on the host (ops/complex.ts): a plan op reading one has no kernel
+    if (isComplex(t.dtype)) continue;
     vals.set(t, b.feed(t.dtype, v.shape));
     feedOrder.push(t);
   }
@@ -192,6 +200,7 @@ export function compilePlan(
       return storedVariable(t, op.name);
     }
     const v = vals.get(t);
+    if (!v && isComplex(t.dtype)) throw noComplexKernel(op, t.dtype);
     if (!v) throw new InternalError(`no value for ${t.name} while lowering ${op.name}`);
     return v;
   };
@@ -199,6 +208,8 @@ export function compilePlan(
   for (const op of order) {
     if (op.type === 'VariableV2') continue;
     b.opName = op.name;
+    const cx = op.outputs.find((t) => isComplex(t.dtype));
+    if (cx && !op.outputs.every((t) => stops.has(t))) throw noComplexKernel(op, cx.dtype);
     const ins = op.inputs.map((t) => inputVal(op, t));
     // An op whose every output is fed is not computed, unless it has effects.
     const def = getOpDef(op.type);

@@ -88,6 +88,9 @@ export function coerceTo(x: number, dtype: DType, from: DType = 'float64'): numb
       return halfRound(x);
     case 'string':
       throw new Error('string values are not numbers');
+    case 'complex64':
+    case 'complex128':
+      throw new Error('complex values are (re, im) pairs, not numbers');
   }
 }
 

@@ -14,6 +14,9 @@ const I32_MIN = -2147483648;
 const I32_MAX = 2147483647;
 
 export function checkDType(dtype: DType, what: string): void {
+  if (dtype === 'complex64' || dtype === 'complex128') {
+    throw new Error(`${what}: dtype ${dtype} is not supported on WebGPU (its complex ops run on the host); run this graph on the CPU device`);
+  }
   if (dtype === 'float64' || dtype === 'string') {
     throw new Error(
       `${what}: dtype ${dtype} is not supported on WebGPU (WGSL has no ${dtype === 'string' ? 'string' : '64-bit float'} type); ` +

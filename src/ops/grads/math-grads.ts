@@ -1,5 +1,5 @@
 /** Gradients of the math ops: elementwise, AddN, Cast, Select, MatMul, reductions. */
-import { isFloat } from '../../dtype.js';
+import { isComplex, isFloat } from '../../dtype.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { zerosLike } from '../array.js';
 import { binaryOp } from '../elementwise.js';
@@ -7,7 +7,10 @@ import {
   add, cast, cos, cosh, equal, exp, floorDiv, greater, greaterEqual, less, lessEqual, log, matmul, multiply, negative,
   realDiv, reciprocal, reduceProd, reduceSum, sigmoid, sign, sin, sinh, sqrt, square, subtract, where,
 } from '../math.js';
-import { type GradFn, registerGradient } from '../registry.js';
+import { type GradFn, makeOp, registerGradient } from '../registry.js';
+
+/** TF's math_ops.conj inside gradients: the conjugate of a complex tensor, a real one itself. */
+const conj = (t: Tensor): Tensor => (isComplex(t.dtype) ? makeOp(t.graph, 'Conj', [t], {}, undefined, 'Conj').outputs[0]! : t);
 import { binaryGrads, unbroadcast, unreduceLike } from './util.js';
 
 /** A gradient that only needs dy (null dy → no gradient). */
@@ -20,16 +23,16 @@ const y0 = (op: Operation): Tensor => op.outputs[0]!;
 // ----- unary ------------------------------------------------------------------------------
 unary('Neg', (_op, dy) => negative(dy));
 unary('Abs', (op, dy) => multiply(dy, sign(x0(op))));
-unary('Square', (op, dy) => multiply(dy, multiply(2, x0(op))));
+unary('Square', (op, dy) => multiply(dy, multiply(2, conj(x0(op)))));
 unary('Sqrt', (op, dy) => binaryOp('SqrtGrad', y0(op), dy, undefined));
 unary('Rsqrt', (op, dy) => binaryOp('RsqrtGrad', y0(op), dy, undefined));
-unary('Exp', (op, dy) => multiply(dy, y0(op)));
+unary('Exp', (op, dy) => multiply(dy, conj(y0(op))));
 unary('Expm1', (op, dy) => multiply(dy, exp(x0(op))));
-unary('Log', (op, dy) => multiply(dy, reciprocal(x0(op))));
+unary('Log', (op, dy) => multiply(dy, reciprocal(conj(x0(op)))));
 unary('Log1p', (op, dy) => multiply(dy, reciprocal(add(1, x0(op)))));
 unary('Sign', (op) => zerosLike(x0(op)));
 for (const t of ['Floor', 'Ceil', 'Round']) registerGradient(t, () => [null]);
-unary('Reciprocal', (op, dy) => negative(multiply(dy, square(y0(op)))));
+unary('Reciprocal', (op, dy) => negative(multiply(dy, square(conj(y0(op))))));
 unary('Sigmoid', (op, dy) => binaryOp('SigmoidGrad', y0(op), dy, undefined));
 unary('Tanh', (op, dy) => binaryOp('TanhGrad', y0(op), dy, undefined));
 unary('Sin', (op, dy) => multiply(dy, cos(x0(op))));
@@ -53,12 +56,12 @@ registerGradient('AddV2', addGrad);
 registerGradient('Sub', (op, [dy]) => (dy ? binaryGrads(op, dy, negative(dy)) : [null, null]));
 registerGradient('Mul', (op, [dy]) => {
   if (!dy) return [null, null];
-  const [x, y] = op.inputs as [Tensor, Tensor];
+  const [x, y] = (op.inputs as Tensor[]).map(conj) as [Tensor, Tensor];
   return binaryGrads(op, multiply(dy, y), multiply(x, dy));
 });
 registerGradient('RealDiv', (op, [dy]) => {
   if (!dy) return [null, null];
-  const [x, y] = op.inputs as [Tensor, Tensor];
+  const [x, y] = (op.inputs as Tensor[]).map(conj) as [Tensor, Tensor];
   return binaryGrads(op, realDiv(dy, y), multiply(dy, realDiv(realDiv(negative(x), y), y)));
 });
 registerGradient('FloorDiv', () => [null, null]);
@@ -124,7 +127,8 @@ fusedGrad('SqrtGrad', (y, dy, g) => multiply(multiply(-0.5, multiply(g, dy)), re
 registerGradient('AddN', (op, [dy]) => op.inputs.map((x) => (dy ? unbroadcast(dy, x) : null)));
 registerGradient('Cast', (op, [dy]) => {
   const src = x0(op).dtype;
-  if (!dy || !isFloat(src) || !isFloat(dy.dtype)) return [null];
+  const t = (d: typeof src): boolean => isFloat(d) || isComplex(d);
+  if (!dy || !t(src) || !t(dy.dtype)) return [null];
   return [cast(dy, src)];
 });
 registerGradient('SelectV2', (op, [dy]) => {
@@ -137,7 +141,7 @@ registerGradient('SelectV2', (op, [dy]) => {
 // ----- MatMul -------------------------------------------------------------------------------
 registerGradient('MatMul', (op, [g]) => {
   if (!g) return [null, null];
-  const [a, b] = op.inputs as [Tensor, Tensor];
+  const [a, b] = (op.inputs as Tensor[]).map(conj) as [Tensor, Tensor];
   const ta = !!op.attrs.transposeA;
   const tb = !!op.attrs.transposeB;
   let da: Tensor;
