@@ -109,6 +109,26 @@ const SPECS: string[] = [
   'ApplyAdam | var: Ref(T); m: Ref(T); v: Ref(T); beta1_power: T; beta2_power: T; lr: T; beta1: T; beta2: T; epsilon: T; grad: T | out: Ref(T) | T: numbertype; use_locking: bool = false; use_nesterov: bool = false',
   'ApplyAdagrad | var: Ref(T); accum: Ref(T); lr: T; grad: T | out: Ref(T) | T: numbertype; use_locking: bool = false; update_slots: bool = true',
   'ApplyRMSProp | var: Ref(T); ms: Ref(T); mom: Ref(T); lr: T; rho: T; momentum: T; epsilon: T; grad: T | out: Ref(T) | ' + APPLY_LOCK,
+  'Conv2DBackpropInput | input_sizes: int32; filter: T; out_backprop: T | output: T | T: {half, bfloat16, float, double}; strides: list(int); use_cudnn_on_gpu: bool = true; padding: {"SAME", "VALID", "EXPLICIT"}; explicit_paddings: list(int) = []; data_format: {"NHWC", "NCHW"} = "NHWC"; dilations: list(int) = [1, 1, 1, 1]',
+  'Conv2DBackpropFilter | input: T; filter_sizes: int32; out_backprop: T | output: T | T: {half, bfloat16, float, double}; strides: list(int); use_cudnn_on_gpu: bool = true; padding: {"SAME", "VALID", "EXPLICIT"}; explicit_paddings: list(int) = []; data_format: {"NHWC", "NCHW"} = "NHWC"; dilations: list(int) = [1, 1, 1, 1]',
+  'DepthwiseConv2dNative | input: T; filter: T | output: T | T: {half, bfloat16, float, double}; strides: list(int); padding: {"SAME", "VALID"}; data_format: {"NHWC", "NCHW"} = "NHWC"; dilations: list(int) = [1, 1, 1, 1]',
+  'MaxPoolGrad | orig_input: T; orig_output: T; grad: T | output: T | ksize: list(int) >= 4; strides: list(int) >= 4; padding: {"SAME", "VALID"}; data_format: {"NHWC", "NCHW"} = "NHWC"; T: realnumbertype = float',
+  'AvgPoolGrad | orig_input_shape: int32; grad: T | output: T | ksize: list(int) >= 4; strides: list(int) >= 4; padding: {"SAME", "VALID"}; data_format: {"NHWC", "NCHW"} = "NHWC"; T: {half, bfloat16, float, double}',
+  'BroadcastGradientArgs | s0: T; s1: T | r0: T; r1: T | T: {int32, int64} = int32',
+  'SplitV | value: T; size_splits: Tlen; split_dim: int32 | output: num_split * T | num_split: int >= 1; T: type; Tlen: {int32, int64} = int64',
+  'ConcatOffset | concat_dim: int32; shape: N * int32 | offset: N * int32 | N: int >= 2',
+  'DynamicStitch | indices: N * int32; data: N * T | merged: T | N: int >= 1; T: type',
+  'InvertPermutation | x: T | y: T | T: {int32, int64} = int32',
+  'Cumsum | x: T; axis: Tidx | out: T | exclusive: bool = false; reverse: bool = false; T: numbertype; Tidx: {int32, int64} = int32',
+  'TopKV2 | input: T; k: int32 | values: T; indices: int32 | sorted: bool = true; T: realnumbertype',
+  'Unique | x: T | y: T; idx: out_idx | T: type; out_idx: {int32, int64} = int32',
+  'SparseToDense | sparse_indices: Tindices; output_shape: Tindices; sparse_values: T; default_value: T | dense: T | validate_indices: bool = true; T: type; Tindices: {int32, int64}',
+  'Switch | data: T; pred: bool | output_false: T; output_true: T | T: type',
+  'Merge | inputs: N * T | output: T; value_index: int32 | T: type; N: int >= 1',
+  'Enter | data: T | output: T | T: type; frame_name: string; is_constant: bool = false; parallel_iterations: int = 10',
+  'Exit | data: T | output: T | T: type',
+  'NextIteration | data: T | output: T | T: type',
+  'LoopCond | input: bool | output: bool | ',
   'SaveV2 | prefix: string; tensor_names: string; shape_and_slices: string; tensors: dtypes |  | dtypes: list(type) >= 1 | stateful',
   'RestoreV2 | prefix: string; tensor_names: string; shape_and_slices: string | tensors: dtypes | dtypes: list(type) >= 1 | stateful',
   'MergeV2Checkpoints | checkpoint_prefixes: string; destination_prefix: string |  | delete_old_dirs: bool = true | stateful',
@@ -186,11 +206,30 @@ export function knownOpDefTypes(): string[] {
   return [...OP_DEFS.keys()].sort();
 }
 
+/**
+ * A node's OpDef, when the node is in TF's form of it: its attrs (other than `_`-prefixed ones)
+ * are the OpDef's and those without a default are set. A tsflow op of a TF type name whose node
+ * keeps tsflow's own attrs gets none.
+ */
+function defFor(n: NodeDef): OpDef | undefined {
+  const def = OP_DEFS.get(n.op);
+  if (!def) return undefined;
+  for (const k of Object.keys(n.attr)) if (!k.startsWith('_') && !def.attr.some((a) => a.name === k)) return undefined;
+  for (const a of def.attr) if (a.defaultValue === undefined && n.attr[a.name] === undefined) return undefined;
+  return def;
+}
+
 /** TF's stripped_op_list: the OpDef of each op type `gd` uses (tsflow knows), sorted by name. */
 export function strippedOpList(gd: GraphDef): { op: OpDef[] } {
-  const used = new Set(gd.node.map((n) => n.op));
-  for (const fn of (gd as { library?: { function?: { nodeDef?: NodeDef[] }[] } }).library?.function ?? []) for (const n of fn.nodeDef ?? []) used.add(n.op);
-  return { op: [...used].sort().map((t) => OP_DEFS.get(t)).filter((d): d is OpDef => d !== undefined) };
+  const nodes = [...gd.node];
+  for (const fn of (gd as { library?: { function?: { nodeDef?: NodeDef[] }[] } }).library?.function ?? []) nodes.push(...(fn.nodeDef ?? []));
+  const defs = new Map<string, OpDef | undefined>();
+  for (const n of nodes) {
+    const d = defFor(n);
+    if (!d) defs.set(n.op, undefined); // one node not in TF's form: the type is left out
+    else if (!defs.has(n.op)) defs.set(n.op, d);
+  }
+  return { op: [...defs.keys()].sort().map((t) => defs.get(t)).filter((d): d is OpDef => d !== undefined) };
 }
 
 const bytesOf = (v: AttrValue): string => Array.from(encode(AttrValueT, v as never)).join(',');
@@ -198,7 +237,7 @@ const bytesOf = (v: AttrValue): string => Array.from(encode(AttrValueT, v as nev
 /** TF's strip_default_attrs: drop from every node each attr equal to its OpDef's default (in place). */
 export function stripDefaultAttrs(gd: GraphDef): GraphDef {
   for (const n of gd.node) {
-    const def = OP_DEFS.get(n.op);
+    const def = defFor(n);
     if (!def) continue;
     for (const a of def.attr) {
       const v = n.attr[a.name];

@@ -172,3 +172,34 @@ describe('stripDefaultAttrs', () => {
     expect(opDefOf('MatMul')!.attr[0]!.defaultValue).toEqual({ b: false });
   });
 });
+
+describe('OpDefs of training graphs', () => {
+  it("cover conv/pool gradients and loops, each node in its OpDef's form", () => {
+    const g = new tf.Graph();
+    const mg = g.asDefault(() => {
+      const img = tf.placeholder(tf.float32, [null, 8, 8, 3]);
+      const k = new tf.Variable(tf.truncatedNormal([3, 3, 3, 4]));
+      const c = tf.nn.avgPool(tf.nn.maxPool(tf.nn.relu(tf.nn.conv2d(img, k, [1, 1, 1, 1], 'SAME')), [1, 2, 2, 1], [1, 2, 2, 1], 'VALID'), [1, 2, 2, 1], [1, 2, 2, 1], 'VALID');
+      const [, acc] = tf.whileLoop((n: tf.Tensor) => tf.less(n, 3), (n: tf.Tensor, a: tf.Tensor) => [tf.add(n, 1), tf.multiply(a, 2)], [tf.constant(0), tf.reduceMean(c)]) as tf.Tensor[];
+      new tf.train.MomentumOptimizer(0.05, 0.9).minimize(acc!);
+      return tf.train.exportMetaGraph(null, { stripDefaultAttrs: true });
+    });
+    const listed = new Set((mg.metaInfoDef!.strippedOpList as { op: { name: string }[] }).op.map((o) => o.name));
+    for (const t of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad', 'Enter', 'Merge', 'Switch', 'Exit', 'NextIteration', 'LoopCond', 'ApplyMomentum']) {
+      expect(listed.has(t), t).toBe(true);
+    }
+    for (const n of mg.graphDef!.node) {
+      const d = opDefOf(n.op);
+      if (!d || !listed.has(n.op)) continue;
+      // Every attr left is the OpDef's and differs from its default; every required attr is there.
+      for (const k of Object.keys(n.attr).filter((a) => !a.startsWith('_'))) {
+        const a = d.attr.find((x) => x.name === k)!;
+        expect(a, `${n.op}.${k}`).toBeDefined();
+        if (a.defaultValue) expect(encode(GraphDefT, { node: [{ ...n, attr: { [k]: n.attr[k]! } }] } as never)).not.toEqual(encode(GraphDefT, { node: [{ ...n, attr: { [k]: a.defaultValue } }] } as never));
+      }
+      for (const a of d.attr) if (!a.defaultValue) expect(n.attr[a.name], `${n.op}.${a.name}`).toBeDefined();
+    }
+    const conv = mg.graphDef!.node.find((n) => n.op === 'Conv2D')!;
+    expect(Object.keys(conv.attr).sort()).toEqual(['T', 'padding', 'strides']);
+  });
+});
