@@ -92,6 +92,38 @@ for (const d of devices) {
       await s.close();
     });
 
+    it("as dynamic_rnn (rnn_test.py testRawRNN): an LSTMCell with LSTMStateTuple state, sequence lengths; outputs, final state and input gradients agree", async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const T = 5;
+      const B = 3;
+      const D = 2;
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const x = tf.placeholder(tf.float32, [T, B, D], 'x');
+        const lens = tf.constant([5, 2, 4], 'int32');
+        const cell = new cellNs.LSTMCell(3, { initializer: tf.randomUniformInitializer(-0.5, 0.5, 7) });
+        const [rOut, rSt] = rawRnnOver(cell, x, lens, null, D);
+        // the same cell (so the same variables) through dynamic_rnn
+        const [dOut, dSt] = tf.nn.dynamicRnn(cell, x, { sequenceLength: lens, dtype: tf.float32, timeMajor: true });
+        const rs = rSt as unknown as tf.nn.rnnCell.LSTMStateTuple;
+        const ds = dSt as unknown as tf.nn.rnnCell.LSTMStateTuple;
+        const [gr] = tf.gradients(tf.reduceSum(tf.multiply(rOut, rOut)), [x]);
+        const [gd] = tf.gradients(tf.reduceSum(tf.multiply(dOut, dOut)), [x]);
+        return { x, outs: [rOut, dOut, rs.c as Tensor, ds.c as Tensor, rs.h as Tensor, ds.h as Tensor, gr!, gd!], init: tf.globalVariablesInitializer() };
+      });
+      const s = new tf.Session({ ...d.options, graph: g });
+      await s.run(t.init);
+      const xv = new tf.NDArray(Float32Array.from({ length: T * B * D }, (_, i) => Math.sin(i * 0.7)), [T, B, D], 'float32');
+      const got = (await s.run(t.outs, [[t.x, xv]])) as NDArray[];
+      for (let k = 0; k < got.length; k += 2) {
+        expect(got[k]!.shape).toEqual(got[k + 1]!.shape);
+        const b = arr(got[k + 1]);
+        expect(b.some((v) => v !== 0)).toBe(true);
+        arr(got[k]).forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 5));
+      }
+      await s.close();
+    });
+
     it('loop states: a counter (final_loop_state = steps run) and a TensorArray written each step (rnn_test.py testLoopState*)', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const maxTime = 5;

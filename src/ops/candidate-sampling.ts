@@ -36,7 +36,7 @@ interface SamplerAttrs {
 type Dist = 'logUniform' | 'uniform';
 
 /** Words of one run's stream: Philox blocks keyed by the op's seeds, the run key in the counter. */
-class Words {
+export class Words {
   private readonly w = new Uint32Array(4);
   private block = 0;
   private k = 4;
@@ -64,7 +64,7 @@ function sampler(dist: Dist, range: number): { sample: (r: Words) => number; pro
 }
 
 /** TF's ExpectedCountHelper, in float32 as TF's kernel computes it. */
-function expectedCount(p: number, numSampled: number, numTries: number): number {
+export function expectedCount(p: number, numSampled: number, numTries: number): number {
   const pf = Math.fround(p);
   return Math.fround(numTries === numSampled ? pf * numSampled : -Math.expm1(numTries * Math.log1p(-pf)));
 }
@@ -146,7 +146,7 @@ export type SampledValues = [sampledCandidates: Tensor, trueExpectedCount: Tenso
 
 const NAMES = ['trueClasses', 'numTrue', 'numSampled', 'unique', 'rangeMax', 'seed', 'name'] as const;
 
-function positiveInt(v: unknown, what: string, where: string): number {
+export function positiveInt(v: unknown, what: string, where: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${where}(): ${what} must be an integer, got ${String(v)}`);
   if (v < 1) throw new ValueError(`${where}(): ${what} must be >= 1, got ${v}`);
   return v;

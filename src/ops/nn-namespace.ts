@@ -27,4 +27,6 @@ export {
 } from './conv-family.js';
 export { ctcLoss, ctcLossV2, ctcGreedyDecoder, ctcBeamSearchDecoder, ctcBeamSearchDecoderV2 } from './ctc.js';
 export { ctcUniqueLabels } from './ctc-unique-labels.js';
+export { embeddingLookupSparse, safeEmbeddingLookupSparse } from './embedding-sparse.js';
+export { fixedUnigramCandidateSampler, learnedUnigramCandidateSampler, allCandidateSampler } from './candidate-samplers-unigram.js';
 export { collapseRepeated } from './sparse-extra.js';
