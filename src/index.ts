@@ -42,6 +42,7 @@ export { isVariableInitialized, reportUninitializedVariables } from './ops/varia
 export { pyFunc, numpyFunction, pyFunction, type PyFuncFn, type PyFuncResult } from './ops/py-func.js';
 export { RegisterGradient, NotDifferentiable, noGradient, customGradient, type UserGradFn } from './ops/custom-gradient.js';
 export { gradients, AggregationMethod, UnconnectedGradients, type Gradient, type GradientsOptions } from './ops/gradients.js';
+export { hessians } from './ops/hessians.js';
 export * as train from './train/index.js';
 export * as logging from './train/tf-logging.js';
 export { Session, type SessionOptions, type DeviceAttributes } from './session/session.js';

@@ -68,6 +68,7 @@ export {
   matrixDeterminant, cholesky, matrixTriangularSolve, matrixSolve, choleskySolve, matrixSolveLs,
 } from './linalg.js';
 export { qr, svdOp as svd, selfAdjointEig, selfAdjointEigvals } from './linalg-decomp.js';
+export { matrixSquareRoot } from './matrix-square-root.js';
 export * as linalg from './linalg-namespace.js';
 export {
   sparseAdd, sparseConcat, sparseReduceSum, sparseReduceSumSparse, sparseReduceMax, sparseReduceMaxSparse, sparseReshape, sparseTranspose,
