@@ -432,12 +432,17 @@ defineOp<{ axis: number }>({
     return [b.reshape(x!, [...s.slice(0, ax), 1, ...s.slice(ax)])];
   },
 });
-function expandDimsImpl(x: TensorLike, axisArg?: number | Tensor | null, name?: string, dim?: number | null): Tensor {
+function expandDimsImpl(x: TensorLike, axisArg?: number | readonly number[] | Tensor | null, name?: string, dim?: number | readonly number[] | null): Tensor {
   const axis = deprecatedAlias('axis', axisArg, 'dim', dim);
   if (axis === undefined) throw new ValueError("Must specify an axis argument to tf.expand_dims()");
   const t = toTensor(x);
   const ax = axis as unknown;
   if (ax instanceof Tensor) return makeOp(t.graph, 'FoldedExpandDims', [t, ax], {}, name, 'ExpandDims').outputs[0]!;
+  // TF's `dim` input is any tensor of one element: `axis=[-1]` (as BERT writes it) is -1.
+  if (Array.isArray(ax)) {
+    if (ax.length !== 1) throw shapeFnError("'dim' input must be a tensor with a single value", name ?? 'ExpandDims', 'ExpandDims', [t.shape, [ax.length]], [[1, ax as number[]]]);
+    return makeOp(t.graph, 'ExpandDims', [t], { axis: checkInt(ax[0], 'axis') }, name, 'ExpandDims').outputs[0]!;
+  }
   return makeOp(t.graph, 'ExpandDims', [t], { axis: checkInt(axis, 'axis') }, name, 'ExpandDims').outputs[0]!;
 }
 export const expandDims = tf1Function('expandDims', ['input', 'axis', 'name', 'dim'], expandDimsImpl, 1);

@@ -104,7 +104,14 @@ function valueDType(x: unknown): DType {
  */
 export function getVariable(name: string, ...args: [...unknown[], { partitioner: Partitioner; [option: string]: unknown }]): PartitionedVariable;
 export function getVariable(name: string, ...args: unknown[]): Variable;
-export function getVariable(name: string, ...args: unknown[]): Variable | PartitionedVariable {
+/** Every argument by keyword, as TF1 code often writes it: `tf.getVariable({name: 'w', shape: [2, 3], initializer})`. */
+export function getVariable(keywords: { name: string; partitioner: Partitioner; [option: string]: unknown }): PartitionedVariable;
+export function getVariable(keywords: { name: string; [option: string]: unknown }): Variable;
+export function getVariable(name: string | { name: string; [option: string]: unknown }, ...args: unknown[]): Variable | PartitionedVariable {
+  if (typeof name === 'object' && name !== null && !Array.isArray(name) && args.length === 0 && 'name' in name) {
+    const { name: n, ...keywords } = name;
+    return getVariable(n, keywords);
+  }
   if (typeof name !== 'string') throw new TypeError(`getVariable name must be a string, got ${typeof name}`);
   const o = parseOptions(options, kwargs(args, ARG_NAMES, 'getVariable'), 'getVariable');
   const g = getDefaultGraph();

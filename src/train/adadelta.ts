@@ -54,13 +54,13 @@ export class AdadeltaOptimizer extends Optimizer {
     this.rho = (o.rho ?? 0.95) as TensorLike;
     this.epsilon = (o.epsilon ?? 1e-8) as TensorLike;
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     for (const v of vars) {
       this.slotWithInitializer(v, zerosInit, 'accum');
       this.slotWithInitializer(v, zerosInit, 'accum_update');
     }
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.t = { lr: this.hyper(this.learningRate, 'lr'), rho: this.hyper(this.rho, 'rho'), epsilon: this.hyper(this.epsilon, 'epsilon') };
   }
   private refs(v: Variable): Tensor[] {
@@ -69,7 +69,7 @@ export class AdadeltaOptimizer extends Optimizer {
   private hypers(v: Variable): Tensor[] {
     return [castTo(this.t.lr, v), castTo(this.t.rho, v), castTo(this.t.epsilon, v)];
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyAdadelta', this.refs(v), [...this.hypers(v), grad]);
   }
   protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {

@@ -87,14 +87,14 @@ export class AdagradDAOptimizer extends Optimizer {
     this.l1 = o.l1RegularizationStrength ?? 0;
     this.l2 = o.l2RegularizationStrength ?? 0;
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     const value = this.initialGradientSquaredAccumulatorValue;
     for (const v of vars) {
       this.slotWithInitializer(v, (shape, dtype) => zeros(shape, dtype, 'Const'), 'gradient_accumulator');
       this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'gradient_squared_accumulator');
     }
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     const lr = this.hyper(this.learningRate, 'learning_rate');
     // The step the updates use is the global step + 1, read once beside the learning rate.
     const gs = this.globalStep instanceof Variable ? this.globalStep.value() : this.globalStep;
@@ -111,7 +111,7 @@ export class AdagradDAOptimizer extends Optimizer {
     const step = colocated(v, () => identity(this.t.step));
     return [grad, castTo(this.t.lr, v), castTo(this.t.l1, v), castTo(this.t.l2, v), step];
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyAdagradDA', this.refs(v), this.args(grad, v));
   }
   protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {

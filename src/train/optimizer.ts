@@ -3,7 +3,7 @@
  * non-slot variables, op names (`Adam/update_W/ApplyAdam`) and global-step semantics.
  */
 import { type DType, isFloat } from '../dtype.js';
-import { ValueError } from '../errors.js';
+import { NotImplementedError, ValueError } from '../errors.js';
 import type { Graph } from '../graph/graph.js';
 import { GraphKeys } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
@@ -63,7 +63,7 @@ export function pyList(items: string[]): string {
   return `[${items.map((s) => (s.includes("'") ? `"${s}"` : `'${s}'`)).join(', ')}]`;
 }
 
-export abstract class Optimizer {
+export class Optimizer {
   static readonly GATE_NONE = 0;
   static readonly GATE_OP = 1;
   static readonly GATE_GRAPH = 2;
@@ -173,10 +173,16 @@ export abstract class Optimizer {
   }
 
   // ----- for subclasses ---------------------------------------------------------------------
-  protected abstract createSlots(vars: Variable[]): void;
-  /** Create the hyper-parameter tensors, inside the optimizer's name scope. */
-  protected abstract prepare(): void;
-  protected abstract applyDense(grad: Tensor, v: Variable): Tensor | Operation;
+  // As TF's tf.train.Optimizer, a subclass may leave these out: one that overrides
+  // applyGradients (BERT's AdamWeightDecayOptimizer) needs none of them.
+  /** Create the slots of `vars` (default: none, as TF's `_create_slots`). */
+  protected createSlots(_vars: Variable[]): void {}
+  /** Create the hyper-parameter tensors, inside the optimizer's name scope (default: none, as TF's `_prepare`). */
+  protected prepare(): void {}
+  /** The update for a dense gradient; TF's `_apply_dense` raises NotImplementedError unless a subclass defines it. */
+  protected applyDense(_grad: Tensor, _v: Variable): Tensor | Operation {
+    throw new NotImplementedError(`${this.constructor.name} does not implement _apply_dense`);
+  }
   /**
    * The update for a sparse gradient. By default the rows are summed into a dense gradient and
    * applied densely (what TF1's Adam does: its moments decay on every row).

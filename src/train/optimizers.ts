@@ -32,11 +32,11 @@ export class GradientDescentOptimizer extends Optimizer {
     parseArg(hyperArg, learningRate, 'GradientDescentOptimizer', 'learningRate');
     this.learningRate = learningRate as TensorLike;
   }
-  protected createSlots(): void {}
-  protected prepare(): void {
+  protected override createSlots(): void {}
+  protected override prepare(): void {
     this.lrT = this.hyper(this.learningRate, 'learning_rate');
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyGradientDescent', [v.ref], [castTo(this.lrT, v), grad]);
   }
   /** TF1: `var.scatter_sub(IndexedSlices(grad.values * lr, grad.indices))`. */
@@ -70,14 +70,14 @@ export class MomentumOptimizer extends Optimizer {
     this.momentum = momentum as TensorLike;
     this.useNesterov = o.useNesterov ?? false;
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     for (const v of vars) this.slotWithInitializer(v, zerosInit, 'momentum');
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.lrT = this.hyper(this.learningRate, 'learning_rate');
     this.momentumT = this.hyper(this.momentum, 'momentum');
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     const accum = this.getSlot(v, 'momentum')!;
     return applyOp('ApplyMomentum', [v.ref, accum.ref], [castTo(this.lrT, v), grad, castTo(this.momentumT, v)], { useNesterov: this.useNesterov });
   }
@@ -107,14 +107,14 @@ export class AdagradOptimizer extends Optimizer {
       throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
     }
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     const value = this.initialAccumulatorValue;
     for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accumulator');
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.lrT = this.hyper(this.learningRate, 'learning_rate');
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyAdagrad', [v.ref, this.getSlot(v, 'accumulator')!.ref], [castTo(this.lrT, v), grad]);
   }
   protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
@@ -170,7 +170,7 @@ export class AdamOptimizer extends Optimizer {
       this.nonSlot(g, 'beta2_power', this.initial(this.beta2, 'beta2'), first),
     ];
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     // The accumulators are created first, beside the alphabetically first variable.
     this.firstVar = [...vars].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0]!;
     this.betaAccumulators();
@@ -179,13 +179,13 @@ export class AdamOptimizer extends Optimizer {
       this.slotWithInitializer(v, zerosInit, 'v');
     }
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.lrT = this.hyper(this.learningRate, 'learning_rate');
     this.beta1T = this.hyper(this.beta1, 'beta1');
     this.beta2T = this.hyper(this.beta2, 'beta2');
     this.epsilonT = this.hyper(this.epsilon, 'epsilon');
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     const [b1p, b2p] = this.betaAccumulators();
     return applyOp(
       'ApplyAdam',
@@ -239,20 +239,20 @@ export class RMSPropOptimizer extends Optimizer {
     this.epsilon = o.epsilon ?? 1e-10;
     this.centered = o.centered ?? false;
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     for (const v of vars) {
       this.slotWithInitializer(v, onesInit, 'rms');
       if (this.centered) this.slotWithInitializer(v, zerosInit, 'mg');
       this.slotWithInitializer(v, zerosInit, 'momentum');
     }
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.lrT = this.hyper(this.learningRate, 'learning_rate');
     this.decayT = this.hyper(this.decay, 'decay');
     this.momentumT = this.hyper(this.momentum, 'momentum');
     this.epsilonT = this.hyper(this.epsilon, 'epsilon');
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     const rms = this.getSlot(v, 'rms')!;
     const mom = this.getSlot(v, 'momentum')!;
     const args = [castTo(this.lrT, v), castTo(this.decayT, v), castTo(this.momentumT, v), castTo(this.epsilonT, v), grad];
@@ -315,14 +315,14 @@ export class FtrlOptimizer extends Optimizer {
     this.accumName = o.accumName ?? null;
     this.linearName = o.linearName ?? null;
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     const value = this.initialAccumulatorValue;
     for (const v of vars) {
       this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accum', this.accumName ?? undefined);
       this.slotWithInitializer(v, zerosInit, 'linear', this.linearName ?? undefined);
     }
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.t = {
       lr: this.hyper(this.learningRate, 'learning_rate'),
       l1: this.hyper(this.l1, 'l1_regularization_strength'),
@@ -339,7 +339,7 @@ export class FtrlOptimizer extends Optimizer {
   private refs(v: Variable): Tensor[] {
     return [v.ref, this.getSlot(v, 'accum')!.ref, this.getSlot(v, 'linear')!.ref];
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp(this.l2Shrinkage === 0 ? 'ApplyFtrl' : 'ApplyFtrlV2', this.refs(v), this.args(grad, v));
   }
   protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {

@@ -60,7 +60,7 @@ abstract class ProximalOptimizer extends Optimizer {
   constructor(useLocking: boolean, name: string, private readonly learningRate: TensorLike, readonly l1: number, readonly l2: number) {
     super(useLocking, name);
   }
-  protected prepare(): void {
+  protected override prepare(): void {
     this.t = {
       lr: this.hyper(this.learningRate, 'learning_rate'),
       l1: this.hyper(this.l1, 'l1_regularization_strength'),
@@ -91,11 +91,11 @@ export class ProximalAdagradOptimizer extends ProximalOptimizer {
     this.initialAccumulatorValue = o.initialAccumulatorValue ?? 0.1;
     if (!(this.initialAccumulatorValue > 0)) throw new ValueError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
   }
-  protected createSlots(vars: Variable[]): void {
+  protected override createSlots(vars: Variable[]): void {
     const value = this.initialAccumulatorValue;
     for (const v of vars) this.slotWithInitializer(v, (shape, dtype) => fill(shape, value, { dtype, name: 'Const' }), 'accumulator');
   }
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyProximalAdagrad', [v.ref, this.getSlot(v, 'accumulator')!.ref], [...this.hypers(v), grad]);
   }
   protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {
@@ -117,8 +117,8 @@ export class ProximalGradientDescentOptimizer extends ProximalOptimizer {
     parseArg(scalarSchema, learningRate, 'ProximalGradientDescentOptimizer', 'learningRate');
     super(o.useLocking ?? false, o.name ?? 'ProximalGradientDescent', learningRate as TensorLike, o.l1RegularizationStrength ?? 0, o.l2RegularizationStrength ?? 0);
   }
-  protected createSlots(): void {}
-  protected applyDense(grad: Tensor, v: Variable): Tensor {
+  protected override createSlots(): void {}
+  protected override applyDense(grad: Tensor, v: Variable): Tensor {
     return applyOp('ApplyProximalGradientDescent', [v.ref], [...this.hypers(v), grad]);
   }
   protected override applySparse(grad: IndexedSlices, v: Variable): Tensor {

@@ -200,9 +200,9 @@ export class SyncReplicasOptimizer extends Optimizer {
     return this.opt.variables();
   }
 
-  protected createSlots(): void {}
-  protected prepare(): void {}
-  protected applyDense(): never {
+  protected override createSlots(): void {}
+  protected override prepare(): void {}
+  protected override applyDense(): never {
     throw new RuntimeError('SyncReplicasOptimizer applies its gradients through the optimizer it wraps');
   }
 }
