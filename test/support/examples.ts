@@ -37,6 +37,9 @@ export const dedicated: Record<string, string> = {
   'examples/tf1/text-cnn/text-cnn.ts': 'test/examples-text-cnn.test.ts',
   'examples/tf1/text-cnn/data-helpers.ts': 'test/examples-text-cnn.test.ts',
   'examples/tf1/text-cnn/train.ts': 'test/examples-text-cnn.test.ts',
+  'examples/tf1/bert/modeling.ts': 'test/examples-bert.test.ts',
+  'examples/tf1/bert/optimization.ts': 'test/examples-bert.test.ts',
+  'examples/tf1/bert/train.ts': 'test/examples-bert.test.ts',
   // a page script (bundled by scripts/build-demo.ts), run in headless Chromium
   'examples/browser/main.ts': 'test/browser/demo.test.ts',
 };
