@@ -21,6 +21,7 @@ export { spaceToDepth, depthToSpace, spaceToBatch } from './space-batch.js';
 export { maxPool3d, avgPool3d, conv3dTranspose, conv3dBackpropFilter, conv3dBackpropFilterV2 } from './window3d.js';
 export { dilation2d, erosion2d } from './dilation2d.js';
 export { withSpaceToBatch } from './with-space-to-batch.js';
+export { fractionalMaxPool, fractionalAvgPool } from './fractional-pool.js';
 export { conv1dTranspose, convTranspose, atrousConv2dTranspose } from './conv-transpose-nd.js';
 export {
   depthwiseConv2dNativeBackpropInput as depthwiseConv2dBackpropInput, depthwiseConv2dNativeBackpropFilter as depthwiseConv2dBackpropFilter,
