@@ -42,6 +42,18 @@ const CASES: GradCase[] = [
     },
   },
   {
+    name: 'nested cond in the untaken branch: its gradient contributes nothing',
+    ins: [{ shape: [2, 2] }, { shape: [2, 2] }],
+    f: (x, y) => {
+      const xy = tf.matmul(x, y);
+      return tf.cond(
+        tf.greater(tf.reduceSum(x), -100),
+        () => tf.square(xy),
+        () => tf.cond(tf.greater(tf.reduceSum(xy), 0), () => tf.abs(xy), () => tf.negative(tf.multiply(xy, y))),
+      ) as Tensor;
+    },
+  },
+  {
     name: 'whileLoop: loop variable and captured constant, 3 iterations',
     ins: [{ shape: [2] }, { shape: [2] }],
     f: (x, y) => (tf.whileLoop((i: Tensor) => tf.less(i, 3), loopBody(y), [i32(0), x]) as Tensor[])[1]!,

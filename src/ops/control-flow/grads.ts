@@ -21,7 +21,7 @@ import { gradients, inGradientFrame, registerLoopGradients } from '../gradients.
 import { densify } from '../indexed-slices.js';
 import { add } from '../math.js';
 import { getOpDef, makeOp, registerGradient } from '../registry.js';
-import { WhileContext, condMerges, condSwitches, contextOf, isWithin, whileContextOf } from './context.js';
+import { CondContext, WhileContext, condMerges, condSwitches, contextOf, isWithin, setContext, whileContextOf } from './context.js';
 import { mergeOp, switchOp } from './ops.js';
 import { buildLoop } from './while.js';
 
@@ -40,7 +40,12 @@ registerGradient('Switch', (op, dys) => {
   if (!g) return [null, null];
   const zero = zerosLike(op.outputs[1 - info.branch]!);
   const pair = info.branch === 1 ? [zero, g] : [g, zero];
-  return [mergeOp(pair, 'cond_grad')[0], null];
+  const merged = mergeOp(pair, 'cond_grad')[0];
+  // A Switch inside a cond branch (a nested cond's entry): its gradient Merge is live only where
+  // that branch is, as the forward Merge it mirrors (both its inputs are dead otherwise).
+  const c = contextOf(op);
+  if (c instanceof CondContext && contextOf(merged.op) === null) setContext(merged.op, c);
+  return [merged, null];
 });
 
 for (const t of ['Enter', 'Exit', 'NextIteration', 'LoopCond']) {
