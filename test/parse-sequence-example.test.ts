@@ -194,3 +194,30 @@ describe('tf.io.parseSequenceExample', () => {
       .rejects.toThrow('example_names must be empty or have the correct number of elements');
   });
 });
+
+describe('sequence parsing ops in a GraphDef', () => {
+  it('export and import back with their features and defaults', async () => {
+    const g = new tf.Graph();
+    const gd = g.asDefault(() => {
+      const s = tf.placeholder(tf.string, [2], 's');
+      const [ctx, fl, len] = tf.io.parseSequenceExample(s, { c: new FixedLenFeature([2], tf.float32, [1, 2]), v: new VarLenFeature(tf.int64) }, { f: new FixedLenSequenceFeature([], tf.int64, true) }, null, 'pse');
+      tf.identity(ctx.c as tf.Tensor, 'c_out');
+      tf.identity((ctx.v as tf.SparseTensor).values, 'v_out');
+      tf.identity(fl.f as tf.Tensor, 'f_out');
+      tf.identity(len.f!, 'len_out');
+      return g.asGraphDef();
+    });
+    const e0 = seqExample({ context: { v: int64F([5, 6]) }, lists: { f: [int64F([1]), int64F([2])] } });
+    const e1 = seqExample({ context: { c: floatF([7, 8]) } });
+    const g2 = new tf.Graph();
+    await g2.asDefault(async () => {
+      tf.importGraphDef(gd, { name: '' });
+      await using sess = new tf.Session();
+      const [c, v, f, len] = await sess.run(['c_out:0', 'v_out:0', 'f_out:0', 'len_out:0'], { 's:0': vector([e0, e1]) } as never) as tf.NDArray[];
+      expect(c!.toArray()).toEqual([[1, 2], [7, 8]]);
+      expect(v!.toArray()).toEqual([5, 6]);
+      expect(f!.toArray()).toEqual([[1, 2], [0, 0]]);
+      expect(len!.toArray()).toEqual([2, 0]);
+    });
+  });
+});

@@ -23,10 +23,12 @@ import { SparseTensor } from './sparse-tensor.js';
 
 interface SparseSpec { key: string; dtype: DType }
 interface ContextDenseSpec { key: string; shape: number[]; dtype: DType; dflt: NDArray | null }
+/** A context dense spec as an attr: its default is the attr `default<i>` (an NDArray attr exports as a tensor). */
+type ContextDenseAttr = Omit<ContextDenseSpec, 'dflt'> & { hasDefault: boolean };
 interface ListDenseSpec { key: string; shape: number[]; dtype: DType; allowMissing: boolean }
 interface SeqAttrs {
   contextSparse: SparseSpec[];
-  contextDense: ContextDenseSpec[];
+  contextDense: ContextDenseAttr[];
   featureListSparse: SparseSpec[];
   featureListDense: ListDenseSpec[];
   batched: boolean;
@@ -53,6 +55,7 @@ const int64s = (v: number[], shape: number[]) => new NDArray(Float64Array.from(v
 interface Parsed { context: Record<string, FeatureMsg>; lists: Record<string, { feature: FeatureMsg[] }> }
 
 function sequenceParse(op: Operation, serialized: NDArray, names: NDArray | undefined, a: SeqAttrs): NDArray[] {
+  const contextDense: ContextDenseSpec[] = a.contextDense.map((c, i) => ({ key: c.key, shape: c.shape, dtype: c.dtype, dflt: c.hasDefault ? (a[`default${i}`] as NDArray) : null }));
   const rows = serialized.data as unknown as StringArray;
   const n = a.batched ? serialized.size : 1;
   const nameList = names && names.size > 0 ? Array.from(names.data as unknown as StringArray, (b) => new TextDecoder().decode(b)) : [];
@@ -88,7 +91,7 @@ function sequenceParse(op: Operation, serialized: NDArray, names: NDArray | unde
     });
   }
 
-  const ctxDense = a.contextDense.map((c) => {
+  const ctxDense = contextDense.map((c) => {
     const expected = sizeOf(c.shape);
     let longest = c.dflt ? c.dflt.size : 0;
     for (const x of exs) {
@@ -278,7 +281,9 @@ function build(type: 'ParseSingleSequenceExample' | 'ParseSequenceExample', seri
   const ins = [s];
   if (names !== null && names !== undefined) ins.push(toTensor(names, 'string'));
   const batched = type === 'ParseSequenceExample';
-  const op = makeOp(s.graph ?? getDefaultGraph(), type, ins, { contextSparse: ctx.sparse, contextDense: ctx.dense, featureListSparse: fl.sparse, featureListDense: fl.dense, batched }, name, type);
+  const defaults = Object.fromEntries(ctx.dense.flatMap((c, i) => (c.dflt ? [[`default${i}`, c.dflt]] : [])));
+  const contextDense = ctx.dense.map(({ dflt, ...c }) => ({ ...c, hasDefault: dflt !== null }));
+  const op = makeOp(s.graph ?? getDefaultGraph(), type, ins, { contextSparse: ctx.sparse, contextDense, featureListSparse: fl.sparse, featureListDense: fl.dense, batched, ...defaults }, name, type);
   const o = op.outputs;
   let i = 0;
   const take = (k: number) => o.slice(i, (i += k));
