@@ -6,9 +6,13 @@
  * TensorProto encoding (scomplex_val / dcomplex_val / tensor_content) and GraphDef round trips,
  * TF's error texts, and finite-difference gradients through real-valued wrappers.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
+import { readBundle, writeBundle } from '../src/checkpoint/bundle.js';
 import { tensorFromProto, tensorToProto } from '../src/graphdef/tensor-proto.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 import { type GradCase, describeGradients, rng } from './support/grad-check.js';
@@ -105,6 +109,26 @@ describe('complex NDArray', () => {
     expect(filled.shape).toEqual([2, 2]);
     expect(String(tf.NDArray.zeros([2], 'complex128'))).toBe('[0.+0.j 0.+0.j]');
     expect(tf.constant([{ re: 1, im: 2 }]).dtype).toBe('complex64');
+  });
+
+  it('tensor bundles: complex64/complex128 entries (DT_COMPLEX64 = 8, DT_COMPLEX128 = 18) write and read back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsflow-complex-'));
+    try {
+      const prefix = join(dir, 'model.ckpt');
+      const c64 = cx([[1, -2], [0.5, 3], [-0, 1e-30]], [3]);
+      const c128 = cx([[Math.PI, -Math.E], [1e300, -5e-324]], [2, 1], 'complex128');
+      const res = await writeBundle(prefix, [{ name: 'a', array: c64 }, { name: 'b', array: c128 }]);
+      expect(res.entries.map((e) => [e.name, e.proto.dtype, e.size])).toEqual([['a', 8, 24], ['b', 18, 32]]);
+      const r = await readBundle(prefix);
+      const a = (await r.read('a')) as NDArray;
+      const b = (await r.read('b')) as NDArray;
+      expect(a.dtype).toBe('complex64');
+      expect(pairs(a)).toEqual(pairs(c64));
+      expect(b.shape).toEqual([2, 1]);
+      expect(pairs(b)).toEqual(pairs(c128));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('TensorProto: scomplex_val / dcomplex_val with the fill-from-last rule, tensor_content, as TF writes them', () => {
@@ -365,6 +389,8 @@ describe('complex and FFT: graph building, errors with TF\'s texts', () => {
     });
     const sess = new tf.Session({ graph: g });
     await expect(sess.run(s!)).rejects.toThrow("No OpKernel was registered to support Op 'Sin' used by {{node Sin}} with these attrs: [T=DT_COMPLEX64]");
+    const v = g.asDefault(() => new tf.Variable(tf.constant(cx([[1, 2]])), { name: 'cv' }));
+    await expect(sess.run(v.initializer)).rejects.toThrow("Variable 'cv' has dtype complex64: tsflow holds complex values only on the host, not in variables");
     await sess.close();
     const gd = g.asGraphDef();
     const g2 = new tf.Graph();

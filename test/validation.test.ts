@@ -45,7 +45,7 @@ describe('ops options', () => {
       'Invalid truncatedNormal option seed: expected an integer seed, got 1.5',
     );
     expect(typeError(() => tf.randomUniform([2], { dtype: 'float8' }))).toBe(
-      "Invalid randomUniform option dtype: expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, float, double, half), got 'float8'",
+      "Invalid randomUniform option dtype: expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, complex64, complex128, float, double, half), got 'float8'",
     );
     expect(typeError(() => tf.randomNormal([2], { mu: 0 } as never))).toBe(
       "randomNormal() got an unexpected keyword argument 'mu'",
@@ -111,7 +111,7 @@ describe('Variable options', () => {
       "Invalid Variable option trainable: expected a boolean, got 'no'",
     );
     expect(typeError(() => new tf.Variable(1, { dtype: 'f32' }))).toBe(
-      "Invalid Variable option dtype: expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, float, double, half), got 'f32'",
+      "Invalid Variable option dtype: expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, complex64, complex128, float, double, half), got 'f32'",
     );
     expect(typeError(() => new tf.Variable(1, { collections: ['a', 3 as never] }))).toBe(
       'Invalid Variable option collections[1]: expected a string, got 3',
@@ -280,7 +280,7 @@ describe('dtypes and shapes', () => {
       expect(new tf.NDArray(new Float64Array(2), [2], 'double' as never).dtype).toBe('float64');
     });
     expect(typeError(() => tf.placeholder('float8', [1]))).toBe(
-      "Expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, or TF's float, double, half), got 'float8'",
+      "Expected a dtype (one of float32, int32, bool, float64, int64, int8, uint8, int16, uint16, float16, string, complex64, complex128, or TF's float, double, half), got 'float8'",
     );
     expect(tf.ones([1], 'half').dtype).toBe('float16');
   });

@@ -7,7 +7,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { crypto as nodeCrypto, fs, fsp, path } from '../platform/node-builtins.js';
 import { endianness } from '../platform/system.js';
-import { type DType, BYTES, arrayCtor } from '../dtype.js';
+import { type DType, BYTES, arrayCtor, isComplex } from '../dtype.js';
 import {
   DataLossError,
   InvalidArgumentError,
@@ -120,7 +120,11 @@ export function bundleDTypeToEnum(d: BundleDType): number {
 
 const NUMERIC = new Set<BundleDType>([
   'float32', 'float64', 'int32', 'int64', 'bool', 'int8', 'uint8', 'int16', 'uint16', 'float16',
+  'complex64', 'complex128',
 ]);
+
+/** The byte width of one stored number: a complex element is two of them, (re, im). */
+const partWidth = (d: DType): number => (isComplex(d) ? BYTES[d] / 2 : BYTES[d]);
 
 /** Whether values of this dtype can be read into an NDArray. */
 export function isNumericBundleDType(d: BundleDType): d is Exclude<DType, 'string'> {
@@ -691,7 +695,7 @@ export class BundleReader {
     const dtype = e.dtype as DType;
     const actual = crc32c.value(bytes);
     if (crc32c.mask(actual) !== e.crc32c) throw this.checksumError(e, path, actual);
-    const width = BYTES[dtype];
+    const width = partWidth(dtype);
     const fileLittle = this.header.endianness === ENDIANNESS_LITTLE;
     if (fileLittle !== HOST_LITTLE) swapBytes(bytes, width);
     const buffer = bytes.buffer as ArrayBuffer;
@@ -709,7 +713,7 @@ export class BundleReader {
       }
       default: {
         const Ctor = arrayCtor(dtype);
-        return new NDArray(new Ctor(buffer, bytes.byteOffset, n), e.shape, dtype);
+        return new NDArray(new Ctor(buffer, bytes.byteOffset, isComplex(dtype) ? 2 * n : n), e.shape, dtype);
       }
     }
   }
@@ -875,7 +879,7 @@ export function tensorBytes(a: NDArray): Uint8Array {
       const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
       if (HOST_LITTLE) return bytes;
       const copy = bytes.slice();
-      swapBytes(copy, BYTES[a.dtype]);
+      swapBytes(copy, partWidth(a.dtype));
       return copy;
     }
   }

@@ -10,6 +10,7 @@ export {
   sign, sin, sqrt, square, squaredDifference, subtract, tanh, floorDiv as floordiv, mod as floormod,
 } from './math.js';
 export { divNoNan as divideNoNan } from './div-no-nan.js';
+export { real, imag, conj, angle } from './complex.js';
 export { cumsum, cumprod } from './scan.js';
 export { countNonzero } from './array-extra.js';
 export { unsortedSegmentSum } from './indexed-slices.js';

@@ -208,6 +208,8 @@ export function compilePlan(
   for (const op of order) {
     if (op.type === 'VariableV2') continue;
     b.opName = op.name;
+    const cv = op.inputs.find((t) => t.op.type === 'VariableV2' && isComplex(t.dtype) && !feeds.has(t));
+    if (cv) throw new InvalidArgumentError(`Variable '${cv.op.name}' has dtype ${cv.dtype}: tsflow holds complex values only on the host, not in variables`, op.name);
     const cx = op.outputs.find((t) => isComplex(t.dtype));
     if (cx && !op.outputs.every((t) => stops.has(t))) throw noComplexKernel(op, cx.dtype);
     const ins = op.inputs.map((t) => inputVal(op, t));

@@ -316,12 +316,12 @@ describe('errors', () => {
   it('lists but does not read other TF dtypes; checks versions', async () => {
     const { prefix } = fresh();
     writeFileSync(dataFilename(prefix, 0, 1), new Uint8Array(24));
-    writeIndex(prefix, header, [['c', entry({ dtype: 8, size: 24 })]]);
+    writeIndex(prefix, header, [['c', entry({ dtype: 14, size: 6 })]]);
     const r = await readBundle(prefix);
-    expect(r.entry('c').dtype).toBe('complex64');
-    expect(r.debugString()).toBe('c (DT_COMPLEX64) [3]\n');
+    expect(r.entry('c').dtype).toBe('bfloat16');
+    expect(r.debugString()).toBe('c (DT_BFLOAT16) [3]\n');
     await expect(r.read('c')).rejects.toThrow(UnimplementedError);
-    await expect(r.read('c')).rejects.toThrow(`Key c has dtype complex64, which this reader does not support (${metaFilename(prefix)})`);
+    await expect(r.read('c')).rejects.toThrow(`Key c has dtype bfloat16, which this reader does not support (${metaFilename(prefix)})`);
 
     writeIndex(prefix, { ...header, version: { producer: 1, minConsumer: 5, badConsumers: [] } }, []);
     await expect(readBundle(prefix)).rejects.toThrow(/min consumer version 5/);
