@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import * as modeling from '../examples/tf1/bert/modeling.js';
-import { AdamWeightDecayOptimizer } from '../examples/tf1/bert/optimization.js';
+import { AdamWeightDecayOptimizer, createOptimizer } from '../examples/tf1/bert/optimization.js';
 import { root } from './support/examples.js';
 
 const run = promisify(execFile);
@@ -190,6 +190,46 @@ describe('examples/tf1/bert/optimization.ts', () => {
       expect(v[i]).toBeCloseTo(nv, 6);
     });
     b0.forEach((p, i) => expect(b[i]).toBeCloseTo(step(p, 3, false)[0], 6));
+  });
+});
+
+describe('examples/tf1/bert/optimization.ts createOptimizer', () => {
+  it('linear warmup then linear decay to 0, gradients clipped to global norm 1, weight decay but for bias, global_step + 1 a step', async () => {
+    const initLr = 0.1, numTrainSteps = 10, numWarmupSteps = 4, steps = 7;
+    const w0 = [3.0, 4.0], b0 = [0.5];
+    const { trace, globalStep } = await inGraph(async (sess) => {
+      const w = tf.getVariable('dense/kernel', { initializer: tf.constant(w0) });
+      const b = tf.getVariable('dense/bias', { initializer: tf.constant(b0) });
+      // d loss / d w = [3, 4], d loss / d b = [12]: global norm 13, so the clip scales by 1/13
+      const loss = tf.add(tf.reduceSum(tf.multiply(tf.constant([3.0, 4.0]), w)), tf.reduceSum(tf.multiply(12.0, b)));
+      const trainOp = createOptimizer(loss, initLr, numTrainSteps, numWarmupSteps, false);
+      await sess.run(tf.globalVariablesInitializer());
+      const out: number[][] = [];
+      for (let i = 0; i < steps; i++) {
+        await sess.run(trainOp);
+        const [ww, bb] = await sess.run([w, b]);
+        out.push([...flat(ww!), ...flat(bb!)]);
+      }
+      const [gs] = await sess.run([tf.train.getOrCreateGlobalStep()]);
+      return { trace: out, globalStep: gs!.toArray() };
+    });
+    expect(globalStep).toBe(steps);
+    // the reference: BERT's schedule and update in float64
+    const p = [...w0, ...b0];
+    const g = [3 / 13, 4 / 13, 12 / 13];
+    const m = [0, 0, 0], v = [0, 0, 0];
+    for (let t = 0; t < steps; t++) {
+      const lr = t < numWarmupSteps ? (initLr * t) / numWarmupSteps : initLr * (1 - Math.min(t, numTrainSteps) / numTrainSteps);
+      for (let i = 0; i < 3; i++) {
+        m[i] = 0.9 * m[i]! + 0.1 * g[i]!;
+        v[i] = 0.999 * v[i]! + 0.001 * g[i]! ** 2;
+        const u = m[i]! / (Math.sqrt(v[i]!) + 1e-6) + (i < 2 ? 0.01 * p[i]! : 0);
+        p[i] = p[i]! - lr * u;
+      }
+      trace[t]!.forEach((x, i) => expect(x).toBeCloseTo(p[i]!, 5));
+    }
+    // step 0 is inside the warmup at learning rate 0: nothing moved
+    expect(trace[0]).toEqual([...w0, ...b0]);
   });
 });
 
