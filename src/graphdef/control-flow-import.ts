@@ -62,15 +62,17 @@ const GRAD_OF = new WeakMap<Operation, Operation>();
  * The TensorArrayV3 a handle or flow tensor comes from (through Enter, Identity, Switch, Merge),
  * and whether the tensor is the handle of its gradient array (a TensorArrayGradV3's).
  */
-function arrayOf(t: Tensor): { ta: Operation; grad: boolean } | null {
+function arrayOf(t: Tensor): { ta: Operation; grad: Operation | null; entered: boolean } | null {
   const seen = new Set<Operation>();
+  let entered = false;
   for (let x: Tensor | undefined = t; x && !seen.has(x.op); ) {
     seen.add(x.op);
-    if (x.op.type === 'TensorArrayV3') return { ta: x.op, grad: false };
+    if (x.op.type === 'TensorArrayV3') return { ta: x.op, grad: null, entered };
     if (x.op.type === 'TensorArrayGradV3') {
       const ta = GRAD_OF.get(x.op);
-      return ta ? { ta, grad: true } : null;
+      return ta ? { ta, grad: x.op, entered } : null;
     }
+    if (x.op.type === 'Enter') entered = true;
     if (!/^(Enter|Identity|Switch|Merge|NextIteration|Exit|TensorArray\w+)$/.test(x.op.type)) return null;
     // a TensorArray op's flow is its last input
     x = x.op.type.startsWith('TensorArray') ? x.op.inputs[x.op.inputs.length - 1] : x.op.inputs[0];
@@ -78,14 +80,18 @@ function arrayOf(t: Tensor): { ta: Operation; grad: boolean } | null {
   return null;
 }
 
-function arrayAttrs(c: ImportCtx, handle: Tensor, shapeAttr = 'element_shape'): { dynamicSize: boolean; elementShape: PartialShape; grad: boolean; ta: Operation } {
+function arrayAttrs(c: ImportCtx, handle: Tensor, shapeAttr = 'element_shape'): { dynamicSize: boolean; elementShape: PartialShape; grad: boolean; ta: Operation; flow: (f: Tensor) => Tensor } {
   const a = arrayOf(handle);
   if (!a) {
     throw new UnimplementedError(`${c.node.op} node '${c.node.name}': its handle does not come from a TensorArrayV3 node tsflow can follow (it comes from ${handle.op.type} '${handle.op.name}')`, c.name);
   }
   const own = c.attrs.has(shapeAttr) ? c.attrs.shape(shapeAttr, true) : null;
   const elementShape = (a.ta.attrs.elementShape as PartialShape) ?? own;
-  return { dynamicSize: Boolean(a.ta.attrs.dynamicSize), elementShape, grad: a.grad, ta: a.ta };
+  // TF's TensorArray.grad() gives the gradient array the forward flow (its `gradient_flow`
+  // identity): in tsflow that array's value is the TensorArrayGradV3's output.
+  const g = a.grad;
+  const flow = (f: Tensor): Tensor => (g && !a.entered && carriesForward(f) ? g.outputs[0]! : f);
+  return { dynamicSize: Boolean(a.ta.attrs.dynamicSize), elementShape, grad: g !== null, ta: a.ta, flow };
 }
 
 /**
@@ -162,28 +168,32 @@ CONTROL_FLOW_RULES.set('TensorArrayV3', (c) => {
 CONTROL_FLOW_RULES.set('TensorArrayWriteV3', (c) => {
   const [h, index, value, flow] = c.inputs;
   const a = arrayAttrs(c, h!);
-  return make(c, 'TensorArrayWriteV3', [index!, value!, grown(c, flow!, index!, a.dynamicSize)], { dynamicSize: a.dynamicSize, ...(a.grad ? { aggregate: true } : {}) });
+  return make(c, 'TensorArrayWriteV3', [index!, value!, grown(c, a.flow(flow!), index!, a.dynamicSize)], { dynamicSize: a.dynamicSize, ...(a.grad ? { aggregate: true } : {}) });
 });
 CONTROL_FLOW_RULES.set('TensorArrayReadV3', (c) => {
   const [h, index, flow] = c.inputs;
-  return make(c, 'TensorArrayReadV3', [index!, flow!], { elementShape: arrayAttrs(c, h!).elementShape });
+  const a = arrayAttrs(c, h!);
+  return make(c, 'TensorArrayReadV3', [index!, a.flow(flow!)], { elementShape: a.elementShape });
 });
 CONTROL_FLOW_RULES.set('TensorArrayGatherV3', (c) => {
   const [h, idx, flow] = c.inputs;
-  return make(c, 'TensorArrayGatherV3', [idx!, flow!], { elementShape: arrayAttrs(c, h!).elementShape });
+  const a = arrayAttrs(c, h!);
+  return make(c, 'TensorArrayGatherV3', [idx!, a.flow(flow!)], { elementShape: a.elementShape });
 });
 CONTROL_FLOW_RULES.set('TensorArrayScatterV3', (c) => {
   const [h, idx, value, flow] = c.inputs;
   const a = arrayAttrs(c, h!);
-  return make(c, 'TensorArrayScatterV3', [idx!, value!, grown(c, flow!, idx!, a.dynamicSize)], { dynamicSize: a.dynamicSize, ...(a.grad ? { aggregate: true } : {}) });
+  return make(c, 'TensorArrayScatterV3', [idx!, value!, grown(c, a.flow(flow!), idx!, a.dynamicSize)], { dynamicSize: a.dynamicSize, ...(a.grad ? { aggregate: true } : {}) });
 });
 CONTROL_FLOW_RULES.set('TensorArrayConcatV3', (c) => {
   const [h, flow] = c.inputs;
-  return make(c, 'TensorArrayConcatV3', [flow!], { elementShape: arrayAttrs(c, h!, 'element_shape_except0').elementShape });
+  const a = arrayAttrs(c, h!, 'element_shape_except0');
+  return make(c, 'TensorArrayConcatV3', [a.flow(flow!)], { elementShape: a.elementShape });
 });
 CONTROL_FLOW_RULES.set('TensorArraySplitV3', (c) => {
   const [h, value, lengths, flow] = c.inputs;
-  return make(c, 'TensorArraySplitV3', [value!, lengths!, flow!], { dynamicSize: arrayAttrs(c, h!).dynamicSize });
+  const a = arrayAttrs(c, h!);
+  return make(c, 'TensorArraySplitV3', [value!, lengths!, a.flow(flow!)], { dynamicSize: a.dynamicSize });
 });
 CONTROL_FLOW_RULES.set('TensorArraySizeV3', (c) => {
   const [h, flow] = c.inputs;
@@ -324,6 +334,16 @@ export function rebuildControlFlow(g: Graph, order: Operation[], local: (op: Ope
   }
 }
 
+/**
+ * Whether a loop value is a TensorArray's flow: a TensorArray op's, or a sum of such (TF's b_acc
+ * accumulator of a loop constant array's gradient flows starts at a scalar zero).
+ */
+function flowLike(v: Tensor, depth = 0): boolean {
+  if (/^TensorArray/.test(v.op.type)) return true;
+  if (depth > 4 || !/^(Add|AddV2|AddN|Identity)$/.test(v.op.type)) return false;
+  return v.op.inputs.some((x) => flowLike(x, depth + 1));
+}
+
 function withNoContext<T>(g: Graph, fn: () => T): T {
   const old = g.controlFlowContext;
   g.controlFlowContext = null;
@@ -384,12 +404,24 @@ function buildLoop(
     // A GraphDef does not keep a loop's shape_invariants: where an iteration's value does not fit
     // the entering shape, the loop variable takes the shape both fit (as the invariant must be).
     const v = next.op.inputs[0]!;
-    const ta = /^TensorArray/.test(e.inputs[0]!.op.type) || /^TensorArray/.test(v.op.type);
+    const ta = /^TensorArray/.test(e.inputs[0]!.op.type) || flowLike(v);
     const m0 = m.outputs[0]!;
     if (ta || !fitsInvariant(v.shape, m0.shape)) {
       const relaxed = ta ? null : mergeShapes(m0.shape, v.shape);
       const chain = [e.outputs[0]!, m0, ...sw.outputs, exit.outputs[0]!, ...(ident ? [ident.outputs[0]!] : [])];
       for (const t of chain) (t as { shape: PartialShape }).shape = relaxed;
+      // what passes the loop's result on unchanged (TF's write_barrier and gradient_flow
+      // identities of a gradient flow, a TensorArrayGradV3) takes its shape too
+      if (ta) {
+        const pass = (t: Tensor): void => {
+          for (const u of consumers.get(t.op) ?? []) {
+            if (!/^(Identity|StopGradient|TensorArrayGradV3)$/.test(u.type) || u.inputs[0] !== t || u.outputs[0]!.shape === relaxed) continue;
+            (u.outputs[0] as { shape: PartialShape }).shape = relaxed;
+            pass(u.outputs[0]!);
+          }
+        };
+        pass(exit.outputs[0]!);
+      }
     }
     g.preventFeeding(e.outputs[0]!);
     w.enters.push(e);

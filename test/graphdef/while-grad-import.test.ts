@@ -10,7 +10,7 @@ import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
 import { graphDefFromText } from '../../src/graphdef/write-graph.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from '../conformance/harness.js';
-import { bool, constF, constI, node, shape, str, tanhLoopGraph, ty } from './while-grad-graphs.js';
+import { bool, constF, constI, node, shape, str, taLoopGraph, tanhLoopGraph, ty } from './while-grad-graphs.js';
 
 registerSkipSummary();
 const devices = await resolvedDevices();
@@ -29,6 +29,23 @@ function tanhLoopRef(x0: number[], w: number[]): { loss: number; dx0: number[]; 
     g = gz.map((v, i) => v * w[i]!);
   }
   return { loss, dx0: g, dw };
+}
+
+/** h ← tanh(h·w + x[t]) for t < 3 from h = 0, the loss sum of every h, and its gradients, by hand. */
+function taLoopRef(x: number[][], w: number[]): { loss: number; dx: number[][]; dw: number[] } {
+  const hs = [[0, 0]];
+  for (let t = 0; t < 3; t++) hs.push(hs[t]!.map((h, i) => Math.tanh(h * w[i]! + x[t]![i]!)));
+  const loss = hs.slice(1).flat().reduce((s, v) => s + v, 0);
+  let gh = [0, 0];
+  const dw = [0, 0];
+  const dx: number[][] = [];
+  for (let t = 2; t >= 0; t--) {
+    const gz = gh.map((g, i) => (1 + g) * (1 - hs[t + 1]![i]! ** 2));
+    dx[t] = gz;
+    gz.forEach((v, i) => (dw[i]! += v * hs[t]![i]!));
+    gh = gz.map((v, i) => v * w[i]!);
+  }
+  return { loss, dx, dw };
 }
 
 const close = (got: number[], want: number[], tol = 2e-6): void => {
@@ -77,6 +94,26 @@ for (const d of devices) {
         }
         const [after] = (await sess.run([t('Sum:0')], feed)) as NDArray[];
         close(values(after!), [tanhLoopRef(X0, w).loss]);
+      } finally {
+        await sess.close();
+      }
+    });
+
+    it('dynamic_rnn-style TensorArray loop: TensorArrayGradV3 for the stacked outputs, the reads and the scatter give dx and dw', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = importText(taLoopGraph(W0));
+      const t = (n: string) => g.getTensorByName(n);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      try {
+        await sess.run(g.getOperationByName('init'));
+        const x = [[0.3, -0.6], [1.2, 0.4], [-0.7, 0.9]];
+        const feed = { 'x:0': new tf.NDArray(Float32Array.from(x.flat()), [3, 2], 'float32') } as never;
+        const [loss, dx, dw] = (await sess.run([t('Sum:0'), t('gradients/TensorArrayScatter/TensorArrayScatterV3_grad/TensorArrayGatherV3:0'), t('gradients/while/mul/Enter_grad/b_acc_3:0')], feed)) as NDArray[];
+        const ref = taLoopRef(x, W0);
+        close(values(loss!), [ref.loss]);
+        expect(dx!.shape).toEqual([3, 2]);
+        close(values(dx!), ref.dx.flat());
+        close(values(dw!), ref.dw);
       } finally {
         await sess.close();
       }
