@@ -5,12 +5,15 @@
  * stages: runs of ops on one task, in a dependency order that stays on a task as long as it has
  * ops ready. Each stage becomes a GraphDef partition for its task, with a Placeholder for every
  * tensor it receives (fed by the user or produced by an earlier stage on another task).
+ * A tf.cond or tf.whileLoop (with its gradient loop) runs whole on one task, in one stage: its
+ * values never cross tasks mid-iteration or as dead branches.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, UnimplementedError } from '../errors.js';
 import { parseDeviceSpec, deviceSpecString } from '../graph/device-spec.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { A, opToNodeDefs } from '../graphdef/export.js';
 import type { GraphDef, NodeDef } from '../proto/framework.js';
+import { CondContext, type Context, WhileContext, condMerges, condSwitches, contextOf } from '../ops/control-flow/context.js';
 import { prune } from '../session/compile.js';
 import type { ClusterSpec } from './cluster-spec.js';
 
@@ -85,6 +88,11 @@ export class TaskPlacer {
     return t;
   }
 
+  /** Places `op` on `task` (an op of a control-flow region runs on the region's task). */
+  pin(op: Operation, task: TaskName): void {
+    this.cache.set(op, task);
+  }
+
   private resolve(op: Operation): TaskName {
     if (op.device === '') return taskName(this.home.job, this.home.task);
     const f = parseDeviceSpec(op.device);
@@ -101,9 +109,164 @@ export class TaskPlacer {
   }
 }
 
+/** A context's outermost context: a loop, or a cond (both branches: its predicate). */
+function outermost(c: Context): object {
+  while (c.outer) c = c.outer;
+  return c instanceof CondContext ? c.pred : c;
+}
+
+/** The outermost control-flow region an op belongs to (a cond's Switch and Merge included), or null. */
+function regionKey(op: Operation): object | null {
+  const c = contextOf(op);
+  if (c) return outermost(c);
+  return condMerges.get(op) ?? condSwitches.get(op)?.pred ?? null;
+}
+
+/** The loops whose per-iteration values a gradient loop reads, by the gradient loop's region. */
+function forwardRegions(c: Context | null, out: Map<object, Set<object>>): void {
+  for (let x = c; x; x = x.outer) {
+    if (x instanceof WhileContext && x.forward) {
+      const k = outermost(x);
+      let f = out.get(k);
+      if (!f) out.set(k, (f = new Set()));
+      f.add(outermost(x.forward));
+    }
+  }
+}
+
+/**
+ * The ops that must run in one stage on one task, each op's group: a region's ops (a loop's
+ * back edges stay inside one run), a TensorArray with the ops taking its handle, a gradient loop with the loop it differentiates and every
+ * op between them (it reads that loop's per-iteration values, kept only within a run). They are
+ * the strongly connected components of the dataflow graph with each region's ops tied together
+ * and an edge from each gradient loop back to its forward loop. A group runs on the task of its
+ * first op that is not a variable's (reads of other tasks' variables inside it receive their value).
+ */
+function regions(ops: readonly Operation[], feeds: ReadonlyMap<Tensor, unknown>, placer: TaskPlacer): Map<Operation, Operation[]> {
+  const byKey = new Map<object, Operation[]>();
+  const forwards = new Map<object, Set<object>>();
+  for (const op of ops) {
+    const k = regionKey(op);
+    if (k === null) continue;
+    let r = byKey.get(k);
+    if (!r) byKey.set(k, (r = []));
+    r.push(op);
+    forwardRegions(contextOf(op), forwards);
+  }
+  const groupOf = new Map<Operation, Operation[]>();
+  if (byKey.size === 0 && !ops.some((op) => op.type === 'TensorArrayV3')) return groupOf;
+  const inRun = new Set(ops);
+  const succ = new Map<Operation, Operation[]>(ops.map((o) => [o, []]));
+  const edge = (a: Operation, b: Operation) => succ.get(a)!.push(b);
+  for (const op of ops) {
+    for (const t of op.inputs) {
+      if (feeds.has(t) || !inRun.has(t.op)) continue;
+      edge(t.op, op);
+      // a TensorArray's handle is followed to its TensorArrayV3 node on import: its users go with it
+      if (t.op.type === 'TensorArrayV3' && t.index === 0) edge(op, t.op);
+    }
+    for (const c of op.controlInputs) if (inRun.has(c)) edge(c, op);
+  }
+  for (const members of byKey.values()) {
+    for (const m of members.slice(1)) {
+      edge(members[0]!, m);
+      edge(m, members[0]!);
+    }
+  }
+  for (const [g, fs] of forwards) for (const f of fs) if (byKey.has(f)) edge(byKey.get(g)![0]!, byKey.get(f)![0]!);
+  for (const members of stronglyConnected(ops, succ)) {
+    if (members.length < 2) continue;
+    members.sort((a, b) => a.id - b.id);
+    const lead = members.find((op) => variableOf(op) === null) ?? members[0]!;
+    const task = placer.taskOf(lead);
+    for (const op of members) {
+      const v = variableOf(op);
+      if (v !== null && op.type !== 'Identity' && placer.taskOf(v) !== task) {
+        throw new InvalidArgumentError(
+          `Cannot place '${op.name}' with '${v.name}' on ${placer.taskOf(v)}: it runs inside a tf.cond or tf.whileLoop (or between a loop and its gradient) placed on ${task}. Place that computation on the task of the state it updates.`,
+          op.name,
+        );
+      }
+      placer.pin(op, task);
+      groupOf.set(op, members);
+    }
+  }
+  return groupOf;
+}
+
+/** Tarjan's strongly connected components of `nodes` under `succ`, iteratively. */
+function stronglyConnected<T>(nodes: readonly T[], succ: ReadonlyMap<T, readonly T[]>): T[][] {
+  const index = new Map<T, number>();
+  const low = new Map<T, number>();
+  const onStack = new Set<T>();
+  const stack: T[] = [];
+  const out: T[][] = [];
+  let next = 0;
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    const work: [T, number][] = [[root, 0]];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const [v, i] = top;
+      const ws = succ.get(v)!;
+      if (i < ws.length) {
+        top[1]++;
+        const w = ws[i]!;
+        if (!index.has(w)) {
+          index.set(w, next);
+          low.set(w, next++);
+          stack.push(w);
+          onStack.add(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const u = work[work.length - 1]![0];
+        low.set(u, Math.min(low.get(u)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const comp: T[] = [];
+        let w: T;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== v);
+        out.push(comp);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * What a partition cannot carry yet: TensorArrays (tsflow's carry their values in the flow, which
+ * a GraphDef does not express) and gradient loops (they read their forward loop's iterations).
+ */
+function checkPartitionable(ops: readonly Operation[]): void {
+  for (const op of ops) {
+    const w = contextOf(op);
+    const gradLoop = w instanceof WhileContext && w.forward !== null;
+    if (op.type.startsWith('TensorArray') || gradLoop) {
+      throw new UnimplementedError(
+        `${op.type} '${op.name}' cannot run on a cluster task yet: ${gradLoop ? "a while loop's gradient" : 'a TensorArray'} (tf.nn.dynamicRnn uses both) does not travel in a partition's GraphDef. Run it in a local session, or place only its variables on the cluster.`,
+        op.name,
+      );
+    }
+  }
+}
+
 /** The stages of a run of `elements` with `feeds`. */
 export function schedule(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, placer: TaskPlacer): Stage[] {
   const all = [...prune(elements, feeds)].sort((a, b) => a.id - b.id);
+  checkPartitionable(all);
+  const groupOf = regions(all, feeds, placer);
   // A variable is scheduled only where another task reads it (its value is sent there); its own
   // task's ops use it in whichever stage they run.
   const remoteRead = new Set<Operation>();
@@ -122,6 +285,9 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
     const d = new Set<Operation>();
     for (const t of op.inputs) if (!feeds.has(t) && inRun.has(t.op)) d.add(t.op);
     for (const c of op.controlInputs) if (inRun.has(c)) d.add(c);
+    // a region's ops wait only on what enters the region (its loops' back edges stay inside)
+    const group = groupOf.get(op);
+    if (group) for (const m of group) d.delete(m);
     deps.set(op, [...d]);
     for (const x of d) {
       let u = users.get(x);
@@ -130,18 +296,28 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
     }
   }
   const waiting = new Map<Operation, number>(ops.map((o) => [o, deps.get(o)!.length]));
+  // a region becomes ready, all its ops at once, when everything entering it is done
+  const groupWaiting = new Map<Operation[], number>();
+  for (const op of ops) {
+    const group = groupOf.get(op);
+    if (group) groupWaiting.set(group, (groupWaiting.get(group) ?? 0) + deps.get(op)!.length);
+  }
   const ready = new Map<TaskName, Operation[]>();
   let current: TaskName | null = null;
   // A NoOp only groups control edges, so where it runs changes nothing: it runs in the stage that
   // makes it ready (the train op's final NoOp then costs no extra call to the worker).
-  const floating = (op: Operation) => op.type === 'NoOp' && op.outputs.length === 0;
+  const floating = (op: Operation) => op.type === 'NoOp' && op.outputs.length === 0 && !groupOf.has(op);
   const push = (op: Operation) => {
     const t = current !== null && floating(op) ? current : placer.taskOf(op);
     let r = ready.get(t);
     if (!r) ready.set(t, (r = []));
     r.push(op);
   };
-  for (const op of ops) if (waiting.get(op) === 0) push(op);
+  const pushGroup = (group: Operation[]) => {
+    for (const m of group) if (inRun.has(m)) push(m);
+  };
+  for (const op of ops) if (!groupOf.has(op) && waiting.get(op) === 0) push(op);
+  for (const [group, n] of groupWaiting) if (n === 0) pushGroup(group);
   const stages: Stage[] = [];
   const stageOf = new Map<Operation, Stage>();
   let done = 0;
@@ -160,6 +336,13 @@ export function schedule(elements: readonly (Tensor | Operation)[], feeds: Reado
       stageOf.set(op, stage);
       done++;
       for (const u of users.get(op) ?? []) {
+        const group = groupOf.get(u);
+        if (group) {
+          const n = groupWaiting.get(group)! - 1;
+          groupWaiting.set(group, n);
+          if (n === 0) pushGroup(group);
+          continue;
+        }
         const n = waiting.get(u)! - 1;
         waiting.set(u, n);
         if (n === 0) push(u);
