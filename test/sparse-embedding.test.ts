@@ -216,6 +216,9 @@ for (const dev of devices) {
       await expect(session(g2).run(bad[0])).rejects.toThrow('range is 5 must be equal to weights size  3');
       expect(() => g2.asDefault(() => tf.nn.fixedUnigramCandidateSampler(tc(), 1, 2, false, 3))).toThrow('Must provide either vocab_file or unigrams, but not both.');
       fs.rmSync(dir, { recursive: true });
+      const g3 = new tf.Graph();
+      const missing = g3.asDefault(() => tf.nn.fixedUnigramCandidateSampler(tc(), 1, 2, false, 4, { vocabFile: vocab }));
+      await expect(session(g3).run(missing[0])).rejects.toThrow(tf.errors.NotFoundError);
     });
 
     it('learnedUnigramCandidateSampler counts true classes per session; seeds repeat a sequence', async (ctx) => {

@@ -244,6 +244,51 @@ describe('GraphDef export with TF op types', () => {
   });
 });
 
+describe('GraphDef round trip and hostile inputs', () => {
+  it('imports what it exports and runs the same', async () => {
+    const g = new tf.Graph();
+    const names = g.asDefault(() => {
+      const ed = tf.editDistance(st([[0, 0], [0, 1]], [1, 2], [1, 2]), st([[0, 0]], [1], [1, 2]), { name: 'ed' });
+      const sms = tf.serializeManySparse(st([[0, 0], [1, 1]], [1, 2], [2, 2]), 'sms');
+      const dms = tf.deserializeManySparse(sms, 'float32', null, 'dms');
+      const pt = tf.parseTensor(tf.serializeTensor(tf.constant([3, 4], 'int64')), 'int64', 'pt');
+      const smm = tf.sparseMatmul(tf.constant([[1, 2]], 'float32'), tf.constant([[3], [4]], 'float32'), { name: 'smm' });
+      return [ed, dms.values, dms.denseShape, pt, smm].map((t) => t.name);
+    });
+    const gd = g.asGraphDef();
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(gd, { name: '' }));
+    const sess = new tf.Session({ graph: g2 });
+    const o = (await sess.run(names.map((n) => g2.getTensorByName(n)))) as NDArray[];
+    close(o[0]!, [1]);
+    close(o[1]!, [1, 2]);
+    expect(list(o[2]!)).toEqual([2, 2]);
+    expect(list(o[3]!)).toEqual([3, 4]);
+    close(o[4]!, [11]);
+  });
+
+  it('malformed serialized tensors and shapes fail with InvalidArgumentError, without huge allocations', async () => {
+    const g = new tf.Graph();
+    const [s, p, d, ed] = g.asDefault(() => {
+      const ph = tf.placeholder('string', []);
+      const many = tf.placeholder('string', [null, 3]);
+      return [ph, tf.parseTensor(ph, 'float32'), [many, tf.deserializeManySparse(many, 'float32')] as const,
+        tf.editDistance(st([[0, 0]], [1], [1, 1]), new tf.SparseTensor([[0, 0]], [1], tf.constant([2 ** 40, 2 ** 20], 'int64')))];
+    });
+    const sess = new tf.Session({ graph: g });
+    const feed = (b: number[]) => new Map([[s as Tensor, tf.NDArray.fromStrings([Uint8Array.from(b)], [])]]);
+    // shape [2^40] with no data
+    await expect(sess.run(p as Tensor, feed([0x08, 0x01, 0x12, 0x08, 0x12, 0x06, 0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]))).rejects.toThrow(tf.errors.InvalidArgumentError);
+    // truncated content
+    await expect(sess.run(p as Tensor, feed([0x08, 0x01, 0x12, 0x04, 0x12, 0x02, 0x08, 0x02, 0x22, 0x08, 0, 0, 0xc0]))).rejects.toThrow('Could not parse `serialized` as TensorProto');
+    // content length not matching the shape
+    await expect(sess.run(p as Tensor, feed([0x08, 0x01, 0x12, 0x04, 0x12, 0x02, 0x08, 0x03, 0x22, 0x04, 0, 0, 0xc0, 0x3f]))).rejects.toThrow(tf.errors.InvalidArgumentError);
+    const [many, sp] = d as readonly [Tensor, SparseTensor];
+    await expect(sess.run(sp.values, new Map([[many, tf.NDArray.fromStrings(['x', 'y', 'z'], [1, 3])]]))).rejects.toThrow("Could not parse serialized_sparse[0, 0] as TensorProto: 'x'");
+    await expect(sess.run(ed as Tensor)).rejects.toThrow('too large');
+  });
+});
+
 const GRAD: GradCase[] = [
   { name: 'sparseMatmul (SparseMatMul)', ins: [{ shape: [2, 3] }, { shape: [3, 2] }], f: (a, b) => tf.sparseMatmul(a!, b!, { aIsSparse: true }) },
   { name: 'sparseMatmul transposed', ins: [{ shape: [3, 2] }, { shape: [2, 3] }], f: (a, b) => tf.sparseMatmul(a!, b!, true, true) },

@@ -9,4 +9,4 @@ export { readFile, writeFile, matchingFiles } from './readers.js';
 export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from '../ops/image/codec-ops.js';
 export * as gfile from '../platform/gfile.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape, encodeJpeg } from '../ops/image/jpeg.js';
-export { serializeTensor, parseTensor } from '../ops/sparse-serialize.js';
+export { serializeTensor, parseTensor, serializeSparse, serializeManySparse, deserializeManySparse } from '../ops/sparse-serialize.js';

@@ -14,7 +14,7 @@
  * They run on the host, not differentiable.
  */
 import { kwargs } from '../args.js';
-import { InvalidArgumentError, ValueError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import type { Operation, Tensor } from '../graph/tensor.js';
 import { A, registerExporter } from '../graphdef/export.js';
@@ -104,7 +104,7 @@ function fixedWeights(a: Attrs & { vocabFile: string; distortion: number; numRes
     try {
       text = fs.readFileSync(a.vocabFile, 'utf8');
     } catch {
-      throw new InvalidArgumentError(`${a.vocabFile}; No such file or directory`, opName);
+      throw new NotFoundError(`${a.vocabFile}; No such file or directory`, opName);
     }
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();

@@ -20,6 +20,16 @@ import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
 import { makeOp, registerNoGradient } from './registry.js';
 import { SparseTensor, SparseTensorValue } from './sparse-tensor.js';
 
+/** Run a kernel body, naming `op` in the InvalidArgumentErrors it raises without one. */
+function named<T>(op: { name: string }, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InvalidArgumentError && e.op === null) throw new InvalidArgumentError(e.message, op.name);
+    throw e;
+  }
+}
+
 const dbg = (a: NDArray): string => `[${a.shape.join(',')}]`;
 const constOf = (t: Tensor): number[] | null => (t.op.type === 'Const' ? Array.from((t.op.attrs.value as NDArray).data as ArrayLike<number>, Number) : null);
 
@@ -79,6 +89,9 @@ export function levenshtein<T>(s: readonly T[], t: readonly T[]): number {
   return prev[t.length]!;
 }
 
+/** The most distances one op may return (a corrupt dense shape must not allocate unbounded memory). */
+const MAX_OUTPUT = 2 ** 28;
+
 const cmp = (a: number[], b: number[]): number => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
@@ -100,7 +113,7 @@ defineHostOp<{ normalize: boolean; [k: string]: unknown }>({
     }
     return [{ dtype: 'float32', shape }];
   },
-  run: ([hi, hv, hs, ti, tv, ts], a) => {
+  run: ([hi, hv, hs, ti, tv, ts], a, op) => named(op, () => {
     validate(hi!, hv!, hs!, ti!, tv!, ts!);
     const rank = ts!.size;
     const hShape = Array.from(valuesOf(hs!));
@@ -108,6 +121,9 @@ defineHostOp<{ normalize: boolean; [k: string]: unknown }>({
     const out = hShape.slice(0, -1).map((d, i) => Math.max(d, tShape[i]!));
     const strides = out.map((_, i) => out.slice(i + 1).reduce((p, x) => p * x, 1));
     const total = out.reduce((p, x) => p * x, 1);
+    if (out.some((d) => !Number.isSafeInteger(d) || d < 0) || total > MAX_OUTPUT) {
+      throw new InvalidArgumentError(`Edit distance: the output shape [${out.join(',')}] (from the dense shapes) is invalid or too large`);
+    }
     const res = new Float32Array(total);
     const loc = (g: number[], what: string): number => {
       g.forEach((x, i) => {
@@ -138,7 +154,7 @@ defineHostOp<{ normalize: boolean; [k: string]: unknown }>({
       }
     }
     return [arrayOf(res, out, 'float32')];
-  },
+  }),
 });
 registerNoGradient('EditDistance');
 registerExporter(['EditDistance'], ({ op, attrs }) => ({ normalize: A.b(!!attrs.normalize), T: A.type(op.inputs[1]!.dtype) }));

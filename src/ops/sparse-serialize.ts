@@ -27,6 +27,16 @@ import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
 import { makeOp, registerNoGradient } from './registry.js';
 import { SparseTensor, SparseTensorValue } from './sparse-tensor.js';
 
+/** Run a kernel body, naming `op` in the InvalidArgumentErrors it raises without one. */
+function named<T>(op: { name: string }, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InvalidArgumentError && e.op === null) throw new InvalidArgumentError(e.message, op.name);
+    throw e;
+  }
+}
+
 const dbg = (s: readonly number[]): string => `[${s.join(',')}]`;
 
 function putVarint(out: number[], v: number): void {
@@ -135,7 +145,7 @@ const scalarString = (a: NDArray, what: string): Uint8Array => {
 defineHostOp({
   type: 'SerializeTensor',
   infer: () => [{ dtype: 'string', shape: [] }],
-  run: ([t]) => [strings([serializeTensorValue(t!)], [])],
+  run: ([t], _a, op) => named(op, () => [strings([serializeTensorValue(t!)], [])]),
 });
 registerNoGradient('SerializeTensor');
 registerExporter(['SerializeTensor'], ({ op }) => ({ T: A.type(op.inputs[0]!.dtype) }));
@@ -147,13 +157,13 @@ defineHostOp<{ outType: DType; [k: string]: unknown }>({
     if (s!.dtype !== 'string') throw new TypeError(`Input 'serialized' of 'ParseTensor' Op has type ${s!.dtype} that does not match expected type of string.`);
     return [{ dtype: a.outType, shape: null }];
   },
-  run: ([s], a) => {
+  run: ([s], a, op) => named(op, () => {
     const t = parseTensorValue(scalarString(s!, 'serialized'));
     if (t.dtype !== a.outType) {
       throw new InvalidArgumentError(`Type mismatch between parsed tensor (${tfName(t.dtype)}) and dtype (${tfName(a.outType)})`);
     }
     return [t];
-  },
+  }),
 });
 registerNoGradient('ParseTensor');
 registerExporter(['ParseTensor'], ({ attrs }) => ({ out_type: A.type(attrs.outType as DType) }));
@@ -190,10 +200,10 @@ const serialized3 = (i: NDArray, v: NDArray, s: NDArray): Uint8Array[] => [seria
 defineHostOp<{ outType: DType; [k: string]: unknown }>({
   type: 'SerializeSparse',
   infer: () => [{ dtype: 'string', shape: [3] }],
-  run: ([i, v, s]) => {
+  run: ([i, v, s], _a, op) => named(op, () => {
     spValue(i!, v!, s!);
     return [strings(serialized3(i!, v!, s!), [3])];
-  },
+  }),
 });
 
 /** TF's SparseTensor::IndicesValid: in bounds and in row-major order, no repeats. */
@@ -220,7 +230,7 @@ defineHostOp<{ outType: DType; [k: string]: unknown }>({
     const c = s!.op.type === 'Const' ? Number(((s!.op.attrs.value as NDArray).data as ArrayLike<number>)[0]) : null;
     return [{ dtype: 'string', shape: [Number.isFinite(c) ? c : null, 3] }];
   },
-  run: ([i, v, s]) => {
+  run: ([i, v, s], _a, op) => named(op, () => {
     const h = spValue(i!, v!, s!);
     if (h.rank < 2) throw new InvalidArgumentError(`Rank of input SparseTensor should be > 1, but saw rank: ${h.rank}`);
     checkIndices(h);
@@ -235,7 +245,7 @@ defineHostOp<{ outType: DType; [k: string]: unknown }>({
       out.push(...serialized3(arrayOf(idx, [rows.length, h.rank - 1], 'int64'), pick(h.values, rows), arrayOf(sub, [sub.length], 'int64')));
     }
     return [strings(out, [N, 3])];
-  },
+  }),
 });
 for (const t of ['SerializeSparse', 'SerializeManySparse']) {
   registerNoGradient(t);
@@ -253,7 +263,7 @@ defineHostOp<{ dtype: DType; [k: string]: unknown }>({
     }
     return [{ dtype: 'int64', shape: [null, null] }, { dtype: a.dtype, shape: [null] }, { dtype: 'int64', shape: [null] }];
   },
-  run: ([s], a) => {
+  run: ([s], a, op) => named(op, () => {
     if (s!.rank !== 2) throw new InvalidArgumentError(`Serialized sparse should be a matrix but received shape ${dbg(s!.shape)}`);
     if (s!.shape[1] !== 3) throw new InvalidArgumentError(`Serialized sparse should have 3 columns but received shape ${dbg(s!.shape)}`);
     const N = s!.shape[0]!;
@@ -304,7 +314,7 @@ defineHostOp<{ dtype: DType; [k: string]: unknown }>({
       values = new NDArray(data as never, [total], a.dtype);
     }
     return [arrayOf(idx, [total, rank + 1], 'int64'), values, arrayOf(shape, [shape.length], 'int64')];
-  },
+  }),
 });
 registerNoGradient('DeserializeManySparse');
 registerExporter(['DeserializeManySparse'], ({ attrs }) => ({ dtype: A.type(attrs.dtype as DType) }));
