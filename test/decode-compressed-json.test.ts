@@ -6,6 +6,7 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
+import { MAX_DECOMPRESSED_BYTES, decompress } from '../src/ops/decode-compressed.js';
 
 const strs = (xs: (Uint8Array | string)[], shape = [xs.length]): tf.NDArray =>
   new tf.NDArray(tf.StringArray.fromValues(xs.map((x) => (typeof x === 'string' ? new TextEncoder().encode(x) : x))) as never, shape, 'string');
@@ -48,6 +49,14 @@ describe('tf.io.decodeCompressed', () => {
       await expect(p).rejects.toThrow(tf.errors.DataLossError);
       await expect(run(() => tf.io.decodeCompressed(strs([bytes]), type, 'dc'))).rejects.toThrow(msg);
     }
+  });
+
+  it('caps what one element may inflate to', () => {
+    const bomb = gzipSync(new Uint8Array(1 << 20));
+    expect(bomb.length).toBeLessThan(2000);
+    expect(() => decompress(bomb, 'GZIP', 'element 0', 1000)).toThrow('Decompressed size exceeds 1000 byte limit (element 0)');
+    expect(decompress(bomb, 'GZIP', 'element 0', 1 << 20).length).toBe(1 << 20);
+    expect(MAX_DECOMPRESSED_BYTES).toBe(1024 ** 3);
   });
 
   it('rejects an unknown compression type and a non-string input', () => {

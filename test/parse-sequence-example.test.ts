@@ -145,6 +145,21 @@ describe('tf.io.parseSingleSequenceExample', () => {
     await expect(run(() => tf.io.parseSingleSequenceExample(scalar(bad), { c: new VarLenFeature(tf.float32) }))).rejects.toThrow('Invalid protocol message input, example id: <unknown>');
   });
 
+  it('fails at run time on a serialized input of the wrong rank', async () => {
+    const s = seqExample({ context: { c: floatF([1]) } });
+    const g = new tf.Graph();
+    await g.asDefault(async () => {
+      const p = tf.placeholder(tf.string);
+      const [ctx] = tf.io.parseSingleSequenceExample(p, { c: new VarLenFeature(tf.float32) });
+      const [bctx] = tf.io.parseSequenceExample(p, { c: new VarLenFeature(tf.float32) });
+      await using sess = new tf.Session();
+      await expect(sess.run((ctx.c as tf.SparseTensor).values, new Map([[p, vector([s, s])]]) as never)).rejects.toThrow('Expected serialized to be a scalar, got shape: [2]');
+      await expect(sess.run((bctx.c as tf.SparseTensor).values, new Map([[p, scalar(s)]]) as never)).rejects.toThrow('Expected serialized to be a vector, got shape: []');
+      const ok = await sess.run((ctx.c as tf.SparseTensor).values, new Map([[p, scalar(s)]]) as never) as tf.NDArray;
+      expect(ok.toArray()).toEqual([1]);
+    });
+  });
+
   it("checks the features as TF's Python does", () => {
     const g = new tf.Graph();
     g.asDefault(() => {

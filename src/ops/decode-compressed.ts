@@ -2,10 +2,12 @@
  * `tf.io.decodeCompressed(bytes, compressionType)`: each string of a tensor inflated from a ZLIB
  * (RFC 1950) or GZIP (RFC 1952) stream, or passed through for ''. TF's op type DecodeCompressed.
  * A host-stage op on the pure-TypeScript inflate (so it runs without node:zlib); corrupt data is a
- * DataLossError naming the element and what failed, as TF's ZlibInputStream reports it.
+ * DataLossError naming the element and what failed, as TF's ZlibInputStream reports it. A
+ * truncated stream is one too (TF's kernel returns the bytes inflated before the end), and an
+ * element inflating past 1 GiB is TF's "Decompressed size exceeds 1GB limit".
  */
 import { StringArray } from '../dtype.js';
-import { DataLossError, InvalidArgumentError, ResourceExhaustedError } from '../errors.js';
+import { DataLossError, InvalidArgumentError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import { CodecError, inflateRaw, inflateZlib } from '../io/codecs/inflate.js';
 import { crc32 } from '../io/codecs/png.js';
@@ -14,7 +16,7 @@ import { registerHostOp } from '../session/host-stage.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
-/** The most one element may inflate to: beyond it is a ResourceExhaustedError, not an allocation. */
+/** The most one element may inflate to (TF's limit): beyond it is an error, not an allocation. */
 export const MAX_DECOMPRESSED_BYTES = 1 << 30;
 
 type Compression = '' | 'ZLIB' | 'GZIP';
@@ -45,7 +47,7 @@ export function decompress(bytes: Uint8Array, type: Compression, what: string, m
   } catch (e) {
     if (!(e instanceof CodecError)) throw e;
     const why = e.message.replace(/^inflate: /, '');
-    if (why === 'decompressed data exceeds the expected size') throw new ResourceExhaustedError(`${what}: ${type} data inflates to more than ${max} bytes`);
+    if (why === 'decompressed data exceeds the expected size') throw new InvalidArgumentError(`Decompressed size exceeds ${max === MAX_DECOMPRESSED_BYTES ? '1GB' : `${max} byte`} limit (${what})`);
     throw new DataLossError(`${what}: inflate() failed with error -3: ${why}`);
   }
 }

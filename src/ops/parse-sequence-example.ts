@@ -56,10 +56,11 @@ interface Parsed { context: Record<string, FeatureMsg>; lists: Record<string, { 
 
 function sequenceParse(op: Operation, serialized: NDArray, names: NDArray | undefined, a: SeqAttrs): NDArray[] {
   const contextDense: ContextDenseSpec[] = a.contextDense.map((c, i) => ({ key: c.key, shape: c.shape, dtype: c.dtype, dflt: c.hasDefault ? (a[`default${i}`] as NDArray) : null }));
+  const fail = (msg: string) => new InvalidArgumentError(msg, op.name);
+  if (serialized.shape.length !== (a.batched ? 1 : 0)) throw fail(`Expected serialized to be a ${a.batched ? 'vector' : 'scalar'}, got shape: [${serialized.shape.join(',')}]`);
   const rows = serialized.data as unknown as StringArray;
   const n = a.batched ? serialized.size : 1;
   const nameList = names && names.size > 0 ? Array.from(names.data as unknown as StringArray, (b) => new TextDecoder().decode(b)) : [];
-  const fail = (msg: string) => new InvalidArgumentError(msg, op.name);
   if (nameList.length > 0 && nameList.length !== n) throw fail('example_names must be empty or have the correct number of elements');
   const exName = (e: number): string => (nameList.length === 0 ? '<unknown>' : nameList[e]!);
 
