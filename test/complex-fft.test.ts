@@ -286,6 +286,30 @@ for (const dev of devices) {
       await sess.close();
     });
 
+    it('unknown dims: feeds of nested {re, im} and of real values, runSync, the FFT gradient by Parseval', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const p = tf.placeholder('complex64', [null, 4]);
+        const y = tf.fft(p);
+        // Σ|fft(p)|² = n Σ|p|², whose gradient (TF's convention, d/dRe + i d/dIm) is 2n·p
+        const loss = tf.reduceSum(tf.square(tf.abs(y)));
+        return { p, y, loss, gr: tf.gradients(loss, [p])[0] as Tensor };
+      });
+      expect(tf.abs(t.p).op.type).toBe('ComplexAbs');
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      const fed = [[{ re: 1, im: -1 }, 2, 3, 4], [0, 0, { re: 0, im: 1 }, 0]];
+      const run = (fetches: Tensor[], v: unknown) => (dev.caps.runSync ? sess.runSync(fetches, [[t.p, v]] as never) : sess.run(fetches, [[t.p, v]] as never)) as NDArray[] | Promise<NDArray[]>;
+      const [y, loss, gr] = await run([t.y, t.loss, t.gr], fed);
+      const x: C[] = [[1, -1], [2, 0], [3, 0], [4, 0], [0, 0], [0, 0], [0, 1], [0, 0]];
+      expectPairs(pairs(y!), dftInner(x, [2, 4], 1, false), 1e-6, 'fft');
+      expect(Number(loss!.data[0])).toBeCloseTo(4 * x.reduce((a, [r, i]) => a + r * r + i * i, 0), 4);
+      expectPairs(pairs(gr!), x.map(([r, i]) => [8 * r, 8 * i]), 1e-6, 'gradient');
+      const [fromReal] = await run([t.y], new tf.NDArray(Float32Array.of(1, 2, 3, 4), [1, 4]));
+      expectPairs(pairs(fromReal!), [[10, 0], [-2, 2], [-2, 0], [-2, -2]], 1e-6, 'fed real values');
+      await sess.close();
+    });
+
     it('RFFT / IRFFT (+2D/3D) with fft_length crop and pad, irfft against numpy\'s Hermitian formula', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const r = rng(7);

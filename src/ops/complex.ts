@@ -170,11 +170,6 @@ export const angle = tf1Function('angle', ['input', 'name'], function angle(x: T
   });
 }, 1);
 
-/** `tf.abs` of a complex tensor: ComplexAbs, |x| as the real dtype. */
-export function complexAbs(x: Tensor, name?: string): Tensor {
-  return makeOp(x.graph, 'ComplexAbs', [x], { Tout: realDType(x.dtype) }, name, 'ComplexAbs').outputs[0]!;
-}
-
 function toComplex(dt: 'complex64' | 'complex128', x: TensorLike, name?: string): Tensor {
   const t = toTensor(x);
   if (t.dtype === dt) return t;

@@ -53,7 +53,8 @@ export const abs = tf1Function('abs', ['x', 'name'], (x: TensorLike, name?: stri
   const t = toTensor(x);
   return isComplex(t.dtype) ? complexAbsOp(t, name) : unaryOp('Abs', t, name);
 }, 1);
-const complexAbsOp = (t: Tensor, name?: string): Tensor => makeOp(t.graph, 'ComplexAbs', [t], { Tout: realDType(t.dtype) }, name, 'ComplexAbs').outputs[0]!;
+// TF names it as the Abs it stands for
+const complexAbsOp = (t: Tensor, name?: string): Tensor => makeOp(t.graph, 'ComplexAbs', [t], { Tout: realDType(t.dtype) }, name, 'Abs').outputs[0]!;
 export const square = tf1Function('square', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Square', x, name), 1);
 export const sqrt = tf1Function('sqrt', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Sqrt', x, name), 1);
 export const rsqrt = tf1Function('rsqrt', ['x', 'name'], (x: TensorLike, name?: string): Tensor => unaryOp('Rsqrt', x, name), 1);
