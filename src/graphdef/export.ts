@@ -16,6 +16,14 @@ import type { AttrValue, GraphDef, NodeDef } from '../proto/framework.js';
 import { encodeTsflowAttrs } from './attr-codec.js';
 import { dtypeToEnum, shapeToProto, tensorToProto } from './tensor-proto.js';
 
+const DT_RESOURCE = 20;
+/** Whether `t` is a V2 stack's handle (through the Enters taking it into loops): TF's DT_RESOURCE. */
+function isStackV2Handle(t: Tensor): boolean {
+  let x = t;
+  for (let i = 0; i < 64 && (x.op.type === 'Enter' || x.op.type === 'Identity'); i++) x = x.op.inputs[0]!;
+  return x.op.type === 'StackV2';
+}
+
 /** GraphDef version (VersionDef.producer) written into exported graphs. */
 export const GRAPH_DEF_VERSION = 27;
 
@@ -398,7 +406,8 @@ on(['Multinomial'], (c) => ({ T: T(c), seed: A.i(c.attrs.seed as number), seed2:
 on(['Switch', 'Exit', 'NextIteration'], justT);
 on(['Merge'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c) }));
 on(['Enter'], (c) => ({
-  T: T(c),
+  // a stack's handle is TF's resource (tsflow holds it as an int32 scalar)
+  T: isStackV2Handle(c.op.inputs[0]!) ? { type: DT_RESOURCE } : T(c),
   frame_name: A.s(c.attrs.frameName as string),
   is_constant: A.b(!!c.attrs.isConstant),
   parallel_iterations: A.i(c.attrs.parallelIterations as number),

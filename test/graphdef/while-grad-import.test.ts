@@ -132,6 +132,9 @@ for (const d of devices) {
       expect(push.attr.swap_memory?.b).toBe(false);
       expect(byName.get('gradients/while/Tanh_grad/TanhGrad/StackPopV2')!.op).toBe('StackPopV2');
       expect(byName.get('gradients/b_sync')!.op).toBe('ControlTrigger');
+      // the handle enters the loops as TF's DT_RESOURCE
+      expect(byName.get('gradients/while/Tanh_grad/TanhGrad/Enter')!.attr.T?.type).toBe(20);
+      expect(byName.get('gradients/while/Tanh_grad/TanhGrad/StackPopV2/Enter')!.attr.frame_name?.s).toEqual(new TextEncoder().encode('gradients/while/while_context'));
       expect(byName.get('gradients/NextIteration')!.input).toContain('^gradients/while/Tanh_grad/TanhGrad/StackPushV2');
       const g = new tf.Graph();
       g.asDefault(() => tf.importGraphDef(gd, { name: '' }));
