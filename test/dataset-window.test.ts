@@ -91,6 +91,30 @@ for (const dev of devices) {
       await sess.close();
     });
 
+    test('windows of elements of different shapes (a generator of variable-length vectors): paddedBatch inside flatMap; not as an iterator element', async () => {
+      const lens = [1, 3, 2, 4, 1];
+      const gen = () => lens.map((n, i) => new Array(n).fill(i + 1))[Symbol.iterator]();
+      const { sess, t } = setup(() => {
+        const ds = Dataset.fromGenerator(gen, tf.int32, [null]);
+        return {
+          padded: ds.window(3, 2).flatMap((w: tf.data.Dataset) => w.paddedBatch(3, [null])).makeOneShotIterator().getNext() as Tensor,
+          zipped: Dataset.zip([ds, Dataset.range(5)]).window(2).flatMap((a: tf.data.Dataset, b: tf.data.Dataset) => Dataset.zip([a.paddedBatch(2, [4]), b.batch(2)])).makeOneShotIterator().getNext() as Tensor[],
+          rawInit: (ds.window(2).makeOneShotIterator().getNext() as tf.data.Dataset).batch(2).makeInitializableIterator().initializer,
+        };
+      });
+      const padded = (await drain(sess, t.padded)) as NDArray[];
+      expect(padded.map((a) => a.toArray())).toEqual([
+        [[1, 0, 0], [2, 2, 2], [3, 3, 0]],
+        [[3, 3, 0, 0], [4, 4, 4, 4], [5, 0, 0, 0]],
+        [[5]],
+      ]);
+      const zipped = (await drain(sess, t.zipped)) as NDArray[][];
+      expect(zipped.map(([a]) => a!.toArray())).toEqual([[[1, 0, 0, 0], [2, 2, 2, 0]], [[3, 3, 0, 0], [4, 4, 4, 4]], [[5, 0, 0, 0]]]);
+      expect(zipped.map(([, b]) => nums(b!))).toEqual([[0, 1], [2, 3], [4]]);
+      await expect(sess.run(t.rawInit)).rejects.toThrow('A window whose elements differ in shape can be read inside flatMap or interleave only');
+      await sess.close();
+    });
+
     test('map over windows with Dataset methods inside: each window reduced to its sum', async () => {
       const { sess, t } = setup(() => Dataset.range(6).window(4, 2)
         .flatMap((w: tf.data.Dataset) => w.batch(4).map((b: Tensor) => tf.reduceSum(b)))

@@ -41,9 +41,10 @@ export interface ElementSpec {
   shapes: PartialShape[];
   /**
    * Each component is a window, a dataset of input elements (`window()`): an element holds each
-   * window's elements stacked, and functions of the dataset get `fromTensorSlices` of them.
+   * window's elements (stacked, or see `raggedWindows`), and functions of the dataset, or an
+   * iterator's getNext, get `windows(component)`, the dataset of them.
    */
-  windows?: boolean;
+  windows?: (component: Tensor) => Dataset;
 }
 
 /** What an opened pipeline runs with. */
@@ -91,8 +92,15 @@ const shapeOf = (x: NDArray | Tensor): PartialShape => (x instanceof NDArray ? x
 const owned = new WeakSet<NDArray>();
 /** `a` itself when only the element holds it (it is then no longer marked), else a copy. */
 export function ownedOrCopy(a: NDArray): NDArray {
+  if (raggedWindows.has(a)) throw new InvalidArgumentError('A window whose elements differ in shape can be read inside flatMap or interleave only, not as an iterator\'s element');
   return owned.delete(a) ? a : copyOf(a);
 }
+
+/**
+ * A window component whose elements differ in shape cannot be stacked: it is an empty array of
+ * a compatible shape standing for the list of its elements, kept here.
+ */
+export const raggedWindows = new WeakMap<NDArray, NDArray[]>();
 /** Mark a freshly made array as held by its element only. */
 export function markOwned(a: NDArray): NDArray {
   owned.add(a);
@@ -539,7 +547,7 @@ export class TracedFunction {
     const { inputs, result } = this.graph.asDefault(() => {
       const argShapes = shapes ?? spec.shapes;
       const inputs = spec.dtypes.map((d, i) => placeholder(d, argShapes[i] === null ? undefined : (argShapes[i] as (number | null)[]), `arg${i}`));
-      const arg = pack<unknown>(spec.structure, spec.windows ? inputs.map((p) => Dataset.fromTensorSlices(p)) : inputs);
+      const arg = pack<unknown>(spec.structure, spec.windows ? inputs.map(spec.windows) : inputs);
       return { inputs, result: Array.isArray(spec.structure) ? fn(...(arg as unknown[])) : fn(arg) };
     });
     this.inputs = inputs;

@@ -24,7 +24,7 @@ import { Dataset, type ElementSpec, type IterContext, type Stage, ownedOrCopy } 
 import { type Structure, flatten, pack, sameStructure } from './nest.js';
 
 /** A window dataset's next element: each component a dataset of that window's elements (TF's nested datasets). */
-const windowsOf = (spec: ElementSpec, outs: readonly Tensor[]): readonly unknown[] => (spec.windows ? outs.map((t) => Dataset.fromTensorSlices(t)) : outs);
+const windowsOf = (spec: ElementSpec, outs: readonly Tensor[]): readonly unknown[] => (spec.windows ? outs.map(spec.windows) : outs);
 
 /** The session-independent identity of one iterator (TF's iterator resource). */
 class IteratorResource {
