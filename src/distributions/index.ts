@@ -7,3 +7,5 @@ export { Bernoulli } from './bernoulli.js';
 export { Categorical } from './categorical.js';
 export { Uniform } from './uniform.js';
 export { Multinomial } from './multinomial.js';
+export { Beta } from './beta.js';
+export { Gamma } from './gamma.js';

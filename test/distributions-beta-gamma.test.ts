@@ -1,0 +1,243 @@
+/**
+ * tf.distributions.Beta and tf.distributions.Gamma (TF 1.15's beta.py, gamma.py) on every device
+ * in float32 and float64, against float64 re-implementations of the densities (Stirling lgamma,
+ * asymptotic digamma), closed-form cdfs (Beta(1, b), Beta(a, 1), Gamma(1, β)), KLs by
+ * quadrature of p·log(p/q), sample shapes and moments with fixed seeds, TF's mode and
+ * validate_args behaviour and texts, gen_new_seed's md5 salt, and gradients of the
+ * (reparameterized) samples reaching the parameters.
+ */
+import { describe, expect, it } from 'vitest';
+import * as tf from 'tsflow';
+import type { NDArray, Tensor } from 'tsflow';
+import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
+import { type GradCase, describeGradients } from './support/grad-check.js';
+import { isClose } from './support/compare.js';
+
+const devices = await resolvedDevices();
+registerSkipSummary();
+const D = tf.distributions;
+
+function lgam(z: number): number {
+  let shift = 0;
+  while (z < 15) {
+    shift -= Math.log(z);
+    z += 1;
+  }
+  const z2 = 1 / (z * z);
+  return shift + (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + (1 / 12 - z2 * (1 / 360 - z2 / 1260)) / z;
+}
+function psi(z: number): number {
+  let s = 0;
+  while (z < 15) {
+    s -= 1 / z;
+    z += 1;
+  }
+  const z2 = 1 / (z * z);
+  return s + Math.log(z) - 0.5 / z - z2 * (1 / 12 - z2 * (1 / 120 - z2 / 252));
+}
+const betaLogPdf = (a: number, b: number, x: number): number => (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - (lgam(a) + lgam(b) - lgam(a + b));
+const gammaLogPdf = (a: number, r: number, x: number): number => (a - 1) * Math.log(x) - r * x - (lgam(a) - a * Math.log(r));
+/** ∫ f over (lo, hi) by the midpoint rule on n cells (integrable end singularities are fine). */
+function integrate(f: (x: number) => number, lo: number, hi: number, n = 200000): number {
+  const h = (hi - lo) / n;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += f(lo + (i + 0.5) * h);
+  return s * h;
+}
+
+const nums = (a: NDArray): number[] => Array.from(a.data as ArrayLike<number>, Number);
+function expectClose(got: NDArray, want: number[], rtol: number, atol: number, what: string): void {
+  const g = nums(got);
+  expect(g.length, `${what} size`).toBe(want.length);
+  g.forEach((v, i) => expect(isClose(v, want[i]!, rtol, atol), `${what}[${i}]: ${v} vs ${want[i]}`).toBe(true));
+}
+
+const A1 = [0.5, 2, 3, 1.5];
+const A0 = [0.7, 4, 1, 2.5];
+const X = [0.2, 0.35, 0.9, 0.6];
+const GC = [0.8, 2, 5.5, 1];
+const GR = [1.5, 0.5, 2, 3];
+const GX = [0.4, 3, 2.2, 0.1];
+
+for (const dev of devices) {
+  const dtypes = dev.caps.float64 ? (['float32', 'float64'] as const) : (['float32'] as const);
+  for (const dtype of dtypes) {
+    const [rtol, atol] = dtype === 'float64' ? [1e-9, 1e-12] : [3e-5 * dev.caps.tolScale, 1e-5];
+    describe(`Beta and Gamma (${dev.name}, ${dtype})`, () => {
+      it('densities, cdfs, entropies, moments and modes match the references', async (ctx) => {
+        if (dev.skipReason) skipTest(ctx, dev.skipReason);
+        const g = new tf.Graph();
+        const f = g.asDefault(() => {
+          const c = (v: number[]) => tf.constant(v, dtype);
+          const beta = new D.Beta(c(A1), c(A0));
+          const gam = new D.Gamma(c(GC), c(GR));
+          const b1 = new D.Beta(1, c([2, 3.5]));
+          return {
+            blp: beta.logProb(c(X)), bp: beta.prob(c(X)), bcdf1: b1.cdf(c([0.3, 0.8])), bcdf2: new D.Beta(tf.constant(2.5, dtype), 1).cdf(c([0.3, 0.8])),
+            bent: beta.entropy(), bmean: beta.mean(), bvar: beta.variance(), bmode: beta.mode(), bstd: beta.stddev(),
+            glp: gam.logProb(c(GX)), gcdf: new D.Gamma(1, c([2, 0.5])).cdf(c([0.3, 4])), gent: gam.entropy(), gmean: gam.mean(), gvar: gam.variance(),
+            gstd: gam.stddev(), gmode: gam.mode(), glcdf: gam.logCdf(c(GX)),
+          };
+        });
+        const sess = new tf.Session({ ...dev.options, graph: g });
+        try {
+          const keys = Object.keys(f) as (keyof typeof f)[];
+          const vals = (await sess.run(keys.map((k) => f[k]))) as NDArray[];
+          const r = Object.fromEntries(keys.map((k, i) => [k, vals[i]!])) as Record<keyof typeof f, NDArray>;
+          const blp = A1.map((a, i) => betaLogPdf(a, A0[i]!, X[i]!));
+          expectClose(r.blp, blp, rtol, atol, 'Beta log_prob');
+          expectClose(r.bp, blp.map(Math.exp), rtol, atol, 'Beta prob');
+          expectClose(r.bcdf1, [[2, 0.3], [3.5, 0.8]].map(([b, x]) => 1 - (1 - x!) ** b!), rtol, atol, 'Beta(1, b) cdf');
+          expectClose(r.bcdf2, [0.3 ** 2.5, 0.8 ** 2.5], rtol, atol, 'Beta(a, 1) cdf');
+          const lB = (a: number, b: number) => lgam(a) + lgam(b) - lgam(a + b);
+          expectClose(r.bent, A1.map((a, i) => {
+            const b = A0[i]!;
+            return lB(a, b) - (a - 1) * psi(a) - (b - 1) * psi(b) + (a + b - 2) * psi(a + b);
+          }), rtol, atol, 'Beta entropy');
+          const mean = A1.map((a, i) => a / (a + A0[i]!));
+          expectClose(r.bmean, mean, rtol, atol, 'Beta mean');
+          const v = mean.map((m, i) => (m * (1 - m)) / (1 + A1[i]! + A0[i]!));
+          expectClose(r.bvar, v, rtol, atol, 'Beta variance');
+          expectClose(r.bstd, v.map(Math.sqrt), rtol, atol, 'Beta stddev');
+          // defined only where both concentrations exceed 1
+          expectClose(r.bmode, [NaN, 1 / 4, NaN, 0.5 / 2], rtol, atol, 'Beta mode');
+          expectClose(r.glp, GC.map((a, i) => gammaLogPdf(a, GR[i]!, GX[i]!)), rtol, atol, 'Gamma log_prob');
+          expectClose(r.gcdf, [1 - Math.exp(-0.6), 1 - Math.exp(-2)], rtol, atol, 'Gamma(1, β) cdf');
+          expectClose(r.gent, GC.map((a, i) => a - Math.log(GR[i]!) + lgam(a) + (1 - a) * psi(a)), rtol, atol, 'Gamma entropy');
+          expectClose(r.gmean, GC.map((a, i) => a / GR[i]!), rtol, atol, 'Gamma mean');
+          expectClose(r.gvar, GC.map((a, i) => a / GR[i]! ** 2), rtol, atol, 'Gamma variance');
+          expectClose(r.gstd, GC.map((a, i) => Math.sqrt(a) / GR[i]!), rtol, atol, 'Gamma stddev');
+          expectClose(r.gmode, [NaN, 2, 4.5 / 2, NaN], rtol, atol, 'Gamma mode');
+          const gcdf = GC.map((a, i) => integrate((t) => Math.exp(gammaLogPdf(a, GR[i]!, t)), 0, GX[i]!, 20000));
+          expectClose(r.glcdf, gcdf.map(Math.log), dtype === 'float64' ? 1e-4 : 1e-3, 1e-4, 'Gamma log_cdf (quadrature)');
+        } finally {
+          await sess.close();
+        }
+      });
+
+      it('KL(Beta‖Beta) and KL(Gamma‖Gamma) match quadrature of p·log(p/q)', async (ctx) => {
+        if (dev.skipReason) skipTest(ctx, dev.skipReason);
+        const g = new tf.Graph();
+        const f = g.asDefault(() => {
+          const c = (v: number[]) => tf.constant(v, dtype);
+          return {
+            kb: D.klDivergence(new D.Beta(c([2, 1.5]), c([3, 4])), new D.Beta(c([1.2, 3]), c([2, 2]))),
+            kg: D.klDivergence(new D.Gamma(c([2, 3.5]), c([1, 2])), new D.Gamma(c([1.5, 3]), c([0.5, 2.5]))),
+          };
+        });
+        const sess = new tf.Session({ ...dev.options, graph: g });
+        try {
+          const [kb, kg] = (await sess.run([f.kb, f.kg])) as NDArray[];
+          const want = [[2, 3, 1.2, 2], [1.5, 4, 3, 2]].map(([a, b, c, d]) =>
+            integrate((x) => Math.exp(betaLogPdf(a!, b!, x)) * (betaLogPdf(a!, b!, x) - betaLogPdf(c!, d!, x)), 0, 1));
+          expectClose(kb!, want, 1e-4, 1e-5, 'KL Beta');
+          const wantG = [[2, 1, 1.5, 0.5], [3.5, 2, 3, 2.5]].map(([a, r, c, s]) =>
+            integrate((x) => Math.exp(gammaLogPdf(a!, r!, x)) * (gammaLogPdf(a!, r!, x) - gammaLogPdf(c!, s!, x)), 0, 60));
+          expectClose(kg!, wantG, 1e-4, 1e-5, 'KL Gamma');
+        } finally {
+          await sess.close();
+        }
+      });
+
+      it('samples: shape sample_shape ++ batch_shape, in range, moments within bounds', async (ctx) => {
+        if (dev.skipReason) skipTest(ctx, dev.skipReason);
+        const n = 4000;
+        const g = new tf.Graph();
+        const f = g.asDefault(() => {
+          const beta = new D.Beta(tf.constant([2, 0.5], dtype), tf.constant([5, 0.5], dtype));
+          const gam = new D.Gamma(tf.constant([3], dtype), tf.constant([2, 0.25], dtype));
+          return { bs: beta.sample(n, 7), gs: gam.sample([n / 2, 2], 3), bs2: beta.sample([2, 3], 7) };
+        });
+        expect(f.bs.shape).toEqual([n, 2]);
+        expect(f.gs.shape).toEqual([n / 2, 2, 2]);
+        expect(f.bs2.shape).toEqual([2, 3, 2]);
+        const sess = new tf.Session({ ...dev.options, graph: g });
+        try {
+          const [bs, gs] = (await sess.run([f.bs, f.gs])) as NDArray[];
+          const v = nums(bs!);
+          expect(v.every((x) => x >= 0 && x <= 1)).toBe(true);
+          for (const [j, a, b] of [[0, 2, 5], [1, 0.5, 0.5]] as const) {
+            const col = v.filter((_, i) => i % 2 === j);
+            const m = col.reduce((p, x) => p + x, 0) / col.length;
+            const mu = a / (a + b);
+            const sd = Math.sqrt((mu * (1 - mu)) / (a + b + 1));
+            expect(Math.abs(m - mu), `Beta(${a}, ${b}) mean`).toBeLessThan((5 * sd) / Math.sqrt(col.length));
+          }
+          const w = nums(gs!);
+          for (const [j, rate] of [[0, 2], [1, 0.25]] as const) {
+            const col = w.filter((_, i) => i % 2 === j);
+            const m = col.reduce((p, x) => p + x, 0) / col.length;
+            expect(Math.abs(m - 3 / rate), `Gamma(3, ${rate}) mean`).toBeLessThan((5 * Math.sqrt(3) / rate) / Math.sqrt(col.length));
+          }
+        } finally {
+          await sess.close();
+        }
+      });
+    });
+  }
+}
+
+describe('Beta / Gamma graph behaviour', () => {
+  it('names, batch shapes, reparameterization, the second gamma seed from gen_new_seed', () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const b = new D.Beta([1, 2, 3], 2);
+      expect(b.name).toBe('Beta/');
+      expect(b.batchShape).toEqual([3]);
+      expect(b.eventShape).toEqual([]);
+      expect(b.reparameterizationType).toBe(D.FULLY_REPARAMETERIZED);
+      expect(b.totalConcentration.shape).toEqual([3]);
+      expect(b.parameters.allow_nan_stats).toBe(true);
+      b.sample(5, 42);
+      const seeds = g.getOperations().filter((o) => o.type === 'RandomGamma').map((o) => o.attrs.seed2);
+      // TF: int(md5("42beta").hexdigest()[:8], 16) & 0x7FFFFFFF
+      expect(seeds).toEqual([42, 598390386]);
+      const gm = new D.Gamma({ concentration: [1, 2], rate: tf.constant([[1], [2]], 'float32') });
+      expect(gm.batchShape).toEqual([2, 2]);
+      expect(gm.name).toBe('Gamma/');
+      expect(() => new D.Beta({ concentration1: 1 } as never)).toThrow("Beta() missing required argument: 'concentration0'");
+    });
+  });
+
+  it('validate_args and allow_nan_stats=False raise TF\'s messages (at build time for constants, at run time for fed values)', async () => {
+    const g = new tf.Graph();
+    const arr = (v: number[]) => new tf.NDArray(Float64Array.from(v), [v.length], 'float64');
+    const f = g.asDefault(() => {
+      expect(() => new D.Beta(tf.constant([-1, 2], 'float64'), 1, { validateArgs: true })).toThrow('Concentration parameter must be positive.');
+      const c1 = tf.placeholder('float64', [2]);
+      const c0 = tf.placeholder('float64', [2]);
+      const x = tf.placeholder('float64', [2]);
+      const b = new D.Beta(c1, c0, { validateArgs: true, allowNanStats: false });
+      const gc = tf.placeholder('float64', [1]);
+      const gm = new D.Gamma(gc, tf.constant([1], 'float64'), { allowNanStats: false, validateArgs: true });
+      return { c1, c0, x, gc, mean: b.mean(), mode: b.mode(), lp: b.logProb(x), gmode: gm.mode(), gmean: gm.mean() };
+    });
+    const sess = new tf.Session({ graph: g });
+    try {
+      const feed = (a: number[], b: number[], x: number[] = [0.5, 0.5]) => new Map([[f.c1, arr(a)], [f.c0, arr(b)], [f.x, arr(x)]]);
+      await expect(sess.run(f.mean, feed([-1, 2], [1, 1]))).rejects.toThrow('Concentration parameter must be positive.');
+      await expect(sess.run(f.mode, feed([2, 2], [3, 1]))).rejects.toThrow('Mode undefined for concentration0 <= 1.');
+      const mode = (await sess.run(f.mode, feed([2, 3], [3, 2]))) as NDArray;
+      expectClose(mode, [1 / 3, 2 / 3], 1e-12, 0, 'defined modes');
+      await expect(sess.run(f.lp, feed([2, 2], [3, 3], [0.5, 1.5]))).rejects.toThrow('sample must be less than `1`.');
+      await expect(sess.run(f.lp, feed([2, 2], [3, 3], [0, 0.5]))).rejects.toThrow('sample must be positive');
+      await expect(sess.run(f.gmode, new Map([[f.gc, arr([0.5])]]))).rejects.toThrow('mode not defined when any concentration <= 1');
+      await expect(sess.run(f.gmean, new Map([[f.gc, arr([-0.5])]]))).rejects.toThrow('Condition x > 0 did not hold');
+    } finally {
+      await sess.close();
+    }
+  });
+});
+
+// Densities and cdfs in the parameters and x; KLs in both distributions' parameters.
+const pos = (r: () => number) => 0.8 + 2 * r();
+const unit = (r: () => number) => 0.15 + 0.7 * r();
+const GRAD: GradCase[] = [
+  { name: 'Beta log_prob in concentrations and x', ins: [{ shape: [3], gen: pos }, { shape: [3], gen: pos }, { shape: [3], gen: unit }], f: (a, b, x) => new D.Beta(a, b).logProb(x) },
+  { name: 'Beta cdf in x', ins: [{ shape: [3], gen: unit }], f: (x: Tensor) => new D.Beta(tf.constant([1.5, 2, 3], x.dtype), tf.constant([2, 0.9, 4], x.dtype)).cdf(x) },
+  { name: 'Beta entropy', ins: [{ shape: [2], gen: pos }, { shape: [2], gen: pos }], f: (a, b) => new D.Beta(a, b).entropy() },
+  { name: 'Gamma log_prob and cdf', ins: [{ shape: [3], gen: pos }, { shape: [3], gen: pos }, { shape: [3], gen: pos }], f: (a, r, x) => [new D.Gamma(a, r).logProb(x), new D.Gamma(a, r).cdf(x)] },
+  { name: 'KL(Beta‖Beta)', ins: [{ shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }], f: (a, b, c, d) => D.klDivergence(new D.Beta(a, b), new D.Beta(c, d)) },
+  { name: 'KL(Gamma‖Gamma)', ins: [{ shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }], f: (a, b, c, d) => D.klDivergence(new D.Gamma(a, b), new D.Gamma(c, d)) },
+];
+describeGradients('finite-difference gradients of Beta and Gamma', GRAD, devices);
