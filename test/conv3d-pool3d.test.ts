@@ -249,6 +249,34 @@ for (const dev of devices) {
       expect(Math.abs(dot(r[6]!.data, dyA) - dot(x2, r[7]!.data))).toBeLessThan(1e-4);
     });
 
+    it("conv3d_transpose_test.py's SingleStride and Same cases (ones in, counts of the cells added)", async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const g = new tf.Graph();
+      const [one, two] = g.asDefault(() => {
+        const x = tf.ones([2, 5, 6, 4, 3]);
+        const f = tf.ones([3, 3, 3, 2, 3]);
+        return [
+          tf.nn.conv3dTranspose(x, f, [2, 5, 6, 4, 2], [1, 1, 1, 1, 1], 'SAME'),
+          tf.nn.conv3dTranspose(x, f, [2, 10, 12, 8, 2], [1, 2, 2, 2, 1], 'SAME'),
+        ];
+      });
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      const [a, b] = (await sess.run([one!, two!])) as NDArray[];
+      await sess.close();
+      const check = (v: NDArray, y: number[], inside: (i: number, dim: number) => boolean, targets: number[]) => {
+        const [n, D, H, W, K] = y as number[];
+        for (let i = 0; i < n! * D! * H! * W! * K!; i++) {
+          const w = Math.floor(i / K!) % W!;
+          const h = Math.floor(i / K! / W!) % H!;
+          const d = Math.floor(i / K! / W! / H!) % D!;
+          const m = Number(inside(d, D!)) + Number(inside(h, H!)) + Number(inside(w, W!));
+          expect(v.data[i], `[${i}]`).toBeCloseTo(targets[m]!, 4);
+        }
+      };
+      check(a!, [2, 5, 6, 4, 2], (i, n) => i > 0 && i < n - 1, [8 * 3, 12 * 3, 18 * 3, 27 * 3]);
+      check(b!, [2, 10, 12, 8, 2], (i, n) => i % 2 === 0 && i > 0 && i < n - 1, [3, 2 * 3, 4 * 3, 8 * 3]);
+    });
+
     it('MaxPool3DGrad sends the grad to every tied max as TF\'s CPU kernel; AvgPool3DGrad shares it among valid cells', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const g = new tf.Graph();
@@ -361,6 +389,10 @@ type Case = GradCase & { f32only?: string };
 const tie = (r: () => number, i: number) => i * 0.37 - 3 + 0.1 * r();
 const GRAD: Case[] = [
   { name: 'maxPool3d SAME', f32only: 'MaxPool3D takes half, bfloat16 and float only, as in TF', ins: [{ shape: [1, 3, 4, 3, 2], gen: tie }], f: (x) => tf.nn.maxPool3d(tf.sin(x), [2, 2, 2], [2, 1, 2], 'SAME') },
+  {
+    name: 'maxPool3d second order (MaxPool3DGradGrad)', f32only: 'MaxPool3D takes half, bfloat16 and float only, as in TF', ins: [{ shape: [1, 3, 4, 3, 2], gen: tie }],
+    f: (x) => tf.gradients(tf.reduceSum(tf.square(tf.nn.maxPool3d(tf.sin(x), 2, [1, 2, 2], 'SAME'))), [x])[0] as Tensor,
+  },
   { name: 'avgPool3d SAME', ins: [{ shape: [1, 3, 4, 3, 2] }], f: (x) => tf.nn.avgPool3d(x, 2, [1, 2, 2], 'SAME') },
   { name: 'conv3dTranspose', ins: [{ shape: [1, 2, 2, 3, 3] }, { shape: [2, 2, 2, 2, 3] }], f: (dy, f) => tf.nn.conv3dTranspose(dy, f, [1, 4, 3, 5, 2], [1, 2, 2, 2, 1], 'SAME') },
   { name: 'conv3d (Conv3D) SAME strided', ins: [{ shape: [1, 3, 4, 3, 2] }, { shape: [2, 2, 3, 2, 2] }], f: (x, f) => tf.nn.conv3d(x, f, [1, 2, 1, 2, 1], 'SAME') },

@@ -6,7 +6,7 @@ type Op = Parameters<Parameters<typeof registerExporter>[1]>[0]['op'];
 const T = (op: Op, i = 0) => A.type(op.inputs[i]!.dtype);
 const fmt = (attrs: Record<string, unknown>) => A.s((attrs.data_format as string | undefined) ?? 'NDHWC');
 
-const POOLS = ['MaxPool3D', 'AvgPool3D', 'MaxPool3DGrad', 'AvgPool3DGrad'];
+const POOLS = ['MaxPool3D', 'AvgPool3D', 'MaxPool3DGrad', 'AvgPool3DGrad', 'MaxPool3DGradGrad'];
 registerExporter(POOLS, ({ op, attrs }) => ({
   T: A.type(op.outputs[0]!.dtype),
   ...(op.type === 'MaxPool3DGrad' ? { TInput: T(op) } : {}),

@@ -10,12 +10,12 @@ import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { type Dim, type PartialShape, cShape } from '../shape.js';
 import { deprecatedAlias, tf1Function } from '../args.js';
-import { shape as shapeOf, shapeFnError } from './array.js';
+import { shape as shapeOf, shapeFnError, zerosLike } from './array.js';
 import { constant } from './core.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { sameDType } from './elementwise.js';
 import type { Lower, Val } from './lower.js';
-import { defineOp, makeOp, registerGradient, registerNoGradient } from './registry.js';
+import { defineOp, makeOp, registerGradient } from './registry.js';
 import { type Fail, type Padding, checkPadding, runtimeOut, staticOut } from './conv.js';
 import './window3d-graphdef.js';
 
@@ -265,8 +265,45 @@ registerGradient('AvgPool3DGrad', (op, [g]) => [
   null,
   g ? makeOp(g.graph, 'AvgPool3D', [g], poolAttrs(op.attrs as Pool3DAttrs), undefined, 'AvgPool3D').outputs[0]! : null,
 ]);
-// TF's MaxPool3DGradGrad is not built: second-order gradients through MaxPool3DGrad are refused.
-registerNoGradient('MaxPool3DGrad');
+/**
+ * Inputs (orig_input, orig_output, grad of the input's shape) → [orig_output's shape]: each
+ * window's value of `grad` at the first cell equal to the window's max (TF's CPU kernel).
+ */
+defineOp<Pool3DAttrs>({
+  type: 'MaxPool3DGradGrad',
+  infer: ([x, y, g], _a, name) => {
+    checkDType(x!, 'orig_input', HALF_FLOAT);
+    const fail: Fail = (m) => shapeFnError(m, name, 'MaxPool3DGradGrad', [x!.shape, y!.shape, g!.shape]);
+    withRank5(x!.shape, fail);
+    return [{ dtype: g!.dtype, shape: withRank5(y!.shape, fail) }];
+  },
+  lower: (b, [x, y, g], a) => {
+    for (const [v, w] of [[x!, 'tensor_in'], [y!, 'tensor_out'], [g!, 'out_grad_backprop']] as const) {
+      if (v.shape.length !== 5) throw new InvalidArgumentError(`${w} must be 5-dimensional`, b.opName);
+    }
+    const t = pool3dTable(x!.shape, a, 'MaxPooling3dGradGradOp', b.opName, 'tensor_in');
+    const [n, , , , c] = x!.shape as number[];
+    const want = [n!, ...t.out, c!];
+    checkGradShape('orig_output', want, y!.shape, b.opName);
+    checkGradShape('grad', [...x!.shape], g!.shape, b.opName);
+    const p = t.idx.length / t.k;
+    const eq = b.binary('equal', gatherWindows(b, x!, t, -Infinity), b.reshape(y!, [n!, p, 1, c!]));
+    const first = b.reshape(b.argReduce('argmax', b.cast(eq, 'float32'), 2, 'int32'), [n!, p, 1, c!]);
+    const pick = b.binary('logicalAnd', eq, b.binary('equal', first, b.reshape(b.range(t.k, 0, 1, 'int32'), [1, 1, t.k, 1])));
+    const taken = b.select(pick, gatherWindows(b, g!, t, 0), b.fill([n!, p, t.k, c!], 0, g!.dtype));
+    return [b.reshape(b.reduce('sum', taken, [2], false), want)];
+  },
+});
+registerGradient('MaxPool3DGrad', (op, [g]) => {
+  if (!g) return [null, null, null];
+  const [x, y] = op.inputs as [Tensor, Tensor];
+  return [zerosLike(x), zerosLike(y), makeOp(g.graph, 'MaxPool3DGradGrad', [x, y, g], poolAttrs(op.attrs as Pool3DAttrs), undefined, 'MaxPool3DGradGrad').outputs[0]!];
+});
+registerGradient('MaxPool3DGradGrad', (op, [g]) => {
+  if (!g) return [null, null, null];
+  const [x, y] = op.inputs as [Tensor, Tensor];
+  return [zerosLike(x), zerosLike(y), makeOp(g.graph, 'MaxPool3DGrad', [x, y, g], poolAttrs(op.attrs as Pool3DAttrs), undefined, 'MaxPool3DGrad').outputs[0]!];
+});
 
 // ----- conv3d backprops --------------------------------------------------------------------------
 /** The window table of a 3-D convolution, with TF's checks (of `dys`, the out_backprop shape, where given). */
