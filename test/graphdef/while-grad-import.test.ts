@@ -119,6 +119,23 @@ for (const d of devices) {
       }
     });
 
+    it('tf.train.importMetaGraph of the training graph under an import scope: one GradientDescent step', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      g.asDefault(() => tf.train.importMetaGraph({ graphDef: graphDefFromText(tanhLoopGraph(W0, LR)), collectionDef: {} } as never, { importScope: 'm' }));
+      const sess = new tf.Session({ ...d.options, graph: g });
+      try {
+        await sess.run(g.getOperationByName('m/init'));
+        const feed = { 'm/x0:0': new tf.NDArray(Float32Array.from(X0), [2], 'float32') } as never;
+        await sess.run(g.getOperationByName('m/GradientDescent'), feed);
+        const [w] = (await sess.run([g.getTensorByName('m/w:0')])) as NDArray[];
+        const ref = tanhLoopRef(X0, W0);
+        close(values(w!), W0.map((wi, i) => wi - LR * ref.dw[i]!));
+      } finally {
+        await sess.close();
+      }
+    });
+
     it('the imported training graph exports the Stack ops with TF attrs and runs again after re-import', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const gd = importText(tanhLoopGraph(W0, LR)).asGraphDef();
