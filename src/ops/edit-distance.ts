@@ -10,7 +10,7 @@
  * the values, so it is a host-stage op; TF registers it CPU-only and not differentiable.
  */
 import { kwargs } from '../args.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { NDArray } from '../ndarray.js';
 import type { PartialShape } from '../shape.js';
@@ -105,12 +105,10 @@ defineHostOp<{ normalize: boolean; [k: string]: unknown }>({
     }
     const a = constOf(hs!);
     const b = constOf(ts!);
-    let shape: PartialShape = null;
-    if (a && b && a.length === b.length) shape = a.slice(0, -1).map((d, i) => Math.max(d, b[i]!));
-    else {
-      const r = hs!.shape?.[0] ?? ts!.shape?.[0] ?? null;
-      if (r !== null) shape = new Array<null>(r - 1).fill(null);
-    }
+    // as TF's shape function: known only when both dense shapes are constants
+    if (!a || !b) return [{ dtype: 'float32', shape: null }];
+    if (a.length !== b.length) throw new ValueError(`Num elements of hypothesis_shape does not match truth_shape: ${a.length} vs. ${b.length}`);
+    const shape: PartialShape = a.slice(0, -1).map((d, i) => Math.max(d, b[i]!));
     return [{ dtype: 'float32', shape }];
   },
   run: ([hi, hv, hs, ti, tv, ts], a, op) => named(op, () => {

@@ -226,10 +226,7 @@ function checkIndices(h: SpVal): void {
 
 defineHostOp<{ outType: DType; [k: string]: unknown }>({
   type: 'SerializeManySparse',
-  infer: ([, , s]) => {
-    const c = s!.op.type === 'Const' ? Number(((s!.op.attrs.value as NDArray).data as ArrayLike<number>)[0]) : null;
-    return [{ dtype: 'string', shape: [Number.isFinite(c) ? c : null, 3] }];
-  },
+  infer: () => [{ dtype: 'string', shape: [null, 3] }],
   run: ([i, v, s], _a, op) => named(op, () => {
     const h = spValue(i!, v!, s!);
     if (h.rank < 2) throw new InvalidArgumentError(`Rank of input SparseTensor should be > 1, but saw rank: ${h.rank}`);
