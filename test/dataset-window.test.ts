@@ -115,11 +115,17 @@ for (const dev of devices) {
       await sess.close();
     });
 
-    test('map over windows with Dataset methods inside: each window reduced to its sum', async () => {
-      const { sess, t } = setup(() => Dataset.range(6).window(4, 2)
-        .flatMap((w: tf.data.Dataset) => w.batch(4).map((b: Tensor) => tf.reduceSum(b)))
-        .makeOneShotIterator().getNext() as Tensor);
-      expect((await drain(sess, t)).map(nums)).toEqual([[6], [14], [9]]);
+    test('Dataset methods on windows: batch then map inside flatMap; reduce inside map (also over windows of different shapes)', async () => {
+      const lens = [1, 3, 2, 4, 1];
+      const { sess, t } = setup(() => ({
+        flat: Dataset.range(6).window(4, 2).flatMap((w: tf.data.Dataset) => w.batch(4).map((b: Tensor) => tf.reduceSum(b))).makeOneShotIterator().getNext() as Tensor,
+        reduced: Dataset.range(6).window(3, 2).map((w: tf.data.Dataset) => w.reduce(tf.constant(0, 'int64'), (a: Tensor, x: Tensor) => tf.add(a, x))).makeOneShotIterator().getNext() as Tensor,
+        ragged: Dataset.fromGenerator(() => lens.map((n, i) => new Array(n).fill(i + 1))[Symbol.iterator](), tf.int32, [null]).window(2)
+          .map((w: tf.data.Dataset) => w.reduce(tf.constant(0, 'int32'), (a: Tensor, x: Tensor) => tf.add(a, tf.reduceSum(x)))).makeOneShotIterator().getNext() as Tensor,
+      }));
+      expect((await drain(sess, t.flat)).map(nums)).toEqual([[6], [14], [9]]);
+      expect((await drain(sess, t.reduced)).map(nums)).toEqual([[3], [9], [9]]);
+      expect((await drain(sess, t.ragged)).map(nums)).toEqual([[1 + 6], [6 + 16], [5]]);
       await sess.close();
     });
 
