@@ -207,6 +207,45 @@ describe('op types, shapes and errors', () => {
   });
 });
 
+describe('GraphDef', () => {
+  it('writes TF\'s op types and attrs for the special, random-gamma/Poisson and sqrtm ops, and reads them back', async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const a = tf.constant([1.5, 2], 'float64', [2]);
+      tf.igamma(a, a, 'ig');
+      tf.igammac(a, a, 'igc');
+      tf.betainc(a, a, 0.5, 'bi');
+      tf.linalg.sqrtm(tf.constant([4, 1, 0, 9], 'float64', [2, 2]), 'sq');
+      tf.randomGamma([3], a, null, 'float64', 5, 'rg');
+      tf.randomPoisson(a, [2], 'int32', 6, 'rp');
+    });
+    const gd = g.asGraphDef() as { node: { op: string; name: string; attr: Record<string, { type?: number; i?: number }> }[] };
+    const node = (name: string) => gd.node.find((n) => n.name === name)!;
+    expect(node('ig').op).toBe('Igamma');
+    expect(node('ig').attr.T?.type).toBe(2);
+    expect(node('igc').op).toBe('Igammac');
+    expect(node('bi').attr.T?.type).toBe(2);
+    expect(node('sq').op).toBe('MatrixSquareRoot');
+    const rg = node('rg/RandomGamma');
+    expect([rg.attr.S?.type, rg.attr.T?.type, Number(rg.attr.seed2?.i)]).toEqual([3, 2, 5]);
+    const rp = node('rp');
+    expect([rp.op, rp.attr.S?.type, rp.attr.R?.type, rp.attr.dtype?.type, Number(rp.attr.seed2?.i)]).toEqual(['RandomPoissonV2', 3, 2, 3, 6]);
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(gd as never, { name: '' }));
+    const sess = new tf.Session({ graph: g2 });
+    try {
+      const [ig, sq, rgv, rpv] = (await sess.run(['ig:0', 'sq:0', 'rg:0', 'rp:0'])) as NDArray[];
+      expectClose(ig!, [1.5, 2].map((x) => refIgamma(x, x)), 1e-9, 0, 'imported igamma');
+      expectClose(sq!, [2, 0.2, 0, 3], 1e-12, 0, 'imported sqrtm');
+      expect(rgv!.shape).toEqual([3, 2]);
+      expect(rpv!.dtype).toBe('int32');
+      expect(g2.getOperationByName('rg/RandomGamma').attrs.seed2).toBe(5);
+    } finally {
+      await sess.close();
+    }
+  });
+});
+
 // ----- finite-difference gradients --------------------------------------------------------------------
 const posA = (r: () => number) => 0.6 + 3 * r();
 const posX = (r: () => number) => 0.2 + 4 * r();

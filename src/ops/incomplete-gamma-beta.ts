@@ -20,6 +20,7 @@ import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
 import { add, equal, exp, log, log1p, multiply, negative, reduceSum, subtract } from './math.js';
 import { lgamma } from './math-special.js';
 import { makeOp, registerGradient } from './registry.js';
+import './special-random-graphdef.js';
 import { unbroadcast } from './grads/util.js';
 
 const FLOATS = ['float32', 'float64'];

@@ -20,6 +20,7 @@ import { arrayOf, defineHostOp, valuesOf } from './host-values.js';
 import { eye, matrixSolve, matrixTranspose } from './linalg.js';
 import { add, multiply } from './math.js';
 import { makeOp, registerGradient } from './registry.js';
+import './special-random-graphdef.js';
 
 /** In-place inverse of the n×n row-major `a` by Gauss–Jordan with partial pivoting; false if singular. */
 function invert(a: Float64Array, n: number, out: Float64Array): boolean {

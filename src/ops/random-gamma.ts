@@ -27,6 +27,7 @@ import { arrayOf, valuesOf } from './host-values.js';
 import { defineBinaryHost } from './incomplete-gamma-beta.js';
 import { add, maximum, multiply, realDiv, reduceSum } from './math.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import './special-random-graphdef.js';
 import { shapeTensor, shapeValue } from './shape-value.js';
 
 interface RandomAttrs { seed: number; seed2: number; dtype?: DType; [k: string]: unknown }
