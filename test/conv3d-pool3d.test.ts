@@ -374,11 +374,16 @@ describe('op types, GraphDef round trip and TF texts', () => {
 
   it("run-time errors name the op: a dy of the wrong size, pooling over the batch", async () => {
     const g = new tf.Graph();
-    const [bad, batch] = g.asDefault(() => [
-      tf.nn.conv3dTranspose(tf.zeros([1, 3, 2, 2, 1]), tf.zeros([2, 2, 2, 1, 1]), [1, 4, 4, 4, 1], 2, 'SAME'),
-      tf.nn.maxPool3d(tf.zeros([2, 4, 4, 4, 1]), [2, 1, 1, 1, 1], 1, 'VALID'),
-    ]);
+    const [bad, batch, grouped] = g.asDefault(() => {
+      expect(() => tf.nn.conv3d(tf.zeros([1, 4, 4, 4, 3]), tf.zeros([2, 2, 2, 2, 1]), 1, 'SAME')).toThrow("Depth of input (3) is not a multiple of input depth of filter (2) for 'Conv3D' (op: 'Conv3D')");
+      return [
+        tf.nn.conv3dTranspose(tf.zeros([1, 3, 2, 2, 1]), tf.zeros([2, 2, 2, 1, 1]), [1, 4, 4, 4, 1], 2, 'SAME'),
+        tf.nn.maxPool3d(tf.zeros([2, 4, 4, 4, 1]), [2, 1, 1, 1, 1], 1, 'VALID'),
+        tf.nn.conv3d(tf.zeros([1, 4, 4, 4, 4]), tf.zeros([2, 2, 2, 2, 1]), 1, 'SAME'),
+      ];
+    });
     const s = new tf.Session({ graph: g });
+    await expect(s.run(grouped!)).rejects.toThrow('input and filter must have the same depth: 4 vs 2');
     await expect(s.run(bad!)).rejects.toThrow("Conv3DBackpropInputOp: Size of out_backprop doesn't match computed: actual = 3, computed = 2");
     await expect(s.run(batch!)).rejects.toThrow('Pooling is not yet supported on the batch dimension.');
     await s.close();

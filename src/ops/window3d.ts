@@ -393,7 +393,7 @@ defineOp<Conv3DAttrs>({
   lower: (b, [x, f], a) => {
     if (x!.shape.length !== 5) throw new InvalidArgumentError(`input must be 5-dimensional${cShape([...x!.shape])}`, b.opName);
     if (f!.shape.length !== 5) throw new InvalidArgumentError(`filter must be 5-dimensional: ${cShape([...f!.shape])}`, b.opName);
-    if (x!.shape[4] !== f!.shape[3]) throw new InvalidArgumentError(`Input depth must be equal to filter depth: ${x!.shape[4]} vs ${f!.shape[3]}`, b.opName);
+    if (x!.shape[4] !== f!.shape[3]) throw new InvalidArgumentError(`input and filter must have the same depth: ${x!.shape[4]} vs ${f!.shape[3]}`, b.opName);
     const n = x!.shape[0]!;
     const o = f!.shape[4]!;
     const fs = [...f!.shape];
