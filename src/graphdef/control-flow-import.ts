@@ -29,7 +29,7 @@ import { makeOp } from '../ops/registry.js';
 import { fitsInvariant, mergeShapes } from '../ops/control-flow/shapes.js';
 import '../ops/tensor-array.js';
 import type { NodeDef } from '../proto/framework.js';
-import { type ImportCtx, type ImportRule, make } from './import-rules.js';
+import { type ImportCtx, type ImportRule, foldConst, make } from './import-rules.js';
 import { STACK_RULES } from './stack-graphdef.js';
 import { isStackOp } from '../ops/control-flow/stack-ops.js';
 
@@ -68,7 +68,7 @@ function arrayOf(t: Tensor): { ta: Operation; grad: Operation | null; entered: b
   for (let x: Tensor | undefined = t; x && !seen.has(x.op); ) {
     seen.add(x.op);
     if (x.op.type === 'TensorArrayV3') return { ta: x.op, grad: null, entered };
-    if (x.op.type === 'TensorArrayGradV3') {
+    if (x.op.type === 'TensorArrayGradV3' || x.op.type === 'TensorArrayGradWithShape') {
       const ta = GRAD_OF.get(x.op);
       return ta ? { ta, grad: x.op, entered } : null;
     }
@@ -86,7 +86,12 @@ function arrayAttrs(c: ImportCtx, handle: Tensor, shapeAttr = 'element_shape'): 
     throw new UnimplementedError(`${c.node.op} node '${c.node.name}': its handle does not come from a TensorArrayV3 node tsflow can follow (it comes from ${handle.op.type} '${handle.op.name}')`, c.name);
   }
   const own = c.attrs.has(shapeAttr) ? c.attrs.shape(shapeAttr, true) : null;
-  const elementShape = (a.ta.attrs.elementShape as PartialShape) ?? own;
+  let elementShape = (a.ta.attrs.elementShape as PartialShape) ?? own;
+  if (a.grad?.type === 'TensorArrayGradWithShape') {
+    // its elements are shape_to_prepend + the forward array's element shape
+    const pre = foldConst(a.grad.inputs[1]!);
+    elementShape = pre && elementShape ? [...Array.from(pre.data as ArrayLike<number>, Number), ...elementShape] : own;
+  }
   // TF's TensorArray.grad() gives the gradient array the forward flow (its `gradient_flow`
   // identity): in tsflow that array's value is the TensorArrayGradV3's output.
   const g = a.grad;
@@ -109,7 +114,7 @@ function carriesForward(t: Tensor): boolean {
     if (seen.has(op)) return null;
     seen.add(op);
     if (op.type === 'TensorArrayV3' || /^StackPop/.test(op.type)) return true;
-    if (op.type === 'TensorArrayGradV3') return false;
+    if (op.type === 'TensorArrayGradV3' || op.type === 'TensorArrayGradWithShape') return false;
     if (/^(Enter|Identity|Switch|Exit|NextIteration|TensorArrayGrow)$/.test(op.type)) return walk(op.inputs[0]!);
     if (op.type === 'Merge') {
       for (const i of op.inputs) {
@@ -206,6 +211,16 @@ CONTROL_FLOW_RULES.set('TensorArrayGradV3', (c) => {
   const [h, flow] = c.inputs;
   const a = arrayAttrs(c, h!);
   const op = make(c, 'TensorArrayGradV3', [flow!], { source: c.attrs.string('source'), fresh: carriesForward(flow!) });
+  GRAD_OF.set(op, a.ta);
+  OUTPUT_ALIASES.set(op, [op.outputs[0]!, op.outputs[0]!]);
+  return op;
+});
+// TensorArrayGradWithShape(handle, flow_in, shape_to_prepend): the same, its elements shaped
+// shape_to_prepend + the forward array's element shape.
+CONTROL_FLOW_RULES.set('TensorArrayGradWithShape', (c) => {
+  const [h, flow, pre] = c.inputs;
+  const a = arrayAttrs(c, h!);
+  const op = make(c, 'TensorArrayGradWithShape', [flow!, pre!], { source: c.attrs.string('source'), fresh: carriesForward(flow!) });
   GRAD_OF.set(op, a.ta);
   OUTPUT_ALIASES.set(op, [op.outputs[0]!, op.outputs[0]!]);
   return op;

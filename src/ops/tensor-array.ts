@@ -276,6 +276,20 @@ defineOp<{ source: string; fresh: boolean }>({
   lower: (b, [flow], a) => [a.fresh ? b.fill(flow!.shape, 0, flow!.dtype) : flow!],
 });
 registerGradient('TensorArrayGradV3', null);
+/** TF's TensorArrayGradWithShape: as TensorArrayGradV3, a new array's elements shaped `shapeToPrepend` + the forward element shape. */
+defineOp<{ source: string; fresh: boolean }>({
+  type: 'TensorArrayGradWithShape',
+  infer: ([flow]) => [{ dtype: flow!.dtype, shape: null }],
+  lower: (b, [flow, pre], a) => {
+    if (!a.fresh) return [flow!];
+    const v = b.requireValue(pre!, () => new InvalidArgumentError('TensorArrayGradWithShape needs shape_to_prepend known when the plan is built', b.opName));
+    const p = Array.from(v.data as ArrayLike<number>, Number);
+    if (unset(flow!)) return [b.fill(flow!.shape, 0, flow!.dtype)];
+    const [n, ...elem] = flow!.shape;
+    return [b.fill([n!, ...p, ...elem], 0, flow!.dtype)];
+  },
+});
+registerGradient('TensorArrayGradWithShape', null);
 
 defineOp({
   type: 'TensorArraySizeV3',

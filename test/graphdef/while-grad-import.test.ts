@@ -136,6 +136,51 @@ for (const d of devices) {
       }
     });
 
+    it('TensorArrayGradV3 / TensorArrayGradWithShape outside a loop: a new gradient array per forward flow, writes to one index add up', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const grad = (name: string, op: string, extra: string[]) => [
+        node(`${name}/TensorArrayGradV3`, op, ['ta', 'scatter', ...extra], [str('source', 'gradients')]),
+        node(`${name}/gradient_flow`, 'Identity', ['scatter', `^${name}/TensorArrayGradV3`], [ty('T', 'DT_FLOAT')]),
+      ];
+      const write = (name: string, g: string, flow: string, index: string, value: string) =>
+        node(name, 'TensorArrayWriteV3', [`${g}/TensorArrayGradV3`, index, value, flow], [ty('T', 'DT_FLOAT')]);
+      const text = [
+        node('x', 'Placeholder', [], [ty('dtype', 'DT_FLOAT'), shape('shape', [3, 2])]),
+        constI('size', [], [3]),
+        node('ta', 'TensorArrayV3', ['size'], [ty('dtype', 'DT_FLOAT'), shape('element_shape', [2]), bool('dynamic_size', false), bool('clear_after_read', true), bool('identical_element_shapes', true), str('tensor_array_name', '')]),
+        constI('idx', [3], [0, 1, 2]),
+        node('scatter', 'TensorArrayScatterV3', ['ta', 'idx', 'x', 'ta:1'], [ty('T', 'DT_FLOAT')]),
+        constI('one', [], [1]),
+        constI('two', [], [2]),
+        constF('u', [2], [1, 2]),
+        constF('v', [2], [10, 20]),
+        ...grad('g', 'TensorArrayGradV3', []),
+        write('w1', 'g', 'g/gradient_flow', 'one', 'u'),
+        write('w2', 'g', 'w1', 'one', 'v'),
+        write('w3', 'g', 'w2', 'two', 'v'),
+        constI('all', [3], [0, 1, 2]),
+        node('gathered', 'TensorArrayGatherV3', ['g/TensorArrayGradV3', 'all', 'w3'], [ty('dtype', 'DT_FLOAT'), shape('element_shape', [2])]),
+        constI('pre', [1], [2]),
+        constF('uv', [2, 2], [1, 2, 10, 20]),
+        ...grad('h', 'TensorArrayGradWithShape', ['pre']),
+        write('hw', 'h', 'h/gradient_flow', 'one', 'uv'),
+        node('hgathered', 'TensorArrayGatherV3', ['h/TensorArrayGradV3', 'all', 'hw'], [ty('dtype', 'DT_FLOAT'), shape('element_shape', [2])]),
+      ].join('\n');
+      const g = importText(text);
+      const sess = new tf.Session({ ...d.options, graph: g });
+      try {
+        const feed = { 'x:0': new tf.NDArray(Float32Array.from([1, 1, 1, 1, 1, 1]), [3, 2], 'float32') } as never;
+        const [a, b] = (await sess.run([g.getTensorByName('gathered:0'), g.getTensorByName('hgathered:0')], feed)) as NDArray[];
+        expect(a!.shape).toEqual([3, 2]);
+        expect(values(a!)).toEqual([0, 0, 11, 22, 10, 20]);
+        expect(b!.shape).toEqual([3, 2, 2]);
+        expect(g.getTensorByName('hgathered:0').shape).toEqual([3, 2, 2]);
+        expect(values(b!)).toEqual([0, 0, 0, 0, 1, 2, 10, 20, 0, 0, 0, 0]);
+      } finally {
+        await sess.close();
+      }
+    });
+
     it('the imported training graph exports the Stack ops with TF attrs and runs again after re-import', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const gd = importText(tanhLoopGraph(W0, LR)).asGraphDef();
