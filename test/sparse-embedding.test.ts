@@ -260,6 +260,20 @@ describe('GraphDef export of the samplers', () => {
     expect(n('learned').op).toBe('LearnedUnigramCandidateSampler');
     expect(n('learned').attr.unique!.b).toBe(true);
   });
+
+  it('imports them back with their attrs', async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      tf.nn.fixedUnigramCandidateSampler(tf.constant([[2]], 'int64'), 1, 3, false, 3, { unigrams: [1, 1, 2], seed: 5, name: 'fixed' });
+      tf.nn.allCandidateSampler(tf.constant([[2]], 'int64'), 1, 3, true, { name: 'all' });
+    });
+    const g2 = new tf.Graph();
+    g2.asDefault(() => tf.importGraphDef(g.asGraphDef(), { name: '' }));
+    const sess = new tf.Session({ graph: g2 });
+    const [t, s] = (await sess.run([g2.getTensorByName('fixed:1'), g2.getTensorByName('all:0')])) as NDArray[];
+    close(t!, [0.5 * 3]);
+    expect(list(s!)).toEqual([0, 1, 2]);
+  });
 });
 
 const IDS_T = () => new tf.SparseTensor(IDX, tf.constant(IDS, 'int64'), [3, 3]);

@@ -52,7 +52,12 @@ function stateOf(s: SessionState, op: Operation): { runs: number; weights?: Floa
 function picker(weights: ArrayLike<number>): { sample: (r: Words) => number; prob: (k: number) => number } {
   const cum = new Float64Array(weights.length);
   let total = 0;
-  for (let i = 0; i < weights.length; i++) cum[i] = total += weights[i]!;
+  // TF keeps the total weight in a float
+  let total32 = 0;
+  for (let i = 0; i < weights.length; i++) {
+    cum[i] = total += weights[i]!;
+    total32 = Math.fround(total32 + weights[i]!);
+  }
   return {
     sample: (r) => {
       const u = r.double() * total;
@@ -65,7 +70,7 @@ function picker(weights: ArrayLike<number>): { sample: (r: Words) => number; pro
       }
       return lo;
     },
-    prob: (k) => (k < 0 || k >= weights.length ? 0 : Math.fround(weights[k]!) / Math.fround(total)),
+    prob: (k) => (k < 0 || k >= weights.length ? 0 : Math.fround(Math.fround(weights[k]!) / total32)),
   };
 }
 
@@ -96,7 +101,7 @@ function fixedWeights(a: Attrs & { vocabFile: string; distortion: number; numRes
   for (let id = 0; id < a.numReservedIds; id++) if (id % a.numShards === a.shard) w.push(0);
   let id = w.length;
   const add = (x: number) => {
-    if (id % a.numShards === a.shard) w.push(Math.fround(Math.pow(Math.fround(x), a.distortion)));
+    if (id % a.numShards === a.shard) w.push(Math.fround(Math.pow(Math.fround(x), Math.fround(a.distortion))));
     id++;
   };
   if (a.vocabFile) {
