@@ -181,6 +181,30 @@ for (const d of devices) {
       expect(arr(b)).toEqual([1, 1, 2, 0, 3, 0]);
       await s.close();
     });
+
+    it('an emitted value whose size is known only when the graph runs (a fed width): zeros of that size once finished', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const B = 2;
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const width = tf.placeholder(tf.int32, [], 'width');
+        const cell = new cellNs.BasicRNNCell(2);
+        const lens = tf.constant([2, 1], 'int32');
+        const loopFn = (time: Tensor, out: Tensor | null, st: unknown) => {
+          const emit = out === null ? tf.zeros(tf.reshape(width, [1])) : tf.fill(tf.stack([B, width]), tf.cast(time, 'float32'));
+          return [tf.greaterEqual(time, lens), tf.ones([B, 2]), out === null ? cell.zeroState(B, 'float32') : st, emit, null] as [Tensor, Tensor, unknown, unknown, unknown];
+        };
+        const [emitTa] = tf.nn.rawRnn(cell, loopFn);
+        return { width, out: (emitTa as tf.TensorArray).stack(), init: tf.globalVariablesInitializer() };
+      });
+      expect(t.out.shape).toEqual([null, B, null]);
+      const s = new tf.Session({ ...d.options, graph: g });
+      await s.run(t.init);
+      const out = (await s.run(t.out, [[t.width, 3]])) as NDArray;
+      expect(out.shape).toEqual([2, B, 3]);
+      expect(arr(out)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 0, 0, 0]);
+      await s.close();
+    });
   });
 }
 
