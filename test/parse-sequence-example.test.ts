@@ -236,3 +236,75 @@ describe('sequence parsing ops in a GraphDef', () => {
     });
   });
 });
+
+describe('ParseSingleSequenceExample and DecodeCompressed as TF writes them', () => {
+  it("export with TF's inputs and attrs and import back", async () => {
+    const g = new tf.Graph();
+    const gd = g.asDefault(() => {
+      const s = tf.placeholder(tf.string, [], 's');
+      const [ctx, fl] = tf.io.parseSingleSequenceExample(tf.io.decodeCompressed(s, 'ZLIB', 'dc'), {
+        c: new FixedLenFeature([2], tf.float32, [1, 2]), r: new FixedLenFeature([], tf.int64), v: new VarLenFeature(tf.string),
+      }, { f: new FixedLenSequenceFeature([2], tf.int64, true), g: new FixedLenSequenceFeature([], tf.float32), w: new VarLenFeature(tf.int64) }, 'ex7', 'pse');
+      tf.identity(ctx.c as tf.Tensor, 'c_out');
+      tf.identity(ctx.r as tf.Tensor, 'r_out');
+      tf.identity((ctx.v as tf.SparseTensor).values, 'v_out');
+      tf.identity(fl.f as tf.Tensor, 'f_out');
+      tf.identity(fl.g as tf.Tensor, 'g_out');
+      tf.identity((fl.w as tf.SparseTensor).indices, 'w_out');
+      return g.asGraphDef();
+    });
+    const dc = gd.node.find((n) => n.name === 'dc')!;
+    expect(dc.op).toBe('DecodeCompressed');
+    expect(new TextDecoder().decode(dc.attr.compression_type!.s)).toBe('ZLIB');
+    const n = gd.node.find((x) => x.name === 'pse')!;
+    expect(n.op).toBe('ParseSingleSequenceExample');
+    expect(n.input).toEqual(['dc', 'pse/feature_list_dense_missing_assumed_empty', 'pse/context_sparse_keys_0', 'pse/context_dense_keys_0', 'pse/context_dense_keys_1',
+      'pse/feature_list_sparse_keys_0', 'pse/feature_list_dense_keys_0', 'pse/feature_list_dense_keys_1', 'pse/context_dense_default_0', 'pse/context_dense_default_1', 'Const']); // debug_name last: the exampleName constant
+    expect(Object.keys(n.attr).sort()).toEqual(['Ncontext_dense', 'Ncontext_sparse', 'Nfeature_list_dense', 'Nfeature_list_sparse', 'Tcontext_dense', 'context_dense_shapes',
+      'context_sparse_types', 'feature_list_dense_shapes', 'feature_list_dense_types', 'feature_list_sparse_types']);
+    expect(n.attr.Ncontext_dense!.i).toBe(2);
+    expect(n.attr.feature_list_dense_shapes!.list!.shape.map((s) => s.dim.map((d) => d.size))).toEqual([[2], []]);
+    const missing = gd.node.find((x) => x.name === 'pse/feature_list_dense_missing_assumed_empty')!;
+    expect(missing.attr.value!.tensor!.stringVal.map((b) => new TextDecoder().decode(b))).toEqual(['f']);
+    const { deflateSync } = await import('node:zlib');
+    const bytes = deflateSync(seqExample({ context: { r: int64F([4]), v: bytesF(['a']) }, lists: { g: [floatF([0.5]), floatF([1.5])], w: [int64F([]), int64F([9])] } }));
+    const g2 = new tf.Graph();
+    await g2.asDefault(async () => {
+      tf.importGraphDef(gd, { name: '' });
+      await using sess = new tf.Session();
+      const [c, r, v, f, gv, w] = await sess.run(['c_out:0', 'r_out:0', 'v_out:0', 'f_out:0', 'g_out:0', 'w_out:0'], { 's:0': scalar(bytes) } as never) as tf.NDArray[];
+      expect(c!.toArray()).toEqual([1, 2]);
+      expect(r!.toArray()).toEqual(4);
+      expect(v!.toArray()).toEqual(['a']);
+      expect(f!.shape).toEqual([0, 2]);
+      expect(gv!.toArray()).toEqual([0.5, 1.5]);
+      expect(w!.toArray()).toEqual([[1, 0]]);
+      const bad = deflateSync(seqExample({ lists: { g: [floatF([1])] } }));
+      await expect(sess.run('c_out:0', { 's:0': scalar(bad) } as never)).rejects.toThrow('Inconsistent max number of elements for feature r: expected 1, but found 0');
+    });
+  });
+});
+
+describe('stripped MetaGraphs with sequence parsing', () => {
+  it('list the OpDefs, strip the empty lists and import back', async () => {
+    const g = new tf.Graph();
+    const mg = g.asDefault(() => {
+      const s = tf.placeholder(tf.string, [], 's');
+      const [, fl] = tf.io.parseSingleSequenceExample(s, null, { g: new FixedLenSequenceFeature([], tf.float32) }, null, 'pse');
+      tf.identity(fl.g as tf.Tensor, 'g_out');
+      return tf.train.exportMetaGraph(null, { stripDefaultAttrs: true });
+    });
+    const ops = (mg.metaInfoDef!.strippedOpList as { op: { name: string; attr: { name: string; allowedValues?: any }[] }[] }).op;
+    const def = ops.find((o) => o.name === 'ParseSingleSequenceExample')!;
+    expect(def.attr.find((a) => a.name === 'Tcontext_dense')!.allowedValues.list.type).toEqual([1, 9, 7]);
+    const n = mg.graphDef!.node.find((x) => x.name === 'pse')!;
+    expect(Object.keys(n.attr).sort()).toEqual(['Nfeature_list_dense', 'feature_list_dense_shapes', 'feature_list_dense_types']);
+    const g2 = new tf.Graph();
+    await g2.asDefault(async () => {
+      tf.train.importMetaGraph(mg);
+      await using sess = new tf.Session();
+      const out = await sess.run('g_out:0', { 's:0': scalar(seqExample({ lists: { g: [floatF([2]), floatF([3])] } })) } as never) as tf.NDArray;
+      expect(out.toArray()).toEqual([2, 3]);
+    });
+  });
+});

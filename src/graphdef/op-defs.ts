@@ -129,6 +129,9 @@ const SPECS: string[] = [
   'Exit | data: T | output: T | T: type',
   'NextIteration | data: T | output: T | T: type',
   'LoopCond | input: bool | output: bool | ',
+  'DecodeCompressed | bytes: string | output: string | compression_type: string = ""',
+  'DecodeJSONExample | json_examples: string | binary_examples: string | ',
+  'ParseSingleSequenceExample | serialized: string; feature_list_dense_missing_assumed_empty: string; context_sparse_keys: Ncontext_sparse * string; context_dense_keys: Ncontext_dense * string; feature_list_sparse_keys: Nfeature_list_sparse * string; feature_list_dense_keys: Nfeature_list_dense * string; context_dense_defaults: Tcontext_dense; debug_name: string | context_sparse_indices: Ncontext_sparse * int64; context_sparse_values: context_sparse_types; context_sparse_shapes: Ncontext_sparse * int64; context_dense_values: Tcontext_dense; feature_list_sparse_indices: Nfeature_list_sparse * int64; feature_list_sparse_values: feature_list_sparse_types; feature_list_sparse_shapes: Nfeature_list_sparse * int64; feature_list_dense_values: feature_list_dense_types | Ncontext_sparse: int >= 0 = 0; Ncontext_dense: int >= 0 = 0; Nfeature_list_sparse: int >= 0 = 0; Nfeature_list_dense: int >= 0 = 0; context_sparse_types: list({float, int64, string}) >= 0 = []; Tcontext_dense: list({float, int64, string}) >= 0 = []; feature_list_dense_types: list({float, int64, string}) >= 0 = []; context_dense_shapes: list(shape) >= 0 = []; feature_list_sparse_types: list({float, int64, string}) >= 0 = []; feature_list_dense_shapes: list(shape) >= 0 = []',
   'SaveV2 | prefix: string; tensor_names: string; shape_and_slices: string; tensors: dtypes |  | dtypes: list(type) >= 1 | stateful',
   'RestoreV2 | prefix: string; tensor_names: string; shape_and_slices: string | tensors: dtypes | dtypes: list(type) >= 1 | stateful',
   'MergeV2Checkpoints | checkpoint_prefixes: string; destination_prefix: string |  | delete_old_dirs: bool = true | stateful',
@@ -145,7 +148,7 @@ function parseDefault(type: string, v: string): AttrValue {
   if (type === 'type') return { type: DT[t]! };
   if (type === 'shape') return { shape: { dim: [], unknownRank: true } };
   if (type === 'list(int)') return { list: { ...emptyList(), i: t.slice(1, -1).split(',').filter((x) => x.trim()).map(Number) } };
-  if (type === 'list(type)') return { list: emptyList() };
+  if (type === 'list(type)' || type === 'list(shape)') return { list: emptyList() };
   throw new Error(`op-defs: no default syntax for ${type}`);
 }
 
@@ -155,7 +158,10 @@ function parseAttr(spec: string): AttrDef {
   const [, name, rawType, min, dflt] = m;
   let type = rawType!;
   let allowedValues: AttrValue | undefined;
-  if (type.startsWith('{')) {
+  if (type.startsWith('list({')) {
+    type = 'list(type)';
+    allowedValues = { list: { ...emptyList(), type: rawType!.slice(6, -2).split(',').map((x) => DT[x.trim()]!) } };
+  } else if (type.startsWith('{')) {
     const items = type.slice(1, -1).split(',').map((x) => x.trim());
     if (items[0]!.startsWith('"')) {
       type = 'string';

@@ -20,6 +20,7 @@ import { type TensorLike, toNDArray, toTensor } from './convert.js';
 import { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature } from './parsing.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { SparseTensor } from './sparse-tensor.js';
+import './parse-sequence-graphdef.js';
 
 interface SparseSpec { key: string; dtype: DType }
 interface ContextDenseSpec { key: string; shape: number[]; dtype: DType; dflt: NDArray | null }
