@@ -239,6 +239,38 @@ for (const dev of devices) {
       await sess.close();
     });
 
+    it('slices, gathers, concat, stack, tile, pad, reverse, split, where of complex values', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const x: C[] = [[1, 2], [3, -4], [5, 6], [-7, 8], [9, 0], [0, -1]];
+      const g = new tf.Graph();
+      const outs = g.asDefault(() => {
+        const z = tf.constant(cx(x, [2, 3]));
+        return [
+          tf.slice(z, [0, 1], [2, 2]), tf.index(z, ':', 2), tf.gather(z, [1, 0]), tf.concat([z, z], 1), tf.stack([z, z]),
+          tf.tile(z, [1, 2]), tf.pad(z, [[0, 1], [1, 0]]), tf.reverse(z, [1]), tf.split(z, 3, 1)[2]!,
+          tf.where(tf.constant([[true, false, true], [false, true, false]]), z, tf.zerosLike(z)),
+        ];
+      });
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      const got = (await sess.run(outs)) as NDArray[];
+      const at = (i: number, j: number): C => x[i * 3 + j]!;
+      const z0: C = [0, 0];
+      const want: C[][] = [
+        [at(0, 1), at(0, 2), at(1, 1), at(1, 2)], [at(0, 2), at(1, 2)], [...x.slice(3), ...x.slice(0, 3)],
+        [...x.slice(0, 3), ...x.slice(0, 3), ...x.slice(3), ...x.slice(3)], [...x, ...x],
+        [...x.slice(0, 3), ...x.slice(0, 3), ...x.slice(3), ...x.slice(3)],
+        [z0, ...x.slice(0, 3), z0, ...x.slice(3), z0, z0, z0, z0], [at(0, 2), at(0, 1), at(0, 0), at(1, 2), at(1, 1), at(1, 0)],
+        [at(0, 2), at(1, 2)], [at(0, 0), z0, at(0, 2), z0, at(1, 1), z0],
+      ];
+      want.forEach((w, k) => {
+        expect(got[k]!.dtype, `output ${k}`).toBe('complex64');
+        expectPairs(pairs(got[k]!), w, 0, `output ${k}`);
+      });
+      expect(got[4]!.shape).toEqual([2, 2, 3]);
+      expect(got[6]!.shape).toEqual([3, 4]);
+      await sess.close();
+    });
+
     it('FFT / IFFT (1-D to 3-D) of radix-2 and other lengths against the direct DFT', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const cases: { shape: number[]; k: 1 | 2 | 3; dtype: 'complex64' | 'complex128' }[] = [
@@ -438,6 +470,11 @@ const GRAD: GradCase[] = [
   { name: 'fft2d / ifft3d', ins: [{ shape: [3, 4] }, { shape: [3, 4] }, { shape: [2, 2, 3] }], f: (a, b, c) => [...parts2(tf.fft2d(toC(a!, b!))), tf.real(tf.ifft3d(toC(c!, c!)))] },
   { name: 'rfft (crop and pad), irfft', ins: [{ shape: [2, 6] }], f: (x) => [...parts2(tf.spectral.rfft(x!, [4])), ...parts2(tf.spectral.rfft(x!, [9])), tf.spectral.irfft(tf.spectral.rfft(x!), [7])] },
   { name: 'irfft of a free spectrum (even and odd lengths)', ins: [{ shape: [3, 4] }, { shape: [3, 4] }], f: (a, b) => [tf.spectral.irfft(toC(a!, b!), [6]), tf.spectral.irfft(toC(a!, b!), [7]), tf.spectral.irfft(toC(a!, b!), [3])] },
+  { name: 'slice, concat, stack, gather, pad of complex values', ins: [{ shape: [3, 4] }, { shape: [3, 4] }], f: (a, b) => {
+    const z = toC(a!, b!);
+    const y = tf.concat([tf.slice(z, [0, 1], [2, 3]), tf.index(tf.gather(z, [2, 0]), ':', ':3')], 0);
+    return parts2(tf.multiply(tf.pad(tf.stack([y, tf.reverse(y, [1])], 1), [[1, 0], [0, 0], [0, 1]]), tf.reduceSum(z)));
+  } },
   { name: 'rfft2d, irfft2d', ins: [{ shape: [3, 5] }, { shape: [3, 3] }, { shape: [3, 3] }], f: (x, a, b) => [...parts2(tf.spectral.rfft2d(x!, [4, 4])), tf.spectral.irfft2d(toC(a!, b!), [3, 4])] },
 ];
 

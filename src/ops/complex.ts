@@ -1,7 +1,7 @@
 /**
  * complex64/complex128 tensors: TF's Complex, Real, Imag, Conj, Angle and ComplexAbs ops, and
  * complex kernels for the common ops (arithmetic, Sum/Mean, MatMul, Cast, Equal, reshapes and
- * the helpers gradients use).
+ * the helpers gradients use; the ops that move elements are in complex-parts.ts).
  *
  * Complex values are computed on the host: every op with a complex input or output is a
  * host-stage op (session/host-stage.ts), its real inputs computed by the device plan first and
@@ -23,6 +23,7 @@ import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { broadcastOrThrow } from './elementwise.js';
 import { binaryGrads } from './grads/util.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import './complex-parts.js';
 
 const cplx = (t: { dtype: DType }): boolean => isComplex(t.dtype);
 /** Whether an op takes or makes a complex value (and so runs on the host). */
