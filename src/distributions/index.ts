@@ -9,3 +9,4 @@ export { Uniform } from './uniform.js';
 export { Multinomial } from './multinomial.js';
 export { Beta } from './beta.js';
 export { Gamma } from './gamma.js';
+export { Dirichlet } from './dirichlet.js';

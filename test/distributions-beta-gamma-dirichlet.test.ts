@@ -1,5 +1,5 @@
 /**
- * tf.distributions.Beta and tf.distributions.Gamma (TF 1.15's beta.py, gamma.py) on every device
+ * tf.distributions.Beta, Gamma and Dirichlet (TF 1.15's beta.py, gamma.py, dirichlet.py) on every device
  * in float32 and float64, against float64 re-implementations of the densities (Stirling lgamma,
  * asymptotic digamma), closed-form cdfs (Beta(1, b), Beta(a, 1), Gamma(1, β)), KLs by
  * quadrature of p·log(p/q), sample shapes and moments with fixed seeds, TF's mode and
@@ -177,6 +177,94 @@ for (const dev of devices) {
   }
 }
 
+for (const dev of devices) {
+  const dtypes = dev.caps.float64 ? (['float32', 'float64'] as const) : (['float32'] as const);
+  for (const dtype of dtypes) {
+    const [rtol, atol] = dtype === 'float64' ? [1e-9, 1e-12] : [3e-5 * dev.caps.tolScale, 1e-5];
+    describe(`Dirichlet (${dev.name}, ${dtype})`, () => {
+      it('log_prob, entropy, moments, covariance, mode, KL (k = 2 against Beta quadrature) and samples', async (ctx) => {
+        if (dev.skipReason) skipTest(ctx, dev.skipReason);
+        const AL = [[1.5, 2, 3], [0.5, 4, 2]];
+        const XS = [[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]];
+        const n = 3000;
+        const g = new tf.Graph();
+        const f = g.asDefault(() => {
+          const d = new D.Dirichlet(tf.constant(AL, dtype));
+          const d2 = new D.Dirichlet(tf.constant([2, 3], dtype));
+          const e2 = new D.Dirichlet(tf.constant([1.2, 2], dtype));
+          expect(d.batchShape).toEqual([2]);
+          expect(d.eventShape).toEqual([3]);
+          return {
+            lp: d.logProb(tf.constant(XS, dtype)), ent: d.entropy(), mean: d.mean(), vr: d.variance(), cov: d.covariance(), mode: d.mode(),
+            kl: D.klDivergence(d2, e2), ent2: d2.entropy(), s: d.sample(n, 4),
+          };
+        });
+        expect(f.s.shape).toEqual([n, 2, 3]);
+        const sess = new tf.Session({ ...dev.options, graph: g });
+        try {
+          const [lp, ent, mean, vr, cov, mode, kl, ent2, s] = (await sess.run([f.lp, f.ent, f.mean, f.vr, f.cov, f.mode, f.kl, f.ent2, f.s])) as NDArray[];
+          const lbeta = (a: number[]) => a.reduce((p, x) => p + lgam(x), 0) - lgam(a.reduce((p, x) => p + x, 0));
+          expectClose(lp!, AL.map((a, i) => a.reduce((p, ai, j) => p + (ai - 1) * Math.log(XS[i]![j]!), 0) - lbeta(a)), rtol, atol, 'log_prob');
+          expectClose(ent!, AL.map((a) => {
+            const a0 = a.reduce((p, x) => p + x, 0);
+            return lbeta(a) + (a0 - a.length) * psi(a0) - a.reduce((p, x) => p + (x - 1) * psi(x), 0);
+          }), rtol, atol, 'entropy');
+          const m = AL.map((a) => a.map((x) => x / a.reduce((p, y) => p + y, 0)));
+          expectClose(mean!, m.flat(), rtol, atol, 'mean');
+          const covRef = AL.flatMap((a, i) => {
+            const a0 = a.reduce((p, x) => p + x, 0);
+            return a.flatMap((_, r) => a.map((_, c) => ((r === c ? m[i]![r]! : 0) - m[i]![r]! * m[i]![c]!) / (a0 + 1)));
+          });
+          expectClose(cov!, covRef, rtol, atol, 'covariance');
+          expectClose(vr!, AL.flatMap((a, i) => a.map((_, r) => covRef[i * 9 + r * 4]!)), rtol, atol, 'variance');
+          // (α − 1)/(α₀ − k) where every α > 1, else NaN
+          expectClose(mode!, [0.5 / 3.5, 1 / 3.5, 2 / 3.5, NaN, NaN, NaN], rtol, atol, 'mode');
+          const klRef = integrate((x) => Math.exp(betaLogPdf(2, 3, x)) * (betaLogPdf(2, 3, x) - betaLogPdf(1.2, 2, x)), 0, 1);
+          expectClose(kl!, [klRef], 1e-4, 1e-5, 'KL');
+          const bl = lgam(2) + lgam(3) - lgam(5);
+          expectClose(ent2!, [bl - psi(2) - 2 * psi(3) + 3 * psi(5)], rtol, atol, 'entropy = Beta entropy for k = 2');
+          const v = nums(s!);
+          for (let r = 0; r < n * 2; r++) expect(Math.abs(v[3 * r]! + v[3 * r + 1]! + v[3 * r + 2]! - 1)).toBeLessThan(1e-5);
+          for (let b = 0; b < 2; b++) {
+            for (let j = 0; j < 3; j++) {
+              const col = Array.from({ length: n }, (_, i) => v[i * 6 + b * 3 + j]!);
+              const mu = col.reduce((p, x) => p + x, 0) / n;
+              expect(Math.abs(mu - m[b]![j]!), `sample mean [${b}, ${j}]`).toBeLessThan(5 * Math.sqrt(covRef[b * 9 + j * 4]! / n));
+            }
+          }
+        } finally {
+          await sess.close();
+        }
+      });
+    });
+  }
+}
+
+describe('Dirichlet graph behaviour', () => {
+  it('validate_args and allow_nan_stats=False raise TF\'s messages', async () => {
+    const g = new tf.Graph();
+    const arr = (v: number[], s: number[]) => new tf.NDArray(Float64Array.from(v), s, 'float64');
+    const f = g.asDefault(() => {
+      const c = tf.placeholder('float64', [2, 2]);
+      const x = tf.placeholder('float64', [2, 2]);
+      const d = new D.Dirichlet(c, { validateArgs: true, allowNanStats: false });
+      expect(d.name).toBe('Dirichlet/');
+      return { c, x, mean: d.mean(), mode: d.mode(), lp: d.logProb(x) };
+    });
+    const sess = new tf.Session({ graph: g });
+    try {
+      const feed = (c: number[], x = [0.5, 0.5, 0.5, 0.5]) => new Map([[f.c, arr(c, [2, 2])], [f.x, arr(x, [2, 2])]]);
+      await expect(sess.run(f.mean, feed([1, -2, 3, 4]))).rejects.toThrow('Concentration parameter must be positive.');
+      await expect(sess.run(f.mode, feed([1, 2, 3, 4]))).rejects.toThrow('Mode undefined when any concentration <= 1');
+      await expect(sess.run(f.lp, feed([2, 2, 3, 4], [0.5, 0.6, 0.5, 0.5]))).rejects.toThrow('sample last-dimension must sum to `1`');
+      const lp = (await sess.run(f.lp, feed([2, 2, 3, 4]))) as NDArray;
+      expect(lp.shape).toEqual([2]);
+    } finally {
+      await sess.close();
+    }
+  });
+});
+
 describe('Beta / Gamma graph behaviour', () => {
   it('names, batch shapes, reparameterization, the second gamma seed from gen_new_seed', () => {
     const g = new tf.Graph();
@@ -238,6 +326,8 @@ const GRAD: GradCase[] = [
   { name: 'Beta entropy', ins: [{ shape: [2], gen: pos }, { shape: [2], gen: pos }], f: (a, b) => new D.Beta(a, b).entropy() },
   { name: 'Gamma log_prob and cdf', ins: [{ shape: [3], gen: pos }, { shape: [3], gen: pos }, { shape: [3], gen: pos }], f: (a, r, x) => [new D.Gamma(a, r).logProb(x), new D.Gamma(a, r).cdf(x)] },
   { name: 'KL(Beta‖Beta)', ins: [{ shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }], f: (a, b, c, d) => D.klDivergence(new D.Beta(a, b), new D.Beta(c, d)) },
+  { name: 'Dirichlet log_prob in concentration and x', ins: [{ shape: [2, 3], gen: pos }, { shape: [2, 3], gen: unit }], f: (a, x) => new D.Dirichlet(a).logProb(x) },
+  { name: 'KL(Dirichlet‖Dirichlet)', ins: [{ shape: [3], gen: pos }, { shape: [3], gen: pos }], f: (a, b) => D.klDivergence(new D.Dirichlet(a), new D.Dirichlet(b)) },
   { name: 'KL(Gamma‖Gamma)', ins: [{ shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }, { shape: [2], gen: pos }], f: (a, b, c, d) => D.klDivergence(new D.Gamma(a, b), new D.Gamma(c, d)) },
 ];
 describeGradients('finite-difference gradients of Beta and Gamma', GRAD, devices);
