@@ -15,6 +15,7 @@ import type { PartialShape } from '../shape.js';
 import type { AttrValue, GraphDef, NodeDef } from '../proto/framework.js';
 import { encodeTsflowAttrs } from './attr-codec.js';
 import { dtypeToEnum, shapeToProto, tensorToProto } from './tensor-proto.js';
+import { FLOW_T, TENSOR_ARRAY_EXPORT_TYPES, isTensorArrayFlow, tensorArrayNodeDefs } from './tensor-array-export.js';
 
 const DT_RESOURCE = 20;
 /** Whether `t` is a V2 stack's handle (through the Enters taking it into loops): TF's DT_RESOURCE. */
@@ -234,6 +235,18 @@ on(['ConcatV2'], (c) => {
   c.constInput('axis', int(c.attrs.axis as number));
   return { N: A.i(n), T: T(c), Tidx: A.type('int32') };
 });
+// TF's Split takes split_dim first, SplitV (value, size_splits, split_dim).
+on(['Split', 'SplitV'], (c): Record<string, AttrValue> => {
+  const n = c.attrs.num as number;
+  if (c.op.type === 'Split') {
+    c.constInput('split_dim', int(c.attrs.axis as number));
+    c.inputs.unshift(c.inputs.pop()!);
+    return { num_split: A.i(n), T: T(c) };
+  }
+  c.constInput('size_splits', ints(c.attrs.sizes as number[]));
+  c.constInput('split_dim', int(c.attrs.axis as number));
+  return { num_split: A.i(n), T: T(c), Tlen: A.type('int32') };
+});
 on(['Pack'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c), axis: A.i(c.attrs.axis as number) }));
 on(['Unpack'], (c) => ({ num: A.i(c.attrs.num as number), T: T(c), axis: A.i(c.attrs.axis as number) }));
 on(['ExpandDims'], (c) => (c.constInput('dim', int(c.attrs.axis as number)), { T: T(c), Tdim: A.type('int32') }));
@@ -403,11 +416,13 @@ on(['HistogramFixedWidth'], (c) => ({ T: T(c), dtype: A.type(c.attrs.dtype as DT
 on(['Multinomial'], (c) => ({ T: T(c), seed: A.i(c.attrs.seed as number), seed2: A.i(c.attrs.seed2 as number), output_dtype: A.type(c.attrs.outputDtype as DType) }));
 
 // Control flow v1 (src/ops/control-flow/ops.ts): tf.cond and tf.whileLoop as TF1 writes them.
-on(['Switch', 'Exit', 'NextIteration'], justT);
-on(['Merge'], (c) => ({ N: A.i(c.op.inputs.length), T: T(c) }));
+// A TensorArray's flow is TF's float scalar whatever the array's dtype.
+const flowOrT = (c: ExportCtx): AttrValue => (isTensorArrayFlow(c.op.inputs[0]!) ? FLOW_T : T(c));
+on(['Switch', 'Exit', 'NextIteration'], (c) => ({ T: flowOrT(c) }));
+on(['Merge'], (c) => ({ N: A.i(c.op.inputs.length), T: flowOrT(c) }));
 on(['Enter'], (c) => ({
   // a stack's handle is TF's resource (tsflow holds it as an int32 scalar)
-  T: isStackV2Handle(c.op.inputs[0]!) ? { type: DT_RESOURCE } : T(c),
+  T: isStackV2Handle(c.op.inputs[0]!) ? { type: DT_RESOURCE } : flowOrT(c),
   frame_name: A.s(c.attrs.frameName as string),
   is_constant: A.b(!!c.attrs.isConstant),
   parallel_iterations: A.i(c.attrs.parallelIterations as number),
@@ -420,6 +435,8 @@ export function isTfOpType(type: string): boolean {
 }
 
 function inputName(t: Tensor): string {
+  // TF's TensorArrayV3 (and TensorArrayGradV3) give the handle :0 and the flow :1
+  if (t.op.type === 'TensorArrayV3' || t.op.type === 'TensorArrayGradV3') return `${t.op.name}:1`;
   return t.index === 0 ? t.op.name : `${t.op.name}:${t.index}`;
 }
 
@@ -438,6 +455,17 @@ export interface AsGraphDefOptions {
 
 /** The NodeDefs of one op: Const nodes for its folded inputs first, then the op itself. */
 export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts: AsGraphDefOptions = {}): NodeDef[] {
+  const ta = TENSOR_ARRAY_EXPORT_TYPES.has(op.type) && !op.attrs._tf ? tensorArrayNodeDefs(op, taken) : null;
+  if (ta) {
+    const last = ta.at(-1)!;
+    const gt = op.attrs._gradient_op_type;
+    if (typeof gt === 'string') last.attr._gradient_op_type = A.s(gt);
+    if (opts.addShapes) {
+      const shapes: PartialShape[] = op.type === 'TensorArrayV3' || op.type === 'TensorArrayGradV3' ? [[2], []] : op.outputs.map((t) => (isTensorArrayFlow(t) ? [] : t.shape));
+      last.attr._output_shapes = { list: { ...emptyList(), shape: shapes.map(shapeToProto) } };
+    }
+    return ta;
+  }
   const extra: NodeDef[] = [];
   const c: ExportCtx = {
     op,
