@@ -15,7 +15,7 @@ import type { PartialShape } from '../shape.js';
 import type { AttrValue, GraphDef, NodeDef } from '../proto/framework.js';
 import { encodeTsflowAttrs } from './attr-codec.js';
 import { dtypeToEnum, shapeToProto, tensorToProto } from './tensor-proto.js';
-import { FLOW_T, TENSOR_ARRAY_EXPORT_TYPES, isTensorArrayFlow, tensorArrayNodeDefs } from './tensor-array-export.js';
+import { FLOW_T, GRADIENT_ONLY_TYPES, TENSOR_ARRAY_EXPORT_TYPES, crossFrameInputs, isTensorArrayFlow, tensorArrayNodeDefs, unexportableNode } from './tensor-array-export.js';
 
 const DT_RESOURCE = 20;
 /** Whether `t` is a V2 stack's handle (through the Enters taking it into loops): TF's DT_RESOURCE. */
@@ -455,7 +455,7 @@ export interface AsGraphDefOptions {
 
 /** The NodeDefs of one op: Const nodes for its folded inputs first, then the op itself. */
 export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts: AsGraphDefOptions = {}): NodeDef[] {
-  const ta = TENSOR_ARRAY_EXPORT_TYPES.has(op.type) && !op.attrs._tf ? tensorArrayNodeDefs(op, taken) : null;
+  const ta = TENSOR_ARRAY_EXPORT_TYPES.has(op.type) && !op.attrs._tf && !crossFrameInputs(op, taken).length ? tensorArrayNodeDefs(op, taken) : null;
   if (ta) {
     const last = ta.at(-1)!;
     const gt = op.attrs._gradient_op_type;
@@ -465,6 +465,12 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
       last.attr._output_shapes = { list: { ...emptyList(), shape: shapes.map(shapeToProto) } };
     }
     return ta;
+  }
+  // tsflow's TensorArray gradient ops, array ops of its gradient loops and ops reading across loop frames have no TF form
+  const cross = op.attrs._tf ? [] : crossFrameInputs(op, taken);
+  if (!op.attrs._tf && (cross.length || GRADIENT_ONLY_TYPES.has(op.type) || TENSOR_ARRAY_EXPORT_TYPES.has(op.type))) {
+    const ins = op.inputs.filter((t) => !cross.includes(t));
+    return [unexportableNode(op, [...ins.map(inputName), ...op.controlInputs.filter((x) => !cross.some((t) => t.op === x)).map((x) => `^${x.name}`)])];
   }
   const extra: NodeDef[] = [];
   const c: ExportCtx = {

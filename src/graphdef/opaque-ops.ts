@@ -57,3 +57,23 @@ export const OPAQUE_RULES = new Map<string, ImportRule>(
     },
   ]),
 );
+
+// The steps of tsflow's gradient loops that asGraphDef cannot write in TF's form (TensorArray
+// gradient ops, ops reading the forward loop's tensors across frames; see
+// graphdef/tensor-array-export.ts): a training graph's .meta imports, and its forward part runs;
+// running one of these is an UnimplementedError naming the node and the op it stood for.
+const TA_GRADIENT = '_TsflowGradientLoopOp';
+defineOp<{ _outputs: OutSpec[]; op: string }>({
+  type: TA_GRADIENT,
+  infer: (_ins, a) => a._outputs,
+  lower: (b, _ins, a) => {
+    throw new UnimplementedError(
+      `tsflow cannot run node '${b.opName}' imported from a GraphDef: it is tsflow's ${a.op}, a step of the gradient of a while loop (TensorArray gradients, tensors read across loop frames) that a GraphDef does not carry in TF's form; build the training graph in tsflow to run it`,
+      b.opName,
+    );
+  },
+  stateful: true,
+});
+OPAQUE_RULES.set(TA_GRADIENT, (c: ImportCtx) =>
+  make(c, TA_GRADIENT, c.inputs, { _outputs: of(c.attrs.types('_tsflow_out_types')), op: c.attrs.string('_tsflow_op', TA_GRADIENT) }),
+);

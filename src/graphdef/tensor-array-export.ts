@@ -30,6 +30,29 @@ export const TENSOR_ARRAY_EXPORT_TYPES = new Set([
   'TensorArrayCloseV3', 'TensorArrayGrow', 'TensorArrayGradV3',
 ]);
 
+/**
+ * tsflow's own gradient ops of TensorArrays, and the ops of its gradient loops that read the
+ * forward loop's tensors directly (across frames), which TF's form cannot carry: they are
+ * written as UNEXPORTABLE_TYPE nodes naming the op, without their cross-frame inputs, which
+ * import but fail when run (graphdef/opaque-ops.ts).
+ */
+export const GRADIENT_ONLY_TYPES = new Set(['TensorArrayClearRows', 'TensorArrayReadGrad', 'TensorArrayAccumulateRead', 'TensorArrayUnstackGrad', 'TensorArrayShrink']);
+export const UNEXPORTABLE_TYPE = '_TsflowGradientLoopOp';
+
+/** The node of an op tsflow cannot write in TF's form: its inputs, its type and output dtypes as attrs. */
+export function unexportableNode(op: Operation, inputs: string[]): NodeDef {
+  return {
+    name: op.name,
+    op: UNEXPORTABLE_TYPE,
+    input: inputs,
+    device: op.device,
+    attr: {
+      _tsflow_op: { s: enc.encode(op.type) },
+      _tsflow_out_types: { list: { s: [], i: [], f: [], b: [], type: op.outputs.map((t) => dtypeToEnum(t.dtype)), shape: [], tensor: [], func: [] } },
+    },
+  };
+}
+
 const FLOW_OPS = new Set(['TensorArrayWriteV3', 'TensorArrayScatterV3', 'TensorArrayUnstack', 'TensorArraySplitV3', 'TensorArrayGrow']);
 const PASS = /^(Enter|Identity|Switch|Merge|NextIteration|Exit|RefEnter|RefIdentity)$/;
 
@@ -57,28 +80,37 @@ interface Frame {
   parallelIterations: number;
 }
 
+const STATES = new WeakMap<Set<string>, State>();
+
 interface State {
   frames: Map<Operation, Frame | null>;
   /** `<array>|<frame>` → the Enter node taking the array's handle into that frame. */
   enters: Map<string, string>;
 }
 
-/** Each op's while-loop frame: Enter goes into its frame, Exit out of it, any other op is in its inputs' frame. */
+/**
+ * Each op's while-loop frame: Enter goes into its frame, Exit out of it, any other op is in its
+ * inputs' frame (the latest-built input's: tsflow's gradient loops also read the forward loop's
+ * tensors, across frames).
+ */
 function framesOf(g: Graph): Map<Operation, Frame | null> {
   const byName = new Map<string, Frame>();
   const m = new Map<Operation, Frame | null>();
+  const order = new Map(g.operations.map((o, i) => [o, i]));
   for (const op of g.operations) {
     let f: Frame | null = null;
+    let at = -1;
     for (const i of [...op.inputs.map((t) => t.op), ...op.controlInputs]) {
-      if (m.has(i)) {
+      if (m.has(i) && order.get(i)! > at) {
         f = m.get(i)!;
-        break;
+        at = order.get(i)!;
       }
     }
     if (op.type === 'Enter') {
       const name = op.attrs.frameName as string;
+      const from = m.get(op.inputs[0]!.op) ?? null;
       let fr = byName.get(name);
-      if (!fr) byName.set(name, (fr = { name, parent: f, parallelIterations: (op.attrs.parallelIterations as number) ?? 10 }));
+      if (!fr) byName.set(name, (fr = { name, parent: from, parallelIterations: (op.attrs.parallelIterations as number) ?? 10 }));
       f = fr;
     } else if (op.type === 'Exit') f = f?.parent ?? null;
     m.set(op, f);
@@ -86,7 +118,35 @@ function framesOf(g: Graph): Map<Operation, Frame | null> {
   return m;
 }
 
-const STATES = new WeakMap<Set<string>, State>();
+/** Frames per graph, recomputed when ops were added (op.nodeDef exports one op at a time). */
+const FRAMES = new WeakMap<Graph, { n: number; frames: Map<Operation, Frame | null> }>();
+
+function stateOf(op: Operation, taken: Set<string>): State {
+  let st = STATES.get(taken);
+  if (!st) {
+    const g = op.graph;
+    let f = FRAMES.get(g);
+    if (!f || f.n !== g.operations.length) FRAMES.set(g, (f = { n: g.operations.length, frames: framesOf(g) }));
+    STATES.set(taken, (st = { frames: f.frames, enters: new Map() }));
+  }
+  return st;
+}
+
+/**
+ * The inputs of `op` built in another loop frame than its own (tsflow's gradient loops read the
+ * forward loop's tensors directly, which a GraphDef cannot carry), or an empty list.
+ */
+export function crossFrameInputs(op: Operation, taken: Set<string>): Tensor[] {
+  if (op.type === 'Enter' || op.type === 'Exit') return [];
+  const { frames } = stateOf(op, taken);
+  const f = frames.get(op) ?? null;
+  return op.inputs.filter((t) => {
+    const g = frames.get(t.op) ?? null;
+    // ops without inputs (constants) belong to no frame
+    return g !== f && !(t.op.inputs.length === 0 && t.op.controlInputs.length === 0);
+  });
+}
+
 
 /** Names each extra node uniquely, TF-style (`name`, `name_1`, …). */
 function unique(taken: Set<string>, base: string): string {
@@ -100,9 +160,7 @@ const inputName = (t: Tensor): string => (t.op.type === 'TensorArrayV3' || t.op.
 
 /** Writes `op` (a type in TENSOR_ARRAY_EXPORT_TYPES) as TF's nodes, or null where it is not an array tsflow can follow. */
 export function tensorArrayNodeDefs(op: Operation, taken: Set<string>): NodeDef[] | null {
-  let st = STATES.get(taken);
-  if (!st) STATES.set(taken, (st = { frames: framesOf(op.graph), enters: new Map() }));
-  const state = st;
+  const state = stateOf(op, taken);
   const out: NodeDef[] = [];
   const ctrl = op.controlInputs.map((x) => `^${x.name}`);
   const frame = state.frames.get(op) ?? null;

@@ -207,4 +207,36 @@ describe('Saver.save → tf.train.importMetaGraph → restore of an RNN model', 
     expect(Array.from(got.data)).toEqual(Array.from(want.data));
     await sess2.close();
   });
+
+  it("a training graph's .meta (dynamicRnn + minimize) imports: the forward output runs, the gradient loop's steps fail only when run", async () => {
+    const g = new tf.Graph();
+    const { init, saver } = g.asDefault(() => {
+      const x = tf.placeholder('float32', [2, 3, 4], 'x');
+      const [out] = tf.nn.dynamicRnn(new cellNs.BasicLSTMCell(5), x, { dtype: 'float32' });
+      tf.identity(out as tf.Tensor, { name: 'out0' });
+      new tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduceSum(tf.square(out as tf.Tensor)), { name: 'train' });
+      return { init: tf.globalVariablesInitializer(), saver: new tf.train.Saver() };
+    });
+    const feeds = { 'x:0': xv([2, 3, 4]) };
+    const sess = new tf.Session({ graph: g });
+    await sess.run(init);
+    const want = (await sess.run(g.getTensorByName('out0:0'), feeds as never)) as NDArray;
+    const prefix = (await saver.save(sess, join(dir, 'train.ckpt')))!;
+    const gd = g.asGraphDef();
+    await sess.close();
+    // tsflow's own gradient ops have no TF form: they are written as _TsflowGradientLoopOp nodes naming the op
+    const opaque = gd.node.filter((n) => n.op === '_TsflowGradientLoopOp');
+    expect(opaque.map((n) => dec(n.attr._tsflow_op!.s))).toEqual(expect.arrayContaining(['TensorArrayClearRows', 'TensorArrayReadGrad', 'TensorArrayAccumulateRead']));
+    expect(opaque.every((n) => n.name.startsWith('gradients/'))).toBe(true);
+    const g2 = new tf.Graph();
+    const s2 = g2.asDefault(() => tf.train.importMetaGraph(`${prefix}.meta`))!;
+    const sess2 = new tf.Session({ graph: g2 });
+    await s2.restore(sess2, prefix);
+    const got = (await sess2.run(g2.getTensorByName('out0:0'), feeds as never)) as NDArray;
+    expect(Array.from(got.data)).toEqual(Array.from(want.data));
+    const err = await sess2.run(g2.getOperationByName('train'), feeds as never).then(() => null, (e: Error) => e);
+    expect(err).toBeInstanceOf(tf.errors.UnimplementedError);
+    expect(err!.message).toMatch(/^tsflow cannot run node 'gradients\/[^']+' imported from a GraphDef: it is tsflow's \w+, a step of the gradient of a while loop/);
+    await sess2.close();
+  });
 });
