@@ -118,6 +118,8 @@ export class Runner {
       if (!('index' in e)) return;
       const slot = c.fetchSlots[i]!;
       if (slot >= 0) out.set(e, new NDArray(results[slot]!, c.fetchShapes[slot]!, e.dtype));
+      // a stateful op's output computed for a run-time value (value-stage.ts) is fed to the plan
+      else if (r.values && r.feeds.has(e)) out.set(e, r.feeds.get(e)!);
     });
     return out;
   }

@@ -5,10 +5,13 @@
  * run-time data, the compiler names the tensor (TensorValueNeeded); the runner computes it with
  * a sub-run on the same feeds and compiles the request again with the value as a plan constant.
  * The request key then holds the value: each distinct value is its own cached plan, as each
- * feed-shape signature is.
+ * feed-shape signature is. Stateful ops the sub-run ran on the way (a random draw, an assign)
+ * are not run again: the request is fed their outputs, so each runs once per step, as in TF.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Tensor } from '../graph/tensor.js';
+import type { Operation, Tensor } from '../graph/tensor.js';
+import { contextOf } from '../ops/control-flow/context.js';
+import { getOpDef } from '../ops/registry.js';
 import type { NDArray } from '../ndarray.js';
 import { type SubRun, requestKey } from './runner.js';
 
@@ -21,19 +24,42 @@ function valueKey(values: ReadonlyMap<Tensor, NDArray>): string {
   return [...values].map(([t, v]) => `${t.op.id}:${t.index}=${v.dtype}[${v.shape.join('x')}]${Array.from(v.data as ArrayLike<number>).join(',')}`).join(';');
 }
 
-/** The sub-run computing `need` for `r` (with the values `r` already has). */
+/**
+ * The outputs of the stateful ops (random draws, assigns) that computing `need` runs, outside
+ * control flow (a loop or cond computes its own values) and short of what is fed or already a value.
+ */
+export function statefulUpstream(need: readonly Tensor[], r: SubRun): Tensor[] {
+  const out: Tensor[] = [];
+  const seen = new Set<Operation>();
+  const stop = (t: Tensor) => r.feeds.has(t) || (r.values?.has(t) ?? false);
+  const visit = (op: Operation): void => {
+    if (seen.has(op) || op.type === 'VariableV2' || contextOf(op) !== null) return;
+    seen.add(op);
+    if (op.outputs.length > 0 && getOpDef(op.type).stateful && !op.outputs.some(stop)) out.push(...op.outputs);
+    for (const t of op.inputs) if (!stop(t)) visit(t.op);
+    op.controlInputs.forEach(visit);
+  };
+  for (const t of need) if (!stop(t)) visit(t.op);
+  return out;
+}
+
+/** The sub-run computing `need` for `r` (with the values `r` already has), and the outputs of the stateful ops it runs. */
 export function valueRequest(r: SubRun, need: readonly Tensor[]): SubRun {
-  const base = requestKey(need, r.feeds);
+  const elements = [...need, ...statefulUpstream(need, r).filter((t) => !need.includes(t))];
+  const base = requestKey(elements, r.feeds);
   return {
     key: r.values && r.values.size > 0 ? `${base}|v:${valueKey(r.values)}` : base,
-    elements: need,
+    elements,
     feeds: r.feeds,
     ...(r.boundary ? { boundary: r.boundary } : {}),
     ...(r.values ? { values: r.values } : {}),
   };
 }
 
-/** `r` with the values `got` added (fed tensors' values are taken from the feeds). */
+/**
+ * `r` with the values `got` added (fed tensors' values are taken from the feeds), and fed the
+ * outputs of the stateful ops that computing them ran.
+ */
 export function withValues(r: SubRun, need: readonly Tensor[], got: ReadonlyMap<Tensor, NDArray>): SubRun {
   const values = new Map(r.values ?? []);
   for (const t of need) {
@@ -45,8 +71,11 @@ export function withValues(r: SubRun, need: readonly Tensor[], got: ReadonlyMap<
     values.set(t, v);
   }
   if (values.size > MAX_VALUES) throw new Error(`a plan of this run needs more than ${MAX_VALUES} run-time values`);
-  const base = r.key.split('|v:')[0]!;
-  return { ...r, key: `${base}|v:${valueKey(values)}`, values };
+  const ran = [...got.keys()].filter((t) => !need.includes(t) && !r.feeds.has(t));
+  if (ran.length === 0) return { ...r, key: `${r.key.split('|v:')[0]!}|v:${valueKey(values)}`, values };
+  const feeds = new Map(r.feeds);
+  for (const t of ran) feeds.set(t, got.get(t)!);
+  return { ...r, feeds, key: `${requestKey(r.elements, feeds)}|v:${valueKey(values)}`, values };
 }
 
 /** Whether every tensor of `need` is fed (nothing to compute). */
