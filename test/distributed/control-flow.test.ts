@@ -42,7 +42,7 @@ function condModel() {
   const y = tf.matmul(x, w);
   // nested: the inner cond is a region inside the outer one
   const picked = tf.cond(flag, () => tf.square(y), () => tf.cond(tf.greater(tf.reduceSum(y), 0), () => tf.abs(y), () => tf.negative(y)));
-  const loss = tf.reduceMean(picked);
+  const loss = tf.reduceMean(picked as tf.Tensor);
   return { x, flag, w, loss, train: new tf.train.GradientDescentOptimizer(0.1).minimize(loss) };
 }
 
