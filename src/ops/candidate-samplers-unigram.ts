@@ -25,7 +25,7 @@ import { registerHostOp } from '../session/host-stage.js';
 import type { SessionState } from '../session/runner.js';
 import { shapeFnError } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
-import { type SampledValues, Words, expectedCount, positiveInt } from './candidate-sampling.js';
+import { type SampledValues, Words, drawCandidates, expectedCount, positiveInt } from './candidate-sampling.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
 interface Attrs {
@@ -76,22 +76,7 @@ function picker(weights: ArrayLike<number>): { sample: (r: Words) => number; pro
 
 function draw(a: Attrs, labels: ArrayLike<number>, r: Words, sample: (r: Words) => number, prob: (k: number) => number): [Float64Array, Float32Array, Float32Array] {
   const n = a.numSampled;
-  const sampled = new Float64Array(n);
-  let tries = 0;
-  if (a.unique) {
-    const used = new Set<number>();
-    while (used.size < n) {
-      tries++;
-      const v = sample(r);
-      if (!used.has(v)) {
-        sampled[used.size] = v;
-        used.add(v);
-      }
-    }
-  } else {
-    for (let i = 0; i < n; i++) sampled[i] = sample(r);
-    tries = n;
-  }
+  const { sampled, tries } = drawCandidates(n, a.unique, () => sample(r));
   return [sampled, Float32Array.from(labels, (v) => expectedCount(prob(v), n, tries)), Float32Array.from(sampled, (v) => expectedCount(prob(v), n, tries))];
 }
 

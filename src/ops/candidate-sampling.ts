@@ -69,6 +69,26 @@ export function expectedCount(p: number, numSampled: number, numTries: number): 
   return Math.fround(numTries === numSampled ? pf * numSampled : -Math.expm1(numTries * Math.log1p(-pf)));
 }
 
+/** `n` candidates from `sample` (distinct when `unique`, as TF redraws repeats) and how many draws it took. */
+export function drawCandidates(n: number, unique: boolean, sample: () => number): { sampled: Float64Array; tries: number } {
+  const sampled = new Float64Array(n);
+  if (!unique) {
+    for (let i = 0; i < n; i++) sampled[i] = sample();
+    return { sampled, tries: n };
+  }
+  let tries = 0;
+  const used = new Set<number>();
+  while (used.size < n) {
+    tries++;
+    const v = sample();
+    if (!used.has(v)) {
+      sampled[used.size] = v;
+      used.add(v);
+    }
+  }
+  return { sampled, tries };
+}
+
 function samplerRun(dist: Dist, a: SamplerAttrs, opName: string): HostFn {
   const { sample, prob } = sampler(dist, a.rangeMax);
   return ([trueClasses, key]) => {
@@ -80,22 +100,7 @@ function samplerRun(dist: Dist, a: SamplerAttrs, opName: string): HostFn {
     const k = key!.data as ArrayLike<number>;
     const r = new Words([a.seed, a.seed2], k[0]!, k[1]!);
     const n = a.numSampled;
-    const sampled = new Float64Array(n);
-    let tries = 0;
-    if (a.unique) {
-      const used = new Set<number>();
-      while (used.size < n) {
-        tries++;
-        const v = sample(r);
-        if (!used.has(v)) {
-          sampled[used.size] = v;
-          used.add(v);
-        }
-      }
-    } else {
-      for (let i = 0; i < n; i++) sampled[i] = sample(r);
-      tries = n;
-    }
+    const { sampled, tries } = drawCandidates(n, a.unique, () => sample(r));
     const sampledCount = Float32Array.from(sampled, (v) => expectedCount(prob(v), n, tries));
     const trueCount = Float32Array.from(labels, (v) => expectedCount(prob(v), n, tries));
     return [sampled, trueCount, sampledCount];
