@@ -6,7 +6,7 @@
  */
 import type { DType } from '../dtype.js';
 import { UnimplementedError } from '../errors.js';
-import { type OutSpec, defineOp, registeredOpTypes } from '../ops/registry.js';
+import { type OutSpec, defineOp, registerGradient, registeredOpTypes } from '../ops/registry.js';
 import type { ImportCtx, ImportRule } from './import-rules.js';
 import { make, tfNode } from './import-rules.js';
 
@@ -74,6 +74,8 @@ defineOp<{ _outputs: OutSpec[]; op: string }>({
   },
   stateful: true,
 });
+// it runs only to fail, so nothing differentiates through it
+registerGradient(TA_GRADIENT, null);
 OPAQUE_RULES.set(TA_GRADIENT, (c: ImportCtx) =>
   make(c, TA_GRADIENT, c.inputs, { _outputs: of(c.attrs.types('_tsflow_out_types')), op: c.attrs.string('_tsflow_op', TA_GRADIENT) }),
 );
