@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
+import { refLgamma } from './support/special-refs.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
 import { type GradCase, describeGradients } from './support/grad-check.js';
 import { isClose } from './support/compare.js';
@@ -17,17 +18,6 @@ const devices = await resolvedDevices();
 registerSkipSummary();
 
 // ----- reference (independent of the library's continued fractions) --------------------------------
-/** log Γ(z), z > 0: recurrence up to 15, then Stirling's series. */
-function refLgamma(z: number): number {
-  let shift = 0;
-  while (z < 15) {
-    shift -= Math.log(z);
-    z += 1;
-  }
-  const z2 = 1 / (z * z);
-  const series = (1 / 12 - z2 * (1 / 360 - z2 * (1 / 1260 - z2 / 1680))) / z;
-  return shift + (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + series;
-}
 function simpson(f: (u: number) => number, hi: number, n = 4000): number {
   const h = hi / n;
   let s = f(0) + f(hi);

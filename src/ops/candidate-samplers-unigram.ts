@@ -25,18 +25,10 @@ import { registerHostOp } from '../session/host-stage.js';
 import type { SessionState } from '../session/runner.js';
 import { shapeFnError } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
-import { type SampledValues, Words, drawCandidates, expectedCount, positiveInt } from './candidate-sampling.js';
+import { type SampledValues, type SamplerAttrs, Words, drawCandidates, expectedCount, positiveInt } from './candidate-sampling.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
-interface Attrs {
-  [k: string]: unknown;
-  numTrue: number;
-  numSampled: number;
-  unique: boolean;
-  rangeMax: number;
-  seed: number;
-  seed2: number;
-}
+type Attrs = SamplerAttrs;
 
 /** Per session: how often each sampler op has run, and a learned sampler's weights. */
 const STATE = new WeakMap<SessionState, Map<Operation, { runs: number; weights?: Float64Array }>>();

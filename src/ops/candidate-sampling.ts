@@ -23,7 +23,7 @@ import { type TensorLike, toTensor } from './convert.js';
 import { shapeFnError } from './array.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 
-interface SamplerAttrs {
+export interface SamplerAttrs {
   [k: string]: unknown;
   numTrue: number;
   numSampled: number;
