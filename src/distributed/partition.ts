@@ -122,39 +122,26 @@ function regionKey(op: Operation): object | null {
   return condMerges.get(op) ?? condSwitches.get(op)?.pred ?? null;
 }
 
-/** The loops whose per-iteration values a gradient loop reads, by the gradient loop's region. */
-function forwardRegions(c: Context | null, out: Map<object, Set<object>>): void {
-  for (let x = c; x; x = x.outer) {
-    if (x instanceof WhileContext && x.forward) {
-      const k = outermost(x);
-      let f = out.get(k);
-      if (!f) out.set(k, (f = new Set()));
-      f.add(outermost(x.forward));
-    }
-  }
-}
-
 /**
  * The ops that must run in one stage on one task, each op's group: a region's ops (a loop's
- * back edges stay inside one run), a TensorArray with the ops taking its handle, a gradient loop with the loop it differentiates and every
- * op between them (it reads that loop's per-iteration values, kept only within a run). They are
- * the strongly connected components of the dataflow graph with each region's ops tied together
- * and an edge from each gradient loop back to its forward loop. A group runs on the task of its
- * first op that is not a variable's (reads of other tasks' variables inside it receive their value).
+ * back edges stay inside one run), with every op on a path that leaves a group and comes back
+ * into it (a nested cond and its gradient form such paths).
+ * They are the strongly connected components of the dataflow graph with each region's ops tied
+ * together. A group runs on the task of its first op that is not a variable's (reads of other
+ * tasks' variables inside it receive their value). TensorArrays and gradient loops, which would
+ * have to stay with their loops too, are refused before this (checkPartitionable).
  */
 function regions(ops: readonly Operation[], feeds: ReadonlyMap<Tensor, unknown>, placer: TaskPlacer): Map<Operation, Operation[]> {
   const byKey = new Map<object, Operation[]>();
-  const forwards = new Map<object, Set<object>>();
   for (const op of ops) {
     const k = regionKey(op);
     if (k === null) continue;
     let r = byKey.get(k);
     if (!r) byKey.set(k, (r = []));
     r.push(op);
-    forwardRegions(contextOf(op), forwards);
   }
   const groupOf = new Map<Operation, Operation[]>();
-  if (byKey.size === 0 && !ops.some((op) => op.type === 'TensorArrayV3')) return groupOf;
+  if (byKey.size === 0) return groupOf;
   const inRun = new Set(ops);
   const succ = new Map<Operation, Operation[]>(ops.map((o) => [o, []]));
   const edge = (a: Operation, b: Operation) => succ.get(a)!.push(b);
@@ -162,8 +149,6 @@ function regions(ops: readonly Operation[], feeds: ReadonlyMap<Tensor, unknown>,
     for (const t of op.inputs) {
       if (feeds.has(t) || !inRun.has(t.op)) continue;
       edge(t.op, op);
-      // a TensorArray's handle is followed to its TensorArrayV3 node on import: its users go with it
-      if (t.op.type === 'TensorArrayV3' && t.index === 0) edge(op, t.op);
     }
     for (const c of op.controlInputs) if (inRun.has(c)) edge(c, op);
   }
@@ -173,7 +158,6 @@ function regions(ops: readonly Operation[], feeds: ReadonlyMap<Tensor, unknown>,
       edge(m, members[0]!);
     }
   }
-  for (const [g, fs] of forwards) for (const f of fs) if (byKey.has(f)) edge(byKey.get(g)![0]!, byKey.get(f)![0]!);
   for (const members of stronglyConnected(ops, succ)) {
     if (members.length < 2) continue;
     members.sort((a, b) => a.id - b.id);
