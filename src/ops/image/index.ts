@@ -852,3 +852,4 @@ export function cropAndResize(...a: unknown[]): Tensor {
 }
 export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from './codec-ops.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape, encodeJpeg } from './jpeg.js';
+export { psnr, ssim, ssimMultiscale } from './quality.js';
