@@ -79,3 +79,8 @@ export { decodeCsv } from './ops/decode-csv.js';
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */
 export const webgpuAvailable = probe;
+export * as app from './platform/app.js';
+export * as flags from './platform/flags-namespace.js';
+export * as version from './platform/version-namespace.js';
+export { VERSION, GIT_VERSION, COMPILER_VERSION, GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER, GRAPH_DEF_VERSION_MIN_PRODUCER } from './platform/version.js';
+export * as test from './platform/test-util.js';

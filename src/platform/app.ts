@@ -1,0 +1,33 @@
+/**
+ * `tf.app` (TF 1.15 platform/app.py over absl.app): `run(main, argv)` parses the flags of argv
+ * (default: the process's, the script as argv[0]; empty in a browser) tolerating flags nobody
+ * defined, as TF 1.15's `_parse_flags_tolerate_undef` does, then calls `main(rest)` with argv[0]
+ * and what was not a flag, and sets `process.exitCode` from what main returns (absl's
+ * `sys.exit(main(argv))`: nothing is 0, a number is that code). An error of main rejects the
+ * returned promise, as absl lets it propagate.
+ */
+import { FLAGS } from './flags.js';
+
+export * as flags from './flags-namespace.js';
+
+type Main = (argv: string[]) => unknown;
+
+/** `tf.app.run(main=None, argv=None)`. */
+export async function run(main?: Main | null, argv?: readonly string[] | null): Promise<void> {
+  if (typeof main !== 'function') {
+    throw new TypeError('tf.app.run(main, argv): main must be given (JavaScript has no __main__ module to find a main function in)');
+  }
+  const p = (globalThis as { process?: { argv?: string[]; exitCode?: number | string } }).process;
+  const args = argv ?? (Array.isArray(p?.argv) ? p.argv.slice(1) : []);
+  const rest = args.length > 0 ? FLAGS(args, { knownOnly: true }) : (FLAGS.markAsParsed(), []);
+  const code = await main(rest);
+  if (p) {
+    if (code === undefined || code === null) p.exitCode = 0;
+    else if (typeof code === 'number') p.exitCode = code;
+    // absl's sys.exit('message') prints the message and exits 1
+    else {
+      console.error(String(code));
+      p.exitCode = 1;
+    }
+  }
+}
