@@ -21,7 +21,7 @@ export const layers = {
 export * as rnn from '../ops/rnn/index.js';
 /** `tf.contrib.factorization`: the k-means graph (`KMeans`). */
 export * as factorization from './factorization-namespace.js';
-/** `tf.contrib.opt`: LazyAdamOptimizer, AdamWOptimizer, MomentumWOptimizer. */
+/** `tf.contrib.opt`: LazyAdam, AdamW, MomentumW, Nadam, AddSign, PowerSign optimizers and the sign decays. */
 export * as opt from './opt.js';
 /** `tf.contrib.framework`: initFromCheckpoint, the checkpoint readers, the global step. */
 export * as framework from './framework.js';

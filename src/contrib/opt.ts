@@ -208,3 +208,7 @@ export function extendWithDecoupledWeightDecay<B extends OptimizerClass>(Base: B
   Object.defineProperty(WithDecay, 'name', { value: `${Base.name}WithDecoupledWeightDecay` });
   return WithDecay as unknown as new (weightDecay: TensorLike, ...args: ConstructorParameters<B>) => InstanceType<B>;
 }
+
+export {
+  NadamOptimizer, AddSignOptimizer, PowerSignOptimizer, getLinearDecayFn, getCosineDecayFn, getRestartDecayFn,
+} from './sign-optimizers.js';

@@ -325,7 +325,7 @@ on(['VariableV2'], (c) => ({
 on(['Assign'], (c) => ({ T: T(c), validate_shape: A.b(true), use_locking: A.b(true) }));
 on(['AssignAdd', 'AssignSub'], (c) => ({ T: T(c), use_locking: A.b(false) }));
 on(['ApplyGradientDescent', 'ApplyAdagrad', 'ApplyAdam', 'ApplyRMSProp', 'ApplyCenteredRMSProp'], (c) => ({
-  T: T(c), use_locking: A.b(false), ...(c.op.type === 'ApplyAdam' ? { use_nesterov: A.b(false) } : {}),
+  T: T(c), use_locking: A.b(false), ...(c.op.type === 'ApplyAdam' ? { use_nesterov: A.b(!!c.attrs.useNesterov) } : {}),
 }));
 on(['ApplyMomentum'], (c) => ({ T: T(c), use_locking: A.b(false), use_nesterov: A.b(!!c.attrs.useNesterov) }));
 on(['ApplyAdadelta', 'ApplyProximalAdagrad', 'ApplyProximalGradientDescent', 'ApplyAdagradDA', 'ApplyFtrl', 'ApplyFtrlV2'], (c) => ({ T: T(c), use_locking: A.b(false) }));

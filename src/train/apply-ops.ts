@@ -117,13 +117,15 @@ defineApply({
   type: 'ApplyAdam',
   refs: ['var', 'm', 'v'],
   args: ['beta1_power', 'beta2_power', 'lr', 'beta1', 'beta2', 'epsilon', 'grad'],
-  update: (b, [x, m, v], { beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad }) => {
+  update: (b, [x, m, v], { beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad }, a) => {
     const dt = x!.dtype;
     // alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
     const alpha = b.binary('div', b.binary('mul', lr!, b.unary('sqrt', b.binary('sub', one(b, dt), beta2_power!))), b.binary('sub', one(b, dt), beta1_power!));
     const m1 = b.binary('add', m!, b.binary('mul', b.binary('sub', grad!, m!), b.binary('sub', one(b, dt), beta1!)));
     const v1 = b.binary('add', v!, b.binary('mul', b.binary('sub', b.unary('square', grad!), v!), b.binary('sub', one(b, dt), beta2!)));
-    const step = b.binary('div', b.binary('mul', m1, alpha), b.binary('add', b.unary('sqrt', v1), epsilon!));
+    // use_nesterov (Nadam): the step uses g(1 - beta1) + beta1·m_t in place of m_t
+    const mHat = a.useNesterov ? b.binary('add', b.binary('mul', grad!, b.binary('sub', one(b, dt), beta1!)), b.binary('mul', beta1!, m1)) : m1;
+    const step = b.binary('div', b.binary('mul', mHat, alpha), b.binary('add', b.unary('sqrt', v1), epsilon!));
     return [[1, m1], [2, v1], [0, b.binary('sub', x!, step)]];
   },
 });
