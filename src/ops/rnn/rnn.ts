@@ -170,13 +170,15 @@ export function dynamicRnn(...args: unknown[]): [Tensor, RNNState] {
       if (!o.dtype) throw new ValueError('If there is no initial_state, you must give a dtype.');
       state = cell.zeroState(batch, o.dtype as string);
     }
-    const [outputs, finalState] = dynamicLoop(cell, x, state, parallel, seq);
+    // TF1's _infer_state_dtype: the outputs have the given dtype, else the state's.
+    const outDtype = (o.dtype as string | null | undefined) ?? (flattenStruct(state)[0] as Tensor).dtype;
+    const [outputs, finalState] = dynamicLoop(cell, x, state, parallel, seq, outDtype);
     return [timeMajor ? outputs : transposeBatchTime(outputs), finalState] as [Tensor, RNNState];
   });
 }
 
 /** TF1's `_dynamic_rnn_loop` over time-major inputs. */
-function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number, seq: Tensor | null): [Tensor, RNNState] {
+function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number, seq: Tensor | null, outDtype: string): [Tensor, RNNState] {
   const g = getDefaultGraph();
   if (x.shape === null || x.shape.length < 3) throw new ValueError(`Shape ${x.shape === null ? '<unknown>' : `(${x.shape.join(', ')})`} must have rank at least 3`);
   if (x.shape[2] === null) throw new ValueError('Input size (depth of inputs) must be accessible via shape inference, but saw value None.');
@@ -187,7 +189,7 @@ function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number
   const outSizes = flattenStruct(cell.outputSize);
   if (outSizes.length !== 1) throw new ValueError('dynamic_rnn: cells with nested outputs are not supported');
   const outSize = outSizes[0]!;
-  const zeroOut = seq ? (zeros([batch as never, outSize], x.dtype) as Tensor) : null;
+  const zeroOut = seq ? (zeros([batch as never, outSize], outDtype) as Tensor) : null;
   let minLen: Tensor | null = null;
   let maxLen: Tensor | null = null;
   if (seq) {
@@ -196,7 +198,7 @@ function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number
   }
   const time = toTensor(0, 'int32', 'time');
   const base = g.nameScope('dynamic_rnn', (s) => s);
-  const outputTa = new TensorArray(x.dtype, timeSteps, { elementShape: [constBatch, outSize], tensorArrayName: `${base}output_0` });
+  const outputTa = new TensorArray(outDtype, timeSteps, { elementShape: [constBatch, outSize], tensorArrayName: `${base}output_0` });
   const inputTa = new TensorArray(x.dtype, timeSteps, { elementShape: x.shape.slice(1), tensorArrayName: `${base}input_0` }).unstack(x);
   const flatState0 = flattenStruct(state) as Tensor[];
   const loopBound = seq ? minimum(timeSteps, maximum(1, maxLen!)) : timeSteps;
