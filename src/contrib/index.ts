@@ -35,3 +35,5 @@ export * as distributions from '../distributions/index.js';
 export * as lookup from '../ops/lookup/index.js';
 /** `tf.contrib.learn`: `preprocessing.VocabularyProcessor`. */
 export * as learn from './learn/index.js';
+/** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
+export * as crf from './crf.js';
