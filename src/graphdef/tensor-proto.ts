@@ -79,12 +79,26 @@ export function tensorToProto(a: NDArray): TensorProto {
   return p;
 }
 
-/** A typed view of `buf`, a DataLossError-style refusal when its length is not whole elements. */
-function safeView<T extends Float32Array | Float64Array>(C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, buf: ArrayBuffer, what: string): T {
+/**
+ * A typed view of `buf`; InvalidArgumentError when its length is not whole elements (a hostile
+ * tensor_content of 5 bytes for an int32 must not reach the typed-array constructor's RangeError).
+ */
+function safeView<T extends ArrayLike<number | bigint>>(C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, buf: ArrayBuffer, what: string): T {
   if (buf.byteLength % C.BYTES_PER_ELEMENT !== 0) {
     throw new InvalidArgumentError(`${what}: tensor_content of ${buf.byteLength} bytes is not a whole number of ${C.BYTES_PER_ELEMENT}-byte values`);
   }
   return new C(buf);
+}
+
+/** The most elements a TensorProto may claim: past it no typed array can hold them. */
+const MAX_PROTO_ELEMENTS = 2 ** 31 - 1;
+/** The most elements filled from fewer stored values (TF's repeat-the-last rule): 2^28, 1-2 GiB. */
+const MAX_EXPANDED_ELEMENTS = 2 ** 28;
+
+function checkExpansion(n: number, stored: number, dims: number[], what: string): void {
+  if (n > MAX_EXPANDED_ELEMENTS && stored < n) {
+    throw new InvalidArgumentError(`${what}: shape [${dims.join(',')}] claims ${n} elements from ${stored} stored values, more than tsflow expands (${MAX_EXPANDED_ELEMENTS})`);
+  }
 }
 
 function contentBytes(a: NDArray): Uint8Array {
@@ -104,13 +118,15 @@ export function tensorFromProto(p: TensorProto, what = 'tensor'): NDArray {
   if (shape.some((d) => d === null)) throw new InvalidArgumentError(`${what} has an incomplete shape`);
   const dims = shape as number[];
   const n = dims.reduce((x, y) => x * y, 1);
+  // a shape read from untrusted bytes is checked before anything is allocated for it
+  if (n > MAX_PROTO_ELEMENTS) throw new InvalidArgumentError(`${what}: shape [${dims.join(',')}] has ${n} elements, more than a tensor can hold`);
   if (dtype === 'string') {
-    const out = new StringArray(n);
     const vals = p.stringVal;
+    checkExpansion(n, vals.length, dims, what);
+    const out = new StringArray(n);
     for (let i = 0; i < n; i++) out[i] = vals[Math.min(i, vals.length - 1)] ?? new Uint8Array(0);
     return new NDArray(out, dims, 'string');
   }
-  const data = allocArray(dtype, n);
   // complex elements are (re, im) pairs: `m` stored numbers per element
   const m = isComplex(dtype) ? 2 : 1;
   if (p.tensorContent.length > 0) {
@@ -120,19 +136,24 @@ export function tensorFromProto(p: TensorProto, what = 'tensor'): NDArray {
     switch (dtype) {
       case 'float32': case 'complex64': src = safeView(Float32Array, buf, what); break;
       case 'float64': case 'complex128': src = safeView(Float64Array, buf, what); break;
-      case 'int32': src = new Int32Array(buf); break;
-      case 'int64': src = new BigInt64Array(buf); break;
-      case 'int16': src = new Int16Array(buf); break;
-      case 'uint16': case 'float16': src = new Uint16Array(buf); break;
+      case 'int32': src = safeView(Int32Array, buf, what); break;
+      case 'int64': src = safeView(BigInt64Array, buf, what); break;
+      case 'int16': src = safeView(Int16Array, buf, what); break;
+      case 'uint16': case 'float16': src = safeView(Uint16Array, buf, what); break;
       case 'int8': src = new Int8Array(buf); break;
       default: src = new Uint8Array(buf);
     }
     if (src.length !== n * m) {
       throw new InvalidArgumentError(`${what}: tensor_content holds ${src.length / m} values, but the shape [${dims.join(',')}] needs ${n}`);
     }
+    const data = allocArray(dtype, n);
     for (let i = 0; i < n * m; i++) data[i] = Number(src[i]);
     return new NDArray(data, dims, dtype);
   }
+  const stored = m === 2 ? (dtype === 'complex64' ? p.scomplexVal : p.dcomplexVal).length / 2
+    : [p.floatVal, p.doubleVal, p.int64Val, p.boolVal, p.halfVal, p.intVal].reduce((k, v) => Math.max(k, v.length), 0);
+  checkExpansion(n, stored, dims, what);
+  const data = allocArray(dtype, n);
   if (m === 2) {
     const vals = dtype === 'complex64' ? p.scomplexVal : p.dcomplexVal;
     if (vals.length % 2 !== 0) throw new InvalidArgumentError(`${what} holds an odd number (${vals.length}) of ${dtype === 'complex64' ? 'scomplex_val' : 'dcomplex_val'} parts`);

@@ -18,6 +18,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import { A, registerExporter } from '../graphdef/export.js';
 import { RULES, make } from '../graphdef/import-rules.js';
+import { dataTypeName } from '../checkpoint/proto.js';
 import { dtypeFromEnum, dtypeToEnum, tensorFromProto } from '../graphdef/tensor-proto.js';
 import { NDArray } from '../ndarray.js';
 import { decode, encode } from '../proto/codec.js';
@@ -113,6 +114,8 @@ export function parseTensorValue(bytes: Uint8Array, what = '`serialized`'): NDAr
   if (dims.some((d) => d < 0)) throw new InvalidArgumentError(`Invalid data in ${what}: the shape ${dbg(dims)} is not fully defined`);
   const n = dims.reduce((x, y) => x * y, 1);
   if (n > MAX_ELEMENTS) throw new InvalidArgumentError(`Invalid data in ${what}: shape ${dbg(dims)} has too many elements`);
+  // DT_INVALID (an empty proto) or a number that is no DataType: TF's Tensor::FromProto refuses it
+  if (p.dtype === 0 || !/^DT_/.test(dataTypeName(p.dtype))) throw new InvalidArgumentError(`Cannot parse tensor from proto: dtype: ${dataTypeName(p.dtype)}`);
   const dtype = dtypeFromEnum(p.dtype, what);
   if (dtype === 'string' && p.tensorContent.length > 0) {
     const c = p.tensorContent;
