@@ -11,7 +11,7 @@ export { NDArray, type NDData, type ComplexValue } from './ndarray.js';
 export { complex, real, imag, conj, angle, toComplex64, toComplex128 } from './ops/complex.js';
 export { fft, ifft, fft2d, ifft2d, fft3d, ifft3d } from './ops/fft.js';
 export * as spectral from './ops/spectral-namespace.js';
-export * as signal from './ops/spectral-namespace.js';
+export * as signal from './ops/signal/index.js';
 export * as errors from './errors.js';
 export { Graph, GraphKeys } from './graph/graph.js';
 export { Operation, Tensor } from './graph/tensor.js';

@@ -37,3 +37,5 @@ export * as lookup from '../ops/lookup/index.js';
 export * as learn from './learn/index.js';
 /** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
 export * as crf from './crf.js';
+/** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */
+export * as signal from '../ops/signal/contrib-namespace.js';

@@ -14,7 +14,7 @@ import type { StridedSliceAttrs } from './strided-slice.js';
 const dimOf = (v: number): Dim => (v < 0 ? null : v);
 
 /** The value of a scalar int tensor when the graph fixes it at build time. */
-function scalarValue(t: Tensor): Dim {
+export function scalarValue(t: Tensor): Dim {
   const op = t.op;
   if (op.type === 'Const') {
     const v = op.attrs.value as NDArray;
