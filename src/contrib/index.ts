@@ -39,3 +39,5 @@ export * as learn from './learn/index.js';
 export * as crf from './crf.js';
 /** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */
 export * as signal from '../ops/signal/contrib-namespace.js';
+/** `tf.contrib.image`: projective transforms (transform, rotate, translate, their builders) and dense_image_warp. */
+export * as image from './image.js';
