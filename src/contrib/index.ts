@@ -35,6 +35,8 @@ export * as distributions from '../distributions/index.js';
 export * as lookup from '../ops/lookup/index.js';
 /** `tf.contrib.learn`: `preprocessing.VocabularyProcessor`. */
 export * as learn from './learn/index.js';
+/** `tf.contrib.training`: `HParams`. */
+export * as training from './training/index.js';
 /** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
 export * as crf from './crf.js';
 /** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */

@@ -1,0 +1,2 @@
+/** `tf.contrib.training`: `HParams`. */
+export { HParams } from './hparams.js';
