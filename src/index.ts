@@ -70,7 +70,7 @@ export * as compat from './compat.js';
 export * as estimator from './estimator/index.js';
 export * as featureColumn from './feature-column/index.js';
 export * as pythonIo from './io/python-io.js';
-export { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
+export { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, SparseFeature, parseSingleExample, parseExample, decodeRaw } from './ops/parsing.js';
 export { parseSingleSequenceExample, parseSequenceExample } from './ops/parse-sequence-example.js';
 export { decodeCompressed } from './ops/decode-compressed.js';
 export { decodeJsonExample } from './ops/decode-json-example.js';

@@ -29,7 +29,8 @@ import { deviceIdle } from '../session/device-busy.js';
 import { type HostGen, subRun, wait } from '../session/host-stage.js';
 import { Runner, type SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
-import { type Structure, flatten, leafCount, pack } from './nest.js';
+import { SparseSlot, type Structure, flatten, leafCount, pack, refuseSparse, sparseStarts } from './nest.js';
+import { batchSparse, batchedSparseShapes } from './sparse-components.js';
 import { inBackground, prefetchStage } from './prefetch.js';
 import { deriveSeed, mix32, seededRandom } from './random.js';
 
@@ -283,6 +284,7 @@ class TensorsDataset extends Dataset {
     super();
     const f = flatten<unknown>(tensors, isLeafInput);
     this.leaves = f.leaves.map(toLeaf);
+    if (sliced) refuseSparse(f.structure, 'fromTensorSlices');
     if (sliced) {
       let n: number | null | undefined;
       for (const l of this.leaves) {
@@ -357,7 +359,7 @@ function flattenAs(s: Structure, value: unknown): unknown[] | null {
     }
     return out;
   }
-  if (typeof value !== 'object' || value === null) return null;
+  if (typeof value !== 'object' || value === null || s instanceof SparseSlot) return null;
   for (const k of Object.keys(s)) {
     if (!(k in value)) return null;
     const sub = flattenAs(s[k]!, (value as Record<string, unknown>)[k]);
@@ -643,12 +645,26 @@ class BatchDataset extends UnaryDataset {
   constructor(input: Dataset, private readonly size: number, private readonly drop: boolean) {
     super(input);
     if (!Number.isInteger(size) || size <= 0) throw new InvalidArgumentError(`Batch size must be greater than zero.`);
-    this.spec = { ...input.spec, shapes: input.spec.shapes.map((s) => (s === null ? null : [drop ? size : null, ...s])) };
+    const shapes = input.spec.shapes.map((s) => (s === null ? null : [drop ? size : null, ...s]));
+    // a SparseTensor component batches into one of a rank more (sparse-components.ts)
+    for (const c of sparseStarts(input.spec.structure)) shapes.splice(c, 3, ...batchedSparseShapes(input.spec.shapes[c]!));
+    this.spec = { ...input.spec, shapes };
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     const { size, drop } = this;
-    return batchStage(up, size, drop, (items) => items[0]!.map((_, c) => stack(items.map((e) => e[c]!), c)));
+    const sparse = sparseStarts(this.input.spec.structure);
+    return batchStage(up, size, drop, (items) => {
+      const out: NDArray[] = [];
+      for (let c = 0; c < items[0]!.length; c++) {
+        if (!sparse.has(c)) out.push(stack(items.map((e) => e[c]!), c));
+        else {
+          out.push(...batchSparse(items.map((e) => e.slice(c, c + 3)), c).map(markOwned));
+          c += 2;
+        }
+      }
+      return out;
+    });
   }
 }
 
@@ -965,6 +981,7 @@ class PaddedBatchDataset extends UnaryDataset {
   constructor(input: Dataset, private readonly size: number, paddedShapes: unknown, paddingValues: unknown, private readonly drop: boolean) {
     super(input);
     if (!Number.isInteger(size) || size <= 0) throw new InvalidArgumentError('Batch size must be greater than zero.');
+    if (sparseStarts(input.spec.structure).size > 0) throw new TypeError('Batching of padded sparse tensors is not currently supported');
     const isShape = (x: unknown): boolean => x === null || (Array.isArray(x) && x.every((d) => d === null || typeof d === 'number'));
     this.padShapes = paddedShapes === undefined || paddedShapes === null
       ? input.spec.shapes.map((s) => (s === null ? null : s.map(() => null)))

@@ -1,8 +1,36 @@
 /**
  * Nested element structures of datasets (TF's `nest`): a leaf, an array (tuple) or a plain
- * object (dict, keys in sorted order as TF flattens them) of structures.
+ * object (dict, keys in sorted order as TF flattens them) of structures. A SparseTensor is the
+ * three leaves indices, values, dense_shape (the `SPARSE` slot), as TF's dataset components
+ * hold it; what is built back from them is a SparseTensor again (or a SparseTensorValue, the
+ * values' dtype, the dense shape: see `pack`).
  */
-export type Structure = null | Structure[] | { [k: string]: Structure };
+import type { DType } from '../dtype.js';
+import { Tensor } from '../graph/tensor.js';
+import { NDArray } from '../ndarray.js';
+import { SparseTensor, SparseTensorValue } from '../ops/sparse-tensor.js';
+import type { PartialShape } from '../shape.js';
+
+/** The place of a SparseTensor in a structure: its three components. */
+export class SparseSlot {
+  toJSON(): string {
+    return 'SparseTensor';
+  }
+}
+export const SPARSE = new SparseSlot();
+export type Structure = null | SparseSlot | Structure[] | { [k: string]: Structure };
+
+const isSparse = (x: unknown): x is SparseTensor | SparseTensorValue => x instanceof SparseTensor || x instanceof SparseTensorValue;
+
+/** A SparseTensor back from its slot's three leaves: graph tensors, arrays, dtypes or shapes. */
+function joinSparse(i: unknown, v: unknown, s: unknown): unknown {
+  if (i instanceof Tensor) return new SparseTensor(i, v as Tensor, s as Tensor);
+  if (i instanceof NDArray) return new SparseTensorValue(i, v as NDArray, s as NDArray);
+  if (typeof v === 'string') return v as DType; // output types: the values' dtype
+  // output shapes: the dense shape's rank, each dimension unknown
+  const ds = s as PartialShape;
+  return ds === null || ds[0] === null ? null : Array.from({ length: ds[0]! }, () => null);
+}
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
@@ -11,6 +39,10 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
 export function flatten<T>(value: unknown, isLeaf: (x: unknown) => boolean): { structure: Structure; leaves: T[] } {
   const leaves: T[] = [];
   const walk = (v: unknown): Structure => {
+    if (isSparse(v)) {
+      leaves.push(v.indices as T, v.values as T, v.denseShape as T);
+      return SPARSE;
+    }
     if (isLeaf(v)) {
       leaves.push(v as T);
       return null;
@@ -32,6 +64,7 @@ export function pack<T>(structure: Structure, leaves: readonly T[]): unknown {
   let i = 0;
   const build = (s: Structure): unknown => {
     if (s === null) return leaves[i++];
+    if (s instanceof SparseSlot) return joinSparse(leaves[i++], leaves[i++], leaves[i++]);
     if (Array.isArray(s)) return s.map(build);
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(s)) out[k] = build(s[k]!);
@@ -42,15 +75,37 @@ export function pack<T>(structure: Structure, leaves: readonly T[]): unknown {
 
 export function leafCount(s: Structure): number {
   if (s === null) return 1;
+  if (s instanceof SparseSlot) return 3;
   if (Array.isArray(s)) return s.reduce((n, x) => n + leafCount(x), 0);
   return Object.values(s).reduce((n, x) => n + leafCount(x), 0);
 }
 
 export function sameStructure(a: Structure, b: Structure): boolean {
-  if (a === null || b === null) return a === b;
+  if (a === null || b === null || a instanceof SparseSlot || b instanceof SparseSlot) return a === b;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) return a.length === (b as Structure[]).length && a.every((x, i) => sameStructure(x, (b as Structure[])[i]!));
   const ka = Object.keys(a);
   const kb = Object.keys(b as object);
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameStructure(a[k]!, (b as Record<string, Structure>)[k]!));
+}
+
+/** The first leaf index of each SparseTensor slot in `s` (its indices; values and dense_shape follow). */
+export function sparseStarts(s: Structure): Set<number> {
+  const out = new Set<number>();
+  let i = 0;
+  const walk = (x: Structure): void => {
+    if (x === null) i++;
+    else if (x instanceof SparseSlot) {
+      out.add(i);
+      i += 3;
+    } else if (Array.isArray(x)) x.forEach(walk);
+    else Object.values(x).forEach(walk);
+  };
+  walk(s);
+  return out;
+}
+
+/** TF's error for a transformation that does not take SparseTensor components. */
+export function refuseSparse(s: Structure, what: string): void {
+  if (sparseStarts(s).size > 0) throw new TypeError(`${what} of datasets with SparseTensor components is not supported`);
 }

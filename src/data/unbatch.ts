@@ -6,11 +6,13 @@
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { pyShape } from '../shape.js';
 import { Dataset, type Element, type ElementSpec, type IterContext, type Stage, UnaryDataset, row } from './dataset.js';
+import { refuseSparse } from './nest.js';
 
 class UnbatchDataset extends UnaryDataset {
   readonly spec: ElementSpec;
   constructor(input: Dataset) {
     super(input);
+    refuseSparse(input.spec.structure, 'unbatch');
     input.spec.shapes.forEach((s) => {
       if (s !== null && s.length === 0) throw new ValueError(`Cannot unbatch an input with scalar components (shape ${pyShape(s)}).`);
     });

@@ -13,6 +13,7 @@ import { Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { StringArray, arrayCtor } from '../dtype.js';
 import { Dataset, type Element, type ElementSpec, type IterContext, type Stage, UnaryDataset, disown, raggedWindows, row, stack } from './dataset.js';
+import { refuseSparse } from './nest.js';
 import type { HostGen } from '../session/host-stage.js';
 
 function count(v: unknown, what: string): number {
@@ -99,6 +100,7 @@ class WindowDataset extends UnaryDataset {
   constructor(input: Dataset, private readonly size: number, private readonly shift: number, private readonly stride: number, private readonly drop: boolean, windows: boolean) {
     super(input);
     if (input.spec.windows) throw new ValueError('window(): the elements are windows (datasets) already; window their elements inside flatMap');
+    refuseSparse(input.spec.structure, 'window');
     if (size <= 0) throw new InvalidArgumentError('Window size must be greater than zero.');
     if (shift <= 0) throw new InvalidArgumentError('Window shift must be greater than zero.');
     if (stride <= 0) throw new InvalidArgumentError(windows ? 'Window stride must be greater than zero.' : 'window_stride must be greater than zero.');

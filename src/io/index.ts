@@ -1,6 +1,6 @@
 /** `tf.io`: TFRecord files, example parsing and raw decoding. */
 export { TFRecordWriter, TFRecordOptions, TFRecordCompressionType, tfRecordIterator, type CompressionType } from './tfrecord.js';
-export { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
+export { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, SparseFeature, parseSingleExample, parseExample, decodeRaw } from '../ops/parsing.js';
 export { parseSingleSequenceExample, parseSequenceExample } from '../ops/parse-sequence-example.js';
 export { decodeCompressed } from '../ops/decode-compressed.js';
 export { decodeJsonExample } from '../ops/decode-json-example.js';

@@ -17,7 +17,7 @@ import { registerHostOp } from '../session/host-stage.js';
 import { type OutSpec } from './registry.js';
 import { sizeOf } from '../shape.js';
 import { type TensorLike, toNDArray, toTensor } from './convert.js';
-import { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature } from './parsing.js';
+import { FixedLenFeature, FixedLenSequenceFeature, VarLenFeature, varLenOutputs } from './parsing.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { SparseTensor } from './sparse-tensor.js';
 import './parse-sequence-graphdef.js';
@@ -115,25 +115,7 @@ function sequenceParse(op: Operation, serialized: NDArray, names: NDArray | unde
     return nd(out, a.batched ? [n, ...c.shape] : c.shape, c.dtype);
   });
 
-  const ctxSparse = a.contextSparse.map((c) => {
-    const idx: number[] = [];
-    const vals: unknown[] = [];
-    let cols = 0;
-    exs.forEach((x, e) => {
-      const f = x.context[c.key];
-      if (!f || !kindOf(f)) return;
-      const v = valuesOf(f);
-      cols = Math.max(cols, v.length);
-      for (let i = 0; i < v.length; i++) {
-        if (a.batched) idx.push(e);
-        idx.push(i);
-        vals.push(v[i]);
-      }
-    });
-    const out = outArray(c.dtype, vals.length);
-    vals.forEach((v, i) => (out[i] = v));
-    return [int64s(idx, [vals.length, a.batched ? 2 : 1]), nd(out, [vals.length], c.dtype), int64s(a.batched ? [n, cols] : [cols], [a.batched ? 2 : 1])];
-  });
+  const ctxSparse = a.contextSparse.map((c) => varLenOutputs(exs.map((x) => x.context[c.key]), c.dtype, a.batched));
 
   const lengths: NDArray[] = [];
   const listDense = a.featureListDense.map((c) => {

@@ -889,20 +889,25 @@ export function sparseMask(a: IndexedSlices, maskIndices: TensorLike, name?: str
 /**
  * `tf.sparse.merge(spIds, spValues, vocabSize, name?, alreadySorted = false)` (TF1's
  * `tf.sparse_merge`): the ids of `spIds` become the last dimension (of size `vocabSize`) of a
- * SparseTensor holding `spValues`' values, reordered unless `alreadySorted`.
+ * SparseTensor holding `spValues`' values, reordered unless `alreadySorted`. A list of `spIds`
+ * with a list of sizes gives one dimension each (tf.io.SparseFeature with several index keys).
  */
-export function sparseMerge(spIds: Sp, spValues: Sp, vocabSize: number | Record<string, unknown>, name?: string | Record<string, unknown>, alreadySorted?: boolean | Record<string, unknown>): SparseTensor {
+export function sparseMerge(spIds: Sp | Sp[], spValues: Sp, vocabSize: number | number[] | Record<string, unknown>, name?: string | Record<string, unknown>, alreadySorted?: boolean | Record<string, unknown>): SparseTensor {
   const o = opts([spIds, spValues, vocabSize, name, alreadySorted], ['spIds', 'spValues', 'vocabSize', 'name', 'alreadySorted'], 'sparse_merge', 3);
-  const ids = sp(o.spIds as Sp);
+  const many = Array.isArray(o.spIds);
+  if (many !== Array.isArray(o.vocabSize)) throw new TypeError(many ? `vocab_size has to be a list of Tensors or Python ints. Found ${typeof o.vocabSize}` : `vocab_size has to be a Tensor or Python int. Found ${typeof o.vocabSize}`);
+  const idList = (many ? (o.spIds as Sp[]) : [o.spIds as Sp]).map(sp);
+  const vocab = many ? (o.vocabSize as number[]) : [o.vocabSize as number];
+  if (idList.length !== vocab.length) throw new ValueError('sp_ids and vocab_size have to have equal lengths.');
   const vals = sp(o.spValues as Sp);
-  if (ids.dtype !== 'int32' && ids.dtype !== 'int64') throw new TypeError(`sp_ids.values must be integer, got ${ids.dtype}`);
-  const vocab = o.vocabSize as number;
+  for (const ids of idList) if (ids.dtype !== 'int32' && ids.dtype !== 'int64') throw new TypeError(`sp_ids.values must be integer, got ${ids.dtype}`);
   return nameScope((o.name as string | undefined) ?? 'SparseMerge', () => {
+    const ids = idList[0]!;
     const r = ids.shape?.length;
     if (r === undefined) throw new ValueError('sparse_merge needs the rank of sp_ids known when the graph is built');
-    const idx = concat([slice(ids.indices, [0, 0], [-1, r - 1]), reshape(cast(ids.values, 'int64'), [-1, 1])], 1);
+    const idx = concat([slice(ids.indices, [0, 0], [-1, r - 1]), ...idList.map((x) => reshape(cast(x.values, 'int64'), [-1, 1]))], 1);
     const s = constOf(ids.denseShape);
-    const shape = s ? i64([...s.slice(0, r - 1), vocab]) : concat([slice(ids.denseShape, [0], [r - 1]), i64([vocab])], 0);
+    const shape = s ? i64([...s.slice(0, r - 1), ...vocab]) : concat([slice(ids.denseShape, [0], [r - 1]), i64(vocab)], 0);
     const merged = new SparseTensor(idx, vals.values, shape);
     return o.alreadySorted ? merged : sparseReorder(merged);
   });

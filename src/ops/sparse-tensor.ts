@@ -17,6 +17,7 @@ import { placeholder } from './core.js';
 import { add, cast, multiply, subtract } from './math.js';
 import { scatterNd } from './scatter-nd.js';
 import { unsortedSegmentSum } from './indexed-slices.js';
+import { sparseToDenseOp } from './sparse-to-dense.js';
 
 /** The value of a SparseTensor: host arrays of its three components. */
 export class SparseTensorValue {
@@ -102,12 +103,18 @@ function fullShape(sp: SparseTensor, what: string): number[] {
   return s as number[];
 }
 
-/** Zeros, or `defaultValue`, of `shape` with `values` at `indices` (int32 [N, rank]). */
-function scatterDense(indices: Tensor, values: Tensor, shape: number[], defaultValue: TensorLike): Tensor {
+/** `defaultValue` as a scalar of `values`' dtype (a number is cast to it). */
+function defaultOf(defaultValue: TensorLike, values: Tensor): Tensor {
   let d = toTensor(defaultValue, values.dtype);
   if (d.dtype !== values.dtype && typeof defaultValue === 'number') d = cast(d, values.dtype);
   if (d.dtype !== values.dtype) throw new TypeError(`default_value has type ${d.dtype} that does not match type ${values.dtype} of argument 'sparse_values'.`);
   if (d.shape !== null && d.shape.length !== 0) throw new ValueError(`Shape must be rank 0 but is rank ${d.shape.length} for 'default_value'`);
+  return d;
+}
+
+/** Zeros, or `defaultValue`, of `shape` with `values` at `indices` (int32 [N, rank]). */
+function scatterDense(indices: Tensor, values: Tensor, shape: number[], defaultValue: TensorLike): Tensor {
+  const d = defaultOf(defaultValue, values);
   const dense = scatterNd(indices, values, shape);
   if (d.op.type === 'Const' && Array.from((d.op.attrs.value as NDArray).data as ArrayLike<number>).every((x) => Number(x) === 0)) return dense;
   const hit = scatterNd(indices, onesLike(values), shape);
@@ -123,7 +130,7 @@ export interface ToDenseOptions {
 /**
  * `tf.sparse.toDense(spInput, defaultValue = 0, validateIndices = true, name)` (TF1's
  * `tf.sparse_tensor_to_dense`): the dense tensor with `values` at `indices` and `defaultValue`
- * elsewhere. The dense shape must be a constant.
+ * elsewhere. A dense shape known only at run time (parsed examples) makes TF's SparseToDense op.
  */
 export function sparseTensorToDense(
   spInput: SparseTensor | SparseTensorValue,
@@ -135,6 +142,12 @@ export function sparseTensorToDense(
   const dv = opts?.defaultValue ?? (typeof defaultValue === 'object' && defaultValue === opts ? 0 : (defaultValue as TensorLike));
   const nm = opts?.name ?? (typeof name === 'string' ? name : undefined);
   const sp = asSparse(spInput, 'sparse_tensor_to_dense');
+  const known = sp.shape !== null && sp.shape.every((d) => d !== null);
+  if (!known) {
+    // a dense shape computed when the graph runs (parsed examples): TF's SparseToDense op on the host
+    const vi = opts?.validateIndices ?? (typeof validateIndices === 'boolean' ? validateIndices : true);
+    return nameScope(nm ?? 'SparseToDense', () => sparseToDenseOp(sp.indices, sp.denseShape, sp.values, defaultOf(dv, sp.values), vi));
+  }
   const shape = fullShape(sp, 'sparse_tensor_to_dense');
   return nameScope(nm ?? 'SparseToDense', () => scatterDense(cast(sp.indices, 'int32'), sp.values, shape, dv));
 }
