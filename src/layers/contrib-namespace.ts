@@ -10,6 +10,7 @@ import {
 } from './contrib-conv.js';
 import { DROPOUT_NAMES, ONE_HOT_NAMES, dropout, embedSequence, oneHotEncoding, repeat, stack } from './contrib-misc.js';
 import { BN_NAMES, LN_NAMES, batchNorm, layerNorm } from './contrib-norm.js';
+import { GN_NAMES, IN_NAMES, groupNorm, instanceNorm } from './contrib-group-norm.js';
 
 const conv1 = addArgScope(convolution1d, CONV_NAMES);
 const conv2 = addArgScope(convolution2d, CONV_NAMES);
@@ -35,6 +36,8 @@ export const contribLayers = {
   avgPool2d: addArgScope(avgPool2d, POOL_NAMES),
   batchNorm: addArgScope(batchNorm, BN_NAMES),
   layerNorm: addArgScope(layerNorm, LN_NAMES),
+  instanceNorm: addArgScope(instanceNorm, IN_NAMES),
+  groupNorm: addArgScope(groupNorm, GN_NAMES),
   dropout: addArgScope(dropout, DROPOUT_NAMES),
   oneHotEncoding: addArgScope(oneHotEncoding, ONE_HOT_NAMES),
   embedSequence,

@@ -35,7 +35,7 @@ import { constantBool, smartCond } from './smart-cond.js';
 const graphOf = (x: unknown) => (x instanceof Tensor ? x.graph : getDefaultGraph());
 
 /** `variables.model_variable`: get_variable, also listed in MODEL_VARIABLES and in `collections`. */
-function modelVariable(name: string, opts: Record<string, unknown>, collections: unknown, key: string): Variable {
+export function modelVariable(name: string, opts: Record<string, unknown>, collections: unknown, key: string): Variable {
   const v = getVariable(name, opts);
   const models = v.graph.getCollectionRef<Variable>(GraphKeys.MODEL_VARIABLES);
   if (!models.includes(v)) models.push(v);
