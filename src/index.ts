@@ -12,6 +12,7 @@ export { complex, real, imag, conj, angle, toComplex64, toComplex128 } from './o
 export { fft, ifft, fft2d, ifft2d, fft3d, ifft3d } from './ops/fft.js';
 export * as spectral from './ops/spectral-namespace.js';
 export * as signal from './ops/signal/index.js';
+export * as audio from './ops/audio-namespace.js';
 export * as errors from './errors.js';
 export { Graph, GraphKeys } from './graph/graph.js';
 export { Operation, Tensor } from './graph/tensor.js';

@@ -6,3 +6,5 @@ export {
   getVariables, getModelVariables, getTrainableVariables, getLocalVariables, getVariablesByName, getVariablesBySuffix, getUniqueVariable,
 } from './framework-variables.js';
 export { argScope, addArgScope, hasArgScope, argScopedArguments, currentArgScope, type ArgScope } from './arg-scope.js';
+/** TF's contrib audio_ops (`contrib_audio`): decodeWav, encodeWav, audioSpectrogram, mfcc. */
+export * as audioOps from '../ops/audio-ops-namespace.js';

@@ -15,7 +15,7 @@ import { NDArray } from '../ndarray.js';
 import { tensorToProto } from '../graphdef/tensor-proto.js';
 import { histogramProto } from './histogram.js';
 import { encodePng } from '../io/codecs/png.js';
-import { encodeWav } from './wav.js';
+import { encodeWav } from '../io/codecs/wav.js';
 
 type HostIn = Parameters<HostFn>[0][number];
 const dec = new TextDecoder();

@@ -112,7 +112,8 @@ describe('summary ops', () => {
     expect(au.audio).toMatchObject({ sampleRate: 8000, numChannels: 1, lengthFrames: 4, contentType: 'audio/wav' });
     const wav = au.audio!.encodedAudioString;
     expect(Buffer.from(wav.subarray(0, 4)).toString()).toBe('RIFF');
-    expect(Array.from(new Int16Array(wav.slice(44).buffer))).toEqual([0, 16384, -32767, 32767]);
+    // TF's EncodeAudioAsS16LEWav: x·2^15 rounded, clamped to int16 (so -1 is -32768, 1 clamps to 32767).
+    expect(Array.from(new Int16Array(wav.slice(44).buffer))).toEqual([0, 16384, -32768, 32767]);
     const tv = summaryOf(t!).value[0]!;
     expect(tv.metadata!.pluginData!.pluginName).toBe('text');
     expect(new TextDecoder().decode(tv.tensor!.stringVal[0]!)).toBe('hello');
