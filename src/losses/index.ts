@@ -3,5 +3,6 @@ export {
   absoluteDifference, computeWeightedLoss, cosineDistance, hingeLoss, huberLoss, logLoss, meanSquaredError,
   sigmoidCrossEntropy, softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
 } from './losses.js';
+export { meanPairwiseSquaredError } from './pairwise.js';
 export { Reduction } from './reduction.js';
 export { addLoss, getLosses, getRegularizationLoss, getRegularizationLosses, getTotalLoss } from './util.js';
