@@ -8,3 +8,7 @@ export {
 export { argScope, addArgScope, hasArgScope, argScopedArguments, currentArgScope, type ArgScope } from './arg-scope.js';
 /** TF's contrib audio_ops (`contrib_audio`): decodeWav, encodeWav, audioSpectrogram, mfcc. */
 export * as audioOps from '../ops/audio-ops-namespace.js';
+export {
+  variable, modelVariable, localVariable, addModelVariable, getVariablesToRestore, assignFromCheckpoint, assignFromCheckpointFn,
+  assignFromValues, assignFromValuesFn,
+} from './slim/variables.js';

@@ -43,3 +43,5 @@ export * as crf from './crf.js';
 export * as signal from '../ops/signal/contrib-namespace.js';
 /** `tf.contrib.image`: projective transforms (transform, rotate, translate, their builders) and dense_image_warp. */
 export * as image from './image.js';
+/** `tf.contrib.slim`: TF-Slim (layers, argScope, variables, losses, metrics, learning.train, evaluation). */
+export * as slim from './slim/index.js';
