@@ -13,7 +13,9 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray } from 'tsflow';
+import { graphDefFromText } from '../src/graphdef/write-graph.js';
 import { registerSkipSummary, resolvedDevices, skipTest } from './conformance/harness.js';
+import { describeGradients } from './support/grad-check.js';
 
 const devices = await resolvedDevices();
 registerSkipSummary();
@@ -141,6 +143,22 @@ describe('SparseFeature', () => {
     expect(ok.toArray()).toEqual([[2, 0, 0, 0, 1]]);
   });
 
+  it('toDense of a parsed SparseTensor is TF\'s SparseToDense (default value, strings; out-of-order and repeated indices refused)', async () => {
+    const g = new tf.Graph();
+    const d = g.asDefault(() => tf.sparse.toDense(tf.parseExample(vec(DOC), { kw: new VarLenFeature(tf.string) }).kw, '-'));
+    expect(d.op.type).toBe('SparseToDense');
+    expect(d.shape).toEqual([null, null]);
+    const sess = new tf.Session({ graph: g });
+    const got = (await sess.run(d)) as NDArray;
+    await sess.close();
+    expect(got.shape).toEqual([2, 2]);
+    expect(Array.from(got.data as unknown as Uint8Array[], (b) => dec.decode(b))).toEqual(['knit', 'big', 'emmy', '-']);
+    const dense = (ix: number[], sorted: boolean) => run(() => tf.sparse.toDense(tf.parseExample(vec([example({ val: f32(ix.map((x) => x + 0.5)), ix: i64(ix) })]), { m: new SparseFeature('ix', 'val', tf.float32, 4, sorted) }).m, -1));
+    expect((await dense([3, 0], false)).toArray()).toEqual([[0.5, -1, -1, 3.5]]);
+    await expect(dense([3, 0], true)).rejects.toThrow('indices[1] = [0,0] is out of order');
+    await expect(dense([2, 2], true)).rejects.toThrow('indices[1] = [0,2] is repeated');
+  });
+
   it('bad configurations are TF\'s ValueErrors', () => {
     const g = new tf.Graph();
     g.asDefault(() => {
@@ -214,6 +232,29 @@ describe('SparseTensors in tf.data', () => {
   });
 });
 
+describe('SparseTensor elements as dataset function arguments', () => {
+  it('fromTensors(SparseTensorValue) → map gets a SparseTensor; outputShapes / types as TF; fromTensorSlices of one refused clearly', async () => {
+    const v = new tf.SparseTensorValue(
+      new tf.NDArray(Float64Array.of(0, 1, 2, 0), [2, 2], 'int64'), new tf.NDArray(Float32Array.of(3, 4), [2], 'float32'), new tf.NDArray(Float64Array.of(3, 2), [2], 'int64'),
+    );
+    const g = new tf.Graph();
+    const next = g.asDefault(() => {
+      const ds = tf.data.Dataset.fromTensors({ st: v, k: 1 }).map((e: any) => {
+        expect(e.st).toBeInstanceOf(tf.SparseTensor);
+        return { st: new tf.SparseTensor(e.st.indices, tf.multiply(e.st.values, 10), e.st.denseShape), n: tf.size(e.st.values), k: e.k };
+      });
+      expect(ds.outputShapes).toEqual({ k: [], n: [], st: [null, null] });
+      expect(() => tf.data.Dataset.fromTensorSlices(v)).toThrow('fromTensorSlices of datasets with SparseTensor components is not supported');
+      return ds.makeOneShotIterator().getNext();
+    });
+    const sess = new tf.Session({ graph: g });
+    const got = (await sess.run(next)) as any;
+    await sess.close();
+    expect(sp(got.st)).toEqual({ indices: [[0, 1], [2, 0]], values: [30, 40], denseShape: [3, 2] });
+    expect(got.n.toArray()).toBe(2);
+  });
+});
+
 describe('ParseExample with sparse keys through a GraphDef', () => {
   it('exports TF\'s ParseExample node (sparse keys inputs, Nsparse, sparse_types) and imports to an op giving the same values', async () => {
     const g = new tf.Graph();
@@ -246,6 +287,41 @@ describe('ParseExample with sparse keys through a GraphDef', () => {
     expect(Array.from(got[0]!.data as unknown as Uint8Array[], (b) => dec.decode(b))).toEqual(['knit', 'big', 'emmy']);
     expect(got.slice(1).map((x) => x.toArray())).toEqual(want.slice(1).map((x) => x.toArray()));
     expect(got[4]!.toArray()).toEqual([[-1], [42]]);
+  });
+
+  // What TF 1.15's parse_example writes for {ids: VarLenFeature(int64), label: FixedLenFeature([1], float32, 0.5)}
+  // (its default reshaped to the dense shape), and parse_single_example for {ids, w: FixedLenFeature([], float32)}.
+  const str = (name: string, v: string | null) => `node { name: "${name}" op: "Const" attr { key: "dtype" value { type: DT_STRING } } attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape { ${v === null ? 'dim { }' : ''} } ${v === null ? '' : `string_val: "${v}"`} } } } }`;
+  const TF_GRAPH = `
+node { name: "input_example_tensor" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } attr { key: "shape" value { shape { dim { size: -1 } } } } }
+node { name: "ParseExample/Const" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 0.5 } } } }
+node { name: "ParseExample/Reshape/shape" op: "Const" attr { key: "dtype" value { type: DT_INT32 } } attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 1 } } int_val: 1 } } } }
+node { name: "ParseExample/Reshape" op: "Reshape" input: "ParseExample/Const" input: "ParseExample/Reshape/shape" attr { key: "T" value { type: DT_FLOAT } } attr { key: "Tshape" value { type: DT_INT32 } } }
+${str('ParseExample/ParseExample/names', null)}
+${str('ParseExample/ParseExample/sparse_keys_0', 'ids')}
+${str('ParseExample/ParseExample/dense_keys_0', 'label')}
+node { name: "ParseExample/ParseExample" op: "ParseExample" input: "input_example_tensor" input: "ParseExample/ParseExample/names" input: "ParseExample/ParseExample/sparse_keys_0" input: "ParseExample/ParseExample/dense_keys_0" input: "ParseExample/Reshape"
+  attr { key: "Ndense" value { i: 1 } } attr { key: "Nsparse" value { i: 1 } } attr { key: "Tdense" value { list { type: DT_FLOAT } } }
+  attr { key: "dense_shapes" value { list { shape { dim { size: 1 } } } } } attr { key: "sparse_types" value { list { type: DT_INT64 } } } }
+node { name: "one_example" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } attr { key: "shape" value { shape { } } } }
+node { name: "ParseSingleExample/Const" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { } } } } } }
+node { name: "ParseSingleExample/ParseSingleExample" op: "ParseSingleExample" input: "one_example" input: "ParseSingleExample/Const"
+  attr { key: "Tdense" value { list { type: DT_FLOAT } } } attr { key: "dense_keys" value { list { s: "w" } } } attr { key: "dense_shapes" value { list { shape { } } } }
+  attr { key: "num_sparse" value { i: 1 } } attr { key: "sparse_keys" value { list { s: "ids" } } } attr { key: "sparse_types" value { list { type: DT_INT64 } } } }
+`;
+
+  it('a ParseExample / ParseSingleExample graph as TF 1.15 writes it (Nsparse 1, a reshaped default) imports and runs', async () => {
+    const g = new tf.Graph();
+    g.asDefault(() => tf.importGraphDef(graphDefFromText(TF_GRAPH), { name: '' }));
+    expect(g.getOperationByName('ParseExample/ParseExample').type).toBe('ParseExample');
+    const sess = new tf.Session({ graph: g });
+    const t = (n: string) => g.getTensorByName(n);
+    const batch = vec([example({ ids: i64([3, 1, 4]) }), example({ label: f32([2]) }), example({ ids: i64([5]), label: f32([-1]) })]);
+    const got = ((await sess.run(['ParseExample/ParseExample:0', 'ParseExample/ParseExample:1', 'ParseExample/ParseExample:2', 'ParseExample/ParseExample:3'].map(t), new Map([[t('input_example_tensor:0'), batch]]))) as NDArray[]).map((x) => x.toArray());
+    expect(got).toEqual([[[0, 0], [0, 1], [0, 2], [2, 0]], [3, 1, 4, 5], [3, 3], [[0.5], [2], [-1]]]);
+    const single = ((await sess.run([0, 1, 2, 3].map((i) => t(`ParseSingleExample/ParseSingleExample:${i}`)), new Map([[t('one_example:0'), one(example({ ids: i64([8, 9]), w: f32([1.5]) }))]]))) as NDArray[]).map((x) => x.toArray());
+    await sess.close();
+    expect(single).toEqual([[[0], [1]], [8, 9], [2], 1.5]);
   });
 
   it('ParseSingleExample carries sparse_keys / num_sparse as attrs; a SparseFeature exports as ParseSingleExample and TF\'s merge ops', async () => {
@@ -313,3 +389,17 @@ for (const dev of devices) {
     });
   });
 }
+
+// tf.sparse.toDense of a dense shape known only at run time (TF's SparseToDense op): d/dvalues
+// and d/ddefault against finite differences; the result reshaped to give the check a static shape.
+describeGradients('finite-difference gradients of tf.sparse.toDense with a run-time dense shape', [
+  {
+    name: 'values and default value',
+    ins: [{ shape: [4] }, { shape: [] }],
+    f: (v, d) => {
+      const shape = tf.identity(tf.constant(new tf.NDArray(Float64Array.of(2, 3), [2], 'int64')));
+      const st = new tf.SparseTensor(tf.constant(new tf.NDArray(Float64Array.of(0, 0, 0, 2, 1, 1, 1, 2), [4, 2], 'int64')), v, shape);
+      return tf.reshape(tf.sparse.toDense(st, d), [2, 3]);
+    },
+  },
+], devices);

@@ -368,30 +368,7 @@ on(['IdentityN'], (c) => ({ T: types(c.op.inputs) }));
 on(['PyFunc', 'PyFuncStateless', 'EagerPyFunc'], (c) => ({
   token: A.s(c.attrs.token as string), Tin: A.types(c.attrs.Tin as DType[]), Tout: A.types(c.attrs.Tout as DType[]),
 }));
-/** tf.io.parseExample's dense specs as TF's ParseExample inputs (names, dense keys, defaults) and attrs. */
-interface DenseSpecAttr { key: string; shape: number[]; dtype: DType; dflt: NDArray | null; seq?: boolean }
-const denseShapes = (d: DenseSpecAttr[]): AttrValue => ({ list: { ...emptyList(), shape: d.map((s) => shapeToProto(s.seq ? [null, ...s.shape] : s.shape)) } });
-function denseDefault(s: DenseSpecAttr): NDArray {
-  // A sequence feature's default is its scalar padding value; a fixed one's is empty when required.
-  if (s.seq) return s.dflt ? new NDArray(s.dflt.data.subarray(0, 1) as never, [], s.dtype) : s.dtype === 'string' ? strScalar('') : num(0, s.dtype);
-  return s.dflt ? new NDArray(s.dflt.data as never, s.shape, s.dtype) : NDArray.zeros([0], s.dtype);
-}
-const strScalar = (v: string): NDArray => NDArray.fromStrings([v], []);
-on(['ParseExample'], (c) => {
-  const dense = c.attrs.dense as DenseSpecAttr[];
-  c.constInput('names', NDArray.fromStrings([], [0]));
-  dense.forEach((s, i) => c.constInput(`dense_keys_${i}`, strScalar(s.key)));
-  dense.forEach((s) => c.constInput('Const', denseDefault(s)));
-  return { Nsparse: A.i(0), Ndense: A.i(dense.length), sparse_types: A.types([]), Tdense: A.types(dense.map((s) => s.dtype)), dense_shapes: denseShapes(dense) };
-});
-on(['ParseSingleExample'], (c) => {
-  const dense = c.attrs.dense as DenseSpecAttr[];
-  dense.forEach((s) => c.constInput('Const', denseDefault(s)));
-  return {
-    num_sparse: A.i(0), sparse_keys: A.strs([]), dense_keys: A.strs(dense.map((s) => s.key)), sparse_types: A.types([]),
-    Tdense: A.types(dense.map((s) => s.dtype)), dense_shapes: denseShapes(dense),
-  };
-});
+// tf.io.parseExample / parseSingleExample: graphdef/parse-example-rules.ts (both ways).
 on(['HashTableV2'], (c) => ({
   container: A.s((c.attrs.container as string | undefined) ?? ''), shared_name: A.s((c.attrs.sharedName as string | undefined) ?? ''),
   use_node_name_sharing: A.b(!!c.attrs.useNodeNameSharing), key_dtype: A.type(c.attrs.keyDtype as DType), value_dtype: A.type(c.attrs.valueDtype as DType),

@@ -19,6 +19,7 @@ import { type TensorLike, toNDArray, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
 import { sparseMerge } from './sparse-ops.js';
 import { SparseTensor } from './sparse-tensor.js';
+import '../graphdef/parse-example-rules.js';
 
 const PARSE_DTYPES: readonly DType[] = ['float32', 'int64', 'string'];
 
