@@ -37,6 +37,8 @@ export * as lookup from '../ops/lookup/index.js';
 export * as learn from './learn/index.js';
 /** `tf.contrib.training`: `HParams`. */
 export * as training from './training/index.js';
+/** `tf.contrib.metrics`: the streaming_* metrics (predictions first), covariance, Pearson correlation, aggregation. */
+export * as metrics from './metrics.js';
 /** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
 export * as crf from './crf.js';
 /** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */
