@@ -65,6 +65,7 @@ export * as distributions from './distributions/index.js';
 export * as lookup from './ops/lookup/index.js';
 export * as metrics from './metrics/index.js';
 export * as layers from './layers/index.js';
+export * as keras from './keras/index.js';
 export * as io from './io/index.js';
 export * as gfile from './platform/gfile-legacy.js';
 export * as compat from './compat.js';

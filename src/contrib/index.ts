@@ -19,6 +19,8 @@ export const layers = {
 
 /** `tf.contrib.rnn`: TF1's aliases of the RNN cells and drivers. */
 export * as rnn from '../ops/rnn/index.js';
+/** `tf.contrib.cudnn_rnn` as `tf.contrib.cudnnRnn`: CudnnLSTM, CudnnGRU and the cuDNN-compatible cells. */
+export * as cudnnRnn from '../ops/rnn/cudnn-namespace.js';
 /** `tf.contrib.factorization`: the k-means graph (`KMeans`). */
 export * as factorization from './factorization-namespace.js';
 /** `tf.contrib.opt`: LazyAdam, AdamW, MomentumW, Nadam, AddSign, PowerSign optimizers and the sign decays. */
@@ -37,8 +39,6 @@ export * as lookup from '../ops/lookup/index.js';
 export * as learn from './learn/index.js';
 /** `tf.contrib.training`: `HParams`. */
 export * as training from './training/index.js';
-/** `tf.contrib.metrics`: the streaming_* metrics (predictions first), covariance, Pearson correlation, aggregation. */
-export * as metrics from './metrics.js';
 /** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
 export * as crf from './crf.js';
 /** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */

@@ -42,7 +42,7 @@ export function toSnakeCase(name: string): string {
 const layerNameUids = new WeakMap<Graph, Map<string, number>>();
 
 /** Keras's `unique_object_name`: `dense`, `dense_1`, … per graph. */
-function uniqueLayerName(base: string, g: Graph): string {
+export function uniqueLayerName(base: string, g: Graph): string {
   let m = layerNameUids.get(g);
   if (!m) layerNameUids.set(g, (m = new Map()));
   const n = m.get(base) ?? 0;

@@ -2,3 +2,4 @@
 export {
   BasicLSTMCell, BasicRNNCell, DropoutWrapper, GRUCell, LSTMCell, LSTMStateTuple, MultiRNNCell, RNNCell, ResidualWrapper,
 } from './cells.js';
+export { DeviceWrapper } from './contrib-wrappers.js';

@@ -11,7 +11,8 @@ import { ValueError } from '../../errors.js';
 import { getDefaultGraph } from '../../graph/context.js';
 import type { Tensor } from '../../graph/tensor.js';
 import { type VariableScope, variableScope } from '../../scope/variable-scope.js';
-import { concat, expandDims, shape as shapeOf, stack, transpose, unstack, zeros } from '../array.js';
+import { concat, expandDims, reshape, shape as shapeOf, stack, transpose, unstack, zeros } from '../array.js';
+import { TensorShape } from '../../graph/tensor-shape.js';
 import { identity } from '../core.js';
 import { index } from '../strided-slice.js';
 import { type TensorLike, toTensor } from '../convert.js';
@@ -33,8 +34,10 @@ function zeroOutputs(sizes: SizeStruct, batch: number | Tensor, dtype: string): 
 
 /** TF1's `_rnn_step` (skip_conditionals): past a sequence's length, zero output and the state carried through. */
 function copyThrough(time: Tensor | number, seqLen: Tensor, zeroOut: Tensor[], state: Tensor[], newOut: Tensor[], newState: Tensor[]): [Tensor[], Tensor[]] {
-  const done = expandDims(greaterEqual(time as TensorLike, seqLen), 1);
-  const pick = (old: Tensor, nw: Tensor): Tensor => where(done, old, nw);
+  const ge = greaterEqual(time as TensorLike, seqLen);
+  // [batch, 1, …] so that it broadcasts against outputs of any rank (ConvLSTMCell's are 4-D)
+  const doneFor = (t: Tensor): Tensor => (t.shape !== null && t.shape.length > 2 ? reshape(ge, [-1, ...t.shape.slice(1).map(() => 1)]) : expandDims(ge, 1));
+  const pick = (old: Tensor, nw: Tensor): Tensor => where(doneFor(nw), old, nw);
   return [newOut.map((o, i) => pick(zeroOut[i]!, o)), newState.map((s, i) => pick(state[i]!, s))];
 }
 
@@ -188,8 +191,10 @@ function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number
   const batch: number | Tensor = constBatch ?? index(shapeOf(x), 1);
   const outSizes = flattenStruct(cell.outputSize);
   if (outSizes.length !== 1) throw new ValueError('dynamic_rnn: cells with nested outputs are not supported');
-  const outSize = outSizes[0]!;
-  const zeroOut = seq ? (zeros([batch as never, outSize], outDtype) as Tensor) : null;
+  // a number, or a TensorShape (ConvLSTMCell's spatial output)
+  const outLeaf = outSizes[0] as unknown;
+  const outDims: (number | null)[] = outLeaf instanceof TensorShape ? outLeaf.asList() : [outLeaf as number];
+  const zeroOut = seq ? (zeros([batch as never, ...(outDims as number[])], outDtype) as Tensor) : null;
   let minLen: Tensor | null = null;
   let maxLen: Tensor | null = null;
   if (seq) {
@@ -198,7 +203,7 @@ function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number
   }
   const time = toTensor(0, 'int32', 'time');
   const base = g.nameScope('dynamic_rnn', (s) => s);
-  const outputTa = new TensorArray(outDtype, timeSteps, { elementShape: [constBatch, outSize], tensorArrayName: `${base}output_0` });
+  const outputTa = new TensorArray(outDtype, timeSteps, { elementShape: [constBatch, ...outDims], tensorArrayName: `${base}output_0` });
   const inputTa = new TensorArray(x.dtype, timeSteps, { elementShape: x.shape.slice(1), tensorArrayName: `${base}input_0` }).unstack(x);
   const flatState0 = flattenStruct(state) as Tensor[];
   const loopBound = seq ? minimum(timeSteps, maximum(1, maxLen!)) : timeSteps;
@@ -222,7 +227,7 @@ function dynamicLoop(cell: RNNCell, x: Tensor, state: RNNState, parallel: number
   ) as unknown as [Tensor, TensorArray, ...Tensor[]];
   const [, finalTa, ...finalFlat] = res;
   const outputs = finalTa.stack();
-  (outputs as { shape: (number | null)[] | null }).shape = [constTime, constBatch, outSize];
+  (outputs as { shape: (number | null)[] | null }).shape = [constTime, constBatch, ...outDims];
   return [outputs, packStruct(state, finalFlat) as RNNState];
 }
 

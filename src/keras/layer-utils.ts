@@ -1,0 +1,113 @@
+/**
+ * What every Keras layer shares here: Keras's constructor extras (`inputShape`,
+ * `batchInputShape`, `batchSize`, `inputDim`, string activations and initializers), the layer's
+ * name made unique per graph as Keras's `unique_object_name` does (its variables then live in a
+ * scope of that name: `dense/kernel`, `dense_1/bias`), the learning phase as the default
+ * `training` argument, and the record of which layer made which tensor (the functional model
+ * finds its layers by walking it back from the outputs).
+ */
+import { getDefaultGraph } from '../graph/context.js';
+import { Tensor } from '../graph/tensor.js';
+import { type TensorLike, toTensor } from '../ops/convert.js';
+import { Variable } from '../ops/variables.js';
+import { toSnakeCase, uniqueLayerName } from '../layers/base.js';
+import { bindArgs } from '../layers/kwargs.js';
+import { getActivation, getInitializer } from './activations.js';
+import { learningPhase } from './backend.js';
+
+/** What a model needs of a layer. */
+export interface KerasLayer {
+  readonly name: string;
+  readonly kerasClass: string;
+  readonly weights: Variable[];
+  readonly trainableWeights: Variable[];
+  readonly nonTrainableWeights: Variable[];
+  readonly updates: unknown[];
+  readonly losses: Tensor[];
+  /** `[batch, ...inputShape]` from the constructor's Keras extras, or null. */
+  readonly batchInputShape: (number | null)[] | null;
+  /** The dtype of the input placeholder a Sequential makes for it. */
+  readonly inputDtype: string;
+}
+
+export interface Node {
+  layer: KerasLayer;
+  inputs: Tensor[];
+}
+const history = new WeakMap<Tensor, Node>();
+const layerOutputs = new WeakMap<KerasLayer, Tensor[]>();
+
+/** Record that `layer` made `outputs` from `inputs` (Keras's `_keras_history`). */
+export function record(layer: KerasLayer, inputs: Tensor[], outputs: Tensor | Tensor[]): void {
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  for (const t of outs) history.set(t, { layer, inputs });
+  layerOutputs.set(layer, outs);
+}
+/** The outputs of the layer's latest call (`layer.output`). */
+export function outputsOf(layer: KerasLayer): Tensor[] | undefined {
+  return layerOutputs.get(layer);
+}
+export function nodeOf(t: Tensor): Node | undefined {
+  return history.get(t);
+}
+
+export const KERAS_EXTRA = ['inputShape', 'batchInputShape', 'batchSize', 'inputDim'] as const;
+
+export interface Prepared {
+  o: Record<string, unknown>;
+  batchInputShape: (number | null)[] | null;
+  inputDtype: string;
+}
+
+/**
+ * Bind `args` to `names` (plus Keras's extras), resolve `activations` and `initializers`
+ * (name → Keras default) given by string, and fix the layer's unique name and scope.
+ */
+export function prepare(
+  cls: string,
+  names: readonly string[],
+  args: readonly unknown[],
+  required = 0,
+  conv: { activations?: string[]; initializers?: Record<string, string | null> } = {},
+): Prepared {
+  const o = bindArgs(cls, [...names, ...KERAS_EXTRA, ...(names.includes('name') ? [] : ['name']), 'dtype', 'trainable'], args, required);
+  for (const k of conv.activations ?? []) if (k in o || k === 'activation') o[k] = getActivation(o[k] as never);
+  for (const [k, d] of Object.entries(conv.initializers ?? {})) {
+    if (o[k] !== undefined && o[k] !== null) o[k] = getInitializer(o[k], d ?? 'zeros');
+    else if (d !== null) o[k] = getInitializer(null, d);
+  }
+  let bis: (number | null)[] | null = null;
+  if (o.batchInputShape) bis = [...(o.batchInputShape as (number | null)[])];
+  else if (o.inputShape) bis = [(o.batchSize as number | undefined) ?? null, ...(o.inputShape as (number | null)[])];
+  else if (o.inputDim !== undefined && o.inputDim !== null) bis = [null, o.inputDim as number];
+  for (const k of KERAS_EXTRA) delete o[k];
+  const inputDtype = (o.dtype as string | undefined) ?? 'float32';
+  const name = (o.name as string | undefined) || uniqueLayerName(toSnakeCase(cls), getDefaultGraph());
+  o.name = name;
+  o._scope = name;
+  return { o, batchInputShape: bis, inputDtype };
+}
+
+/** Split `layer.apply(x, {training})` / `apply(x, training)` into the inputs and the keywords. */
+export function callKwargs(args: readonly unknown[]): Record<string, unknown> {
+  if (args.length === 0 || args[0] === undefined) return {};
+  const a = args[0];
+  if (a !== null && typeof a === 'object' && !(a instanceof Tensor) && !Array.isArray(a)) return { ...(a as Record<string, unknown>) };
+  return { training: a };
+}
+
+/** The `training` argument Keras passes when none is given: the learning phase. */
+export function trainingArg(kw: Record<string, unknown>): unknown {
+  if (kw.training !== undefined && kw.training !== null) return kw.training;
+  const p = learningPhase();
+  return typeof p === 'number' ? p === 1 : p;
+}
+
+export function asTensor(x: TensorLike): Tensor {
+  return x instanceof Tensor ? x : x instanceof Variable ? toTensor(x) : getDefaultGraph().asDefault(() => toTensor(x));
+}
+
+/** Number of scalars in `vars`. */
+export function countParams(vars: readonly Variable[]): number {
+  return vars.reduce((a, v) => a + v.shape.reduce<number>((p, d) => p * (d ?? 0), 1), 0);
+}
