@@ -444,6 +444,9 @@ class TextParser {
 
   scalar(t: Scalar | EnumType): unknown {
     if (t === 'string' || t === 'bytes') {
+      // without a quote stringBytes reads nothing: in a `[...]` list that looped forever
+      const q = this.peek();
+      if (q !== '"' && q !== "'") this.fail('Expected string.');
       const b = this.stringBytes();
       return t === 'string' ? new TextDecoder().decode(b) : b;
     }
