@@ -14,6 +14,7 @@ import './parse-example-rules.js';
 import { type ImportRule, RULES, tsflowRule } from './import-rules.js';
 import { CONTROL_FLOW_RULES, OUTPUT_ALIASES, UNSUPPORTED_CONTROL_FLOW, isBackEdge, rebuildControlFlow } from './control-flow-import.js';
 import { withDefaultAttrs } from './op-defs.js';
+import { validateNodeDef } from './import-validate.js';
 
 export interface ImportGraphDefOptions {
   /** GraphDef tensor names (`x:0`, or `x` for `x:0`) → tensors of this graph to use instead. */
@@ -125,6 +126,7 @@ export function importInto(
   }
   const used = new Set<string>();
   gd = { ...gd, node: gd.node.map(withDefaultAttrs) };
+  for (const n of gd.node) validateNodeDef(n);
   const order = topoOrder(gd.node);
   const ops = new Map<string, Operation>();
   const byName = new Map(gd.node.map((n) => [n.name, n]));

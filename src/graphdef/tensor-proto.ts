@@ -42,6 +42,14 @@ export function shapeToProto(s: PartialShape): TensorShapeProto {
 export function shapeFromProto(p: TensorShapeProto | undefined): PartialShape {
   if (p === undefined) return null;
   if (p.unknownRank) return null;
+  // TF's TensorShapeBase::IsValidShape: -1 is unknown, anything below it (or a product past
+  // 2^63 - 1) is no shape; a hostile proto must not become a shape with a -5 or 2^126 in it
+  let n = 1;
+  for (const d of p.dim) {
+    if (d.size < -1) throw new InvalidArgumentError(`Shape [${p.dim.map((x) => x.size).join(',')}] has dimensions with values below -1 (where -1 means unknown)`);
+    if (d.size >= 0) n *= d.size;
+  }
+  if (n > 2 ** 63 - 1) throw new InvalidArgumentError(`Shape [${p.dim.map((x) => x.size).join(',')}] is too large (more than 2**63 - 1 entries)`);
   return p.dim.map((d) => (d.size < 0 ? null : d.size));
 }
 
