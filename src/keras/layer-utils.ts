@@ -70,7 +70,9 @@ export function prepare(
   required = 0,
   conv: { activations?: string[]; initializers?: Record<string, string | null> } = {},
 ): Prepared {
-  const o = bindArgs(cls, [...names, ...KERAS_EXTRA, ...(names.includes('name') ? [] : ['name']), 'dtype', 'trainable'], args, required);
+  // A layer's own argument of an extra's name (Embedding's inputDim) is the layer's.
+  const extras = KERAS_EXTRA.filter((e) => !names.includes(e));
+  const o = bindArgs(cls, [...names, ...extras, ...(names.includes('name') ? [] : ['name']), 'dtype', 'trainable'], args, required);
   for (const k of conv.activations ?? []) if (k in o || k === 'activation') o[k] = getActivation(o[k] as never);
   for (const [k, d] of Object.entries(conv.initializers ?? {})) {
     if (o[k] !== undefined && o[k] !== null) o[k] = getInitializer(o[k], d ?? 'zeros');
@@ -79,8 +81,8 @@ export function prepare(
   let bis: (number | null)[] | null = null;
   if (o.batchInputShape) bis = [...(o.batchInputShape as (number | null)[])];
   else if (o.inputShape) bis = [(o.batchSize as number | undefined) ?? null, ...(o.inputShape as (number | null)[])];
-  else if (o.inputDim !== undefined && o.inputDim !== null) bis = [null, o.inputDim as number];
-  for (const k of KERAS_EXTRA) delete o[k];
+  else if (extras.includes('inputDim') && o.inputDim !== undefined && o.inputDim !== null) bis = [null, o.inputDim as number];
+  for (const k of extras) delete o[k];
   const inputDtype = (o.dtype as string | undefined) ?? 'float32';
   const name = (o.name as string | undefined) || uniqueLayerName(toSnakeCase(cls), getDefaultGraph());
   o.name = name;

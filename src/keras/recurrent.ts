@@ -71,7 +71,8 @@ export abstract class RNNBase extends SimpleLayer {
     for (const k of ['dropout', 'recurrentDropout']) if (o[k]) throw new ValueError(`${cls}: ${k} is not supported (pass 0)`);
     if (o.stateful) throw new ValueError(`${cls}: stateful RNNs are not supported`);
     if (o.resetAfter) throw new ValueError('GRU: reset_after=True is not supported (TF1\'s default is False)');
-    const config = { ...o };
+    const { _scope: _s, ...config } = o;
+    void _s;
     super(p);
     this.config = config;
     if (!Number.isInteger(o.units) || (o.units as number) <= 0) throw new ValueError(`units must be a positive integer, got ${String(o.units)}`);
