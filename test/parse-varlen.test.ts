@@ -212,6 +212,31 @@ describe('SparseTensors in tf.data', () => {
     expect(sp(b.ids)).toEqual({ indices: [[0, 0], [0, 1], [0, 2]], values: [0, 3, 3], denseShape: [1, 3] });
   });
 
+  it('a reinitializable and a feedable iterator of SparseTensor elements from outputTypes / outputShapes / outputClasses', async () => {
+    const g = new tf.Graph();
+    const { init, next, handleOf, ph, next2 } = g.asDefault(() => {
+      const ds = new tf.data.TFRecordDataset(file).map((s: tf.Tensor) => tf.parseSingleExample(s, features));
+      expect(ds.outputClasses).toEqual({ ids: tf.SparseTensor, label: tf.Tensor });
+      const it = tf.data.Iterator.fromStructure(ds.outputTypes, ds.outputShapes, { outputClasses: ds.outputClasses });
+      expect(it.outputClasses).toEqual({ ids: tf.SparseTensor, label: tf.Tensor });
+      expect(() => tf.data.Iterator.fromStructure(ds.outputTypes, ds.outputShapes).makeInitializer(ds)).toThrow(TypeError);
+      const other = ds.skip(2).makeOneShotIterator();
+      const ph = tf.placeholder(tf.string, []);
+      const fed = tf.data.Iterator.fromStringHandle(ph, ds.outputTypes, ds.outputShapes, ds.outputClasses);
+      return { init: it.makeInitializer(ds), next: it.getNext(), handleOf: other.stringHandle(), ph, next2: fed.getNext() };
+    });
+    expect(next.ids).toBeInstanceOf(tf.SparseTensor);
+    const sess = new tf.Session({ graph: g });
+    await sess.run(init);
+    const a = (await sess.run(next)) as any;
+    expect(sp(a.ids)).toEqual({ indices: [[0], [1]], values: [4, 1], denseShape: [2] });
+    const h = (await sess.run(handleOf)) as NDArray;
+    const c = (await sess.run(next2, new Map([[ph, h]]))) as any;
+    await sess.close();
+    expect(sp(c.ids)).toEqual({ indices: [[0], [1], [2]], values: [0, 3, 3], denseShape: [3] });
+    expect(c.label.toArray()).toBe(1);
+  });
+
   it('batch then map(parseExample); a map may return a SparseTensor it builds; paddedBatch refuses sparse as TF', async () => {
     const g = new tf.Graph();
     const { next, next2 } = g.asDefault(() => {

@@ -29,7 +29,7 @@ import { deviceIdle } from '../session/device-busy.js';
 import { type HostGen, subRun, wait } from '../session/host-stage.js';
 import { Runner, type SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
-import { SparseSlot, type Structure, flatten, leafCount, pack, refuseSparse, sparseStarts } from './nest.js';
+import { SparseSlot, type Structure, flatten, leafCount, outputClasses, pack, refuseSparse, sparseStarts } from './nest.js';
 import { batchSparse, batchedSparseShapes } from './sparse-components.js';
 import { inBackground, prefetchStage } from './prefetch.js';
 import { deriveSeed, mix32, seededRandom } from './random.js';
@@ -162,6 +162,10 @@ export abstract class Dataset {
   /** TF1's `output_shapes`: (partial) shapes in the element's structure. */
   get outputShapes(): unknown {
     return pack(this.spec.structure, this.spec.shapes);
+  }
+  /** TF1's `output_classes`: tf.Tensor, or tf.SparseTensor for a sparse component. */
+  get outputClasses(): unknown {
+    return outputClasses(this.spec.structure, this.spec.dtypes.length);
   }
 
   // ----- sources

@@ -21,7 +21,7 @@ import type { SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape } from '../shape.js';
 import { parseDType } from '../dtype.js';
 import { Dataset, type ElementSpec, type IterContext, type Stage, ownedOrCopy } from './dataset.js';
-import { type Structure, flatten, pack, sameStructure } from './nest.js';
+import { type Structure, flatten, outputClasses, pack, sameStructure, withClasses } from './nest.js';
 
 /** A window dataset's next element: each component a dataset of that window's elements (TF's nested datasets). */
 const windowsOf = (spec: ElementSpec, outs: readonly Tensor[]): readonly unknown[] => (spec.windows ? outs.map(spec.windows) : outs);
@@ -173,6 +173,10 @@ export class Iterator {
   get outputShapes(): unknown {
     return pack(this.resource.spec.structure, this.resource.spec.shapes);
   }
+  /** TF1's `output_classes`: tf.Tensor, or tf.SparseTensor, in the element's structure. */
+  get outputClasses(): unknown {
+    return outputClasses(this.resource.spec.structure, this.resource.spec.dtypes.length);
+  }
 
   /** @internal */
   static forDataset(dataset: Dataset, oneShot: boolean): Iterator {
@@ -186,8 +190,8 @@ export class Iterator {
    * `Iterator.fromStructure(outputTypes, outputShapes?, sharedName?, outputClasses?)`: a
    * reinitializable iterator, started on any dataset of that structure by `makeInitializer`.
    */
-  static fromStructure(outputTypes: unknown, outputShapes?: unknown, sharedName?: string | { sharedName?: string; outputClasses?: unknown }, _outputClasses?: unknown): Iterator {
-    void sharedName;
+  static fromStructure(outputTypes: unknown, outputShapes?: unknown, sharedName?: string | { sharedName?: string; outputClasses?: unknown } | null, outputClasses?: unknown): Iterator {
+    const classes = typeof sharedName === 'object' && sharedName !== null ? sharedName.outputClasses : outputClasses;
     const t = flatten<DType>(outputTypes, (x) => typeof x === 'string');
     const dtypes = t.leaves.map((d) => parseDType(d));
     let shapes: PartialShape[] = dtypes.map(() => null);
@@ -196,7 +200,8 @@ export class Iterator {
       shapes = flatten<PartialShape>(outputShapes, isShape).leaves;
       if (shapes.length !== dtypes.length) throw new TypeError(`outputShapes has ${shapes.length} components but outputTypes has ${dtypes.length}`);
     }
-    return new Iterator(new IteratorResource({ structure: t.structure, dtypes, shapes }, null), null);
+    const spec = classes === undefined || classes === null ? { structure: t.structure, dtypes, shapes } : withClasses(t.structure, dtypes, shapes, classes);
+    return new Iterator(new IteratorResource(spec, null), null);
   }
 
   /** An op that starts (or restarts) this iterator on `dataset`. */
@@ -238,9 +243,9 @@ export class Iterator {
    * feedable iterator; each run pulls from the iterator whose `stringHandle()` value is fed to
    * `stringHandle` (a string placeholder), so one `getNext()` can switch between datasets.
    */
-  static fromStringHandle(stringHandle: Tensor, outputTypes: unknown, outputShapes?: unknown, _outputClasses?: unknown): Iterator {
+  static fromStringHandle(stringHandle: Tensor, outputTypes: unknown, outputShapes?: unknown, outputClasses?: unknown): Iterator {
     if (!(stringHandle instanceof Tensor) || stringHandle.dtype !== 'string') throw new TypeError('string_handle must be a tf.string tensor (a placeholder fed with an iterator\'s stringHandle())');
-    const it = Iterator.fromStructure(outputTypes, outputShapes);
+    const it = Iterator.fromStructure(outputTypes, outputShapes, null, outputClasses);
     return new Iterator(it.resource, null, stringHandle);
   }
 }

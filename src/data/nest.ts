@@ -59,12 +59,12 @@ export function flatten<T>(value: unknown, isLeaf: (x: unknown) => boolean): { s
   return { structure: walk(value), leaves };
 }
 
-/** Rebuild a value of `structure` from its leaves. */
-export function pack<T>(structure: Structure, leaves: readonly T[]): unknown {
+/** Rebuild a value of `structure` from its leaves; `sparse` joins a SparseTensor slot's three. */
+export function pack<T>(structure: Structure, leaves: readonly T[], sparse: (i: T, v: T, s: T) => unknown = joinSparse): unknown {
   let i = 0;
   const build = (s: Structure): unknown => {
     if (s === null) return leaves[i++];
-    if (s instanceof SparseSlot) return joinSparse(leaves[i++], leaves[i++], leaves[i++]);
+    if (s instanceof SparseSlot) return sparse(leaves[i++]!, leaves[i++]!, leaves[i++]!);
     if (Array.isArray(s)) return s.map(build);
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(s)) out[k] = build(s[k]!);
@@ -108,4 +108,40 @@ export function sparseStarts(s: Structure): Set<number> {
 /** TF's error for a transformation that does not take SparseTensor components. */
 export function refuseSparse(s: Structure, what: string): void {
   if (sparseStarts(s).size > 0) throw new TypeError(`${what} of datasets with SparseTensor components is not supported`);
+}
+
+/** TF1's `output_classes`: tf.Tensor, or tf.SparseTensor for a sparse slot, in the structure. */
+export function outputClasses(s: Structure, leaves: number): unknown {
+  return pack(s, new Array<unknown>(leaves).fill(Tensor), () => SparseTensor);
+}
+
+/**
+ * A structure of dense leaves (`outputTypes`, `outputShapes`) with the leaves whose class in
+ * `classes` (TF1's `output_classes`) is SparseTensor made SparseTensor slots: each one's
+ * components int64 indices `[?, rank]`, values of its dtype `[?]` and int64 dense_shape `[rank]`.
+ */
+export function withClasses(structure: Structure, dtypes: DType[], shapes: PartialShape[], classes: unknown): { structure: Structure; dtypes: DType[]; shapes: PartialShape[] } {
+  const c = flatten<unknown>(classes, (x) => typeof x === 'function');
+  if (!sameStructure(c.structure, structure)) throw new TypeError("The two structures don't have the same nested structure (output_classes and output_types).");
+  const outT: DType[] = [];
+  const outS: PartialShape[] = [];
+  let i = 0;
+  const walk = (s: Structure): Structure => {
+    if (s === null) {
+      const k = i++;
+      if (c.leaves[k] !== SparseTensor) {
+        outT.push(dtypes[k]!);
+        outS.push(shapes[k]!);
+        return null;
+      }
+      const r = shapes[k] === null ? null : shapes[k]!.length;
+      outT.push('int64', dtypes[k]!, 'int64');
+      outS.push([null, r], [null], [r]);
+      return SPARSE;
+    }
+    if (s instanceof SparseSlot) return s;
+    if (Array.isArray(s)) return s.map(walk);
+    return Object.fromEntries(Object.entries(s).map(([key, v]) => [key, walk(v)]));
+  };
+  return { structure: walk(structure), dtypes: outT, shapes: outS };
 }
