@@ -31,6 +31,7 @@ export const dedicated: Record<string, string> = {
   'examples/tf1/bilstm-crf-tagger.ts': 'test/examples-crf.test.ts',
   'examples/tf1/wide-and-deep.ts': 'test/estimator-wide-deep.test.ts',
   'examples/tf1/mnist-saved-model.ts': 'test/examples-saved-model.test.ts',
+  'examples/tf1/slim-lenet.ts': 'test/examples-slim.test.ts',
   'examples/tf1/cifar10/cifar10-input.ts': 'test/examples-cifar10.test.ts',
   'examples/tf1/cifar10/cifar10.ts': 'test/examples-cifar10.test.ts',
   'examples/tf1/cifar10/cifar10-train.ts': 'test/examples-cifar10.test.ts',

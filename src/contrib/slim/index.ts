@@ -25,6 +25,7 @@ export {
   variable, modelVariable, localVariable, addModelVariable, getVariablesToRestore, assignFromCheckpoint, assignFromCheckpointFn,
   assignFromValues, assignFromValuesFn,
 } from './variables.js';
+export { softmax } from './softmax.js';
 export * as losses from './losses.js';
 export * as metrics from './metrics.js';
 export * as learning from './learning.js';
