@@ -2,6 +2,7 @@
 import { varianceScalingInitializer, xavierInitializer } from './initializers.js';
 import { contribLayers } from '../layers/contrib-namespace.js';
 import { applyRegularization, l1L2Regularizer, l1Regularizer, l2Regularizer, sumRegularizer } from '../layers/regularizers.js';
+import { optimizeLoss } from './optimize-loss.js';
 
 /** `tf.contrib.layers`. */
 export const layers = {
@@ -14,6 +15,7 @@ export const layers = {
   l1L2Regularizer,
   sumRegularizer,
   applyRegularization,
+  optimizeLoss,
   ...contribLayers,
 };
 
@@ -39,6 +41,8 @@ export * as lookup from '../ops/lookup/index.js';
 export * as learn from './learn/index.js';
 /** `tf.contrib.training`: `HParams`. */
 export * as training from './training/index.js';
+/** `tf.contrib.metrics`: the streaming_* metrics (predictions first), covariance, Pearson correlation, aggregation. */
+export * as metrics from './metrics.js';
 /** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
 export * as crf from './crf.js';
 /** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */
