@@ -26,7 +26,8 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, from
   const r = rankOf(logits);
   if (r === null) throw new ValueError('sparse_categorical_crossentropy needs the output rank known');
   const classes = logits.shape![r - 1];
-  const labels = ops.reshape(ops.cast(yTrue, 'int64'), [-1]);
+  // int32 ids (Keras casts to int64; the op's result is the same, and every device takes int32).
+  const labels = ops.reshape(ops.cast(yTrue, 'int32'), [-1]);
   const flat = r === 2 ? logits : ops.reshape(logits, [-1, classes ?? -1]);
   const res = ops.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits: flat });
   if (r === 2) return res;

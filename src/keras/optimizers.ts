@@ -53,12 +53,14 @@ export abstract class KerasOptimizer {
   /** The current base rate (read from the session once the train op exists). */
   async getLearningRate(): Promise<number> {
     if (!this.lr) return this.learningRate;
-    return Number((await getSession().readVariable(this.lr)).data[0]);
+    const lr = this.lr;
+    return Number((await lr.graph.asDefault(() => getSession()).readVariable(lr)).data[0]);
   }
   /** Set the base rate (`K.set_value(optimizer.lr, v)`). */
   async setLearningRate(v: number): Promise<void> {
     this.learningRate = v;
-    if (this.lr) await getSession().writeVariables([[this.lr, new NDArray(Float32Array.of(v), [], 'float32')]]);
+    const lr = this.lr;
+    if (lr) await lr.graph.asDefault(() => getSession()).writeVariables([[lr, new NDArray(Float32Array.of(v), [], 'float32')]]);
   }
 
   protected abstract make(lr: Tensor | number): Optimizer;
