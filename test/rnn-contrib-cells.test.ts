@@ -567,6 +567,58 @@ for (const d of devices) {
       expectClose(out[4]!, gStates.flat(2));
       expect(() => new cudnn.CudnnLSTM(1, 2, { direction: 'sideways' as never })).toThrow('Invalid direction: sideways, expecting unidirectional or bidirectional');
     });
+
+    it('CudnnLSTM and CudnnGRU initial values: Glorot uniform per cuDNN gate matrix (input and recurrent rows apart), zero biases', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const g = new tf.Graph();
+      const t = g.asDefault(() => {
+        const x = tf.zeros([T, B, I]);
+        new cudnn.CudnnLSTM(1, H).apply(x);
+        new cudnn.CudnnGRU(1, H).apply(x);
+        return { vars: tf.globalVariables(), init: tf.globalVariablesInitializer() };
+      });
+      const s = new tf.Session({ ...d.options, graph: g });
+      await s.run(t.init);
+      const v = (await s.run(t.vars.map((x) => x.value()))) as NDArray[];
+      await s.close();
+      const whole = Math.sqrt(6 / (I + H + 4 * H)); // Glorot over the whole canonical LSTM kernel
+      for (const [k, cols2] of [[v[0]!, 4 * H], [v[2]!, 2 * H]] as const) {
+        const rowsAbs = (r0: number, r1: number): number[] => Array.from(k.data as Float32Array).slice(r0 * cols2, r1 * cols2).map(Math.abs);
+        const top = rowsAbs(0, I);
+        const bottom = rowsAbs(I, I + H);
+        expect(Math.max(...top)).toBeLessThanOrEqual(Math.sqrt(6 / (I + H)));
+        expect(Math.max(...bottom)).toBeLessThanOrEqual(Math.sqrt(6 / (2 * H)));
+        expect(Math.max(...top)).toBeGreaterThan(whole);
+        expect(Math.max(...bottom)).toBeGreaterThan(whole);
+      }
+      expect(Array.from(v[1]!.data).every((x) => x === 0)).toBe(true);
+      for (const b of [v[3]!, v[6]!, v[7]!]) expect(Array.from(b.data).every((x) => x === 0)).toBe(true);
+    });
+
+    it('CudnnRNNRelu batch-major with a given initial state [batch, layers, units]; a second call reuses the variables', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const h0 = Array.from({ length: B * H }, (_, q) => Math.fround(0.3 * Math.sin(q + 2)));
+      let count = 0;
+      const { out, vals, vars } = await runRandomized(d, (x) => {
+        const layer = new cudnn.CudnnRNNRelu(1, H);
+        const xb = tf.transpose(x, [1, 0, 2]);
+        const init = tf.constant(new tf.NDArray(Float32Array.from(h0), [B, 1, H], 'float32'));
+        const [o, [h]] = layer.apply(xb, [init], null, false);
+        count = tf.globalVariables().length;
+        layer.apply(xb, { timeMajor: false });
+        expect(tf.globalVariables().length).toBe(count);
+        return { fetch: [o, h!] };
+      });
+      expect(names(vars)).toEqual(['cudnn_rnn_relu/rnn/multi_rnn_cell/cell_0/basic_rnn_cell/kernel:0 [7,4]', 'cudnn_rnn_relu/rnn/multi_rnn_cell/cell_0/basic_rnn_cell/bias:0 [4]']);
+      const start: M = [0, 1].map((b) => h0.slice(b * H, (b + 1) * H));
+      const ref = unroll(start, (x, h) => {
+        const nh = ew(relu, lin(cat(x, h), vals[0]!, vals[1]!));
+        return [nh, nh];
+      });
+      // batch-major outputs [B, T, H]
+      expectClose(out[0]!, Array.from({ length: B }, (_, b) => ref.outs.map((o) => o[b]!)).flat(2));
+      expectClose(out[1]!, ref.state.flat());
+    });
   });
 }
 

@@ -7,9 +7,8 @@
  * `cudnn_lstm/rnn/multi_rnn_cell/cell_<i>/cudnn_compatible_lstm_cell/{kernel, bias}`,
  * `…/stack_bidirectional_rnn/cell_<i>/bidirectional_rnn/{fw, bw}/…` — so checkpoints of TF's
  * layers restore by name (a TF checkpoint's extra `opaque_kernel` entry is simply not read).
- * TF initializes each cuDNN gate matrix with Glorot uniform; here the default Glorot
- * initializer sees the whole canonical kernel, and a given bias initializer sets the canonical
- * (summed) bias.
+ * Kernels start as TF's (Glorot uniform per cuDNN gate matrix); a given kernel or bias
+ * initializer sets the whole canonical kernel or (summed) bias.
  */
 import { kwargs } from '../../args.js';
 import { ValueError } from '../../errors.js';
@@ -19,6 +18,7 @@ import { getVariable } from '../../scope/get-variable.js';
 import { type Initializer, constantInitializer, zerosInitializer } from '../../scope/initializers.js';
 import { type VariableScope, variableScope } from '../../scope/variable-scope.js';
 import { concat, shape as shapeOf, stack, transpose, unstack, zeros } from '../array.js';
+import { randomUniform } from '../random.js';
 import { type TensorLike, toTensor } from '../convert.js';
 import { add, matmul, multiply, sigmoid, subtract, tanh } from '../math.js';
 import { dropout, relu } from '../nn.js';
@@ -28,6 +28,23 @@ import type { Variable } from '../variables.js';
 import { LSTMBlockCell } from './block-cells.js';
 import { BasicRNNCell, DropoutWrapper, LSTMStateTuple, MultiRNNCell, RNNCell, type RNNState } from './cells.js';
 import { bidirectionalDynamicRnn, dynamicRnn } from './rnn.js';
+
+/**
+ * TF's CudnnRNN layers draw each cuDNN gate matrix with Glorot uniform: the input part
+ * `[inputWidth, units]` of a canonical kernel `[inputWidth + units, gates·units]` within
+ * ±√(6 / (inputWidth + units)), the recurrent part within ±√(6 / (2·units)).
+ */
+function cudnnGlorot(units: number, seed: number | null): Initializer {
+  const init = (shape: readonly number[], dtype?: DType | string | null): Tensor => {
+    const [rows, cols] = shape as [number, number];
+    const inW = rows - units;
+    const dt = (dtype ?? 'float32') as DType;
+    const part = (r: number, limit: number, k: number): Tensor =>
+      randomUniform([r, cols], { minval: -limit, maxval: limit, dtype: dt, ...(seed === null ? {} : { seed: seed + k }) });
+    return concat([part(inW, Math.sqrt(6 / (inW + units)), 0), part(units, Math.sqrt(6 / (2 * units)), 1)], 0);
+  };
+  return Object.assign(init, { className: 'GlorotUniform', getConfig: () => ({ seed }) }) as Initializer;
+}
 
 /**
  * `CudnnCompatibleLSTMCell(numUnits, {reuse})`: LSTMBlockCell with forget bias 0, no peepholes,
@@ -59,9 +76,11 @@ export class CudnnCompatibleGRUCell extends RNNCell {
   readonly numUnits: number;
   private readonly kernelInitializer: Initializer | null;
   private readonly biasInitializer: Initializer | null;
+  private readonly gateKernelInitializer: Initializer | null;
   private vars: Variable[] = [];
-  constructor(numUnits: number, opts: { reuse?: boolean | null; kernelInitializer?: Initializer | null; biasInitializer?: Initializer | null } = {}) {
+  constructor(numUnits: number, opts: { reuse?: boolean | null; kernelInitializer?: Initializer | null; biasInitializer?: Initializer | null; gateKernelInitializer?: Initializer | null } = {}) {
     super('cudnn_compatible_gru_cell');
+    this.gateKernelInitializer = opts.gateKernelInitializer ?? null;
     if (!(Number.isInteger(numUnits) && numUnits > 0)) throw new ValueError(`CudnnCompatibleGRUCell: num_units must be a positive integer, got ${String(numUnits)}`);
     this.numUnits = numUnits;
     this.kernelInitializer = opts.kernelInitializer ?? null;
@@ -87,7 +106,7 @@ export class CudnnCompatibleGRUCell extends RNNCell {
       this.vars.push(v);
       return v;
     };
-    mk('gates/kernel', [depth + n, 2 * n], ki);
+    mk('gates/kernel', [depth + n, 2 * n], this.gateKernelInitializer ? { initializer: this.gateKernelInitializer } : ki);
     mk('gates/bias', [2 * n], { initializer: this.biasInitializer ?? constantInitializer(1.0, { dtype }) });
     mk('candidate/input_projection/kernel', [depth, n], ki);
     mk('candidate/hidden_projection/kernel', [n, n], ki);
@@ -101,6 +120,19 @@ export class CudnnCompatibleGRUCell extends RNNCell {
     const cand = tanh(add(add(matmul(inputs, ik!), ib!), multiply(r!, add(matmul(h, hk!), hb!))));
     const next = add(multiply(subtract(1, u!), cand), multiply(u!, h));
     return [next, next];
+  }
+}
+
+/** BasicRNNCell (`basic_rnn_cell/kernel`, `/bias`) with the layer's initializers. */
+class CanonicalBasicRNNCell extends BasicRNNCell {
+  constructor(n: number, activation: ((x: Tensor) => Tensor) | null, private readonly kInit: Initializer, private readonly bInit: Initializer | null) {
+    super(n, { activation });
+  }
+  protected override build(inputs: Tensor): void {
+    const depth = inputs.shape?.[inputs.shape.length - 1];
+    if (depth === null || depth === undefined) throw new ValueError('Expected inputs.shape[-1] to be known');
+    this.kernel = getVariable('kernel', { shape: [depth + this.numUnits, this.numUnits], dtype: inputs.dtype, initializer: this.kInit });
+    this.bias = getVariable('bias', { shape: [this.numUnits], dtype: inputs.dtype, initializer: this.bInit ?? zerosInitializer() });
   }
 }
 
@@ -186,14 +218,16 @@ abstract class CudnnRNN {
   }
 
   private makeCell(): RNNCell {
-    const inits = { kernelInitializer: this.opts.kernelInitializer ?? null, biasInitializer: this.opts.biasInitializer ?? null };
+    const given = this.opts.kernelInitializer ?? null;
+    const stitched = given ?? cudnnGlorot(this.numUnits, this.seed);
+    const biasInitializer = this.opts.biasInitializer ?? null;
     switch (this.rnnMode) {
       case 'lstm':
-        return new CudnnCompatibleLSTMCell(this.numUnits, inits);
+        return new CudnnCompatibleLSTMCell(this.numUnits, { kernelInitializer: stitched, biasInitializer });
       case 'gru':
-        return new CudnnCompatibleGRUCell(this.numUnits, { ...inits, biasInitializer: inits.biasInitializer ?? zerosInitializer() });
+        return new CudnnCompatibleGRUCell(this.numUnits, { kernelInitializer: given, gateKernelInitializer: stitched, biasInitializer: biasInitializer ?? zerosInitializer() });
       default:
-        return new BasicRNNCell(this.numUnits, { activation: this.rnnMode === 'rnn_relu' ? (x) => relu(x) : null });
+        return new CanonicalBasicRNNCell(this.numUnits, this.rnnMode === 'rnn_relu' ? (x) => relu(x) : null, stitched, biasInitializer);
     }
   }
 
