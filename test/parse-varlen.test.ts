@@ -258,7 +258,7 @@ describe('SparseTensors in tf.data', () => {
 });
 
 describe('SparseTensor elements as dataset function arguments', () => {
-  it('fromTensors(SparseTensorValue) → map gets a SparseTensor; outputShapes / types as TF; fromTensorSlices of one refused clearly', async () => {
+  it('fromTensors(SparseTensorValue) → map gets a SparseTensor; outputShapes as TF', async () => {
     const v = new tf.SparseTensorValue(
       new tf.NDArray(Float64Array.of(0, 1, 2, 0), [2, 2], 'int64'), new tf.NDArray(Float32Array.of(3, 4), [2], 'float32'), new tf.NDArray(Float64Array.of(3, 2), [2], 'int64'),
     );
@@ -269,7 +269,6 @@ describe('SparseTensor elements as dataset function arguments', () => {
         return { st: new tf.SparseTensor(e.st.indices, tf.multiply(e.st.values, 10), e.st.denseShape), n: tf.size(e.st.values), k: e.k };
       });
       expect(ds.outputShapes).toEqual({ k: [], n: [], st: [null, null] });
-      expect(() => tf.data.Dataset.fromTensorSlices(v)).toThrow('fromTensorSlices of datasets with SparseTensor components is not supported');
       return ds.makeOneShotIterator().getNext();
     });
     const sess = new tf.Session({ graph: g });
@@ -277,6 +276,47 @@ describe('SparseTensor elements as dataset function arguments', () => {
     await sess.close();
     expect(sp(got.st)).toEqual({ indices: [[0, 1], [2, 0]], values: [30, 40], denseShape: [3, 2] });
     expect(got.n.toArray()).toBe(2);
+  });
+});
+
+describe('slicing SparseTensor components: fromTensorSlices and unbatch', () => {
+  const pull = async (build: () => any, n: number) => {
+    const g = new tf.Graph();
+    const next = g.asDefault(() => build().makeOneShotIterator().getNext());
+    const sess = new tf.Session({ graph: g });
+    const out: any[] = [];
+    for (let i = 0; i < n; i++) out.push(await sess.run(next));
+    await expect(sess.run(next)).rejects.toBeInstanceOf(tf.errors.OutOfRangeError);
+    await sess.close();
+    return out;
+  };
+
+  it('fromTensorSlices of a SparseTensorValue gives each row\'s entries (dense shape without its first dimension)', async () => {
+    // [[0, 7, 0], [0, 0, 0], [5, 0, 6]]
+    const v = new tf.SparseTensorValue(
+      new tf.NDArray(Float64Array.of(0, 1, 2, 0, 2, 2), [3, 2], 'int64'), new tf.NDArray(Float32Array.of(7, 5, 6), [3], 'float32'), new tf.NDArray(Float64Array.of(3, 3), [2], 'int64'),
+    );
+    const got = await pull(() => tf.data.Dataset.fromTensorSlices({ st: v, y: [10, 20, 30] }), 3);
+    expect(got.map((e) => sp(e.st))).toEqual([
+      { indices: [[1]], values: [7], denseShape: [3] },
+      { indices: [], values: [], denseShape: [3] },
+      { indices: [[0], [2]], values: [5, 6], denseShape: [3] },
+    ]);
+    expect(got.map((e) => e.y.toArray())).toEqual([10, 20, 30]);
+    expect(() => tf.data.Dataset.fromTensorSlices({ st: v, y: [1, 2] })).toThrow('Dimensions 3 and 2 are not compatible');
+  });
+
+  it('unbatch of batch-parsed examples gives per-example SparseTensors (dense shape the batch\'s longest, as TF)', async () => {
+    const file = path.join(root, 'unbatch.tfrecord');
+    const w = new tf.io.TFRecordWriter(file);
+    [[4, 1], [], [0, 3, 3]].forEach((ids) => w.write(example({ ids: i64(ids) })));
+    w.close();
+    const got = await pull(() => new tf.data.TFRecordDataset(file).batch(3).map((s: tf.Tensor) => tf.parseExample(s, { ids: new VarLenFeature(tf.int64) })).unbatch(), 3);
+    expect(got.map((e) => sp(e.ids))).toEqual([
+      { indices: [[0], [1]], values: [4, 1], denseShape: [3] },
+      { indices: [], values: [], denseShape: [3] },
+      { indices: [[0], [1], [2]], values: [0, 3, 3], denseShape: [3] },
+    ]);
   });
 });
 

@@ -29,8 +29,8 @@ import { deviceIdle } from '../session/device-busy.js';
 import { type HostGen, subRun, wait } from '../session/host-stage.js';
 import { Runner, type SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
-import { SparseSlot, type Structure, flatten, leafCount, outputClasses, pack, refuseSparse, sparseStarts } from './nest.js';
-import { batchSparse, batchedSparseShapes } from './sparse-components.js';
+import { SparseSlot, type Structure, flatten, leafCount, outputClasses, pack, sparseStarts } from './nest.js';
+import { batchSparse, batchedSparseShapes, elementSlices, slicedSparseShapes } from './sparse-components.js';
 import { inBackground, prefetchStage } from './prefetch.js';
 import { deriveSeed, mix32, seededRandom } from './random.js';
 
@@ -288,10 +288,21 @@ class TensorsDataset extends Dataset {
     super();
     const f = flatten<unknown>(tensors, isLeafInput);
     this.leaves = f.leaves.map(toLeaf);
-    if (sliced) refuseSparse(f.structure, 'fromTensorSlices');
+    const sparse = sparseStarts(f.structure);
+    this.sparse = sparse;
     if (sliced) {
       let n: number | null | undefined;
-      for (const l of this.leaves) {
+      for (let c = 0; c < this.leaves.length; c++) {
+        const l = this.leaves[c]!;
+        if (sparse.has(c)) {
+          // a SparseTensor is sliced along its dense shape's first dimension
+          const ds = this.leaves[c + 2]!;
+          const d = ds instanceof NDArray ? Number(ds.data[0]) : null;
+          if (n !== undefined && n !== null && d !== null && d !== n) throw new ValueError(`Dimensions ${n} and ${d} are not compatible`);
+          if (n === undefined || n === null) n = d;
+          c += 2;
+          continue;
+        }
         const s = shapeOf(l);
         if (s !== null && s.length === 0) throw new ValueError(`Shape must be at least rank 1 but is rank 0 (fromTensorSlices of ${l instanceof Tensor ? l.name : 'a scalar'})`);
         const d = s === null ? null : s[0]!;
@@ -299,15 +310,14 @@ class TensorsDataset extends Dataset {
         if (n === undefined || n === null) n = d;
       }
     }
-    this.spec = {
-      structure: f.structure,
-      dtypes: this.leaves.map((l) => l.dtype),
-      shapes: this.leaves.map((l) => {
-        const s = shapeOf(l);
-        return sliced ? (s === null ? null : s.slice(1)) : s;
-      }),
-    };
+    const shapes = this.leaves.map((l) => {
+      const s = shapeOf(l);
+      return sliced ? (s === null ? null : s.slice(1)) : s;
+    });
+    if (sliced) for (const c of sparse) shapes.splice(c, 3, ...slicedSparseShapes(shapeOf(this.leaves[c]!)));
+    this.spec = { structure: f.structure, dtypes: this.leaves.map((l) => l.dtype), shapes };
   }
+  private readonly sparse: ReadonlySet<number>;
   override captures(): Tensor[] {
     return this.leaves.filter((l): l is Tensor => l instanceof Tensor);
   }
@@ -316,15 +326,16 @@ class TensorsDataset extends Dataset {
     const sliced = this.sliced;
     let i = 0;
     let n = 1;
-    if (sliced) {
-      n = values[0]!.shape[0]!;
-      for (const v of values) if (v.shape[0] !== n) throw new InvalidArgumentError(`Dimensions of the components of fromTensorSlices do not match: ${n} vs ${v.shape[0]}`);
+    const slices = sliced ? elementSlices(values, this.sparse, row) : null;
+    if (slices) {
+      n = slices.sizes[0]![1];
+      for (const [, d] of slices.sizes) if (d !== n) throw new InvalidArgumentError(`Dimensions of the components of fromTensorSlices do not match: ${n} vs ${d}`);
     }
     return {
       *next() {
         if (i >= n) return null;
         const k = i++;
-        return sliced ? values.map((v) => row(v, k)) : values;
+        return slices ? slices.at(k) : values;
       },
     };
   }

@@ -48,3 +48,70 @@ export function batchSparse(items: readonly (readonly NDArray[])[], component: n
     new NDArray(Float64Array.from([items.length, ...shape]) as never, [rank + 1], 'int64'),
   ];
 }
+
+/** An element's SparseTensor slice shapes (indices, values, dense_shape) from the sliced one's: one rank less. */
+export function slicedSparseShapes(indices: PartialShape): PartialShape[] {
+  const r = indices === null ? null : indices[1] ?? null;
+  const r1 = r === null ? null : r - 1;
+  return [[null, r1], [null], [r1]];
+}
+
+/**
+ * Slices of an element along its first dimension, as fromTensorSlices and unbatch take them:
+ * each component's size there (a SparseTensor's, starting at a flat index in `sparse`, is its
+ * dense_shape[0]), and slice `k` (a SparseTensor's: its entries with first index k, that index
+ * dropped).
+ */
+export function elementSlices(el: readonly NDArray[], sparse: ReadonlySet<number>, row: (a: NDArray, k: number) => NDArray): { sizes: [number, number][]; at(k: number): NDArray[] } {
+  const sizes: [number, number][] = [];
+  const rows = new Map<number, number[][]>();
+  for (let c = 0; c < el.length; c++) {
+    if (!sparse.has(c)) {
+      if (el[c]!.shape.length === 0) throw new InvalidArgumentError(`Input element must have a non-scalar value in each component (component ${c} is a scalar).`);
+      sizes.push([c, el[c]!.shape[0]!]);
+      continue;
+    }
+    const [ind, , ds] = el.slice(c, c + 3) as [NDArray, NDArray, NDArray];
+    const rank = ds.size;
+    if (rank < 1) throw new InvalidArgumentError(`Input element must have a non-scalar value in each component (component ${c} is a scalar SparseTensor).`);
+    const n = Number(ds.data[0]);
+    sizes.push([c, n]);
+    const by: number[][] = Array.from({ length: n }, () => []);
+    for (let i = 0; i < ind.shape[0]!; i++) {
+      const b = Number(ind.data[i * rank]);
+      if (!(b >= 0 && b < n)) throw new InvalidArgumentError(`SparseTensor of component ${c}: indices[${i}] has first index ${b}, outside [0, ${n})`);
+      by[b]!.push(i);
+    }
+    rows.set(c, by);
+    c += 2;
+  }
+  return {
+    sizes,
+    at(k: number): NDArray[] {
+      const out: NDArray[] = [];
+      for (let c = 0; c < el.length; c++) {
+        const by = rows.get(c);
+        if (!by) {
+          out.push(row(el[c]!, k));
+          continue;
+        }
+        const [ind, val, ds] = el.slice(c, c + 3) as [NDArray, NDArray, NDArray];
+        const rank = ds.size;
+        const pick = by[k]!;
+        const idx = new Float64Array(pick.length * (rank - 1));
+        const vs = val.dtype === 'string' ? new StringArray(pick.length) : new (arrayCtor(val.dtype))(pick.length);
+        pick.forEach((i, j) => {
+          for (let d = 1; d < rank; d++) idx[j * (rank - 1) + d - 1] = Number(ind.data[i * rank + d]);
+          (vs as unknown as unknown[])[j] = (val.data as unknown as ArrayLike<unknown>)[i];
+        });
+        out.push(
+          new NDArray(idx as never, [pick.length, rank - 1], 'int64'),
+          new NDArray(vs as never, [pick.length], val.dtype),
+          new NDArray(Float64Array.from(Array.from(ds.data as ArrayLike<number>).slice(1), Number) as never, [rank - 1], 'int64'),
+        );
+        c += 2;
+      }
+      return out;
+    },
+  };
+}

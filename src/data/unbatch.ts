@@ -5,22 +5,29 @@
  */
 import { InvalidArgumentError, ValueError } from '../errors.js';
 import { pyShape } from '../shape.js';
-import { Dataset, type Element, type ElementSpec, type IterContext, type Stage, UnaryDataset, row } from './dataset.js';
-import { refuseSparse } from './nest.js';
+import { Dataset, type ElementSpec, type IterContext, type Stage, UnaryDataset, row } from './dataset.js';
+import { sparseStarts } from './nest.js';
+import { elementSlices, slicedSparseShapes } from './sparse-components.js';
 
 class UnbatchDataset extends UnaryDataset {
   readonly spec: ElementSpec;
   constructor(input: Dataset) {
     super(input);
-    refuseSparse(input.spec.structure, 'unbatch');
-    input.spec.shapes.forEach((s) => {
-      if (s !== null && s.length === 0) throw new ValueError(`Cannot unbatch an input with scalar components (shape ${pyShape(s)}).`);
+    const sparse = sparseStarts(input.spec.structure);
+    input.spec.shapes.forEach((s, c) => {
+      if (s !== null && s.length === 0 && ![...sparse].some((k) => c >= k && c < k + 3)) throw new ValueError(`Cannot unbatch an input with scalar components (shape ${pyShape(s)}).`);
     });
-    this.spec = { ...input.spec, shapes: input.spec.shapes.map((s) => (s === null ? null : s.slice(1))) };
+    const shapes = input.spec.shapes.map((s) => (s === null ? null : s.slice(1)));
+    // a SparseTensor component is split along its dense shape's first dimension
+    for (const c of sparse) shapes.splice(c, 3, ...slicedSparseShapes(input.spec.shapes[c]!));
+    this.spec = { ...input.spec, shapes };
+    this.sparse = sparse;
   }
+  private readonly sparse: ReadonlySet<number>;
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
-    let cur: Element | null = null;
+    const sparse = this.sparse;
+    let cur: ReturnType<typeof elementSlices> | null = null;
     let i = 0;
     let n = 0;
     return {
@@ -28,16 +35,17 @@ class UnbatchDataset extends UnaryDataset {
         while (cur === null || i >= n) {
           const el = yield* up.next();
           if (el === null) return null;
-          for (const [c, a] of el.entries()) {
-            if (a.shape.length === 0) throw new InvalidArgumentError(`Input element must have a non-scalar value in each component (component ${c} is a scalar).`);
-            if (a.shape[0] !== el[0]!.shape[0]) throw new InvalidArgumentError(`Input element must have the same batch size in each component. Component 0 had size ${el[0]!.shape[0]} but component ${c} had size ${a.shape[0]}.`);
+          const sl = elementSlices(el, sparse, row);
+          const n0 = sl.sizes[0]![1];
+          for (const [c, d] of sl.sizes) {
+            if (d !== n0) throw new InvalidArgumentError(`Input element must have the same batch size in each component. Component 0 had size ${n0} but component ${c} had size ${d}.`);
           }
-          cur = el;
+          cur = sl;
           i = 0;
-          n = el[0]!.shape[0]!;
+          n = n0;
         }
         const k = i++;
-        return cur.map((a) => row(a, k));
+        return cur.at(k);
       },
     };
   }
