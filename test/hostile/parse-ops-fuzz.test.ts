@@ -214,6 +214,16 @@ describe('decodeJsonExample, decodeCompressed, decodeRaw, decodeCsv', () => {
     }
   });
 
+  it('decodeBase64: web-safe base64 strings truncated and mutated decode (to what Node decodes) or are InvalidArgumentError', async () => {
+    const r = runner((p) => tf.decodeBase64(p));
+    const raw = Uint8Array.from({ length: 50 }, (_, i) => (i * 37) & 255);
+    const b64 = new TextEncoder().encode(Buffer.from(raw).toString('base64url'));
+    const ok = (await r([b64], 'intact')) as tf.NDArray;
+    expect(Buffer.from((ok.data as unknown as Uint8Array[])[0]!).equals(Buffer.from(raw))).toBe(true);
+    expect(await sweep(b64, (m, what) => r([m], what), 7355, 200)).toBeGreaterThan(20);
+    for (const bad of ['a', '====', 'ab=c', 'a\u0000b', '+/+/']) expect(await r([new TextEncoder().encode(bad)], bad), bad).toBeNull();
+  });
+
   it('decodeCsv: random records of quotes, delimiters and numbers parse or are InvalidArgumentError', async () => {
     const r = runner((p) => tf.io.decodeCsv(p, [[0], [1.5], [''], ['x']]), [1]);
     const rq = runner((p) => tf.io.decodeCsv(p, [[0], [''], ['']], { fieldDelim: '\t', useQuoteDelim: false }), [1]);
