@@ -51,3 +51,5 @@ export * as signal from '../ops/signal/contrib-namespace.js';
 export * as image from './image.js';
 /** `tf.contrib.slim`: TF-Slim (layers, argScope, variables, losses, metrics, learning.train, evaluation). */
 export * as slim from './slim/index.js';
+/** `tf.contrib.keras`: TF1's alias of tf.keras. */
+export * as keras from '../keras/index.js';
