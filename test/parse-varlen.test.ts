@@ -414,6 +414,26 @@ node { name: "ParseSingleExample/ParseSingleExample" op: "ParseSingleExample" in
 
 for (const dev of devices) {
   describe(`TFRecord → dataset → parseExample → embeddingLookupSparse training (${dev.name})`, () => {
+    it('parsed SparseTensors feed device ops: toDense, a row sum, a matmul', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
+      const ser = vec([example({ v: f32([1, 2]) }), example({}), example({ v: f32([3, 4, 5]) })]);
+      const g = new tf.Graph();
+      const { dense, sums, sparseDense } = g.asDefault(() => {
+        const p = tf.parseExample(ser, { v: new VarLenFeature(tf.float32) });
+        const dense = tf.sparse.toDense(p.v);
+        const spv = tf.parseExample(vec([example({ mi: i64([2, 0]), mv: f32([2, -1]) }), example({ mi: i64([1]), mv: f32([4]) })]), { m: new SparseFeature('mi', 'mv', tf.float32, 3) }).m;
+        const rhs = tf.constant([[1, 2], [3, 4], [5, 6]]);
+        return { dense, sums: tf.reduceSum(dense, 1), sparseDense: tf.matmul(tf.sparse.toDense(spv), rhs) };
+      });
+      const sess = new tf.Session({ ...dev.options, graph: g });
+      const [d, sm, md] = (await sess.run([dense, sums, sparseDense])) as NDArray[];
+      await sess.close();
+      expect(d!.toArray()).toEqual([[1, 2, 0], [0, 0, 0], [3, 4, 5]]);
+      expect(sm!.toArray()).toEqual([3, 0, 12]);
+      // [[-1, 0, 2], [0, 4, 0]] @ [[1, 2], [3, 4], [5, 6]]
+      expect(md!.toArray()).toEqual([[9, 10], [12, 16]]);
+    });
+
     it('one gradient-descent step moves each embedding row by lr times its hand-computed gradient', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, `${dev.name}: ${dev.skipReason}`);
       const rows = [[2, 0], [1], [1, 1, 3]];
