@@ -34,7 +34,7 @@ export * as seq2seq from './seq2seq-namespace.js';
 /** `tf.contrib.legacy_seq2seq` as `tf.contrib.legacySeq2seq`: `sequenceLossByExample`, `sequenceLoss`. */
 export * as legacySeq2seq from './legacy-seq2seq.js';
 /** `tf.contrib.distributions`: TF 1.15 kept the core distributions here too. */
-export * as distributions from '../distributions/index.js';
+export * as distributions from '../distributions/contrib-namespace.js';
 /** `tf.contrib.lookup`: HashTable, index_table_from_tensor, index_to_string_table_from_tensor. */
 export * as lookup from '../ops/lookup/index.js';
 /** `tf.contrib.learn`: `preprocessing.VocabularyProcessor`. */

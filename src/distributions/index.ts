@@ -10,3 +10,6 @@ export { Multinomial } from './multinomial.js';
 export { Beta } from './beta.js';
 export { Gamma } from './gamma.js';
 export { Dirichlet } from './dirichlet.js';
+export { Exponential } from './exponential.js';
+export { Laplace } from './laplace.js';
+export { StudentT } from './student-t.js';

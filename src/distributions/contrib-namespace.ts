@@ -1,0 +1,4 @@
+/** `tf.contrib.distributions`: the core distributions and TF 1.15 contrib's additions. */
+export * from './index.js';
+export { Logistic } from './logistic.js';
+export { Poisson } from './poisson.js';
