@@ -187,6 +187,8 @@ describe('image decoders: targeted header fields', () => {
     const muts: [string, Uint8Array][] = [
       ['screen 65535x65535', put(b, 6, [0xff, 0xff, 0xff, 0xff])],
       ['screen 0x0', put(b, 6, [0, 0, 0, 0])],
+      // as TF's gif_io, the output is the logical screen: 1.2 GB for these few bytes, within TF's limit
+      ['screen 20000x20000 around the small frame', put(b, 6, [0x20, 0x4e, 0x20, 0x4e])],
       ['frame 65535x65535', put(b, desc + 5, [0xff, 0xff, 0xff, 0xff])],
       ['frame left/top 65535', put(b, desc + 1, [0xff, 0xff, 0xff, 0xff])],
       ['LZW min code size 0', put(b, lzwAt, [0])],
@@ -196,7 +198,8 @@ describe('image decoders: targeted header fields', () => {
       ['sub-block length 255 past the end', put(b, lzwAt + 1, [255])],
     ];
     for (const [what, m] of muts) await decode(m, 'image', what);
-    expect(await decode(muts[2]![1], 'image', 'frame 65535x65535')).toBeNull();
+    // (a value here is never compared whole: printing a 1.2 GB array is what would fail)
+    expect(await decode(muts.find(([w]) => w === 'frame 65535x65535')![1], 'image', 'frame 65535x65535')).toBeNull();
   });
 
   it('BMP: header size, width, height and bpp set to 2^31-1, -2^31, -1, 0; all fail or decode within bounds', async () => {
