@@ -93,6 +93,29 @@ describe('tf.flags', () => {
     expect(() => F.DEFINE_string('name', 'again', 'dup', fv)).toThrow("The flag 'name' is defined twice.");
   });
 
+  it('DEFINE_* follow the calling convention (keywords in a trailing object); help is required, as in absl', () => {
+    const fv = new F.FlagValues();
+    F.DEFINE_integer('k', 2, 'k nearest', { lowerBound: 1, upperBound: 9, flagValues: fv });
+    F.DEFINE_enum({ name: 'act', default: 'relu', enumValues: ['relu', 'tanh'], help: 'activation', flagValues: fv });
+    expect(() => fv(['prog', '--k=10'])).toThrow('flag --k=10: 10 is not an integer in the range [1, 9]');
+    fv(['prog', '--k=3', '--act=tanh']);
+    expect([fv.k, fv.act]).toEqual([3, 'tanh']);
+    expect(() => (F.DEFINE_string as (...a: unknown[]) => unknown)('nohelp', 'x')).toThrow("DEFINE_string() missing 1 required positional argument: 'help'");
+    expect(() => F.DEFINE_enum('e', 'a', [], 'h', fv)).toThrow('enum_values cannot be empty');
+  });
+
+  it('help(): absl\'s usage lines, sorted by name', () => {
+    const fv = new F.FlagValues();
+    F.DEFINE_boolean('verbose', false, 'log more', fv);
+    F.DEFINE_integer('steps', 10, 'steps', 0, null, fv);
+    F.DEFINE_list('layers', ['a', 'b'], 'layer names', fv);
+    expect(fv.help()).toBe([
+      '  --layers: layer names', "    (default: 'a,b')", '    (a comma separated list)',
+      '  --steps: steps', "    (default: '10')", '    (a non-negative integer)',
+      '  --[no]verbose: log more', '    (default: false)',
+    ].join('\n'));
+  });
+
   it('assignment converts and checks the value', () => {
     const fv = fresh();
     fv.markAsParsed();
@@ -142,6 +165,21 @@ describe('tf.app.run', () => {
       throw new Error('boom');
     }, ['prog'])).rejects.toThrow('boom');
     await expect(tf.app.run(() => 0, ['prog', '--app_run_test_batch=x'])).rejects.toThrow('flag --app_run_test_batch=x');
+    // --help: the usage, exit code 1, main not called
+    const log = console.log;
+    const out: string[] = [];
+    console.log = (m: string) => out.push(m);
+    let called = false;
+    try {
+      await tf.app.run(() => {
+        called = true;
+      }, ['prog', '--help']);
+    } finally {
+      console.log = log;
+    }
+    expect(called).toBe(false);
+    expect(process.exitCode).toBe(1);
+    expect(out.join('\n')).toContain("  --app_run_test_batch: batch size\n    (default: '32')\n    (an integer)");
   });
 });
 

@@ -4,7 +4,8 @@
  * defined, as TF 1.15's `_parse_flags_tolerate_undef` does, then calls `main(rest)` with argv[0]
  * and what was not a flag, and sets `process.exitCode` from what main returns (absl's
  * `sys.exit(main(argv))`: nothing is 0, a number is that code). An error of main rejects the
- * returned promise, as absl lets it propagate.
+ * returned promise, as absl lets it propagate. `--help` prints the flags' usage instead (exit code
+ * 1, as absl's help flag exits).
  */
 import { FLAGS } from './flags.js';
 
@@ -19,6 +20,13 @@ export async function run(main?: Main | null, argv?: readonly string[] | null): 
   }
   const p = (globalThis as { process?: { argv?: string[]; exitCode?: number | string } }).process;
   const args = argv ?? (Array.isArray(p?.argv) ? p.argv.slice(1) : []);
+  // absl's help flags (--help, -?, --helpshort, --helpfull): the usage on stdout, exit code 1, main not called
+  const flagArgs = args.slice(1, args.indexOf('--') >= 0 ? args.indexOf('--') : undefined);
+  if (flagArgs.some((a) => /^--?(help|\?|helpshort|helpfull)(=(true|t|1))?$/.test(a))) {
+    console.log(`USAGE: ${args[0] ?? ''} [flags]\nflags:\n\n${FLAGS.help()}\n\nTry --helpfull to get a list of all flags.`);
+    if (p) p.exitCode = 1;
+    return;
+  }
   const rest = args.length > 0 ? FLAGS(args, { knownOnly: true }) : (FLAGS.markAsParsed(), []);
   const code = await main(rest);
   if (p) {

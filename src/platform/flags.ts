@@ -8,6 +8,7 @@
  * dashes, `--bool` / `--nobool` / `--bool=false`, `--` ends the flags. A value that does not parse
  * is absl's IllegalFlagValueError, "flag --name=value: <why>".
  */
+import { tf1Function } from '../args.js';
 import { ValueError } from '../errors.js';
 
 /** absl's flags.Error: the base of the errors below. */
@@ -136,6 +137,20 @@ export class Flag {
       this.value = v as FlagValue;
     }
     this.present++;
+  }
+
+  /** absl's help text of the flag: `--[no]name: help`, its default, and what a value may be. */
+  usage(): string {
+    const def = this.defaultValue === null ? null : Array.isArray(this.defaultValue) ? `'${this.defaultValue.join(',')}'` : `'${String(this.defaultValue)}'`;
+    const lines = [`  --${this.kind === 'boolean' ? '[no]' : ''}${this.name}: ${this.help}`];
+    if (def !== null) lines.push(`    (default: ${this.kind === 'boolean' ? def.replace(/'/g, '') : def})`);
+    const { lower = null, upper = null } = this.extra;
+    if (this.kind === 'integer' || this.kind === 'multi_integer' || this.kind === 'float') {
+      lines.push(`    (${lower === null && upper === null ? (this.kind === 'float' ? 'a number' : 'an integer') : syntacticHelp(lower, upper, this.kind)})`);
+    } else if (this.kind === 'list') lines.push('    (a comma separated list)');
+    else if (this.kind === 'enum') lines.push(`    (${this.extra.enumValues!.join('|')})`);
+    if (this.kind.startsWith('multi_')) lines.push("    (repeat this option to specify a list of values)");
+    return lines.join('\n');
   }
 
   reset(): void {
@@ -283,7 +298,7 @@ export const FlagValues = function FlagValues(): FlagValues {
     },
     has: (name: string) => reg.flags.has(name),
     names: () => [...reg.flags.keys()],
-    help: () => [...reg.flags.values()].map((f) => `  --${f.name}: ${f.help}\n    (default: '${String(f.defaultValue)}')`).join('\n'),
+    help: () => [...reg.flags.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => f.usage()).join('\n'),
     define: (f: Flag) => reg.define(f),
   };
   methods.is_parsed = methods.isParsed;
@@ -339,42 +354,39 @@ export class AttributeError extends Error {
 export const FLAGS: FlagValues = new FlagValues();
 
 type Num = number | null | undefined;
-const on = (fv: FlagValues | undefined): FlagValues => fv ?? FLAGS;
-const reg = (fv: FlagValues | undefined, f: Flag): Flag => (on(fv).define as (f: Flag) => Flag)(f);
+const reg = (fv: FlagValues | null | undefined, f: Flag): Flag => ((fv ?? FLAGS).define as (f: Flag) => Flag)(f);
+const bounds = (lower: Num, upper: Num) => ({ lower: lower ?? null, upper: upper ?? null });
 
 /** `DEFINE_string(name, default, help, flag_values=FLAGS)`. */
-export function DEFINE_string(name: string, defaultValue: string | null, help: string, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'string', defaultValue, help));
-}
+export const DEFINE_string = tf1Function('DEFINE_string', ['name', 'default', 'help', 'flagValues'],
+  (name: string, def: string | null, help: string, flagValues?: FlagValues | null): Flag => reg(flagValues, new Flag(name, 'string', def, help ?? '')), 3);
 /** `DEFINE_integer(name, default, help, lower_bound=None, upper_bound=None, flag_values=FLAGS)`. */
-export function DEFINE_integer(name: string, defaultValue: number | string | null, help: string, lowerBound?: Num, upperBound?: Num, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'integer', defaultValue, help, { lower: lowerBound ?? null, upper: upperBound ?? null }));
-}
+export const DEFINE_integer = tf1Function('DEFINE_integer', ['name', 'default', 'help', 'lowerBound', 'upperBound', 'flagValues'],
+  (name: string, def: number | string | null, help: string, lowerBound?: Num, upperBound?: Num, flagValues?: FlagValues | null): Flag =>
+    reg(flagValues, new Flag(name, 'integer', def, help ?? '', bounds(lowerBound, upperBound))), 3);
 /** `DEFINE_float(name, default, help, lower_bound=None, upper_bound=None, flag_values=FLAGS)`. */
-export function DEFINE_float(name: string, defaultValue: number | string | null, help: string, lowerBound?: Num, upperBound?: Num, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'float', defaultValue, help, { lower: lowerBound ?? null, upper: upperBound ?? null }));
-}
+export const DEFINE_float = tf1Function('DEFINE_float', ['name', 'default', 'help', 'lowerBound', 'upperBound', 'flagValues'],
+  (name: string, def: number | string | null, help: string, lowerBound?: Num, upperBound?: Num, flagValues?: FlagValues | null): Flag =>
+    reg(flagValues, new Flag(name, 'float', def, help ?? '', bounds(lowerBound, upperBound))), 3);
 /** `DEFINE_boolean(name, default, help, flag_values=FLAGS)`. */
-export function DEFINE_boolean(name: string, defaultValue: boolean | string | null, help: string, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'boolean', defaultValue, help));
-}
+export const DEFINE_boolean = tf1Function('DEFINE_boolean', ['name', 'default', 'help', 'flagValues'],
+  (name: string, def: boolean | string | null, help: string, flagValues?: FlagValues | null): Flag => reg(flagValues, new Flag(name, 'boolean', def, help ?? '')), 3);
 /** `DEFINE_list(name, default, help, flag_values=FLAGS)`: a comma-separated list of strings. */
-export function DEFINE_list(name: string, defaultValue: readonly string[] | string | null, help: string, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'list', defaultValue, help));
-}
-/** `DEFINE_enum(name, default, enum_values, help, flag_values=FLAGS)`. */
-export function DEFINE_enum(name: string, defaultValue: string | null, enumValues: readonly string[], help: string, flagValues?: FlagValues, caseSensitive = true): Flag {
-  if (!Array.isArray(enumValues) || enumValues.length === 0) throw new ValueError(`enum_values cannot be empty, found "${String(enumValues)}"`);
-  return reg(flagValues, new Flag(name, 'enum', defaultValue, help, { enumValues, caseSensitive }));
-}
+export const DEFINE_list = tf1Function('DEFINE_list', ['name', 'default', 'help', 'flagValues'],
+  (name: string, def: readonly string[] | string | null, help: string, flagValues?: FlagValues | null): Flag => reg(flagValues, new Flag(name, 'list', def, help ?? '')), 3);
+/** `DEFINE_enum(name, default, enum_values, help, flag_values=FLAGS, case_sensitive=True)`. */
+export const DEFINE_enum = tf1Function('DEFINE_enum', ['name', 'default', 'enumValues', 'help', 'flagValues', 'caseSensitive'],
+  (name: string, def: string | null, enumValues: readonly string[], help: string, flagValues?: FlagValues | null, caseSensitive?: boolean | null): Flag => {
+    if (!Array.isArray(enumValues) || enumValues.length === 0) throw new ValueError(`enum_values cannot be empty, found "${String(enumValues)}"`);
+    return reg(flagValues, new Flag(name, 'enum', def, help ?? '', { enumValues, caseSensitive: caseSensitive ?? true }));
+  }, 4);
 /** `DEFINE_multi_string(name, default, help, flag_values=FLAGS)`: every `--name` adds one. */
-export function DEFINE_multi_string(name: string, defaultValue: readonly string[] | string | null, help: string, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'multi_string', defaultValue, help));
-}
+export const DEFINE_multi_string = tf1Function('DEFINE_multi_string', ['name', 'default', 'help', 'flagValues'],
+  (name: string, def: readonly string[] | string | null, help: string, flagValues?: FlagValues | null): Flag => reg(flagValues, new Flag(name, 'multi_string', def, help ?? '')), 3);
 /** `DEFINE_multi_integer(name, default, help, lower_bound=None, upper_bound=None, flag_values=FLAGS)`. */
-export function DEFINE_multi_integer(name: string, defaultValue: readonly number[] | number | null, help: string, lowerBound?: Num, upperBound?: Num, flagValues?: FlagValues): Flag {
-  return reg(flagValues, new Flag(name, 'multi_integer', defaultValue, help, { lower: lowerBound ?? null, upper: upperBound ?? null }));
-}
+export const DEFINE_multi_integer = tf1Function('DEFINE_multi_integer', ['name', 'default', 'help', 'lowerBound', 'upperBound', 'flagValues'],
+  (name: string, def: readonly number[] | number | null, help: string, lowerBound?: Num, upperBound?: Num, flagValues?: FlagValues | null): Flag =>
+    reg(flagValues, new Flag(name, 'multi_integer', def, help ?? '', bounds(lowerBound, upperBound))), 3);
 /** absl's alias of DEFINE_boolean. */
 export const DEFINE_bool = DEFINE_boolean;
 
