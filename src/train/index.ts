@@ -25,3 +25,5 @@ export { replicaDeviceSetter, type ReplicaDeviceSetterOptions } from '../distrib
 export { SyncReplicasOptimizer, type SyncReplicasOptions } from './sync-replicas-optimizer.js';
 export { ExponentialMovingAverage, assignMovingAverage } from './moving-averages.js';
 export { Supervisor, type SupervisorOptions, type ManagedSessionOptions } from './supervisor.js';
+export { summaryIterator } from './summary-iterator.js';
+export { basicTrainLoop } from './basic-train-loop.js';

@@ -9,3 +9,5 @@ export { SummarySaverHook, type SummarySaverHookOptions } from './summary-saver-
 export { FinalOpsHook, FeedFnHook } from './final-ops-hook.js';
 export { SummaryWriterCache } from './summary-writer-cache.js';
 export { StopIteration } from './stop-iteration.js';
+export { GlobalStepWaiterHook } from './global-step-waiter-hook.js';
+export { ProfilerHook, type ProfilerHookOptions } from './profiler-hook.js';
