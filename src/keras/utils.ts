@@ -76,9 +76,9 @@ export function padSequences(sequences: readonly (readonly number[])[], opts: Pa
   for (let i = 0; i < out.length; i++) out[i] = value;
   sequences.forEach((s, i) => {
     if (s.length === 0) return;
-    const trunc = truncating === 'pre' ? s.slice(Math.max(0, s.length - maxlen)) : s.slice(0, maxlen);
+    const trunc: readonly number[] = truncating === 'pre' ? s.slice(Math.max(0, s.length - maxlen)) : s.slice(0, maxlen);
     const off = padding === 'post' ? 0 : maxlen - trunc.length;
-    trunc.forEach((v, j) => (out[i * maxlen + off + j] = v));
+    trunc.forEach((v: number, j: number) => (out[i * maxlen + off + j] = v));
   });
   return new NDArray(out as never, [sequences.length, maxlen], dtype as DType);
 }
