@@ -245,6 +245,51 @@ for (const d of devices) {
       );
     });
 
+    it('LayerNormLSTMCell (peepholes, layer norm, cell clip, projection) and SRUCell: names, order and outputs', async (ctx) => {
+      if (d.skipReason) skipTest(ctx, d.skipReason);
+      const P = 3;
+      const { out, vals, vars } = await runRandomized(d, (x) => {
+        const cell = new rnn.LayerNormLSTMCell(H, { usePeepholes: true, layerNorm: true, cellClip: 0.5, numProj: P, forgetBias: 0.4 });
+        const [o, st] = tf.nn.dynamicRnn(cell, x, { dtype: 'float32', timeMajor: true, scope: 'n' });
+        const [so, sc] = tf.nn.dynamicRnn(new rnn.SRUCell(I), x, { dtype: 'float32', timeMajor: true, scope: 's' });
+        return { fetch: [o, (st as InstanceType<typeof rnn.LSTMStateTuple>).c, so, sc as Tensor] };
+      });
+      const p = 'n/layer_norm_lstm_cell/';
+      const nv = (s: string): string[] => [`${p}${s}/gamma:0 [4]`, `${p}${s}/beta:0 [4]`];
+      expect(names(vars)).toEqual([
+        `${p}kernel:0 [6,16]`, `${p}bias:0 [16]`, ...nv('input'), ...nv('transform'), ...nv('forget'), ...nv('output'),
+        `${p}w_f_diag:0 [4]`, `${p}w_i_diag:0 [4]`, `${p}w_o_diag:0 [4]`, ...nv('state'), `${p}projection/kernel:0 [4,3]`,
+        's/sru_cell/kernel:0 [3,12]', 's/sru_cell/bias:0 [6]',
+      ]);
+      const [k, , ...rest] = vals;
+      const ln = rest.slice(0, 8);
+      const [wf, wi, wo, sg, sb, pk, sk, sbias] = rest.slice(8);
+      const norm = (m: M, q: number): M => layerNorm(m, vec(ln[2 * q]!), vec(ln[2 * q + 1]!));
+      const rows = (v: NDArray): M => zerosM(B, H).map(() => vec(v));
+      const ref = unroll<LSTMRef>({ c: zerosM(B, H), h: zerosM(B, P) }, (x, { c, h }) => {
+        const z = lin(cat(x, h), k!);
+        const [i, j, f, o] = [0, 1, 2, 3].map((q) => norm(cols(z, q * H, H), q));
+        let nc = ew((fv, cv, wfv, iv, wiv, jv) => sig(fv + 0.4 + wfv * cv) * cv + sig(iv + wiv * cv) * Math.tanh(jv), f!, c, rows(wf!), i!, rows(wi!), j!);
+        nc = layerNorm(nc, vec(sg!), vec(sb!)).map((row) => row.map((v) => Math.max(-0.5, Math.min(0.5, v))));
+        const m = ew((ov, wov, cv) => sig(ov + wov * cv) * Math.tanh(cv), o!, rows(wo!), nc);
+        const pm = lin(m, pk!);
+        return [pm, { c: nc, h: pm }];
+      });
+      expectClose(out[0]!, ref.outs.flat(2));
+      expectClose(out[1]!, ref.state.c.flat());
+      const sru = unroll(zerosM(B, I), (x, c) => {
+        const u = lin(x, sk!);
+        const [xb, fi, ri, xt] = [0, 1, 2, 3].map((q) => cols(u, q * I, I));
+        const fr = ew(sig, rowAdd(cat(fi!, ri!), vec(sbias!)));
+        const [f, r] = [cols(fr, 0, I), cols(fr, I, I)];
+        const nc = ew((fv, cv, xv) => fv * cv + (1 - fv) * xv, f, c, xb!);
+        const hh = ew((rv, cv, xv) => rv * Math.tanh(cv) + (1 - rv) * xv, r, nc, xt!);
+        return [hh, nc];
+      });
+      expectClose(out[2]!, sru.outs.flat(2));
+      expectClose(out[3]!, sru.state.flat());
+    });
+
     it('HighwayWrapper, Input/OutputProjectionWrapper, EmbeddingWrapper: names (the highway gates in the enclosing scope) and outputs', async (ctx) => {
       if (d.skipReason) skipTest(ctx, d.skipReason);
       const { out, vals, vars } = await runRandomized(d, (x) => {

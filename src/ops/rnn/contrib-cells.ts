@@ -532,3 +532,137 @@ export class IndyLSTMCell extends VarCell {
     return [newH, new LSTMStateTuple(newC, newH)];
   }
 }
+
+/**
+ * `SRUCell(numUnits, {activation = tanh, name})`: the Simple Recurrent Unit, `kernel`
+ * `[depth, 4·numUnits]` and `bias` `[2·numUnits]` (zeros); it gives `[h, c]` (h the output, c the
+ * state).
+ */
+export class SRUCell extends VarCell {
+  readonly numUnits: number;
+  private readonly activation: Act;
+  private k: Variable | null = null;
+  private b: Variable | null = null;
+  constructor(numUnits: number, opts: { activation?: Act | null; reuse?: boolean | null; name?: string | null } = {}) {
+    super(opts.name ?? 'sru_cell');
+    this.numUnits = units(numUnits, 'SRUCell');
+    this.activation = opts.activation ?? ((x) => tanh(x));
+  }
+  get stateSize(): number {
+    return this.numUnits;
+  }
+  get outputSize(): number {
+    return this.numUnits;
+  }
+  protected build(inputs: Tensor): void {
+    const n = this.numUnits;
+    this.k = this.v('kernel', { shape: [inputDepth(inputs, 'SRUCell'), 4 * n], dtype: inputs.dtype });
+    this.b = this.v('bias', { shape: [2 * n], dtype: inputs.dtype, initializer: zerosInitializer() });
+  }
+  protected step(inputs: Tensor, state: RNNState): [Tensor, Tensor] {
+    const [xBar, fi, ri, xTx] = split(matmul(inputs, this.k!.value()), 4, 1) as Tensor[];
+    const [f, r] = split(sigmoid(add(concat([fi!, ri!], 1), this.b!.value())), 2, 1) as Tensor[];
+    const c = add(multiply(f!, state as Tensor), multiply(subtract(1, f!), xBar!));
+    const h = add(multiply(r!, this.activation(c)), multiply(subtract(1, r!), xTx!));
+    return [h, c];
+  }
+}
+
+export interface LayerNormLSTMCellOpts {
+  usePeepholes?: boolean;
+  cellClip?: number | null;
+  initializer?: Initializer | null;
+  numProj?: number | null;
+  projClip?: number | null;
+  forgetBias?: number;
+  activation?: Act | null;
+  layerNorm?: boolean;
+  normGain?: number;
+  normShift?: number;
+  reuse?: boolean | null;
+}
+
+/**
+ * `LayerNormLSTMCell(numUnits, {usePeepholes, cellClip, initializer, numProj, projClip, forgetBias
+ * = 1, activation = tanh, layerNorm = false, normGain = 1, normShift = 0})`: LSTMCell with
+ * optional layer normalization of the gates and the cell state. Variables `kernel`, `bias` (made
+ * but unused under layerNorm, as TF), `input/`, `transform/`, `forget/`, `output/` gamma and beta,
+ * `w_f_diag`, `w_i_diag`, `w_o_diag`, `state/` gamma and beta, `projection/kernel`, in that order.
+ */
+export class LayerNormLSTMCell extends VarCell {
+  readonly numUnits: number;
+  readonly numProj: number | null;
+  private readonly o: LayerNormLSTMCellOpts;
+  private k: Variable | null = null;
+  private b: Variable | null = null;
+  private peep: [Variable, Variable, Variable] | null = null;
+  private proj: Variable | null = null;
+  private norms = new Map<string, [Variable, Variable]>();
+  constructor(numUnits: number, opts: LayerNormLSTMCellOpts = {}) {
+    super('layer_norm_lstm_cell');
+    this.numUnits = units(numUnits, 'LayerNormLSTMCell');
+    this.numProj = opts.numProj ?? null;
+    if (this.numProj !== null) units(this.numProj, 'LayerNormLSTMCell num_proj');
+    this.o = opts;
+  }
+  get stateSize(): SizeStruct {
+    return new LSTMStateTuple(this.numUnits, this.numProj ?? this.numUnits);
+  }
+  get outputSize(): number {
+    return this.numProj ?? this.numUnits;
+  }
+  protected build(inputs: Tensor): void {
+    const n = this.numUnits;
+    const dt = inputs.dtype;
+    const init = this.o.initializer ? { initializer: this.o.initializer } : {};
+    const normVars = (s: string): void => {
+      variableScope(s, () => {
+        const gamma = this.v('gamma', { shape: [n], dtype: dt, initializer: constantInitializer(this.o.normGain ?? 1.0) });
+        const beta = this.v('beta', { shape: [n], dtype: dt, initializer: constantInitializer(this.o.normShift ?? 0.0) });
+        this.norms.set(s, [gamma, beta]);
+      });
+    };
+    this.k = this.v('kernel', { shape: [inputDepth(inputs, 'LayerNormLSTMCell') + (this.numProj ?? n), 4 * n], dtype: dt, ...init });
+    this.b = this.v('bias', { shape: [4 * n], dtype: dt, initializer: zerosInitializer() });
+    if (this.o.layerNorm) ['input', 'transform', 'forget', 'output'].forEach(normVars);
+    if (this.o.usePeepholes) {
+      this.peep = [this.v('w_f_diag', { shape: [n], dtype: dt, ...init }), this.v('w_i_diag', { shape: [n], dtype: dt, ...init }), this.v('w_o_diag', { shape: [n], dtype: dt, ...init })];
+    }
+    if (this.o.layerNorm) normVars('state');
+    if (this.numProj !== null) variableScope('projection', () => { this.proj = this.v('kernel', { shape: [n, this.numProj!], dtype: dt, ...init }); });
+  }
+  private norm(x: Tensor, s: string): Tensor {
+    if (!this.o.layerNorm) return x;
+    const [g, b] = this.norms.get(s)!;
+    return layerNormWith(x, g, b);
+  }
+  protected step(inputs: Tensor, state: RNNState): [Tensor, RNNState] {
+    const [cPrev, mPrev] = lstmState(state, 'LayerNormLSTMCell');
+    const act = this.o.activation ?? ((x: Tensor) => tanh(x));
+    const fb = this.o.forgetBias ?? 1.0;
+    let z = matmul(concat([inputs, mPrev], 1), this.k!.value());
+    if (!this.o.layerNorm) z = add(z, this.b!.value());
+    let [i, j, f, o] = split(z, 4, 1) as Tensor[];
+    i = this.norm(i!, 'input');
+    j = this.norm(j!, 'transform');
+    f = this.norm(f!, 'forget');
+    o = this.norm(o!, 'output');
+    let c: Tensor;
+    if (this.peep) {
+      const [wf, wi] = [this.peep[0].value(), this.peep[1].value()];
+      c = add(multiply(sigmoid(add(add(f, fb), multiply(wf, cPrev))), cPrev), multiply(sigmoid(add(i, multiply(wi, cPrev))), act(j)));
+    } else {
+      c = add(multiply(sigmoid(add(f, fb)), cPrev), multiply(sigmoid(i), act(j)));
+    }
+    c = this.norm(c, 'state');
+    const clip = this.o.cellClip ?? null;
+    if (clip !== null) c = clipByValue(c, -clip, clip);
+    let m = multiply(sigmoid(this.peep ? add(o, multiply(this.peep[2].value(), c)) : o), act(c));
+    if (this.proj) {
+      m = matmul(m, this.proj.value());
+      const pc = this.o.projClip ?? null;
+      if (pc !== null) m = clipByValue(m, -pc, pc);
+    }
+    return [m, new LSTMStateTuple(c, m)];
+  }
+}

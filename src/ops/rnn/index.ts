@@ -8,7 +8,8 @@ export { bidirectionalDynamicRnn, dynamicRnn, staticBidirectionalRnn, staticRnn 
 export { staticRnn as static_rnn, staticBidirectionalRnn as static_bidirectional_rnn } from './rnn.js';
 export { rawRnn, staticStateSavingRnn, staticStateSavingRnn as static_state_saving_rnn } from './raw-rnn.js';
 export {
-  CoupledInputForgetGateLSTMCell, IndRNNCell, IndyGRUCell, IndyLSTMCell, IntersectionRNNCell, LayerNormBasicLSTMCell, NASCell, UGRNNCell,
+  CoupledInputForgetGateLSTMCell, IndRNNCell, IndyGRUCell, IndyLSTMCell, IntersectionRNNCell, LayerNormBasicLSTMCell, LayerNormLSTMCell, NASCell,
+  SRUCell, UGRNNCell,
 } from './contrib-cells.js';
 export { AttentionCellWrapper, DeviceWrapper, EmbeddingWrapper, HighwayWrapper, InputProjectionWrapper, OutputProjectionWrapper } from './contrib-wrappers.js';
 export { Conv1DLSTMCell, Conv2DLSTMCell, Conv3DLSTMCell, ConvLSTMCell } from './conv-lstm.js';
