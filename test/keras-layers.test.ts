@@ -182,6 +182,30 @@ for (const dev of devices) {
       });
     });
 
+    it('Conv1D, MaxPooling1D, GlobalMaxPooling1D, AveragePooling2D and GlobalAveragePooling2D', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const r = new Rng(6);
+      const sv = rand(r, 1 * 5 * 2);
+      const iv = rand(r, 1 * 4 * 4 * 1);
+      await withGraph(dev, () => {
+        const s = tf.placeholder(tf.float32, [1, 5, 2]);
+        const im = tf.placeholder(tf.float32, [1, 4, 4, 1]);
+        const conv = new L.Conv1D(1, 2, { useBias: false });
+        const c = conv.apply(s);
+        return { s, im, conv, c, mp: new L.MaxPooling1D().apply(c), gm: new L.GlobalMaxPooling1D().apply(s), ap: new L.AveragePooling2D().apply(im), ga: new L.GlobalAveragePooling2D().apply(im) };
+      }, async (sess, o) => {
+        const K = await read(sess, o.conv.kernel!);
+        const [c, mp, gm, ap, ga] = (await sess.run([o.c, o.mp, o.gm, o.ap, o.ga], new Map([[o.s, nd(sv, [1, 5, 2])], [o.im, nd(iv, [1, 4, 4, 1])]]))) as NDArray[];
+        const cref = [0, 1, 2, 3].map((i) => sv[2 * i]! * K[0]! + sv[2 * i + 1]! * K[1]! + sv[2 * i + 2]! * K[2]! + sv[2 * i + 3]! * K[3]!);
+        expect(c!.shape).toEqual([1, 4, 1]);
+        expectClose(c!, cref);
+        expectClose(mp!, [Math.max(cref[0]!, cref[1]!), Math.max(cref[2]!, cref[3]!)]);
+        expectClose(gm!, [0, 1].map((ch) => Math.max(...[0, 1, 2, 3, 4].map((i) => sv[2 * i + ch]!))));
+        expectClose(ap!, [0, 1].flatMap((i) => [0, 1].map((j) => (iv[8 * i + 2 * j]! + iv[8 * i + 2 * j + 1]! + iv[8 * i + 2 * j + 4]! + iv[8 * i + 2 * j + 5]!) / 4)));
+        expectClose(ga!, [iv.reduce((a, b) => a + b, 0) / 16]);
+      });
+    });
+
     for (const kind of ['simple', 'lstm', 'gru'] as const) {
       it(`${kind === 'simple' ? 'SimpleRNN' : kind.toUpperCase()}: returnSequences, returnState and goBackwards follow Keras's recurrence`, async (ctx) => {
         if (dev.skipReason) skipTest(ctx, dev.skipReason);
