@@ -307,6 +307,20 @@ for (const dev of devices) {
       expect(num(vals.step)).toBe(25);
       expect(fs.readdirSync(evalDir).some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
 
+      // fine-tuning: a new logdir, initFn restores the model variables (not the global step) from the checkpoint
+      const g4 = new tf.Graph();
+      const { tuneOp, initFn } = g4.asDefault(() => {
+        const loss = build();
+        const tuneOp = slim.learning.createTrainOp(loss, new tf.train.GradientDescentOptimizer(0.3));
+        const toRestore = slim.getVariablesToRestore({ exclude: ['global_step'] });
+        expect(toRestore.map((v) => v.op.name)).toEqual(['lin/weights', 'lin/biases']);
+        return { tuneOp, initFn: slim.assignFromCheckpointFn(ckpt, toRestore)! };
+      });
+      const tuned = await slim.learning.train(tuneOp, path.join(logdir, 'tune'), { numberOfSteps: 1, initFn, sessionConfig: dev.options, logEveryNSteps: 100 });
+      // the first step's loss is the restored model's, not a fresh one's
+      expectNear(tuned!, num(vals.loss), 1e-4);
+      expect(fs.existsSync(path.join(logdir, 'tune', 'model.ckpt-1.index'))).toBe(true);
+
       // assignFromCheckpoint / assignFromCheckpointFn on a third graph
       const reader = tf.contrib.framework.loadCheckpoint(ckpt);
       const wSaved = Array.from(reader.getTensor('lin/weights').data as Float32Array);

@@ -221,14 +221,18 @@ export async function train(...args: unknown[]): Promise<number | undefined> {
   let totalLoss: number | undefined;
   await sv.managedSession({ master: (o.master as string | undefined) ?? '', startStandardServices: false, config }, async (sess) => {
     logging.info('Starting Session.');
+    let services: unknown[] = [];
     if (isChief) {
-      if (logdir) sv.startStandardServices(sess);
+      if (logdir) services = sv.startStandardServices(sess);
     } else if (((o.startupDelaySteps as number | undefined) ?? 0) > 0) {
       const target = Math.min(o.startupDelaySteps as number, numberOfSteps ?? Number.MAX_SAFE_INTEGER);
       while (num(await sess.run(built.globalStep)) < target) await new Promise((r) => setTimeout(r, 1000));
     }
     sv.startQueueRunners(sess);
     logging.info('Starting Queues.');
+    // TF's service threads save their first checkpoint and summary at once; awaiting that round
+    // keeps its checkpoint (and the state file) from landing after a short training's final save
+    await Promise.all(services.map((t) => (t as { firstDone?: Promise<void> }).firstDone));
     while (!sv.shouldStop()) {
       const [loss, stop] = await stepFn(sess, trainOp, built.globalStep, kw);
       totalLoss = loss;
