@@ -3,3 +3,4 @@ export * from './index.js';
 export { Logistic } from './logistic.js';
 export { Poisson } from './poisson.js';
 export { OneHotCategorical, ExpRelaxedOneHotCategorical, RelaxedOneHotCategorical } from './one-hot-categorical.js';
+export { MultivariateNormalDiag } from './mvn-diag.js';
