@@ -139,3 +139,72 @@ describe('hook arguments', () => {
     expect(() => new tf.train.GlobalStepWaiterHook('3' as never)).toThrow(/wait_until_step must be a number/);
   });
 });
+
+describe('tf.train.warmStart', () => {
+  /** A checkpoint of dense/kernel, dense/bias (trainable), a non-trainable 'counts' and a global step. */
+  async function checkpoint(): Promise<string> {
+    const prefix = path.join(freshDir(), 'model.ckpt');
+    const g = new tf.Graph();
+    await g.asDefault(async () => {
+      tf.train.getOrCreateGlobalStep();
+      tf.variableScope('dense', () => {
+        tf.getVariable('kernel', [2, 2], { initializer: tf.constantInitializer([1, 2, 3, 4]) });
+        tf.getVariable('bias', [2], { initializer: tf.constantInitializer([5, 6]) });
+      });
+      tf.getVariable('counts', [3], { initializer: tf.constantInitializer([7, 8, 9]), trainable: false });
+      const sess = new tf.Session({ graph: g });
+      await sess.run(tf.globalVariablesInitializer());
+      await new tf.train.Saver().save(sess, prefix);
+      await sess.close();
+    });
+    return prefix;
+  }
+  /** A fresh model (zeros, counts -1) warm-started by `ws`; the variables' values after initialization. */
+  async function warm(ws: (vars: Record<string, tf.Variable>) => void): Promise<Record<string, number[]>> {
+    const g = new tf.Graph();
+    return g.asDefault(async () => {
+      const z = (n: string, s: number[], trainable = true, v = 0) => tf.getVariable(n, s, { initializer: tf.constantInitializer(v), trainable });
+      const vars: Record<string, tf.Variable> = {
+        kernel: tf.variableScope('dense', () => z('kernel', [2, 2])),
+        bias: tf.variableScope('dense', () => z('bias', [2])),
+        newBias: tf.variableScope('renamed', () => z('b', [2])),
+        counts: z('counts', [3], false, -1),
+      };
+      ws(vars);
+      const sess = new tf.Session({ graph: g });
+      await sess.run(tf.globalVariablesInitializer());
+      const out: Record<string, number[]> = {};
+      for (const [k, v] of Object.entries(vars)) out[k] = Array.from(((await sess.run(v.value())) as tf.NDArray).data as Float32Array);
+      await sess.close();
+      return out;
+    });
+  }
+  const dir = (p: string) => path.dirname(p);
+
+  it('a regex over the trainable variables, lists of names or variables, renamed variables', async () => {
+    const ckpt = await checkpoint();
+    expect(await warm(() => tf.train.warmStart(ckpt, 'dense/'))).toEqual({ kernel: [1, 2, 3, 4], bias: [5, 6], newBias: [0, 0], counts: [-1, -1, -1] });
+    // the default '.*' covers only trainable variables: renamed/b must be mapped or be in the checkpoint
+    expect(await warm(() => tf.train.warmStart(dir(ckpt), '.*bias'))).toEqual({ kernel: [0, 0, 0, 0], bias: [5, 6], newBias: [0, 0], counts: [-1, -1, -1] });
+    expect(await warm(() => tf.train.warmStart(ckpt, { varsToWarmStart: '(dense/b|renamed)', varNameToPrevVarName: { 'renamed/b': 'dense/bias' } })))
+      // both map to the checkpoint's dense/bias: as in TF's dict, the later variable takes it
+      .toEqual({ kernel: [0, 0, 0, 0], bias: [0, 0], newBias: [5, 6], counts: [-1, -1, -1] });
+    // a list of strings reaches the non-trainable variables too
+    expect(await warm(() => tf.train.warmStart(ckpt, ['counts', 'dense/kernel']))).toEqual({ kernel: [1, 2, 3, 4], bias: [0, 0], newBias: [0, 0], counts: [7, 8, 9] });
+    expect(await warm((v) => tf.train.warmStart(ckpt, [v.counts!]))).toEqual({ kernel: [0, 0, 0, 0], bias: [0, 0], newBias: [0, 0], counts: [7, 8, 9] });
+    // null: only variables with vocabularies, so none
+    expect(await warm(() => tf.train.warmStart(ckpt, null))).toEqual({ kernel: [0, 0, 0, 0], bias: [0, 0], newBias: [0, 0], counts: [-1, -1, -1] });
+    const s = new tf.train.WarmStartSettings(ckpt, { varsToWarmStart: ['dense/bias'] });
+    expect(await warm(() => tf.train.warmStart(...s.args()))).toEqual({ kernel: [0, 0, 0, 0], bias: [5, 6], newBias: [0, 0], counts: [-1, -1, -1] });
+  });
+
+  it("TF's errors", async () => {
+    const ckpt = await checkpoint();
+    await expect(warm(() => tf.train.warmStart(ckpt, 'dense/', null, { 'dense/kernal': 'x' })))
+      .rejects.toThrow("You provided the following variables in var_name_to_prev_var_name that were not used: {'dense/kernal'}.  Perhaps you misspelled them?  Here is the list of viable variable names: dict_keys(['dense/kernel', 'dense/bias'])");
+    await expect(warm(() => tf.train.warmStart(ckpt, 'renamed'))).rejects.toThrow(/^Tensor renamed\/b is not found in/);
+    await expect(warm((v) => tf.train.warmStart(ckpt, ['dense/bias', v.kernel!] as never))).rejects.toThrow('If `vars_to_warm_start` is a list, it must be all `Variable` or all `str`.');
+    await expect(warm(() => tf.train.warmStart(ckpt, 3 as never))).rejects.toThrow("`vars_to_warm_start must be a `list` or `str`.  Given type is <class 'number'>");
+    await expect(warm(() => tf.train.warmStart(ckpt, { varNameToVocabInfo: { 'dense/kernel': {} } }))).rejects.toThrow(/var_name_to_vocab_info .* is not supported/);
+  });
+});

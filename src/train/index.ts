@@ -27,3 +27,4 @@ export { ExponentialMovingAverage, assignMovingAverage } from './moving-averages
 export { Supervisor, type SupervisorOptions, type ManagedSessionOptions } from './supervisor.js';
 export { summaryIterator } from './summary-iterator.js';
 export { basicTrainLoop } from './basic-train-loop.js';
+export { warmStart, WarmStartSettings } from './warm-start.js';
