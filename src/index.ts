@@ -47,6 +47,7 @@ export { hessians } from './ops/hessians.js';
 export * as train from './train/index.js';
 export * as logging from './train/tf-logging.js';
 export { Session, type SessionOptions, type DeviceAttributes } from './session/session.js';
+export type { FeedDict, FeedKey, FeedValue } from './session/feeds.js';
 export { RunOptions, RunMetadata, type StepStats, type DeviceStepStats, type NodeExecStats } from './session/run-trace.js';
 export * as timeline from './session/timeline-namespace.js';
 export { getDefaultSession, InteractiveSession } from './session/default-session.js';

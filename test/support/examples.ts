@@ -42,6 +42,9 @@ export const dedicated: Record<string, string> = {
   'examples/tf1/bert/modeling.ts': 'test/examples-bert.test.ts',
   'examples/tf1/bert/optimization.ts': 'test/examples-bert.test.ts',
   'examples/tf1/bert/train.ts': 'test/examples-bert.test.ts',
+  'examples/tf1/speech-commands/models.ts': 'test/examples-speech-commands.test.ts',
+  'examples/tf1/speech-commands/input-data.ts': 'test/examples-speech-commands.test.ts',
+  'examples/tf1/speech-commands/train.ts': 'test/examples-speech-commands.test.ts',
   // a page script (bundled by scripts/build-demo.ts), run in headless Chromium
   'examples/browser/main.ts': 'test/browser/demo.test.ts',
 };
