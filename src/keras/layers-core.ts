@@ -337,7 +337,10 @@ export class Embedding extends SimpleLayer {
   }
 }
 
-function globalPool(kind: 'avg' | 'max', rank: 1 | 2) {
+/** A layer class made at run time (the explicit type keeps the declaration emitter off the class body). */
+type LayerClass = new (...args: unknown[]) => SimpleLayer;
+
+function globalPool(kind: 'avg' | 'max', rank: 1 | 2): LayerClass {
   const cls = `Global${kind === 'avg' ? 'Average' : 'Max'}Pooling${rank}D`;
   return class extends SimpleLayer {
     readonly kerasClass = cls;
@@ -384,7 +387,7 @@ abstract class Merge extends SimpleLayer {
   }
 }
 
-function merger(cls: string, f: (xs: Tensor[]) => Tensor) {
+function merger(cls: string, f: (xs: Tensor[]) => Tensor): LayerClass {
   return class extends Merge {
     readonly kerasClass = cls;
     constructor(...args: unknown[]) {
