@@ -43,10 +43,10 @@ export * as learn from './learn/index.js';
 export * as training from './training/index.js';
 /** `tf.contrib.metrics`: the streaming_* metrics (predictions first), covariance, Pearson correlation, aggregation. */
 export * as metrics from './metrics.js';
-/** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
-export * as crf from './crf.js';
 /** `tf.contrib.signal`: framing, windows, STFT, mel matrices and MFCCs. */
 export * as signal from '../ops/signal/contrib-namespace.js';
+/** `tf.contrib.crf`: the linear-chain CRF (log-likelihood, forward algorithm, Viterbi decoding). */
+export * as crf from './crf.js';
 /** `tf.contrib.image`: projective transforms (transform, rotate, translate, their builders) and dense_image_warp. */
 export * as image from './image.js';
 /** `tf.contrib.slim`: TF-Slim (layers, argScope, variables, losses, metrics, learning.train, evaluation). */
