@@ -73,7 +73,9 @@ for (const dev of devices) {
         const hid = tf.nn.relu(tf.add(tf.matmul(xs, vars[0]!), vars[1]!));
         const logits = tf.add(tf.matmul(hid, vars[2]!), vars[3]!);
         const loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: ys, logits }));
-        const acc = tf.reduceMean(tf.cast(tf.equal(tf.cast(tf.argmax(logits, 1), tf.int32), ys), tf.float32));
+        // Keras's accuracy takes the argmax of the softmax output: two logits a few ulps apart
+        // (a sample whose ReLUs are all 0 sees only the bias) are one probability there
+        const acc = tf.reduceMean(tf.cast(tf.equal(tf.cast(tf.argmax(tf.nn.softmax(logits), 1), tf.int32), ys), tf.float32));
         const train = new tf.train.AdamOptimizer(0.001, 0.9, 0.999, 1e-7).minimize(loss);
         return { xs, ys, loss, acc, train, vars };
       });
