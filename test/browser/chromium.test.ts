@@ -26,9 +26,9 @@ const run = promisify(execFile);
  * loaded 2-core machine the main thread can claim every chunk before the worker wakes, and
  * then the threaded path was not what got compared.
  */
-async function threaded(run: () => Promise<CaseResults>, tries = 5): Promise<CaseResults> {
-  let r = await run();
-  for (let i = 1; i < tries && r.workerChunks === 0; i++) r = await run();
+async function threaded(attempt: () => Promise<CaseResults>, tries = 5): Promise<CaseResults> {
+  let r = await attempt();
+  for (let i = 1; i < tries && r.workerChunks === 0; i++) r = await attempt();
   return r;
 }
 
@@ -141,7 +141,7 @@ describe.skipIf(!chromiumPath)(`tsflow in headless Chromium${skipReason}`, () =>
   it('not isolated: the CPU device runs inline, says why once on the console, and equals Node bit for bit', async () => {
     const { page, errors, console: log } = await open('plain');
     expect((await probe(page)).crossOriginIsolated).toBe(false);
-    const r = await threaded(() => cases(page, { device: 'cpu', threads: 2 }));
+    const r = await cases(page, { device: 'cpu', threads: 2 });
     await cases(page, { device: 'cpu', threads: 2 });
     expect(r.workers).toBe(0);
     expect(r.singleThreadReason).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin/);
