@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { DTYPES } from './dtype.js';
 import { Tensor } from './graph/tensor.js';
+import { Dimension, TensorShape } from './graph/tensor-shape.js';
 import { NDArray } from './ndarray.js';
 
 /** Marks issues that carry zod's default text, so that messages set by a schema are kept. */
@@ -333,6 +334,9 @@ function dimOk(d: unknown, kind: ShapeKind): boolean {
 export function parseShape(value: unknown, where: string, arg: string, kind: 'partial'): (number | null)[];
 export function parseShape(value: unknown, where: string, arg: string, kind?: 'static' | 'reshape'): number[];
 export function parseShape(value: unknown, where: string, arg: string, kind: ShapeKind = 'static'): (number | null)[] {
+  // TF takes a TensorShape (`x.get_shape()[-1:]`) or Dimensions wherever it takes a shape
+  if (value instanceof TensorShape && value.dims !== null) value = value.asList();
+  if (Array.isArray(value) && value.some((d) => d instanceof Dimension)) value = value.map((d) => (d instanceof Dimension ? d.value : d));
   if (Array.isArray(value)) {
     let ok = true;
     for (let i = 0; i < value.length && ok; i++) ok = dimOk(value[i], kind);

@@ -66,3 +66,25 @@ describe('setShape', () => {
     await sess.close();
   });
 });
+
+describe('a TensorShape where a shape goes', () => {
+  it('slices as Python does, and a shape or its Dimensions feed getVariable, placeholder and zeros', async () => {
+    const g = new tf.Graph();
+    const { v, p, z } = g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null, 5, 8]);
+      const s = x.getShape();
+      expect(s.slice(-1).asList()).toEqual([8]);
+      expect(s.slice(1).asList()).toEqual([5, 8]);
+      expect(s.slice(0, 2).asList()).toEqual([null, 5]);
+      expect(tf.placeholder(tf.float32).getShape().slice(1).ndims).toBeNull();
+      const v = tf.getVariable('gamma', s.slice(-1), { initializer: tf.onesInitializer() });
+      const p = tf.placeholder(tf.float32, s);
+      const z = tf.zeros([s.get(1), s.get(2)]);
+      return { v, p, z };
+    });
+    expect(v.shape).toEqual([8]);
+    expect(p.shape).toEqual([null, 5, 8]);
+    expect(z.shape).toEqual([5, 8]);
+    expect(() => g.asDefault(() => tf.getVariable('bad', new tf.TensorShape([null, 3])))).toThrow(/shape/);
+  });
+});

@@ -63,6 +63,11 @@ export class TensorShape implements Iterable<Dimension> {
     if (k < 0 || k >= this.dims.length) throw new RangeError(`list index out of range: ${i} of a shape of rank ${this.dims.length}`);
     return this.dims[k]!;
   }
+  /** TF's `shape[start:end]` (negative from the end, as Python): a TensorShape; unknown rank stays unknown. */
+  slice(start?: number, end?: number): TensorShape {
+    if (this.dims === null) return new TensorShape(null);
+    return new TensorShape(this.dims.slice(start, end));
+  }
   get ndims(): number | null {
     return this.dims === null ? null : this.dims.length;
   }
