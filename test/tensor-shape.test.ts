@@ -79,7 +79,9 @@ describe('a TensorShape where a shape goes', () => {
       expect(tf.placeholder(tf.float32).getShape().slice(1).ndims).toBeNull();
       const v = tf.getVariable('gamma', s.slice(-1), { initializer: tf.onesInitializer() });
       const p = tf.placeholder(tf.float32, s);
-      const z = tf.zeros([s.get(1), s.get(2)]);
+      const z = tf.zeros([s.get(1).value!, s.get(2).value!]);
+      expect(tf.getVariable('beta', [s.get(2)], { initializer: tf.zerosInitializer() }).shape).toEqual([8]);
+      expect(tf.placeholder(tf.float32, tf.placeholder(tf.float32).getShape()).shape).toBeNull();
       return { v, p, z };
     });
     expect(v.shape).toEqual([8]);

@@ -4,6 +4,7 @@ import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, graphFromInputs } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
+import { TensorShape } from '../graph/tensor-shape.js';
 import { NDArray } from '../ndarray.js';
 import { type PartialShape, cShape, isFullyDefined, mergeShapes, pyShape, sizeOf } from '../shape.js';
 import { type TensorLike, setConstBuilder, toNDArray, toTensor } from './convert.js';
@@ -73,10 +74,11 @@ defineOp<{ dtype: DType; shape: PartialShape }>({
 });
 registerGradient('Placeholder', null);
 
-export function placeholder(dtype: DType | string, ...args: (PartialShape | readonly (number | null)[] | string | undefined | { shape?: PartialShape | readonly (number | null)[]; name?: string })[]): Tensor;
+export function placeholder(dtype: DType | string, ...args: (PartialShape | readonly (number | null)[] | TensorShape | string | undefined | { shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string })[]): Tensor;
 export function placeholder(dtype: DType | string, ...args: unknown[]): Tensor {
-  const o = kwargs(args, ['shape', 'name'], 'placeholder') as { shape?: PartialShape | readonly (number | null)[]; name?: string };
-  const shape = o.shape;
+  const o = kwargs(args, ['shape', 'name'], 'placeholder') as { shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string };
+  // a TensorShape of unknown rank is an unknown shape
+  const shape = o.shape instanceof TensorShape && o.shape.dims === null ? null : o.shape;
   const name = o.name;
   const dt = parseDType(dtype);
   const dims = shape === undefined || shape === null ? null : parseShape(shape, 'placeholder', 'shape', 'partial');
