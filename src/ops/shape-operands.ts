@@ -26,6 +26,19 @@ export function operandValues(b: Lower, v: Val, what: string): number[] {
 /** The value of a Const int vector (null otherwise). */
 const constInts = (t: Tensor): number[] | null => (t.op.type === 'Const' ? Array.from((t.op.attrs.value as NDArray).data as ArrayLike<number>, Number) : null);
 
+/** The entries of a Const int vector or of a Pack of scalars, negatives kept (null where not constant). */
+function rawInts(t: Tensor): (number | null)[] | null {
+  const c = constInts(t);
+  if (c) return c;
+  const op = t.op;
+  if (op.type === 'Cast' || op.type === 'Identity') return rawInts(op.inputs[0]!);
+  if (op.type !== 'Pack' || (op.attrs.axis as number) !== 0 || !op.inputs.every((x) => x.shape?.length === 0)) return null;
+  return op.inputs.map((x) => {
+    const v = constInts(x.op.type === 'Cast' || x.op.type === 'Identity' ? x.op.inputs[0]! : x);
+    return v && v.length === 1 ? v[0]! : null;
+  });
+}
+
 /** Rank-only shape inference: a vector operand of static length `n` gives n unknown dims. */
 const unknownDims = (t: Tensor | undefined): PartialShape => (t?.shape && t.shape.length === 1 && t.shape[0] !== null ? new Array<null>(t.shape[0]).fill(null) : null);
 
@@ -67,7 +80,7 @@ const FOLDINGS: Record<string, Folding> = {
     attrs: ([begin, size]) => ({ begin: begin!, size: size! }),
     // TF's shape function: sizes known when the graph is built (-1 with a known begin and dim: the rest)
     shape: ([x, begin, size]) => {
-      const sv = constInts(size!);
+      const sv = rawInts(size!);
       const bv = shapeValue(begin!);
       const rank = x!.shape?.length ?? sv?.length ?? null;
       if (rank === null) return null;

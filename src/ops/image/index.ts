@@ -10,6 +10,8 @@ import { kwargs } from '../../args.js';
 import { type DType, isFloat, isInt } from '../../dtype.js';
 import { InvalidArgumentError, ValueError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
+import { Assert } from '../logging-ops.js';
+import { identity } from '../core.js';
 import { NDArray } from '../../ndarray.js';
 import { registerHostOp } from '../../session/host-stage.js';
 import { type PartialShape, pyShape } from '../../shape.js';
@@ -148,17 +150,45 @@ export const resizeArea = (...a: unknown[]): Tensor => rawResize('area', 'resize
 
 // ----- crops and pads -----------------------------------------------------------------------
 
-function cropImpl(x0: Tensor, oh: number, ow: number, th: number, tw: number): Tensor {
+/** An offset: an integer, or a scalar int tensor known when the graph runs. */
+function offsetArg(v: unknown, what: string): number | Tensor {
+  if (typeof v === 'number') return intArg(v, what);
+  const t = toTensor(v as TensorLike);
+  if (t.shape !== null && t.shape.length !== 0) throw new ValueError(`${what} must be a scalar, got shape ${pyShape(t.shape)}`);
+  if (!isInt(t.dtype)) throw new TypeError(`${what} must be an integer tensor, got ${t.dtype}`);
+  return cast(t, 'int32');
+}
+
+/**
+ * TF's `_assert` of the crop/pad functions: a ValueError now when the condition is known, else an
+ * Assert the result depends on (`assertion failed: [message]` when the graph runs).
+ */
+function checks(conds: [boolean | Tensor, string][], result: () => Tensor): Tensor {
+  const deps: Operation[] = [];
+  for (const [c, msg] of conds) {
+    if (c === false) throw new ValueError(msg);
+    if (c !== true) deps.push(Assert(c, [msg]));
+  }
+  const r = result();
+  return deps.length === 0 ? r : r.graph.controlDependencies(deps, () => identity(r));
+}
+const ge = (a: number | Tensor, b: number | Tensor): boolean | Tensor =>
+  typeof a === 'number' && typeof b === 'number' ? a >= b : greaterEq(a, b);
+const sum = (a: number | Tensor, b: number | Tensor): number | Tensor => (typeof a === 'number' && typeof b === 'number' ? a + b : add(a, b));
+const diff = (a: number | Tensor, b: number | Tensor): number | Tensor => (typeof a === 'number' && typeof b === 'number' ? a - b : subtract(a, b));
+
+function cropImpl(x0: Tensor, oh: number | Tensor, ow: number | Tensor, th: number, tw: number): Tensor {
   const [x, isBatch] = asBatch(x0);
   checkAtLeast3D(x);
   const [, h, w] = dims4(x, 'crop_to_bounding_box');
-  if (!(ow >= 0)) throw new ValueError('offset_width must be >= 0.');
-  if (!(oh >= 0)) throw new ValueError('offset_height must be >= 0.');
-  if (!(tw > 0)) throw new ValueError('target_width must be > 0.');
-  if (!(th > 0)) throw new ValueError('target_height must be > 0.');
-  if (!(w >= tw + ow)) throw new ValueError('width must be >= target + offset.');
-  if (!(h >= th + oh)) throw new ValueError('height must be >= target + offset.');
-  return unbatch(slice(x, [0, oh, ow, 0], [-1, th, tw, -1]), isBatch);
+  return checks([
+    [ge(ow, 0), 'offset_width must be >= 0.'],
+    [ge(oh, 0), 'offset_height must be >= 0.'],
+    [tw > 0, 'target_width must be > 0.'],
+    [th > 0, 'target_height must be > 0.'],
+    [ge(w, sum(tw, ow)), 'width must be >= target + offset.'],
+    [ge(h, sum(th, oh)), 'height must be >= target + offset.'],
+  ], () => unbatch(slice(x, [0, oh, ow, 0], [-1, th, tw, -1]), isBatch));
 }
 
 /** `tf.image.cropToBoundingBox(image, offsetHeight, offsetWidth, targetHeight, targetWidth)`. */
@@ -166,20 +196,28 @@ export function cropToBoundingBox(...a: unknown[]): Tensor {
   const o = args(a, ['image', 'offsetHeight', 'offsetWidth', 'targetHeight', 'targetWidth'], 'cropToBoundingBox', 5);
   const x = toTensor(o.image as Img);
   return scoped(x, undefined, 'crop_to_bounding_box', () =>
-    cropImpl(x, intArg(o.offsetHeight, 'offset_height'), intArg(o.offsetWidth, 'offset_width'), intArg(o.targetHeight, 'target_height'), intArg(o.targetWidth, 'target_width')));
+    cropImpl(x, offsetArg(o.offsetHeight, 'offset_height'), offsetArg(o.offsetWidth, 'offset_width'), intArg(o.targetHeight, 'target_height'), intArg(o.targetWidth, 'target_width')));
 }
 
-function padImpl(x0: Tensor, oh: number, ow: number, th: number, tw: number): Tensor {
+function padImpl(x0: Tensor, oh: number | Tensor, ow: number | Tensor, th: number, tw: number): Tensor {
   const [x, isBatch] = asBatch(x0);
   checkAtLeast3D(x);
-  const [, h, w] = dims4(x, 'pad_to_bounding_box');
-  const afterW = tw - ow - w;
-  const afterH = th - oh - h;
-  if (!(oh >= 0)) throw new ValueError('offset_height must be >= 0');
-  if (!(ow >= 0)) throw new ValueError('offset_width must be >= 0');
-  if (!(afterW >= 0)) throw new ValueError('width must be <= target - offset');
-  if (!(afterH >= 0)) throw new ValueError('height must be <= target - offset');
-  return unbatch(pad(x, [[0, 0], [oh, afterH], [ow, afterW], [0, 0]]), isBatch);
+  const [b, h, w, c] = dims4(x, 'pad_to_bounding_box');
+  const afterW = diff(diff(tw, ow), w);
+  const afterH = diff(diff(th, oh), h);
+  return checks([
+    [ge(oh, 0), 'offset_height must be >= 0'],
+    [ge(ow, 0), 'offset_width must be >= 0'],
+    [ge(afterW, 0), 'width must be <= target - offset'],
+    [ge(afterH, 0), 'height must be <= target - offset'],
+  ], () => {
+    if ([oh, ow, afterH, afterW].every((v) => typeof v === 'number')) return unbatch(pad(x, [[0, 0], [oh as number, afterH as number], [ow as number, afterW as number], [0, 0]]), isBatch);
+    const row = (a: number | Tensor, z: number | Tensor): Tensor => stack([cast(a, 'int32'), cast(z, 'int32')]);
+    const paddings = stack([row(0, 0), row(oh, afterH), row(ow, afterW), row(0, 0)]);
+    const padded = pad(x, paddings);
+    padded.setShape([b, th, tw, c]);
+    return unbatch(padded, isBatch);
+  });
 }
 
 /** `tf.image.padToBoundingBox(image, offsetHeight, offsetWidth, targetHeight, targetWidth)`: zeros around. */
@@ -187,7 +225,7 @@ export function padToBoundingBox(...a: unknown[]): Tensor {
   const o = args(a, ['image', 'offsetHeight', 'offsetWidth', 'targetHeight', 'targetWidth'], 'padToBoundingBox', 5);
   const x = toTensor(o.image as Img);
   return scoped(x, undefined, 'pad_to_bounding_box', () =>
-    padImpl(x, intArg(o.offsetHeight, 'offset_height'), intArg(o.offsetWidth, 'offset_width'), intArg(o.targetHeight, 'target_height'), intArg(o.targetWidth, 'target_width')));
+    padImpl(x, offsetArg(o.offsetHeight, 'offset_height'), offsetArg(o.offsetWidth, 'offset_width'), intArg(o.targetHeight, 'target_height'), intArg(o.targetWidth, 'target_width')));
 }
 
 const pyFloorDiv = (a: number, b: number): number => Math.floor(a / b);
