@@ -66,21 +66,24 @@ function splitRecord(rec: string, a: CsvAttrs, index: number, opName: string): s
 
 const INT = /^\s*[+-]?\d+\s*$/;
 const FLOAT = /^\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf(inity)?|nan)\s*$/i;
-const typeWord: Record<string, string> = { float32: 'float', float64: 'double', int32: 'int32', int64: 'int64' };
+export const typeWord: Record<string, string> = { float32: 'float', float64: 'double', int32: 'int32', int64: 'int64' };
 
-function convert(field: string, dt: DType, f: number, r: number, opName: string): number {
-  const bad = (): never => {
-    throw new InvalidArgumentError(`Field ${f} in record ${r} is not a valid ${typeWord[dt]}: ${field}`, opName);
-  };
+/** A numeric CSV field as `dt` holds it (TF's safe_strto32/64, strtof/strtod: spaces around allowed), or null when it is not one. */
+export function parseCsvNumber(field: string, dt: DType): number | null {
   if (dt === 'int32' || dt === 'int64') {
-    if (!INT.test(field)) bad();
+    if (!INT.test(field)) return null;
     const v = Number(field.trim());
-    if (dt === 'int32' ? v < -(2 ** 31) || v > 2 ** 31 - 1 : !Number.isSafeInteger(v)) bad();
-    return v;
+    return (dt === 'int32' ? v < -(2 ** 31) || v > 2 ** 31 - 1 : !Number.isSafeInteger(v)) ? null : v;
   }
-  if (!FLOAT.test(field)) bad();
+  if (!FLOAT.test(field)) return null;
   const t = field.trim().toLowerCase().replace(/^\+/, '');
   return t.endsWith('inf') || t.endsWith('infinity') ? (t.startsWith('-') ? -Infinity : Infinity) : t.endsWith('nan') ? NaN : Number(t);
+}
+
+function convert(field: string, dt: DType, f: number, r: number, opName: string): number {
+  const v = parseCsvNumber(field, dt);
+  if (v === null) throw new InvalidArgumentError(`Field ${f} in record ${r} is not a valid ${typeWord[dt]}: ${field}`, opName);
+  return v;
 }
 
 defineOp<CsvAttrs>({
