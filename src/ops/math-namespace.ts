@@ -28,3 +28,5 @@ export { segmentSum, segmentMean, segmentMax, segmentMin, segmentProd, sparseSeg
 export { unsortedSegmentMax, unsortedSegmentMin, unsortedSegmentProd, unsortedSegmentMean, unsortedSegmentSqrtN } from './segment.js';
 export { bincount, invertPermutation } from './set-ops.js';
 export { confusionMatrix } from './histogram.js';
+export { polyval, reduceStd, reduceVariance, xdivy, xlogy } from './math-composite.js';
+export { zeroFraction } from './nn-extra.js';
