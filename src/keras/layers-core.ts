@@ -20,7 +20,7 @@ type Shape = (number | null)[] | null;
 type Apply = (x: Tensor, kw: Record<string, unknown>) => Tensor;
 
 /** Run a tf.layers `apply`, with the learning phase as `training` where the layer takes one, and record the node. */
-function kerasApply(layer: KerasLayer, sup: Apply, inputs: TensorLike, args: unknown[], takesTraining: boolean): Tensor {
+export function kerasApply(layer: KerasLayer, sup: Apply, inputs: TensorLike, args: unknown[], takesTraining: boolean): Tensor {
   const x = asTensor(inputs);
   const kw = callKwargs(args);
   if (takesTraining) kw.training = trainingArg(kw);
@@ -54,7 +54,7 @@ const CONV = [
 ];
 const CONV_CONV = { activations: ['activation'], initializers: { kernelInitializer: 'glorot_uniform', biasInitializer: 'zeros' } };
 
-function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
+export function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
   for (const k of Object.keys(o)) if (o[k] === null || o[k] === undefined) delete o[k];
   return o;
 }
@@ -367,7 +367,7 @@ export const GlobalAveragePooling2D = globalPool('avg', 2);
 export const GlobalMaxPooling2D = globalPool('max', 2);
 
 /** Keras's merge layers: `layer([a, b, …])`. */
-abstract class Merge extends SimpleLayer {
+export abstract class Merge extends SimpleLayer {
   private pending: Tensor[] | null = null;
   protected abstract merge(xs: Tensor[]): Tensor;
   override apply(inputs: TensorLike | TensorLike[], ...args: unknown[]): Tensor {
