@@ -53,3 +53,5 @@ export * as image from './image.js';
 export * as slim from './slim/index.js';
 /** `tf.contrib.keras`: TF1's alias of tf.keras. */
 export * as keras from '../keras/index.js';
+/** `tf.contrib.linalg`: the LinearOperator classes, with TF ≤ 1.4's names LinearOperatorTriL and LinearOperatorMatrix. */
+export * as linalg from './linalg.js';

@@ -21,6 +21,8 @@ export { matmul } from './math.js';
 export { l2Normalize } from './normalization.js';
 export { norm, globalNorm } from './clip.js';
 export { einsum, tensordot } from './einsum.js';
+/** The LinearOperator family: LinearOperatorFullMatrix, Diag, LowerTriangular, Identity, ScaledIdentity, Zeros, Composition, Adjoint, Inversion, …. */
+export * from './linear-operator/index.js';
 
 /** `tf.linalg.adjoint(matrix, name?)`: the conjugate transpose of the innermost matrices (the transpose for real dtypes). */
 export const adjoint = tf1Function('linalg.adjoint', ['matrix', 'name'], (matrix: TensorLike, name?: string): Tensor =>
