@@ -6,5 +6,16 @@ export {
   MaxPooling2D as MaxPool2D, AveragePooling2D as AvgPool2D, MaxPooling1D as MaxPool1D,
   Conv2D as Convolution2D, Conv1D as Convolution1D,
 } from './layers-core.js';
+export {
+  AveragePooling1D, AveragePooling3D, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv2D, GlobalAveragePooling3D, GlobalMaxPooling3D,
+  MaxPooling3D, SeparableConv1D, SeparableConv2D, Conv2DTranspose as Convolution2DTranspose, Conv3D as Convolution3D,
+  Conv3DTranspose as Convolution3DTranspose, SeparableConv1D as SeparableConvolution1D, SeparableConv2D as SeparableConvolution2D,
+  AveragePooling1D as AvgPool1D, AveragePooling3D as AvgPool3D, MaxPooling3D as MaxPool3D, GlobalAveragePooling3D as GlobalAvgPool3D,
+  GlobalMaxPooling3D as GlobalMaxPool3D,
+} from './layers-conv.js';
+export {
+  Cropping1D, Cropping2D, Cropping3D, Permute, RepeatVector, TimeDistributed, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
+  ZeroPadding2D, ZeroPadding3D,
+} from './layers-reshaping.js';
 export { Bidirectional, GRU, LSTM, SimpleRNN } from './recurrent.js';
 export type { KerasLayer as Layer } from './layer-utils.js';
