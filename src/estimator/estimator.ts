@@ -41,6 +41,7 @@ import { ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession, Scaffo
 import { Saver } from '../train/saver.js';
 import { type SessionRunContext, SessionRunHook } from '../train/session-run-hook.js';
 import * as logging from '../train/tf-logging.js';
+import { warmStart, WarmStartSettings } from '../train/warm-start.js';
 import { EstimatorSpec, type Mode, ModeKeys, RunConfig } from './spec.js';
 
 export type ModelFn = (features: any, labels: any, mode: Mode, params: Record<string, unknown>, config: RunConfig) => EstimatorSpec;
@@ -50,6 +51,8 @@ export interface EstimatorOptions {
   modelDir?: string | null;
   config?: RunConfig | null;
   params?: Record<string, unknown> | null;
+  /** a checkpoint (file or directory) or WarmStartSettings: where training starts when modelDir has no checkpoint */
+  warmStartFrom?: string | WarmStartSettings | null;
 }
 
 export interface TrainOptions {
@@ -98,26 +101,43 @@ class StopAfterNEvalsHook extends SessionRunHook {
   }
 }
 
+/** TF's `_get_default_warm_start_settings`: a path (a SavedModel's directory: its variables) or the settings themselves. */
+function warmStartSettingsOf(w: string | WarmStartSettings | null): WarmStartSettings | null {
+  if (w === null) return null;
+  if (w instanceof WarmStartSettings) return w;
+  if (typeof w !== 'string') throw new ValueError(`warm_start_from must be a string or a WarmStartSettings, instead got ${typeof w}`);
+  const saved = nodePath.join(w, 'variables');
+  if (nodeFs.existsSync(nodePath.join(saved, 'variables.index'))) return new WarmStartSettings(nodePath.join(saved, 'variables'));
+  return new WarmStartSettings(w);
+}
+
 export class Estimator {
   readonly modelDir: string;
   readonly config: RunConfig;
   readonly params: Record<string, unknown>;
+  readonly warmStartSettings: WarmStartSettings | null;
   private readonly modelFn: ModelFn;
 
-  constructor(modelFn: ModelFn, opts: EstimatorOptions = {}) {
-    if (typeof modelFn !== 'function') throw new ValueError('model_fn must be provided to Estimator.');
-    this.modelFn = modelFn;
-    const config = opts.config ?? new RunConfig();
-    if (!(config instanceof RunConfig)) throw new ValueError(`config must be an instance of \`RunConfig\`, but provided ${String(config)}.`);
-    const dir = opts.modelDir ?? config.modelDir;
-    if (opts.modelDir && config.modelDir && opts.modelDir !== config.modelDir) {
-      throw new ValueError(`model_dir are set both in constructor and RunConfig, but with different values. In constructor: '${opts.modelDir}', in RunConfig: '${config.modelDir}' `);
+  /**
+   * `Estimator(modelFn, modelDir?, config?, params?, warmStartFrom?)`, each also by keyword
+   * (`new Estimator({ modelFn, modelDir, params })` or `new Estimator(modelFn, { modelDir })`).
+   */
+  constructor(modelFn?: ModelFn | (EstimatorOptions & { modelFn?: ModelFn }), modelDir?: string | null | EstimatorOptions, runConfig?: RunConfig | null | EstimatorOptions, params?: Record<string, unknown> | null, warmStartFrom?: string | WarmStartSettings | null | EstimatorOptions) {
+    const opts = kwargs([modelFn, modelDir, runConfig, params, warmStartFrom], ['modelFn', 'modelDir', 'config', 'params', 'warmStartFrom'], 'Estimator') as EstimatorOptions & { modelFn?: ModelFn };
+    if (typeof opts.modelFn !== 'function') throw new ValueError('model_fn must be provided to Estimator.');
+    this.modelFn = opts.modelFn;
+    const cfg = opts.config ?? new RunConfig();
+    if (!(cfg instanceof RunConfig)) throw new ValueError(`config must be an instance of \`RunConfig\`, but provided ${String(cfg)}.`);
+    const dir = opts.modelDir ?? cfg.modelDir;
+    if (opts.modelDir && cfg.modelDir && opts.modelDir !== cfg.modelDir) {
+      throw new ValueError(`model_dir are set both in constructor and RunConfig, but with different values. In constructor: '${opts.modelDir}', in RunConfig: '${cfg.modelDir}' `);
     }
     this.modelDir = dir ?? nodeFs.mkdtempSync(nodePath.join(process.env.TMPDIR ?? '/tmp', 'tsflow-estimator-'));
     if (!dir) logging.warning('Using temporary folder as model directory: %s', this.modelDir);
-    this.config = config.modelDir === this.modelDir ? config : config.replace({ modelDir: this.modelDir });
+    this.config = cfg.modelDir === this.modelDir ? cfg : cfg.replace({ modelDir: this.modelDir });
     logging.info('Using config: %s', JSON.stringify({ model_dir: this.modelDir, tf_random_seed: this.config.tfRandomSeed, save_summary_steps: this.config.saveSummarySteps, save_checkpoints_steps: this.config.saveCheckpointsSteps, save_checkpoints_secs: this.config.saveCheckpointsSecs, keep_checkpoint_max: this.config.keepCheckpointMax, log_step_count_steps: this.config.logStepCountSteps }));
     this.params = { ...(opts.params ?? {}) };
+    this.warmStartSettings = warmStartSettingsOf(opts.warmStartFrom ?? null);
   }
 
   /** The latest checkpoint in modelDir, or null. */
@@ -181,6 +201,11 @@ export class Estimator {
     const { g, spec, globalStep } = this.build(ModeKeys.TRAIN, inputFn);
     const cfg = this.config;
     return g.asDefault(async () => {
+      // TF's _maybe_warm_start: only a fresh model directory starts from elsewhere
+      if (this.warmStartSettings && !this.latestCheckpoint()) {
+        logging.info('Warm-starting with WarmStartSettings: %s', this.warmStartSettings.ckptToInitializeFrom);
+        warmStart(...this.warmStartSettings.args());
+      }
       const loss = spec.loss!;
       const trainOp = spec.trainOp!;
       if (!g.getCollection<Tensor>(GraphKeys.SUMMARIES).some((t) => t.op.name === 'loss')) scalarSummary('loss', loss);

@@ -75,4 +75,31 @@ describe('tf.estimator.Estimator', () => {
       expect(() => new tf.estimator.EstimatorSpec(tf.estimator.ModeKeys.PREDICT, {})).toThrow('Missing predictions.');
     });
   });
+
+  it('takes its arguments by keyword or position, and warm-starts a fresh model directory from a checkpoint', async () => {
+    const input = tf.estimator.inputs.numpyInputFn({ x: xs }, ys, { batchSize: 16, numEpochs: null, shuffle: false });
+    const src = path.join(root, 'warm-src');
+    // the keyword-object form of TF's Estimator(model_fn=..., model_dir=..., params=...)
+    const a = new tf.estimator.Estimator({ modelFn, modelDir: src, params: { lr: 0.5 } });
+    expect(a.modelDir).toBe(src);
+    expect(a.params).toEqual({ lr: 0.5 });
+    await a.train(input, { steps: 40 });
+    const wSrc = ((tf.train.loadVariable(src, 'w') as tf.NDArray).data as Float32Array)[0]!;
+    expect(wSrc).toBeGreaterThan(1);
+    // positional: (modelFn, modelDir, config, params, warmStartFrom); a zero learning rate keeps the warm-started values
+    const dst = path.join(root, 'warm-dst');
+    const b = new tf.estimator.Estimator(modelFn, dst, null, { lr: 0 }, src);
+    await b.train(input, { steps: 1 });
+    expect(((tf.train.loadVariable(dst, 'w') as tf.NDArray).data as Float32Array)[0]).toBe(wSrc);
+    expect(Number((tf.train.loadVariable(dst, 'global_step') as tf.NDArray).data[0])).toBe(1); // the step is not warm-started
+    // only vars matching the settings' regex; another name in the checkpoint through varNameToPrevVarName
+    const dst2 = path.join(root, 'warm-dst2');
+    const c = new tf.estimator.Estimator(modelFn, { modelDir: dst2, params: { lr: 0 }, warmStartFrom: new tf.estimator.WarmStartSettings(src, 'b') });
+    await c.train(input, { steps: 1 });
+    expect(((tf.train.loadVariable(dst2, 'w') as tf.NDArray).data as Float32Array)[0]).toBe(0);
+    expect(((tf.train.loadVariable(dst2, 'b') as tf.NDArray).data as Float32Array)[0]).toBe(((tf.train.loadVariable(src, 'b') as tf.NDArray).data as Float32Array)[0]);
+    expect(() => new tf.estimator.Estimator({ modelDir: dst })).toThrow('model_fn must be provided to Estimator.');
+    expect(() => new tf.estimator.Estimator(modelFn, { modelDr: dst } as never)).toThrow("Estimator() got an unexpected keyword argument 'modelDr'");
+    expect(() => new tf.estimator.Estimator(modelFn, { warmStartFrom: 3 as never })).toThrow('warm_start_from must be a string or a WarmStartSettings');
+  });
 });

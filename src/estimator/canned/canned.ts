@@ -25,6 +25,7 @@ import type { FeatureColumn } from '../../feature-column/columns.js';
 import type { Variable } from '../../ops/variables.js';
 import { inputLayer, linearModel } from '../../feature-column/layers.js';
 import { Estimator } from '../estimator.js';
+import type { WarmStartSettings } from '../../train/warm-start.js';
 import { type Mode, ModeKeys, type RunConfig } from '../spec.js';
 import { type Head, type HeadOptions, type LossReduction, RegressionHead, classifierHead } from './head.js';
 
@@ -98,7 +99,6 @@ function dnnConfig(a: Record<string, unknown>): DnnConfig {
   const hiddenUnits = a.hiddenUnits as number[];
   if (!Array.isArray(hiddenUnits) || hiddenUnits.some((u) => !(Number.isInteger(u) && u > 0))) throw new ValueError(`hidden_units must be a list of positive integers. Given: ${String(hiddenUnits)}`);
   if (a.inputLayerPartitioner != null) throw new ValueError('input_layer_partitioner is not supported (variables are not partitioned)');
-  if (a.warmStartFrom != null) throw new ValueError('warm_start_from is not supported; restore from a checkpoint with the model_dir instead');
   if (a.batchNorm) throw new ValueError('batch_norm=True is not supported');
   const dropout = (a.dropout as number | null | undefined) ?? null;
   if (dropout !== null && !(dropout >= 0 && dropout < 1)) throw new ValueError(`dropout must be in [0, 1). Given: ${dropout}`);
@@ -132,7 +132,7 @@ class CannedEstimator extends Estimator {
         const logits = logitsFn(f, mode, head.logitsDimension);
         return head.createEstimatorSpec(f, mode, logits, labels, mode === ModeKeys.TRAIN ? optimizer() : null);
       },
-      { modelDir: (a.modelDir as string | null | undefined) ?? null, config: (a.config as RunConfig | null | undefined) ?? null },
+      { modelDir: (a.modelDir as string | null | undefined) ?? null, config: (a.config as RunConfig | null | undefined) ?? null, warmStartFrom: (a.warmStartFrom as string | WarmStartSettings | null | undefined) ?? null },
     );
   }
 }
@@ -177,7 +177,6 @@ const LINEAR_REGRESSOR_NAMES = [
 function linearParts(a: Record<string, unknown>): { logits: (f: Record<string, Tensor>, mode: Mode, units: number) => Tensor; optimizer: () => Optimizer } {
   const columns = checkColumns(a.featureColumns as FeatureColumn[]);
   if (a.partitioner != null) throw new ValueError('partitioner is not supported (variables are not partitioned)');
-  if (a.warmStartFrom != null) throw new ValueError('warm_start_from is not supported; restore from a checkpoint with the model_dir instead');
   const combiner = (a.sparseCombiner as 'sum' | 'mean' | 'sqrtn' | undefined) ?? 'sum';
   if (!['sum', 'mean', 'sqrtn'].includes(combiner)) throw new ValueError(`sparse_combiner must be one of 'mean', 'sqrtn' or 'sum'. Given: ${combiner}`);
   const spec = (a.optimizer as OptimizerSpec | undefined) ?? 'Ftrl';
@@ -261,8 +260,7 @@ class CombinedEstimator extends Estimator {
       throw new ValueError('Either linear_feature_columns or dnn_feature_columns must be defined.');
     }
     if (a.inputLayerPartitioner != null) throw new ValueError('input_layer_partitioner is not supported (variables are not partitioned)');
-    if (a.warmStartFrom != null) throw new ValueError('warm_start_from is not supported; restore from a checkpoint with the model_dir instead');
-    let dnn: DnnConfig | null = null;
+      let dnn: DnnConfig | null = null;
     if (dnnColumns.length > 0) {
       if (!a.dnnHiddenUnits || (a.dnnHiddenUnits as number[]).length === 0) throw new ValueError('dnn_hidden_units must be defined when dnn_feature_columns is specified.');
       dnn = dnnConfig({ hiddenUnits: a.dnnHiddenUnits, featureColumns: dnnColumns, optimizer: a.dnnOptimizer, activationFn: a.dnnActivationFn, dropout: a.dnnDropout, batchNorm: a.batchNorm });
@@ -298,7 +296,7 @@ class CombinedEstimator extends Estimator {
         };
         return head.createEstimatorSpec(f, mode, logits, labels, null, mode === ModeKeys.TRAIN ? trainOpFn : null);
       },
-      { modelDir: (a.modelDir as string | null | undefined) ?? null, config: (a.config as RunConfig | null | undefined) ?? null },
+      { modelDir: (a.modelDir as string | null | undefined) ?? null, config: (a.config as RunConfig | null | undefined) ?? null, warmStartFrom: (a.warmStartFrom as string | WarmStartSettings | null | undefined) ?? null },
     );
   }
 }
