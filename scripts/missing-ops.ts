@@ -1,11 +1,12 @@
 /**
  * Writes docs/missing-ops.md: the functions of TF 1.15's public `tf` and `tf.nn` modules (the
  * member_method names of tensorflow/tools/api/golden/v1/tensorflow.pbtxt and
- * tensorflow.nn.pbtxt) that tsflow's `tf` / `tf.nn` do not export under TF1's camelCase name.
+ * tensorflow.nn.pbtxt) that tsflow's `tf` / `tf.nn` do not export under TF1's camelCase name,
+ * then every module of scripts/tf1-api-names.json (functions and classes) the same way.
  *
  *   npx tsx scripts/missing-ops.ts
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '../src/index.js';
 
 const TF = `Assert NoGradient NotDifferentiable Print abs accumulate_n acos acosh add add_check_numerics_ops add_n add_to_collection add_to_collections all_variables angle arg_max
@@ -72,5 +73,44 @@ for (const [g] of [...GROUPS, ['math, array and other ops', /./] as const]) {
   if (!xs) continue;
   lines.push(`## ${g} (${xs.length})`, '', xs.map((x) => `\`${x}\``).join(', '), '');
 }
+// Every module of the v1 API goldens (scripts/tf1-api-names.json): functions and classes
+interface ApiModule { functions?: string[]; classes?: string[] }
+const api = JSON.parse(readFileSync(new URL('./tf1-api-names.json', import.meta.url), 'utf8')) as { modules: Record<string, ApiModule> };
+/** The tsflow namespace of a TF module path ('tf.nn.rnn_cell' → tf.nn.rnnCell), or null. */
+function resolve(path: string): Record<string, unknown> | null {
+  let ns: unknown = tf;
+  for (const part of path.split('.').slice(1)) {
+    const o = ns as Record<string, unknown>;
+    ns = o[camel(part)] ?? o[part];
+    if (ns === undefined || ns === null) return null;
+  }
+  return ns as Record<string, unknown>;
+}
+const rows: string[] = [];
+const gaps: string[] = [];
+let allTotal = 0;
+let allMissing = 0;
+for (const [mod, m] of Object.entries(api.modules)) {
+  const ns = resolve(mod);
+  const names = [...(m.functions ?? []), ...(m.classes ?? [])];
+  const miss = ns === null ? names : names.filter((n) => !has(ns, n));
+  allTotal += names.length;
+  allMissing += miss.length;
+  rows.push(`| \`${mod}\` | ${ns === null ? 'absent' : names.length - miss.length} | ${names.length} |`);
+  if (miss.length > 0) gaps.push(`### \`${mod}\` (${miss.length})`, '', miss.map((x) => `\`${x}\``).join(', '), '');
+}
+lines.push(
+  '# Every module of the v1 API',
+  '',
+  `Functions and classes of the ${Object.keys(api.modules).length} modules of TF 1.15's v1 API goldens`,
+  '(`scripts/tf1-api-names.json`, which says how it was made): present when the module\'s namespace',
+  `exports the name (or its camelCase). ${allTotal - allMissing} of ${allTotal} present, **${allMissing} missing**.`,
+  '',
+  '| module | present | of |',
+  '| --- | --- | --- |',
+  ...rows,
+  '',
+  ...gaps,
+);
 writeFileSync(new URL('../docs/missing-ops.md', import.meta.url), lines.join('\n'));
-console.log(`tf: ${top.list.length}/${top.total} missing, tf.nn: ${nn.list.length}/${nn.total} missing`);
+console.log(`tf: ${top.list.length}/${top.total} missing, tf.nn: ${nn.list.length}/${nn.total} missing; all modules: ${allMissing}/${allTotal} missing`);
