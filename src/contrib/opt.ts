@@ -212,3 +212,5 @@ export function extendWithDecoupledWeightDecay<B extends OptimizerClass>(Base: B
 export {
   NadamOptimizer, AddSignOptimizer, PowerSignOptimizer, getLinearDecayFn, getCosineDecayFn, getRestartDecayFn,
 } from './sign-optimizers.js';
+export { ExternalOptimizerInterface, ScipyOptimizerInterface } from './external-optimizer.js';
+export type { Bound, InitKeywords, MinimizeArgs, MinimizeKeywords, VarToBounds } from './external-optimizer.js';
