@@ -16,6 +16,7 @@ export {
 } from './linalg.js';
 export { qr, svdOp as svd, selfAdjointEig as eigh, selfAdjointEigvals as eigvalsh } from './linalg-decomp.js';
 export { matrixSquareRoot as sqrtm } from './matrix-square-root.js';
+export { expm, lu, pinv, tridiagonalSolve } from './linalg-extra.js';
 export { matrixBandPart as bandPart } from './band-part.js';
 export { matmul } from './math.js';
 export { l2Normalize } from './normalization.js';

@@ -30,3 +30,4 @@ export { bincount, invertPermutation } from './set-ops.js';
 export { confusionMatrix } from './histogram.js';
 export { polyval, reduceStd, reduceVariance, xdivy, xlogy } from './math-composite.js';
 export { zeroFraction } from './nn-extra.js';
+export { besselI0, besselI0e, besselI1, besselI1e } from './bessel.js';
