@@ -59,7 +59,9 @@ function lzw(data: Uint8Array, minCodeSize: number, count: number, slurp: (m: st
   // Each code is at least minCodeSize + 1 bits and yields at most 4096 indices: data too short
   // for `count` pixels fails before the frame's buffer is allocated.
   if (count > Math.floor((data.length * 8) / (minCodeSize + 1)) * 4096) slurp(EOF_TOO_SOON);
-  const out = new Uint8Array(count);
+  // The indices buffer grows as codes are decoded (doubling, up to `count`), so data that runs
+  // out early allocates about what it decoded, not the frame its descriptor claims.
+  let out = new Uint8Array(Math.min(count, 1 << 16));
   const clear = 1 << minCodeSize;
   const eoi = clear + 1;
   const prefix = new Int16Array(4096);
@@ -118,6 +120,11 @@ function lzw(data: Uint8Array, minCodeSize: number, count: number, slurp: (m: st
     } else slurp(IMAGE_DEFECT);
     // Write the string of `emit` backwards; what runs past the image is dropped.
     const len = lengths[emit!]!;
+    if (o + len > out.length && out.length < count) {
+      const grown = new Uint8Array(Math.min(count, Math.max(o + len, out.length * 2)));
+      grown.set(out.subarray(0, o));
+      out = grown;
+    }
     let c = emit!;
     for (let i = len - 1; i >= 0; i--) {
       if (o + i < count) out[o + i] = suffix[c]!;
@@ -186,24 +193,42 @@ export function decodeGifBytes(b: Uint8Array): { data: Uint8Array; frames: numbe
   }
   if (frames.length === 0) throw new CodecError('gif file does not contain any image');
   const frameSize = width * height * 3;
+  // TF's gif_io computes frame offsets as int: the whole output must stay under 2^31 bytes.
   if (frameSize * frames.length > 0x7fffffff) throw new CodecError(`gif image of ${frames.length} frames of ${width}x${height} is too large`);
+  // Each frame's drawn rectangle (clipped to the screen) and colour table.
+  const drawn = frames.map((fr) => ({
+    x0: Math.max(fr.left, 0),
+    y0: Math.max(fr.top, 0),
+    x1: Math.min(fr.left + fr.width, width),
+    y1: Math.min(fr.top + fr.height, height),
+    cmap: fr.colors ?? globalColors,
+  }));
+  // Every error a frame can give is found before the output is allocated: a few bytes of GIF
+  // can claim a screen of gigabytes, which only a file that decodes may have.
+  for (let k = 0; k < frames.length; k++) {
+    const fr = frames[k]!;
+    const { x0, y0, x1, y1, cmap } = drawn[k]!;
+    if (!cmap) throw new CodecError('missing color map');
+    const ncolors = cmap.length / 3;
+    for (let y = y0; y < y1; y++) {
+      const row = (y - fr.top) * fr.width - fr.left;
+      for (let x = x0; x < x1; x++) {
+        const idx = fr.pixels[row + x]!;
+        if (idx !== fr.transparent && idx >= ncolors) throw new CodecError(`found color index ${idx} outside of color map range ${ncolors}`);
+      }
+    }
+  }
   const out = new Uint8Array(frameSize * frames.length);
   for (let k = 0; k < frames.length; k++) {
     const fr = frames[k]!;
     const base = k * frameSize;
     if (k > 0) out.copyWithin(base, base - frameSize, base);
-    const x0 = Math.max(fr.left, 0);
-    const y0 = Math.max(fr.top, 0);
-    const x1 = Math.min(fr.left + fr.width, width);
-    const y1 = Math.min(fr.top + fr.height, height);
-    const cmap = fr.colors ?? globalColors;
-    if (!cmap) throw new CodecError('missing color map');
-    const ncolors = cmap.length / 3;
+    const { x0, y0, x1, y1 } = drawn[k]!;
+    const cmap = drawn[k]!.cmap!;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         const idx = fr.pixels[(y - fr.top) * fr.width + (x - fr.left)]!;
         if (idx === fr.transparent) continue; // previous frame's pixel (black on frame 0)
-        if (idx >= ncolors) throw new CodecError(`found color index ${idx} outside of color map range ${ncolors}`);
         const d = base + (y * width + x) * 3;
         out[d] = cmap[3 * idx]!;
         out[d + 1] = cmap[3 * idx + 1]!;

@@ -6,8 +6,10 @@
  * triangle filters (or replication when fancy upsampling is off) and converted with jdcolor's
  * fixed-point tables, so the output bytes are djpeg's.
  *
- * The whole image's coefficients are held (one Int16Array per component), then each component is
- * inverse-transformed into a plane and the planes are upsampled and colour-converted row by row.
+ * The image's coefficients are held per component in chunks of 32 blocks of one block row, each
+ * allocated when a scan first writes a nonzero coefficient into it, so a scan that runs out of data
+ * allocates no more than its data reached. The output is then made row by row: the block rows an
+ * output row needs are inverse-transformed into a small cache, upsampled and colour-converted.
  */
 
 export type JpegDctMethod = 'INTEGER_FAST' | 'INTEGER_ACCURATE';
@@ -118,7 +120,10 @@ interface Component {
   /** libjpeg's downsampled_width / downsampled_height. */
   dw: number;
   dh: number;
-  coefs: Int16Array;
+  /** Coefficients, CHUNK blocks of a block row per chunk; null: not written yet (all zero). */
+  chunks: (Int16Array | null)[];
+  /** Chunks per block row. */
+  cpr: number;
   pred: number;
   dcTable: Huffman | null;
   acTable: Huffman | null;
@@ -215,6 +220,12 @@ class BitReader {
   }
 }
 
+/** Blocks per coefficient chunk (4 KB of Int16): small enough that a hostile file's scattered
+ * writes cannot allocate much more than the data it took to make them. */
+const CHUNK = 32;
+/** What a block with no chunk reads as; never written. */
+const ZERO_CHUNK = new Int16Array(CHUNK * 64);
+
 function extend(v: number, s: number): number {
   return v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
 }
@@ -238,6 +249,8 @@ class Parser {
   eobrun = 0;
   /** A scan ran out of data (file cut short). */
   truncated = false;
+  /** Scans read so far. */
+  scans = 0;
   constructor(readonly d: Uint8Array) {}
 
   private u16(p: number): number {
@@ -254,7 +267,7 @@ class Parser {
       while (p < d.length && d[p] !== 0xff) p++;
       while (p < d.length && d[p] === 0xff) p++;
       if (p >= d.length) {
-        if (this.frame && !headerOnly && this.frame.components[0]!.coefs.length > 0) {
+        if (this.frame && !headerOnly && this.scans > 0) {
           this.truncated = true;
           return;
         }
@@ -318,7 +331,7 @@ class Parser {
       const v = s[7 + 3 * i]! & 15;
       const tq = s[8 + 3 * i]!;
       if (h < 1 || h > 4 || v < 1 || v > 4 || tq > 3) throw new JpegError('Bogus sampling factors');
-      comps.push({ id: s[6 + 3 * i]!, h, v, tq, bw: 0, bh: 0, bwImage: 0, bhImage: 0, dw: 0, dh: 0, coefs: new Int16Array(0), pred: 0, dcTable: null, acTable: null });
+      comps.push({ id: s[6 + 3 * i]!, h, v, tq, bw: 0, bh: 0, bwImage: 0, bhImage: 0, dw: 0, dh: 0, chunks: [], cpr: 0, pred: 0, dcTable: null, acTable: null });
     }
     const hmax = Math.max(...comps.map((c) => c.h));
     const vmax = Math.max(...comps.map((c) => c.v));
@@ -331,13 +344,15 @@ class Parser {
       c.bhImage = Math.ceil(c.dh / 8);
       c.bw = mcusX * c.h;
       c.bh = mcusY * c.v;
+      c.cpr = Math.ceil(c.bw / CHUNK);
     }
     this.frame = { width, height, progressive, components: comps, hmax, vmax, mcusX, mcusY };
   }
 
-  /** Allocates the coefficient arrays once the size is checked by the caller. */
-  allocate(): void {
-    for (const c of this.frame!.components) c.coefs = new Int16Array(c.bw * c.bh * 64);
+  /** The chunk holding block (bx, by) of `c`, allocated (zeroed) on first use. */
+  private chunk(c: Component, by: number, bx: number): Int16Array {
+    const i = by * c.cpr + ((bx / CHUNK) | 0);
+    return (c.chunks[i] ??= new Int16Array(CHUNK * 64));
   }
 
   private readDht(s: Uint8Array): void {
@@ -375,7 +390,9 @@ class Parser {
   /** Decodes one scan; returns the position of the marker after its entropy-coded data. */
   private readScan(s: Uint8Array, start: number): number {
     const f = this.frame!;
-    if (f.components[0]!.coefs.length === 0) this.allocate();
+    if (this.scans++ === 0) {
+      for (const c of f.components) c.chunks = new Array<Int16Array | null>(c.cpr * c.bh).fill(null);
+    }
     const ns = s[0]!;
     if (ns < 1 || ns > 4 || s.length < 1 + 2 * ns + 3) throw new JpegError('Bogus marker length');
     const comps: Component[] = [];
@@ -408,10 +425,10 @@ class Parser {
     const c0 = comps[0]!;
     const total = single ? c0.bwImage * c0.bhImage : f.mcusX * f.mcusY;
     const ri = this.restartInterval;
-    let decodeBlock: (c: Component, off: number) => void;
-    if (!f.progressive) decodeBlock = (c, off) => this.baselineBlock(br, c, off);
-    else if (ss === 0) decodeBlock = ah === 0 ? (c, off) => this.dcFirst(br, c, off, al) : (c, off) => this.dcRefine(br, c, off, al);
-    else decodeBlock = ah === 0 ? (c, off) => this.acFirst(br, c, off, ss, se, al) : (c, off) => this.acRefine(br, c, off, ss, se, al);
+    let decodeBlock: (c: Component, by: number, bx: number) => void;
+    if (!f.progressive) decodeBlock = (c, by, bx) => this.baselineBlock(br, c, by, bx);
+    else if (ss === 0) decodeBlock = ah === 0 ? (c, by, bx) => this.dcFirst(br, c, by, bx, al) : (c, by, bx) => this.dcRefine(br, c, by, bx, al);
+    else decodeBlock = ah === 0 ? (c, by, bx) => this.acFirst(br, c, by, bx, ss, se, al) : (c, by, bx) => this.acRefine(br, c, by, bx, ss, se, al);
     let n = 0;
     while (n < total) {
       const upto = ri > 0 ? Math.min(total, n + ri) : total;
@@ -419,16 +436,14 @@ class Parser {
         // libjpeg skips whole MCUs once the data ran out: their coefficients stay zero.
         if (br.insufficient) continue;
         if (single) {
-          const bx = n % c0.bwImage;
-          const by = (n / c0.bwImage) | 0;
-          decodeBlock(c0, (by * c0.bw + bx) * 64);
+          decodeBlock(c0, (n / c0.bwImage) | 0, n % c0.bwImage);
         } else {
           const mx = n % f.mcusX;
           const my = (n / f.mcusX) | 0;
           for (const c of comps) {
             for (let v = 0; v < c.v; v++) {
               const row = my * c.v + v;
-              for (let h = 0; h < c.h; h++) decodeBlock(c, (row * c.bw + mx * c.h + h) * 64);
+              for (let h = 0; h < c.h; h++) decodeBlock(c, row, mx * c.h + h);
             }
           }
         }
@@ -439,9 +454,13 @@ class Parser {
         br.reset();
         let p = br.pos;
         while (p < this.d.length && !(this.d[p] === 0xff && this.d[p + 1] !== 0 && this.d[p + 1] !== 0xff)) p++;
-        if (p < this.d.length && this.d[p + 1]! >= 0xd0 && this.d[p + 1]! <= 0xd7) p += 2;
+        // libjpeg's process_restart clears the out-of-data flag only past an RSTn: at another
+        // marker (or the end) the next segments are empty and their MCUs stay zero.
+        if (p < this.d.length && this.d[p + 1]! >= 0xd0 && this.d[p + 1]! <= 0xd7) {
+          p += 2;
+          br.insufficient = false;
+        }
         br.pos = p;
-        br.insufficient = false;
         for (const c of comps) c.pred = 0;
         this.eobrun = 0;
       }
@@ -454,12 +473,14 @@ class Parser {
     if (br.pos >= this.d.length) this.truncated = true;
   }
 
-  private baselineBlock(br: BitReader, c: Component, off: number): void {
-    const co = c.coefs;
+  private baselineBlock(br: BitReader, c: Component, by: number, bx: number): void {
     const t = br.decode(c.dcTable!);
     const dcDiff = t === 0 ? 0 : extend(br.getBits(t), t);
     c.pred += dcDiff;
-    co[off] = c.pred;
+    // Zeros need no chunk; the AC values below are never zero (extend of ≥ 1 bit).
+    let co = c.chunks[by * c.cpr + ((bx / CHUNK) | 0)] ?? null;
+    const off = (bx % CHUNK) * 64;
+    if (c.pred !== 0 || co) (co ??= this.chunk(c, by, bx))[off] = c.pred;
     const ac = c.acTable!;
     for (let k = 1; k < 64; ) {
       const rs = br.decode(ac);
@@ -471,35 +492,38 @@ class Parser {
         continue;
       }
       k += r;
-      co[off + ZIGZAG[k]!] = extend(br.getBits(sz), sz);
+      (co ??= this.chunk(c, by, bx))[off + ZIGZAG[k]!] = extend(br.getBits(sz), sz);
       k++;
     }
   }
 
-  private dcFirst(br: BitReader, c: Component, off: number, al: number): void {
+  private dcFirst(br: BitReader, c: Component, by: number, bx: number, al: number): void {
     const t = br.decode(c.dcTable!);
     const diff = t === 0 ? 0 : extend(br.getBits(t), t);
     c.pred += diff;
-    c.coefs[off] = c.pred * (1 << al);
+    const v = c.pred * (1 << al);
+    const co = c.chunks[by * c.cpr + ((bx / CHUNK) | 0)] ?? (v !== 0 ? this.chunk(c, by, bx) : null);
+    if (co) co[(bx % CHUNK) * 64] = v;
   }
 
-  private dcRefine(br: BitReader, c: Component, off: number, al: number): void {
-    if (br.getBit()) c.coefs[off] |= 1 << al;
+  private dcRefine(br: BitReader, c: Component, by: number, bx: number, al: number): void {
+    if (br.getBit()) this.chunk(c, by, bx)[(bx % CHUNK) * 64] |= 1 << al;
   }
 
-  private acFirst(br: BitReader, c: Component, off: number, ss: number, se: number, al: number): void {
+  private acFirst(br: BitReader, c: Component, by: number, bx: number, ss: number, se: number, al: number): void {
     if (this.eobrun > 0) {
       this.eobrun--;
       return;
     }
-    const co = c.coefs;
+    let co: Int16Array | null = null;
+    const off = (bx % CHUNK) * 64;
     for (let k = ss; k <= se; k++) {
       const rs = br.decode(c.acTable!);
       const r = rs >> 4;
       const sz = rs & 15;
       if (sz) {
         k += r;
-        co[off + ZIGZAG[k]!] = extend(br.getBits(sz), sz) * (1 << al);
+        (co ??= this.chunk(c, by, bx))[off + ZIGZAG[k]!] = extend(br.getBits(sz), sz) * (1 << al);
       } else if (r === 15) {
         k += 15;
       } else {
@@ -510,12 +534,16 @@ class Parser {
     }
   }
 
-  private acRefine(br: BitReader, c: Component, off: number, ss: number, se: number, al: number): void {
-    const co = c.coefs;
+  private acRefine(br: BitReader, c: Component, by: number, bx: number, ss: number, se: number, al: number): void {
+    // In an EOB run only nonzero coefficients read correction bits: a block with no chunk has none.
+    let co = c.chunks[by * c.cpr + ((bx / CHUNK) | 0)] ?? null;
+    const off = (bx % CHUNK) * 64;
     const p1 = 1 << al;
     const m1 = -1 << al;
     let k = ss;
     if (this.eobrun === 0) {
+      // Reads of a block with no chunk see zeros; the chunk is made when a value is written.
+      let cz = co ?? ZERO_CHUNK;
       for (; k <= se; k++) {
         const rs = br.decode(c.acTable!);
         let r = rs >> 4;
@@ -531,13 +559,13 @@ class Parser {
         }
         for (; k <= se; k++) {
           const z = off + ZIGZAG[k]!;
-          if (co[z] !== 0) {
+          if (cz[z] !== 0) {
             if (br.getBit()) {
-              if ((co[z]! & p1) === 0) co[z] = co[z]! >= 0 ? co[z]! + p1 : co[z]! + m1;
+              if ((cz[z]! & p1) === 0) cz[z] = cz[z]! >= 0 ? cz[z]! + p1 : cz[z]! + m1;
             }
           } else {
             if (r === 0) {
-              if (val) co[z] = val;
+              if (val) (cz = co ??= this.chunk(c, by, bx))[z] = val;
               break;
             }
             r--;
@@ -546,7 +574,7 @@ class Parser {
       }
     }
     if (this.eobrun > 0) {
-      for (; k <= se; k++) {
+      for (; co && k <= se; k++) {
         const z = off + ZIGZAG[k]!;
         if (co[z] !== 0 && br.getBit()) {
           if ((co[z]! & p1) === 0) co[z] = co[z]! >= 0 ? co[z]! + p1 : co[z]! + m1;
@@ -900,29 +928,30 @@ const clamp = (v: number): number => RANGE[v + 384]!;
 
 /**
  * One output row of component `c` at full resolution (width `outW` ≥ image width), from its
- * plane (stride `ps`). Row `y` is in the component's upsampled coordinates.
+ * sample rows (`row(r)`: row r from the decoded region's first column). Row `y` is in the
+ * component's upsampled coordinates.
  */
-function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plane: Uint8Array, ps: number, col0: number, fancy: boolean, y: number, out: Uint8Array): void {
+function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, row: (r: number) => Uint8Array, fancy: boolean, y: number, out: Uint8Array): void {
   const { hs, vs, dw } = c;
   if (hs === 1 && vs === 1) {
-    out.set(plane.subarray(y * ps + col0, y * ps + col0 + dw));
+    out.set(row(y).subarray(0, dw));
     return;
   }
   const fancyOk = fancy && Number.isInteger(hs) && Number.isInteger(vs);
   if (fancyOk && hs === 2 && vs === 2 && dw > 2) {
     const sy = y >> 1;
     const ny = y & 1 ? Math.min(sy + 1, c.dh - 1) : Math.max(sy - 1, 0);
-    const r0 = sy * ps + col0;
-    const r1 = ny * ps + col0;
-    let thiscol = plane[r0]! * 3 + plane[r1]!;
-    let nextcol = plane[r0 + 1]! * 3 + plane[r1 + 1]!;
+    const a = row(sy);
+    const b = row(ny);
+    let thiscol = a[0]! * 3 + b[0]!;
+    let nextcol = a[1]! * 3 + b[1]!;
     out[0] = (thiscol * 4 + 8) >> 4;
     out[1] = (thiscol * 3 + nextcol + 7) >> 4;
     let last = thiscol;
     thiscol = nextcol;
     let o = 2;
     for (let x = 1; x < dw - 1; x++) {
-      nextcol = plane[r0 + x + 1]! * 3 + plane[r1 + x + 1]!;
+      nextcol = a[x + 1]! * 3 + b[x + 1]!;
       out[o++] = (thiscol * 3 + last + 8) >> 4;
       out[o++] = (thiscol * 3 + nextcol + 7) >> 4;
       last = thiscol;
@@ -933,18 +962,18 @@ function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plan
     return;
   }
   if (fancyOk && hs === 2 && vs === 1 && dw > 2) {
-    const r = y * ps + col0;
-    let v = plane[r]!;
+    const a = row(y);
+    let v = a[0]!;
     out[0] = v;
-    out[1] = (v * 3 + plane[r + 1]! + 2) >> 2;
+    out[1] = (v * 3 + a[1]! + 2) >> 2;
     let o = 2;
     for (let x = 1; x < dw - 1; x++) {
-      v = plane[r + x]! * 3;
-      out[o++] = (v + plane[r + x - 1]! + 1) >> 2;
-      out[o++] = (v + plane[r + x + 1]! + 2) >> 2;
+      v = a[x]! * 3;
+      out[o++] = (v + a[x - 1]! + 1) >> 2;
+      out[o++] = (v + a[x + 1]! + 2) >> 2;
     }
-    v = plane[r + dw - 1]!;
-    out[o++] = (v * 3 + plane[r + dw - 2]! + 1) >> 2;
+    v = a[dw - 1]!;
+    out[o++] = (v * 3 + a[dw - 2]! + 1) >> 2;
     out[o] = v;
     return;
   }
@@ -953,16 +982,16 @@ function upsampleRow(c: { dw: number; dh: number; hs: number; vs: number }, plan
     const odd = y & 1;
     const ny = odd ? Math.min(sy + 1, c.dh - 1) : Math.max(sy - 1, 0);
     const bias = odd ? 2 : 1;
-    const r0 = sy * ps + col0;
-    const r1 = ny * ps + col0;
-    for (let x = 0; x < dw; x++) out[x] = (plane[r0 + x]! * 3 + plane[r1 + x]! + bias) >> 2;
+    const a = row(sy);
+    const b = row(ny);
+    for (let x = 0; x < dw; x++) out[x] = (a[x]! * 3 + b[x]! + bias) >> 2;
     return;
   }
   if (!Number.isInteger(hs) || !Number.isInteger(vs)) throw new JpegError('Fractional sampling not implemented yet');
   // Replication (jdsample's h2v1/h2v2/int_upsample; jdmerge gives the same values).
-  const r = Math.floor(y / vs) * ps + col0;
+  const a = row(Math.floor(y / vs));
   for (let x = 0, o = 0; x < dw; x++) {
-    const v = plane[r + x]!;
+    const v = a[x]!;
     for (let k = 0; k < hs; k++) out[o++] = v;
   }
 }
@@ -984,8 +1013,13 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   if (Math.ceil(f0.width / r0) * Math.ceil(f0.height / r0) * nc >= MAX_OUTPUT_BYTES) throw new JpegError(`Image too large: ${f0.height}x${f0.width}x${nc}`);
   p.parse(false);
   const f = p.frame!;
-  if (f.components[0]!.coefs.length === 0) throw new JpegError('Invalid JPEG file structure: no scans');
+  if (p.scans === 0) throw new JpegError('Invalid JPEG file structure: no scans');
   if (p.truncated && !opts.tryRecoverTruncated) throw new JpegError('Premature end of JPEG data');
+  // Nothing image-sized was allocated so far: the coefficient chunks hold only what the scans
+  // wrote. A file TF rejects (cut short without tryRecoverTruncated) fails here. One TF decodes
+  // (its data ended at a marker, or was cut short with tryRecoverTruncated) is grey where the
+  // data is missing, as libjpeg leaves those blocks' coefficients zero: its output is allocated
+  // as TF allocates it, within TF's 2^29 limit above.
   const { hmax, vmax } = f;
   const ratio = opts.ratio ?? 1;
   if (ratio !== 1 && ratio !== 2 && ratio !== 4 && ratio !== 8) throw new JpegError(`ratio must be 1, 2, 4, or 8, got ${ratio}`);
@@ -1004,7 +1038,6 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   if (outCh === 1 && (space === 'cmyk' || space === 'ycck')) throw new JpegError('Unsupported color conversion request');
   const needed = f.components.map((_, i) => !(outCh === 1 && space === 'ycc' && i > 0));
   const ws = new Int32Array(64);
-  const planes: Uint8Array[] = [];
   // Scaled decoding (TF's ratio = libjpeg's scale_denom): the smallest IDCT size, and for each
   // component the largest power-of-2 multiple of it that the sampling allows, so subsampled
   // chroma is scaled up in the IDCT instead of the upsampler (jdmaster.c).
@@ -1020,31 +1053,33 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
       vs: (vmax * minS) / (c.v * sz),
     };
   });
-  for (let ci = 0; ci < nc; ci++) {
+  const qfast = f.components.map((c, ci) => (geo[ci]!.sz === 8 && !accurate ? ifastTable(p.qt[c.tq]!) : null));
+  // Each component's samples, one block row (sz sample rows of stride bw·sz) at a time: an
+  // output row needs at most two neighbouring block rows of a component (fancy upsampling's
+  // row above or below), so two cached block rows per component suffice.
+  const idctRow = (ci: number, brow: number, out: Uint8Array): void => {
     const c = f.components[ci]!;
-    if (!needed[ci]) {
-      planes.push(new Uint8Array(0));
-      continue;
-    }
     const sz = geo[ci]!.sz;
     const ps = c.bw * sz;
-    const plane = new Uint8Array(ps * c.bhImage * sz);
     const q = p.qt[c.tq]!;
-    const qi = sz === 8 && !accurate ? ifastTable(q) : null;
-    for (let by = 0; by < c.bhImage; by++) {
-      for (let bx = 0; bx < c.bwImage; bx++) {
-        const off = (by * c.bw + bx) * 64;
-        const o = by * sz * ps + bx * sz;
-        if (sz === 8) {
-          if (qi) idctIfast(c.coefs, off, qi, ws, plane, o, ps);
-          else idctIslow(c.coefs, off, q, ws, plane, o, ps);
-        } else if (sz === 4) idct4x4(c.coefs, off, q, ws, plane, o, ps);
-        else if (sz === 2) idct2x2(c.coefs, off, q, ws, plane, o, ps);
-        else plane[o] = idctLimit((c.coefs[off]! * q[0]! + 4) >> 3);
+    const qi = qfast[ci]!;
+    for (let bx = 0; bx < c.bwImage; bx++) {
+      const co = c.chunks[brow * c.cpr + ((bx / CHUNK) | 0)];
+      const o = bx * sz;
+      if (!co) {
+        // All-zero coefficients: every IDCT gives mid grey.
+        for (let r = 0; r < sz; r++) out.fill(128, o + r * ps, o + r * ps + sz);
+        continue;
       }
+      const off = (bx % CHUNK) * 64;
+      if (sz === 8) {
+        if (qi) idctIfast(co, off, qi, ws, out, o, ps);
+        else idctIslow(co, off, q, ws, out, o, ps);
+      } else if (sz === 4) idct4x4(co, off, q, ws, out, o, ps);
+      else if (sz === 2) idct2x2(co, off, q, ws, out, o, ps);
+      else out[o] = idctLimit((co[off]! * q[0]! + 4) >> 3);
     }
-    planes.push(plane);
-  }
+  };
   let width = Math.ceil(f.width / ratio);
   const height = Math.ceil(f.height / ratio);
   // jpeg_crop_scanline: the region's start aligned to an iMCU column; each component's width
@@ -1061,12 +1096,36 @@ export function decodeJpegBytes(bytes: Uint8Array, opts: JpegDecodeOptions = {})
   }
   const col0 = f.components.map((c, ci) => ((xoff * (nc === 1 ? 1 : c.h)) / (nc === 1 ? minS : minS * hmax)) * geo[ci]!.sz);
   const fancyOn = fancy && minS > 1;
+  // Per component: two cached block rows, and for each a view of each of its sample rows from
+  // the region's first column (made once, so reading a row allocates nothing).
+  const rowOf = f.components.map((c, ci): ((r: number) => Uint8Array) | null => {
+    if (!needed[ci]) return null;
+    const sz = geo[ci]!.sz;
+    const ps = c.bw * sz;
+    const bufs = [new Uint8Array(ps * sz), new Uint8Array(ps * sz)];
+    const views = bufs.map((buf) => Array.from({ length: sz }, (_, r) => buf.subarray(r * ps + col0[ci]!, (r + 1) * ps)));
+    const held = [-1, -1];
+    let next = 0;
+    return (r: number): Uint8Array => {
+      const brow = (r / sz) | 0;
+      let slot = held[0] === brow ? 0 : held[1] === brow ? 1 : -1;
+      if (slot < 0) {
+        slot = next;
+        held[slot] = brow;
+        idctRow(ci, brow, bufs[slot]!);
+      }
+      // The other slot is the one to replace next: an output row reads at most two block rows
+      // (fancy upsampling's neighbour row), the one just read is kept.
+      next = slot ^ 1;
+      return views[slot]![r % sz]!;
+    };
+  });
   const adobe = p.adobe >= 0;
   const out = new Uint8Array(width * height * outCh);
   const rowW = f.mcusX * hmax * 8 + 16;
   const rows = f.components.map(() => new Uint8Array(rowW));
   for (let y = 0; y < height; y++) {
-    for (let ci = 0; ci < nc; ci++) if (needed[ci]) upsampleRow(geo[ci]!, planes[ci]!, f.components[ci]!.bw * geo[ci]!.sz, col0[ci]!, fancyOn, y, rows[ci]!);
+    for (let ci = 0; ci < nc; ci++) if (needed[ci]) upsampleRow(geo[ci]!, rowOf[ci]!, fancyOn, y, rows[ci]!);
     let o = y * width * outCh;
     const r0 = rows[0]!;
     if (outCh === 1) {

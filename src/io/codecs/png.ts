@@ -236,6 +236,15 @@ function samples(h: PngHeader): Uint16Array {
     throw new PngError('data', (e as Error).message);
   }
   if (raw.length < expected) throw new PngError('data', 'Not enough image data');
+  // The inflated data is all there (its size is what the header declares); its row filter
+  // types are checked before the samples are allocated, so corrupt data fails having allocated
+  // no more than the inflated bytes.
+  for (let pass = 0, q = 0; pass < passes.length; pass++) {
+    const [pw, ph] = dims[pass]!;
+    if (pw <= 0 || ph <= 0) continue;
+    const step = 1 + Math.ceil((pw * bits) / 8);
+    for (let y = 0; y < ph; y++, q += step) if (raw[q]! > 4) throw new PngError('data', 'bad adaptive filter value');
+  }
   const out = new Uint16Array(h.width * h.height * ch);
   const bpp = Math.max(1, bits >> 3);
   let p = 0;
