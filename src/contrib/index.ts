@@ -55,3 +55,5 @@ export * as slim from './slim/index.js';
 export * as keras from '../keras/index.js';
 /** `tf.contrib.linalg`: the LinearOperator classes, with TF ≤ 1.4's names LinearOperatorTriL and LinearOperatorMatrix. */
 export * as linalg from './linalg.js';
+/** `tf.contrib.data`: the tf.data.experimental sources and transformations under TF 1.15's contrib names. */
+export * as data from './data.js';

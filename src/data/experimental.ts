@@ -11,6 +11,9 @@ export { AUTOTUNE } from './dataset.js';
 export { ignoreErrors };
 export { sampleFromDatasets, chooseFromDatasets } from './directed-interleave.js';
 export { slidingWindowBatch } from './window.js';
+export { CsvDataset, makeCsvDataset } from './csv.js';
+export { groupByWindow, groupByReducer, Reducer, bucketBySequenceLength } from './grouping.js';
+export { scan, Counter, enumerateDataset, getSingleElement } from './scan.js';
 export { DistributeOptions, OptimizationOptions, StatsOptions, ThreadingOptions } from './options.js';
 
 type Fn = (...args: any[]) => unknown;
