@@ -891,3 +891,8 @@ export function cropAndResize(...a: unknown[]): Tensor {
 export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from './codec-ops.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape, encodeJpeg } from './jpeg.js';
 export { psnr, ssim, ssimMultiscale } from './quality.js';
+export { sampleDistortedBoundingBox, sampleDistortedBoundingBoxV2, drawBoundingBoxes } from './bounding-boxes.js';
+export { rgbToYuv, yuvToRgb, rgbToYiq, yiqToRgb } from './colour-spaces.js';
+export { combinedNonMaxSuppression } from './combined-nms.js';
+export { extractGlimpse } from './glimpse.js';
+export { adjustJpegQuality, extractPatches, extractImagePatches } from './jpeg-quality-patches.js';
