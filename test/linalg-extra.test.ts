@@ -279,6 +279,11 @@ describe('linalg extras: op types, GraphDefs, errors, gradients that TF 1.15 lac
       expect(() => tf.linalg.lu(tf.constant([[1, 2], [3, 4]]), tf.float32)).toThrow("Value for attr 'output_idx_type' of float32 is not in the list of allowed values: int32, int64");
       expect(() => tf.linalg.pinv(tf.constant([[1, 2]], tf.int32))).toThrow('Input `a` must have `float`-like `dtype` (saw int32).');
       expect(() => tf.linalg.pinv(tf.constant([1, 2]))).toThrow('Input `a` must have at least 2 dimensions (saw: 1).');
+      // a plain array converts inside the pinv scope, making no op outside it
+      const g = new tf.Graph();
+      const fromArray = g.asDefault(() => tf.linalg.pinv([[2, 0], [0, 4]]));
+      expect(fromArray.shape).toEqual([2, 2]);
+      expect(g.getOperations().filter((op) => !op.name.startsWith('pinv/')).map((op) => op.name)).toEqual([]);
       const d3 = tf.constant([[0, 1, 2], [3, 4, 5], [6, 7, 0]]);
       expect(() => tf.linalg.tridiagonalSolve(tf.constant([[1, 2], [3, 4]]), tf.constant([1, 2]))).toThrow('Expected 3 diagonals got 2');
       expect(() => tf.linalg.tridiagonalSolve(tf.constant([1, 2, 3]), tf.constant([1, 2, 3]))).toThrow('Expected diagonals to have rank at least 2, got 1');

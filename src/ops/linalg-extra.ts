@@ -21,6 +21,7 @@
 import { tf1Function } from '../args.js';
 import type { DType } from '../dtype.js';
 import { InvalidArgumentError, ValueError } from '../errors.js';
+import { getDefaultGraph } from '../graph/context.js';
 import { Tensor } from '../graph/tensor.js';
 import { A, registerExporter } from '../graphdef/export.js';
 import { RULES, make } from '../graphdef/import-rules.js';
@@ -239,9 +240,8 @@ const EPS: Partial<Record<DType, number>> = { float16: 2 ** -10, float32: 2 ** -
 /** `tf.linalg.pinv(a, rcond=None, validate_args=False, name=None)`: the Moore–Penrose pseudo-inverse of each innermost matrix. */
 export const pinv = tf1Function('linalg.pinv', ['a', 'rcond', 'validateArgs', 'name'],
   (a: TensorLike, rcond?: TensorLike | null, validateArgs?: boolean | null, name?: string | null): Tensor => {
-    const g = a instanceof Tensor ? a.graph : undefined;
-    const run = (fn: () => Tensor): Tensor => (g ? g.nameScope(name ?? 'pinv', fn) : toTensor(0).graph.nameScope(name ?? 'pinv', fn));
-    return run(() => {
+    const g = a instanceof Tensor ? a.graph : getDefaultGraph();
+    return g.nameScope(name ?? 'pinv', () => {
       let x = toTensor(a, undefined, 'a');
       if (!(x.dtype in EPS)) throw new TypeError(`Input \`a\` must have \`float\`-like \`dtype\` (saw ${x.dtype}).`);
       const s = x.shape;
