@@ -433,8 +433,12 @@ class Parser {
     while (n < total) {
       const upto = ri > 0 ? Math.min(total, n + ri) : total;
       for (; n < upto; n++) {
-        // libjpeg skips whole MCUs once the data ran out: their coefficients stay zero.
-        if (br.insufficient) continue;
+        // libjpeg skips whole MCUs once the data ran out: their coefficients stay zero (the
+        // rest of this restart interval at once).
+        if (br.insufficient) {
+          n = upto;
+          break;
+        }
         if (single) {
           decodeBlock(c0, (n / c0.bwImage) | 0, n % c0.bwImage);
         } else {
@@ -463,6 +467,9 @@ class Parser {
         br.pos = p;
         for (const c of comps) c.pred = 0;
         this.eobrun = 0;
+        // Still out of data: the reader stays at that marker (or the end), so every later
+        // interval of the scan is empty too.
+        if (br.insufficient) n = total;
       }
     }
     if (br.pos >= this.d.length && br.insufficient) this.truncated = true;
