@@ -4,8 +4,12 @@
  * testResizeUpAlignCornersTrue, testResizeUpBicubic, testResizeDownArea, testResizeDown,
  * testReturnDtype; NonMaxSuppressionTest.testNonMaxSuppression; crop_and_resize_op_test.cc), the crops, pads, flips and
  * colour adjustments against float64 re-implementations of TF's kernels, TF1's argument
- * errors, and finite-difference gradients of the resize and adjust ops.
+ * errors, and finite-difference gradients of the resize and adjust ops. half_pixel_centers:
+ * ResizeImagesV2Test.testResizeUp's expected outputs (resize_images_v2 runs these ops with
+ * half_pixel_centers=True) and float64 numpy goldens of TF's half-pixel mapping
+ * (fixtures/resize-half-pixel-goldens.py), up- and down-scaling.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from 'tsflow';
 import type { NDArray, Tensor } from 'tsflow';
@@ -56,6 +60,18 @@ const DOWN = {
   data: [127, 127, 64, 64, 127, 127, 64, 64, 64, 64, 127, 127, 64, 64, 127, 127, 50, 50, 100, 100, 50, 50, 100, 100],
   want: [127, 64, 64, 127, 50, 100],
 };
+
+// ----- half_pixel_centers ----------------------------------------------------------------------
+// TF 1.15 image_ops_test.py, ResizeImagesV2Test.testResizeUp (UP_FALSE's image to 6 x 4)
+const UP_V2: Record<'bilinear' | 'nearest' | 'bicubic', number[]> = {
+  bilinear: [64, 56, 40, 32, 56, 52, 44, 40, 40, 44, 52, 56, 36.5, 45.625, 63.875, 73, 45.5, 56.875, 79.625, 91, 50, 62.5, 87.5, 100],
+  nearest: [64, 64, 32, 32, 64, 64, 32, 32, 32, 32, 64, 64, 32, 32, 64, 64, 50, 50, 100, 100, 50, 50, 100, 100],
+  bicubic: [70.1453, 59.0252, 36.9748, 25.8547, 59.3195, 53.3386, 41.4789, 35.4981, 36.383, 41.285, 51.0051, 55.9071, 30.2232, 42.151, 65.8032, 77.731,
+    41.6492, 55.823, 83.9288, 98.1026, 47.0363, 62.2744, 92.4903, 107.7284],
+};
+interface HalfGolden { kind: 'bilinear' | 'nearest' | 'bicubic'; size: [number, number]; input: { shape: number[]; values: number[] }; output: { shape: number[]; values: number[] } }
+const HALF: Record<string, HalfGolden> = JSON.parse(readFileSync(new URL('./fixtures/resize-half-pixel-goldens.json', import.meta.url), 'utf8'));
+const RAW = { bilinear: tf.image.resizeBilinear, nearest: tf.image.resizeNearestNeighbor, bicubic: tf.image.resizeBicubic };
 
 // ----- float64 references of TF's colour kernels ----------------------------------------------
 function refHsv(r: number, g: number, b: number): [number, number, number] {
@@ -115,6 +131,34 @@ for (const dev of devices) {
         }
         // the raw ops: ResizeBilinear with a size tensor, NEAREST keeps int dtypes
         out.push({ t: tf.image.resizeBilinear(tf.constant(img(UP_FALSE.data, UP_FALSE.shape)), tf.constant([6, 4], 'int32')), want: UP_FALSE.want[0]!, atol: 1e-5, what: 'resizeBilinear', dtype: 'float32', shape: [1, 6, 4, 1] });
+        return out;
+      });
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      const got = (await sess.run(cases.map((c) => c.t))) as NDArray[];
+      cases.forEach((c, i) => {
+        expect(got[i]!.dtype, c.what).toBe(c.dtype);
+        expect(got[i]!.shape, c.what).toEqual(c.shape);
+        near(got[i]!.data as ArrayLike<number>, c.want, c.atol, c.what);
+      });
+      await sess.close();
+    });
+
+    it('halfPixelCenters: ResizeImagesV2Test.testResizeUp and numpy goldens of the half-pixel mapping, up and down', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const g = new tf.Graph();
+      const cases = g.asDefault(() => {
+        const out: { t: Tensor; want: number[]; atol: number; what: string; dtype: string; shape: number[] }[] = [];
+        for (const dtype of ['float32', 'uint8'] as const) {
+          const x = tf.constant(img(UP_FALSE.data, UP_FALSE.shape, dtype));
+          for (const kind of ['bilinear', 'nearest', 'bicubic'] as const) {
+            // the expected values are printed to 4 decimals
+            out.push({ t: RAW[kind](x, [6, 4], false, undefined, true), want: UP_V2[kind], atol: kind === 'bicubic' ? 2e-6 : 1e-6, what: `testResizeUp ${kind} ${dtype}`, dtype: kind === 'nearest' ? dtype : 'float32', shape: [1, 6, 4, 1] });
+          }
+        }
+        for (const [name, c] of Object.entries(HALF)) {
+          const t = RAW[c.kind](tf.constant(img(c.input.values, c.input.shape)), c.size, { halfPixelCenters: true });
+          out.push({ t, want: c.output.values, atol: 1e-5, what: name, dtype: 'float32', shape: c.output.shape });
+        }
         return out;
       });
       const sess = new tf.Session({ graph: g, ...dev.options });
@@ -400,8 +444,53 @@ describe('tf.image declarations and host stages', () => {
     expect(Array.from(out!.data as Float32Array)).toEqual([1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4]);
     // 3 x 3 nearest from 2 x 2 (floor(o · 2/3)): rows/cols 0, 0, 1 → pixel counts 4, 2, 2, 1
     expect(Array.from(dx!.data as Float32Array)).toEqual([4, 2, 2, 1]);
+    // a TF-written node with both attrs: TF's kernel error
     rb.attr.half_pixel_centers = { b: true };
-    await expect(runIn(gd)).rejects.toThrow("half_pixel_centers=True (TF2's pixel mapping) is not supported");
+    await expect(runIn(gd)).rejects.toThrow('If half_pixel_centers is True, align_corners must be False.');
+    // half_pixel_centers alone: (o + 0.5)·2/3 − 0.5 = −1/6, 1/2, 7/6 → rows/cols (0, 0), (0, 1) at ½, (1, 1)
+    rb.attr.align_corners = { b: false };
+    const [half] = await runIn(gd);
+    expect(Array.from(half!.data as Float32Array)).toEqual([1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4]);
+  });
+
+  it('halfPixelCenters: the attr on the ops and their gradient ops, a fed size, TF\'s errors', async () => {
+    const g = new tf.Graph();
+    const m = g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [1, 2, 3, 1], 'x');
+      const size = tf.placeholder(tf.int32, [2], 'size');
+      const ys = (['bilinear', 'nearest', 'bicubic'] as const).map((k) => RAW[k](x, [4, 5], { halfPixelCenters: true }));
+      for (const y of ys) expect(y.op.attrs.half_pixel_centers, y.op.type).toBe(true);
+      for (const y of ys) tf.gradients(tf.reduceSum(y), [x]);
+      for (const type of ['ResizeBilinearGrad', 'ResizeNearestNeighborGrad', 'ResizeBicubicGrad']) {
+        const ops = g.getOperations().filter((o) => o.type === type);
+        expect(ops.length, type).toBe(1);
+        expect(ops[0]!.attrs.half_pixel_centers, type).toBe(true);
+      }
+      // resize_area has no half_pixel_centers; the v1 resizeImages keeps the legacy mapping
+      expect(() => tf.image.resizeArea(x, [4, 5], { halfPixelCenters: true } as never)).toThrow("resizeArea() got an unexpected keyword argument 'halfPixelCenters'");
+      expect(tf.image.resizeImages(x, [4, 5]).op.attrs.half_pixel_centers).toBe(false);
+      return {
+        x, size,
+        fed: tf.image.resizeBilinear(x, size, { halfPixelCenters: true }),
+        both: tf.image.resizeBilinear(x, [4, 5], true, undefined, true),
+        bothNN: tf.image.resizeNearestNeighbor(x, [4, 5], { alignCorners: true, halfPixelCenters: true }),
+        bothFed: tf.image.resizeBicubic(x, size, true, undefined, true),
+      };
+    });
+    const sess = new tf.Session({ graph: g });
+    const feed = img([1, 2, 4, 8, 16, 32], [1, 2, 3, 1]);
+    const sz = new tf.NDArray(Int32Array.from([3, 2]), [2], 'int32');
+    const [fed] = (await sess.run([m.fed], [[m.x, feed], [m.size, sz]])) as NDArray[];
+    // rows: (o + 0.5)·2/3 − 0.5 = −1/6, 1/2, 7/6 → row 0, ½(row 0 + row 1), row 1;
+    // cols: (o + 0.5)·3/2 − 0.5 = 1/4, 7/4 → ¾·c0 + ¼·c1, ¼·c1 + ¾·c2
+    const r0 = [0.75 * 1 + 0.25 * 2, 0.25 * 2 + 0.75 * 4];
+    const r1 = [0.75 * 8 + 0.25 * 16, 0.25 * 16 + 0.75 * 32];
+    near(fed!.data as Float32Array, [...r0, (r0[0]! + r1[0]!) / 2, (r0[1]! + r1[1]!) / 2, ...r1], 1e-6, 'a fed size, half-pixel bilinear');
+    for (const t of [m.both, m.bothNN]) {
+      await expect(sess.run(t, [[m.x, feed]])).rejects.toThrow('If half_pixel_centers is True, align_corners must be False.');
+    }
+    await expect(sess.run(m.bothFed, [[m.x, feed], [m.size, sz]])).rejects.toThrow('If half_pixel_centers is True, align_corners must be False.');
+    await sess.close();
   });
 
   it('NonMaxSuppressionTest.testNonMaxSuppression (TF 1.15), score threshold, a fed box set', async () => {
@@ -469,6 +558,10 @@ const GRAD32: GradCase[] = [
   { name: 'resizeBilinear up', ins: [{ shape: [1, 2, 2, 1] }], f: (x) => tf.image.resizeBilinear(x, [5, 3]) },
   { name: 'resizeBilinear down, alignCorners', ins: [{ shape: [1, 4, 3, 1] }], f: (x) => tf.image.resizeBilinear(x, [3, 2], true) },
   { name: 'resizeBicubic', ins: [{ shape: [1, 3, 3, 1] }], f: (x) => tf.image.resizeBicubic(x, [4, 5]) },
+  { name: 'resizeBilinear up, halfPixelCenters', ins: [{ shape: [1, 2, 3, 1] }], f: (x) => tf.image.resizeBilinear(x, [5, 4], { halfPixelCenters: true }) },
+  { name: 'resizeBilinear down, halfPixelCenters', ins: [{ shape: [1, 5, 4, 1] }], f: (x) => tf.image.resizeBilinear(x, [3, 2], { halfPixelCenters: true }) },
+  { name: 'resizeBicubic up, halfPixelCenters', ins: [{ shape: [1, 3, 3, 1] }], f: (x) => tf.image.resizeBicubic(x, [4, 5], { halfPixelCenters: true }) },
+  { name: 'resizeBicubic down, halfPixelCenters', ins: [{ shape: [1, 5, 4, 1] }], f: (x) => tf.image.resizeBicubic(x, [2, 3], { halfPixelCenters: true }) },
   // CropAndResize is float32 out too; gradients w.r.t. the image and the boxes (kept off pixel edges)
   { name: 'cropAndResize', ins: [{ shape: [1, 3, 3, 1] }, { shape: [1, 4], gen: (r, i) => [0.12, 0.2, 0.81, 0.9][i]! + 0.05 * r() }], f: (x, b) => tf.image.cropAndResize(x, b, [0], [2, 2]) },
   // TF1 computes the adjustments of a float64 image in float32 (convert_image_dtype), so these too
@@ -480,6 +573,8 @@ const GRAD32: GradCase[] = [
 const GRAD: GradCase[] = [
   { name: 'resizeNearestNeighbor', ins: [{ shape: [1, 2, 2, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [3, 3]) },
   { name: 'resizeNearestNeighbor down, alignCorners', ins: [{ shape: [1, 4, 3, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [3, 2], true) },
+  { name: 'resizeNearestNeighbor up, halfPixelCenters', ins: [{ shape: [1, 2, 2, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [3, 5], { halfPixelCenters: true }) },
+  { name: 'resizeNearestNeighbor down, halfPixelCenters', ins: [{ shape: [1, 5, 4, 1] }], f: (x) => tf.image.resizeNearestNeighbor(x, [2, 3], { halfPixelCenters: true }) },
   { name: 'crop, pad, flip, rot90, transpose', ins: [{ shape: [3, 3, 1] }], f: (x) => tf.image.rot90(tf.image.transposeImage(tf.image.flipLeftRight(tf.image.padToBoundingBox(tf.image.cropToBoundingBox(x, 1, 0, 2, 2), 0, 1, 3, 4))), 3) },
   { name: 'rgbToHsv, hsvToRgb', ins: [{ shape: [1, 2, 3], gen: apart }], f: (x) => tf.image.hsvToRgb(tf.multiply(tf.image.rgbToHsv(x), tf.constant([1, 0.7, 0.9], x.dtype))) },
   { name: 'perImageStandardization', ins: [{ shape: [1, 2, 3, 1] }], f: (x) => tf.image.perImageStandardization(tf.cast(x, 'float32')) },
@@ -501,8 +596,9 @@ describe('resize gradients as exact adjoints', () => {
     const m = g.asDefault(() => {
       const x = tf.constant(img(xs, [2, 4, 3, 2], 'float64'));
       const w = tf.constant(img(ws, [2, 7, 5, 2]));
-      return [tf.image.resizeBilinear, tf.image.resizeBicubic, tf.image.resizeNearestNeighbor].flatMap((fn) => [false, true].map((align) => {
-        const y = fn(x, [7, 5], align);
+      const mappings = [{ align: false, half: false }, { align: true, half: false }, { align: false, half: true }];
+      return [tf.image.resizeBilinear, tf.image.resizeBicubic, tf.image.resizeNearestNeighbor].flatMap((fn) => mappings.map(({ align, half }) => {
+        const y = fn(x, [7, 5], align, undefined, half);
         const lhs = tf.reduceSum(tf.multiply(tf.cast(y, 'float64'), tf.cast(w, 'float64')));
         const [gx] = tf.gradients(lhs, [x]);
         return [lhs, tf.reduceSum(tf.multiply(x, gx!))];

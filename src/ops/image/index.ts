@@ -132,18 +132,22 @@ export function resizeImages(...a: unknown[]): Tensor {
 export const resize = resizeImages;
 
 function rawResize(kind: ResizeKind, fn: string, a: unknown[]): Tensor {
-  const o = args(a, ['images', 'size', 'alignCorners', 'name', 'halfPixelCenters'], fn, 2);
-  if (o.halfPixelCenters) throw new ValueError(`${fn}: halfPixelCenters (TF2's pixel mapping) is not supported; tsflow implements TF1's legacy mapping`);
+  // ResizeArea (tf.image.resize_area) has no half_pixel_centers
+  const o = args(a, ['images', 'size', 'alignCorners', 'name', ...(kind === 'area' ? [] : ['halfPixelCenters'])], fn, 2);
   const x = toTensor(o.images as Img);
   const sz = sizePair(o.size);
   const st = Array.isArray(sz) ? toTensor(Int32Array.from(sz) as unknown as TensorLike, 'int32') : sz;
-  return resizeOp(kind, x, st, !!o.alignCorners, o.name as string | undefined);
+  // alignCorners with halfPixelCenters fails when the op runs, as TF's kernels check it
+  return resizeOp(kind, x, st, !!o.alignCorners, o.name as string | undefined, !!o.halfPixelCenters);
 }
-/** `tf.image.resizeBilinear(images, size, alignCorners = false, name?)`: the ResizeBilinear op (4-D). */
+/**
+ * `tf.image.resizeBilinear(images, size, alignCorners = false, name?, halfPixelCenters = false)`:
+ * the ResizeBilinear op (4-D); halfPixelCenters maps `in = (out + 0.5)·in/out − 0.5`.
+ */
 export const resizeBilinear = (...a: unknown[]): Tensor => rawResize('bilinear', 'resizeBilinear', a);
-/** `tf.image.resizeNearestNeighbor(images, size, alignCorners = false, name?)`. */
+/** `tf.image.resizeNearestNeighbor(images, size, alignCorners = false, name?, halfPixelCenters = false)`. */
 export const resizeNearestNeighbor = (...a: unknown[]): Tensor => rawResize('nearest', 'resizeNearestNeighbor', a);
-/** `tf.image.resizeBicubic(images, size, alignCorners = false, name?)`. */
+/** `tf.image.resizeBicubic(images, size, alignCorners = false, name?, halfPixelCenters = false)`. */
 export const resizeBicubic = (...a: unknown[]): Tensor => rawResize('bicubic', 'resizeBicubic', a);
 /** `tf.image.resizeArea(images, size, alignCorners = false, name?)`. */
 export const resizeArea = (...a: unknown[]): Tensor => rawResize('area', 'resizeArea', a);

@@ -1,18 +1,22 @@
 /**
- * TF1's resize ops (ResizeBilinear, ResizeNearestNeighbor, ResizeBicubic, ResizeArea) with TF
- * 1.15's legacy pixel mapping (`in = out * scale`, scale = in/out, or (in−1)/(out−1) with
- * align_corners; not TF2's half-pixel centers), and the gradient ops TF1 has
- * (ResizeBilinearGrad, ResizeNearestNeighborGrad, ResizeBicubicGrad; ResizeArea has none).
+ * TF1's resize ops (ResizeBilinear, ResizeNearestNeighbor, ResizeBicubic, ResizeArea) and the
+ * gradient ops TF1 has (ResizeBilinearGrad, ResizeNearestNeighborGrad, ResizeBicubicGrad;
+ * ResizeArea has none), with TF 1.15's two pixel mappings (image_resizer_state.h): the legacy
+ * `in = out * scale` (scale = in/out, or (in−1)/(out−1) with align_corners), and, with
+ * half_pixel_centers, `in = (out + 0.5) * scale − 0.5` (nearest: floor((out + 0.5) * scale);
+ * bicubic: Keys's A = −0.5 with the taps outside the image dropped and the rest renormalized).
  *
  * Every method is separable: an output row (column) is a weighted sum of a few input rows
  * (columns) whose positions and weights depend only on the sizes. So each op lowers, with the
  * plan's concrete sizes, into a gather of those rows and a weighted sum along the height, then
  * the same along the width; each gradient into the transposed steps (weighted rows
- * scatter-added back). Weights are computed in float32 as TF's CPU kernels do (bicubic through
- * TF's 1024-entry Keys table, A = −0.75).
+ * scatter-added back). Positions and weights are computed in float32 as TF's CPU kernels do
+ * (bicubic through TF's 1024-entry coefficient table, A = −0.75 legacy, −0.5 half-pixel). As
+ * the lowering is made of the generic gather / multiply / sum / scatter-add steps, every device
+ * runs the same mapping, and the ops whose size is fed run it on the host (resizeHost).
  */
 import { type DType, isFloat } from '../../dtype.js';
-import { InvalidArgumentError, UnimplementedError, ValueError } from '../../errors.js';
+import { InvalidArgumentError, ValueError } from '../../errors.js';
 import type { Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import type { PartialShape } from '../../shape.js';
@@ -44,30 +48,44 @@ function resizeScale(inSize: number, outSize: number, alignCorners: boolean): nu
   return alignCorners && outSize > 1 ? f((inSize - 1) / f(outSize - 1)) : f(inSize / f(outSize));
 }
 
-let cubicTable: Float32Array | null = null;
-/** TF's GetCoeffsTable for the legacy (non-Keys) bicubic kernel: 1025 × 2 floats, A = −0.75. */
-function coeffsTable(): Float32Array {
-  if (cubicTable) return cubicTable;
+const cubicTables = new Map<number, Float32Array>();
+/**
+ * TF's GetCoeffsTable: 1025 × 2 floats, A = −0.75 for the legacy kernel, −0.5 (Keys) with
+ * half_pixel_centers. TF's InitCoeffsTable takes A as a double, so each entry is evaluated in
+ * double from a float x and stored as a float.
+ */
+function coeffsTable(A: number): Float32Array {
+  const cached = cubicTables.get(A);
+  if (cached) return cached;
   const n = 1024;
-  const A = -0.75;
   const t = new Float32Array((n + 1) * 2);
   for (let i = 0; i <= n; i++) {
     let x = f(i / n);
-    t[i * 2] = f(f(f(f(f(A + 2) * x) - (A + 3)) * x) * x + 1);
+    t[i * 2] = ((A + 2) * x - (A + 3)) * x * x + 1;
     x = f(x + 1);
-    t[i * 2 + 1] = f(f(f(f(f(f(A * x) - 5 * A) * x) + 8 * A) * x) - 4 * A);
+    t[i * 2 + 1] = ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
   }
-  return (cubicTable = t);
+  cubicTables.set(A, t);
+  return t;
 }
 
-function computeTaps(kind: ResizeKind, inSize: number, outSize: number, alignCorners: boolean): Taps {
+/** lrintf: round half to even. */
+function rint(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function computeTaps(kind: ResizeKind, inSize: number, outSize: number, alignCorners: boolean, halfPixel = false): Taps {
   const scale = resizeScale(inSize, outSize, alignCorners);
   const bound = (v: number): number => Math.min(inSize - 1, Math.max(0, v));
+  // TF's LegacyScaler and HalfPixelScaler, in float32
+  const src = halfPixel ? (o: number): number => f(f(f(o + 0.5) * scale) - 0.5) : (o: number): number => f(o * scale);
   if (kind === 'nearest') {
     const idx = new Int32Array(outSize);
     for (let o = 0; o < outSize; o++) {
-      const x = f(o * scale);
-      idx[o] = Math.min(alignCorners ? Math.round(x) : Math.floor(x), inSize - 1);
+      // HalfPixelScalerForNN: (o + 0.5)·scale, the floor (roundf with align_corners) doing the rest
+      const x = halfPixel ? f(f(o + 0.5) * scale) : f(o * scale);
+      idx[o] = Math.max(0, Math.min(alignCorners ? Math.round(x) : Math.floor(x), inSize - 1));
     }
     return { k: 1, idx, w: new Float32Array(outSize).fill(1), plain: true };
   }
@@ -75,7 +93,8 @@ function computeTaps(kind: ResizeKind, inSize: number, outSize: number, alignCor
     const idx = new Int32Array(outSize * 2);
     const w = new Float32Array(outSize * 2);
     for (let o = 0; o < outSize; o++) {
-      const x = f(o * scale);
+      // below 0 (half-pixel, the first outputs) both taps clamp to 0
+      const x = src(o);
       const lo = Math.max(Math.floor(x), 0);
       const hi = Math.min(Math.ceil(x), inSize - 1);
       const lerp = f(x - Math.floor(x));
@@ -87,20 +106,29 @@ function computeTaps(kind: ResizeKind, inSize: number, outSize: number, alignCor
     return { k: 2, idx, w, plain: false };
   }
   if (kind === 'bicubic') {
-    const table = coeffsTable();
+    const table = coeffsTable(halfPixel ? -0.5 : -0.75);
     const n = 1024;
     const idx = new Int32Array(outSize * 4);
     const w = new Float32Array(outSize * 4);
     for (let o = 0; o < outSize; o++) {
-      const x = f(o * scale);
+      const x = src(o);
       const xi = Math.floor(x);
       const delta = f(x - xi);
-      // lrintf: round half to even
-      const scaled = f(delta * n);
-      let off = Math.round(scaled);
-      if (off - scaled === 0.5 && off % 2 !== 0) off -= 1;
-      w.set([table[off * 2 + 1]!, table[off * 2]!, table[(n - off) * 2]!, table[(n - off) * 2 + 1]!], o * 4);
-      idx.set([bound(xi - 1), bound(xi), bound(xi + 1), bound(xi + 2)], o * 4);
+      const off = rint(f(delta * n));
+      const at = [xi - 1, xi, xi + 1, xi + 2];
+      const ww = [table[off * 2 + 1]!, table[off * 2]!, table[(n - off) * 2]!, table[(n - off) * 2 + 1]!];
+      const ii = at.map(bound);
+      if (halfPixel) {
+        // TF's use_keys_cubic: a tap outside the image weighs 0 and the weights are renormalized
+        for (let j = 0; j < 4; j++) if (ii[j] !== at[j]) ww[j] = 0;
+        const sum = f(f(f(ww[0]! + ww[1]!) + ww[2]!) + ww[3]!);
+        if (Math.abs(sum) >= 1000 * 1.1754943508222875e-38) {
+          const inv = f(1 / sum);
+          for (let j = 0; j < 4; j++) ww[j] = f(ww[j]! * inv);
+        }
+      }
+      w.set(ww, o * 4);
+      idx.set(ii, o * 4);
     }
     return { k: 4, idx, w, plain: false };
   }
@@ -154,19 +182,19 @@ function applyTapsT(b: Lower, dy: Val, t: Taps, outer: number, n: number, inner:
 }
 
 /** Resize a concrete [B, H, W, C] value to [B, oh, ow, C]. */
-export function lowerResize(b: Lower, x: Val, oh: number, ow: number, kind: ResizeKind, alignCorners: boolean): Val {
+export function lowerResize(b: Lower, x: Val, oh: number, ow: number, kind: ResizeKind, alignCorners: boolean, halfPixel = false): Val {
   const [B, H, W, C] = x.shape as [number, number, number, number];
-  const th = computeTaps(kind, H, oh, alignCorners);
-  const tw = computeTaps(kind, W, ow, alignCorners);
+  const th = computeTaps(kind, H, oh, alignCorners, halfPixel);
+  const tw = computeTaps(kind, W, ow, alignCorners, halfPixel);
   const y = applyTaps(b, x, th, B, H, W * C, oh);
   return b.reshape(applyTaps(b, y, tw, B * oh, W, C, ow), [B, oh, ow, C]);
 }
 
 /** The gradient of lowerResize w.r.t. its input of spatial size [H, W]. */
-export function lowerResizeGrad(b: Lower, dy: Val, H: number, W: number, kind: ResizeKind, alignCorners: boolean): Val {
+export function lowerResizeGrad(b: Lower, dy: Val, H: number, W: number, kind: ResizeKind, alignCorners: boolean, halfPixel = false): Val {
   const [B, oh, ow, C] = dy.shape as [number, number, number, number];
-  const th = computeTaps(kind, H, oh, alignCorners);
-  const tw = computeTaps(kind, W, ow, alignCorners);
+  const th = computeTaps(kind, H, oh, alignCorners, halfPixel);
+  const tw = computeTaps(kind, W, ow, alignCorners, halfPixel);
   const g = applyTapsT(b, dy, tw, B * oh, W, C, ow);
   return b.reshape(applyTapsT(b, g, th, B, H, W * C, oh), [B, H, W, C]);
 }
@@ -183,8 +211,10 @@ const TF_NAMES: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 
  */
 interface ResizeAttrs { align_corners: boolean; half_pixel_centers?: boolean; T?: DType; [k: string]: unknown }
 
-function checkLegacy(b: Lower, a: ResizeAttrs): void {
-  if (a.half_pixel_centers) throw new UnimplementedError('half_pixel_centers=True (TF2\'s pixel mapping) is not supported; tsflow implements TF1\'s legacy mapping', b.opName);
+/** ImageResizerState's check: TF's InvalidArgument when both mappings are asked for. */
+function checkMapping(a: ResizeAttrs, opName: string): boolean {
+  if (a.half_pixel_centers && a.align_corners) throw new InvalidArgumentError('If half_pixel_centers is True, align_corners must be False.', opName);
+  return !!a.half_pixel_centers;
 }
 
 /** The build-time value of a size operand, when it is a constant. */
@@ -232,13 +262,14 @@ for (const kind of ['bilinear', 'nearest', 'bicubic', 'area'] as const) {
       return [{ dtype: kind === 'nearest' ? x!.dtype : 'float32', shape: [s?.[0] ?? null, oh, ow, s?.[3] ?? null] }];
     },
     lower: (b, [x, size], a) => {
-      checkLegacy(b, a);
+      // ResizeArea has no half_pixel_centers attr
+      const half = kind === 'area' ? false : checkMapping(a, b.opName);
       const [oh, ow] = sizeFromVal(b, size!, type);
       const [, H, W] = x!.shape as number[];
       if (!(H! > 0 && W! > 0)) throw new InvalidArgumentError(`input image must be of non-zero size`, b.opName);
-      if (kind === 'nearest') return [lowerResize(b, x!, oh, ow, kind, a.align_corners)];
+      if (kind === 'nearest') return [lowerResize(b, x!, oh, ow, kind, a.align_corners, half)];
       const xf = x!.dtype === 'float32' ? x! : b.cast(x!, 'float32');
-      return [lowerResize(b, xf, oh, ow, kind, a.align_corners)];
+      return [lowerResize(b, xf, oh, ow, kind, a.align_corners, half)];
     },
   });
 }
@@ -256,9 +287,9 @@ for (const kind of ['bilinear', 'bicubic'] as const) {
       return [{ dtype: orig!.dtype, shape: orig!.shape }];
     },
     lower: (b, [dy, orig], a) => {
-      checkLegacy(b, a);
+      const half = checkMapping(a, b.opName);
       const [, H, W] = orig!.shape as number[];
-      const g = lowerResizeGrad(b, dy!, H!, W!, kind, a.align_corners);
+      const g = lowerResizeGrad(b, dy!, H!, W!, kind, a.align_corners, half);
       return [orig!.dtype === 'float32' ? g : b.cast(g, orig!.dtype)];
     },
   });
@@ -266,7 +297,7 @@ for (const kind of ['bilinear', 'bicubic'] as const) {
   registerGradient(OP_OF[kind], (op, [dy]) => {
     const x = op.inputs[0]!;
     if (!dy || !isFloat(x.dtype)) return [null, null];
-    return [makeOp(dy.graph, type, [dy, x], { align_corners: !!op.attrs.align_corners, half_pixel_centers: false, T: x.dtype }, undefined, type).outputs[0]!, null];
+    return [makeOp(dy.graph, type, [dy, x], { align_corners: !!op.attrs.align_corners, half_pixel_centers: !!op.attrs.half_pixel_centers, T: x.dtype }, undefined, type).outputs[0]!, null];
   });
 }
 
@@ -278,17 +309,23 @@ defineOp<ResizeAttrs>({
     return [{ dtype: dy!.dtype, shape: [dy!.shape?.[0] ?? null, h, w, dy!.shape?.[3] ?? null] }];
   },
   lower: (b, [dy, size], a) => {
-    checkLegacy(b, a);
+    // TF's ResizeNearestNeighborOpGrad takes both attrs together (roundf of the half-pixel source)
     const [H, W] = sizeFromVal(b, size!, 'ResizeNearestNeighborGrad');
-    return [lowerResizeGrad(b, dy!, H, W, 'nearest', a.align_corners)];
+    return [lowerResizeGrad(b, dy!, H, W, 'nearest', a.align_corners, !!a.half_pixel_centers)];
   },
 });
 registerGradient('ResizeNearestNeighborGrad', null);
 registerGradient('ResizeArea', null);
 
-/** Builds one of the four resize ops on a 4-D image tensor and an int32 [2] size tensor. */
-export function resizeOp(kind: ResizeKind, images: Tensor, size: Tensor, alignCorners: boolean, name: string | undefined): Tensor {
-  return makeOp(images.graph, OP_OF[kind], [images, size], { align_corners: alignCorners, half_pixel_centers: false, T: images.dtype }, name, OP_OF[kind]).outputs[0]!;
+/**
+ * Builds one of the four resize ops on a 4-D image tensor and an int32 [2] size tensor
+ * (ResizeArea, as TF's, without a half_pixel_centers attr).
+ */
+export function resizeOp(kind: ResizeKind, images: Tensor, size: Tensor, alignCorners: boolean, name: string | undefined, halfPixelCenters = false): Tensor {
+  const attrs: ResizeAttrs = kind === 'area'
+    ? { align_corners: alignCorners, T: images.dtype }
+    : { align_corners: alignCorners, half_pixel_centers: halfPixelCenters, T: images.dtype };
+  return makeOp(images.graph, OP_OF[kind], [images, size], attrs, name, OP_OF[kind]).outputs[0]!;
 }
 
 export function checkKind(method: unknown): ResizeKind {
@@ -305,16 +342,16 @@ registerGradient('ResizeNearestNeighbor', (op, [dy]) => {
   const size = hw && hw.length === 2 && hw.every((d) => d !== null)
     ? dy.graph.asDefault(() => constant(Int32Array.from(hw as number[]) as unknown as TensorLike, 'int32'))
     : slice(shape(x), [1], [2]);
-  return [makeOp(dy.graph, 'ResizeNearestNeighborGrad', [dy, size], { align_corners: !!op.attrs.align_corners, half_pixel_centers: false, T: x.dtype }, undefined, 'ResizeNearestNeighborGrad').outputs[0]!, null];
+  return [makeOp(dy.graph, 'ResizeNearestNeighborGrad', [dy, size], { align_corners: !!op.attrs.align_corners, half_pixel_centers: !!op.attrs.half_pixel_centers, T: x.dtype }, undefined, 'ResizeNearestNeighborGrad').outputs[0]!, null];
 });
 
 // A size computed from fed data (TF1's resize_images(image, placeholder)): the output shape is
 // known only once the size is, so such a resize runs on the host (its gradient still lowers on
 // the device, from the concrete shapes).
-function resizeHost(x: NDArray, oh: number, ow: number, kind: ResizeKind, alignCorners: boolean): NDArray {
+function resizeHost(x: NDArray, oh: number, ow: number, kind: ResizeKind, alignCorners: boolean, halfPixel: boolean): NDArray {
   const [B, H, W, C] = x.shape as [number, number, number, number];
-  const th = computeTaps(kind, H, oh, alignCorners);
-  const tw = computeTaps(kind, W, ow, alignCorners);
+  const th = computeTaps(kind, H, oh, alignCorners, halfPixel);
+  const tw = computeTaps(kind, W, ow, alignCorners, halfPixel);
   const src = x.data as ArrayLike<number>;
   if (kind === 'nearest') {
     const out = NDArray.zeros([B, oh, ow, C], x.dtype);
@@ -346,7 +383,7 @@ for (const kind of ['bilinear', 'nearest', 'bicubic', 'area'] as const) {
     if (s.length !== 2) throw new InvalidArgumentError(`shape_t must have two elements ${s.length}`, op.name);
     if (!(s[0]! > 0 && s[1]! > 0)) throw new InvalidArgumentError('output dimensions must be positive', op.name);
     if (x!.shape.length !== 4) throw new InvalidArgumentError(`input must be 4-dimensional[${x!.shape.join(',')}]`, op.name);
-    if (op.attrs.half_pixel_centers) throw new UnimplementedError("half_pixel_centers=True (TF2's pixel mapping) is not supported; tsflow implements TF1's legacy mapping", op.name);
-    return [resizeHost(x!, s[0]!, s[1]!, kind, !!op.attrs.align_corners)];
+    const half = kind === 'area' ? false : checkMapping(op.attrs as ResizeAttrs, op.name);
+    return [resizeHost(x!, s[0]!, s[1]!, kind, !!op.attrs.align_corners, half)];
   }, { when: (op) => fromData(op.inputs[1]!) });
 }
