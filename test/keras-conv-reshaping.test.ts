@@ -110,7 +110,12 @@ describe('keras conv / reshaping layers: static shapes and weights as TF makes t
       const x = tf.placeholder(tf.float32, [null, 3, 3, 2]);
       expect(new L.Conv2DTranspose(4, 3, { strides: 2, padding: 'same', outputPadding: 1 }).apply(x).shape).toEqual([null, 6, 6, 4]);
       expect(new L.Conv3DTranspose(2, 2, { strides: 2, outputPadding: 1 }).apply(tf.placeholder(tf.float32, [null, 2, 2, 2, 1])).shape).toEqual([null, 5, 5, 5, 2]);
-      expect(new L.UpSampling2D({ interpolation: 'bilinear' }).apply(x).shape).toEqual([null, 6, 6, 2]);
+      const up = new L.UpSampling2D({ interpolation: 'bilinear' }).apply(x);
+      expect(up.shape).toEqual([null, 6, 6, 2]);
+      // K.resize_images runs resize_images_v2: ResizeBilinear with half-pixel centres
+      expect(up.op.type).toBe('ResizeBilinear');
+      expect(up.op.attrs.half_pixel_centers).toBe(true);
+      expect(up.op.attrs.align_corners).toBe(false);
       expect(new L.Cropping2D(1).apply(tf.placeholder(tf.float32, [null, null, 5, 2])).shape).toEqual([null, null, 3, 2]);
       const td = new L.TimeDistributed(new L.Dense(7));
       expect(td.apply(tf.placeholder(tf.float32, [null, null, 3])).shape).toEqual([null, null, 7]);

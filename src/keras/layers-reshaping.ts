@@ -1,8 +1,9 @@
 /**
  * `tf.keras.layers` that move values around, as TF 1.15's keras/layers/convolutional.py and
  * core.py define them: UpSampling1D/2D/3D (Keras's repeat_elements; 2-D also bilinear through
- * ResizeBilinear, as K.resize_images), ZeroPadding1D/2D/3D, Cropping1D/2D/3D (Python slices, so
- * unknown dims are fine), Permute (1-based dims), RepeatVector (none of these has weights) and
+ * ResizeBilinear with half-pixel centres, as K.resize_images), ZeroPadding1D/2D/3D,
+ * Cropping1D/2D/3D (Python slices, so unknown dims are fine), Permute (1-based dims),
+ * RepeatVector (none of these has weights) and
  * the TimeDistributed wrapper (its layer's weights, made in its own scope).
  */
 import { ValueError } from '../errors.js';
@@ -59,7 +60,11 @@ export class UpSampling1D extends SimpleLayer {
   }
 }
 
-/** `keras.layers.UpSampling2D(size=(2, 2), data_format=None, interpolation='nearest')`; 'bilinear' as ResizeBilinear (TF1's corner mapping). */
+/**
+ * `keras.layers.UpSampling2D(size=(2, 2), data_format=None, interpolation='nearest')`;
+ * 'bilinear' as ResizeBilinear with half_pixel_centers (TF 1.15's K.resize_images calls
+ * resize_images_v2).
+ */
 export class UpSampling2D extends SimpleLayer {
   readonly kerasClass = 'UpSampling2D';
   readonly size: number[];
@@ -78,16 +83,17 @@ export class UpSampling2D extends SimpleLayer {
     checkNdim(this.name, x, 4);
     const [ha, wa] = spatialAxes(2, this.dataFormat) as [number, number];
     const [sh, sw] = this.size as [number, number];
-    // Keras runs ResizeNearestNeighbor; at integer factors (TF1's floor(i·in/out)) it repeats each pixel
+    // Keras runs ResizeNearestNeighbor (half-pixel, floor((i + 0.5)/s)); at integer factors that
+    // repeats each pixel
     if (this.interpolation === 'nearest') return repeatElements(repeatElements(x, sh, ha), sw, wa);
-    // K.resize_images: ResizeBilinear to (h·sh, w·sw) in NHWC
+    // K.resize_images: resize_images_v2's ResizeBilinear (half_pixel_centers=True) to (h·sh, w·sw) in NHWC
     const h = x.shape![ha];
     const w = x.shape![wa];
     const nhwc = this.dataFormat === 'channels_first' ? ops.transpose(x, [0, 2, 3, 1]) : x;
     const size = h !== null && h !== undefined && w !== null && w !== undefined
       ? [h * sh, w * sw]
       : ops.multiply(ops.slice(ops.shape(nhwc), [1], [2]), ops.constant(Int32Array.from([sh, sw]), 'int32', [2]));
-    const y = resizeBilinear(nhwc, size);
+    const y = resizeBilinear(nhwc, size, { halfPixelCenters: true });
     return this.dataFormat === 'channels_first' ? ops.transpose(y, [0, 3, 1, 2]) : y;
   }
 }
