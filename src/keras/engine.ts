@@ -24,7 +24,7 @@ import { conform, concatRows, sliceRows, takeRows, toList } from './data-utils.j
 import { type KerasLayer, countParams, nodeOf, outputsOf } from './layer-utils.js';
 import { InputLayer } from './layers-core.js';
 import { type LossFn, getLoss, resolveMetric } from './losses.js';
-import { KerasOptimizer, getOptimizer } from './optimizers.js';
+import { KerasOptimizer, applyConstraints, getOptimizer } from './optimizers.js';
 
 export interface CompileOptions {
   optimizer?: unknown;
@@ -283,7 +283,7 @@ export class Model implements CallbackModel {
     const params = this.trainableWeights;
     this.trainOp = this.graph.asDefault(() => {
       if (c.optimizer instanceof KerasOptimizer) return c.optimizer.getUpdates(c.totalLoss, params);
-      return this.graph.nameScope('training', () => (c.optimizer as Optimizer).minimize(c.totalLoss, { varList: params }));
+      return applyConstraints(this.graph.nameScope('training', () => (c.optimizer as Optimizer).minimize(c.totalLoss, { varList: params })), params);
     });
     return this.trainOp!;
   }

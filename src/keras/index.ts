@@ -14,6 +14,9 @@ export * as callbacks from './callbacks.js';
 export * as optimizers from './optimizers.js';
 export * as losses from './losses.js';
 export * as activations from './activations.js';
+export * as initializers from './initializers.js';
+export * as regularizers from './regularizers.js';
+export * as constraints from './constraints.js';
 export * as utils from './utils.js';
 
 /** `keras.models`. */

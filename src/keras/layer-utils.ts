@@ -14,6 +14,8 @@ import { toSnakeCase, uniqueLayerName } from '../layers/base.js';
 import { bindArgs } from '../layers/kwargs.js';
 import { getActivation, getInitializer } from './activations.js';
 import { learningPhase } from './backend.js';
+import { type ConstraintFn, get as getConstraint, setConstraint } from './constraints.js';
+import { get as getRegularizer } from './regularizers.js';
 
 /** What a model needs of a layer. */
 export interface KerasLayer {
@@ -55,6 +57,8 @@ export const KERAS_EXTRA = ['inputShape', 'batchInputShape', 'batchSize', 'input
 
 export interface Prepared {
   o: Record<string, unknown>;
+  /** The constraints the layer takes (`kernelConstraint`, …), resolved, and removed from `o`. */
+  constraints: Record<string, ConstraintFn>;
   batchInputShape: (number | null)[] | null;
   inputDtype: string;
 }
@@ -68,7 +72,7 @@ export function prepare(
   names: readonly string[],
   args: readonly unknown[],
   required = 0,
-  conv: { activations?: string[]; initializers?: Record<string, string | null> } = {},
+  conv: { activations?: string[]; initializers?: Record<string, string | null>; constraints?: string[] } = {},
 ): Prepared {
   // A layer's own argument of an extra's name (Embedding's inputDim) is the layer's.
   const extras = KERAS_EXTRA.filter((e) => !names.includes(e));
@@ -77,6 +81,14 @@ export function prepare(
   for (const [k, d] of Object.entries(conv.initializers ?? {})) {
     if (o[k] !== undefined && o[k] !== null) o[k] = getInitializer(o[k], d ?? 'zeros');
     else if (d !== null) o[k] = getInitializer(null, d);
+  }
+  // Regularizers by name ('l2') or config, as keras.regularizers.get.
+  for (const k of Object.keys(o)) if (k.endsWith('Regularizer') && o[k] !== undefined && o[k] !== null) o[k] = getRegularizer(o[k]);
+  const constraints: Record<string, ConstraintFn> = {};
+  for (const k of conv.constraints ?? []) {
+    const c = getConstraint(o[k]);
+    if (c) constraints[k] = c;
+    delete o[k];
   }
   let bis: (number | null)[] | null = null;
   if (o.batchInputShape) bis = [...(o.batchInputShape as (number | null)[])];
@@ -87,7 +99,15 @@ export function prepare(
   const name = (o.name as string | undefined) || uniqueLayerName(toSnakeCase(cls), getDefaultGraph());
   o.name = name;
   o._scope = name;
-  return { o, batchInputShape: bis, inputDtype };
+  return { o, constraints, batchInputShape: bis, inputDtype };
+}
+
+/** Attach the prepared constraints to the built weights (`kernelConstraint` → `layer.kernel`, …): the Keras optimizers apply them after each update. */
+export function attachConstraints(layer: object, constraints: Record<string, ConstraintFn>): void {
+  for (const [k, c] of Object.entries(constraints)) {
+    const v = (layer as Record<string, unknown>)[k.replace(/Constraint$/, '')];
+    if (v instanceof Variable) setConstraint(v, c);
+  }
 }
 
 /** Split `layer.apply(x, {training})` / `apply(x, training)` into the inputs and the keywords. */

@@ -14,7 +14,8 @@ import * as ops from '../ops/index.js';
 import type { Variable } from '../ops/variables.js';
 import { getActivation } from './activations.js';
 import { floatx } from './backend.js';
-import { type KerasLayer, asTensor, callKwargs, prepare, record, trainingArg } from './layer-utils.js';
+import type { ConstraintFn } from './constraints.js';
+import { type KerasLayer, asTensor, attachConstraints, callKwargs, prepare, record, trainingArg } from './layer-utils.js';
 
 type Shape = (number | null)[] | null;
 type Apply = (x: Tensor, kw: Record<string, unknown>) => Tensor;
@@ -30,6 +31,8 @@ export function kerasApply(layer: KerasLayer, sup: Apply, inputs: TensorLike, ar
   return y;
 }
 
+/** The constraints Dense / Conv1D / Conv2D take (applied by the Keras optimizers after each update). */
+const WEIGHT_CONSTRAINTS = ['kernelConstraint', 'biasConstraint'];
 const DENSE = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint'];
 
 /** `keras.layers.Dense(units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros', …)`. */
@@ -38,13 +41,17 @@ export class Dense extends tfl.Dense implements KerasLayer {
   readonly batchInputShape: Shape;
   readonly inputDtype: string;
   constructor(...args: unknown[]) {
-    const p = prepare('Dense', DENSE, args, 1, { activations: ['activation'], initializers: { kernelInitializer: 'glorot_uniform', biasInitializer: 'zeros' } });
+    const p = prepare('Dense', DENSE, args, 1, { activations: ['activation'], initializers: { kernelInitializer: 'glorot_uniform', biasInitializer: 'zeros' }, constraints: WEIGHT_CONSTRAINTS });
     super(p.o);
     this.batchInputShape = p.batchInputShape;
     this.inputDtype = p.inputDtype;
+    this.weightConstraints = p.constraints;
   }
+  private readonly weightConstraints: Record<string, ConstraintFn>;
   override apply(inputs: TensorLike, ...args: unknown[]): Tensor {
-    return kerasApply(this, (x, kw) => super.apply(x, kw), inputs, args, false);
+    const y = kerasApply(this, (x, kw) => super.apply(x, kw), inputs, args, false);
+    attachConstraints(this, this.weightConstraints);
+    return y;
   }
 }
 
@@ -65,13 +72,17 @@ export class Conv2D extends tfl.Conv2D implements KerasLayer {
   readonly batchInputShape: Shape;
   readonly inputDtype: string;
   constructor(...args: unknown[]) {
-    const p = prepare('Conv2D', CONV, args, 2, CONV_CONV);
+    const p = prepare('Conv2D', CONV, args, 2, { ...CONV_CONV, constraints: WEIGHT_CONSTRAINTS });
     super(dropNulls(p.o));
     this.batchInputShape = p.batchInputShape;
     this.inputDtype = p.inputDtype;
+    this.weightConstraints = p.constraints;
   }
+  private readonly weightConstraints: Record<string, ConstraintFn>;
   override apply(inputs: TensorLike, ...args: unknown[]): Tensor {
-    return kerasApply(this, (x, kw) => super.apply(x, kw), inputs, args, false);
+    const y = kerasApply(this, (x, kw) => super.apply(x, kw), inputs, args, false);
+    attachConstraints(this, this.weightConstraints);
+    return y;
   }
 }
 
@@ -81,13 +92,17 @@ export class Conv1D extends tfl.Conv1D implements KerasLayer {
   readonly batchInputShape: Shape;
   readonly inputDtype: string;
   constructor(...args: unknown[]) {
-    const p = prepare('Conv1D', CONV, args, 2, CONV_CONV);
+    const p = prepare('Conv1D', CONV, args, 2, { ...CONV_CONV, constraints: WEIGHT_CONSTRAINTS });
     super(dropNulls(p.o));
     this.batchInputShape = p.batchInputShape;
     this.inputDtype = p.inputDtype;
+    this.weightConstraints = p.constraints;
   }
+  private readonly weightConstraints: Record<string, ConstraintFn>;
   override apply(inputs: TensorLike, ...args: unknown[]): Tensor {
-    return kerasApply(this, (x, kw) => super.apply(x, kw), inputs, args, false);
+    const y = kerasApply(this, (x, kw) => super.apply(x, kw), inputs, args, false);
+    attachConstraints(this, this.weightConstraints);
+    return y;
   }
 }
 

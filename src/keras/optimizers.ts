@@ -14,6 +14,7 @@ import { Variable } from '../ops/variables.js';
 import * as train from '../train/index.js';
 import { NDArray } from '../ndarray.js';
 import { getSession } from './backend.js';
+import { constraintOf } from './constraints.js';
 import type { Optimizer } from '../train/optimizer.js';
 
 type Opts = Record<string, unknown>;
@@ -78,9 +79,20 @@ export abstract class KerasOptimizer {
       const it = this.iterations!;
       const base = this.lr!.value();
       const lr = this.decay > 0 ? ops.divide(base, ops.add(1, ops.multiply(this.decay, ops.cast(it, 'float32')))) : base;
-      return this.make(lr).minimize(loss, { globalStep: it, varList: params });
+      const step = this.make(lr).minimize(loss, { globalStep: it, varList: params });
+      return applyConstraints(step, params);
     });
   }
+}
+
+/**
+ * After `step`, each constrained variable of `params` is set to its constraint of the updated
+ * value (OptimizerV2's `var.assign(var.constraint(var))` under the update's control dependency).
+ */
+export function applyConstraints(step: Operation, params: Variable[]): Operation {
+  const constrained = params.filter((v) => constraintOf(v) !== null);
+  if (constrained.length === 0) return step;
+  return step.graph.controlDependencies([step], () => ops.group(constrained.map((v) => ops.assign(v, constraintOf(v)!(v.readValue()))) as never));
 }
 
 function opts(cls: string, names: string[], args: unknown[]): Opts {
