@@ -20,7 +20,7 @@
 import { fs as nodeFs, path as nodePath } from '../platform/node-builtins.js';
 import { Dataset } from '../data/dataset.js';
 import '../data/iterator.js';
-import { OutOfRangeError, ValueError } from '../errors.js';
+import { OutOfRangeError, RuntimeError, ValueError } from '../errors.js';
 import { Graph, GraphKeys } from '../graph/graph.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { kwargs } from '../args.js';
@@ -42,6 +42,10 @@ import { Saver } from '../train/saver.js';
 import { type SessionRunContext, SessionRunHook } from '../train/session-run-hook.js';
 import * as logging from '../train/tf-logging.js';
 import { warmStart, WarmStartSettings } from '../train/warm-start.js';
+import { SavedModelBuilder } from '../metagraph/saved-model-builder.js';
+import { tagConstants } from '../metagraph/signature-utils.js';
+import { Session } from '../session/session.js';
+import { buildAllSignatureDefs, ServingInputReceiver, type ServingInputReceiverFn, servingExportOutputs } from './export.js';
 import { EstimatorSpec, type Mode, ModeKeys, RunConfig } from './spec.js';
 
 export type ModelFn = (features: any, labels: any, mode: Mode, params: Record<string, unknown>, config: RunConfig) => EstimatorSpec;
@@ -66,6 +70,13 @@ export interface EvaluateOptions {
   hooks?: readonly SessionRunHook[] | null;
   checkpointPath?: string | null;
   name?: string | null;
+}
+export interface ExportSavedModelOptions {
+  servingInputReceiverFn?: ServingInputReceiverFn;
+  assetsExtra?: Record<string, string> | null;
+  asText?: boolean;
+  checkpointPath?: string | null;
+  stripDefaultAttrs?: boolean;
 }
 export interface PredictOptions {
   predictKeys?: readonly string[] | null;
@@ -159,12 +170,12 @@ export class Estimator {
   }
 
   /** Build a mode's graph: seed, global step, input, the model function's spec. */
-  private build(mode: Mode, inputFn: InputFn): { g: Graph; spec: EstimatorSpec; globalStep: Tensor } {
+  private build(mode: Mode, inputFn: InputFn, split: (r: unknown) => [unknown, unknown] = splitInput): { g: Graph; spec: EstimatorSpec; globalStep: Tensor } {
     const g = new Graph();
     return g.asDefault(() => {
       if (this.config.tfRandomSeed !== null) g.seed = this.config.tfRandomSeed;
       const globalStep = createGlobalStep(g);
-      const [features, labels] = splitInput(inputFn());
+      const [features, labels] = split(inputFn());
       logging.info('Calling model_fn.');
       const spec = this.modelFn(features, mode === ModeKeys.PREDICT ? null : labels, mode, this.params, this.config);
       if (!(spec instanceof EstimatorSpec)) throw new ValueError('model_fn should return an EstimatorSpec.');
@@ -293,6 +304,68 @@ export class Estimator {
   }
 
   /**
+   * `exportSavedModel(exportDirBase, servingInputReceiverFn, assetsExtra?, asText = false,
+   * checkpointPath?, stripDefaultAttrs = false)` (also `exportSavedmodel`, TF1's older name):
+   * the model function's PREDICT graph over the receiver's features, with the latest checkpoint's
+   * variables (or `checkpointPath`'s), written as a SavedModel tagged 'serve' to
+   * `exportDirBase/<seconds since the epoch>` — built in a 'temp-' directory and renamed, so a
+   * failed export leaves no half-written model. Its signatures are the spec's `exportOutputs`
+   * (default: a PredictOutput of the predictions as 'serving_default'). `assetsExtra` maps a
+   * path under `assets.extra/` to a file copied there. Returns the export directory.
+   */
+  async exportSavedModel(exportDirBase: string, servingInputReceiverFn?: ServingInputReceiverFn | ExportSavedModelOptions, assetsExtra?: Record<string, string> | null, asText?: boolean, checkpointPath?: string | null, stripDefaultAttrs?: boolean): Promise<string> {
+    const o = kwargs([exportDirBase, servingInputReceiverFn, assetsExtra, asText, checkpointPath, stripDefaultAttrs], ['exportDirBase', 'servingInputReceiverFn', 'assetsExtra', 'asText', 'checkpointPath', 'stripDefaultAttrs'], 'export_saved_model', 1) as unknown as { exportDirBase: string; servingInputReceiverFn?: ServingInputReceiverFn } & ExportSavedModelOptions;
+    const receiverFn = o.servingInputReceiverFn;
+    if (typeof receiverFn !== 'function') throw new ValueError('An input_receiver_fn must be defined.');
+    const ckpt = o.checkpointPath ?? this.latestCheckpoint();
+    if (!ckpt) throw new ValueError(`Couldn't find trained model at ${this.modelDir}.`);
+    let receiver: ServingInputReceiver | null = null;
+    const { g, spec } = this.build(ModeKeys.PREDICT, () => {
+      const r = receiverFn();
+      if (!(r instanceof ServingInputReceiver)) throw new TypeError(`serving_input_receiver_fn must return a ServingInputReceiver, got ${String(r)}`);
+      receiver = r;
+      return r.modelFeatures();
+    }, (features) => [features, null]);
+    const rec = receiver as unknown as ServingInputReceiver;
+    const signatureDefMap = g.asDefault(() => buildAllSignatureDefs(rec.receiverTensors, servingExportOutputs(spec.exportOutputs, spec.predictions), rec.receiverTensorsAlternatives));
+    const exportDir = timestampedExportDir(o.exportDirBase);
+    const tmp = nodePath.join(o.exportDirBase, `temp-${nodePath.basename(exportDir)}`);
+    try {
+      await g.asDefault(async () => {
+        const saver = spec.scaffold?.saver ?? new Saver(null, { sharded: true });
+        const localInit = spec.scaffold?.localInitOp ?? Scaffold.defaultLocalInitOp();
+        const sess = new Session({ graph: g, config: this.config.sessionConfig ?? undefined });
+        try {
+          await saver.restore(sess, ckpt);
+          const builder = new SavedModelBuilder(tmp);
+          await builder.addMetaGraphAndVariables(sess, [tagConstants.SERVING], {
+            signatureDefMap, assetsCollection: g.getCollection<Tensor>(GraphKeys.ASSET_FILEPATHS), mainOp: localInit instanceof Tensor ? localInit.op : localInit,
+            stripDefaultAttrs: o.stripDefaultAttrs ?? false, saver,
+          });
+          builder.save(o.asText ?? false);
+        } finally {
+          await sess.close();
+        }
+      });
+      for (const [dest, source] of Object.entries(o.assetsExtra ?? {})) {
+        const to = nodePath.join(tmp, 'assets.extra', dest);
+        nodeFs.mkdirSync(nodePath.dirname(to), { recursive: true });
+        nodeFs.copyFileSync(source, to);
+      }
+      nodeFs.renameSync(tmp, exportDir);
+    } catch (e) {
+      nodeFs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    logging.info('SavedModel written to: %s', nodePath.join(exportDir, o.asText ? 'saved_model.pbtxt' : 'saved_model.pb'));
+    return exportDir;
+  }
+  /** TF1's older name of exportSavedModel. */
+  exportSavedmodel(...args: Parameters<Estimator['exportSavedModel']>): Promise<string> {
+    return this.exportSavedModel(...args);
+  }
+
+  /**
    * `predict(inputFn, predictKeys?, hooks?, checkpointPath?, yieldSingleExamples = true)`: the
    * predictions, one example at a time (or a batch at a time).
    */
@@ -351,6 +424,16 @@ function rowOf(a: NDArray, i: number): NDArray {
   const n = inner.reduce((p, q) => p * q, 1);
   const d = a.dtype === 'string' ? (a.data as unknown as unknown[]).slice(i * n, (i + 1) * n) : (a.data as Float32Array).slice(i * n, (i + 1) * n);
   return new NDArray(d as never, inner, a.dtype);
+}
+
+/** TF's `get_timestamped_export_dir`: `base/<seconds>`, waiting out a second already taken. */
+function timestampedExportDir(base: string): string {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const dir = nodePath.join(base, String(Math.floor(Date.now() / 1000)));
+    if (!nodeFs.existsSync(dir) && !nodeFs.existsSync(nodePath.join(base, `temp-${nodePath.basename(dir)}`))) return dir;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+  throw new RuntimeError(`Failed to obtain a unique export directory name after 10 attempts.`);
 }
 
 /** An input function's result as [features, labels]. */
