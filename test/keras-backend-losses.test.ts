@@ -227,6 +227,7 @@ describe('keras.backend', () => {
       return [
         K.pool2d(x, [2, 2], [2, 2]), K.pool2d(x, [2, 2], [2, 2], 'valid', null, 'avg'), K.conv2d(xc, ker, [1, 1], 'valid', 'channels_first'),
         K.resizeImages(tf.constant(nd([1, 2, 3, 4], [1, 2, 2, 1])), 2, 1, 'channels_last'),
+        K.resizeImages(tf.constant(nd([1, 3], [1, 2, 1, 1])), 2, 1, 'channels_last', 'bilinear'),
         K.biasAdd(tf.constant(nd([0, 0, 0, 0], [1, 2, 2])), tf.constant(nd([1, 2], [2])), 'channels_first'),
       ];
     });
@@ -234,7 +235,9 @@ describe('keras.backend', () => {
     close(r[1]!, [2.5, 4.5, 10.5, 12.5]);
     close(r[2]!, Array(9).fill(-5));
     close(r[3]!, [1, 2, 1, 2, 3, 4, 3, 4]);
-    close(r[4]!, [1, 1, 2, 2]);
+    close(r[5]!, [1, 1, 2, 2]);
+    // Half-pixel bilinear rows 2 → 4: sources −0.25, 0.25, 0.75, 1.25 (clamped) → 1, 1.5, 2.5, 3.
+    close(r[4]!, [1, 1.5, 2.5, 3]);
   });
 });
 

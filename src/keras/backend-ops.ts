@@ -486,7 +486,8 @@ export function spatial3dPadding(x: X, padding: number[][] = [[1, 1], [1, 1], [1
 
 /**
  * `K.resize_images(x, height_factor, width_factor, data_format, interpolation='nearest')`:
- * ResizeNearestNeighbor / ResizeBilinear to (h·height_factor, w·width_factor).
+ * resize_images_v2 (ResizeNearestNeighbor / ResizeBilinear with half-pixel centres) to
+ * (h·height_factor, w·width_factor).
  */
 export function resizeImages(x: X, heightFactor: number, widthFactor: number, dataFormat: string, interpolation = 'nearest'): Tensor {
   if (dataFormat !== 'channels_last' && dataFormat !== 'channels_first') throw new ValueError(`Invalid \`data_format\` argument: ${String(dataFormat)}`);
@@ -495,8 +496,9 @@ export function resizeImages(x: X, heightFactor: number, widthFactor: number, da
   const orig = v.shape;
   const newShape = tf.multiply(tf.slice(tf.shape(v), [r!], [2]), [heightFactor, widthFactor]);
   if (dataFormat === 'channels_first') v = tf.transpose(v, [0, 2, 3, 1]);
-  if (interpolation === 'nearest') v = tf.image.resizeNearestNeighbor(v, newShape);
-  else if (interpolation === 'bilinear') v = tf.image.resizeBilinear(v, newShape);
+  // resize_images_v2: half-pixel centres for both methods.
+  if (interpolation === 'nearest') v = tf.image.resizeNearestNeighbor(v, newShape, false, undefined, true);
+  else if (interpolation === 'bilinear') v = tf.image.resizeBilinear(v, newShape, false, undefined, true);
   else throw new ValueError('interpolation should be one of "nearest" or "bilinear".');
   if (dataFormat === 'channels_first') v = tf.transpose(v, [0, 3, 1, 2]);
   if (orig) {
