@@ -17,5 +17,6 @@ export {
   Cropping1D, Cropping2D, Cropping3D, Permute, RepeatVector, TimeDistributed, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
   ZeroPadding2D, ZeroPadding3D,
 } from './layers-reshaping.js';
-export { Bidirectional, GRU, LSTM, SimpleRNN } from './recurrent.js';
-export type { KerasLayer as Layer } from './layer-utils.js';
+export { Bidirectional, CuDNNGRU, CuDNNLSTM, GRU, LSTM, RNN, SimpleRNN } from './recurrent.js';
+export { AbstractRNNCell, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells } from './layers-rnn-cells.js';
+export { InputSpec, Layer, Wrapper } from './layers-base.js';

@@ -8,34 +8,32 @@
  */
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
-import { Layer } from '../layers/base.js';
+import { Layer as TfLayer } from '../layers/base.js';
 import { type TensorLike } from '../ops/convert.js';
 import * as ops from '../ops/index.js';
 import { RNNCell, type RNNState } from '../ops/rnn/cells.js';
 import { dynamicRnn } from '../ops/rnn/rnn.js';
 import type { Variable } from '../ops/variables.js';
 import { variableScope } from '../scope/variable-scope.js';
-import { activationFn } from './activations.js';
-import { type KerasLayer, asTensor, prepare, record } from './layer-utils.js';
+import { type KerasLayer, asTensor, prepare } from './layer-utils.js';
 import { SimpleLayer } from './layers-core.js';
+import { Layer } from './layers-base.js';
+import {
+  type CellLike, GRUCell, GRU_CELL_ARGS, LSTMCell, LSTM_CELL_ARGS, SIMPLE_CELL_ARGS, SimpleRNNCell, StackedRNNCells, cellOutputSize, checkCell, flatStateSize,
+} from './layers-rnn-cells.js';
 
-const RNN_ARGS = [
-  'units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
-  'unitForgetBias', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint',
-  'recurrentConstraint', 'biasConstraint', 'dropout', 'recurrentDropout', 'implementation', 'returnSequences', 'returnState',
-  'goBackwards', 'stateful', 'unroll', 'resetAfter',
-];
+const RNN_LAYER_ARGS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll'];
 
 /** One step of a Keras cell as a TF1 RNNCell, for the while-loop path (the weights exist already). */
 class StepCell extends RNNCell {
-  constructor(private readonly n: number, private readonly units: number, private readonly fn: (x: Tensor, s: Tensor[]) => [Tensor, Tensor[]]) {
+  constructor(private readonly sizes: number[], private readonly out: number, private readonly fn: (x: Tensor, s: Tensor[]) => [Tensor, Tensor[]]) {
     super('keras_step');
   }
   get stateSize(): number[] {
-    return Array.from({ length: this.n }, () => this.units);
+    return this.sizes;
   }
   get outputSize(): number {
-    return this.units;
+    return this.out;
   }
   get variables(): Variable[] {
     return [];
@@ -46,192 +44,227 @@ class StepCell extends RNNCell {
   }
 }
 
-export abstract class RNNBase extends SimpleLayer {
-  readonly units: number;
-  readonly activation: (x: Tensor) => Tensor;
-  readonly recurrentActivation: (x: Tensor) => Tensor;
-  readonly useBias: boolean;
-  readonly returnSequences: boolean;
-  readonly returnState: boolean;
-  readonly goBackwards: boolean;
-  /** The constructor's options (Bidirectional copies the layer from them). */
-  readonly config: Record<string, unknown>;
-  kernel: Variable | null = null;
-  recurrentKernel: Variable | null = null;
-  bias: Variable | null = null;
-  protected abstract readonly gates: number;
-  protected abstract readonly nStates: number;
-  private lastStates: Tensor[] = [];
+const UNROLL_UNKNOWN = 'Cannot unroll a RNN if the time dimension is undefined. \n- If using a Sequential model, specify the time dimension by passing an `input_shape` or `batch_input_shape` argument to your first layer. If your first layer is an Embedding, you can also use the `input_length` argument.\n- If using the functional API, specify the time dimension by passing a `shape` or `batch_shape` argument to your Input layer.';
 
-  constructor(cls: string, args: unknown[], recurrentDefault: string | null) {
-    const p = prepare(cls, RNN_ARGS, args, 1, {
-      initializers: { kernelInitializer: 'glorot_uniform', recurrentInitializer: 'orthogonal', biasInitializer: 'zeros' },
-    });
-    const o = p.o;
-    for (const k of ['dropout', 'recurrentDropout']) if (o[k]) throw new ValueError(`${cls}: ${k} is not supported (pass 0)`);
-    if (o.stateful) throw new ValueError(`${cls}: stateful RNNs are not supported`);
-    if (o.resetAfter) throw new ValueError('GRU: reset_after=True is not supported (TF1\'s default is False)');
-    const { _scope: _s, ...config } = o;
+/**
+ * `keras.layers.RNN(cell, return_sequences=False, return_state=False, go_backwards=False,
+ * stateful=False, unroll=False, time_major=False)`: the cell (a list stacks them in
+ * StackedRNNCells) run over the steps; its weights in the RNN's scope. `apply(x, {initialState,
+ * mask, training})` or `apply([x, ...initialStates])`; a `mask` [batch, steps] keeps the previous
+ * output and states at masked steps, as K.rnn. Sequences of known length are unrolled, others
+ * run in tf.nn.dynamicRnn's while loop.
+ */
+export class RNN extends Layer {
+  readonly cell: CellLike;
+  readonly returnSequences: boolean = false;
+  readonly returnState: boolean = false;
+  readonly goBackwards: boolean = false;
+  readonly unroll: boolean = false;
+  readonly timeMajor: boolean = false;
+  /** The layer's options without the cell (Bidirectional makes its copies from them). */
+  readonly layerConfig: Record<string, unknown>;
+
+  constructor(...args: unknown[]) {
+    const p = prepare('RNN', ['cell', ...RNN_LAYER_ARGS, 'timeMajor'], args, 1);
+    const { cell, _scope: _s, name, ...layerConfig } = p.o;
     void _s;
-    super(p);
-    this.config = config;
-    if (!Number.isInteger(o.units) || (o.units as number) <= 0) throw new ValueError(`units must be a positive integer, got ${String(o.units)}`);
-    this.units = o.units as number;
-    this.activation = activationFn((o.activation as never) === undefined ? 'tanh' : (o.activation as never) ?? 'linear');
-    this.recurrentActivation = activationFn((o.recurrentActivation as never) ?? recurrentDefault ?? 'linear');
-    this.useBias = (o.useBias as boolean | undefined) ?? true;
-    this.returnSequences = (o.returnSequences as boolean | undefined) ?? false;
-    this.returnState = (o.returnState as boolean | undefined) ?? false;
-    this.goBackwards = (o.goBackwards as boolean | undefined) ?? false;
+    let c = cell as unknown;
+    if (Array.isArray(c)) c = new StackedRNNCells(c);
+    const checked = checkCell(c, 'rnn');
+    super({ name, dtype: p.o.dtype, trainable: p.o.trainable, batchInputShape: p.batchInputShape ?? undefined });
+    this.kerasClass = 'RNN';
+    this.cell = checked;
+    this.layerConfig = layerConfig;
+    this.init(p.o);
   }
 
-  protected biasInitializer(): unknown {
-    return this.config.biasInitializer;
+  /** What every RNN layer sets from its options. */
+  protected init(o: Record<string, unknown>): void {
+    if (o.stateful) throw new ValueError(`${this.kerasClass}: stateful=True (states kept in variables across batches) is not supported`);
+    (this as { returnSequences: boolean }).returnSequences = (o.returnSequences as boolean | undefined) ?? false;
+    (this as { returnState: boolean }).returnState = (o.returnState as boolean | undefined) ?? false;
+    (this as { goBackwards: boolean }).goBackwards = (o.goBackwards as boolean | undefined) ?? false;
+    (this as { unroll: boolean }).unroll = (o.unroll as boolean | undefined) ?? false;
+    (this as { timeMajor: boolean }).timeMajor = (o.timeMajor as boolean | undefined) ?? false;
   }
 
-  protected override build(shape: readonly (number | null)[] | null): void {
-    if (shape === null || shape.length !== 3) throw new ValueError(`Input 0 of layer ${this.name} is incompatible with the layer: expected ndim=3, found ndim=${shape?.length ?? 'unknown'}.`);
-    const d = shape[2];
-    if (d === null || d === undefined) throw new ValueError('The last dimension of the inputs to an RNN layer should be defined. Found `None`.');
-    const gu = this.gates * this.units;
-    this.kernel = this.addWeight('kernel', [d, gu], { initializer: this.config.kernelInitializer, regularizer: this.config.kernelRegularizer as never });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, gu], { initializer: this.config.recurrentInitializer, regularizer: this.config.recurrentRegularizer as never });
-    if (this.useBias) this.bias = this.addWeight('bias', [gu], { initializer: this.biasInitializer(), regularizer: this.config.biasRegularizer as never });
+  override get trainableWeights(): Variable[] {
+    return this.trainable ? [...super.trainableWeights, ...this.cell.trainableWeights] : [];
+  }
+  override get nonTrainableWeights(): Variable[] {
+    return this.trainable ? [...super.nonTrainableWeights, ...this.cell.nonTrainableWeights] : [...super.nonTrainableWeights, ...this.cell.weights];
+  }
+  override get losses(): Tensor[] {
+    return [...super.losses, ...this.cell.losses];
+  }
+  /** The states of the latest call. */
+  states: Tensor[] = [];
+
+  protected override build(shape: (number | null)[] | (number | null)[][] | null): void {
+    const s = (shape !== null && Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[] | null;
+    if (s === null || s.length < 3) throw new ValueError(`Input 0 of layer ${this.name} is incompatible with the layer: expected ndim=3, found ndim=${s?.length ?? 'unknown'}.`);
+    const step = this.timeMajor ? s.slice(1) : [s[0]!, ...s.slice(2)];
+    this.cell.buildInScope(this._scope!, step, this._dtype ?? 'float32');
   }
 
-  /** One step: `[output, newStates]`. */
-  protected abstract stepFn(x: Tensor, states: Tensor[]): [Tensor, Tensor[]];
-
-  /** x·kernel (+ bias), split into the gates' blocks. */
-  protected inputParts(x: Tensor): Tensor[] {
-    let z = ops.matmul(x, this.kernel!);
-    if (this.bias) z = ops.nn.biasAdd(z, this.bias);
-    return this.gates === 1 ? [z] : ops.split(z, this.gates, 1);
-  }
-
-  protected call(x: Tensor, kw: Record<string, unknown>): Tensor {
-    const given = kw.initialState as Tensor[] | Tensor | undefined;
+  protected override call(inputs: Tensor | Tensor[], kw: Record<string, unknown> = {}): Tensor | Tensor[] {
+    let x: Tensor;
+    let given = kw.initialState as Tensor[] | Tensor | undefined | null;
+    if (Array.isArray(inputs)) {
+      x = inputs[0]!;
+      if (inputs.length > 1) given = inputs.slice(1);
+    } else {
+      x = inputs;
+    }
+    const sizes = flatStateSize(this.cell);
+    const outSize = cellOutputSize(this.cell);
+    if (this.timeMajor) x = ops.transpose(x, [1, 0, 2]);
     let states: Tensor[];
     if (given !== undefined && given !== null) {
       states = (Array.isArray(given) ? given : [given]).map(asTensor);
-      if (states.length !== this.nStates) throw new ValueError(`${this.name} expects ${this.nStates} initial state tensor(s), got ${states.length}`);
+      if (states.length !== sizes.length) throw new ValueError(`Layer has ${sizes.length} states but was passed ${states.length} initial states.`);
     } else {
-      // Keras's get_initial_state: zeros [batch, units] made from the inputs.
-      const z = ops.expandDims(ops.multiply(ops.reduceSum(x, [1, 2]), 0), 1);
-      const zero = ops.tile(z, [1, this.units]);
-      states = Array.from({ length: this.nStates }, () => zero);
+      const cellInit = (this.cell as { getInitialState?: (i: Tensor | null, b: Tensor, d: string) => Tensor[] }).getInitialState;
+      const batch = ops.gather(ops.shape(x), 0);
+      states = cellInit ? cellInit.call(this.cell, null, batch, x.dtype) : sizes.map((n) => ops.zeros(ops.stack([batch, n]), x.dtype));
     }
+    const stepKw: Record<string, unknown> = { training: kw.training };
+    const step = (s: Tensor, st: Tensor[]): [Tensor, Tensor[]] => this.cell.callStep(s, st, stepKw);
     const t = x.shape?.[1] ?? null;
+    const mask = kw.mask === undefined || kw.mask === null ? null : asTensor(kw.mask as Tensor);
+    if (this.unroll && t === null) throw new ValueError(UNROLL_UNKNOWN);
     let outputs: Tensor;
     let last: Tensor;
     if (t !== null) {
       const steps = ops.unstack(x, t, 1);
-      if (this.goBackwards) steps.reverse();
+      const masks = mask ? ops.unstack(ops.cast(mask, 'bool'), t, 1) : null;
+      const order = steps.map((_, i) => i);
+      if (this.goBackwards) order.reverse();
       const outs: Tensor[] = [];
-      for (const s of steps) {
-        const [o, ns] = this.stepFn(s, states);
+      let prev: Tensor | null = null;
+      for (const i of order) {
+        let [o, ns] = step(steps[i]!, states);
+        if (masks) {
+          // K.rnn: a masked step keeps the previous output (zeros before the first) and states.
+          const m = masks[i]!;
+          const keep = (a: Tensor, b: Tensor): Tensor => ops.where(ops.tile(ops.expandDims(m, 1), ops.stack([1, ops.gather(ops.shape(a), 1)])), a, b);
+          o = keep(o, prev ?? ops.zerosLike(o));
+          ns = ns.map((v, k) => keep(v, states[k]!));
+        }
         outs.push(o);
+        prev = o;
         states = ns;
       }
       last = outs[outs.length - 1]!;
       outputs = this.returnSequences ? ops.stack(outs, 1) : last;
     } else {
+      if (mask) throw new ValueError(`${this.name}: a mask needs the number of steps known`);
       const xin = this.goBackwards ? ops.reverse(x, [1]) : x;
-      const cell = new StepCell(this.nStates, this.units, (s, st) => this.stepFn(s, st));
-      const [seq, fin] = dynamicRnn(cell, xin, { initialState: states });
-      states = fin as Tensor[];
+      const cell = new StepCell(sizes, outSize, step);
+      const [seq, fin] = dynamicRnn(cell, xin, { initialState: sizes.length === 1 ? states[0] : states });
+      states = Array.isArray(fin) ? (fin as Tensor[]) : [fin as Tensor];
       last = ops.gather(ops.transpose(seq, [1, 0, 2]), ops.subtract(ops.gather(ops.shape(seq), 1), 1));
       outputs = this.returnSequences ? seq : last;
     }
-    this.lastStates = states;
-    return outputs;
+    if (this.returnSequences && this.timeMajor) outputs = ops.transpose(outputs, [1, 0, 2]);
+    this.states = states;
+    return this.returnState ? [outputs, ...states] : outputs;
   }
 
   /** The output, or `[output, ...states]` with returnState (typed `any` for destructuring). */
-  override apply(inputs: TensorLike, ...args: unknown[]): any {
-    const x = asTensor(inputs);
-    const y = super.apply(x, ...args) as Tensor;
-    if (!this.returnState) return y;
-    const outs = [y, ...this.lastStates];
-    record(this, [x], outs);
-    return outs;
+  override apply(inputs: TensorLike | TensorLike[], ...args: unknown[]): any {
+    return super.apply(inputs, ...args);
+  }
+}
+
+type CellClass = new (o: Record<string, unknown>) => CellLike;
+
+/** SimpleRNN, LSTM and GRU: an RNN over their own cell, made from the layer's cell options. */
+export abstract class RNNBase extends RNN {
+  /** The constructor's options (Bidirectional copies the layer from them). */
+  readonly config: Record<string, unknown>;
+  constructor(cls: string, cellArgs: string[], args: unknown[], Cell: CellClass) {
+    const names = [...cellArgs, 'activityRegularizer', ...RNN_LAYER_ARGS];
+    // GRU's reset_after comes after the layer's arguments in Keras's order.
+    const ordered = cls === 'GRU' ? [...names.filter((n) => n !== 'resetAfter'), 'resetAfter'] : names;
+    const p = prepare(cls, ordered, args, 1);
+    const { _scope: _s, ...config } = p.o;
+    void _s;
+    const cellOpts: Record<string, unknown> = {};
+    for (const k of cellArgs) if (p.o[k] !== undefined) cellOpts[k] = p.o[k];
+    const cell = new Cell({ ...cellOpts, dtype: p.o.dtype, trainable: p.o.trainable });
+    super({ cell, name: p.o.name, dtype: p.o.dtype, trainable: p.o.trainable, batchInputShape: p.batchInputShape ?? undefined, ...Object.fromEntries(RNN_LAYER_ARGS.map((k) => [k, p.o[k]])) });
+    this.kerasClass = cls;
+    this.config = config;
+    (this as unknown as { activityRegularizer: unknown }).activityRegularizer = p.o.activityRegularizer ?? null;
+  }
+  get units(): number {
+    return (this.cell as unknown as { units: number }).units;
+  }
+  get kernel(): Variable | null {
+    return (this.cell as unknown as { kernel: Variable | null }).kernel;
+  }
+  get recurrentKernel(): Variable | null {
+    return (this.cell as unknown as { recurrentKernel: Variable | null }).recurrentKernel;
+  }
+  get bias(): Variable | null {
+    return (this.cell as unknown as { bias: Variable | null }).bias;
   }
 }
 
 /** `keras.layers.SimpleRNN(units, activation='tanh', use_bias=True, …, return_sequences=False, return_state=False, go_backwards=False)`. */
 export class SimpleRNN extends RNNBase {
-  readonly kerasClass = 'SimpleRNN';
-  protected readonly gates = 1;
-  protected readonly nStates = 1;
   constructor(...args: unknown[]) {
-    super('SimpleRNN', args, null);
-  }
-  protected stepFn(x: Tensor, [h]: Tensor[]): [Tensor, Tensor[]] {
-    const out = this.activation(ops.add(this.inputParts(x)[0]!, ops.matmul(h!, this.recurrentKernel!)));
-    return [out, [out]];
+    super('SimpleRNN', SIMPLE_CELL_ARGS, args, SimpleRNNCell as unknown as CellClass);
   }
 }
 
 /** `keras.layers.LSTM(units, activation='tanh', recurrent_activation='hard_sigmoid', …, unit_forget_bias=True, …)`; states [h, c]. */
 export class LSTM extends RNNBase {
-  readonly kerasClass = 'LSTM';
-  protected readonly gates = 4;
-  protected readonly nStates = 2;
   constructor(...args: unknown[]) {
-    super('LSTM', args, 'hard_sigmoid');
-  }
-  protected override biasInitializer(): unknown {
-    if (this.config.unitForgetBias === false) return this.config.biasInitializer;
-    const base = this.config.biasInitializer as (s: number[], d?: string) => Tensor;
-    const u = this.units;
-    // Keras: bias_initializer for i, ones for f, bias_initializer for c and o.
-    return (_shape: readonly number[], dtype?: string) => ops.concat([base([u], dtype), ops.ones([u], dtype ?? 'float32'), base([2 * u], dtype)], 0);
-  }
-  protected stepFn(x: Tensor, [h, c]: Tensor[]): [Tensor, Tensor[]] {
-    const [xi, xf, xc, xo] = this.inputParts(x);
-    const [ri, rf, rc, ro] = ops.split(ops.matmul(h!, this.recurrentKernel!), 4, 1);
-    const i = this.recurrentActivation(ops.add(xi!, ri!));
-    const f = this.recurrentActivation(ops.add(xf!, rf!));
-    const cNew = ops.add(ops.multiply(f, c!), ops.multiply(i, this.activation(ops.add(xc!, rc!))));
-    const o = this.recurrentActivation(ops.add(xo!, ro!));
-    const hNew = ops.multiply(o, this.activation(cNew));
-    return [hNew, [hNew, cNew]];
+    super('LSTM', LSTM_CELL_ARGS, args, LSTMCell as unknown as CellClass);
   }
 }
 
-/** `keras.layers.GRU(units, activation='tanh', recurrent_activation='hard_sigmoid', …, reset_after=False)`. */
+/** `keras.layers.GRU(units, activation='tanh', recurrent_activation='hard_sigmoid', …, reset_after=False)` (TF 1.15's v1 GRU). */
 export class GRU extends RNNBase {
-  readonly kerasClass = 'GRU';
-  protected readonly gates = 3;
-  protected readonly nStates = 1;
   constructor(...args: unknown[]) {
-    super('GRU', args, 'hard_sigmoid');
+    super('GRU', GRU_CELL_ARGS, args, GRUCell as unknown as CellClass);
   }
-  protected stepFn(x: Tensor, [h]: Tensor[]): [Tensor, Tensor[]] {
-    const [xz, xr, xh] = this.inputParts(x);
-    const u = this.units;
-    const rk = this.recurrentKernel!;
-    const rkZR = ops.slice(rk, [0, 0], [u, 2 * u]);
-    const rkH = ops.slice(rk, [0, 2 * u], [u, u]);
-    const [rz, rr] = ops.split(ops.matmul(h!, rkZR), 2, 1);
-    const z = this.recurrentActivation(ops.add(xz!, rz!));
-    const r = this.recurrentActivation(ops.add(xr!, rr!));
-    const hh = this.activation(ops.add(xh!, ops.matmul(ops.multiply(r, h!), rkH)));
-    const hNew = ops.add(ops.multiply(z, h!), ops.multiply(ops.subtract(1, z), hh));
-    return [hNew, [hNew]];
+}
+
+function gpuOnly(cls: string): new (...args: unknown[]) => never {
+  return class {
+    constructor() {
+      throw new ValueError(`${cls} runs only on a GPU with cuDNN in TF (its kernel is cuDNN's); use keras.layers.${cls.replace('CuDNN', '')} (for CuDNN${cls.endsWith('GRU') ? 'GRU: reset_after=True, recurrent_activation=\'sigmoid\'' : 'LSTM: recurrent_activation=\'sigmoid\''}), which computes the same here`);
+    }
+  } as never;
+}
+/** `keras.layers.CuDNNGRU` / `CuDNNLSTM`: cuDNN-only in TF; constructing one says so. */
+export const CuDNNGRU = gpuOnly('CuDNNGRU');
+export const CuDNNLSTM = gpuOnly('CuDNNLSTM');
+
+/** A fresh copy of an RNN layer from its options (Keras's from_config(get_config())): its own cell and weights. */
+function copyRnn(layer: RNN, over: Record<string, unknown>): RNN {
+  if (layer instanceof RNNBase) return new (layer.constructor as new (o: Record<string, unknown>) => RNN)({ ...layer.config, ...over });
+  const cell = layer.cell as unknown as { config?: Record<string, unknown> };
+  if (!(cell instanceof SimpleRNNCell || cell instanceof LSTMCell || cell instanceof GRUCell) || !cell.config) {
+    throw new ValueError(`Bidirectional: the cell ${layer.cell.kerasClass} cannot be copied here (SimpleRNNCell, LSTMCell and GRUCell can)`);
   }
+  const Cell = cell.constructor as new (o: Record<string, unknown>) => CellLike;
+  return new RNN({ ...layer.layerConfig, cell: new Cell({ ...cell.config }), ...over });
 }
 
 /** `keras.layers.Bidirectional(layer, merge_mode='concat')`: a forward and a go-backwards copy of `layer`. */
 export class Bidirectional extends SimpleLayer {
   readonly kerasClass = 'Bidirectional';
-  readonly forwardLayer: RNNBase;
-  readonly backwardLayer: RNNBase;
+  readonly forwardLayer: RNN;
+  readonly backwardLayer: RNN;
   readonly mergeMode: 'concat' | 'sum' | 'mul' | 'ave' | null;
   constructor(...args: unknown[]) {
     const p = prepare('Bidirectional', ['layer', 'mergeMode', 'weights', 'backwardLayer'], args, 1);
-    const layer = p.o.layer as RNNBase;
-    if (!(layer instanceof RNNBase)) throw new ValueError(`Please initialize \`Bidirectional\` layer with a \`Layer\` instance. You passed: ${String(layer)}`);
+    const layer = p.o.layer as RNN;
+    if (!(layer instanceof RNN)) throw new ValueError(`Please initialize \`Bidirectional\` layer with a \`Layer\` instance. You passed: ${String(layer)}`);
     if (layer.returnState) throw new ValueError('Bidirectional: return_state is not supported');
     const mode = p.o.mergeMode === undefined ? 'concat' : (p.o.mergeMode as Bidirectional['mergeMode']);
     if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode)) {
@@ -239,10 +272,9 @@ export class Bidirectional extends SimpleLayer {
     }
     super(p);
     this.mergeMode = mode;
-    const Ctor = layer.constructor as new (o: Record<string, unknown>) => RNNBase;
     const [fw, bw] = variableScope(this._scope!, () => [
-      new Ctor({ ...layer.config, name: `forward_${layer.name}` }),
-      new Ctor({ ...layer.config, name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }),
+      copyRnn(layer, { name: `forward_${layer.name}` }),
+      copyRnn(layer, { name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }),
     ]);
     this.forwardLayer = fw!;
     this.backwardLayer = bw!;
@@ -257,8 +289,8 @@ export class Bidirectional extends SimpleLayer {
     return [...this.forwardLayer.weights, ...this.backwardLayer.weights];
   }
   protected call(x: Tensor): Tensor {
-    const y = Layer.prototype.apply.call(this.forwardLayer, x) as Tensor;
-    let yRev = Layer.prototype.apply.call(this.backwardLayer, x) as Tensor;
+    const y = TfLayer.prototype.apply.call(this.forwardLayer, x) as Tensor;
+    let yRev = TfLayer.prototype.apply.call(this.backwardLayer, x) as Tensor;
     if (this.forwardLayer.returnSequences) yRev = ops.reverse(yRev, [1]);
     switch (this.mergeMode) {
       case 'concat': return ops.concat([y, yRev], -1 + (y.shape?.length ?? 0));
