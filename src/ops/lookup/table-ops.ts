@@ -19,13 +19,15 @@ export class TableResource {
   constructor(readonly keyDtype: DType, readonly valueDtype: DType, readonly sharedName: string, readonly opName: string) {}
 }
 
-interface TState {
+/** @internal */
+export interface TState {
   map: Map<string | number, unknown> | null;
 }
 
 const states = new WeakMap<SessionState, { byShared: Map<string, TState>; byRes: Map<TableResource, TState> }>();
 
-function stateOf(s: SessionState, r: TableResource): TState {
+/** @internal The table's contents in one session (`map` null until initialized). */
+export function stateOf(s: SessionState, r: TableResource): TState {
   let m = states.get(s);
   if (!m) states.set(s, (m = { byShared: new Map(), byRes: new Map() }));
   let t = m.byRes.get(r);
@@ -60,7 +62,8 @@ function valuesOf(a: NDArray): unknown[] {
 }
 const shown = (v: unknown): string => (v instanceof Uint8Array ? dec.decode(v) : String(v));
 
-function makeArray(values: unknown[], shape: number[], dtype: DType): NDArray {
+/** @internal */
+export function makeArray(values: unknown[], shape: number[], dtype: DType): NDArray {
   if (dtype === 'string') return new NDArray(StringArray.fromValues(values as Uint8Array[]) as never, shape, 'string');
   const z = NDArray.zeros(shape, dtype);
   values.forEach((v, i) => (z.data[i] = v as number));

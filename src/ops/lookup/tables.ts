@@ -10,11 +10,12 @@ import { ValueError } from '../../errors.js';
 import { getDefaultGraph } from '../../graph/context.js';
 import { GraphKeys } from '../../graph/graph.js';
 import { type Operation, Tensor } from '../../graph/tensor.js';
+import type { Graph } from '../../graph/graph.js';
 import { type TensorLike, toTensor } from '../convert.js';
 import { makeOp } from '../registry.js';
 import { add, cast, notEqual, size as sizeOf, where } from '../index.js';
 import { range } from '../array.js';
-import { stringToHashBucketFast } from '../strings/ops.js';
+import { asString, stringToHashBucketFast } from '../strings/ops.js';
 import { TableResource } from './table-ops.js';
 import './graphdef.js';
 
@@ -61,6 +62,19 @@ export class KeyValueTensorInitializer {
   }
 }
 
+/** A table initializer other than KeyValueTensorInitializer (tf.lookup.TextFileInitializer). */
+export interface TableInitializerLike {
+  readonly keyDtype: DType;
+  readonly valueDtype: DType;
+  readonly graph: Graph;
+  /** TF's `_shared_name` of the initializer. */
+  readonly sharedName: string;
+  initialize(table: StaticHashTable): Operation;
+}
+export type TableInitializer = KeyValueTensorInitializer | TableInitializerLike;
+const isTableInitializer = (x: unknown): x is TableInitializerLike =>
+  x !== null && typeof x === 'object' && typeof (x as TableInitializerLike).initialize === 'function' && typeof (x as TableInitializerLike).sharedName === 'string';
+
 /**
  * `tf.lookup.StaticHashTable(initializer, default_value, name=None)` (TF 1.15's v1
  * `StaticHashTableV1`; `tf.contrib.lookup.HashTable` also takes `shared_name`).
@@ -76,12 +90,14 @@ export class StaticHashTable {
   /** The op that fills the table (run it, or tf.tablesInitializer(), before a lookup). */
   readonly initializer: Operation;
 
-  constructor(initializer: KeyValueTensorInitializer, defaultValue: TensorLike, name?: string | null | { name?: string; sharedName?: string }, sharedName?: string) {
+  constructor(initializer: TableInitializer, defaultValue: TensorLike, name?: string | null | { name?: string; sharedName?: string }, sharedName?: string) {
     let nm = name;
     let shared = sharedName;
     if (nm && typeof nm === 'object') ({ name: nm, sharedName: shared } = nm);
-    if (!(initializer instanceof KeyValueTensorInitializer)) throw new TypeError('initializer must be a KeyValueTensorInitializer');
-    const g = initializer.keys.graph;
+    if (!(initializer instanceof KeyValueTensorInitializer) && !isTableInitializer(initializer)) throw new TypeError('initializer must be a KeyValueTensorInitializer or a TextFileInitializer');
+    const g = initializer instanceof KeyValueTensorInitializer ? initializer.keys.graph : initializer.graph;
+    // a file initializer names the table after its file (TF's _shared_name), so tables over one file share it
+    shared ??= initializer instanceof KeyValueTensorInitializer ? undefined : initializer.sharedName;
     this.keyDtype = initializer.keyDtype;
     this.valueDtype = initializer.valueDtype;
     const built = g.nameScope((nm as string | null | undefined) ?? 'hash_table', (scope) => {
@@ -123,7 +139,7 @@ export class StaticHashTable {
 
 /** `tf.contrib.lookup.HashTable(initializer, default_value, shared_name=None, name=None)`. */
 export class HashTable extends StaticHashTable {
-  constructor(initializer: KeyValueTensorInitializer, defaultValue: TensorLike, sharedName?: string | null | { sharedName?: string; name?: string }, name?: string) {
+  constructor(initializer: TableInitializer, defaultValue: TensorLike, sharedName?: string | null | { sharedName?: string; name?: string }, name?: string) {
     if (sharedName && typeof sharedName === 'object') super(initializer, defaultValue, sharedName);
     else super(initializer, defaultValue, { name: name ?? undefined, sharedName: (sharedName as string | null | undefined) ?? undefined });
   }
@@ -144,9 +160,12 @@ export class IdTableWithHashBuckets {
   lookup(keys: TensorLike, name?: string): Tensor {
     const g = this.table.resourceHandle.graph;
     return g.nameScope(name ?? `${this.name}_Lookup`, () => {
-      const ids = this.table.lookup(keys);
+      let k = toTensor(keys, this.table.keyDtype);
+      // integer keys: the table's int64, hashed through their decimal text (TF's _as_string)
+      if (k.dtype !== 'string' && this.table.keyDtype === 'int64' && k.dtype !== 'int64') k = cast(k, 'int64');
+      const ids = this.table.lookup(k);
       if (this.numOovBuckets === 0) return ids;
-      const buckets = stringToHashBucketFast(toTensor(keys, 'string'), this.numOovBuckets);
+      const buckets = stringToHashBucketFast(k.dtype === 'string' ? k : asString(k), this.numOovBuckets);
       return where(notEqual(ids, this.table.defaultValue), ids, add(buckets, this.table.size()));
     });
   }
