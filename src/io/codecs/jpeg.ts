@@ -1468,8 +1468,15 @@ export function encodeJpegBytes(pixels: Uint8Array, height: number, width: numbe
     const w = PW / 2, h = PH / 2;
     const out = new Uint8Array(w * h);
     const src = planes[ci]!;
-    // Columns and rows past the image are already replicated (expand_right_edge / _bottom_edge).
+    // Columns past the image are replicated source columns (jcsample expand_right_edge). Rows:
+    // jcprepct pads the source only to a whole row group (2 rows) before downsampling, then
+    // fills the rest of the iMCU row with copies of the last downsampled row.
+    const dh = Math.ceil(height / 2);
     for (let y = 0; y < h; y++) {
+      if (y >= dh) {
+        out.copyWithin(y * w, (dh - 1) * w, dh * w);
+        continue;
+      }
       for (let x = 0; x < w; x++) {
         const bias = x & 1 ? 2 : 1;
         const i0 = 2 * y * PW + 2 * x, i1 = i0 + PW;
