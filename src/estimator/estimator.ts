@@ -313,8 +313,14 @@ export class Estimator {
    * (default: a PredictOutput of the predictions as 'serving_default'). `assetsExtra` maps a
    * path under `assets.extra/` to a file copied there. Returns the export directory.
    */
-  async exportSavedModel(exportDirBase: string, servingInputReceiverFn?: ServingInputReceiverFn | ExportSavedModelOptions, assetsExtra?: Record<string, string> | null, asText?: boolean, checkpointPath?: string | null, stripDefaultAttrs?: boolean): Promise<string> {
-    const o = kwargs([exportDirBase, servingInputReceiverFn, assetsExtra, asText, checkpointPath, stripDefaultAttrs], ['exportDirBase', 'servingInputReceiverFn', 'assetsExtra', 'asText', 'checkpointPath', 'stripDefaultAttrs'], 'export_saved_model', 1) as unknown as { exportDirBase: string; servingInputReceiverFn?: ServingInputReceiverFn } & ExportSavedModelOptions;
+  async exportSavedModel(exportDirBase: string, servingInputReceiverFn?: ServingInputReceiverFn | ExportSavedModelOptions, assetsExtra?: Record<string, string> | null | ExportSavedModelOptions, asText?: boolean | ExportSavedModelOptions, checkpointPath?: string | null, stripDefaultAttrs?: boolean): Promise<string> {
+    const names = ['exportDirBase', 'servingInputReceiverFn', 'assetsExtra', 'asText', 'checkpointPath', 'stripDefaultAttrs'];
+    const given: unknown[] = [exportDirBase, servingInputReceiverFn, assetsExtra, asText, checkpointPath, stripDefaultAttrs];
+    while (given.length > 0 && given[given.length - 1] === undefined) given.pop();
+    // a trailing assetsExtra dict (keys: paths) is positional, not the options
+    const last = given[given.length - 1];
+    if (given.length === 3 && typeof last === 'object' && last !== null && Object.keys(last).some((k) => !names.includes(k))) given.push({});
+    const o = kwargs(given, names, 'export_saved_model', 1) as unknown as { exportDirBase: string; servingInputReceiverFn?: ServingInputReceiverFn } & ExportSavedModelOptions;
     const receiverFn = o.servingInputReceiverFn;
     if (typeof receiverFn !== 'function') throw new ValueError('An input_receiver_fn must be defined.');
     const ckpt = o.checkpointPath ?? this.latestCheckpoint();

@@ -126,6 +126,28 @@ describe('Estimator.exportSavedModel', () => {
   });
 });
 
+describe('canned estimators export', () => {
+  it("a LinearClassifier's SavedModel serves TF's classify, predict and default signatures", async () => {
+    const fc = tf.featureColumn;
+    const xs2 = Float32Array.from({ length: 60 }, (_, i) => (i % 3) - 1 + 0.1 * Math.sin(i));
+    const labels = tf.NDArray.fromStrings(Array.from(xs2, (v) => (v < -0.5 ? 'lo' : v > 0.5 ? 'hi' : 'mid')));
+    const est = new tf.estimator.LinearClassifier([fc.numericColumn('x')], { modelDir: path.join(root, 'lin'), nClasses: 3, labelVocabulary: ['lo', 'mid', 'hi'], optimizer: 'SGD' });
+    await est.train(tf.estimator.inputs.numpyInputFn({ x: new tf.NDArray(xs2, [60]) }, labels, { batchSize: 20, numEpochs: null, shuffle: false }), { steps: 5 });
+    const dir = await est.exportSavedModel(path.join(root, 'lin-export'), tf.estimator.export.buildParsingServingInputReceiverFn({ x: new tf.io.FixedLenFeature([1], 'float32') }));
+    const { sess, mg, t } = await loaded(dir);
+    expect(Object.keys(mg.signatureDef).sort()).toEqual(['classification', 'predict', 'serving_default']);
+    const cls = mg.signatureDef.classification!;
+    expect(cls.methodName).toBe('tensorflow/serving/classify');
+    expect(mg.signatureDef.serving_default).toEqual(cls);
+    expect(Object.keys(mg.signatureDef.predict!.outputs).sort()).toEqual(['class_ids', 'classes', 'logits', 'probabilities']);
+    const [scores, classes, probs] = (await sess.run([t(cls.outputs.scores!), t(cls.outputs.classes!), t(mg.signatureDef.predict!.outputs.probabilities!)], new Map([[t(cls.inputs.inputs!), tf.NDArray.fromStrings([exampleOf(-1), exampleOf(1)])]]))) as tf.NDArray[];
+    expect(scores!.shape).toEqual([2, 3]);
+    expect(Array.from(scores!.data as Float32Array)).toEqual(Array.from(probs!.data as Float32Array));
+    expect(classes!.shape).toEqual([2, 3]);
+    expect([0, 1, 2].map((k) => classes!.get(1, k))).toEqual(['lo', 'mid', 'hi']);
+  }, 60_000);
+});
+
 describe('tf.estimator.trainAndEvaluate', () => {
   it('evaluates after each new checkpoint and at the end, running the exporters', async () => {
     const modelDir = path.join(root, 'tae');

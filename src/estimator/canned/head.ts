@@ -17,6 +17,7 @@ import { scalar } from '../../summary/summary.js';
 import { getGlobalStep } from '../../train/global-step.js';
 import type { Optimizer } from '../../train/optimizer.js';
 import { EstimatorSpec, type Mode, ModeKeys } from '../spec.js';
+import { ClassificationOutput, type ExportOutput, PredictOutput, RegressionOutput } from '../export.js';
 
 export type LossReduction = 'sum' | 'weighted_mean' | 'sum_over_batch_size' | 'weighted_sum_over_batch_size' | 'sum_by_nonzero_weights';
 
@@ -44,6 +45,8 @@ export abstract class Head {
   /** The per-example loss `[batch, 1]` and the labels as the head uses them. */
   protected abstract unreducedLoss(labels: Tensor, logits: Tensor): { loss: Tensor; labels: Tensor };
   abstract predictions(logits: Tensor): Record<string, Tensor>;
+  /** The serving signatures of a PREDICT spec: 'serving_default', the head's own ('classification' / 'regression') and 'predict'. */
+  protected abstract exportOutputs(preds: Record<string, Tensor>): Record<string, ExportOutput>;
   protected abstract metrics(labels: Tensor, preds: Record<string, Tensor>, weights: Tensor | null, loss: Tensor): Metrics;
 
   /** TF's compute_weighted_loss with the head's reduction. */
@@ -74,7 +77,7 @@ export abstract class Head {
   createEstimatorSpec(features: Features, mode: Mode, logits: Tensor, labels: Tensor | null, optimizer: Optimizer | null, trainOpFn?: ((loss: Tensor) => Operation | Tensor) | null): EstimatorSpec {
     this.checkLogits(logits);
     const predictions = nameScope('head', () => this.predictions(logits));
-    if (mode === ModeKeys.PREDICT) return new EstimatorSpec(mode, { predictions });
+    if (mode === ModeKeys.PREDICT) return new EstimatorSpec(mode, { predictions, exportOutputs: nameScope('head', () => this.exportOutputs(predictions)) });
     if (labels === null) throw new ValueError(`You must provide a labels Tensor. Given: None. Suggested troubleshooting steps: Check that your data contain your label feature. Check that your input_fn properly parses and returns labels.`);
     const weights = this.weights(features);
     const { loss: unreduced, labels: used } = nameScope('head', () => this.unreducedLoss(labels, logits));
@@ -117,6 +120,18 @@ function classStrings(classIds: Tensor, vocab: readonly string[] | null | undefi
   return asString(classIds, { name: 'str_classes' });
 }
 
+/**
+ * TF's `_classification_output`: the scores with every class's name (the vocabulary, or the
+ * ids as strings) tiled over the batch.
+ */
+function classificationOutputs(scores: Tensor, nClasses: number, vocab: readonly string[] | null | undefined, preds: Record<string, Tensor>): Record<string, ExportOutput> {
+  const names = vocab ? ops.constant([...vocab], 'string') : asString(ops.range(nClasses));
+  const batch = ops.slice(ops.shape(scores), [0], [1]);
+  const classes = ops.tile(ops.expandDims(names, 0), ops.concat([batch, ops.constant([1], 'int32')], 0));
+  const out = new ClassificationOutput(scores, classes);
+  return { serving_default: out, classification: out, predict: new PredictOutput(preds) };
+}
+
 export class MultiClassHead extends Head {
   constructor(readonly nClasses: number, o: HeadOptions) {
     super(o);
@@ -138,6 +153,9 @@ export class MultiClassHead extends Head {
       class_ids: classIds,
       classes: classStrings(classIds, this.o.labelVocabulary),
     };
+  }
+  protected exportOutputs(preds: Record<string, Tensor>): Record<string, ExportOutput> {
+    return classificationOutputs(preds.probabilities!, this.nClasses, this.o.labelVocabulary, preds);
   }
   protected metrics(labels: Tensor, preds: Record<string, Tensor>, weights: Tensor | null, loss: Tensor): Metrics {
     return {
@@ -164,6 +182,9 @@ export class BinaryHead extends Head {
       class_ids: classIds,
       classes: classStrings(classIds, this.o.labelVocabulary),
     };
+  }
+  protected exportOutputs(preds: Record<string, Tensor>): Record<string, ExportOutput> {
+    return classificationOutputs(preds.probabilities!, 2, this.o.labelVocabulary, preds);
   }
   protected metrics(labels: Tensor, preds: Record<string, Tensor>, weights: Tensor | null, loss: Tensor): Metrics {
     const labelMean = mean(labels, { weights, name: 'label/mean' });
@@ -197,6 +218,10 @@ export class RegressionHead extends Head {
   }
   predictions(logits: Tensor): Record<string, Tensor> {
     return { predictions: logits };
+  }
+  protected exportOutputs(preds: Record<string, Tensor>): Record<string, ExportOutput> {
+    const out = new RegressionOutput(preds.predictions!);
+    return { serving_default: out, regression: out, predict: new PredictOutput(preds) };
   }
   protected metrics(labels: Tensor, preds: Record<string, Tensor>, weights: Tensor | null, loss: Tensor): Metrics {
     return {
