@@ -552,27 +552,70 @@ function functionRunner(ctx: IterContext, g: Graph): Runner {
   return r;
 }
 
-/** A map/filter function traced once into its own graph. */
+/** A function's graph → the graph its function was traced in (the enclosing one, TF's `outer_graph`). */
+const outerGraphs = new WeakMap<Graph, Graph>();
+
+/**
+ * A map/filter function traced once into its own graph. A tensor of an enclosing graph that the
+ * function uses (a main-graph placeholder or variable read, or a tensor of the dataset function
+ * it is nested in, at any depth) is captured as TF's FuncGraph captures it: a placeholder of
+ * this graph stands for it, and the outer tensor is one of the function's `captured` inputs.
+ * The dataset holding the function reports those among its `captures()`, so each is computed
+ * where it lives (the main graph when the iterator is initialized, an enclosing function per
+ * call of it) and fed from the iterator context's captured values.
+ */
 export class TracedFunction {
   readonly graph = new Graph();
   readonly inputs: Tensor[];
   readonly outputs: Tensor[];
   readonly structure: Structure;
+  /** The outer tensors the function captured, in order; `capturePlaceholders[i]` stands for `captured[i]`. */
+  readonly captured: Tensor[] = [];
+  readonly capturePlaceholders: Tensor[] = [];
   constructor(fn: (...args: any[]) => unknown, spec: ElementSpec, what: string, shapes?: PartialShape[]) {
     if (typeof fn !== 'function') throw new TypeError(`${what} takes a function`);
-    this.graph.seed = getDefaultGraph().seed;
-    const { inputs, result } = this.graph.asDefault(() => {
-      const argShapes = shapes ?? spec.shapes;
-      const inputs = spec.dtypes.map((d, i) => placeholder(d, argShapes[i] === null ? undefined : (argShapes[i] as (number | null)[]), `arg${i}`));
-      const arg = pack<unknown>(spec.structure, spec.windows ? inputs.map(spec.windows) : inputs);
-      return { inputs, result: Array.isArray(spec.structure) ? fn(...(arg as unknown[])) : fn(arg) };
-    });
-    this.inputs = inputs;
-    const f = flatten<unknown>(result, (x) => x instanceof Tensor || isLeafInput(x));
-    this.structure = f.structure;
-    this.outputs = this.graph.asDefault(() => f.leaves.map((x) => toTensor(x as TensorLike)));
-    for (const t of this.outputs) {
-      if (t.graph !== this.graph) throw new ValueError(`${what}: the function returned ${t.name}, a tensor of another graph; functions of datasets build their ops from their arguments`);
+    const outer = getDefaultGraph();
+    outerGraphs.set(this.graph, outer);
+    this.graph.seed = outer.seed;
+    const byOuter = new Map<Tensor, Tensor>();
+    this.graph.capture = (t) => {
+      let c = byOuter.get(t);
+      if (c) return c;
+      let g: Graph | undefined = outer;
+      while (g && g !== t.graph) g = outerGraphs.get(g);
+      if (!g) {
+        let inner: Graph | undefined = t.graph;
+        while (inner && inner !== this.graph) inner = outerGraphs.get(inner);
+        throw new ValueError(inner
+          ? `The tensor '${t}' cannot be accessed here: it is defined in another function or code block. Use return values, explicit Python locals or TensorFlow collections to access it. Defined in: FuncGraph(${what} nested); accessed from: FuncGraph(${what}).`
+          : `${what}: ${t} is from a graph that neither is this function's nor encloses it; a dataset function can use tensors of the graphs it is built in only`);
+      }
+      const saved = this.graph.controlFlowContext;
+      this.graph.controlFlowContext = null;
+      try {
+        c = this.graph.asDefault(() => this.graph.nameScope(null, () => this.graph.controlDependencies(null, () => placeholder(t.dtype, t.shape === null ? undefined : (t.shape as (number | null)[]), t.op.name.replace(/^.*\//, '')))));
+      } finally {
+        this.graph.controlFlowContext = saved;
+      }
+      byOuter.set(t, c);
+      this.captured.push(t);
+      this.capturePlaceholders.push(c);
+      return c;
+    };
+    try {
+      const { inputs, result } = this.graph.asDefault(() => {
+        const argShapes = shapes ?? spec.shapes;
+        const inputs = spec.dtypes.map((d, i) => placeholder(d, argShapes[i] === null ? undefined : (argShapes[i] as (number | null)[]), `arg${i}`));
+        const arg = pack<unknown>(spec.structure, spec.windows ? inputs.map(spec.windows) : inputs);
+        return { inputs, result: Array.isArray(spec.structure) ? fn(...(arg as unknown[])) : fn(arg) };
+      });
+      this.inputs = inputs;
+      const f = flatten<unknown>(result, (x) => x instanceof Tensor || isLeafInput(x));
+      this.structure = f.structure;
+      // an outer tensor returned as it is comes back through its capture (as in TF)
+      this.outputs = this.graph.asDefault(() => f.leaves.map((x) => toTensor(x as TensorLike))).map((t) => (t.graph === this.graph ? t : this.graph.capture!(t)));
+    } finally {
+      this.graph.capture = null;
     }
   }
   /** In an exported GraphDef's attrs: the function's output count (its graph stays with this process). */
@@ -581,6 +624,11 @@ export class TracedFunction {
   }
   *call(ctx: IterContext, el: Element): HostGen<Element> {
     const feeds = new Map<Tensor, NDArray>(this.inputs.map((p, i) => [p, el[i]!]));
+    this.captured.forEach((t, i) => {
+      const v = ctx.captured.get(t);
+      if (v === undefined) throw new InvalidArgumentError(`The value of ${t.name}, which a dataset function captures, is not available here: the dataset holding the function does not report it among its captured tensors`);
+      feeds.set(this.capturePlaceholders[i]!, v);
+    });
     const need = [...new Set(this.outputs.filter((t) => !feeds.has(t)))];
     if (need.length === 0) return this.outputs.map((t) => feeds.get(t)!);
     const runner = functionRunner(ctx, this.graph);
@@ -599,12 +647,19 @@ export class TracedFunction {
 // ----- transformations ---------------------------------------------------------------------
 
 export abstract class UnaryDataset extends Dataset {
+  /** The traced functions of the transformation: the outer tensors they capture are among the dataset's. */
+  protected readonly functions: TracedFunction[] = [];
   constructor(protected readonly input: Dataset) {
     super();
   }
   override captures(): Tensor[] {
-    return this.input.captures();
+    return [...this.input.captures(), ...functionCaptures(this.functions)];
   }
+}
+
+/** The outer tensors `fns` capture, each once. */
+export function functionCaptures(fns: readonly (TracedFunction | null | undefined)[]): Tensor[] {
+  return [...new Set(fns.flatMap((f) => (f ? f.captured : [])))];
 }
 
 class MapDataset extends UnaryDataset {
@@ -613,6 +668,7 @@ class MapDataset extends UnaryDataset {
   constructor(input: Dataset, fn: (...args: any[]) => unknown) {
     super(input);
     this.fn = new TracedFunction(fn, input.spec, 'map');
+    this.functions.push(this.fn);
     this.spec = { structure: this.fn.structure, dtypes: this.fn.outputs.map((t) => t.dtype), shapes: this.fn.outputs.map((t) => t.shape) };
   }
   open(ctx: IterContext): Stage {
@@ -633,6 +689,7 @@ class FilterDataset extends UnaryDataset {
   constructor(input: Dataset, predicate: (...args: any[]) => unknown) {
     super(input);
     this.fn = new TracedFunction(predicate, input.spec, 'filter');
+    this.functions.push(this.fn);
     const o = this.fn.outputs;
     if (o.length !== 1 || o[0]!.dtype !== 'bool' || (o[0]!.shape !== null && o[0]!.shape.length !== 0)) {
       throw new ValueError(`\`predicate\` return type must be convertible to a scalar boolean tensor. Was ${o.map((t) => `TensorSpec(shape=${pyShape(t.shape)}, dtype=${dtypeName(t.dtype)})`).join(', ')}.`);
@@ -883,6 +940,7 @@ class InterleaveDataset extends UnaryDataset {
       inner = d;
       return d.captures();
     }, input.spec, what);
+    this.functions.push(this.fn);
     this.inner = inner!;
     this.spec = this.inner.spec;
   }

@@ -82,12 +82,15 @@ interface Grouping {
   key(ctx: IterContext, el: Element): HostGen<number>;
   windowSize(ctx: IterContext, key: number): HostGen<number>;
   reducer(key: number): WindowReducer;
+  /** The traced functions (key, window size, reducers): their captured outer tensors are the dataset's. */
+  functions: TracedFunction[];
 }
 
 class GroupByWindowDataset extends UnaryDataset {
   readonly spec: ElementSpec;
   constructor(input: Dataset, private readonly g: Grouping, specs: ElementSpec[], private readonly extra: Tensor[]) {
     super(input);
+    this.functions.push(...g.functions);
     const first = specs[0]!;
     for (const s of specs) {
       if (s.dtypes.length !== first.dtypes.length || s.dtypes.some((d, i) => d !== first.dtypes[i])) throw new TypeError('The datasets `reduce_func` returns for the buckets must have the same types.');
@@ -96,7 +99,7 @@ class GroupByWindowDataset extends UnaryDataset {
     this.spec = { structure: first.structure, dtypes: first.dtypes, shapes: first.shapes.map((s, i) => specs.reduce<PartialShape>((m, p) => most(m, p.shapes[i]!), s)) };
   }
   override captures(): Tensor[] {
-    return [...this.input.captures(), ...this.extra];
+    return [...super.captures(), ...this.extra];
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
@@ -193,6 +196,7 @@ export function groupByWindow(...args: unknown[]): (dataset: Dataset) => Dataset
         return size instanceof Tensor ? Number(ctx.captured.get(size)!.data[0]) : (size as number);
       },
       reducer: () => r,
+      functions: [keyFn, ...(sizeFn ? [sizeFn] : []), r.fn],
     };
     return new GroupByWindowDataset(dataset, g, [r.inner.spec], size instanceof Tensor ? [size] : []);
   };
@@ -249,6 +253,7 @@ export function bucketBySequenceLength(...args: unknown[]): (dataset: Dataset) =
         if (toBoundary && key === bounds.length) throw new InvalidArgumentError('When pad_to_bucket_boundary=True, elements must have length < max(bucket_boundaries).');
         return reducers[key]!;
       },
+      functions: [lenFn, ...reducers.map((r) => r.fn)],
     };
     return new GroupByWindowDataset(dataset, g, reducers.map((r) => r.inner.spec), []);
   };
@@ -313,6 +318,7 @@ class GroupByReducerDataset extends UnaryDataset {
     this.finalizeFn = new TracedFunction(reducer.finalizeFunc, { structure: state, dtypes, shapes }, 'group_by_reducer');
     const out = this.finalizeFn.outputs;
     this.spec = { structure: this.finalizeFn.structure, dtypes: out.map((t) => t.dtype), shapes: out.map((t) => t.shape) };
+    this.functions.push(this.keyFn, this.initFn, this.reduceFn, this.finalizeFn);
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);

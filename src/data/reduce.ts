@@ -35,7 +35,7 @@ registerGradient('ReduceDataset', null);
 
 registerHostOp('ReduceDataset', function* (op, ins, hc) {
   const a = op.attrs as ReduceAttrs;
-  const caps = a.dataset.captures();
+  const caps = [...a.dataset.captures(), ...a.fn.captured];
   const ctx: IterContext = { runner: hc.runner, sync: hc.sync, captured: new Map(caps.map((t, i) => [t, ins[i]!] as const)), life: { stopped: false } };
   const stage = a.dataset.open(ctx);
   let state = ins.slice(a.captures);
@@ -76,7 +76,9 @@ Dataset.prototype.reduce = function (this: Dataset, initialState: unknown, reduc
     if (relaxed.every((s, i) => sameShape(s, shapes[i]!))) break;
     shapes = relaxed;
   }
-  const attrs: ReduceAttrs = { dataset: this, fn, state: { structure: f.structure, dtypes, shapes }, captures: this.captures().length };
-  const op = makeOp(getDefaultGraph(), 'ReduceDataset', [...this.captures(), ...init], attrs, undefined, 'ReduceDataset');
+  // the pipeline's captured tensors, then those reduceFunc captures, then the initial state
+  const caps = [...this.captures(), ...fn.captured];
+  const attrs: ReduceAttrs = { dataset: this, fn, state: { structure: f.structure, dtypes, shapes }, captures: caps.length };
+  const op = makeOp(getDefaultGraph(), 'ReduceDataset', [...caps, ...init], attrs, undefined, 'ReduceDataset');
   return pack(f.structure, op.outputs as Tensor[]);
 };

@@ -51,11 +51,12 @@ class ScanDataset extends UnaryDataset {
       shapes = relaxed;
     }
     this.fn = fn;
+    this.functions.push(fn);
     const out = fn.outputs.slice(k);
     this.spec = { structure: (fn.structure as Structure[])[1]!, dtypes: out.map((t) => t.dtype), shapes: out.map((t) => t.shape) };
   }
   override captures(): Tensor[] {
-    return [...this.input.captures(), ...this.init];
+    return [...super.captures(), ...this.init];
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);

@@ -1,7 +1,7 @@
 /** The default graph and the default session — the only global state in tsflow. */
 import { RuntimeError } from '../errors.js';
 import { createAsyncContext } from '../platform/async-context.js';
-import { type DeviceFunction, Graph } from './graph.js';
+import { type DeviceFunction, Graph, setDefaultGraphLookup } from './graph.js';
 import type { Operation, Tensor } from './tensor.js';
 
 /** What the graph layer needs of a default session (the Session class lives above it). */
@@ -32,6 +32,7 @@ export function getDefaultGraph(): Graph {
   for (let f = currentFrame(); f; f = f.parent) if (f.graph) return f.graph;
   return installed[installed.length - 1]?.graph ?? root;
 }
+setDefaultGraphLookup(getDefaultGraph);
 
 /** The innermost default session, or null (typed as `tf.Session` by the session layer). */
 export function defaultSession(): DefaultSession | null {

@@ -67,6 +67,12 @@ export interface ControlFlowHook {
 
 export class Graph {
   private readonly _ops: Operation[] = [];
+  /**
+   * Set on a function's graph while its function is traced (TF's FuncGraph): ops made while it
+   * is the default graph go in it, and an input from another graph is replaced by what this
+   * returns, the placeholder that captures the outer value.
+   */
+  capture: ((t: Tensor) => Tensor) | null = null;
   /** The innermost control-flow region being built, or null. */
   controlFlowContext: ControlFlowHook | null = null;
   private readonly byName = new Map<string, Operation>();
@@ -244,12 +250,15 @@ export class Graph {
     } else {
       name = this.uniqueName(spec.name ?? spec.defaultName);
     }
-    for (const t of spec.inputs) {
-      if (t.graph !== this) throw new ValueError(`${t} is not from the passed-in graph.`);
+    let own = spec.inputs;
+    if (own.some((t) => t.graph !== this)) {
+      const capture = this.capture;
+      if (!capture) throw new ValueError(`${own.find((t) => t.graph !== this)} is not from the passed-in graph.`);
+      own = own.map((t) => (t.graph === this ? t : capture(t)));
     }
     // The name is taken first, then values from outside a control-flow region enter it (TF1's order).
     const cf = this.controlFlowContext;
-    const inputs = cf ? this.nameScope(`${name}/`, () => cf.captureInputs(spec.inputs)) : spec.inputs;
+    const inputs = cf ? this.nameScope(`${name}/`, () => cf.captureInputs(own)) : own;
     const control: Operation[] = [];
     for (const frame of this.controlStack) {
       for (const op of frame) {
@@ -393,12 +402,21 @@ export class Graph {
  * first graph element, which every other one must share; `dflt` when there is none.
  */
 export function graphFromInputs(items: readonly (Tensor | Operation)[], dflt: Graph): Graph {
+  // TF's `_get_graph_from_inputs`: while a function is traced its graph takes every op
+  const building = defaultGraphLookup();
+  if (building?.capture) return building;
   const first = items[0];
   if (!first) return dflt;
   for (const x of items) {
     if (x.graph !== first.graph) throw new ValueError(`${x} must be from the same graph as ${first}.`);
   }
   return first.graph;
+}
+
+let defaultGraphLookup: () => Graph | null = () => null;
+/** Set once by the graph context (src/graph/context.ts): how graphFromInputs finds the default graph. */
+export function setDefaultGraphLookup(f: () => Graph): void {
+  defaultGraphLookup = f;
 }
 
 /** Python's KeyError, as `as_graph_element` raises it. */
