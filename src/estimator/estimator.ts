@@ -127,7 +127,8 @@ export class Estimator {
   readonly config: RunConfig;
   readonly params: Record<string, unknown>;
   readonly warmStartSettings: WarmStartSettings | null;
-  private readonly modelFn: ModelFn;
+  /** The model function (TF's `estimator.model_fn`). */
+  readonly modelFn: ModelFn;
 
   /**
    * `Estimator(modelFn, modelDir?, config?, params?, warmStartFrom?)`, each also by keyword

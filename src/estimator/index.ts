@@ -12,3 +12,5 @@ export {
   NanLossDuringTrainingError, NanTensorHook, ProfilerHook, SecondOrStepTimer, StepCounterHook, StopAtStepHook, SummarySaverHook,
 } from '../train/hooks/index.js';
 export { SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues } from '../train/session-run-hook.js';
+export { BaselineClassifier, BaselineRegressor } from './canned/baseline.js';
+export { addMetrics } from './extenders.js';

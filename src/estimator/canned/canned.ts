@@ -40,7 +40,7 @@ const OPTIMIZERS: Record<string, (lr: number) => Optimizer> = {
 };
 
 /** TF's optimizers.get_optimizer_instance: a name (with the estimator's learning rate), an instance, or a function returning one. */
-function optimizerInstance(spec: OptimizerSpec, learningRate: number): Optimizer {
+export function optimizerInstance(spec: OptimizerSpec, learningRate: number): Optimizer {
   if (typeof spec === 'string') {
     const make = OPTIMIZERS[spec];
     if (!make) throw new ValueError(`Unsupported optimizer name: ${spec}. Supported names are: ${Object.keys(OPTIMIZERS).sort().join(', ')}`);
@@ -112,7 +112,7 @@ function dnnConfig(a: Record<string, unknown>): DnnConfig {
   };
 }
 
-function headOptions(a: Record<string, unknown>): HeadOptions {
+export function headOptions(a: Record<string, unknown>): HeadOptions {
   return {
     weightColumn: (a.weightColumn as string | null | undefined) ?? null,
     labelVocabulary: (a.labelVocabulary as string[] | null | undefined) ?? null,
@@ -121,7 +121,7 @@ function headOptions(a: Record<string, unknown>): HeadOptions {
 }
 
 /** An Estimator whose model function is TF1's: the network's logits through a head. */
-class CannedEstimator extends Estimator {
+export class CannedEstimator extends Estimator {
   constructor(head: Head, logitsFn: (features: Record<string, Tensor>, mode: Mode, units: number) => Tensor, optimizer: () => Optimizer, a: Record<string, unknown>) {
     super(
       (features: Record<string, Tensor> | Tensor, labels: Tensor | null, mode: Mode) => {
