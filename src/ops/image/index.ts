@@ -900,3 +900,5 @@ export { rgbToYuv, yuvToRgb, rgbToYiq, yiqToRgb } from './colour-spaces.js';
 export { combinedNonMaxSuppression } from './combined-nms.js';
 export { extractGlimpse } from './glimpse.js';
 export { adjustJpegQuality, extractPatches, extractImagePatches } from './jpeg-quality-patches.js';
+export { nonMaxSuppressionPadded, nonMaxSuppressionWithScores, nonMaxSuppressionOverlaps } from './nms-variants.js';
+export { randomJpegQuality } from './jpeg-variable-quality.js';

@@ -5,26 +5,32 @@
  * names). adjustJpegQuality runs through the JPEG host ops, so, as in TF, it has no gradient.
  */
 import { kwargs } from '../../args.js';
-import type { Tensor } from '../../graph/tensor.js';
+import { Tensor } from '../../graph/tensor.js';
 import { type TensorLike, toTensor } from '../convert.js';
 import { extractImagePatches } from '../space-batch.js';
 import { convertImageDtype } from './index.js';
-import { decodeJpeg, encodeJpeg } from './jpeg.js';
+import { makeOp } from '../registry.js';
+import { decodeJpeg } from './jpeg.js';
+import './jpeg-variable-quality.js';
 
 /**
  * `tf.image.adjustJpegQuality(image, jpegQuality, name?)`: a 3-D `[h, w, 1 | 3]` image encoded as
- * JPEG at `jpegQuality` (a Python int in [0, 100]) and decoded again, in the image's dtype.
+ * JPEG at `jpegQuality` (an int in [0, 100], or an int32 scalar tensor) and decoded again, in the image's dtype.
  */
 export function adjustJpegQuality(...args: unknown[]): Tensor {
   const o = kwargs(args, ['image', 'jpegQuality', 'name'], 'adjust_jpeg_quality', 2);
   const q = o.jpegQuality;
-  if (typeof q !== 'number' || !Number.isInteger(q)) throw new TypeError(`Expected int for argument 'quality' not ${String(q)}.`);
+  if (!(q instanceof Tensor) && (typeof q !== 'number' || !Number.isInteger(q))) throw new TypeError(`Expected int for argument 'quality' not ${String(q)}.`);
   const x = toTensor(o.image as TensorLike);
   const g = x.graph;
   return g.nameScope((o.name as string | undefined) ?? 'adjust_jpeg_quality', () => g.asDefault(() => {
     const orig = x.dtype;
     const u8 = convertImageDtype(x, 'uint8');
-    const decoded = decodeJpeg(encodeJpeg(u8, { quality: q }));
+    // TF 1.15 (past its 2019-04-04 forward-compatibility date): EncodeJpegVariableQuality, the
+    // quality an int32 tensor (a Python int is converted)
+    const quality = q instanceof Tensor ? q : toTensor(q, 'int32');
+    const encoded = makeOp(g, 'EncodeJpegVariableQuality', [u8, quality], {}, undefined, 'EncodeJpegVariableQuality').outputs[0]!;
+    const decoded = decodeJpeg(encoded);
     return convertImageDtype(decoded, orig);
   }));
 }
