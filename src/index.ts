@@ -78,6 +78,7 @@ export { parseSingleSequenceExample, parseSequenceExample } from './ops/parse-se
 export { decodeCompressed } from './ops/decode-compressed.js';
 export { decodeJsonExample } from './ops/decode-json-example.js';
 export { decodeCsv } from './ops/decode-csv.js';
+export { makeTensorProto, makeNdarray } from './contrib/util.js';
 
 import { webgpuAvailable as probe } from './session/webgpu-probe.js';
 /** Whether a WebGPU adapter exists here (loads the WebGPU runtime on demand). */

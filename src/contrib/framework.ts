@@ -12,3 +12,5 @@ export {
   variable, modelVariable, localVariable, addModelVariable, getVariablesToRestore, assignFromCheckpoint, assignFromCheckpointFn,
   assignFromValues, assignFromValuesFn,
 } from './slim/variables.js';
+/** `tf.contrib.framework.nest`: flatten, packSequenceAs, mapStructure, assertSameStructure, isSequence. */
+export * as nest from './framework-nest.js';

@@ -57,3 +57,7 @@ export * as keras from '../keras/index.js';
 export * as linalg from './linalg.js';
 /** `tf.contrib.data`: the tf.data.experimental sources and transformations under TF 1.15's contrib names. */
 export * as data from './data.js';
+/** `tf.contrib.nn`: `alphaDropout`. */
+export * as nn from './nn.js';
+/** `tf.contrib.util`: `makeTensorProto`, `makeNdarray`, `constantValue`. */
+export * as util from './util-namespace.js';

@@ -5,3 +5,6 @@
 export { randomUniform as uniform, randomNormal as normal, truncatedNormal } from './random.js';
 export { categorical, multinomial } from './multinomial.js';
 export { randomGamma as gamma, randomPoisson as poisson } from './random-gamma.js';
+export {
+  statelessUniform, statelessNormal, statelessTruncatedNormal, statelessMultinomial, statelessCategorical,
+} from './stateless-random.js';

@@ -1,5 +1,5 @@
 /** `tf.sparse`: TF 1.15's sparse namespace (the ops built so far). */
-export { sparseTensorToDense as toDense, SparseTensor, sparsePlaceholder as placeholder, sparseTensorDenseMatmul as sparseDenseMatmul } from './sparse-tensor.js';
+export { sparseTensorToDense as toDense, SparseTensor, sparsePlaceholder as placeholder, sparseTensorDenseMatmul as sparseDenseMatmul, sparseTensorDenseMatmul as matmul } from './sparse-tensor.js';
 export { sparseCross as cross, sparseCrossHashed as crossHashed } from './sparse-cross.js';
 export { sparseResetShape as resetShape } from './sparse-extra.js';
 export {

@@ -85,3 +85,4 @@ export {
   stringToNumber as toNumber, stringToHashBucketFast as toHashBucketFast, stringToHashBucket as toHashBucket,
   stringToHashBucketStrong as toHashBucketStrong,
 } from './strings/ops.js';
+export { format } from './strings-format.js';

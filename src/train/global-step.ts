@@ -4,7 +4,8 @@ import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { zeros } from '../ops/array.js';
 import { Variable } from '../ops/variables.js';
-import type { Tensor } from '../graph/tensor.js';
+import { Tensor as TensorClass, type Tensor } from '../graph/tensor.js';
+import { pyShape } from '../shape.js';
 import type { Session } from '../session/session.js';
 
 /** The graph's global step variable, or null. */
@@ -50,3 +51,18 @@ export async function globalStep(sess: Session, globalStepTensor: Tensor | Varia
   if (!sess || typeof (sess as { run?: unknown }).run !== 'function') throw new TypeError('global_step: sess must be a tf.Session');
   return Number((await sess.run(globalStepTensor)).data[0]);
 }
+
+/**
+ * `tf.train.assertGlobalStep(globalStepTensor)`: TypeError unless it is a Variable or Tensor of
+ * an integer dtype and, where its shape is fully known, a scalar (TF's texts).
+ */
+export function assertGlobalStep(globalStepTensor: unknown): void {
+  if (!(globalStepTensor instanceof Variable) && !(globalStepTensor instanceof TensorClass)) {
+    throw new TypeError(`Existing "global_step" must be a Variable or Tensor: ${String(globalStepTensor)}.`);
+  }
+  const t = globalStepTensor as Variable | Tensor;
+  if (!INT_TYPES.includes(t.dtype)) throw new TypeError(`Existing "global_step" does not have integer type: ${t.dtype}`);
+  const s = t.shape;
+  if (s !== null && s.length !== 0 && s.every((d) => d !== null)) throw new TypeError(`Existing "global_step" is not scalar: ${pyShape(s)}`);
+}
+const INT_TYPES = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16'];

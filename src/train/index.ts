@@ -7,7 +7,7 @@ export {
 export { AdadeltaOptimizer } from './adadelta.js';
 export { ProximalAdagradOptimizer, ProximalGradientDescentOptimizer } from './proximal.js';
 export { AdagradDAOptimizer } from './adagrad-da.js';
-export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, globalStep } from './global-step.js';
+export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, globalStep, assertGlobalStep } from './global-step.js';
 export {
   exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, cosineDecayRestarts, linearCosineDecay,
   noisyLinearCosineDecay, piecewiseConstant,
@@ -28,3 +28,4 @@ export { Supervisor, type SupervisorOptions, type ManagedSessionOptions } from '
 export { summaryIterator } from './summary-iterator.js';
 export { basicTrainLoop } from './basic-train-loop.js';
 export { warmStart, WarmStartSettings } from './warm-start.js';
+export { VocabInfo } from './vocab-info.js';

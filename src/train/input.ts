@@ -15,11 +15,14 @@ import { controlDependencies, getDefaultGraph } from '../graph/context.js';
 import { GraphKeys } from '../graph/graph.js';
 import { type Operation, Tensor } from '../graph/tensor.js';
 import { FIFOQueue, PaddingFIFOQueue, type QueueBase, RandomShuffleQueue } from '../data/queue.js';
-import { gather, range, shape as shapeOp } from '../ops/array.js';
+import { expandDims, fill, gather, range, reshape, shape as shapeOp } from '../ops/array.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { constant, identity } from '../ops/core.js';
 import { cast, maximum, multiply, subtract } from '../ops/math.js';
 import { randomShuffle } from '../ops/random-shuffle.js';
+import { dynamicPartition } from '../ops/partition.js';
+import { getStaticValue } from '../ops/deprecated-aliases.js';
+import { noOp } from '../ops/core.js';
 import { Variable } from '../ops/variables.js';
 import '../ops/count-up-to.js';
 import { type PartialShape, pyShape } from '../shape.js';
@@ -193,6 +196,8 @@ interface BatchArgs {
   shuffle: { minAfterDequeue: number; seed: number | null } | null;
   scope: string;
   where: string;
+  /** maybe_*: a bool scalar (enqueue or not) or, with enqueueMany, a bool vector (which rows). */
+  keepInput?: Tensor;
 }
 
 function batchImpl(a: BatchArgs): any {
@@ -206,7 +211,21 @@ function batchImpl(a: BatchArgs): any {
   } else {
     queue = a.dynamicPad ? new PaddingFIFOQueue(a.capacity, types, common) : new FIFOQueue(a.capacity, types, common);
   }
-  const enq = (l: Tensor[]): Operation => (a.enqueueMany ? queue.enqueueMany(l) : queue.enqueue(l));
+  const enqFn = (l: Tensor[]): Operation => (a.enqueueMany ? queue.enqueueMany(l) : queue.enqueue(l));
+  const keep = a.keepInput;
+  const enq = (l: Tensor[]): Operation => {
+    if (!keep) return enqFn(l);
+    // TF's _enqueue: a vector keeps the rows where it is true (dynamic_partition's second part)
+    if (keep.shape!.length === 1) return enqFn(l.map((x) => dynamicPartition(x, cast(keep, 'int32'), 2)[1]!));
+    // a scalar: smart_cond — decided now when it is a constant; else (where TF builds a cond
+    // around the enqueue) the example is enqueued as a batch of zero or one rows, which enqueues
+    // the same and reads each input once per run
+    const known = getStaticValue(keep);
+    if (known !== null) return Number(known.data[0]) ? enqFn(l) : noOp();
+    const sel = cast(reshape(keep, [1]), 'int32');
+    if (a.enqueueMany) return queue.enqueueMany(l.map((x) => dynamicPartition(x, fill(gather(shapeOp(x), [0]), cast(keep, 'int32')), 2)[1]!));
+    return queue.enqueueMany(l.map((x) => dynamicPartition(expandDims(x, 0), sel, 2)[1]!));
+  };
   const ops = a.lists.length > 1 ? a.lists.map(enq) : Array.from({ length: a.numThreads }, () => enq(a.lists[0]!));
   addQueueRunner(new QueueRunner(queue, ops));
   if (a.shuffle) {
@@ -270,3 +289,68 @@ export const shuffleBatchJoin = tf1Function('train.shuffle_batch_join', ['tensor
       return batchImpl({ lists: flats.map((f) => f.list), flat: flats[0]!, batchSize, capacity, numThreads: 1, enqueueMany: !!enqueueMany, shapes, dynamicPad: false, allowSmallerFinalBatch: !!allowSmallerFinalBatch, sharedName: sharedName ?? null, shuffle: { minAfterDequeue, seed: seed ?? null }, scope, where: 'shuffle_batch_join' });
     });
   }, 4);
+
+// ----- maybe_*: conditional enqueueing ----------------------------------------------------------
+
+/** TF's _validate_keep_input: a bool tensor of rank 0, or rank 1 with enqueueMany. */
+function validateKeepInput(keepInput: TensorLike, enqueueMany: boolean): Tensor {
+  const k = toTensor(keepInput, 'bool', 'keep_input');
+  if (k.dtype !== 'bool') throw new TypeError(`keep_input must be a bool tensor, got ${k.dtype}`);
+  if (k.shape === null) throw new ValueError('`keep_input` dimensions must be known at graph construction.');
+  if (!enqueueMany && k.shape.length === 1) throw new ValueError('`keep_input` cannot be a vector when `enqueue_many=False`.');
+  if (k.shape.length > 1) throw new ValueError('`keep_input` must be 0 or 1 dimensions.');
+  return k;
+}
+
+/**
+ * `tf.train.maybeBatch(tensors, keepInput, batchSize, numThreads = 1, capacity = 32,
+ * enqueueMany = false, shapes?, dynamicPad = false, allowSmallerFinalBatch = false, sharedName?,
+ * name?)`: tf.train.batch that enqueues only where `keepInput` (a bool scalar, or with
+ * enqueueMany a vector choosing rows) is true.
+ */
+export const maybeBatch = tf1Function('train.maybe_batch', ['tensors', 'keepInput', 'batchSize', 'numThreads', 'capacity', 'enqueueMany', 'shapes', 'dynamicPad', 'allowSmallerFinalBatch', 'sharedName', 'name'],
+  (tensors: Tensors, keepInput: TensorLike, batchSize: number | Tensor, numThreads?: number | null, capacity?: number | null, enqueueMany?: boolean | null, shapes?: Shapes, dynamicPad?: boolean | null, allowSmallerFinalBatch?: boolean | null, sharedName?: string | null, name?: string | null): any => {
+    const flat = asList(tensors);
+    return nameScope(name, 'batch', (scope) => {
+      const keep = validateKeepInput(keepInput, !!enqueueMany);
+      return batchImpl({ lists: [flat.list], flat, batchSize, capacity: capacity ?? 32, numThreads: numThreads ?? 1, enqueueMany: !!enqueueMany, shapes, dynamicPad: !!dynamicPad, allowSmallerFinalBatch: !!allowSmallerFinalBatch, sharedName: sharedName ?? null, shuffle: null, scope, where: 'maybe_batch', keepInput: keep });
+    });
+  }, 3);
+
+/**
+ * `tf.train.maybeShuffleBatch(tensors, batchSize, capacity, minAfterDequeue, keepInput,
+ * numThreads = 1, seed?, enqueueMany = false, shapes?, allowSmallerFinalBatch = false,
+ * sharedName?, name?)`.
+ */
+export const maybeShuffleBatch = tf1Function('train.maybe_shuffle_batch', ['tensors', 'batchSize', 'capacity', 'minAfterDequeue', 'keepInput', 'numThreads', 'seed', 'enqueueMany', 'shapes', 'allowSmallerFinalBatch', 'sharedName', 'name'],
+  (tensors: Tensors, batchSize: number | Tensor, capacity: number, minAfterDequeue: number, keepInput: TensorLike, numThreads?: number | null, seed?: number | null, enqueueMany?: boolean | null, shapes?: Shapes, allowSmallerFinalBatch?: boolean | null, sharedName?: string | null, name?: string | null): any => {
+    const flat = asList(tensors);
+    return nameScope(name, 'shuffle_batch', (scope) => {
+      const keep = validateKeepInput(keepInput, !!enqueueMany);
+      if (capacity <= minAfterDequeue) throw new ValueError(`capacity ${capacity} must be bigger than min_after_dequeue ${minAfterDequeue}.`);
+      return batchImpl({ lists: [flat.list], flat, batchSize, capacity, numThreads: numThreads ?? 1, enqueueMany: !!enqueueMany, shapes, dynamicPad: false, allowSmallerFinalBatch: !!allowSmallerFinalBatch, sharedName: sharedName ?? null, shuffle: { minAfterDequeue, seed: seed ?? null }, scope, where: 'maybe_shuffle_batch', keepInput: keep });
+    });
+  }, 5);
+
+/** `tf.train.maybeBatchJoin(tensorsList, keepInput, batchSize, capacity = 32, enqueueMany = false, shapes?, dynamicPad = false, allowSmallerFinalBatch = false, sharedName?, name?)`. */
+export const maybeBatchJoin = tf1Function('train.maybe_batch_join', ['tensorsList', 'keepInput', 'batchSize', 'capacity', 'enqueueMany', 'shapes', 'dynamicPad', 'allowSmallerFinalBatch', 'sharedName', 'name'],
+  (tensorsList: readonly Tensors[], keepInput: TensorLike, batchSize: number | Tensor, capacity?: number | null, enqueueMany?: boolean | null, shapes?: Shapes, dynamicPad?: boolean | null, allowSmallerFinalBatch?: boolean | null, sharedName?: string | null, name?: string | null): any => {
+    if (tensorsList.length === 0) throw new ValueError('Expected at least one input in batch_join().');
+    const flats = tensorsList.map(asList);
+    return nameScope(name, 'batch_join', (scope) => {
+      const keep = validateKeepInput(keepInput, !!enqueueMany);
+      return batchImpl({ lists: flats.map((f) => f.list), flat: flats[0]!, batchSize, capacity: capacity ?? 32, numThreads: 1, enqueueMany: !!enqueueMany, shapes, dynamicPad: !!dynamicPad, allowSmallerFinalBatch: !!allowSmallerFinalBatch, sharedName: sharedName ?? null, shuffle: null, scope, where: 'maybe_batch_join', keepInput: keep });
+    });
+  }, 3);
+
+/** `tf.train.maybeShuffleBatchJoin(tensorsList, batchSize, capacity, minAfterDequeue, keepInput, seed?, enqueueMany = false, shapes?, allowSmallerFinalBatch = false, sharedName?, name?)`. */
+export const maybeShuffleBatchJoin = tf1Function('train.maybe_shuffle_batch_join', ['tensorsList', 'batchSize', 'capacity', 'minAfterDequeue', 'keepInput', 'seed', 'enqueueMany', 'shapes', 'allowSmallerFinalBatch', 'sharedName', 'name'],
+  (tensorsList: readonly Tensors[], batchSize: number | Tensor, capacity: number, minAfterDequeue: number, keepInput: TensorLike, seed?: number | null, enqueueMany?: boolean | null, shapes?: Shapes, allowSmallerFinalBatch?: boolean | null, sharedName?: string | null, name?: string | null): any => {
+    if (tensorsList.length === 0) throw new ValueError('Expected at least one input in shuffle_batch_join().');
+    const flats = tensorsList.map(asList);
+    return nameScope(name, 'shuffle_batch_join', (scope) => {
+      const keep = validateKeepInput(keepInput, !!enqueueMany);
+      if (capacity <= minAfterDequeue) throw new ValueError(`capacity ${capacity} must be bigger than min_after_dequeue ${minAfterDequeue}.`);
+      return batchImpl({ lists: flats.map((f) => f.list), flat: flats[0]!, batchSize, capacity, numThreads: 1, enqueueMany: !!enqueueMany, shapes, dynamicPad: false, allowSmallerFinalBatch: !!allowSmallerFinalBatch, sharedName: sharedName ?? null, shuffle: { minAfterDequeue, seed: seed ?? null }, scope, where: 'maybe_shuffle_batch_join', keepInput: keep });
+    });
+  }, 5);

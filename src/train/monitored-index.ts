@@ -9,5 +9,6 @@ export { Coordinator, Thread } from './coordinator.js';
 export { QueueRunner, addQueueRunner, startQueueRunners, type QueueRunnerOptions, type StartQueueRunnersOptions } from './queue-runner.js';
 export * as queueRunner from './queue-runner-namespace.js';
 export * from './hooks/index.js';
-export { limitEpochs, inputProducer, stringInputProducer, rangeInputProducer, sliceInputProducer, batch, shuffleBatch, batchJoin, shuffleBatchJoin } from './input.js';
+export { limitEpochs, inputProducer, stringInputProducer, rangeInputProducer, sliceInputProducer, batch, shuffleBatch, batchJoin, shuffleBatchJoin,
+  maybeBatch, maybeShuffleBatch, maybeBatchJoin, maybeShuffleBatchJoin } from './input.js';
 export { matchFilenamesOnce } from '../io/readers.js';
