@@ -31,3 +31,6 @@ export { confusionMatrix } from './histogram.js';
 export { polyval, reduceStd, reduceVariance, xdivy, xlogy } from './math-composite.js';
 export { zeroFraction } from './nn-extra.js';
 export { besselI0, besselI0e, besselI1, besselI1e } from './bessel.js';
+export { mod } from './math.js';
+export { isNonDecreasing, isStrictlyIncreasing } from './check-ops.js';
+export { cumulativeLogsumexp, multiplyNoNan, nextafter, reciprocalNoNan, reduceEuclideanNorm } from './math-more.js';
