@@ -28,3 +28,5 @@ export * from './linear-operator/index.js';
 /** `tf.linalg.adjoint(matrix, name?)`: the conjugate transpose of the innermost matrices (the transpose for real dtypes). */
 export const adjoint = tf1Function('linalg.adjoint', ['matrix', 'name'], (matrix: TensorLike, name?: string): Tensor =>
   matrixTranspose(matrix, { name: name ?? 'adjoint' }), 1);
+export { matrixTranspose } from './linalg.js';
+export { matrixRank, matvec, normalize, tridiagonalMatmul } from './linalg-more.js';
