@@ -8,3 +8,4 @@ export { hannWindow, hammingWindow } from './windows.js';
 export { stft, inverseStft, inverseStftWindowFn } from './spectral.js';
 export { linearToMelWeightMatrix } from './mel.js';
 export { dct, idct, mfccsFromLogMelSpectrograms } from './dct.js';
+export { fftshift, ifftshift } from './fftshift.js';
