@@ -10,3 +10,4 @@ export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from 
 export * as gfile from '../platform/gfile.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape, encodeJpeg } from '../ops/image/jpeg.js';
 export { serializeTensor, parseTensor, serializeSparse, serializeManySparse, deserializeManySparse } from '../ops/sparse-serialize.js';
+export { PaddingFIFOQueue, RandomShuffleQueue, QueueBase } from '../data/queue.js';
