@@ -101,6 +101,17 @@ export function device<T>(spec: string | DeviceFunction | null, fn: () => T): T 
   return getDefaultGraph().device(spec, fn);
 }
 
+/**
+ * `tf.colocateWith(op, fn, ignoreExisting = false)`: ops made inside `fn` are colocated with `op`
+ * (an Operation, or a tensor or variable, meaning its op): attr `_class` = ['loc:@<op name>'] and
+ * op's device, as TF1's `with tf.colocate_with(op):` does.
+ */
+export function colocateWith<T>(op: Operation | Tensor | { op: Operation } | null, fn: () => T, ignoreExisting = false): T {
+  // an Operation has outputs; a tensor or a variable names its op
+  const o = op === null ? null : 'outputs' in op && 'type' in op ? (op as Operation) : (op as { op: Operation }).op;
+  return (o?.graph ?? getDefaultGraph()).colocateWith(o, fn, ignoreExisting);
+}
+
 export function controlDependencies<T>(deps: readonly (Operation | Tensor | string | { op: Operation })[] | null, fn: () => T): T {
   const asElement = (d: (typeof deps & object)[number]) =>
     typeof d === 'object' && d !== null && 'op' in d && !('index' in d) ? d.op : (d as Operation | Tensor | string);

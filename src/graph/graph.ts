@@ -83,6 +83,8 @@ export class Graph {
   private controlStack: Operation[][] = [];
   /** `tf.device` scopes, outermost first: a spec, a device function, or null (ignore the outer ones). */
   private deviceStack: DeviceEntry[] = [];
+  /** The ops of the enclosing `colocateWith` scopes, outermost first. */
+  private colocationStack: Operation[] = [];
   /** Graph-level random seed (`tf.setRandomSeed`). */
   seed: number | null = null;
   /** Counter TF uses to derive op seeds when only the graph seed is set. */
@@ -216,6 +218,26 @@ export class Graph {
     }
   }
 
+  /**
+   * TF1's `with g.colocate_with(op, ignore_existing):` — ops made inside `fn` get the colocation
+   * groups of the enclosing ops (attr `_class`, `loc:@name`) and their device; the device scopes
+   * are set aside meanwhile, as in TF. `op` null (with ignoreExisting) clears the colocation.
+   */
+  colocateWith<T>(op: Operation | null, fn: () => T, ignoreExisting = false): T {
+    if (op === null && !ignoreExisting) throw new ValueError('Trying to reset colocation (op is None) but ignore_existing is not True');
+    const devices = this.deviceStack;
+    const stack = this.colocationStack;
+    this.deviceStack = [];
+    if (ignoreExisting) this.colocationStack = [];
+    if (op !== null) this.colocationStack = [...this.colocationStack, op];
+    try {
+      return fn();
+    } finally {
+      this.deviceStack = devices;
+      this.colocationStack = stack;
+    }
+  }
+
   /** The device the enclosing device strings give a new op (device functions aside). */
   get currentDevice(): string {
     return this.deviceOf(null);
@@ -278,6 +300,16 @@ export class Graph {
     );
     // Device functions see the op, so its device is set once it exists.
     if (this.deviceStack.length > 0) (op as { device: string }).device = this.deviceOf(op);
+    if (this.colocationStack.length > 0) {
+      const groups = new Set<string>();
+      for (const c of this.colocationStack) {
+        const cls = c.attrs._class;
+        const own = Array.isArray(cls) ? (cls as string[]).filter((x) => x.startsWith('loc:@')) : [];
+        for (const x of own.length > 0 ? own : [`loc:@${c.name}`]) groups.add(x);
+        if (c.device && !op.device) (op as { device: string }).device = c.device;
+      }
+      (op as { attrs: Record<string, unknown> }).attrs = { ...op.attrs, _class: [...groups].sort() };
+    }
     this._ops.push(op);
     this.byName.set(name, op);
     this.version++;

@@ -470,7 +470,10 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
   const gradType = op.attrs._gradient_op_type;
   if (typeof gradType === 'string') attr._gradient_op_type = A.s(gradType);
   const loc = colocation(op);
-  if (loc) attr._class = A.strs([`loc:@${loc}`]);
+  const cls = op.attrs._class;
+  // tf.colocateWith's groups, else the variable a read or update is colocated with
+  if (Array.isArray(cls) && cls.length > 0) attr._class = A.strs(cls as string[]);
+  else if (loc) attr._class = A.strs([`loc:@${loc}`]);
   if (opts.addShapes) attr._output_shapes = { list: { ...emptyList(), shape: op.outputs.map((t) => shapeToProto(t.shape)) } };
   const node: NodeDef = {
     name: op.name,
