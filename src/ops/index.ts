@@ -75,3 +75,13 @@ export {
   sparseSlice, sparseRetain, sparseReorder, sparseFillEmptyRows, sparseSoftmax, sparseMaximum, sparseMinimum, sparseSplit, sparseToIndicator,
   sparseMask, sparseMerge,
 } from './sparse-ops.js';
+export * as sets from './sets.js';
+export * as bitwise from './bitwise.js';
+export * as manip from './manip-namespace.js';
+export * as dtypes from './dtypes-namespace.js';
+export * as queue from './queue-namespace.js';
+export { repeat } from './repeat.js';
+export { bitcast } from './bitcast.js';
+export { gradPassThrough, recomputeGrad } from './grad-wrappers.js';
+export { colocateWith } from '../graph/context.js';
+export { DeviceSpec, type DeviceSpecOptions } from '../graph/device-spec-class.js';
