@@ -61,3 +61,5 @@ export * as data from './data.js';
 export * as nn from './nn.js';
 /** `tf.contrib.util`: `makeTensorProto`, `makeNdarray`, `constantValue`. */
 export * as util from './util-namespace.js';
+/** `tf.contrib.featureColumn`: `sequenceInputLayer`, `concatenateContextInput` and the sequence columns. */
+export * as featureColumn from '../feature-column/contrib.js';

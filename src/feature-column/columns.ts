@@ -16,8 +16,14 @@ import { controlDependencies } from '../graph/context.js';
 import { getVariable } from '../scope/get-variable.js';
 import { truncatedNormalInitializer } from '../scope/initializers.js';
 import type { Variable } from '../ops/variables.js';
+import { SparseTensor, sparseTensorToDense } from '../ops/sparse-tensor.js';
 
-export type Features = Record<string, Tensor>;
+/**
+ * A batch of features by key: dense tensors, or SparseTensors (as tf.parseExample gives for
+ * VarLenFeature specs). A categorical column reads a SparseTensor `[batch, n]` as its dense
+ * form padded with -1 (integers) or '' (strings), the values its masks drop.
+ */
+export type Features = Record<string, Tensor | SparseTensor>;
 
 /** Per-call cache: a column's transformed value is built once per inputLayer / linearModel call. */
 export type Cache = Map<FeatureColumn, unknown>;
@@ -42,8 +48,10 @@ export abstract class DenseColumn extends FeatureColumn {
 export interface Ids {
   /** `[batch, k]` int32 bucket ids, 0 where not valid. */
   ids: Tensor;
-  /** `[batch, k]` float32: 1 where the id is present. */
+  /** `[batch, k]` float32: 1 where the id is present (a weighted column's positive weights). */
   valid: Tensor;
+  /** `[batch, k]` float32: 1 where the input has a value, a valid id or not (a sequence's length counts these); `valid` if absent. */
+  present?: Tensor;
 }
 
 /** A column of bucket ids in `[0, numBuckets)`. */
@@ -52,10 +60,19 @@ export abstract class CategoricalColumn extends FeatureColumn {
   abstract ids(features: Features, cache: Cache): Ids;
 }
 
-function feature(features: Features, key: string): Tensor {
+/** A feature as a dense tensor: a SparseTensor padded with -1 / '' (the values the masks drop). */
+export function feature(features: Features, key: string): Tensor {
   const t = features[key];
   if (t === undefined) throw new ValueError(`The feature ${key} is not in features dictionary.`);
+  if (t instanceof SparseTensor) return sparseTensorToDense(t, { defaultValue: t.dtype === 'string' ? '' : -1 });
   return t;
+}
+
+/** A numeric feature: dense only (TF's numeric columns take no SparseTensor). */
+function denseFeature(features: Features, key: string): Tensor {
+  const t = features[key];
+  if (t instanceof SparseTensor) throw new ValueError(`The corresponding Tensor of numerical column must be a Tensor. SparseTensor is not supported. key: ${key}`);
+  return feature(features, key);
 }
 
 /** A feature as `[batch, k]` (a `[batch]` tensor becomes `[batch, 1]`, as TF1's expand_dims). */
@@ -92,7 +109,7 @@ export class NumericColumn extends DenseColumn {
   /** The feature as float `[batch, ...shape]`, normalized. */
   value(features: Features, cache: Cache): Tensor {
     return cached(cache, this, () => {
-      let t = feature(features, this.key);
+      let t = denseFeature(features, this.key);
       if (t.dtype !== 'float32') t = ops.cast(t, 'float32');
       t = ops.reshape(t, [-1, ...this.shape]);
       return this.normalizerFn ? this.normalizerFn(t) : t;
@@ -254,7 +271,7 @@ export class VocabularyListCategoricalColumn extends CategoricalColumn {
       const ids = ops.where(found, index, missing);
       // a dense input's missing values (-1, or '') are dropped before the lookup
       const present = isString ? ops.notEqual(t, ops.constant('')) : ops.notEqual(t, ops.cast(ops.constant(-1), t.dtype));
-      return masked(ids, ops.logicalAnd(present, ops.greaterEqual(ids, 0)));
+      return { ...masked(ids, ops.logicalAnd(present, ops.greaterEqual(ids, 0))), present: ops.cast(present, 'float32') };
     });
   }
 }
@@ -322,6 +339,7 @@ export class IndicatorColumn extends DenseColumn {
   }
   /** Multi-hot: each present id counted (TF1 sums the one-hot rows of a multivalent input). */
   dense(features: Features, cache: Cache): Tensor {
+    notSequence('indicator_column', this.name, this.categoricalColumn);
     const { ids, valid } = this.categoricalColumn.ids(features, cache);
     const hot = ops.multiply(ops.oneHot(ids, this.denseSize), ops.expandDims(valid, 2));
     return ops.reduceSum(hot, 1);
@@ -338,13 +356,24 @@ export function indicatorColumn(categoricalColumn: CategoricalColumn | Bucketize
 
 export type Combiner = 'mean' | 'sum' | 'sqrtn';
 
+/** Marks sequence categorical columns (src/feature-column/sequence.ts), which input_layer refuses. */
+export const SEQUENCE = Symbol('sequence categorical column');
+
+/** TF's refusal of a sequence categorical column under input_layer. */
+function notSequence(fn: string, name: string, c: FeatureColumn): void {
+  if ((c as unknown as Record<symbol, unknown>)[SEQUENCE]) {
+    throw new ValueError(`In ${fn}: ${name}. categorical_column must not be of type _SequenceCategoricalColumn. Suggested fix A: If you wish to use input_layer, use a non-sequence categorical_column_with_*. Suggested fix B: If you wish to create sequence input, use sequence_input_layer instead of input_layer. Given (type <class '_SequenceCategoricalColumn'>): ${String(c)}`);
+  }
+}
+
 /** Rows of `weights` for `ids`, combined over each example's present ids (TF's safe_embedding_lookup_sparse: zeros for none). */
 export function combineRows(weights: Tensor | Variable, { ids, valid }: Ids, combiner: Combiner): Tensor {
   const rows = ops.nn.embeddingLookup(weights, ids);
   const sum = ops.reduceSum(ops.multiply(rows, ops.expandDims(valid, 2)), 1);
   if (combiner === 'sum') return sum;
-  const count = ops.reduceSum(valid, 1, true);
-  return ops.divNoNan(sum, combiner === 'mean' ? count : ops.sqrt(count));
+  // TF's safe_embedding_lookup_sparse: mean divides by Σ w, sqrtn by sqrt(Σ w²) (w = 1 unweighted)
+  if (combiner === 'mean') return ops.divNoNan(sum, ops.reduceSum(valid, 1, true));
+  return ops.divNoNan(sum, ops.sqrt(ops.reduceSum(ops.multiply(valid, valid), 1, true)));
 }
 
 export class EmbeddingColumn extends DenseColumn {
@@ -364,6 +393,7 @@ export class EmbeddingColumn extends DenseColumn {
     return this.dimension;
   }
   dense(features: Features, cache: Cache, opts: { trainable: boolean }): Tensor {
+    notSequence('embedding_column', this.name, this.categoricalColumn);
     const weights = getVariable('embedding_weights', {
       shape: [this.categoricalColumn.numBuckets, this.dimension],
       dtype: 'float32',

@@ -6,3 +6,11 @@ export {
   VocabularyListCategoricalColumn, HashedCategoricalColumn, IndicatorColumn, EmbeddingColumn, type Features,
 } from './columns.js';
 export { inputLayer, linearModel, type InputLayerOptions, type LinearModelOptions } from './layers.js';
+export {
+  categoricalColumnWithVocabularyFile, weightedCategoricalColumn, sharedEmbeddingColumns, makeParseExampleSpec,
+  VocabularyFileCategoricalColumn, WeightedCategoricalColumn, SharedEmbeddingColumn,
+} from './extra.js';
+export {
+  sequenceNumericColumn, sequenceCategoricalColumnWithIdentity, sequenceCategoricalColumnWithHashBucket,
+  sequenceCategoricalColumnWithVocabularyList, sequenceCategoricalColumnWithVocabularyFile, SequenceNumericColumn, SequenceCategoricalColumn,
+} from './sequence.js';

@@ -12,7 +12,11 @@ import { getVariable } from '../scope/get-variable.js';
 import { zerosInitializer } from '../scope/initializers.js';
 import { variableScope } from '../scope/variable-scope.js';
 import { addToCollections } from '../scope/collections.js';
-import { BucketizedColumn, type Cache, CategoricalColumn, type Combiner, DenseColumn, type FeatureColumn, type Features, combineRows } from './columns.js';
+import { SparseTensor } from '../ops/sparse-tensor.js';
+import { BucketizedColumn, type Cache, CategoricalColumn, type Combiner, DenseColumn, type FeatureColumn, type Features, SEQUENCE, combineRows } from './columns.js';
+
+/** The features' tensors (a SparseTensor's values) for the scope's `values`. */
+const featureValues = (features: Features): Tensor[] => Object.values(features).map((f) => (f instanceof SparseTensor ? f.values : f));
 
 function checkColumns(featureColumns: readonly FeatureColumn[]): FeatureColumn[] {
   if (!Array.isArray(featureColumns) || featureColumns.length === 0) throw new ValueError('feature_columns must not be empty.');
@@ -42,7 +46,7 @@ export function inputLayer(features: Features, featureColumns: readonly FeatureC
     }
   }
   const trainable = opts.trainable ?? true;
-  return variableScope(null, { defaultName: 'input_layer', values: Object.values(features) }, () => {
+  return variableScope(null, { defaultName: 'input_layer', values: featureValues(features) }, () => {
     const cache: Cache = new Map();
     const outs = (columns as DenseColumn[]).map((c) =>
       variableScope(null, { defaultName: c.varScopeName }, (scope) => {
@@ -78,8 +82,9 @@ export function linearModel(features: Features, featureColumns: readonly Feature
   const trainable = opts.trainable ?? true;
   for (const c of columns) {
     if (!(c instanceof DenseColumn || c instanceof CategoricalColumn)) throw new ValueError(`Items of feature_columns must be either a _DenseColumn or _CategoricalColumn. Given: ${String(c)}`);
+    if ((c as unknown as Record<symbol, unknown>)[SEQUENCE]) throw new ValueError(`In linear_model: ${c.name}. categorical_column must not be of type _SequenceCategoricalColumn; use a non-sequence categorical_column_with_*. Given: ${String(c)}`);
   }
-  return variableScope(null, { defaultName: 'linear_model', values: Object.values(features) }, () => {
+  return variableScope(null, { defaultName: 'linear_model', values: featureValues(features) }, () => {
     const cache: Cache = new Map();
     const weight = (n: number): Variable => {
       const v = getVariable('weights', { shape: [n, units], dtype: 'float32', initializer: zerosInitializer(), trainable });
