@@ -304,6 +304,7 @@ describe('tf.manip, tf.dtypes, tf.queue, tf.io aliases', () => {
   });
 
   it('dtypes.asDType and DType: names, TF spellings and DataType enum values; TF errors', () => {
+    expect(tf.dtypes.asDtype).toBe(tf.dtypes.asDType);
     expect(tf.dtypes.asDType('float')).toBe('float32');
     expect(tf.dtypes.asDType('double')).toBe('float64');
     expect(tf.dtypes.asDType('int64')).toBe('int64');

@@ -41,3 +41,5 @@ export function DType(typeEnum: number | string): DTypeName {
   }
   return asDType(typeEnum);
 }
+/** TF's `as_dtype` spelled as its mechanical camelCase. */
+export { asDType as asDtype };
