@@ -86,3 +86,4 @@ export {
   stringToHashBucketStrong as toHashBucketStrong,
 } from './strings/ops.js';
 export { format } from './strings-format.js';
+export { bytesSplit, ngrams, unicodeDecode, unicodeDecodeWithOffsets, unicodeEncode, unicodeScript, unicodeSplit, unicodeSplitWithOffsets, unicodeTranscode, unsortedSegmentJoin } from './strings-unicode.js';
