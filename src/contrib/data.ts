@@ -11,7 +11,8 @@ import { parallelInterleave } from '../data/experimental.js';
 export {
   AUTOTUNE, Counter, CsvDataset, Reducer, bucketBySequenceLength, chooseFromDatasets, enumerateDataset, getSingleElement, groupByReducer,
   groupByWindow, ignoreErrors, makeCsvDataset, mapAndBatch, parallelInterleave, sampleFromDatasets, scan, shuffleAndRepeat, slidingWindowBatch,
-  unbatch,
+  unbatch, Optional, RandomDataset, TFRecordWriter, denseToSparseBatch, getNextAsOptional, makeBatchedFeaturesDataset, parseExampleDataset,
+  rejectionResample, unique,
 } from '../data/experimental.js';
 
 /** `batchAndDropRemainder(batchSize)`: `dataset.batch(batchSize, true)`. */

@@ -154,6 +154,14 @@ export abstract class Dataset {
     return [];
   }
   abstract open(ctx: IterContext): Stage;
+  /**
+   * TF's `Cardinality()`: the number of elements, `INFINITE` (-1) or `UNKNOWN` (-2), given the
+   * values of the pipeline's captured tensors (counts given as tensors).
+   */
+  cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    void values;
+    return UNKNOWN_CARDINALITY;
+  }
 
   /** TF1's `output_types`: dtypes in the element's structure. */
   get outputTypes(): unknown {
@@ -280,6 +288,13 @@ function countValue(c: Count, ctx: IterContext): number {
 
 /** `tf.data.experimental.AUTOTUNE`. */
 export const AUTOTUNE = -1;
+/** `tf.data.experimental.INFINITE_CARDINALITY` and `UNKNOWN_CARDINALITY`. */
+export const INFINITE_CARDINALITY = -1;
+export const UNKNOWN_CARDINALITY = -2;
+const INF = INFINITE_CARDINALITY, UNK = UNKNOWN_CARDINALITY;
+const countOf = (c: Count, values: ReadonlyMap<Tensor, NDArray>): number => (c instanceof Tensor ? Number(values.get(c)!.data[0]) : c);
+/** Batches of `size` from `n` elements (TF's BatchDataset::Cardinality). */
+export const batchedCardinality = (n: number, size: number, drop: boolean): number => (n < 0 ? n : Math.floor(n / size) + (n % size === 0 || drop ? 0 : 1));
 
 class TensorsDataset extends Dataset {
   readonly spec: ElementSpec;
@@ -318,6 +333,17 @@ class TensorsDataset extends Dataset {
     this.spec = { structure: f.structure, dtypes: this.leaves.map((l) => l.dtype), shapes };
   }
   private readonly sparse: ReadonlySet<number>;
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    if (!this.sliced) return 1;
+    const c0 = this.leaves[0]!;
+    const v = c0 instanceof Tensor ? values.get(c0)! : c0;
+    // a SparseTensor is sliced along its dense shape's first dimension
+    if (this.sparse.has(0)) {
+      const ds = this.leaves[2]!;
+      return Number((ds instanceof Tensor ? values.get(ds)! : ds).data[0]);
+    }
+    return v.shape[0]!;
+  }
   override captures(): Tensor[] {
     return this.leaves.filter((l): l is Tensor => l instanceof Tensor);
   }
@@ -346,6 +372,10 @@ class RangeDataset extends Dataset {
   constructor(private readonly start: number, private readonly stop: number, private readonly step: number) {
     super();
     if (step === 0) throw new InvalidArgumentError('step must be a non-zero integer.');
+  }
+  override cardinality(): number {
+    const { start, stop, step } = this;
+    return step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
   }
   open(): Stage {
     let v = this.start;
@@ -671,6 +701,9 @@ class MapDataset extends UnaryDataset {
     this.functions.push(this.fn);
     this.spec = { structure: this.fn.structure, dtypes: this.fn.outputs.map((t) => t.dtype), shapes: this.fn.outputs.map((t) => t.shape) };
   }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return this.input.cardinality(values);
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     const fn = this.fn;
@@ -722,6 +755,9 @@ class BatchDataset extends UnaryDataset {
     for (const c of sparseStarts(input.spec.structure)) shapes.splice(c, 3, ...batchedSparseShapes(input.spec.shapes[c]!));
     this.spec = { ...input.spec, shapes };
   }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return batchedCardinality(this.input.cardinality(values), this.size, this.drop);
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     const { size, drop } = this;
@@ -750,6 +786,9 @@ class ShuffleDataset extends UnaryDataset {
     // TF1's get_seed: an op seed, the graph seed, or neither (then a fresh order every time)
     const s = getDefaultGraph().getSeed(seed ?? undefined);
     this.seed = s ? mix32((mix32(s[0] >>> 0) ^ (s[1] >>> 0)) >>> 0) : (Math.random() * 2 ** 32) >>> 0;
+  }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return this.input.cardinality(values);
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
@@ -784,6 +823,13 @@ class RepeatDataset extends UnaryDataset {
   }
   override captures(): Tensor[] {
     return this.count instanceof Tensor ? [...this.input.captures(), this.count] : this.input.captures();
+  }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    const n = this.input.cardinality(values);
+    const count = countOf(this.count, values);
+    if (count < 0) return n === 0 ? 0 : n === UNK ? UNK : INF;
+    if (count === 0) return 0;
+    return n < 0 ? n : n * count;
   }
   open(ctx: IterContext): Stage {
     const input = this.input;
@@ -823,6 +869,13 @@ class TakeDataset extends UnaryDataset {
   override captures(): Tensor[] {
     return this.count instanceof Tensor ? [...this.input.captures(), this.count] : this.input.captures();
   }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    const n = this.input.cardinality(values);
+    const count = countOf(this.count, values);
+    if (n === UNK) return UNK;
+    if (n === INF) return count;
+    return count < 0 ? n : Math.min(n, count);
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     let left = countValue(this.count, ctx);
@@ -844,6 +897,12 @@ class SkipDataset extends UnaryDataset {
   }
   override captures(): Tensor[] {
     return this.count instanceof Tensor ? [...this.input.captures(), this.count] : this.input.captures();
+  }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    const n = this.input.cardinality(values);
+    const count = countOf(this.count, values);
+    if (n < 0) return n;
+    return count < 0 ? 0 : Math.max(0, n - count);
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
@@ -876,6 +935,15 @@ class ZipDataset extends Dataset {
   override captures(): Tensor[] {
     return this.parts.flatMap((d) => d.captures());
   }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    let out = INF;
+    for (const d of this.parts) {
+      const n = d.cardinality(values);
+      if (n === UNK) return UNK;
+      if (n !== INF && (out === INF || n < out)) out = n;
+    }
+    return out;
+  }
   open(ctx: IterContext): Stage {
     const ups = this.parts.map((d) => d.open(ctx));
     return {
@@ -905,6 +973,12 @@ class ConcatenateDataset extends Dataset {
   }
   override captures(): Tensor[] {
     return [...this.a.captures(), ...this.b.captures()];
+  }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    const n1 = this.a.cardinality(values), n2 = this.b.cardinality(values);
+    if (n1 === INF || n2 === INF) return INF;
+    if (n1 === UNK || n2 === UNK) return UNK;
+    return n1 + n2;
   }
   open(ctx: IterContext): Stage {
     const first = this.a.open(ctx);
@@ -1001,6 +1075,9 @@ class PrefetchDataset extends UnaryDataset {
     super(input);
     this.spec = input.spec;
   }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return this.input.cardinality(values);
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     return this.bufferSize === 0 ? up : prefetchStage(up, ctx, this.bufferSize);
@@ -1013,6 +1090,9 @@ class CacheDataset extends UnaryDataset {
   constructor(input: Dataset) {
     super(input);
     this.spec = input.spec;
+  }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return this.input.cardinality(values);
   }
   open(ctx: IterContext): Stage {
     // keyed on the iterator's context: an iterator's later passes (repeat) replay its first
@@ -1071,6 +1151,9 @@ class PaddedBatchDataset extends UnaryDataset {
       ? input.spec.dtypes.map(() => null)
       : flatten<unknown>(paddingValues, isLeafValue).leaves.map((v, i) => toNDArray(v as never, input.spec.dtypes[i]));
     this.spec = { ...input.spec, shapes: this.padShapes.map((p) => (p === null ? null : [drop ? size : null, ...p])) };
+  }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return batchedCardinality(this.input.cardinality(values), this.size, this.drop);
   }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);

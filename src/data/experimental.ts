@@ -15,6 +15,10 @@ export { CsvDataset, makeCsvDataset } from './csv.js';
 export { groupByWindow, groupByReducer, Reducer, bucketBySequenceLength } from './grouping.js';
 export { scan, Counter, enumerateDataset, getSingleElement } from './scan.js';
 export { DistributeOptions, OptimizationOptions, StatsOptions, ThreadingOptions } from './options.js';
+export {
+  INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Optional, RandomDataset, TFRecordWriter, cardinality, denseToSparseBatch, getNextAsOptional, makeBatchedFeaturesDataset,
+  parseExampleDataset, rejectionResample, takeWhile, unique,
+} from './experimental-extra.js';
 
 type Fn = (...args: any[]) => unknown;
 

@@ -13,6 +13,7 @@ import './reduce.js';
 import './window.js';
 export { Iterator, makeOneShotIterator, makeInitializableIterator } from './iterator.js';
 export * as experimental from './experimental.js';
+export { getOutputClasses, getOutputShapes, getOutputTypes } from './experimental-extra.js';
 export { batches, Batches, type Batch, type BatchOptions } from './batches.js';
 export { ProgressBar, type ProgressBarOptions, type ProgressStream, type Metrics } from './progress.js';
 export { DatasetError } from './errors.js';

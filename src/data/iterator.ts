@@ -16,7 +16,7 @@ import { type Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
 import { StringArray } from '../dtype.js';
 import { defineOp, makeOp, registerGradient } from '../ops/registry.js';
-import { registerHostOp } from '../session/host-stage.js';
+import { type HostGen, registerHostOp } from '../session/host-stage.js';
 import type { SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape } from '../shape.js';
 import { parseDType } from '../dtype.js';
@@ -108,7 +108,38 @@ registerHostOp('IteratorToStringHandle', function* (op, ins, hc) {
 
 const typesText = (s: ElementSpec): string => `[${s.dtypes.map((d) => `tf.${d}`).join(', ')}]`;
 
+defineOp<NextAttrs>({
+  type: 'IteratorGetNextAsOptional',
+  infer: (_ins, a) => [{ dtype: 'bool', shape: [] }, ...a.spec.dtypes.map((d, i) => ({ dtype: d, shape: a.spec.shapes[i]! }))],
+  lower: () => {
+    throw new Error('IteratorGetNextAsOptional runs on the host before the plan; it cannot be lowered');
+  },
+  stateful: true,
+});
+registerGradient('IteratorGetNextAsOptional', null);
+
+/** Components of an absent value: empty arrays of the element's shapes (unknown dimensions 0). */
+const noneValue = (spec: ElementSpec): NDArray[] =>
+  spec.dtypes.map((d, i) => {
+    const s = spec.shapes[i] ?? [0];
+    const shape = s.map((x) => x ?? 0);
+    return d === 'string' ? new NDArray(new StringArray(shape.reduce((a, b) => a * b, 1)) as never, shape, d) : NDArray.zeros(shape, d);
+  });
+
+registerHostOp('IteratorGetNextAsOptional', function* (op, ins, hc) {
+  const el = yield* pullNext(op, ins, hc);
+  const spec = (op.attrs as NextAttrs).spec;
+  return [new NDArray(Uint8Array.of(el === null ? 0 : 1) as never, [], 'bool'), ...(el ?? noneValue(spec))];
+});
+
 registerHostOp('IteratorGetNext', function* (op, ins, hc) {
+  const el = yield* pullNext(op, ins, hc);
+  if (el === null) throw new OutOfRangeError('End of sequence', op.name);
+  return el;
+});
+
+/** The iterator's next element (its own arrays), or null past the last one. */
+function* pullNext(op: Operation, ins: readonly NDArray[], hc: { runner: IterContext['runner']; sync: boolean }): HostGen<NDArray[] | null> {
   const attrs = op.attrs as NextAttrs;
   let resource = attrs.resource;
   let capIns = ins;
@@ -138,11 +169,11 @@ registerHostOp('IteratorGetNext', function* (op, ins, hc) {
   // the pipeline runs in the mode (and on the device) of the run that pulls from it
   st.ctx.runner = hc.runner;
   st.ctx.sync = hc.sync;
-  if (st.done) throw new OutOfRangeError('End of sequence', op.name);
+  if (st.done) return null;
   const el = yield* st.stage.next();
   if (el === null) {
     st.done = true;
-    throw new OutOfRangeError('End of sequence', op.name);
+    return null;
   }
   const spec = attrs.spec;
   el.forEach((v, i) => {
@@ -151,7 +182,7 @@ registerHostOp('IteratorGetNext', function* (op, ins, hc) {
     }
   });
   return el.map(ownedOrCopy);
-});
+}
 
 const shapesCompatible = (a: PartialShape, b: PartialShape): boolean =>
   a === null || b === null || (a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]));
@@ -229,6 +260,18 @@ export class Iterator {
     const caps = r.oneShot ? r.oneShot.captures() : [];
     const op = makeOp(getDefaultGraph(), 'IteratorGetNext', caps, { resource: r, spec: r.spec }, name, 'IteratorGetNext');
     return pack(r.spec.structure, windowsOf(r.spec, op.outputs));
+  }
+
+  /** TF's `get_next_as_optional`: the has-value flag and the next element's components (empty arrays past the last element). */
+  getNextAsOptionalParts(name?: string): Tensor[] {
+    const r = this.resource;
+    const ins = this.handleTensor ? [this.handleTensor] : r.oneShot ? r.oneShot.captures() : [];
+    return [...makeOp(getDefaultGraph(), 'IteratorGetNextAsOptional', ins, { resource: this.handleTensor ? null : r, spec: r.spec }, name, 'IteratorGetNextAsOptional').outputs];
+  }
+
+  /** The element spec of this iterator. */
+  get elementSpec(): ElementSpec {
+    return this.resource.spec;
   }
 
   /** `stringHandle(name?)`: a string scalar naming this iterator, fed to a `fromStringHandle` iterator's handle placeholder. */

@@ -58,6 +58,9 @@ class ScanDataset extends UnaryDataset {
   override captures(): Tensor[] {
     return [...super.captures(), ...this.init];
   }
+  override cardinality(values: ReadonlyMap<Tensor, NDArray>): number {
+    return this.input.cardinality(values);
+  }
   open(ctx: IterContext): Stage {
     const up = this.input.open(ctx);
     const fn = this.fn;
@@ -86,6 +89,9 @@ class CounterDataset extends Dataset {
   constructor(private readonly start: number, private readonly step: number, private readonly dtype: DType) {
     super();
     this.spec = { structure: null, dtypes: [dtype], shapes: [[]] };
+  }
+  override cardinality(): number {
+    return -1;
   }
   open(): Stage {
     let v = this.start;
