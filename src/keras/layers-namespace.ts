@@ -20,3 +20,14 @@ export {
 export { Bidirectional, CuDNNGRU, CuDNNLSTM, GRU, LSTM, RNN, SimpleRNN } from './recurrent.js';
 export { AbstractRNNCell, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells } from './layers-rnn-cells.js';
 export { InputSpec, Layer, Wrapper } from './layers-base.js';
+export { ELU, PReLU, ReLU, Softmax, ThresholdedReLU } from './layers-activation.js';
+export {
+  ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, Masking, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
+} from './layers-noise.js';
+export { Dot, Maximum, Minimum, dot, maximum, minimum } from './layers-merge-extra.js';
+export { LayerNormalization } from './layers-normalization.js';
+export { AdditiveAttention, Attention } from './layers-attention.js';
+export {
+  GlobalAveragePooling1D as GlobalAvgPool1D, GlobalAveragePooling2D as GlobalAvgPool2D, GlobalMaxPooling1D as GlobalMaxPool1D,
+  GlobalMaxPooling2D as GlobalMaxPool2D,
+} from './layers-core.js';

@@ -29,8 +29,8 @@ class StepCell extends RNNCell {
   constructor(private readonly sizes: number[], private readonly out: number, private readonly fn: (x: Tensor, s: Tensor[]) => [Tensor, Tensor[]]) {
     super('keras_step');
   }
-  get stateSize(): number[] {
-    return this.sizes;
+  get stateSize(): number | number[] {
+    return this.sizes.length === 1 ? this.sizes[0]! : this.sizes;
   }
   get outputSize(): number {
     return this.out;
@@ -40,7 +40,8 @@ class StepCell extends RNNCell {
   }
   protected build(): void {}
   protected step(x: Tensor, state: RNNState): [Tensor, RNNState] {
-    return this.fn(x, state as Tensor[]);
+    const [o, ns] = this.fn(x, Array.isArray(state) ? (state as Tensor[]) : [state as Tensor]);
+    return [o, this.sizes.length === 1 ? ns[0]! : ns];
   }
 }
 
@@ -124,9 +125,9 @@ export class RNN extends Layer {
       states = (Array.isArray(given) ? given : [given]).map(asTensor);
       if (states.length !== sizes.length) throw new ValueError(`Layer has ${sizes.length} states but was passed ${states.length} initial states.`);
     } else {
-      const cellInit = (this.cell as { getInitialState?: (i: Tensor | null, b: Tensor, d: string) => Tensor[] }).getInitialState;
-      const batch = ops.gather(ops.shape(x), 0);
-      states = cellInit ? cellInit.call(this.cell, null, batch, x.dtype) : sizes.map((n) => ops.zeros(ops.stack([batch, n]), x.dtype));
+      const cellInit = (this.cell as { getInitialState?: (i: Tensor | null, b: Tensor | number, d: string) => Tensor[] }).getInitialState;
+      const batch = x.shape?.[0] ?? ops.gather(ops.shape(x), 0);
+      states = cellInit ? cellInit.call(this.cell, null, batch, x.dtype) : sizes.map((n) => ops.zeros(typeof batch === 'number' ? [batch, n] : ops.stack([batch, n]), x.dtype));
     }
     const stepKw: Record<string, unknown> = { training: kw.training };
     const step = (s: Tensor, st: Tensor[]): [Tensor, Tensor[]] => this.cell.callStep(s, st, stepKw);
