@@ -4,6 +4,8 @@
  * least the verbosity (`setVerbosity`, default `WARN`, as in TF). Messages take Python's
  * `%s`/`%d`/`%g`/`%r`/`%.Nf` arguments (`info('loss = %s', loss)`).
  */
+import { ValueError } from '../errors.js';
+
 export const DEBUG = 10;
 export const INFO = 20;
 export const WARN = 30;
@@ -72,4 +74,38 @@ export function logFirstN(level: number, msg: string, n: number, ...args: unknow
   if (c >= n) return;
   firstN.set(msg, c + 1);
   log(level, msg, ...args);
+}
+
+/** The caller's file and line (TF keys log_every_n's counts by call site, `_GetFileAndLine`). */
+function callSite(): string {
+  const lines = (new Error().stack ?? '').split('\n');
+  // [0] 'Error', [1] callSite, [2] logEveryN, [3] its caller
+  return lines[3]?.trim() ?? '';
+}
+const everyN = new Map<string, number>();
+/** `log_every_n(level, msg, n, *args)`: the 1st, (n+1)th, (2n+1)th, … call from one place logs. */
+export function logEveryN(level: number, msg: string, n: number, ...args: unknown[]): void {
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`n must be a positive integer, got ${String(n)}`);
+  const site = callSite();
+  const count = everyN.get(site) ?? 0;
+  everyN.set(site, count + 1);
+  if (count % n === 0) log(level, msg, ...args);
+}
+/** `log_if(level, msg, condition, *args)`: logs when `condition` holds. */
+export function logIf(level: number, msg: string, condition: unknown, ...args: unknown[]): void {
+  if (condition) log(level, msg, ...args);
+}
+/** `vlog(level, msg, *args)`: `log` at a numeric level (TF's get_logger().log). */
+export function vlog(level: number, msg: string, ...args: unknown[]): void {
+  log(level, msg, ...args);
+}
+/** `TaskLevelStatusMessage(msg)`: an ERROR-level line, as TF writes it. */
+export function TaskLevelStatusMessage(msg: string): void {
+  error(msg);
+}
+/** `flush()`: resolves once the lines written so far have left the process's stderr buffer. */
+export function flush(): Promise<void> {
+  const err = (globalThis as { process?: { stderr?: { write(s: string, cb: () => void): boolean } } }).process?.stderr;
+  if (!err) return Promise.resolve();
+  return new Promise((resolve) => err.write('', () => resolve()));
 }
