@@ -7,7 +7,8 @@
  */
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
-import { expandDims, oneHot, onesLike, reshape, transpose } from '../ops/array.js';
+import { expandDims, oneHot, onesLike, reshape, size, transpose } from '../ops/array.js';
+import { cumsum } from '../ops/scan.js';
 import { constant, identity } from '../ops/core.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { divNoNan } from '../ops/div-no-nan.js';
@@ -253,3 +254,70 @@ export function recallAtTopK(...args: unknown[]): [Tensor, Tensor] {
 }
 export const sparsePrecisionAtK = precisionAtK;
 export const sparseRecallAtK = recallAtK;
+
+// ----- average precision at k ------------------------------------------------------------------
+/**
+ * metrics_impl `_sparse_average_precision_at_top_k`: per row, Σ over ranks i ≤ k of
+ * precision@i where rank i is a label, divided by min(labels per row, k); float64 `[...]`.
+ */
+function averagePrecisionPerRow(labels: Tensor, idx: Tensor, k: number): Tensor {
+  const { predInLabels } = memberships({ labels, idx, k, classId: null, weights: null });
+  const relevant = cast(predInLabels, 'float64'); // [..., k]
+  const tpPerK = cumsum(relevant, -1);
+  const retrieved = constant(Float64Array.from({ length: k }, (_, i) => i + 1), 'float64', [k]);
+  const precisionSum = reduceSum(multiply(divide(tpPerK, retrieved), relevant), -1);
+  const L = labels.shape![labels.shape!.length - 1]!;
+  return divide(precisionSum, constant(Math.min(L, k), 'float64'));
+}
+
+/** `_streaming_sparse_average_precision_at_top_k`: float64 `max` and `total` locals; value total / max. */
+function streamingAveragePrecision(a: Record<string, unknown>, idxIn: Tensor, k: number, scope: string): [Tensor, Tensor] {
+  const o = a as MetricOptions;
+  const idx = cast(idxIn, 'int32');
+  let labels = cast(toTensor(a.labels as TensorLike), 'int32');
+  const r = idx.shape?.length;
+  if (r === undefined || labels.shape === null) throw new ValueError('average_precision_at_k needs labels and predictions of known rank');
+  if (labels.shape.length === r - 1) labels = expandDims(labels, -1);
+  if (labels.shape!.length !== r) throw new ValueError(`labels rank ${labels.shape!.length} does not fit predictions_idx rank ${r}`);
+  if (labels.shape![r - 1] === null) throw new ValueError('The last dimension of labels must be known');
+  let ap = averagePrecisionPerRow(labels, idx, k);
+  let w: Tensor | null = null;
+  if (a.weights !== undefined && a.weights !== null) {
+    w = broadcastWeights(cast(toTensor(a.weights as TensorLike), 'float64'), ap);
+    ap = multiply(ap, w);
+  }
+  const g = ap.graph;
+  const [maxV, maxUpdate] = g.nameScope('max', (s) => {
+    const v = metricVariable([], 'float64', s);
+    const batchMax = w === null ? cast(size(ap), 'float64', 'batch_max') : reduceSum(w, undefined, false, 'batch_max');
+    return [v, assignAdd(v, batchMax, 'update')] as const;
+  });
+  const [totalV, totalUpdate] = g.nameScope('total', (s) => {
+    const v = metricVariable([], 'float64', s);
+    return [v, assignAdd(v, reduceSum(ap, undefined, false, 'batch_total'), 'update')] as const;
+  });
+  // _safe_scalar_div: 0 where max is 0
+  const value = divNoNan(totalV.value(), maxV.value(), 'mean');
+  addToCollections(value, o.metricsCollections);
+  const update = divNoNan(totalUpdate, maxUpdate, scope.replace(/\/$/, '').split('/').pop());
+  addToCollections(update, o.updatesCollections);
+  return [value, update];
+}
+
+/**
+ * `tf.metrics.average_precision_at_k(labels, predictions, k, weights=None,
+ * metrics_collections=None, updates_collections=None, name=None)` (also
+ * `sparseAveragePrecisionAtK`): the streaming mean over rows of the average precision of the
+ * k highest-scoring classes against each row's labels.
+ */
+export function averagePrecisionAtK(...args: unknown[]): [Tensor, Tensor] {
+  const a = bindArgs('average_precision_at_k', ['labels', 'predictions', 'k', 'weights', ...COLLECTIONS], args, 3);
+  const k = a.k as number;
+  if (!Number.isInteger(k) || k < 1) throw new ValueError(`Invalid k=${String(k)}.`);
+  const predictions = toTensor(a.predictions as TensorLike);
+  return predictions.graph.nameScope((a.name as string | null | undefined) ?? atKName('average_precision', k, null), (scope) => {
+    const [, idx] = topK(predictions, k);
+    return streamingAveragePrecision(a, idx, k, scope);
+  });
+}
+export const sparseAveragePrecisionAtK = averagePrecisionAtK;

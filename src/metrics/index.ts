@@ -3,7 +3,7 @@ export { accuracy, mean, meanAbsoluteError, meanSquaredError, rootMeanSquaredErr
 export { falseNegatives, falsePositives, precision, recall, trueNegatives, truePositives } from './counts.js';
 export { auc } from './auc.js';
 export {
-  meanIou, meanPerClassAccuracy, percentageBelow, precisionAtK, precisionAtTopK, recallAtK, recallAtTopK, sparsePrecisionAtK, sparseRecallAtK,
+  averagePrecisionAtK, sparseAveragePrecisionAtK, meanIou, meanPerClassAccuracy, percentageBelow, precisionAtK, precisionAtTopK, recallAtK, recallAtTopK, sparsePrecisionAtK, sparseRecallAtK,
 } from './classes.js';
 export {
   falseNegativesAtThresholds, falsePositivesAtThresholds, meanCosineDistance, meanRelativeError, meanTensor, precisionAtThresholds,
