@@ -12,7 +12,7 @@ import { InternalError, InvalidArgumentError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import { compatible, cShape, pyShape } from '../../shape.js';
-import { type HostContext, type HostGen, isRecomputableInt, registerHostOp, subRun } from '../../session/host-stage.js';
+import { type HostContext, type HostGen, registerHostOp, subRun } from '../../session/host-stage.js';
 import { CondContext, WhileContext, condMerges, contextOf } from './context.js';
 import { type LoopRecord, residentLoop } from './resident.js';
 
@@ -85,16 +85,10 @@ registerHostOp('Merge', function* (op, _ins, ctx) {
   }
   const merges = [op, ...siblingMerges(op, ctx)];
   const deps = merges.map((m) => m.inputs.map((t) => switchDeps(t, ctx.feeds)));
-  // The cond's values from outside (its predicates and what enters each branch through a
-  // Switch) are computed once, in one sub-run, and join the run's values: the branch then reads
-  // them as TF's Switch forwards them, and an op behind them (a dequeue, an assign, a random draw,
-  // one the predicate is computed from too) runs once per step, whichever branch is taken.
-  const switches = [...new Set(deps.flat(2))];
-  const preds = [...new Set(switches.map((s) => s.op.inputs[1]!))];
-  const outer = [...new Set([...preds, ...switches.map((s) => s.op.inputs[0]!)])].filter((t) => !ctx.feeds.has(t));
-  if (outer.length > 0) {
-    const got = yield* compute(ctx, outer);
-    for (const [t, v] of got) if (preds.includes(t) || !isRecomputableInt(t, v)) ctx.feeds.set(t, v);
+  const preds = [...new Set(deps.flat(2).map((s) => s.op.inputs[1]!))].filter((p) => !ctx.feeds.has(p));
+  if (preds.length > 0) {
+    const got = yield* compute(ctx, preds);
+    for (const [t, v] of got) ctx.feeds.set(t, v);
   }
   const live = (s: Tensor): boolean => Boolean(ctx.feeds.get(s.op.inputs[1]!)!.data[0]) === (s.index === 1);
   const taken = deps.map((d, k) => {
