@@ -12,6 +12,7 @@ import { broadcastShapes, normAxis, sizeOf, stridesOf } from '../shape.js';
 import { shapeFnError, zerosLike } from './array.js';
 import { type TensorLike, toTensor, toTensorPair } from './convert.js';
 import { constant } from './core.js';
+import { reverseAxis } from './scan.js';
 import { divNoNan } from './div-no-nan.js';
 import { binaryOp, broadcastOrThrow, sameDType } from './elementwise.js';
 import { binaryGrads, unreduceLike } from './grads/util.js';
@@ -37,12 +38,6 @@ interface ScanAttrs {
   reverse: boolean;
 }
 
-function reverseAxis(b: Lower, x: Val, axis: number): Val {
-  const s = x.shape;
-  const st = stridesOf(s);
-  const params = { outShape: [...s], inStrides: st.map((v, i) => (i === axis ? -v : v)), inOffset: (s[axis]! - 1) * st[axis]! };
-  return b.prim('copy', params, [x], [{ dtype: x.dtype, shape: [...s] }])[0]!;
-}
 function shiftAxis(b: Lower, x: Val, axis: number, k: number, pad: number): Val {
   const s = x.shape;
   const kept = b.slice(x, s.map(() => 0), s.map((d, i) => (i === axis ? d - k : d)));

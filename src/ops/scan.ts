@@ -18,7 +18,8 @@ interface CumsumAttrs {
   reverse: boolean;
 }
 
-function reverseAxis(b: Lower, x: Val, axis: number): Val {
+/** `x` with its `axis` reversed: one strided copy. */
+export function reverseAxis(b: Lower, x: Val, axis: number): Val {
   const s = x.shape;
   const st = stridesOf(s);
   const params = { outShape: [...s], inStrides: st.map((v, i) => (i === axis ? -v : v)), inOffset: (s[axis]! - 1) * st[axis]! };

@@ -21,35 +21,16 @@ import { InvalidArgumentError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Operation, Tensor } from '../graph/tensor.js';
 import { NDArray } from '../ndarray.js';
-import { registerHostOp } from '../session/host-stage.js';
 import { type PartialShape } from '../shape.js';
 import { StringArray } from '../string-array.js';
 import { reshape } from './array.js';
 import { type TensorLike, toTensor } from './convert.js';
-import { defineOp, makeOp, registerGradient, type OutSpec } from './registry.js';
+import { makeOp, type OutSpec } from './registry.js';
+import { hostOp } from './strings/ops.js';
 
 type Attrs = Record<string, unknown>;
 type Ragged = [Tensor, Tensor];
 
-function hostOp<A extends Attrs>(type: string, infer: (ins: readonly Tensor[], a: A, name: string) => OutSpec[], run: (ins: NDArray[], a: A, op: Operation) => NDArray[]): void {
-  defineOp<A>({
-    type,
-    infer,
-    lower: () => {
-      throw new Error(`${type} runs on the host before the plan; it cannot be lowered`);
-    },
-    stateful: true,
-  });
-  registerGradient(type, null);
-  registerHostOp(type, function* (op, ins) {
-    try {
-      return run(ins, op.attrs as A, op);
-    } catch (e) {
-      if (e instanceof InvalidArgumentError && !e.message.includes(op.name)) throw new InvalidArgumentError(e.message, op.name);
-      throw e;
-    }
-  });
-}
 
 const strs = (a: NDArray): Uint8Array[] => Array.from(a.data as unknown as ArrayLike<Uint8Array>);
 const strArray = (vals: Uint8Array[], shape: readonly number[]): NDArray => new NDArray(StringArray.fromValues(vals) as never, [...shape], 'string');

@@ -29,7 +29,7 @@ import { fingerprint64, hash64, sipHash24 } from './hash.js';
 type Attrs = Record<string, unknown>;
 
 /** Declare a host-stage op (no gradient). */
-function hostOp<A extends Attrs>(type: string, infer: (ins: readonly Tensor[], a: A, name: string) => OutSpec[], run: (ins: NDArray[], a: A, op: Operation) => NDArray[]): void {
+export function hostOp<A extends Attrs>(type: string, infer: (ins: readonly Tensor[], a: A, name: string) => OutSpec[], run: (ins: NDArray[], a: A, op: Operation) => NDArray[]): void {
   defineOp<A>({
     type,
     infer,
