@@ -14,11 +14,10 @@
  * the files when not given (readers.py `_infer_type`: int32 → int64 → float32 → float64 →
  * string).
  */
-import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
+import { fs, zlib } from '../platform/node-builtins.js';
 import { kwargs } from '../args.js';
 import { type DType, StringArray, arrayCtor } from '../dtype.js';
-import { InvalidArgumentError, ValueError } from '../errors.js';
+import { DataLossError, InvalidArgumentError, ValueError } from '../errors.js';
 import { Tensor } from '../graph/tensor.js';
 import { globFiles } from '../io/readers.js';
 import { readRecordFile } from '../io/tfrecord.js';
@@ -306,7 +305,12 @@ function inferType(s: string, na: string, prev: DType | null): DType | null {
 
 function readText(file: string, compression: string): string {
   const raw = fs.readFileSync(file);
-  return (compression === 'GZIP' ? zlib.gunzipSync(raw) : raw).toString('utf8');
+  if (compression !== 'GZIP') return raw.toString('utf8');
+  try {
+    return zlib.gunzipSync(raw).toString('utf8');
+  } catch (e) {
+    throw new DataLossError(`${file}: not a readable GZIP file (${(e as Error).message})`);
+  }
 }
 
 function fileList(pattern: unknown): string[] {
