@@ -184,14 +184,38 @@ export function compilePlan(
     return b.variable(key, t.dtype, shape);
   };
 
+  /** The newest version of variable `key` written by an assign that `op` depends on, if any. */
+  const versionSeenBy = (op: Operation, key: string): Val | undefined => {
+    const list = versions.get(key) ?? [];
+    const anc = list.length ? ancestorsOf(op) : null;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (anc!.has(list[i]!.opId)) return list[i]!.val;
+    }
+    return undefined;
+  };
+
+  /**
+   * The variable a tensor aliases: in TF1 a Variable's `/read` snapshot (and an Identity or
+   * Switch of it) forwards the variable's buffer, which Assign overwrites in place, so an op
+   * reading it after an assign it depends on (`with control_dependencies([assign]):
+   * identity(v)`) sees the assigned value.
+   */
+  const aliasedVariable = (t: Tensor): Tensor | null => {
+    let x = t;
+    while ((x.op.type === 'Identity' || x.op.type === 'Switch') && x.op.inputs.length > 0 && !stops.has(x) && x.op.controlInputs.length === 0) x = x.op.inputs[0]!;
+    return x !== t && x.op.type === 'VariableV2' && !stops.has(x) ? x : null;
+  };
+
   const inputVal = (op: Operation, t: Tensor): Val => {
+    const aliased = t.op.type === 'VariableV2' ? null : aliasedVariable(t);
+    if (aliased && aliased.dtype === t.dtype && vals.has(t)) {
+      const v = versionSeenBy(op, aliased.op.name);
+      if (v && shapesEqual(v.shape, vals.get(t)!.shape)) return v;
+    }
     if (t.op.type === 'VariableV2' && !feeds.has(t)) {
       const key = t.op.name;
-      const list = versions.get(key) ?? [];
-      const anc = list.length ? ancestorsOf(op) : null;
-      for (let i = list.length - 1; i >= 0; i--) {
-        if (anc!.has(list[i]!.opId)) return list[i]!.val;
-      }
+      const seen = versionSeenBy(op, key);
+      if (seen) return seen;
       if (op.type === 'Assign') {
         // A plain Assign initializes: it may see the variable uninitialized.
         variables.set(key, { dtype: t.dtype, shape: t.op.attrs.shape as number[] });

@@ -125,7 +125,7 @@ function fromConstants(op: Operation): boolean {
  * `epoch_size`) is not made a feed of the run: the plan recomputes it to the same value, and a
  * shape-like operand derived from it (a Range's limit) stays foldable when the plan is built.
  */
-function isRecomputableInt(t: Tensor, v: NDArray): boolean {
+export function isRecomputableInt(t: Tensor, v: NDArray): boolean {
   return (v.dtype === 'int32' || v.dtype === 'int64') && v.size <= 16 && fromConstants(t.op);
 }
 

@@ -12,7 +12,7 @@ import { InternalError, InvalidArgumentError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import { compatible, cShape, pyShape } from '../../shape.js';
-import { type HostContext, type HostGen, registerHostOp, subRun } from '../../session/host-stage.js';
+import { type HostContext, type HostGen, isRecomputableInt, registerHostOp, subRun } from '../../session/host-stage.js';
 import { CondContext, WhileContext, condMerges, contextOf } from './context.js';
 import { type LoopRecord, residentLoop } from './resident.js';
 
@@ -79,18 +79,39 @@ function siblingMerges(op: Operation, ctx: HostContext): Operation[] {
   return ctx.hostOps.filter((m) => m !== op && m.type === 'Merge' && condMerges.get(m) === pred && !ctx.feeds.has(m.outputs[0]!));
 }
 
+/**
+ * A Variable or its `/read` snapshot: in TF1 both alias the variable's buffer (Assign writes in
+ * place), so a branch, or anything later in the run, reads the value current where it is used
+ * (after the assigns that use waits on). These are never kept as the run's values.
+ */
+function isVariableRead(t: Tensor): boolean {
+  return t.op.type === 'VariableV2' || (t.op.type === 'Identity' && t.op.inputs[0]!.op.type === 'VariableV2');
+}
+
 registerHostOp('Merge', function* (op, _ins, ctx) {
   if (isLoopMerge(op)) {
     throw new InvalidArgumentError(`${op.name} is inside a while loop; values of a loop are read through its Exit ops (the loop's results)`, op.name);
   }
   const merges = [op, ...siblingMerges(op, ctx)];
   const deps = merges.map((m) => m.inputs.map((t) => switchDeps(t, ctx.feeds)));
-  const preds = [...new Set(deps.flat(2).map((s) => s.op.inputs[1]!))].filter((p) => !ctx.feeds.has(p));
-  if (preds.length > 0) {
-    const got = yield* compute(ctx, preds);
-    for (const [t, v] of got) ctx.feeds.set(t, v);
+  // The cond's values from outside (its predicates and what enters each branch through a
+  // Switch) are computed once, in one sub-run, and join the run's values: the branch then reads
+  // them as TF's Switch forwards them, and an op behind them (a dequeue, an assign, a random draw,
+  // one the predicate is computed from too) runs once per step, whichever branch is taken.
+  const switches = [...new Set(deps.flat(2))];
+  const preds = [...new Set(switches.map((s) => s.op.inputs[1]!))];
+  const data = switches.map((s) => s.op.inputs[0]!).filter((t) => !isVariableRead(t));
+  const outer = [...new Set([...preds, ...data])].filter((t) => !ctx.feeds.has(t));
+  const predVals = new Map(preds.flatMap((p) => (ctx.feeds.has(p) ? [[p, ctx.feeds.get(p)!] as const] : [])));
+  if (outer.length > 0) {
+    const got = yield* compute(ctx, outer);
+    for (const [t, v] of got) {
+      const isPred = preds.includes(t);
+      if (isPred) predVals.set(t, v);
+      if (!isVariableRead(t) && (isPred || !isRecomputableInt(t, v))) ctx.feeds.set(t, v);
+    }
   }
-  const live = (s: Tensor): boolean => Boolean(ctx.feeds.get(s.op.inputs[1]!)!.data[0]) === (s.index === 1);
+  const live = (s: Tensor): boolean => Boolean(predVals.get(s.op.inputs[1]!)!.data[0]) === (s.index === 1);
   const taken = deps.map((d, k) => {
     const i = d.findIndex((ds) => ds.every(live));
     if (i < 0 && k === 0) throw new InvalidArgumentError(`Retval[0] does not have value: no input of ${op.name} is live`, op.name);
