@@ -337,3 +337,33 @@ describe('keras.metrics: functions, get / serialize / deserialize', () => {
     });
   });
 });
+
+describe('keras.metrics in compile / fit / evaluate', () => {
+  it('Metric objects report their running value over the epoch, reset at each epoch and before evaluating', async () => {
+    const { g } = fresh();
+    const [model, prec, rec] = g.asDefault(() => {
+      const model = new k.Sequential([new k.layers.Dense(1, { inputShape: [2], activation: 'sigmoid', kernelInitializer: 'ones', biasInitializer: 'zeros' })]);
+      const prec = new M.Precision();
+      const rec = new M.Recall();
+      model.compile({ optimizer: new k.optimizers.SGD(0), loss: 'binary_crossentropy', metrics: [prec, rec, 'acc'] });
+      return [model, prec, rec] as const;
+    });
+    // sigmoid(x0 + x1) > 0.5 iff x0 + x1 > 0: predicted positive rows 0, 1, 3, 4
+    const x = new tf.NDArray(Float32Array.from([1, 0, 1, 1, -1, 0, 2, 0, 0.5, 0, -2, 0]), [6, 2]);
+    const y = new tf.NDArray(Float32Array.from([1, 0, 1, 1, 1, 0]), [6, 1]);
+    const hist = await model.fit(x, y, { batchSize: 2, epochs: 2, shuffle: false, verbose: 0 });
+    expect(Object.keys(hist.history)).toEqual(['loss', 'precision', 'recall', 'acc']);
+    // over all six rows: tp 3, fp 1, fn 1 (the means of the batch values would be 5/6)
+    close(hist.history.precision!, [0.75, 0.75]);
+    close(hist.history.recall!, [0.75, 0.75]);
+    close(hist.history.acc!, [4 / 6, 4 / 6]);
+    expect(model.metricsNames).toEqual(['loss', 'precision', 'recall', 'acc']);
+    // evaluate starts from zero: rows 0, 1 alone give precision 1/2, recall 1
+    const r = (await model.evaluate(new tf.NDArray(Float32Array.from([1, 0, 1, 1]), [2, 2]), new tf.NDArray(Float32Array.from([1, 0]), [2, 1]), { verbose: 0 })) as number[];
+    close(r.slice(1), [0.5, 1, 0.5]);
+    // trainOnBatch reports the batch alone (TF's reset_metrics=True): rows 2, 3 → precision 1, recall 1/2
+    const b = (await model.trainOnBatch(new tf.NDArray(Float32Array.from([-1, 0, 2, 0]), [2, 2]), new tf.NDArray(Float32Array.from([1, 1]), [2, 1]))) as number[];
+    close(b.slice(1, 3), [1, 0.5]);
+    expect([prec.name, rec.name]).toEqual(['precision', 'recall']);
+  });
+});

@@ -25,11 +25,13 @@ import { type KerasLayer, countParams, nodeOf, outputsOf } from './layer-utils.j
 import { InputLayer } from './layers-core.js';
 import { type LossFn, getLoss, resolveMetric } from './losses.js';
 import { KerasOptimizer, applyConstraints, getOptimizer } from './optimizers.js';
+import { Metric } from './metrics-classes.js';
 
 export interface CompileOptions {
   optimizer?: unknown;
   loss?: string | LossFn | (string | LossFn)[] | Record<string, string | LossFn>;
-  metrics?: (string | LossFn)[] | null;
+  /** Names, functions, or keras.metrics.Metric objects (stateful: reported as their running value). */
+  metrics?: (string | LossFn | Metric)[] | null;
   lossWeights?: number[] | null;
 }
 
@@ -52,6 +54,10 @@ interface Compiled {
   /** [name, tensor] of what fit reports after `loss` (per-output losses, then metrics). */
   reported: [string, Tensor][];
   optimizer: KerasOptimizer | Optimizer;
+  /** The Metric objects among the metrics (reset at each epoch's start and before evaluating). */
+  statefulMetrics: Metric[];
+  /** Indices into `reported` whose value is a Metric's running result (reported as is, not averaged over batches). */
+  statefulAt: Set<number>;
 }
 
 type Fetched = { data: ArrayLike<number> };
@@ -243,6 +249,8 @@ export class Model implements CallbackModel {
       const perOutput: Tensor[] = [];
       const reported: [string, Tensor][] = [];
       const metricEntries: [string, Tensor][] = [];
+      const statefulMetrics: Metric[] = [];
+      const statefulAt = new Set<number>();
       const multi = this.outputs.length > 1;
       const weights = o.lossWeights ?? this.outputs.map(() => 1);
       let total: Tensor | null = null;
@@ -261,6 +269,15 @@ export class Model implements CallbackModel {
         total = total === null ? term : ops.add(total, term);
         if (multi) reported.push([`${outNames[i]}_loss`, l]);
         for (const m of o.metrics ?? []) {
+          if (m instanceof Metric) {
+            // TF clones a metric object for each further output.
+            const mm = i === 0 ? m : g.asDefault(() => (m.constructor as typeof Metric & (new (c: Record<string, unknown>) => Metric)).fromConfig.call(m.constructor as never, m.getConfig()) as Metric);
+            const t = g.nameScope('metrics', () => mm.call(target, out));
+            statefulMetrics.push(mm);
+            statefulAt.add(metricEntries.length);
+            metricEntries.push([multi ? `${outNames[i]}_${mm.name}` : mm.name, t]);
+            continue;
+          }
           const r = resolveMetric(m, lossName, out);
           const t = g.nameScope('metrics', () => ops.reduceMean(r.fn(target, out)));
           metricEntries.push([multi ? `${outNames[i]}_${r.name}` : r.name, t]);
@@ -268,7 +285,9 @@ export class Model implements CallbackModel {
       });
       const reg = this.losses;
       if (reg.length > 0) total = ops.add(total!, ops.addN(reg));
-      return { targets, totalLoss: total!, reported: [...reported, ...metricEntries], optimizer: o.optimizer };
+      // statefulAt holds indices into the metric entries, which follow the per-output losses.
+      const shift = new Set([...statefulAt].map((j) => j + reported.length));
+      return { targets, totalLoss: total!, reported: [...reported, ...metricEntries], optimizer: o.optimizer, statefulMetrics, statefulAt: shift };
     });
     return this.compiled!;
   }
@@ -375,7 +394,9 @@ export class Model implements CallbackModel {
     for (let epoch = initialEpoch; epoch < epochs; epoch++) {
       const t0 = Date.now();
       for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
+      await this.resetCompiledMetrics(c);
       const sums = names.map(() => 0);
+      let last: number[] = names.map(() => 0);
       let seen = 0;
       const steps = opts.stepsPerEpoch ?? null;
       const batches: ArrayLike<number>[] | null = steps === null ? this.batchOrder(n, batchSize, shuffle) : null;
@@ -387,6 +408,7 @@ export class Model implements CallbackModel {
         const by = batches ? ys.map((a) => takeRows(a, batches[b]!)) : ys;
         const outs = await this.trainStep(sess, c, bx, by);
         outs.forEach((v, i) => (sums[i]! += v * size));
+        last = outs;
         seen += size;
         const batchLogs: Logs = { batch: b, size };
         names.forEach((k, i) => (batchLogs[k] = outs[i]!));
@@ -394,7 +416,8 @@ export class Model implements CallbackModel {
         if (this.stopTraining) break;
       }
       const logs: Logs = {};
-      names.forEach((k, i) => (logs[k] = sums[i]! / Math.max(seen, 1)));
+      // A Metric object's value is its running result after the epoch's last batch.
+      names.forEach((k, i) => (logs[k] = c.statefulAt.has(i - 1) ? last[i]! : sums[i]! / Math.max(seen, 1)));
       if (val) {
         const v = await this.testLoop(sess, c, val[0], val[1], batchSize);
         names.forEach((k, i) => (logs[`val_${k}`] = v[i]!));
@@ -446,12 +469,25 @@ export class Model implements CallbackModel {
   private async testLoop(sess: Session, c: Compiled, xs: NDArray[], ys: NDArray[], batchSize: number): Promise<number[]> {
     const n = this.checkSameLength(xs, ys);
     const sums = [0, ...c.reported.map(() => 0)];
+    await this.resetCompiledMetrics(c);
+    let last = sums.map(() => 0);
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
       const outs = await this.testStep(sess, c, xs.map((a) => sliceRows(a, s, e)), ys.map((a) => sliceRows(a, s, e)));
       outs.forEach((v, i) => (sums[i]! += v * (e - s)));
+      last = outs;
     }
-    return sums.map((v) => v / Math.max(n, 1));
+    return sums.map((v, i) => (c.statefulAt.has(i - 1) ? last[i]! : v / Math.max(n, 1)));
+  }
+
+  /** Zeros into the state of the compiled Metric objects (which also initializes it). */
+  private async resetCompiledMetrics(c: Compiled): Promise<void> {
+    for (const m of c.statefulMetrics) await m.resetStates();
+  }
+
+  /** `model.reset_metrics()`: resets the state of the compiled Metric objects. */
+  async resetMetrics(): Promise<void> {
+    if (this.compiled) await this.resetCompiledMetrics(this.compiled);
   }
 
   /** `model.evaluate(x, y, batch_size=None, verbose=1)`: the loss, or [loss, ...metrics] when there are metrics or several outputs. */
@@ -503,6 +539,8 @@ export class Model implements CallbackModel {
     this.checkSameLength(xs, ys);
     this.ensureTrainOp(c);
     const sess = await this.session();
+    // TF's reset_metrics=True: a Metric object reports this batch alone.
+    await this.resetCompiledMetrics(c);
     const r = await this.trainStep(sess, c, xs, ys);
     return r.length === 1 ? r[0]! : r;
   }
@@ -515,6 +553,7 @@ export class Model implements CallbackModel {
     this.ensureBuilt(xs);
     const c = this.requireCompiled();
     const sess = await this.session();
+    await this.resetCompiledMetrics(c);
     const r = await this.testStep(sess, c, xs, ys);
     return r.length === 1 ? r[0]! : r;
   }
