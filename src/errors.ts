@@ -89,6 +89,38 @@ export class UnavailableError extends OpError {
   }
 }
 
+export class UnauthenticatedError extends OpError {
+  constructor(message: string, op: string | null = null) {
+    super(message, op, 16);
+  }
+}
+
+/** TF's status codes (`tf.errors.OK`, `tf.errors.CANCELLED`, …), as in error_codes.proto. */
+export const OK = 0, CANCELLED = 1, UNKNOWN = 2, INVALID_ARGUMENT = 3, DEADLINE_EXCEEDED = 4, NOT_FOUND = 5,
+  ALREADY_EXISTS = 6, PERMISSION_DENIED = 7, RESOURCE_EXHAUSTED = 8, FAILED_PRECONDITION = 9, ABORTED = 10,
+  OUT_OF_RANGE = 11, UNIMPLEMENTED = 12, INTERNAL = 13, UNAVAILABLE = 14, DATA_LOSS = 15, UNAUTHENTICATED = 16;
+
+type OpErrorClass = new (message: string, op?: string | null) => OpError;
+const BY_CODE: ReadonlyMap<number, OpErrorClass> = new Map<number, OpErrorClass>([
+  [1, CancelledError], [2, UnknownError], [3, InvalidArgumentError], [4, DeadlineExceededError], [5, NotFoundError],
+  [6, AlreadyExistsError], [7, PermissionDeniedError], [8, ResourceExhaustedError], [9, FailedPreconditionError],
+  [10, AbortedError], [11, OutOfRangeError], [12, UnimplementedError], [13, InternalError], [14, UnavailableError],
+  [15, DataLossError], [16, UnauthenticatedError],
+]);
+
+/** `tf.errors.exception_type_from_error_code(error_code)`: the OpError subclass of a status code. */
+export function exceptionTypeFromErrorCode(errorCode: number): OpErrorClass {
+  const c = BY_CODE.get(errorCode);
+  if (!c) throw new KeyError(String(errorCode));
+  return c;
+}
+
+/** `tf.errors.error_code_from_exception_type(cls)`: the status code of an OpError subclass. */
+export function errorCodeFromExceptionType(cls: unknown): number {
+  for (const [code, c] of BY_CODE) if (c === cls) return code;
+  throw new KeyError(String((cls as { name?: string })?.name ?? cls));
+}
+
 /** Python's ValueError: client-side misuse (bad shapes at build time, bad feeds, …). */
 export class ValueError extends Error {
   constructor(message: string) {

@@ -14,3 +14,4 @@ export {
 export { SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues } from '../train/session-run-hook.js';
 export { BaselineClassifier, BaselineRegressor } from './canned/baseline.js';
 export { addMetrics } from './extenders.js';
+export { classifierParseExampleSpec, regressorParseExampleSpec } from './parsing-utils.js';

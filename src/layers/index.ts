@@ -9,3 +9,4 @@ export {
   AveragePooling1D, AveragePooling3D, Conv1D, Conv3D, Conv3DTranspose, MaxPooling1D, MaxPooling3D, SeparableConv1D, SeparableConv2D,
   averagePooling1d, averagePooling3d, conv1d, conv3d, conv3dTranspose, maxPooling1d, maxPooling3d, separableConv1d, separableConv2d,
 } from './conv-nd.js';
+export { InputSpec } from '../keras/layers-base.js';

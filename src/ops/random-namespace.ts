@@ -8,3 +8,8 @@ export { randomGamma as gamma, randomPoisson as poisson } from './random-gamma.j
 export {
   statelessUniform, statelessNormal, statelessTruncatedNormal, statelessMultinomial, statelessCategorical,
 } from './stateless-random.js';
+export { randomShuffle as shuffle } from './random-shuffle.js';
+export { setRandomSeed } from '../graph/context.js';
+export { getSeed } from './deprecated-aliases.js';
+export { logUniformCandidateSampler, uniformCandidateSampler } from './candidate-sampling.js';
+export { fixedUnigramCandidateSampler, learnedUnigramCandidateSampler, allCandidateSampler } from './candidate-samplers-unigram.js';

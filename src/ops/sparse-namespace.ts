@@ -9,3 +9,4 @@ export {
   sparseSplit as split, sparseToIndicator as toIndicator, sparseEye as eye, sparseExpandDims as expandDims, sparseMask as mask,
   sparseMerge as merge,
 } from './sparse-ops.js';
+export { fromDense, segmentSum, segmentMean, segmentSqrtN } from './sparse-from-dense.js';

@@ -27,3 +27,4 @@ export const globalVariables = globalVariablesInitializer;
 export const localVariables = localVariablesInitializer;
 /** `tf.initializers.variables(var_list, name='init')`. */
 export const variables = variablesInitializer;
+export { tablesInitializer } from '../metagraph/main-op.js';

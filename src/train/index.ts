@@ -29,3 +29,6 @@ export { summaryIterator } from './summary-iterator.js';
 export { basicTrainLoop } from './basic-train-loop.js';
 export { warmStart, WarmStartSettings } from './warm-start.js';
 export { VocabInfo } from './vocab-info.js';
+export { piecewiseConstant as piecewiseConstantDecay } from './decay.js';
+export { checkpointsIterator } from './checkpoints-iterator.js';
+export { SequenceExample, FeatureList, FeatureLists, SaverDef, ClusterDef, JobDef, ServerDef, generateCheckpointStateProto } from '../proto/classes.js';
