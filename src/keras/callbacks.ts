@@ -1,11 +1,15 @@
 /**
  * `tf.keras.callbacks`: the hooks `fit` calls (each may return a promise, which fit awaits) and
  * TF 1.15's History, EarlyStopping, ModelCheckpoint (weights, TF checkpoint format),
- * LearningRateScheduler and TensorBoard (epoch scalars through tf.summary.FileWriter).
+ * LearningRateScheduler and TensorBoard (epoch scalars through tf.summary.FileWriter);
+ * BaseLogger, CSVLogger, LambdaCallback, ProgbarLogger, ReduceLROnPlateau, RemoteMonitor and
+ * TerminateOnNaN as TF 1.15's keras/callbacks.py.
  */
 import { ValueError } from '../errors.js';
 import type { NDArray } from '../ndarray.js';
 import { FileWriter } from '../summary/file-writer.js';
+import { fs as nodeFs } from '../platform/node-builtins.js';
+import { Progbar, pyFloat, pyJson } from './generic-utils.js';
 
 export type Logs = Record<string, number>;
 
@@ -213,5 +217,300 @@ export class TensorBoard extends Callback {
   override onTrainEnd(): void {
     this.writer?.close();
     this.writer = null;
+  }
+}
+
+/** `keras.callbacks.BaseLogger(stateful_metrics=None)`: the epoch means of the batch values of `params.metrics`, written into the epoch logs. */
+export class BaseLogger extends Callback {
+  readonly statefulMetrics: Set<string>;
+  seen = 0;
+  totals: Record<string, number> = {};
+  constructor(statefulMetrics: string[] | { statefulMetrics?: string[] | null } | null = null) {
+    super();
+    const list = Array.isArray(statefulMetrics) ? statefulMetrics : (statefulMetrics?.statefulMetrics ?? []);
+    this.statefulMetrics = new Set(list);
+  }
+  override onEpochBegin(): void {
+    this.seen = 0;
+    this.totals = {};
+  }
+  override onBatchEnd(_batch: number, logs: Logs = {}): void {
+    const size = logs.size ?? 0;
+    const numSteps = logs.num_steps ?? 1;
+    this.seen += size * numSteps;
+    for (const [k, v] of Object.entries(logs)) {
+      if (this.statefulMetrics.has(k)) this.totals[k] = v;
+      else this.totals[k] = (this.totals[k] ?? 0) + v * size;
+    }
+  }
+  override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+    for (const k of (this.params.metrics as string[] | undefined) ?? []) {
+      if (k in this.totals) logs[k] = this.statefulMetrics.has(k) ? this.totals[k]! : this.totals[k]! / this.seen;
+    }
+  }
+}
+
+/** `keras.callbacks.TerminateOnNaN()`: stops training when a batch's loss is NaN or infinite. */
+export class TerminateOnNaN extends Callback {
+  override onBatchEnd(batch: number, logs: Logs = {}): void {
+    const loss = logs.loss;
+    if (loss !== undefined && !Number.isFinite(loss)) {
+      console.log(`Batch ${batch}: Invalid loss, terminating training`);
+      this.model!.stopTraining = true;
+    }
+  }
+}
+
+type Hook<A extends unknown[]> = ((...a: A) => void | Promise<void>) | null | undefined;
+/** `keras.callbacks.LambdaCallback(on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None, on_train_begin=None, on_train_end=None)`. */
+export class LambdaCallback extends Callback {
+  constructor(o: {
+    onEpochBegin?: Hook<[number, Logs]>; onEpochEnd?: Hook<[number, Logs]>; onBatchBegin?: Hook<[number, Logs]>; onBatchEnd?: Hook<[number, Logs]>;
+    onTrainBegin?: Hook<[Logs]>; onTrainEnd?: Hook<[Logs]>;
+  } = {}) {
+    super();
+    if (o.onEpochBegin) this.onEpochBegin = (e, l) => o.onEpochBegin!(e, l ?? {});
+    if (o.onEpochEnd) this.onEpochEnd = (e, l) => o.onEpochEnd!(e, l ?? {});
+    if (o.onBatchBegin) this.onBatchBegin = (b, l) => o.onBatchBegin!(b, l ?? {});
+    if (o.onBatchEnd) this.onBatchEnd = (b, l) => o.onBatchEnd!(b, l ?? {});
+    if (o.onTrainBegin) this.onTrainBegin = (l) => o.onTrainBegin!(l ?? {});
+    if (o.onTrainEnd) this.onTrainEnd = (l) => o.onTrainEnd!(l ?? {});
+  }
+}
+
+/** A CSV field as TF writes it: strings as they are, arrays as `"[a, b]"`, numbers as Python prints them. */
+function csvValue(v: unknown, key: string): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return `"[${v.map((x) => (typeof x === 'number' ? pyFloat(x) : String(x))).join(', ')}]"`;
+  if (typeof v === 'number') return key === 'epoch' || key === 'batch' || key === 'size' ? String(v) : pyFloat(v);
+  return String(v);
+}
+
+/**
+ * `keras.callbacks.CSVLogger(filename, separator=',', append=False)`: one row per epoch, header
+ * `epoch,<log keys sorted>` (Python's csv: `\r\n` line ends); with `append`, no header when the
+ * file already has content; a stopped run fills missing keys with `NA`.
+ */
+export class CSVLogger extends Callback {
+  readonly filename: string;
+  readonly sep: string;
+  readonly append: boolean;
+  private keys: string[] | null = null;
+  private appendHeader = true;
+  private fd: number | null = null;
+  constructor(filename: string, separator: string | { separator?: string; append?: boolean } = ',', append = false) {
+    super();
+    this.filename = filename;
+    if (typeof separator === 'object') {
+      this.sep = separator.separator ?? ',';
+      this.append = separator.append ?? false;
+    } else {
+      this.sep = separator;
+      this.append = append;
+    }
+  }
+  override onTrainBegin(): void {
+    this.keys = null;
+    this.appendHeader = true;
+    if (this.append && nodeFs.existsSync(this.filename)) this.appendHeader = nodeFs.readFileSync(this.filename, 'utf8').length === 0;
+    this.fd = nodeFs.openSync(this.filename, this.append ? 'a' : 'w');
+  }
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    if (this.keys === null) this.keys = Object.keys(logs).sort();
+    const row: Record<string, unknown> = { epoch };
+    for (const k of this.keys) row[k] = k in logs ? logs[k] : this.model?.stopTraining ? 'NA' : '';
+    const fields = ['epoch', ...this.keys];
+    const quote = (f: string): string => (f.includes(this.sep) || f.includes('"') || f.includes('\n') || f.includes('\r') ? `"${f.replace(/"/g, '""')}"` : f);
+    const fd = this.fd ?? nodeFs.openSync(this.filename, 'a');
+    this.fd = fd;
+    let out = '';
+    if (this.appendHeader) {
+      out += `${fields.map(quote).join(this.sep)}\r\n`;
+      this.appendHeader = false;
+    }
+    out += `${fields.map((k) => { const v = row[k]; return Array.isArray(v) ? csvValue(v, k) : quote(csvValue(v, k)); }).join(this.sep)}\r\n`;
+    nodeFs.writeSync(fd, out);
+  }
+  override onTrainEnd(): void {
+    if (this.fd !== null) nodeFs.closeSync(this.fd);
+    this.fd = null;
+    this.keys = null;
+  }
+}
+
+/**
+ * `keras.callbacks.ProgbarLogger(count_mode='samples', stateful_metrics=None)`: a Progbar per
+ * epoch, advanced by each batch's `size` (or by one step with count_mode 'steps').
+ */
+export class ProgbarLogger extends Callback {
+  readonly useSteps: boolean;
+  readonly statefulMetrics: string[];
+  progbar: Progbar | null = null;
+  target: number | null = null;
+  seen = 0;
+  private verbose = 1;
+  private epochs = 1;
+  private logValues: [string, number][] = [];
+  /** Where the bars are written (default process.stdout). */
+  write: ((s: string) => void) | undefined;
+  constructor(countMode: string | { countMode?: string; statefulMetrics?: string[] | null } = 'samples', statefulMetrics: string[] | null = null) {
+    super();
+    const mode = typeof countMode === 'object' ? (countMode.countMode ?? 'samples') : countMode;
+    this.statefulMetrics = (typeof countMode === 'object' ? countMode.statefulMetrics : statefulMetrics) ?? [];
+    if (mode === 'samples') this.useSteps = false;
+    else if (mode === 'steps') this.useSteps = true;
+    else throw new ValueError(`Unknown \`count_mode\`: ${mode}`);
+  }
+  override onTrainBegin(): void {
+    this.verbose = (this.params.verbose as number | undefined) ?? 1;
+    this.epochs = (this.params.epochs as number | undefined) ?? 1;
+  }
+  override onEpochBegin(epoch: number): void {
+    this.seen = 0;
+    this.target = this.useSteps ? ((this.params.steps as number | null | undefined) ?? null) : ((this.params.samples as number | null | undefined) ?? null);
+    if (this.verbose) {
+      if (this.epochs > 1) console.log(`Epoch ${epoch + 1}/${this.epochs}`);
+      this.progbar = new Progbar(this.target, { verbose: this.verbose, statefulMetrics: this.statefulMetrics, unitName: this.useSteps ? 'step' : 'sample', ...(this.write ? { write: this.write } : {}) });
+    }
+  }
+  override onBatchBegin(): void {
+    this.logValues = [];
+  }
+  override onBatchEnd(_batch: number, logs: Logs = {}): void {
+    const size = logs.size ?? 0;
+    this.seen += this.useSteps ? (logs.num_steps ?? 1) : size * (logs.num_steps ?? 1);
+    for (const k of (this.params.metrics as string[] | undefined) ?? []) if (k in logs) this.logValues.push([k, logs[k]!]);
+    if (this.verbose && this.progbar && (this.target === null || this.seen < this.target)) this.progbar.update(this.seen, this.logValues);
+  }
+  override onEpochEnd(_epoch: number, logs: Logs = {}): void {
+    for (const k of (this.params.metrics as string[] | undefined) ?? []) if (k in logs) this.logValues.push([k, logs[k]!]);
+    if (this.verbose && this.progbar) this.progbar.update(this.seen, this.logValues);
+  }
+}
+
+/**
+ * `keras.callbacks.ReduceLROnPlateau(monitor='val_loss', factor=0.1, patience=10, verbose=0,
+ * mode='auto', min_delta=1e-4, cooldown=0, min_lr=0)`: multiplies the optimizer's rate by
+ * `factor` (not below `minLr`) after `patience` epochs without an improvement of `minDelta`,
+ * then waits `cooldown` epochs. Adds `lr` to the epoch logs.
+ */
+export class ReduceLROnPlateau extends Callback {
+  readonly monitor: string;
+  readonly factor: number;
+  readonly patience: number;
+  readonly verbose: number;
+  mode: string;
+  readonly minDelta: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  wait = 0;
+  cooldownCounter = 0;
+  best = Infinity;
+  private better: (a: number, b: number) => boolean = () => false;
+  constructor(o: { monitor?: string; factor?: number; patience?: number; verbose?: number; mode?: string; minDelta?: number; epsilon?: number; cooldown?: number; minLr?: number } = {}) {
+    super();
+    this.monitor = o.monitor ?? 'val_loss';
+    this.factor = o.factor ?? 0.1;
+    if (this.factor >= 1.0) throw new ValueError('ReduceLROnPlateau does not support a factor >= 1.0.');
+    if (o.epsilon !== undefined) console.warn('`epsilon` argument is deprecated and will be removed, use `min_delta` instead.');
+    this.minLr = o.minLr ?? 0;
+    this.minDelta = o.minDelta ?? o.epsilon ?? 1e-4;
+    this.patience = o.patience ?? 10;
+    this.verbose = o.verbose ?? 0;
+    this.cooldown = o.cooldown ?? 0;
+    this.mode = o.mode ?? 'auto';
+    this.reset();
+  }
+  private reset(): void {
+    if (!['auto', 'min', 'max'].includes(this.mode)) {
+      console.warn(`Learning Rate Plateau Reducing mode ${this.mode} is unknown, fallback to auto mode.`);
+      this.mode = 'auto';
+    }
+    const d = this.minDelta;
+    if (this.mode === 'min' || (this.mode === 'auto' && !this.monitor.includes('acc'))) {
+      this.better = (a, b) => a < b - d;
+      this.best = Infinity;
+    } else {
+      this.better = (a, b) => a > b + d;
+      this.best = -Infinity;
+    }
+    this.cooldownCounter = 0;
+    this.wait = 0;
+  }
+  inCooldown(): boolean {
+    return this.cooldownCounter > 0;
+  }
+  override onTrainBegin(): void {
+    this.reset();
+  }
+  override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    const opt = this.model!.optimizer as Partial<RateSettable> | null;
+    if (!opt || typeof opt.getLearningRate !== 'function') throw new ValueError('Optimizer must have a "lr" attribute.');
+    logs.lr = await opt.getLearningRate();
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      console.warn(`Reduce LR on plateau conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${Object.keys(logs).join(',')}`);
+      return;
+    }
+    if (this.inCooldown()) {
+      this.cooldownCounter -= 1;
+      this.wait = 0;
+    }
+    if (this.better(current, this.best)) {
+      this.best = current;
+      this.wait = 0;
+    } else if (!this.inCooldown()) {
+      this.wait += 1;
+      if (this.wait >= this.patience) {
+        const oldLr = await opt.getLearningRate();
+        if (oldLr > this.minLr) {
+          const newLr = Math.max(oldLr * this.factor, this.minLr);
+          await opt.setLearningRate!(newLr);
+          if (this.verbose > 0) console.log(`\nEpoch ${String(epoch + 1).padStart(5, '0')}: ReduceLROnPlateau reducing learning rate to ${pyFloat(newLr)}.`);
+          this.cooldownCounter = this.cooldown;
+          this.wait = 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `keras.callbacks.RemoteMonitor(root='http://localhost:9000', path='/publish/epoch/end/',
+ * field='data', headers=None, send_as_json=False)`: POSTs `{epoch, ...logs}` after each epoch —
+ * as a JSON body, or as the form field `field` holding the JSON text. A server that cannot be
+ * reached is a warning, as in TF.
+ */
+export class RemoteMonitor extends Callback {
+  readonly root: string;
+  readonly path: string;
+  readonly field: string;
+  readonly headers: Record<string, string> | null;
+  readonly sendAsJson: boolean;
+  constructor(o: { root?: string; path?: string; field?: string; headers?: Record<string, string> | null; sendAsJson?: boolean } = {}) {
+    super();
+    this.root = o.root ?? 'http://localhost:9000';
+    this.path = o.path ?? '/publish/epoch/end/';
+    this.field = o.field ?? 'data';
+    this.headers = o.headers ?? null;
+    this.sendAsJson = o.sendAsJson ?? false;
+  }
+  override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    const send: Record<string, unknown> = { epoch, ...logs };
+    const text = pyJson(send, new Set(['epoch']));
+    const headers: Record<string, string> = { ...(this.headers ?? {}) };
+    let body: string;
+    if (this.sendAsJson) {
+      body = text;
+      headers['Content-Type'] ??= 'application/json';
+    } else {
+      body = new URLSearchParams({ [this.field]: text }).toString();
+      headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+    }
+    try {
+      await fetch(this.root + this.path, { method: 'POST', headers, body });
+    } catch {
+      console.warn(`Warning: could not reach RemoteMonitor root server at ${this.root}`);
+    }
   }
 }
