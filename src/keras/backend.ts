@@ -23,6 +23,7 @@ import { setConstraint } from './constraints.js';
 
 export * from './backend-ops.js';
 export { kSwitch as switch, kVar as var } from './backend-ops.js';
+export { ctcBatchCost, ctcDecode, ctcLabelDenseToSparse, localConv1d, localConv2d, rnn } from './backend-extra.js';
 
 let session: Session | null = null;
 let floatxValue: DType = 'float32';

@@ -31,3 +31,5 @@ export {
   GlobalAveragePooling1D as GlobalAvgPool1D, GlobalAveragePooling2D as GlobalAvgPool2D, GlobalMaxPooling1D as GlobalMaxPool1D,
   GlobalMaxPooling2D as GlobalMaxPool2D,
 } from './layers-core.js';
+export { LocallyConnected1D, LocallyConnected2D } from './layers-local.js';
+export { deserialize, serialize } from './layers-serialization.js';
