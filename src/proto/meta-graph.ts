@@ -55,12 +55,17 @@ export interface CollectionDef {
   floatList?: { value: number[] };
   anyList?: { value: { typeUrl: string; value: Uint8Array }[] };
 }
+export const CollectionNodeListT: MessageType = message('CollectionDef.NodeList', [{ num: 1, name: 'value', type: 'string', repeated: true }]);
+export const CollectionBytesListT: MessageType = message('CollectionDef.BytesList', [{ num: 1, name: 'value', type: 'bytes', repeated: true }]);
+export const CollectionInt64ListT: MessageType = message('CollectionDef.Int64List', [{ num: 1, name: 'value', type: 'int64', repeated: true }]);
+export const CollectionFloatListT: MessageType = message('CollectionDef.FloatList', [{ num: 1, name: 'value', type: 'float', repeated: true }]);
+export const CollectionAnyListT: MessageType = message('CollectionDef.AnyList', [{ num: 1, name: 'value', type: () => AnyT, repeated: true }]);
 export const CollectionDefT: MessageType = message('CollectionDef', [
-  { num: 1, name: 'node_list', type: () => message('CollectionDef.NodeList', [{ num: 1, name: 'value', type: 'string', repeated: true }]), oneof: true },
-  { num: 2, name: 'bytes_list', type: () => message('CollectionDef.BytesList', [{ num: 1, name: 'value', type: 'bytes', repeated: true }]), oneof: true },
-  { num: 3, name: 'int64_list', type: () => message('CollectionDef.Int64List', [{ num: 1, name: 'value', type: 'int64', repeated: true }]), oneof: true },
-  { num: 4, name: 'float_list', type: () => message('CollectionDef.FloatList', [{ num: 1, name: 'value', type: 'float', repeated: true }]), oneof: true },
-  { num: 5, name: 'any_list', type: () => message('CollectionDef.AnyList', [{ num: 1, name: 'value', type: () => AnyT, repeated: true }]), oneof: true },
+  { num: 1, name: 'node_list', type: () => CollectionNodeListT, oneof: true },
+  { num: 2, name: 'bytes_list', type: () => CollectionBytesListT, oneof: true },
+  { num: 3, name: 'int64_list', type: () => CollectionInt64ListT, oneof: true },
+  { num: 4, name: 'float_list', type: () => CollectionFloatListT, oneof: true },
+  { num: 5, name: 'any_list', type: () => CollectionAnyListT, oneof: true },
 ]);
 
 export interface CooSparse {
@@ -74,18 +79,14 @@ export interface TensorInfo {
   dtype: number;
   tensorShape?: TensorShapeProto;
 }
+export const CooSparseT: MessageType = message('TensorInfo.CooSparse', [
+  { num: 1, name: 'values_tensor_name', type: 'string' },
+  { num: 2, name: 'indices_tensor_name', type: 'string' },
+  { num: 3, name: 'dense_shape_tensor_name', type: 'string' },
+]);
 export const TensorInfoT: MessageType = message('TensorInfo', [
   { num: 1, name: 'name', type: 'string', oneof: true },
-  {
-    num: 4,
-    name: 'coo_sparse',
-    type: () => message('TensorInfo.CooSparse', [
-      { num: 1, name: 'values_tensor_name', type: 'string' },
-      { num: 2, name: 'indices_tensor_name', type: 'string' },
-      { num: 3, name: 'dense_shape_tensor_name', type: 'string' },
-    ]),
-    oneof: true,
-  },
+  { num: 4, name: 'coo_sparse', type: () => CooSparseT, oneof: true },
   { num: 2, name: 'dtype', type: DataType },
   { num: 3, name: 'tensor_shape', type: () => TensorShapeProtoT },
 ]);

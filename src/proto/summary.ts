@@ -90,8 +90,9 @@ export const TaggedRunMetadataT: MessageType = message('TaggedRunMetadata', [
   { num: 1, name: 'tag', type: 'string' },
   { num: 2, name: 'run_metadata', type: 'bytes' },
 ]);
+export const LogLevel = enumType('LogMessage.Level', { UNKNOWN: 0, DEBUGGING: 10, INFO: 20, WARN: 30, ERROR: 40, FATAL: 50 });
 export const LogMessageT: MessageType = message('LogMessage', [
-  { num: 1, name: 'level', type: 'int32' },
+  { num: 1, name: 'level', type: LogLevel },
   { num: 2, name: 'message', type: 'string' },
 ]);
 

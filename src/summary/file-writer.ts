@@ -14,6 +14,7 @@ import { type Event, EventT, type Summary, SummaryT } from '../proto/summary.js'
 import { serializeGraphDef } from '../graphdef/write-graph.js';
 import { encodeRecord } from '../io/records.js';
 import { isOptionsObject, kwargs } from '../args.js';
+import { Message } from '../proto/message-class.js';
 import { ValueError } from '../errors.js';
 
 export interface FileWriterOptions {
@@ -116,21 +117,28 @@ export class FileWriter {
     }
   }
 
-  /** Queue one Event (its `wallTime` defaults to now). Dropped after `close()`, as in TF1. */
-  addEvent(event: Partial<Event>): void {
+  /**
+   * Queue one Event: a `tf.Event` (written as it is, as in TF1) or its fields (`wallTime`
+   * defaults to now). Dropped after `close()`, as in TF1.
+   */
+  addEvent(event: Partial<Event> | Message): void {
     if (this.fd === null) return;
-    const e = { wallTime: Date.now() / 1000, step: 0, ...event };
+    const e = event instanceof Message ? event.toObject() : { wallTime: Date.now() / 1000, step: 0, ...event };
     this.queue.push(encodeRecord(encode(EventT, e as never)));
     if (this.queue.length >= this.maxQueue) this.flush();
   }
 
   /**
    * `add_summary(summary, global_step)`: a serialized Summary (bytes, or the string scalar a
-   * summary op returns) or a Summary object. Plugin metadata is kept on a tag's first value only.
+   * summary op returns), a `tf.Summary` or a Summary object. Plugin metadata is kept on a tag's
+   * first value only.
    */
-  addSummary(summary: Uint8Array | NDArray | Summary, globalStep?: number): void {
+  addSummary(summary: Uint8Array | NDArray | Summary | Message, globalStep?: number): void {
     let s: Summary;
-    if (summary instanceof NDArray) {
+    if (summary instanceof Message) {
+      if (summary.descriptor !== SummaryT) throw new TypeError(`addSummary needs a Summary, got a ${summary.descriptor.name}`);
+      s = summary.toObject() as unknown as Summary;
+    } else if (summary instanceof NDArray) {
       if (summary.dtype !== 'string' || summary.size !== 1) throw new TypeError('addSummary needs a string scalar (the output of a summary op)');
       s = decode<Summary>(SummaryT, (summary.data as unknown as Uint8Array[])[0]!);
     } else if (summary instanceof Uint8Array) {
@@ -148,8 +156,8 @@ export class FileWriter {
   }
 
   /** `add_graph(graph, global_step)`: the GraphDef (with `_output_shapes`) as an event. */
-  addGraph(graph: Graph | GraphDef, globalStep?: number): void {
-    const gd = graph instanceof Graph ? graph.asGraphDef({ addShapes: true }) : graph;
+  addGraph(graph: Graph | GraphDef | Message, globalStep?: number): void {
+    const gd = graph instanceof Graph ? graph.asGraphDef({ addShapes: true }) : graph instanceof Message ? (graph.toObject() as unknown as GraphDef) : graph;
     this.addEvent({ graphDef: serializeGraphDef(gd), step: globalStep ?? 0 });
   }
 
