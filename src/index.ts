@@ -90,4 +90,3 @@ export * as version from './platform/version-namespace.js';
 export { VERSION, GIT_VERSION, COMPILER_VERSION, GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER, GRAPH_DEF_VERSION_MIN_PRODUCER } from './platform/version.js';
 export * as test from './platform/test-util.js';
 export { AttrValue, Event, GraphDef, GraphOptions, HistogramProto, LogMessage, MetaGraphDef, NameAttrList, NodeDef, OptimizerOptions, Summary, SummaryMetadata, TensorInfo } from './proto/classes.js';
-export { AttrValue, Event, GraphDef, GraphOptions, HistogramProto, LogMessage, MetaGraphDef, NameAttrList, NodeDef, OptimizerOptions, Summary, SummaryMetadata, TensorInfo } from './proto/classes.js';

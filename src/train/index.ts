@@ -32,4 +32,3 @@ export { VocabInfo } from './vocab-info.js';
 export { piecewiseConstant as piecewiseConstantDecay } from './decay.js';
 export { checkpointsIterator } from './checkpoints-iterator.js';
 export { SequenceExample, FeatureList, FeatureLists, SaverDef, ClusterDef, JobDef, ServerDef, generateCheckpointStateProto } from '../proto/classes.js';
-export { SequenceExample, FeatureList, FeatureLists, SaverDef, ClusterDef, JobDef, ServerDef, generateCheckpointStateProto } from '../proto/classes.js';
