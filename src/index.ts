@@ -15,6 +15,8 @@ export * as signal from './ops/signal/index.js';
 export * as audio from './ops/audio-namespace.js';
 export * as errors from './errors.js';
 export * as nest from './nest-namespace.js';
+export * as quantization from './ops/quantization-namespace.js';
+export * from './ops/quantization-namespace.js';
 export { Graph, GraphKeys } from './graph/graph.js';
 export { Operation, Tensor } from './graph/tensor.js';
 export { Dimension, TensorShape, dimensionValue, unknownShape } from './graph/tensor-shape.js';
