@@ -33,3 +33,4 @@ export {
 } from './layers-core.js';
 export { LocallyConnected1D, LocallyConnected2D } from './layers-local.js';
 export { deserialize, serialize } from './layers-serialization.js';
+export { DenseFeatures } from './layers-dense-features.js';
