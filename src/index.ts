@@ -38,7 +38,7 @@ export { serializeTensor, parseTensor, serializeSparse, serializeManySparse, des
 export { sparseMatmul, sparseResetShape, convertToTensorOrSparseTensor, batchScatterUpdate } from './ops/sparse-extra.js';
 export { cond, whileLoop, type WhileLoopOptions } from './ops/control-flow/index.js';
 export { TensorArray } from './ops/tensor-array.js';
-export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, QueueBase, type QueueOptions } from './data/queue.js';
+export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, PriorityQueue, QueueBase, type QueueOptions } from './data/queue.js';
 export { ConditionalAccumulator, SparseConditionalAccumulator, ConditionalAccumulatorBase, type AccumulatorOptions } from './data/conditional-accumulator.js';
 export { randomShuffle } from './ops/random-shuffle.js';
 export { ReaderBase, TFRecordReader, TextLineReader, FixedLengthRecordReader, WholeFileReader, IdentityReader, readFile, writeFile, matchingFiles } from './io/readers.js';

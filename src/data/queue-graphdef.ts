@@ -16,14 +16,16 @@ import type { PartialShape } from '../shape.js';
 import { QueueResource } from './queue.js';
 
 const shapeList = (s: readonly PartialShape[]): AttrValue => ({ list: { s: [], i: [], f: [], b: [], type: [], tensor: [], func: [], shape: s.map(shapeToProto) } });
-const KINDS = { FIFOQueueV2: 'FIFOQueue', RandomShuffleQueueV2: 'RandomShuffleQueue', PaddingFIFOQueueV2: 'PaddingFIFOQueue' } as const;
+const KINDS = { FIFOQueueV2: 'FIFOQueue', RandomShuffleQueueV2: 'RandomShuffleQueue', PaddingFIFOQueueV2: 'PaddingFIFOQueue', PriorityQueueV2: 'PriorityQueue' } as const;
+// a PriorityQueueV2 node lists its components without the int64 priority that every element starts with
+const own = (r: QueueResource, xs: readonly DType[] | readonly PartialShape[]) => (r.kind === 'PriorityQueue' ? xs.slice(1) : xs);
 const resourceOf = (op: Operation): QueueResource => (op.attrs as { resource: QueueResource }).resource;
 
 registerExporter(Object.keys(KINDS), ({ op }) => {
   const r = resourceOf(op);
   const attr: Record<string, AttrValue> = {
-    component_types: A.types(r.dtypes),
-    shapes: shapeList(r.shapes ?? []),
+    component_types: A.types(own(r, r.dtypes) as DType[]),
+    shapes: shapeList(own(r, r.shapes ?? []) as PartialShape[]),
     capacity: A.i(r.capacity),
     container: A.s(''),
     shared_name: A.s(r.sharedName),
@@ -38,9 +40,10 @@ registerExporter(['QueueSizeV2', 'QueueIsClosedV2'], () => ({}));
 
 for (const [type, kind] of Object.entries(KINDS)) {
   RULES.set(type, (c) => {
-    const dtypes = c.attrs.types('component_types');
+    const prio = kind === 'PriorityQueue';
+    const dtypes = [...(prio ? ['int64' as DType] : []), ...c.attrs.types('component_types')];
     const protos = c.node.attr.shapes?.list?.shape ?? [];
-    const shapes = protos.length > 0 ? protos.map((p) => shapeFromProto(p)) : null;
+    const shapes = protos.length > 0 ? [...(prio ? [[]] : []), ...protos.map((p) => shapeFromProto(p))] : null;
     const capacity = c.attrs.int('capacity', -1);
     const sharedName = c.attrs.string('shared_name', '');
     const minAfter = kind === 'RandomShuffleQueue' ? c.attrs.int('min_after_dequeue', 0) : 0;

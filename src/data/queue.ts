@@ -1,5 +1,5 @@
 /**
- * TF1's queues: `tf.FIFOQueue`, `tf.RandomShuffleQueue`, `tf.PaddingFIFOQueue`.
+ * TF1's queues: `tf.FIFOQueue`, `tf.RandomShuffleQueue`, `tf.PaddingFIFOQueue`, `tf.PriorityQueue`.
  *
  * A queue is a per-session resource, as TF's queue resources are: the queue op
  * (`FIFOQueueV2`, `RandomShuffleQueueV2`, `PaddingFIFOQueueV2`) and the ops acting on it
@@ -24,7 +24,7 @@ import type { SessionState } from '../session/runner.js';
 import { type PartialShape, compatible, pyShape, sizeOf } from '../shape.js';
 import './queue-graphdef.js';
 
-type Kind = 'FIFOQueue' | 'RandomShuffleQueue' | 'PaddingFIFOQueue';
+type Kind = 'FIFOQueue' | 'RandomShuffleQueue' | 'PaddingFIFOQueue' | 'PriorityQueue';
 
 /** @internal The session-independent identity of one queue. */
 export class QueueResource {
@@ -107,7 +107,7 @@ const noLower = (t: string) => (): never => {
   throw new Error(`${t} runs on the host before the plan; it cannot be lowered`);
 };
 
-for (const t of ['FIFOQueueV2', 'RandomShuffleQueueV2', 'PaddingFIFOQueueV2']) {
+for (const t of ['FIFOQueueV2', 'RandomShuffleQueueV2', 'PaddingFIFOQueueV2', 'PriorityQueueV2']) {
   defineOp<QAttrs>({ type: t, infer: handleOut, lower: noLower(t), stateful: true });
   registerGradient(t, null);
 }
@@ -187,6 +187,9 @@ function rowOf(v: NDArray, i: number): NDArray {
 
 function checkElement(r: QueueResource, el: Element, opName: string): void {
   if (el.length !== r.dtypes.length) throw new InvalidArgumentError(`Expected ${r.dtypes.length} components but got ${el.length}`, opName);
+  if (r.kind === 'PriorityQueue' && (el[0]!.dtype !== 'int64' || el[0]!.shape.length !== 0)) {
+    throw new InvalidArgumentError(`Expected the priority element to be a scalar int64, got ${el[0]!.dtype} of shape ${pyShape(el[0]!.shape)}`, opName);
+  }
   el.forEach((v, i) => {
     if (v.dtype !== r.dtypes[i]) throw new InvalidArgumentError(`Type mismatch in tuple component ${i}. Expected ${r.dtypes[i]}, got ${v.dtype}`, opName);
     const s = r.shapes?.[i] ?? null;
@@ -252,6 +255,12 @@ registerHostOp('QueueEnqueueManyV2', function* (op, ins, hc) {
 });
 
 function take(q: QState, r: QueueResource): Element {
+  if (r.kind === 'PriorityQueue') {
+    // the lowest priority first (equal priorities in the order they came)
+    let best = 0;
+    for (let i = 1; i < q.items.length; i++) if (q.items[i]![0]!.data[0]! < q.items[best]![0]!.data[0]!) best = i;
+    return q.items.splice(best, 1)[0]!;
+  }
   if (r.kind === 'RandomShuffleQueue') {
     const i = Math.floor(q.rand() * q.items.length);
     const el = q.items[i]!;
@@ -352,7 +361,7 @@ registerHostOp('QueueIsClosedV2', function* (op, _ins, hc) {
   const q = stateOf(hc.runner.state, (op.attrs as QAttrs).resource);
   return [new NDArray(Uint8Array.of(q.closed ? 1 : 0) as never, [], 'bool')];
 });
-for (const t of ['FIFOQueueV2', 'RandomShuffleQueueV2', 'PaddingFIFOQueueV2']) {
+for (const t of ['FIFOQueueV2', 'RandomShuffleQueueV2', 'PaddingFIFOQueueV2', 'PriorityQueueV2']) {
   registerHostOp(t, function* (op, _ins, hc) {
     const q = stateOf(hc.runner.state, (op.attrs as QAttrs).resource);
     return [new NDArray(StringArray.fromValues(['tsflow:queue', q.name]), [2], 'string')];
@@ -383,7 +392,7 @@ export class QueueBase {
     if (shapes && shapes.length !== dts.length) throw new Error(`Queue shapes must have the same length as dtypes`);
     if (kind === 'PaddingFIFOQueue' && !shapes) throw new Error('When providing partial shapes, a list of shapes must be provided.');
     if (o.names && o.names.length !== dts.length) throw new Error('Queue names must have the same length as dtypes');
-    const defaultName = { FIFOQueue: 'fifo_queue', RandomShuffleQueue: 'random_shuffle_queue', PaddingFIFOQueue: 'padding_fifo_queue' }[kind];
+    const defaultName = { FIFOQueue: 'fifo_queue', RandomShuffleQueue: 'random_shuffle_queue', PaddingFIFOQueue: 'padding_fifo_queue', PriorityQueue: 'priority_queue' }[kind];
     const g = getDefaultGraph();
     // TF's op seed: the op's given seed (tsflow has no graph-seed mixing for host queues)
     const seed = o.seed ?? null;
@@ -512,5 +521,17 @@ export class PaddingFIFOQueue extends QueueBase {
 export class RandomShuffleQueue extends QueueBase {
   constructor(capacity: number, minAfterDequeue: number, dtypes: (DType | string)[], shapes?: Opt<QueueOptions['shapes']>, names?: Opt<string[] | null>, seed?: Opt<number | null>, sharedName?: Opt<string | null>, name?: Opt<string>) {
     super('RandomShuffleQueue', capacity, dtypes, positional([shapes, names, seed, sharedName, name], ['shapes', 'names', 'seed', 'sharedName', 'name']), { minAfterDequeue });
+  }
+}
+
+/**
+ * `tf.PriorityQueue(capacity, types, shapes?, names?, sharedName?, name?)`: each element's first
+ * component is its int64 scalar priority (prepended to `types` and `shapes`); dequeues take the
+ * lowest priority first.
+ */
+export class PriorityQueue extends QueueBase {
+  constructor(capacity: number, types: (DType | string)[], shapes?: Opt<QueueOptions['shapes']>, names?: Opt<string[] | null>, sharedName?: Opt<string | null>, name?: Opt<string>) {
+    const o = positional([shapes, names, sharedName, name], ['shapes', 'names', 'sharedName', 'name']);
+    super('PriorityQueue', capacity, ['int64', ...types], { ...o, shapes: o.shapes ? [[], ...o.shapes] : null });
   }
 }

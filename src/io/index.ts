@@ -10,7 +10,7 @@ export { decodePng, encodePng, decodeGif, decodeBmp, decodeImage, isJpeg } from 
 export * as gfile from '../platform/gfile.js';
 export { decodeJpeg, decodeAndCropJpeg, extractJpegShape, encodeJpeg } from '../ops/image/jpeg.js';
 export { serializeTensor, parseTensor, serializeSparse, serializeManySparse, deserializeManySparse } from '../ops/sparse-serialize.js';
-export { PaddingFIFOQueue, RandomShuffleQueue, QueueBase } from '../data/queue.js';
+export { PaddingFIFOQueue, RandomShuffleQueue, PriorityQueue, QueueBase } from '../data/queue.js';
 export { encodeBase64, decodeBase64 } from '../ops/strings/ops.js';
 export { matchFilenamesOnce } from './readers.js';
 export { writeGraph } from '../graphdef/write-graph.js';

@@ -1,2 +1,2 @@
 /** `tf.queue` (TF 1.15): the queue classes, as under `tf.*`. */
-export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, QueueBase } from '../data/queue.js';
+export { FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, PriorityQueue, QueueBase } from '../data/queue.js';
