@@ -364,6 +364,16 @@ export async function latestCheckpointAsync(
   return (await pathExists(metaFilename(p))) || (await pathExists(p)) ? p : null;
 }
 
+/**
+ * TF's rule for the paths of a checkpoint state: with a relative `saveDir`, the relative paths
+ * (the model's and the list's) are rewritten relative to it; absolute ones stay.
+ */
+export function relativeToSaveDir(saveDir: string, model: string, all: readonly string[]): { model: string; all: string[] } {
+  if (path.isAbsolute(saveDir)) return { model, all: [...all] };
+  const rel = (p: string): string => (path.isAbsolute(p) ? p : path.relative(saveDir, p) || '.');
+  return { model: rel(model), all: all.map(rel) };
+}
+
 export interface UpdateCheckpointStateOptions {
   /** Name of the state file in `saveDir` (default `checkpoint`). */
   latestFilename?: string;
@@ -399,10 +409,7 @@ export async function updateCheckpointState(
       `Checkpoint timestamps, if provided, must match checkpoint paths (${timestamps.length} vs ${all.length})`,
     );
   }
-  if (!path.isAbsolute(saveDir)) {
-    if (!path.isAbsolute(model)) model = rel(model);
-    all = all.map((p) => (path.isAbsolute(p) ? p : rel(p)));
-  }
+  ({ model, all } = relativeToSaveDir(saveDir, model, all));
   if (stateFile === model) {
     throw new RuntimeError(
       `Save path '${modelCheckpointPath}' conflicts with path used for checkpoint state.  Please use a different save path.`,

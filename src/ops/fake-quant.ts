@@ -98,18 +98,29 @@ function checkRange(type: string, name: string, x: Tensor, min: Tensor, max: Ten
 
 // ----- Args: constant range ------------------------------------------------------------------
 
+/** The Args ops' attrs: TF's kernel checks. */
+function checkArgsAttrs(a: QuantAttrs, name: string): void {
+  checkBits(a.numBits, name);
+  if (!(a.min! < a.max!)) throw new InvalidArgumentError(`min has to be smaller than max, was: ${a.min} >= ${a.max}`, name);
+}
+
+/** The Args ops' nudged range, known when the plan is built. */
+function argsRange(b: Lower, a: QuantAttrs): { scale: Val; nmin: Val; nmax: Val } {
+  const [qmin, qmax] = levels(a);
+  const n = nudge(a.min!, a.max!, qmin, qmax);
+  return { scale: b.scalar(n.scale, 'float32'), nmin: b.scalar(n.nmin, 'float32'), nmax: b.scalar(n.nmax, 'float32') };
+}
+
 defineOp<QuantAttrs>({
   type: 'FakeQuantWithMinMaxArgs',
   infer: ([x], a, name) => {
     checkFloat('FakeQuantWithMinMaxArgs', x!, 'inputs');
-    checkBits(a.numBits, name);
-    if (!(a.min! < a.max!)) throw new InvalidArgumentError(`min has to be smaller than max, was: ${a.min} >= ${a.max}`, name);
+    checkArgsAttrs(a, name);
     return [{ dtype: 'float32', shape: x!.shape }];
   },
   lower: (b, [x], a) => {
-    const [qmin, qmax] = levels(a);
-    const n = nudge(a.min!, a.max!, qmin, qmax);
-    return [quantize(b, x!, b.scalar(n.scale, 'float32'), b.scalar(n.nmin, 'float32'), b.scalar(n.nmax, 'float32'))];
+    const n = argsRange(b, a);
+    return [quantize(b, x!, n.scale, n.nmin, n.nmax)];
   },
 });
 
@@ -118,14 +129,12 @@ defineOp<QuantAttrs>({
   infer: ([dy, x], a, name) => {
     checkFloat('FakeQuantWithMinMaxArgsGradient', dy!, 'gradients');
     checkFloat('FakeQuantWithMinMaxArgsGradient', x!, 'inputs');
-    checkBits(a.numBits, name);
-    if (!(a.min! < a.max!)) throw new InvalidArgumentError(`min has to be smaller than max, was: ${a.min} >= ${a.max}`, name);
+    checkArgsAttrs(a, name);
     return [{ dtype: 'float32', shape: x!.shape }];
   },
   lower: (b, [dy, x], a) => {
-    const [qmin, qmax] = levels(a);
-    const n = nudge(a.min!, a.max!, qmin, qmax);
-    return [passThrough(b, dy!, x!, b.scalar(n.nmin, 'float32'), b.scalar(n.nmax, 'float32'))];
+    const n = argsRange(b, a);
+    return [passThrough(b, dy!, x!, n.nmin, n.nmax)];
   },
 });
 

@@ -3,7 +3,7 @@
  * `tf.AttrValue`, …, `tf.summary.SummaryDescription`, `tf.train.SequenceExample`, …), each made
  * from its MessageType by `messageClass`, with nested types and enum values as static members.
  */
-import { path } from '../platform/node-builtins.js';
+import { relativeToSaveDir } from '../checkpoint/state.js';
 import { ValueError } from '../errors.js';
 import { messageClass, type Message } from './message-class.js';
 import { DataType, AttrValueT, GraphDefT, ListValueT, NameAttrListT, NodeDefT, TensorProtoT, TensorShapeProtoT, TensorShapeDimT, VersionDefT } from './framework.js';
@@ -112,21 +112,17 @@ export function generateCheckpointStateProto(
 ): Message & Record<string, any> {
   if (typeof saveDir !== 'string') throw new TypeError(`generate_checkpoint_state_proto(): save_dir must be a string, got ${String(saveDir)}`);
   if (typeof modelCheckpointPath !== 'string') throw new TypeError(`generate_checkpoint_state_proto(): model_checkpoint_path must be a string, got ${String(modelCheckpointPath)}`);
-  let model = modelCheckpointPath;
+  const model = modelCheckpointPath;
   const all = [...(allModelCheckpointPaths ?? [])];
   if (all.length === 0 || all[all.length - 1] !== model) all.push(model);
   const stamps = allModelCheckpointTimestamps ?? null;
   if (stamps && stamps.length > 0 && stamps.length !== all.length) {
     throw new ValueError(`Checkpoint timestamps, if provided, must match checkpoint paths (got paths ${pyList(all)} and timestamps ${pyList(stamps)})`);
   }
-  if (!path.isAbsolute(saveDir)) {
-    const rel = (p: string): string => path.relative(saveDir, p) || '.';
-    if (!path.isAbsolute(model)) model = rel(model);
-    for (let i = 0; i < all.length; i++) if (!path.isAbsolute(all[i]!)) all[i] = rel(all[i]!);
-  }
+  const paths = relativeToSaveDir(saveDir, model, all);
   return new CheckpointState({
-    modelCheckpointPath: model,
-    allModelCheckpointPaths: all,
+    modelCheckpointPath: paths.model,
+    allModelCheckpointPaths: paths.all,
     allModelCheckpointTimestamps: stamps ?? undefined,
     lastPreservedTimestamp: lastPreservedTimestamp ?? undefined,
   });
