@@ -151,7 +151,27 @@ export function softmaxCrossEntropyWithLogitsV2(args: { labels: TensorLike; logi
   return xentAlong(logits, labels, deprecatedAlias('axis', a.axis, 'dim', a.dim) ?? -1, a.name);
 }
 function softmaxXentV2Impl(logits: Tensor, labels: Tensor, name?: string): Tensor {
-  return makeOp(logits.graph, 'SoftmaxCrossEntropyWithLogits', [logits, labels], {}, name, 'softmax_cross_entropy_with_logits').outputs[0]!;
+  const lr = logits.shape?.length;
+  const br = labels.shape?.length;
+  if (lr === undefined || br === undefined || lr === br || lr < 1 || br < 1) {
+    return makeOp(logits.graph, 'SoftmaxCrossEntropyWithLogits', [logits, labels], {}, name, 'softmax_cross_entropy_with_logits').outputs[0]!;
+  }
+  // Ranks differ: TF1 flattens each input's outer dims to a matrix on its own (_flatten_outer_dims),
+  // so labels [1, N, C] (a list around a [N, C] tensor) meet logits [N, C], and reshapes the cost to
+  // logits' shape less its last dim.
+  const matrix = (t: Tensor, r: number) => {
+    if (r === 2) return t;
+    const classes = t.shape![r - 1] ?? logits.shape![lr - 1] ?? labels.shape![br - 1];
+    if (classes === null || classes === undefined) throw new ValueError(`softmax cross-entropy of logits ${pyShape(logits.shape)} and labels ${pyShape(labels.shape)} (different ranks) needs a known class dimension`);
+    return makeOp(t.graph, 'Reshape', [t], { shape: [-1, classes] }, undefined, 'Reshape').outputs[0]!;
+  };
+  const cost = makeOp(logits.graph, 'SoftmaxCrossEntropyWithLogits', [matrix(logits, lr), matrix(labels, br)], {}, lr === 2 ? name : undefined, 'softmax_cross_entropy_with_logits').outputs[0]!;
+  if (lr === 2) return cost;
+  const outer = logits.shape!.slice(0, -1);
+  if (outer.every((d) => d !== null)) return makeOp(cost.graph, 'Reshape', [cost], { shape: outer as number[] }, name, 'Reshape').outputs[0]!;
+  const shp = makeOp(logits.graph, 'Shape', [logits], {}, undefined, 'Shape').outputs[0]!;
+  const outShape = makeOp(logits.graph, 'Slice', [shp], { begin: [0], size: [lr - 1] }, undefined, 'Slice').outputs[0]!;
+  return makeOp(cost.graph, 'Reshape', [cost, outShape], { shape: null }, name, 'Reshape').outputs[0]!;
 }
 
 export function sparseSoftmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike; name?: string }): Tensor {
