@@ -47,6 +47,25 @@ export class SessionLog {
 /** Anything `addRunMetadata` takes: serialized bytes or an object that serializes itself. */
 export type RunMetadataLike = Uint8Array | { serialize(): Uint8Array };
 
+/** TF1's `global_step=` keyword of the add_* methods. */
+export interface StepOptions {
+  globalStep?: number | null;
+}
+
+/** A `global_step` given positionally or as `{globalStep}` (TF1's keyword); 0 when absent. */
+function stepArg(where: string, arg: unknown, extra: readonly string[] = []): number {
+  let step = arg;
+  if (isOptionsObject(arg)) {
+    for (const k of Object.keys(arg)) if (k !== 'globalStep' && !extra.includes(k)) throw new TypeError(`${where}() got an unexpected keyword argument '${k}'`);
+    step = (arg as StepOptions).globalStep;
+  }
+  if (step === undefined || step === null) return 0;
+  if (typeof step === 'bigint') step = Number(step);
+  if (step instanceof NDArray && step.size === 1) step = Number(step.data[0]);
+  if (typeof step !== 'number' || !Number.isInteger(step)) throw new TypeError(`${where}(): global_step must be an integer, got ${String(step)}`);
+  return step;
+}
+
 export class FileWriter {
   private readonly logdir: string;
   private readonly path: string;
@@ -133,7 +152,8 @@ export class FileWriter {
    * summary op returns), a `tf.Summary` or a Summary object. Plugin metadata is kept on a tag's
    * first value only.
    */
-  addSummary(summary: Uint8Array | NDArray | Summary | Message, globalStep?: number): void {
+  addSummary(summary: Uint8Array | NDArray | Summary | Message, globalStep?: number | StepOptions | null): void {
+    const step = stepArg('add_summary', globalStep);
     let s: Summary;
     if (summary instanceof Message) {
       if (summary.descriptor !== SummaryT) throw new TypeError(`addSummary needs a Summary, got a ${summary.descriptor.name}`);
@@ -152,28 +172,35 @@ export class FileWriter {
       this.seenTags.add(v.tag);
       return v;
     });
-    this.addEvent({ summary: { value }, step: globalStep ?? 0 });
+    this.addEvent({ summary: { value }, step });
   }
 
   /** `add_graph(graph, global_step)`: the GraphDef (with `_output_shapes`) as an event. */
-  addGraph(graph: Graph | GraphDef | Message, globalStep?: number): void {
+  addGraph(graph: Graph | GraphDef | Message | null, globalStep?: number | (StepOptions & { graphDef?: GraphDef | Message | null }) | null): void {
+    const kw = isOptionsObject(globalStep) ? (globalStep as StepOptions & { graphDef?: GraphDef | Message | null }) : null;
+    const step = stepArg('add_graph', globalStep, ['graphDef']);
+    if (kw?.graphDef !== undefined && kw.graphDef !== null) {
+      if (graph !== null && graph !== undefined) throw new ValueError('Please pass only graph, or graph_def (deprecated), but not both.');
+      graph = kw.graphDef;
+    }
+    if (graph === null || graph === undefined) throw new ValueError('Please pass only graph, or graph_def (deprecated), but not both.');
     const gd = graph instanceof Graph ? graph.asGraphDef({ addShapes: true }) : graph instanceof Message ? (graph.toObject() as unknown as GraphDef) : graph;
-    this.addEvent({ graphDef: serializeGraphDef(gd), step: globalStep ?? 0 });
+    this.addEvent({ graphDef: serializeGraphDef(gd), step });
   }
 
   /** `add_meta_graph(meta_graph_def, global_step)`: serialized MetaGraphDef bytes. */
-  addMetaGraph(metaGraphDef: Uint8Array, globalStep?: number): void {
-    this.addEvent({ metaGraphDef, step: globalStep ?? 0 });
+  addMetaGraph(metaGraphDef: Uint8Array, globalStep?: number | StepOptions | null): void {
+    this.addEvent({ metaGraphDef, step: stepArg('add_meta_graph', globalStep) });
   }
 
-  addSessionLog(sessionLog: SessionLog, globalStep?: number): void {
-    this.addEvent({ sessionLog: { status: sessionLog.status, checkpointPath: sessionLog.checkpointPath, msg: sessionLog.msg }, step: globalStep ?? 0 });
+  addSessionLog(sessionLog: SessionLog, globalStep?: number | StepOptions | null): void {
+    this.addEvent({ sessionLog: { status: sessionLog.status, checkpointPath: sessionLog.checkpointPath, msg: sessionLog.msg }, step: stepArg('add_session_log', globalStep) });
   }
 
   /** `add_run_metadata(run_metadata, tag, global_step)`. */
-  addRunMetadata(runMetadata: RunMetadataLike, tag: string, globalStep?: number): void {
+  addRunMetadata(runMetadata: RunMetadataLike, tag: string, globalStep?: number | StepOptions | null): void {
     const bytes = runMetadata instanceof Uint8Array ? runMetadata : runMetadata.serialize();
-    this.addEvent({ taggedRunMetadata: { tag, runMetadata: bytes }, step: globalStep ?? 0 });
+    this.addEvent({ taggedRunMetadata: { tag, runMetadata: bytes }, step: stepArg('add_run_metadata', globalStep) });
   }
 
   /** Write every queued event and fsync the file. */
