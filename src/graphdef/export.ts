@@ -50,6 +50,8 @@ interface ExportCtx {
   inputs: string[];
   /** Append a Const input `<op>/<suffix>` holding `value`. */
   constInput(suffix: string, value: NDArray): void;
+  /** Add a node `<op>/<suffix>` (not an input of the op) and return its name. */
+  node(suffix: string, type: string, inputs: string[], attr: Record<string, AttrValue>): string;
 }
 
 type Exporter = (c: ExportCtx) => Record<string, AttrValue>;
@@ -118,11 +120,13 @@ on(['MatMul'], (c): Record<string, AttrValue> => {
 on(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Any', 'All'], (c) => {
   const x = c.op.inputs[0]!;
   let axes = c.attrs.axes as number[] | null;
-  if (axes === null) {
-    if (x.shape === null) throw new ValueError(`${c.op.type} '${c.op.name}' reduces all axes of a tensor of unknown rank, which a GraphDef cannot express`);
-    axes = x.shape.map((_, i) => i);
-  }
-  c.constInput('reduction_indices', ints(axes));
+  if (axes === null && x.shape === null) {
+    // TF's _ReductionDims for a tensor of unknown rank: range(0, rank(x))
+    const rank = c.node('Rank', 'Rank', [c.inputs[0]!], { T: T(c) });
+    const start = c.node('range/start', 'Const', [], { dtype: A.type('int32'), value: A.tensor(int(0)) });
+    const delta = c.node('range/delta', 'Const', [], { dtype: A.type('int32'), value: A.tensor(int(1)) });
+    c.inputs.push(c.node('range', 'Range', [start, rank, delta], { Tidx: A.type('int32') }));
+  } else c.constInput('reduction_indices', ints(axes ?? x.shape!.map((_, i) => i)));
   const out: Record<string, AttrValue> = { keep_dims: A.b(!!c.attrs.keepDims), Tidx: A.type('int32') };
   if (c.op.type !== 'Any' && c.op.type !== 'All') out.T = T(c);
   return out;
@@ -460,6 +464,13 @@ export function opToNodeDefs(op: Operation, taken: Set<string> = new Set(), opts
       taken.add(name);
       extra.push({ name, op: 'Const', input: [], device: op.device, attr: { dtype: A.type(value.dtype), value: A.tensor(value) } });
       this.inputs.push(name);
+    },
+    node(suffix, type, input, attr) {
+      let name = `${op.name}/${suffix}`;
+      for (let i = 1; taken.has(name); i++) name = `${op.name}/${suffix}_${i}`;
+      taken.add(name);
+      extra.push({ name, op: type, input, device: op.device, attr });
+      return name;
     },
   };
   const e = EXPORTERS.get(op.type);
