@@ -14,6 +14,7 @@ import { NDArray } from '../ndarray.js';
 import { registerHostOp } from '../session/host-stage.js';
 import { type TensorLike, toTensor } from './convert.js';
 import { defineOp, makeOp, registerGradient } from './registry.js';
+import { kwargs } from '../args.js';
 
 const CSV_TYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'string'];
 
@@ -140,8 +141,16 @@ export interface DecodeCsvOptions {
 }
 
 /** `tf.io.decodeCsv(records, recordDefaults, fieldDelim?, useQuoteDelim?, name?, naValue?, selectCols?)`: one tensor per column. */
-export function decodeCsv(records: TensorLike, recordDefaults: readonly unknown[], fieldDelim?: string | DecodeCsvOptions, useQuoteDelim?: boolean, name?: string, naValue?: string, selectCols?: readonly number[] | null): Tensor[] {
-  const o: DecodeCsvOptions = typeof fieldDelim === 'object' && fieldDelim !== null ? fieldDelim : { fieldDelim, useQuoteDelim, name, naValue, selectCols };
+export function decodeCsv(records: TensorLike, recordDefaults: readonly unknown[], fieldDelim?: string, useQuoteDelim?: boolean, name?: string, naValue?: string, selectCols?: readonly number[] | null, opts?: DecodeCsvOptions): Tensor[];
+export function decodeCsv(records: TensorLike, recordDefaults: readonly unknown[], opts?: DecodeCsvOptions): Tensor[];
+/** TF1's `tf.decode_csv(value, record_defaults=…)`: the defaults as a keyword too. */
+export function decodeCsv(records: TensorLike, opts: DecodeCsvOptions & { recordDefaults: readonly unknown[] }): Tensor[];
+export function decodeCsv(opts: DecodeCsvOptions & { records: TensorLike; recordDefaults: readonly unknown[] }): Tensor[];
+export function decodeCsv(...args: unknown[]): Tensor[] {
+  const a = kwargs(args, ['records', 'recordDefaults', 'fieldDelim', 'useQuoteDelim', 'name', 'naValue', 'selectCols'], 'decode_csv', 2);
+  const records = a.records as TensorLike;
+  const recordDefaults = a.recordDefaults as readonly unknown[];
+  const o = a as DecodeCsvOptions;
   const delim = o.fieldDelim ?? ',';
   if (typeof delim !== 'string' || delim.length !== 1) throw new InvalidArgumentError('field_delim should be only 1 char');
   if (!Array.isArray(recordDefaults) || recordDefaults.length === 0) throw new ValueError('record_defaults must be a non-empty list of tensors (one default per column)');
