@@ -142,6 +142,62 @@ for (const dev of devices) {
       }
       await sess.close();
     });
+    it('an op only the predicate reads, fetched directly too, runs once per step', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const g = new tf.Graph();
+      const b = g.asDefault(() => {
+        const v = new tf.Variable(0, { name: 'v', dtype: 'float32' });
+        const a = tf.assignAdd(v, 1);
+        const y = tf.cond(tf.greater(a, 1.5), () => tf.constant(100), () => tf.constant(-1)) as tf.Tensor;
+        const r = tf.randomUniform([]);
+        const z = tf.cond(tf.less(r, 0.5), () => tf.constant(1), () => tf.constant(0)) as tf.Tensor;
+        // an op that waits on the assign runs after the one add of the step
+        const after = tf.controlDependencies([a.op], () => tf.add(v.value(), 0));
+        return { v, a, y, r, z, after, init: tf.globalVariablesInitializer() };
+      });
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      await sess.run(b.init);
+      expect((await sess.run([b.a, b.y]) as NDArray[]).map(val)).toEqual([1, -1]);
+      expect(val(await sess.run(b.v))).toBe(1);
+      expect((await sess.run([b.y, b.a]) as NDArray[]).map(val)).toEqual([100, 2]);
+      expect(val(await sess.run(b.v))).toBe(2);
+      expect((await sess.run([b.y, b.after]) as NDArray[]).map(val)).toEqual([100, 3]);
+      expect(val(await sess.run(b.v))).toBe(3);
+      for (let i = 0; i < 8; i++) {
+        const [rv, zv] = (await sess.run([b.r, b.z])) as NDArray[];
+        expect(val(zv)).toBe(val(rv) < 0.5 ? 1 : 0);
+      }
+      await sess.close();
+    });
+
+    it('a dequeued element read by a predicate and fetched: one element per step', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const g = new tf.Graph();
+      const b = g.asDefault(() => {
+        const q = new tf.FIFOQueue(10, ['int32'], [[]]);
+        const enq = q.enqueueMany([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+        const x = q.dequeue() as tf.Tensor;
+        const y = tf.cond(tf.equal(tf.mod(x, 2), 0), () => tf.constant(2), () => tf.constant(1)) as tf.Tensor;
+        const it = tf.data.Dataset.range(10).makeOneShotIterator();
+        const n = it.getNext() as tf.Tensor;
+        const m = tf.cond(tf.greater(n, 4), () => tf.constant(1, 'int64'), () => tf.constant(0, 'int64')) as tf.Tensor;
+        return { q, enq, x, y, n, m };
+      });
+      const sess = new tf.Session({ graph: g, ...dev.options });
+      await sess.run(b.enq);
+      const got: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const [xv, yv] = (await sess.run([b.x, b.y])) as NDArray[];
+        got.push(`${val(xv)}:${val(yv) === 2 ? 'even' : 'odd'}`);
+      }
+      expect(got).toEqual(['0:even', '1:odd', '2:even']);
+      expect(val(await sess.run(b.q.size()))).toBe(7);
+      const pairs: number[][] = [];
+      for (let i = 0; i < 7; i++) pairs.push(((await sess.run([b.n, b.m])) as NDArray[]).map((t) => Number(t.data[0])));
+      expect(pairs).toEqual([[0, 0], [1, 0], [2, 0], [3, 0], [4, 0], [5, 1], [6, 1]]);
+      await sess.close();
+    });
+
     it("a Variable read in a branch sees the branch's own assign (TF1's reads alias the variable)", async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const g = new tf.Graph();

@@ -129,6 +129,26 @@ export function isRecomputableInt(t: Tensor, v: NDArray): boolean {
   return (v.dtype === 'int32' || v.dtype === 'int64') && v.size <= 16 && fromConstants(t.op);
 }
 
+/**
+ * The tensors, among the ops that computing `ts` runs, whose producer must run once per
+ * `Session.run`: outputs of stateful ops (assigns, random draws, dequeues, an iterator's next
+ * element). A sub-run computing `ts` returns these too and they join the run's values, so the
+ * rest of the run (a fetch, a control dependency) reads them instead of running the op again.
+ * Not variables (their reads alias the variable) nor resource makers (no inputs: a queue, a
+ * table), nor what lazy host ops (a nested cond or loop) compute inside.
+ */
+export function onceOutputs(ts: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, boundary?: ReadonlySet<Operation>): Tensor[] {
+  const out: Tensor[] = [];
+  for (const op of prune(ts, feeds, boundary, isLazy)) {
+    if (isLazy(op) || !getOpDef(op.type).stateful || isResourceMaker(op)) continue;
+    for (const t of op.outputs) if (!feeds.has(t) && !ts.includes(t)) out.push(t);
+  }
+  return out;
+}
+/** A stateful op whose output is a resource, not a value: one with no inputs (a variable, a queue, a table), but a random draw of a static shape, and a stack's or TensorArray's handle. */
+const isResourceMaker = (op: Operation): boolean => (op.inputs.length === 0 && !STATIC_RANDOM.has(op.type)) || op.type === 'StackV2' || op.type === 'TensorArrayV3';
+const STATIC_RANDOM = new Set(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal']);
+
 const hostDeps = new WeakMap<Runner, Map<string, Map<Operation, Set<Operation>>>>();
 
 /** For each host op of a sub-run: the other host ops its inputs depend on, through any op (cached per key). */
@@ -174,7 +194,7 @@ export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operati
         pending.add(o);
         if (!blocked) for (const t of missingOf(o)) want.add(t);
       }
-      const got = yield* subRun(runner, [...want], feeds, sync, r.boundary, store);
+      const got = yield* subRun(runner, [...want, ...onceOutputs([...want], feeds, r.boundary)], feeds, sync, r.boundary, store);
       for (const [t, v] of got) (isRecomputableInt(t, v) ? local : feeds).set(t, v);
     }
     const outs = yield* impls.get(op.type)!(op, isL ? [] : op.inputs.map((t) => feeds.get(t) ?? local.get(t)!), ctx);

@@ -12,7 +12,7 @@ import { InternalError, InvalidArgumentError } from '../../errors.js';
 import type { Operation, Tensor } from '../../graph/tensor.js';
 import { NDArray } from '../../ndarray.js';
 import { compatible, cShape, pyShape } from '../../shape.js';
-import { type HostContext, type HostGen, isRecomputableInt, registerHostOp, subRun } from '../../session/host-stage.js';
+import { type HostContext, type HostGen, isRecomputableInt, onceOutputs, registerHostOp, subRun } from '../../session/host-stage.js';
 import { CondContext, WhileContext, condMerges, contextOf } from './context.js';
 import { type LoopRecord, residentLoop } from './resident.js';
 
@@ -63,6 +63,30 @@ export function switchDeps(t: Tensor, feeds: ReadonlyMap<Tensor, NDArray>): Tens
   return out;
 }
 
+/**
+ * Ops built outside a cond that its branches' ops wait on by a control edge (an `ema.apply`
+ * created before the cond, under `control_dependencies` in a branch): no Switch gates them, so
+ * TF's executor runs them in every step that needs the cond, whichever branch is taken.
+ */
+export function outsideControlOps(ts: readonly Tensor[], feeds: ReadonlyMap<Tensor, NDArray>): Operation[] {
+  const out: Operation[] = [];
+  const seen = new Set<Operation>();
+  const gated = (op: Operation): boolean => op.inputs.some((t) => switchDeps(t, feeds).length > 0) || op.controlInputs.some(gated);
+  const visit = (op: Operation, viaControl: boolean): void => {
+    if (seen.has(op)) return;
+    seen.add(op);
+    if (op.type === 'Switch' || op.type === 'Merge' || op.type === 'Exit' || op.type === 'Enter') return;
+    if (viaControl && !gated(op)) {
+      out.push(op);
+      return;
+    }
+    for (const t of op.inputs) if (!feeds.has(t)) visit(t.op, false);
+    for (const c of op.controlInputs) visit(c, true);
+  };
+  for (const t of ts) if (!feeds.has(t)) visit(t.op, false);
+  return out;
+}
+
 function isLoopMerge(op: Operation): boolean {
   const c = contextOf(op);
   return c instanceof WhileContext && (c.merges.includes(op) || op.inputs.some((t) => t.op.type === 'NextIteration'));
@@ -102,9 +126,12 @@ registerHostOp('Merge', function* (op, _ins, ctx) {
   const preds = [...new Set(switches.map((s) => s.op.inputs[1]!))];
   const data = switches.map((s) => s.op.inputs[0]!).filter((t) => !isVariableRead(t));
   const outer = [...new Set([...preds, ...data])].filter((t) => !ctx.feeds.has(t));
+  const outerOps = outsideControlOps(merges.flatMap((m) => m.inputs), ctx.feeds);
   const predVals = new Map(preds.flatMap((p) => (ctx.feeds.has(p) ? [[p, ctx.feeds.get(p)!] as const] : [])));
-  if (outer.length > 0) {
-    const got = yield* compute(ctx, outer);
+  if (outer.length > 0 || outerOps.length > 0) {
+    // with the stateful ops' outputs behind them, so the rest of the run does not run those again
+    const first = [...outer, ...outerOps];
+    const got = yield* compute(ctx, [...first, ...onceOutputs(first, ctx.feeds, ctx.boundary)]);
     for (const [t, v] of got) {
       const isPred = preds.includes(t);
       if (isPred) predVals.set(t, v);
