@@ -6,7 +6,7 @@
 import { isFloat } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
-import { reshape } from '../ops/array.js';
+import { concat, reshape, shape, slice } from '../ops/array.js';
 import { type TensorLike } from '../ops/convert.js';
 import { matmul } from '../ops/math.js';
 import { biasAdd } from '../ops/nn.js';
@@ -92,11 +92,16 @@ export class Dense extends Layer {
     if (s.length > 2) {
       // TF1's tensordot over the last axis: flatten the leading dims, multiply, restore them.
       const mid = s.slice(1, -1);
-      if (mid.some((d) => d === null)) {
-        throw new ValueError(`Dense on inputs of rank ${s.length} needs every dim but the first known, got shape [${s.map((d) => (d === null ? 'None' : d)).join(', ')}]`);
-      }
       const flat = reshape(inputs, [-1, last]);
-      y = reshape(matmul(flat, this.kernel!), [s[0] ?? -1, ...(mid as number[]), this.units], 'Tensordot');
+      if (mid.some((d) => d === null)) {
+        // leading dims known only when the graph runs (e.g. [batch, time, features] with both
+        // unknown): the output's shape is shape(inputs)[:-1] + [units], set statically where known
+        const lead = slice(shape(inputs), [0], [s.length - 1]);
+        y = reshape(matmul(flat, this.kernel!), concat([lead, [this.units]], 0), 'Tensordot');
+        y.setShape([...s.slice(0, -1), this.units]);
+      } else {
+        y = reshape(matmul(flat, this.kernel!), [s[0] ?? -1, ...(mid as number[]), this.units], 'Tensordot');
+      }
     } else {
       y = matmul(inputs, this.kernel!, { name: 'MatMul' });
     }
