@@ -32,6 +32,8 @@ function buildBranch(ctx: CondContext, fn: () => BranchResult): { orig: BranchRe
     const arrays = leaves.map((v) => (v instanceof TensorArray ? v : null));
     const flat = leaves.map((v) => {
       if (v instanceof Operation) return ctx.graph.controlDependencies([v], () => identity(ctx.pivot!));
+      // TF converts each returned value with convert_to_tensor, which refuses Python's None.
+      if (v === null || v === undefined) throw new ValueError('None values not supported.');
       // A value from outside (lambda: x) enters through the branch's Switch.
       return ctx.capture(v instanceof TensorArray ? v.flow : toTensor(v as TensorLike));
     });
