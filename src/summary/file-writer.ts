@@ -152,7 +152,7 @@ export class FileWriter {
    * summary op returns), a `tf.Summary` or a Summary object. Plugin metadata is kept on a tag's
    * first value only.
    */
-  addSummary(summary: Uint8Array | NDArray | Summary | Message, globalStep?: number | StepOptions | null): void {
+  addSummary(summary: Uint8Array | NDArray | Summary | Message, globalStep?: number | NDArray | StepOptions | null): void {
     const step = stepArg('add_summary', globalStep);
     let s: Summary;
     if (summary instanceof Message) {
@@ -176,7 +176,7 @@ export class FileWriter {
   }
 
   /** `add_graph(graph, global_step)`: the GraphDef (with `_output_shapes`) as an event. */
-  addGraph(graph: Graph | GraphDef | Message | null, globalStep?: number | (StepOptions & { graphDef?: GraphDef | Message | null }) | null): void {
+  addGraph(graph: Graph | GraphDef | Message | null, globalStep?: number | NDArray | (StepOptions & { graphDef?: GraphDef | Message | null }) | null): void {
     const kw = isOptionsObject(globalStep) ? (globalStep as StepOptions & { graphDef?: GraphDef | Message | null }) : null;
     const step = stepArg('add_graph', globalStep, ['graphDef']);
     if (kw?.graphDef !== undefined && kw.graphDef !== null) {
@@ -189,16 +189,16 @@ export class FileWriter {
   }
 
   /** `add_meta_graph(meta_graph_def, global_step)`: serialized MetaGraphDef bytes. */
-  addMetaGraph(metaGraphDef: Uint8Array, globalStep?: number | StepOptions | null): void {
+  addMetaGraph(metaGraphDef: Uint8Array, globalStep?: number | NDArray | StepOptions | null): void {
     this.addEvent({ metaGraphDef, step: stepArg('add_meta_graph', globalStep) });
   }
 
-  addSessionLog(sessionLog: SessionLog, globalStep?: number | StepOptions | null): void {
+  addSessionLog(sessionLog: SessionLog, globalStep?: number | NDArray | StepOptions | null): void {
     this.addEvent({ sessionLog: { status: sessionLog.status, checkpointPath: sessionLog.checkpointPath, msg: sessionLog.msg }, step: stepArg('add_session_log', globalStep) });
   }
 
   /** `add_run_metadata(run_metadata, tag, global_step)`. */
-  addRunMetadata(runMetadata: RunMetadataLike, tag: string, globalStep?: number | StepOptions | null): void {
+  addRunMetadata(runMetadata: RunMetadataLike, tag: string, globalStep?: number | NDArray | StepOptions | null): void {
     const bytes = runMetadata instanceof Uint8Array ? runMetadata : runMetadata.serialize();
     this.addEvent({ taggedRunMetadata: { tag, runMetadata: bytes }, step: stepArg('add_run_metadata', globalStep) });
   }

@@ -83,7 +83,7 @@ it('lab-10-5 MNIST NN with xavier init, dropout and Adam: learns the digits', as
   let avg_last = 0;
   for (let i = 0; i < total_batch; i++) {
     const [batch_xs, batch_ys] = mnist.train.nextBatch(batch_size);
-    const feed_dict = new Map<tf.Tensor, tf.TensorLike>([[X, batch_xs], [Y, batch_ys], [keep_prob, 0.7]]);
+    const feed_dict = new Map<tf.Tensor, tf.NDArray | number>([[X, batch_xs], [Y, batch_ys], [keep_prob, 0.7]]);
     const [c] = (await sess.run([cost, optimizer], feed_dict)) as [tf.NDArray, null];
     if (i === 0) first = c.toArray() as number;
     if (i >= total_batch - 20) avg_last += (c.toArray() as number) / 20;
@@ -97,14 +97,14 @@ it('lab-10-5 MNIST NN with xavier init, dropout and Adam: learns the digits', as
   const accuracy = tf.reduceMean(tf.cast(correct_prediction, tf.float32));
   const testX = mnist.test.images;
   const testY = mnist.test.labels;
-  const acc = (await sess.run(accuracy, new Map<tf.Tensor, tf.TensorLike>([[X, testX], [Y, testY], [keep_prob, 1]]))) as tf.NDArray;
+  const acc = (await sess.run(accuracy, new Map<tf.Tensor, tf.NDArray | number>([[X, testX], [Y, testY], [keep_prob, 1]]))) as tf.NDArray;
   expect(acc.toArray() as number).toBeGreaterThan(0.8);
 
   // Get one and predict: keep_prob 1 is deterministic, 0.7 drops units.
   const one = firstRows(mnist.test.images, 1);
-  const p1 = (await sess.run(hypothesis, new Map<tf.Tensor, tf.TensorLike>([[X, one], [keep_prob, 1]]))) as tf.NDArray;
-  const p2 = (await sess.run(hypothesis, new Map<tf.Tensor, tf.TensorLike>([[X, one], [keep_prob, 1]]))) as tf.NDArray;
-  const p3 = (await sess.run(hypothesis, new Map<tf.Tensor, tf.TensorLike>([[X, one], [keep_prob, 0.7]]))) as tf.NDArray;
+  const p1 = (await sess.run(hypothesis, new Map<tf.Tensor, tf.NDArray | number>([[X, one], [keep_prob, 1]]))) as tf.NDArray;
+  const p2 = (await sess.run(hypothesis, new Map<tf.Tensor, tf.NDArray | number>([[X, one], [keep_prob, 1]]))) as tf.NDArray;
+  const p3 = (await sess.run(hypothesis, new Map<tf.Tensor, tf.NDArray | number>([[X, one], [keep_prob, 0.7]]))) as tf.NDArray;
   expect(p1.toArray()).toEqual(p2.toArray());
   expect(p3.toArray()).not.toEqual(p1.toArray());
   const label = (await sess.run(tf.argmax(firstRows(mnist.test.labels, 1), 1))) as tf.NDArray;

@@ -9,6 +9,7 @@
  * variable creation leaves the control-flow context, and enter the loop as loop constants.
  */
 import { ValueError } from '../../errors.js';
+import { kwargs } from '../../args.js';
 import { getDefaultGraph } from '../../graph/context.js';
 import { Tensor } from '../../graph/tensor.js';
 import { getVariable } from '../../scope/get-variable.js';
@@ -143,6 +144,23 @@ interface CellOpts {
   dtype?: string | null;
 }
 
+/**
+ * A cell constructor's arguments as TF1 takes them: `(first, ...positional, {keywords})` in TF1's
+ * parameter order, or one object holding the first parameter too (`{numUnits, ...}`).
+ */
+function cellArgs<O>(args: readonly unknown[], names: readonly string[], where: string): [unknown, O] {
+  const a = kwargs(args, names, where, 1);
+  return [a[names[0]!], a as O];
+}
+const BASIC_RNN_ARGS = ['numUnits', 'activation', 'reuse', 'name', 'dtype'] as const;
+const GRU_ARGS = ['numUnits', 'activation', 'reuse', 'kernelInitializer', 'biasInitializer', 'name', 'dtype'] as const;
+const BASIC_LSTM_ARGS = ['numUnits', 'forgetBias', 'stateIsTuple', 'activation', 'reuse', 'name', 'dtype'] as const;
+const LSTM_ARGS = ['numUnits', 'usePeepholes', 'cellClip', 'initializer', 'numProj', 'projClip', 'numUnitShards', 'numProjShards',
+  'forgetBias', 'stateIsTuple', 'activation', 'reuse', 'name', 'dtype'] as const;
+
+type GRUCellOpts = CellOpts & { kernelInitializer?: Initializer | null; biasInitializer?: Initializer | null };
+type BasicLSTMCellOpts = CellOpts & { forgetBias?: number; stateIsTuple?: boolean };
+
 function checkUnits(n: unknown, where: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new ValueError(`${where}: num_units must be a positive integer, got ${String(n)}`);
   return n;
@@ -154,7 +172,11 @@ export class BasicRNNCell extends RNNCell {
   private readonly activation: (x: Tensor) => Tensor;
   kernel: Variable | null = null;
   bias: Variable | null = null;
-  constructor(numUnits: number, opts: CellOpts = {}) {
+  constructor(numUnits: number, opts?: CellOpts);
+  constructor(opts: CellOpts & { numUnits: number });
+  constructor(numUnits: number, ...positional: unknown[]);
+  constructor(...args: unknown[]) {
+    const [numUnits, opts] = cellArgs<CellOpts>(args, BASIC_RNN_ARGS, 'BasicRNNCell');
     super(opts.name ?? 'basic_rnn_cell');
     this.numUnits = checkUnits(numUnits, 'BasicRNNCell');
     this.activation = activationOf(opts.activation);
@@ -190,7 +212,11 @@ export class GRUCell extends RNNCell {
   gateBias: Variable | null = null;
   candidateKernel: Variable | null = null;
   candidateBias: Variable | null = null;
-  constructor(numUnits: number, opts: CellOpts & { kernelInitializer?: Initializer | null; biasInitializer?: Initializer | null } = {}) {
+  constructor(numUnits: number, opts?: GRUCellOpts);
+  constructor(opts: GRUCellOpts & { numUnits: number });
+  constructor(numUnits: number, ...positional: unknown[]);
+  constructor(...args: unknown[]) {
+    const [numUnits, opts] = cellArgs<GRUCellOpts>(args, GRU_ARGS, 'GRUCell');
     super(opts.name ?? 'gru_cell');
     this.numUnits = checkUnits(numUnits, 'GRUCell');
     this.activation = activationOf(opts.activation);
@@ -238,7 +264,11 @@ export class BasicLSTMCell extends RNNCell {
   private readonly activation: (x: Tensor) => Tensor;
   kernel: Variable | null = null;
   bias: Variable | null = null;
-  constructor(numUnits: number, opts: CellOpts & { forgetBias?: number; stateIsTuple?: boolean } = {}) {
+  constructor(numUnits: number, opts?: BasicLSTMCellOpts);
+  constructor(opts: BasicLSTMCellOpts & { numUnits: number });
+  constructor(numUnits: number, ...positional: unknown[]);
+  constructor(...args: unknown[]) {
+    const [numUnits, opts] = cellArgs<BasicLSTMCellOpts>(args, BASIC_LSTM_ARGS, 'BasicLSTMCell');
     super(opts.name ?? 'basic_lstm_cell');
     this.numUnits = checkUnits(numUnits, 'BasicLSTMCell');
     this.forgetBias = opts.forgetBias ?? 1.0;
@@ -310,7 +340,11 @@ export class LSTMCell extends RNNCell {
   wIDiag: Variable | null = null;
   wODiag: Variable | null = null;
   projKernel: Variable | null = null;
-  constructor(numUnits: number, opts: LSTMCellOpts = {}) {
+  constructor(numUnits: number, opts?: LSTMCellOpts);
+  constructor(opts: LSTMCellOpts & { numUnits: number });
+  constructor(numUnits: number, ...positional: unknown[]);
+  constructor(...args: unknown[]) {
+    const [numUnits, opts] = cellArgs<LSTMCellOpts>(args, LSTM_ARGS, 'LSTMCell');
     super(opts.name ?? 'lstm_cell');
     this.numUnits = checkUnits(numUnits, 'LSTMCell');
     if ((opts.numUnitShards ?? null) !== null || (opts.numProjShards ?? null) !== null) {
@@ -393,7 +427,11 @@ export class MultiRNNCell extends RNNCell {
   readonly cells: RNNCell[];
   readonly stateIsTuple: boolean;
   private vscope: VariableScope | null = null;
-  constructor(cells: RNNCell[], opts: { stateIsTuple?: boolean } = {}) {
+  constructor(cells: RNNCell[], opts?: { stateIsTuple?: boolean });
+  constructor(opts: { cells: RNNCell[]; stateIsTuple?: boolean });
+  constructor(cells: RNNCell[], stateIsTuple?: boolean);
+  constructor(...args: unknown[]) {
+    const [cells, opts] = cellArgs<{ stateIsTuple?: boolean }>(args, ['cells', 'stateIsTuple'], 'MultiRNNCell') as [RNNCell[], { stateIsTuple?: boolean }];
     super('multi_rnn_cell');
     if (!Array.isArray(cells) || cells.length === 0) throw new ValueError('Must specify at least one cell for MultiRNNCell.');
     this.cells = [...cells];
