@@ -8,6 +8,7 @@ import { Tensor } from '../graph/tensor.js';
 import type { NDArray } from '../ndarray.js';
 import { toTensor } from '../ops/convert.js';
 import { where } from '../ops/math.js';
+import { mergeShapes } from '../shape.js';
 
 /** The static value of `training`: a boolean, or null when it is only known at run time. */
 export function constantBool(training: unknown): boolean | null {
@@ -27,5 +28,12 @@ export function smartCond(pred: unknown, trueFn: () => Tensor, falseFn: () => Te
   const c = constantBool(pred);
   if (c === true) return trueFn();
   if (c === false) return falseFn();
-  return where(toTensor(pred as Tensor), trueFn(), falseFn());
+  const a = trueFn();
+  const b = falseFn();
+  const out = where(toTensor(pred as Tensor), a, b);
+  // tf.cond's outputs have the branches' shape (its pred is a scalar); a select's broadcast over a
+  // pred of unknown rank (tf.placeholder(tf.bool)) would lose it
+  const s = mergeShapes(a.shape, b.shape);
+  if (s) out.setShape(s);
+  return out;
 }
