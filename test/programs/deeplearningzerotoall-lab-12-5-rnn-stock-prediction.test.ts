@@ -110,7 +110,7 @@ it('lab-12-5 RNN stock prediction: LSTM on 7-day windows beats the mean, RMSE gr
   // Training step
   const losses: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    const [, step_loss] = (await sess.run([train, loss], new Map([[X, trainX], [Y, trainY]]))) as [null, tf.NDArray];
+    const [, step_loss] = (await sess.run([train, loss], new Map<tf.Tensor, number[][] | number[][][]>([[X, trainX], [Y, trainY]]))) as [null, tf.NDArray];
     losses.push(step_loss.toArray() as number);
   }
   expect(losses[iterations - 1]!).toBeLessThan(losses[0]! / 3);
@@ -118,7 +118,7 @@ it('lab-12-5 RNN stock prediction: LSTM on 7-day windows beats the mean, RMSE gr
   // Test step
   const test_predict = (await sess.run(Y_pred, new Map([[X, testX]]))) as tf.NDArray;
   expect(test_predict.shape).toEqual([testX.length, 1]);
-  const rmse_val = ((await sess.run(rmse, new Map<tf.Tensor, tf.NDArray | number>([[targets, testY], [predictions, test_predict]]))) as tf.NDArray).toArray() as number;
+  const rmse_val = ((await sess.run(rmse, new Map<tf.Tensor, tf.NDArray | number[][]>([[targets, testY], [predictions, test_predict]]))) as tf.NDArray).toArray() as number;
 
   const p = Array.from(test_predict.data as Float32Array);
   const mine = Math.sqrt(p.reduce((s, v, i) => s + (testY[i]![0]! - v) ** 2, 0) / p.length);
