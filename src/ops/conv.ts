@@ -3,6 +3,7 @@
  * geometry: k_eff = (k-1)·dilation + 1; VALID out = (in - k_eff + s) / s; SAME out = ceil(in / s)
  * with the odd padding cell at the bottom/right.
  */
+import { shapeValue } from './shape-value.js';
 import { InvalidArgumentError, UnimplementedError, ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import type { NDArray } from '../ndarray.js';
@@ -83,10 +84,16 @@ export function withRank4(s: PartialShape, fail: Fail): Dim[] {
   return s;
 }
 
-/** Static shape of a tensor that holds a shape: `tf.shape(x)` or a constant. */
+/**
+ * Static shape of a tensor that holds a shape, as far as the graph fixes it (TF's shape
+ * functions read it with MakeShapeFromShapeTensor): `tf.shape(x)`, a constant, or a
+ * `tf.stack([tf.shape(x)[0], 7, 7, 10])` (unknown entries stay unknown).
+ */
 export function shapeFromTensor(t: Tensor, fail: Fail): Dim[] {
   if (t.op.type === 'Shape') return withRank4(t.op.inputs[0]!.shape, fail);
   if (t.op.type === 'Const') return withRank4(Array.from((t.op.attrs.value as NDArray).data), fail);
+  const known = shapeValue(t);
+  if (known !== null) return withRank4(known, fail);
   if (t.shape !== null && t.shape.length === 1 && t.shape[0] !== null && t.shape[0] !== 4) throw fail(`Shape must be rank 4 but is rank ${t.shape[0]}`);
   return [null, null, null, null];
 }

@@ -150,7 +150,7 @@ describe('pkmital/tensorflow_tutorials 01_basics', () => {
       for (let i = 0; i < 32; i++) for (let j = 0; j < 32; j++) {
         const rr = r + i - 15, cc = c + j - 15;
         if (rr < 0 || rr >= H || cc < 0 || cc >= Wd) continue;
-        for (let ch = 0; ch < C; ch++) s += imgData[(rr * Wd + cc) * C + ch]! * K.get(i, j);
+        for (let ch = 0; ch < C; ch++) s += imgData[(rr * Wd + cc) * C + ch]! * (K.get(i, j) as number);
       }
       return s;
     };

@@ -102,3 +102,17 @@ export function seeded(seed: number): () => number {
   let s = seed % 2147483647 || 1;
   return () => (s = (s * 16807) % 2147483647) / 2147483647;
 }
+
+/** Rows of `a` minus `mean` (numpy's `np.array([img - mean_img for img in batch_xs])`). */
+export function minusMean(a: tf.NDArray, mean: Float32Array): tf.NDArray {
+  const d = Float32Array.from(a.data as Float32Array, (v, i) => v - mean[i % mean.length]!);
+  return new tf.NDArray(d, a.shape, 'float32');
+}
+/** `np.mean(images, axis=0)`. */
+export function meanImage(a: tf.NDArray): Float32Array {
+  const n = a.shape[0]!, f = a.shape[1]!;
+  const m = new Float64Array(f);
+  for (let i = 0; i < a.size; i++) m[i % f] += a.data[i] as number;
+  return Float32Array.from(m, (v) => v / n);
+}
+export const sumSq = (a: tf.NDArray): number => (a.data as Float32Array).reduce((s, v) => s + v * v, 0);
