@@ -585,21 +585,31 @@ export class Model implements CallbackModel {
     return this.saver;
   }
 
-  /** `model.save_weights(filepath)` in TF checkpoint format (`filepath.index`, `filepath.data-…`). */
-  async saveWeights(filepath: string): Promise<string | null> {
+  /** `model.save_weights(filepath, overwrite=True)`: HDF5 for .h5/.hdf5/.keras paths, else TF checkpoint format (`filepath.index`, `filepath.data-…`). */
+  async saveWeights(filepath: string, opts: { overwrite?: boolean } = {}): Promise<string | null> {
     this.requireBuilt();
+    const h5 = await import('./hdf5-format.js');
+    if (h5.isHdf5Path(filepath)) return h5.saveWeightsToHdf5(this, filepath, opts).then(() => null);
     const saver = this.getSaver();
     const sess = await this.session();
     return saver.save(sess, filepath, { writeMetaGraph: false });
   }
 
-  /** `model.load_weights(filepath)` from a TF checkpoint (by variable name: `dense/kernel`, …). */
-  async loadWeights(filepath: string): Promise<void> {
+  /** `model.load_weights(filepath, by_name=False, skip_mismatch=False)`: an HDF5 file (layers by order, or by name), else a TF checkpoint (by variable name: `dense/kernel`, …). */
+  async loadWeights(filepath: string, opts: { byName?: boolean; skipMismatch?: boolean } = {}): Promise<void> {
     this.requireBuilt();
+    const h5 = await import('./hdf5-format.js');
+    if (h5.isHdf5Path(filepath) || h5.isHdf5File(filepath)) return h5.loadWeightsFromHdf5(this, filepath, opts);
     const saver = this.getSaver();
     const sess = this.graph.asDefault(() => getSession());
     await saver.restore(sess, filepath);
     await initializeVariables(sess);
+  }
+
+  /** `model.save(filepath, overwrite=True, include_optimizer=True, save_format=None)`: HDF5, TF 1.15's default. */
+  async save(filepath: string, ...args: unknown[]): Promise<void> {
+    this.requireBuilt();
+    return (await import('./hdf5-format.js')).saveModel(this, filepath, ...args);
   }
 
   /** `model.summary(line_length=None, positions=None, print_fn=None)`: Keras's table. */
