@@ -46,6 +46,8 @@ export function kwargs(
     if (k in out && out[k] !== null) throw new TypeError(`${where}() got multiple values for argument '${k}'`);
     out[k] = v;
   }
+  // private symbol-keyed fields (a Keras layer's recorded arguments) pass through
+  for (const sym of Object.getOwnPropertySymbols(opts)) (out as Record<symbol, unknown>)[sym] = (opts as Record<symbol, unknown>)[sym];
   const missing = names.slice(0, required).filter((m) => !(m in out));
   if (missing.length > 0) {
     const list = missing.map((m) => `'${m}'`);

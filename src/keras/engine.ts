@@ -26,6 +26,7 @@ import { InputLayer } from './layers-core.js';
 import { type LossFn, getLoss, resolveMetric } from './losses.js';
 import { KerasOptimizer, applyConstraints, getOptimizer } from './optimizers.js';
 import { Metric } from './metrics-classes.js';
+import { modelConfig, toKerasJson } from './models-config.js';
 
 export interface CompileOptions {
   optimizer?: unknown;
@@ -658,6 +659,16 @@ export class Model implements CallbackModel {
     print(`Trainable params: ${n(trainable)}`);
     print(`Non-trainable params: ${n(nonTrainable)}`);
     print('_'.repeat(lineLength));
+  }
+
+  /** `model.get_config()`: a Sequential's `{name, layers}`, a functional model's layers with their inbound nodes. */
+  getConfig(): Record<string, unknown> {
+    return modelConfig(this, this instanceof Sequential);
+  }
+
+  /** `model.to_json(**kwargs)`: Keras's JSON (snake_case keys; `indent` as json.dumps). */
+  toJson(opts: { indent?: number } = {}): string {
+    return toKerasJson(this instanceof Sequential ? 'Sequential' : 'Model', this.getConfig(), opts.indent);
   }
 
   /** Keras prints the short table when every layer has one input and feeds the next. */

@@ -5,6 +5,7 @@
 import { padSequences } from './utils.js';
 import { fashionMnist, mnist } from './utils.js';
 import { Model, Sequential } from './engine.js';
+import { cloneModel, modelFromConfig, modelFromJson } from './models.js';
 import { loadModel, saveModel } from './hdf5-format.js';
 
 export * as layers from './layers-namespace.js';
@@ -21,7 +22,7 @@ export * as constraints from './constraints.js';
 export * as utils from './utils.js';
 
 /** `keras.models`. */
-export const models = { Model, Sequential, saveModel, loadModel };
+export const models = { Model, Sequential, modelFromConfig, modelFromJson, cloneModel, saveModel, loadModel };
 /** `keras.preprocessing.sequence`. */
 export const preprocessing = { sequence: { padSequences } };
 /** `keras.datasets`. */

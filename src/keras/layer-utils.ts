@@ -10,7 +10,10 @@ import { getDefaultGraph } from '../graph/context.js';
 import { Tensor } from '../graph/tensor.js';
 import { type TensorLike, toTensor } from '../ops/convert.js';
 import { Variable } from '../ops/variables.js';
-import { toSnakeCase, uniqueLayerName } from '../layers/base.js';
+import { LAYER_ARGS, toSnakeCase, uniqueLayerName } from '../layers/base.js';
+import type { Graph } from '../graph/graph.js';
+import { GraphKeys } from '../graph/graph.js';
+import { getVariableScope } from '../scope/variable-scope.js';
 import { bindArgs } from '../layers/kwargs.js';
 import { getActivation, getInitializer } from './activations.js';
 import { learningPhase } from './backend.js';
@@ -44,6 +47,14 @@ export function record(layer: KerasLayer, inputs: Tensor[], outputs: Tensor | Te
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   for (const t of outs) history.set(t, { layer, inputs });
   layerOutputs.set(layer, outs);
+  const nodes = layerNodes.get(layer);
+  if (nodes) nodes.push({ inputs, outputs: outs });
+  else layerNodes.set(layer, [{ inputs, outputs: outs }]);
+}
+const layerNodes = new WeakMap<KerasLayer, { inputs: Tensor[]; outputs: Tensor[] }[]>();
+/** Every call of the layer, in order (Keras's `inbound_nodes`). */
+export function nodesOf(layer: KerasLayer): readonly { inputs: Tensor[]; outputs: Tensor[] }[] | undefined {
+  return layerNodes.get(layer);
 }
 /** The outputs of the layer's latest call (`layer.output`). */
 export function outputsOf(layer: KerasLayer): Tensor[] | undefined {
@@ -77,6 +88,7 @@ export function prepare(
   // A layer's own argument of an extra's name (Embedding's inputDim) is the layer's.
   const extras = KERAS_EXTRA.filter((e) => !names.includes(e));
   const o = bindArgs(cls, [...names, ...extras, ...(names.includes('name') ? [] : ['name']), 'dtype', 'trainable'], args, required);
+  const given: Record<string, unknown> = { ...o };
   for (const k of conv.activations ?? []) if (k in o || k === 'activation') o[k] = getActivation(o[k] as never);
   for (const [k, d] of Object.entries(conv.initializers ?? {})) {
     if (o[k] !== undefined && o[k] !== null) o[k] = getInitializer(o[k], d ?? 'zeros');
@@ -96,10 +108,46 @@ export function prepare(
   else if (extras.includes('inputDim') && o.inputDim !== undefined && o.inputDim !== null) bis = [null, o.inputDim as number];
   for (const k of extras) delete o[k];
   const inputDtype = (o.dtype as string | undefined) ?? 'float32';
-  const name = (o.name as string | undefined) || uniqueLayerName(toSnakeCase(cls), getDefaultGraph());
+  const graph = getDefaultGraph();
+  const name = (o.name as string | undefined) || uniqueLayerName(toSnakeCase(cls), graph);
   o.name = name;
-  o._scope = name;
+  // a subclass that prepared its arguments first (LSTM over RNN) has chosen the scope already
+  const carried = (o as Record<symbol, unknown>)[LAYER_ARGS] as Record<string, unknown> | undefined;
+  // (a record carried by a copied config of another layer, as Bidirectional's copies, is not this layer's)
+  const earlier = carried?.name === name ? carried : undefined;
+  o._scope = (earlier && scopeOfRecord.get(earlier)) ?? weightScope(name, graph);
+  // what getConfig returns: the arguments as given (constructor extras folded into batchInputShape)
+  for (const k of extras) delete given[k];
+  delete given._scope;
+  delete given._reuse;
+  given.name = name;
+  if (bis) given.batchInputShape = bis;
+  if (!earlier) {
+    (o as Record<symbol, unknown>)[LAYER_ARGS] = given;
+    scopeOfRecord.set(given, o._scope as string);
+  }
   return { o, constraints, batchInputShape: bis, inputDtype };
+}
+
+const claimedScopes = new WeakMap<Graph, Set<string>>();
+/** The weight scope `prepare` chose for a layer, by the layer's argument record. */
+const scopeOfRecord = new WeakMap<object, string>();
+/**
+ * The scope a Keras layer named `name` makes its weights in: its name, or, when another layer
+ * of the graph has that scope or variables live under it, the name made unique as Keras's name
+ * scopes make it (a second layer named `dense`, as from a model's config, gets `dense_1/kernel`).
+ */
+function weightScope(name: string, graph: Graph): string {
+  let claimed = claimedScopes.get(graph);
+  if (!claimed) claimedScopes.set(graph, (claimed = new Set()));
+  const outer = getVariableScope().name;
+  const full = (s: string): string => (outer ? `${outer}/${s}` : s);
+  const vars = graph.getCollection(GraphKeys.GLOBAL_VARIABLES) as { name: string }[];
+  const free = (s: string): boolean => !claimed.has(full(s)) && !vars.some((v) => v.name.startsWith(`${full(s)}/`));
+  let scope = name;
+  for (let k = 1; !free(scope); k++) scope = `${name}_${k}`;
+  claimed.add(full(scope));
+  return scope;
 }
 
 /** Attach the prepared constraints to the built weights (`kernelConstraint` → `layer.kernel`, …): the Keras optimizers apply them after each update. */

@@ -478,6 +478,11 @@ export class InputLayer implements KerasLayer {
     }
     record(this, [], this.output);
   }
+
+  /** `layer.get_config()`: TF 1.15's InputLayer config. */
+  getConfig(): Record<string, unknown> {
+    return { batchInputShape: this.batchInputShape, dtype: this.inputDtype, sparse: false, ragged: false, name: this.name };
+  }
 }
 
 /** `keras.layers.Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tensor=None)` / `keras.Input`: the placeholder tensor. */

@@ -198,7 +198,7 @@ abstract class LocallyConnected extends SimpleLayer {
   }
 
   /** `layer.get_config()`: the constructor's arguments (what `deserialize` rebuilds it from). */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     return {
       name: this.name,
       trainable: this.trainable,

@@ -7,6 +7,7 @@
  * (`cell.apply(x, states)` → `[output, newStates]`) they live in the cell's scope
  * (`lstm_cell/kernel`), built by an RNN in the RNN's (`rnn/kernel`).
  */
+import { LAYER_ARGS } from '../layers/base.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
 import * as ops from '../ops/index.js';
@@ -92,7 +93,7 @@ abstract class BuiltinCell extends AbstractRNNCell {
     const { _scope: _s, name: _n, ...config } = o;
     void _s;
     void _n;
-    super({ name: o.name, dtype: o.dtype, trainable: o.trainable });
+    super({ name: o.name, dtype: o.dtype, trainable: o.trainable, [LAYER_ARGS]: o[LAYER_ARGS as never] });
     this.kerasClass = cls;
     this.config = config;
     if (!Number.isInteger(o.units) || (o.units as number) <= 0) throw new ValueError(`units must be a positive integer, got ${String(o.units)}`);
@@ -269,7 +270,7 @@ export class StackedRNNCells extends AbstractRNNCell {
     if (!Array.isArray(cells)) throw new ValueError(`StackedRNNCells: cells must be a list of RNN cells, got ${String(cells)}`);
     const checked = cells.map((c) => checkCell(c, 'stacked', cells));
     if (p.o.reverseStateOrder) throw new ValueError('StackedRNNCells: reverse_state_order is not supported');
-    super({ name: p.o.name, dtype: p.o.dtype, trainable: p.o.trainable });
+    super({ name: p.o.name, dtype: p.o.dtype, trainable: p.o.trainable, [LAYER_ARGS]: p.o[LAYER_ARGS as never] });
     this.kerasClass = 'StackedRNNCells';
     this.cells = checked;
   }

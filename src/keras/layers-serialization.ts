@@ -22,5 +22,18 @@ export function serialize(layer: unknown): { className: string; config: Record<s
 /** `layers.deserialize(config, custom_objects=None)`: a `{className, config}` (or `{class_name, config}`) built into its layer. */
 export function deserialize(config: unknown, customObjects: Record<string, unknown> | null = null): unknown {
   const module: Record<string, unknown> = { ...layers };
+  // a wrapper's `layer`, an RNN's `cell`/`cells`: nested layer configs are built first (as Keras's from_config does)
+  const nested = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(nested);
+    const c = v as { className?: unknown; config?: unknown } | null;
+    if (c && typeof c === 'object' && typeof c.className === 'string' && 'config' in c && (Object.prototype.hasOwnProperty.call(module, c.className) || customObjects?.[c.className])) {
+      return deserialize(c, customObjects);
+    }
+    return v;
+  };
+  const c = config as { className?: string; class_name?: string; config?: Record<string, unknown> } | null;
+  if (c && typeof c === 'object' && c.config && typeof c.config === 'object') {
+    config = { ...c, config: Object.fromEntries(Object.entries(c.config).map(([k, v]) => [k, nested(v)])) };
+  }
   return deserializeKerasObject(config, module, customObjects, 'layer');
 }

@@ -8,7 +8,7 @@
  */
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../graph/tensor.js';
-import { Layer as TfLayer } from '../layers/base.js';
+import { LAYER_ARGS, Layer as TfLayer } from '../layers/base.js';
 import { type TensorLike } from '../ops/convert.js';
 import * as ops from '../ops/index.js';
 import { RNNCell, type RNNState } from '../ops/rnn/cells.js';
@@ -72,7 +72,7 @@ export class RNN extends Layer {
     let c = cell as unknown;
     if (Array.isArray(c)) c = new StackedRNNCells(c);
     const checked = checkCell(c, 'rnn');
-    super({ name, dtype: p.o.dtype, trainable: p.o.trainable, batchInputShape: p.batchInputShape ?? undefined });
+    super({ name, dtype: p.o.dtype, trainable: p.o.trainable, batchInputShape: p.batchInputShape ?? undefined, [LAYER_ARGS]: p.o[LAYER_ARGS as never] });
     this.kerasClass = 'RNN';
     this.cell = checked;
     this.layerConfig = layerConfig;
@@ -194,7 +194,7 @@ export abstract class RNNBase extends RNN {
     const cellOpts: Record<string, unknown> = {};
     for (const k of cellArgs) if (p.o[k] !== undefined) cellOpts[k] = p.o[k];
     const cell = new Cell({ ...cellOpts, dtype: p.o.dtype, trainable: p.o.trainable });
-    super({ cell, name: p.o.name, dtype: p.o.dtype, trainable: p.o.trainable, batchInputShape: p.batchInputShape ?? undefined, ...Object.fromEntries(RNN_LAYER_ARGS.map((k) => [k, p.o[k]])) });
+    super({ cell, name: p.o.name, dtype: p.o.dtype, trainable: p.o.trainable, batchInputShape: p.batchInputShape ?? undefined, ...Object.fromEntries(RNN_LAYER_ARGS.map((k) => [k, p.o[k]])), [LAYER_ARGS]: p.o[LAYER_ARGS as never] });
     this.kerasClass = cls;
     this.config = config;
     (this as unknown as { activityRegularizer: unknown }).activityRegularizer = p.o.activityRegularizer ?? null;

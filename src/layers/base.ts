@@ -7,7 +7,7 @@
  * and update ops to REGULARIZATION_LOSSES and UPDATE_OPS.
  */
 import { type DType, parseDType } from '../dtype.js';
-import { ValueError } from '../errors.js';
+import { NotImplementedError, ValueError } from '../errors.js';
 import { getDefaultGraph } from '../graph/context.js';
 import { type Graph, GraphKeys } from '../graph/graph.js';
 import { Tensor, type Operation } from '../graph/tensor.js';
@@ -31,6 +31,21 @@ export interface LayerOptions {
   _scope?: string | VariableScope | null;
   /** TF1's private `_reuse`. */
   _reuse?: Reuse | null;
+  /** The arguments a Keras layer was constructed with (what its `getConfig` returns). */
+  [LAYER_ARGS]?: Record<string, unknown>;
+}
+
+/** Key of the constructor arguments a Keras layer passes down (`keras/layer-utils.ts` prepare). */
+export const LAYER_ARGS = Symbol('keras layer arguments');
+const layerArgs = new WeakMap<Layer, Record<string, unknown>>();
+/** The arguments `layer` was constructed with, as Keras's layers record them; undefined for a layer not built from arguments. */
+export function constructorArgs(layer: object): Record<string, unknown> | undefined {
+  return layerArgs.get(layer as Layer);
+}
+let configOf: ((layer: object) => Record<string, unknown>) | null = null;
+/** How `getConfig` turns a layer's arguments into its config (Keras's serialization, registered by the Keras module). */
+export function setLayerConfigSerializer(f: (layer: object) => Record<string, unknown>): void {
+  configOf = f;
 }
 
 /** Keras's `to_snake_case`: `Conv2DTranspose` → `conv2d_transpose`. */
@@ -75,6 +90,7 @@ export abstract class Layer {
 
   constructor(opts: LayerOptions = {}) {
     this.graph = getDefaultGraph();
+    if (opts[LAYER_ARGS]) layerArgs.set(this, opts[LAYER_ARGS]);
     this.trainable = opts.trainable ?? true;
     this._dtype = opts.dtype === undefined || opts.dtype === null ? null : parseDType(opts.dtype);
     this._reuse = opts._reuse ?? null;
@@ -99,6 +115,17 @@ export abstract class Layer {
 
   get dtype(): DType | null {
     return this._dtype;
+  }
+
+  /** `layer.get_config()`: the arguments the layer was made with, serialized as Keras serializes them. */
+  getConfig(): Record<string, unknown> {
+    if (!configOf || !layerArgs.has(this)) throw new NotImplementedError(`Layer ${this.constructor.name} has arguments in \`__init__\` and therefore must override \`get_config\`.`);
+    return configOf(this);
+  }
+
+  /** `Layer.from_config(config)`: `cls(**config)`. */
+  static fromConfig<T>(this: new (config: Record<string, unknown>) => T, config: Record<string, unknown>): T {
+    return new this({ ...config });
   }
   /** The variable scope's name (`dense_1`, `block/conv2d`); set on first use. */
   get scopeName(): string {
