@@ -24,6 +24,17 @@ export function readLocalHeap(b: H5Bytes, addr: number, where: string): { start:
   return { start: data, end: data + size };
 }
 
+/** A v1 B-tree node's header, checked: its type (0 group, 1 chunk), level and entry count; each node once, 64 levels at most. */
+function nodeHeader(b: H5Bytes, addr: number, depth: number, seen: Set<number>, type: 0 | 1, what: string): { level: number; n: number } {
+  if (depth > 64) throw b.error(`${what} is deeper than 64 levels`);
+  if (seen.has(addr)) throw b.error(`${what}: node at ${addr} is reached twice (a cycle)`);
+  seen.add(addr);
+  b.signature(addr, 'TREE', what);
+  const t = b.u8(addr + 4, what);
+  if (t !== type) throw b.error(`${what}: node at ${addr} has type ${t}, expected a ${type === 0 ? 'group' : 'chunk'} node (${type})`);
+  return { level: b.u8(addr + 5, what), n: b.u16(addr + 6, what) };
+}
+
 /** The entries of a symbol-table group: its B-tree at btree, link names in the heap at heapAddr. */
 export function readSymbolTable(b: H5Bytes, btree: number, heapAddr: number, where: string): SymbolEntry[] {
   const heap = readLocalHeap(b, heapAddr, where);
@@ -49,14 +60,7 @@ export function readSymbolTable(b: H5Bytes, btree: number, heapAddr: number, whe
   };
   const visit = (addr: number, depth: number): void => {
     const what = `the B-tree of ${where}`;
-    if (depth > 64) throw b.error(`${what} is deeper than 64 levels`);
-    if (seen.has(addr)) throw b.error(`${what}: node at ${addr} is reached twice (a cycle)`);
-    seen.add(addr);
-    b.signature(addr, 'TREE', what);
-    const type = b.u8(addr + 4, what);
-    if (type !== 0) throw b.error(`${what}: node at ${addr} has type ${type}, expected a group node (0)`);
-    const level = b.u8(addr + 5, what);
-    const n = b.u16(addr + 6, what);
+    const { level, n } = nodeHeader(b, addr, depth, seen, 0, what);
     let p = addr + 8 + 2 * o;
     b.check(p, n * (l + o) + l, what);
     for (let i = 0; i < n; i++) {
@@ -86,14 +90,7 @@ export function readChunkTree(b: H5Bytes, btree: number, rank: number, where: st
   const ksize = 8 + 8 * (rank + 1);
   const what = `the chunk B-tree of ${where}`;
   const visit = (addr: number, depth: number): void => {
-    if (depth > 64) throw b.error(`${what} is deeper than 64 levels`);
-    if (seen.has(addr)) throw b.error(`${what}: node at ${addr} is reached twice (a cycle)`);
-    seen.add(addr);
-    b.signature(addr, 'TREE', what);
-    const type = b.u8(addr + 4, what);
-    if (type !== 1) throw b.error(`${what}: node at ${addr} has type ${type}, expected a chunk node (1)`);
-    const level = b.u8(addr + 5, what);
-    const n = b.u16(addr + 6, what);
+    const { level, n } = nodeHeader(b, addr, depth, seen, 1, what);
     let p = addr + 8 + 2 * o;
     b.check(p, n * (ksize + o) + ksize, what);
     for (let i = 0; i < n; i++) {
