@@ -75,8 +75,11 @@ defineOp<{ dtype: DType; shape: PartialShape }>({
 registerGradient('Placeholder', null);
 
 export function placeholder(dtype: DType | string, ...args: (PartialShape | readonly (number | null)[] | TensorShape | string | undefined | { shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string })[]): Tensor;
-export function placeholder(dtype: DType | string, ...args: unknown[]): Tensor {
-  const o = kwargs(args, ['shape', 'name'], 'placeholder') as { shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string };
+export function placeholder(opts: { dtype: DType | string; shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string }): Tensor;
+export function placeholder(...args: unknown[]): Tensor {
+  // tf.placeholder(dtype=tf.float32, shape=None): dtype may come by keyword too
+  const o = kwargs(args, ['dtype', 'shape', 'name'], 'placeholder', 1) as { dtype: DType | string; shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string };
+  const dtype = o.dtype;
   // a TensorShape of unknown rank is an unknown shape
   const shape = o.shape instanceof TensorShape && o.shape.dims === null ? null : o.shape;
   const name = o.name;
