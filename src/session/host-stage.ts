@@ -137,14 +137,29 @@ export function isRecomputableInt(t: Tensor, v: NDArray): boolean {
  * Not variables (their reads alias the variable) nor resource makers (no inputs: a queue, a
  * table), nor what lazy host ops (a nested cond or loop) compute inside.
  */
-export function onceOutputs(ts: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, boundary?: ReadonlySet<Operation>): Tensor[] {
-  const out: Tensor[] = [];
-  for (const op of prune(ts, feeds, boundary, isLazy)) {
-    if (isLazy(op) || !getOpDef(op.type).stateful || isResourceMaker(op)) continue;
-    for (const t of op.outputs) if (!feeds.has(t) && !ts.includes(t)) out.push(t);
+export function onceOutputs(runner: Runner, ts: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, boundary?: ReadonlySet<Operation>): Tensor[] {
+  // Cached per runner (one graph: op ids are unique in it) and segment, by what is asked and fed:
+  // a cond's outside values are asked each step, and their closure can be the whole network.
+  let bySeg = onceCache.get(runner);
+  if (!bySeg) onceCache.set(runner, (bySeg = new WeakMap()));
+  const segKey = boundary ?? NO_BOUNDARY;
+  let m = bySeg.get(segKey);
+  if (!m) bySeg.set(segKey, (m = new Map()));
+  const key = ts.map((e) => ('index' in e ? `${e.op.id}:${e.index}` : `^${e.id}`)).join(',') + '|' + [...feeds.keys()].map((t) => `${t.op.id}:${t.index}`).join(',');
+  let out = m.get(key);
+  if (!out) {
+    out = [];
+    for (const op of prune(ts, feeds, boundary, isLazy)) {
+      if (isLazy(op) || !getOpDef(op.type).stateful || isResourceMaker(op)) continue;
+      for (const t of op.outputs) if (!feeds.has(t) && !ts.includes(t)) out.push(t);
+    }
+    if (m.size >= 4096) m.clear(); // a run that feeds a new set each step must not grow it forever
+    m.set(key, out);
   }
   return out;
 }
+const onceCache = new WeakMap<Runner, WeakMap<object, Map<string, Tensor[]>>>();
+const NO_BOUNDARY = {};
 /** A stateful op whose output is a resource, not a value: one with no inputs (a variable, a queue, a table), but a random draw of a static shape, and a stack's or TensorArray's handle. */
 const isResourceMaker = (op: Operation): boolean => (op.inputs.length === 0 && !STATIC_RANDOM.has(op.type)) || op.type === 'StackV2' || op.type === 'TensorArrayV3';
 const STATIC_RANDOM = new Set(['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal']);
@@ -194,7 +209,7 @@ export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operati
         pending.add(o);
         if (!blocked) for (const t of missingOf(o)) want.add(t);
       }
-      const got = yield* subRun(runner, [...want, ...onceOutputs([...want], feeds, r.boundary)], feeds, sync, r.boundary, store);
+      const got = yield* subRun(runner, [...want, ...onceOutputs(runner, [...want], feeds, r.boundary)], feeds, sync, r.boundary, store);
       for (const [t, v] of got) (isRecomputableInt(t, v) ? local : feeds).set(t, v);
     }
     const outs = yield* impls.get(op.type)!(op, isL ? [] : op.inputs.map((t) => feeds.get(t) ?? local.get(t)!), ctx);

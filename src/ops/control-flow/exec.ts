@@ -131,7 +131,7 @@ registerHostOp('Merge', function* (op, _ins, ctx) {
   if (outer.length > 0 || outerOps.length > 0) {
     // with the stateful ops' outputs behind them, so the rest of the run does not run those again
     const first = [...outer, ...outerOps];
-    const got = yield* compute(ctx, [...first, ...onceOutputs(first, ctx.feeds, ctx.boundary)]);
+    const got = yield* compute(ctx, [...first, ...onceOutputs(ctx.runner, first, ctx.feeds, ctx.boundary)]);
     for (const [t, v] of got) {
       const isPred = preds.includes(t);
       if (isPred) predVals.set(t, v);
