@@ -224,3 +224,79 @@ export function addColumns(t: Table, fns: ((row: Float64Array) => number)[]): Ta
 export function sliceRows(t: Table, from: number, to: number): Table {
   return { data: t.data.slice(from * t.cols, to * t.cols), rows: to - from, cols: t.cols };
 }
+
+export interface Mnist {
+  X_train: tf.NDArray; y_train: tf.NDArray;
+  X_valid: tf.NDArray; y_valid: tf.NDArray;
+  X_test: tf.NDArray; y_test: tf.NDArray;
+}
+
+/** Rows [from, to) of an NDArray (x[from:to]). */
+export function rowsOf(a: tf.NDArray, from: number, to: number): tf.NDArray {
+  const per = a.shape.slice(1).reduce((p, d) => p * d, 1);
+  const data = (a.data as Float32Array).slice(from * per, to * per);
+  return new tf.NDArray(data, [to - from, ...a.shape.slice(1)], a.dtype);
+}
+
+/** Rows `idx` of an NDArray (x[idx]). */
+export function gatherRows(a: tf.NDArray, idx: ArrayLike<number>): tf.NDArray {
+  const per = a.shape.slice(1).reduce((p, d) => p * d, 1);
+  const src = a.data as Float32Array;
+  const Ctor = src.constructor as new (n: number) => Float32Array;
+  const out = new Ctor(idx.length * per);
+  for (let i = 0; i < idx.length; i++) out.set(src.subarray(idx[i]! * per, (idx[i]! + 1) * per), i * per);
+  return new tf.NDArray(out, [idx.length, ...a.shape.slice(1)], a.dtype);
+}
+
+/**
+ * The notebooks' MNIST arrays (tf.keras.datasets.mnist.load_data(), scaled to [0, 1], labels int32,
+ * the first 5000 training digits as the validation set), from examples/tf1/input-data.ts's
+ * offline data, cut to `nTrain` / `nValid` / `nTest` digits so that the tests stay short.
+ */
+export function mnistArrays(readDataSets: (dir: string, opts?: { oneHot?: boolean }) => { train: { images: tf.NDArray; labels: tf.NDArray }; validation: { images: tf.NDArray; labels: tf.NDArray }; test: { images: tf.NDArray; labels: tf.NDArray } }, nTrain: number, nValid: number, nTest: number): Mnist {
+  const d = readDataSets('MNIST_data');
+  const int32 = (l: tf.NDArray, n: number): tf.NDArray => new tf.NDArray(Int32Array.from(Array.from(l.data as ArrayLike<number>).slice(0, n), Number), [n], 'int32');
+  return {
+    X_train: rowsOf(d.train.images, 0, nTrain), y_train: int32(d.train.labels, nTrain),
+    X_valid: rowsOf(d.validation.images, 0, nValid), y_valid: int32(d.validation.labels, nValid),
+    X_test: rowsOf(d.test.images, 0, nTest), y_test: int32(d.test.labels, nTest),
+  };
+}
+
+/** np.random.permutation(n) with a seeded generator (Fisher-Yates). */
+export function permutation(rng: Rng, n: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** The notebooks' shuffle_batch(X, y, batch_size): a permutation split into len(X) // batch_size batches (np.array_split). */
+export function* shuffleBatch(rng: Rng, X: tf.NDArray, y: tf.NDArray, batch_size: number): Generator<[tf.NDArray, tf.NDArray]> {
+  const n = X.shape[0]!;
+  const rnd_idx = permutation(rng, n);
+  const n_batches = Math.floor(n / batch_size);
+  // np.array_split: the first n % n_batches parts have one more element
+  const base = Math.floor(n / n_batches);
+  const extra = n % n_batches;
+  let start = 0;
+  for (let b = 0; b < n_batches; b++) {
+    const size = base + (b < extra ? 1 : 0);
+    const batch_idx = rnd_idx.slice(start, start + size);
+    start += size;
+    yield [gatherRows(X, batch_idx), gatherRows(y, batch_idx)];
+  }
+}
+
+/** np.argmax(Z, axis=1) of a [N, K] array. */
+export function argmaxRows(Z: tf.NDArray): number[] {
+  const [N, K] = Z.shape as [number, number];
+  const d = Z.data as Float32Array;
+  return Array.from({ length: N }, (_, i) => {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (d[i * K + k]! > d[i * K + best]!) best = k;
+    return best;
+  });
+}
