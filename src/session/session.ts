@@ -179,13 +179,22 @@ export class Session {
   }
 
   /** Run `fetches` with `feedDict`; resolves to values in the fetches' structure. */
-  run<const F extends Fetches>(fetches: F, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<FetchResult<F>>;
+  run<const F extends Fetches>(fetches: F, feedDict?: FeedDict | RunKeywords, opts?: unknown, runMetadata?: RunMetadata | null): Promise<FetchResult<F>>;
   /** Fetches whose structure is not known statically. */
-  run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<any>;
-  run(fetches: unknown, feedDict?: FeedDict, opts?: unknown, runMetadata?: RunMetadata | null): Promise<unknown> {
+  run(fetches: unknown, feedDict?: FeedDict | RunKeywords, opts?: unknown, runMetadata?: RunMetadata | null): Promise<any>;
+  run(fetches: unknown, feedDict?: FeedDict | RunKeywords, opts?: unknown, runMetadata?: RunMetadata | null): Promise<unknown> {
+    // TF1's keyword form, `sess.run(y, feed_dict={...}, options=..., run_metadata=...)`, as a
+    // trailing object: `sess.run(y, {feedDict, options, runMetadata})`. None of these keys is a
+    // tensor name (those end in `:<index>`), so a feed dict keyed by names never looks like it.
+    const kw = runKeywords(feedDict);
+    if (kw) {
+      feedDict = kw.feedDict;
+      opts ??= kw.options;
+      runMetadata ??= kw.runMetadata;
+    }
     const stats = traceStats(opts, runMetadata);
     const timeout = opts instanceof RunOptions ? opts.timeoutInMs : (opts as { timeoutInMs?: number } | null | undefined)?.timeoutInMs;
-    return this.start(fetches, feedDict, stats, timeout, undefined);
+    return this.start(fetches, feedDict as FeedDict | undefined, stats, timeout, undefined);
   }
 
   /**
@@ -428,6 +437,22 @@ export class Session {
 }
 
 /** The step stats a run fills: `runMetadata`'s, when `opts` asks for a trace (fresh for each run, as TF's). */
+const RUN_KEYWORDS = new Set(['feedDict', 'options', 'runMetadata']);
+
+/** `Session.run`'s keyword parameters, TF1's `feed_dict`, `options` and `run_metadata`. */
+export interface RunKeywords {
+  feedDict?: FeedDict;
+  options?: unknown;
+  runMetadata?: RunMetadata | null;
+}
+
+/** `run`'s keyword parameters when its second argument is `{feedDict?, options?, runMetadata?}`. */
+function runKeywords(arg: unknown): RunKeywords | null {
+  if (arg === null || typeof arg !== 'object' || Object.getPrototypeOf(arg) !== Object.prototype) return null;
+  const keys = Object.keys(arg);
+  return keys.length > 0 && keys.every((k) => RUN_KEYWORDS.has(k)) ? (arg as RunKeywords) : null;
+}
+
 function traceStats(opts: unknown, runMetadata: RunMetadata | null | undefined): StepStats | undefined {
   if (runMetadata !== undefined && runMetadata !== null && !(runMetadata instanceof RunMetadata)) {
     throw new TypeError(`run_metadata must be a tf.RunMetadata, got ${String(runMetadata)}`);
