@@ -336,6 +336,8 @@ export function parseShape(value: unknown, where: string, arg: string, kind?: 's
 export function parseShape(value: unknown, where: string, arg: string, kind: ShapeKind = 'static'): (number | null)[] {
   // TF takes a TensorShape (`x.get_shape()[-1:]`) or Dimensions wherever it takes a shape
   if (value instanceof TensorShape && value.dims !== null) value = value.asList();
+  // TF's TensorShape(dims) treats a lone dimension as a shape of rank 1 (placeholder(tf.float32, shape=3))
+  if (kind === 'partial' && typeof value === 'number' && Number.isInteger(value) && value >= 0) return [value];
   if (Array.isArray(value) && value.some((d) => d instanceof Dimension)) value = value.map((d) => (d instanceof Dimension ? d.value : d));
   if (Array.isArray(value)) {
     let ok = true;

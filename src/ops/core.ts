@@ -74,8 +74,8 @@ defineOp<{ dtype: DType; shape: PartialShape }>({
 });
 registerGradient('Placeholder', null);
 
-export function placeholder(dtype: DType | string, ...args: (PartialShape | readonly (number | null)[] | TensorShape | string | undefined | { shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string })[]): Tensor;
-export function placeholder(opts: { dtype: DType | string; shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string }): Tensor;
+export function placeholder(dtype: DType | string, ...args: (PartialShape | readonly (number | null)[] | TensorShape | number | string | undefined | { shape?: PartialShape | readonly (number | null)[] | TensorShape | number; name?: string })[]): Tensor;
+export function placeholder(opts: { dtype: DType | string; shape?: PartialShape | readonly (number | null)[] | TensorShape | number; name?: string }): Tensor;
 export function placeholder(...args: unknown[]): Tensor {
   // tf.placeholder(dtype=tf.float32, shape=None): dtype may come by keyword too
   const o = kwargs(args, ['dtype', 'shape', 'name'], 'placeholder', 1) as { dtype: DType | string; shape?: PartialShape | readonly (number | null)[] | TensorShape; name?: string };
@@ -101,7 +101,7 @@ defineOp<{ shape: PartialShape }>({
 });
 registerGradient('PlaceholderWithDefault', (_op, [dy]) => [dy ?? null]);
 
-function placeholderWithDefaultImpl(value: TensorLike, shape: PartialShape | readonly (number | null)[], name?: string): Tensor {
+function placeholderWithDefaultImpl(value: TensorLike, shape: PartialShape | readonly (number | null)[] | number, name?: string): Tensor {
   const x = toTensor(value);
   const dims = shape === null ? null : parseShape(shape, 'placeholderWithDefault', 'shape', 'partial');
   return makeOp(getDefaultGraph(), 'PlaceholderWithDefault', [x], { shape: dims }, name, 'PlaceholderWithDefault').outputs[0]!;
