@@ -23,3 +23,45 @@ describe('tf.placeholder by keyword', () => {
     expect(() => (tf.placeholder as (...a: unknown[]) => unknown)(tf.float32, { dtype: tf.float32 })).toThrow("placeholder() got multiple values for argument 'dtype'");
   });
 });
+
+describe('tf.data.Dataset methods by keyword', () => {
+  it('shuffle(buffer_size=…), batch(batch_size=…, drop_remainder=…), repeat(count=…), prefetch(buffer_size=…), map(map_func=…)', async () => {
+    tf.resetDefaultGraph();
+    const ds = tf.data.Dataset.range(5)
+      .map({ mapFunc: (x: tf.Tensor) => tf.multiply(x, tf.constant(10, { dtype: tf.int64 })) })
+      .shuffle({ bufferSize: 5, seed: 3 })
+      .batch({ batchSize: 2, dropRemainder: true })
+      .repeat({ count: 2 })
+      .prefetch({ bufferSize: 1 });
+    const it = ds.makeOneShotIterator();
+    const next = it.getNext() as tf.Tensor;
+    expect(next.shape).toEqual([2]);
+    const sess = new tf.Session();
+    const got: number[][] = [];
+    for (;;) {
+      try {
+        got.push(Array.from(((await sess.run(next)) as tf.NDArray).data as unknown as ArrayLike<number | bigint>, Number));
+      } catch (e) {
+        if (e instanceof tf.errors.OutOfRangeError) break;
+        throw e;
+      }
+    }
+    sess.close();
+    // two epochs of two full batches (the fifth element is dropped each epoch)
+    expect(got.length).toBe(4);
+    for (const epoch of [got.slice(0, 2).flat(), got.slice(2).flat()]) {
+      expect(epoch.length).toBe(4);
+      expect(new Set(epoch).size).toBe(4);
+      epoch.forEach((v) => expect([0, 10, 20, 30, 40]).toContain(v));
+    }
+    // the same with positional arguments
+    const pos = tf.data.Dataset.range(5).shuffle(5, { seed: 3 }).batch(2, true).repeat(2);
+    expect((pos.outputShapes as number[])).toEqual([2]);
+  });
+  it('a missing required argument is a TypeError naming it', () => {
+    const ds = tf.data.Dataset.range(3);
+    expect(() => (ds.shuffle as (...a: unknown[]) => unknown)({ seed: 1 })).toThrow("shuffle() missing 1 required positional argument: 'bufferSize'");
+    expect(() => (ds.batch as (...a: unknown[]) => unknown)({ dropRemainder: true })).toThrow("batch() missing 1 required positional argument: 'batchSize'");
+    expect(() => (ds.shuffle as (...a: unknown[]) => unknown)({ bufferSize: 2, buffer: 1 })).toThrow("shuffle() got an unexpected keyword argument 'buffer'");
+  });
+});

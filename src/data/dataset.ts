@@ -33,6 +33,7 @@ import { SparseSlot, type Structure, flatten, leafCount, outputClasses, pack, sp
 import { batchSparse, batchedSparseShapes, elementSlices, slicedSparseShapes } from './sparse-components.js';
 import { inBackground, prefetchStage } from './prefetch.js';
 import { deriveSeed, mix32, seededRandom } from './random.js';
+import { kwargs } from '../args.js';
 
 export type Element = NDArray[];
 
@@ -203,20 +204,25 @@ export abstract class Dataset {
   }
 
   // ----- transformations
-  map(fn: (...args: any[]) => unknown, numParallelCalls?: number | { numParallelCalls?: number }): Dataset {
-    void numParallelCalls;
-    return new MapDataset(this, fn);
+  map(fn: ((...args: any[]) => unknown) | { mapFunc: (...args: any[]) => unknown; numParallelCalls?: number }, numParallelCalls?: number | { numParallelCalls?: number }): Dataset {
+    const o = kwargs([fn, numParallelCalls], ['mapFunc', 'numParallelCalls'], 'map', 1) as { mapFunc: (...args: any[]) => unknown };
+    return new MapDataset(this, o.mapFunc);
   }
   filter(predicate: (...args: any[]) => unknown): Dataset {
     return new FilterDataset(this, predicate);
   }
-  batch(batchSize: number, dropRemainder: boolean | { dropRemainder?: boolean } = false): Dataset {
-    const drop = typeof dropRemainder === 'object' ? !!dropRemainder.dropRemainder : dropRemainder;
-    return new BatchDataset(this, batchSize, drop);
+  batch(batchSize: number | { batchSize: number; dropRemainder?: boolean }, dropRemainder?: boolean | { dropRemainder?: boolean }): Dataset {
+    const o = kwargs([batchSize, dropRemainder], ['batchSize', 'dropRemainder'], 'batch', 1) as { batchSize: number; dropRemainder?: boolean };
+    return new BatchDataset(this, o.batchSize, !!o.dropRemainder);
   }
-  shuffle(bufferSize: number, seed?: number | null | { seed?: number | null; reshuffleEachIteration?: boolean }, reshuffleEachIteration?: boolean): Dataset {
-    const o = typeof seed === 'object' && seed !== null ? seed : { seed, reshuffleEachIteration };
-    return new ShuffleDataset(this, bufferSize, o.seed ?? undefined, o.reshuffleEachIteration ?? true);
+  shuffle(
+    bufferSize: number | { bufferSize: number; seed?: number | null; reshuffleEachIteration?: boolean },
+    seed?: number | null | { seed?: number | null; reshuffleEachIteration?: boolean }, reshuffleEachIteration?: boolean | { reshuffleEachIteration?: boolean },
+  ): Dataset {
+    // TF1's shuffle(buffer_size, seed=None, reshuffle_each_iteration=None), any of them by keyword
+    const o = kwargs([bufferSize, seed, reshuffleEachIteration], ['bufferSize', 'seed', 'reshuffleEachIteration'], 'shuffle', 1) as
+      { bufferSize: number; seed?: number | null; reshuffleEachIteration?: boolean | null };
+    return new ShuffleDataset(this, o.bufferSize, o.seed ?? undefined, o.reshuffleEachIteration ?? true);
   }
   /** `apply(transformationFunc)`: `transformationFunc(this)`, which must give a dataset (tf.data.experimental's transformations). */
   apply(transformationFunc: (dataset: Dataset) => Dataset): Dataset {
@@ -226,7 +232,8 @@ export abstract class Dataset {
     return out;
   }
   /** `repeat(count?)`: count epochs; none or -1 repeats forever. */
-  repeat(count?: number | Tensor | null): Dataset {
+  repeat(countArg?: number | Tensor | null | { count?: number | Tensor | null }): Dataset {
+    const count = (kwargs([countArg], ['count'], 'repeat') as { count?: number | Tensor | null }).count;
     return new RepeatDataset(this, count === undefined || count === null ? -1 : checkCount(count, 'count'));
   }
   take(count: number | Tensor): Dataset {
@@ -240,7 +247,8 @@ export abstract class Dataset {
    * produced while the device computes or between runs (src/data/prefetch.ts); -1
    * (`tf.data.experimental.AUTOTUNE`) sizes the buffer as TF does; 0 produces on demand.
    */
-  prefetch(bufferSize: number): Dataset {
+  prefetch(bufferSizeArg: number | { bufferSize: number }): Dataset {
+    const bufferSize = (kwargs([bufferSizeArg], ['bufferSize'], 'prefetch', 1) as { bufferSize: number }).bufferSize;
     if (!Number.isInteger(bufferSize) || (bufferSize < 0 && bufferSize !== -1)) throw new InvalidArgumentError(`buffer_size must be >= 0 or set buffer_size to be -1 for auto-tuning (got ${bufferSize})`);
     return new PrefetchDataset(this, bufferSize);
   }
