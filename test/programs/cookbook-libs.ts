@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from 'tsflow';
+import { DataSet } from '../../examples/tf1/input-data.js';
 
 let state = 0x2545f491;
 
@@ -94,4 +95,37 @@ export function arr(v: unknown): number[] {
 /** A fetched scalar (or the first element). */
 export function num(v: unknown): number {
   return Number((v as tf.NDArray).data[0]);
+}
+
+const T10K = fileURLToPath(new URL('../fixtures/datasets/mnist', import.meta.url));
+
+function rows(a: tf.NDArray, from: number, to: number): tf.NDArray {
+  const w = a.size / a.shape[0]!;
+  return new tf.NDArray((a.data as Float32Array).slice(from * w, to * w), [to - from, ...a.shape.slice(1)], a.dtype);
+}
+
+/**
+ * `input_data.read_data_sets("MNIST_data/", one_hot=True)`, bounded for CPU tests: TF1's
+ * DataSet (examples/tf1/input-data.ts, with its shuffling nextBatch) over the real MNIST t10k
+ * digits in test/fixtures/datasets/mnist, the first 8000 as the training set and the last 2000
+ * as the test set (the t10k IDX files load in well under a second).
+ */
+export function readMnist(seed = 1): { train: DataSet; test: DataSet } {
+  const t = tf.data.mnist.load(T10K).test;
+  if (!t) throw new Error(`no MNIST t10k files in ${T10K}`);
+  const labels = tf.data.oneHot(t.labels, 10);
+  const n = t.labels.size;
+  return {
+    train: new DataSet(rows(t.images, 0, 8000), rows(labels, 0, 8000), seed),
+    test: new DataSet(rows(t.images, 8000, n), rows(labels, 8000, n), seed),
+  };
+}
+
+/** `a[indices]` for the rows of an NDArray. */
+export function takeRows(a: tf.NDArray, indices: readonly number[]): tf.NDArray {
+  const w = a.size / a.shape[0]!;
+  const src = a.data as Float32Array;
+  const out = new Float32Array(indices.length * w);
+  indices.forEach((r, i) => out.set(src.subarray(r * w, (r + 1) * w), i * w));
+  return new tf.NDArray(out, [indices.length, ...a.shape.slice(1)], a.dtype);
 }
