@@ -17,8 +17,10 @@ import type { NDArray } from '../ndarray.js';
 import { prune } from './compile.js';
 import { getOpDef } from '../ops/registry.js';
 
-const isLazy = (op: Operation): boolean => lazy.has(op.type);
 import { type Runner, type SubRun, requestKey } from './runner.js';
+
+/** A lazy host op (a cond's Merge, a loop's Exit) computes its inputs itself, through sub-runs. */
+export const isLazy = (op: Operation): boolean => lazy.has(op.type);
 
 /** Host work: yields the promises it waits on. */
 export type HostGen<T> = Generator<Promise<unknown>, T, unknown>;
@@ -33,7 +35,15 @@ export interface HostContext {
   store: Map<unknown, unknown>;
   /** The host-stage ops of this (sub-)run, in the order they run (a cond's Merge computes its siblings' values with its own). */
   hostOps?: readonly Operation[];
+  /** In a run spanning devices: runs a lazy op's sub-runs over the session's devices (unbounded by this segment). */
+  route?: Route;
 }
+
+/**
+ * A run spanning devices places a lazy op's inputs (a branch, a loop body) only when the op asks
+ * for them: its sub-runs go through the session's placement, each cut into device segments.
+ */
+export type Route = (elements: (Tensor | Operation)[], feeds: Map<Tensor, NDArray>, sync: boolean, store: Map<unknown, unknown>) => HostGen<Map<Tensor, NDArray>>;
 
 /** Runs one host-stage op on its input values; returns a value per output. */
 export type HostOpFn = (op: Operation, ins: NDArray[], ctx: HostContext) => HostGen<NDArray[]>;
@@ -187,7 +197,7 @@ function hostDepsOf(runner: Runner, r: SubRun, ops: readonly Operation[]): Map<O
 /** Run `r` with its host-stage ops evaluated first. */
 export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operation[], sync: boolean, store: Map<unknown, unknown> = new Map()): HostGen<Map<Tensor, NDArray>> {
   const feeds = new Map(r.feeds);
-  const ctx: HostContext = { runner, sync, feeds, store, hostOps: ops, ...(r.boundary ? { boundary: r.boundary } : {}) };
+  const ctx: HostContext = { runner, sync, feeds, store, hostOps: ops, ...(r.boundary ? { boundary: r.boundary } : {}), ...(r.route ? { route: r.route } : {}) };
   const local = new Map<Tensor, NDArray>();
   const done = (op: Operation) => op.outputs.length > 0 && op.outputs.every((t) => feeds.has(t));
   const missingOf = (op: Operation) => [...new Set(op.inputs.filter((t) => !feeds.has(t) && !local.has(t)))];
@@ -222,8 +232,8 @@ export function* runWithHostOps(runner: Runner, r: SubRun, ops: readonly Operati
 }
 
 /** Values of `elements` (host-stage ops included) given `feeds`, through `runner`. */
-export function* subRun(runner: Runner, elements: (Tensor | Operation)[], feeds: Map<Tensor, NDArray>, sync: boolean, boundary?: ReadonlySet<Operation>, store?: Map<unknown, unknown>): HostGen<Map<Tensor, NDArray>> {
-  const r: SubRun = { key: requestKey(elements, feeds), elements, feeds: new Map(feeds), ...(boundary ? { boundary } : {}) };
+export function* subRun(runner: Runner, elements: (Tensor | Operation)[], feeds: Map<Tensor, NDArray>, sync: boolean, boundary?: ReadonlySet<Operation>, store?: Map<unknown, unknown>, route?: Route): HostGen<Map<Tensor, NDArray>> {
+  const r: SubRun = { key: requestKey(elements, feeds), elements, feeds: new Map(feeds), ...(boundary ? { boundary } : {}), ...(route ? { route } : {}) };
   const ops = hostOpsOf(runner, r);
   if (ops.length > 0) return yield* runWithHostOps(runner, r, ops, sync, store);
   return yield* planRun(runner, r, sync);

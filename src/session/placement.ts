@@ -8,6 +8,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Operation, Tensor } from '../graph/tensor.js';
 import { prune } from './compile.js';
+import { isLazy } from './host-stage.js';
 import { fallbackOnly } from '../ops/registry.js';
 import { localDevice } from '../graph/device-spec.js';
 import { type DeviceDecl, deviceDecl, deviceOfType, fallbackDevice, fullName, localName, registeredDevices } from '../device/registry.js';
@@ -147,8 +148,13 @@ export function askedTypes(ops: readonly Operation[]): Set<string> {
   return out;
 }
 
+/**
+ * A lazy op (a cond's Merge, a loop's Exit) is one op here, without what is behind it: it
+ * computes a branch or a loop body when it runs, through sub-runs cut into segments of their own
+ * (host-stage.ts Route), so only a taken branch runs, wherever its ops are placed.
+ */
 export function segment(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, unknown>, p: Placer): Segment[] {
-  const order = [...prune(elements, feeds)].sort((a, b) => a.id - b.id);
+  const order = [...prune(elements, feeds, undefined, isLazy)].sort((a, b) => a.id - b.id);
   const segs: Segment[] = [];
   const where = new Map<Operation, Segment>();
   for (const op of order) {
@@ -162,6 +168,7 @@ export function segment(elements: readonly (Tensor | Operation)[], feeds: Readon
   for (const seg of segs) {
     const inputs = new Set<Tensor>();
     for (const op of seg.ops) {
+      if (isLazy(op)) continue;
       for (const t of op.inputs) {
         if (feeds.has(t) || where.get(t.op) !== seg) inputs.add(t);
       }
@@ -170,7 +177,7 @@ export function segment(elements: readonly (Tensor | Operation)[], feeds: Readon
     const outs = new Set<Tensor>();
     for (const other of segs) {
       if (other === seg) continue;
-      for (const op of other.ops) for (const t of op.inputs) if (where.get(t.op) === seg && !feeds.has(t) && t.op.type !== 'VariableV2') outs.add(t);
+      for (const op of other.ops) for (const t of isLazy(op) ? [] : op.inputs) if (where.get(t.op) === seg && !feeds.has(t) && t.op.type !== 'VariableV2') outs.add(t);
     }
     for (const t of fetched) if (where.get(t.op) === seg && !feeds.has(t)) outs.add(t);
     seg.elements = [...outs, ...seg.ops];

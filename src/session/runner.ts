@@ -11,7 +11,7 @@ import { type CompiledPlan, LoopFeeds, NotResident, TensorValueNeeded, compilePl
 import { allFed, valueRequest, withValues } from './value-stage.js';
 import { FUSION_BY_DEFAULT } from './fusion.js';
 import { deviceRunStarts } from './device-busy.js';
-import { driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
+import { type Route, driveAsync, driveSync, hostOpsOf, runWithHostOps } from './host-stage.js';
 import { type StepStats, TraceCollector } from './run-trace.js';
 
 export interface SessionState {
@@ -38,6 +38,8 @@ export interface SubRun {
   boundary?: ReadonlySet<Operation>;
   /** Tensors whose values the plan takes as constants (src/session/value-stage.ts). */
   values?: ReadonlyMap<Tensor, NDArray>;
+  /** A run spanning devices: how its lazy ops' sub-runs are placed (host-stage.ts Route). */
+  route?: Route;
 }
 
 export function requestKey(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, NDArray>): string {

@@ -14,8 +14,9 @@ import { cShape, shapesEqual } from '../shape.js';
 import { prune, uninitializedError } from './compile.js';
 import { type FetchResult, type Fetches, flattenFetches } from './fetches.js';
 import { type FeedDict, resolveFeeds } from './feeds.js';
-import { type DeviceKind, type Placer, askedTypes, needsPlacement, placeOp, segment } from './placement.js';
+import { type DeviceKind, type Placer, type Segment, askedTypes, needsPlacement, placeOp, segment } from './placement.js';
 import { Runner, type SessionState, type SubRun, requestKey } from './runner.js';
+import { type Route, isLazy, subRun } from './host-stage.js';
 import { RunLock, attachRunLock } from './run-lock.js';
 import { type ConfigFields, type ConfigProto, type ResolvedSessionOptions, type SessionOptions, fullDeviceName, resolveSessionOptions } from './config.js';
 
@@ -66,6 +67,8 @@ export class Session {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Per request key: its segments when the ops span devices, else null. */
   private readonly routes = new Map<string, ReturnType<typeof segment> | null>();
+  /** Segments of lazy ops' sub-runs (lazyRoute), by request key. */
+  private readonly lazySegments = new Map<string, Segment[]>();
   private placementVersion = -1;
   /** Per graph version: does any op ask for another device, and which device types are named? */
   private placedElsewhere = false;
@@ -245,14 +248,17 @@ export class Session {
   }
 
   /** Segments for a request, or null when one device runs it all. */
-  private route(req: Request, opened: readonly DeviceKind[]): ReturnType<typeof segment> | null {
+  private route(req: Pick<Request, 'key' | 'elements' | 'feeds'>, opened: readonly DeviceKind[]): ReturnType<typeof segment> | null {
     this.scanPlacement();
     if (!this.placedElsewhere) return null;
     const placer = this.placer(opened);
     let r = this.routes.get(req.key);
     if (r === undefined) {
       r = segment(req.elements, req.feeds, placer);
-      if (r.length <= 1) r = r.length === 1 && r[0]!.kind !== this.defaultKind ? r : null;
+      // one segment on the session's device runs as one request, unless a cond or loop in it
+      // has ops placed elsewhere (segment() does not look behind them)
+      const home = (s: Segment) => s.kind === this.defaultKind && (![...s.ops].some(isLazy) || [...prune(req.elements, req.feeds)].every((op) => placeOp(op, placer) === this.defaultKind));
+      if (r.length === 0 || (r.length === 1 && home(r[0]!))) r = null;
       this.routes.set(req.key, r);
     }
     return r;
@@ -284,6 +290,7 @@ export class Session {
     if (this.placementVersion === this.graph.version) return;
     this.placementVersion = this.graph.version;
     this.routes.clear();
+    this.lazySegments.clear();
     const ops = this.graph.operations;
     this.placedElsewhere = needsPlacement(ops, { defaultKind: this.defaultKind, allowSoftPlacement: false });
     this.asked = askedTypes(ops);
@@ -302,29 +309,60 @@ export class Session {
     for (const d of this.wanted()) if (await this.openDevice(d)) opened.push(d.id);
     const main = this.runners.get(this.defaultKind) ?? this.fallbackRunner;
     const segs = this.route(req, opened);
-    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main.device.kind);
+    if (this.opts.logDevicePlacement) this.logPlacement(req, segs ? this.placer(opened) : null, main.device.kind);
     if (!segs) {
       return this.finish(req, await main.run({ key: req.key, elements: req.elements, feeds: req.feeds }, stats));
     }
     const values = new Map<Tensor, NDArray>(req.feeds);
+    const route = this.lazyRoute(values, opened);
     for (const seg of segs) {
       const runner = this.runners.get(seg.kind) ?? this.fallbackRunner;
-      const out = await runner.run(this.subRun(seg, values), stats);
+      const out = await runner.run({ ...this.subRun(seg, values), route }, stats);
       for (const [t, v] of out) values.set(t, v);
     }
     return this.finish(req, values);
   }
 
-  /** TF's placer lines (`name: (Type): /job:localhost/replica:0/task:0/device:CPU:0`), once per op. */
-  private logPlacement(req: Request, segs: ReturnType<typeof segment> | null, main: DeviceKind): void {
-    const parts = segs ? segs.map((s) => [s.kind, s.ops] as const) : [[main, prune(req.elements, req.feeds)] as const];
-    const lines: string[] = [];
-    for (const [kind, ops] of parts) {
-      for (const op of [...ops].sort((a, b) => a.id - b.id)) {
-        if (this.logged.has(op)) continue;
-        this.logged.add(op);
-        lines.push(`${op.name}: (${op.type}): ${fullDeviceName(kind)}`);
+  /**
+   * How a run spanning devices runs a lazy op's sub-runs (a taken branch, a loop body): cut into
+   * segments by the same placement, given the values known where the lazy op runs (`known`: the
+   * run's values, and a loop iteration's or branch's around a nested one). Only synchronous
+   * devices take part in `runSync`.
+   */
+  private lazyRoute(known: ReadonlyMap<Tensor, NDArray>, opened: readonly DeviceKind[]): Route {
+    return function* (this: Session, elements: (Tensor | Operation)[], feeds: Map<Tensor, NDArray>, sync: boolean, store: Map<unknown, unknown>) {
+      const all = new Map(known);
+      for (const [t, v] of feeds) all.set(t, v);
+      // what is known already (a feed, an earlier segment's result) is not computed again
+      const out = new Map<Tensor, NDArray>();
+      for (const e of elements) if (e instanceof Tensor && all.has(e)) out.set(e, all.get(e)!);
+      elements = elements.filter((e) => !(e instanceof Tensor && all.has(e)));
+      if (elements.length === 0) return out;
+      const key = requestKey(elements, all);
+      let segs = this.lazySegments.get(key);
+      if (!segs) this.lazySegments.set(key, (segs = segment(elements, all, this.placer(opened))));
+      const inner = this.lazyRoute(all, opened);
+      for (const seg of segs) {
+        const runner = this.runners.get(seg.kind) ?? this.fallbackRunner;
+        if (sync && !deviceDecl(seg.kind).sync) throw new RuntimeError(`runSync cannot run ops placed on the ${deviceDecl(seg.kind).label} device`);
+        const segFeeds = new Map(seg.inputs.map((t) => [t, all.get(t)!] as const));
+        for (const [t, v] of yield* subRun(runner, seg.elements, segFeeds, sync, seg.ops, store, inner)) {
+          all.set(t, v);
+          out.set(t, v);
+        }
       }
+      return out;
+    }.bind(this);
+  }
+
+  /** TF's placer lines (`name: (Type): /job:localhost/replica:0/task:0/device:CPU:0`), once per op. */
+  private logPlacement(req: Request, placer: Placer | null, main: DeviceKind): void {
+    // every op the run may use, the ops behind a cond or loop included
+    const lines: string[] = [];
+    for (const op of [...prune(req.elements, req.feeds)].sort((a, b) => a.id - b.id)) {
+      if (this.logged.has(op)) continue;
+      this.logged.add(op);
+      lines.push(`${op.name}: (${op.type}): ${fullDeviceName(placer ? placeOp(op, placer) : main)}`);
     }
     if (lines.length > 0) console.log(lines.join('\n'));
   }
@@ -358,13 +396,14 @@ export class Session {
     const main = this.runners.get(this.defaultKind);
     if (!main) throw new RuntimeError(`runSync: the ${home.label} device could not be opened synchronously; run() opens it`);
     const segs = this.route(req, opened);
-    if (this.opts.logDevicePlacement) this.logPlacement(req, segs, main.device.kind);
+    if (this.opts.logDevicePlacement) this.logPlacement(req, segs ? this.placer(opened) : null, main.device.kind);
     if (!segs) return this.finish(req, main.runSync({ key: req.key, elements: req.elements, feeds: req.feeds }, stats));
     const values = new Map<Tensor, NDArray>(req.feeds);
+    const route = this.lazyRoute(values, opened);
     for (const seg of segs) {
       const runner = this.runners.get(seg.kind);
       if (!runner || !deviceDecl(seg.kind).sync) throw new RuntimeError(`runSync cannot run ops placed on the ${deviceDecl(seg.kind).label} device`);
-      for (const [t, v] of runner.runSync(this.subRun(seg, values), stats)) values.set(t, v);
+      for (const [t, v] of runner.runSync({ ...this.subRun(seg, values), route }, stats)) values.set(t, v);
     }
     return this.finish(req, values);
   }

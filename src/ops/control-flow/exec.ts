@@ -19,6 +19,8 @@ import { type LoopRecord, residentLoop } from './resident.js';
 const int32Scalar = (v: number): NDArray => new NDArray(Int32Array.of(v), [], 'int32');
 
 function* compute(ctx: HostContext, ts: (Tensor | Operation)[], feeds: Map<Tensor, NDArray> = ctx.feeds): HostGen<Map<Tensor, NDArray>> {
+  // a run spanning devices places what a lazy op computes when it asks (host-stage.ts Route)
+  if (ctx.route) return yield* ctx.route(ts, feeds, ctx.sync, ctx.store);
   return yield* subRun(ctx.runner, ts, feeds, ctx.sync, ctx.boundary, ctx.store);
 }
 
@@ -131,7 +133,7 @@ registerHostOp('Merge', function* (op, _ins, ctx) {
   if (outer.length > 0 || outerOps.length > 0) {
     // with the stateful ops' outputs behind them, so the rest of the run does not run those again
     const first = [...outer, ...outerOps];
-    const got = yield* compute(ctx, [...first, ...onceOutputs(ctx.runner, first, ctx.feeds, ctx.boundary)]);
+    const got = yield* compute(ctx, [...first, ...onceOutputs(ctx.runner, first, ctx.feeds, ctx.route ? undefined : ctx.boundary)]);
     for (const [t, v] of got) {
       const isPred = preds.includes(t);
       if (isPred) predVals.set(t, v);

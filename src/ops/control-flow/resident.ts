@@ -76,7 +76,7 @@ export interface LoopSetup {
 /** Whether the plans of `w` are device plans (no host-stage op) and its condition has no effects. */
 function residentOk(s: LoopSetup, stops: ReadonlyMap<Tensor, unknown>, bodyOut: Tensor[]): boolean {
   const { w, ctx } = s;
-  if (ctx.boundary || fedOnly.has(w)) return false;
+  if (ctx.boundary || ctx.route || fedOnly.has(w)) return false;
   // a gradient loop: only after a forward loop that kept its values in storage (their shapes fixed)
   if (w.forward && (!s.fromFwd || !s.rec?.fixedShapes)) return false;
   if (s.cur.some((v) => v.dtype === 'string')) return false;
