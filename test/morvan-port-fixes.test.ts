@@ -65,3 +65,35 @@ describe('tf.data.Dataset methods by keyword', () => {
     expect(() => (ds.shuffle as (...a: unknown[]) => unknown)({ bufferSize: 2, buffer: 1 })).toThrow("shuffle() got an unexpected keyword argument 'buffer'");
   });
 });
+
+describe('RNN cell zero_state by keyword; structured feed keys', () => {
+  it('cell.zeroState({batchSize, dtype}) equals zeroState(batchSize, dtype)', async () => {
+    tf.resetDefaultGraph();
+    const cell = new tf.nn.rnnCell.LSTMCell({ numUnits: 3 });
+    const s = cell.zeroState({ batchSize: 2, dtype: tf.float32 }) as unknown as tf.nn.rnnCell.LSTMStateTuple;
+    expect(s.c.shape).toEqual([2, 3]);
+    expect(s.h.dtype).toBe(tf.float32);
+    const multi = new tf.nn.rnnCell.MultiRNNCell([new tf.nn.rnnCell.GRUCell(2), new tf.nn.rnnCell.GRUCell(4)]);
+    const ms = (multi.zeroState as (...a: unknown[]) => unknown)({ batchSize: 5, dtype: tf.float32 }) as tf.Tensor[];
+    expect(ms.map((t) => t.shape)).toEqual([[5, 2], [5, 4]]);
+    expect(() => (cell.zeroState as (...a: unknown[]) => unknown)({ dtype: tf.float32 })).toThrow("zero_state() missing 1 required positional argument: 'batchSize'");
+  });
+  it('an LSTMStateTuple (or array) key feeds its leaves from a value of the same structure (nest.flatten_dict_items)', async () => {
+    tf.resetDefaultGraph();
+    const cell = new tf.nn.rnnCell.LSTMCell({ numUnits: 2 });
+    const s = cell.zeroState(1, tf.float32) as unknown as tf.nn.rnnCell.LSTMStateTuple;
+    const sum = tf.add(tf.multiply(s.c, 10), s.h);
+    const sess = new tf.Session();
+    expect(((await sess.run(sum)) as tf.NDArray).toArray()).toEqual([[0, 0]]);
+    const value = new tf.nn.rnnCell.LSTMStateTuple(new tf.NDArray(Float32Array.from([1, 2]), [1, 2]), new tf.NDArray(Float32Array.from([3, 4]), [1, 2]));
+    expect(((await sess.run(sum, [[s, value]] as never)) as tf.NDArray).toArray()).toEqual([[13, 24]]);
+    // a plain [c, h] pair key and value too (nested lists would flatten to numbers, as in TF)
+    const nd = (a: number[]): tf.NDArray => new tf.NDArray(Float32Array.from(a), [1, 2]);
+    expect(((await sess.run(sum, [[[s.c, s.h], [nd([5, 6]), nd([7, 8])]]] as never)) as tf.NDArray).toArray()).toEqual([[57, 68]]);
+    await expect(sess.run(sum, [[[s.c, s.h], [[[5, 6]], [[7, 8]]]]] as never)).rejects.toThrow('Key had 2 elements, but value had 4 elements');
+    // structures that differ: TF's text
+    await expect(sess.run(sum, [[s, [new tf.NDArray(Float32Array.from([1, 2]), [1, 2])]]] as never)).rejects.toThrow(
+      /^Could not flatten dictionary\. Key had 2 elements, but value had 1 elements\./);
+    sess.close();
+  });
+});

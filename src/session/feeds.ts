@@ -30,7 +30,7 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
     feedDict instanceof Map ? [...feedDict] : Array.isArray(feedDict) ? (feedDict as [unknown, unknown][]) : Object.entries(feedDict as object);
   // A SparseTensor key feeds its three components from a SparseTensorValue or an
   // [indices, values, denseShape] triple, as TF1's feed expansion for SparseTensor.
-  const entries: [unknown, unknown][] = given.flatMap(([key, value]): [unknown, unknown][] => {
+  const entries: [unknown, unknown][] = given.flatMap(flattenFeedItem).flatMap(([key, value]): [unknown, unknown][] => {
     if (!(key instanceof SparseTensor)) return [[key, value]];
     const parts = value instanceof SparseTensorValue ? [value.indices, value.values, value.denseShape] : value;
     if (!Array.isArray(parts) || parts.length !== 3) {
@@ -63,6 +63,30 @@ export function resolveFeeds(g: Graph, feedDict: unknown): Map<Tensor, NDArray> 
     out.set(t, arr);
   }
   return out;
+}
+
+/** A structure to flatten (TF's nest.is_sequence): an array or a tuple-like value such as an LSTMStateTuple, not a tensor or host value. */
+function isNestSequence(x: unknown): x is Iterable<unknown> {
+  if (Array.isArray(x)) return true;
+  if (typeof x !== 'object' || x === null || x instanceof Tensor || x instanceof Variable || x instanceof SparseTensor) return false;
+  if (x instanceof NDArray || ArrayBuffer.isView(x) || x instanceof SparseTensorValue || x instanceof Map) return false;
+  return typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+function nestFlatten(x: unknown): unknown[] {
+  return isNestSequence(x) ? [...x].flatMap(nestFlatten) : [x];
+}
+/**
+ * TF1's nest.flatten_dict_items: a structured key (a tuple of tensors, an LSTMStateTuple) feeds
+ * its leaves from the leaves of a value of the same structure.
+ */
+function flattenFeedItem([key, value]: [unknown, unknown]): [unknown, unknown][] {
+  if (!isNestSequence(key)) return [[key, value]];
+  const ks = nestFlatten(key);
+  const vs = nestFlatten(value);
+  if (ks.length !== vs.length) {
+    throw new ValueError(`Could not flatten dictionary. Key had ${ks.length} elements, but value had ${vs.length} elements. Key: [${ks.map(String).join(', ')}], value: [${vs.map((v) => describeValue(v)).join(', ')}].`);
+  }
+  return ks.map((k, i) => [k, vs[i]]);
 }
 
 /**

@@ -97,7 +97,15 @@ export abstract class RNNCell {
   /** The variable scope the cell's variables were made in (TF1's layer scope). */
   scopeName: string | null = null;
 
-  constructor(protected readonly baseName: string) {}
+  constructor(protected readonly baseName: string) {
+    // zero_state(batch_size, dtype) also by keyword: zeroState({batchSize: 1, dtype: tf.float32}),
+    // for whichever subclass's zeroState is in effect
+    const own = this.zeroState;
+    this.zeroState = (...args: unknown[]): RNNState => {
+      const o = kwargs(args, ['batchSize', 'dtype'], 'zero_state', 1) as { batchSize: number | Tensor; dtype?: string };
+      return own.call(this, o.batchSize, o.dtype ?? 'float32');
+    };
+  }
 
   abstract get stateSize(): SizeStruct;
   abstract get outputSize(): SizeStruct;
@@ -122,7 +130,7 @@ export abstract class RNNCell {
   }
 
   /** Zeros of the state's structure, `[batchSize, size]` per leaf (batchSize a number or a scalar tensor). */
-  zeroState(batchSize: number | Tensor, dtype = 'float32'): RNNState {
+  zeroState(batchSize: number | Tensor | { batchSize: number | Tensor; dtype?: string }, dtype = 'float32'): RNNState {
     const g = getDefaultGraph();
     return g.nameScope(`${this.constructor.name}ZeroState`, () => mapStruct(this.stateSize, (n) => zeros([batchSize as never, n], dtype)));
   }
