@@ -293,7 +293,7 @@ describe('keras extra layers: Keras\'s errors', () => {
       expect(() => new L.RNN(new L.LSTMCell(2)).apply(tf.placeholder(tf.float32, [2, 3, 3]), { initialState: [tf.zeros([2, 2])] })).toThrow('Layer has 2 states but was passed 1 initial states.');
       expect(() => new L.CuDNNLSTM(4)).toThrow('CuDNNLSTM runs only on a GPU with cuDNN');
       expect(() => new L.CuDNNGRU(4)).toThrow('CuDNNGRU runs only on a GPU with cuDNN');
-      expect(() => new L.LSTMCell(2, { dropout: 0.5 })).toThrow('LSTMCell: dropout is not supported here');
+      expect(() => new L.LSTMCell(2, { dropout: 'half' })).toThrow('LSTMCell: dropout must be a number, got half');
       expect(() => new L.StackedRNNCells([new L.LSTMCell(2), 5])).toThrow('All cells must have a `call` method.');
     });
   });

@@ -15,6 +15,7 @@ import type { Variable } from '../ops/variables.js';
 import { activationFn } from './activations.js';
 import { type ConstraintFn, setConstraint } from './constraints.js';
 import { type Prepared, callKwargs, prepare } from './layer-utils.js';
+import * as K from './backend-ops.js';
 import { Layer } from './layers-base.js';
 
 type Shape = (number | null)[];
@@ -85,11 +86,19 @@ abstract class BuiltinCell extends AbstractRNNCell {
   private readonly weightConstraints: Record<string, ConstraintFn>;
   protected abstract readonly gates: number;
 
+  /** The fraction of the inputs (`dropout`) and of the recurrent state (`recurrentDropout`) dropped while training, each in [0, 1]. */
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  private dpMask: Tensor[] | null = null;
+  private recDpMask: Tensor[] | null = null;
+
   constructor(p: Prepared, cls: string) {
     const o = p.o;
-    for (const k of ['dropout', 'recurrentDropout']) {
-      if (o[k] !== undefined && o[k] !== null && o[k] !== 0) throw new ValueError(`${cls}: ${k} is not supported here (pass 0)`);
-    }
+    const rate = (k: string): number => {
+      const v = o[k] ?? 0;
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`${cls}: ${k} must be a number, got ${String(v)}`);
+      return Math.min(1, Math.max(0, v)); // Keras: min(1., max(0., dropout))
+    };
     const { _scope: _s, name: _n, ...config } = o;
     void _s;
     void _n;
@@ -101,6 +110,35 @@ abstract class BuiltinCell extends AbstractRNNCell {
     this.activation = activationFn(o.activation === undefined ? 'tanh' : ((o.activation as never) ?? 'linear'));
     this.useBias = (o.useBias as boolean | undefined) ?? true;
     this.weightConstraints = p.constraints;
+    this.dropout = rate('dropout');
+    this.recurrentDropout = rate('recurrentDropout');
+  }
+
+  /** Keras's `reset_dropout_mask()`: the next call makes new input masks (an RNN layer does this on every call). */
+  resetDropoutMask(): void {
+    this.dpMask = null;
+  }
+  resetRecurrentDropoutMask(): void {
+    this.recDpMask = null;
+  }
+  /**
+   * Keras's `get_dropout_mask_for_cell(inputs, training, count=1)`: `count` masks of `inputs`'
+   * shape, K.dropout of ones while training and ones otherwise, made once and reused for every
+   * step until reset; null without dropout.
+   */
+  getDropoutMaskForCell(inputs: Tensor, training: unknown, count = 1): Tensor[] | null {
+    if (this.dropout === 0) return null;
+    return (this.dpMask ??= dropoutMasks(inputs, this.dropout, training, count));
+  }
+  getRecurrentDropoutMaskForCell(inputs: Tensor, training: unknown, count = 1): Tensor[] | null {
+    if (this.recurrentDropout === 0) return null;
+    return (this.recDpMask ??= dropoutMasks(inputs, this.recurrentDropout, training, count));
+  }
+  /** The step's input masks and recurrent masks (null entries without dropout), applied only where 0 < rate < 1 as in Keras. */
+  protected masks(x: Tensor, h: Tensor, kw: Record<string, unknown>, count: number): { dp: Tensor[] | null; rec: Tensor[] | null } {
+    const dp = this.getDropoutMaskForCell(x, kw.training ?? null, count);
+    const rec = this.getRecurrentDropoutMaskForCell(h, kw.training ?? null, count);
+    return { dp: this.dropout < 1 ? dp : null, rec: this.recurrentDropout < 1 ? rec : null };
   }
 
   protected biasShape(): number[] {
@@ -122,12 +160,35 @@ abstract class BuiltinCell extends AbstractRNNCell {
     for (const [k, v] of pairs) if (v && this.weightConstraints[k]) setConstraint(v, this.weightConstraints[k]!);
   }
 
-  /** x·kernel (+ the input bias), split into the gates' blocks. */
-  protected inputParts(x: Tensor, bias: Tensor | Variable | null): Tensor[] {
-    let z = ops.matmul(x, this.kernel!);
-    if (bias) z = ops.nn.biasAdd(z, bias);
-    return this.gates === 1 ? [z] : ops.split(z, this.gates, 1);
+  /**
+   * The first `gates` blocks of `w` applied: one input times all the blocks at once (+ bias),
+   * split; or each gate's own (masked) input times its block, as Keras's implementation 1 does
+   * with dropout.
+   */
+  protected gateParts(ins: Tensor[], w: Tensor | Variable, bias: Tensor | Variable | null, gates = this.gates): Tensor[] {
+    const u = this.units;
+    if (ins.length === 1) {
+      let z = ops.matmul(ins[0]!, gates === this.gates ? w : ops.slice(w, [0, 0], [-1, gates * u]));
+      if (bias) z = ops.nn.biasAdd(z, bias);
+      return gates === 1 ? [z] : ops.split(z, gates, 1);
+    }
+    return ins.slice(0, gates).map((xg, g) => {
+      const z = ops.matmul(xg, ops.slice(w, [0, g * u], [-1, u]));
+      return bias ? ops.nn.biasAdd(z, ops.slice(bias, [g * u], [u])) : z;
+    });
   }
+
+  /** The inputs a step's gates read: `x` masked per gate (implementation 1) or once (2), or `x` itself. */
+  protected masked(x: Tensor, m: Tensor[] | null): Tensor[] {
+    if (!m) return [x];
+    return (this as { implementation?: number }).implementation === 2 || m.length === 1 ? [ops.multiply(x, m[0]!)] : m.map((k) => ops.multiply(x, k));
+  }
+}
+
+/** Keras's `_generate_dropout_mask(ones_like(x), rate, training, count)`. */
+function dropoutMasks(x: Tensor, rate: number, training: unknown, count: number): Tensor[] {
+  const ones = ops.onesLike(x) as Tensor;
+  return Array.from({ length: count }, () => K.inTrainPhase(() => K.dropout(ones, rate), ones, (training ?? null) as never));
 }
 
 const cellPrep = (cls: string, names: string[], args: unknown[], biasDefault = 'zeros'): Prepared =>
@@ -148,8 +209,10 @@ export class SimpleRNNCell extends BuiltinCell {
   override get outputSize(): number {
     return this.units;
   }
-  protected call(x: Tensor, [h]: Tensor[]): [Tensor, Tensor[]] {
-    const out = this.activation(ops.add(this.inputParts(x, this.bias)[0]!, ops.matmul(h!, this.recurrentKernel!)));
+  protected call(x: Tensor, [h]: Tensor[], kw: Record<string, unknown> = {}): [Tensor, Tensor[]] {
+    const { dp, rec } = this.masks(x, h!, kw, 1);
+    const z = this.gateParts(this.masked(x, dp), this.kernel!, this.bias)[0]!;
+    const out = this.activation(ops.add(z, ops.matmul(this.masked(h!, rec)[0]!, this.recurrentKernel!)));
     return [out, [out]];
   }
 }
@@ -180,9 +243,10 @@ export class LSTMCell extends BuiltinCell {
     // Keras: bias_initializer for i, ones for f, bias_initializer for c and o.
     return (_shape: readonly number[], dtype?: string) => ops.concat([base([u], dtype), ops.ones([u], dtype ?? 'float32'), base([2 * u], dtype)], 0);
   }
-  protected call(x: Tensor, [h, c]: Tensor[]): [Tensor, Tensor[]] {
-    const [xi, xf, xc, xo] = this.inputParts(x, this.bias);
-    const [ri, rf, rc, ro] = ops.split(ops.matmul(h!, this.recurrentKernel!), 4, 1);
+  protected call(x: Tensor, [h, c]: Tensor[], kw: Record<string, unknown> = {}): [Tensor, Tensor[]] {
+    const { dp, rec } = this.masks(x, h!, kw, 4);
+    const [xi, xf, xc, xo] = this.gateParts(this.masked(x, dp), this.kernel!, this.bias);
+    const [ri, rf, rc, ro] = this.gateParts(this.masked(h!, rec), this.recurrentKernel!, null);
     const i = this.recurrentActivation(ops.add(xi!, ri!));
     const f = this.recurrentActivation(ops.add(xf!, rf!));
     const cNew = ops.add(ops.multiply(f, c!), ops.multiply(i, this.activation(ops.add(xc!, rc!))));
@@ -215,32 +279,35 @@ export class GRUCell extends BuiltinCell {
   protected override biasShape(): number[] {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
-  protected call(x: Tensor, [h]: Tensor[]): [Tensor, Tensor[]] {
+  protected call(x: Tensor, [h0]: Tensor[], kw: Record<string, unknown> = {}): [Tensor, Tensor[]] {
     const u = this.units;
     const rk = this.recurrentKernel!;
+    const { dp, rec } = this.masks(x, h0!, kw, 3);
     let inBias: Tensor | Variable | null = this.bias;
     let recBias: Tensor | null = null;
     if (this.bias && this.resetAfter) [inBias, recBias] = ops.unstack(this.bias, 2, 0) as [Tensor, Tensor];
-    const [xz, xr, xh] = this.inputParts(x, inBias);
+    const [xz, xr, xh] = this.gateParts(this.masked(x, dp), this.kernel!, inBias);
+    // the state each gate reads: masked per gate (implementation 1) or once (2, which also mixes the masked state)
+    const hs = this.masked(h0!, rec);
+    const hOf = (g: number): Tensor => hs[hs.length === 1 ? 0 : g]!;
+    const h = hs.length === 1 ? hs[0]! : h0!;
     let rz: Tensor;
     let rr: Tensor;
     let recH: Tensor;
     if (this.resetAfter) {
-      let inner = ops.matmul(h!, rk);
-      if (recBias) inner = ops.nn.biasAdd(inner, recBias);
-      const [a, b, c] = ops.split(inner, 3, 1);
+      const [a, b, c] = this.gateParts(hs, rk, recBias);
       rz = a!;
       rr = b!;
       const r = this.recurrentActivation(ops.add(xr!, rr));
       recH = ops.multiply(r, c!);
     } else {
-      [rz, rr] = ops.split(ops.matmul(h!, ops.slice(rk, [0, 0], [u, 2 * u])), 2, 1) as [Tensor, Tensor];
+      [rz, rr] = this.gateParts(hs, rk, null, 2) as [Tensor, Tensor];
       const r = this.recurrentActivation(ops.add(xr!, rr));
-      recH = ops.matmul(ops.multiply(r, h!), ops.slice(rk, [0, 2 * u], [u, u]));
+      recH = ops.matmul(ops.multiply(r, hOf(2)), ops.slice(rk, [0, 2 * u], [u, u]));
     }
     const z = this.recurrentActivation(ops.add(xz!, rz));
     const hh = this.activation(ops.add(xh!, recH));
-    const hNew = ops.add(ops.multiply(z, h!), ops.multiply(ops.subtract(1, z), hh));
+    const hNew = ops.add(ops.multiply(z, h), ops.multiply(ops.subtract(1, z), hh));
     return [hNew, [hNew]];
   }
 }

@@ -131,6 +131,8 @@ export class RNN extends Layer {
     }
     const stepKw: Record<string, unknown> = { training: kw.training };
     const step = (s: Tensor, st: Tensor[]): [Tensor, Tensor[]] => this.cell.callStep(s, st, stepKw);
+    // each call draws new dropout masks, then every step reuses them
+    const dropping = resetDropoutMasks(this.cell);
     const t = x.shape?.[1] ?? null;
     const mask = kw.mask === undefined || kw.mask === null ? null : asTensor(kw.mask as Tensor);
     if (this.unroll && t === null) throw new ValueError(UNROLL_UNKNOWN);
@@ -161,6 +163,9 @@ export class RNN extends Layer {
     } else {
       if (mask) throw new ValueError(`${this.name}: a mask needs the number of steps known`);
       const xin = this.goBackwards ? ops.reverse(x, [1]) : x;
+      // K.rnn runs the first step once before its loop: the cells' dropout masks are made there,
+      // outside the loop, so every iteration reads the same masks
+      if (dropping) step(ops.gather(xin, 0, { axis: 1 }), states);
       const cell = new StepCell(sizes, outSize, step);
       const [seq, fin] = dynamicRnn(cell, xin, { initialState: sizes.length === 1 ? states[0] : states });
       states = Array.isArray(fin) ? (fin as Tensor[]) : [fin as Tensor];
@@ -176,6 +181,16 @@ export class RNN extends Layer {
   override apply(inputs: TensorLike | TensorLike[], ...args: unknown[]): any {
     return super.apply(inputs, ...args);
   }
+}
+
+/** Reset the dropout masks of `cell` (and of a stack's cells); whether any of them drops. */
+function resetDropoutMasks(cell: unknown): boolean {
+  if (cell instanceof StackedRNNCells) return cell.cells.map(resetDropoutMasks).some(Boolean);
+  const c = cell as { resetDropoutMask?: () => void; resetRecurrentDropoutMask?: () => void; dropout?: number; recurrentDropout?: number };
+  if (typeof c.resetDropoutMask !== 'function') return false;
+  c.resetDropoutMask();
+  c.resetRecurrentDropoutMask?.();
+  return (c.dropout ?? 0) > 0 || (c.recurrentDropout ?? 0) > 0;
 }
 
 type CellClass = new (o: Record<string, unknown>) => CellLike;
