@@ -7,6 +7,7 @@
  * variables nest there as in TF (`attention_cell_wrapper/lstm_cell/kernel`). HighwayWrapper, as
  * TF's, opens no scope: `carry_w`, `carry_b` sit in the enclosing one.
  */
+import { kwargs } from '../../args.js';
 import { ValueError } from '../../errors.js';
 import { device, getDefaultGraph } from '../../graph/context.js';
 import { initScope } from '../../graph/init-scope.js';
@@ -237,8 +238,13 @@ export class InputProjectionWrapper extends ScopedWrapper {
   readonly numProj: number;
   private readonly activation: Act | null;
   private lin: [Variable, Variable] | null = null;
-  constructor(cell: RNNCell, numProj: number, opts: { activation?: Act | null; inputSize?: number | null; reuse?: boolean | null } = {}) {
-    super('input_projection_wrapper', cell);
+  constructor(cell: RNNCell, numProj: number | { numProj: number; activation?: Act | null; inputSize?: number | null; reuse?: boolean | null }, opts?: { activation?: Act | null; inputSize?: number | null; reuse?: boolean | null });
+  constructor(...args: unknown[]) {
+    // InputProjectionWrapper(cell, num_proj, activation=None, input_size=None, reuse=None), also by keyword
+    const o = kwargs(args, ['cell', 'numProj', 'activation', 'inputSize', 'reuse'], 'InputProjectionWrapper', 1) as { cell: RNNCell; numProj: number; activation?: Act | null };
+    const numProj = o.numProj;
+    super('input_projection_wrapper', o.cell);
+    const opts = o;
     if (!(Number.isInteger(numProj) && numProj > 0)) throw new ValueError(`Parameter num_proj must be > 0: ${String(numProj)}.`);
     this.numProj = numProj;
     this.activation = opts.activation ?? null;
@@ -265,8 +271,13 @@ export class OutputProjectionWrapper extends ScopedWrapper {
   private readonly outSize: number;
   private readonly activation: Act | null;
   private lin: [Variable, Variable] | null = null;
-  constructor(cell: RNNCell, outputSize: number, opts: { activation?: Act | null; reuse?: boolean | null } = {}) {
-    super('output_projection_wrapper', cell);
+  constructor(cell: RNNCell, outputSize: number | { outputSize: number; activation?: Act | null; reuse?: boolean | null }, opts?: { activation?: Act | null; reuse?: boolean | null });
+  constructor(...args: unknown[]) {
+    // OutputProjectionWrapper(cell, output_size, activation=None, reuse=None), also by keyword
+    const o = kwargs(args, ['cell', 'outputSize', 'activation', 'reuse'], 'OutputProjectionWrapper', 1) as { cell: RNNCell; outputSize: number; activation?: Act | null };
+    const outputSize = o.outputSize;
+    super('output_projection_wrapper', o.cell);
+    const opts = o;
     if (!(Number.isInteger(outputSize) && outputSize > 0)) throw new ValueError(`Parameter output_size must be > 0: ${String(outputSize)}.`);
     this.outSize = outputSize;
     this.activation = opts.activation ?? null;
