@@ -192,6 +192,17 @@ export class Model implements CallbackModel {
   get updates(): (Tensor | Operation)[] {
     return this.layers.flatMap((l) => l.updates as (Tensor | Operation)[]);
   }
+  /** Keras's `state_updates`: the update ops of stateful layers (a stateful RNN's last states), run by predict and evaluate too. */
+  get stateUpdates(): (Tensor | Operation)[] {
+    return this.layers.filter((l) => (l as { stateful?: boolean }).stateful === true).flatMap((l) => l.updates as (Tensor | Operation)[]);
+  }
+  /** Keras's `reset_states()`: every stateful layer's states to zeros. */
+  async resetStates(): Promise<void> {
+    for (const l of this.layers) {
+      const r = l as { stateful?: boolean; resetStates?: () => Promise<void> };
+      if (r.stateful === true && typeof r.resetStates === 'function') await r.resetStates();
+    }
+  }
   /** Regularization and activity losses of the layers. */
   get losses(): Tensor[] {
     return this.layers.flatMap((l) => l.losses);
@@ -344,8 +355,9 @@ export class Model implements CallbackModel {
   }
 
   private async testStep(sess: Session, c: Compiled, xs: NDArray[], ys: NDArray[]): Promise<number[]> {
-    const r = (await sess.run([c.totalLoss, ...c.reported.map(([, t]) => t)], this.feeds(xs, ys, c, false) as never)) as Fetched[];
-    return r.map((v) => Number(v.data[0]));
+    const k = 1 + c.reported.length;
+    const r = (await sess.run([c.totalLoss, ...c.reported.map(([, t]) => t), ...this.stateUpdates], this.feeds(xs, ys, c, false) as never)) as Fetched[];
+    return r.slice(0, k).map((v) => Number(v.data[0]));
   }
 
   /** `model.fit(x, y, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0., validation_data=None, shuffle=True, initial_epoch=0, steps_per_epoch=None)`. */
@@ -514,7 +526,7 @@ export class Model implements CallbackModel {
     const parts: NDArray[][] = this.outputs.map(() => []);
     for (let s = 0; s < n; s += bs) {
       const e = Math.min(n, s + bs);
-      const r = (await sess.run(this.outputs, this.feeds(xs.map((a) => sliceRows(a, s, e)), null, null, false) as never)) as NDArray[];
+      const r = ((await sess.run([...this.outputs, ...this.stateUpdates], this.feeds(xs.map((a) => sliceRows(a, s, e)), null, null, false) as never)) as NDArray[]).slice(0, this.outputs.length);
       r.forEach((a, i) => parts[i]!.push(a));
     }
     const out = parts.map((p) => concatRows(p));
@@ -526,7 +538,7 @@ export class Model implements CallbackModel {
     const xs = toList(x, 'x');
     this.ensureBuilt(xs);
     const sess = await this.session();
-    const r = (await sess.run(this.outputs, this.feeds(xs, null, null, false) as never)) as NDArray[];
+    const r = ((await sess.run([...this.outputs, ...this.stateUpdates], this.feeds(xs, null, null, false) as never)) as NDArray[]).slice(0, this.outputs.length);
     return r.length === 1 ? r[0]! : r;
   }
 

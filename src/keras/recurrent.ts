@@ -7,6 +7,9 @@
  * length are unrolled; others run in tf.nn.dynamicRnn's while loop.
  */
 import { ValueError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import { Variable as TfVariable } from '../ops/variables.js';
+import { batchSetValue } from './backend.js';
 import type { Tensor } from '../graph/tensor.js';
 import { LAYER_ARGS, Layer as TfLayer } from '../layers/base.js';
 import { type TensorLike } from '../ops/convert.js';
@@ -45,6 +48,7 @@ class StepCell extends RNNCell {
   }
 }
 
+const STATEFUL_BATCH = 'If a RNN is stateful, it needs to know its batch size. Specify the batch size of your input tensors: \n- If using a Sequential model, specify the batch size by passing a `batch_input_shape` argument to your first layer.\n- If using the functional API, specify the batch size by passing a `batch_shape` argument to your Input layer.';
 const UNROLL_UNKNOWN = 'Cannot unroll a RNN if the time dimension is undefined. \n- If using a Sequential model, specify the time dimension by passing an `input_shape` or `batch_input_shape` argument to your first layer. If your first layer is an Embedding, you can also use the `input_length` argument.\n- If using the functional API, specify the time dimension by passing a `shape` or `batch_shape` argument to your Input layer.';
 
 /**
@@ -62,6 +66,10 @@ export class RNN extends Layer {
   readonly goBackwards: boolean = false;
   readonly unroll: boolean = false;
   readonly timeMajor: boolean = false;
+  /** Whether the last states of a batch are the initial states of the next (kept in variables; `resetStates` zeroes them). */
+  readonly stateful: boolean = false;
+  /** A stateful layer's state variables ([batch, size] each), made by its first call. */
+  private stateVars: Variable[] | null = null;
   /** The layer's options without the cell (Bidirectional makes its copies from them). */
   readonly layerConfig: Record<string, unknown>;
 
@@ -81,7 +89,7 @@ export class RNN extends Layer {
 
   /** What every RNN layer sets from its options. */
   protected init(o: Record<string, unknown>): void {
-    if (o.stateful) throw new ValueError(`${this.kerasClass}: stateful=True (states kept in variables across batches) is not supported`);
+    (this as { stateful: boolean }).stateful = (o.stateful as boolean | undefined) ?? false;
     (this as { returnSequences: boolean }).returnSequences = (o.returnSequences as boolean | undefined) ?? false;
     (this as { returnState: boolean }).returnState = (o.returnState as boolean | undefined) ?? false;
     (this as { goBackwards: boolean }).goBackwards = (o.goBackwards as boolean | undefined) ?? false;
@@ -124,6 +132,8 @@ export class RNN extends Layer {
     if (given !== undefined && given !== null) {
       states = (Array.isArray(given) ? given : [given]).map(asTensor);
       if (states.length !== sizes.length) throw new ValueError(`Layer has ${sizes.length} states but was passed ${states.length} initial states.`);
+    } else if (this.stateful) {
+      states = this.statefulStates(x, sizes).map((v) => v.value());
     } else {
       const cellInit = (this.cell as { getInitialState?: (i: Tensor | null, b: Tensor | number, d: string) => Tensor[] }).getInitialState;
       const batch = x.shape?.[0] ?? ops.gather(ops.shape(x), 0);
@@ -174,7 +184,38 @@ export class RNN extends Layer {
     }
     if (this.returnSequences && this.timeMajor) outputs = ops.transpose(outputs, [1, 0, 2]);
     this.states = states;
+    // Keras: a stateful layer's update ops assign the last states (run by fit, evaluate and predict)
+    if (this.stateful && this.stateVars && (given === undefined || given === null)) {
+      const vars = this.stateVars;
+      this.addUpdate(states.map((s, i) => ops.assign(vars[i]!, s)));
+    }
     return this.returnState ? [outputs, ...states] : outputs;
+  }
+
+  /** The state variables of a stateful layer: zeros of the batch's static size. */
+  private statefulStates(x: Tensor, sizes: number[]): Variable[] {
+    const batch = x.shape?.[0];
+    if (typeof batch !== 'number') throw new ValueError(STATEFUL_BATCH);
+    if (this.stateVars) {
+      const was = this.stateVars[0]!.shape[0];
+      if (was !== batch) throw new ValueError(`${this.name}: a stateful RNN keeps states for batches of ${was}, got a batch of ${batch}`);
+      return this.stateVars;
+    }
+    this.stateVars = sizes.map((n) => new TfVariable(ops.zeros([batch, n], x.dtype), { trainable: false, name: 'Variable' }));
+    return this.stateVars;
+  }
+
+  /**
+   * Keras's `reset_states(states=None)`: a stateful layer's states set to zeros, or to `states`
+   * (one [batch, size] value per state).
+   */
+  async resetStates(states: unknown = null): Promise<void> {
+    if (!this.stateful) throw new ValueError('Layer must be stateful.'); // Keras: AttributeError
+    const vars = this.stateVars;
+    if (!vars) return; // states are made, as zeros, by the first call
+    const given = states === null || states === undefined ? null : Array.isArray(states) && states.length === vars.length && vars.length > 1 ? states : [states];
+    if (given && given.length !== vars.length) throw new ValueError(`Layer ${this.name} expects ${vars.length} states, but it received ${given.length} state values. Input received: ${String(states)}`);
+    await batchSetValue(vars.map((v, i) => [v, given ? (given[i] as never) : new NDArray(new (v.dtype === 'float64' ? Float64Array : Float32Array)(v.shape.reduce<number>((a, d) => a * (d ?? 0), 1)), v.shape as number[], v.dtype)]));
   }
 
   /** The output, or `[output, ...states]` with returnState (typed `any` for destructuring). */
