@@ -264,6 +264,39 @@ for (const dev of devices) {
       });
     });
 
+    it('Bidirectional(LSTM, return_state): [output, forward h, c, backward h, c]; merge_mode None gives both outputs', async (ctx) => {
+      if (dev.skipReason) skipTest(ctx, dev.skipReason);
+      const r = new Rng(5);
+      const [n, t, d, u] = [2, 3, 2, 2];
+      const xv = rand(r, n * t * d);
+      await withGraph(dev, () => {
+        const x = tf.placeholder(tf.float32, [n, t, d]);
+        const bi = new L.Bidirectional(new L.LSTM(u, { returnState: true }));
+        const both = new L.Bidirectional(new L.LSTM(u), { mergeMode: null });
+        return { x, bi, ys: bi.apply(x) as Tensor[], both, pair: both.apply(x) as Tensor[] };
+      }, async (sess, { x, bi, ys, both, pair }) => {
+        expect(ys.length).toBe(5);
+        expect(pair.length).toBe(2);
+        const feed = new Map([[x, nd(xv, [n, t, d])]]);
+        const got = (await sess.run([...ys, ...pair], feed)) as NDArray[];
+        for (const [layer, outs] of [[bi, got.slice(0, 5)], [both, got.slice(5)]] as const) {
+          const w = await Promise.all(layer.weights.map((v) => read(sess, v)));
+          const fw = refRnn('lstm', xv, n, t, d, u, w[0]!, w[1]!, w[2]!);
+          const bw = refRnn('lstm', xv, n, t, d, u, w[3]!, w[4]!, w[5]!, true);
+          const last = (o: { seq: number[][] }) => o.seq[o.seq.length - 1]!;
+          if (outs.length === 5) {
+            const want: number[] = [];
+            for (let i = 0; i < n; i++) want.push(...last(fw).slice(i * u, (i + 1) * u), ...last(bw).slice(i * u, (i + 1) * u));
+            expectClose(outs[0]!, want);
+            [...fw.states, ...bw.states].forEach((s, k) => expectClose(outs[k + 1]!, s));
+          } else {
+            expectClose(outs[0]!, last(fw));
+            expectClose(outs[1]!, last(bw));
+          }
+        }
+      });
+    });
+
     it('merges, Reshape, LeakyReLU, Lambda and Activation', async (ctx) => {
       if (dev.skipReason) skipTest(ctx, dev.skipReason);
       const av = [1, -2, 3, -4, 5, -6];

@@ -322,7 +322,6 @@ export class Bidirectional extends SimpleLayer {
     const p = prepare('Bidirectional', ['layer', 'mergeMode', 'weights', 'backwardLayer'], args, 1);
     const layer = p.o.layer as RNN;
     if (!(layer instanceof RNN)) throw new ValueError(`Please initialize \`Bidirectional\` layer with a \`Layer\` instance. You passed: ${String(layer)}`);
-    if (layer.returnState) throw new ValueError('Bidirectional: return_state is not supported');
     const mode = p.o.mergeMode === undefined ? 'concat' : (p.o.mergeMode as Bidirectional['mergeMode']);
     if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode)) {
       throw new ValueError(`Invalid merge mode. Merge mode should be one of {"sum", "mul", "ave", "concat", None}`);
@@ -345,17 +344,32 @@ export class Bidirectional extends SimpleLayer {
   override get weights(): Variable[] {
     return [...this.forwardLayer.weights, ...this.backwardLayer.weights];
   }
+  /**
+   * Keras's Bidirectional.call: the merged output; with merge_mode None the list [forward,
+   * backward]; with the layer's return_state, then the forward layer's states and the backward's.
+   */
   protected call(x: Tensor): Tensor {
-    const y = TfLayer.prototype.apply.call(this.forwardLayer, x) as Tensor;
-    let yRev = TfLayer.prototype.apply.call(this.backwardLayer, x) as Tensor;
+    const fw = TfLayer.prototype.apply.call(this.forwardLayer, x) as unknown as Tensor | Tensor[];
+    const bw = TfLayer.prototype.apply.call(this.backwardLayer, x) as unknown as Tensor | Tensor[];
+    const withState = this.forwardLayer.returnState;
+    const y = withState ? (fw as Tensor[])[0]! : (fw as Tensor);
+    let yRev = withState ? (bw as Tensor[])[0]! : (bw as Tensor);
+    const states = withState ? [...(fw as Tensor[]).slice(1), ...(bw as Tensor[]).slice(1)] : [];
     if (this.forwardLayer.returnSequences) yRev = ops.reverse(yRev, [1]);
+    let out: Tensor[];
     switch (this.mergeMode) {
-      case 'concat': return ops.concat([y, yRev], -1 + (y.shape?.length ?? 0));
-      case 'sum': return ops.add(y, yRev);
-      case 'mul': return ops.multiply(y, yRev);
-      case 'ave': return ops.multiply(ops.add(y, yRev), 0.5);
-      default: throw new ValueError('Bidirectional: merge_mode=None (a list of outputs) is not supported');
+      case 'concat': out = [ops.concat([y, yRev], -1 + (y.shape?.length ?? 0))]; break;
+      case 'sum': out = [ops.add(y, yRev)]; break;
+      case 'mul': out = [ops.multiply(y, yRev)]; break;
+      case 'ave': out = [ops.multiply(ops.add(y, yRev), 0.5)]; break;
+      default: out = [y, yRev];
     }
+    const all = [...out, ...states];
+    return (all.length === 1 ? all[0]! : all) as Tensor;
+  }
+  /** The merged output; a list with merge_mode None or the layer's return_state (typed `any` for destructuring). */
+  override apply(inputs: TensorLike, ...args: unknown[]): any {
+    return super.apply(inputs, ...args);
   }
 }
 
