@@ -8,7 +8,7 @@
  * concatenated), line by line in tsflow's conventions.
  *
  * Changes: MNIST comes from examples/tf1/input-data.ts's offline data, cut to 200 training and
- * 100 test digits; the 100- and 10-epoch loops are bounded to one epoch of 4 batches of 50.
+ * 50 test digits; the 100- and 10-epoch loops are bounded to one epoch of 4 batches of 50.
  * The TensorBoard cells are left out. Checks: every RNN output equals a float64 recomputation
  * from the fetched kernel and bias (h = act([x, h] · kernel + bias)); with sequence_length the
  * outputs past an instance's length are zeros and its state is its last valid output; the one-cell classifier's test accuracy after 4 Adam
@@ -169,7 +169,7 @@ describe('ageron/handson-ml 14_recurrent_neural_networks: basic RNNs', () => {
   });
 
   it('classifies MNIST digits as 28-step sequences, with one cell and with three ReLU layers (cells 51–61)', async () => {
-    const { X_train, y_train, X_test, y_test } = mnistArrays(inputData.readDataSets, 200, 0, 100);
+    const { X_train, y_train, X_test, y_test } = mnistArrays(inputData.readDataSets, 200, 0, 50);
     const n_steps = 28;
     const n_inputs = 28;
     const n_outputs = 10;
