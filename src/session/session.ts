@@ -340,7 +340,10 @@ export class Session {
       if (elements.length === 0) return out;
       const key = requestKey(elements, all);
       let segs = this.lazySegments.get(key);
-      if (!segs) this.lazySegments.set(key, (segs = segment(elements, all, this.placer(opened))));
+      if (!segs) {
+        if (this.lazySegments.size >= 4096) this.lazySegments.clear(); // loop values whose shapes change each iteration
+        this.lazySegments.set(key, (segs = segment(elements, all, this.placer(opened))));
+      }
       const inner = this.lazyRoute(all, opened);
       for (const seg of segs) {
         const runner = this.runners.get(seg.kind) ?? this.fallbackRunner;
