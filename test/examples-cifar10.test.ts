@@ -44,18 +44,18 @@ describe('examples/tf1/cifar10 (TF tutorials/image/cifar10) on synthetic CIFAR-1
     // 5 x 100 training records (data_batch_1..5.bin), 200 test records
     writeCifar10(path.join(work, 'data'), 100, 200);
     const trainDir = path.join(work, 'train');
-    const out = await script(TRAIN, [...common, '--train_dir', trainDir, '--max_steps', '160', '--log_frequency', '20', '--num_examples_per_epoch_for_train', '500']);
+    const out = await script(TRAIN, [...common, '--train_dir', trainDir, '--max_steps', '160', '--log_frequency', '10', '--num_examples_per_epoch_for_train', '500']);
     expect(out).toMatch(/^Filling queue with 200 CIFAR images before starting to train\. This will take a few minutes\.$/m);
     const losses = [...out.matchAll(/^\S+: step (\d+), loss = (\d+\.\d\d) \(\d+\.\d examples\/sec; \d+\.\d{3} sec\/batch\)$/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
-    expect(losses.map(([s]) => s)).toEqual([0, 20, 40, 60, 80, 100, 120, 140]);
+    expect(losses.map(([s]) => s)).toEqual(Array.from({ length: 16 }, (_, i) => 10 * i));
     // cross entropy ln 10 plus the weight decay of local3 / local4 at their initial values
     expect(losses[0]![1]).toBeGreaterThan(4.4);
     expect(losses[0]![1]).toBeLessThan(4.9);
-    // (single batches' losses jump at TF's learning rate 0.1: the lowest of the last four logs.
-    // The queue runners' threads order the examples differently from run to run, and the drop
-    // ranged from 1.35 to more than 1.5; the weight decay alone falls by about 0.3 in 160 steps, so
-    // 1.2 still needs the cross entropy to fall by about 0.9 from ln 10.)
-    expect(Math.min(...losses.slice(-4).map(([, l]) => l)), out).toBeLessThan(losses[0]![1] - 1.2);
+    // (single batches' losses jump at TF's learning rate 0.1, by more than 1 at times: the lowest
+    // of the eight logs of the second half, steps 80 to 150. The queue runners' threads order the
+    // examples differently from run to run; the weight decay alone falls by about 0.3 in 160
+    // steps, so 1.2 still needs the cross entropy to fall by about 0.9 from ln 10.)
+    expect(Math.min(...losses.slice(-8).map(([, l]) => l)), out).toBeLessThan(losses[0]![1] - 1.2);
     // checkpoints at creation and at the last step; the summaries of the training graph
     const files = readdirSync(trainDir);
     expect(files).toContain('model.ckpt-0.index');
