@@ -40,10 +40,14 @@ function events(dir: string): Event[] {
 }
 
 describe('examples/tf1/cifar10 (TF tutorials/image/cifar10) on synthetic CIFAR-10 files', () => {
-  it(`${TRAIN} trains (the loss falls) and ${EVAL} beats chance clearly`, async () => {
+  // One retry: the queue runners' threads order the examples differently from run to run, and at
+  // TF's learning rate 0.1 an unlucky order can leave 160 steps' model near chance (seen in about
+  // one CI run in three). Each attempt writes to directories of its own.
+  it(`${TRAIN} trains (the loss falls) and ${EVAL} beats chance clearly`, { retry: 1, timeout: 300_000 }, async () => {
     // 5 x 100 training records (data_batch_1..5.bin), 200 test records
     writeCifar10(path.join(work, 'data'), 100, 200);
-    const trainDir = path.join(work, 'train');
+    const runDir = mkdtempSync(path.join(work, 'run-'));
+    const trainDir = path.join(runDir, 'train');
     const out = await script(TRAIN, [...common, '--train_dir', trainDir, '--max_steps', '160', '--log_frequency', '10', '--num_examples_per_epoch_for_train', '500']);
     expect(out).toMatch(/^Filling queue with 200 CIFAR images before starting to train\. This will take a few minutes\.$/m);
     const losses = [...out.matchAll(/^\S+: step (\d+), loss = (\d+\.\d\d) \(\d+\.\d examples\/sec; \d+\.\d{3} sec\/batch\)$/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
@@ -64,7 +68,7 @@ describe('examples/tf1/cifar10 (TF tutorials/image/cifar10) on synthetic CIFAR-1
     // TF1's tags: the name scope's unique name ('total_loss' is the add_n's), cleaned ('(raw)')
     for (const t of ['learning_rate', 'total_loss_1', 'total_loss__raw_', 'cross_entropy_1', 'conv1/conv1/conv1/sparsity', 'conv1/weights_1', 'conv1/weights/gradients', 'images/image/0']) expect(tags).toContain(t);
 
-    const evalDir = path.join(work, 'eval');
+    const evalDir = path.join(runDir, 'eval');
     const evalOut = await script(EVAL, [...common, '--checkpoint_dir', trainDir, '--eval_dir', evalDir, '--run_once', '--num_examples', '200']);
     const precision = Number(/^\S+: precision @ 1 = (\d\.\d{3})$/m.exec(evalOut)?.[1]);
     expect(precision).toBeGreaterThan(0.6);
@@ -74,9 +78,9 @@ describe('examples/tf1/cifar10 (TF tutorials/image/cifar10) on synthetic CIFAR-1
     expect(p[2]).toBeCloseTo(precision, 3);
 
     // the untrained model (a second run stopped after one step) scores about chance
-    const untrained = path.join(work, 'train0');
+    const untrained = path.join(runDir, 'train0');
     await script(TRAIN, [...common, '--train_dir', untrained, '--max_steps', '1', '--num_examples_per_epoch_for_train', '500']);
-    const chance = Number(/precision @ 1 = (\d\.\d{3})/.exec(await script(EVAL, [...common, '--checkpoint_dir', untrained, '--eval_dir', path.join(work, 'eval0'), '--run_once', '--num_examples', '200']))?.[1]);
+    const chance = Number(/precision @ 1 = (\d\.\d{3})/.exec(await script(EVAL, [...common, '--checkpoint_dir', untrained, '--eval_dir', path.join(runDir, 'eval0'), '--run_once', '--num_examples', '200']))?.[1]);
     expect(chance).toBeLessThan(0.3);
-  }, 300_000);
+  });
 });
