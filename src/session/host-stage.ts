@@ -17,7 +17,7 @@ import type { NDArray } from '../ndarray.js';
 import { prune } from './compile.js';
 import { getOpDef } from '../ops/registry.js';
 
-import { type Runner, type SubRun, requestKey } from './runner.js';
+import { type Runner, type SubRun, elementsKey, requestKey } from './runner.js';
 
 /** A lazy host op (a cond's Merge, a loop's Exit) computes its inputs itself, through sub-runs. */
 export const isLazy = (op: Operation): boolean => lazy.has(op.type);
@@ -155,7 +155,7 @@ export function onceOutputs(runner: Runner, ts: readonly (Tensor | Operation)[],
   const segKey = boundary ?? NO_BOUNDARY;
   let m = bySeg.get(segKey);
   if (!m) bySeg.set(segKey, (m = new Map()));
-  const key = ts.map((e) => ('index' in e ? `${e.op.id}:${e.index}` : `^${e.id}`)).join(',') + '|' + [...feeds.keys()].map((t) => `${t.op.id}:${t.index}`).join(',');
+  const key = elementsKey(ts) + '|' + [...feeds.keys()].map((t) => `${t.op.id}:${t.index}`).join(',');
   let out = m.get(key);
   if (!out) {
     out = [];

@@ -42,9 +42,14 @@ export interface SubRun {
   route?: Route;
 }
 
+/** The ids of `elements` (`op:index` for a tensor, `^op` for an op), the first part of a request key. */
+export function elementsKey(elements: readonly (Tensor | Operation)[]): string {
+  return elements.map((e) => ('index' in e ? `${e.op.id}:${e.index}` : `^${e.id}`)).join(',');
+}
+
 export function requestKey(elements: readonly (Tensor | Operation)[], feeds: ReadonlyMap<Tensor, NDArray>): string {
   return (
-    elements.map((e) => ('index' in e ? `${e.op.id}:${e.index}` : `^${e.id}`)).join(',') +
+    elementsKey(elements) +
     '|' +
     [...feeds].map(([t, v]) => `${t.op.id}:${t.index}=${v.dtype}[${v.shape.join('x')}]`).join(',')
   );
